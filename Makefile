@@ -1,0 +1,42 @@
+# Concordia — every target creates the environment it needs first.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test test-fast lint typecheck bench migrate clean env
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+	$(UV) sync --frozen --all-packages --python $(PYTHON)
+	@touch $@
+
+env: $(VENV)/.synced ## create or update the environment from the lock file
+
+run: env ## start a local node (nats-server, registry on SQLite under ./var), seeded
+	$(BIN)/concordia up
+
+test: env ## the whole suite (PostgreSQL too when CONCORDIA_TEST_DATABASE_URL is set)
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: env ## everything but the slow end-to-end tests
+	$(BIN)/pytest -n 2 -m "not slow"
+
+lint: env ## ruff (lint and format check) and mypy on the libraries
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy libs/core/src libs/events/src libs/disclosure/src
+
+bench: env ## throughput figures against raw ceilings measured in the same run
+	$(BIN)/python -m concordia.bench
+
+migrate: env ## apply every service's migrations to its configured database
+	$(BIN)/concordia migrate
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""The `concordia` command for ops."""

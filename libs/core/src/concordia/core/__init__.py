@@ -1,0 +1,1 @@
+"""concordia.core."""

@@ -1,0 +1,147 @@
+"""Bearer tokens with scopes, stored hashed in a node-level JSON file.
+
+A token reads ``cnc_<id>_<secret>``. The file keeps only the SHA-256 of the secret, so a leaked
+file grants nothing; lookup is by id, and the hash is compared in constant time. The file is
+re-read when it changes, so ``concordia token create``/``revoke`` take effect without restarts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+SCOPES: dict[str, str] = {
+    "registry:read": "read persons, organisations and permits",
+    "registry:write": "create, change and erase registry records",
+    "ledger:write": "record donors, grants and transactions",
+    "feed:read": "read the funding feed",
+    "exchange:write": "publish best practices",
+    "evaluation:write": "record evaluations",
+    "hub:read": "read coalition aggregates",
+    "hub:admin": "set the charter",
+    "ops": "operate the node: audit log, status",
+}
+_PREFIX = "cnc"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the token's id, its human-readable name and its scopes."""
+
+    token_id: str
+    name: str
+    scopes: frozenset[str]
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class TokenStore:
+    """Hashed tokens in a JSON file, reloaded when the file changes.
+
+    Example::
+
+        store = TokenStore(Path("var/se/tokens.json"))
+        token = store.create("agency-sync", {"registry:write"})   # shown once
+        store.verify(token)                                          # -> Principal
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._entries: dict[str, dict[str, Any]] = {}
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            self._stamp, self._entries = None, {}
+            return self._entries
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            self._entries = json.loads(self.path.read_text() or "{}").get("tokens", {})
+            self._stamp = stamp
+        return self._entries
+
+    def _save(self, entries: dict[str, dict[str, Any]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"tokens": entries}, indent=2, sort_keys=True))
+        os.chmod(tmp, 0o600)
+        tmp.replace(self.path)
+        self._stamp = None
+
+    def create(self, name: str, scopes: set[str] | frozenset[str]) -> str:
+        """Issue a token with ``scopes``; returns the plain token, which is never stored."""
+        unknown = set(scopes) - SCOPES.keys()
+        if unknown:
+            raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
+        token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        entries = dict(self._load())
+        entries[token_id] = {
+            "name": name,
+            "scopes": sorted(scopes),
+            "sha256": _hash(secret),
+            "created_at": datetime.now(UTC).isoformat(),
+        }
+        self._save(entries)
+        return f"{_PREFIX}_{token_id}_{secret}"
+
+    def revoke(self, token_id: str) -> bool:
+        """Remove a token; returns whether it existed."""
+        entries = dict(self._load())
+        found = entries.pop(token_id, None) is not None
+        self._save(entries)
+        return found
+
+    def verify(self, token: str) -> Principal | None:
+        """Return the principal for a valid token, else None (constant-time hash compare)."""
+        prefix, _, rest = token.partition("_")
+        token_id, _, secret = rest.partition("_")
+        entry = self._load().get(token_id) if prefix == _PREFIX else None
+        expected = entry["sha256"] if entry else _hash("")
+        matches = hmac.compare_digest(expected, _hash(secret))
+        if entry is None or not matches:
+            return None
+        return Principal(token_id=token_id, name=entry["name"], scopes=frozenset(entry["scopes"]))
+
+
+_bearer = HTTPBearer(auto_error=False, description="A Concordia API token: `cnc_<id>_<secret>`.")
+
+
+def require(*scopes: str) -> Any:
+    """A FastAPI dependency that admits a bearer token carrying every scope in ``scopes``."""
+    needed = frozenset(scopes)
+
+    async def dependency(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        store: TokenStore = request.app.state.tokens
+        principal = store.verify(credentials.credentials) if credentials else None
+        if principal is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "missing or invalid bearer token",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        missing = needed - principal.scopes
+        if missing:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"token lacks scope: {', '.join(sorted(missing))}"
+            )
+        request.state.principal = principal
+        return principal
+
+    return Depends(dependency)

@@ -1,0 +1,66 @@
+"""FastAPI dependencies every service uses: the unit of work, versions, paging cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.errors import FieldError, PreconditionFailedError
+
+
+async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.db.unit_of_work() as session:
+        yield session
+
+
+#: One session per request; it commits before the response is sent (``scope="function"``), so a
+#: client never sees success for a change that did not commit.
+SessionDep = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]
+
+
+def etag(version: int) -> str:
+    """The ETag of a record at ``version``."""
+    return f'"{version}"'
+
+
+def _if_match(
+    if_match: Annotated[
+        str | None,
+        Header(description='The ETag you read, e.g. `"3"`; a stale one gets 412.'),
+    ] = None,
+) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise PreconditionFailedError(f"If-Match {if_match!r} matches no version of this record")
+    return int(value)
+
+
+IfMatchDep = Annotated[int | None, Depends(_if_match)]
+
+
+def encode_cursor(value: uuid.UUID) -> str:
+    """An opaque cursor for a keyset page that ends at ``value``."""
+    return base64.urlsafe_b64encode(value.bytes).decode().rstrip("=")
+
+
+def _after(
+    after: Annotated[str | None, Query(max_length=64, description="Cursor from `next`.")] = None,
+) -> uuid.UUID | None:
+    if after is None:
+        return None
+    try:
+        return uuid.UUID(bytes=base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)))
+    except (binascii.Error, ValueError) as exc:
+        raise FieldError(["query", "after"], "not a cursor this API issued") from exc
+
+
+AfterDep = Annotated[uuid.UUID | None, Depends(_after)]
+LimitDep = Annotated[int, Query(ge=1, le=1000, description="Page size.")]

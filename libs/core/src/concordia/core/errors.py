@@ -1,0 +1,43 @@
+"""Domain errors that services raise and the web layer turns into HTTP answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class DomainError(Exception):
+    """Base of errors a client can act on; ``status`` is the HTTP status it maps to."""
+
+    status = 400
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(DomainError):
+    """The addressed record does not exist (or no longer does)."""
+
+    status = 404
+
+
+class ConflictError(DomainError):
+    """The write conflicts with the current state (a duplicate key, a reused idempotency key)."""
+
+    status = 409
+
+
+class PreconditionFailedError(DomainError):
+    """``If-Match`` named a version that is no longer current."""
+
+    status = 412
+
+
+class FieldError(DomainError):
+    """A well-formed value the service rejects, such as a reference to an unknown record."""
+
+    status = 422
+
+    def __init__(self, loc: Sequence[str | int], msg: str, type_: str = "value_error") -> None:
+        super().__init__(msg)
+        self.loc, self.msg, self.type = list(loc), msg, type_

@@ -1,0 +1,50 @@
+"""Alembic glue: run a service's migrations, and refuse to start on an unmigrated database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+
+from concordia.core.db import Database, normalise_url
+
+
+class DatabaseNotMigratedError(RuntimeError):
+    """The database schema is not at the service's migration head."""
+
+
+def alembic_config(service_dir: Path, url: str) -> Config:
+    """Build an Alembic config for the service whose ``alembic.ini`` lives in ``service_dir``."""
+    cfg = Config(str(service_dir / "alembic.ini"))
+    cfg.set_main_option("script_location", str(service_dir / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return cfg
+
+
+def upgrade(service_dir: Path, url: str, revision: str = "head") -> None:
+    """Apply the service's migrations up to ``revision`` (blocking: run it in a thread)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(service_dir, url), revision)
+
+
+def _current_heads(connection: Connection) -> set[str]:
+    return set(MigrationContext.configure(connection).get_current_heads())
+
+
+async def ensure_migrated(db: Database, service_dir: Path, service: str) -> None:
+    """Raise a clear error unless the database is at the service's migration head."""
+    script = ScriptDirectory.from_config(alembic_config(service_dir, db.url))
+    expected = set(script.get_heads())
+    async with db.engine.connect() as conn:
+        current = await conn.run_sync(_current_heads)
+    if current != expected:
+        found = ", ".join(sorted(current)) or "no schema at all"
+        raise DatabaseNotMigratedError(
+            f"The {service} database is not migrated (found {found}; expected "
+            f"{', '.join(sorted(expected))}). Run `make migrate` or "
+            f"`concordia migrate {service}` before starting the service."
+        )

@@ -1,0 +1,43 @@
+"""Request-model building blocks: strict by default, so ``true`` never becomes ``1.0``.
+
+FastAPI validates the decoded JSON in Python mode, where pydantic's strict mode would refuse the
+ISO strings that dates and UUIDs arrive as. These types accept exactly a JSON string in ISO form
+and nothing else (no Unix timestamps, no numbers), which is what strictness means on the wire.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _string_only(value: Any) -> Any:
+    if isinstance(value, date | uuid.UUID):  # already parsed (internal callers)
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a JSON string in ISO format")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_string_only), Field(strict=False)]
+IsoDatetime = Annotated[datetime, BeforeValidator(_string_only), Field(strict=False)]
+UuidStr = Annotated[uuid.UUID, BeforeValidator(_string_only), Field(strict=False)]
+
+
+class StrictModel(BaseModel):
+    """Base for request bodies: no coercion, no unknown fields."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of results and the cursor of the next one (``null`` at the end)."""
+
+    items: list[T]
+    next: str | None = Field(description="Pass as `after` to get the next page.")

@@ -1,0 +1,60 @@
+"""Statistical disclosure control for aggregates that leave a node: pure functions, no I/O.
+
+Example::
+
+    from concordia.disclosure import CountTable, DisclosurePolicy, protect_counts
+
+    table = CountTable(("country", "status"), {("SE", "granted"): 12, ("SE", "refused"): 3})
+    protected = protect_counts(table, DisclosurePolicy(k=10, rounding_base=5))
+    payload = protected.as_dict()
+
+Guarantees, within one table: no suppressed cell or margin is uniquely determined by the
+published cells and margins (exact rational linear algebra), and no primary suppression is
+pinned to a single value once non-negativity is used too. Non-negativity may still bound a
+suppressed value; ``DisclosurePolicy.protection_width`` enforces a minimum feasible interval for
+primary suppressions, and ``suppression_intervals`` audits a published table. Links between
+different tables or releases are outside a single call's reach.
+"""
+
+from __future__ import annotations
+
+from ._dominance import (
+    dominance_sensitive,
+    money_cell_reason,
+    p_percent_sensitive,
+)
+from ._intervals import Interval
+from ._policy import DEFAULT_POLICY, DisclosurePolicy, Reason
+from ._protect import (
+    find_recoverable,
+    protect_counts,
+    protect_sums,
+    suppression_intervals,
+)
+from ._protected import ProtectedCell, ProtectedTable
+from ._rounding import round_to_base
+from ._tables import CellKey, Contributions, CountTable, Key, SumTable
+from ._threshold import below_threshold
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "CellKey",
+    "Contributions",
+    "CountTable",
+    "DisclosurePolicy",
+    "Interval",
+    "Key",
+    "ProtectedCell",
+    "ProtectedTable",
+    "Reason",
+    "SumTable",
+    "below_threshold",
+    "dominance_sensitive",
+    "find_recoverable",
+    "money_cell_reason",
+    "p_percent_sensitive",
+    "protect_counts",
+    "protect_sums",
+    "round_to_base",
+    "suppression_intervals",
+]

@@ -1,0 +1,96 @@
+"""Concordia's event contracts and their delivery: envelope, schemas, outbox relay, inbox.
+
+Every event is a frozen pydantic model (``LocalEvent`` or ``SharedEvent``) registered under a
+versioned type; its NATS subject is derived from the type. Services write events to an outbox in
+the unit of work of their change; an ``OutboxRelay`` publishes them to JetStream; a ``Consumer``
+applies them exactly once with an inbox. ``asyncapi_document()`` describes them all.
+"""
+
+from __future__ import annotations
+
+from concordia.events import aggregates, registry
+from concordia.events._asyncapi import asyncapi_document
+from concordia.events._consumer import Consumer, ConsumerMetrics, Handler, Outcome
+from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
+from concordia.events._guard import personal_field_violations
+from concordia.events._inbox import AlreadyProcessedError, Inbox
+from concordia.events._lease import Lease
+from concordia.events._link import BrokerUnavailableError, NatsLink
+from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
+from concordia.events._nats import connect, ensure_stream
+from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
+from concordia.events._pipeline import AckPipeline
+from concordia.events._relay import OutboxRelay, RelayMetrics, Route
+from concordia.events._types import (
+    CODE_PATTERN,
+    NON_PERSONAL_PATTERNS,
+    TOKEN_PATTERN,
+    Code,
+    CountryCode,
+    SubjectToken,
+)
+from concordia.events.aggregates import AggregateSnapshotPublished, Cell
+from concordia.events.natsserver import NatsServer, NatsServerError
+from concordia.events.registry import (
+    MembershipChanged,
+    OrganisationRegistered,
+    OrganisationRemoved,
+    OrganisationUpdated,
+    PermitRecorded,
+    PermitUpdated,
+    PersonErased,
+    PersonRegistered,
+    PersonUpdated,
+)
+
+__all__ = [
+    "CODE_PATTERN",
+    "EXPECTED_LAST_SUBJECT_SEQUENCE",
+    "NON_PERSONAL_PATTERNS",
+    "TOKEN_PATTERN",
+    "AckPipeline",
+    "AggregateSnapshotPublished",
+    "AlreadyProcessedError",
+    "BrokerUnavailableError",
+    "Cell",
+    "Code",
+    "Consumer",
+    "ConsumerMetrics",
+    "CountryCode",
+    "Envelope",
+    "EnvelopeError",
+    "Event",
+    "Handler",
+    "Inbox",
+    "Lease",
+    "LocalEvent",
+    "MembershipChanged",
+    "NatsLink",
+    "NatsServer",
+    "NatsServerError",
+    "OrganisationRegistered",
+    "OrganisationRemoved",
+    "OrganisationUpdated",
+    "Outbox",
+    "OutboxRelay",
+    "Outcome",
+    "PermitRecorded",
+    "PermitUpdated",
+    "PersonErased",
+    "PersonRegistered",
+    "PersonUpdated",
+    "RelayMetrics",
+    "Route",
+    "Scope",
+    "SharedEvent",
+    "SubjectToken",
+    "UnknownEventTypeError",
+    "aggregates",
+    "asyncapi_document",
+    "connect",
+    "ensure_stream",
+    "event_class",
+    "event_types",
+    "personal_field_violations",
+    "registry",
+]

@@ -1,0 +1,249 @@
+"""Idempotent JetStream consumers: one unit of work per message, the inbox row inside it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from types import TracebackType
+
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext, api
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.db import Database
+from concordia.events._envelope import Envelope, EnvelopeError
+from concordia.events._inbox import AlreadyProcessedError, Inbox
+from concordia.events._model import Event
+
+log = logging.getLogger("concordia.events.consumer")
+
+Handler = Callable[[AsyncSession, Envelope[Event]], Awaitable[None]]
+"""Applies one event inside the unit of work it is given; never commits."""
+
+
+class Outcome(StrEnum):
+    """What became of one delivered message."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    RETRY = "retry"
+    TERMINATED = "terminated"
+
+
+@dataclass
+class ConsumerMetrics:
+    """Counters of one consumer, read by a metrics exporter."""
+
+    applied_total: int = 0
+    duplicates_total: int = 0
+    retries_total: int = 0
+    terminated_total: int = 0
+    fetch_errors_total: int = 0
+
+
+class Consumer:
+    """A durable pull consumer whose handler's effect is applied exactly once per event.
+
+    Each message: parse the envelope, open one unit of work, claim the event in the inbox
+    (skipping the effect if it was applied before), run the handler, commit, then ack. A failing
+    handler rolls back and the message is redelivered after a growing delay; after
+    ``max_deliver`` attempts it is terminated and logged as an error. A lost ack only causes a
+    redelivery, which the inbox turns into a no-op.
+
+    Example::
+
+        async def on_erased(session: AsyncSession, envelope: Envelope[Event]) -> None:
+            await recompute_for(session, envelope.data.person_id)
+
+        consumer = Consumer(js, db, inbox, on_erased, name="evaluation-erasures",
+                            subjects=[PersonErased], node="se")
+        async with consumer:
+            ...
+    """
+
+    def __init__(
+        self,
+        js: JetStreamContext,
+        db: Database,
+        inbox: Inbox,
+        handler: Handler,
+        *,
+        name: str,
+        subjects: str | type[Event] | Sequence[str | type[Event]],
+        node: str = "*",
+        stream: str | None = None,
+        batch: int = 64,
+        fetch_timeout: float = 1.0,
+        ack_wait: float = 30.0,
+        max_deliver: int = 5,
+        retry_delay: float = 1.0,
+        max_retry_delay: float = 60.0,
+        verify_subject: bool = True,
+        deliver_policy: api.DeliverPolicy = api.DeliverPolicy.ALL,
+        on_terminated: Callable[[Msg, BaseException], Awaitable[None]] | None = None,
+    ) -> None:
+        items = [subjects] if isinstance(subjects, str | type) else list(subjects)
+        self.filters = [s if isinstance(s, str) else s.subject_filter(node) for s in items]
+        if not self.filters:
+            raise ValueError("a consumer needs at least one subject")
+        self.js = js
+        self.db = db
+        self.inbox = inbox
+        self.handler = handler
+        self.name = name
+        self.stream = stream
+        self.batch = batch
+        self.fetch_timeout = fetch_timeout
+        self.ack_wait = ack_wait
+        self.max_deliver = max_deliver
+        self.retry_delay = retry_delay
+        self.max_retry_delay = max_retry_delay
+        self.verify_subject = verify_subject
+        self.deliver_policy = deliver_policy
+        self.on_terminated = on_terminated
+        self.metrics = ConsumerMetrics()
+        self._sub: JetStreamContext.PullSubscription | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    def consumer_config(self) -> api.ConsumerConfig:
+        """The durable consumer's JetStream configuration."""
+        single = len(self.filters) == 1
+        return api.ConsumerConfig(
+            name=self.name,
+            durable_name=self.name,
+            ack_policy=api.AckPolicy.EXPLICIT,
+            ack_wait=self.ack_wait,
+            max_deliver=self.max_deliver,
+            deliver_policy=self.deliver_policy,
+            filter_subject=self.filters[0] if single else None,
+            filter_subjects=None if single else list(self.filters),
+        )
+
+    async def subscribe(self) -> JetStreamContext.PullSubscription:
+        """Create or update the durable consumer and bind a pull subscription to it."""
+        if self.stream is None:
+            self.stream = await self.js.find_stream_name_by_subject(self.filters[0])
+        await self.js.add_consumer(self.stream, config=self.consumer_config())
+        self._sub = await self.js.pull_subscribe_bind(durable=self.name, stream=self.stream)
+        return self._sub
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Create the consumer and process messages in a background task."""
+        if self._task is None or self._task.done():
+            await self.subscribe()
+            self._stopping = asyncio.Event()
+            self._task = asyncio.create_task(self._run(), name=f"consumer:{self.name}")
+
+    async def stop(self) -> None:
+        """Stop after the message in hand; unacked messages are redelivered later."""
+        self._stopping.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), self.fetch_timeout + 5)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+            self._task = None
+        if self._sub is not None:
+            with contextlib.suppress(Exception):
+                await self._sub.unsubscribe()
+            self._sub = None
+
+    async def __aenter__(self) -> Consumer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                sub = self._sub or await self.subscribe()
+                msgs = await sub.fetch(self.batch, timeout=self.fetch_timeout)
+                failures = 0
+            except TimeoutError:
+                continue
+            except Exception as exc:  # keep consuming through broker restarts
+                failures += 1
+                self.metrics.fetch_errors_total += 1
+                log.warning("consumer %s: fetch failed: %s", self.name, exc)
+                if failures > 3:
+                    self._sub = None  # re-create the consumer (it may have been deleted)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), min(0.2 * 2**failures, 5.0))
+                continue
+            for msg in msgs:
+                await self.handle(msg)
+
+    # -- one message -----------------------------------------------------------------------
+
+    async def apply(self, msg: Msg) -> Outcome:
+        """Apply one message's effect in one unit of work, without acknowledging it.
+
+        Returns ``APPLIED`` or ``DUPLICATE``; raises ``EnvelopeError`` for a message that can
+        never be applied, and whatever the handler raised (after rolling back).
+        """
+        envelope = Envelope.from_bytes(msg.data)
+        if self.verify_subject and envelope.subject != msg.subject:
+            raise EnvelopeError(
+                f"envelope subject {envelope.subject!r} differs from NATS subject {msg.subject!r}"
+            )
+        try:
+            async with self.db.unit_of_work() as session:
+                await self.inbox.claim(session, consumer=self.name, event_id=envelope.id)
+                await self.handler(session, envelope)
+        except AlreadyProcessedError:
+            return Outcome.DUPLICATE
+        return Outcome.APPLIED
+
+    async def handle(self, msg: Msg) -> Outcome:
+        """Apply one message, then ack it, or nak it with a delay, or terminate it."""
+        try:
+            outcome = await self.apply(msg)
+        except EnvelopeError as exc:
+            return await self._terminate(msg, exc, "cannot be parsed")
+        except Exception as exc:  # any handler failure is retried, then dropped
+            delivered = msg.metadata.num_delivered or 1
+            if delivered >= self.max_deliver:
+                return await self._terminate(msg, exc, f"failed {delivered} times")
+            delay = min(self.max_retry_delay, self.retry_delay * 2 ** (delivered - 1))
+            log.warning(
+                "consumer %s: handler failed (attempt %d/%d), retry in %.1fs: %s",
+                self.name, delivered, self.max_deliver, delay, exc,
+            )  # fmt: skip
+            self.metrics.retries_total += 1
+            await msg.nak(delay=delay)
+            return Outcome.RETRY
+        if outcome is Outcome.APPLIED:
+            self.metrics.applied_total += 1
+        else:
+            self.metrics.duplicates_total += 1
+        await msg.ack()
+        return outcome
+
+    async def _terminate(self, msg: Msg, exc: BaseException, why: str) -> Outcome:
+        log.error(
+            "consumer %s: TERMINATED message %s on %s, it %s and will not be redelivered: %s",
+            self.name, msg.metadata.sequence.stream if msg.metadata.sequence else "?",
+            msg.subject, why, exc, exc_info=exc,
+        )  # fmt: skip
+        self.metrics.terminated_total += 1
+        await msg.term()
+        if self.on_terminated is not None:
+            await self.on_terminated(msg, exc)
+        return Outcome.TERMINATED

@@ -1,0 +1,139 @@
+"""The CloudEvents 1.0 envelope around every event, serialised as JSON with orjson.
+
+``subject`` is the NATS subject the event is published on (not the entity id, which is in the
+payload): the envelope then says by itself where it belongs, the outbox needs no second column
+to trust, and a consumer can check that a message arrived on the subject its body claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+import orjson
+import uuid_utils
+from pydantic import ValidationError
+
+from concordia.events._model import Event, event_class
+
+E_co = TypeVar("E_co", bound=Event, covariant=True)
+E = TypeVar("E", bound=Event)
+
+SPECVERSION = "1.0"
+CONTENT_TYPE = "application/json"
+
+
+class EnvelopeError(ValueError):
+    """A message is not a valid Concordia event envelope."""
+
+
+class UnknownEventTypeError(EnvelopeError):
+    """The envelope names an event type this process does not know."""
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope(Generic[E_co]):
+    """An event with its CloudEvents attributes.
+
+    Example::
+
+        envelope = Envelope.wrap(PersonErased(person_id=pid, erased_at=now), node="se")
+        raw = envelope.to_bytes()
+        again = Envelope.from_bytes(raw)     # Envelope[Event]; again.data is a PersonErased
+        assert again == envelope
+    """
+
+    id: str
+    source: str
+    type: str
+    subject: str
+    time: datetime
+    dataschema: str
+    data: E_co
+    specversion: str = SPECVERSION
+    datacontenttype: str = CONTENT_TYPE
+
+    @classmethod
+    def wrap(
+        cls, event: E, *, node: str, id: str | None = None, time: datetime | None = None
+    ) -> Envelope[E]:
+        """Wrap ``event`` as published by ``node``: fresh UUIDv7 id, current UTC time."""
+        return Envelope(
+            id=id or str(uuid_utils.uuid7()),
+            source=f"/concordia/{node}/{event.producer()}",
+            type=event.event_type,
+            subject=event.subject(node),
+            time=(time or datetime.now(UTC)).astimezone(UTC),
+            dataschema=event.schema_uri(),
+            data=event,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The structured-mode CloudEvents JSON object."""
+        return {
+            "specversion": self.specversion,
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "subject": self.subject,
+            "time": self.time.isoformat().replace("+00:00", "Z"),
+            "dataschema": self.dataschema,
+            "datacontenttype": self.datacontenttype,
+            "data": self.data.model_dump(mode="json"),
+        }
+
+    def to_bytes(self) -> bytes:
+        """Serialise as compact JSON."""
+        return orjson.dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, obj: Any) -> Envelope[Event]:
+        """Validate a CloudEvents JSON object and parse ``data`` into its registered class."""
+        if not isinstance(obj, dict):
+            raise EnvelopeError("an envelope must be a JSON object")
+        attrs: dict[str, str] = {}
+        for key in ("specversion", "id", "source", "type", "subject", "time", "dataschema"):
+            value = obj.get(key)
+            if not isinstance(value, str) or not value:
+                raise EnvelopeError(f"envelope attribute {key!r} is missing or not a string")
+            attrs[key] = value
+        if attrs["specversion"] != SPECVERSION:
+            raise EnvelopeError(f"unsupported CloudEvents specversion {attrs['specversion']!r}")
+        content_type = obj.get("datacontenttype", CONTENT_TYPE)
+        if content_type != CONTENT_TYPE:
+            raise EnvelopeError(f"unsupported datacontenttype {content_type!r}")
+        try:
+            model = event_class(attrs["type"])
+        except KeyError:
+            raise UnknownEventTypeError(f"unknown event type {attrs['type']!r}") from None
+        if attrs["dataschema"] != model.schema_uri():
+            raise EnvelopeError(f"dataschema {attrs['dataschema']!r} does not match the type")
+        try:
+            time = datetime.fromisoformat(attrs["time"])
+        except ValueError:
+            raise EnvelopeError(f"time {attrs['time']!r} is not RFC 3339") from None
+        if time.tzinfo is None:
+            raise EnvelopeError("time must carry a UTC offset")
+        try:
+            data = model.model_validate(obj.get("data"))
+        except ValidationError as exc:
+            raise EnvelopeError(f"invalid {attrs['type']} payload: {exc}") from exc
+        return Envelope(
+            id=attrs["id"],
+            source=attrs["source"],
+            type=attrs["type"],
+            subject=attrs["subject"],
+            time=time.astimezone(UTC),
+            dataschema=attrs["dataschema"],
+            data=data,
+        )
+
+    @classmethod
+    def from_bytes(cls, raw: bytes | str) -> Envelope[Event]:
+        """Parse serialised JSON back into an envelope holding the concrete payload model."""
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise EnvelopeError(f"not JSON: {exc}") from exc
+        return cls.from_dict(obj)

@@ -1,0 +1,76 @@
+"""Refuse shared event models that could carry personal data.
+
+A shared model may only hold numbers, booleans, Decimals, dates and times, literals, enums,
+constrained codes (see ``_types``), nested models made of the same, and sequences or optionals
+of these. Anything else (plain ``str``, ``bytes``, UUIDs that could name a person, dicts with
+free keys, ``Any``) is a violation.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from concordia.events._types import NON_PERSONAL_PATTERNS
+
+_ALLOWED_LEAVES: tuple[type, ...] = (bool, int, Decimal, datetime, date, type(None))
+_SEQUENCES: tuple[Any, ...] = (list, tuple, set, frozenset, Sequence)
+
+
+def personal_field_violations(model: type[BaseModel]) -> list[str]:
+    """List every field of ``model`` (recursively) whose type could hold personal free text."""
+    problems: list[str] = []
+    _check_model(model, model.__name__, problems, set())
+    return problems
+
+
+def _check_model(model: type[BaseModel], path: str, problems: list[str], seen: set[type]) -> None:
+    if model in seen:
+        return
+    seen.add(model)
+    for name, field in model.model_fields.items():
+        annotation: Any = field.annotation
+        _check(annotation, tuple(field.metadata), f"{path}.{name}", problems, seen)
+
+
+def _has_allowed_pattern(metadata: Sequence[Any]) -> bool:
+    return any(getattr(item, "pattern", None) in NON_PERSONAL_PATTERNS for item in metadata)
+
+
+def _check(
+    tp: Any, metadata: tuple[Any, ...], path: str, problems: list[str], seen: set[type]
+) -> None:
+    origin = get_origin(tp)
+    if origin is Annotated:
+        _check(tp.__origin__, metadata + tuple(tp.__metadata__), path, problems, seen)
+        return
+    if tp is str:
+        if not _has_allowed_pattern(metadata):
+            problems.append(f"{path}: free text (str without a code pattern)")
+        return
+    if origin is Literal:
+        return
+    if origin in (Union, types.UnionType):
+        for arg in get_args(tp):
+            _check(arg, metadata if arg is str else (), path, problems, seen)
+        return
+    if origin in _SEQUENCES:
+        for arg in get_args(tp):
+            if arg is not Ellipsis:
+                _check(arg, (), f"{path}[]", problems, seen)
+        return
+    if isinstance(tp, type):
+        if issubclass(tp, enum.Enum):
+            return
+        if issubclass(tp, BaseModel):
+            _check_model(tp, path, problems, seen)
+            return
+        if tp in _ALLOWED_LEAVES:
+            return
+    problems.append(f"{path}: type {tp!r} is not allowed in a shared model")

@@ -1,0 +1,101 @@
+"""Pipelined JetStream publishing with acknowledgements that always resolve.
+
+Like ``JetStreamContext.publish_async``, but nats-py 2.16's version never resolves the future of
+a publish the server rejects (its reply handler raises instead of setting the exception), so a
+``wrong last sequence`` answer would look like a timeout. Here every reply resolves its future:
+a ``PubAck``, an ``APIError`` carrying the server's ``err_code``, or ``NoStreamResponseError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import Mapping
+
+import orjson
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+from nats.js import api
+from nats.js.errors import APIError, NoStreamResponseError
+
+_STATUS = "Status"
+_NO_RESPONDERS = "503"
+
+
+class AckPipeline:
+    """Publishes on one connection; each publish returns a future for the stream's ack.
+
+    Example::
+
+        pipe = AckPipeline(nc)
+        futures = [await pipe.publish(s, payload, headers) for s, payload, headers in rows]
+        acks = await asyncio.gather(*futures, return_exceptions=True)
+    """
+
+    def __init__(self, nc: Client) -> None:
+        self.nc = nc
+        self._prefix = ""
+        self._sub: Subscription | None = None
+        self._counter = itertools.count()
+        self._futures: dict[str, asyncio.Future[api.PubAck]] = {}
+
+    async def publish(
+        self, subject: str, payload: bytes, headers: Mapping[str, str] | None = None
+    ) -> asyncio.Future[api.PubAck]:
+        """Send one message (in call order) and return the future of its ack."""
+        if self._sub is None:
+            self._prefix = self.nc.new_inbox()
+            self._sub = await self.nc.subscribe(f"{self._prefix}.*", cb=self._on_reply)
+        token = str(next(self._counter))
+        future: asyncio.Future[api.PubAck] = asyncio.get_running_loop().create_future()
+        self._futures[token] = future
+        future.add_done_callback(lambda _: self._futures.pop(token, None))
+        try:
+            await self.nc.publish(
+                subject, payload, reply=f"{self._prefix}.{token}", headers=dict(headers or {})
+            )
+        except BaseException:
+            future.cancel()
+            raise
+        return future
+
+    @property
+    def in_flight(self) -> int:
+        """Publishes still waiting for their ack."""
+        return len(self._futures)
+
+    async def close(self) -> None:
+        """Cancel what is in flight and drop the reply subscription."""
+        for future in list(self._futures.values()):
+            future.cancel()
+        if self._sub is not None and not self.nc.is_closed:
+            with contextlib.suppress(Exception):  # the connection is going away anyway
+                await self._sub.unsubscribe()
+        self._sub = None
+
+    async def _on_reply(self, msg: Msg) -> None:
+        token = msg.subject.rsplit(".", 1)[-1]
+        future = self._futures.get(token)
+        if future is None or future.done():
+            return
+        if msg.headers and msg.headers.get(_STATUS) == _NO_RESPONDERS:
+            future.set_exception(NoStreamResponseError())
+            return
+        try:
+            resp = orjson.loads(msg.data)
+        except orjson.JSONDecodeError:
+            future.set_exception(APIError(description=f"unreadable ack: {msg.data[:200]!r}"))
+            return
+        error = resp.get("error") if isinstance(resp, dict) else None
+        if error is not None:
+            future.set_exception(
+                APIError(
+                    code=error.get("code"),
+                    err_code=error.get("err_code"),
+                    description=error.get("description"),
+                )
+            )
+            return
+        future.set_result(api.PubAck.from_response(resp))

@@ -1,0 +1,134 @@
+"""Aggregate snapshots: the only statistics a node sends the hub.
+
+A snapshot is immutable. Its subject names one aggregate, period and version
+(``shared.<node>.<service>.aggregate.<name>.<period>.v<version>``) and is published with
+``Nats-Expected-Last-Subject-Sequence: 0``, so the broker stores at most one message per subject,
+forever; a correction is a new version. Every cell has passed ``concordia.disclosure`` first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from concordia.events._model import SharedEvent
+from concordia.events._types import Code, SubjectToken
+
+#: The key position of a margin that sums over a dimension.
+ALL: str = "_all"
+
+
+class Cell(BaseModel):
+    """One cell of an aggregate table: a count, or ``suppressed`` with the reason.
+
+    Example::
+
+        Cell(key=("female", "RU-MOS"), value=40, suppressed=False)
+        Cell(key=("male", "RU-TY"), value=None, suppressed=True, reason="threshold")
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: tuple[Code, ...] = Field(
+        description="One code per dimension, in the order of `dimensions`; `_all` in a margin.",
+        examples=[["female", "RU-MOS"]],
+    )
+    value: int | None = Field(
+        description="The (possibly rounded or noised) count; null when suppressed.", examples=[40]
+    )
+    suppressed: bool = Field(default=False, description="Withheld by disclosure control.")
+    reason: Code | None = Field(
+        default=None,
+        description="Why the cell is suppressed (threshold, complementary, dominance, ...).",
+        examples=["threshold"],
+    )
+
+    @model_validator(mode="after")
+    def _suppressed_has_no_value(self) -> Self:
+        if self.suppressed and self.value is not None:
+            raise ValueError("a suppressed cell carries no value")
+        if not self.suppressed and (self.value is None or self.reason is not None):
+            raise ValueError("an unsuppressed cell carries a value and no reason")
+        return self
+
+
+class AggregateSnapshotPublished(SharedEvent):
+    """A disclosure-controlled aggregate table published by one service of one node.
+
+    Example::
+
+        AggregateSnapshotPublished(
+            node="se", service="registry", aggregate="persons_by_gender", period="2026-Q4",
+            version=1, charter_version="2026.1", dimensions=("gender",),
+            cells=(Cell(key=("female",), value=40), Cell(key=("male",), value=35)),
+        )
+    """
+
+    event_name: ClassVar[str] = "aggregate.snapshot.published"
+    once_per_subject: ClassVar[bool] = True
+
+    node: SubjectToken = Field(description="The publishing node.", examples=["se"])
+    service: SubjectToken = Field(description="The publishing service.", examples=["registry"])
+    aggregate: SubjectToken = Field(
+        description="The aggregate's name.", examples=["persons_by_gender_region"]
+    )
+    period: SubjectToken = Field(
+        description="The reporting period: `2026`, `2026-Q4`, `2026-11`...", examples=["2026-Q4"]
+    )
+    period_start: date | None = Field(
+        default=None, description="First day of the period.", examples=["2026-10-01"]
+    )
+    period_end: date | None = Field(
+        default=None, description="Last day of the period.", examples=["2026-12-31"]
+    )
+    version: int = Field(
+        ge=1, description="Release number of this aggregate and period.", examples=[1]
+    )
+    charter_version: Code = Field(
+        description="The charter whose rules and code lists were applied.", examples=["2026.1"]
+    )
+    measure: Code = Field(
+        default="persons", description="What the values count.", examples=["persons"]
+    )
+    dimensions: tuple[Code, ...] = Field(
+        description="The code list of each key position.", examples=[["gender", "region"]]
+    )
+    cells: tuple[Cell, ...] = Field(description="The interior cells.")
+    margins: tuple[Cell, ...] = Field(
+        default=(),
+        description="Totals: `_all` where a dimension is summed; all `_all` is the grand total.",
+    )
+
+    @model_validator(mode="after")
+    def _keys_match_dimensions(self) -> Self:
+        width = len(self.dimensions)
+        for cell in (*self.cells, *self.margins):
+            if len(cell.key) != width:
+                raise ValueError(f"cell key {list(cell.key)} does not match {width} dimensions")
+        return self
+
+    @classmethod
+    def subject_template(cls) -> str:
+        """``shared.{node}.{service}.aggregate.{aggregate}.{period}.{version}``."""
+        return "shared.{node}.{service}.aggregate.{aggregate}.{period}.{version}"
+
+    def subject_params(self) -> dict[str, str]:
+        """One subject per aggregate, period and version (``v3``)."""
+        return {
+            "service": self.service,
+            "aggregate": self.aggregate,
+            "period": self.period,
+            "version": f"v{self.version}",
+        }
+
+    def producer(self) -> str:
+        """The service named in the snapshot."""
+        return self.service
+
+    def subject(self, node: str) -> str:
+        """The snapshot's subject; ``node`` must be the snapshot's own node."""
+        if node != self.node:
+            raise ValueError(f"snapshot of node {self.node!r} cannot be published by {node!r}")
+        return super().subject(node)

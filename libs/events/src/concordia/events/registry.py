@@ -1,0 +1,172 @@
+"""Events of the registry service.
+
+Every event here is local: it never leaves the node. Even so, person events carry no names,
+aliases or other free text about a person, only ids, codes and a version number, so a consumer
+that needs more reads it from the registry (which audits the read).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import Field, StringConstraints
+
+from concordia.events._model import LocalEvent
+from concordia.events._types import CountryCode
+
+OrganisationType = Literal[
+    "independent_media", "ngo", "research_centre", "political_movement", "initiative"
+]
+PermitTrack = Literal["residence", "work", "humanitarian_visa", "asylum", "special_track"]
+PermitStatus = Literal["applied", "granted", "refused", "expired"]
+
+#: ``{registration agency}-{number}`` as in IATI and org-id.guide, e.g. ``SE-ON-802012-3456``.
+OrgIdentifier = Annotated[
+    str, StringConstraints(max_length=96, pattern=r"^[A-Z]{2}-[A-Za-z0-9][A-Za-z0-9._/\-]*$")
+]
+ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+def _person_id() -> Any:
+    return Field(
+        description="The person's id in this node's registry (UUIDv7).",
+        examples=["01964f3a-7c1e-7d2a-9b1f-3a5c2e8d4f60"],
+    )
+
+
+def _org_id() -> Any:
+    return Field(
+        description="The organisation's id in this node's registry (UUIDv7).",
+        examples=["01964f3a-9a10-7b7c-8c55-6f0e21d4a3b2"],
+    )
+
+
+def _version() -> Any:
+    return Field(
+        ge=1, description="The record's version after this change (increases by one).", examples=[3]
+    )
+
+
+class _PersonFacts(LocalEvent):
+    person_id: UUID = _person_id()
+    external_id: ExternalId | None = Field(
+        default=None,
+        description="The id the registering agency uses for this record, if it gave one.",
+        examples=["SE-MIGR-2026-000123"],
+    )
+    host_country: CountryCode | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 of the host state.", examples=["SE"]
+    )
+    version: int = _version()
+
+
+class PersonRegistered(_PersonFacts):
+    """A person was registered (ids and codes only; never names)."""
+
+    event_name: ClassVar[str] = "registry.person.registered"
+
+
+class PersonUpdated(_PersonFacts):
+    """A person's record changed; read the registry for the new state."""
+
+    event_name: ClassVar[str] = "registry.person.updated"
+
+
+class PersonErased(LocalEvent):
+    """Tombstone: a person's personal fields were erased, so every aggregate is recomputed."""
+
+    event_name: ClassVar[str] = "registry.person.erased"
+
+    person_id: UUID = _person_id()
+    erased_at: datetime = Field(
+        description="When the erasure took effect (UTC).", examples=["2026-11-02T09:30:00Z"]
+    )
+
+
+class _OrganisationFacts(LocalEvent):
+    organisation_id: UUID = _org_id()
+    identifier: OrgIdentifier = Field(
+        description="Standard identifier `{registration agency}-{number}` (org-id.guide).",
+        examples=["SE-ON-802012-3456"],
+    )
+    name: str = Field(
+        min_length=1,
+        max_length=300,
+        description="The organisation's public name (organisations are not personal data).",
+        examples=["Free Voice Media"],
+    )
+    type: OrganisationType = Field(description="Kind of organisation.", examples=["ngo"])
+    registration_country: CountryCode = Field(
+        description="ISO 3166-1 alpha-2 of the state where it is registered.", examples=["LV"]
+    )
+    version: int = _version()
+
+
+class OrganisationRegistered(_OrganisationFacts):
+    """An organisation was registered."""
+
+    event_name: ClassVar[str] = "registry.organisation.registered"
+
+
+class OrganisationUpdated(_OrganisationFacts):
+    """An organisation's record changed."""
+
+    event_name: ClassVar[str] = "registry.organisation.updated"
+
+
+class _PermitFacts(LocalEvent):
+    permit_id: UUID = Field(
+        description="The permit's id in this node's registry (UUIDv7).",
+        examples=["01964f3b-0c2d-7e11-a0f4-2b9d7c61e0aa"],
+    )
+    person_id: UUID = _person_id()
+    host_country: CountryCode = Field(
+        description="ISO 3166-1 alpha-2 of the issuing state.", examples=["SE"]
+    )
+    track: PermitTrack = Field(description="Kind of permit.", examples=["residence"])
+    status: PermitStatus = Field(description="Where the permit stands.", examples=["granted"])
+    valid_from: date | None = Field(default=None, description="First valid day.", examples=[None])
+    valid_to: date | None = Field(
+        default=None, description="Last valid day.", examples=["2027-06-30"]
+    )
+    family_members_covered: int = Field(
+        default=0, ge=0, description="Family members covered by this permit.", examples=[2]
+    )
+    version: int = _version()
+
+
+class PermitRecorded(_PermitFacts):
+    """A permit (application, grant, visa...) was recorded for a person."""
+
+    event_name: ClassVar[str] = "registry.permit.recorded"
+
+
+class PermitUpdated(_PermitFacts):
+    """A permit changed, e.g. its status or validity."""
+
+    event_name: ClassVar[str] = "registry.permit.updated"
+
+
+class MembershipChanged(LocalEvent):
+    """A person joined an organisation, changed role in it, or left it."""
+
+    event_name: ClassVar[str] = "registry.membership.changed"
+
+    organisation_id: UUID = _org_id()
+    person_id: UUID = _person_id()
+    change: Literal["joined", "updated", "left"] = Field(
+        description="What happened to the membership.", examples=["joined"]
+    )
+
+
+class OrganisationRemoved(LocalEvent):
+    """An organisation was removed from the registry, with its memberships."""
+
+    event_name: ClassVar[str] = "registry.organisation.removed"
+
+    organisation_id: UUID = _org_id()
+    removed_at: datetime = Field(
+        description="When the removal took effect (UTC).", examples=["2026-11-02T09:30:00Z"]
+    )

@@ -1,0 +1,36 @@
+"""Registry-specific dependencies: the node context and the acting principal."""
+
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from concordia.core.auth import Principal, require
+from concordia.registry.service._common import Actor, NodeContext
+
+
+def _ctx(request: Request) -> NodeContext:
+    ctx: NodeContext = request.app.state.ctx
+    return ctx
+
+
+CtxDep = Annotated[NodeContext, Depends(_ctx)]
+
+
+def actor_with(*scopes: str) -> object:
+    """A dependency giving the Actor: a principal holding ``scopes`` and its X-Purpose."""
+
+    def dependency(
+        principal: Annotated[Principal, require(*scopes)],
+        x_purpose: Annotated[
+            str | None,
+            Header(max_length=256, description="Why the record is read; kept in the audit log."),
+        ] = None,
+    ) -> Actor:
+        return Actor(principal=principal, purpose=x_purpose)
+
+    return Depends(dependency)
+
+
+Reader = Annotated[Actor, actor_with("registry:read")]
+Writer = Annotated[Actor, actor_with("registry:write")]

@@ -1,0 +1,73 @@
+"""The delta feed, the audit log, the published aggregates and the code lists."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from concordia.core.auth import require
+from concordia.core.deps import SessionDep
+from concordia.core.schemas import Page
+from concordia.registry import codes
+from concordia.registry.api.deps import Reader
+from concordia.registry.schemas import AuditRead, ChangeRead
+from concordia.registry.service import feeds as service
+
+router = APIRouter(prefix="/v1", tags=["feeds"])
+
+SeqCursor = Annotated[int, Query(ge=0, description="The `next` of the previous page; 0 to start.")]
+FeedLimit = Annotated[int, Query(ge=1, le=10000)]
+
+
+@router.get("/changes", response_model=Page[ChangeRead])
+async def list_changes(
+    session: SessionDep, _: Reader, after: SeqCursor = 0, limit: FeedLimit = 1000
+) -> Page[ChangeRead]:
+    """What changed after the cursor, oldest first: fetch the records by id to sync back."""
+    rows = await service.changes(session=session, after=after, limit=limit)
+    items = [
+        ChangeRead(
+            seq=r.seq, entity=r.entity, id=r.entity_id, external_id=r.external_id,  # type: ignore[arg-type]
+            version=r.version, op=r.op, at=r.at,  # type: ignore[arg-type]
+        )
+        for r in rows
+    ]  # fmt: skip
+    return Page(items=items, next=str(rows[-1].seq) if rows else str(after))
+
+
+@router.get("/audit", response_model=Page[AuditRead], dependencies=[require("ops")])
+async def list_audit(
+    session: SessionDep,
+    after: SeqCursor = 0,
+    limit: FeedLimit = 1000,
+    person_id: uuid.UUID | None = None,
+) -> Page[AuditRead]:
+    """Who read or changed which person, when and why (scope `ops`)."""
+    rows = await service.audit_entries(
+        session=session, after=after, limit=limit, person_id=person_id
+    )
+    items = [AuditRead.model_validate(r, from_attributes=True) for r in rows]
+    return Page(items=items, next=str(rows[-1].seq) if rows else None)
+
+
+class AggregatesRead(BaseModel):
+    """The latest version of every aggregate snapshot this node has published."""
+
+    snapshots: list[dict[str, Any]] = Field(description="Exactly the payloads that left the node.")
+
+
+@router.get("/aggregates", response_model=AggregatesRead)
+async def list_aggregates(request: Request, session: SessionDep, _: Reader) -> AggregatesRead:
+    """Exactly what this node publishes to the coalition: protected aggregate snapshots."""
+    from concordia.registry.aggregates import latest_published
+
+    return AggregatesRead(snapshots=await latest_published(session=session))
+
+
+@router.get("/codes", response_model=dict[str, Any])
+async def code_lists(_: Reader) -> dict[str, Any]:
+    """The closed vocabularies the API accepts (regions with federal districts, and the rest)."""
+    return codes.code_lists()

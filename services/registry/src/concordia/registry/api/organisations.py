@@ -1,0 +1,113 @@
+"""Routes for organisations and memberships."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.schemas import Page
+from concordia.registry.api.deps import CtxDep, Reader, Writer
+from concordia.registry.schemas import (
+    MembershipCreate,
+    MembershipRead,
+    OrganisationCreate,
+    OrganisationRead,
+    OrganisationUpdate,
+)
+from concordia.registry.service import organisations as service
+
+router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
+
+
+def _read(org: object) -> OrganisationRead:
+    return OrganisationRead.model_validate(org, from_attributes=True)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=OrganisationRead)
+async def create_organisation(
+    data: OrganisationCreate, session: SessionDep, ctx: CtxDep, _: Writer, response: Response
+) -> OrganisationRead:
+    """Register an organisation under its `{agency}-{number}` identifier."""
+    org = await service.create(session=session, ctx=ctx, data=data)
+    response.headers["ETag"] = etag(org.version)
+    response.headers["Location"] = f"/v1/organisations/{org.id}"
+    return _read(org)
+
+
+@router.get("", response_model=Page[OrganisationRead])
+async def list_organisations(
+    session: SessionDep, _: Reader, after: AfterDep, limit: LimitDep = 100
+) -> Page[OrganisationRead]:
+    """Organisations in registration order, a keyset page at a time."""
+    orgs = await service.list_page(session=session, after=after, limit=limit)
+    nxt = encode_cursor(orgs[-1].id) if len(orgs) == limit else None
+    return Page(items=[_read(o) for o in orgs], next=nxt)
+
+
+@router.get("/{org_id}", response_model=OrganisationRead)
+async def get_organisation(
+    org_id: uuid.UUID, session: SessionDep, _: Reader, response: Response
+) -> OrganisationRead:
+    """One organisation."""
+    org = await service.get(session=session, org_id=org_id)
+    response.headers["ETag"] = etag(org.version)
+    return _read(org)
+
+
+@router.patch("/{org_id}", response_model=OrganisationRead, responses={409: {}, 412: {}})
+async def update_organisation(
+    org_id: uuid.UUID,
+    data: OrganisationUpdate,
+    session: SessionDep,
+    ctx: CtxDep,
+    _: Writer,
+    if_match: IfMatchDep,
+    response: Response,
+) -> OrganisationRead:
+    """Change the fields sent; `If-Match` guards against lost updates."""
+    org = await service.update(
+        session=session, ctx=ctx, org_id=org_id, data=data, if_match=if_match
+    )
+    response.headers["ETag"] = etag(org.version)
+    return _read(org)
+
+
+@router.delete("/{org_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})
+async def delete_organisation(
+    org_id: uuid.UUID, session: SessionDep, ctx: CtxDep, _: Writer, if_match: IfMatchDep
+) -> Response:
+    """Remove an organisation and its memberships."""
+    await service.remove(session=session, ctx=ctx, org_id=org_id, if_match=if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{org_id}/members",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MembershipRead,
+    responses={409: {}},
+)
+async def add_member(
+    org_id: uuid.UUID, data: MembershipCreate, session: SessionDep, ctx: CtxDep, _: Writer
+) -> MembershipRead:
+    """Add a person to an organisation."""
+    member = await service.add_member(session=session, ctx=ctx, org_id=org_id, data=data)
+    return MembershipRead.model_validate(member, from_attributes=True)
+
+
+@router.get("/{org_id}/members", response_model=list[MembershipRead])
+async def list_members(org_id: uuid.UUID, session: SessionDep, _: Reader) -> list[MembershipRead]:
+    """The members of an organisation."""
+    found = await service.members(session=session, org_id=org_id)
+    return [MembershipRead.model_validate(m, from_attributes=True) for m in found]
+
+
+@router.delete("/{org_id}/members/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_member(
+    org_id: uuid.UUID, person_id: uuid.UUID, session: SessionDep, ctx: CtxDep, _: Writer
+) -> Response:
+    """End a membership."""
+    await service.remove_member(session=session, ctx=ctx, org_id=org_id, person_id=person_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,85 @@
+"""Routes for permits, including the expiry query."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.schemas import Page
+from concordia.registry import codes
+from concordia.registry.api.deps import CtxDep, Reader, Writer
+from concordia.registry.schemas import PermitCreate, PermitRead, PermitUpdate
+from concordia.registry.service import permits as service
+
+router = APIRouter(prefix="/v1/permits", tags=["permits"])
+
+
+def _read(permit: object) -> PermitRead:
+    return PermitRead.model_validate(permit, from_attributes=True)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=PermitRead)
+async def create_permit(
+    data: PermitCreate, session: SessionDep, ctx: CtxDep, _: Writer, response: Response
+) -> PermitRead:
+    """Record a permit or visa of a registered person."""
+    permit = await service.create(session=session, ctx=ctx, data=data)
+    response.headers["ETag"] = etag(permit.version)
+    response.headers["Location"] = f"/v1/permits/{permit.id}"
+    return _read(permit)
+
+
+@router.get("", response_model=Page[PermitRead])
+async def list_permits(
+    session: SessionDep,
+    _: Reader,
+    after: AfterDep,
+    person_id: uuid.UUID | None = None,
+    status: codes.PermitStatus | None = None,
+    expiring_within_days: Annotated[
+        int | None, Query(ge=0, le=3650, description="Granted permits ending within N days.")
+    ] = None,
+    limit: LimitDep = 100,
+) -> Page[PermitRead]:
+    """Permits, filtered by person, status, or expiry within N days from today."""
+    found = await service.search(
+        session=session,
+        person_id=person_id,
+        status=status,
+        expiring_within_days=expiring_within_days,
+        after=after,
+        limit=limit,
+    )
+    nxt = encode_cursor(found[-1].id) if len(found) == limit else None
+    return Page(items=[_read(p) for p in found], next=nxt)
+
+
+@router.get("/{permit_id}", response_model=PermitRead)
+async def get_permit(
+    permit_id: uuid.UUID, session: SessionDep, _: Reader, response: Response
+) -> PermitRead:
+    """One permit."""
+    permit = await service.get(session=session, permit_id=permit_id)
+    response.headers["ETag"] = etag(permit.version)
+    return _read(permit)
+
+
+@router.patch("/{permit_id}", response_model=PermitRead, responses={412: {}})
+async def update_permit(
+    permit_id: uuid.UUID,
+    data: PermitUpdate,
+    session: SessionDep,
+    ctx: CtxDep,
+    _: Writer,
+    if_match: IfMatchDep,
+    response: Response,
+) -> PermitRead:
+    """Change a permit's status, track or validity; `If-Match` guards against lost updates."""
+    permit = await service.update(
+        session=session, ctx=ctx, permit_id=permit_id, data=data, if_match=if_match
+    )
+    response.headers["ETag"] = etag(permit.version)
+    return _read(permit)

@@ -1,0 +1,111 @@
+"""Routes for persons and their consents."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.schemas import Page
+from concordia.registry.api.deps import CtxDep, Reader, Writer
+from concordia.registry.schemas import (
+    ConsentCreate,
+    ConsentRead,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+)
+from concordia.registry.service import permits as permit_service
+from concordia.registry.service import persons as service
+
+router = APIRouter(prefix="/v1/persons", tags=["persons"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=PersonRead)
+async def create_person(
+    data: PersonCreate, session: SessionDep, ctx: CtxDep, _: Writer, response: Response
+) -> PersonRead:
+    """Register a person. Names and aliases are encrypted with the node key."""
+    person = await service.create(session=session, ctx=ctx, data=data)
+    response.headers["ETag"] = etag(person.version)
+    response.headers["Location"] = f"/v1/persons/{person.id}"
+    return service.to_read(ctx, person)
+
+
+@router.get("", response_model=Page[PersonRead])
+async def list_persons(
+    session: SessionDep, ctx: CtxDep, actor: Reader, after: AfterDep, limit: LimitDep = 100
+) -> Page[PersonRead]:
+    """Persons in registration order, a keyset page at a time; every read is audited."""
+    persons = await service.list_page(session=session, actor=actor, after=after, limit=limit)
+    nxt = encode_cursor(persons[-1].id) if len(persons) == limit else None
+    return Page(items=[service.to_read(ctx, p) for p in persons], next=nxt)
+
+
+@router.get("/{person_id}", response_model=PersonRead)
+async def get_person(
+    person_id: uuid.UUID, session: SessionDep, ctx: CtxDep, actor: Reader, response: Response
+) -> PersonRead:
+    """One person; the read is written to the audit log with the X-Purpose header."""
+    person = await service.get(session=session, ctx=ctx, actor=actor, person_id=person_id)
+    response.headers["ETag"] = etag(person.version)
+    return service.to_read(ctx, person)
+
+
+@router.patch("/{person_id}", response_model=PersonRead, responses={412: {}})
+async def update_person(
+    person_id: uuid.UUID,
+    data: PersonUpdate,
+    session: SessionDep,
+    ctx: CtxDep,
+    actor: Writer,
+    if_match: IfMatchDep,
+    response: Response,
+) -> PersonRead:
+    """Change the fields sent. Send `If-Match` with the ETag you read to avoid lost updates."""
+    person = await service.update(
+        session=session, ctx=ctx, actor=actor, person_id=person_id, data=data, if_match=if_match
+    )
+    response.headers["ETag"] = etag(person.version)
+    return service.to_read(ctx, person)
+
+
+@router.delete("/{person_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})
+async def erase_person(
+    person_id: uuid.UUID, session: SessionDep, ctx: CtxDep, actor: Writer, if_match: IfMatchDep
+) -> Response:
+    """Erase a person: personal fields, permits, consents and memberships go; a tombstone stays."""
+    await service.erase(
+        session=session, ctx=ctx, actor=actor, person_id=person_id, if_match=if_match
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{person_id}/consents", status_code=status.HTTP_201_CREATED, response_model=ConsentRead
+)
+async def add_consent(
+    person_id: uuid.UUID, data: ConsentCreate, session: SessionDep, _: Writer
+) -> ConsentRead:
+    """Record a consent the person gave."""
+    consent = await permit_service.add_consent(session=session, person_id=person_id, data=data)
+    return ConsentRead.model_validate(consent, from_attributes=True)
+
+
+@router.get("/{person_id}/consents", response_model=list[ConsentRead])
+async def list_consents(person_id: uuid.UUID, session: SessionDep, _: Reader) -> list[ConsentRead]:
+    """Every consent of a person, withdrawn ones included."""
+    found = await permit_service.consents(session=session, person_id=person_id)
+    return [ConsentRead.model_validate(c, from_attributes=True) for c in found]
+
+
+@router.post("/{person_id}/consents/{consent_id}/withdraw", response_model=ConsentRead)
+async def withdraw_consent(
+    person_id: uuid.UUID, consent_id: uuid.UUID, session: SessionDep, _: Writer
+) -> ConsentRead:
+    """Withdraw a consent (idempotent)."""
+    consent = await permit_service.withdraw_consent(
+        session=session, person_id=person_id, consent_id=consent_id
+    )
+    return ConsentRead.model_validate(consent, from_attributes=True)

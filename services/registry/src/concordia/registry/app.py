@@ -1,0 +1,106 @@
+"""The registry service: app factory and lifespan (migration check, relay, aggregate publisher)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from concordia.core.crypto import FieldCipher
+from concordia.core.db import Database
+from concordia.core.logging import configure_logging
+from concordia.core.migrations import ensure_migrated
+from concordia.core.web import create_app
+from concordia.events import OutboxRelay, ensure_stream
+from concordia.events._link import NatsLink
+from concordia.registry import aggregates
+from concordia.registry.api import feeds, organisations, permits, persons, sync
+from concordia.registry.outbox import outbox
+from concordia.registry.service._common import NodeContext
+from concordia.registry.settings import RegistrySettings
+
+log = logging.getLogger(__name__)
+SERVICE_DIR = Path(__file__).resolve().parents[3]
+
+DESCRIPTION = """
+The actor registry of a Concordia country node: persons at risk and their families, their
+organisations and permits. Personal fields are encrypted at rest, every read of a person is
+audited, and only disclosure-controlled aggregates leave the node.
+
+Authenticate with `Authorization: Bearer <token>`; tokens carry scopes (`registry:read`,
+`registry:write`, `ops`). Send `X-Purpose` with reads of persons: it is kept in the audit log.
+"""
+
+
+def streams(node: str) -> dict[str, list[str]]:
+    """The JetStream streams this service publishes into."""
+    return {
+        f"LOCAL_{node.upper()}": [f"local.{node}.>"],
+        f"SHARED_{node.upper()}": [f"shared.{node}.>"],
+    }
+
+
+def create(settings: RegistrySettings | None = None) -> FastAPI:
+    """Build the registry app from settings (environment by default)."""
+    settings = settings or RegistrySettings()
+    db = Database(settings.database_url)
+    ctx = NodeContext(node=settings.node, cipher=FieldCipher(settings.node_key_bytes))
+    link = NatsLink(settings.nats_url, name=f"concordia-registry-{settings.node}")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_migrated(db, SERVICE_DIR, "registry")
+        tasks: list[asyncio.Task[None]] = []
+
+        async def on_connect() -> None:
+            for name, subjects in streams(settings.node).items():
+                await ensure_stream(link.js, name, subjects)
+
+        await link.start(on_connect=on_connect)
+        relay = OutboxRelay(db, outbox, link.client) if settings.relay_enabled else None
+        if relay is not None:
+            await relay.start()
+        tasks.append(
+            asyncio.create_task(
+                aggregates.run_publisher(
+                    db, ctx, interval=settings.aggregate_interval_seconds,
+                    k=settings.disclosure_k, rounding_base=settings.rounding_base,
+                ),
+                name="aggregate-publisher",
+            )
+        )  # fmt: skip
+        app.state.relay = relay
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if relay is not None:
+                await relay.stop()
+            await link.stop()
+
+    app = create_app(
+        service="registry",
+        settings=settings,
+        db=db,
+        routers=[persons.router, organisations.router, permits.router, sync.router, feeds.router],
+        lifespan=lifespan,
+        readiness=[link.check],
+        description=DESCRIPTION,
+    )
+    app.state.ctx = ctx
+    return app
+
+
+def main() -> FastAPI:
+    """Uvicorn factory entry point: ``uvicorn --factory concordia.registry.app:main``."""
+    settings = RegistrySettings()
+    configure_logging(settings.log_level, service="registry")
+    return create(settings)

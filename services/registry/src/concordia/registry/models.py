@@ -1,0 +1,189 @@
+"""Tables of the registry. Personal names live only as ciphertext; codes stay queryable."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Uuid,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from concordia.core.db import new_metadata
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+SeqId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base bound to the registry's own MetaData."""
+
+    metadata = new_metadata()
+    type_annotation_map = {
+        datetime: DateTime(timezone=True),
+        uuid.UUID: Uuid(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class Person(Base):
+    """A person at risk. Names are ciphertext; erasure nulls every personal column."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+    digest: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    aliases_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    gender: Mapped[str | None] = mapped_column(String(16))
+    ethnic_origin: Mapped[str | None] = mapped_column(String(16))
+    national_minority: Mapped[str | None] = mapped_column(String(32))
+    region_of_origin: Mapped[str | None] = mapped_column(String(8))
+    profession_category: Mapped[str | None] = mapped_column(String(32))
+    host_country: Mapped[str | None] = mapped_column(String(2))
+    host_city_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    vulnerabilities: Mapped[list[Any] | None]
+    risk_level: Mapped[str | None] = mapped_column(String(16))
+    family: Mapped[list[Any] | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    erased_at: Mapped[datetime | None]
+
+
+class Organisation(Base):
+    """An organisation of the exiled civil society, known by its standard identifier."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    identifier: Mapped[str] = mapped_column(String(96), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+    digest: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(32))
+    focus: Mapped[list[Any]]
+    languages: Mapped[list[Any]]
+    registration_country: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Membership(Base):
+    """A person's role in an organisation."""
+
+    __tablename__ = "memberships"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(64))
+    since: Mapped[date | None] = mapped_column(Date)
+
+
+class Permit(Base):
+    """A residence/work permit or visa of a person in a host state."""
+
+    __tablename__ = "permits"
+    __table_args__ = (Index("ix_permits_status_valid_to", "status", "valid_to"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    host_country: Mapped[str] = mapped_column(String(2))
+    track: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    family_members_covered: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Consent(Base):
+    """A person's consent to one purpose of processing, and its withdrawal."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(32))
+    basis: Mapped[str] = mapped_column(String(64))
+    given_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+
+
+class Change(Base):
+    """The delta feed: one row per change, ordered by ``seq`` (the agencies' cursor)."""
+
+    __tablename__ = "changes"
+
+    seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[uuid.UUID]
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    version: Mapped[int]
+    op: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class AuditEntry(Base):
+    """Who read or changed which person's record, when, and why (the X-Purpose header)."""
+
+    __tablename__ = "audit"
+
+    seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    token_id: Mapped[str] = mapped_column(String(32))
+    token_name: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    purpose: Mapped[str | None] = mapped_column(String(256))
+
+
+class IdempotentRequest(Base):
+    """A bulk sync's stored answer, replayed when the same Idempotency-Key comes again."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    token_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    request_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    status: Mapped[int]
+    response: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+class PublishedAggregate(Base):
+    """Every aggregate snapshot the node published, exactly as it left (versions, never edits)."""
+
+    __tablename__ = "published_aggregates"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32))
+    payload: Mapped[dict[str, Any]]
+    published_at: Mapped[datetime]

@@ -1,0 +1,321 @@
+"""API models of the registry: strict requests (``XCreate``/``XUpdate``/``XSync``), plain reads."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+
+from concordia.core.schemas import IsoDate, StrictModel, UuidStr
+from concordia.registry import codes
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+ExternalId = Annotated[
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/\-]*$")
+]
+_ORG_ID = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{2,10})?-[A-Za-z0-9][A-Za-z0-9./\-]{0,63}$")
+
+
+def _country(value: str) -> str:
+    if value not in codes.COUNTRIES:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+def _region(value: str) -> str:
+    if value in codes.REFUSED_CODES:
+        raise ValueError(
+            f"{value} names occupied Ukrainian territory, which is Ukraine's: "
+            f"use {codes.REFUSED_CODES[value]}"
+        )
+    if value not in codes.REGION_DISTRICT:
+        raise ValueError(f"{value!r} is not an ISO 3166-2:RU subject code (see /v1/codes)")
+    return value
+
+
+def _minority(value: str) -> str:
+    if value not in codes.MINORITIES:
+        raise ValueError(f"{value!r} is not in the national-minority list (see /v1/codes)")
+    return value
+
+
+def _language(value: str) -> str:
+    if value not in codes.LANGUAGES:
+        raise ValueError(f"{value!r} is not an ISO 639-1 language code")
+    return value
+
+
+def _org_identifier(value: str) -> str:
+    if not _ORG_ID.match(value):
+        raise ValueError(
+            "must read {registration agency}-{number}, e.g. 'SE-ON-8020001234' (org-id.guide)"
+        )
+    return value
+
+
+Country = Annotated[str, AfterValidator(_country)]
+Region = Annotated[str, AfterValidator(_region)]
+Minority = Annotated[str, AfterValidator(_minority)]
+Language = Annotated[str, AfterValidator(_language)]
+OrgIdentifier = Annotated[str, StringConstraints(max_length=96), AfterValidator(_org_identifier)]
+FocusCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+
+
+class FamilyMember(StrictModel):
+    """Family members of one relation, counted (names stay with the agency)."""
+
+    relation: codes.Relation
+    count: int = Field(ge=1, le=30)
+
+
+class PersonFields(StrictModel):
+    """Everything an agency records about a person."""
+
+    name: Text = Field(description="Encrypted at rest.", examples=["Testperson Alpha"])
+    aliases: list[Text] = Field(default_factory=list, max_length=20)
+    gender: codes.Gender
+    ethnic_origin: codes.EthnicOrigin | None = Field(
+        default=None, description="Self-declared only; special-category data."
+    )
+    national_minority: Minority | None = None
+    region_of_origin: Region | None = Field(default=None, examples=["RU-TA"])
+    profession_category: codes.Profession | None = None
+    host_country: Country = Field(examples=["SE"])
+    host_city: Text | None = Field(default=None, description="Encrypted at rest.")
+    vulnerabilities: list[codes.Vulnerability] = Field(default_factory=list, max_length=5)
+    risk_level: codes.RiskLevel = "medium"
+    family: list[FamilyMember] = Field(default_factory=list, max_length=10)
+
+
+class PersonCreate(PersonFields):
+    """A new person."""
+
+    external_id: ExternalId | None = None
+
+
+class PersonSync(PersonFields):
+    """One record of a bulk sync: the agency's full view of the person."""
+
+    external_id: ExternalId
+
+
+class PersonUpdate(StrictModel):
+    """A partial change: only the fields sent are changed."""
+
+    name: Text | None = None
+    aliases: list[Text] | None = Field(default=None, max_length=20)
+    gender: codes.Gender | None = None
+    ethnic_origin: codes.EthnicOrigin | None = None
+    national_minority: Minority | None = None
+    region_of_origin: Region | None = None
+    profession_category: codes.Profession | None = None
+    host_country: Country | None = None
+    host_city: Text | None = None
+    vulnerabilities: list[codes.Vulnerability] | None = Field(default=None, max_length=5)
+    risk_level: codes.RiskLevel | None = None
+    family: list[FamilyMember] | None = Field(default=None, max_length=10)
+
+
+class PersonRead(BaseModel):
+    """A person as the registry holds it; ``erased`` persons carry no personal fields."""
+
+    id: uuid.UUID
+    version: int
+    external_id: str | None
+    erased: bool
+    name: str | None
+    aliases: list[str]
+    gender: str | None
+    ethnic_origin: str | None
+    national_minority: str | None
+    region_of_origin: str | None
+    federal_district: str | None
+    profession_category: str | None
+    host_country: str | None
+    host_city: str | None
+    vulnerabilities: list[str]
+    risk_level: str | None
+    family: list[dict[str, Any]]
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrganisationFields(StrictModel):
+    """Everything recorded about an organisation (not personal data)."""
+
+    identifier: OrgIdentifier = Field(examples=["SE-ON-8020001234"])
+    name: Text = Field(examples=["Example Exile Media Collective"])
+    type: codes.OrganisationType
+    focus: list[FocusCode] = Field(default_factory=list, max_length=20)
+    languages: list[Language] = Field(default_factory=list, max_length=20)
+    registration_country: Country
+
+
+class OrganisationCreate(OrganisationFields):
+    """A new organisation."""
+
+    external_id: ExternalId | None = None
+
+
+class OrganisationSync(OrganisationFields):
+    """One record of a bulk organisation sync."""
+
+    external_id: ExternalId
+
+
+class OrganisationUpdate(StrictModel):
+    """A partial change of an organisation."""
+
+    identifier: OrgIdentifier | None = None
+    name: Text | None = None
+    type: codes.OrganisationType | None = None
+    focus: list[FocusCode] | None = Field(default=None, max_length=20)
+    languages: list[Language] | None = Field(default=None, max_length=20)
+    registration_country: Country | None = None
+
+
+class OrganisationRead(BaseModel):
+    """An organisation."""
+
+    id: uuid.UUID
+    version: int
+    external_id: str | None
+    identifier: str
+    name: str
+    type: str
+    focus: list[str]
+    languages: list[str]
+    registration_country: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class MembershipCreate(StrictModel):
+    """A person joins an organisation."""
+
+    person_id: UuidStr
+    role: Text = Field(examples=["editor"])
+    since: IsoDate | None = None
+
+
+class MembershipRead(BaseModel):
+    """A membership."""
+
+    person_id: uuid.UUID
+    organisation_id: uuid.UUID
+    role: str
+    since: date | None
+
+
+class PermitFields(StrictModel):
+    """A permit or visa."""
+
+    host_country: Country
+    track: codes.PermitTrack
+    status: codes.PermitStatus
+    valid_from: IsoDate | None = None
+    valid_to: IsoDate | None = None
+    family_members_covered: int = Field(default=0, ge=0, le=30)
+
+
+class PermitCreate(PermitFields):
+    """A new permit of a person."""
+
+    person_id: UuidStr
+
+
+class PermitUpdate(StrictModel):
+    """A partial change of a permit."""
+
+    track: codes.PermitTrack | None = None
+    status: codes.PermitStatus | None = None
+    valid_from: IsoDate | None = None
+    valid_to: IsoDate | None = None
+    family_members_covered: int | None = Field(default=None, ge=0, le=30)
+
+
+class PermitRead(BaseModel):
+    """A permit."""
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    version: int
+    host_country: str
+    track: str
+    status: str
+    valid_from: date | None
+    valid_to: date | None
+    family_members_covered: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConsentCreate(StrictModel):
+    """A consent given by the person."""
+
+    purpose: codes.ConsentPurpose
+    basis: Text = Field(examples=["signed form 2026-03"])
+
+
+class ConsentRead(BaseModel):
+    """A consent and, if withdrawn, when."""
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    purpose: str
+    basis: str
+    given_at: datetime
+    withdrawn_at: datetime | None
+
+
+class RecordError(BaseModel):
+    """Why one record was rejected: the field and the reason."""
+
+    loc: list[str | int]
+    msg: str
+
+
+class SyncResult(BaseModel):
+    """The outcome for one record of a bulk sync."""
+
+    index: int
+    external_id: str | None
+    status: Literal["created", "updated", "unchanged", "rejected"]
+    id: uuid.UUID | None = None
+    version: int | None = None
+    errors: list[RecordError] = Field(default_factory=list)
+
+
+class SyncReport(BaseModel):
+    """Per-record results of a bulk sync and the counts by outcome."""
+
+    dry_run: bool
+    counts: dict[str, int]
+    results: list[SyncResult]
+
+
+class ChangeRead(BaseModel):
+    """One entry of the delta feed."""
+
+    seq: int
+    entity: Literal["person", "organisation", "permit"]
+    id: uuid.UUID
+    external_id: str | None
+    version: int
+    op: Literal["upsert", "erase", "delete"]
+    at: datetime
+
+
+class AuditRead(BaseModel):
+    """One audit entry."""
+
+    seq: int
+    at: datetime
+    token_id: str
+    token_name: str
+    action: str
+    person_id: uuid.UUID
+    purpose: str | None

@@ -1,0 +1,202 @@
+"""Organisations and memberships."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.events.registry import (
+    MembershipChanged,
+    OrganisationRegistered,
+    OrganisationRemoved,
+    OrganisationUpdated,
+)
+from concordia.registry.models import Membership, Organisation, Person
+from concordia.registry.schemas import (
+    MembershipCreate,
+    OrganisationCreate,
+    OrganisationFields,
+    OrganisationUpdate,
+)
+from concordia.registry.service._common import (
+    NodeContext,
+    check_version,
+    emit,
+    new_id,
+    now,
+    record_changes,
+)
+
+
+def fields_digest(ctx: NodeContext, fields: dict[str, Any]) -> bytes:
+    """A keyed digest of an organisation's fields, to detect unchanged syncs."""
+    return ctx.cipher.digest(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS))
+
+
+def org_event(
+    values: dict[str, Any] | Organisation, *, created: bool
+) -> OrganisationRegistered | OrganisationUpdated:
+    """The local event that tells other services (the ledger) about an organisation."""
+    get = values.get if isinstance(values, dict) else lambda k: getattr(values, k)
+    cls = OrganisationRegistered if created else OrganisationUpdated
+    return cls(
+        organisation_id=get("id"),
+        identifier=get("identifier"),
+        name=get("name"),
+        type=get("type"),
+        registration_country=get("registration_country"),
+        version=get("version"),
+    )
+
+
+def _change(org: dict[str, Any] | Organisation, op: str) -> dict[str, Any]:
+    get = org.get if isinstance(org, dict) else lambda k: getattr(org, k)
+    return {
+        "entity": "organisation",
+        "entity_id": get("id"),
+        "external_id": get("external_id"),
+        "version": get("version"),
+        "op": op,
+    }
+
+
+async def _identifier_free(
+    session: AsyncSession, identifier: str, org_id: uuid.UUID | None = None
+) -> None:
+    owner = await session.scalar(
+        select(Organisation.id).where(Organisation.identifier == identifier)
+    )
+    if owner is not None and owner != org_id:
+        raise ConflictError(f"identifier {identifier!r} already belongs to organisation {owner}")
+
+
+async def create(
+    *, session: AsyncSession, ctx: NodeContext, data: OrganisationCreate
+) -> Organisation:
+    """Register an organisation; 409 on a taken identifier or external id."""
+    from concordia.registry.service.sync import ensure_external_id_free
+
+    await ensure_external_id_free(session=session, model=Organisation, external_id=data.external_id)
+    await _identifier_free(session, data.identifier)
+    fields = data.model_dump(mode="json", exclude={"external_id"})
+    at = now()
+    row = {
+        "id": new_id(),
+        "external_id": data.external_id,
+        "version": 1,
+        "digest": fields_digest(ctx, fields),
+        "created_at": at,
+        "updated_at": at,
+        **fields,
+    }
+    await session.execute(insert(Organisation), [row])
+    await record_changes(session, [_change(row, "upsert")])
+    await emit(session, ctx, [org_event(row, created=True)])
+    return await get(session=session, org_id=row["id"])
+
+
+async def get(*, session: AsyncSession, org_id: uuid.UUID) -> Organisation:
+    """One organisation, or 404."""
+    org = await session.get(Organisation, org_id, populate_existing=True)
+    if org is None:
+        raise NotFoundError(f"no organisation {org_id}")
+    return org
+
+
+async def list_page(
+    *, session: AsyncSession, after: uuid.UUID | None, limit: int
+) -> list[Organisation]:
+    """A keyset page of organisations in creation order."""
+    query = select(Organisation).order_by(Organisation.id).limit(limit)
+    if after is not None:
+        query = query.where(Organisation.id > after)
+    return list((await session.scalars(query)).all())
+
+
+async def update(
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    org_id: uuid.UUID,
+    data: OrganisationUpdate,
+    if_match: int | None,
+) -> Organisation:
+    """Change the fields sent; 412 on a stale If-Match."""
+    org = await get(session=session, org_id=org_id)
+    check_version(org.version, if_match)
+    current = {name: getattr(org, name) for name in OrganisationFields.model_fields}
+    merged = OrganisationFields.model_validate(
+        {**current, **data.model_dump(mode="json", exclude_unset=True)}, strict=False
+    ).model_dump(mode="json")
+    if merged["identifier"] != org.identifier:
+        await _identifier_free(session, merged["identifier"], org_id)
+    digest = fields_digest(ctx, merged)
+    if digest == org.digest:
+        return org
+    for key, value in merged.items():
+        setattr(org, key, value)
+    org.digest, org.version, org.updated_at = digest, org.version + 1, now()
+    await session.flush()
+    await record_changes(session, [_change(org, "upsert")])
+    await emit(session, ctx, [org_event(org, created=False)])
+    return org
+
+
+async def remove(
+    *, session: AsyncSession, ctx: NodeContext, org_id: uuid.UUID, if_match: int | None
+) -> None:
+    """Delete an organisation and its memberships."""
+    org = await get(session=session, org_id=org_id)
+    check_version(org.version, if_match)
+    change = _change(org, "delete") | {"version": org.version + 1}
+    await session.execute(delete(Membership).where(Membership.organisation_id == org_id))
+    await session.delete(org)
+    await session.flush()
+    await record_changes(session, [change])
+    await emit(session, ctx, [OrganisationRemoved(organisation_id=org_id, removed_at=now())])
+
+
+async def add_member(
+    *, session: AsyncSession, ctx: NodeContext, org_id: uuid.UUID, data: MembershipCreate
+) -> Membership:
+    """Link a person to an organisation; 422 for an unknown or erased person."""
+    await get(session=session, org_id=org_id)
+    person = await session.get(Person, data.person_id)
+    if person is None or person.erased_at is not None:
+        raise FieldError(["body", "person_id"], f"no person {data.person_id}")
+    existing = await session.get(Membership, (data.person_id, org_id))
+    if existing is not None:
+        raise ConflictError("the person is already a member of this organisation")
+    member = Membership(
+        person_id=data.person_id, organisation_id=org_id, role=data.role, since=data.since
+    )
+    session.add(member)
+    await session.flush()
+    event = MembershipChanged(person_id=data.person_id, organisation_id=org_id, change="joined")
+    await emit(session, ctx, [event])
+    return member
+
+
+async def members(*, session: AsyncSession, org_id: uuid.UUID) -> list[Membership]:
+    """The memberships of one organisation."""
+    await get(session=session, org_id=org_id)
+    query = select(Membership).where(Membership.organisation_id == org_id)
+    return list((await session.scalars(query.order_by(Membership.person_id))).all())
+
+
+async def remove_member(
+    *, session: AsyncSession, ctx: NodeContext, org_id: uuid.UUID, person_id: uuid.UUID
+) -> None:
+    """End a membership; 404 if there is none."""
+    member = await session.get(Membership, (person_id, org_id))
+    if member is None:
+        raise NotFoundError("no such membership")
+    await session.delete(member)
+    await session.flush()
+    event = MembershipChanged(person_id=person_id, organisation_id=org_id, change="left")
+    await emit(session, ctx, [event])

@@ -1,0 +1,166 @@
+"""Permits and consents of persons."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.errors import FieldError, NotFoundError
+from concordia.events.registry import PermitRecorded, PermitUpdated
+from concordia.registry.models import Consent, Permit, Person
+from concordia.registry.schemas import ConsentCreate, PermitCreate, PermitFields, PermitUpdate
+from concordia.registry.service._common import (
+    NodeContext,
+    check_version,
+    emit,
+    new_id,
+    now,
+    record_changes,
+)
+
+
+def _check_dates(valid_from: date | None, valid_to: date | None) -> None:
+    if valid_from and valid_to and valid_to < valid_from:
+        raise FieldError(["body", "valid_to"], "valid_to is before valid_from")
+
+
+async def _live_person(session: AsyncSession, person_id: uuid.UUID, loc: list[str]) -> Person:
+    person = await session.get(Person, person_id)
+    if person is None or person.erased_at is not None:
+        raise FieldError(loc, f"no person {person_id}")
+    return person
+
+
+def _event(permit: Permit, created: bool) -> PermitRecorded | PermitUpdated:
+    cls = PermitRecorded if created else PermitUpdated
+    return cls(
+        permit_id=permit.id,
+        person_id=permit.person_id,
+        host_country=permit.host_country,
+        track=permit.track,
+        status=permit.status,
+        valid_from=permit.valid_from,
+        valid_to=permit.valid_to,
+        family_members_covered=permit.family_members_covered,
+        version=permit.version,
+    )
+
+
+def _change(permit: Permit) -> dict[str, object]:
+    return {
+        "entity": "permit",
+        "entity_id": permit.id,
+        "external_id": None,
+        "version": permit.version,
+        "op": "upsert",
+    }
+
+
+async def create(*, session: AsyncSession, ctx: NodeContext, data: PermitCreate) -> Permit:
+    """Record a permit of a known person; 422 for an unknown person or dates out of order."""
+    await _live_person(session, data.person_id, ["body", "person_id"])
+    _check_dates(data.valid_from, data.valid_to)
+    at = now()
+    permit = Permit(id=new_id(), version=1, created_at=at, updated_at=at, **data.model_dump())
+    session.add(permit)
+    await session.flush()
+    await record_changes(session, [_change(permit)])
+    await emit(session, ctx, [_event(permit, created=True)])
+    return permit
+
+
+async def get(*, session: AsyncSession, permit_id: uuid.UUID) -> Permit:
+    """One permit, or 404."""
+    permit = await session.get(Permit, permit_id)
+    if permit is None:
+        raise NotFoundError(f"no permit {permit_id}")
+    return permit
+
+
+async def update(
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    permit_id: uuid.UUID,
+    data: PermitUpdate,
+    if_match: int | None,
+) -> Permit:
+    """Change a permit's status, track or validity; 412 on a stale If-Match."""
+    permit = await get(session=session, permit_id=permit_id)
+    check_version(permit.version, if_match)
+    current = {name: getattr(permit, name) for name in PermitFields.model_fields}
+    merged = {**current, **data.model_dump(exclude_unset=True)}
+    _check_dates(merged["valid_from"], merged["valid_to"])
+    if merged == current:
+        return permit
+    for key, value in merged.items():
+        setattr(permit, key, value)
+    permit.version += 1
+    permit.updated_at = now()
+    await session.flush()
+    await record_changes(session, [_change(permit)])
+    await emit(session, ctx, [_event(permit, created=False)])
+    return permit
+
+
+async def search(
+    *,
+    session: AsyncSession,
+    person_id: uuid.UUID | None,
+    status: str | None,
+    expiring_within_days: int | None,
+    after: uuid.UUID | None,
+    limit: int,
+    today: date | None = None,
+) -> list[Permit]:
+    """Permits filtered by person, status, or expiry within N days (granted, not yet expired)."""
+    query = select(Permit).order_by(Permit.id).limit(limit)
+    if person_id is not None:
+        query = query.where(Permit.person_id == person_id)
+    if status is not None:
+        query = query.where(Permit.status == status)
+    if expiring_within_days is not None:
+        start = today or now().date()
+        query = query.where(
+            Permit.status == "granted",
+            Permit.valid_to >= start,
+            Permit.valid_to <= start + timedelta(days=expiring_within_days),
+        )
+    if after is not None:
+        query = query.where(Permit.id > after)
+    return list((await session.scalars(query)).all())
+
+
+async def add_consent(
+    *, session: AsyncSession, person_id: uuid.UUID, data: ConsentCreate
+) -> Consent:
+    """Record a consent the person gave."""
+    person = await session.get(Person, person_id)
+    if person is None or person.erased_at is not None:
+        raise NotFoundError(f"no person {person_id}")
+    consent = Consent(id=new_id(), person_id=person_id, given_at=now(), **data.model_dump())
+    session.add(consent)
+    await session.flush()
+    return consent
+
+
+async def consents(*, session: AsyncSession, person_id: uuid.UUID) -> list[Consent]:
+    """Every consent of a person, withdrawn ones included."""
+    query = select(Consent).where(Consent.person_id == person_id).order_by(Consent.given_at)
+    return list((await session.scalars(query)).all())
+
+
+async def withdraw_consent(
+    *, session: AsyncSession, person_id: uuid.UUID, consent_id: uuid.UUID
+) -> Consent:
+    """Mark a consent withdrawn (idempotent)."""
+    consent = await session.get(Consent, consent_id)
+    if consent is None or consent.person_id != person_id:
+        raise NotFoundError(f"no consent {consent_id} of person {person_id}")
+    if consent.withdrawn_at is None:
+        consent.withdrawn_at = now()
+        await session.flush()
+    return consent

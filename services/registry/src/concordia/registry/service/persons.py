@@ -1,0 +1,262 @@
+"""Persons: create, read (audited), change, erase, list."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.errors import NotFoundError
+from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
+from concordia.registry import codes
+from concordia.registry.models import AuditEntry, Consent, Membership, Permit, Person
+from concordia.registry.schemas import PersonCreate, PersonFields, PersonRead, PersonUpdate
+from concordia.registry.service._common import (
+    Actor,
+    NodeContext,
+    check_version,
+    emit,
+    new_id,
+    now,
+    record_changes,
+)
+
+_ENCRYPTED = ("name", "aliases", "host_city")
+_PLAIN = (
+    "gender", "ethnic_origin", "national_minority", "region_of_origin", "profession_category",
+    "host_country", "risk_level",
+)  # fmt: skip
+
+
+def _aad(person_id: uuid.UUID, column: str) -> bytes:
+    return f"persons.{column}:{person_id}".encode()
+
+
+def fields_digest(ctx: NodeContext, fields: dict[str, Any]) -> bytes:
+    """A keyed digest of a person's fields: equal digests mean nothing changed."""
+    return ctx.cipher.digest(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS))
+
+
+def person_columns(
+    ctx: NodeContext, person_id: uuid.UUID, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """Map validated person fields (``model_dump(mode="json")``) to table columns, encrypting."""
+    enc = ctx.cipher.encrypt
+    city = fields.get("host_city")
+    return {
+        "name_enc": enc(fields["name"], aad=_aad(person_id, "name")),
+        "aliases_enc": enc(
+            orjson.dumps(fields["aliases"]).decode(), aad=_aad(person_id, "aliases")
+        ),
+        "host_city_enc": enc(city, aad=_aad(person_id, "host_city")) if city else None,
+        "vulnerabilities": sorted(set(fields["vulnerabilities"])),
+        "family": fields["family"],
+        "digest": fields_digest(ctx, fields),
+        **{name: fields.get(name) for name in _PLAIN},
+    }
+
+
+def person_fields(ctx: NodeContext, person: Person) -> dict[str, Any]:
+    """Decrypt a person's row back into the API's field dictionary."""
+    dec = ctx.cipher.decrypt
+    return {
+        "name": dec(person.name_enc, aad=_aad(person.id, "name")) if person.name_enc else None,
+        "aliases": orjson.loads(dec(person.aliases_enc, aad=_aad(person.id, "aliases")))
+        if person.aliases_enc
+        else [],
+        "host_city": dec(person.host_city_enc, aad=_aad(person.id, "host_city"))
+        if person.host_city_enc
+        else None,
+        "vulnerabilities": person.vulnerabilities or [],
+        "family": person.family or [],
+        **{name: getattr(person, name) for name in _PLAIN},
+    }
+
+
+def to_read(ctx: NodeContext, person: Person) -> PersonRead:
+    """Render a person for the API."""
+    fields = person_fields(ctx, person)
+    return PersonRead(
+        id=person.id,
+        version=person.version,
+        external_id=person.external_id,
+        erased=person.erased_at is not None,
+        federal_district=codes.REGION_DISTRICT.get(person.region_of_origin or ""),
+        created_at=person.created_at,
+        updated_at=person.updated_at,
+        **fields,
+    )
+
+
+def registered_event(person: Person | dict[str, Any]) -> PersonRegistered:
+    """The local event for a new person: ids and codes, never names."""
+    get = person.get if isinstance(person, dict) else lambda k: getattr(person, k)
+    return PersonRegistered(
+        person_id=get("id"),
+        external_id=get("external_id"),
+        host_country=get("host_country"),
+        version=get("version"),
+    )
+
+
+def updated_event(person: Person | dict[str, Any]) -> PersonUpdated:
+    """The local event for a changed person."""
+    get = person.get if isinstance(person, dict) else lambda k: getattr(person, k)
+    return PersonUpdated(
+        person_id=get("id"),
+        external_id=get("external_id"),
+        host_country=get("host_country"),
+        version=get("version"),
+    )
+
+
+async def create(*, session: AsyncSession, ctx: NodeContext, data: PersonCreate) -> Person:
+    """Register a person; 409 if the external id is taken."""
+    from concordia.registry.service.sync import ensure_external_id_free
+
+    await ensure_external_id_free(session=session, model=Person, external_id=data.external_id)
+    person_id, at = new_id(), now()
+    fields = data.model_dump(mode="json", exclude={"external_id"})
+    row = {
+        "id": person_id,
+        "external_id": data.external_id,
+        "version": 1,
+        "created_at": at,
+        "updated_at": at,
+        **person_columns(ctx, person_id, fields),
+    }
+    await session.execute(insert(Person), [row])
+    await record_changes(session, [_change(row, "upsert")])
+    await emit(session, ctx, [registered_event(row)])
+    return await _load(session, person_id)
+
+
+def _change(row: dict[str, Any], op: str) -> dict[str, Any]:
+    return {
+        "entity": "person",
+        "entity_id": row["id"],
+        "external_id": row["external_id"],
+        "version": row["version"],
+        "op": op,
+    }
+
+
+async def _load(session: AsyncSession, person_id: uuid.UUID) -> Person:
+    person = await session.get(Person, person_id, populate_existing=True)
+    if person is None:
+        raise NotFoundError(f"no person {person_id}")
+    return person
+
+
+async def audit(
+    *, session: AsyncSession, actor: Actor, person_ids: list[uuid.UUID], action: str
+) -> None:
+    """Write one audit entry per person touched."""
+    if not person_ids:
+        return
+    at = now()
+    await session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "at": at,
+                "token_id": actor.principal.token_id,
+                "token_name": actor.principal.name,
+                "action": action,
+                "person_id": pid,
+                "purpose": actor.purpose,
+            }
+            for pid in person_ids
+        ],
+    )
+
+
+async def get(
+    *, session: AsyncSession, ctx: NodeContext, actor: Actor, person_id: uuid.UUID
+) -> Person:
+    """Read one person and audit the read."""
+    person = await session.get(Person, person_id)
+    if person is None:
+        raise NotFoundError(f"no person {person_id}")
+    await audit(session=session, actor=actor, person_ids=[person_id], action="read")
+    return person
+
+
+async def list_page(
+    *, session: AsyncSession, actor: Actor, after: uuid.UUID | None, limit: int
+) -> list[Person]:
+    """A keyset page of persons in creation order; every person returned is audited."""
+    query = select(Person).order_by(Person.id).limit(limit)
+    if after is not None:
+        query = query.where(Person.id > after)
+    persons = list((await session.scalars(query)).all())
+    await audit(session=session, actor=actor, person_ids=[p.id for p in persons], action="list")
+    return persons
+
+
+async def update(
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    actor: Actor,
+    person_id: uuid.UUID,
+    data: PersonUpdate,
+    if_match: int | None,
+) -> Person:
+    """Change the fields sent; 412 on a stale If-Match, 404 for an erased person."""
+    person = await _load(session, person_id)
+    if person.erased_at is not None:
+        raise NotFoundError(f"person {person_id} was erased")
+    check_version(person.version, if_match)
+    current = person_fields(ctx, person)
+    merged = PersonFields.model_validate(
+        {**current, **data.model_dump(mode="json", exclude_unset=True)}, strict=False
+    ).model_dump(mode="json")
+    columns = person_columns(ctx, person_id, merged)
+    await audit(session=session, actor=actor, person_ids=[person_id], action="update")
+    if columns["digest"] == person.digest:
+        return person
+    for key, value in columns.items():
+        setattr(person, key, value)
+    person.version += 1
+    person.updated_at = now()
+    await session.flush()
+    await record_changes(session, [_change(_as_row(person), "upsert")])
+    await emit(session, ctx, [updated_event(person)])
+    return person
+
+
+def _as_row(person: Person) -> dict[str, Any]:
+    return {"id": person.id, "external_id": person.external_id, "version": person.version}
+
+
+async def erase(
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    actor: Actor,
+    person_id: uuid.UUID,
+    if_match: int | None,
+) -> None:
+    """Remove every personal field, permit, consent and membership; keep a tombstone."""
+    person = await _load(session, person_id)
+    if person.erased_at is not None:
+        return
+    check_version(person.version, if_match)
+    change = {"id": person.id, "external_id": person.external_id, "version": person.version + 1}
+    for column in (
+        "external_id", "digest", "name_enc", "aliases_enc", "host_city_enc", "vulnerabilities",
+        "family", *_PLAIN,
+    ):  # fmt: skip
+        setattr(person, column, None)
+    person.version += 1
+    person.erased_at = person.updated_at = now()
+    for model in (Permit, Consent, Membership):
+        await session.execute(delete(model).where(model.person_id == person_id))
+    await session.flush()
+    await audit(session=session, actor=actor, person_ids=[person_id], action="erase")
+    await record_changes(session, [_change(change, "erase")])
+    await emit(session, ctx, [PersonErased(person_id=person_id, erased_at=person.erased_at)])

@@ -1,0 +1,49 @@
+"""A running registry for HTTP-level tests: real database, real nats-server, real tokens."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from registry_support import Registry, issue_tokens, settings_for
+
+from concordia.events import NatsServer
+from concordia.registry import app as registry_app
+
+
+@pytest.fixture
+async def make_registry(
+    database_factories: Callable[[str], Awaitable[str]],
+    nats_server: NatsServer,
+    node_code: str,
+    tmp_path: Path,
+) -> AsyncIterator[Callable[..., Awaitable[Registry]]]:
+    """Start registries (usually one) with a fresh database; stopped after the test."""
+    stack: list[tuple[FastAPI, httpx.AsyncClient]] = []
+    tokens_path = tmp_path / "tokens.json"
+    tokens = issue_tokens(tokens_path)
+
+    async def start(url: str | None = None, **extra: Any) -> Registry:
+        url = url or await database_factories("registry")
+        settings = settings_for(url, nats_server.url, tokens_path, node_code, **extra)
+        app = registry_app.create(settings)
+        ctx = app.router.lifespan_context(app)
+        await ctx.__aenter__()
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://registry")
+        stack.append((ctx, client))  # type: ignore[arg-type]
+        return Registry(app, client, tokens, settings, nats_server.url)
+
+    yield start
+    for ctx, client in reversed(stack):
+        await client.aclose()
+        await ctx.__aexit__(None, None, None)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def registry(make_registry: Callable[..., Awaitable[Registry]]) -> Registry:
+    """One running registry."""
+    return await make_registry()

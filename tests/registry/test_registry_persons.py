@@ -1,0 +1,112 @@
+"""Persons over HTTP: create, read with audit, optimistic concurrency, erasure, encryption."""
+
+from __future__ import annotations
+
+import orjson
+from registry_support import Registry, person
+from sqlalchemy import select
+
+from concordia.registry.models import Person
+
+
+async def test_create_read_and_audit(registry: Registry) -> None:
+    created = await registry.client.post("/v1/persons", json=person(1), headers=registry.rw)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert created.headers["ETag"] == '"1"'
+    assert created.headers["Location"] == f"/v1/persons/{body['id']}"
+    assert body["federal_district"] == "volga"  # RU-TA, Tatarstan
+
+    headers = registry.auth("registry:read", purpose="permit renewal check")
+    read = await registry.client.get(f"/v1/persons/{body['id']}", headers=headers)
+    assert read.status_code == 200
+    assert read.json()["name"] == "Testperson 000001"
+    assert read.json()["family"] == [{"relation": "child", "count": 2}]
+
+    audit = await registry.client.get("/v1/audit", headers=registry.auth("ops"))
+    entries = [e for e in audit.json()["items"] if e["action"] == "read"]
+    assert len(entries) == 1
+    assert entries[0]["person_id"] == body["id"]
+    assert entries[0]["purpose"] == "permit renewal check"
+    assert entries[0]["token_name"] == "test-registry:read"
+
+
+async def test_names_are_encrypted_at_rest(registry: Registry) -> None:
+    record = person(
+        2, name="Canary Zyxwvut", aliases=["Canary Alias Qwerty"], host_city="Canaryburg"
+    )
+    created = await registry.client.post("/v1/persons", json=record, headers=registry.rw)
+    assert created.status_code == 201
+    async with registry.app.state.db.unit_of_work() as session:
+        row = (await session.execute(select(Person))).scalar_one()
+    raw = orjson.dumps(
+        {k: (v.hex() if isinstance(v, bytes) else str(v)) for k, v in row.__dict__.items()}
+    )
+    for secret in (b"Canary Zyxwvut", b"Canary Alias Qwerty", b"Canaryburg"):
+        assert secret not in raw
+        assert secret.hex().encode() not in raw
+
+
+async def test_if_match_guards_against_lost_updates(registry: Registry) -> None:
+    created = (
+        await registry.client.post("/v1/persons", json=person(3), headers=registry.rw)
+    ).json()
+    url = f"/v1/persons/{created['id']}"
+    first = await registry.client.patch(
+        url, json={"risk_level": "critical"}, headers={**registry.rw, "If-Match": '"1"'}
+    )
+    assert first.status_code == 200
+    assert first.headers["ETag"] == '"2"'
+    stale = await registry.client.patch(
+        url, json={"risk_level": "low"}, headers={**registry.rw, "If-Match": '"1"'}
+    )
+    assert stale.status_code == 412
+    current = await registry.client.get(url, headers=registry.rw)
+    assert current.json()["risk_level"] == "critical"
+    assert current.json()["version"] == 2
+
+
+async def test_erasure_removes_personal_fields_and_emits_tombstone(registry: Registry) -> None:
+    created = (
+        await registry.client.post("/v1/persons", json=person(4), headers=registry.rw)
+    ).json()
+    permit = await registry.client.post(
+        "/v1/permits",
+        json={"person_id": created["id"], "host_country": "SE", "track": "residence",
+              "status": "granted", "valid_from": "2026-01-01", "valid_to": "2027-01-01"},
+        headers=registry.rw,
+    )  # fmt: skip
+    assert permit.status_code == 201, permit.text
+    erased = await registry.client.delete(f"/v1/persons/{created['id']}", headers=registry.rw)
+    assert erased.status_code == 204
+    read = (await registry.client.get(f"/v1/persons/{created['id']}", headers=registry.rw)).json()
+    assert read["erased"] is True
+    assert read["name"] is None
+    assert read["aliases"] == []
+    assert read["gender"] is None
+    assert read["external_id"] is None
+    gone = await registry.client.get(f"/v1/permits/{permit.json()['id']}", headers=registry.rw)
+    assert gone.status_code == 404
+    changes = (await registry.client.get("/v1/changes", headers=registry.rw)).json()["items"]
+    assert [c["op"] for c in changes if c["entity"] == "person"] == ["upsert", "erase"]
+    await registry.relay_idle()
+    node = registry.settings.node
+    messages = await registry.stream_messages(f"local.{node}.registry.person.erased.v1", 1)
+    data = orjson.loads(messages[0].data)
+    assert data["type"] == "concordia.registry.person.erased.v1"
+    assert data["data"]["person_id"] == created["id"]
+
+
+async def test_region_codes_respect_ukraine(registry: Registry) -> None:
+    refused = await registry.client.post(
+        "/v1/persons", json=person(5, region_of_origin="RU-CR"), headers=registry.rw
+    )
+    assert refused.status_code == 422
+    issue = refused.json()["detail"][0]
+    assert issue["loc"] == ["body", "region_of_origin"]
+    assert "UA-43" in issue["msg"]
+    accepted = await registry.client.post(
+        "/v1/persons", json=person(6, region_of_origin="UA-43"), headers=registry.rw
+    )
+    assert accepted.status_code == 201
+    assert accepted.json()["federal_district"] == "ukraine_occupied"
