@@ -33,10 +33,10 @@ lint: env ## ruff (lint and format check) and mypy on the libraries
 	$(BIN)/mypy libs/core/src libs/events/src libs/disclosure/src
 
 bench: env ## throughput figures against raw ceilings measured in the same run
-	$(BIN)/python -m concordia.bench
+	$(BIN)/python -m bench
 
-migrate: env ## apply every service's migrations to its configured database
-	$(BIN)/concordia migrate
+migrate: env ## migrate the registry database (default: the local node's, as `make run` uses)
+	$(BIN)/concordia migrate registry --database-url "$${CONCORDIA_REGISTRY_DATABASE_URL:-sqlite:///var/se/registry.db}"
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .ruff_cache .mypy_cache

@@ -41,7 +41,7 @@ class EventsDb:
         """Event ids in the outbox, in seq order."""
         table = self.outbox.table
         async with self.db.sessionmaker() as session:
-            return list((await session.scalars(select(table.c.event_id).order_by(table.c.seq))))
+            return list(await session.scalars(select(table.c.event_id).order_by(table.c.seq)))
 
     async def effect_counts(self) -> dict[str, int]:
         """How often each person's effect was applied."""
@@ -114,10 +114,10 @@ def msg_ids(msgs: list[Msg]) -> list[str]:
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = "condition"
+    check: Callable[[], Awaitable[bool]], within: float = 10.0, what: str = "condition"
 ) -> None:
-    """Poll ``check`` until it holds or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
+    """Poll ``check`` until it holds or fail after ``within`` seconds."""
+    deadline = time.monotonic() + within
     while not await check():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")

@@ -1,7 +1,17 @@
-"""Entry point of the `concordia` command."""
+"""Entry point of the `concordia` command: wires the subcommands together."""
 
 from __future__ import annotations
 
 import typer
 
+from concordia.cli import migrate, seed, status, tokens, up
+
 app = typer.Typer(help="Operate Concordia nodes.", no_args_is_help=True)
+app.command()(up.up)
+app.command()(seed.seed)
+app.command()(migrate.migrate)
+app.command()(status.status)
+app.add_typer(tokens.app, name="token")
+
+if __name__ == "__main__":
+    app()

@@ -29,11 +29,19 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+# Typed ``str`` with a None default, so the OpenAPI says "an optional string", not "nullable"
+# (HTTP headers cannot be null, and generated clients would send the text "null").
+_IfMatch = Annotated[
+    str,
+    Header(
+        pattern=r'^(\*|(W/)?"[0-9]{1,9}")$',
+        description='The ETag you read, e.g. `"3"`; a stale one gets 412.',
+    ),
+]
+
+
 def _if_match(
-    if_match: Annotated[
-        str | None,
-        Header(description='The ETag you read, e.g. `"3"`; a stale one gets 412.'),
-    ] = None,
+    if_match: _IfMatch = None,  # type: ignore[assignment]
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
@@ -52,7 +60,10 @@ def encode_cursor(value: uuid.UUID) -> str:
 
 
 def _after(
-    after: Annotated[str | None, Query(max_length=64, description="Cursor from `next`.")] = None,
+    after: Annotated[
+        str | None,
+        Query(pattern=r"^[A-Za-z0-9_-]{22}$", description="The `next` cursor of the last page."),
+    ] = None,
 ) -> uuid.UUID | None:
     if after is None:
         return None

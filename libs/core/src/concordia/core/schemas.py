@@ -22,6 +22,14 @@ def _string_only(value: Any) -> Any:
     return value
 
 
+def _number_only(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a JSON integer")
+    return value
+
+
+#: A JSON integer: ``2`` and ``2.0`` (the same number in JSON), never ``true`` or ``"2"``.
+JsonInt = Annotated[int, BeforeValidator(_number_only), Field(strict=False)]
 IsoDate = Annotated[date, BeforeValidator(_string_only), Field(strict=False)]
 IsoDatetime = Annotated[datetime, BeforeValidator(_string_only), Field(strict=False)]
 UuidStr = Annotated[uuid.UUID, BeforeValidator(_string_only), Field(strict=False)]

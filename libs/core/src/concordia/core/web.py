@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
@@ -23,6 +23,7 @@ from prometheus_client import (
     generate_latest,
 )
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from concordia.core.auth import TokenStore, require
@@ -62,6 +63,7 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Missing or invalid bearer token"},
     403: {"model": Problem, "description": "Token lacks the required scope"},
     404: {"model": Problem, "description": "No such record"},
+    409: {"model": Problem, "description": "Conflicts with the current state (a taken key)"},
     413: {"model": Problem, "description": "Request body too large"},
     422: {"model": ValidationProblem, "description": "A field was rejected; `loc` names it"},
 }
@@ -173,6 +175,13 @@ def _domain_handler(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
 
+def _integrity_handler(_request: Request, exc: Exception) -> JSONResponse:
+    # A unique key raced by a concurrent write: the transaction rolled back, nothing half-written.
+    log.info("integrity conflict", extra={"error": type(exc).__name__})
+    detail = "conflicting concurrent write: a unique value is taken; read again and retry"
+    return JSONResponse({"detail": detail}, status_code=409)
+
+
 class ORJSONResponse(JSONResponse):
     """JSON via orjson: faster, and it renders UUIDs, datetimes and Decimals natively."""
 
@@ -188,9 +197,10 @@ def create_app(
     db: Database,
     routers: Sequence[APIRouter],
     lifespan: Callable[[FastAPI], Any] | None = None,
-    readiness: Sequence[ReadinessCheck] = (),
+    readiness: Mapping[str, ReadinessCheck] | None = None,
     description: str = "",
     version: str = "0.1.0",
+    extra_schemas: Sequence[type[BaseModel]] = (),
 ) -> FastAPI:
     """Build a service's app: its routers plus errors, limits, metrics, health and docs."""
     registry = CollectorRegistry()
@@ -216,16 +226,39 @@ def create_app(
     app.state.metrics = registry
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(DomainError, _domain_handler)
+    app.add_exception_handler(IntegrityError, _integrity_handler)
     for router in routers:
         app.include_router(router)
-    app.include_router(_ops_router(db, registry, readiness))
+    app.include_router(_ops_router(db, registry, dict(readiness or {})))
+    _register_schemas(app, extra_schemas)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, registry=registry, service=service)
     return app
 
 
+def _register_schemas(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
+    """Add models that routes validate by hand (bulk bodies) to the OpenAPI components."""
+    if not models:
+        return
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()
+        components = document.setdefault("components", {}).setdefault("schemas", {})
+        for model in models:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(schema.pop("$defs", {}))
+            components[model.__name__] = schema
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _ops_router(
-    db: Database, registry: CollectorRegistry, readiness: Sequence[ReadinessCheck]
+    db: Database, registry: CollectorRegistry, readiness: dict[str, ReadinessCheck]
 ) -> APIRouter:
     router = APIRouter(tags=["ops"])
 
@@ -238,7 +271,7 @@ def _ops_router(
     async def readyz() -> Response:
         """Readiness: the database and the broker are reachable."""
         checks: dict[str, str] = {}
-        for name, check in [("database", db.ping), *[(c.__name__, c) for c in readiness]]:
+        for name, check in {"database": db.ping, **readiness}.items():
             try:
                 await check()
                 checks[name] = "ok"

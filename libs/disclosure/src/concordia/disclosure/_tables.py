@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar, cast
 
 #: A cell's labels, one per dimension.
 CellKey = tuple[str, ...]
@@ -13,6 +14,10 @@ Key = tuple[str | None, ...]
 #: One cell's contributions: one amount per contributor, or amounts by contributor id.
 Contributions = Sequence[Decimal] | Mapping[str, Decimal]
 Levels = tuple[tuple[str, ...], ...]
+_T = TypeVar("_T")
+#: Cells by key. Mapping keys are invariant, so the fixed-length key types are spelled out too:
+#: a ``dict[tuple[str, str], int]`` type-checks as table cells.
+Cells = Mapping[tuple[str], _T] | Mapping[tuple[str, str], _T] | Mapping[CellKey, _T]
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class CountTable:
     """
 
     dimensions: tuple[str, ...]
-    cells: Mapping[CellKey, int]
+    cells: Cells[int]
     levels: Levels = ()
 
     def __post_init__(self) -> None:
@@ -57,7 +62,7 @@ class CountTable:
 
     def count(self, key: CellKey) -> int:
         """Return the count of one cell (zero if absent)."""
-        return self.cells.get(tuple(key), 0)
+        return cast("Mapping[CellKey, int]", self.cells).get(tuple(key), 0)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ class SumTable:
     """
 
     dimensions: tuple[str, ...]
-    contributions: Mapping[CellKey, Contributions]
+    contributions: Cells[Contributions]
     levels: Levels = ()
 
     def __post_init__(self) -> None:
@@ -101,7 +106,8 @@ class SumTable:
 
     def cell(self, key: CellKey) -> Contributions:
         """Return the contributions of one cell (empty if absent)."""
-        return self.contributions.get(tuple(key), ())
+        by_key = cast("Mapping[CellKey, Contributions]", self.contributions)
+        return by_key.get(tuple(key), ())
 
     def total(self, key: CellKey) -> Decimal:
         """Return the sum of one cell."""

@@ -19,8 +19,8 @@ from concordia.events._link import BrokerUnavailableError, NatsLink
 from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
 from concordia.events._nats import connect, ensure_stream
 from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
-from concordia.events._pipeline import AckPipeline
-from concordia.events._relay import OutboxRelay, RelayMetrics, Route
+from concordia.events._pipeline import AckPipeline, Route
+from concordia.events._relay import OutboxRelay, RelayMetrics
 from concordia.events._types import (
     CODE_PATTERN,
     NON_PERSONAL_PATTERNS,

@@ -135,9 +135,9 @@ class Consumer:
     # -- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Create the consumer and process messages in a background task."""
+        """Process messages in a background task; it creates the consumer, retrying until it can."""
         if self._task is None or self._task.done():
-            await self.subscribe()
+            self._sub = None
             self._stopping = asyncio.Event()
             self._task = asyncio.create_task(self._run(), name=f"consumer:{self.name}")
 
@@ -182,8 +182,11 @@ class Consumer:
                 failures += 1
                 self.metrics.fetch_errors_total += 1
                 log.warning("consumer %s: fetch failed: %s", self.name, exc)
-                if failures > 3:
-                    self._sub = None  # re-create the consumer (it may have been deleted)
+                if failures > 3 and self._sub is not None:
+                    # Re-create the consumer: it may have been deleted, or the stream re-made.
+                    with contextlib.suppress(Exception):
+                        await self._sub.unsubscribe()
+                    self._sub = None
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), min(0.2 * 2**failures, 5.0))
                 continue

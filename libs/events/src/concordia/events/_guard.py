@@ -3,7 +3,8 @@
 A shared model may only hold numbers, booleans, Decimals, dates and times, literals, enums,
 constrained codes (see ``_types``), nested models made of the same, and sequences or optionals
 of these. Anything else (plain ``str``, ``bytes``, UUIDs that could name a person, dicts with
-free keys, ``Any``) is a violation.
+free keys, ``Any``) is a violation, and so is a field whose name suggests personal data
+(``birth_date``, ``email``...).
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ from pydantic import BaseModel
 
 from concordia.events._types import NON_PERSONAL_PATTERNS
 
+#: Field-name words that suggest personal data whatever the type (defence in depth).
+PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
+    {
+        "name", "names", "surname", "firstname", "lastname", "alias", "aliases", "birth",
+        "birthday", "dob", "born", "email", "phone", "address", "passport", "street", "ip",
+    }
+)  # fmt: skip
 _ALLOWED_LEAVES: tuple[type, ...] = (bool, int, Decimal, datetime, date, type(None))
 _SEQUENCES: tuple[Any, ...] = (list, tuple, set, frozenset, Sequence)
 
@@ -35,6 +43,8 @@ def _check_model(model: type[BaseModel], path: str, problems: list[str], seen: s
         return
     seen.add(model)
     for name, field in model.model_fields.items():
+        if PERSONAL_NAME_WORDS & set(name.lower().split("_")):
+            problems.append(f"{path}.{name}: the field name suggests personal data")
         annotation: Any = field.annotation
         _check(annotation, tuple(field.metadata), f"{path}.{name}", problems, seen)
 

@@ -32,7 +32,7 @@ async def connect(
         log.warning("nats %s: %s", name, exc or type(exc).__name__)
 
     async def on_disconnected() -> None:
-        log.warning("nats %s: disconnected, reconnecting", name)
+        log.warning("nats %s: disconnected", name)
 
     async def on_reconnected() -> None:
         log.info("nats %s: reconnected", name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import orjson
 from nats.aio.client import Client
@@ -19,6 +19,10 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.js import api
 from nats.js.errors import APIError, NoStreamResponseError
+
+Route = Client | Mapping[str, Client] | Callable[[str], Client]
+"""Where a subject is published: one connection, a map of subject prefixes (whole tokens, e.g.
+``"local"``, ``"shared.se"``; ``">"`` is the fallback) to connections, or a function."""
 
 _STATUS = "Status"
 _NO_RESPONDERS = "503"
@@ -99,3 +103,25 @@ class AckPipeline:
             )
             return
         future.set_result(api.PubAck.from_response(resp))
+
+
+def router(route: Route) -> Callable[[str], Client]:
+    """A function giving the connection for a subject."""
+    if isinstance(route, Client):
+        client = route
+        return lambda _subject: client
+    if isinstance(route, Mapping):
+        table: dict[str, Client] = {k.rstrip(".>") or ">": v for k, v in route.items()}
+
+        def by_prefix(subject: str) -> Client:
+            tokens = subject.split(".")
+            for size in range(len(tokens), 0, -1):
+                found = table.get(".".join(tokens[:size]))
+                if found is not None:
+                    return found
+            if ">" in table:
+                return table[">"]
+            raise LookupError(f"no NATS connection routes subject {subject}")
+
+        return by_prefix
+    return route

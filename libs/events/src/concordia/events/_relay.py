@@ -6,19 +6,27 @@ Guarantees, and why they hold:
   (or answered that the subject already holds it). A crash, a restart or a broker outage leaves
   rows pending, and the next relay publishes them.
 * **Nothing is stored twice.** Every message carries ``Nats-Msg-Id`` = the event id, so the
-  stream drops re-publishes within its ``duplicate_window`` (2 minutes by default); rows of types
-  that are ``once_per_subject`` also carry ``Nats-Expected-Last-Subject-Sequence: 0``, which
-  dedupes forever (answer ``err_code`` 10071, counted as already published). Consumers stay
-  idempotent anyway (inbox).
-* **A subject's events keep their order.** Rows are read in ``seq`` order (commit order for rows
-  about the same entity, whose transactions serialise on the entity's row) and pipelined on one
-  connection; JetStream stores one connection's messages in the order sent. On the first failed
-  ack the relay marks only the acknowledged prefix and retries from the failure, never jumping
-  ahead. Residual risk: if the connection breaks mid-batch, messages still in the client's write
-  buffer may be stored after reconnecting while earlier ones died in the socket; the retry then
-  stores the earlier ones after them. The relay detects this (a later message answered as a
-  duplicate after an earlier one of the same subject was freshly stored), counts it in
-  ``metrics.reordered_total`` and logs a warning; consumers should use the ``version`` events carry.
+  stream drops re-publishes within its ``duplicate_window`` (2 minutes by default): a relay that
+  died between publishing and marking re-publishes at most one batch, deduped if it restarts
+  within the window. Types that are ``once_per_subject`` also carry
+  ``Nats-Expected-Last-Subject-Sequence: 0``, which dedupes forever (answer ``err_code`` 10071,
+  counted as already published). Consumers stay idempotent anyway (inbox).
+* **A subject's events keep their order** (per subject, not across subjects). Rows are read in
+  ``seq`` order (commit order for rows about one entity, whose transactions serialise on the
+  entity's row) and pipelined on one connection, and JetStream stores one connection's
+  messages in the order sent. A failure that is not about one message (timeout, disconnect,
+  broker down, stream missing or full) fails every later message too: the relay marks the
+  acknowledged prefix and retries from the first failure, so a retry never jumps ahead.
+  Two cases can still reorder, and both are counted in ``metrics.reordered_total`` and logged:
+  (1) the stream refuses one message by itself (say, larger than the stream's
+  ``max_msg_size``; the connection's ``max_payload`` is checked before sending, which stops the
+  batch cleanly) while later ones of its subject are stored: the relay blocks on that message,
+  retrying with backoff and logging each failure, and marks the later stored ones published so
+  they are never stored twice; when the cause is fixed, the refused one lands after them.
+  (2) the connection breaks mid-batch: messages still in the client's write buffer may be
+  stored after reconnecting while earlier ones died in the socket; the retry stores the earlier
+  ones after them (seen as a duplicate ack following a fresh one). Events carry ``version`` for
+  consumers that care.
 * **One relay per database.** A lease row (see ``Lease``) lets one process publish; the others
   idle and take over when it stops or its lease expires.
 """
@@ -33,7 +41,7 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -46,16 +54,12 @@ from sqlalchemy import func, select, update
 from concordia.core.db import Database
 from concordia.events._lease import Lease
 from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
-from concordia.events._pipeline import AckPipeline
+from concordia.events._pipeline import AckPipeline, Route, router
 
 log = logging.getLogger("concordia.events.relay")
 
 #: JetStream's answer when ``Nats-Expected-Last-Subject-Sequence`` does not hold.
 WRONG_LAST_SEQUENCE = 10071
-
-Route = Client | Mapping[str, Client] | Callable[[str], Client]
-"""Where a subject is published: one connection, a map of subject prefixes (whole tokens, e.g.
-``"local"``, ``"shared.se"``; ``">"`` is the fallback) to connections, or a function."""
 
 
 @dataclass
@@ -128,7 +132,7 @@ class OutboxRelay:
             ttl=lease_ttl,
             name=f"relay:{outbox.table.name}",
         )
-        self._route = _router(route)
+        self._route = router(route)
         self._pipelines: dict[int, AckPipeline] = {}
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -206,12 +210,15 @@ class OutboxRelay:
             except Exception as exc:  # the relay must outlive any one failure
                 failures += 1
                 self.metrics.failures_total += 1
+                self.metrics.is_leader = self.lease.held
                 self.metrics.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("outbox relay: %s (attempt %d)", self.metrics.last_error, failures)
+                # A broker restart takes a few attempts; a row the stream refuses never passes.
+                level = logging.ERROR if failures >= 10 else logging.WARNING
+                log.log(level, "outbox relay: %s (attempt %d)", self.metrics.last_error, failures)
                 await self._pause(self._backoff(failures))
 
     def _backoff(self, failures: int) -> float:
-        # Exponential with full jitter: spreads retries of many relays after a broker restart.
+        # Exponential, capped, with jitter: spreads the retries of many relays after an outage.
         ceiling = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 30))
         return random.uniform(ceiling / 2, ceiling)
 
@@ -237,7 +244,7 @@ class OutboxRelay:
     async def publish_batch(self) -> tuple[int, bool]:
         """Publish one batch of pending rows; return (published, whether more may be pending).
 
-        Raises when the batch failed part-way, after marking the acknowledged prefix. The
+        Raises when the batch failed part-way, after marking what the stream stored. The
         background loop calls it only while holding the lease.
         """
         self.outbox.wakeup_event().clear()
@@ -245,17 +252,17 @@ class OutboxRelay:
         if not rows:
             await self._update_gauges()
             return 0, False
-        acked, error = await self._publish(rows)
-        if acked:
-            await self._mark_published(rows[:acked])
-            self.metrics.published_total += acked
+        stored, error = await self._publish(rows)
+        if stored:
+            await self._mark_published(stored)
+            self.metrics.published_total += len(stored)
             self.metrics.last_published_at = time.time()
             if self.on_published is not None:
-                self.on_published(acked)
+                self.on_published(len(stored))
         await self._update_gauges()
         if error is not None:
             raise error
-        return acked, len(rows) == self.batch_size
+        return len(stored), len(rows) == self.batch_size
 
     async def _pending_rows(self) -> list[_Row]:
         table = self.outbox.table
@@ -269,45 +276,63 @@ class OutboxRelay:
             result = await session.execute(query)
             return [_Row(*row) for row in result.all()]
 
-    async def _publish(self, rows: Sequence[_Row]) -> tuple[int, Exception | None]:
+    async def _publish(self, rows: Sequence[_Row]) -> tuple[list[_Row], Exception | None]:
         futures: list[asyncio.Future[api.PubAck]] = []
         error: Exception | None = None
         for row in rows:
-            nc = self._route(row.subject)
-            if not nc.is_connected:
-                error = ConnectionError(f"NATS connection for {row.subject} is not connected")
-                break
             headers = {"Nats-Msg-Id": row.event_id, **(row.headers or {})}
             try:
+                nc = self._route(row.subject)
+                if not nc.is_connected:
+                    raise ConnectionError(f"NATS connection for {row.subject} is not connected")
                 futures.append(await self._pipeline(nc).publish(row.subject, row.payload, headers))
-            except Exception as exc:  # stop at the first failure, keep the prefix
+            except Exception as exc:  # nothing after a refused send goes out: order is kept
                 error = exc
                 break
         if futures:
             await asyncio.wait(futures, timeout=self.ack_timeout)
-        acked = 0
-        fresh: set[str] = set()
-        for row, future in zip(rows, futures, strict=False):
-            outcome = _outcome(row, future)
-            if isinstance(outcome, Exception):
-                error = outcome
-                break
-            if outcome:  # a duplicate: stored by an earlier attempt
-                self.metrics.duplicates_total += 1
-                if row.subject in fresh:
-                    self.metrics.reordered_total += 1
-                    log.warning(
-                        "outbox relay: %s may be out of order on %s", row.event_id, row.subject
-                    )
-            else:
-                fresh.add(row.subject)
-            acked += 1
+        stored = self._stored(rows, futures)
+        outcomes = (_outcome(row, f) for row, f in zip(rows, futures, strict=False))
+        first_failure = next((o for o in outcomes if isinstance(o, Exception)), None)
         for future in futures:
             if future.done() and not future.cancelled():
                 future.exception()  # retrieved, so asyncio does not log it as forgotten
             else:
                 future.cancel()
-        return acked, error
+        if isinstance(first_failure, Exception):
+            error = first_failure
+        return stored, error
+
+    def _stored(
+        self, rows: Sequence[_Row], futures: Sequence[asyncio.Future[api.PubAck]]
+    ) -> list[_Row]:
+        """The rows the stream holds now, counting reorderings as it goes.
+
+        Normally that is the acknowledged prefix. When the stream refused one message, later
+        messages of the same pipeline may have been stored: they are included, so they are never
+        stored a second time once the duplicate window has passed, and a later one on the
+        subject of a refused one is counted in ``reordered_total``.
+        """
+        stored: list[_Row] = []
+        fresh: set[str] = set()
+        missing: set[str] = set()
+        for row, future in zip(rows, futures, strict=False):
+            outcome = _outcome(row, future)
+            if isinstance(outcome, Exception):
+                missing.add(row.subject)
+                continue
+            if outcome:  # a duplicate: stored by an earlier attempt
+                self.metrics.duplicates_total += 1
+            # Stored while an earlier message of its subject is not (yet), or answered as a
+            # duplicate after an earlier one of its subject was freshly stored (the previous
+            # attempt's later message got in while an earlier one was lost): out of order.
+            if row.subject in missing or (outcome and row.subject in fresh):
+                self.metrics.reordered_total += 1
+                log.warning("outbox relay: %s is out of order on %s", row.event_id, row.subject)
+            if not outcome:
+                fresh.add(row.subject)
+            stored.append(row)
+        return stored
 
     def _pipeline(self, nc: Client) -> AckPipeline:
         pipe = self._pipelines.get(id(nc))
@@ -372,24 +397,3 @@ def _outcome(row: _Row, future: asyncio.Future[api.PubAck]) -> bool | Exception:
     ):
         return True
     return exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
-
-
-def _router(route: Route) -> Callable[[str], Client]:
-    if isinstance(route, Client):
-        client = route
-        return lambda _subject: client
-    if isinstance(route, Mapping):
-        table: dict[str, Client] = {k.rstrip(".>") or ">": v for k, v in route.items()}
-
-        def by_prefix(subject: str) -> Client:
-            tokens = subject.split(".")
-            for size in range(len(tokens), 0, -1):
-                found = table.get(".".join(tokens[:size]))
-                if found is not None:
-                    return found
-            if ">" in table:
-                return table[">"]
-            raise LookupError(f"no NATS connection routes subject {subject}")
-
-        return by_prefix
-    return route

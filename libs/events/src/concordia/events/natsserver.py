@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
+import os
 import shutil
 import signal
 import socket
@@ -132,7 +133,9 @@ class NatsServer:
                 lines.append(f"  domain: {q(self.domain)}")
             lines.append("}")
         if self.config_file is not None:
-            lines.append(f"include {q(str(self.config_file.resolve()))}")
+            # nats-server resolves includes relative to the including file, even absolute ones.
+            relative = os.path.relpath(self.config_file.resolve(), self.store_dir.resolve())
+            lines.append(f"include {q(relative)}")
         lines.append(self.extra_config)
         path = self.store_dir / "nats-server.conf"
         path.write_text("\n".join(lines) + "\n")

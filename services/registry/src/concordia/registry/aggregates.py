@@ -17,6 +17,7 @@ from typing import Any, get_args
 
 import orjson
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
@@ -192,9 +193,12 @@ async def run_publisher(
 ) -> None:
     """Recompute and publish aggregates every ``interval`` seconds until cancelled."""
     while True:
+        await asyncio.sleep(interval)
         try:
             async with db.unit_of_work() as session:
                 await publish(session=session, ctx=ctx, k=k, rounding_base=rounding_base)
+        except IntegrityError:
+            # Another worker published this version first; the unique key kept one copy.
+            log.info("aggregate version already published by another worker")
         except Exception:  # keep publishing next round; the failure is logged with its cause
             log.exception("aggregate publication failed")
-        await asyncio.sleep(interval)

@@ -21,6 +21,7 @@ from concordia.events._link import NatsLink
 from concordia.registry import aggregates
 from concordia.registry.api import feeds, organisations, permits, persons, sync
 from concordia.registry.outbox import outbox
+from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service._common import NodeContext
 from concordia.registry.settings import RegistrySettings
 
@@ -62,6 +63,10 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                 await ensure_stream(link.js, name, subjects)
 
         await link.start(on_connect=on_connect)
+        # Usually the broker is there: be ready at once. If not, start anyway; the outbox waits.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(3):
+                await link.wait_connected()
         relay = OutboxRelay(db, outbox, link.client) if settings.relay_enabled else None
         if relay is not None:
             await relay.start()
@@ -75,6 +80,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
             )
         )  # fmt: skip
         app.state.relay = relay
+        app.state.link = link
         try:
             yield
         finally:
@@ -92,8 +98,9 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         db=db,
         routers=[persons.router, organisations.router, permits.router, sync.router, feeds.router],
         lifespan=lifespan,
-        readiness=[link.check],
+        readiness={"nats": link.check},
         description=DESCRIPTION,
+        extra_schemas=[PersonSync, OrganisationSync],
     )
     app.state.ctx = ctx
     return app

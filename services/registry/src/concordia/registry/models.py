@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from concordia.core.db import new_metadata
+from concordia.core.db import UtcDateTime, new_metadata
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 SeqId = BigInteger().with_variant(Integer(), "sqlite")
@@ -32,7 +31,7 @@ class Base(DeclarativeBase):
 
     metadata = new_metadata()
     type_annotation_map = {
-        datetime: DateTime(timezone=True),
+        datetime: UtcDateTime(),
         uuid.UUID: Uuid(),
         dict[str, Any]: JSON(),
         list[Any]: JSON(),

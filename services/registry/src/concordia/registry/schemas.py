@@ -7,12 +7,13 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
-from concordia.core.schemas import IsoDate, StrictModel, UuidStr
+from concordia.core.schemas import IsoDate, JsonInt, StrictModel, UuidStr
 from concordia.registry import codes
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+# At least one visible character; the JSON Schema says so too, so generated clients agree.
+Text = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
 ExternalId = Annotated[
     str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/\-]*$")
 ]
@@ -56,11 +57,33 @@ def _org_identifier(value: str) -> str:
     return value
 
 
-Country = Annotated[str, AfterValidator(_country)]
-Region = Annotated[str, AfterValidator(_region)]
-Minority = Annotated[str, AfterValidator(_minority)]
-Language = Annotated[str, AfterValidator(_language)]
-OrgIdentifier = Annotated[str, StringConstraints(max_length=96), AfterValidator(_org_identifier)]
+# Validators give the readable reason; the enums and patterns put the same rule in the OpenAPI.
+Country = Annotated[
+    str,
+    AfterValidator(_country),
+    WithJsonSchema({"type": "string", "enum": sorted(codes.COUNTRIES)}),
+]
+Region = Annotated[
+    str,
+    AfterValidator(_region),
+    WithJsonSchema({"type": "string", "enum": sorted(codes.REGION_DISTRICT)}),
+]
+Minority = Annotated[
+    str,
+    AfterValidator(_minority),
+    WithJsonSchema({"type": "string", "enum": sorted(codes.MINORITIES)}),
+]
+Language = Annotated[
+    str,
+    AfterValidator(_language),
+    WithJsonSchema({"type": "string", "enum": sorted(codes.LANGUAGES)}),
+]
+OrgIdentifier = Annotated[
+    str,
+    StringConstraints(max_length=96),
+    AfterValidator(_org_identifier),
+    WithJsonSchema({"type": "string", "maxLength": 96, "pattern": _ORG_ID.pattern}),
+]
 FocusCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 
 
@@ -68,7 +91,7 @@ class FamilyMember(StrictModel):
     """Family members of one relation, counted (names stay with the agency)."""
 
     relation: codes.Relation
-    count: int = Field(ge=1, le=30)
+    count: JsonInt = Field(ge=1, le=30)
 
 
 class PersonFields(StrictModel):
@@ -105,18 +128,18 @@ class PersonSync(PersonFields):
 class PersonUpdate(StrictModel):
     """A partial change: only the fields sent are changed."""
 
-    name: Text | None = None
-    aliases: list[Text] | None = Field(default=None, max_length=20)
-    gender: codes.Gender | None = None
+    name: Text = None
+    aliases: list[Text] = Field(default=None, max_length=20)
+    gender: codes.Gender = None
     ethnic_origin: codes.EthnicOrigin | None = None
     national_minority: Minority | None = None
     region_of_origin: Region | None = None
     profession_category: codes.Profession | None = None
-    host_country: Country | None = None
+    host_country: Country = None
     host_city: Text | None = None
-    vulnerabilities: list[codes.Vulnerability] | None = Field(default=None, max_length=5)
-    risk_level: codes.RiskLevel | None = None
-    family: list[FamilyMember] | None = Field(default=None, max_length=10)
+    vulnerabilities: list[codes.Vulnerability] = Field(default=None, max_length=5)
+    risk_level: codes.RiskLevel = None
+    family: list[FamilyMember] = Field(default=None, max_length=10)
 
 
 class PersonRead(BaseModel):
@@ -169,12 +192,12 @@ class OrganisationSync(OrganisationFields):
 class OrganisationUpdate(StrictModel):
     """A partial change of an organisation."""
 
-    identifier: OrgIdentifier | None = None
-    name: Text | None = None
-    type: codes.OrganisationType | None = None
-    focus: list[FocusCode] | None = Field(default=None, max_length=20)
-    languages: list[Language] | None = Field(default=None, max_length=20)
-    registration_country: Country | None = None
+    identifier: OrgIdentifier = None
+    name: Text = None
+    type: codes.OrganisationType = None
+    focus: list[FocusCode] = Field(default=None, max_length=20)
+    languages: list[Language] = Field(default=None, max_length=20)
+    registration_country: Country = None
 
 
 class OrganisationRead(BaseModel):
@@ -218,7 +241,7 @@ class PermitFields(StrictModel):
     status: codes.PermitStatus
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
-    family_members_covered: int = Field(default=0, ge=0, le=30)
+    family_members_covered: JsonInt = Field(default=0, ge=0, le=30)
 
 
 class PermitCreate(PermitFields):
@@ -230,11 +253,11 @@ class PermitCreate(PermitFields):
 class PermitUpdate(StrictModel):
     """A partial change of a permit."""
 
-    track: codes.PermitTrack | None = None
-    status: codes.PermitStatus | None = None
+    track: codes.PermitTrack = None
+    status: codes.PermitStatus = None
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
-    family_members_covered: int | None = Field(default=None, ge=0, le=30)
+    family_members_covered: JsonInt = Field(default=None, ge=0, le=30)
 
 
 class PermitRead(BaseModel):

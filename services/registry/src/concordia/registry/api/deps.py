@@ -1,6 +1,5 @@
 """Registry-specific dependencies: the node context and the acting principal."""
 
-
 from typing import Annotated
 
 from fastapi import Depends, Header, Request

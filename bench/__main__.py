@@ -1,0 +1,152 @@
+"""``python -m bench``: every figure beside its ceiling; prints a table, writes var/bench.json.
+
+Options: ``--quick`` (small sizes, a smoke run), ``--only NAME`` (repeatable), ``--strict``
+(exit 1 when a ratio misses its goal), ``--profile DIR`` (run the servers under cProfile and
+write ``DIR/<server>.prof``), ``--keep`` (keep the scratch directory and the server logs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import uvloop
+from rich.console import Console
+from rich.table import Table
+
+from bench import get_person, outbox_relay, registry_sync
+from bench._common import ROOT, Figure, Workspace
+
+OUTPUT = ROOT / "var" / "bench.json"
+Bench = Callable[[Workspace], Awaitable[Figure]]
+
+
+def _benches(quick: bool) -> dict[str, Bench]:
+    if quick:
+        return {
+            "registry.bulk_sync": lambda ws: registry_sync.run(ws, total=10_000),
+            "events.outbox_relay": lambda ws: outbox_relay.run(ws, total=5_000),
+            "registry.get_person": lambda ws: get_person.run(ws, seconds=1.0, rounds=2),
+        }
+    return {
+        "registry.bulk_sync": lambda ws: registry_sync.run(ws),
+        "events.outbox_relay": lambda ws: outbox_relay.run(ws),
+        "registry.get_person": lambda ws: get_person.run(ws),
+    }
+
+
+async def _measure(ws: Workspace, benches: dict[str, Bench], console: Console) -> list[Figure]:
+    figures = []
+    for name, bench in benches.items():
+        started = time.perf_counter()
+        with console.status(f"measuring {name}..."):
+            figure = await bench(ws)
+        console.print(
+            f"[dim]{name}: {figure.value:,.0f} {figure.unit} vs {figure.ceiling:,.0f} "
+            f"({figure.ratio:.2f}) in {time.perf_counter() - started:.0f} s[/dim]"
+        )
+        figures.append(figure)
+    return figures
+
+
+def _table(figures: list[Figure]) -> Table:
+    table = Table(title="Concordia benchmarks: each figure beside a raw ceiling from the same run")
+    table.add_column("figure", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("ceiling", justify="right", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
+    table.add_column("ratio", justify="right", no_wrap=True)
+    table.add_column("goal", justify="right", no_wrap=True)
+    for f in figures:
+        mark = "[green]met[/green]" if f.meets_goal else "[red]missed[/red]"
+        table.add_row(
+            f.name,
+            f"{f.value:,.0f}",
+            f"{f.ceiling:,.0f}",
+            f.unit,
+            f"{f.ratio:.2f}",
+            f"≥ {f.goal:.2f} {mark}",
+        )
+    return table
+
+
+def _details(figures: list[Figure]) -> str:
+    lines = []
+    for f in figures:
+        extras = ", ".join(f"{k}={v}" for k, v in f.extras.items())
+        lines += [
+            f"[bold]{f.name}[/bold]: {f.what}",
+            f"  ceiling: {f.ceiling_what}",
+            f"  [dim]{extras}[/dim]",
+        ]
+    return "\n".join(lines)
+
+
+def _load_note() -> str | None:
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return None
+    cores = os.cpu_count() or 1
+    if load > cores / 2:
+        return (
+            f"note: load average {load:.1f} on {cores} cores before the run; absolute figures "
+            "are depressed, ratios (both sides measured under the same load) less so"
+        )
+    return None
+
+
+def _sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(143)  # unwinds through the finally blocks that stop the servers
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks; return the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--only", action="append", metavar="NAME", help="run only this figure")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a goal is missed")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile the servers")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the JSON")
+    args = parser.parse_args(argv)
+
+    console = Console(width=max(100, Console().width))
+    benches = _benches(args.quick)
+    if args.only:
+        unknown = set(args.only) - benches.keys()
+        if unknown:
+            parser.error(f"unknown figure(s): {', '.join(sorted(unknown))}; known: "
+                         f"{', '.join(benches)}")  # fmt: skip
+        benches = {k: v for k, v in benches.items() if k in args.only}
+    logging.basicConfig(level=logging.ERROR)
+    signal.signal(signal.SIGTERM, _sigterm)
+    note = _load_note()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+
+    with Workspace(keep=args.keep, profile_dir=args.profile) as ws:
+        if args.keep:
+            console.print(f"[dim]scratch directory: {ws.path}[/dim]")
+        figures = uvloop.run(_measure(ws, benches, console))
+
+    console.print(_table(figures))
+    console.print(_details(figures))
+    if note:
+        console.print(f"[yellow]{note}[/yellow]")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({f.name: f.as_json() for f in figures}, indent=2) + "\n")
+    console.print(f"wrote {args.output}")
+    missed = [f.name for f in figures if not f.meets_goal]
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

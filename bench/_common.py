@@ -1,0 +1,260 @@
+"""What every benchmark shares: figures, a scratch workspace, uvicorn subprocesses, fixtures."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from concordia.core import migrations
+from concordia.core.auth import TokenStore
+from concordia.events import NatsServer
+from concordia.events.natsserver import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+REGISTRY_DIR = ROOT / "services" / "registry"
+NODE = "se"
+#: Startup compiles every module when bytecode caching is off (PYTHONDONTWRITEBYTECODE).
+STARTUP_TIMEOUT = 60.0
+
+
+@dataclass
+class Figure:
+    """One benchmark figure beside its raw ceiling, measured in the same run."""
+
+    name: str
+    value: float
+    unit: str
+    ceiling: float
+    goal: float
+    what: str
+    ceiling_what: str
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        """The figure as a fraction of its ceiling."""
+        return self.value / self.ceiling if self.ceiling else 0.0
+
+    @property
+    def meets_goal(self) -> bool:
+        """Whether the ratio reaches the goal."""
+        return self.ratio >= self.goal
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry written to ``var/bench.json``."""
+        return {
+            "value": round(self.value, 1),
+            "unit": self.unit,
+            "ceiling": round(self.ceiling, 1),
+            "ratio": round(self.ratio, 3),
+            "goal": self.goal,
+            "extras": self.extras,
+        }
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) of ``samples``, nearest-rank."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def person(n: int) -> dict[str, Any]:
+    """A visibly synthetic person record, valid for ``PUT /v1/sync/persons``."""
+    return {
+        "external_id": f"BENCH-{n:07d}",
+        "name": f"Benchperson {n:07d}",
+        "aliases": [f"Alias-{n}"],
+        "gender": ("female", "male", "other", "undisclosed")[n % 4],
+        "ethnic_origin": ("russian", "non_russian")[n % 2],
+        "region_of_origin": ("RU-MOW", "RU-TA", "RU-SPE", "RU-BU")[n % 4],
+        "profession_category": ("journalist", "activist", "researcher")[n % 3],
+        "host_country": "SE",
+        "host_city": "Testville",
+        "vulnerabilities": [],
+        "risk_level": "high",
+        "family": [{"relation": "child", "count": 2}],
+    }
+
+
+def _migrate(url: str) -> None:
+    from alembic import command
+
+    config = migrations.alembic_config(REGISTRY_DIR, url)
+    config.attributes["quiet"] = True  # keep alembic's INFO lines out of the report
+    command.upgrade(config, "head")
+
+
+class Workspace:
+    """A scratch directory, one nats-server, and every subprocess started; all undone on close.
+
+    Example::
+
+        with Workspace() as ws:
+            url = await ws.database("sync")          # a fresh migrated registry database
+            server = ws.uvicorn("registry", "concordia.registry.app:main", ws.registry_env(url))
+    """
+
+    def __init__(self, *, keep: bool = False, profile_dir: Path | None = None) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="concordia-bench-"))
+        self.keep = keep
+        self.profile_dir = profile_dir
+        self.nats = NatsServer(store_dir=self.path / "nats")
+        self._template: Path | None = None
+        self._servers: list[UvicornServer] = []
+        self.tokens_file = self.path / "tokens.json"
+        self.token = TokenStore(self.tokens_file).create(
+            "bench", {"registry:read", "registry:write"}
+        )
+
+    def __enter__(self) -> Workspace:
+        self.nats.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every server this workspace started and remove its directory."""
+        for server in reversed(self._servers):
+            server.stop()
+        self._servers.clear()
+        self.nats.stop()
+        if not self.keep:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    async def database(self, name: str) -> str:
+        """A URL of a fresh SQLite file migrated to the registry's head (a template copy)."""
+        if self._template is None:
+            template = self.path / "registry-template.db"
+            url = f"sqlite:///{template}"
+            await asyncio.to_thread(_migrate, url)
+            self._template = template
+        target = self.path / f"{name}-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(self._template, target)
+        return f"sqlite:///{target}"
+
+    def registry_env(self, database_url: str, **extra: str) -> dict[str, str]:
+        """Environment for a registry process on ``database_url`` and this workspace's NATS."""
+        return {
+            "CONCORDIA_ENV": "test",
+            "CONCORDIA_NODE": NODE,
+            "CONCORDIA_NATS_URL": self.nats.url,
+            "CONCORDIA_TOKENS_FILE": str(self.tokens_file),
+            "CONCORDIA_REGISTRY_DATABASE_URL": database_url,
+            "CONCORDIA_REGISTRY_AGGREGATE_INTERVAL_SECONDS": "3600",
+            "CONCORDIA_REGISTRY_LOG_LEVEL": "WARNING",
+            **extra,
+        }
+
+    @property
+    def auth(self) -> dict[str, str]:
+        """Headers of an authenticated, purposeful read or write."""
+        return {"Authorization": f"Bearer {self.token}", "X-Purpose": "benchmark"}
+
+    async def uvicorn(self, name: str, factory: str, env: dict[str, str]) -> UvicornServer:
+        """Run ``factory`` under uvicorn (uvloop, httptools, one worker); wait until it serves."""
+        profile = self.profile_dir / f"{name}.prof" if self.profile_dir else None
+        server = UvicornServer(name, factory, env, log=self.path / f"{name}.log", profile=profile)
+        self._servers.append(server)
+        await server.start()
+        return server
+
+    async def stop(self, server: UvicornServer) -> None:
+        """Stop one server now (so the next measurement has the CPU to itself)."""
+        await asyncio.to_thread(server.stop)
+        with contextlib.suppress(ValueError):
+            self._servers.remove(server)
+
+
+class UvicornServer:
+    """One ``python -m uvicorn --factory`` process on a free port, in its own session."""
+
+    def __init__(
+        self, name: str, factory: str, env: dict[str, str], *, log: Path, profile: Path | None
+    ) -> None:
+        self.name, self.factory, self.env, self.log, self.profile = name, factory, env, log, profile
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        """Spawn the process and wait (up to 60 s) until ``/healthz`` answers."""
+        profiler = ["-m", "cProfile", "-o", str(self.profile)] if self.profile else []
+        cmd = [
+            sys.executable, *profiler, "-m", "uvicorn", "--factory", self.factory,
+            "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop",
+            "--http", "httptools", "--no-access-log", "--log-level", "warning",
+            "--timeout-graceful-shutdown", "5",
+        ]  # fmt: skip
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
+        self.process = await asyncio.to_thread(self._spawn, cmd, env)
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        async with httpx.AsyncClient(timeout=1.0) as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"{self.name} exited: {self.tail()}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get(f"{self.url}/healthz")).status_code == 200:
+                        return
+                await asyncio.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"{self.name} did not start in {STARTUP_TIMEOUT}s: {self.tail()}")
+
+    def _spawn(self, cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        # Its own session: a Ctrl-C in the terminal reaches only us, and we stop it in order.
+        with self.log.open("ab") as log:
+            return subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
+                cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (all threads; 0 where /proc is missing)."""
+        if self.process is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def tail(self, size: int = 3000) -> str:
+        """The end of the server's log."""
+        try:
+            return self.log.read_text(errors="replace")[-size:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """SIGINT (graceful; uvicorn re-raises it, and cProfile still writes), then SIGKILL."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None

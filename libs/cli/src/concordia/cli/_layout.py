@@ -1,0 +1,226 @@
+"""Where a local node keeps its files, which port each process takes, and the demo files.
+
+Everything of node ``se`` lives under ``<var>/se/`` (NATS store, SQLite files, hashed tokens,
+node key, logs), so a second ``concordia up`` on the same directory resumes with the same data.
+``<var>/demo/`` holds what a person trying the demo needs: plain development tokens and the
+URLs of every running service.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEMO_DIR = "demo"
+NODE_STRIDE = 100  # each node takes a block of ports: base + index * stride + offset
+NATS_OFFSET = 22  # client port, as 4222 is NATS' own
+NATS_MONITOR_OFFSET = 82  # monitoring port, as 8222 is NATS' own
+_COUNTRY_NODE = re.compile(r"^[a-z]{2}$")
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service that `up` runs as its own uvicorn process.
+
+    ``module`` must offer ``main()`` (the uvicorn factory) and ``SERVICE_DIR`` (where its
+    ``alembic.ini`` lives); ``settings`` is its settings class as ``module:Class``.
+    """
+
+    name: str
+    module: str
+    settings: str
+    offset: int
+    env_prefix: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def factory(self) -> str:
+        """The uvicorn factory, ``module:main``."""
+        return f"{self.module}:main"
+
+    def service_dir(self) -> Path:
+        """The directory holding the service's ``alembic.ini`` and ``migrations/``."""
+        path = Path(importlib.import_module(self.module).SERVICE_DIR)
+        if not (path / "alembic.ini").is_file():
+            raise FileNotFoundError(
+                f"no alembic.ini in {path}: is the {self.name} service installed from source?"
+            )
+        return path
+
+    def default_database_url(self) -> str:
+        """The database URL the service's settings give in development (environment first)."""
+        module, _, name = self.settings.partition(":")
+        settings_class = getattr(importlib.import_module(module), name)
+        return str(settings_class(env="dev").database_url)
+
+
+#: Services of a country node, in start order. New services are one more entry here.
+COUNTRY_SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec(
+        name="registry",
+        module="concordia.registry.app",
+        settings="concordia.registry.settings:RegistrySettings",
+        offset=1,
+        env_prefix="CONCORDIA_REGISTRY_",
+        env={"AGGREGATE_INTERVAL_SECONDS": "10"},
+    ),
+)
+
+
+def service_named(name: str) -> ServiceSpec:
+    """The service called ``name``, or a ``KeyError`` naming the known ones."""
+    for spec in COUNTRY_SERVICES:
+        if spec.name == name:
+            return spec
+    known = ", ".join(s.name for s in COUNTRY_SERVICES)
+    raise KeyError(f"unknown service {name!r}; known: {known}")
+
+
+def check_node(node: str) -> str:
+    """A country node code in lower case, or ``ValueError``."""
+    node = node.lower()
+    if not _COUNTRY_NODE.match(node):
+        raise ValueError(f"{node!r} is not a two-letter country node code such as 'se'")
+    return node
+
+
+def url_host(host: str) -> str:
+    """The host to put in URLs: a wildcard bind address is reached on loopback."""
+    if host in ("0.0.0.0", ""):  # noqa: S104 - compared, not bound
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+@dataclass(frozen=True)
+class NodeLayout:
+    """Files and ports of one node under the var directory."""
+
+    var: Path
+    node: str
+    host: str
+    base_port: int
+    index: int = 0
+
+    @property
+    def root(self) -> Path:
+        """``<var>/<node>``."""
+        return self.var / self.node
+
+    @property
+    def nats_dir(self) -> Path:
+        """The nats-server store (JetStream data, config, log)."""
+        return self.root / "nats"
+
+    @property
+    def logs_dir(self) -> Path:
+        """Service logs."""
+        return self.root / "logs"
+
+    @property
+    def tokens_file(self) -> Path:
+        """The node's hashed API tokens."""
+        return self.root / "tokens.json"
+
+    @property
+    def key_file(self) -> Path:
+        """The node key for personal fields."""
+        return self.root / "node.key"
+
+    def database_url(self, spec: ServiceSpec) -> str:
+        """The SQLite URL of a service's database."""
+        return f"sqlite:///{(self.root / f'{spec.name}.db').resolve()}"
+
+    def log_file(self, spec: ServiceSpec) -> Path:
+        """Where a service's stdout and stderr go."""
+        return self.logs_dir / f"{spec.name}.log"
+
+    def _port(self, offset: int) -> int:
+        return self.base_port + self.index * NODE_STRIDE + offset
+
+    def port(self, spec: ServiceSpec) -> int:
+        """The HTTP port of a service."""
+        return self._port(spec.offset)
+
+    @property
+    def nats_port(self) -> int:
+        """The NATS client port."""
+        return self._port(NATS_OFFSET)
+
+    @property
+    def nats_monitor_port(self) -> int:
+        """The NATS monitoring port."""
+        return self._port(NATS_MONITOR_OFFSET)
+
+    def service_url(self, spec: ServiceSpec) -> str:
+        """A service's base URL."""
+        return f"http://{url_host(self.host)}:{self.port(spec)}"
+
+    @property
+    def nats_url(self) -> str:
+        """The NATS client URL."""
+        return f"nats://{url_host(self.host)}:{self.nats_port}"
+
+    def ports(self, services: tuple[ServiceSpec, ...]) -> dict[str, int]:
+        """Every port this node needs, by what takes it."""
+        wanted = {"nats-server": self.nats_port, "nats-server monitoring": self.nats_monitor_port}
+        return wanted | {spec.name: self.port(spec) for spec in services}
+
+
+def demo_dir(var: Path) -> Path:
+    """``<var>/demo``: plain development tokens and endpoints of the running demo."""
+    return var / DEMO_DIR
+
+
+def demo_tokens_file(var: Path) -> Path:
+    """``<var>/demo/tokens.json``: ``{node: {name: token}}``, for the local demo only."""
+    return demo_dir(var) / "tokens.json"
+
+
+def endpoints_file(var: Path) -> Path:
+    """``<var>/demo/endpoints.json``: ``{"nodes": {node: {service: url, "nats": url}}}``."""
+    return demo_dir(var) / "endpoints.json"
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in ``path``, or None when the file is missing or unreadable."""
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def write_json(path: Path, data: Any, *, private: bool = False) -> None:
+    """Write ``data`` atomically; ``private`` files are readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    if private:
+        os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
+def node_key(path: Path) -> str:
+    """The node key in ``path``; a random 32-byte url-safe base64 key is made on first use."""
+    if path.exists():
+        key = path.read_text().strip()
+        if len(base64.urlsafe_b64decode(key.encode())) != 32:
+            raise ValueError(f"{path} does not hold a 32-byte url-safe base64 key")
+        os.chmod(path, 0o600)
+        return key
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

@@ -1,0 +1,116 @@
+"""``concordia token create|list|revoke``: API tokens of a node, stored hashed.
+
+The running services re-read the tokens file when it changes, so a new or revoked token takes
+effect at once, without a restart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from concordia.cli._layout import check_node, read_json
+from concordia.core.auth import SCOPES, TokenStore
+
+app = typer.Typer(help="Issue, list and revoke API tokens of a node.", no_args_is_help=True)
+
+NodeOpt = Annotated[str, typer.Option(help="The node whose tokens to manage.")]
+VarOpt = Annotated[Path, typer.Option(help="The directory `concordia up` uses.")]
+TokensFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="CONCORDIA_TOKENS_FILE",
+        help="The node's tokens file (default: <var>/<node>/tokens.json).",
+    ),
+]
+
+
+def tokens_path(tokens_file: Path | None, var: Path, node: str) -> Path:
+    """The tokens file: explicit, else ``<var>/<node>/tokens.json``."""
+    if tokens_file is not None:
+        return tokens_file
+    try:
+        node = check_node(node)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--node") from exc
+    return var / node / "tokens.json"
+
+
+def list_tokens(path: Path) -> dict[str, dict[str, Any]]:
+    """Every token entry in ``path`` by id: name, scopes, creation time (and the hash)."""
+    data = read_json(path) or {}
+    tokens: dict[str, dict[str, Any]] = data.get("tokens", {})
+    return tokens
+
+
+@app.command("create")
+def create(
+    name: Annotated[str, typer.Option(help="Who or what uses the token, e.g. 'agency-sync'.")],
+    scope: Annotated[
+        list[str],
+        typer.Option(help=f"A scope to grant; repeat for several. One of: {', '.join(SCOPES)}."),
+    ],
+    node: NodeOpt = "se",
+    var: VarOpt = Path("var"),
+    tokens_file: TokensFileOpt = None,
+) -> None:
+    """Issue a token and print it once: only its hash is kept."""
+    unknown = sorted(set(scope) - SCOPES.keys())
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown scope {', '.join(unknown)}; choose from {', '.join(SCOPES)}",
+            param_hint="--scope",
+        )
+    path = tokens_path(tokens_file, var, node)
+    token = TokenStore(path).create(name, set(scope))
+    token_id = token.split("_")[1]
+    err = Console(stderr=True, soft_wrap=True)
+    err.print(
+        f"Token [bold]{token_id}[/] ({name}; {', '.join(sorted(set(scope)))}) stored hashed in "
+        f"{path}. It is shown only now:"
+    )
+    typer.echo(token)
+
+
+@app.command("list")
+def list_(
+    node: NodeOpt = "se",
+    var: VarOpt = Path("var"),
+    tokens_file: TokensFileOpt = None,
+) -> None:
+    """Show every token's id, name, scopes and creation time (never a secret or hash)."""
+    path = tokens_path(tokens_file, var, node)
+    tokens = list_tokens(path)
+    console = Console(soft_wrap=True)
+    if not tokens:
+        console.print(f"No tokens in {path}.")
+        return
+    table = Table(title=f"Tokens in {path}")
+    for column in ("id", "name", "scopes", "created"):
+        table.add_column(column)
+    ordered = sorted(tokens.items(), key=lambda item: item[1].get("created_at", ""))
+    for token_id, entry in ordered:
+        created = str(entry.get("created_at", ""))[:16].replace("T", " ")
+        table.add_row(token_id, entry["name"], " ".join(entry["scopes"]), created)
+    console.print(table)
+
+
+@app.command("revoke")
+def revoke(
+    token_id: Annotated[str, typer.Argument(metavar="ID", help="The id shown by `token list`.")],
+    node: NodeOpt = "se",
+    var: VarOpt = Path("var"),
+    tokens_file: TokensFileOpt = None,
+) -> None:
+    """Revoke a token at once: services stop accepting it on the next request."""
+    path = tokens_path(tokens_file, var, node)
+    console = Console(soft_wrap=True)
+    if token_id not in list_tokens(path):
+        console.print(f"[red]No token {token_id} in {path}.[/]")
+        raise typer.Exit(1)
+    TokenStore(path).revoke(token_id)
+    console.print(f"Revoked token {token_id}.")

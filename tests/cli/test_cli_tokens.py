@@ -1,0 +1,117 @@
+"""`concordia token create|list|revoke` against a real tokens file."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from concordia.cli.main import app
+from concordia.core.auth import TokenStore
+
+runner = CliRunner()
+
+
+def _create(tokens: Path, *args: str) -> str:
+    result = runner.invoke(app, ["token", "create", "--tokens-file", str(tokens), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_create_prints_a_working_token_once_and_stores_only_its_hash(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    token = _create(tokens, "--name", "agency-sync", "--scope", "registry:read", "--scope", "ops")
+
+    principal = TokenStore(tokens).verify(token)
+    assert principal is not None
+    assert principal.name == "agency-sync"
+    assert principal.scopes == {"registry:read", "ops"}
+    assert token.split("_", 2)[2] not in tokens.read_text()
+    assert stat.S_IMODE(tokens.stat().st_mode) == 0o600
+
+
+def test_create_defaults_to_the_nodes_file_under_var(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "token",
+            "create",
+            "--var",
+            str(tmp_path),
+            "--node",
+            "dk",
+            "--name",
+            "y",
+            "--scope",
+            "ops",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip().splitlines()[-1]
+    assert TokenStore(tmp_path / "dk" / "tokens.json").verify(token) is not None
+
+
+def test_create_refuses_unknown_scopes_and_bad_nodes(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    bad_scope = ["token", "create", "--tokens-file", str(tokens), "--name", "x"]
+    result = runner.invoke(app, [*bad_scope, "--scope", "registry:delete"])
+    assert result.exit_code == 2
+    assert "registry:delete" in result.output
+    assert not tokens.exists()
+
+    result = runner.invoke(
+        app, ["token", "create", "--var", str(tmp_path), "--node", "../etc", "--name", "x",
+              "--scope", "ops"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+
+
+def test_list_shows_ids_names_and_scopes_but_no_secrets(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    first = _create(tokens, "--name", "reader", "--scope", "registry:read")
+    second = _create(tokens, "--name", "operator", "--scope", "ops")
+
+    result = runner.invoke(app, ["token", "list", "--tokens-file", str(tokens)])
+
+    assert result.exit_code == 0, result.output
+    for token in (first, second):
+        token_id, secret = token.split("_", 2)[1:]
+        assert token_id in result.output
+        assert secret not in result.output
+    for entry in json.loads(tokens.read_text())["tokens"].values():
+        assert entry["sha256"] not in result.output
+    assert "reader" in result.output
+    assert "operator" in result.output
+    assert "registry:read" in result.output
+
+
+def test_list_of_a_missing_file_says_so(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["token", "list", "--tokens-file", str(tmp_path / "none.json")])
+    assert result.exit_code == 0
+    assert "No tokens" in result.output
+
+
+def test_revoke_takes_effect_at_once(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    keep = _create(tokens, "--name", "keep", "--scope", "ops")
+    drop = _create(tokens, "--name", "drop", "--scope", "ops")
+    store = TokenStore(tokens)
+    assert store.verify(drop) is not None
+
+    result = runner.invoke(
+        app, ["token", "revoke", drop.split("_")[1], "--tokens-file", str(tokens)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert store.verify(drop) is None
+    assert store.verify(keep) is not None
+
+
+def test_revoke_of_an_unknown_id_fails(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    _create(tokens, "--name", "keep", "--scope", "ops")
+    result = runner.invoke(app, ["token", "revoke", "feedbeef0000", "--tokens-file", str(tokens)])
+    assert result.exit_code == 1
+    assert "feedbeef0000" in result.output

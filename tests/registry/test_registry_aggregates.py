@@ -1,0 +1,81 @@
+"""What leaves the node: protected snapshots, identical to what GET /v1/aggregates shows."""
+
+from __future__ import annotations
+
+import orjson
+from registry_support import Registry, person
+
+from concordia.registry import aggregates
+
+
+async def _publish(registry: Registry) -> None:
+    async with registry.app.state.db.unit_of_work() as session:
+        await aggregates.publish(session=session, ctx=registry.app.state.ctx, k=10, rounding_base=5)
+
+
+async def test_aggregates_are_protected_and_published(registry: Registry) -> None:
+    # 40 persons: 31 from Moscow, 9 from Buryatia (a small, identifiable group).
+    records = [person(i, region_of_origin="RU-MOW", gender="female") for i in range(31)]
+    records += [person(100 + i, region_of_origin="RU-BU", gender="female") for i in range(9)]
+    response = await registry.client.put(
+        "/v1/sync/persons", json={"records": records}, headers=registry.rw
+    )
+    assert response.json()["counts"]["created"] == 40
+    await _publish(registry)
+    shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
+    snapshots = {s["aggregate"]: s for s in shown["snapshots"]}
+    assert set(snapshots) == {
+        "persons_by_permit_status", "persons_by_gender_and_district",
+        "persons_by_profession", "persons_by_ethnic_origin",
+    }  # fmt: skip
+    table = snapshots["persons_by_gender_and_district"]
+    for cell in (*table["cells"], *table["margins"]):
+        if not cell["suppressed"]:
+            assert cell["value"] == 0 or cell["value"] >= 10, cell
+            assert cell["value"] % 5 == 0
+    far_east = next(c for c in table["cells"] if c["key"] == ["female", "far_eastern"])
+    assert far_east["suppressed"] is True
+    assert far_east["value"] is None
+
+    await registry.relay_idle()
+    node = registry.settings.node
+    messages = await registry.stream_messages(f"shared.{node}.registry.aggregate.>", 4)
+    sent = {
+        orjson.loads(m.data)["data"]["aggregate"]: orjson.loads(m.data)["data"] for m in messages
+    }
+    assert sent == snapshots  # exactly what the node shows is what left it
+    for message in messages:
+        assert message.header.get("Nats-Expected-Last-Subject-Sequence") == "0"
+        assert b"Testperson" not in message.data
+
+
+async def test_unchanged_data_publishes_no_new_version(registry: Registry) -> None:
+    records = [person(i) for i in range(30)]
+    await registry.client.put("/v1/sync/persons", json={"records": records}, headers=registry.rw)
+    await _publish(registry)
+    await _publish(registry)
+    shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
+    assert {s["version"] for s in shown["snapshots"]} == {1}
+    await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(i) for i in range(30, 60)]},
+        headers=registry.rw,
+    )  # fmt: skip
+    await _publish(registry)
+    shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
+    assert {s["version"] for s in shown["snapshots"]} == {2}
+
+
+async def test_erasure_changes_the_aggregates(registry: Registry) -> None:
+    records = [person(i, gender="female") for i in range(20)]
+    result = await registry.client.put(
+        "/v1/sync/persons", json={"records": records}, headers=registry.rw
+    )
+    await _publish(registry)
+    for entry in result.json()["results"][:10]:
+        await registry.client.delete(f"/v1/persons/{entry['id']}", headers=registry.rw)
+    await _publish(registry)
+    shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
+    table = next(s for s in shown["snapshots"] if s["aggregate"] == "persons_by_profession")
+    assert table["version"] == 2
+    total = next(m for m in table["margins"] if m["key"] == ["_all"])
+    assert total["value"] == 10
