@@ -37,9 +37,19 @@ class Registry:
         """A token that can read and write the registry."""
         return self.auth("registry:read", "registry:write")
 
-    async def relay_idle(self) -> None:
+    async def relay_idle(self, seconds: float = 20) -> None:
         """Wait until every committed event has been published."""
-        await self.app.state.relay.wait_until_idle()
+        async with asyncio.timeout(seconds):
+            await self.app.state.relay.wait_until_idle()
+
+    async def stream_count(self, stream: str) -> int:
+        """How many messages a JetStream stream holds."""
+        nc = await nats.connect(self.nats_url)
+        try:
+            info = await nc.jetstream().stream_info(stream)
+            return int(info.state.messages)
+        finally:
+            await nc.close()
 
     async def stream_messages(self, subject: str, expected: int) -> list[Any]:
         """Read ``expected`` messages on ``subject`` from JetStream (ordered consumer)."""
