@@ -70,6 +70,7 @@ async def test_tokens_and_scopes(registry: Registry) -> None:
     metrics = await registry.client.get("/metrics", headers=registry.auth("ops"))
     assert metrics.status_code == 200
     assert "http_requests_total" in metrics.text
+    assert "concordia_outbox_pending" in metrics.text
 
 
 async def test_health_and_readiness(registry: Registry) -> None:
@@ -77,3 +78,11 @@ async def test_health_and_readiness(registry: Registry) -> None:
     ready = await registry.client.get("/readyz")
     assert ready.status_code == 200, ready.text
     assert ready.json() == {"database": "ok", "nats": "ok"}
+
+
+async def test_event_contracts_are_published(registry: Registry) -> None:
+    document = await registry.client.get("/v1/events/asyncapi.json", headers=registry.rw)
+    assert document.status_code == 200
+    text = document.text
+    assert "concordia.registry.person.erased.v1" in text
+    assert "shared.{node}.{service}.aggregate" in text

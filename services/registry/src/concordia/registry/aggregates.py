@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, get_args
 
 import orjson
@@ -40,6 +40,14 @@ _PERMIT_RANK = {"granted": 0, "applied": 1, "expired": 2, "refused": 3}
 def period_of(moment: datetime) -> str:
     """The reporting period of a moment: its calendar quarter, e.g. ``2026-Q4``."""
     return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a ``YYYY-Qn`` period."""
+    year, quarter = int(period[:4]), int(period[-1])
+    first = date(year, 3 * quarter - 2, 1)
+    after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return first, after - timedelta(days=1)
 
 
 async def _tables(session: AsyncSession) -> dict[str, CountTable]:
@@ -156,6 +164,8 @@ def _snapshot(
         service="registry",
         aggregate=name,
         period=period,
+        period_start=period_bounds(period)[0],
+        period_end=period_bounds(period)[1],
         version=version,
         charter_version="default",
         dimensions=tuple(table["dimensions"]),

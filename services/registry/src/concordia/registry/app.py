@@ -16,8 +16,7 @@ from concordia.core.db import Database
 from concordia.core.logging import configure_logging
 from concordia.core.migrations import ensure_migrated
 from concordia.core.web import create_app
-from concordia.events import OutboxRelay, ensure_stream
-from concordia.events._link import NatsLink
+from concordia.events import NatsLink, OutboxRelay, RelayCollector, ensure_stream
 from concordia.registry import aggregates
 from concordia.registry.api import feeds, organisations, permits, persons, sync
 from concordia.registry.outbox import outbox
@@ -69,6 +68,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                 await link.wait_connected()
         relay = OutboxRelay(db, outbox, link.client) if settings.relay_enabled else None
         if relay is not None:
+            RelayCollector(relay).register(app.state.metrics)
             await relay.start()
         tasks.append(
             asyncio.create_task(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from concordia.core.auth import require
 from concordia.core.deps import SessionDep
 from concordia.core.schemas import Page
+from concordia.events import asyncapi_document
 from concordia.registry import codes
 from concordia.registry.api.deps import Reader
 from concordia.registry.schemas import AuditRead, ChangeRead
@@ -65,6 +66,12 @@ async def list_aggregates(request: Request, session: SessionDep, _: Reader) -> A
     from concordia.registry.aggregates import latest_published
 
     return AggregatesRead(snapshots=await latest_published(session=session))
+
+
+@router.get("/events/asyncapi.json", response_model=dict[str, Any])
+async def event_contracts(_: Reader) -> dict[str, Any]:
+    """The AsyncAPI 3.0 document of every event type: subjects and payload schemas."""
+    return asyncapi_document()
 
 
 @router.get("/codes", response_model=dict[str, Any])
