@@ -1,8 +1,9 @@
 """``python -m bench``: every figure beside its ceiling; prints a table, writes var/bench.json.
 
 Options: ``--quick`` (small sizes, a smoke run), ``--only NAME`` (repeatable), ``--strict``
-(exit 1 when a ratio misses its goal), ``--profile DIR`` (run the servers under cProfile and
-write ``DIR/<server>.prof``), ``--keep`` (keep the scratch directory and the server logs).
+(exit 1 when a ratio misses its goal), ``--profile DIR`` (run the servers under cProfile, and
+the in-process relay too: ``DIR/<server>.prof``, ``DIR/relay.prof``; the figures then describe
+the profiler more than the code), ``--keep`` (keep the scratch directory and the server logs).
 """
 
 from __future__ import annotations
@@ -42,18 +43,25 @@ def _benches(quick: bool) -> dict[str, Bench]:
     }
 
 
-async def _measure(ws: Workspace, benches: dict[str, Bench], console: Console) -> list[Figure]:
-    figures = []
+async def _measure(
+    ws: Workspace, benches: dict[str, Bench], console: Console
+) -> tuple[list[Figure], list[str]]:
+    figures, failed = [], []
     for name, bench in benches.items():
         started = time.perf_counter()
-        with console.status(f"measuring {name}..."):
-            figure = await bench(ws)
+        try:
+            with console.status(f"measuring {name}..."):
+                figure = await bench(ws)
+        except Exception:  # report it and go on: the other figures still count
+            console.print_exception(max_frames=5)
+            failed.append(name)
+            continue
         console.print(
             f"[dim]{name}: {figure.value:,.0f} {figure.unit} vs {figure.ceiling:,.0f} "
             f"({figure.ratio:.2f}) in {time.perf_counter() - started:.0f} s[/dim]"
         )
         figures.append(figure)
-    return figures
+    return figures, failed
 
 
 def _table(figures: list[Figure]) -> Table:
@@ -113,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this figure")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a goal is missed")
-    parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile the servers")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile servers and relay")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the JSON")
     args = parser.parse_args(argv)
@@ -135,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     with Workspace(keep=args.keep, profile_dir=args.profile) as ws:
         if args.keep:
             console.print(f"[dim]scratch directory: {ws.path}[/dim]")
-        figures = uvloop.run(_measure(ws, benches, console))
+        figures, failed = uvloop.run(_measure(ws, benches, console))
 
     console.print(_table(figures))
     console.print(_details(figures))
@@ -144,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({f.name: f.as_json() for f in figures}, indent=2) + "\n")
     console.print(f"wrote {args.output}")
+    if failed:
+        console.print(f"[red]failed: {', '.join(failed)}[/red]")
+        return 1
     missed = [f.name for f in figures if not f.meets_goal]
     return 1 if args.strict and missed else 0
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
+import math
 import os
 import shutil
 import signal
@@ -71,8 +73,7 @@ def percentile(samples: Sequence[float], q: float) -> float:
     if not samples:
         return float("nan")
     ordered = sorted(samples)
-    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
 
 
 def person(n: int) -> dict[str, Any]:
@@ -124,7 +125,12 @@ class Workspace:
         )
 
     def __enter__(self) -> Workspace:
-        self.nats.start()
+        atexit.register(self.close)  # in case an exit skips the with block's end
+        try:
+            self.nats.start()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -138,6 +144,7 @@ class Workspace:
         self.nats.stop()
         if not self.keep:
             shutil.rmtree(self.path, ignore_errors=True)
+        atexit.unregister(self.close)
 
     async def database(self, name: str) -> str:
         """A URL of a fresh SQLite file migrated to the registry's head (a template copy)."""

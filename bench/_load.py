@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 import os
 import sys
 import time
@@ -131,8 +132,9 @@ async def _run(config: dict[str, Any]) -> dict[str, Any]:
             await close()
     latencies.sort()
 
-    def pct(q: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(q / 100 * len(latencies)))] * 1000, 2)
+    def pct(q: float) -> float:  # nearest rank, in milliseconds
+        rank = min(len(latencies) - 1, max(0, math.ceil(q / 100 * len(latencies)) - 1))
+        return round(latencies[rank] * 1000, 2)
 
     return {
         "requests": len(latencies),

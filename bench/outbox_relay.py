@@ -1,18 +1,24 @@
-"""``events.outbox_relay``: drain N committed outbox rows to JetStream vs raw ``publish_async``.
+"""``events.outbox_relay``: drain N committed outbox rows to JetStream vs a raw publish.
 
 The figure times an ``OutboxRelay`` from start until every row is acknowledged and marked
 published (lease, reads, pipelined publishes, the UPDATEs). The ceiling publishes the same
-number of messages, with the same payloads and ``Nats-Msg-Id`` headers, through nats-py's
-``js.publish_async`` into another stream of the same nats-server and awaits every ack: the
-broker's work alone.
+messages (same payloads, same ``Nats-Msg-Id`` headers) into another stream of the same
+nats-server and awaits every ack, with no database: the broker's and the client's work alone.
+It is the faster of two raw ways: nats-py's ``js.publish_async``, and a bare pipelined
+``nc.publish`` with one reply callback. The relay's own pipeline beats ``publish_async`` (whose
+per-message semaphore and ``wait_for`` cost more than the broker), so ``publish_async`` alone
+would be no ceiling; both rates are reported.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import cProfile
+import pstats
 import time
 import uuid
+from collections.abc import Awaitable
 from typing import Any
 
 from nats.aio.msg import Msg
@@ -64,14 +70,16 @@ async def _relay(url: str, nats_url: str, total: int) -> float:
         if published >= total:
             done.set()
 
+    relay = OutboxRelay(db, outbox, nc, on_published=on_published)
     try:
         await _fresh_stream(js, f"LOCAL_{NODE.upper()}", [f"local.{NODE}.>"])
-        relay = OutboxRelay(db, outbox, nc, on_published=on_published)
         started = time.perf_counter()
         await relay.start()
-        await asyncio.wait_for(done.wait(), 300)
-        seconds = time.perf_counter() - started
-        await relay.stop()
+        try:
+            await asyncio.wait_for(done.wait(), 300)
+            seconds = time.perf_counter() - started
+        finally:
+            await relay.stop()
         stored = (await js.stream_info(f"LOCAL_{NODE.upper()}")).state.messages
         async with db.sessionmaker() as session:
             pending = await session.scalar(
@@ -145,12 +153,25 @@ async def _check_stored(js: Any, expected: int) -> None:
         raise RuntimeError(f"raw publish stored {stored} of {expected}")
 
 
-async def run(ws: Workspace, *, total: int = 50_000, rounds: int = 2) -> Figure:
-    """Measure the relay and its raw-publish ceilings in alternating rounds; keep each best.
+async def _profiled(ws: Workspace, work: Awaitable[float]) -> float:
+    """Await ``work``, under cProfile (appending to ``relay.prof``) when profiling is on."""
+    if ws.profile_dir is None:
+        return await work
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        return await work
+    finally:
+        profile.disable()
+        target = ws.profile_dir / "relay.prof"
+        stats = pstats.Stats(profile)
+        if target.exists():
+            stats.add(str(target))
+        stats.dump_stats(target)
 
-    The ceiling is the faster of nats-py's ``js.publish_async`` and a bare pipelined publish:
-    the relay's own pipeline beats ``publish_async``, which would otherwise cap nothing.
-    """
+
+async def run(ws: Workspace, *, total: int = 50_000, rounds: int = 2) -> Figure:
+    """Measure the relay and its raw-publish ceilings in alternating rounds; keep each best."""
     relay: list[float] = []
     publish_async: list[float] = []
     pipelined: list[float] = []
@@ -161,7 +182,7 @@ async def run(ws: Workspace, *, total: int = 50_000, rounds: int = 2) -> Figure:
         size = sum(len(r["payload"]) for r in rows) / len(rows)
         publish_async.append(await _publish_async(ws.nats.url, rows))
         pipelined.append(await _pipelined(ws.nats.url, rows))
-        relay.append(await _relay(url, ws.nats.url, total))
+        relay.append(await _profiled(ws, _relay(url, ws.nats.url, total)))
     ceiling = min(min(publish_async), min(pipelined))
     return Figure(
         name="events.outbox_relay",

@@ -15,8 +15,8 @@ from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventType
 from concordia.events._guard import personal_field_violations
 from concordia.events._inbox import AlreadyProcessedError, Inbox
 from concordia.events._lease import Lease
-from concordia.events._metrics import RelayCollector
 from concordia.events._link import BrokerUnavailableError, NatsLink
+from concordia.events._metrics import RelayCollector
 from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
 from concordia.events._nats import connect, ensure_stream
 from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox

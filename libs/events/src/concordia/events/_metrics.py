@@ -28,16 +28,18 @@ class RelayCollector(Collector):
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         """Yield the relay's current figures."""
         m = self.relay.metrics
-        for name, value, help_ in (
+        counters: tuple[tuple[str, float, str], ...] = (
             ("published", m.published_total, "Events published to JetStream"),
             ("duplicates", m.duplicates_total, "Publishes the broker recognised as duplicates"),
             ("failures", m.failures_total, "Failed publish attempts (retried)"),
             ("reordered", m.reordered_total, "Events that may have landed out of order"),
-        ):
-            yield CounterMetricFamily(f"concordia_outbox_{name}", help_, value=value)
-        for name, value, help_ in (
+        )
+        gauges: tuple[tuple[str, float, str], ...] = (
             ("pending", m.pending, "Committed events not yet published"),
             ("lag_seconds", m.lag_seconds, "Age of the oldest unpublished event"),
             ("leader", int(m.is_leader), "1 if this process holds the relay lease"),
-        ):
+        )
+        for name, value, help_ in counters:
+            yield CounterMetricFamily(f"concordia_outbox_{name}", help_, value=value)
+        for name, value, help_ in gauges:
             yield GaugeMetricFamily(f"concordia_outbox_{name}", help_, value=value)
