@@ -30,7 +30,7 @@ test-fast: env ## everything but the slow end-to-end tests
 lint: env ## ruff (lint and format check) and mypy on the libraries
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy libs/core/src libs/events/src libs/disclosure/src
+	$(BIN)/mypy libs/core/src libs/events/src libs/disclosure/src libs/cli/src
 
 bench: env ## throughput figures against raw ceilings measured in the same run
 	$(BIN)/python -m bench

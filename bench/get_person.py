@@ -30,11 +30,13 @@ async def _load(
     payload = {"url": server.url, "paths": paths, "headers": headers,
                "server_pid": server.process.pid, **config}  # fmt: skip
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench._load", orjson.dumps(payload).decode(), cwd=ROOT,
+        sys.executable, "-m", "bench._load", cwd=ROOT, stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
-        out, err = await asyncio.wait_for(proc.communicate(), config["seconds"] + 60)
+        out, err = await asyncio.wait_for(
+            proc.communicate(orjson.dumps(payload)), config["seconds"] + 60
+        )
     finally:
         if proc.returncode is None:
             proc.kill()

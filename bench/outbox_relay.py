@@ -4,10 +4,10 @@ The figure times an ``OutboxRelay`` from start until every row is acknowledged a
 published (lease, reads, pipelined publishes, the UPDATEs). The ceiling publishes the same
 messages (same payloads, same ``Nats-Msg-Id`` headers) into another stream of the same
 nats-server and awaits every ack, with no database: the broker's and the client's work alone.
-It is the faster of two raw ways: nats-py's ``js.publish_async``, and a bare pipelined
-``nc.publish`` with one reply callback. The relay's own pipeline beats ``publish_async`` (whose
-per-message semaphore and ``wait_for`` cost more than the broker), so ``publish_async`` alone
-would be no ceiling; both rates are reported.
+The ceiling is nats-py's ``js.publish_async`` (as the issue asks). A bare pipelined
+``nc.publish`` with one reply callback is faster than ``publish_async`` (whose per-message
+semaphore and ``wait_for`` cost more than the broker), so it is reported too, with the relay's
+ratio against it, as the stricter comparison.
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ async def run(ws: Workspace, *, total: int = 50_000, rounds: int = 2) -> Figure:
         publish_async.append(await _publish_async(ws.nats.url, rows))
         pipelined.append(await _pipelined(ws.nats.url, rows))
         relay.append(await _profiled(ws, _relay(url, ws.nats.url, total)))
-    ceiling = min(min(publish_async), min(pipelined))
+    ceiling = min(publish_async)
     return Figure(
         name="events.outbox_relay",
         value=total / min(relay),
@@ -191,11 +191,11 @@ async def run(ws: Workspace, *, total: int = 50_000, rounds: int = 2) -> Figure:
         ceiling=total / ceiling,
         goal=GOAL,
         what=f"OutboxRelay draining {total:,} committed rows of ~{size:.0f} B, best of {rounds}",
-        ceiling_what="the same messages published raw, every ack awaited: the faster of "
-        "js.publish_async and a bare pipelined nc.publish",
+        ceiling_what="the same messages published raw with js.publish_async, every ack awaited",
         extras={
             "publish_async_per_s": round(total / min(publish_async)),
             "pipelined_per_s": round(total / min(pipelined)),
+            "ratio_vs_pipelined": round(min(pipelined) / min(relay), 3),
             "seconds": [round(s, 2) for s in relay],
             "publish_async_seconds": [round(s, 2) for s in publish_async],
             "pipelined_seconds": [round(s, 2) for s in pipelined],

@@ -79,3 +79,27 @@ async def test_erasure_changes_the_aggregates(registry: Registry) -> None:
     assert table["version"] == 2
     total = next(m for m in table["margins"] if m["key"] == ["_all"])
     assert total["value"] == 10
+
+
+async def test_a_release_waits_for_k_changes_and_withholds_reasons(registry: Registry) -> None:
+    await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(i) for i in range(30)]}, headers=registry.rw
+    )
+    await _publish(registry)
+    # One more person: a release now would differ from the last by exactly this person.
+    await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(99)]}, headers=registry.rw
+    )
+    await _publish(registry)
+    shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
+    assert {s["version"] for s in shown["snapshots"]} == {1}
+    for snapshot in shown["snapshots"]:
+        for cell in (*snapshot["cells"], *snapshot["margins"]):
+            assert cell["reason"] is None  # "threshold" would bound the hidden count
+    await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(i) for i in range(100, 110)]},
+        headers=registry.rw,
+    )  # fmt: skip
+    await _publish(registry)
+    shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
+    assert {s["version"] for s in shown["snapshots"]} == {2}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import orjson
-from registry_support import Registry, person
+from registry_support import Registry, create, person
 from sqlalchemy import select
 
 from concordia.registry.models import Person
@@ -110,3 +112,55 @@ async def test_region_codes_respect_ukraine(registry: Registry) -> None:
     )
     assert accepted.status_code == 201
     assert accepted.json()["federal_district"] == "ukraine_occupied"
+
+
+async def test_no_read_is_served_without_its_audit_entry(registry: Registry) -> None:
+    created = (await create(registry, person(7))).json()
+    await registry.app.state.audit_trail.stop()
+    refused = await registry.client.get(f"/v1/persons/{created['id']}", headers=registry.rw)
+    assert refused.status_code == 503
+    assert "Testperson" not in refused.text
+
+
+async def test_concurrent_reads_are_each_audited(registry: Registry) -> None:
+    created = (await create(registry, person(8))).json()
+    url = f"/v1/persons/{created['id']}"
+    answers = await asyncio.gather(
+        *(registry.client.get(url, headers=registry.rw) for _ in range(60))
+    )
+    assert [a.status_code for a in answers] == [200] * 60
+    audit = await registry.client.get(
+        "/v1/audit", params={"person_id": created["id"]}, headers=registry.auth("ops")
+    )
+    assert [e["action"] for e in audit.json()["items"]].count("read") == 60
+
+
+async def test_concurrent_writes_with_the_same_etag_lose_nothing(registry: Registry) -> None:
+    created = (await create(registry, person(9))).json()
+    url = f"/v1/persons/{created['id']}"
+    headers = {**registry.rw, "If-Match": '"1"'}
+    answers = await asyncio.gather(
+        *(
+            registry.client.patch(url, json={"host_city": f"Testcity {i}"}, headers=headers)
+            for i in range(8)
+        )
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] + [412] * 7
+    final = (await registry.client.get(url, headers=registry.rw)).json()
+    assert final["version"] == 2
+
+
+async def test_erasure_racing_a_sync_never_resurrects_data(registry: Registry) -> None:
+    record = person(10, name="Canary Resurrect")
+    created = (await create(registry, record)).json()
+    url = f"/v1/persons/{created['id']}"
+    changed = {**record, "risk_level": "critical"}
+    await asyncio.gather(
+        registry.client.delete(url, headers=registry.rw),
+        registry.client.put("/v1/sync/persons", json={"records": [changed]}, headers=registry.rw),
+    )
+    final = (await registry.client.get(url, headers=registry.rw)).json()
+    if final["erased"]:
+        assert final["name"] is None
+        assert final["external_id"] is None

@@ -89,10 +89,11 @@ async def test_sync_publishes_one_event_per_change(registry: Registry) -> None:
     await registry.relay_idle()
     node = registry.settings.node
     messages = await registry.stream_messages(f"local.{node}.registry.person.registered.v1", 25)
-    ids = {orjson.loads(m.data)["data"]["external_id"] for m in messages}
+    ids = {orjson.loads(m.data)["data"]["person_id"] for m in messages}
     assert len(ids) == 25
     for message in messages:
         assert b"Testperson" not in message.data  # names never travel, even locally
+        assert b"TEST-0" not in message.data  # nor the agency's keys
 
 
 async def test_organisation_sync_and_identifier_conflicts(registry: Registry) -> None:

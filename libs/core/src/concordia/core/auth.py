@@ -120,8 +120,11 @@ class TokenStore:
 _bearer = HTTPBearer(auto_error=False, description="A Concordia API token: `cnc_<id>_<secret>`.")
 
 
-def require(*scopes: str) -> Any:
-    """A FastAPI dependency that admits a bearer token carrying every scope in ``scopes``."""
+def require(*scopes: str, any_of: bool = False) -> Any:
+    """A FastAPI dependency that admits a bearer token carrying every scope in ``scopes``.
+
+    With ``any_of=True`` one of the scopes is enough, e.g. reads open to writers and readers.
+    """
     needed = frozenset(scopes)
 
     async def dependency(
@@ -137,7 +140,14 @@ def require(*scopes: str) -> Any:
                 headers={"WWW-Authenticate": "Bearer"},
             )
         missing = needed - principal.scopes
+        if any_of and missing != needed:
+            missing = frozenset()
         if missing:
+            if any_of:
+                raise HTTPException(
+                    status.HTTP_403_FORBIDDEN,
+                    f"token lacks scope: one of {', '.join(sorted(needed))}",
+                )
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, f"token lacks scope: {', '.join(sorted(missing))}"
             )

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -73,6 +74,21 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+#: Any fixed 64-bit number: the PostgreSQL advisory lock that serialises a database's writers.
+WRITE_LOCK_KEY = 0x436F6E636F726401
+_WRITE = "concordia_write"
+
+
+def _begin_sqlite(conn: Any) -> None:
+    # The driver's own transaction handling starts a transaction only at the first INSERT or
+    # UPDATE, so a read-then-write unit of work could act on what it read before another
+    # writer committed (a lost update). Writers therefore take SQLite's write lock up front
+    # (BEGIN IMMEDIATE, queued by the busy timeout); readers run in autocommit, statement by
+    # statement, and never block anyone.
+    if conn.get_execution_options().get(_WRITE):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run beside the single writer; NORMAL is durable across process crashes
     # in WAL mode; the busy timeout turns writer contention into waiting instead of errors.
@@ -82,6 +98,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    dbapi_connection.isolation_level = None  # transactions are begun by _begin_sqlite
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
@@ -91,12 +108,31 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo)
+        # Units of work always end in commit or rollback, so the pool's reset-on-return
+        # rollback is a wasted round trip (a thread hop with aiosqlite) on every checkout.
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            json_serializer=_json_dumps,
+            pool_reset_on_return=None,
+            hide_parameters=True,  # statement parameters are personal data: never in logs
+        )
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
     return create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url,
+        echo=echo,
+        json_serializer=_json_dumps,
+        hide_parameters=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
     )
+
+
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 class Database:
@@ -115,15 +151,28 @@ class Database:
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """Yield a session that commits when the block succeeds and rolls back otherwise."""
+    async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+        """Yield a session that commits when the block succeeds and rolls back otherwise.
+
+        A writing unit of work runs alone among the database's writers (SQLite's write lock,
+        a PostgreSQL advisory lock), so what it reads stays true until it commits: no lost
+        updates, no deadlocks between writers. ``write=False`` is for pure reads.
+        """
         async with self.sessionmaker() as session:
             try:
+                if write:
+                    await self._serialise_writer(session)
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+
+    @staticmethod
+    async def _serialise_writer(session: AsyncSession) -> None:
+        conn = await session.connection(execution_options={_WRITE: True})
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
 
     async def ping(self) -> None:
         """Run a trivial query; raises when the database is unreachable."""

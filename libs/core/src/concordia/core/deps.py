@@ -15,7 +15,8 @@ from concordia.core.errors import FieldError, PreconditionFailedError
 
 
 async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.db.unit_of_work() as session:
+    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    async with request.app.state.db.unit_of_work(write=write) as session:
         yield session
 
 
@@ -40,7 +41,7 @@ _IfMatch = Annotated[
 ]
 
 
-def _if_match(
+async def _if_match(
     if_match: _IfMatch = None,  # type: ignore[assignment]
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
@@ -59,7 +60,7 @@ def encode_cursor(value: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(value.bytes).decode().rstrip("=")
 
 
-def _after(
+async def _after(
     after: Annotated[
         str | None,
         Query(pattern=r"^[A-Za-z0-9_-]{22}$", description="The `next` cursor of the last page."),

@@ -137,6 +137,7 @@ class OutboxRelay:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._next_purge = 0.0
+        self._next_gauges = 0.0
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -259,7 +260,10 @@ class OutboxRelay:
             self.metrics.last_published_at = time.time()
             if self.on_published is not None:
                 self.on_published(len(stored))
-        await self._update_gauges()
+        if time.monotonic() >= self._next_gauges:
+            # The gauges scan every pending row: once a second is plenty for a scrape, and
+            # doing it per batch made draining a backlog slower the larger the backlog was.
+            await self._update_gauges()
         if error is not None:
             raise error
         return len(stored), len(rows) == self.batch_size
@@ -354,6 +358,10 @@ class OutboxRelay:
                 )
 
     async def _update_gauges(self) -> None:
+        self._next_gauges = time.monotonic() + 1.0
+        await self._refresh_gauges()
+
+    async def _refresh_gauges(self) -> None:
         table = self.outbox.table
         async with self.db.sessionmaker() as session:
             count, oldest = (

@@ -50,12 +50,9 @@ def _version() -> Any:
 
 
 class _PersonFacts(LocalEvent):
+    # No external_id: the agency's key links an event to a person outside this node's records,
+    # and events outlive an erasure in the stream.
     person_id: UUID = _person_id()
-    external_id: ExternalId | None = Field(
-        default=None,
-        description="The id the registering agency uses for this record, if it gave one.",
-        examples=["SE-MIGR-2026-000123"],
-    )
     host_country: CountryCode | None = Field(
         default=None, description="ISO 3166-1 alpha-2 of the host state.", examples=["SE"]
     )

@@ -24,7 +24,7 @@ from concordia.core.db import Database
 from concordia.disclosure import CountTable, DisclosurePolicy, ProtectedTable, protect_counts
 from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
 from concordia.registry import codes
-from concordia.registry.models import Permit, Person, PublishedAggregate
+from concordia.registry.models import Change, Permit, Person, PublishedAggregate
 from concordia.registry.service._common import NodeContext, emit, now
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,8 @@ async def publish(
     at = now()
     period = period_of(at)
     published: list[PublishedAggregate] = []
+    if not await _enough_changes(session, period, k):
+        return published
     for name, table in (await compute(session=session, k=k, rounding_base=rounding_base)).items():
         digest = ctx.cipher.digest(orjson.dumps(table, option=orjson.OPT_SORT_KEYS))
         last = await session.scalar(
@@ -147,12 +149,28 @@ async def publish(
     return published
 
 
+async def _enough_changes(session: AsyncSession, period: str, k: int) -> bool:
+    """Whether at least ``k`` records changed since this period's last release.
+
+    Two releases that differ by one person's registration would show that person's attributes
+    in their difference. A new release therefore waits until at least k changes have gathered,
+    so any difference mixes at least k people (the first release of a period is always made).
+    """
+    last = await session.scalar(
+        select(func.max(PublishedAggregate.published_at)).where(PublishedAggregate.period == period)
+    )
+    if last is None:
+        return True
+    changed = await session.scalar(select(func.count()).select_from(Change).where(Change.at > last))
+    return (changed or 0) >= k
+
+
 def _cell(cell: dict[str, Any]) -> Cell:
+    # The reason stays home: "threshold" would tell the hub that the hidden count is 1..k-1.
     return Cell(
         key=tuple(ALL if part is None else part for part in cell["key"]),
         value=cell["value"],
         suppressed=cell["suppressed"],
-        reason=cell["reason"],
     )
 
 
@@ -199,11 +217,23 @@ async def latest_published(*, session: AsyncSession) -> list[dict[str, Any]]:
 
 
 async def run_publisher(
-    db: Database, ctx: NodeContext, *, interval: float, k: int, rounding_base: int | None
+    db: Database,
+    ctx: NodeContext,
+    *,
+    interval: float,
+    k: int,
+    rounding_base: int | None,
+    is_leader: Callable[[], bool] = lambda: True,
 ) -> None:
-    """Recompute and publish aggregates every ``interval`` seconds until cancelled."""
+    """Recompute and publish aggregates every ``interval`` seconds until cancelled.
+
+    Only the worker that ``is_leader`` (the one holding the outbox relay's lease) computes, so
+    several uvicorn workers do not all scan the registry for one release.
+    """
     while True:
         await asyncio.sleep(interval)
+        if not is_leader():
+            continue
         try:
             async with db.unit_of_work() as session:
                 await publish(session=session, ctx=ctx, k=k, rounding_base=rounding_base)

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from concordia.core.crypto import FieldCipher
 from concordia.core.db import Database
@@ -22,6 +23,7 @@ from concordia.registry.api import feeds, organisations, permits, persons, sync
 from concordia.registry.outbox import outbox
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service._common import NodeContext
+from concordia.registry.service.audit import AuditTrail, AuditUnavailableError
 from concordia.registry.settings import RegistrySettings
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,11 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_migrated(db, SERVICE_DIR, "registry")
+        # Its own engine: reads hold a pooled connection while they wait for their audit
+        # entry, so a trail drawing from the same pool could starve behind them.
+        trail = AuditTrail(Database(settings.database_url))
+        await trail.start()
+        app.state.audit_trail = trail
         tasks: list[asyncio.Task[None]] = []
 
         async def on_connect() -> None:
@@ -75,6 +82,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                 aggregates.run_publisher(
                     db, ctx, interval=settings.aggregate_interval_seconds,
                     k=settings.disclosure_k, rounding_base=settings.rounding_base,
+                    is_leader=lambda: relay is None or relay.metrics.is_leader,
                 ),
                 name="aggregate-publisher",
             )
@@ -91,6 +99,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
             if relay is not None:
                 await relay.stop()
             await link.stop()
+            await trail.stop()
 
     app = create_app(
         service="registry",
@@ -103,7 +112,14 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         extra_schemas=[PersonSync, OrganisationSync],
     )
     app.state.ctx = ctx
+    app.add_exception_handler(AuditUnavailableError, _audit_unavailable)
     return app
+
+
+def _audit_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
+    # Refuse rather than serve a person's record without a durable audit entry.
+    detail = "the audit log cannot be written right now; the record is not served"
+    return JSONResponse({"detail": detail}, status_code=503)
 
 
 def main() -> FastAPI:

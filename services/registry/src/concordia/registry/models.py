@@ -162,19 +162,6 @@ class AuditEntry(Base):
     purpose: Mapped[str | None] = mapped_column(String(256))
 
 
-class IdempotentRequest(Base):
-    """A bulk sync's stored answer, replayed when the same Idempotency-Key comes again."""
-
-    __tablename__ = "idempotency_keys"
-
-    key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    token_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    request_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
-    status: Mapped[int]
-    response: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime]
-
-
 class PublishedAggregate(Base):
     """Every aggregate snapshot the node published, exactly as it left (versions, never edits)."""
 

@@ -1,9 +1,11 @@
-"""The registry's outbox and inbox tables, on the registry's own MetaData."""
+"""The registry's outbox, inbox and idempotency tables, on the registry's own MetaData."""
 
 from __future__ import annotations
 
+from concordia.core.bulk import IdempotencyStore
 from concordia.events import Inbox, Outbox
 from concordia.registry.models import Base
 
 outbox = Outbox(Base.metadata)
 inbox = Inbox(Base.metadata)
+idempotency = IdempotencyStore(Base.metadata)

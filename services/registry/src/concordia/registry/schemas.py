@@ -294,32 +294,6 @@ class ConsentRead(BaseModel):
     withdrawn_at: datetime | None
 
 
-class RecordError(BaseModel):
-    """Why one record was rejected: the field and the reason."""
-
-    loc: list[str | int]
-    msg: str
-
-
-class SyncResult(BaseModel):
-    """The outcome for one record of a bulk sync."""
-
-    index: int
-    external_id: str | None
-    status: Literal["created", "updated", "unchanged", "rejected"]
-    id: uuid.UUID | None = None
-    version: int | None = None
-    errors: list[RecordError] = Field(default_factory=list)
-
-
-class SyncReport(BaseModel):
-    """Per-record results of a bulk sync and the counts by outcome."""
-
-    dry_run: bool
-    counts: dict[str, int]
-    results: list[SyncResult]
-
-
 class ChangeRead(BaseModel):
     """One entry of the delta feed."""
 

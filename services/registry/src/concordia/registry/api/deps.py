@@ -6,9 +6,10 @@ from fastapi import Depends, Header, Request
 
 from concordia.core.auth import Principal, require
 from concordia.registry.service._common import Actor, NodeContext
+from concordia.registry.service.audit import AuditTrail
 
 
-def _ctx(request: Request) -> NodeContext:
+async def _ctx(request: Request) -> NodeContext:
     ctx: NodeContext = request.app.state.ctx
     return ctx
 
@@ -16,10 +17,18 @@ def _ctx(request: Request) -> NodeContext:
 CtxDep = Annotated[NodeContext, Depends(_ctx)]
 
 
+async def _trail(request: Request) -> AuditTrail:
+    trail: AuditTrail = request.app.state.audit_trail
+    return trail
+
+
+TrailDep = Annotated[AuditTrail, Depends(_trail)]
+
+
 def actor_with(*scopes: str) -> object:
     """A dependency giving the Actor: a principal holding ``scopes`` and its X-Purpose."""
 
-    def dependency(
+    async def dependency(
         principal: Annotated[Principal, require(*scopes)],
         x_purpose: Annotated[
             str | None,

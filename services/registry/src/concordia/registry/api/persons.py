@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
 from concordia.core.schemas import Page
-from concordia.registry.api.deps import CtxDep, Reader, Writer
+from concordia.registry.api.deps import CtxDep, Reader, TrailDep, Writer
 from concordia.registry.schemas import (
     ConsentCreate,
     ConsentRead,
@@ -35,20 +35,32 @@ async def create_person(
 
 @router.get("", response_model=Page[PersonRead])
 async def list_persons(
-    session: SessionDep, ctx: CtxDep, actor: Reader, after: AfterDep, limit: LimitDep = 100
+    session: SessionDep,
+    ctx: CtxDep,
+    trail: TrailDep,
+    actor: Reader,
+    after: AfterDep,
+    limit: LimitDep = 100,
 ) -> Page[PersonRead]:
     """Persons in registration order, a keyset page at a time; every read is audited."""
-    persons = await service.list_page(session=session, actor=actor, after=after, limit=limit)
+    persons = await service.list_page(
+        session=session, trail=trail, actor=actor, after=after, limit=limit
+    )
     nxt = encode_cursor(persons[-1].id) if len(persons) == limit else None
     return Page(items=[service.to_read(ctx, p) for p in persons], next=nxt)
 
 
 @router.get("/{person_id}", response_model=PersonRead)
 async def get_person(
-    person_id: uuid.UUID, session: SessionDep, ctx: CtxDep, actor: Reader, response: Response
+    person_id: uuid.UUID,
+    session: SessionDep,
+    ctx: CtxDep,
+    trail: TrailDep,
+    actor: Reader,
+    response: Response,
 ) -> PersonRead:
     """One person; the read is written to the audit log with the X-Purpose header."""
-    person = await service.get(session=session, ctx=ctx, actor=actor, person_id=person_id)
+    person = await service.get(session=session, trail=trail, actor=actor, person_id=person_id)
     response.headers["ETag"] = etag(person.version)
     return service.to_read(ctx, person)
 

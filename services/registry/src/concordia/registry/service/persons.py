@@ -7,12 +7,13 @@ from typing import Any
 
 import orjson
 from sqlalchemy import delete, insert, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import NotFoundError
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
 from concordia.registry import codes
-from concordia.registry.models import AuditEntry, Consent, Membership, Permit, Person
+from concordia.registry.models import AuditEntry, Change, Consent, Membership, Permit, Person
 from concordia.registry.schemas import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from concordia.registry.service._common import (
     Actor,
@@ -23,6 +24,7 @@ from concordia.registry.service._common import (
     now,
     record_changes,
 )
+from concordia.registry.service.audit import AuditTrail
 
 _ENCRYPTED = ("name", "aliases", "host_city")
 _PLAIN = (
@@ -96,7 +98,6 @@ def registered_event(person: Person | dict[str, Any]) -> PersonRegistered:
     get = person.get if isinstance(person, dict) else lambda k: getattr(person, k)
     return PersonRegistered(
         person_id=get("id"),
-        external_id=get("external_id"),
         host_country=get("host_country"),
         version=get("version"),
     )
@@ -107,7 +108,6 @@ def updated_event(person: Person | dict[str, Any]) -> PersonUpdated:
     get = person.get if isinstance(person, dict) else lambda k: getattr(person, k)
     return PersonUpdated(
         person_id=get("id"),
-        external_id=get("external_id"),
         host_country=get("host_country"),
         version=get("version"),
     )
@@ -151,49 +151,57 @@ async def _load(session: AsyncSession, person_id: uuid.UUID) -> Person:
     return person
 
 
+def audit_entries(actor: Actor, person_ids: list[uuid.UUID], action: str) -> list[dict[str, Any]]:
+    """The audit rows for ``action`` by ``actor`` on each person."""
+    at = now()
+    return [
+        {
+            "at": at,
+            "token_id": actor.principal.token_id,
+            "token_name": actor.principal.name,
+            "action": action,
+            "person_id": pid,
+            "purpose": actor.purpose,
+        }
+        for pid in person_ids
+    ]
+
+
 async def audit(
     *, session: AsyncSession, actor: Actor, person_ids: list[uuid.UUID], action: str
 ) -> None:
-    """Write one audit entry per person touched."""
-    if not person_ids:
-        return
-    at = now()
-    await session.execute(
-        insert(AuditEntry),
-        [
-            {
-                "at": at,
-                "token_id": actor.principal.token_id,
-                "token_name": actor.principal.name,
-                "action": action,
-                "person_id": pid,
-                "purpose": actor.purpose,
-            }
-            for pid in person_ids
-        ],
-    )
+    """Write audit entries in the caller's unit of work (for changes: atomic with them)."""
+    if person_ids:
+        await session.execute(
+            insert(AuditEntry.__table__), audit_entries(actor, person_ids, action)
+        )
 
 
 async def get(
-    *, session: AsyncSession, ctx: NodeContext, actor: Actor, person_id: uuid.UUID
+    *, session: AsyncSession, trail: AuditTrail, actor: Actor, person_id: uuid.UUID
 ) -> Person:
-    """Read one person and audit the read."""
+    """Read one person; returns only once the read's audit entry is durable."""
     person = await session.get(Person, person_id)
     if person is None:
         raise NotFoundError(f"no person {person_id}")
-    await audit(session=session, actor=actor, person_ids=[person_id], action="read")
+    await trail.record(audit_entries(actor, [person_id], "read"))
     return person
 
 
 async def list_page(
-    *, session: AsyncSession, actor: Actor, after: uuid.UUID | None, limit: int
+    *,
+    session: AsyncSession,
+    trail: AuditTrail,
+    actor: Actor,
+    after: uuid.UUID | None,
+    limit: int,
 ) -> list[Person]:
     """A keyset page of persons in creation order; every person returned is audited."""
     query = select(Person).order_by(Person.id).limit(limit)
     if after is not None:
         query = query.where(Person.id > after)
     persons = list((await session.scalars(query)).all())
-    await audit(session=session, actor=actor, person_ids=[p.id for p in persons], action="list")
+    await trail.record(audit_entries(actor, [p.id for p in persons], "list"))
     return persons
 
 
@@ -246,7 +254,7 @@ async def erase(
     if person.erased_at is not None:
         return
     check_version(person.version, if_match)
-    change = {"id": person.id, "external_id": person.external_id, "version": person.version + 1}
+    change = {"id": person.id, "external_id": None, "version": person.version + 1}
     for column in (
         "external_id", "digest", "name_enc", "aliases_enc", "host_city_enc", "vulnerabilities",
         "family", *_PLAIN,
@@ -254,9 +262,30 @@ async def erase(
         setattr(person, column, None)
     person.version += 1
     person.erased_at = person.updated_at = now()
-    for model in (Permit, Consent, Membership):
+    permits = (
+        await session.execute(
+            delete(Permit).where(Permit.person_id == person_id).returning(Permit.id, Permit.version)
+        )
+    ).all()
+    for model in (Consent, Membership):
         await session.execute(delete(model).where(model.person_id == person_id))
+    # The agency's key for this person goes from the feed's history too; the feed keeps ids.
+    await session.execute(
+        sql_update(Change)
+        .where(Change.entity == "person", Change.entity_id == person_id)
+        .values(external_id=None)
+    )
     await session.flush()
     await audit(session=session, actor=actor, person_ids=[person_id], action="erase")
-    await record_changes(session, [_change(change, "erase")])
+    removed = [
+        {
+            "entity": "permit",
+            "entity_id": pid,
+            "external_id": None,
+            "version": v + 1,
+            "op": "delete",
+        }
+        for pid, v in permits
+    ]
+    await record_changes(session, [*removed, _change(change, "erase")])
     await emit(session, ctx, [PersonErased(person_id=person_id, erased_at=person.erased_at)])

@@ -1,0 +1,315 @@
+"""Bulk sync plumbing every service shares: per-record validation, reports, idempotency, routes.
+
+A bulk sync takes up to ``MAX_RECORDS`` records in one unit of work. Each record is validated on
+its own, so a rejected record never blocks the valid ones; the answer lists every record's
+outcome. An ``Idempotency-Key`` replays the first answer for the same body (409 for another
+body); ``dry_run`` reports without writing. Services supply only the upsert itself.
+
+Example (a route)::
+
+    @router.put("/v1/sync/things", response_model=SyncReport, openapi_extra=body_doc(ThingSync))
+    async def sync_things(request: Request, session: SessionDep, principal: Writer,
+                          idempotency_key: IdempotencyKey = None, dry_run: DryRun = False):
+        async def apply(records):
+            return await service.sync(session=session, records=records, dry_run=dry_run)
+        return await run_sync(request, session, idempotency, principal.token_id, apply,
+                              idempotency_key=idempotency_key, dry_run=dry_run)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, TypeVar
+from uuid import UUID
+
+import orjson
+from fastapi import Header, Query, Request, Response
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Executable,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.errors import ConflictError, FieldError
+
+MAX_RECORDS = 5000
+#: Bounds ``IN (...)`` lists and executemany batches on every backend.
+CHUNK = 500
+
+M = TypeVar("M", bound=BaseModel)
+Status = Literal["created", "updated", "unchanged", "rejected"]
+
+
+class RecordError(BaseModel):
+    """Why one record of a bulk sync was rejected."""
+
+    loc: list[str | int]
+    msg: str
+
+
+class SyncResult(BaseModel):
+    """The outcome for one record of a bulk sync."""
+
+    index: int
+    external_id: str | None
+    status: Status
+    id: UUID | None = None
+    version: int | None = None
+    errors: list[RecordError] = Field(default_factory=list)
+
+
+class SyncReport(BaseModel):
+    """Per-record results of a bulk sync and the counts by outcome."""
+
+    dry_run: bool
+    counts: dict[str, int]
+    results: list[SyncResult]
+
+
+def rejected(index: int, external_id: str | None, errors: list[RecordError]) -> SyncResult:
+    """A rejected record's result."""
+    return SyncResult(index=index, external_id=external_id, status="rejected", errors=errors)
+
+
+def accepted(index: int, external_id: str, status: Status, id_: UUID, version: int) -> SyncResult:
+    """A created, updated or unchanged record's result."""
+    return SyncResult(index=index, external_id=external_id, status=status, id=id_, version=version)
+
+
+def validate_records(
+    records: Sequence[Any],
+    schema: type[M],
+    *,
+    key: Callable[[M], Hashable] = lambda r: r.external_id,  # type: ignore[attr-defined]
+    key_loc: Sequence[str | int] = ("external_id",),
+    duplicate_msg: str = "duplicate external_id in this request",
+) -> tuple[list[tuple[int, M]], list[SyncResult]]:
+    """Validate each record on its own; the second of two records with one key is rejected."""
+    valid: list[tuple[int, M]] = []
+    refused: list[SyncResult] = []
+    seen: set[Hashable] = set()
+    for index, raw in enumerate(records):
+        external_id = raw.get("external_id") if isinstance(raw, dict) else None
+        external_id = external_id if isinstance(external_id, str) else None
+        try:
+            record = schema.model_validate(raw)
+        except ValidationError as exc:
+            errors = [RecordError(loc=list(e["loc"]), msg=e["msg"]) for e in exc.errors()]
+            refused.append(rejected(index, external_id, errors))
+            continue
+        record_key = key(record)
+        if record_key in seen:
+            error = RecordError(loc=list(key_loc), msg=duplicate_msg)
+            refused.append(rejected(index, external_id, [error]))
+            continue
+        seen.add(record_key)
+        valid.append((index, record))
+    return valid, refused
+
+
+def report(results: list[SyncResult], *, dry_run: bool) -> SyncReport:
+    """The report: results in request order and the counts by outcome."""
+    results.sort(key=lambda r: r.index)
+    counts = dict.fromkeys(("created", "updated", "unchanged", "rejected"), 0)
+    for result in results:
+        counts[result.status] += 1
+    return SyncReport(dry_run=dry_run, counts=counts, results=results)
+
+
+async def execute_chunked(
+    session: AsyncSession, statement: Executable, rows: Sequence[dict[str, Any]]
+) -> None:
+    """Run an executemany statement over ``rows`` in batches of ``CHUNK``."""
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(statement, rows[start : start + CHUNK])
+
+
+async def fetch_in(
+    session: AsyncSession, columns: Sequence[Any], column: Any, values: Sequence[Any]
+) -> list[Any]:
+    """Rows whose ``column`` is in ``values``, queried in chunks."""
+    found: list[Any] = []
+    unique = list(dict.fromkeys(values))
+    for start in range(0, len(unique), CHUNK):
+        chunk = unique[start : start + CHUNK]
+        found.extend((await session.execute(select(*columns).where(column.in_(chunk)))).all())
+    return found
+
+
+def request_hash(body: bytes) -> bytes:
+    """The fingerprint that ties an Idempotency-Key to one request body."""
+    return hashlib.sha256(body).digest()
+
+
+class IdempotencyStore:
+    """Stored answers of bulk syncs, by (Idempotency-Key, token), on a service's MetaData.
+
+    Example::
+
+        idempotency = IdempotencyStore(Base.metadata)   # next to the outbox; Alembic sees it
+    """
+
+    def __init__(self, metadata: MetaData, *, table_name: str = "idempotency_keys") -> None:
+        self.table = Table(
+            table_name,
+            metadata,
+            Column("key", String(128), primary_key=True),
+            Column("token_id", String(32), primary_key=True),
+            Column("request_hash", LargeBinary(32), nullable=False),
+            Column("status", Integer, nullable=False),
+            Column("response", LargeBinary, nullable=False),
+            Column("created_at", DateTime(timezone=True), nullable=False),
+        )
+
+    async def replay(
+        self, session: AsyncSession, *, key: str, token_id: str, body_hash: bytes
+    ) -> tuple[int, bytes] | None:
+        """The stored answer for a repeated key; 409 if it came with another body."""
+        t = self.table
+        row = (
+            await session.execute(
+                select(t.c.request_hash, t.c.status, t.c.response).where(
+                    t.c.key == key, t.c.token_id == token_id
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        if row.request_hash != body_hash:
+            raise ConflictError("Idempotency-Key was already used with a different request body")
+        return int(row.status), bytes(row.response)
+
+    async def remember(
+        self,
+        session: AsyncSession,
+        *,
+        key: str,
+        token_id: str,
+        body_hash: bytes,
+        status: int,
+        body: bytes,
+    ) -> None:
+        """Store an answer under its key, in the same unit of work as the sync itself."""
+        await session.execute(
+            insert(self.table).values(
+                key=key,
+                token_id=token_id,
+                request_hash=body_hash,
+                status=status,
+                response=body,
+                created_at=datetime.now(UTC),
+            )
+        )
+
+
+# -- the HTTP side ---------------------------------------------------------------------------
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=128,
+        description="Repeat a sync safely: the same key and body replay the first answer.",
+    ),
+]
+DryRun = Annotated[bool, Query(description="Validate and report without writing anything.")]
+#: Documented on sync routes besides the common answers.
+SYNC_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Idempotency-Key reused with another body"}
+}
+
+
+def body_doc(schema: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` for a sync route whose body is validated by hand, record by record."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["records"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "records": {
+                                "type": "array",
+                                "maxItems": MAX_RECORDS,
+                                "items": {"$ref": f"#/components/schemas/{schema.__name__}"},
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    }
+
+
+class _MalformedError(Exception):
+    pass
+
+
+def parse_records(body: bytes) -> Sequence[Any]:
+    """The raw records of a sync body ``{"records": [...]}``; 422 for any other shape."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise _MalformedError(str(exc)) from exc
+    if not isinstance(payload, dict) or set(payload) != {"records"}:
+        raise FieldError(["body"], "must be an object with exactly one field, `records`")
+    records = payload["records"]
+    if not isinstance(records, list):
+        raise FieldError(["body", "records"], "must be an array of records")
+    if len(records) > MAX_RECORDS:
+        raise FieldError(["body", "records"], f"at most {MAX_RECORDS} records per call")
+    return records
+
+
+async def run_sync(
+    request: Request,
+    session: AsyncSession,
+    store: IdempotencyStore,
+    token_id: str,
+    apply: Callable[[Sequence[Any]], Awaitable[SyncReport]],
+    *,
+    idempotency_key: str | None,
+    dry_run: bool,
+) -> Response:
+    """Answer a sync request: replay a known key, parse the body, apply, remember the answer."""
+    body = await request.body()
+    body_hash = request_hash(body + (b"?dry_run" if dry_run else b""))
+    if idempotency_key is not None:
+        stored = await store.replay(
+            session, key=idempotency_key, token_id=token_id, body_hash=body_hash
+        )
+        if stored is not None:
+            status, content = stored
+            return Response(content, status, media_type="application/json",
+                            headers={"Idempotent-Replayed": "true"})  # fmt: skip
+    try:
+        records = parse_records(body)
+    except _MalformedError as exc:
+        return Response(orjson.dumps({"detail": f"malformed JSON body: {exc}"}), 400,
+                        media_type="application/json")  # fmt: skip
+    result = await apply(records)
+    content = result.model_dump_json().encode()
+    if idempotency_key is not None and not dry_run:
+        await store.remember(
+            session,
+            key=idempotency_key,
+            token_id=token_id,
+            body_hash=body_hash,
+            status=200,
+            body=content,
+        )
+    return Response(content, 200, media_type="application/json")
