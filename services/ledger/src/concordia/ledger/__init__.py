@@ -1,0 +1,1 @@
+"""concordia.ledger: the funding ledger of a country node."""

@@ -1,0 +1,74 @@
+"""Routes for donors."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.schemas import Page
+from concordia.ledger.api.deps import Reader, Writer
+from concordia.ledger.schemas import DonorCreate, DonorRead, DonorUpdate
+from concordia.ledger.service import donors as service
+
+router = APIRouter(prefix="/v1/donors", tags=["donors"])
+
+
+def _read(donor: object) -> DonorRead:
+    return DonorRead.model_validate(donor, from_attributes=True)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=DonorRead)
+async def create_donor(
+    data: DonorCreate, session: SessionDep, _: Writer, response: Response
+) -> DonorRead:
+    """Register a donor under its `{agency}-{number}` organisation identifier."""
+    donor = await service.create(session=session, data=data)
+    response.headers["ETag"] = etag(donor.version)
+    response.headers["Location"] = f"/v1/donors/{donor.id}"
+    return _read(donor)
+
+
+@router.get("", response_model=Page[DonorRead])
+async def list_donors(
+    session: SessionDep, _: Reader, after: AfterDep, limit: LimitDep = 100
+) -> Page[DonorRead]:
+    """Donors in registration order, a keyset page at a time."""
+    found = await service.list_page(session=session, after=after, limit=limit)
+    nxt = encode_cursor(found[-1].id) if len(found) == limit else None
+    return Page(items=[_read(d) for d in found], next=nxt)
+
+
+@router.get("/{donor_id}", response_model=DonorRead)
+async def get_donor(
+    donor_id: uuid.UUID, session: SessionDep, _: Reader, response: Response
+) -> DonorRead:
+    """One donor."""
+    donor = await service.get(session=session, donor_id=donor_id)
+    response.headers["ETag"] = etag(donor.version)
+    return _read(donor)
+
+
+@router.patch("/{donor_id}", response_model=DonorRead, responses={409: {}, 412: {}})
+async def update_donor(
+    donor_id: uuid.UUID,
+    data: DonorUpdate,
+    session: SessionDep,
+    _: Writer,
+    if_match: IfMatchDep,
+    response: Response,
+) -> DonorRead:
+    """Change the fields sent; `If-Match` guards against lost updates."""
+    donor = await service.update(session=session, donor_id=donor_id, data=data, if_match=if_match)
+    response.headers["ETag"] = etag(donor.version)
+    return _read(donor)
+
+
+@router.delete("/{donor_id}", status_code=status.HTTP_204_NO_CONTENT, responses={409: {}, 412: {}})
+async def delete_donor(
+    donor_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatchDep
+) -> Response:
+    """Remove a donor that has no grants."""
+    await service.remove(session=session, donor_id=donor_id, if_match=if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,144 @@
+"""Routes for grants and their transactions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from concordia.core.auth import Principal
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.schemas import Page
+from concordia.ledger.api.deps import CtxDep, Reader, Writer
+from concordia.ledger.schemas import (
+    GrantCreate,
+    GrantRead,
+    GrantUpdate,
+    TransactionCreate,
+    TransactionRead,
+)
+from concordia.ledger.service import grants as service
+from concordia.ledger.service import transactions as tx_service
+from concordia.ledger.service._common import Viewer
+
+router = APIRouter(prefix="/v1/grants", tags=["grants"])
+
+
+def _writer_view(principal: Principal) -> Viewer:
+    return Viewer(principal=principal)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=GrantRead)
+async def create_grant(
+    data: GrantCreate, session: SessionDep, ctx: CtxDep, principal: Writer, response: Response
+) -> GrantRead:
+    """Record a grant of a donor to an organisation or a person the registry announced."""
+    grant = await service.create(session=session, ctx=ctx, data=data)
+    response.headers["ETag"] = etag(grant.version)
+    response.headers["Location"] = f"/v1/grants/{grant.id}"
+    return await service.read(session, grant, _writer_view(principal), with_totals=True)
+
+
+@router.get("", response_model=Page[GrantRead])
+async def list_grants(
+    session: SessionDep,
+    viewer: Reader,
+    after: AfterDep,
+    limit: LimitDep = 100,
+    donor_id: Annotated[uuid.UUID | None, Query(description="Only this donor's grants.")] = None,
+) -> Page[GrantRead]:
+    """Live grants in recording order (without totals), a keyset page at a time."""
+    found = await service.list_page(
+        session=session, viewer=viewer, donor_id=donor_id, after=after, limit=limit
+    )
+    nxt = encode_cursor(found[-1].id) if len(found) == limit else None
+    return Page(items=[await service.read(session, g, viewer) for g in found], next=nxt)
+
+
+@router.get("/{grant_id}", response_model=GrantRead)
+async def get_grant(
+    grant_id: uuid.UUID, session: SessionDep, viewer: Reader, response: Response
+) -> GrantRead:
+    """One grant with its committed and disbursed totals in EUR."""
+    grant = await service.get(session=session, grant_id=grant_id, viewer=viewer)
+    response.headers["ETag"] = etag(grant.version)
+    return await service.read(session, grant, viewer, with_totals=True)
+
+
+@router.patch("/{grant_id}", response_model=GrantRead, responses={409: {}, 412: {}})
+async def update_grant(
+    grant_id: uuid.UUID,
+    data: GrantUpdate,
+    session: SessionDep,
+    ctx: CtxDep,
+    principal: Writer,
+    if_match: IfMatchDep,
+    response: Response,
+) -> GrantRead:
+    """Change the fields sent; `If-Match` guards against lost updates."""
+    grant = await service.update(
+        session=session, ctx=ctx, grant_id=grant_id, data=data, if_match=if_match
+    )
+    response.headers["ETag"] = etag(grant.version)
+    return await service.read(session, grant, _writer_view(principal), with_totals=True)
+
+
+@router.delete("/{grant_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})
+async def withdraw_grant(
+    grant_id: uuid.UUID, session: SessionDep, ctx: CtxDep, _: Writer, if_match: IfMatchDep
+) -> Response:
+    """Withdraw a grant; the funding feed keeps it as a tombstone."""
+    await service.withdraw(session=session, ctx=ctx, grant_id=grant_id, if_match=if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{grant_id}/transactions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TransactionRead,
+    responses={409: {}},
+)
+async def record_transaction(
+    grant_id: uuid.UUID,
+    data: TransactionCreate,
+    session: SessionDep,
+    ctx: CtxDep,
+    _: Writer,
+    response: Response,
+) -> TransactionRead:
+    """Record an IATI transaction (commitment, disbursement...) on a grant."""
+    tx = await tx_service.record(session=session, ctx=ctx, grant_id=grant_id, data=data)
+    response.headers["Location"] = f"/v1/grants/{grant_id}/transactions/{tx.id}"
+    return (await tx_service.read_many(session, [tx]))[0]
+
+
+@router.get("/{grant_id}/transactions", response_model=list[TransactionRead])
+async def list_transactions(
+    grant_id: uuid.UUID, session: SessionDep, viewer: Reader
+) -> list[TransactionRead]:
+    """Every transaction of a grant, with EUR amounts where a rate covers the value date."""
+    found = await tx_service.list_for(session=session, grant_id=grant_id, viewer=viewer)
+    return await tx_service.read_many(session, found)
+
+
+@router.get("/{grant_id}/transactions/{transaction_id}", response_model=TransactionRead)
+async def get_transaction(
+    grant_id: uuid.UUID, transaction_id: uuid.UUID, session: SessionDep, viewer: Reader
+) -> TransactionRead:
+    """One transaction."""
+    tx = await tx_service.get(
+        session=session, grant_id=grant_id, transaction_id=transaction_id, viewer=viewer
+    )
+    return (await tx_service.read_many(session, [tx]))[0]
+
+
+@router.delete("/{grant_id}/transactions/{transaction_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_transaction(
+    grant_id: uuid.UUID, transaction_id: uuid.UUID, session: SessionDep, ctx: CtxDep, _: Writer
+) -> Response:
+    """Remove a transaction recorded in error."""
+    await tx_service.remove(
+        session=session, ctx=ctx, grant_id=grant_id, transaction_id=transaction_id
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,109 @@
+"""The ledger service: app factory and lifespan (migration check, outbox relay, consumer)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from concordia.core.db import Database
+from concordia.core.logging import configure_logging
+from concordia.core.migrations import ensure_migrated
+from concordia.core.web import create_app
+from concordia.events import Consumer, NatsLink, OutboxRelay, RelayCollector, ensure_stream
+from concordia.ledger import consumers
+from concordia.ledger.api import activities, donors, grants, rates, sync
+from concordia.ledger.outbox import inbox, outbox
+from concordia.ledger.schemas import GrantSync
+from concordia.ledger.service._common import NodeContext
+from concordia.ledger.settings import LedgerSettings
+
+log = logging.getLogger(__name__)
+SERVICE_DIR = Path(__file__).resolve().parents[3]
+
+DESCRIPTION = """
+The funding ledger of a Concordia country node: donors, grants to organisations and persons,
+IATI transactions with EUR conversion, and the activities grants fund (participants as counts).
+Recipients are those the node's registry announced through its local events.
+
+Authenticate with `Authorization: Bearer <token>`: `ledger:write` to record, `feed:read` or
+`ledger:write` to read. Feed readers never see restricted grants, and see persons only as
+"individual".
+"""
+
+
+def streams(node: str) -> dict[str, list[str]]:
+    """The JetStream streams this service publishes into and consumes from."""
+    return {f"LOCAL_{node.upper()}": [f"local.{node}.>"]}
+
+
+def consumer_name(node: str) -> str:
+    """The durable consumer of registry events on ``node``."""
+    return f"ledger-registry-{node}"
+
+
+def create(settings: LedgerSettings | None = None) -> FastAPI:
+    """Build the ledger app from settings (environment by default)."""
+    settings = settings or LedgerSettings()
+    db = Database(settings.database_url)
+    ctx = NodeContext(node=settings.node)
+    link = NatsLink(settings.nats_url, name=f"concordia-ledger-{settings.node}")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_migrated(db, SERVICE_DIR, "ledger")
+
+        async def on_connect() -> None:
+            for name, subjects in streams(settings.node).items():
+                await ensure_stream(link.js, name, subjects)
+
+        await link.start(on_connect=on_connect)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(3):
+                await link.wait_connected()
+        relay = OutboxRelay(db, outbox, link.client) if settings.relay_enabled else None
+        if relay is not None:
+            RelayCollector(relay).register(app.state.metrics)
+            await relay.start()
+        consumer = None
+        if settings.consumer_enabled:
+            consumer = Consumer(
+                link.js, db, inbox, consumers.handler(ctx),
+                name=consumer_name(settings.node), subjects=consumers.SUBJECTS,
+                node=settings.node, stream=next(iter(streams(settings.node))),
+            )  # fmt: skip
+            await consumer.start()
+        app.state.relay, app.state.consumer, app.state.link = relay, consumer, link
+        try:
+            yield
+        finally:
+            if consumer is not None:
+                await consumer.stop()
+            if relay is not None:
+                await relay.stop()
+            await link.stop()
+
+    app = create_app(
+        service="ledger",
+        settings=settings,
+        db=db,
+        routers=[donors.router, grants.router, activities.router, rates.router, sync.router],
+        lifespan=lifespan,
+        readiness={"nats": link.check},
+        description=DESCRIPTION,
+        extra_schemas=[GrantSync],
+    )
+    app.state.ctx = ctx
+    return app
+
+
+def main() -> FastAPI:
+    """Uvicorn factory entry point: ``uvicorn --factory concordia.ledger.app:main``."""
+    settings = LedgerSettings()
+    configure_logging(settings.log_level, service="ledger")
+    return create(settings)

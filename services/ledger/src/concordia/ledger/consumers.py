@@ -1,0 +1,113 @@
+"""What the ledger learns from the registry's local events: organisations and persons.
+
+One handler per message, inside the consumer's unit of work with the inbox row, so a redelivered
+event is applied once. Versions guard against out-of-order delivery: an older version of a record
+never overwrites a newer one. A person's erasure keeps their grants but turns the recipient into
+an erased individual, and moves each grant to a new feed position so portals learn of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.events import (
+    Envelope,
+    Event,
+    Handler,
+    OrganisationRegistered,
+    OrganisationRemoved,
+    OrganisationUpdated,
+    PersonErased,
+    PersonRegistered,
+    PersonUpdated,
+)
+from concordia.events.ledger import GrantUpdated
+from concordia.ledger.models import Grant, KnownOrganisation, KnownPerson
+from concordia.ledger.service import grants
+from concordia.ledger.service._common import NodeContext, emit, now
+
+#: The registry events the ledger consumes.
+SUBJECTS: list[type[Event]] = [
+    OrganisationRegistered,
+    OrganisationUpdated,
+    OrganisationRemoved,
+    PersonRegistered,
+    PersonUpdated,
+    PersonErased,
+]
+
+
+async def _organisation(session: AsyncSession, event: OrganisationRegistered) -> None:
+    known = await session.get(KnownOrganisation, event.organisation_id)
+    if known is not None and (known.version >= event.version or known.removed_at is not None):
+        return
+    facts: dict[str, Any] = {
+        "identifier": event.identifier,
+        "name": event.name,
+        "type": event.type,
+        "registration_country": event.registration_country,
+        "version": event.version,
+        "updated_at": now(),
+    }
+    if known is None:
+        session.add(KnownOrganisation(id=event.organisation_id, removed_at=None, **facts))
+    else:
+        for key, value in facts.items():
+            setattr(known, key, value)
+
+
+async def _organisation_removed(session: AsyncSession, event: OrganisationRemoved) -> None:
+    known = await session.get(KnownOrganisation, event.organisation_id)
+    if known is not None and known.removed_at is None:
+        known.removed_at, known.updated_at = event.removed_at, now()
+
+
+async def _person(session: AsyncSession, event: PersonRegistered) -> None:
+    known = await session.get(KnownPerson, event.person_id)
+    if known is None:
+        session.add(
+            KnownPerson(id=event.person_id, version=event.version, erased_at=None, updated_at=now())
+        )
+    elif known.erased_at is None and known.version < event.version:
+        known.version, known.updated_at = event.version, now()
+
+
+async def _person_erased(session: AsyncSession, ctx: NodeContext, event: PersonErased) -> None:
+    known = await session.get(KnownPerson, event.person_id)
+    if known is None:
+        # Erased before we heard of them: remember the id so no grant can name it.
+        session.add(
+            KnownPerson(id=event.person_id, version=0, erased_at=event.erased_at, updated_at=now())
+        )
+        await session.flush()
+        return
+    if known.erased_at is None:
+        known.erased_at, known.updated_at = event.erased_at, now()
+    query = select(Grant).where(Grant.recipient_person_id == event.person_id)
+    for grant in (await session.scalars(query)).all():
+        grant.recipient_type, grant.recipient_person_id = "erased_individual", None
+        grant.digest = grants.digest(grant)
+        await grants.touch(session, grant, bump_version=True)
+        await emit(session, ctx, [grants.grant_event(GrantUpdated, grant)])
+    await session.flush()
+
+
+def handler(ctx: NodeContext) -> Handler:
+    """The consumer's handler: applies one registry event in the given unit of work."""
+
+    async def handle(session: AsyncSession, envelope: Envelope[Event]) -> None:
+        event = envelope.data
+        if isinstance(event, OrganisationRegistered | OrganisationUpdated):
+            await _organisation(session, event)  # type: ignore[arg-type]
+        elif isinstance(event, OrganisationRemoved):
+            await _organisation_removed(session, event)
+        elif isinstance(event, PersonRegistered | PersonUpdated):
+            await _person(session, event)  # type: ignore[arg-type]
+        elif isinstance(event, PersonErased):
+            await _person_erased(session, ctx, event)
+        await session.flush()
+
+    return handle

@@ -1,0 +1,232 @@
+"""Tables of the ledger.
+
+The funding feed reads grants in ``feed_seq`` order: every change of a grant or of its
+transactions moves the grant to a new, higher ``feed_seq`` (unique, indexed), so a keyset page
+is one index range scan however deep the cursor, and a reader sees every change exactly once in
+commit order (see ``service/_common.py``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
+
+from concordia.core.db import UtcDateTime, new_metadata
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit integer.
+SeqId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class ScaledDecimal(TypeDecorator[Decimal]):
+    """``NUMERIC(p, s)`` on PostgreSQL; a scaled 64-bit integer on SQLite, which has no decimals.
+
+    SQLite would store a NUMERIC as a binary float; an integer of hundredths (or 10⁻⁸ for rates)
+    keeps every digit, and SQL sums stay exact on both backends.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int) -> None:
+        super().__init__(precision, scale)
+        self.precision, self.scale = precision, scale
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """A BIGINT on SQLite, NUMERIC(p, s) elsewhere."""
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(self.precision, self.scale))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        """Scale to an integer on SQLite."""
+        if value is None or dialect.name != "sqlite":
+            return value
+        return int(Decimal(value).scaleb(self.scale).to_integral_exact())
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        """Back to a Decimal with the column's scale."""
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.scale)
+        return Decimal(value)
+
+
+Money = ScaledDecimal(18, 2)
+RateValue = ScaledDecimal(18, 8)
+
+
+class Base(DeclarativeBase):
+    """Declarative base bound to the ledger's own MetaData."""
+
+    metadata = new_metadata()
+    type_annotation_map = {
+        datetime: UtcDateTime(),
+        uuid.UUID: Uuid(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class Donor(Base):
+    """A government programme, foundation or multilateral that funds grants."""
+
+    __tablename__ = "donors"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(96), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str] = mapped_column(String(2))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class KnownOrganisation(Base):
+    """An organisation the registry announced (its local events); removed ones stay, marked."""
+
+    __tablename__ = "known_organisations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(96), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(32))
+    registration_country: Mapped[str] = mapped_column(String(2))
+    version: Mapped[int]
+    removed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class KnownPerson(Base):
+    """A person the registry announced: the id only. Erased persons stay, marked, so no new
+    grant can name them."""
+
+    __tablename__ = "known_persons"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    erased_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class Grant(Base):
+    """A donor's grant to an organisation or a person, keyed by the donor's ``external_id``."""
+
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("donor_id", "external_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    donor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("donors.id"))
+    external_id: Mapped[str] = mapped_column(String(128))
+    #: ``organisation``, ``person``, or ``erased_individual`` once the person was erased.
+    recipient_type: Mapped[str] = mapped_column(String(24))
+    recipient_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("known_organisations.id"), index=True
+    )
+    recipient_person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("known_persons.id"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(String(32))
+    horizon: Mapped[str] = mapped_column(String(8))
+    goals: Mapped[list[Any]]
+    gender_marker: Mapped[int] = mapped_column(SmallInteger)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    visibility: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(default=1)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32))
+    feed_seq: Mapped[int] = mapped_column(SeqId, unique=True)
+    withdrawn_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Transaction(Base):
+    """An IATI transaction on a grant: an amount in a currency on a value date."""
+
+    __tablename__ = "transactions"
+    __table_args__ = (
+        UniqueConstraint("grant_id", "external_id"),
+        Index("ix_transactions_grant_id_value_date", "grant_id", "value_date"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    grant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grants.id"))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    type: Mapped[int] = mapped_column(SmallInteger)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    value_date: Mapped[date] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Rate(Base):
+    """EUR per one unit of ``currency`` from ``date`` on, until the next rate of that currency."""
+
+    __tablename__ = "rates"
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    date: Mapped[date] = mapped_column(Date, primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(RateValue)
+    updated_at: Mapped[datetime]
+
+
+class Activity(Base):
+    """An event or programme a grant funds, with participants as counts, never names."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    grant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grants.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    country: Mapped[str] = mapped_column(String(2))
+    city: Mapped[str] = mapped_column(String(120))
+    women: Mapped[int]
+    men: Mapped[int]
+    gender_other: Mapped[int]
+    gender_undisclosed: Mapped[int]
+    russian: Mapped[int]
+    non_russian: Mapped[int]
+    origin_undisclosed: Mapped[int]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class FeedCounter(Base):
+    """The last ``feed_seq`` handed out. Its row lock orders feed positions by commit."""
+
+    __tablename__ = "feed_counter"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(SeqId)

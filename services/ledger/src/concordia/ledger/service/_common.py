@@ -1,0 +1,69 @@
+"""What every ledger write shares: the node context, feed positions, versions and events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.auth import Principal
+from concordia.core.changes import check_version, new_id, now
+from concordia.events import Event
+from concordia.ledger.models import FeedCounter
+from concordia.ledger.outbox import outbox
+
+__all__ = [
+    "NodeContext",
+    "Viewer",
+    "check_version",
+    "emit",
+    "feed_positions",
+    "new_id",
+    "now",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeContext:
+    """The node-wide things a ledger operation needs: its node code."""
+
+    node: str
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who reads: ledger writers see everything; feed readers never see restricted grants or
+    a recipient person's id."""
+
+    principal: Principal
+
+    @property
+    def full(self) -> bool:
+        """Whether the caller may see restricted grants and recipient persons' ids."""
+        return "ledger:write" in self.principal.scopes
+
+
+async def feed_positions(session: AsyncSession, count: int) -> range:
+    """Hand out ``count`` new ``feed_seq`` values, increasing in commit order.
+
+    The counter row stays locked until the unit of work commits, so a transaction that takes
+    later positions commits after one that took earlier ones: a feed reader at cursor N can
+    never later find a committed grant below N. (SQLite serialises writers by itself.)
+    """
+    if count <= 0:
+        return range(0)
+    last = await session.scalar(
+        update(FeedCounter)
+        .where(FeedCounter.name == "grants")
+        .values(value=FeedCounter.value + count)
+        .returning(FeedCounter.value)
+    )
+    if last is None:
+        raise RuntimeError("the feed counter row is missing: is the database migrated?")
+    return range(last - count + 1, last + 1)
+
+
+async def emit(session: AsyncSession, ctx: NodeContext, events: list[Event]) -> None:
+    """Write events to the outbox in the caller's unit of work."""
+    await outbox.add_many(session, events, node=ctx.node)

@@ -1,0 +1,77 @@
+"""Donors: government programmes, foundations and multilaterals."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.errors import ConflictError, NotFoundError
+from concordia.ledger.models import Donor, Grant
+from concordia.ledger.schemas import DonorCreate, DonorUpdate
+from concordia.ledger.service._common import check_version, new_id, now
+
+
+async def _identifier_free(
+    session: AsyncSession, identifier: str, donor_id: uuid.UUID | None = None
+) -> None:
+    owner = await session.scalar(select(Donor.id).where(Donor.identifier == identifier))
+    if owner is not None and owner != donor_id:
+        raise ConflictError(f"identifier {identifier!r} already belongs to donor {owner}")
+
+
+async def create(*, session: AsyncSession, data: DonorCreate) -> Donor:
+    """Register a donor; 409 on a taken identifier."""
+    await _identifier_free(session, data.identifier)
+    at = now()
+    donor = Donor(id=new_id(), version=1, created_at=at, updated_at=at, **data.model_dump())
+    session.add(donor)
+    await session.flush()
+    return donor
+
+
+async def get(*, session: AsyncSession, donor_id: uuid.UUID) -> Donor:
+    """One donor, or 404."""
+    donor = await session.get(Donor, donor_id, populate_existing=True)
+    if donor is None:
+        raise NotFoundError(f"no donor {donor_id}")
+    return donor
+
+
+async def list_page(*, session: AsyncSession, after: uuid.UUID | None, limit: int) -> list[Donor]:
+    """A keyset page of donors in creation order."""
+    query = select(Donor).order_by(Donor.id).limit(limit)
+    if after is not None:
+        query = query.where(Donor.id > after)
+    return list((await session.scalars(query)).all())
+
+
+async def update(
+    *, session: AsyncSession, donor_id: uuid.UUID, data: DonorUpdate, if_match: int | None
+) -> Donor:
+    """Change the fields sent; 412 on a stale If-Match, 409 on a taken identifier."""
+    donor = await get(session=session, donor_id=donor_id)
+    check_version(donor.version, if_match)
+    changes = {
+        k: v for k, v in data.model_dump(exclude_unset=True).items() if getattr(donor, k) != v
+    }
+    if not changes:
+        return donor
+    if "identifier" in changes:
+        await _identifier_free(session, changes["identifier"], donor_id)
+    for key, value in changes.items():
+        setattr(donor, key, value)
+    donor.version, donor.updated_at = donor.version + 1, now()
+    await session.flush()
+    return donor
+
+
+async def remove(*, session: AsyncSession, donor_id: uuid.UUID, if_match: int | None) -> None:
+    """Delete a donor that has no grants; 409 otherwise (grants are never orphaned)."""
+    donor = await get(session=session, donor_id=donor_id)
+    check_version(donor.version, if_match)
+    if await session.scalar(select(Grant.id).where(Grant.donor_id == donor_id).limit(1)):
+        raise ConflictError("the donor has grants: withdraw them, the donor record stays")
+    await session.delete(donor)
+    await session.flush()

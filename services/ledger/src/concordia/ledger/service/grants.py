@@ -1,0 +1,223 @@
+"""Grants: a donor's funding of an organisation or a person, and its place in the feed."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.events.ledger import GrantRecorded, GrantUpdated, GrantWithdrawn
+from concordia.ledger.models import Donor, Grant, Transaction
+from concordia.ledger.schemas import GrantCreate, GrantRead, GrantUpdate, RecipientRef
+from concordia.ledger.service import rates, recipients
+from concordia.ledger.service._common import (
+    NodeContext,
+    Viewer,
+    check_version,
+    emit,
+    feed_positions,
+    new_id,
+    now,
+)
+
+#: The grant columns a client sets (besides donor and external id); the digest covers them.
+FIELD_COLUMNS = (
+    "recipient_type",
+    "recipient_organisation_id",
+    "recipient_person_id",
+    "title",
+    "description",
+    "purpose",
+    "horizon",
+    "goals",
+    "gender_marker",
+    "start_date",
+    "end_date",
+    "visibility",
+)
+
+
+def digest(columns: dict[str, Any] | Grant) -> bytes:
+    """A fingerprint of a grant's client-set columns, to detect unchanged syncs and patches."""
+    get = columns.get if isinstance(columns, dict) else lambda k: getattr(columns, k)
+    values = {name: get(name) for name in FIELD_COLUMNS}
+    # default=str: asyncpg hands back its own UUID subclass, which orjson does not take.
+    raw = orjson.dumps(values, default=str, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(raw).digest()
+
+
+def columns_of(data: GrantCreate | dict[str, Any], recipient: dict[str, Any]) -> dict[str, Any]:
+    """The grant's client-set columns from validated fields and resolved recipient columns."""
+    fields = data if isinstance(data, dict) else data.model_dump()
+    values = {k: fields[k] for k in FIELD_COLUMNS if k in fields}
+    return {**values, **recipient}
+
+
+def grant_event(
+    cls: type[GrantRecorded] | type[GrantUpdated] | type[GrantWithdrawn],
+    values: dict[str, Any] | Grant,
+) -> GrantRecorded | GrantUpdated | GrantWithdrawn:
+    """The local event for a grant's change."""
+    get = values.get if isinstance(values, dict) else lambda k: getattr(values, k)
+    return cls(
+        grant_id=get("id"),
+        donor_id=get("donor_id"),
+        external_id=get("external_id"),
+        visibility=get("visibility"),
+        version=get("version"),
+        feed_seq=get("feed_seq"),
+    )
+
+
+async def _recipient(session: AsyncSession, ref: RecipientRef) -> dict[str, Any]:
+    index = await recipients.index_for(session, [ref])
+    try:
+        return index.columns(ref)
+    except recipients.UnknownRecipientError as exc:
+        raise FieldError(["body", "recipient"], str(exc)) from None
+
+
+async def _external_id_free(
+    session: AsyncSession, donor_id: uuid.UUID, external_id: str, grant_id: uuid.UUID | None = None
+) -> None:
+    owner = await session.scalar(
+        select(Grant.id).where(Grant.donor_id == donor_id, Grant.external_id == external_id)
+    )
+    if owner is not None and owner != grant_id:
+        raise ConflictError(f"the donor's external_id {external_id!r} is grant {owner}")
+
+
+async def create(*, session: AsyncSession, ctx: NodeContext, data: GrantCreate) -> Grant:
+    """Record a grant; 422 for an unknown donor or recipient, 409 on a taken external id."""
+    if await session.get(Donor, data.donor_id) is None:
+        raise FieldError(["body", "donor_id"], f"no donor {data.donor_id}")
+    await _external_id_free(session, data.donor_id, data.external_id)
+    values = columns_of(data, await _recipient(session, data.recipient))
+    at = now()
+    row = Grant(
+        id=new_id(),
+        donor_id=data.donor_id,
+        external_id=data.external_id,
+        version=1,
+        digest=digest(values),
+        feed_seq=(await feed_positions(session, 1))[0],
+        created_at=at,
+        updated_at=at,
+        **values,
+    )
+    session.add(row)
+    await session.flush()
+    await emit(session, ctx, [grant_event(GrantRecorded, row)])
+    return row
+
+
+async def get(*, session: AsyncSession, grant_id: uuid.UUID, viewer: Viewer | None = None) -> Grant:
+    """One live grant, or 404 (also for a restricted grant the viewer may not see)."""
+    grant = await session.get(Grant, grant_id, populate_existing=True)
+    hidden = (
+        viewer is not None
+        and not viewer.full
+        and grant is not None
+        and (grant.visibility == "restricted")
+    )
+    if grant is None or grant.withdrawn_at is not None or hidden:
+        raise NotFoundError(f"no grant {grant_id}")
+    return grant
+
+
+async def list_page(
+    *,
+    session: AsyncSession,
+    viewer: Viewer,
+    donor_id: uuid.UUID | None,
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[Grant]:
+    """A keyset page of live grants in creation order, optionally of one donor."""
+    query = select(Grant).where(Grant.withdrawn_at.is_(None)).order_by(Grant.id).limit(limit)
+    if not viewer.full:
+        query = query.where(Grant.visibility != "restricted")
+    if donor_id is not None:
+        query = query.where(Grant.donor_id == donor_id)
+    if after is not None:
+        query = query.where(Grant.id > after)
+    return list((await session.scalars(query)).all())
+
+
+async def read(
+    session: AsyncSession, grant: Grant, viewer: Viewer, *, with_totals: bool = False
+) -> GrantRead:
+    """The API view of a grant; totals in EUR when asked."""
+    totals = None
+    if with_totals:
+        txs = list(
+            (
+                await session.scalars(
+                    select(Transaction)
+                    .where(Transaction.grant_id == grant.id)
+                    .order_by(Transaction.id)
+                )
+            ).all()
+        )
+        totals = rates.totals(txs, await rates.in_eur(session, txs))
+    recipient = await recipients.read(session, grant, full=viewer.full)
+    fields = {name: getattr(grant, name) for name in GrantRead.model_fields if hasattr(grant, name)}
+    return GrantRead.model_validate({**fields, "recipient": recipient, "totals": totals})
+
+
+async def update(
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    grant_id: uuid.UUID,
+    data: GrantUpdate,
+    if_match: int | None,
+) -> Grant:
+    """Change the fields sent; 412 on a stale If-Match, 422 when the dates end up reversed."""
+    grant = await get(session=session, grant_id=grant_id)
+    check_version(grant.version, if_match)
+    sent = data.model_dump(exclude_unset=True)
+    merged = {name: getattr(grant, name) for name in FIELD_COLUMNS}
+    merged.update({k: v for k, v in sent.items() if k in FIELD_COLUMNS})
+    if merged["end_date"] < merged["start_date"]:
+        loc = "end_date" if "end_date" in sent else "start_date"
+        raise FieldError(["body", loc], "end_date must not be before start_date")
+    if data.recipient is not None:
+        merged.update(await _recipient(session, data.recipient))
+    external_id = sent.get("external_id", grant.external_id)
+    if external_id != grant.external_id:
+        await _external_id_free(session, grant.donor_id, external_id, grant.id)
+    new_digest = digest(merged)
+    if new_digest == grant.digest and external_id == grant.external_id:
+        return grant
+    for key, value in merged.items():
+        setattr(grant, key, value)
+    grant.external_id, grant.digest = external_id, new_digest
+    await touch(session, grant, bump_version=True)
+    await emit(session, ctx, [grant_event(GrantUpdated, grant)])
+    return grant
+
+
+async def withdraw(
+    *, session: AsyncSession, ctx: NodeContext, grant_id: uuid.UUID, if_match: int | None
+) -> None:
+    """Withdraw a grant: gone from reads, still in the feed as a tombstone."""
+    grant = await get(session=session, grant_id=grant_id)
+    check_version(grant.version, if_match)
+    grant.withdrawn_at = now()
+    await touch(session, grant, bump_version=True)
+    await emit(session, ctx, [grant_event(GrantWithdrawn, grant)])
+
+
+async def touch(session: AsyncSession, grant: Grant, *, bump_version: bool) -> None:
+    """Move a changed grant to a new feed position (and version, for its own fields)."""
+    grant.feed_seq = (await feed_positions(session, 1))[0]
+    grant.updated_at = now()
+    if bump_version:
+        grant.version += 1
+    await session.flush()

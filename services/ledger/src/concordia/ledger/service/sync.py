@@ -1,0 +1,98 @@
+"""Bulk grant sync for donors: upsert up to 5,000 grants by (donor, external_id) at once.
+
+Records are validated one by one (``concordia.core.bulk``), then donors, recipients and existing
+grants are looked up in a few set-based queries and the valid records written in batches, each
+changed grant taking a fresh feed position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.bulk import (
+    RecordError,
+    SyncReport,
+    SyncResult,
+    accepted,
+    execute_chunked,
+    fetch_in,
+    rejected,
+    report,
+    validate_records,
+)
+from concordia.events import Event
+from concordia.events.ledger import GrantRecorded, GrantUpdated
+from concordia.ledger.models import Donor, Grant
+from concordia.ledger.schemas import GrantSync
+from concordia.ledger.service import grants, recipients
+from concordia.ledger.service._common import NodeContext, emit, feed_positions, new_id, now
+
+
+async def sync_grants(
+    *, session: AsyncSession, ctx: NodeContext, records: Sequence[Any], dry_run: bool
+) -> SyncReport:
+    """Upsert grants by (donor_id, external_id); unchanged grants are detected by digest."""
+    valid, refused = validate_records(
+        records,
+        GrantSync,
+        key=lambda r: (r.donor_id, r.external_id),
+        duplicate_msg="duplicate (donor_id, external_id) in this request",
+    )
+    results: list[SyncResult] = refused
+    donors = {
+        row.id
+        for row in await fetch_in(session, (Donor.id,), Donor.id, [r.donor_id for _, r in valid])
+    }
+    index = await recipients.index_for(session, [r.recipient for _, r in valid])
+    cols = (Grant.id, Grant.donor_id, Grant.external_id, Grant.version, Grant.digest,
+            Grant.withdrawn_at)  # fmt: skip
+    existing = {
+        (row.donor_id, row.external_id): row
+        for row in await fetch_in(
+            session, cols, Grant.external_id, [r.external_id for _, r in valid]
+        )
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    at = now()
+    for position, record in valid:
+        key = record.external_id
+        if record.donor_id not in donors:
+            error = RecordError(loc=["donor_id"], msg=f"no donor {record.donor_id}")
+            results.append(rejected(position, key, [error]))
+            continue
+        try:
+            recipient = index.columns(record.recipient)
+        except recipients.UnknownRecipientError as exc:
+            results.append(rejected(position, key, [RecordError(loc=["recipient"], msg=str(exc))]))
+            continue
+        values = grants.columns_of(record.model_dump(), recipient)
+        fingerprint = grants.digest(values)
+        row = existing.get((record.donor_id, key))
+        if row is not None and row.digest == fingerprint and row.withdrawn_at is None:
+            results.append(accepted(position, key, "unchanged", row.id, row.version))
+            continue
+        grant_id = row.id if row is not None else new_id()
+        version = row.version + 1 if row is not None else 1
+        values |= {"id": grant_id, "donor_id": record.donor_id, "external_id": key,
+                   "version": version, "digest": fingerprint, "updated_at": at}  # fmt: skip
+        if row is None:
+            inserts.append({**values, "created_at": at})
+        else:
+            updates.append({**values, "withdrawn_at": None})
+        results.append(accepted(position, key, "created" if row is None else "updated",
+                                grant_id, version))  # fmt: skip
+    if not dry_run:
+        positions = iter(await feed_positions(session, len(inserts) + len(updates)))
+        for values in (*inserts, *updates):
+            values["feed_seq"] = next(positions)
+        await execute_chunked(session, insert(Grant), inserts)
+        await execute_chunked(session, update(Grant), updates)
+        events: list[Event] = [grants.grant_event(GrantRecorded, v) for v in inserts]
+        events += [grants.grant_event(GrantUpdated, v) for v in updates]
+        await emit(session, ctx, events)
+    return report(results, dry_run=dry_run)

@@ -1,0 +1,146 @@
+"""Bad input: 422 naming the field and the reason, and nothing written."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from ledger_support import Ledger, grant
+
+
+def _locs(response: Any) -> list[list[Any]]:
+    assert response.status_code == 422, response.text
+    issues = response.json()["detail"]
+    assert all(issue["msg"] for issue in issues)
+    return [issue["loc"] for issue in issues]
+
+
+@pytest.mark.parametrize(
+    ("patch", "loc"),
+    [
+        ({"amount": "-10.00"}, ["body", "amount"]),  # a negative disbursement
+        ({"amount": True}, ["body", "amount"]),
+        ({"amount": "1.005"}, ["body", "amount"]),
+        ({"amount": "NaN"}, ["body", "amount"]),
+        ({"currency": "XYZ"}, ["body", "currency"]),  # not ISO 4217
+        ({"type": 5}, ["body", "type"]),
+        ({"value_date": 20260101}, ["body", "value_date"]),
+    ],
+)
+async def test_bad_transactions(
+    ledger: Ledger, funded: dict[str, Any], patch: dict[str, Any], loc: list[Any]
+) -> None:
+    tx = {"type": 3, "amount": "10.00", "currency": "EUR", "value_date": "2026-03-01"} | patch
+    url = f"/v1/grants/{funded['grant']['id']}/transactions"
+    assert loc in _locs(await ledger.client.post(url, json=tx, headers=ledger.rw))
+    assert (await ledger.client.get(url, headers=ledger.rw)).json() == []
+
+
+async def test_transaction_on_a_grant_of_another_donor(
+    ledger: Ledger, funded: dict[str, Any]
+) -> None:
+    other = await ledger.client.post(
+        "/v1/donors",
+        json={"identifier": "XM-DAC-OTHER1", "name": "Example Other", "type": "foundation",
+              "country": "DE"},
+        headers=ledger.rw,
+    )  # fmt: skip
+    tx = {"type": 3, "amount": "10.00", "currency": "EUR", "value_date": "2026-03-01",
+          "donor_id": other.json()["id"]}  # fmt: skip
+    url = f"/v1/grants/{funded['grant']['id']}/transactions"
+    response = await ledger.client.post(url, json=tx, headers=ledger.rw)
+    assert _locs(response) == [["body", "donor_id"]]
+    assert "another donor" in response.json()["detail"][0]["msg"]
+    before = await ledger.client.get(f"/v1/grants/{funded['grant']['id']}", headers=ledger.rw)
+    assert before.json()["feed_seq"] == funded["grant"]["feed_seq"]  # nothing half-written
+
+
+@pytest.mark.parametrize(
+    ("patch", "loc"),
+    [
+        ({"end_date": "2025-12-31"}, ["body", "end_date"]),  # dates out of order
+        ({"goals": []}, ["body", "goals"]),
+        ({"goals": ["world_peace"]}, ["body", "goals", 0]),
+        ({"goals": ["value_of_politics", "value_of_politics"]}, ["body", "goals"]),
+        ({"gender_marker": 3}, ["body", "gender_marker"]),
+        ({"gender_marker": True}, ["body", "gender_marker"]),
+        ({"purpose": "anything"}, ["body", "purpose"]),
+        ({"horizon": "forever"}, ["body", "horizon"]),
+        ({"visibility": "secret"}, ["body", "visibility"]),
+        ({"recipient": {"type": "person", "identifier": "SE-ON-1"}}, ["body", "recipient"]),
+        ({"surprise": 1}, ["body", "surprise"]),
+    ],
+)
+async def test_bad_grants(
+    ledger: Ledger, funded: dict[str, Any], patch: dict[str, Any], loc: list[Any]
+) -> None:
+    record = grant(funded["donor"]["id"], funded["recipient"], 7) | patch
+    assert loc in _locs(await ledger.client.post("/v1/grants", json=record, headers=ledger.rw))
+
+
+async def test_recipients_the_registry_never_announced(
+    ledger: Ledger, funded: dict[str, Any]
+) -> None:
+    donor_id = funded["donor"]["id"]
+    for recipient in (
+        {"type": "organisation", "id": str(uuid.uuid4())},
+        {"type": "organisation", "identifier": "SE-ON-9999999999"},
+        {"type": "person", "id": str(uuid.uuid4())},
+    ):
+        response = await ledger.client.post(
+            "/v1/grants", json=grant(donor_id, recipient, 8), headers=ledger.rw
+        )
+        assert _locs(response) == [["body", "recipient"]]
+        assert "not known to the ledger" in response.json()["detail"][0]["msg"]
+    unknown_donor = grant(str(uuid.uuid4()), funded["recipient"], 8)
+    response = await ledger.client.post("/v1/grants", json=unknown_donor, headers=ledger.rw)
+    assert _locs(response) == [["body", "donor_id"]]
+    listed = await ledger.client.get("/v1/grants", headers=ledger.rw)
+    assert len(listed.json()["items"]) == 1
+
+
+async def test_patch_dates_out_of_order(ledger: Ledger, funded: dict[str, Any]) -> None:
+    url = f"/v1/grants/{funded['grant']['id']}"
+    response = await ledger.client.patch(url, json={"start_date": "2031-01-01"}, headers=ledger.rw)
+    assert _locs(response) == [["body", "start_date"]]
+    assert (await ledger.client.get(url, headers=ledger.rw)).json()["version"] == 1
+
+
+async def test_bad_rates(ledger: Ledger) -> None:
+    bad = [{"currency": "SEK", "date": "2026-01-01", "rate": "0"},
+           {"currency": "XYZ", "date": "2026-01-01", "rate": "1"},
+           {"currency": "EUR", "date": "2026-01-01", "rate": "1"}]  # fmt: skip
+    locs = _locs(await ledger.client.put("/v1/rates", json=bad, headers=ledger.rw))
+    assert locs == [["body", 0, "rate"], ["body", 1, "currency"], ["body", 2, "currency"]]
+    repeated = [{"currency": "SEK", "date": "2026-01-01", "rate": "0.1"}] * 2
+    locs = _locs(await ledger.client.put("/v1/rates", json=repeated, headers=ledger.rw))
+    assert locs == [["body", 1, "date"]]
+    csv = "currency,date,rate\nSEK,2026-01-01,0.09\nSEK,2026-13-01,0.09\nSEK,2026-02-01,true\n"
+    response = await ledger.client.put(
+        "/v1/rates.csv", content=csv, headers={**ledger.rw, "Content-Type": "text/csv"}
+    )
+    assert _locs(response) == [["body", 3, "date"], ["body", 4, "rate"]]
+    headerless = await ledger.client.put(
+        "/v1/rates.csv", content="SEK,2026-01-01,0.09\n", headers=ledger.rw
+    )
+    assert _locs(headerless) == [["body", 1]]
+    listed = await ledger.client.get("/v1/rates?currency=SEK", headers=ledger.rw)
+    assert listed.json() == []  # nothing half-written
+
+
+async def test_activity_counts(ledger: Ledger, funded: dict[str, Any]) -> None:
+    url = f"/v1/grants/{funded['grant']['id']}/activities"
+    base = {"kind": "programme", "title": "Example programme", "start_date": "2026-04-01",
+            "end_date": "2026-06-01", "country": "LT", "city": "Vilnius"}  # fmt: skip
+    cases = [
+        ({"participants_by_gender": {"women": -1}}, ["body", "participants_by_gender", "women"]),
+        ({"participants_by_gender": {"women": 2},
+          "participants_by_origin": {"russian": 1}}, ["body", "participants_by_origin"]),
+        ({"participants_by_gender": {"names": 1}}, ["body", "participants_by_gender", "names"]),
+        ({"end_date": "2026-03-01"}, ["body", "end_date"]),
+        ({"kind": "party"}, ["body", "kind"]),
+    ]  # fmt: skip
+    for patch, loc in cases:
+        assert loc in _locs(await ledger.client.post(url, json=base | patch, headers=ledger.rw))
+    assert (await ledger.client.get(url, headers=ledger.rw)).json() == []
