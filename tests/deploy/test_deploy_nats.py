@@ -1,0 +1,224 @@
+"""deploy/nats/node.conf: valid for the real nats-server, and its accounts do what DESIGN says."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nats
+import pytest
+from nats.aio.client import Client
+from nats.errors import Error as NatsError
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.errors import NotFoundError
+
+from concordia.events import ensure_stream
+from concordia.events.natsserver import find_binary, free_port
+from concordia.registry.app import streams
+
+ROOT = Path(__file__).resolve().parents[2]
+CONF = ROOT / "deploy" / "nats" / "node.conf"
+NODE = "se"
+PASSWORDS = {"registry": "a1b2c3d4e5f6", "registry-shared": "f6e5d4c3b2a1"}
+ENV = {
+    "NATS_SERVER_NAME": "concordia-se-nats-0",
+    "NATS_DOMAIN": NODE,
+    "NATS_REGISTRY_PASSWORD": PASSWORDS["registry"],
+    "NATS_REGISTRY_SHARED_PASSWORD": PASSWORDS["registry-shared"],
+}
+LEAF_ENV = {"NATS_HUB_LEAF_URL": "tls://se:0a1b2c3d@leaf.hub.example:7422"}
+# DESIGN.md, Federation: what the node's leaf remote must refuse from the hub ($JS.<domain>.API).
+DENIED_JS_API = ["STREAM", "DIRECT", "ACCOUNT", "META", "SERVER", "CONSUMER.DELETE"]
+
+
+def check(conf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``nats-server -c conf -t``: parse and validate the configuration, start nothing."""
+    return subprocess.run(
+        [str(find_binary()), "-c", str(conf), "-t"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def leaf_block(text: str) -> str:
+    """The commented-out leaf remote between the markers, uncommented."""
+    match = re.search(r"^# >>> leaf remote\n(.*?)^# <<< leaf remote$", text, re.M | re.S)
+    assert match, "node.conf lost its leaf remote markers"
+    return re.sub(r"^# ?", "", match.group(1), flags=re.M)
+
+
+def test_node_conf_is_valid() -> None:
+    result = check(CONF, ENV)
+    assert result.returncode == 0, result.stderr
+    assert "is valid" in result.stdout + result.stderr
+
+
+def test_every_variable_is_documented_and_required() -> None:
+    text = CONF.read_text()
+    lines = text.splitlines()
+    header = "\n".join(lines[: next(i for i, x in enumerate(lines) if x and x[0] != "#")])
+    active = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    unquoted = re.sub(r'"[^"]*"', "", active)  # "$JS.API..." is a subject, not a variable
+    used = set(re.findall(r"\$([A-Z][A-Z0-9_]*)", unquoted))
+    assert used == set(ENV), "ENV of this test must be exactly the variables node.conf reads"
+    for name in used:
+        assert name in header, f"{name} is not documented at the top of node.conf"
+        missing = {k: v for k, v in ENV.items() if k != name}
+        result = check(CONF, missing)
+        assert result.returncode != 0, f"nats-server started without {name}"
+        assert name in result.stderr
+
+
+def test_leaf_remote_is_valid_once_uncommented(tmp_path: Path) -> None:
+    text = CONF.read_text()
+    block = leaf_block(text)
+    assert "account: COALITION" in block
+    assert re.search(r'deny_exports:\s*\["local\.>"\]', block)
+    for api in DENIED_JS_API:
+        assert f'"$JS.*.API.{api}.>"' in block, api
+    # Sourcing the outbound stream must keep working: consumer creation stays open.
+    assert "CONSUMER.CREATE" not in block
+    conf = tmp_path / "node-with-leaf.conf"
+    conf.write_text(text + "\n" + block)
+    result = check(conf, ENV | LEAF_ENV)
+    assert result.returncode == 0, result.stderr
+
+
+def test_leaf_remote_is_off_until_the_hub_exists() -> None:
+    active = [line for line in CONF.read_text().splitlines() if not line.lstrip().startswith("#")]
+    assert not any("leafnodes" in line for line in active)
+
+
+@dataclass
+class RunningNode:
+    """A nats-server running node.conf on free ports."""
+
+    port: int
+    monitor_port: int
+
+    def url(self, user: str) -> str:
+        """The client URL with ``user``'s credentials."""
+        return f"nats://{user}:{PASSWORDS[user]}@127.0.0.1:{self.port}"
+
+
+@pytest.fixture(scope="module")
+def node_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
+    """node.conf as a pod runs it, with free ports and a temporary store."""
+    tmp = tmp_path_factory.mktemp("nats-node")
+    node = RunningNode(port=free_port(), monitor_port=free_port())
+    text = CONF.read_text()
+    rendered = re.sub(r"^port: 4222$", f"port: {node.port}", text, flags=re.M)
+    rendered = re.sub(r"^http_port: 8222$", f"http_port: {node.monitor_port}", rendered, flags=re.M)
+    rendered = rendered.replace('store_dir: "/data"', f'store_dir: "{tmp / "store"}"')
+    assert rendered.count(str(node.port)) == 1
+    assert rendered.count(str(node.monitor_port)) == 1
+    assert str(tmp) in rendered
+    conf = tmp / "node.conf"
+    conf.write_text(rendered)
+    with (tmp / "nats.log").open("w") as log:
+        process = subprocess.Popen(
+            [str(find_binary()), "-c", str(conf)], env=ENV, stdout=log, stderr=log
+        )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                url = f"http://127.0.0.1:{node.monitor_port}/healthz?js-enabled-only=true"
+                with urllib.request.urlopen(url, timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"nats-server did not start: {(tmp / 'nats.log').read_text()}")
+                time.sleep(0.1)
+        yield node
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+Connect = Callable[[str], Awaitable[Client]]
+
+
+@pytest.fixture
+async def connect(node_server: RunningNode) -> AsyncIterator[Connect]:
+    """Connect as a node.conf user; every connection is closed after the test."""
+    clients: list[Client] = []
+
+    async def _connect(user: str) -> Client:
+        client = await nats.connect(
+            node_server.url(user), allow_reconnect=False, connect_timeout=5, name=user
+        )
+        clients.append(client)
+        return client
+
+    yield _connect
+    for client in clients:
+        await client.close()
+
+
+async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> None:
+    """The registry as it is today: one LOCAL connection for local events and aggregates."""
+    nc = await connect("registry")
+    js = nc.jetstream(timeout=5)
+    for name, subjects in streams(NODE).items():
+        await ensure_stream(js, name, subjects)
+        await ensure_stream(js, name, subjects)  # a restart updates the stream in place
+    local = await js.publish(f"local.{NODE}.registry.person.registered.v1", b"{}")
+    shared = await js.publish(f"shared.{NODE}.registry.aggregate.persons.2026.v1", b"{}")
+    assert (local.stream, shared.stream) == (f"LOCAL_{NODE.upper()}", f"SHARED_{NODE.upper()}")
+    info = await js.account_info()
+    assert info.domain == NODE
+
+
+async def test_registry_cannot_delete_or_publish_elsewhere(connect: Connect) -> None:
+    nc = await connect("registry")
+    js = nc.jetstream(timeout=1)
+    for name, subjects in streams(NODE).items():
+        await ensure_stream(nc.jetstream(timeout=5), name, subjects)
+    # Denied subjects get no answer: the request times out.
+    with pytest.raises(NatsTimeoutError):
+        await js.delete_stream(f"LOCAL_{NODE.upper()}")
+    with pytest.raises(NatsTimeoutError):
+        await js.purge_stream(f"LOCAL_{NODE.upper()}")
+    with pytest.raises(NatsTimeoutError):
+        await js.publish(f"hub.{NODE}.charter.v1", b"{}")
+    with pytest.raises(NatsTimeoutError):
+        await js.publish(f"local.{NODE}.ledger.grant.committed.v1", b"{}")
+
+
+async def test_coalition_is_a_separate_account(connect: Connect) -> None:
+    """COALITION sees none of LOCAL's streams, and its user publishes only shared aggregates."""
+    local = await connect("registry")
+    for name, subjects in streams(NODE).items():
+        await ensure_stream(local.jetstream(timeout=5), name, subjects)
+    nc = await connect("registry-shared")
+    js = nc.jetstream(timeout=5)
+    with pytest.raises(NotFoundError):
+        await js.stream_info(f"LOCAL_{NODE.upper()}")
+    await ensure_stream(js, "OUTBOUND", [f"shared.{NODE}.>"])
+    ack = await js.publish(f"shared.{NODE}.registry.aggregate.persons.2026.v1", b"{}")
+    assert ack.stream == "OUTBOUND"
+    short = nc.jetstream(timeout=1)
+    with pytest.raises(NatsTimeoutError):
+        await short.publish(f"local.{NODE}.registry.person.registered.v1", b"{}")
+    with pytest.raises(NatsTimeoutError):
+        await short.publish(f"shared.{NODE}.ledger.aggregate.grants.2026.v1", b"{}")
+
+
+async def test_unknown_users_are_refused(node_server: RunningNode) -> None:
+    wrong = f"nats://registry:wrong@127.0.0.1:{node_server.port}"
+    with pytest.raises(NatsError, match="Authorization Violation"):
+        await nats.connect(wrong, allow_reconnect=False, max_reconnect_attempts=0)
