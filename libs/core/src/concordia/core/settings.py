@@ -81,8 +81,10 @@ class CoreSettings(BaseSettings):
     def _no_dev_secrets_in_prod(self) -> CoreSettings:
         if self.env == "prod" and self.node_key.get_secret_value() == DEV_NODE_KEY:
             raise ValueError(
-                "the development node key is refused outside CONCORDIA_ENV=dev; "
-                "generate one with `concordia node init`"
+                "the development node key is refused outside CONCORDIA_ENV=dev/test; set "
+                "CONCORDIA_NODE_KEY to 32 random bytes in url-safe base64, e.g. from "
+                "`python -c 'import base64,os;"
+                "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'`"
             )
         return self
 

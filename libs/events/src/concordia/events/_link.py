@@ -13,11 +13,21 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 log = logging.getLogger("concordia.events.link")
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for logs and error messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 class BrokerUnavailableError(RuntimeError):
@@ -68,7 +78,7 @@ class NatsLink:
     async def check(self) -> None:
         """Readiness probe: raise unless the broker is reachable."""
         if not self.connected:
-            raise BrokerUnavailableError(f"not connected to {self.url}")
+            raise BrokerUnavailableError(f"not connected to {redact(self.url)}")
 
     async def stop(self) -> None:
         """Stop connecting and close the client."""
@@ -103,11 +113,12 @@ class NatsLink:
                 break
             except Exception as exc:  # any failure to connect means "try again later"
                 log.warning(
-                    "nats connect failed, retrying", extra={"url": self.url, "error": repr(exc)}
+                    "nats connect failed, retrying",
+                    extra={"url": redact(self.url), "error": repr(exc)},
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
-        log.info("nats connected", extra={"url": self.url})
+        log.info("nats connected", extra={"url": redact(self.url)})
         self._run_setup()
 
     def _run_setup(self) -> None:
@@ -127,11 +138,11 @@ class NatsLink:
                 delay = min(delay * 2, 5.0)
 
     async def _reconnected(self) -> None:
-        log.info("nats reconnected", extra={"url": self.url})
+        log.info("nats reconnected", extra={"url": redact(self.url)})
         self._run_setup()
 
     async def _disconnected(self) -> None:
-        log.warning("nats disconnected", extra={"url": self.url})
+        log.warning("nats disconnected", extra={"url": redact(self.url)})
 
     async def _error(self, exc: Exception) -> None:
         log.debug("nats error", extra={"error": repr(exc)})

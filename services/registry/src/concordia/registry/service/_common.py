@@ -51,7 +51,7 @@ async def record_changes(session: AsyncSession, rows: list[dict[str, Any]]) -> N
         return
     await serialise_appends(session, _CHANGES_LOCK)
     at = now()
-    await session.execute(insert(Change), [{**row, "at": at} for row in rows])
+    await session.execute(insert(Change.__table__), [{**row, "at": at} for row in rows])
 
 
 async def emit(session: AsyncSession, ctx: NodeContext, events: list[Event]) -> None:

@@ -159,7 +159,9 @@ async def _apply(
     session: AsyncSession, ctx: NodeContext, model: Any, plan: _Plan, dry_run: bool
 ) -> SyncReport:
     if not dry_run:
-        await execute_chunked(session, insert(model), plan.inserts)
+        await execute_chunked(
+            session, insert(model.__table__), plan.inserts
+        )  # Core: no ORM bookkeeping
         await execute_chunked(session, update(model), plan.updates)
         await record_changes(session, plan.changes)
         await emit(session, ctx, plan.events)
