@@ -173,7 +173,7 @@ async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> N
     """The registry as it is today: one LOCAL connection for local events and aggregates."""
     nc = await connect("registry")
     js = nc.jetstream(timeout=5)
-    for name, subjects in streams(NODE).items():
+    for name, (subjects, _limits) in streams(NODE).items():
         await ensure_stream(js, name, subjects)
         await ensure_stream(js, name, subjects)  # a restart updates the stream in place
     local = await js.publish(f"local.{NODE}.registry.person.registered.v1", b"{}")
@@ -186,7 +186,7 @@ async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> N
 async def test_registry_cannot_delete_or_publish_elsewhere(connect: Connect) -> None:
     nc = await connect("registry")
     js = nc.jetstream(timeout=1)
-    for name, subjects in streams(NODE).items():
+    for name, (subjects, _limits) in streams(NODE).items():
         await ensure_stream(nc.jetstream(timeout=5), name, subjects)
     # Denied subjects get no answer: the request times out.
     with pytest.raises(NatsTimeoutError):
@@ -202,7 +202,7 @@ async def test_registry_cannot_delete_or_publish_elsewhere(connect: Connect) -> 
 async def test_coalition_is_a_separate_account(connect: Connect) -> None:
     """COALITION sees none of LOCAL's streams, and its user publishes only shared aggregates."""
     local = await connect("registry")
-    for name, subjects in streams(NODE).items():
+    for name, (subjects, _limits) in streams(NODE).items():
         await ensure_stream(local.jetstream(timeout=5), name, subjects)
     nc = await connect("registry-shared")
     js = nc.jetstream(timeout=5)

@@ -66,6 +66,10 @@ async def test_idempotency_key_replays_and_refuses_another_body(registry: Regist
         "/v1/sync/persons", json={"records": [person(2)]}, headers={**registry.rw, **key}
     )
     assert other.status_code == 409
+    elsewhere = await registry.client.put(
+        "/v1/sync/organisations", json={"records": []}, headers={**registry.rw, **key}
+    )
+    assert elsewhere.status_code == 409  # a key belongs to one endpoint, never replayed across
 
 
 async def test_duplicates_and_limits(registry: Registry) -> None:

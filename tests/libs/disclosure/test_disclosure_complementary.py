@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
+
+import pytest
 
 from concordia.disclosure import (
     CountTable,
@@ -11,8 +14,10 @@ from concordia.disclosure import (
     ProtectedCell,
     ProtectedTable,
     Reason,
+    SumTable,
     find_recoverable,
     protect_counts,
+    protect_sums,
     suppression_intervals,
 )
 
@@ -45,9 +50,12 @@ def test_one_way_ties_go_to_the_earlier_level() -> None:
     assert reasons(protected) == {("a",): "threshold", ("b",): "complementary"}
 
 
-def test_one_way_published_zero_is_the_last_choice_of_partner() -> None:
+def test_one_way_published_zero_is_never_a_partner() -> None:
     protected = protect_counts(CountTable.one_way("x", {"a": 3, "b": 0, "c": 12}))
     assert reasons(protected) == {("a",): "threshold", ("c",): "complementary"}
+    # Even when nothing else is left: a hidden zero would break "every hidden count is >= 1".
+    lone = protect_counts(CountTable.one_way("x", {"a": 30, "b": 0, "c": 0}), DisclosurePolicy())
+    assert reasons(lone) == {}
 
 
 def test_one_way_total_when_nothing_else_is_left() -> None:
@@ -126,7 +134,7 @@ def test_nonzero_cell_pinned_by_a_zero_column_is_widened() -> None:
     # All four cells suppressed is a cycle, so nothing is recoverable by linear algebra; but
     # column c1 adds up to 0, so both its cells are 0 and then (r0, c0) = 5, (r1, c0) = 7.
     table = grid([[5, 0], [7, 0]])
-    rectangle = _published_except(table, set(table.cells))
+    rectangle = _published_except(table, set(table.cells), DisclosurePolicy(zeros_disclosive=True))
     assert find_recoverable(rectangle) == ()
     intervals = suppression_intervals(rectangle)
     assert all(interval.width == 0 for interval in intervals.values())
@@ -140,16 +148,160 @@ def test_nonzero_cell_pinned_by_a_zero_column_is_widened() -> None:
 
 def test_protection_width_demands_room() -> None:
     table = CountTable.one_way("x", {"a": 3, "b": 4, "c": 30})
+    # Zeros are published, so both hidden counts are at least 1: a + b = 7 leaves 1..6.
     assert suppression_intervals(protect_counts(table))[("a",)] == Interval(
-        Fraction(0), Fraction(7)
+        Fraction(1), Fraction(6)
     )
     policy = DisclosurePolicy(protection_width=10)
     protected = protect_counts(table, policy)
     assert reasons(protected) == {("a",): "threshold", ("b",): "threshold", ("c",): "complementary"}
-    assert suppression_intervals(protected)[("a",)] == Interval(Fraction(0), Fraction(37))
+    assert suppression_intervals(protected)[("a",)] == Interval(Fraction(1), Fraction(35))
 
 
-def _published_except(table: CountTable, hidden: set[tuple[str, ...]]) -> ProtectedTable[int]:
+def test_two_way_zero_cells_are_never_complementary() -> None:
+    # Left to cost alone, the search hid the zeros (r0, c2) and (r1, c0) as well. With zeros
+    # published an attacker takes every hidden count to be at least 1, so no zero may be hidden.
+    protected = protect_counts(grid([[1, 9, 0], [0, 2, 1]]))
+    assert reasons(protected) == {
+        ("r0", "c0"): "threshold",
+        ("r0", "c1"): "threshold",
+        ("r1", "c1"): "threshold",
+        ("r1", "c2"): "threshold",
+        ("r0", None): "complementary",
+        ("r1", None): "threshold",
+        (None, "c0"): "threshold",
+        (None, "c1"): "complementary",
+        (None, "c2"): "threshold",
+    }
+    intervals = suppression_intervals(protected)
+    assert all(interval.width is None or interval.width > 0 for interval in intervals.values())
+
+
+def test_published_zeros_make_every_hidden_count_at_least_one() -> None:
+    # The reviewer's case: activist = other = 1 are hidden for threshold and the total is
+    # published, so activist + other = 2. With zeros published neither can be 0: both are 1.
+    counts = {"activist": 1, "other": 1, "engineer": 40, "journalist": 25, "teacher": 18}
+    table = CountTable.one_way("profession", counts)
+    policy = DisclosurePolicy(k=10)
+    naive = _one_way_published_except(table, {("activist",), ("other",)}, policy)
+    assert find_recoverable(naive) == ()
+    assert suppression_intervals(naive)[("activist",)] == Interval(Fraction(1), Fraction(1))
+
+    protected = protect_counts(table, policy)
+    assert reasons(protected) == {
+        ("activist",): "threshold",
+        ("other",): "threshold",
+        ("teacher",): "complementary",
+    }
+    assert protected.total.value == 85
+    intervals = suppression_intervals(protected)
+    assert intervals[("activist",)] == intervals[("other",)] == Interval(Fraction(1), Fraction(18))
+    assert intervals[("teacher",)] == Interval(Fraction(1), Fraction(18))
+    # With disclosive zeros the attacker's floor is 0 again, and the pair protects itself.
+    zeros = protect_counts(table, DisclosurePolicy(k=10, zeros_disclosive=True))
+    assert reasons(zeros) == {("activist",): "threshold", ("other",): "threshold"}
+    assert suppression_intervals(zeros)[("other",)] == Interval(Fraction(0), Fraction(2))
+
+
+def test_complementary_cells_are_never_left_pinned() -> None:
+    # Reasons published: (r1, c0) = 9 is the only threshold cell. A rectangle of suppressed
+    # cells is not enough: column c1 adds up to 20 and a complementary count is at least 10, so
+    # (r0, c1) = (r1, c1) = 10, and then (r1, c0) = 9. The column totals have to go as well.
+    table = grid([[20, 10], [9, 10]])
+    protected = protect_counts(table, DisclosurePolicy(reasons_published=True))
+    assert reasons(protected) == {
+        ("r0", "c0"): "complementary",
+        ("r0", "c1"): "complementary",
+        ("r1", "c0"): "threshold",
+        ("r1", "c1"): "complementary",
+        (None, "c0"): "complementary",
+        (None, "c1"): "complementary",
+    }
+    intervals = suppression_intervals(protected)
+    assert intervals[("r0", "c1")] == Interval(Fraction(10), Fraction(20))
+    assert intervals[("r1", "c1")] == Interval(Fraction(10), Fraction(18))
+    assert all(interval.width is None or interval.width > 0 for interval in intervals.values())
+
+
+def test_reason_bounds_are_protected_when_reasons_are_published() -> None:
+    table = CountTable.one_way("x", {"a": 1, "b": 10, "c": 50})
+    hidden = protect_counts(table, DisclosurePolicy())
+    assert reasons(hidden) == {("a",): "threshold", ("b",): "complementary"}
+    assert suppression_intervals(hidden)[("a",)] == Interval(Fraction(1), Fraction(10))
+    # Had the reasons been published: a <= 9 and b >= 10 with a + b = 11 pins both.
+    leaked = suppression_intervals(hidden, reasons_published=True)
+    assert leaked[("a",)] == Interval(Fraction(1), Fraction(1))
+    assert leaked[("b",)] == Interval(Fraction(10), Fraction(10))
+
+    published = protect_counts(table, DisclosurePolicy(reasons_published=True))
+    assert reasons(published) == {
+        ("a",): "threshold",
+        ("b",): "complementary",
+        ("c",): "complementary",
+    }
+    intervals = suppression_intervals(published)
+    assert intervals[("a",)] == Interval(Fraction(1), Fraction(9))
+    assert intervals[("b",)] == Interval(Fraction(10), Fraction(50))
+
+
+def test_threshold_upper_bound_is_protected_when_reasons_are_published() -> None:
+    # a + b = 18 with both below k = 10 makes both 9.
+    table = CountTable.one_way("x", {"a": 9, "b": 9, "c": 30})
+    assert reasons(protect_counts(table)) == {("a",): "threshold", ("b",): "threshold"}
+    protected = protect_counts(table, DisclosurePolicy(reasons_published=True))
+    assert reasons(protected) == {("a",): "threshold", ("b",): "threshold", ("c",): "complementary"}
+    intervals = suppression_intervals(protected)
+    assert intervals[("a",)] == Interval(Fraction(1), Fraction(9))
+    assert intervals[("c",)] == Interval(Fraction(30), Fraction(46))
+
+
+def test_tables_that_reasons_would_disclose_are_refused() -> None:
+    # k = 3, zeros published: a, b and the total 2 are all threshold; with the reasons out,
+    # a >= 1, b >= 1 and a + b <= 2 give a = b = 1 whatever else is hidden (c = 0 is known).
+    table = CountTable.one_way("x", {"a": 1, "b": 1, "c": 0}, levels=["a", "b", "c"])
+    protected = protect_counts(table, DisclosurePolicy(k=3))
+    assert reasons(protected) == {("a",): "threshold", ("b",): "threshold", (None,): "threshold"}
+    assert suppression_intervals(protected)[("a",)] == Interval(Fraction(1), None)
+    with pytest.raises(ValueError, match="reasons"):
+        protect_counts(table, DisclosurePolicy(k=3, reasons_published=True))
+    # k = 2 with zeros published: a threshold count is 1, so its reason alone would say so.
+    with pytest.raises(ValueError, match="reasons"):
+        protect_counts(
+            CountTable.one_way("x", {"a": 1, "b": 30}),
+            DisclosurePolicy(k=2, reasons_published=True),
+        )
+
+
+def test_money_sums_keep_the_floor_at_zero() -> None:
+    table = SumTable(
+        ("x",),
+        {("a",): [Decimal(1)] * 3, ("b",): [Decimal(5)] * 20, ("c",): [Decimal(7)] * 12},
+    )
+    protected = protect_sums(table, DisclosurePolicy(reasons_published=True))
+    assert protected.kind == "sums"
+    assert reasons(protected) == {("a",): "threshold", ("c",): "complementary"}  # type: ignore[arg-type]
+    assert suppression_intervals(protected)[("a",)] == Interval(Fraction(0), Fraction(87))
+
+
+def _one_way_published_except(
+    table: CountTable, hidden: set[tuple[str, ...]], policy: DisclosurePolicy
+) -> ProtectedTable[int]:
+    (labels,) = table.levels
+    cells = tuple(
+        ProtectedCell(
+            (label,),
+            None if (label,) in hidden else table.count((label,)),
+            Reason.THRESHOLD if (label,) in hidden else None,
+        )
+        for label in labels
+    )
+    total = ProtectedCell((None,), sum(table.cells.values()))
+    return ProtectedTable(table.dimensions, table.levels, cells, (total,), policy)
+
+
+def _published_except(
+    table: CountTable, hidden: set[tuple[str, ...]], policy: DisclosurePolicy | None = None
+) -> ProtectedTable[int]:
     """Build a protected table by hand: ``hidden`` suppressed, everything else exact."""
     rows, columns = table.levels
     cells = tuple(
@@ -166,4 +318,6 @@ def _published_except(table: CountTable, hidden: set[tuple[str, ...]]) -> Protec
         *(ProtectedCell((None, c), sum(table.count((row, c)) for row in rows)) for c in columns),
         ProtectedCell((None, None), sum(table.cells.values())),
     )
-    return ProtectedTable(table.dimensions, table.levels, cells, margins, DisclosurePolicy())
+    return ProtectedTable(
+        table.dimensions, table.levels, cells, margins, policy or DisclosurePolicy()
+    )

@@ -1,4 +1,9 @@
-"""Feasible intervals (the exact LP audit) against closed forms and brute force."""
+"""Feasible intervals (the exact LP audit) against closed forms and brute force.
+
+Hand-made tables hide arbitrary entries. Under disclosive zeros the attacker's only prior is
+``>= 0``; with zeros published every hidden count is at least 1 (so those tables hide no zero),
+and published reasons add ``<= k - 1`` for threshold and ``>= k`` for complementary entries.
+"""
 
 from __future__ import annotations
 
@@ -17,16 +22,23 @@ from concordia.disclosure import (
     ProtectedCell,
     ProtectedTable,
     Reason,
+    below_threshold,
     protect_counts,
     suppression_intervals,
 )
 
 Coord = tuple[int | None, ...]
+#: Disclosive zeros: the attacker knows only that nothing is negative.
+ZEROS = DisclosurePolicy(zeros_disclosive=True)
 
 
 def build(
-    shape: tuple[int, ...], values: dict[Coord, int], hidden: set[Coord]
+    shape: tuple[int, ...],
+    values: dict[Coord, int],
+    hidden: set[Coord],
+    policy: DisclosurePolicy = ZEROS,
 ) -> ProtectedTable[int]:
+    """Hide ``hidden``, each with the reason ``protect_counts`` would give it under ``policy``."""
     names = tuple(tuple(f"{'rc'[axis]}{i}" for i in range(size)) for axis, size in enumerate(shape))
 
     def key(coord: Coord) -> tuple[str | None, ...]:
@@ -34,7 +46,12 @@ def build(
 
     def cell(coord: Coord) -> ProtectedCell[int]:
         if coord in hidden:
-            return ProtectedCell(key(coord), None, Reason.THRESHOLD)
+            small = below_threshold(
+                values[coord], k=policy.k, zeros_disclosive=policy.zeros_disclosive
+            )
+            return ProtectedCell(
+                key(coord), None, Reason.THRESHOLD if small else Reason.COMPLEMENTARY
+            )
         return ProtectedCell(key(coord), values[coord])
 
     everything = list(product(*([*range(size), None] for size in shape)))
@@ -43,7 +60,7 @@ def build(
         names,
         tuple(cell(c) for c in everything if None not in c),
         tuple(cell(c) for c in everything if None in c),
-        DisclosurePolicy(),
+        policy,
     )
 
 
@@ -60,12 +77,17 @@ def with_margins(shape: tuple[int, ...], counts: dict[Coord, int]) -> dict[Coord
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.integers(0, 30), min_size=1, max_size=6), st.data())
-def test_one_way_intervals_match_closed_form(counts: list[int], data: st.DataObject) -> None:
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=6), st.booleans(), st.data())
+def test_one_way_intervals_match_closed_form(
+    counts: list[int], zeros_disclosive: bool, data: st.DataObject
+) -> None:
     shape = (len(counts),)
     values = with_margins(shape, {(i,): v for i, v in enumerate(counts)})
-    hidden = set(data.draw(st.lists(st.sampled_from(sorted(values, key=repr)), unique=True)))
-    intervals = suppression_intervals(build(shape, values, hidden))
+    floor = 0 if zeros_disclosive else 1
+    hideable = sorted((c for c in values if values[c] >= floor), key=repr)
+    hidden = set(data.draw(st.lists(st.sampled_from(hideable), unique=True))) if hideable else set()
+    policy = DisclosurePolicy(zeros_disclosive=zeros_disclosive)
+    intervals = suppression_intervals(build(shape, values, hidden, policy))
     published = sum(v for c, v in values.items() if c != (None,) and c not in hidden)
     hidden_cells = [c for c in hidden if c != (None,)]
     for coord in hidden:
@@ -73,11 +95,13 @@ def test_one_way_intervals_match_closed_form(counts: list[int], data: st.DataObj
         if hidden == {(None,)}:
             expected = Interval(Fraction(published), Fraction(published))
         elif (None,) in hidden:
-            expected = Interval(Fraction(published if coord == (None,) else 0), None)
+            least = published + floor * len(hidden_cells) if coord == (None,) else floor
+            expected = Interval(Fraction(least), None)
         else:
+            # The hidden cells share what the published ones leave; each takes at least floor.
             rest = values[(None,)] - published
-            low = rest if len(hidden_cells) == 1 else 0
-            expected = Interval(Fraction(low), Fraction(rest))
+            most = rest - floor * (len(hidden_cells) - 1)
+            expected = Interval(Fraction(most if len(hidden_cells) == 1 else floor), Fraction(most))
         assert interval == expected
 
 
@@ -89,23 +113,54 @@ def test_one_way_intervals_match_closed_form(counts: list[int], data: st.DataObj
                                      max_size=shape[0] * shape[1])
         )
     ),
+    st.builds(
+        DisclosurePolicy,
+        k=st.sampled_from([2, 3, 5]),
+        zeros_disclosive=st.booleans(),
+        reasons_published=st.booleans(),
+    ),
     st.data(),
 )  # fmt: skip
 def test_two_way_intervals_match_brute_force(
-    spec: tuple[tuple[int, int], list[int]], data: st.DataObject
+    spec: tuple[tuple[int, int], list[int]], policy: DisclosurePolicy, data: st.DataObject
 ) -> None:
     shape, flat = spec
     rows, columns = shape
     cells = list(product(range(rows), range(columns)))
     values = with_margins(shape, dict(zip(cells, flat, strict=True)))
-    margins = sorted((c for c in values if None in c and c != (None, None)), key=repr)
-    unknown = data.draw(st.lists(st.sampled_from(cells), unique=True, max_size=3))
-    hidden = set(unknown) | set(data.draw(st.lists(st.sampled_from(margins), unique=True)))
+    # A table that publishes zeros hides none (protect_counts never does).
+    hideable = [c for c in cells if policy.zeros_disclosive or values[c]]
+    margins = sorted(
+        (
+            c
+            for c in values
+            if None in c and c != (None, None) and (policy.zeros_disclosive or values[c])
+        ),
+        key=repr,
+    )
+    unknown = (
+        data.draw(st.lists(st.sampled_from(hideable), unique=True, max_size=3)) if hideable else []
+    )
+    hidden = set(unknown) | set(
+        data.draw(st.lists(st.sampled_from(margins), unique=True)) if margins else []
+    )
+
+    def allowed(coord: Coord, value: int) -> bool:
+        """What the attacker knows of a hidden entry before looking at the equations."""
+        if value < (0 if policy.zeros_disclosive else 1):
+            return False
+        if not policy.reasons_published:
+            return True
+        if below_threshold(values[coord], k=policy.k, zeros_disclosive=policy.zeros_disclosive):
+            return value < policy.k
+        return value >= policy.k
+
     seen: dict[Coord, set[int]] = {c: set() for c in hidden}
     for solution in solutions(shape, values, hidden, unknown):
-        for c in hidden:
-            seen[c].add(solution[c])
-    intervals = suppression_intervals(build(shape, values, hidden))
+        if all(allowed(c, solution[c]) for c in hidden):
+            for c in hidden:
+                seen[c].add(solution[c])
+    intervals = suppression_intervals(build(shape, values, hidden, policy))
     for c in hidden:
         key = (None if c[0] is None else f"r{c[0]}", None if c[1] is None else f"c{c[1]}")
         assert intervals[key] == Interval(Fraction(min(seen[c])), Fraction(max(seen[c])))
@@ -148,27 +203,42 @@ def test_intervals_refuse_rounded_tables() -> None:
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.integers(1, 4), min_size=1, max_size=2),
+    st.builds(
+        DisclosurePolicy,
+        k=st.sampled_from([2, 3, 5]),
+        zeros_disclosive=st.booleans(),
+        reasons_published=st.booleans(),
+    ),
     st.data(),
 )
 def test_graph_pinning_agrees_with_the_linear_programmes(
-    shape_list: list[int], data: st.DataObject
+    shape_list: list[int], policy: DisclosurePolicy, data: st.DataObject
 ) -> None:
     """The residual-graph shortcut used during protection finds exactly the zero-width LPs."""
+    from concordia.disclosure._bounds import attacker_bounds
     from concordia.disclosure._layout import Layout
     from concordia.disclosure._pinning import pinned_entries
 
     shape = tuple(shape_list)
     layout = Layout(shape)
     counts = {
-        cell: data.draw(st.sampled_from([0, 0, 1, 3, 7]))
+        cell: data.draw(st.sampled_from([0, 0, 1, 2, 3, 4, 7]))
         for cell in product(*(range(size) for size in shape))
     }
     values = with_margins(shape, counts)  # type: ignore[arg-type]
     by_entry = [Fraction(values[layout.coordinates(e)]) for e in range(layout.size)]
-    hidden = set(data.draw(st.lists(st.integers(0, layout.size - 1), unique=True)))
-    intervals = suppression_intervals(build(shape, values, {layout.coordinates(e) for e in hidden}))
+    hideable = [e for e in range(layout.size) if policy.zeros_disclosive or by_entry[e]]
+    hidden = set(data.draw(st.lists(st.sampled_from(hideable), unique=True))) if hideable else set()
+    table = build(shape, values, {layout.coordinates(e) for e in hidden}, policy)
+    intervals = suppression_intervals(table)
     expected = {e for e in hidden if intervals[_key(layout.coordinates(e))].width == 0}
-    assert pinned_entries(layout, by_entry, hidden, hidden) == expected
+    reasons = {e: r for e in hidden if (r := table[_key(layout.coordinates(e))].reason)}
+    bounds = attacker_bounds(
+        policy, hidden, reasons, counts=True, reasons_published=policy.reasons_published
+    )
+    assert pinned_entries(layout, by_entry, hidden, hidden, bounds) == expected
+    if policy.zeros_disclosive and not policy.reasons_published:
+        assert pinned_entries(layout, by_entry, hidden, hidden) == expected  # default: >= 0
 
 
 def _key(coord: Coord) -> tuple[str | None, ...]:

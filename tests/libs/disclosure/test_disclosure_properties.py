@@ -4,13 +4,15 @@ The oracle knows nothing of the library's entry numbering or elimination: it wri
 equations over cell coordinates itself and calls a suppressed entry recoverable iff deleting its
 column from the constraint matrix (restricted to suppressed entries) lowers the rank, i.e. iff no
 change of the suppressed entries alone that keeps every equation moves it. For 2-D tables a
-second oracle checks the graph form of the same fact: no suppressed entry is a bridge.
+second oracle checks the graph form of the same fact: no suppressed entry is a bridge. A third,
+for tables that publish zeros, searches integer tables by brute force for a second value of
+every suppressed entry (``other_values``).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from fractions import Fraction
 from itertools import product
@@ -184,18 +186,162 @@ def test_protect_counts_properties(
     again = protect_counts(make_table(shape, counts, shuffled), policy)
     assert again.as_dict() == protected.as_dict()
 
-    # (e) non-negativity pins no primary suppression to one value. Rounding never changes what
-    # is suppressed, so the unrounded twin of the table shows what an attacker could bound.
+    # (e) what the attacker knows beforehand (>= 0, or >= 1 with zeros published) pins no
+    # suppressed entry to one value, and no zero is hidden unless zeros disclose. Rounding never
+    # changes what is suppressed, so the unrounded twin shows what an attacker could bound.
     exact = protect_counts(make_table(shape, counts, order), replace(policy, rounding_base=None))
     assert exact.suppressed_keys == protected.suppressed_keys
     intervals = suppression_intervals(exact)
     for coord in suppressed:
         interval = intervals[to_key(shape, coord)]
         value = true_value(counts, coord)
+        assert value > 0 or policy.zeros_disclosive
         assert interval.lower <= value
         assert interval.upper is None or value <= interval.upper
-        if cells[coord].reason is Reason.THRESHOLD:
-            assert interval.width is None or interval.width > 0
+        assert interval.width is None or interval.width > 0
+
+
+def other_values(
+    shape: Shape,
+    counts: dict[Coord, int],
+    hidden: set[Coord],
+    prior: Callable[[Coord, int], bool],
+) -> dict[Coord, set[int]]:
+    """Brute force: the values each hidden entry takes over the tables an attacker cannot rule out.
+
+    Those are the non-negative integer tables that publish the same values and in which every
+    hidden entry meets ``prior`` (what the attacker knows of it beforehand). The search varies
+    each hidden cell by at most one around its true value: if an entry can change at all, then
+    it can by one, since the difference of two such tables splits into unit cycles of +1/-1
+    changes that each keep every published sum and move entries only towards the other table.
+    """
+    everything = coordinates(shape)
+    members = {
+        coord: [
+            cell
+            for cell in interior(shape)
+            if all(want is None or want == got for want, got in zip(coord, cell, strict=True))
+        ]
+        for coord in everything
+    }
+    truth = {coord: true_value(counts, coord) for coord in everything}
+    free = [cell for cell in interior(shape) if cell in hidden]
+    # Check each entry once its last free cell has a value; fixed entries need no check.
+    due: list[list[Coord]] = [[] for _ in free]
+    for coord in everything:
+        positions = [free.index(cell) for cell in members[coord] if cell in hidden]
+        if positions:
+            due[max(positions)].append(coord)
+    seen: dict[Coord, set[int]] = {coord: {truth[coord]} for coord in hidden}
+    trial = {cell: counts.get(cell, 0) for cell in interior(shape)}
+
+    def search(depth: int) -> bool:
+        """Return True once every hidden entry has shown two values."""
+        if depth == len(free):
+            for coord in hidden:
+                seen[coord].add(sum(trial[cell] for cell in members[coord]))
+            return all(len(values) > 1 for values in seen.values())
+        cell = free[depth]
+        for guess in (truth[cell] - 1, truth[cell], truth[cell] + 1):
+            if guess < 0:
+                continue
+            trial[cell] = guess
+            if all(fits(coord) for coord in due[depth]) and search(depth + 1):
+                return True
+        trial[cell] = truth[cell]
+        return False
+
+    def fits(coord: Coord) -> bool:
+        value = sum(trial[cell] for cell in members[coord])
+        return prior(coord, value) if coord in hidden else value == truth[coord]
+
+    search(0)
+    return seen
+
+
+def attacker_prior(
+    policy: DisclosurePolicy, reasons: dict[Coord, Reason]
+) -> Callable[[Coord, int], bool]:
+    """Zeros are published, so a hidden count is >= 1; published reasons bound it further."""
+
+    def prior(coord: Coord, value: int) -> bool:
+        if value < 1:
+            return False
+        if not policy.reasons_published:
+            return True
+        if reasons[coord] is Reason.THRESHOLD:
+            return value < policy.k
+        return value >= policy.k
+
+    return prior
+
+
+@st.composite
+def small_tables(draw: st.DrawFn) -> tuple[Shape, dict[Coord, int]]:
+    shape: Shape = (
+        (draw(st.integers(1, 5)),)
+        if draw(st.booleans())
+        else (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    )
+    values = st.sampled_from([0, 0, 0, 1, 1, 2, 3, 9, 10, 11, 25])
+    return shape, {coord: draw(values) for coord in interior(shape)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_tables(), st.sampled_from([3, 5, 10]), st.booleans())
+def test_published_zeros_leave_every_suppressed_count_room(
+    spec: tuple[Shape, dict[Coord, int]], k: int, reasons_published: bool
+) -> None:
+    """With zeros published every hidden count is >= 1; none may be pinned to one value."""
+    shape, counts = spec
+    policy = DisclosurePolicy(k=k, zeros_disclosive=False, reasons_published=reasons_published)
+    table = make_table(shape, counts, interior(shape))
+    everything = coordinates(shape)
+    try:
+        protected = protect_counts(table, policy)
+    except ValueError:
+        # Only published reasons can make a table unprotectable, and then even hiding every
+        # non-zero entry (zeros are known anyway) leaves some entry with a single value.
+        assert reasons_published
+        hidden = {coord for coord in everything if true_value(counts, coord)}
+        reasons = {
+            coord: Reason.THRESHOLD if true_value(counts, coord) < k else Reason.COMPLEMENTARY
+            for coord in hidden
+        }
+        seen = other_values(shape, counts, hidden, attacker_prior(policy, reasons))
+        assert any(len(values) == 1 for values in seen.values())
+        return
+    reasons = {
+        coord: cell.reason
+        for coord in everything
+        if (cell := protected[to_key(shape, coord)]).reason
+    }
+    for coord, reason in reasons.items():
+        value = true_value(counts, coord)
+        assert value > 0
+        assert (reason is Reason.THRESHOLD) is (value < k)
+    seen = other_values(shape, counts, set(reasons), attacker_prior(policy, reasons))
+    assert all(len(values) > 1 for values in seen.values()), seen
+    intervals = suppression_intervals(protected)
+    for coord in reasons:
+        interval = intervals[to_key(shape, coord)]
+        assert interval.width is None or interval.width > 0
+        assert interval.lower <= min(seen[coord])
+        assert interval.upper is None or max(seen[coord]) <= interval.upper
+
+
+def test_brute_force_oracle_sees_the_pinned_pair() -> None:
+    """The oracle itself: two hidden counts of 1 under a published total are stuck at 1."""
+    shape: Shape = (3,)
+    counts: dict[Coord, int] = {(0,): 1, (1,): 1, (2,): 30}
+    reasons: dict[Coord, Reason] = {(0,): Reason.THRESHOLD, (1,): Reason.THRESHOLD}
+    policy = DisclosurePolicy(k=10)
+    seen = other_values(shape, counts, set(reasons), attacker_prior(policy, reasons))
+    assert seen == {(0,): {1}, (1,): {1}}
+    # Without the floor of 1 (zeros disclosive) the pair could be 0 and 2: the search stops as
+    # soon as every entry has shown a second value.
+    loose = other_values(shape, counts, set(reasons), lambda coord, value: value >= 0)
+    assert all(len(values) > 1 and values <= {0, 1, 2} for values in loose.values())
 
 
 @settings(max_examples=250, deadline=None)

@@ -87,6 +87,7 @@ def test_rounding_applies_after_suppression_and_margins_independently() -> None:
 def test_policy_defaults_follow_the_charter() -> None:
     policy = DEFAULT_POLICY
     assert (policy.k, policy.zeros_disclosive, policy.rounding_base) == (10, False, None)
+    assert policy.reasons_published is False
     assert (policy.dominance_n, policy.dominance_k, policy.p_percent) == (2, 85, 10)
     assert policy.contributor_threshold == 10
     assert DisclosurePolicy(min_contributors=3).contributor_threshold == 3
@@ -94,10 +95,16 @@ def test_policy_defaults_follow_the_charter() -> None:
 
 def test_policy_round_trips_through_dict() -> None:
     policy = DisclosurePolicy(
-        k=5, zeros_disclosive=True, p_percent=Decimal("12.5"), rounding_base=5, protection_width=2
+        k=5,
+        zeros_disclosive=True,
+        p_percent=Decimal("12.5"),
+        rounding_base=5,
+        protection_width=2,
+        reasons_published=True,
     )
     data = policy.as_dict()
     assert data["p_percent"] == "12.5"
+    assert data["reasons_published"] is True
     assert DisclosurePolicy.from_dict(data) == DisclosurePolicy(
         k=5,
         zeros_disclosive=True,
@@ -105,6 +112,7 @@ def test_policy_round_trips_through_dict() -> None:
         dominance_k=Decimal(85),
         rounding_base=5,
         protection_width=Decimal(2),
+        reasons_published=True,
     )
     assert DisclosurePolicy.from_dict({}) == DisclosurePolicy()
 

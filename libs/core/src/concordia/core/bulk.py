@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
@@ -29,18 +29,19 @@ from fastapi import Header, Query, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import (
     Column,
-    DateTime,
     Executable,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
+    delete,
     insert,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.db import UtcDateTime
 from concordia.core.errors import ConflictError, FieldError
 
 MAX_RECORDS = 5000
@@ -152,6 +153,10 @@ def request_hash(body: bytes) -> bytes:
     return hashlib.sha256(body).digest()
 
 
+#: How long a sync's answer can be replayed by its Idempotency-Key.
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
 class IdempotencyStore:
     """Stored answers of bulk syncs, by (Idempotency-Key, token), on a service's MetaData.
 
@@ -169,7 +174,7 @@ class IdempotencyStore:
             Column("request_hash", LargeBinary(32), nullable=False),
             Column("status", Integer, nullable=False),
             Column("response", LargeBinary, nullable=False),
-            Column("created_at", DateTime(timezone=True), nullable=False),
+            Column("created_at", UtcDateTime(), nullable=False),
         )
 
     async def replay(
@@ -180,7 +185,9 @@ class IdempotencyStore:
         row = (
             await session.execute(
                 select(t.c.request_hash, t.c.status, t.c.response).where(
-                    t.c.key == key, t.c.token_id == token_id
+                    t.c.key == key,
+                    t.c.token_id == token_id,
+                    t.c.created_at >= datetime.now(UTC) - IDEMPOTENCY_TTL,
                 )
             )
         ).first()
@@ -200,7 +207,18 @@ class IdempotencyStore:
         status: int,
         body: bytes,
     ) -> None:
-        """Store an answer under its key, in the same unit of work as the sync itself."""
+        """Store an answer under its key, in the same unit of work as the sync itself.
+
+        Answers name records by id and external id, so they are kept only for
+        ``IDEMPOTENCY_TTL`` (long enough for any retry) and then deleted.
+        """
+        cutoff = datetime.now(UTC) - IDEMPOTENCY_TTL
+        await session.execute(
+            delete(self.table).where(
+                (self.table.c.created_at < cutoff)
+                | ((self.table.c.key == key) & (self.table.c.token_id == token_id))
+            )
+        )
         await session.execute(
             insert(self.table).values(
                 key=key,
@@ -287,7 +305,10 @@ async def run_sync(
 ) -> Response:
     """Answer a sync request: replay a known key, parse the body, apply, remember the answer."""
     body = await request.body()
-    body_hash = request_hash(body + (b"?dry_run" if dry_run else b""))
+    # The key is bound to this endpoint and mode as well as the body: the same key sent to
+    # another sync route is another request, not a replay.
+    route = f"{request.method} {request.url.path} dry_run={dry_run}\n".encode()
+    body_hash = request_hash(route + body)
     if idempotency_key is not None:
         stored = await store.replay(
             session, key=idempotency_key, token_id=token_id, body_hash=body_hash

@@ -35,7 +35,7 @@ def etag(version: int) -> str:
 _IfMatch = Annotated[
     str,
     Header(
-        pattern=r'^(\*|(W/)?"[0-9]{1,9}")$',
+        pattern=r'^(\*|"[0-9]{1,9}")$',
         description='The ETag you read, e.g. `"3"`; a stale one gets 412.',
     ),
 ]
@@ -46,7 +46,8 @@ async def _if_match(
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
-    value = if_match.strip().removeprefix("W/").strip('"')
+    # Strong comparison only (RFC 9110 13.1.1): a weak tag never matches.
+    value = if_match.strip().strip('"')
     if not value.isdigit():
         raise PreconditionFailedError(f"If-Match {if_match!r} matches no version of this record")
     return int(value)

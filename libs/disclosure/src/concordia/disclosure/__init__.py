@@ -9,11 +9,15 @@ Example::
     payload = protected.as_dict()
 
 Guarantees, within one table: no suppressed cell or margin is uniquely determined by the
-published cells and margins (exact rational linear algebra), and no primary suppression is
-pinned to a single value once non-negativity is used too. Non-negativity may still bound a
-suppressed value; ``DisclosurePolicy.protection_width`` enforces a minimum feasible interval for
-primary suppressions, and ``suppression_intervals`` audits a published table. Links between
-different tables or releases are outside a single call's reach.
+published cells and margins (exact rational linear algebra), and none is pinned to a single
+value once an attacker also uses what the policy tells of its range: nothing is negative; a
+hidden count is at least 1 when zeros are published (so zero counts are never hidden as
+complementary suppressions); and, only if ``DisclosurePolicy.reasons_published`` says reasons
+leave the node, a ``threshold`` count is below ``k`` and a ``complementary`` one is not. Keep
+reasons at home: they leak those bounds. The bounds may still narrow a suppressed value;
+``DisclosurePolicy.protection_width`` enforces a minimum feasible interval for primary
+suppressions, and ``suppression_intervals`` audits a published table. Links between different
+tables or releases are outside a single call's reach.
 """
 
 from __future__ import annotations

@@ -12,15 +12,18 @@ complete bipartite grid, suppressed entries free), which closes a cycle through 
 Cost of suppressing a published entry, compared lexicographically: zero cells last (a suppressed
 zero hides nothing, it only makes its partner's upper bound exact), then the smallest value, then
 interior cells before margins, then fewer cells; ties go to the lower entry index, i.e. the
-earlier level. Non-negativity can still narrow a suppressed value to an interval, even to one
-point (two suppressed cells that must add up to zero); the caller's ``widen`` check handles
-that: ``protect_*`` never leaves a primary suppression pinned (``_pinning``) and, if the policy
-sets ``protection_width``, demands that much room (exact LPs, ``_intervals``).
+earlier level. The caller may also rule entries out altogether (``eligible``): ``protect_counts``
+never picks a zero count, so that when zeros are published every hidden count really is at
+least 1, as an attacker will assume. Known bounds can still narrow a suppressed value to an
+interval, even to one point (two suppressed cells that must add up to zero, or two counts of 1
+that must add up to 2); the caller's ``widen`` check handles that: ``protect_*`` never leaves a
+suppressed entry pinned (``_pinning``) and, if the policy sets ``protection_width``, demands
+that much room for primary suppressions (exact LPs, ``_intervals``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 
 from ._layout import Layout
@@ -48,24 +51,33 @@ def complete_suppression(
     primary: set[int],
     *,
     widen: Callable[[set[int]], set[int]] | None = None,
+    eligible: Iterable[int] | None = None,
 ) -> set[int]:
     """Add complementary suppressions until no suppressed entry is recoverable.
 
     ``widen``, if given, is asked after each exact fixed point for entries whose feasible interval
     is too narrow; the cheapest published entry sharing a line with one of them is suppressed and
-    the loop repeats. Suppressing everything always satisfies both checks, so the loop ends.
+    the loop repeats. Only ``eligible`` entries (default: all) are ever added. The loop ends: each
+    round adds an entry, and with every eligible entry suppressed, if the checks still fail,
+    ``ValueError`` says that the table cannot be protected (see ``protect_counts``).
     """
     suppressed = set(primary)
+    allowed = set(range(layout.size)) if eligible is None else set(eligible)
     while True:
         exposed = recoverable(layout, suppressed)
         if exposed:
-            added = _cover(layout, values, suppressed, min(exposed))
+            added = _cover(layout, values, suppressed, min(exposed), allowed)
         elif widen is not None and (narrow := widen(suppressed)):
-            added = _widen(layout, values, suppressed, min(narrow))
+            added = _widen(layout, values, suppressed, min(narrow), allowed)
         else:
             return suppressed
         if not added:
-            added = _cheapest(layout, values, set(range(layout.size)) - suppressed)
+            added = _cheapest(layout, values, allowed - suppressed)
+        if not added:
+            raise ValueError(
+                "no complementary suppression can protect this table: suppressed entries stay "
+                "recoverable or pinned to one value with every eligible entry suppressed"
+            )
         suppressed |= added
 
 
@@ -76,18 +88,18 @@ def _cheapest(layout: Layout, values: Sequence[Fraction], candidates: set[int]) 
 
 
 def _widen(
-    layout: Layout, values: Sequence[Fraction], suppressed: set[int], target: int
+    layout: Layout, values: Sequence[Fraction], suppressed: set[int], target: int, allowed: set[int]
 ) -> set[int]:
     neighbours = {entry for line in layout.lines() if target in line for entry in line}
-    return _cheapest(layout, values, neighbours - suppressed)
+    return _cheapest(layout, values, (neighbours & allowed) - suppressed)
 
 
 def _cover(
-    layout: Layout, values: Sequence[Fraction], suppressed: set[int], target: int
+    layout: Layout, values: Sequence[Fraction], suppressed: set[int], target: int, allowed: set[int]
 ) -> set[int]:
     """Return published entries whose suppression puts ``target`` on a cycle (2-D) or pairs it."""
     if len(layout.shape) == 1:
-        return _cheapest(layout, values, set(range(layout.size)) - suppressed)
+        return _cheapest(layout, values, allowed - suppressed)
     rows, columns = layout.shape[0] + 1, layout.width
     # Nodes 0..rows-1 are grid rows, rows..rows+columns-1 grid columns; entry (r, c) is an edge.
     source, sink = divmod(target, columns)
@@ -108,7 +120,7 @@ def _cover(
                 continue
             row, column = (node, other - rows) if node < rows else (other, node - rows)
             entry = row * columns + column
-            if entry == target:
+            if entry == target or (entry not in suppressed and entry not in allowed):
                 continue
             step = _FREE if entry in suppressed else entry_cost(layout, values, entry)
             cost = _add(distance[node], step)

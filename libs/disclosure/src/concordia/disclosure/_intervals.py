@@ -1,14 +1,17 @@
 """Feasible intervals of suppressed entries, as an attacker computes them.
 
-The attacker knows the published entries, the table's equations and that nothing is negative.
-Each suppressed entry's lowest and highest value over that polytope are found with an exact
-(``Fraction``) two-phase simplex using Bland's rule, so degenerate tables cannot make it cycle.
-Tables are small, so a dense tableau is plenty.
+The attacker knows the published entries, the table's equations and a range for each
+suppressed entry: at least non-negativity, often more (``_bounds``: ``>= 1`` for counts when zeros
+are published, ``<= k - 1`` and ``>= k`` when reasons are). Each suppressed entry's lowest and
+highest value over that polytope are found with an exact (``Fraction``) two-phase simplex using
+Bland's rule, so degenerate tables cannot make it cycle. Bounds are handled by substitution
+(``x = lower + y``, ``y >= 0``) and a slack per finite upper bound. Tables are small, so a dense
+tableau is plenty.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -38,33 +41,58 @@ class Interval:
         return self.upper is None or self.upper - self.lower >= width
 
 
+NON_NEGATIVE = Interval(Fraction(0), None)
+
+
 def feasible_intervals(
-    equations: Sequence[Equation], values: Sequence[Fraction], unknowns: Iterable[int]
+    equations: Sequence[Equation],
+    values: Sequence[Fraction],
+    unknowns: Iterable[int],
+    bounds: Mapping[int, Interval] | None = None,
 ) -> dict[int, Interval]:
-    """Return each unknown entry's interval given the other entries' values and non-negativity."""
+    """Return each unknown entry's interval given the other entries' values and its bounds.
+
+    ``bounds`` gives what is known of each unknown beforehand; a missing one is ``>= 0``.
+    """
     columns = sorted(set(unknowns))
     if not columns:
         return {}
+    known = [
+        NON_NEGATIVE if bounds is None else bounds.get(entry, NON_NEGATIVE) for entry in columns
+    ]
+    capped = [index for index, bound in enumerate(known) if bound.upper is not None]
+    width = len(columns) + len(capped)  # one slack per finite upper bound
     position = {entry: index for index, entry in enumerate(columns)}
     rows: list[list[Fraction]] = []
     for equation in equations:
-        row = [Fraction(0)] * (len(columns) + 1)
+        row = [Fraction(0)] * (width + 1)
         for entry, coefficient in equation.items():
             if entry in position:
                 row[position[entry]] += coefficient
+                row[-1] -= coefficient * known[position[entry]].lower
             else:
                 row[-1] -= coefficient * values[entry]
         if any(row[:-1]):
             rows.append(row if row[-1] >= 0 else [-value for value in row])
         elif row[-1]:
             raise ValueError("published entries contradict the table's equations")
-    tableau = _Tableau.feasible(rows, len(columns))
+    for slack, index in enumerate(capped, start=len(columns)):
+        room = known[index].width
+        assert room is not None
+        if room < 0:
+            raise ValueError("an unknown's bounds are empty")
+        row = [Fraction(0)] * (width + 1)
+        row[index] = row[slack] = Fraction(1)
+        row[-1] = room
+        rows.append(row)
+    tableau = _Tableau.feasible(rows, width)
     intervals: dict[int, Interval] = {}
     for index, entry in enumerate(columns):
         lower = tableau.minimise(index, sign=1)
         upper = tableau.minimise(index, sign=-1)
-        assert lower is not None  # x >= 0 bounds every minimum
-        intervals[entry] = Interval(lower, None if upper is None else -upper)
+        assert lower is not None  # y >= 0 bounds every minimum
+        base = known[index].lower
+        intervals[entry] = Interval(base + lower, None if upper is None else base - upper)
     return intervals
 
 
@@ -86,7 +114,7 @@ class _Tableau:
         tableau = cls(extended, list(range(variables, width)), width)
         cost = [Fraction(0)] * variables + [Fraction(1)] * count
         if tableau._optimise(cost) is None or tableau._objective(cost) != 0:
-            raise ValueError("published entries admit no non-negative solution")
+            raise ValueError("published entries admit no solution within the bounds")
         for i in range(len(tableau.rows) - 1, -1, -1):
             if tableau.basis[i] < variables:
                 continue

@@ -10,7 +10,12 @@ from typing import Any
 
 
 class Reason(StrEnum):
-    """Why a cell is suppressed; the value is what goes into event payloads."""
+    """Why a cell is suppressed; the value is its JSON form.
+
+    A reason is for the node's own records. Sent out with a count, it bounds the hidden value:
+    ``threshold`` means below ``k``, ``complementary`` means at least ``k``. Publish reasons only
+    under a policy with ``reasons_published=True``, which protects against those bounds too.
+    """
 
     THRESHOLD = "threshold"
     COMPLEMENTARY = "complementary"
@@ -30,12 +35,23 @@ class DisclosurePolicy:
     ``min_contributors`` is the threshold for money cells; ``None`` means "use ``k``", so a sum
     over fewer than ``k`` people (or organisations) is never published. ``dominance_n``/
     ``dominance_k`` and ``p_percent`` switch their rule off when ``None``. ``rounding_base``
-    applies to published counts only. Whatever the policy, no suppressed cell is recoverable
-    exactly, and no primary suppression is pinned to one value by non-negativity;
+    applies to published counts only. Whatever the policy, no suppressed cell or margin is
+    recoverable exactly, nor pinned to one value by what an attacker knows of its range (below);
     ``protection_width`` (off by default) additionally demands that every primary suppression's
     feasible interval, as an attacker computes it from the published cells, the margins and
-    non-negativity, is at least that wide (counts: persons; sums: money). It solves two small
+    those ranges, is at least that wide (counts: persons; sums: money). It solves two small
     exact LPs per suppressed cell and round, so it suits tables of tens of cells, not thousands.
+
+    What the attacker is assumed to know of a suppressed value beforehand follows the policy:
+    it is never negative (for money sums that is all). With ``zeros_disclosive=False`` zeros are
+    published, so every hidden count is at least 1 (complementary suppression never hides a zero
+    count). ``reasons_published`` says whether the reasons leave the node with the table; by
+    default they do not, and they should not: a ``threshold`` count lies in ``1..k-1``
+    (``0..k-1`` with disclosive zeros) and a ``complementary`` one is at least ``k``. With
+    ``reasons_published=True``, protection accounts for those bounds too; some tables then cannot
+    be protected at all (with ``k=3`` and zeros published, two cells of 1 under a total of 2 are
+    known whatever is hidden), and ``protect_counts`` raises ``ValueError`` rather than publish
+    them.
     """
 
     k: int = 10
@@ -46,6 +62,7 @@ class DisclosurePolicy:
     p_percent: Decimal | int | None = 10
     rounding_base: int | None = None
     protection_width: Decimal | int | None = None
+    reasons_published: bool = False
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -81,6 +98,7 @@ class DisclosurePolicy:
             "p_percent": _str_or_none(self.p_percent),
             "rounding_base": self.rounding_base,
             "protection_width": _str_or_none(self.protection_width),
+            "reasons_published": self.reasons_published,
         }
 
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from ._policy import DisclosurePolicy, Reason
 from ._tables import Key, Levels
@@ -64,7 +64,11 @@ class ProtectedTable(Generic[V]):
     ``cells`` are the interior cells in level order (row-major); ``margins`` are the totals:
     for 2-D tables first the row totals ``(row, None)``, then the column totals
     ``(None, column)``, then the grand total ``(None, None)``; for 1-D tables only ``(None,)``.
-    Published values are rounded to ``rounding_base`` if it is set, each on its own.
+    Published values are rounded to ``rounding_base`` if it is set, each on its own. ``kind``
+    says whether the values are whole counts (``protect_counts``) or money sums
+    (``protect_sums``); it decides what ``suppression_intervals`` assumes an attacker knows.
+    ``as_dict`` includes the suppression reasons: strip them before the table leaves the node
+    unless ``policy.reasons_published`` is set (see ``DisclosurePolicy``).
     """
 
     dimensions: tuple[str, ...]
@@ -73,6 +77,7 @@ class ProtectedTable(Generic[V]):
     margins: tuple[ProtectedCell[V], ...]
     policy: DisclosurePolicy
     rounding_base: int | None = None
+    kind: Literal["counts", "sums"] = "counts"
     _index: dict[Key, ProtectedCell[V]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )

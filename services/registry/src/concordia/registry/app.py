@@ -39,11 +39,16 @@ Authenticate with `Authorization: Bearer <token>`; tokens carry scopes (`registr
 """
 
 
-def streams(node: str) -> dict[str, list[str]]:
-    """The JetStream streams this service publishes into."""
+#: Local events link person ids to permit facts; they are kept long enough for any consumer
+#: to catch up after an outage, then age out (an erased person's trail does not live forever).
+LOCAL_RETENTION_SECONDS = 30 * 24 * 3600
+
+
+def streams(node: str) -> dict[str, tuple[list[str], dict[str, float]]]:
+    """The JetStream streams this service publishes into, with their limits."""
     return {
-        f"LOCAL_{node.upper()}": [f"local.{node}.>"],
-        f"SHARED_{node.upper()}": [f"shared.{node}.>"],
+        f"LOCAL_{node.upper()}": ([f"local.{node}.>"], {"max_age": LOCAL_RETENTION_SECONDS}),
+        f"SHARED_{node.upper()}": ([f"shared.{node}.>"], {}),
     }
 
 
@@ -65,8 +70,8 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         tasks: list[asyncio.Task[None]] = []
 
         async def on_connect() -> None:
-            for name, subjects in streams(settings.node).items():
-                await ensure_stream(link.js, name, subjects)
+            for name, (subjects, limits) in streams(settings.node).items():
+                await ensure_stream(link.js, name, subjects, **limits)
 
         await link.start(on_connect=on_connect)
         # Usually the broker is there: be ready at once. If not, start anyway; the outbox waits.

@@ -51,7 +51,7 @@ async def list_audit(
         session=session, after=after, limit=limit, person_id=person_id
     )
     items = [AuditRead.model_validate(r, from_attributes=True) for r in rows]
-    return Page(items=items, next=str(rows[-1].seq) if rows else None)
+    return Page(items=items, next=str(rows[-1].seq) if rows else str(after))
 
 
 class AggregatesRead(BaseModel):
