@@ -164,3 +164,20 @@ async def test_erasure_racing_a_sync_never_resurrects_data(registry: Registry) -
     if final["erased"]:
         assert final["name"] is None
         assert final["external_id"] is None
+
+
+async def test_an_erased_person_is_not_re_created_by_the_next_sync(registry: Registry) -> None:
+    record = person(11)
+    created = (await create(registry, record)).json()
+    await registry.client.delete(f"/v1/persons/{created['id']}", headers=registry.rw)
+    again = await registry.client.put(
+        "/v1/sync/persons", json={"records": [record, person(12)]}, headers=registry.rw
+    )
+    results = again.json()["results"]
+    assert results[0]["status"] == "rejected"
+    assert "erased" in results[0]["errors"][0]["msg"]
+    assert results[1]["status"] == "created"
+    direct = await create(registry, record)
+    assert direct.status_code == 409
+    fresh = await create(registry, {**record, "external_id": "TEST-NEW-000011"})
+    assert fresh.status_code == 201

@@ -129,3 +129,28 @@ async def test_consents(registry: Registry) -> None:
     assert withdrawn.json()["withdrawn_at"] is not None
     listed = await registry.client.get(f"/v1/persons/{pid}/consents", headers=registry.rw)
     assert len(listed.json()) == 1
+
+
+async def test_reads_of_permits_consents_and_members_are_audited(registry: Registry) -> None:
+    pid = (await create(registry, person(1))).json()["id"]
+    permit = await registry.client.post(
+        "/v1/permits",
+        json={"person_id": pid, "host_country": "SE", "track": "work", "status": "applied"},
+        headers=registry.rw,
+    )
+    org = (await registry.client.post("/v1/organisations", json=ORG, headers=registry.rw)).json()
+    await registry.client.post(
+        f"/v1/organisations/{org['id']}/members",
+        json={"person_id": pid, "role": "editor"},
+        headers=registry.rw,
+    )
+    reader = registry.auth("registry:read", purpose="case 2026-17")
+    await registry.client.get(f"/v1/permits/{permit.json()['id']}", headers=reader)
+    await registry.client.get("/v1/permits", headers=reader)
+    await registry.client.get(f"/v1/persons/{pid}/consents", headers=reader)
+    await registry.client.get(f"/v1/organisations/{org['id']}/members", headers=reader)
+    audit = await registry.client.get(
+        "/v1/audit", params={"person_id": pid}, headers=registry.auth("ops")
+    )
+    actions = [e["action"] for e in audit.json()["items"] if e["purpose"] == "case 2026-17"]
+    assert actions == ["read_permit", "list_permits", "read_consents", "read_membership"]

@@ -62,6 +62,9 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
     erased_at: Mapped[datetime | None]
+    #: Keyed digest of the agency's external id, kept after erasure so that the agency's next
+    #: full sync does not quietly re-create the person it was asked to forget.
+    erased_key: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
 
 
 class Organisation(Base):

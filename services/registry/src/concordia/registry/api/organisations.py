@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
 from concordia.core.schemas import Page
-from concordia.registry.api.deps import CtxDep, Reader, Writer
+from concordia.registry.api.deps import CtxDep, Reader, TrailDep, Writer
 from concordia.registry.schemas import (
     MembershipCreate,
     MembershipRead,
@@ -98,9 +98,11 @@ async def add_member(
 
 
 @router.get("/{org_id}/members", response_model=list[MembershipRead])
-async def list_members(org_id: uuid.UUID, session: SessionDep, _: Reader) -> list[MembershipRead]:
-    """The members of an organisation."""
-    found = await service.members(session=session, org_id=org_id)
+async def list_members(
+    org_id: uuid.UUID, session: SessionDep, trail: TrailDep, actor: Reader
+) -> list[MembershipRead]:
+    """The members of an organisation; each member's appearance is audited."""
+    found = await service.members(session=session, trail=trail, actor=actor, org_id=org_id)
     return [MembershipRead.model_validate(m, from_attributes=True) for m in found]
 
 

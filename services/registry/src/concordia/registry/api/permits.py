@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
 from concordia.core.schemas import Page
 from concordia.registry import codes
-from concordia.registry.api.deps import CtxDep, Reader, Writer
+from concordia.registry.api.deps import CtxDep, Reader, TrailDep, Writer
 from concordia.registry.schemas import PermitCreate, PermitRead, PermitUpdate
 from concordia.registry.service import permits as service
 
@@ -35,7 +35,8 @@ async def create_permit(
 @router.get("", response_model=Page[PermitRead])
 async def list_permits(
     session: SessionDep,
-    _: Reader,
+    trail: TrailDep,
+    actor: Reader,
     after: AfterDep,
     person_id: uuid.UUID | None = None,
     status: codes.PermitStatus | None = None,
@@ -47,6 +48,8 @@ async def list_permits(
     """Permits, filtered by person, status, or expiry within N days from today."""
     found = await service.search(
         session=session,
+        trail=trail,
+        actor=actor,
         person_id=person_id,
         status=status,
         expiring_within_days=expiring_within_days,
@@ -59,10 +62,10 @@ async def list_permits(
 
 @router.get("/{permit_id}", response_model=PermitRead)
 async def get_permit(
-    permit_id: uuid.UUID, session: SessionDep, _: Reader, response: Response
+    permit_id: uuid.UUID, session: SessionDep, trail: TrailDep, actor: Reader, response: Response
 ) -> PermitRead:
-    """One permit."""
-    permit = await service.get(session=session, permit_id=permit_id)
+    """One permit; the read is audited against the permit's person."""
+    permit = await service.read(session=session, trail=trail, actor=actor, permit_id=permit_id)
     response.headers["ETag"] = etag(permit.version)
     return _read(permit)
 

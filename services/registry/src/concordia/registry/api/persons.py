@@ -106,9 +106,13 @@ async def add_consent(
 
 
 @router.get("/{person_id}/consents", response_model=list[ConsentRead])
-async def list_consents(person_id: uuid.UUID, session: SessionDep, _: Reader) -> list[ConsentRead]:
-    """Every consent of a person, withdrawn ones included."""
-    found = await permit_service.consents(session=session, person_id=person_id)
+async def list_consents(
+    person_id: uuid.UUID, session: SessionDep, trail: TrailDep, actor: Reader
+) -> list[ConsentRead]:
+    """Every consent of a person, withdrawn ones included; the read is audited."""
+    found = await permit_service.consents(
+        session=session, trail=trail, actor=actor, person_id=person_id
+    )
     return [ConsentRead.model_validate(c, from_attributes=True) for c in found]
 
 

@@ -24,6 +24,7 @@ from concordia.registry.schemas import (
     OrganisationUpdate,
 )
 from concordia.registry.service._common import (
+    Actor,
     NodeContext,
     check_version,
     emit,
@@ -31,6 +32,8 @@ from concordia.registry.service._common import (
     now,
     record_changes,
 )
+from concordia.registry.service.audit import AuditTrail
+from concordia.registry.service.persons import audit_entries
 
 
 def fields_digest(ctx: NodeContext, fields: dict[str, Any]) -> bytes:
@@ -182,11 +185,15 @@ async def add_member(
     return member
 
 
-async def members(*, session: AsyncSession, org_id: uuid.UUID) -> list[Membership]:
-    """The memberships of one organisation."""
+async def members(
+    *, session: AsyncSession, trail: AuditTrail, actor: Actor, org_id: uuid.UUID
+) -> list[Membership]:
+    """The memberships of one organisation; each member's appearance is audited."""
     await get(session=session, org_id=org_id)
     query = select(Membership).where(Membership.organisation_id == org_id)
-    return list((await session.scalars(query.order_by(Membership.person_id))).all())
+    found = list((await session.scalars(query.order_by(Membership.person_id))).all())
+    await trail.record(audit_entries(actor, [m.person_id for m in found], "read_membership"))
+    return found
 
 
 async def remove_member(

@@ -13,6 +13,7 @@ from concordia.events.registry import PermitRecorded, PermitUpdated
 from concordia.registry.models import Consent, Permit, Person
 from concordia.registry.schemas import ConsentCreate, PermitCreate, PermitFields, PermitUpdate
 from concordia.registry.service._common import (
+    Actor,
     NodeContext,
     check_version,
     emit,
@@ -20,6 +21,8 @@ from concordia.registry.service._common import (
     now,
     record_changes,
 )
+from concordia.registry.service.audit import AuditTrail
+from concordia.registry.service.persons import audit_entries
 
 
 def _check_dates(valid_from: date | None, valid_to: date | None) -> None:
@@ -80,6 +83,15 @@ async def get(*, session: AsyncSession, permit_id: uuid.UUID) -> Permit:
     return permit
 
 
+async def read(
+    *, session: AsyncSession, trail: AuditTrail, actor: Actor, permit_id: uuid.UUID
+) -> Permit:
+    """One permit, the read audited against its person (a permit is personal data)."""
+    permit = await get(session=session, permit_id=permit_id)
+    await trail.record(audit_entries(actor, [permit.person_id], "read_permit"))
+    return permit
+
+
 async def update(
     *,
     session: AsyncSession,
@@ -109,6 +121,8 @@ async def update(
 async def search(
     *,
     session: AsyncSession,
+    trail: AuditTrail,
+    actor: Actor,
     person_id: uuid.UUID | None,
     status: str | None,
     expiring_within_days: int | None,
@@ -131,7 +145,10 @@ async def search(
         )
     if after is not None:
         query = query.where(Permit.id > after)
-    return list((await session.scalars(query)).all())
+    found = list((await session.scalars(query)).all())
+    people = list(dict.fromkeys(p.person_id for p in found))
+    await trail.record(audit_entries(actor, people, "list_permits"))
+    return found
 
 
 async def add_consent(
@@ -147,10 +164,14 @@ async def add_consent(
     return consent
 
 
-async def consents(*, session: AsyncSession, person_id: uuid.UUID) -> list[Consent]:
-    """Every consent of a person, withdrawn ones included."""
+async def consents(
+    *, session: AsyncSession, trail: AuditTrail, actor: Actor, person_id: uuid.UUID
+) -> list[Consent]:
+    """Every consent of a person, withdrawn ones included; the read is audited."""
     query = select(Consent).where(Consent.person_id == person_id).order_by(Consent.given_at)
-    return list((await session.scalars(query)).all())
+    found = list((await session.scalars(query)).all())
+    await trail.record(audit_entries(actor, [person_id], "read_consents"))
+    return found
 
 
 async def withdraw_consent(

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.errors import NotFoundError
+from concordia.core.errors import ConflictError, NotFoundError
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
 from concordia.registry import codes
 from concordia.registry.models import AuditEntry, Change, Consent, Membership, Permit, Person
@@ -40,6 +40,11 @@ def _aad(person_id: uuid.UUID, column: str) -> bytes:
 def fields_digest(ctx: NodeContext, fields: dict[str, Any]) -> bytes:
     """A keyed digest of a person's fields: equal digests mean nothing changed."""
     return ctx.cipher.digest(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS))
+
+
+def erased_key(ctx: NodeContext, external_id: str) -> bytes:
+    """The keyed digest that remembers an erased person's external id without keeping it."""
+    return ctx.cipher.digest(b"erased-external-id:" + external_id.encode())
 
 
 def person_columns(
@@ -118,6 +123,13 @@ async def create(*, session: AsyncSession, ctx: NodeContext, data: PersonCreate)
     from concordia.registry.service.sync import ensure_external_id_free
 
     await ensure_external_id_free(session=session, model=Person, external_id=data.external_id)
+    if data.external_id is not None:
+        key = erased_key(ctx, data.external_id)
+        if await session.scalar(select(Person.id).where(Person.erased_key == key)) is not None:
+            raise ConflictError(
+                f"external_id {data.external_id!r} belongs to an erased person; "
+                "use a new external_id only with the person's renewed consent"
+            )
     person_id, at = new_id(), now()
     fields = data.model_dump(mode="json", exclude={"external_id"})
     row = {
@@ -255,6 +267,8 @@ async def erase(
         return
     check_version(person.version, if_match)
     change = {"id": person.id, "external_id": None, "version": person.version + 1}
+    if person.external_id is not None:
+        person.erased_key = erased_key(ctx, person.external_id)
     for column in (
         "external_id", "digest", "name_enc", "aliases_enc", "host_city_enc", "vulnerabilities",
         "family", *_PLAIN,

@@ -69,10 +69,16 @@ async def sync_persons(
     keys = [r.external_id for _, r in valid]
     cols = (Person.id, Person.external_id, Person.version, Person.digest)
     existing = await _existing(session, cols, Person.external_id, keys)
+    unknown = {person_service.erased_key(ctx, k): k for k in keys if k not in existing}
+    tombstones = await _existing(session, (Person.erased_key,), Person.erased_key, [*unknown])
+    erased = {unknown[digest] for digest in tombstones}
     plan, at = _Plan(results=refused), now()
     for index, record in valid:
         fields = record.model_dump(mode="json", exclude={"external_id"})
         key = record.external_id
+        if key in erased:
+            plan.results.append(rejected(index, key, [ERASED]))
+            continue
         row = existing.get(key)
         if row is not None and row.digest == person_service.fields_digest(ctx, fields):
             plan.results.append(accepted(index, key, "unchanged", row.id, row.version))
@@ -96,6 +102,13 @@ async def sync_persons(
         plan.results.append(accepted(index, key, status, person_id, version))
         plan.changes.append(_change("person", values))
     return await _apply(session, ctx, Person, plan, dry_run)
+
+
+ERASED = RecordError(
+    loc=["external_id"],
+    msg="this person was erased at their request and is not re-created; "
+    "register them again under a new external_id only with their renewed consent",
+)
 
 
 async def sync_organisations(
