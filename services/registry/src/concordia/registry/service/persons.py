@@ -192,11 +192,15 @@ async def audit(
 async def get(
     *, session: AsyncSession, trail: AuditTrail, actor: Actor, person_id: uuid.UUID
 ) -> Person:
-    """Read one person; returns only once the read's audit entry is durable."""
+    """Read one person; the attempt is durably audited before the record is fetched.
+
+    Auditing first also keeps the request from holding a pooled connection while it waits
+    for the trail's shared commit (the session connects lazily, at the read below).
+    """
+    await trail.record(audit_entries(actor, [person_id], "read"))
     person = await session.get(Person, person_id)
     if person is None:
         raise NotFoundError(f"no person {person_id}")
-    await trail.record(audit_entries(actor, [person_id], "read"))
     return person
 
 
