@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from logging.config import fileConfig
 from pathlib import Path
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, MetaData
 
-from concordia.core.db import Database, normalise_url
+from concordia.core.db import Database, create_engine, normalise_url
 
 
 class DatabaseNotMigratedError(RuntimeError):
@@ -48,3 +51,41 @@ async def ensure_migrated(db: Database, service_dir: Path, service: str) -> None
             f"{', '.join(sorted(expected))}). Run `make migrate` or "
             f"`concordia migrate {service}` before starting the service."
         )
+
+
+def run_alembic_env(metadata: MetaData, default_url: Callable[[], str]) -> None:
+    """The body of every service's ``migrations/env.py``: async engine, URL from the caller.
+
+    The URL is the one the caller put in the Alembic config (``upgrade`` does), or else the
+    service's configured database (``default_url``, called only then).
+    """
+    from alembic import context
+
+    config = context.config
+    if config.config_file_name is not None and not config.attributes.get("quiet"):
+        fileConfig(config.config_file_name, disable_existing_loggers=False)
+    url = config.get_main_option("sqlalchemy.url") or default_url()
+
+    def run(connection: Connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def online() -> None:
+        engine = create_engine(url)
+        async with engine.connect() as connection:
+            await connection.run_sync(run)
+            await connection.commit()
+        await engine.dispose()
+
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    else:
+        asyncio.run(online())
