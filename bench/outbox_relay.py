@@ -38,7 +38,7 @@ def _commit_rows(url: str, total: int) -> list[dict[str, Any]]:
     """Commit ``total`` PersonRegistered outbox rows; return them."""
     events = [
         PersonRegistered(
-            person_id=uuid.uuid4(), external_id=f"BENCH-{n:07d}", host_country="SE", version=1
+            person_id=uuid.uuid4(), host_country="SE", version=n + 1
         )
         for n in range(total)
     ]

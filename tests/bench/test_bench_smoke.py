@@ -1,0 +1,33 @@
+"""`make bench` keeps working: a quick run of every figure writes the promised JSON shape."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
+    output = tmp_path / "bench.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    figures = json.loads(output.read_text())
+    assert set(figures) >= {"registry.bulk_sync", "events.outbox_relay", "registry.get_person"}
+    for name, figure in figures.items():
+        assert {"value", "unit", "ceiling", "ratio"} <= set(figure), name
+        assert figure["value"] > 0, name
+        assert figure["ceiling"] > 0, name
+        assert figure["ratio"] == pytest.approx(figure["value"] / figure["ceiling"], rel=0.01)
