@@ -37,9 +37,7 @@ GOAL = 0.5
 def _commit_rows(url: str, total: int) -> list[dict[str, Any]]:
     """Commit ``total`` PersonRegistered outbox rows; return them."""
     events = [
-        PersonRegistered(
-            person_id=uuid.uuid4(), host_country="SE", version=n + 1
-        )
+        PersonRegistered(person_id=uuid.uuid4(), host_country="SE", version=n + 1)
         for n in range(total)
     ]
     rows = [outbox.build_row(Envelope.wrap(event, node=NODE)) for event in events]
