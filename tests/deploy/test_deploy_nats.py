@@ -17,7 +17,7 @@ from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import NotFoundError
 
-from concordia.events import ensure_stream
+from concordia.events import ensure_stream, ensure_streams
 from concordia.events.natsserver import find_binary, free_port
 from concordia.registry.app import streams
 
@@ -173,12 +173,14 @@ async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> N
     """The registry as it is today: one LOCAL connection for local events and aggregates."""
     nc = await connect("registry")
     js = nc.jetstream(timeout=5)
-    for name, (subjects, _limits) in streams(NODE).items():
-        await ensure_stream(js, name, subjects)
-        await ensure_stream(js, name, subjects)  # a restart updates the stream in place
+    await ensure_streams(js, streams(NODE))
+    await ensure_streams(js, streams(NODE))  # a restart updates the streams in place
     local = await js.publish(f"local.{NODE}.registry.person.registered.v1", b"{}")
     shared = await js.publish(f"shared.{NODE}.registry.aggregate.persons.2026.v1", b"{}")
-    assert (local.stream, shared.stream) == (f"LOCAL_{NODE.upper()}", f"SHARED_{NODE.upper()}")
+    assert (local.stream, shared.stream) == (
+        f"LOCAL_{NODE.upper()}",
+        f"SHARED_{NODE.upper()}_REGISTRY",
+    )
     info = await js.account_info()
     assert info.domain == NODE
 
@@ -186,8 +188,7 @@ async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> N
 async def test_registry_cannot_delete_or_publish_elsewhere(connect: Connect) -> None:
     nc = await connect("registry")
     js = nc.jetstream(timeout=1)
-    for name, (subjects, _limits) in streams(NODE).items():
-        await ensure_stream(nc.jetstream(timeout=5), name, subjects)
+    await ensure_streams(nc.jetstream(timeout=5), streams(NODE))
     # Denied subjects get no answer: the request times out.
     with pytest.raises(NatsTimeoutError):
         await js.delete_stream(f"LOCAL_{NODE.upper()}")
@@ -202,8 +203,7 @@ async def test_registry_cannot_delete_or_publish_elsewhere(connect: Connect) -> 
 async def test_coalition_is_a_separate_account(connect: Connect) -> None:
     """COALITION sees none of LOCAL's streams, and its user publishes only shared aggregates."""
     local = await connect("registry")
-    for name, (subjects, _limits) in streams(NODE).items():
-        await ensure_stream(local.jetstream(timeout=5), name, subjects)
+    await ensure_streams(local.jetstream(timeout=5), streams(NODE))
     nc = await connect("registry-shared")
     js = nc.jetstream(timeout=5)
     with pytest.raises(NotFoundError):

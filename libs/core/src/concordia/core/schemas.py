@@ -22,14 +22,30 @@ def _string_only(value: Any) -> Any:
     return value
 
 
-def _number_only(value: Any) -> Any:
+def _integer_only(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("must be a JSON integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a whole number")
+        return int(value)
     return value
 
 
 #: A JSON integer: ``2`` and ``2.0`` (the same number in JSON), never ``true`` or ``"2"``.
-JsonInt = Annotated[int, BeforeValidator(_number_only), Field(strict=False)]
+JsonInt = Annotated[int, BeforeValidator(_integer_only)]
+
+
+def json_int(*, ge: int | None = None, le: int | None = None) -> Any:
+    """A bounded ``JsonInt``.
+
+    The bounds must sit inside the validator's annotation: put on an outer ``Field``, pydantic
+    writes them into the JSON Schema as unknown ``ge``/``le`` keys, and clients (and
+    schemathesis) take every integer as valid.
+    """
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_integer_only)]
+
+
 IsoDate = Annotated[date, BeforeValidator(_string_only), Field(strict=False)]
 IsoDatetime = Annotated[datetime, BeforeValidator(_string_only), Field(strict=False)]
 UuidStr = Annotated[uuid.UUID, BeforeValidator(_string_only), Field(strict=False)]

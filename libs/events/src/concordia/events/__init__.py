@@ -22,6 +22,13 @@ from concordia.events._nats import connect, ensure_stream
 from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
 from concordia.events._pipeline import AckPipeline, Route
 from concordia.events._relay import OutboxRelay, RelayMetrics
+from concordia.events._streams import (
+    LOCAL_RETENTION_SECONDS,
+    StreamSpec,
+    ensure_streams,
+    local_stream,
+    shared_stream,
+)
 from concordia.events._types import (
     CODE_PATTERN,
     NON_PERSONAL_PATTERNS,
@@ -47,6 +54,7 @@ from concordia.events.registry import (
 __all__ = [
     "CODE_PATTERN",
     "EXPECTED_LAST_SUBJECT_SEQUENCE",
+    "LOCAL_RETENTION_SECONDS",
     "NON_PERSONAL_PATTERNS",
     "TOKEN_PATTERN",
     "AckPipeline",
@@ -85,14 +93,18 @@ __all__ = [
     "Route",
     "Scope",
     "SharedEvent",
+    "StreamSpec",
     "SubjectToken",
     "UnknownEventTypeError",
     "aggregates",
     "asyncapi_document",
     "connect",
     "ensure_stream",
+    "ensure_streams",
     "event_class",
     "event_types",
+    "local_stream",
     "personal_field_violations",
     "registry",
+    "shared_stream",
 ]

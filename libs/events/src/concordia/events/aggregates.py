@@ -9,6 +9,7 @@ forever; a correction is a new version. Every cell has passed ``concordia.disclo
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -21,12 +22,16 @@ ALL: str = "_all"
 
 
 class Cell(BaseModel):
-    """One cell of an aggregate table: a count, or ``suppressed`` with the reason.
+    """One cell of an aggregate table: a count or a money amount, or ``suppressed``.
+
+    Counts go in ``value``; money sums (see the snapshot's ``measure``, e.g. ``eur_committed``)
+    go in ``amount``, exact to the cent. A published cell carries exactly one of the two.
 
     Example::
 
         Cell(key=("female", "RU-MOS"), value=40, suppressed=False)
         Cell(key=("male", "RU-TY"), value=None, suppressed=True, reason="threshold")
+        Cell(key=("independent_media",), amount=Decimal("1250000.00"))
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -36,7 +41,16 @@ class Cell(BaseModel):
         examples=[["female", "RU-MOS"]],
     )
     value: int | None = Field(
-        description="The (possibly rounded or noised) count; null when suppressed.", examples=[40]
+        default=None,
+        description="The (possibly rounded or noised) count; null when suppressed or money.",
+        examples=[40],
+    )
+    amount: Decimal | None = Field(
+        default=None,
+        ge=0,
+        description="A money sum in the snapshot's measure (e.g. EUR); null unless published "
+        "money.",
+        examples=["1250000.00"],
     )
     suppressed: bool = Field(default=False, description="Withheld by disclosure control.")
     reason: Code | None = Field(
@@ -47,10 +61,12 @@ class Cell(BaseModel):
 
     @model_validator(mode="after")
     def _suppressed_has_no_value(self) -> Self:
-        if self.suppressed and self.value is not None:
+        if self.suppressed and (self.value is not None or self.amount is not None):
             raise ValueError("a suppressed cell carries no value")
-        if not self.suppressed and (self.value is None or self.reason is not None):
-            raise ValueError("an unsuppressed cell carries a value and no reason")
+        if not self.suppressed and (
+            (self.value is None) == (self.amount is None) or self.reason is not None
+        ):
+            raise ValueError("an unsuppressed cell carries a value or an amount, and no reason")
         return self
 
 
@@ -90,7 +106,10 @@ class AggregateSnapshotPublished(SharedEvent):
         description="The charter whose rules and code lists were applied.", examples=["2026.1"]
     )
     measure: Code = Field(
-        default="persons", description="What the values count.", examples=["persons"]
+        default="persons",
+        description="What the values count (`persons`, `participants`) or which money the "
+        "amounts sum (`eur_committed`, `eur_disbursed`).",
+        examples=["persons"],
     )
     dimensions: tuple[Code, ...] = Field(
         description="The code list of each key position.", examples=[["gender", "region"]]

@@ -17,7 +17,15 @@ from concordia.core.db import Database
 from concordia.core.logging import configure_logging
 from concordia.core.migrations import ensure_migrated
 from concordia.core.web import create_app
-from concordia.events import NatsLink, OutboxRelay, RelayCollector, ensure_stream
+from concordia.events import (
+    NatsLink,
+    OutboxRelay,
+    RelayCollector,
+    StreamSpec,
+    ensure_streams,
+    local_stream,
+    shared_stream,
+)
 from concordia.registry import aggregates
 from concordia.registry.api import feeds, organisations, permits, persons, sync
 from concordia.registry.outbox import outbox
@@ -39,17 +47,9 @@ Authenticate with `Authorization: Bearer <token>`; tokens carry scopes (`registr
 """
 
 
-#: Local events link person ids to permit facts; they are kept long enough for any consumer
-#: to catch up after an outage, then age out (an erased person's trail does not live forever).
-LOCAL_RETENTION_SECONDS = 30 * 24 * 3600
-
-
-def streams(node: str) -> dict[str, tuple[list[str], dict[str, float]]]:
-    """The JetStream streams this service publishes into, with their limits."""
-    return {
-        f"LOCAL_{node.upper()}": ([f"local.{node}.>"], {"max_age": LOCAL_RETENTION_SECONDS}),
-        f"SHARED_{node.upper()}": ([f"shared.{node}.>"], {}),
-    }
+def streams(node: str) -> list[StreamSpec]:
+    """The JetStream streams this service publishes into."""
+    return [local_stream(node), shared_stream(node, "registry")]
 
 
 def create(settings: RegistrySettings | None = None) -> FastAPI:
@@ -70,8 +70,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         tasks: list[asyncio.Task[None]] = []
 
         async def on_connect() -> None:
-            for name, (subjects, limits) in streams(settings.node).items():
-                await ensure_stream(link.js, name, subjects, **limits)
+            await ensure_streams(link.js, streams(settings.node))
 
         await link.start(on_connect=on_connect)
         # Usually the broker is there: be ready at once. If not, start anyway; the outbox waits.

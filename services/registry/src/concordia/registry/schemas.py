@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
-from concordia.core.schemas import IsoDate, JsonInt, StrictModel, UuidStr
+from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
 from concordia.registry import codes
 
 # At least one visible character; the JSON Schema says so too, so generated clients agree.
@@ -91,7 +91,7 @@ class FamilyMember(StrictModel):
     """Family members of one relation, counted (names stay with the agency)."""
 
     relation: codes.Relation
-    count: JsonInt = Field(ge=1, le=30)
+    count: json_int(ge=1, le=30)  # type: ignore[valid-type]
 
 
 class PersonFields(StrictModel):
@@ -241,7 +241,7 @@ class PermitFields(StrictModel):
     status: codes.PermitStatus
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
-    family_members_covered: JsonInt = Field(default=0, ge=0, le=30)
+    family_members_covered: json_int(ge=0, le=30) = 0  # type: ignore[valid-type]
 
 
 class PermitCreate(PermitFields):
@@ -257,7 +257,7 @@ class PermitUpdate(StrictModel):
     status: codes.PermitStatus = None
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
-    family_members_covered: JsonInt = Field(default=None, ge=0, le=30)
+    family_members_covered: json_int(ge=0, le=30) = None  # type: ignore[valid-type]
 
 
 class PermitRead(BaseModel):
