@@ -15,9 +15,20 @@ from concordia.core.db import Database
 from concordia.core.logging import configure_logging
 from concordia.core.migrations import ensure_migrated
 from concordia.core.web import create_app
-from concordia.events import Consumer, NatsLink, OutboxRelay, RelayCollector, ensure_stream
-from concordia.ledger import consumers
-from concordia.ledger.api import activities, donors, grants, rates, sync
+from concordia.events import (
+    Consumer,
+    NatsLink,
+    OutboxRelay,
+    RelayCollector,
+    StreamSpec,
+    ensure_streams,
+    local_stream,
+    shared_stream,
+)
+from concordia.ledger import aggregates, consumers
+from concordia.ledger.api import activities, donors, feed, grants, rates, sync
+from concordia.ledger.api import aggregates as aggregates_routes
+from concordia.ledger.feed_stream import FeedNotifier
 from concordia.ledger.outbox import inbox, outbox
 from concordia.ledger.schemas import GrantSync
 from concordia.ledger.service._common import NodeContext
@@ -37,9 +48,9 @@ Authenticate with `Authorization: Bearer <token>`: `ledger:write` to record, `fe
 """
 
 
-def streams(node: str) -> dict[str, list[str]]:
-    """The JetStream streams this service publishes into and consumes from."""
-    return {f"LOCAL_{node.upper()}": [f"local.{node}.>"]}
+def streams(node: str) -> list[StreamSpec]:
+    """The JetStream streams this service publishes into and consumes from (local first)."""
+    return [local_stream(node), shared_stream(node, "ledger")]
 
 
 def consumer_name(node: str) -> str:
@@ -59,13 +70,14 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
         await ensure_migrated(db, SERVICE_DIR, "ledger")
 
         async def on_connect() -> None:
-            for name, subjects in streams(settings.node).items():
-                await ensure_stream(link.js, name, subjects)
+            await ensure_streams(link.js, streams(settings.node))
 
         await link.start(on_connect=on_connect)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(3):
                 await link.wait_connected()
+        app.state.feed_notifier = notifier = FeedNotifier(link, settings.node)
+        await notifier.start()
         relay = OutboxRelay(db, outbox, link.client) if settings.relay_enabled else None
         if relay is not None:
             RelayCollector(relay).register(app.state.metrics)
@@ -75,13 +87,25 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             consumer = Consumer(
                 link.js, db, inbox, consumers.handler(ctx),
                 name=consumer_name(settings.node), subjects=consumers.SUBJECTS,
-                node=settings.node, stream=next(iter(streams(settings.node))),
+                node=settings.node, stream=local_stream(settings.node).name,
             )  # fmt: skip
             await consumer.start()
+        publisher = asyncio.create_task(
+            aggregates.run_publisher(
+                db, ctx, interval=settings.aggregate_interval_seconds,
+                k=settings.disclosure_k, rounding_base=settings.rounding_base,
+                is_leader=lambda: relay is None or relay.metrics.is_leader,
+            ),
+            name="aggregate-publisher",
+        )  # fmt: skip
         app.state.relay, app.state.consumer, app.state.link = relay, consumer, link
         try:
             yield
         finally:
+            publisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await publisher
+            await notifier.stop()
             if consumer is not None:
                 await consumer.stop()
             if relay is not None:
@@ -92,7 +116,15 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
         service="ledger",
         settings=settings,
         db=db,
-        routers=[donors.router, grants.router, activities.router, rates.router, sync.router],
+        routers=[
+            donors.router,
+            grants.router,
+            activities.router,
+            rates.router,
+            sync.router,
+            feed.router,
+            aggregates_routes.router,
+        ],
         lifespan=lifespan,
         readiness={"nats": link.check},
         description=DESCRIPTION,

@@ -13,6 +13,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -21,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from concordia.core.schemas import IsoDate, JsonInt, StrictModel, UuidStr
+from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
 from concordia.ledger import codes
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
@@ -87,22 +88,35 @@ Currency = Annotated[
     AfterValidator(_currency),
     WithJsonSchema({"type": "string", "enum": sorted(_CURRENCIES)}),
 ]
-_DECIMAL_SCHEMA = {
-    "anyOf": [{"type": "number"}, {"type": "string", "pattern": _DECIMAL_TEXT.pattern}]
-}
+# Money is documented as a decimal string (what clients should send: no binary rounding);
+# JSON numbers are accepted too. The patterns say "greater than zero", as the validators do.
 Amount = Annotated[
     Decimal,
     BeforeValidator(_decimal),
     Field(strict=False, max_digits=18, decimal_places=2),
-    WithJsonSchema({**_DECIMAL_SCHEMA, "description": "At most 2 decimal places."}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(?!0+(\.0+)?$)[0-9]{1,16}(\.[0-9]{1,2})?$",
+            "description": "A positive amount, at most 2 decimal places (JSON numbers work too).",
+            "examples": ["25000.00"],
+        }
+    ),
 ]
 RateNumber = Annotated[
     Decimal,
     BeforeValidator(_decimal),
     Field(strict=False, gt=0, max_digits=18, decimal_places=8),
-    WithJsonSchema({**_DECIMAL_SCHEMA, "description": "EUR per one unit of the currency."}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(?!0+(\.0+)?$)[0-9]{1,10}(\.[0-9]{1,8})?$",
+            "description": "EUR per one unit of the currency, positive (JSON numbers work too).",
+            "examples": ["0.0871"],
+        }
+    ),
 ]
-Count = Annotated[JsonInt, Field(ge=0, le=10_000_000)]
+Count = json_int(ge=0, le=10_000_000)
 
 
 def _end_after_start(value: date | None, info: ValidationInfo) -> date | None:
@@ -153,8 +167,28 @@ class DonorRead(BaseModel):
 # -- grants ---------------------------------------------------------------------------------
 
 
+def _one_reference_schema(schema: dict[str, Any]) -> None:
+    # The rule the validator below enforces, stated where clients (and schemathesis) read it.
+    def only(kind: str, field: str, other: str | None) -> dict[str, Any]:
+        case: dict[str, Any] = {
+            "properties": {"type": {"const": kind}, field: {"type": "string"}},
+            "required": ["type", field],
+        }
+        if other is not None:
+            case["not"] = {"required": [other]}
+        return case
+
+    schema["oneOf"] = [
+        only("person", "id", "identifier"),
+        only("organisation", "id", "identifier"),
+        only("organisation", "identifier", "id"),
+    ]
+
+
 class RecipientRef(StrictModel):
     """Who receives a grant: an organisation (by registry id or identifier) or a person (id)."""
+
+    model_config = ConfigDict(json_schema_extra=_one_reference_schema)
 
     type: Literal["organisation", "person"]
     id: UuidStr | None = Field(default=None, description="The registry's id of the recipient.")
@@ -192,8 +226,8 @@ class GrantFields(StrictModel):
     purpose: codes.Purpose
     horizon: codes.Horizon
     goals: Annotated[Goals, AfterValidator(_unique_goals)]
-    gender_marker: JsonInt = Field(
-        ge=0, le=2, description="IATI policy marker 1 (gender equality), significance 0-2."
+    gender_marker: json_int(ge=0, le=2) = Field(  # type: ignore[valid-type]
+        description="IATI policy marker 1 (gender equality), significance 0-2."
     )
     start_date: IsoDate
     end_date: IsoDate
@@ -223,7 +257,7 @@ class GrantUpdate(StrictModel):
     purpose: codes.Purpose = None
     horizon: codes.Horizon = None
     goals: Annotated[Goals, AfterValidator(_unique_goals)] = None
-    gender_marker: JsonInt = Field(default=None, ge=0, le=2)
+    gender_marker: json_int(ge=0, le=2) = None  # type: ignore[valid-type]
     start_date: IsoDate = None
     end_date: IsoDate = None
     visibility: codes.Visibility = None
@@ -319,10 +353,18 @@ class TransactionRead(BaseModel):
 # -- rates ----------------------------------------------------------------------------------
 
 
+#: A currency that needs a rate: any ISO 4217 code but EUR, the reference.
+RatedCurrency = Annotated[
+    str,
+    AfterValidator(_currency),
+    WithJsonSchema({"type": "string", "enum": sorted(_CURRENCIES - {"EUR"})}),
+]
+
+
 class RateIn(StrictModel):
     """EUR per one unit of ``currency``, valid from ``date`` until the next rate."""
 
-    currency: Currency = Field(examples=["SEK"])
+    currency: RatedCurrency = Field(examples=["SEK"])
     date: IsoDate
     rate: RateNumber = Field(examples=["0.0871"])
 

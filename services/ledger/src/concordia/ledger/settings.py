@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from concordia.core.settings import CoreSettings
@@ -16,3 +17,12 @@ class LedgerSettings(CoreSettings):
 
     database_url: str = "sqlite:///var/node/ledger.db"
     consumer_enabled: bool = True
+    aggregate_interval_seconds: float = Field(
+        default=60.0, gt=0, description="How often funding aggregates are recomputed and published."
+    )
+    disclosure_k: int = Field(
+        default=10, ge=1, description="Minimum recipients (so grants) or participants in a cell."
+    )
+    rounding_base: int | None = Field(
+        default=5, ge=2, description="Round published participant counts; money is never rounded."
+    )

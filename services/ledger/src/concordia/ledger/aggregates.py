@@ -1,0 +1,454 @@
+"""What leaves the ledger: funding sums and participant counts, through ``concordia.disclosure``.
+
+Periods are calendar quarters of when the money moved or the activity began: a funding table of
+``2026-Q2`` sums the commitments (IATI 2) or disbursements (IATI 3) whose *value date* falls in
+that quarter, converted to EUR at the rate of that date (transactions no rate covers are left
+out until ops load one). Pledges (12) and other types never count. Withdrawn grants do not
+count; restricted ones do (only protected sums of them leave). A backdated transaction changes
+its own quarter, which is then released as a new version.
+
+Funding tables (``committed_eur_by_purpose``, ``disbursed_eur_by_strategic_goal``, ...) are one
+per measure and dimension, so no two publish the same margin; all four of a measure and period
+share the grand total, published everywhere or nowhere. A grant with several strategic goals is
+divided equally among them (remainder cents to the first goal in code order) so that table adds
+up to the same total. Each contributor in ``protect_sums`` is a *recipient*: an organisation, or
+a person (each individual separately; a grant to an erased person is its own contributor). So a
+cell needs at least k distinct recipients (hence at least k grants), and the (2, 85 %) dominance
+and p % rules stop a cell in which one or two recipients received nearly everything from
+revealing what they received; complementary suppression keeps it from being recovered from the
+total.
+
+Diversity tables (``participants_by_gender``, ``participants_by_ethnic_origin``) count
+*participants* of activities that began in the quarter, not unique persons: someone at two
+events counts twice. Only protected counts leave; the hub computes the shares (women, non-Russian
+origin). A zero in ethnic origin is disclosive (special-category data), so it is protected too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from typing import Any, get_args
+
+import orjson
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.db import Database
+from concordia.disclosure import (
+    CountTable,
+    DisclosurePolicy,
+    ProtectedCell,
+    ProtectedTable,
+    Reason,
+    SumTable,
+    protect_counts,
+    protect_sums,
+)
+from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
+from concordia.ledger import codes
+from concordia.ledger.models import Activity, Donor, Grant, PublishedAggregate, Rate, Transaction
+from concordia.ledger.service._common import NodeContext, emit, now
+
+log = logging.getLogger(__name__)
+
+_CENT = Decimal("0.01")
+#: Money measures: the event's ``measure`` code and the IATI transaction types summed.
+MEASURES: dict[str, tuple[str, frozenset[int]]] = {
+    "committed": ("eur_committed", codes.COMMITTED_TYPES),
+    "disbursed": ("eur_disbursed", codes.DISBURSED_TYPES),
+}
+COUNTED_TYPES = codes.COMMITTED_TYPES | codes.DISBURSED_TYPES
+FUNDING_LEVELS: dict[str, tuple[str, ...]] = {
+    "purpose": get_args(codes.Purpose),
+    "horizon": get_args(codes.Horizon),
+    "strategic_goal": codes.GOALS,
+    "donor_type": get_args(codes.DonorType),
+}
+GENDER_LEVELS = ("women", "men", "other", "undisclosed")
+ORIGIN_LEVELS = ("russian", "non_russian", "undisclosed")
+FUNDING = tuple(f"{m}_eur_by_{d}" for m in MEASURES for d in FUNDING_LEVELS)
+DIVERSITY = ("participants_by_gender", "participants_by_ethnic_origin")
+
+
+def period_of(day: date) -> str:
+    """The reporting period of a day: its calendar quarter, e.g. ``2026-Q4``."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a ``YYYY-Qn`` period."""
+    year, quarter = int(period[:4]), int(period[-1])
+    first = date(year, 3 * quarter - 2, 1)
+    after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return first, after - timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One protected table ready to publish, with what its values measure."""
+
+    measure: str
+    protected: ProtectedTable[Any]
+
+
+# --- release gating ----------------------------------------------------------------------------
+
+
+async def _last_releases(session: AsyncSession, names: Iterable[str]) -> dict[str, datetime]:
+    rows = await session.execute(
+        select(PublishedAggregate.period, func.max(PublishedAggregate.published_at))
+        .where(PublishedAggregate.name.in_(list(names)))
+        .group_by(PublishedAggregate.period)
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def _open_periods(
+    periods: Iterable[str],
+    last: dict[str, datetime],
+    changes: Iterable[tuple[date, datetime, object]],
+    k: int,
+) -> list[str]:
+    """Periods released for the first time, or with at least ``k`` distinct changes since.
+
+    Two releases of a period that differ by one recipient's transaction (or one activity) would
+    show it in their difference, so a new version waits until k have changed. Only additions
+    and edits are counted, not removals or withdrawals: an uncounted change can delay a release,
+    never make one mix fewer than k.
+    """
+    changed: dict[str, set[object]] = defaultdict(set)
+    for day, at, who in changes:
+        period = period_of(day)
+        if period in last and at > last[period]:
+            changed[period].add(who)
+    return sorted(p for p in set(periods) if p not in last or len(changed[p]) >= k)
+
+
+async def _funding_periods(session: AsyncSession, k: int) -> list[str]:
+    live = Grant.withdrawn_at.is_(None) & Transaction.type.in_(COUNTED_TYPES)
+    days = await session.scalars(select(Transaction.value_date).join(Grant).where(live).distinct())
+    last = await _last_releases(session, FUNDING)
+    since = min(last.values(), default=None)
+    changes: list[tuple[date, datetime, object]] = []
+    if since is not None:
+        rows = await session.execute(
+            select(Transaction.value_date, Transaction.created_at, *_recipient_columns())
+            .join(Grant)
+            .where(live, Transaction.created_at > since)
+        )
+        changes = [(r[0], r[1], _contributor(*r[2:])) for r in rows.all()]
+    return _open_periods({period_of(d) for d in days} | set(last), last, changes, k)
+
+
+async def _diversity_periods(session: AsyncSession, k: int) -> list[str]:
+    days = await session.scalars(
+        select(Activity.start_date).join(Grant).where(Grant.withdrawn_at.is_(None)).distinct()
+    )
+    last = await _last_releases(session, DIVERSITY)
+    since = min(last.values(), default=None)
+    changes: list[tuple[date, datetime, object]] = []
+    if since is not None:
+        rows = await session.execute(
+            select(Activity.start_date, Activity.updated_at, Activity.id)
+            .join(Grant)
+            .where(Grant.withdrawn_at.is_(None), Activity.updated_at > since)
+        )
+        changes = [(r[0], r[1], r[2]) for r in rows.all()]
+    return _open_periods({period_of(d) for d in days} | set(last), last, changes, k)
+
+
+# --- the tables --------------------------------------------------------------------------------
+
+
+def _recipient_columns() -> tuple[Any, ...]:
+    return (Grant.id, Grant.recipient_organisation_id, Grant.recipient_person_id)
+
+
+def _contributor(grant_id: object, organisation_id: object, person_id: object) -> str:
+    """Who a grant's money reached, for dominance: one organisation or one person.
+
+    Stays home: ``protect_sums`` uses it to group amounts and never puts it in its output.
+    """
+    if organisation_id is not None:
+        return f"organisation:{organisation_id}"
+    if person_id is not None:
+        return f"person:{person_id}"
+    return f"grant:{grant_id}"  # an erased individual: on their own
+
+
+async def _rates(session: AsyncSession) -> dict[str, tuple[list[date], list[Decimal]]]:
+    by_currency: dict[str, tuple[list[date], list[Decimal]]] = {}
+    for currency, day, rate in await session.execute(
+        select(Rate.currency, Rate.date, Rate.rate).order_by(Rate.currency, Rate.date)
+    ):
+        days, values = by_currency.setdefault(currency, ([], []))
+        days.append(day)
+        values.append(rate)
+    return by_currency
+
+
+def _to_eur(
+    rates: dict[str, tuple[list[date], list[Decimal]]], amount: Decimal, currency: str, day: date
+) -> Decimal | None:
+    """As ``service.rates.in_eur``: the latest rate on or before the value date, to the cent."""
+    if currency == "EUR":
+        return amount.quantize(_CENT, ROUND_HALF_EVEN)
+    days, values = rates.get(currency, ([], []))
+    index = bisect_right(days, day) - 1
+    if index < 0:
+        return None
+    return (amount * values[index]).quantize(_CENT, ROUND_HALF_EVEN)
+
+
+def _split(amount: Decimal, parts: int) -> list[Decimal]:
+    """``amount`` in ``parts`` equal shares to the cent, the remainder cents to the first."""
+    share = (amount / parts).quantize(_CENT, ROUND_DOWN)
+    shares = [share] * parts
+    cents = int((amount - share * parts) / _CENT)
+    for i in range(cents):
+        shares[i] += _CENT
+    return shares
+
+
+async def _funding_tables(
+    session: AsyncSession, periods: list[str], policy: DisclosurePolicy
+) -> dict[str, dict[str, Table]]:
+    first, last = period_bounds(periods[0])[0], period_bounds(periods[-1])[1]
+    query: Select[Any] = (
+        select(
+            *_recipient_columns(), Grant.purpose, Grant.horizon, Grant.goals, Donor.type,
+            Transaction.type, Transaction.amount, Transaction.currency, Transaction.value_date,
+        )
+        .join(Transaction, Transaction.grant_id == Grant.id)
+        .join(Donor, Donor.id == Grant.donor_id)
+        .where(
+            Grant.withdrawn_at.is_(None), Transaction.type.in_(COUNTED_TYPES),
+            Transaction.value_date.between(first, last),
+        )
+    )  # fmt: skip
+    rates = await _rates(session)
+    wanted = set(periods)
+    # (measure, period, dimension) -> cell label -> contributor -> EUR
+    sums: dict[tuple[str, str, str], dict[str, dict[str, Decimal]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(Decimal))
+    )
+    for row in await session.execute(query):
+        grant_id, org_id, person_id, purpose, horizon, goals, donor_type = row[:7]
+        tx_type, amount, currency, value_date = row[7:]
+        period = period_of(value_date)
+        eur = _to_eur(rates, amount, currency, value_date)
+        if period not in wanted or eur is None:
+            continue
+        who = _contributor(grant_id, org_id, person_id)
+        measure = next(m for m, (_, types) in MEASURES.items() if tx_type in types)
+        for dimension, label in (("purpose", purpose), ("horizon", horizon),
+                                 ("donor_type", donor_type)):  # fmt: skip
+            sums[(measure, period, dimension)][label][who] += eur
+        ordered = sorted(goals, key=codes.GOALS.index)
+        for goal, share in zip(ordered, _split(eur, len(ordered)), strict=True):
+            sums[(measure, period, "strategic_goal")][goal][who] += share
+    tables: dict[str, dict[str, Table]] = {}
+    for period in periods:
+        for measure, (code, _) in MEASURES.items():
+            group = {}
+            for dimension, levels in FUNDING_LEVELS.items():
+                cells = sums.get((measure, period, dimension), {})
+                table = SumTable(
+                    (dimension,), {(label,): dict(c) for label, c in cells.items()}, (levels,)
+                )
+                group[f"{measure}_eur_by_{dimension}"] = Table(code, protect_sums(table, policy))
+            tables.setdefault(period, {}).update(_consistent_total(group))
+    return tables
+
+
+async def _diversity_tables(
+    session: AsyncSession, periods: list[str], k: int, rounding_base: int | None
+) -> dict[str, dict[str, Table]]:
+    first, last = period_bounds(periods[0])[0], period_bounds(periods[-1])[1]
+    rows = await session.execute(
+        select(
+            Activity.start_date, Activity.women, Activity.men, Activity.gender_other,
+            Activity.gender_undisclosed, Activity.russian, Activity.non_russian,
+            Activity.origin_undisclosed,
+        )
+        .join(Grant, Grant.id == Activity.grant_id)
+        .where(Grant.withdrawn_at.is_(None), Activity.start_date.between(first, last))
+    )  # fmt: skip
+    gender: dict[str, list[int]] = defaultdict(lambda: [0] * len(GENDER_LEVELS))
+    origin: dict[str, list[int]] = defaultdict(lambda: [0] * len(ORIGIN_LEVELS))
+    for row in rows:
+        period = period_of(row[0])
+        gender[period] = [a + b for a, b in zip(gender[period], row[1:5], strict=True)]
+        origin[period] = [a + b for a, b in zip(origin[period], row[5:8], strict=True)]
+    plain = DisclosurePolicy(k=k, rounding_base=rounding_base)
+    # Ethnic origin is special-category data: a zero says "nobody here is X", which is disclosive.
+    sensitive = DisclosurePolicy(k=k, rounding_base=rounding_base, zeros_disclosive=True)
+    tables: dict[str, dict[str, Table]] = {}
+    for period in periods:
+        by_gender = CountTable.one_way(
+            "gender", dict(zip(GENDER_LEVELS, gender[period], strict=True)), GENDER_LEVELS
+        )
+        by_origin = CountTable.one_way(
+            "ethnic_origin", dict(zip(ORIGIN_LEVELS, origin[period], strict=True)), ORIGIN_LEVELS
+        )
+        tables[period] = _consistent_total(
+            {
+                "participants_by_gender": Table("participants", protect_counts(by_gender, plain)),
+                "participants_by_ethnic_origin": Table(
+                    "participants", protect_counts(by_origin, sensitive)
+                ),
+            }
+        )
+    return tables
+
+
+def _consistent_total(tables: dict[str, Table]) -> dict[str, Table]:
+    """Hide the shared grand total everywhere if any table of the group had to hide it."""
+    if not any(t.protected.total.suppressed for t in tables.values()):
+        return tables
+    out = {}
+    for name, table in tables.items():
+        p = table.protected
+        if not p.total.suppressed:
+            hidden: ProtectedCell[Any] = ProtectedCell(p.total.key, None, Reason.COMPLEMENTARY)
+            p = ProtectedTable(
+                p.dimensions, p.levels, p.cells, (*p.margins[:-1], hidden), p.policy,
+                p.rounding_base, p.kind,
+            )  # fmt: skip
+        out[name] = Table(table.measure, p)
+    return out
+
+
+async def compute(
+    *, session: AsyncSession, k: int, rounding_base: int | None, periods: dict[str, list[str]]
+) -> dict[tuple[str, str], Table]:
+    """Protect the tables of the given periods (``{"funding": [...], "diversity": [...]}``)."""
+    out: dict[tuple[str, str], Table] = {}
+    if periods.get("funding"):
+        policy = DisclosurePolicy(k=k)  # dominance (2, 85 %) and p 10 % by default; never rounded
+        for period, group in (await _funding_tables(session, periods["funding"], policy)).items():
+            out.update({(name, period): table for name, table in group.items()})
+    if periods.get("diversity"):
+        tables = await _diversity_tables(session, periods["diversity"], k, rounding_base)
+        for period, group in tables.items():
+            out.update({(name, period): table for name, table in group.items()})
+    return out
+
+
+# --- publication -------------------------------------------------------------------------------
+
+
+async def publish(
+    *, session: AsyncSession, ctx: NodeContext, k: int, rounding_base: int | None
+) -> list[PublishedAggregate]:
+    """Publish a new version of every table whose protected content changed, where allowed."""
+    at = now()
+    periods = {
+        "funding": await _funding_periods(session, k),
+        "diversity": await _diversity_periods(session, k),
+    }
+    published: list[PublishedAggregate] = []
+    tables = await compute(session=session, k=k, rounding_base=rounding_base, periods=periods)
+    for (name, period), table in sorted(tables.items()):
+        cells, margins = _cells(table.protected.cells), _cells(table.protected.margins)
+        content = [table.measure, *(c.model_dump(mode="json") for c in (*cells, *margins))]
+        digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).digest()
+        last = await session.scalar(
+            select(PublishedAggregate)
+            .where(PublishedAggregate.name == name, PublishedAggregate.period == period)
+            .order_by(PublishedAggregate.version.desc())
+            .limit(1)
+        )
+        if last is not None and last.digest == digest:
+            continue
+        version = 1 if last is None else last.version + 1
+        start, end = period_bounds(period)
+        event = AggregateSnapshotPublished(
+            node=ctx.node, service="ledger", aggregate=name, period=period, period_start=start,
+            period_end=end, version=version, charter_version="default", measure=table.measure,
+            dimensions=table.protected.dimensions, cells=cells, margins=margins,
+        )  # fmt: skip
+        row = PublishedAggregate(
+            name=name, period=period, version=version, digest=digest,
+            payload=event.model_dump(mode="json"), published_at=at,
+        )  # fmt: skip
+        session.add(row)
+        await emit(session, ctx, [event])
+        published.append(row)
+    return published
+
+
+def _cells(cells: Iterable[ProtectedCell[Any]]) -> tuple[Cell, ...]:
+    # The reason stays home: "threshold" would tell the hub that the hidden sum has < k
+    # recipients, "dominance" that one or two recipients hold most of it.
+    out = []
+    for cell in cells:
+        key = tuple(ALL if part is None else part for part in cell.key)
+        if cell.suppressed:
+            out.append(Cell(key=key, suppressed=True))
+        elif isinstance(cell.value, Decimal):
+            out.append(Cell(key=key, amount=cell.value.quantize(_CENT)))
+        else:
+            out.append(Cell(key=key, value=cell.value))
+    return tuple(out)
+
+
+async def latest_published(*, session: AsyncSession) -> list[dict[str, Any]]:
+    """The newest published version of each aggregate and period, exactly as it was sent."""
+    latest = (
+        select(
+            PublishedAggregate.name,
+            PublishedAggregate.period,
+            func.max(PublishedAggregate.version).label("version"),
+        )
+        .group_by(PublishedAggregate.name, PublishedAggregate.period)
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(PublishedAggregate)
+        .join(
+            latest,
+            (PublishedAggregate.name == latest.c.name)
+            & (PublishedAggregate.period == latest.c.period)
+            & (PublishedAggregate.version == latest.c.version),
+        )
+        .order_by(PublishedAggregate.period, PublishedAggregate.name)
+    )
+    return [row.payload for row in rows]
+
+
+async def run_publisher(
+    db: Database,
+    ctx: NodeContext,
+    *,
+    interval: float,
+    k: int,
+    rounding_base: int | None,
+    is_leader: Callable[[], bool] = lambda: True,
+) -> None:
+    """Recompute and publish aggregates every ``interval`` seconds until cancelled.
+
+    Only the worker that ``is_leader`` (the one holding the outbox relay's lease) computes, so
+    several uvicorn workers do not all scan the ledger for one release.
+    """
+    while True:
+        await asyncio.sleep(interval)
+        if not is_leader():
+            continue
+        try:
+            async with db.unit_of_work() as session:
+                await publish(session=session, ctx=ctx, k=k, rounding_base=rounding_base)
+        except IntegrityError:
+            # Another worker published this version first; the unique key kept one copy.
+            log.info("aggregate version already published by another worker")
+        except Exception:  # keep publishing next round; the failure is logged with its cause
+            log.exception("aggregate publication failed")

@@ -1,0 +1,294 @@
+"""What the ledger shares: protected funding and diversity snapshots, as /v1/aggregates shows."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import nats
+import orjson
+import pytest
+from ledger_support import Ledger, grant, new_donor
+
+from concordia.events.aggregates import Cell
+from concordia.ledger import aggregates
+
+K = 10
+QUARTER = "2026-Q2"
+IN_QUARTER = "2026-05-15"
+
+
+async def _publish(ledger: Ledger) -> list[Any]:
+    async with ledger.app.state.db.unit_of_work() as session:
+        return await aggregates.publish(
+            session=session, ctx=ledger.app.state.ctx, k=K, rounding_base=5
+        )
+
+
+async def _shown(ledger: Ledger) -> dict[tuple[str, str], dict[str, Any]]:
+    response = await ledger.client.get("/v1/aggregates", headers=ledger.feed)
+    assert response.status_code == 200, response.text
+    return {(s["aggregate"], s["period"]): s for s in response.json()["snapshots"]}
+
+
+async def _sent(ledger: Ledger, expected: int) -> list[Any]:
+    """Every shared message of this node's ledger in JetStream (ordered consumer)."""
+    async with asyncio.timeout(20):
+        await ledger.app.state.relay.wait_until_idle()
+    nc = await nats.connect(ledger.nats_url)
+    try:
+        sub = await nc.jetstream().subscribe(
+            f"shared.{ledger.settings.node}.ledger.>", ordered_consumer=True
+        )
+        messages = []
+        async with asyncio.timeout(15):
+            while len(messages) < expected:
+                messages.append(await sub.next_msg(timeout=5))
+        with pytest.raises(nats.errors.TimeoutError):
+            await sub.next_msg(timeout=0.5)  # and nothing more
+        return messages
+    finally:
+        await nc.close()
+
+
+async def _orgs(ledger: Ledger, count: int) -> list[uuid.UUID]:
+    return [
+        await ledger.announce_organisation(f"SE-ON-80200{n:05d}", name=f"Testorg Number{n}")
+        for n in range(count)
+    ]
+
+
+async def _grant(
+    ledger: Ledger, donor_id: str, recipient: dict[str, Any], n: int, **overrides: Any
+) -> str:
+    response = await ledger.client.post(
+        "/v1/grants", json=grant(donor_id, recipient, n, **overrides), headers=ledger.rw
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def _tx(
+    ledger: Ledger, grant_id: str, amount: str, type_: int = 2, day: str = IN_QUARTER
+) -> None:
+    body = {"type": type_, "amount": amount, "currency": "EUR", "value_date": day}
+    response = await ledger.client.post(
+        f"/v1/grants/{grant_id}/transactions", json=body, headers=ledger.rw
+    )
+    assert response.status_code == 201, response.text
+
+
+def _cell(snapshot: dict[str, Any], *key: str) -> dict[str, Any]:
+    return next(c for c in (*snapshot["cells"], *snapshot["margins"]) if c["key"] == list(key))
+
+
+def _assert_not_recoverable(snapshot: dict[str, Any]) -> None:
+    """In a 1-D table a single hidden cell under a published total is the total minus the rest."""
+    hidden = [c for c in snapshot["cells"] if c["suppressed"]]
+    total = _cell(snapshot, "_all")
+    assert not (len(hidden) == 1 and not total["suppressed"]), snapshot
+
+
+async def test_funding_sums_are_protected_and_what_left_is_what_is_shown(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    orgs = await _orgs(ledger, 12)
+    person = await ledger.announce_person()
+    recipients = [{"type": "organisation", "id": str(org)} for org in orgs]
+    grant_ids: list[str] = []
+    n = 0
+    # independent_media: 12 recipients with 10,000 each, plus a huge pledge that never counts.
+    for recipient in recipients:
+        grant_ids.append(gid := await _grant(ledger, donor, recipient, n := n + 1))
+        await _tx(ledger, gid, "10000.00")
+        await _tx(ledger, gid, "2500.00", type_=3)
+    await _tx(ledger, grant_ids[0], "99000000.00", type_=12)
+    # research: only 3 grants, to 3 recipients (below k).
+    for recipient in recipients[:3]:
+        gid = await _grant(ledger, donor, recipient, n := n + 1, purpose="research")
+        await _tx(ledger, gid, "40000.00")
+    # A grant to a person: counted, never shown.
+    gid = await _grant(
+        ledger, donor, {"type": "person", "id": str(person)}, n := n + 1, purpose="legal_aid"
+    )
+    await _tx(ledger, gid, "3000.00")
+    # A grant with only a pledge: nothing to count.
+    gid = await _grant(ledger, donor, recipients[5], n := n + 1, purpose="culture")
+    await _tx(ledger, gid, "750000.00", type_=12)
+
+    assert await _publish(ledger)
+    shown = await _shown(ledger)
+    names = {f"{m}_eur_by_{d}" for m in ("committed", "disbursed")
+             for d in ("purpose", "horizon", "strategic_goal", "donor_type")}  # fmt: skip
+    assert {name for name, _ in shown} == names  # no activities: no diversity tables
+    assert {period for _, period in shown} == {QUARTER}
+
+    by_purpose = shown[("committed_eur_by_purpose", QUARTER)]
+    assert by_purpose["measure"] == "eur_committed"
+    assert by_purpose["dimensions"] == ["purpose"]
+    media = _cell(by_purpose, "independent_media")
+    assert media == {
+        "key": ["independent_media"],
+        "value": None,
+        "amount": "120000.00",
+        "suppressed": False,
+        "reason": None,
+    }  # fmt: skip  (the pledge never counts)
+    assert _cell(by_purpose, "research")["suppressed"]  # 3 grants < k
+    assert _cell(by_purpose, "research")["amount"] is None
+    assert _cell(by_purpose, "legal_aid")["suppressed"]  # 1 grant, to a person
+    assert _cell(by_purpose, "culture") == {"key": ["culture"], "value": None, "amount": "0.00",
+                                            "suppressed": False, "reason": None}  # fmt: skip
+    _assert_not_recoverable(by_purpose)
+    # The four committed tables share their grand total: shown everywhere or nowhere.
+    totals = {
+        orjson.dumps(_cell(shown[(f"committed_eur_by_{d}", QUARTER)], "_all"))
+        for d in ("purpose", "horizon", "strategic_goal", "donor_type")
+    }
+    assert len(totals) == 1
+    disbursed = shown[("disbursed_eur_by_purpose", QUARTER)]
+    assert _cell(disbursed, "independent_media")["amount"] == "30000.00"
+    assert _cell(disbursed, "_all")["amount"] == "30000.00"
+    # Goals split each grant equally: value_of_politics and voice_of_disenfranchised.
+    goals = shown[("disbursed_eur_by_strategic_goal", QUARTER)]
+    assert _cell(goals, "value_of_politics")["amount"] == "15000.00"
+    for snapshot in shown.values():
+        for cell in (*snapshot["cells"], *snapshot["margins"]):
+            Cell.model_validate(cell)
+            assert cell["reason"] is None  # reasons stay home
+
+    messages = await _sent(ledger, len(shown))
+    sent = {}
+    for message in messages:
+        data = orjson.loads(message.data)["data"]
+        sent[(data["aggregate"], data["period"])] = data
+        assert message.subject == (
+            f"shared.{ledger.settings.node}.ledger.aggregate.{data['aggregate']}"
+            f".{data['period']}.v{data['version']}"
+        )
+        assert message.header.get("Nats-Expected-Last-Subject-Sequence") == "0"
+    assert sent == shown  # exactly what the node shows is what left it
+    secrets = [str(org) for org in orgs] + [str(person), *grant_ids, "Testorg", "SE-ON-80200",
+                                            "TEST-GRANT", "Example grant"]  # fmt: skip
+    for message in messages:
+        for secret in secrets:
+            assert secret.encode() not in message.data, secret
+
+
+async def test_a_recipient_dominating_a_cell_is_hidden_with_a_complement(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    orgs = await _orgs(ledger, 12)
+    n = 0
+    for i, org in enumerate(orgs):
+        recipient = {"type": "organisation", "id": str(org)}
+        gid = await _grant(ledger, donor, recipient, n := n + 1, purpose="human_rights")
+        await _tx(ledger, gid, "100000.00" if i == 0 else "1000.00")
+        gid = await _grant(ledger, donor, recipient, n := n + 1, purpose="civil_society")
+        await _tx(ledger, gid, "20000.00")
+    # A second grant of the dominant recipient is the same contributor, not another one.
+    gid = await _grant(
+        ledger, donor, {"type": "organisation", "id": str(orgs[0])}, n + 1, purpose="human_rights"
+    )
+    await _tx(ledger, gid, "10.00")
+    await _publish(ledger)
+    by_purpose = (await _shown(ledger))[("committed_eur_by_purpose", QUARTER)]
+    human_rights = _cell(by_purpose, "human_rights")
+    assert human_rights["suppressed"]
+    assert human_rights["amount"] is None
+    assert sum(c["suppressed"] for c in (*by_purpose["cells"], *by_purpose["margins"])) >= 2
+    # 100,000 of 111,010 is one recipient's; the table's total is not dominated and is shown, so
+    # a second cell is hidden with it: otherwise the total minus the rest would give it away.
+    assert _cell(by_purpose, "_all")["amount"] == "351010.00"
+    hidden = [c["key"][0] for c in by_purpose["cells"] if c["suppressed"]]
+    assert len(hidden) >= 2, hidden
+    _assert_not_recoverable(by_purpose)
+
+
+async def test_participant_diversity_counts(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    org = (await _orgs(ledger, 1))[0]
+    gid = await _grant(ledger, donor, {"type": "organisation", "id": str(org)}, 1)
+    for day, women, men, russian, non_russian in (
+        ("2026-04-10", 20, 12, 22, 10),
+        ("2026-06-01", 13, 10, 15, 8),
+        ("2026-09-01", 2, 1, 3, 0),  # another quarter
+    ):
+        body = {
+            "kind": "event", "title": "Example test seminar", "start_date": day,
+            "end_date": day, "country": "LT", "city": "Vilnius",
+            "participants_by_gender": {"women": women, "men": men},
+            "participants_by_origin": {"russian": russian, "non_russian": non_russian},
+        }  # fmt: skip
+        response = await ledger.client.post(
+            f"/v1/grants/{gid}/activities", json=body, headers=ledger.rw
+        )
+        assert response.status_code == 201, response.text
+    await _publish(ledger)
+    shown = await _shown(ledger)
+    gender = shown[("participants_by_gender", QUARTER)]
+    assert gender["measure"] == "participants"
+    assert _cell(gender, "women")["value"] == 35  # 33 participants, rounded to base 5
+    assert _cell(gender, "men")["value"] == 20  # 22
+    assert _cell(gender, "other") == {"key": ["other"], "value": 0, "amount": None,
+                                      "suppressed": False, "reason": None}  # fmt: skip
+    origin = shown[("participants_by_ethnic_origin", QUARTER)]
+    # A zero of ethnic origin would say "nobody here is X": hidden, with a complement.
+    assert _cell(origin, "undisclosed")["suppressed"]
+    for code, rounded in (("russian", 35), ("non_russian", 20), ("_all", 55)):  # 37, 18, 55
+        assert _cell(origin, code)["value"] in (None, rounded)
+    _assert_not_recoverable(origin)
+    assert _cell(gender, "_all")["suppressed"] == _cell(origin, "_all")["suppressed"]
+    q3 = shown[("participants_by_gender", "2026-Q3")]
+    assert _cell(q3, "women")["suppressed"]
+    assert _cell(q3, "men")["suppressed"]
+    assert not any(name.startswith("committed") for name, _ in shown)  # no money moved
+
+
+async def test_a_new_version_waits_for_k_changed_recipients(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    orgs = await _orgs(ledger, 12)
+    grant_ids = []
+    for i, org in enumerate(orgs):
+        grant_ids.append(await _grant(ledger, donor, {"type": "organisation", "id": str(org)}, i))
+        await _tx(ledger, grant_ids[-1], "10000.00")
+    await _publish(ledger)
+    await _publish(ledger)
+    assert {s["version"] for s in (await _shown(ledger)).values()} == {1}
+    # One recipient's new commitment: a release now would show it as the difference.
+    await _tx(ledger, grant_ids[0], "777.00")
+    assert await _publish(ledger) == []
+    # Nine more recipients (ten in all) change: the quarter is released again.
+    for gid in grant_ids[1:10]:
+        await _tx(ledger, gid, "100.00")
+    await _publish(ledger)
+    shown = await _shown(ledger)
+    media = shown[("committed_eur_by_purpose", QUARTER)]
+    assert media["version"] == 2
+    assert _cell(media, "independent_media")["amount"] == "121677.00"
+    # A backdated commitment opens its own quarter (first release) and leaves 2026-Q2 alone.
+    await _tx(ledger, grant_ids[11], "500.00", day="2025-11-03")
+    await _publish(ledger)
+    shown = await _shown(ledger)
+    assert shown[("committed_eur_by_purpose", "2025-Q4")]["version"] == 1
+    assert shown[("committed_eur_by_purpose", QUARTER)]["version"] == 2
+    assert shown[("committed_eur_by_purpose", "2025-Q4")]["period_start"] == "2025-10-01"
+
+
+async def test_withdrawn_grants_and_unconverted_amounts_do_not_count(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    orgs = await _orgs(ledger, 11)
+    grant_ids = []
+    for i, org in enumerate(orgs):
+        grant_ids.append(await _grant(ledger, donor, {"type": "organisation", "id": str(org)}, i))
+        await _tx(ledger, grant_ids[-1], "1000.00")
+    body = {"type": 2, "amount": "50000.00", "currency": "SEK", "value_date": IN_QUARTER}
+    await ledger.client.post(
+        f"/v1/grants/{grant_ids[0]}/transactions", json=body, headers=ledger.rw
+    )  # fmt: skip  (no SEK rate: left out)
+    response = await ledger.client.delete(f"/v1/grants/{grant_ids[-1]}", headers=ledger.rw)
+    assert response.status_code == 204, response.text
+    await _publish(ledger)
+    by_purpose = (await _shown(ledger))[("committed_eur_by_purpose", QUARTER)]
+    assert _cell(by_purpose, "independent_media")["amount"] == "10000.00"
+    assert Decimal(_cell(by_purpose, "_all")["amount"]) == Decimal("10000.00")

@@ -1,0 +1,188 @@
+"""The funding feed for donor portals: keyset pages, visibility, ETags, gzip, bounds."""
+
+from __future__ import annotations
+
+import gzip
+from typing import Any
+
+import orjson
+from ledger_support import Ledger, grant
+
+
+async def sync_grants(ledger: Ledger, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Bulk-sync grants (5,000 at most per call); return the per-record results."""
+    results: list[dict[str, Any]] = []
+    for start in range(0, len(records), 5000):
+        response = await ledger.client.put(
+            "/v1/sync/grants", json={"records": records[start : start + 5000]}, headers=ledger.rw
+        )
+        assert response.status_code == 200, response.text
+        results += response.json()["results"]
+    assert all(r["status"] == "created" for r in results), results[:3]
+    return results
+
+
+async def pull(ledger: Ledger, limit: int, after: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Follow `next` from ``after`` until a short page; return every item and the last cursor."""
+    items: list[dict[str, Any]] = []
+    cursor = str(after)
+    while True:
+        response = await ledger.client.get(
+            "/v1/feed/grants", params={"after": cursor, "limit": limit}, headers=ledger.feed
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items += body["items"]
+        cursor = body["next"]
+        if len(body["items"]) < limit:
+            return items, int(cursor)
+
+
+async def test_paging_returns_every_visible_grant_once_in_order(
+    ledger: Ledger, funded: dict[str, Any]
+) -> None:
+    donor_id, recipient = funded["donor"]["id"], funded["recipient"]
+    person = {"type": "person", "id": str(await ledger.announce_person())}
+    records = [
+        grant(donor_id, person if n % 10 == 0 else recipient, n,
+              visibility="restricted" if n % 7 == 0 else ("public", "coalition")[n % 2])
+        for n in range(1, 1201)
+    ]  # fmt: skip
+    results = await sync_grants(ledger, records)
+    restricted = {r["id"] for r, rec in zip(results, records, strict=True)
+                  if rec["visibility"] == "restricted"}  # fmt: skip
+    visible = {funded["grant"]["id"]} | {r["id"] for r in results} - restricted
+
+    items, _ = await pull(ledger, limit=97)
+    ids = [i["id"] for i in items]
+    assert len(ids) == len(set(ids)) == len(visible)
+    assert set(ids) == visible
+    seqs = [i["feed_seq"] for i in items]
+    assert seqs == sorted(seqs)
+    assert not restricted & set(ids)
+    assert all(i["visibility"] != "restricted" for i in items)
+    individuals = [i for i in items if i["recipient"]["type"] == "individual"]
+    assert len(individuals) == len([r for r in records if r["recipient"] == person
+                                    and r["visibility"] != "restricted"])  # fmt: skip
+    assert all(i["recipient"] == {"type": "individual"} for i in individuals)
+    assert person["id"] not in orjson.dumps(items).decode()
+    org = next(i for i in items if i["recipient"]["type"] == "organisation")
+    assert org["recipient"]["identifier"] == "SE-ON-8020000001"
+    assert org["donor"]["identifier"] == funded["donor"]["identifier"]
+
+    # The same pull in one big page returns the same items.
+    whole, _ = await pull(ledger, limit=10_000)
+    assert whole == items
+
+
+async def test_a_change_moves_a_grant_to_the_end(ledger: Ledger, funded: dict[str, Any]) -> None:
+    donor_id, recipient = funded["donor"]["id"], funded["recipient"]
+    await sync_grants(ledger, [grant(donor_id, recipient, n) for n in range(1, 6)])
+    items, cursor = await pull(ledger, limit=4)
+    assert len(items) == 6
+    first = items[0]["id"]
+    assert first == funded["grant"]["id"]
+    await ledger.client.put(
+        "/v1/rates", json=[{"currency": "SEK", "date": "2026-01-01", "rate": "0.09"}],
+        headers=ledger.rw,
+    )  # fmt: skip
+    tx = {"type": 3, "amount": "1000.50", "currency": "SEK", "value_date": "2026-02-01"}
+    recorded = await ledger.client.post(f"/v1/grants/{first}/transactions", json=tx,
+                                        headers=ledger.rw)  # fmt: skip
+    assert recorded.status_code == 201, recorded.text
+    tail, cursor2 = await pull(ledger, limit=4, after=cursor)
+    assert [i["id"] for i in tail] == [first]
+    assert cursor2 > cursor
+    [moved] = tail
+    assert moved["transactions"] == [
+        {"id": recorded.json()["id"], "external_id": None, "type": 3, "amount": "1000.50",
+         "currency": "SEK", "value_date": "2026-02-01", "amount_eur": "90.04",
+         "description": None},
+    ]  # fmt: skip
+    everything, _ = await pull(ledger, limit=1000)
+    assert [i["id"] for i in everything][-1] == first
+    assert len(everything) == 6  # moved, not repeated
+
+    # Withdrawn: a tombstone at the end; restricted: gone from the feed.
+    second = items[1]["id"]
+    gone = await ledger.client.delete(f"/v1/grants/{second}", headers=ledger.rw)
+    assert gone.status_code == 204
+    third = items[2]["id"]
+    hidden = await ledger.client.patch(
+        f"/v1/grants/{third}", json={"visibility": "restricted"}, headers=ledger.rw
+    )
+    assert hidden.status_code == 200
+    tail, _ = await pull(ledger, limit=10, after=cursor2)
+    assert tail == [{"id": second, "feed_seq": tail[0]["feed_seq"], "withdrawn": True}]
+    everything, _ = await pull(ledger, limit=1000)
+    assert third not in {i["id"] for i in everything}
+
+
+async def test_limit_bounds_and_cursor(ledger: Ledger, funded: dict[str, Any]) -> None:
+    get = ledger.client.get
+    assert (await get("/v1/feed/grants?limit=10001", headers=ledger.feed)).status_code == 422
+    assert (await get("/v1/feed/grants?limit=0", headers=ledger.feed)).status_code == 422
+    assert (await get("/v1/feed/grants?after=-1", headers=ledger.feed)).status_code == 422
+    assert (await get("/v1/feed/grants?after=abc", headers=ledger.feed)).status_code == 422
+    assert (await get("/v1/feed/grants?limit=10000", headers=ledger.feed)).status_code == 200
+    assert (await get("/v1/feed/grants")).status_code == 401
+    wrong = await get("/v1/feed/grants", headers=ledger.auth("registry:read"))
+    assert wrong.status_code == 403
+    empty = await get("/v1/feed/grants?after=999999", headers=ledger.feed)
+    assert empty.json() == {"items": [], "next": "999999"}
+
+
+async def test_etag_and_if_none_match(ledger: Ledger, funded: dict[str, Any]) -> None:
+    first = await ledger.client.get("/v1/feed/grants", headers=ledger.feed)
+    tag = first.headers["ETag"]
+    assert tag.startswith('W/"')
+    same = await ledger.client.get("/v1/feed/grants", headers={**ledger.feed, "If-None-Match": tag})
+    assert same.status_code == 304
+    assert same.content == b""
+    assert same.headers["ETag"] == tag
+    listed = await ledger.client.get(
+        "/v1/feed/grants", headers={**ledger.feed, "If-None-Match": f'"other", {tag[2:]}'}
+    )
+    assert listed.status_code == 304  # weak comparison, any tag of a list
+    await ledger.client.patch(
+        f"/v1/grants/{funded['grant']['id']}", json={"title": "Example renamed"}, headers=ledger.rw
+    )
+    changed = await ledger.client.get(
+        "/v1/feed/grants", headers={**ledger.feed, "If-None-Match": tag}
+    )
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != tag
+
+
+async def test_gzip_when_asked(ledger: Ledger, funded: dict[str, Any]) -> None:
+    # httpx decodes gzip transparently: look at the raw stream.
+    async with ledger.client.stream(
+        "GET", "/v1/feed/grants", headers={**ledger.feed, "Accept-Encoding": "gzip"}
+    ) as response:
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.headers["Vary"] == "Accept-Encoding"
+    assert orjson.loads(gzip.decompress(raw))["items"][0]["id"] == funded["grant"]["id"]
+    async with ledger.client.stream(
+        "GET", "/v1/feed/grants", headers={**ledger.feed, "Accept-Encoding": "identity"}
+    ) as plain:
+        body = b"".join([chunk async for chunk in plain.aiter_raw()])
+    assert "Content-Encoding" not in plain.headers
+    assert orjson.loads(body)["items"][0]["id"] == funded["grant"]["id"]
+    refused = await ledger.client.get(
+        "/v1/feed/grants", headers={**ledger.feed, "Accept-Encoding": "gzip;q=0"}
+    )
+    assert "Content-Encoding" not in refused.headers
+
+
+async def test_feed_is_documented(ledger: Ledger) -> None:
+    document = (await ledger.client.get("/openapi.json")).json()
+    page = document["paths"]["/v1/feed/grants"]["get"]
+    assert page["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/FeedPageDoc"
+    }
+    assert "304" in page["responses"]
+    limit = next(p for p in page["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 10_000
+    assert "text/event-stream" in str(document["paths"]["/v1/feed/grants/stream"])
+    assert "application/xml" in str(document["paths"]["/v1/feed/iati.xml"])

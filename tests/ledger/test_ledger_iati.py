@@ -1,0 +1,151 @@
+"""The IATI 2.03 activity file: valid against the official schema, and nothing it must not show.
+
+The schema lives outside the repository, at ``../shared/standards/iati-2.03`` from the repo root
+(CI has it at the same place). A missing folder fails the test: it is never skipped.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ledger_support import Ledger, grant, new_donor
+from lxml import etree
+
+REPO = Path(__file__).resolve().parents[2]
+STANDARDS = (REPO / ".." / "shared" / "standards" / "iati-2.03").resolve()
+SCHEMA = STANDARDS / "iati-activities-schema.xsd"
+
+
+@pytest.fixture(scope="module")
+def iati_schema() -> etree.XMLSchema:
+    """The official IATI 2.03 activity schema (it includes iati-common.xsd and xml.xsd)."""
+    if not SCHEMA.is_file():
+        pytest.fail(
+            f"the IATI 2.03 schema is missing: expected {SCHEMA} (the repo's sibling "
+            "folder shared/standards/iati-2.03 with iati-activities-schema.xsd, "
+            "iati-common.xsd and xml.xsd)"
+        )
+    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+
+
+async def _post(ledger: Ledger, url: str, body: Any) -> dict[str, Any]:
+    response = await ledger.client.post(url, json=body, headers=ledger.rw)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def _dataset(ledger: Ledger) -> dict[str, Any]:
+    """Grants to an organisation and to a person, every transaction type, a restricted and a
+    withdrawn grant, several currencies, past, current and future grants."""
+    donors = [await new_donor(ledger, n) for n in range(3)]  # all three donor types
+    org = {"type": "organisation", "id": str(await ledger.announce_organisation())}
+    person = {"type": "person", "id": str(await ledger.announce_person())}
+    shown = [
+        await _post(ledger, "/v1/grants", grant(donors[0]["id"], org, 1)),
+        await _post(ledger, "/v1/grants", grant(donors[1]["id"], person, 2, description=None,
+                                                 visibility="coalition", gender_marker=2)),
+        await _post(ledger, "/v1/grants", grant(donors[2]["id"], org, 3, purpose="research",
+                                                 start_date="2020-01-01", end_date="2021-12-31",
+                                                 gender_marker=0)),
+        await _post(ledger, "/v1/grants", grant(donors[0]["id"], org, 4,
+                                                 start_date="2099-01-01", end_date="2099-12-31")),
+    ]  # fmt: skip
+    for n, code in enumerate((1, 2, 3, 4, 11, 12)):
+        tx = {"type": code, "amount": f"{1000 + n}.25", "currency": ("EUR", "SEK")[n % 2],
+              "value_date": f"2026-0{n + 1}-15", "external_id": f"TX-{n}",
+              "description": "Synthetic test transaction"}  # fmt: skip
+        await _post(ledger, f"/v1/grants/{shown[0]['id']}/transactions", tx)
+    nok = {"type": 3, "amount": "500.00", "currency": "NOK", "value_date": "2026-03-01"}
+    await _post(ledger, f"/v1/grants/{shown[1]['id']}/transactions", nok)
+    restricted = await _post(
+        ledger, "/v1/grants", grant(donors[0]["id"], org, 5, visibility="restricted")
+    )
+    hidden = {"type": 2, "amount": "9.00", "currency": "EUR", "value_date": "2026-01-01"}
+    await _post(ledger, f"/v1/grants/{restricted['id']}/transactions", hidden)
+    withdrawn = await _post(ledger, "/v1/grants", grant(donors[1]["id"], org, 6))
+    gone = await ledger.client.delete(f"/v1/grants/{withdrawn['id']}", headers=ledger.rw)
+    assert gone.status_code == 204
+    return {"donors": donors, "shown": shown, "restricted": restricted,
+            "withdrawn": withdrawn, "person": person}  # fmt: skip
+
+
+async def test_iati_file_is_valid_and_shows_only_what_it_may(
+    ledger: Ledger, iati_schema: etree.XMLSchema
+) -> None:
+    data = await _dataset(ledger)
+    response = await ledger.client.get("/v1/feed/iati.xml", headers=ledger.feed)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/xml")
+    document = etree.fromstring(response.content)
+    if not iati_schema.validate(document):
+        pytest.fail("\n".join(str(e) for e in iati_schema.error_log))
+
+    assert document.get("version") == "2.03"
+    assert document.get("generated-datetime")
+    activities = document.findall("iati-activity")
+    donors = {d["id"]: d for d in data["donors"]}
+    expected = {
+        f"{donors[g['donor_id']]['identifier']}-{g['external_id']}": g for g in data["shown"]
+    }
+    assert {a.findtext("iati-identifier") for a in activities} == set(expected)
+    text = response.text
+    assert data["restricted"]["external_id"] not in text
+    assert data["withdrawn"]["external_id"] not in text
+    assert data["person"]["id"] not in text
+
+    by_id = {a.findtext("iati-identifier"): a for a in activities}
+    first = by_id[next(iter(expected))]
+    assert first.find("reporting-org").get("type") == "10"  # government programme
+    roles = [(p.get("role"), p.get("ref")) for p in first.findall("participating-org")]
+    donor_ref = data["donors"][0]["identifier"]
+    assert roles == [("1", donor_ref), ("2", donor_ref), ("3", donor_ref),
+                     ("4", "SE-ON-8020000001")]  # fmt: skip
+    assert [t.find("transaction-type").get("code") for t in first.findall("transaction")] == [
+        "1", "2", "3", "4", "11", "12"
+    ]  # fmt: skip
+    value = first.find("transaction/value")
+    assert (value.text, value.get("currency"), value.get("value-date")) == (
+        "1000.25", "EUR", "2026-01-15"
+    )  # fmt: skip
+    assert first.find("sector").attrib == {"vocabulary": "1", "code": "15153", "percentage": "100"}
+    assert first.find("policy-marker").attrib == {"vocabulary": "1", "code": "1",
+                                                  "significance": "1"}  # fmt: skip
+    assert first.find("activity-status").get("code") == "2"
+    assert first.get("default-currency") is None  # EUR and SEK
+
+    individual = next(a for a in activities if a.find("reporting-org").get("type") == "60")
+    implementing = individual.findall("participating-org")[-1]
+    assert implementing.get("role") == "4"
+    assert implementing.get("ref") is None
+    assert implementing.findtext("narrative") == "Individual recipient (not disclosed)"
+    assert individual.get("default-currency") == "NOK"
+    assert individual.find("description/narrative").text == "Example grant 2"  # title stands in
+
+    past = next(a for a in activities if a.find("reporting-org").get("type") == "40")
+    assert past.find("activity-status").get("code") == "3"
+    assert [d.get("type") for d in past.findall("activity-date")] == ["1", "2", "3", "4"]
+    assert past.find("sector").get("code") == "43082"
+    future = by_id[f"{donor_ref}-TEST-GRANT-00004"]
+    assert future.find("activity-status").get("code") == "1"
+    assert [d.get("type") for d in future.findall("activity-date")] == ["1", "3"]
+
+
+async def test_iati_file_gzip_and_batches(ledger: Ledger, iati_schema: etree.XMLSchema) -> None:
+    donor = await new_donor(ledger)
+    org = {"type": "organisation", "id": str(await ledger.announce_organisation())}
+    records = [grant(donor["id"], org, n) for n in range(2500)]  # more than one batch
+    synced = await ledger.client.put("/v1/sync/grants", json={"records": records},
+                                     headers=ledger.rw)  # fmt: skip
+    assert synced.status_code == 200
+    async with ledger.client.stream(
+        "GET", "/v1/feed/iati.xml", headers={**ledger.feed, "Accept-Encoding": "gzip"}
+    ) as response:
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+    assert response.headers["Content-Encoding"] == "gzip"
+    document = etree.fromstring(gzip.decompress(raw))
+    assert iati_schema.validate(document), iati_schema.error_log
+    identifiers = [a.findtext("iati-identifier") for a in document.iter("iati-activity")]
+    assert len(identifiers) == len(set(identifiers)) == 2500
