@@ -22,6 +22,13 @@ from concordia.events._nats import connect, ensure_stream
 from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
 from concordia.events._pipeline import AckPipeline, Route
 from concordia.events._relay import OutboxRelay, RelayMetrics
+from concordia.events._snapshots import (
+    SnapshotStore,
+    published_cells,
+    quarter_bounds,
+    quarter_of,
+    run_publisher,
+)
 from concordia.events._streams import (
     LOCAL_RETENTION_SECONDS,
     StreamSpec,
@@ -93,6 +100,7 @@ __all__ = [
     "Route",
     "Scope",
     "SharedEvent",
+    "SnapshotStore",
     "StreamSpec",
     "SubjectToken",
     "UnknownEventTypeError",
@@ -105,6 +113,10 @@ __all__ = [
     "event_types",
     "local_stream",
     "personal_field_violations",
+    "published_cells",
+    "quarter_bounds",
+    "quarter_of",
     "registry",
+    "run_publisher",
     "shared_stream",
 ]

@@ -26,23 +26,20 @@ origin). A zero in ethnic origin is disclosive (special-category data), so it is
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from typing import Any, get_args
 
 import orjson
-from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.db import Database
 from concordia.disclosure import (
     CountTable,
     DisclosurePolicy,
@@ -53,9 +50,11 @@ from concordia.disclosure import (
     protect_counts,
     protect_sums,
 )
-from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
+from concordia.events import published_cells, quarter_bounds, quarter_of
+from concordia.events.aggregates import AggregateSnapshotPublished, Cell
 from concordia.ledger import codes
-from concordia.ledger.models import Activity, Donor, Grant, PublishedAggregate, Rate, Transaction
+from concordia.ledger.models import Activity, Donor, Grant, Rate, Transaction
+from concordia.ledger.outbox import snapshots
 from concordia.ledger.service._common import NodeContext, emit, now
 
 log = logging.getLogger(__name__)
@@ -79,19 +78,6 @@ FUNDING = tuple(f"{m}_eur_by_{d}" for m in MEASURES for d in FUNDING_LEVELS)
 DIVERSITY = ("participants_by_gender", "participants_by_ethnic_origin")
 
 
-def period_of(day: date) -> str:
-    """The reporting period of a day: its calendar quarter, e.g. ``2026-Q4``."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def period_bounds(period: str) -> tuple[date, date]:
-    """First and last day of a ``YYYY-Qn`` period."""
-    year, quarter = int(period[:4]), int(period[-1])
-    first = date(year, 3 * quarter - 2, 1)
-    after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-    return first, after - timedelta(days=1)
-
-
 @dataclass(frozen=True, slots=True)
 class Table:
     """One protected table ready to publish, with what its values measure."""
@@ -104,12 +90,7 @@ class Table:
 
 
 async def _last_releases(session: AsyncSession, names: Iterable[str]) -> dict[str, datetime]:
-    rows = await session.execute(
-        select(PublishedAggregate.period, func.max(PublishedAggregate.published_at))
-        .where(PublishedAggregate.name.in_(list(names)))
-        .group_by(PublishedAggregate.period)
-    )
-    return {row[0]: row[1] for row in rows}
+    return await snapshots.last_release_times(session, names)
 
 
 def _open_periods(
@@ -127,7 +108,7 @@ def _open_periods(
     """
     changed: dict[str, set[object]] = defaultdict(set)
     for day, at, who in changes:
-        period = period_of(day)
+        period = quarter_of(day)
         if period in last and at > last[period]:
             changed[period].add(who)
     return sorted(p for p in set(periods) if p not in last or len(changed[p]) >= k)
@@ -146,7 +127,7 @@ async def _funding_periods(session: AsyncSession, k: int) -> list[str]:
             .where(live, Transaction.created_at > since)
         )
         changes = [(r[0], r[1], _contributor(*r[2:])) for r in rows.all()]
-    return _open_periods({period_of(d) for d in days} | set(last), last, changes, k)
+    return _open_periods({quarter_of(d) for d in days} | set(last), last, changes, k)
 
 
 async def _diversity_periods(session: AsyncSession, k: int) -> list[str]:
@@ -163,7 +144,7 @@ async def _diversity_periods(session: AsyncSession, k: int) -> list[str]:
             .where(Grant.withdrawn_at.is_(None), Activity.updated_at > since)
         )
         changes = [(r[0], r[1], r[2]) for r in rows.all()]
-    return _open_periods({period_of(d) for d in days} | set(last), last, changes, k)
+    return _open_periods({quarter_of(d) for d in days} | set(last), last, changes, k)
 
 
 # --- the tables --------------------------------------------------------------------------------
@@ -222,7 +203,7 @@ def _split(amount: Decimal, parts: int) -> list[Decimal]:
 async def _funding_tables(
     session: AsyncSession, periods: list[str], policy: DisclosurePolicy
 ) -> dict[str, dict[str, Table]]:
-    first, last = period_bounds(periods[0])[0], period_bounds(periods[-1])[1]
+    first, last = quarter_bounds(periods[0])[0], quarter_bounds(periods[-1])[1]
     query: Select[Any] = (
         select(
             *_recipient_columns(), Grant.purpose, Grant.horizon, Grant.goals, Donor.type,
@@ -244,7 +225,7 @@ async def _funding_tables(
     for row in await session.execute(query):
         grant_id, org_id, person_id, purpose, horizon, goals, donor_type = row[:7]
         tx_type, amount, currency, value_date = row[7:]
-        period = period_of(value_date)
+        period = quarter_of(value_date)
         eur = _to_eur(rates, amount, currency, value_date)
         if period not in wanted or eur is None:
             continue
@@ -273,7 +254,7 @@ async def _funding_tables(
 async def _diversity_tables(
     session: AsyncSession, periods: list[str], k: int, rounding_base: int | None
 ) -> dict[str, dict[str, Table]]:
-    first, last = period_bounds(periods[0])[0], period_bounds(periods[-1])[1]
+    first, last = quarter_bounds(periods[0])[0], quarter_bounds(periods[-1])[1]
     rows = await session.execute(
         select(
             Activity.start_date, Activity.women, Activity.men, Activity.gender_other,
@@ -286,7 +267,7 @@ async def _diversity_tables(
     gender: dict[str, list[int]] = defaultdict(lambda: [0] * len(GENDER_LEVELS))
     origin: dict[str, list[int]] = defaultdict(lambda: [0] * len(ORIGIN_LEVELS))
     for row in rows:
-        period = period_of(row[0])
+        period = quarter_of(row[0])
         gender[period] = [a + b for a, b in zip(gender[period], row[1:5], strict=True)]
         origin[period] = [a + b for a, b in zip(origin[period], row[5:8], strict=True)]
     plain = DisclosurePolicy(k=k, rounding_base=rounding_base)
@@ -349,106 +330,50 @@ async def compute(
 
 async def publish(
     *, session: AsyncSession, ctx: NodeContext, k: int, rounding_base: int | None
-) -> list[PublishedAggregate]:
+) -> list[AggregateSnapshotPublished]:
     """Publish a new version of every table whose protected content changed, where allowed."""
     at = now()
     periods = {
         "funding": await _funding_periods(session, k),
         "diversity": await _diversity_periods(session, k),
     }
-    published: list[PublishedAggregate] = []
+    released: list[AggregateSnapshotPublished] = []
     tables = await compute(session=session, k=k, rounding_base=rounding_base, periods=periods)
     for (name, period), table in sorted(tables.items()):
-        cells, margins = _cells(table.protected.cells), _cells(table.protected.margins)
+        cells = published_cells(table.protected.cells)
+        margins = published_cells(table.protected.margins)
         content = [table.measure, *(c.model_dump(mode="json") for c in (*cells, *margins))]
-        digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).digest()
-        last = await session.scalar(
-            select(PublishedAggregate)
-            .where(PublishedAggregate.name == name, PublishedAggregate.period == period)
-            .order_by(PublishedAggregate.version.desc())
-            .limit(1)
+
+        def build(
+            version: int,
+            name: str = name,
+            period: str = period,
+            table: Table = table,
+            cells: tuple[Cell, ...] = cells,
+            margins: tuple[Cell, ...] = margins,
+        ) -> AggregateSnapshotPublished:
+            start, end = quarter_bounds(period)
+            return AggregateSnapshotPublished(
+                node=ctx.node, service="ledger", aggregate=name, period=period,
+                period_start=start, period_end=end, version=version,
+                charter_version="default", measure=table.measure,
+                dimensions=table.protected.dimensions, cells=cells, margins=margins,
+            )  # fmt: skip
+
+        event = await snapshots.release(
+            session,
+            name=name,
+            period=period,
+            digest=hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).digest(),
+            build=build,
+            at=at,
         )
-        if last is not None and last.digest == digest:
-            continue
-        version = 1 if last is None else last.version + 1
-        start, end = period_bounds(period)
-        event = AggregateSnapshotPublished(
-            node=ctx.node, service="ledger", aggregate=name, period=period, period_start=start,
-            period_end=end, version=version, charter_version="default", measure=table.measure,
-            dimensions=table.protected.dimensions, cells=cells, margins=margins,
-        )  # fmt: skip
-        row = PublishedAggregate(
-            name=name, period=period, version=version, digest=digest,
-            payload=event.model_dump(mode="json"), published_at=at,
-        )  # fmt: skip
-        session.add(row)
-        await emit(session, ctx, [event])
-        published.append(row)
-    return published
-
-
-def _cells(cells: Iterable[ProtectedCell[Any]]) -> tuple[Cell, ...]:
-    # The reason stays home: "threshold" would tell the hub that the hidden sum has < k
-    # recipients, "dominance" that one or two recipients hold most of it.
-    out = []
-    for cell in cells:
-        key = tuple(ALL if part is None else part for part in cell.key)
-        if cell.suppressed:
-            out.append(Cell(key=key, suppressed=True))
-        elif isinstance(cell.value, Decimal):
-            out.append(Cell(key=key, amount=cell.value.quantize(_CENT)))
-        else:
-            out.append(Cell(key=key, value=cell.value))
-    return tuple(out)
+        if event is not None:
+            await emit(session, ctx, [event])
+            released.append(event)
+    return released
 
 
 async def latest_published(*, session: AsyncSession) -> list[dict[str, Any]]:
     """The newest published version of each aggregate and period, exactly as it was sent."""
-    latest = (
-        select(
-            PublishedAggregate.name,
-            PublishedAggregate.period,
-            func.max(PublishedAggregate.version).label("version"),
-        )
-        .group_by(PublishedAggregate.name, PublishedAggregate.period)
-        .subquery()
-    )
-    rows = await session.scalars(
-        select(PublishedAggregate)
-        .join(
-            latest,
-            (PublishedAggregate.name == latest.c.name)
-            & (PublishedAggregate.period == latest.c.period)
-            & (PublishedAggregate.version == latest.c.version),
-        )
-        .order_by(PublishedAggregate.period, PublishedAggregate.name)
-    )
-    return [row.payload for row in rows]
-
-
-async def run_publisher(
-    db: Database,
-    ctx: NodeContext,
-    *,
-    interval: float,
-    k: int,
-    rounding_base: int | None,
-    is_leader: Callable[[], bool] = lambda: True,
-) -> None:
-    """Recompute and publish aggregates every ``interval`` seconds until cancelled.
-
-    Only the worker that ``is_leader`` (the one holding the outbox relay's lease) computes, so
-    several uvicorn workers do not all scan the ledger for one release.
-    """
-    while True:
-        await asyncio.sleep(interval)
-        if not is_leader():
-            continue
-        try:
-            async with db.unit_of_work() as session:
-                await publish(session=session, ctx=ctx, k=k, rounding_base=rounding_base)
-        except IntegrityError:
-            # Another worker published this version first; the unique key kept one copy.
-            log.info("aggregate version already published by another worker")
-        except Exception:  # keep publishing next round; the failure is logged with its cause
-            log.exception("aggregate publication failed")
+    return await snapshots.latest(session)

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -23,6 +24,7 @@ from concordia.events import (
     StreamSpec,
     ensure_streams,
     local_stream,
+    run_publisher,
     shared_stream,
 )
 from concordia.ledger import aggregates, consumers
@@ -91,9 +93,13 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             )  # fmt: skip
             await consumer.start()
         publisher = asyncio.create_task(
-            aggregates.run_publisher(
-                db, ctx, interval=settings.aggregate_interval_seconds,
-                k=settings.disclosure_k, rounding_base=settings.rounding_base,
+            run_publisher(
+                db,
+                partial(
+                    aggregates.publish, ctx=ctx, k=settings.disclosure_k,
+                    rounding_base=settings.rounding_base,
+                ),
+                interval=settings.aggregate_interval_seconds,
                 is_leader=lambda: relay is None or relay.metrics.is_leader,
             ),
             name="aggregate-publisher",

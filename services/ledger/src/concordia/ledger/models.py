@@ -230,16 +230,3 @@ class FeedCounter(Base):
 
     name: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[int] = mapped_column(SeqId)
-
-
-class PublishedAggregate(Base):
-    """Every aggregate snapshot the ledger published, exactly as it left (versions, never edits)."""
-
-    __tablename__ = "published_aggregates"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    period: Mapped[str] = mapped_column(String(16), primary_key=True)
-    version: Mapped[int] = mapped_column(primary_key=True)
-    digest: Mapped[bytes] = mapped_column(LargeBinary(32))
-    payload: Mapped[dict[str, Any]]
-    published_at: Mapped[datetime]

@@ -8,26 +8,21 @@ All four share the grand total, which is either published everywhere or nowhere.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
 from typing import Any, get_args
 
 import orjson
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.db import Database
 from concordia.disclosure import CountTable, DisclosurePolicy, ProtectedTable, protect_counts
+from concordia.events import quarter_bounds, quarter_of
 from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
 from concordia.registry import codes
-from concordia.registry.models import Change, Permit, Person, PublishedAggregate
+from concordia.registry.models import Change, Permit, Person
+from concordia.registry.outbox import snapshots
 from concordia.registry.service._common import NodeContext, emit, now
-
-log = logging.getLogger(__name__)
 
 NO_PERMIT = "none"
 PERMIT_LEVELS = (*get_args(codes.PermitStatus), NO_PERMIT)
@@ -35,19 +30,6 @@ DISTRICT_LEVELS = (*codes.FEDERAL_DISTRICTS, codes.UKRAINE_DISTRICT, "unknown")
 PROFESSION_LEVELS = (*get_args(codes.Profession), "unknown")
 ORIGIN_LEVELS = get_args(codes.EthnicOrigin)
 _PERMIT_RANK = {"granted": 0, "applied": 1, "expired": 2, "refused": 3}
-
-
-def period_of(moment: datetime) -> str:
-    """The reporting period of a moment: its calendar quarter, e.g. ``2026-Q4``."""
-    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
-
-
-def period_bounds(period: str) -> tuple[date, date]:
-    """First and last day of a ``YYYY-Qn`` period."""
-    year, quarter = int(period[:4]), int(period[-1])
-    first = date(year, 3 * quarter - 2, 1)
-    after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-    return first, after - timedelta(days=1)
 
 
 async def _tables(session: AsyncSession) -> dict[str, CountTable]:
@@ -120,33 +102,26 @@ async def compute(*, session: AsyncSession, k: int, rounding_base: int | None) -
 
 async def publish(
     *, session: AsyncSession, ctx: NodeContext, k: int, rounding_base: int | None
-) -> list[PublishedAggregate]:
+) -> list[AggregateSnapshotPublished]:
     """Publish a new version of every table whose protected content changed this period."""
     at = now()
-    period = period_of(at)
-    published: list[PublishedAggregate] = []
+    period = quarter_of(at.date())
+    released: list[AggregateSnapshotPublished] = []
     if not await _enough_changes(session, period, k):
-        return published
+        return released
     for name, table in (await compute(session=session, k=k, rounding_base=rounding_base)).items():
-        digest = ctx.cipher.digest(orjson.dumps(table, option=orjson.OPT_SORT_KEYS))
-        last = await session.scalar(
-            select(PublishedAggregate)
-            .where(PublishedAggregate.name == name, PublishedAggregate.period == period)
-            .order_by(PublishedAggregate.version.desc())
-            .limit(1)
+        event = await snapshots.release(
+            session,
+            name=name,
+            period=period,
+            digest=ctx.cipher.digest(orjson.dumps(table, option=orjson.OPT_SORT_KEYS)),
+            build=lambda version, n=name, t=table: _snapshot(ctx.node, n, period, version, t),
+            at=at,
         )
-        if last is not None and last.digest == digest:
-            continue
-        version = 1 if last is None else last.version + 1
-        event = _snapshot(ctx.node, name, period, version, table)
-        row = PublishedAggregate(
-            name=name, period=period, version=version, digest=digest,
-            payload=event.model_dump(mode="json"), published_at=at,
-        )  # fmt: skip
-        session.add(row)
-        await emit(session, ctx, [event])
-        published.append(row)
-    return published
+        if event is not None:
+            await emit(session, ctx, [event])
+            released.append(event)
+    return released
 
 
 async def _enough_changes(session: AsyncSession, period: str, k: int) -> bool:
@@ -156,9 +131,7 @@ async def _enough_changes(session: AsyncSession, period: str, k: int) -> bool:
     in their difference. A new release therefore waits until at least k changes have gathered,
     so any difference mixes at least k people (the first release of a period is always made).
     """
-    last = await session.scalar(
-        select(func.max(PublishedAggregate.published_at)).where(PublishedAggregate.period == period)
-    )
+    last = (await snapshots.last_release_times(session)).get(period)
     if last is None:
         return True
     changed = await session.scalar(select(func.count()).select_from(Change).where(Change.at > last))
@@ -177,13 +150,14 @@ def _cell(cell: dict[str, Any]) -> Cell:
 def _snapshot(
     node: str, name: str, period: str, version: int, table: dict[str, Any]
 ) -> AggregateSnapshotPublished:
+    start, end = quarter_bounds(period)
     return AggregateSnapshotPublished(
         node=node,
         service="registry",
         aggregate=name,
         period=period,
-        period_start=period_bounds(period)[0],
-        period_end=period_bounds(period)[1],
+        period_start=start,
+        period_end=end,
         version=version,
         charter_version="default",
         dimensions=tuple(table["dimensions"]),
@@ -194,51 +168,4 @@ def _snapshot(
 
 async def latest_published(*, session: AsyncSession) -> list[dict[str, Any]]:
     """The newest published version of each aggregate, exactly as it was sent."""
-    latest = (
-        select(
-            PublishedAggregate.name,
-            PublishedAggregate.period,
-            func.max(PublishedAggregate.version).label("version"),
-        )
-        .group_by(PublishedAggregate.name, PublishedAggregate.period)
-        .subquery()
-    )
-    rows = await session.scalars(
-        select(PublishedAggregate)
-        .join(
-            latest,
-            (PublishedAggregate.name == latest.c.name)
-            & (PublishedAggregate.period == latest.c.period)
-            & (PublishedAggregate.version == latest.c.version),
-        )
-        .order_by(PublishedAggregate.period, PublishedAggregate.name)
-    )
-    return [row.payload for row in rows]
-
-
-async def run_publisher(
-    db: Database,
-    ctx: NodeContext,
-    *,
-    interval: float,
-    k: int,
-    rounding_base: int | None,
-    is_leader: Callable[[], bool] = lambda: True,
-) -> None:
-    """Recompute and publish aggregates every ``interval`` seconds until cancelled.
-
-    Only the worker that ``is_leader`` (the one holding the outbox relay's lease) computes, so
-    several uvicorn workers do not all scan the registry for one release.
-    """
-    while True:
-        await asyncio.sleep(interval)
-        if not is_leader():
-            continue
-        try:
-            async with db.unit_of_work() as session:
-                await publish(session=session, ctx=ctx, k=k, rounding_base=rounding_base)
-        except IntegrityError:
-            # Another worker published this version first; the unique key kept one copy.
-            log.info("aggregate version already published by another worker")
-        except Exception:  # keep publishing next round; the failure is logged with its cause
-            log.exception("aggregate publication failed")
+    return await snapshots.latest(session)

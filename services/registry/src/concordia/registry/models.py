@@ -163,16 +163,3 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(16))
     person_id: Mapped[uuid.UUID] = mapped_column(index=True)
     purpose: Mapped[str | None] = mapped_column(String(256))
-
-
-class PublishedAggregate(Base):
-    """Every aggregate snapshot the node published, exactly as it left (versions, never edits)."""
-
-    __tablename__ = "published_aggregates"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    period: Mapped[str] = mapped_column(String(16), primary_key=True)
-    version: Mapped[int] = mapped_column(primary_key=True)
-    digest: Mapped[bytes] = mapped_column(LargeBinary(32))
-    payload: Mapped[dict[str, Any]]
-    published_at: Mapped[datetime]
