@@ -18,7 +18,7 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml s
 
 env: $(VENV)/.synced ## create or update the environment from the lock file
 
-run: env ## start a local node (nats-server, registry on SQLite under ./var), seeded
+run: env ## start a local node (nats-server, registry and ledger on SQLite under ./var), seeded
 	$(BIN)/concordia up
 
 test: env ## the whole suite (PostgreSQL too when CONCORDIA_TEST_DATABASE_URL is set)
@@ -35,8 +35,9 @@ lint: env ## ruff (lint and format check) and mypy on the libraries
 bench: env ## throughput figures against raw ceilings measured in the same run
 	$(BIN)/python -m bench
 
-migrate: env ## migrate the registry database (default: the local node's, as `make run` uses)
+migrate: env ## migrate the services' databases (default: the local node's, as `make run` uses)
 	$(BIN)/concordia migrate registry --database-url "$${CONCORDIA_REGISTRY_DATABASE_URL:-sqlite:///var/se/registry.db}"
+	$(BIN)/concordia migrate ledger --database-url "$${CONCORDIA_LEDGER_DATABASE_URL:-sqlite:///var/se/ledger.db}"
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .ruff_cache .mypy_cache

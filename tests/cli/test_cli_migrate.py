@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from concordia.cli.main import app
 from concordia.core.migrations import alembic_config
+from concordia.ledger.app import SERVICE_DIR as LEDGER_DIR
 from concordia.registry.app import SERVICE_DIR
 
 runner = CliRunner()
@@ -41,16 +42,34 @@ def test_migrate_brings_a_new_database_to_head_and_is_repeatable(tmp_path: Path)
     assert {"persons", "organisations", "permits"} <= tables
 
 
+def test_migrate_ledger_brings_its_own_database_to_head(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    url = f"sqlite:///{path}"
+
+    result = runner.invoke(app, ["migrate", "ledger", "--database-url", url])
+
+    assert result.exit_code == 0, result.output
+    head = ScriptDirectory.from_config(alembic_config(LEDGER_DIR, url)).get_current_head()
+    assert _version(path) == head
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"donors", "grants", "transactions", "rates"} <= tables
+
+
 def test_migrate_defaults_to_the_services_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "from-env.db"
+    ledger = tmp_path / "ledger-from-env.db"
     monkeypatch.setenv("CONCORDIA_REGISTRY_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("CONCORDIA_LEDGER_DATABASE_URL", f"sqlite:///{ledger}")
 
     result = runner.invoke(app, ["migrate"])
 
     assert result.exit_code == 0, result.output
     assert _version(path) == _head(f"sqlite:///{path}")
+    assert "ledger" in result.output
+    assert ledger.exists()
 
 
 def test_migrate_refuses_an_unknown_service(tmp_path: Path) -> None:

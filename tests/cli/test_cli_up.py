@@ -1,4 +1,4 @@
-"""`concordia up` as `make run` starts it: a real launcher, nats-server and registry process."""
+"""`concordia up` as `make run` starts it: a real launcher, nats-server, registry and ledger."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ from typer.testing import CliRunner
 
 from concordia.cli.main import app
 
-PORT_OFFSETS = (1, 22, 82)  # registry, nats-server, nats monitoring
+PORT_OFFSETS = (1, 2, 22, 82)  # registry, ledger, nats-server, nats monitoring
 PERSONS = 60  # fewer than `make run` seeds, to keep the test quick
+GRANTS = 40  # likewise
+DEV_TOKENS = {"registry:read", "registry:write", "agency", "ops", "donor-portal", "donor"}
 LINUX_PROC = Path("/proc/self/stat").exists()
 
 
@@ -96,7 +98,7 @@ class Launcher:
         """What the launcher printed."""
         return self.output.read_text(errors="replace")
 
-    def wait_ready(self, timeout: float = 30.0) -> dict[str, object]:
+    def wait_ready(self, timeout: float = 60.0) -> dict[str, object]:
         """Wait for endpoints.json (written once everything is up and seeded)."""
         path = self.var / "demo" / "endpoints.json"
         deadline = time.monotonic() + timeout
@@ -138,6 +140,20 @@ def _get_all(client: httpx.Client, path: str) -> list[dict[str, object]]:
         params["after"] = body["next"]
 
 
+def _funding(ledger_url: str, token: str) -> dict[str, list[str | None]]:
+    """Every visible grant in the feed with its transactions' external ids, by external id."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=ledger_url, headers=headers, timeout=10) as client:
+        feed = client.get("/v1/feed/grants", params={"limit": 10_000})
+        assert feed.status_code == 200, feed.text
+        grants = _get_all(client, "/v1/grants")
+    assert len(grants) == GRANTS
+    return {
+        str(item["external_id"]): sorted(t["external_id"] for t in item["transactions"])
+        for item in feed.json()["items"]
+    }
+
+
 def _stop(launcher: Launcher) -> None:
     launcher.process.send_signal(signal.SIGINT)
     try:
@@ -154,14 +170,19 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
 ) -> None:
     var, base = tmp_path / "var", free_base_port()
     registry_url, nats_url = f"http://127.0.0.1:{base + 1}", f"nats://127.0.0.1:{base + 22}"
+    ledger_url = f"http://127.0.0.1:{base + 2}"
+    sizes = ("--persons", str(PERSONS), "--grants", str(GRANTS))
 
-    first = Launcher(var, base, "--persons", str(PERSONS))
+    first = Launcher(var, base, *sizes)
     launchers.append(first)
     endpoints = first.wait_ready()
 
-    assert endpoints == {"nodes": {"se": {"registry": registry_url, "nats": nats_url}}}
+    assert endpoints == {
+        "nodes": {"se": {"registry": registry_url, "ledger": ledger_url, "nats": nats_url}}
+    }
     tokens = json.loads((var / "demo" / "tokens.json").read_text())
-    assert set(tokens["se"]) == {"registry:read", "registry:write", "agency", "ops"}
+    assert set(tokens["se"]) == DEV_TOKENS
+    assert (var / "se" / "ledger.db").exists()
     for secret in (
         var / "demo" / "tokens.json",
         var / "se" / "node.key",
@@ -183,9 +204,29 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert f"{registry_url}/docs" in first.log()
     assert tokens["se"]["agency"] in first.log()
 
+    portal = {"Authorization": f"Bearer {tokens['se']['donor-portal']}"}
+    with httpx.Client(base_url=ledger_url, headers=portal, timeout=10) as client:
+        assert client.get("/readyz").status_code == 200
+        feed = client.get("/v1/feed/grants", params={"limit": 5})
+        assert feed.status_code == 200, feed.text
+        assert client.post("/v1/donors", json={}).status_code == 403  # the portal only reads
+    items = feed.json()["items"]
+    assert len(items) == 5
+    for item in items:
+        assert str(item["external_id"]).startswith("DEMO-G-")
+        assert str(item["title"]).startswith("Example grant ")
+        assert item["donor"]["name"].startswith("Example ")
+        assert item["recipient"]["identifier"].startswith("SE-DEMO-")
+    funding = _funding(ledger_url, tokens["se"]["donor"])
+    assert sum(map(len, funding.values())) > len(funding)  # commitments and disbursements
+    assert f"{ledger_url}/docs" in first.log()
+    assert f"{ledger_url}/v1/feed/grants" in first.log()
+    assert tokens["se"]["donor-portal"] in first.log()
+
     status = CliRunner().invoke(app, ["status", "--var", str(var)])
     assert status.exit_code == 0, status.output
     assert "registry" in status.output
+    assert "ledger" in status.output
 
     spawned = children(first.process.pid)
     assert any("nats-server" in cmd for cmd in spawned.values()), spawned
@@ -194,7 +235,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert wait_gone(list(spawned), timeout=2) == [], spawned
     assert not (var / "demo" / "endpoints.json").exists()
 
-    second = Launcher(var, base, "--persons", str(PERSONS))
+    second = Launcher(var, base, *sizes)
     launchers.append(second)
     assert second.wait_ready() == endpoints
     assert json.loads((var / "demo" / "tokens.json").read_text()) == tokens  # reused
@@ -203,12 +244,13 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
         assert len(_get_all(client, "/v1/permits")) == len(permits)
     assert sorted(p["id"] for p in again) == sorted(p["id"] for p in persons)
     assert f"{PERSONS} unchanged" in second.log()
+    assert f"grants: {GRANTS} unchanged; 0 donors, 0 transactions and 0 activities" in second.log()
+    assert _funding(ledger_url, tokens["se"]["donor"]) == funding  # no duplicates
 
-    reseed = CliRunner().invoke(
-        app, ["seed", "--var", str(var), "--node", "se", "--persons", str(PERSONS)]
-    )
+    reseed = CliRunner().invoke(app, ["seed", "--var", str(var), "--node", "se", *sizes])
     assert reseed.exit_code == 0, reseed.output
     assert f"{PERSONS} unchanged" in reseed.output
+    assert f"grants: {GRANTS} unchanged" in reseed.output
 
     spawned = children(second.process.pid)
     _stop(second)
@@ -223,7 +265,7 @@ def test_killed_launcher_leaves_no_orphans(tmp_path: Path, launchers: list[Launc
     launchers.append(launcher)
     launcher.wait_ready()
     spawned = children(launcher.process.pid)
-    assert len(spawned) == 3, spawned  # guardian, nats-server, registry
+    assert len(spawned) == 4, spawned  # guardian, nats-server, registry, ledger
 
     launcher.process.kill()  # SIGKILL: no finally block runs
     launcher.process.wait()

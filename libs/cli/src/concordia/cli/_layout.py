@@ -71,6 +71,14 @@ COUNTRY_SERVICES: tuple[ServiceSpec, ...] = (
         env_prefix="CONCORDIA_REGISTRY_",
         env={"AGGREGATE_INTERVAL_SECONDS": "10"},
     ),
+    ServiceSpec(
+        name="ledger",
+        module="concordia.ledger.app",
+        settings="concordia.ledger.settings:LedgerSettings",
+        offset=2,
+        env_prefix="CONCORDIA_LEDGER_",
+        env={"AGGREGATE_INTERVAL_SECONDS": "10"},
+    ),
 )
 
 

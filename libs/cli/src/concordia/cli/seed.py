@@ -1,11 +1,15 @@
-"""``concordia seed``: clearly synthetic demo data, through the registry's public HTTP API only.
+"""``concordia seed``: clearly synthetic demo data, through the services' public HTTP APIs only.
 
 Idempotent: persons and organisations are bulk-synced by external id (a second run reports them
-unchanged); permits and memberships are added only while the registry has no permit yet.
+unchanged); permits and memberships are added only while the registry has no permit yet. The
+ledger's donors are matched by identifier, rates replaced, grants bulk-synced by external id, and
+transactions and activities added only where missing (by external id, by title).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,12 +19,18 @@ import httpx
 import typer
 from rich.console import Console
 
-from concordia.cli import _demo
+from concordia.cli import _demo, _funding
 from concordia.cli._layout import check_node, demo_tokens_file, endpoints_file, read_json
 
 SYNC_BATCH = 1000
 #: Name of the development token with registry:read and registry:write (not a secret).
 DEMO_TOKEN = "agency"  # noqa: S105
+#: Name of the development token with ledger:write and feed:read (not a secret).
+DONOR_TOKEN = "donor"  # noqa: S105
+#: Name of the development token with feed:read only, as a donor portal holds (not a secret).
+PORTAL_TOKEN = "donor-portal"  # noqa: S105
+#: How long the ledger may take to learn the seeded organisations from the registry's events.
+RECIPIENT_WAIT_SECONDS = 60.0
 
 
 class SeedError(RuntimeError):
@@ -51,6 +61,11 @@ class SeedSummary:
         return (
             f"persons: {counts(self.persons)}; organisations: {counts(self.organisations)}; {extra}"
         )
+
+
+def organisation_count(persons: int) -> int:
+    """How many demo organisations go with ``persons`` demo persons."""
+    return max(5, persons // 25)
 
 
 def _check(answer: httpx.Response, what: str) -> Any:
@@ -84,7 +99,7 @@ def seed_registry(
     """Seed one node's registry at ``url`` with the agency ``token``; safe to repeat."""
     summary = SeedSummary()
     people = _demo.persons(node, persons)
-    orgs = _demo.organisations(node, max(5, persons // 25))
+    orgs = _demo.organisations(node, organisation_count(persons))
     headers = {"Authorization": f"Bearer {token}", "X-Purpose": "demo seed"}
     with httpx.Client(base_url=url, headers=headers, timeout=120.0) as client:
         summary.organisations, org_ids = _sync(client, "organisations", orgs)
@@ -106,10 +121,153 @@ def seed_registry(
     return summary
 
 
+@dataclass
+class LedgerSeedSummary:
+    """What a ledger seed run did."""
+
+    donors_added: int = 0
+    rates: int = 0
+    grants: dict[str, int] = field(default_factory=dict)
+    transactions: int = 0
+    activities: int = 0
+
+    def describe(self) -> str:
+        """One human line."""
+        grants = ", ".join(f"{v} {k}" for k, v in self.grants.items() if v) or "none"
+        return (
+            f"grants: {grants}; {self.donors_added} donors, {self.transactions} transactions "
+            f"and {self.activities} activities added; {self.rates} EUR rates loaded"
+        )
+
+
+def _paged(client: httpx.Client, path: str) -> Iterator[dict[str, Any]]:
+    params: dict[str, Any] = {"limit": 100}
+    while True:
+        page = _check(client.get(path, params=params), f"listing {path}")
+        yield from page["items"]
+        if not page["next"]:
+            return
+        params["after"] = page["next"]
+
+
+def _donor_ids(client: httpx.Client, donors: list[_funding.DemoDonor]) -> tuple[list[str], int]:
+    """The id of each demo donor, registering those the ledger does not have yet."""
+    known = {d["identifier"]: d["id"] for d in _paged(client, "/v1/donors")}
+    ids, added = [], 0
+    for donor in donors:
+        identifier = donor.record["identifier"]
+        if identifier not in known:
+            created = _check(client.post("/v1/donors", json=donor.record), "registering a donor")
+            known[identifier] = created["id"]
+            added += 1
+        ids.append(known[identifier])
+    return ids, added
+
+
+def _wait_for_recipients(
+    client: httpx.Client, records: list[dict[str, Any]], timeout: float
+) -> None:
+    """Dry-run the grant sync until the ledger knows every recipient (from registry events)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        body = {"records": records}
+        answer = client.put("/v1/sync/grants", params={"dry_run": "true"}, json=body)
+        report = _check(answer, "checking the demo grants")
+        rejected = [r for r in report["results"] if r["status"] == "rejected"]
+        if not rejected:
+            return
+        unknown = [r for r in rejected if any(e["loc"][:1] == ["recipient"] for e in r["errors"])]
+        if len(unknown) < len(rejected):
+            raise SeedError(f"the ledger rejected {len(rejected)} grants, e.g. {rejected[0]}")
+        if time.monotonic() > deadline:
+            raise SeedError(
+                f"the ledger did not learn the registry's organisations within {timeout:.0f} s "
+                f"(e.g. {unknown[0]['errors'][0]['msg']}); see the ledger's and registry's logs"
+            )
+        time.sleep(0.25)
+
+
+def _recorded_transactions(
+    client: httpx.Client, grant_ids: dict[str, str], restricted: set[str]
+) -> dict[str, set[str | None]]:
+    """External ids of the transactions each grant already has, by grant id."""
+    found: dict[str, set[str | None]] = {}
+    after = 0
+    while True:  # the feed holds every visible grant with its transactions, in few pages
+        page = _check(
+            client.get("/v1/feed/grants", params={"after": after, "limit": 10_000}), "the feed"
+        )
+        for item in page["items"]:
+            found[item["id"]] = {t["external_id"] for t in item.get("transactions") or []}
+        if len(page["items"]) < 10_000:
+            break
+        after = int(page["next"])
+    for external_id in restricted:  # the feed never shows restricted grants
+        grant_id = grant_ids[external_id]
+        listed = _check(client.get(f"/v1/grants/{grant_id}/transactions"), "transactions")
+        found[grant_id] = {t["external_id"] for t in listed}
+    return found
+
+
+def seed_ledger(
+    *,
+    url: str,
+    token: str,
+    node: str,
+    persons: int = 300,
+    grants: int = 100,
+    wait: float = RECIPIENT_WAIT_SECONDS,
+) -> LedgerSeedSummary:
+    """Seed one node's ledger at ``url`` with a ``ledger:write`` ``token``; safe to repeat.
+
+    The grants go to the organisations ``seed_registry`` made for ``persons`` persons; the ledger
+    learns them from the registry's events, so this waits up to ``wait`` seconds for them.
+    """
+    summary = LedgerSeedSummary()
+    donors = _funding.donors(node)
+    orgs = _demo.organisations(node, organisation_count(persons))
+    organisations = [o["identifier"] for o in orgs]
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=120.0) as client:
+        donor_ids, summary.donors_added = _donor_ids(client, donors)
+        rates = _funding.rates()
+        summary.rates = _check(client.put("/v1/rates", json=rates), "loading rates")["stored"]
+        plan = _funding.grants(donor_ids, donors, organisations, grants)
+        records = [g.record for g in plan]
+        _wait_for_recipients(client, records, wait)
+        report = _check(client.put("/v1/sync/grants", json={"records": records}), "sync grants")
+        summary.grants = {k: v for k, v in report["counts"].items() if k != "rejected"}
+        rejected = [r for r in report["results"] if r["status"] == "rejected"]
+        if rejected:
+            raise SeedError(f"the ledger rejected {len(rejected)} grants, e.g. {rejected[0]}")
+        grant_ids = {r["external_id"]: r["id"] for r in report["results"]}
+        restricted = {g.external_id for g in plan if g.record["visibility"] == "restricted"}
+        recorded = _recorded_transactions(client, grant_ids, restricted)
+        for grant in plan:
+            grant_id = grant_ids[grant.external_id]
+            for body in grant.transactions:
+                if body["external_id"] in recorded.get(grant_id, set()):
+                    continue
+                answer = client.post(f"/v1/grants/{grant_id}/transactions", json=body)
+                if answer.status_code != 409:  # recorded meanwhile: fine on a repeated seed
+                    _check(answer, "recording a transaction")
+                    summary.transactions += 1
+            if not grant.activities:
+                continue
+            path = f"/v1/grants/{grant_id}/activities"
+            titles = {a["title"] for a in _check(client.get(path), "listing activities")}
+            for body in grant.activities:
+                if body["title"] not in titles:
+                    _check(client.post(path, json=body), "recording an activity")
+                    summary.activities += 1
+    return summary
+
+
 def seed(
     node: Annotated[str, typer.Option(help="The node to seed.")] = "se",
     var: Annotated[Path, typer.Option(help="The directory `concordia up` uses.")] = Path("var"),
     persons: Annotated[int, typer.Option(min=1, max=100_000, help="How many persons.")] = 300,
+    grants: Annotated[int, typer.Option(min=1, max=5000, help="How many grants.")] = 100,
     url: Annotated[
         str | None, typer.Option(help="The registry's base URL (default: from endpoints.json).")
     ] = None,
@@ -120,16 +278,30 @@ def seed(
             help="A token with registry:read and registry:write (default: the demo token).",
         ),
     ] = None,
+    ledger_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The ledger's base URL (default: from endpoints.json; no ledger data without)."
+        ),
+    ] = None,
+    ledger_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CONCORDIA_LEDGER_TOKEN",
+            help="A token with ledger:write (default: the demo donor token).",
+        ),
+    ] = None,
 ) -> None:
-    """Load clearly synthetic demo data into a running registry through its HTTP API."""
+    """Load clearly synthetic demo data into a running registry (and ledger) through their APIs."""
     console = Console(soft_wrap=True)
     try:
         node = check_node(node)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--node") from exc
+    endpoints = (read_json(endpoints_file(var)) or {}).get("nodes", {}).get(node, {})
+    demo_tokens = (read_json(demo_tokens_file(var)) or {}).get(node, {})
     if url is None:
-        endpoints = read_json(endpoints_file(var)) or {}
-        url = endpoints.get("nodes", {}).get(node, {}).get("registry")
+        url = endpoints.get("registry")
         if url is None:
             console.print(
                 f"[red]No running registry of node {node} in {endpoints_file(var)}.[/] "
@@ -137,16 +309,29 @@ def seed(
             )
             raise typer.Exit(1)
     if token is None:
-        token = (read_json(demo_tokens_file(var)) or {}).get(node, {}).get(DEMO_TOKEN)
+        token = demo_tokens.get(DEMO_TOKEN)
         if token is None:
             console.print(
                 f"[red]No demo token of node {node} in {demo_tokens_file(var)}.[/] Pass --token "
                 "(a token with registry:read and registry:write)."
             )
             raise typer.Exit(1)
+    ledger_url = ledger_url or endpoints.get("ledger")
+    ledger_token = ledger_token or demo_tokens.get(DONOR_TOKEN)
+    if ledger_url is not None and ledger_token is None:
+        console.print(
+            f"[red]No donor token of node {node} in {demo_tokens_file(var)}.[/] Pass "
+            "--ledger-token (a token with ledger:write)."
+        )
+        raise typer.Exit(1)
     try:
         summary = seed_registry(url=url, token=token, node=node, persons=persons)
+        console.print(f"[green]Seeded[/] node {node} at {url}: {summary.describe()}")
+        if ledger_url is not None and ledger_token is not None:
+            funded = seed_ledger(
+                url=ledger_url, token=ledger_token, node=node, persons=persons, grants=grants
+            )
+            console.print(f"[green]Seeded[/] the ledger at {ledger_url}: {funded.describe()}")
     except (SeedError, httpx.HTTPError) as exc:
-        console.print(f"[red]Seeding {url} failed:[/] {exc}")
+        console.print(f"[red]Seeding failed:[/] {exc}")
         raise typer.Exit(1) from exc
-    console.print(f"[green]Seeded[/] node {node} at {url}: {summary.describe()}")

@@ -1,4 +1,4 @@
-"""``concordia up``: run a local node (nats-server, migrated services, demo tokens and data).
+"""``concordia up``: run a local node (nats-server, registry and ledger, demo tokens and data).
 
 What ``make run`` calls. Every file of node ``se`` stays under ``<var>/se/``, so a second run
 resumes with the same JetStream store, databases, node key and tokens. Children run in their
@@ -33,11 +33,19 @@ from concordia.cli._layout import (
     endpoints_file,
     node_key,
     read_json,
+    service_named,
     write_json,
 )
 from concordia.cli._procs import Guardian, LaunchError, ServiceProcess, check_ports_free
 from concordia.cli.migrate import upgrade_service
-from concordia.cli.seed import DEMO_TOKEN, SeedError, seed_registry
+from concordia.cli.seed import (
+    DEMO_TOKEN,
+    DONOR_TOKEN,
+    PORTAL_TOKEN,
+    SeedError,
+    seed_ledger,
+    seed_registry,
+)
 from concordia.cli.tokens import list_tokens
 from concordia.core.auth import TokenStore
 from concordia.events import NatsServer, NatsServerError
@@ -48,6 +56,8 @@ DEV_TOKENS: dict[str, frozenset[str]] = {
     "registry:write": frozenset({"registry:write"}),
     DEMO_TOKEN: frozenset({"registry:read", "registry:write"}),
     "ops": frozenset({"ops"}),
+    PORTAL_TOKEN: frozenset({"feed:read"}),
+    DONOR_TOKEN: frozenset({"ledger:write", "feed:read"}),
 }
 
 
@@ -207,13 +217,25 @@ def _banner(console: Console, layouts: list[NodeLayout], tokens: dict[str, dict[
     var = layouts[0].var
     console.print()
     for layout in layouts:
-        node, url = layout.node, layout.service_url(COUNTRY_SERVICES[0])
-        token = tokens[node][DEMO_TOKEN]
+        node = layout.node
+        url = layout.service_url(service_named("registry"))
+        ledger = layout.service_url(service_named("ledger"))
+        token, portal = tokens[node][DEMO_TOKEN], tokens[node][PORTAL_TOKEN]
         console.print(f"[bold green]Node {node} is running.[/]")
-        console.print(f"  API docs      {url}/docs")
+        console.print(f"  API docs      {url}/docs  (registry)")
         console.print(f"  Demo token    {token}  (registry:read + registry:write)")
         console.print(
             f'  Try           curl -H "Authorization: Bearer {token}" "{url}/v1/persons?limit=5"',
+        )
+        console.print(f"  Ledger docs   {ledger}/docs")
+        console.print(f"  Funding feed  {ledger}/v1/feed/grants")
+        console.print(f"  Portal token  {portal}  (feed:read, as a donor portal holds)")
+        console.print(
+            f"  Donor token   {tokens[node][DONOR_TOKEN]}  (ledger:write + feed:read)",
+        )
+        console.print(
+            f'  Try           curl -H "Authorization: Bearer {portal}" '
+            f'"{ledger}/v1/feed/grants?limit=5"',
         )
     console.print(
         f"  Tokens        {_shown(demo_tokens_file(var))}  (plain development tokens, "
@@ -236,17 +258,37 @@ def _watch(running: _Running) -> None:
         time.sleep(0.5)
 
 
-def run(layouts: list[NodeLayout], *, seed: bool, persons: int, console: Console) -> None:
+def run(
+    layouts: list[NodeLayout], *, seed: bool, persons: int, console: Console, grants: int = 100
+) -> None:
     """Start every node, seed, announce, and stop everything again on Ctrl-C or SIGTERM."""
     with ExitStack() as locks:
         for layout in layouts:
             locks.enter_context(_node_lock(layout))
         for layout in layouts:
             check_ports_free(layout.host, layout.ports(COUNTRY_SERVICES))
-        _run_locked(layouts, seed=seed, persons=persons, console=console)
+        _run_locked(layouts, seed=seed, persons=persons, grants=grants, console=console)
 
 
-def _run_locked(layouts: list[NodeLayout], *, seed: bool, persons: int, console: Console) -> None:
+def _seed(
+    layout: NodeLayout, endpoints: dict[str, str], tokens: dict[str, str], *, persons: int,
+    grants: int, console: Console,
+) -> None:  # fmt: skip
+    """The registry first: the ledger learns the organisations its grants go to from its events."""
+    summary = seed_registry(
+        url=endpoints["registry"], token=tokens[DEMO_TOKEN], node=layout.node, persons=persons
+    )
+    console.print(f"  demo data    {summary.describe()}")
+    funded = seed_ledger(
+        url=endpoints["ledger"], token=tokens[DONOR_TOKEN], node=layout.node, persons=persons,
+        grants=grants,
+    )  # fmt: skip
+    console.print(f"  funding      {funded.describe()}")
+
+
+def _run_locked(
+    layouts: list[NodeLayout], *, seed: bool, persons: int, grants: int, console: Console
+) -> None:
     var = layouts[0].var
     endpoints_file(var).unlink(missing_ok=True)
     running = _Running(guardian=Guardian().start())
@@ -261,13 +303,10 @@ def _run_locked(layouts: list[NodeLayout], *, seed: bool, persons: int, console:
         write_json(demo_tokens_file(var), known | tokens, private=True)
         if seed:
             for layout in layouts:
-                summary = seed_registry(
-                    url=endpoints[layout.node]["registry"],
-                    token=tokens[layout.node][DEMO_TOKEN],
-                    node=layout.node,
-                    persons=persons,
-                )
-                console.print(f"  demo data    {summary.describe()}")
+                _seed(
+                    layout, endpoints[layout.node], tokens[layout.node], persons=persons,
+                    grants=grants, console=console,
+                )  # fmt: skip
         write_json(endpoints_file(var), {"nodes": endpoints})
         _banner(console, layouts, tokens)
         _watch(running)
@@ -298,16 +337,19 @@ def up(
         typer.Option(
             min=1024,
             max=65000,
-            help="First port of the range: a service at +1 (registry), nats-server at +22 "
-            "and its monitoring at +82.",
+            help="First port of the range: services at +1 (registry) and +2 (ledger), "
+            "nats-server at +22 and its monitoring at +82.",
         ),
     ] = 8600,
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Skip the demo data.")] = False,
     persons: Annotated[
         int, typer.Option(min=1, max=100_000, help="How many synthetic persons to seed.")
     ] = 300,
+    grants: Annotated[
+        int, typer.Option(min=1, max=5000, help="How many synthetic grants to seed.")
+    ] = 100,
 ) -> None:
-    """Run a local node: nats-server and the registry, with demo tokens and synthetic data."""
+    """Run a local node: nats-server, the registry and the ledger, with demo tokens and data."""
     console = Console(soft_wrap=True)
     try:
         node = check_node(node)
@@ -315,7 +357,7 @@ def up(
         raise typer.BadParameter(str(exc), param_hint="--node") from exc
     layouts = [NodeLayout(var=var.resolve(), node=node, host=host, base_port=base_port)]
     try:
-        run(layouts, seed=not no_seed, persons=persons, console=console)
+        run(layouts, seed=not no_seed, persons=persons, grants=grants, console=console)
     except (LaunchError, NatsServerError, SeedError, httpx.HTTPError, OSError, ValueError) as exc:
         console.print(f"[red]concordia up failed:[/] {exc}")
         raise typer.Exit(1) from exc
