@@ -6,21 +6,26 @@ outbox rows describing it land together or not at all. Services never call ``com
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
+import sqlalchemy
 from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 #: Deterministic constraint names, so Alembic migrations are stable across databases.
 NAMING_CONVENTION: dict[str, str] = {
@@ -178,6 +183,30 @@ class Database:
         self.sqlite = is_sqlite(self.url)
         self.engine = create_engine(self.url, echo=echo)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._sync_engine: Engine | None = None
+
+    async def read(self, fn: Callable[[Session], T]) -> T:
+        """Run a pure read, written as one synchronous function of a session.
+
+        On SQLite the whole read runs in a single hand-off to a worker thread, where the async
+        driver would hand off every cursor, execute, fetch and close separately (each a tenth
+        of a millisecond of CPU here). On PostgreSQL it runs on the async session, without a
+        transaction. Objects come back loaded and detached; use it for reads on hot paths.
+        """
+        if self.sqlite:
+            return await asyncio.to_thread(self._read_in_thread, fn)
+        async with self.sessionmaker() as session:
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            return await session.run_sync(fn)
+
+    def _read_in_thread(self, fn: Callable[[Session], T]) -> T:
+        if self._sync_engine is None:
+            sync_url = make_url(self.url).set(drivername="sqlite+pysqlite")
+            engine = sqlalchemy.create_engine(sync_url, hide_parameters=True)
+            event.listen(engine, "connect", _tune_sqlite)
+            self._sync_engine = engine
+        with Session(self._sync_engine) as session:
+            return fn(session)
 
     @asynccontextmanager
     async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
@@ -214,3 +243,5 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+        if self._sync_engine is not None:
+            self._sync_engine.dispose()

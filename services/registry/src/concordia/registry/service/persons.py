@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.db import Database
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
 from concordia.registry import codes
@@ -189,16 +190,14 @@ async def audit(
         )
 
 
-async def get(
-    *, session: AsyncSession, trail: AuditTrail, actor: Actor, person_id: uuid.UUID
-) -> Person:
+async def get(*, db: Database, trail: AuditTrail, actor: Actor, person_id: uuid.UUID) -> Person:
     """Read one person; the attempt is durably audited before the record is fetched.
 
-    Auditing first also keeps the request from holding a pooled connection while it waits
-    for the trail's shared commit (the session connects lazily, at the read below).
+    The hottest read of the registry: it goes through ``Database.read`` (one hand-off to the
+    database on SQLite) and holds no unit of work while it waits for the audit trail.
     """
     await trail.record(audit_entries(actor, [person_id], "read"))
-    person = await session.get(Person, person_id)
+    person = await db.read(lambda session: session.get(Person, person_id))
     if person is None:
         raise NotFoundError(f"no person {person_id}")
     return person
