@@ -141,8 +141,11 @@ async def test_activities(ledger: Ledger, funded: dict[str, Any]) -> None:
     )
     assert inconsistent.status_code == 422
     assert inconsistent.json()["detail"][0]["loc"] == ["body", "participants_by_origin"]
-    listed = await ledger.client.get(url, headers=ledger.feed)
+    listed = await ledger.client.get(url, headers=ledger.rw)
     assert [a["city"] for a in listed.json()] == ["Riga"]
+    # Per-activity counts are unprotected detail: donor portals get the protected tables.
+    assert (await ledger.client.get(url, headers=ledger.feed)).status_code == 403
+    assert (await ledger.client.get(one, headers=ledger.feed)).status_code == 403
     assert (await ledger.client.delete(one, headers=ledger.rw)).status_code == 204
     assert (await ledger.client.get(one, headers=ledger.rw)).status_code == 404
 

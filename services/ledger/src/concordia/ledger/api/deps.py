@@ -8,14 +8,18 @@ from concordia.core.auth import Principal, require
 from concordia.ledger.service._common import NodeContext, Viewer
 
 
-def _ctx(request: Request) -> NodeContext:
+async def _ctx(request: Request) -> NodeContext:
     ctx: NodeContext = request.app.state.ctx
     return ctx
 
 
-def _viewer(
+async def _viewer(
     principal: Annotated[Principal, require("feed:read", "ledger:write", any_of=True)],
 ) -> Viewer:
+    return Viewer(principal=principal)
+
+
+async def _recorder(principal: Annotated[Principal, require("ledger:write")]) -> Viewer:
     return Viewer(principal=principal)
 
 
@@ -23,3 +27,7 @@ CtxDep = Annotated[NodeContext, Depends(_ctx)]
 #: Reads: ``feed:read`` or ``ledger:write``; feed readers see no restricted grants or persons.
 Reader = Annotated[Viewer, Depends(_viewer)]
 Writer = Annotated[Principal, require("ledger:write")]
+#: Reads of unprotected detail (per-activity participant counts): ``ledger:write`` only. A
+#: three-person workshop's counts by ethnic origin are not for donor portals; they get the
+#: disclosure-controlled tables instead.
+Recorder = Annotated[Viewer, Depends(_recorder)]
