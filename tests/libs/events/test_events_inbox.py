@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -43,6 +44,9 @@ def counting_handler(edb: EventsDb, fail_first: int = 0) -> Any:
             raise RuntimeError(f"transient failure {calls['n']}")  # after writing: rolled back
 
     return handler
+
+
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 
 async def publish(js: JetStreamContext, envelope: Envelope[Event], msg_id: str) -> None:
@@ -118,6 +122,24 @@ async def test_a_failing_handler_is_rolled_back_and_retried(
     async with consumer(events_db, js, stream, node_code, handler, retry_delay=0.05) as c:
         await eventually(lambda: _applied(c, 1), what="the third attempt")
     assert c.metrics.retries_total == 2
+    assert await events_db.effect_counts() == {str(person): 1}
+
+
+async def test_unlimited_delivery_outlasts_any_number_of_failures(
+    events_db: EventsDb, nats_js: tuple[Client, JetStreamContext], stream: str, node_code: str
+) -> None:
+    """max_deliver=-1: an erasure behind a long outage is delayed, never dropped."""
+    _, js = nats_js
+    person = uuid.uuid4()
+    envelope = Envelope.wrap(PersonErased(person_id=person, erased_at=NOW), node=node_code)
+    await publish(js, envelope, envelope.id)
+    handler = counting_handler(events_db, fail_first=7)
+    async with consumer(
+        events_db, js, stream, node_code, handler, retry_delay=0.02, max_deliver=-1
+    ) as c:
+        await eventually(lambda: _applied(c, 1), what="the eighth attempt")
+    assert c.metrics.terminated_total == 0
+    assert c.metrics.retries_total == 7
     assert await events_db.effect_counts() == {str(person): 1}
 
 

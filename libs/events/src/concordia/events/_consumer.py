@@ -222,7 +222,7 @@ class Consumer:
             return await self._terminate(msg, exc, "cannot be parsed")
         except Exception as exc:  # any handler failure is retried, then dropped
             delivered = msg.metadata.num_delivered or 1
-            if delivered >= self.max_deliver:
+            if 0 < self.max_deliver <= delivered:
                 return await self._terminate(msg, exc, f"failed {delivered} times")
             delay = min(self.max_retry_delay, self.retry_delay * 2 ** (delivered - 1))
             log.warning(

@@ -86,10 +86,12 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             await relay.start()
         consumer = None
         if settings.consumer_enabled:
+            # Registry events include erasures: a database outage must delay them, never drop
+            # them, so failures are retried without limit (backoff capped at a minute).
             consumer = Consumer(
                 link.js, db, inbox, consumers.handler(ctx),
                 name=consumer_name(settings.node), subjects=consumers.SUBJECTS,
-                node=settings.node, stream=local_stream(settings.node).name,
+                node=settings.node, stream=local_stream(settings.node).name, max_deliver=-1,
             )  # fmt: skip
             await consumer.start()
         publisher = asyncio.create_task(
