@@ -22,7 +22,7 @@ import uvloop
 from rich.console import Console
 from rich.table import Table
 
-from bench import get_person, outbox_relay, registry_sync
+from bench import get_person, ledger_feed, ledger_sync, outbox_relay, registry_sync
 from bench._common import ROOT, Figure, Workspace
 
 OUTPUT = ROOT / "var" / "bench.json"
@@ -35,11 +35,22 @@ def _benches(quick: bool) -> dict[str, Bench]:
             "registry.bulk_sync": lambda ws: registry_sync.run(ws, total=10_000),
             "events.outbox_relay": lambda ws: outbox_relay.run(ws, total=5_000),
             "registry.get_person": lambda ws: get_person.run(ws, seconds=1.0, rounds=2),
+            "ledger.feed_full_pull": lambda ws: ledger_feed.run_full_pull(
+                ws, total=20_000, identity=True
+            ),
+            "ledger.feed_page_depth": lambda ws: ledger_feed.run_page_depth(
+                ws, total=20_000, rounds=5
+            ),
+            "ledger.bulk_sync": lambda ws: ledger_sync.run(ws, total=10_000),
         }
     return {
         "registry.bulk_sync": lambda ws: registry_sync.run(ws),
         "events.outbox_relay": lambda ws: outbox_relay.run(ws),
         "registry.get_person": lambda ws: get_person.run(ws),
+        # The two feed figures share one seeded million-grant database (Workspace.cache).
+        "ledger.feed_full_pull": lambda ws: ledger_feed.run_full_pull(ws),
+        "ledger.feed_page_depth": lambda ws: ledger_feed.run_page_depth(ws),
+        "ledger.bulk_sync": lambda ws: ledger_sync.run(ws),
     }
 
 
@@ -57,7 +68,7 @@ async def _measure(
             failed.append(name)
             continue
         console.print(
-            f"[dim]{name}: {figure.value:,.0f} {figure.unit} vs {figure.ceiling:,.0f} "
+            f"[dim]{name}: {figure.value:,.1f} {figure.unit} vs {figure.ceiling:,.1f} "
             f"({figure.ratio:.2f}) in {time.perf_counter() - started:.0f} s[/dim]"
         )
         figures.append(figure)
@@ -74,13 +85,14 @@ def _table(figures: list[Figure]) -> Table:
     table.add_column("goal", justify="right", no_wrap=True)
     for f in figures:
         mark = "[green]met[/green]" if f.meets_goal else "[red]missed[/red]"
+        digits = 0 if max(f.value, f.ceiling) >= 100 else 1
         table.add_row(
             f.name,
-            f"{f.value:,.0f}",
-            f"{f.ceiling:,.0f}",
+            f"{f.value:,.{digits}f}",
+            f"{f.ceiling:,.{digits}f}",
             f.unit,
             f"{f.ratio:.2f}",
-            f"≥ {f.goal:.2f} {mark}",
+            f"{'≤' if f.goal_is == 'max' else '≥'} {f.goal:.2f} {mark}",
         )
     return table
 
@@ -90,7 +102,7 @@ def _details(figures: list[Figure]) -> str:
     for f in figures:
         extras = ", ".join(f"{k}={v}" for k, v in f.extras.items())
         lines += [
-            f"[bold]{f.name}[/bold]: {f.what}",
+            f"[bold]{f.name}[/bold] (ratio = {f.ratio_of}): {f.what}",
             f"  ceiling: {f.ceiling_what}",
             f"  [dim]{extras}[/dim]",
         ]

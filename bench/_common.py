@@ -28,6 +28,7 @@ from concordia.events.natsserver import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY_DIR = ROOT / "services" / "registry"
+LEDGER_DIR = ROOT / "services" / "ledger"
 NODE = "se"
 #: Startup compiles every module when bytecode caching is off (PYTHONDONTWRITEBYTECODE).
 STARTUP_TIMEOUT = 60.0
@@ -45,25 +46,36 @@ class Figure:
     what: str
     ceiling_what: str
     extras: dict[str, Any] = field(default_factory=dict)
+    #: ``value/ceiling`` for rates (higher is better); ``ceiling/value`` for durations, so the
+    #: ratio still reads "fraction of the ceiling reached".
+    ratio_of: str = "value/ceiling"
+    #: ``min``: the ratio must reach the goal; ``max``: it must stay at or under it.
+    goal_is: str = "min"
 
     @property
     def ratio(self) -> float:
-        """The figure as a fraction of its ceiling."""
-        return self.value / self.ceiling if self.ceiling else 0.0
+        """The figure as a fraction of its ceiling (as ``ratio_of`` defines it)."""
+        top, bottom = (
+            (self.ceiling, self.value) if self.ratio_of == "ceiling/value"
+            else (self.value, self.ceiling)
+        )  # fmt: skip
+        return top / bottom if bottom else 0.0
 
     @property
     def meets_goal(self) -> bool:
-        """Whether the ratio reaches the goal."""
-        return self.ratio >= self.goal
+        """Whether the ratio reaches the goal (or, for ``goal_is="max"``, stays under it)."""
+        return self.ratio <= self.goal if self.goal_is == "max" else self.ratio >= self.goal
 
     def as_json(self) -> dict[str, Any]:
         """The entry written to ``var/bench.json``."""
         return {
-            "value": round(self.value, 1),
+            "value": round(self.value, 3),
             "unit": self.unit,
-            "ceiling": round(self.ceiling, 1),
+            "ceiling": round(self.ceiling, 3),
             "ratio": round(self.ratio, 3),
+            "ratio_of": self.ratio_of,
             "goal": self.goal,
+            "goal_is": self.goal_is,
             "extras": self.extras,
         }
 
@@ -94,10 +106,10 @@ def person(n: int) -> dict[str, Any]:
     }
 
 
-def _migrate(url: str) -> None:
+def _migrate(url: str, service_dir: Path = REGISTRY_DIR) -> None:
     from alembic import command
 
-    config = migrations.alembic_config(REGISTRY_DIR, url)
+    config = migrations.alembic_config(service_dir, url)
     config.attributes["quiet"] = True  # keep alembic's INFO lines out of the report
     command.upgrade(config, "head")
 
@@ -117,12 +129,14 @@ class Workspace:
         self.keep = keep
         self.profile_dir = profile_dir
         self.nats = NatsServer(store_dir=self.path / "nats")
-        self._template: Path | None = None
+        self._templates: dict[str, Path] = {}
         self._servers: list[UvicornServer] = []
+        #: What one figure prepares and the next may reuse within the run (a seeded database).
+        self.cache: dict[str, Any] = {}
         self.tokens_file = self.path / "tokens.json"
-        self.token = TokenStore(self.tokens_file).create(
-            "bench", {"registry:read", "registry:write"}
-        )
+        tokens = TokenStore(self.tokens_file)
+        self.token = tokens.create("bench", {"registry:read", "registry:write", "ledger:write"})
+        self.feed_token = tokens.create("bench-portal", {"feed:read"})
 
     def __enter__(self) -> Workspace:
         atexit.register(self.close)  # in case an exit skips the with block's end
@@ -146,15 +160,15 @@ class Workspace:
             shutil.rmtree(self.path, ignore_errors=True)
         atexit.unregister(self.close)
 
-    async def database(self, name: str) -> str:
-        """A URL of a fresh SQLite file migrated to the registry's head (a template copy)."""
-        if self._template is None:
-            template = self.path / "registry-template.db"
-            url = f"sqlite:///{template}"
-            await asyncio.to_thread(_migrate, url)
-            self._template = template
+    async def database(self, name: str, service_dir: Path = REGISTRY_DIR) -> str:
+        """A URL of a fresh SQLite file migrated to the service's head (a template copy)."""
+        template = self._templates.get(service_dir.name)
+        if template is None:
+            template = self.path / f"{service_dir.name}-template.db"
+            await asyncio.to_thread(_migrate, f"sqlite:///{template}", service_dir)
+            self._templates[service_dir.name] = template
         target = self.path / f"{name}-{uuid.uuid4().hex[:8]}.db"
-        shutil.copyfile(self._template, target)
+        shutil.copyfile(template, target)
         return f"sqlite:///{target}"
 
     def registry_env(self, database_url: str, **extra: str) -> dict[str, str]:
@@ -169,6 +183,24 @@ class Workspace:
             "CONCORDIA_REGISTRY_LOG_LEVEL": "WARNING",
             **extra,
         }
+
+    def ledger_env(self, database_url: str, **extra: str) -> dict[str, str]:
+        """Environment for a ledger process on ``database_url`` and this workspace's NATS."""
+        return {
+            "CONCORDIA_ENV": "test",
+            "CONCORDIA_NODE": NODE,
+            "CONCORDIA_NATS_URL": self.nats.url,
+            "CONCORDIA_TOKENS_FILE": str(self.tokens_file),
+            "CONCORDIA_LEDGER_DATABASE_URL": database_url,
+            "CONCORDIA_LEDGER_AGGREGATE_INTERVAL_SECONDS": "3600",
+            "CONCORDIA_LEDGER_LOG_LEVEL": "WARNING",
+            **extra,
+        }
+
+    @property
+    def feed_auth(self) -> dict[str, str]:
+        """Headers of a donor portal: a token with ``feed:read`` only."""
+        return {"Authorization": f"Bearer {self.feed_token}"}
 
     @property
     def auth(self) -> dict[str, str]:
