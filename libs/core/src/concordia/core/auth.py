@@ -120,6 +120,31 @@ class TokenStore:
 _bearer = HTTPBearer(auto_error=False, description="A Concordia API token: `cnc_<id>_<secret>`.")
 
 
+def authorize(
+    request: Request, token: str | None, needed: frozenset[str], *, any_of: bool = False
+) -> Principal:
+    """The principal of a bearer ``token`` holding ``needed`` scopes (all, or one with any_of).
+
+    Raises 401 for a missing or invalid token and 403 for a missing scope.
+    """
+    store: TokenStore = request.app.state.tokens
+    principal = store.verify(token) if token else None
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing or invalid bearer token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    missing = needed - principal.scopes
+    if any_of and missing != needed:
+        missing = frozenset()
+    if missing:
+        wanted = f"one of {', '.join(sorted(needed))}" if any_of else ", ".join(sorted(missing))
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"token lacks scope: {wanted}")
+    request.state.principal = principal
+    return principal
+
+
 def require(*scopes: str, any_of: bool = False) -> Any:
     """A FastAPI dependency that admits a bearer token carrying every scope in ``scopes``.
 
@@ -131,27 +156,7 @@ def require(*scopes: str, any_of: bool = False) -> Any:
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        store: TokenStore = request.app.state.tokens
-        principal = store.verify(credentials.credentials) if credentials else None
-        if principal is None:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "missing or invalid bearer token",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        missing = needed - principal.scopes
-        if any_of and missing != needed:
-            missing = frozenset()
-        if missing:
-            if any_of:
-                raise HTTPException(
-                    status.HTTP_403_FORBIDDEN,
-                    f"token lacks scope: one of {', '.join(sorted(needed))}",
-                )
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, f"token lacks scope: {', '.join(sorted(missing))}"
-            )
-        request.state.principal = principal
-        return principal
+        token = credentials.credentials if credentials else None
+        return authorize(request, token, needed, any_of=any_of)
 
     return Depends(dependency)
