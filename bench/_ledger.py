@@ -168,7 +168,7 @@ class _GrantWriter:
             values["title"], values["description"], values["purpose"], values["horizon"],
             orjson.dumps(values["goals"]).decode(), values["gender_marker"],
             values["start_date"].isoformat(), values["end_date"].isoformat(),
-            values["visibility"], 1, grants.digest(values),
+            values["visibility"], 1, 1, grants.digest(values),  # ever_visible, version, digest
         )  # fmt: skip
         amount = 10_000 + (n % 9000) * 25
         currency = "SEK" if n % 2 else "EUR"
@@ -203,7 +203,8 @@ class _GrantWriter:
         values, _, tx_values, _ = self.templates[n % TEMPLATES]
         uid = [uuid.UUID(i) for i in ids]
         row = values | {"id": uid[0], "donor_id": parties[0][n % DONORS]["id"],
-                        "external_id": grant[2], "version": 1, "digest": grant[16],
+                        "external_id": grant[2], "version": 1, "digest": grant[17],
+                        "ever_visible": True,
                         "feed_seq": n + 1, "withdrawn_at": None, "created_at": self.at,
                         "updated_at": self.at}  # fmt: skip
         expected = [(grant, _as_stored(row, Grant.__table__, grant_proc), Grant.__table__)]

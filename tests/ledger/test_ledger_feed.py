@@ -103,7 +103,7 @@ async def test_a_change_moves_a_grant_to_the_end(ledger: Ledger, funded: dict[st
     assert [i["id"] for i in everything][-1] == first
     assert len(everything) == 6  # moved, not repeated
 
-    # Withdrawn: a tombstone at the end; restricted: gone from the feed.
+    # Withdrawn, or restricted after portals saw it: a tombstone at the end either way.
     second = items[1]["id"]
     gone = await ledger.client.delete(f"/v1/grants/{second}", headers=ledger.rw)
     assert gone.status_code == 204
@@ -113,9 +113,12 @@ async def test_a_change_moves_a_grant_to_the_end(ledger: Ledger, funded: dict[st
     )
     assert hidden.status_code == 200
     tail, _ = await pull(ledger, limit=10, after=cursor2)
-    assert tail == [{"id": second, "feed_seq": tail[0]["feed_seq"], "withdrawn": True}]
+    assert tail == [
+        {"id": second, "feed_seq": tail[0]["feed_seq"], "withdrawn": True},
+        {"id": third, "feed_seq": tail[1]["feed_seq"], "withdrawn": True},
+    ]
     everything, _ = await pull(ledger, limit=1000)
-    assert third not in {i["id"] for i in everything}
+    assert [i for i in everything if i["id"] == third] == [tail[1]]  # nothing but the tombstone
 
 
 async def test_limit_bounds_and_cursor(ledger: Ledger, funded: dict[str, Any]) -> None:
@@ -186,3 +189,32 @@ async def test_feed_is_documented(ledger: Ledger) -> None:
     assert limit["schema"]["maximum"] == 10_000
     assert "text/event-stream" in str(document["paths"]["/v1/feed/grants/stream"])
     assert "application/xml" in str(document["paths"]["/v1/feed/iati.xml"])
+
+
+async def test_a_grant_restricted_after_publication_leaves_portals_as_a_tombstone(
+    ledger: Ledger, funded: dict[str, Any]
+) -> None:
+    published = funded["grant"]
+    first = (await ledger.client.get("/v1/feed/grants", headers=ledger.feed)).json()
+    assert published["id"] in [i["id"] for i in first["items"]]
+    cursor = first["next"]
+    hidden = await ledger.client.patch(
+        f"/v1/grants/{published['id']}", json={"visibility": "restricted"}, headers=ledger.rw
+    )
+    assert hidden.status_code == 200, hidden.text
+    later = (await ledger.client.get(f"/v1/feed/grants?after={cursor}", headers=ledger.feed)).json()
+    assert later["items"] == [
+        {"id": published["id"], "feed_seq": later["items"][0]["feed_seq"], "withdrawn": True}
+    ]
+    # A grant restricted from the start never shows, not even as a tombstone.
+    body = {
+        **grant(funded["donor"]["id"], funded["recipient"]),
+        "external_id": "G-NEVER-SHOWN",
+        "visibility": "restricted",
+    }
+    secret = await ledger.client.post("/v1/grants", json=body, headers=ledger.rw)
+    assert secret.status_code == 201, secret.text
+    tail = (
+        await ledger.client.get(f"/v1/feed/grants?after={later['next']}", headers=ledger.feed)
+    ).json()
+    assert secret.json()["id"] not in [i["id"] for i in tail["items"]]

@@ -29,6 +29,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -159,6 +160,9 @@ class Grant(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     visibility: Mapped[str] = mapped_column(String(16))
+    #: Once a grant was visible to feed readers it stays in their feed: made restricted (or
+    #: withdrawn) later, it appears as a tombstone, so portals drop their copy.
+    ever_visible: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(default=1)
     digest: Mapped[bytes] = mapped_column(LargeBinary(32))
     feed_seq: Mapped[int] = mapped_column(SeqId, unique=True)

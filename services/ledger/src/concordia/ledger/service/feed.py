@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import Row, String, func, select, type_coerce
+from sqlalchemy import Row, String, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
@@ -32,6 +32,9 @@ MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 1000
 _CENT = Decimal("0.01")
 _VISIBLE = Grant.visibility != "restricted"
+#: In the feed: visible grants, and grants that were visible once (restricted or withdrawn since),
+#: which appear as tombstones so that portals drop the copy they hold.
+_IN_FEED = or_(_VISIBLE, Grant.ever_visible)
 
 
 def _raw(column: Any, label: str) -> Any:
@@ -148,8 +151,8 @@ def _recipient(row: Row[Any]) -> dict[str, Any]:
 
 
 def grant_item(row: Row[Any], txs: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The feed item of one grant row: a tombstone if withdrawn, else the grant in full."""
-    if row.withdrawn_at is not None:
+    """The feed item of one grant row: a tombstone if withdrawn or restricted, else in full."""
+    if row.withdrawn_at is not None or row.visibility == "restricted":
         return {"id": _id(row.id), "feed_seq": row.feed_seq, "withdrawn": True}
     return {
         "id": _id(row.id),
@@ -199,7 +202,7 @@ async def page(*, session: AsyncSession, after: int, limit: int) -> FeedPage:
         select(*_GRANT_COLUMNS)
         .join(Donor, Donor.id == Grant.donor_id)
         .outerjoin(KnownOrganisation, KnownOrganisation.id == Grant.recipient_organisation_id)
-        .where(Grant.feed_seq > after, _VISIBLE)
+        .where(Grant.feed_seq > after, _IN_FEED)
         .order_by(Grant.feed_seq)
         .limit(limit)
     )
@@ -352,7 +355,7 @@ async def page_body(*, session: AsyncSession, after: int, limit: int) -> tuple[b
     conn = await session.connection()
     query = (
         select(*_BODY_GRANT_COLUMNS)
-        .where(Grant.feed_seq > after, _VISIBLE)
+        .where(Grant.feed_seq > after, _IN_FEED)
         .order_by(Grant.feed_seq)
         .limit(limit)
     )
@@ -361,7 +364,7 @@ async def page_body(*, session: AsyncSession, after: int, limit: int) -> tuple[b
         return orjson.dumps({"items": [], "next": str(after)}), 0
     last = rows[-1].feed_seq
     # Raw ids stand for the uuids, as UUID or in SQLite's form; Core binds need real UUIDs.
-    live = [r for r in rows if r.withdrawn_at is None]
+    live = [r for r in rows if r.withdrawn_at is None and r.visibility != "restricted"]
     raw_orgs = {r.org_id for r in live if r.recipient_type == "organisation"} - {None}
     donors, orgs = await _parties(
         conn,
@@ -409,7 +412,7 @@ async def page_body(*, session: AsyncSession, after: int, limit: int) -> tuple[b
     for (grant_id, seq, version, external_id, recipient_type, title, description, purpose,
          horizon, goals, gender_marker, start_date, end_date, visibility, withdrawn_at,
          updated_at, donor_id, org_id) in rows:  # fmt: skip
-        if withdrawn_at is not None:
+        if withdrawn_at is not None or visibility == "restricted":
             append({"id": _id(grant_id), "feed_seq": seq, "withdrawn": True})
             continue
         org = orgs.get(org_id) if recipient_type == "organisation" else None

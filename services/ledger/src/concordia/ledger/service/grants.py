@@ -106,6 +106,7 @@ async def create(*, session: AsyncSession, ctx: NodeContext, data: GrantCreate) 
         version=1,
         digest=digest(values),
         feed_seq=(await feed_positions(session, 1))[0],
+        ever_visible=values["visibility"] != "restricted",
         created_at=at,
         updated_at=at,
         **values,
@@ -198,6 +199,7 @@ async def update(
     for key, value in merged.items():
         setattr(grant, key, value)
     grant.external_id, grant.digest = external_id, new_digest
+    grant.ever_visible = grant.ever_visible or grant.visibility != "restricted"
     await touch(session, grant, bump_version=True)
     await emit(session, ctx, [grant_event(GrantUpdated, grant)])
     return grant

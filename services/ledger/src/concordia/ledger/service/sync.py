@@ -49,7 +49,7 @@ async def sync_grants(
     }
     index = await recipients.index_for(session, [r.recipient for _, r in valid])
     cols = (Grant.id, Grant.donor_id, Grant.external_id, Grant.version, Grant.digest,
-            Grant.withdrawn_at)  # fmt: skip
+            Grant.withdrawn_at, Grant.ever_visible)  # fmt: skip
     existing = {
         (row.donor_id, row.external_id): row
         for row in await fetch_in(
@@ -79,7 +79,9 @@ async def sync_grants(
         grant_id = row.id if row is not None else new_id()
         version = row.version + 1 if row is not None else 1
         values |= {"id": grant_id, "donor_id": record.donor_id, "external_id": key,
-                   "version": version, "digest": fingerprint, "updated_at": at}  # fmt: skip
+                   "version": version, "digest": fingerprint, "updated_at": at,
+                   "ever_visible": (row is not None and row.ever_visible)
+                   or values["visibility"] != "restricted"}  # fmt: skip
         if row is None:
             inserts.append({**values, "created_at": at})
         else:
