@@ -38,10 +38,14 @@ def _free(port: int) -> bool:
 
 
 def free_base_port() -> int:
-    """A base port whose whole range (registry, nats, monitoring) is free."""
+    """A base port whose whole range (registry, nats, monitoring) is free.
+
+    Drawn below the kernel's ephemeral range (32768 and up here): a port there can be taken by
+    any outgoing connection between this check and the launcher's bind.
+    """
     rng = random.Random()
     for _ in range(200):
-        base = rng.randrange(20000, 60000, 100)
+        base = rng.randrange(10000, 32000, 100)
         if all(_free(base + offset) for offset in PORT_OFFSETS):
             return base
     raise RuntimeError("no free port range")
