@@ -19,7 +19,10 @@ from concordia.registry.service import feeds as service
 
 router = APIRouter(prefix="/v1", tags=["feeds"])
 
-SeqCursor = Annotated[int, Query(ge=0, description="The `next` of the previous page; 0 to start.")]
+SeqCursor = Annotated[
+    int,
+    Query(ge=0, le=2**63 - 1, description="The `next` of the previous page; 0 to start."),
+]
 FeedLimit = Annotated[int, Query(ge=1, le=10000)]
 
 

@@ -1,0 +1,100 @@
+"""Run a service for real and check it against its own OpenAPI with schemathesis.
+
+Shared by every service's schemathesis test: a migrated SQLite database, the app under uvicorn
+on a free port (in a thread with its own event loop), and every schemathesis check on every
+operation, with failures collected and reported together.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import schemathesis
+import uvicorn
+from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from concordia.core.auth import TokenStore
+from concordia.core.migrations import upgrade
+from concordia.events.natsserver import free_port
+
+
+@contextmanager
+def live_service(
+    work: Path,
+    service_dir: Path,
+    make_app: Callable[[str, Path], Any],
+    scopes: set[str],
+) -> Iterator[tuple[str, str]]:
+    """Serve ``make_app(database_url, tokens_file)`` over HTTP; yield (base URL, token)."""
+    url = f"sqlite:///{work / 'service.db'}"
+    migrate = threading.Thread(target=upgrade, args=(service_dir, url))
+    migrate.start()
+    migrate.join()
+    tokens = work / "tokens.json"
+    token = TokenStore(tokens).create("schemathesis", scopes)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(make_app(url, tokens), port=port, log_level="warning", lifespan="on")
+    )
+    runner = threading.Thread(target=server.run, daemon=True)
+    runner.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    try:
+        yield base, token
+    finally:
+        server.should_exit = True
+        runner.join(timeout=10)
+
+
+def conformance_failures(
+    base: str,
+    token: str,
+    *,
+    lenient: set[str],
+    skip: set[str] = frozenset(),  # type: ignore[assignment]
+) -> tuple[int, list[str]]:
+    """Run every check on every operation; return (operations checked, findings).
+
+    ``lenient`` operations skip only the "schema-valid request accepted" check: their 422s
+    come from rules JSON Schema cannot state. ``skip`` operations are not called at all.
+    """
+    schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
+    headers = {"Authorization": f"Bearer {token}"}
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.label in skip:
+            continue
+        operations += 1
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=30,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case: schemathesis.Case) -> None:
+            excluded = [positive_data_acceptance] if case.operation.label in lenient else []
+            case.call_and_validate(base_url=base, headers=headers, excluded_checks=excluded)
+
+        try:
+            check()
+        except Exception as exc:  # collect every operation's finding, then fail once
+            failures.append(f"{operation.label}: {exc}")
+    return operations, failures
