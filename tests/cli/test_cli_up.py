@@ -20,7 +20,9 @@ from typer.testing import CliRunner
 
 from concordia.cli.main import app
 
-PORT_OFFSETS = (1, 2, 22, 82)  # registry, ledger, nats-server, nats monitoring
+NODE_OFFSETS = (1, 2, 22, 82)  # registry, ledger, nats-server, nats monitoring
+#: Three country nodes (the default), each a block of 100 ports.
+PORT_OFFSETS = tuple(node * 100 + offset for node in range(3) for offset in NODE_OFFSETS)
 PERSONS = 60  # fewer than `make run` seeds, to keep the test quick
 GRANTS = 40  # likewise
 DEV_TOKENS = {"registry:read", "registry:write", "agency", "ops", "donor-portal", "donor"}
@@ -45,7 +47,7 @@ def free_base_port() -> int:
     """
     rng = random.Random()
     for _ in range(200):
-        base = rng.randrange(10000, 32000, 100)
+        base = rng.randrange(10000, 31700, 100)
         if all(_free(base + offset) for offset in PORT_OFFSETS):
             return base
     raise RuntimeError("no free port range")
@@ -177,7 +179,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     ledger_url = f"http://127.0.0.1:{base + 2}"
     sizes = ("--persons", str(PERSONS), "--grants", str(GRANTS))
 
-    first = Launcher(var, base, *sizes)
+    first = Launcher(var, base, "--nodes", "se", *sizes)
     launchers.append(first)
     endpoints = first.wait_ready()
 
@@ -239,7 +241,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert wait_gone(list(spawned), timeout=2) == [], spawned
     assert not (var / "demo" / "endpoints.json").exists()
 
-    second = Launcher(var, base, *sizes)
+    second = Launcher(var, base, "--nodes", "se", *sizes)
     launchers.append(second)
     assert second.wait_ready() == endpoints
     assert json.loads((var / "demo" / "tokens.json").read_text()) == tokens  # reused
@@ -269,7 +271,8 @@ def test_killed_launcher_leaves_no_orphans(tmp_path: Path, launchers: list[Launc
     launchers.append(launcher)
     launcher.wait_ready()
     spawned = children(launcher.process.pid)
-    assert len(spawned) == 4, spawned  # guardian, nats-server, registry, ledger
+    # the guardian, then nats-server, registry and ledger of each of the three default nodes
+    assert len(spawned) == 10, spawned
 
     launcher.process.kill()  # SIGKILL: no finally block runs
     launcher.process.wait()

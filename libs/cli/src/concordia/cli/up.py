@@ -328,7 +328,9 @@ def up(
     var: Annotated[Path, typer.Option(help="Where nodes keep their data, logs and keys.")] = Path(
         "var"
     ),
-    node: Annotated[str, typer.Option(help="The country node to run.")] = "se",
+    nodes: Annotated[
+        str, typer.Option(help="The country nodes to run, comma-separated, e.g. se,pl,de.")
+    ] = "se,pl,de",
     host: Annotated[str, typer.Option(help="The address every process listens on.")] = (
         "127.0.0.1"
     ),
@@ -352,10 +354,15 @@ def up(
     """Run a local node: nats-server, the registry and the ledger, with demo tokens and data."""
     console = Console(soft_wrap=True)
     try:
-        node = check_node(node)
+        codes = [check_node(code.strip()) for code in nodes.split(",") if code.strip()]
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--node") from exc
-    layouts = [NodeLayout(var=var.resolve(), node=node, host=host, base_port=base_port)]
+        raise typer.BadParameter(str(exc), param_hint="--nodes") from exc
+    if not codes or len(set(codes)) != len(codes):
+        raise typer.BadParameter("name each node once, e.g. se,pl,de", param_hint="--nodes")
+    layouts = [
+        NodeLayout(var=var.resolve(), node=code, host=host, base_port=base_port, index=index)
+        for index, code in enumerate(codes)
+    ]
     try:
         run(layouts, seed=not no_seed, persons=persons, grants=grants, console=console)
     except (LaunchError, NatsServerError, SeedError, httpx.HTTPError, OSError, ValueError) as exc:
