@@ -76,7 +76,9 @@ def parse_dockerfile(text: str) -> tuple[dict[str, str], list[Stage]]:
 
 def test_every_service_has_a_dockerfile() -> None:
     present = {p.name for p in (ROOT / "services").iterdir() if (p / "pyproject.toml").is_file()}
-    assert present <= set(SERVICES), f"services without a deploy contract: {present - set(SERVICES)}"
+    assert present <= set(SERVICES), (
+        f"services without a deploy contract: {present - set(SERVICES)}"
+    )
     for name in SERVICES:
         assert (ROOT / "services" / name / "Dockerfile").is_file(), name
 
