@@ -319,3 +319,26 @@ def test_postgres_init_script_creates_a_role_and_database_per_service() -> None:
             for sql in (f'drop database if exists "{name}"', f'drop role if exists "{name}"'):
                 subprocess.run(["psql", "-c", sql, "--dbname", "postgres"], env=env,
                                capture_output=True, timeout=30, check=False)  # fmt: skip
+
+
+def test_each_service_runs_as_its_image_user(services: dict[str, dict[str, Any]]) -> None:
+    """`user:` repeats the Dockerfile's USER, so a volume's ownership and the image agree."""
+    dockerfiles = {
+        "registry": ROOT / "services" / "registry" / "Dockerfile",
+        "ledger": ROOT / "services" / "ledger" / "Dockerfile",
+        "hub": ROOT / "services" / "hub" / "Dockerfile",
+        "nats": ROOT / "deploy" / "docker" / "nats" / "Dockerfile",
+    }
+    users = {}
+    for name, path in dockerfiles.items():
+        (user,) = [line.split()[1] for line in path.read_text().splitlines()
+                   if line.startswith("USER ")]  # fmt: skip
+        users[name] = user
+    for name, service in services.items():
+        kind = (
+            "hub"
+            if name.startswith("hub") and not name.endswith(("-nats", "-postgres"))
+            else (name.removesuffix("-migrate").split("-", 1)[1] if "-" in name else name)
+        )
+        if kind in users:
+            assert service["user"] == users[kind], name
