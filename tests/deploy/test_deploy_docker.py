@@ -1,4 +1,4 @@
-"""services/registry/Dockerfile, .dockerignore and the entrypoint, checked without a Docker engine.
+"""Every service's Dockerfile, .dockerignore and the shared entrypoint, without a Docker engine.
 
 The Dockerfile is read statically; the build context is computed from .dockerignore with the
 rules of Docker's pattern matcher; the entrypoint runs for real against the development venv.
@@ -18,10 +18,16 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCKERFILE = ROOT / "services" / "registry" / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
-ENTRYPOINT = ROOT / "deploy" / "docker" / "registry" / "entrypoint.sh"
-APP_PY = ROOT / "services" / "registry" / "src" / "concordia" / "registry" / "app.py"
+ENTRYPOINT = ROOT / "deploy" / "docker" / "entrypoint.sh"
+# Every service, its uvicorn factory and port. The hub is written in another branch against
+# this contract (package concordia.hub, factory create, port 8600); until it is merged, the
+# checks that need its sources or its lock entry skip.
+SERVICES = {
+    "registry": ("concordia.registry.app:main", 8000),
+    "ledger": ("concordia.ledger.app:main", 8000),
+    "hub": ("concordia.hub.app:create", 8600),
+}
 SECRET_ENV = re.compile(r"(PASSWORD|SECRET|NODE_KEY|TOKEN$|CREDENTIALS)", re.I)
 
 
@@ -68,10 +74,31 @@ def parse_dockerfile(text: str) -> tuple[dict[str, str], list[Stage]]:
     return global_args, stages
 
 
+def test_every_service_has_a_dockerfile() -> None:
+    present = {p.name for p in (ROOT / "services").iterdir() if (p / "pyproject.toml").is_file()}
+    assert present <= set(SERVICES), (
+        f"services without a deploy contract: {present - set(SERVICES)}"
+    )
+    for name in SERVICES:
+        assert (ROOT / "services" / name / "Dockerfile").is_file(), name
+
+
+@pytest.fixture(params=sorted(SERVICES), scope="module")
+def service(request: pytest.FixtureRequest) -> str:
+    """One service's name."""
+    return str(request.param)
+
+
+def need_sources(service: str) -> None:
+    """Skip when the service's sources are not in this checkout (the hub before its merge)."""
+    if not (ROOT / "services" / service / "pyproject.toml").is_file():
+        pytest.skip(f"services/{service} is not in this checkout yet")
+
+
 @pytest.fixture(scope="module")
-def stages() -> list[Stage]:
-    """The Dockerfile's stages."""
-    return parse_dockerfile(DOCKERFILE.read_text())[1]
+def stages(service: str) -> list[Stage]:
+    """The service's Dockerfile's stages."""
+    return parse_dockerfile((ROOT / "services" / service / "Dockerfile").read_text())[1]
 
 
 def _copy_sources(stages: list[Stage]) -> list[str]:
@@ -111,7 +138,7 @@ def test_multi_stage_and_uv_only_in_the_build(stages: list[Stage]) -> None:
     assert any("--from=build" in args for args in runtime.args("COPY"))
 
 
-def test_installs_from_the_committed_lock(stages: list[Stage]) -> None:
+def test_installs_from_the_committed_lock(stages: list[Stage], service: str) -> None:
     assert "uv.lock" in _copy_sources(stages)
     runs = [args for stage in stages for args in stage.args("RUN")]
     syncs = [r for r in runs if "uv sync" in r]
@@ -119,7 +146,7 @@ def test_installs_from_the_committed_lock(stages: list[Stage]) -> None:
     for run in syncs:
         assert "--frozen" in run or "--locked" in run, run
         assert "--no-dev" in run, run
-        assert "--package concordia-registry" in run, run
+        assert f"--package concordia-{service}" in run, run
     assert not any(re.search(r"\bpip install\b", r) for r in runs), "bypasses the lock"
 
 
@@ -139,10 +166,11 @@ def workspace_closure(package: str) -> dict[str, str]:
     return found
 
 
-def test_copies_every_member_the_registry_needs(stages: list[Stage]) -> None:
-    """A new workspace dependency of the registry must reach both install steps."""
-    members = workspace_closure("concordia-registry")
-    assert members["concordia-registry"] == "services/registry"
+def test_copies_every_member_the_service_needs(stages: list[Stage], service: str) -> None:
+    """A new workspace dependency of the service must reach both install steps."""
+    need_sources(service)
+    members = workspace_closure(f"concordia-{service}")
+    assert members[f"concordia-{service}"] == f"services/{service}"
     sources = _copy_sources(stages)
     for name, path in members.items():
         assert f"{path}/pyproject.toml" in sources, f"{name}: manifest not copied first"
@@ -150,7 +178,7 @@ def test_copies_every_member_the_registry_needs(stages: list[Stage]) -> None:
     for source in sources:  # and nothing of members it does not need (cache, image size)
         top = "/".join(source.split("/")[:2])
         if source.startswith(("libs/", "services/")):
-            assert top in members.values(), f"{source} is not a dependency of the registry"
+            assert top in members.values(), f"{source} is not a dependency of {service}"
 
 
 def test_runs_as_a_fixed_non_root_user(stages: list[Stage]) -> None:
@@ -162,15 +190,29 @@ def test_runs_as_a_fixed_non_root_user(stages: list[Stage]) -> None:
     assert any("--uid 10001" in run for run in stages[-1].args("RUN"))
 
 
-def test_healthcheck_port_and_entrypoint(stages: list[Stage]) -> None:
+def runtime_env(stages: list[Stage]) -> dict[str, str]:
+    """The runtime stage's ``ENV`` values."""
+    env: dict[str, str] = {}
+    for args in stages[-1].args("ENV"):
+        for word in shlex.split(args):
+            key, _, value = word.partition("=")
+            env[key] = value
+    return env
+
+
+def test_healthcheck_port_and_entrypoint(stages: list[Stage], service: str) -> None:
+    factory, port = SERVICES[service]
     runtime = stages[-1]
-    assert runtime.args("EXPOSE") == ["8000"]
+    assert runtime.args("EXPOSE") == [str(port)]
     (healthcheck,) = runtime.args("HEALTHCHECK")
     assert "/healthz" in healthcheck
-    assert "8000" in healthcheck
+    assert f"127.0.0.1:{port}/" in healthcheck
     assert not re.search(r"\b(curl|wget)\b", healthcheck), "slim images have neither"
     assert runtime.args("ENTRYPOINT"), "no ENTRYPOINT"
-    assert "deploy/docker/registry/entrypoint.sh" in _copy_sources(stages)
+    assert "deploy/docker/entrypoint.sh" in _copy_sources(stages)
+    env = runtime_env(stages)
+    assert (env["SERVICE"], env["APP_FACTORY"], env["PORT"]) == (service, factory, str(port))
+    assert env[f"CONCORDIA_{service.upper()}_DATABASE_URL"] == f"sqlite:////data/{service}.db"
 
 
 def test_no_secrets_in_the_image(stages: list[Stage]) -> None:
@@ -182,20 +224,22 @@ def test_no_secrets_in_the_image(stages: list[Stage]) -> None:
                     assert not SECRET_ENV.search(key), f"{instruction} {key} bakes a secret"
 
 
-def test_service_dir_resolves_in_the_image_layout(stages: list[Stage]) -> None:
+def test_service_dir_resolves_in_the_image_layout(stages: list[Stage], service: str) -> None:
     """The app finds its migrations at parents[3] of app.py: the sources must keep their tree."""
-    assert "SERVICE_DIR = Path(__file__).resolve().parents[3]" in APP_PY.read_text()
+    need_sources(service)
+    app_py = ROOT / "services" / service / "src" / "concordia" / service / "app.py"
+    assert "SERVICE_DIR = Path(__file__).resolve().parents[3]" in app_py.read_text()
     build = next(s for s in stages if s.name == "build")
     runtime = stages[-1]
     (workdir,) = build.args("WORKDIR")
     assert f"{workdir} {workdir}" in " ".join(runtime.args("COPY")), "venv moved: editable paths"
     copies = [shlex.split(a) for a in build.args("COPY")]
-    assert ["services/registry/", "services/registry/"] in copies
-    in_image = PurePosixPath(workdir) / APP_PY.relative_to(ROOT).as_posix()
+    assert [f"services/{service}/", f"services/{service}/"] in copies
+    in_image = PurePosixPath(workdir) / app_py.relative_to(ROOT).as_posix()
     service_dir = in_image.parents[3]
-    assert service_dir == PurePosixPath(workdir) / "services" / "registry"
-    assert (ROOT / "services" / "registry" / "alembic.ini").is_file()
-    assert (ROOT / "services" / "registry" / "migrations" / "env.py").is_file()
+    assert service_dir == PurePosixPath(workdir) / "services" / service
+    assert (ROOT / "services" / service / "alembic.ini").is_file()
+    assert (ROOT / "services" / service / "migrations" / "env.py").is_file()
     runs = " ".join(build.args("RUN"))
     # editable (uv's default): a --no-editable install would move app.py into site-packages
     assert "--no-editable" not in runs
@@ -256,7 +300,8 @@ def test_matcher_follows_docker_rules() -> None:
     assert not in_context("README.md", rules)
 
 
-def test_context_holds_what_the_dockerfile_copies(stages: list[Stage]) -> None:
+def test_context_holds_what_the_dockerfile_copies(stages: list[Stage], service: str) -> None:
+    need_sources(service)
     rules = _ignore_rules()
     for source in _copy_sources(stages):
         path = ROOT / source
@@ -312,44 +357,58 @@ def test_entrypoint_is_valid_sh() -> None:
     text = ENTRYPOINT.read_text()
     assert text.startswith("#!/bin/sh\n")
     assert "set -eu" in text
-    assert re.search(r"exec uvicorn --factory concordia\.registry\.app:main", text)
+    assert 'exec uvicorn --factory "$APP_FACTORY"' in text
     assert '--workers "${WORKERS:-2}"' in text
-    assert "--host 0.0.0.0 --port 8000" in text
+    assert '--host 0.0.0.0 --port "${PORT:-8000}"' in text
 
 
-def test_entrypoint_migrates_to_head_and_repeats_safely(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["registry", "ledger"])
+def test_entrypoint_migrates_to_head_and_repeats_safely(tmp_path: Path, name: str) -> None:
+    import importlib
+    import sqlite3
+
     from alembic.script import ScriptDirectory
 
     from concordia.core.migrations import alembic_config
-    from concordia.registry.app import SERVICE_DIR
 
-    db = tmp_path / "registry.db"
+    service_dir = importlib.import_module(f"concordia.{name}.app").SERVICE_DIR
+    db = tmp_path / f"{name}.db"
     env = {
+        "SERVICE": name,
         "CONCORDIA_ENV": "test",
-        "CONCORDIA_REGISTRY_DATABASE_URL": f"sqlite:///{db}",
+        f"CONCORDIA_{name.upper()}_DATABASE_URL": f"sqlite:///{db}",
     }
     for _ in range(2):
         result = _run_entrypoint("migrate", env=env, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
-        assert "is at head" in result.stdout
-    head = ScriptDirectory.from_config(alembic_config(SERVICE_DIR, f"sqlite:///{db}")).get_heads()
-    import sqlite3
-
+        assert f"{name}: sqlite:///{db} is at head" in result.stdout
+    head = ScriptDirectory.from_config(alembic_config(service_dir, f"sqlite:///{db}")).get_heads()
     with sqlite3.connect(db) as conn:
         (version,) = conn.execute("select version_num from alembic_version").fetchone()
     assert [version] == head
 
 
 def test_entrypoint_refuses_development_secrets_before_migrating(tmp_path: Path) -> None:
-    db = tmp_path / "registry.db"
-    env = {"CONCORDIA_ENV": "prod", "CONCORDIA_REGISTRY_DATABASE_URL": f"sqlite:///{db}"}
+    db = tmp_path / "ledger.db"
+    env = {
+        "SERVICE": "ledger",
+        "CONCORDIA_ENV": "prod",
+        "CONCORDIA_LEDGER_DATABASE_URL": f"sqlite:///{db}",
+    }
     result = _run_entrypoint("migrate", env=env, cwd=tmp_path)
     assert result.returncode != 0
     assert "development node key is refused" in result.stderr
     assert not db.exists()
 
 
+def test_entrypoint_needs_the_service_name(tmp_path: Path) -> None:
+    result = _run_entrypoint("migrate", env={}, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "SERVICE is not set" in result.stderr
+
+
 def test_entrypoint_runs_any_other_command(tmp_path: Path) -> None:
-    result = _run_entrypoint("python", "-c", "print('passed through')", env={}, cwd=tmp_path)
+    env = {"SERVICE": "registry"}
+    result = _run_entrypoint("python", "-c", "print('passed through')", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "passed through"

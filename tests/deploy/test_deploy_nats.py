@@ -24,14 +24,23 @@ from concordia.registry.app import streams
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy" / "nats" / "node.conf"
 NODE = "se"
-PASSWORDS = {"registry": "a1b2c3d4e5f6", "registry-shared": "f6e5d4c3b2a1"}
+PASSWORDS = {
+    "registry": "a1b2c3d4e5f6",
+    "registry-shared": "f6e5d4c3b2a1",
+    "ledger": "b1c2d3e4f5a6",
+    "ledger-shared": "a6f5e4d3c2b1",
+}
+# No hub listens here: the leaf remote keeps retrying in the background, which is what a node
+# does while the hub is down.
 ENV = {
     "NATS_SERVER_NAME": "concordia-se-nats-0",
     "NATS_DOMAIN": NODE,
     "NATS_REGISTRY_PASSWORD": PASSWORDS["registry"],
     "NATS_REGISTRY_SHARED_PASSWORD": PASSWORDS["registry-shared"],
+    "NATS_LEDGER_PASSWORD": PASSWORDS["ledger"],
+    "NATS_LEDGER_SHARED_PASSWORD": PASSWORDS["ledger-shared"],
+    "NATS_HUB_LEAF_URL": "nats://leaf-se:0a1b2c3d@127.0.0.1:9",
 }
-LEAF_ENV = {"NATS_HUB_LEAF_URL": "tls://se:0a1b2c3d@leaf.hub.example:7422"}
 # DESIGN.md, Federation: what the node's leaf remote must refuse from the hub ($JS.<domain>.API).
 DENIED_JS_API = ["STREAM", "DIRECT", "ACCOUNT", "META", "SERVER", "CONSUMER.DELETE"]
 
@@ -49,10 +58,10 @@ def check(conf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def leaf_block(text: str) -> str:
-    """The commented-out leaf remote between the markers, uncommented."""
+    """The leaf remote between the markers."""
     match = re.search(r"^# >>> leaf remote\n(.*?)^# <<< leaf remote$", text, re.M | re.S)
     assert match, "node.conf lost its leaf remote markers"
-    return re.sub(r"^# ?", "", match.group(1), flags=re.M)
+    return match.group(1)
 
 
 def test_node_conf_is_valid() -> None:
@@ -77,24 +86,15 @@ def test_every_variable_is_documented_and_required() -> None:
         assert name in result.stderr
 
 
-def test_leaf_remote_is_valid_once_uncommented(tmp_path: Path) -> None:
-    text = CONF.read_text()
-    block = leaf_block(text)
+def test_leaf_remote_binds_only_coalition_and_closes_the_js_api() -> None:
+    block = leaf_block(CONF.read_text())
     assert "account: COALITION" in block
+    assert "LOCAL" not in block.replace("LOCAL never", "")
     assert re.search(r'deny_exports:\s*\["local\.>"\]', block)
     for api in DENIED_JS_API:
         assert f'"$JS.*.API.{api}.>"' in block, api
     # Sourcing the outbound stream must keep working: consumer creation stays open.
     assert "CONSUMER.CREATE" not in block
-    conf = tmp_path / "node-with-leaf.conf"
-    conf.write_text(text + "\n" + block)
-    result = check(conf, ENV | LEAF_ENV)
-    assert result.returncode == 0, result.stderr
-
-
-def test_leaf_remote_is_off_until_the_hub_exists() -> None:
-    active = [line for line in CONF.read_text().splitlines() if not line.lstrip().startswith("#")]
-    assert not any("leafnodes" in line for line in active)
 
 
 @dataclass
@@ -222,3 +222,26 @@ async def test_unknown_users_are_refused(node_server: RunningNode) -> None:
     wrong = f"nats://registry:wrong@127.0.0.1:{node_server.port}"
     with pytest.raises(NatsError, match="Authorization Violation"):
         await nats.connect(wrong, allow_reconnect=False, max_reconnect_attempts=0)
+
+
+async def test_ledger_consumes_registry_events_and_publishes_its_own(connect: Connect) -> None:
+    """The ledger's LOCAL user: its streams, a durable pull consumer of registry events, acks."""
+    from concordia.ledger.app import streams as ledger_streams
+
+    registry = await connect("registry")
+    await ensure_streams(registry.jetstream(timeout=5), streams(NODE))
+    await registry.jetstream(timeout=5).publish(
+        f"local.{NODE}.registry.person.registered.v1", b"{}"
+    )
+    nc = await connect("ledger")
+    js = nc.jetstream(timeout=5)
+    await ensure_streams(js, ledger_streams(NODE))
+    sub = await js.pull_subscribe(
+        f"local.{NODE}.registry.>", durable="ledger-registry-test", stream=f"LOCAL_{NODE.upper()}"
+    )
+    (msg,) = await sub.fetch(1, timeout=5)
+    await msg.ack_sync()
+    ack = await js.publish(f"local.{NODE}.ledger.grant.committed.v1", b"{}")
+    assert ack.stream == f"LOCAL_{NODE.upper()}"
+    with pytest.raises(NatsTimeoutError):
+        await nc.jetstream(timeout=1).delete_stream(f"LOCAL_{NODE.upper()}")

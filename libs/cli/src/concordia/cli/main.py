@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from concordia.cli import migrate, seed, status, tokens, up
+from concordia.cli import importer, migrate, seed, status, tokens, up
 
 app = typer.Typer(help="Operate Concordia nodes.", no_args_is_help=True)
 app.command()(up.up)
 app.command()(seed.seed)
 app.command()(migrate.migrate)
 app.command()(status.status)
+app.command("import")(importer.import_)
 app.add_typer(tokens.app, name="token")
 
 if __name__ == "__main__":

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Entrypoint of every service image (services/<service>/Dockerfile). The image sets SERVICE
+# (registry, ledger, hub) and APP_FACTORY (the uvicorn factory, e.g. concordia.ledger.app:main).
+#
+#   start     (default) migrate the database to the newest schema, then serve
+#   migrate   migrate and exit: a Kubernetes initContainer, a compose one-shot service or a job
+#   serve     serve only; the app refuses to start on an unmigrated database
+#   <other>   run that command instead, e.g. `sh` or `python -c ...`
+#
+# Settings come from the environment (CONCORDIA_ENV, CONCORDIA_NODE, CONCORDIA_NATS_URL,
+# CONCORDIA_TOKENS_FILE, CONCORDIA_NODE_KEY, CONCORDIA_<SERVICE>_DATABASE_URL, ...);
+# WORKERS sets the number of uvicorn worker processes (default 2), PORT the port (default 8000).
+set -eu
+
+: "${SERVICE:?SERVICE is not set (registry, ledger, hub)}"
+: "${APP_FACTORY:=concordia.${SERVICE}.app:main}"
+
+migrate() {
+    # The service's own settings class (the one CoreSettings subclass in
+    # concordia.<service>.settings), so the migration and the app agree on the database, and a
+    # prod node key is checked before anything is written. SERVICE_DIR is services/<service>
+    # in the source tree the image keeps at /app: alembic.ini and migrations/ live there.
+    python -c '
+import importlib
+import os
+
+from sqlalchemy.engine import make_url
+
+from concordia.core.migrations import upgrade
+from concordia.core.settings import CoreSettings
+
+service = os.environ["SERVICE"]
+app = importlib.import_module(f"concordia.{service}.app")
+module = importlib.import_module(f"concordia.{service}.settings")
+(settings_class,) = [
+    value for value in vars(module).values()
+    if isinstance(value, type) and issubclass(value, CoreSettings)
+    and value.__module__ == module.__name__
+]
+url = settings_class().database_url
+upgrade(app.SERVICE_DIR, url)
+print(f"{service}: {make_url(url).render_as_string(hide_password=True)} is at head", flush=True)
+'
+}
+
+serve() {
+    # exec: uvicorn becomes PID 1 and gets SIGTERM itself, for a graceful shutdown.
+    # --no-access-log: the app writes its own JSON line per request.
+    exec uvicorn --factory "$APP_FACTORY" \
+        --host 0.0.0.0 --port "${PORT:-8000}" --workers "${WORKERS:-2}" \
+        --no-access-log --no-server-header --timeout-graceful-shutdown 20
+}
+
+case "${1:-start}" in
+    start) migrate; serve ;;
+    migrate) migrate ;;
+    serve) serve ;;
+    *) exec "$@" ;;
+esac

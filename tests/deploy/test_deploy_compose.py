@@ -1,0 +1,344 @@
+"""docker-compose.yml: rendered by the real `docker-compose config` (no engine needed), then
+checked for what the coalition needs: healthchecks, start order, non-root, ports, networks,
+and env files that agree with each other, with the NATS configs and with the settings."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from concordia.events.natsserver import find_binary
+from concordia.ledger.settings import LedgerSettings
+from concordia.registry.settings import RegistrySettings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "docker-compose.yml"
+CODES = ("se", "pl", "de")
+NODE_SERVICES = ("registry", "ledger")
+SETTINGS = {"registry": RegistrySettings, "ledger": LedgerSettings}
+ROOT_USERS = {None, "", "root", "0", "0:0"}
+CORE_ENV = {
+    "CONCORDIA_ENV",
+    "CONCORDIA_NODE",
+    "CONCORDIA_NODE_KEY",
+    "CONCORDIA_TOKENS_FILE",
+    "CONCORDIA_NATS_URL",
+    "CONCORDIA_NATS_SHARED_URL",
+}
+
+
+def compose_command() -> list[str] | None:
+    """`docker-compose` (Debian's package, works without an engine) or `docker compose`."""
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    if shutil.which("docker"):
+        probe = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return ["docker", "compose"]
+    return None
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, Any]:
+    """The file as Compose itself resolves it: anchors merged, env files read."""
+    command = compose_command()
+    if command is None:
+        pytest.skip(
+            "neither docker-compose nor `docker compose` is installed (.ci/run installs it)"
+        )
+    result = subprocess.run(
+        [*command, "-f", str(COMPOSE), "config"],
+        capture_output=True, text=True, timeout=120, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    config: dict[str, Any] = yaml.safe_load(result.stdout)
+    return config
+
+
+@pytest.fixture(scope="module")
+def services(rendered: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The rendered services by name."""
+    return dict(rendered["services"])
+
+
+def mounts(service: dict[str, Any]) -> list[dict[str, str]]:
+    """The service's volumes as type, source, target (compose v1 renders them as strings)."""
+    found = []
+    for volume in service.get("volumes", []):
+        if isinstance(volume, str):
+            source, target = volume.split(":")[:2]
+            kind = "bind" if source.startswith(("/", ".")) else "volume"
+            volume = {"type": kind, "source": source, "target": target}
+        found.append({k: volume[k] for k in ("type", "source", "target")})
+    return found
+
+
+def is_one_shot(service: dict[str, Any]) -> bool:
+    """A migration service: runs once, before the service that needs it."""
+    return service.get("command") == ["migrate"]
+
+
+def apps() -> list[tuple[str, str, str]]:
+    """(service name, its node or 'hub', its kind) of every HTTP service."""
+    found = [(f"{c}-{s}", c, s) for c in CODES for s in NODE_SERVICES]
+    return [*found, ("hub", "hub", "hub")]
+
+
+def test_the_hub_and_three_nodes_are_all_there(services: dict[str, dict[str, Any]]) -> None:
+    expected = {"hub", "hub-migrate", "hub-postgres", "hub-nats"}
+    for code in CODES:
+        expected |= {f"{code}-postgres", f"{code}-nats"}
+        expected |= {f"{code}-{s}{suffix}" for s in NODE_SERVICES for suffix in ("", "-migrate")}
+    assert set(services) == expected
+
+
+def test_every_long_running_service_has_a_healthcheck(services: dict[str, dict[str, Any]]) -> None:
+    for name, service in services.items():
+        if is_one_shot(service):
+            assert service["restart"] == "no", name
+            continue
+        check = service.get("healthcheck", {})
+        assert not check.get("disable"), name
+        assert check.get("test"), f"{name} has no healthcheck"
+        assert service["restart"] == "unless-stopped", name
+
+
+def test_apps_wait_for_their_healthy_database_nats_and_migration(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name, node, _ in apps():
+        depends = services[name]["depends_on"]
+        assert depends[f"{node}-postgres"]["condition"] == "service_healthy", name
+        assert depends[f"{node}-nats"]["condition"] == "service_healthy", name
+        migrate = f"{name}-migrate"
+        assert depends[migrate]["condition"] == "service_completed_successfully", name
+        # The migration is the same image with the same settings, run first.
+        one_shot = services[migrate]
+        assert is_one_shot(one_shot)
+        assert services[name]["command"] == ["serve"]
+        assert one_shot["image"] == services[name]["image"]
+        assert one_shot["environment"] == services[name]["environment"], name
+        assert one_shot["depends_on"][f"{node}-postgres"]["condition"] == "service_healthy"
+
+
+def test_nodes_join_the_hub_once_it_is_healthy(services: dict[str, dict[str, Any]]) -> None:
+    for code in CODES:
+        assert services[f"{code}-nats"]["depends_on"]["hub-nats"]["condition"] == "service_healthy"
+
+
+def test_no_service_runs_as_root(services: dict[str, dict[str, Any]]) -> None:
+    for name, service in services.items():
+        assert service.get("user") not in ROOT_USERS, f"{name} runs as root"
+        assert not service.get("privileged", False), name
+
+
+def test_published_ports_are_local_and_no_node_nats_is_published(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name, service in services.items():
+        ports = service.get("ports", [])
+        for port in ports:
+            text = port if isinstance(port, str) else f"{port['host_ip']}:{port['published']}"
+            assert text.startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+        if name.endswith("-nats") or name.endswith("-postgres"):
+            published = [p if isinstance(p, str) else str(p["target"]) for p in ports]
+            if name == "hub-nats":
+                assert [p.split(":")[-1].split("/")[0] for p in published] == ["7422"]
+            else:
+                assert not published, f"{name} is published"
+
+
+def test_only_the_nats_servers_share_a_network(services: dict[str, dict[str, Any]]) -> None:
+    for name, service in services.items():
+        networks = set(service["networks"])
+        node = name.split("-")[0]
+        if name.endswith("-nats"):
+            assert networks == {node, "coalition"}, name
+        else:
+            assert networks == {node}, name
+
+
+def test_data_lives_in_named_volumes(
+    rendered: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    for node in ("hub", *CODES):
+        for kind, target in (("postgres", "/var/lib/postgresql/data"), ("nats", "/data")):
+            found = mounts(services[f"{node}-{kind}"])
+            named = [m for m in found if m["type"] == "volume" and m["target"] == target]
+            assert named, f"{node}-{kind} keeps no data"
+            assert named[0]["source"] in rendered["volumes"]
+
+
+def test_images_are_pinned(services: dict[str, dict[str, Any]]) -> None:
+    for name, service in services.items():
+        repository, _, tag = service["image"].rpartition(":")
+        assert repository, (name, service["image"])
+        assert tag not in ("", "latest"), (name, service["image"])
+
+
+def test_secrets_are_visibly_development_placeholders(services: dict[str, dict[str, Any]]) -> None:
+    for name, service in services.items():
+        for key, value in service.get("environment", {}).items():
+            if "PASSWORD" in key or (key.endswith("_URL") and "@" in str(value)):
+                assert "devonly" in str(value), f"{name}: {key} is not a dev placeholder"
+        env = service.get("environment", {})
+        if "CONCORDIA_ENV" in env:
+            assert env["CONCORDIA_ENV"] == "dev", name
+
+
+def _password(url: str, user: str) -> str:
+    parts = urlsplit(url)
+    assert parts.username == user, (url, user)
+    assert parts.password
+    return parts.password
+
+
+def test_env_files_agree_with_each_other(services: dict[str, dict[str, Any]]) -> None:
+    """Every password a client uses is the one its server is given."""
+    hub_nats = services["hub-nats"]["environment"]
+    for code in CODES:
+        nats = services[f"{code}-nats"]["environment"]
+        postgres = services[f"{code}-postgres"]["environment"]
+        assert nats["NATS_DOMAIN"] == code
+        leaf_url = nats["NATS_HUB_LEAF_URL"]
+        assert _password(leaf_url, f"leaf-{code}") == hub_nats[f"NATS_LEAF_{code.upper()}_PASSWORD"]
+        assert urlsplit(leaf_url).hostname == "hub-nats"
+        assert set(postgres["CONCORDIA_DATABASES"].split()) == set(NODE_SERVICES)
+        for kind in NODE_SERVICES:
+            env = services[f"{code}-{kind}"]["environment"]
+            assert env["CONCORDIA_NODE"] == code
+            local = env["CONCORDIA_NATS_URL"]
+            shared = env["CONCORDIA_NATS_SHARED_URL"]
+            assert _password(local, kind) == nats[f"NATS_{kind.upper()}_PASSWORD"]
+            assert (
+                _password(shared, f"{kind}-shared") == nats[f"NATS_{kind.upper()}_SHARED_PASSWORD"]
+            )
+            assert {urlsplit(local).hostname, urlsplit(shared).hostname} == {f"{code}-nats"}
+            db = env[f"CONCORDIA_{kind.upper()}_DATABASE_URL"]
+            assert _password(db, kind) == postgres[f"{kind.upper()}_DB_PASSWORD"]
+            assert urlsplit(db).hostname == f"{code}-postgres"
+            assert urlsplit(db).path == f"/{kind}"
+    hub = services["hub"]["environment"]
+    assert hub["CONCORDIA_NODE"] == "hub"
+    for code in CODES:
+        url = hub[f"CONCORDIA_HUB_NATS_URL_{code.upper()}"]
+        assert _password(url, f"hub-{code}") == hub_nats[f"NATS_HUB_{code.upper()}_PASSWORD"]
+    db = hub["CONCORDIA_HUB_DATABASE_URL"]
+    assert _password(db, "hub") == services["hub-postgres"]["environment"]["HUB_DB_PASSWORD"]
+
+
+def test_services_accept_their_settings(
+    services: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The settings classes load the rendered environment (a typo would be ignored silently)."""
+    for code in CODES:
+        for kind, settings_class in SETTINGS.items():
+            env = services[f"{code}-{kind}"]["environment"]
+            with monkeypatch.context() as patch:
+                for key, value in env.items():
+                    patch.setenv(key, str(value))
+                settings = settings_class()
+            assert settings.node == code
+            assert settings.database_url == env[f"CONCORDIA_{kind.upper()}_DATABASE_URL"]
+            assert settings.nats_url == env["CONCORDIA_NATS_URL"]
+            prefix = f"CONCORDIA_{kind.upper()}_"
+            for key in env:
+                assert key in CORE_ENV or key.startswith(prefix), f"{code}-{kind}: unknown {key}"
+
+
+def _mounted(service: dict[str, Any], target: str) -> Path:
+    (mount,) = [m for m in mounts(service) if m["target"] == target]
+    return Path(mount["source"])
+
+
+@pytest.mark.parametrize("node", ["hub", *CODES])
+def test_nats_configs_are_valid_with_the_compose_environment(
+    services: dict[str, dict[str, Any]], node: str
+) -> None:
+    service = services[f"{node}-nats"]
+    conf_path = service["command"][-1]
+    conf = _mounted(service, conf_path)
+    assert conf.is_file(), conf
+    for mount in mounts(service):  # includes resolve next to the config, as in the container
+        if mount["type"] == "bind":
+            assert Path(mount["source"]).parent == conf.parent, mount
+    env = {k: str(v) for k, v in service["environment"].items()}
+    result = subprocess.run(
+        [str(find_binary()), "-c", str(conf), "-t"],
+        env=env, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_postgres_init_script_is_valid_sh() -> None:
+    script = ROOT / "deploy" / "compose" / "postgres" / "init-databases.sh"
+    result = subprocess.run(["sh", "-n", str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_postgres_init_script_creates_a_role_and_database_per_service() -> None:
+    """Run against the test PostgreSQL (as the image runs it: psql as the superuser)."""
+    import os
+    import secrets
+
+    url = os.environ.get("CONCORDIA_TEST_DATABASE_URL")
+    if not url or shutil.which("psql") is None:
+        pytest.skip("needs CONCORDIA_TEST_DATABASE_URL and psql")
+    parts = urlsplit(url)
+    names = [f"ztest_init_{secrets.token_hex(4)}_{kind}" for kind in NODE_SERVICES]
+    env = {
+        "PATH": os.environ["PATH"],
+        "PGHOST": parts.hostname or "127.0.0.1",
+        "PGPORT": str(parts.port or 5432),
+        "POSTGRES_USER": parts.username or "postgres",
+        "CONCORDIA_DATABASES": " ".join(names),
+    } | {f"{name.upper()}_DB_PASSWORD": "devonly0000" for name in names}
+    if parts.password:
+        env["PGPASSWORD"] = parts.password
+    script = ROOT / "deploy" / "compose" / "postgres" / "init-databases.sh"
+    try:
+        result = subprocess.run(
+            ["sh", str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        listed = subprocess.run(
+            ["psql", "-tAc", "select datname || ':' || pg_get_userbyid(datdba) from pg_database",
+             "--dbname", "postgres"],
+            env=env, capture_output=True, text=True, timeout=30, check=True,
+        ).stdout.split()  # fmt: skip
+        for name in names:
+            assert f"{name}:{name}" in listed
+    finally:
+        for name in names:
+            for sql in (f'drop database if exists "{name}"', f'drop role if exists "{name}"'):
+                subprocess.run(["psql", "-c", sql, "--dbname", "postgres"], env=env,
+                               capture_output=True, timeout=30, check=False)  # fmt: skip
+
+
+def test_each_service_runs_as_its_image_user(services: dict[str, dict[str, Any]]) -> None:
+    """`user:` repeats the Dockerfile's USER, so a volume's ownership and the image agree."""
+    dockerfiles = {
+        "registry": ROOT / "services" / "registry" / "Dockerfile",
+        "ledger": ROOT / "services" / "ledger" / "Dockerfile",
+        "hub": ROOT / "services" / "hub" / "Dockerfile",
+        "nats": ROOT / "deploy" / "docker" / "nats" / "Dockerfile",
+    }
+    users = {}
+    for name, path in dockerfiles.items():
+        (user,) = [line.split()[1] for line in path.read_text().splitlines()
+                   if line.startswith("USER ")]  # fmt: skip
+        users[name] = user
+    for name, service in services.items():
+        kind = (
+            "hub"
+            if name.startswith("hub") and not name.endswith(("-nats", "-postgres"))
+            else (name.removesuffix("-migrate").split("-", 1)[1] if "-" in name else name)
+        )
+        if kind in users:
+            assert service["user"] == users[kind], name

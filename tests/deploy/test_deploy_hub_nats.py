@@ -1,0 +1,177 @@
+"""deploy/nats/hub.conf with node.conf: a real hub and a real node joined by the leaf connection.
+
+The node's outbound stream is sourced into the hub's country stream through the leaf user's
+permissions, the hub reaches the node on hub.>, and another country's account sees nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nats
+import pytest
+from nats.js.api import ExternalStream, StreamConfig, StreamSource
+from nats.js.errors import NotFoundError
+
+from concordia.events.natsserver import find_binary, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+NATS = ROOT / "deploy" / "nats"
+CODES = ("se", "pl", "de")
+HUB_ENV = {"NATS_SERVER_NAME": "concordia-hub-nats-0"} | {
+    f"NATS_{kind}_{code.upper()}_PASSWORD": f"{kind.lower()}{code}0a1b2c"
+    for kind in ("LEAF", "HUB")
+    for code in CODES
+}
+NODE_PASSWORDS = {"registry": "r1a2b3", "registry-shared": "r4c5d6", "ledger": "l1a2b3"}
+
+
+def nats_check(conf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``nats-server -c conf -t``."""
+    return subprocess.run(
+        [str(find_binary()), "-c", str(conf), "-t"],
+        env=env, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+
+
+def test_hub_conf_is_valid_and_needs_every_password() -> None:
+    result = nats_check(NATS / "hub.conf", HUB_ENV)
+    assert result.returncode == 0, result.stderr
+    for name in HUB_ENV:
+        missing = {k: v for k, v in HUB_ENV.items() if k != name}
+        result = nats_check(NATS / "hub.conf", missing)
+        assert result.returncode != 0, f"nats-server started without {name}"
+
+
+def test_every_country_has_an_account_with_its_two_users() -> None:
+    text = (NATS / "hub-accounts.conf").read_text()
+    accounts = re.findall(r"^([A-Z]{2}) \{", text, re.M)
+    assert accounts == [c.upper() for c in CODES]
+    for code in CODES:
+        assert f"user: leaf-{code}" in text
+        assert f"user: hub-{code}" in text
+        # A country's leaf user may send in nothing of another country.
+        leaf = text.split(f"user: leaf-{code}")[1].split("user: hub-")[0]
+        assert f'"shared.{code}.>"' in leaf
+        assert f'"$JS.{code}.API.CONSUMER.>"' in leaf
+        for other in set(CODES) - {code}:
+            assert f".{other}." not in leaf, (code, other)
+
+
+@dataclass
+class Server:
+    """A running nats-server on free ports."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    monitor: int
+    leaf: int = 0
+
+
+def start(conf_text: str, name: str, tmp: Path, env: dict[str, str], leaf: bool) -> Server:
+    """Render a config onto free ports and a temporary store, and start it."""
+    server = Server(process=None, port=free_port(), monitor=free_port())  # type: ignore[arg-type]
+    text = re.sub(r"^port: 4222$", f"port: {server.port}", conf_text, flags=re.M)
+    text = re.sub(r"^http_port: 8222$", f"http_port: {server.monitor}", text, flags=re.M)
+    text = text.replace('store_dir: "/data"', f'store_dir: "{tmp / name}"')
+    if leaf:
+        server.leaf = free_port()
+        text = text.replace("  port: 7422", f"  port: {server.leaf}")
+    conf = tmp / f"{name}.conf"
+    conf.write_text(text)
+    log = (tmp / f"{name}.log").open("w")
+    server.process = subprocess.Popen([str(find_binary()), "-c", str(conf)], env=env,
+                                      stdout=log, stderr=log)  # fmt: skip
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            url = f"http://127.0.0.1:{server.monitor}/healthz?js-enabled-only=true"
+            with urllib.request.urlopen(url, timeout=1):
+                return server
+        except OSError:
+            if server.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp / f"{name}.log").read_text()) from None
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def coalition(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
+    """The hub and node se, joined by se's leaf connection."""
+    tmp = tmp_path_factory.mktemp("coalition")
+    shutil.copy(NATS / "hub-accounts.conf", tmp / "hub-accounts.conf")
+    hub = start((NATS / "hub.conf").read_text(), "hub", tmp, HUB_ENV, leaf=True)
+    node_env = {
+        "NATS_SERVER_NAME": "concordia-se-nats-0",
+        "NATS_DOMAIN": "se",
+        "NATS_REGISTRY_PASSWORD": NODE_PASSWORDS["registry"],
+        "NATS_REGISTRY_SHARED_PASSWORD": NODE_PASSWORDS["registry-shared"],
+        "NATS_LEDGER_PASSWORD": NODE_PASSWORDS["ledger"],
+        "NATS_LEDGER_SHARED_PASSWORD": "l4c5d6",
+        "NATS_HUB_LEAF_URL": f"nats://leaf-se:{HUB_ENV['NATS_LEAF_SE_PASSWORD']}"
+        f"@127.0.0.1:{hub.leaf}",
+    }
+    node = start((NATS / "node.conf").read_text(), "node-se", tmp, node_env, leaf=False)
+    try:
+        deadline = time.monotonic() + 15
+        while b'"leafnodes": 1' not in urllib.request.urlopen(
+            f"http://127.0.0.1:{hub.monitor}/varz", timeout=2
+        ).read().replace(b'"leafnodes":1', b'"leafnodes": 1'):
+            assert time.monotonic() < deadline, (tmp / "hub.log").read_text()
+            time.sleep(0.2)
+        yield hub, node
+    finally:
+        for server in (node, hub):
+            server.process.terminate()
+            server.process.wait(timeout=10)
+
+
+async def test_hub_sources_the_node_outbound_stream_and_reaches_the_node(
+    coalition: tuple[Server, Server],
+) -> None:
+    hub, node = coalition
+    shared = await nats.connect(
+        f"nats://registry-shared:{NODE_PASSWORDS['registry-shared']}@127.0.0.1:{node.port}"
+    )
+    hub_se = await nats.connect(
+        f"nats://hub-se:{HUB_ENV['NATS_HUB_SE_PASSWORD']}@127.0.0.1:{hub.port}"
+    )
+    hub_pl = await nats.connect(
+        f"nats://hub-pl:{HUB_ENV['NATS_HUB_PL_PASSWORD']}@127.0.0.1:{hub.port}"
+    )
+    try:
+        node_js = shared.jetstream(timeout=5)
+        await node_js.add_stream(
+            StreamConfig(name="SHARED_SE", subjects=["shared.se.>"], max_msgs_per_subject=1)
+        )
+        await node_js.publish("shared.se.registry.aggregate.persons.2026.v1", b'{"n": 1}')
+        hub_js = hub_se.jetstream(timeout=5)
+        source = StreamSource(name="SHARED_SE", external=ExternalStream(api="$JS.se.API"))
+        await hub_js.add_stream(StreamConfig(name="NODE_SE", sources=[source]))
+        deadline = time.monotonic() + 20
+        while (await hub_js.stream_info("NODE_SE")).state.messages < 1:
+            assert time.monotonic() < deadline, "the hub never sourced the node's stream"
+            await asyncio.sleep(0.2)
+        msg = await hub_js.get_last_msg("NODE_SE", "shared.se.registry.aggregate.persons.2026.v1")
+        assert msg.data == b'{"n": 1}'
+
+        # hub.> reaches the node's COALITION users.
+        sub = await shared.subscribe("hub.charter")
+        await shared.flush()
+        await asyncio.sleep(0.5)  # interest crosses the leaf connection
+        await hub_se.publish("hub.charter", b"charter v1")
+        assert (await sub.next_msg(timeout=5)).data == b"charter v1"
+
+        # Another country's account sees none of it.
+        with pytest.raises(NotFoundError):
+            await hub_pl.jetstream(timeout=5).stream_info("NODE_SE")
+    finally:
+        for client in (shared, hub_se, hub_pl):
+            await client.close()
