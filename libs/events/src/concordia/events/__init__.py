@@ -21,6 +21,7 @@ from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event
 from concordia.events._nats import connect, ensure_stream
 from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
 from concordia.events._pipeline import AckPipeline, Route
+from concordia.events._psi_relay import OverlapCoordinator, PairOutcome
 from concordia.events._relay import OutboxRelay, RelayMetrics
 from concordia.events._snapshots import (
     SnapshotStore,
@@ -106,6 +107,8 @@ __all__ = [
     "Outbox",
     "OutboxRelay",
     "Outcome",
+    "OverlapCoordinator",
+    "PairOutcome",
     "PermitRecorded",
     "PermitUpdated",
     "PersonErased",
