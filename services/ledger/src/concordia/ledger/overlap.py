@@ -91,7 +91,9 @@ class OverlapEngine:
         self._sub: Subscription | None = None
 
     async def start(self) -> None:
-        """Subscribe to what the hub sends this node about PSI."""
+        """Subscribe to what the hub sends this node about PSI (once; NATS resubscribes itself)."""
+        if self._sub is not None:
+            return
         self._sub = await self.nc.subscribe(f"hub.psi.{self.node}.>", cb=self._on_message)
         await self.nc.flush()
 
