@@ -17,7 +17,7 @@ import pytest
 from overlap_support import PURPOSE, Coalition, Node, spying
 from sqlalchemy import func, select
 
-from concordia.events import NatsServer, OverlapCoordinator
+from concordia.events import Envelope, NatsServer, OverlapCoordinator, PsiInvitation, PsiResult
 from concordia.ledger.models import OverlapMatch, OverlapRun
 
 PERIOD = "2026-Q4"
@@ -233,3 +233,36 @@ async def eventually(check: Callable[[], bool], seconds: float = 10) -> None:
     async with asyncio.timeout(seconds):
         while not check():  # noqa: ASYNC110 - polling counters of the engine and the hub
             await asyncio.sleep(0.05)
+
+
+async def test_other_declines_are_codes_and_a_garbled_request_is_refused(
+    world: World, nats_server: NatsServer
+) -> None:
+    a, b, _, _ = world
+    period = "2027-Q1"
+    hub = await coordinator_for([a, b])
+    unknown = await hub.run_pair(a.code, b.code, period=period, purpose="no_such_purpose")
+    assert (unknown.status, unknown.declined_by, unknown.reason) == (
+        "declined", a.code, "unknown_purpose",
+    )  # fmt: skip
+
+    limits = b.engine.limits
+    await b.restart_engine(type(limits)(max_set_size=8))  # b funds ten organisations
+    large = await hub.run_pair(a.code, b.code, period=period, purpose=PURPOSE)
+    assert (large.status, large.declined_by, large.reason) == ("declined", b.code, "set_too_large")
+    await b.restart_engine(limits)
+    await hub.stop()
+
+    # A server handed a request that is no PSI message declines it, and says only that.
+    invitation = PsiInvitation(
+        node=b.code, run_id="garbled-run", period=period, purpose=PURPOSE, role="server",
+        peer=a.code, request=b"this is not a PSI request",
+    )  # fmt: skip
+    envelope = Envelope.wrap(invitation, node="hub")
+    async with spying(nats_server.url) as spy:
+        await a.nc.publish(envelope.subject, envelope.to_bytes())
+        await eventually(lambda: bool(spy.on(f"shared.{b.code}.ledger.psi.garbled-run.")))
+    (reply,) = spy.on(f"shared.{b.code}.ledger.psi.garbled-run.")
+    result = Envelope.from_bytes(reply.data).data
+    assert isinstance(result, PsiResult)
+    assert (result.role, result.outcome, result.reason) == ("server", "declined", "bad_message")
