@@ -155,3 +155,13 @@ async def test_the_hub_rate_limit_sends_nothing_until_the_next_day(
     with pytest.raises(ValueError, match="no pair"):
         await hub.run_pair("qa", "zz", period=PERIOD, purpose=PURPOSE)
     await hub.stop()
+
+
+async def test_a_count_out_of_turn_is_a_bad_message_not_a_count(links: dict[str, Client]) -> None:
+    early = PsiResult(run_id="RUN", role="client", outcome="counted", count=7)
+    await script_node(links["qa"], "qa", [Envelope.wrap(early, node="qa").to_bytes()])
+    hub = OverlapCoordinator(links, step_timeout=5)
+    await hub.start()
+    outcome = await hub.run_pair("qa", "qb", period=PERIOD, purpose=PURPOSE)
+    assert (outcome.status, outcome.count, outcome.reason) == ("declined", None, "bad_message")
+    await hub.stop()

@@ -189,8 +189,8 @@ class OverlapCoordinator:
                     PsiInvitation(node=client, run_id=run_id, period=period, purpose=purpose,
                                   role="client", peer=server),
                 )  # fmt: skip
-                if isinstance(reply, PsiResult):
-                    return ended("declined", declined_by=client, reason=reply.reason)
+                if isinstance(reply, PsiResult):  # a counted result here is out of turn
+                    return ended("declined", declined_by=client, reason=_why(reply))
                 assert isinstance(reply, PsiRequest)
                 step = "response"
                 answer = await self._exchange(
@@ -199,7 +199,7 @@ class OverlapCoordinator:
                                   role="server", peer=client, request=reply.request),
                 )  # fmt: skip
                 if isinstance(answer, PsiResult):
-                    return ended("declined", declined_by=server, reason=answer.reason)
+                    return ended("declined", declined_by=server, reason=_why(answer))
                 assert isinstance(answer, PsiResponse)
                 step = "result"
                 result = await self._exchange(
@@ -210,8 +210,8 @@ class OverlapCoordinator:
             except TimeoutError:
                 return ended("timeout", reason=step)
         assert isinstance(result, PsiResult)
-        if result.outcome == "declined":
-            return ended("declined", declined_by=client, reason=result.reason)
+        if result.outcome == "declined" or result.role != "client":
+            return ended("declined", declined_by=client, reason=_why(result))
         return ended("counted", count=result.count)
 
     async def _exchange(self, node: str, run_id: str, steps: set[str], message: Event) -> Event:
@@ -256,3 +256,8 @@ class OverlapCoordinator:
             self.ignored += 1
             return
         waiting[1].set_result(data)
+
+
+def _why(result: PsiResult) -> str:
+    """A decline's reason; a result out of turn or role counts as a bad message."""
+    return result.reason if result.outcome == "declined" and result.reason else "bad_message"
