@@ -18,6 +18,7 @@ from concordia.events import (
     CODE_PATTERN,
     NON_PERSONAL_PATTERNS,
     Code,
+    Opaque,
     SharedEvent,
     event_types,
     personal_field_violations,
@@ -35,6 +36,8 @@ def walk(tp: Any, metadata: tuple[Any, ...], path: str, seen: set[type]) -> list
     if tp is str:
         patterns = {getattr(m, "pattern", None) for m in metadata}
         return [] if patterns & set(NON_PERSONAL_PATTERNS) else [f"{path}: free text"]
+    if tp is bytes:  # only the marked, size-bounded opaque PSI type
+        return [] if any(isinstance(m, Opaque) for m in metadata) else [f"{path}: raw bytes"]
     if origin is Literal:
         return [] if all(isinstance(a, str | int | bool) for a in get_args(tp)) else [path]
     if origin in (Union, types.UnionType):
@@ -98,6 +101,8 @@ class Nested(BaseModel):
         str,
         str | None,
         bytes,
+        bytes | None,
+        Annotated[bytes, Field(max_length=64)],
         UUID,
         float,
         dict[str, int],

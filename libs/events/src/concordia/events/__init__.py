@@ -8,7 +8,7 @@ applies them exactly once with an inbox. ``asyncapi_document()`` describes them 
 
 from __future__ import annotations
 
-from concordia.events import aggregates, registry
+from concordia.events import aggregates, overlap, registry
 from concordia.events._asyncapi import asyncapi_document
 from concordia.events._consumer import Consumer, ConsumerMetrics, Handler, Outcome
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
@@ -21,6 +21,7 @@ from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event
 from concordia.events._nats import connect, ensure_stream
 from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
 from concordia.events._pipeline import AckPipeline, Route
+from concordia.events._psi_relay import OverlapCoordinator, PairOutcome
 from concordia.events._relay import OutboxRelay, RelayMetrics
 from concordia.events._snapshots import (
     SnapshotStore,
@@ -38,14 +39,26 @@ from concordia.events._streams import (
 )
 from concordia.events._types import (
     CODE_PATTERN,
+    MAX_OPAQUE_BYTES,
     NON_PERSONAL_PATTERNS,
     TOKEN_PATTERN,
     Code,
     CountryCode,
+    Opaque,
+    OpaqueBytes,
     SubjectToken,
 )
 from concordia.events.aggregates import AggregateSnapshotPublished, Cell
 from concordia.events.natsserver import NatsServer, NatsServerError
+from concordia.events.overlap import (
+    DeclineReason,
+    PsiAnswer,
+    PsiInvitation,
+    PsiRequest,
+    PsiResponse,
+    PsiResult,
+    PsiRole,
+)
 from concordia.events.registry import (
     MembershipChanged,
     OrganisationRegistered,
@@ -62,6 +75,7 @@ __all__ = [
     "CODE_PATTERN",
     "EXPECTED_LAST_SUBJECT_SEQUENCE",
     "LOCAL_RETENTION_SECONDS",
+    "MAX_OPAQUE_BYTES",
     "NON_PERSONAL_PATTERNS",
     "TOKEN_PATTERN",
     "AckPipeline",
@@ -73,6 +87,7 @@ __all__ = [
     "Consumer",
     "ConsumerMetrics",
     "CountryCode",
+    "DeclineReason",
     "Envelope",
     "EnvelopeError",
     "Event",
@@ -84,17 +99,27 @@ __all__ = [
     "NatsLink",
     "NatsServer",
     "NatsServerError",
+    "Opaque",
+    "OpaqueBytes",
     "OrganisationRegistered",
     "OrganisationRemoved",
     "OrganisationUpdated",
     "Outbox",
     "OutboxRelay",
     "Outcome",
+    "OverlapCoordinator",
+    "PairOutcome",
     "PermitRecorded",
     "PermitUpdated",
     "PersonErased",
     "PersonRegistered",
     "PersonUpdated",
+    "PsiAnswer",
+    "PsiInvitation",
+    "PsiRequest",
+    "PsiResponse",
+    "PsiResult",
+    "PsiRole",
     "RelayCollector",
     "RelayMetrics",
     "Route",
@@ -112,6 +137,7 @@ __all__ = [
     "event_class",
     "event_types",
     "local_stream",
+    "overlap",
     "personal_field_violations",
     "published_cells",
     "quarter_bounds",

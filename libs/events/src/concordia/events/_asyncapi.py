@@ -17,6 +17,8 @@ _PARAM_TEXT = {
     "aggregate": "The aggregate's name.",
     "period": "The reporting period, e.g. `2026-Q4`.",
     "version": "The snapshot's release, `v1`, `v2`...",
+    "to": "The node the hub addresses, e.g. `se`.",
+    "run": "The private-set-intersection run.",
 }
 
 
@@ -44,9 +46,7 @@ def asyncapi_document(*, title: str = "Concordia events", version: str = "1.0.0"
         channels[key] = {
             "address": template,
             "title": f"{cls.__name__} ({cls.event_scope})",
-            "description": "Never leaves the node."
-            if cls.event_scope == "local"
-            else "May be received by the hub: codes and numbers only.",
+            "description": _channel_text(cls.event_scope, template),
             "parameters": {
                 name: {"description": _PARAM_TEXT.get(name, name)}
                 for name in _PARAM.findall(template)
@@ -72,6 +72,14 @@ def asyncapi_document(*, title: str = "Concordia events", version: str = "1.0.0"
         "operations": operations,
         "components": {"messages": messages, "schemas": schemas},
     }
+
+
+def _channel_text(scope: str, template: str) -> str:
+    if scope == "local":
+        return "Never leaves the node."
+    if template.startswith("hub."):
+        return "Sent by the hub to one node: codes, numbers and opaque PSI messages only."
+    return "May be received by the hub: codes, numbers and opaque PSI messages only."
 
 
 def _envelope_schema(event_type: str, schema_uri: str, data_ref: dict[str, Any]) -> dict[str, Any]:

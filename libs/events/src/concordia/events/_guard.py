@@ -1,10 +1,11 @@
 """Refuse shared event models that could carry personal data.
 
 A shared model may only hold numbers, booleans, Decimals, dates and times, literals, enums,
-constrained codes (see ``_types``), nested models made of the same, and sequences or optionals
-of these. Anything else (plain ``str``, ``bytes``, UUIDs that could name a person, dicts with
-free keys, ``Any``) is a violation, and so is a field whose name suggests personal data
-(``birth_date``, ``email``...).
+constrained codes (see ``_types``), opaque protocol bytes (``OpaqueBytes``: PSI messages,
+ECDH-blinded points no one without the sender's one-run key can read, size-bounded), nested
+models made of the same, and sequences or optionals of these. Anything else (plain ``str``,
+plain ``bytes``, UUIDs that could name a person, dicts with free keys, ``Any``) is a violation,
+and so is a field whose name suggests personal data (``birth_date``, ``email``...).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from concordia.events._types import NON_PERSONAL_PATTERNS
+from concordia.events._types import NON_PERSONAL_PATTERNS, Opaque
 
 #: Field-name words that suggest personal data whatever the type (defence in depth).
 PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
@@ -65,6 +66,11 @@ def _check(
             problems.append(f"{path}: free text (str without a code pattern)")
         return
     if origin is Literal:
+        return
+    if tp is bytes:
+        # Only the marked, size-bounded opaque type: plain bytes could carry anything.
+        if not any(isinstance(item, Opaque) for item in metadata):
+            problems.append(f"{path}: raw bytes (only OpaqueBytes, opaque PSI data, is allowed)")
         return
     if origin in (Union, types.UnionType):
         for arg in get_args(tp):

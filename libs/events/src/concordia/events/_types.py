@@ -7,9 +7,12 @@ defined, so a name, an alias or a comment cannot slip into a payload that crosse
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Annotated, Any, Final
 
-from pydantic import StringConstraints
+from pydantic import PlainSerializer, PlainValidator, StringConstraints, WithJsonSchema
 
 #: Letters, digits and a few separators; no spaces, so no prose fits.
 CODE_PATTERN: Final = r"^[A-Za-z0-9_.:+\-]{1,64}$"
@@ -29,3 +32,52 @@ SubjectToken = Annotated[str, StringConstraints(pattern=TOKEN_PATTERN)]
 
 CountryCode = Annotated[str, StringConstraints(pattern=COUNTRY_PATTERN)]
 """An ISO 3166-1 alpha-2 country code such as ``SE``."""
+
+
+#: Largest opaque field (raw bytes): an ECDH-PSI setup or response for 8192 padded items fits,
+#: and a message with two such fields stays under NATS's default 1 MiB payload once in base64.
+MAX_OPAQUE_BYTES: Final = 320 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque:
+    """Marks ``bytes`` as opaque protocol data (ECDH-blinded PSI points): unreadable without
+    a key that never leaves its node, so the guard admits it in shared models."""
+
+    max_bytes: int = MAX_OPAQUE_BYTES
+
+
+def _opaque_in(value: Any) -> bytes:
+    if isinstance(value, bytes | bytearray):
+        raw = bytes(value)
+    elif isinstance(value, str):
+        try:
+            raw = base64.b64decode(value.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raise ValueError("opaque data must be standard base64") from None
+    else:
+        raise ValueError("opaque data must be bytes or a base64 string")
+    if not raw:
+        raise ValueError("opaque data must not be empty")
+    if len(raw) > MAX_OPAQUE_BYTES:
+        raise ValueError(f"opaque data is {len(raw)} bytes; at most {MAX_OPAQUE_BYTES} allowed")
+    return raw
+
+
+OpaqueBytes = Annotated[
+    bytes,
+    Opaque(),
+    PlainValidator(_opaque_in),
+    PlainSerializer(
+        lambda raw: base64.b64encode(raw).decode("ascii"), return_type=str, when_used="json"
+    ),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "contentEncoding": "base64",
+            "maxLength": 4 * ((MAX_OPAQUE_BYTES + 2) // 3),
+            "description": "Opaque private-set-intersection message (base64).",
+        }
+    ),
+]
+"""Bytes of a protocol message nobody but its key holder can read (PSI), base64 in JSON."""

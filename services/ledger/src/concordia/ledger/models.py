@@ -234,3 +234,39 @@ class FeedCounter(Base):
 
     name: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[int] = mapped_column(SeqId)
+
+
+class OverlapRun(Base):
+    """One private-set-intersection run this ledger took part in (for the rate limit and
+    the record); keys are never stored."""
+
+    __tablename__ = "overlap_runs"
+    __table_args__ = (
+        Index("ix_overlap_runs_peer_scope", "peer", "period", "purpose", "role", "created_at"),
+    )
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(8))
+    peer: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(32))
+    #: ``requested`` (client, waiting), ``answered`` (server), ``counted``, ``declined``.
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    count: Mapped[int | None]
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class OverlapMatch(Base):
+    """One of this node's grantees that ``peer`` funds too for a period and purpose, as the
+    latest counted run with that peer found (older runs' matches are replaced)."""
+
+    __tablename__ = "overlap_matches"
+
+    peer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(32), primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(96), primary_key=True, index=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("overlap_runs.run_id"), index=True)
+    found_at: Mapped[datetime]

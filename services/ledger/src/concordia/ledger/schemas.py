@@ -304,6 +304,12 @@ class GrantRead(BaseModel):
     visibility: str
     feed_seq: int
     totals: Totals | None = None
+    funded_elsewhere: list[str] = Field(
+        default_factory=list,
+        description="Coalition nodes that fund this organisation for the same purpose in a "
+        "quarter of the grant (private set intersection; see /v1/overlaps).",
+        examples=[["pl"]],
+    )
     created_at: datetime
     updated_at: datetime
 

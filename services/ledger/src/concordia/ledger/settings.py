@@ -26,3 +26,23 @@ class LedgerSettings(CoreSettings):
     rounding_base: int | None = Field(
         default=5, ge=2, description="Round published participant counts; money is never rounded."
     )
+    overlap_enabled: bool = Field(
+        default=True, description="Answer the hub's private-set-intersection runs."
+    )
+    overlap_min_set_size: int = Field(
+        default=5,
+        ge=2,
+        description="Decline a PSI run when fewer organisations are funded for the period and "
+        "purpose (a tiny set nearly names its members); the decline never says how many.",
+    )
+    overlap_max_set_size: int = Field(
+        default=4096, ge=2, le=8192, description="Decline a PSI run above this many organisations."
+    )
+    overlap_runs_per_day: int = Field(
+        default=2,
+        ge=1,
+        description="PSI runs per UTC day with one peer for one period and purpose, per role.",
+    )
+    overlap_run_ttl_seconds: float = Field(
+        default=900.0, gt=0, description="How long a client run waits for the server's answer."
+    )

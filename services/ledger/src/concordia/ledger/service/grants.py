@@ -14,7 +14,7 @@ from concordia.core.errors import ConflictError, FieldError, NotFoundError
 from concordia.events.ledger import GrantRecorded, GrantUpdated, GrantWithdrawn
 from concordia.ledger.models import Donor, Grant, Transaction
 from concordia.ledger.schemas import GrantCreate, GrantRead, GrantUpdate, RecipientRef
-from concordia.ledger.service import rates, recipients
+from concordia.ledger.service import overlaps, rates, recipients
 from concordia.ledger.service._common import (
     NodeContext,
     Viewer,
@@ -167,8 +167,16 @@ async def read(
         )
         totals = rates.totals(txs, await rates.in_eur(session, txs))
     recipient = await recipients.read(session, grant, full=viewer.full)
+    elsewhere: list[str] = []
+    if recipient.identifier is not None and grant.visibility != "restricted":
+        elsewhere = await overlaps.funded_elsewhere(
+            session=session, identifier=recipient.identifier, purpose=grant.purpose,
+            start=grant.start_date, end=grant.end_date,
+        )  # fmt: skip
     fields = {name: getattr(grant, name) for name in GrantRead.model_fields if hasattr(grant, name)}
-    return GrantRead.model_validate({**fields, "recipient": recipient, "totals": totals})
+    return GrantRead.model_validate(
+        {**fields, "recipient": recipient, "totals": totals, "funded_elsewhere": elsewhere}
+    )
 
 
 async def update(

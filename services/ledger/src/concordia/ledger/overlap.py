@@ -1,0 +1,239 @@
+"""The ledger's side of overlap detection: answer the hub's PSI runs over the COALITION link.
+
+Subscribes ``hub.psi.<node>.>`` on the given NATS client (the COALITION account's ``ledger-shared``
+user) and replies on ``shared.<node>.ledger.psi.<run>.<step>``. Replies are published straight to
+JetStream and wait for the broker's ack, not through the outbox: a run is disposable (fresh keys,
+held in memory only), so a reply lost in a crash costs a timeout at the hub and a retry in a
+later round, never a wrong count. PSI work runs in a thread, off the event loop.
+
+Only the leader replica answers (``is_leader``), since a client run's key lives in one process.
+Messages are handled one at a time, in order; a replayed invitation or answer is ignored (the
+run is already recorded), so nothing is counted twice.
+
+Example::
+
+    engine = OverlapEngine(db, coalition_link.client, node="se", limits=RunLimits())
+    await engine.start()
+    ...
+    await engine.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.errors import NoStreamResponseError
+
+from concordia.core.db import Database
+from concordia.events import (
+    DeclineReason,
+    Envelope,
+    EnvelopeError,
+    Event,
+    PsiAnswer,
+    PsiInvitation,
+    PsiRequest,
+    PsiResponse,
+    PsiResult,
+    PsiRole,
+)
+from concordia.ledger import psi
+from concordia.ledger.service import overlaps
+from concordia.ledger.service._common import now
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class EngineMetrics:
+    """What the engine did, for tests and metrics."""
+
+    handled: int = 0
+    ignored: int = 0
+    declined: dict[str, int] = field(default_factory=dict)
+    published: int = 0
+
+
+class OverlapEngine:
+    """Answers PSI invitations and answers from the hub for one node.
+
+    Example::
+
+        engine = OverlapEngine(db, nc, node="se", limits=RunLimits(min_set_size=5))
+        await engine.start()
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        nc: Client,
+        *,
+        node: str,
+        limits: overlaps.RunLimits | None = None,
+        run_ttl: float = 900.0,
+        is_leader: Callable[[], bool] = lambda: True,
+        ack_timeout: float = 5.0,
+    ) -> None:
+        self.db, self.nc, self.node = db, nc, node
+        self.limits = limits or overlaps.RunLimits()
+        self.run_ttl, self.is_leader, self.ack_timeout = run_ttl, is_leader, ack_timeout
+        self.metrics = EngineMetrics()
+        self._pending: dict[str, tuple[psi.ClientRun, float]] = {}
+        self._sub: Subscription | None = None
+
+    async def start(self) -> None:
+        """Subscribe to what the hub sends this node about PSI (once; NATS resubscribes itself)."""
+        if self._sub is not None:
+            return
+        self._sub = await self.nc.subscribe(f"hub.psi.{self.node}.>", cb=self._on_message)
+        await self.nc.flush()
+
+    async def stop(self) -> None:
+        """Unsubscribe and forget every run's key."""
+        if self._sub is not None:
+            with contextlib.suppress(Exception):
+                await self._sub.unsubscribe()
+            self._sub = None
+        self._pending.clear()
+
+    async def _on_message(self, msg: Msg) -> None:
+        try:
+            await self.handle(msg.subject, msg.data)
+        except Exception:  # one bad run must not stop the subscription
+            log.exception("psi message failed", extra={"subject": msg.subject})
+
+    async def handle(self, subject: str, data: bytes) -> None:
+        """Handle one hub message (``hub.psi.<node>.<run>.<step>``)."""
+        self._expire()
+        if not self.is_leader():
+            return
+        try:
+            envelope = Envelope.from_bytes(data)
+        except EnvelopeError as exc:
+            self._ignore(f"not a PSI message: {exc}")
+            return
+        message = envelope.data
+        if envelope.subject != subject or getattr(message, "node", None) != self.node:
+            self._ignore("addressed to another subject or node")
+            return
+        self.metrics.handled += 1
+        if isinstance(message, PsiInvitation):
+            await (self._serve if message.role == "server" else self._request)(message)
+        elif isinstance(message, PsiAnswer):
+            await self._conclude(message)
+        else:
+            self._ignore(f"unexpected {envelope.type}")
+
+    async def _open(self, message: PsiInvitation) -> overlaps.Opened | None:
+        async with self.db.unit_of_work() as session:
+            opened = await overlaps.open_run(
+                session=session, run_id=message.run_id, role=message.role, peer=message.peer,
+                period=message.period, purpose=message.purpose, limits=self.limits, at=now(),
+            )  # fmt: skip
+        if opened is None:
+            self._ignore("a run already seen (replayed invitation)")
+        elif opened.reason is not None:
+            await self._decline(message.run_id, message.role, opened.reason)
+            return None
+        return opened
+
+    async def _request(self, message: PsiInvitation) -> None:
+        """As client: blind our identifiers with a fresh key and send the request."""
+        opened = await self._open(message)
+        if opened is None:
+            return
+        run, request = await asyncio.to_thread(psi.client_request, opened.identifiers)
+        self._pending[message.run_id] = (run, time.monotonic() + self.run_ttl)
+        await self._publish(PsiRequest(run_id=message.run_id, request=request))
+
+    async def _serve(self, message: PsiInvitation) -> None:
+        """As server: answer the client's request with a fresh key; learn nothing."""
+        opened = await self._open(message)
+        if opened is None:
+            return
+        assert message.request is not None  # the model requires it for a server
+        try:
+            setup, response = await asyncio.to_thread(
+                psi.server_answer, opened.identifiers, message.request
+            )
+        except psi.BadPsiMessageError as exc:
+            log.warning("psi request refused", extra={"run": message.run_id, "error": str(exc)})
+            await self._finish(message.run_id, "declined", "bad_message")
+            await self._decline(message.run_id, "server", "bad_message")
+            return
+        await self._finish(message.run_id, "answered", None)
+        await self._publish(PsiResponse(run_id=message.run_id, setup=setup, response=response))
+
+    async def _conclude(self, message: PsiAnswer) -> None:
+        """As client: intersect, keep which of our grantees the peer funds, report the count."""
+        pending = self._pending.pop(message.run_id, None)
+        if pending is None:
+            self._ignore("an answer for no waiting run (replayed, expired or after a restart)")
+            return
+        try:
+            found = await asyncio.to_thread(
+                psi.client_intersection, pending[0], message.setup, message.response
+            )
+        except psi.BadPsiMessageError as exc:
+            log.warning("psi answer refused", extra={"run": message.run_id, "error": str(exc)})
+            await self._finish(message.run_id, "declined", "bad_message")
+            await self._decline(message.run_id, "client", "bad_message")
+            return
+        async with self.db.unit_of_work() as session:
+            count = await overlaps.record_matches(
+                session=session, run_id=message.run_id, found=found, at=now()
+            )
+        if count is None:
+            self._ignore("the run was already concluded")
+            return
+        await self._publish(
+            PsiResult(run_id=message.run_id, role="client", outcome="counted", count=count)
+        )
+
+    async def _finish(self, run_id: str, status: str, reason: str | None) -> None:
+        async with self.db.unit_of_work() as session:
+            await overlaps.finish_run(
+                session=session, run_id=run_id, status=status, reason=reason, at=now()
+            )
+
+    async def _decline(self, run_id: str, role: PsiRole, reason: DeclineReason) -> None:
+        self.metrics.declined[reason] = self.metrics.declined.get(reason, 0) + 1
+        log.info("psi run declined", extra={"run": run_id, "reason": reason})
+        await self._publish(PsiResult(run_id=run_id, role=role, outcome="declined", reason=reason))
+
+    async def _publish(self, event: Event) -> None:
+        """Publish to the node's outbound stream and wait for the ack (same id on a retry)."""
+        envelope = Envelope.wrap(event, node=self.node)
+        js = self.nc.jetstream()
+        for attempt in range(3):
+            try:
+                await js.publish(
+                    envelope.subject, envelope.to_bytes(), timeout=self.ack_timeout,
+                    headers={"Nats-Msg-Id": envelope.id},
+                )  # fmt: skip
+                self.metrics.published += 1
+                return
+            except (NatsTimeoutError, NoStreamResponseError) as exc:
+                log.warning("psi publish not acked", extra={"try": attempt + 1, "error": repr(exc)})
+                await asyncio.sleep(0.2 * (attempt + 1))
+        log.error("psi message not published; the hub will time the run out",
+                  extra={"subject": envelope.subject})  # fmt: skip
+
+    def _expire(self) -> None:
+        """Forget client runs whose answer never came (their key goes with them)."""
+        moment = time.monotonic()
+        for run_id in [r for r, (_, deadline) in self._pending.items() if deadline < moment]:
+            del self._pending[run_id]
+
+    def _ignore(self, why: str) -> None:
+        self.metrics.ignored += 1
+        log.info("psi message ignored", extra={"node": self.node, "why": why})
