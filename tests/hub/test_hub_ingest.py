@@ -1,0 +1,120 @@
+"""The hub keeps every snapshot version once, whatever the broker redelivers, and refuses a
+country that speaks for another."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from hub_support import Hub, node_client, publish, snapshot, status, wait_for
+from sqlalchemy import func, select
+
+from concordia.events import Envelope, NatsServer
+from concordia.hub.models import Refusal, Snapshot
+
+
+async def _count(hub: Hub, model: type) -> int:
+    async with hub.app.state.db.unit_of_work(write=False) as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _consumed(hub: Hub, code: str, n: int) -> None:
+    """Wait until the country's consumer has handled ``n`` messages (applied or duplicate)."""
+    metrics = hub.app.state.federation.links[code].consumer.metrics
+
+    async def done() -> bool:
+        return metrics.applied_total + metrics.duplicates_total >= n
+
+    await wait_for(done, timeout=5)
+
+
+async def test_every_version_is_kept_and_redelivery_counts_once(
+    hub: Hub, country_nats: NatsServer
+) -> None:
+    nc = await node_client(country_nats, "se")
+    try:
+        first = Envelope.wrap(snapshot(version=1), node="se")
+        await publish(nc, first)
+        await _consumed(hub, "se", 1)
+        # The same event again (the broker's dedupe window long past): applied once.
+        await publish(nc, first, msg_id="another-broker-id")
+        await _consumed(hub, "se", 2)
+        # The same release re-sent as a new event (a node restored from backup): counted once.
+        await publish(nc, Envelope.wrap(snapshot(version=1), node="se"))
+        await _consumed(hub, "se", 3)
+        await publish(nc, Envelope.wrap(snapshot(version=2, female=45, male=35), node="se"))
+        await _consumed(hub, "se", 4)
+    finally:
+        await nc.close()
+
+    assert await _count(hub, Snapshot) == 2
+    latest = await hub.get("/v1/aggregates", node="se")
+    assert [(s["aggregate"], s["version"]) for s in latest] == [("persons_by_gender", 2)]
+    assert latest[0]["cells"][0] == {
+        "key": ["female"], "value": 45, "amount": None, "suppressed": False, "reason": None,
+    }  # fmt: skip
+    history = await hub.get("/v1/aggregates", node="se", history="true")
+    assert [s["version"] for s in history] == [1, 2]
+    assert await hub.get("/v1/aggregates", node="pl") == []
+    metrics = hub.app.state.federation.links["se"].consumer.metrics
+    assert metrics.duplicates_total == 1  # the redelivered event id
+    assert await _count(hub, Refusal) == 0
+
+
+async def test_a_country_cannot_speak_for_another(hub: Hub, country_nats: NatsServer) -> None:
+    forged = Envelope.wrap(snapshot(node="pl"), node="pl").to_dict()
+    # Sent in SE's account on an SE subject (all SE's leaf may publish), naming PL inside.
+    forged["subject"] = snapshot(node="se").subject("se")
+    nc = await node_client(country_nats, "se")
+    try:
+        ack = await nc.jetstream().publish(forged["subject"], json.dumps(forged).encode())
+        assert ack.stream == "NODE_SE"
+        await _consumed(hub, "se", 1)
+    finally:
+        await nc.close()
+
+    assert await _count(hub, Snapshot) == 0
+    assert await hub.get("/v1/aggregates", node="pl") == []
+    nodes = {n["code"]: n for n in await hub.get("/v1/nodes")}
+    assert nodes["se"]["refused"] == 1
+    assert nodes["pl"]["refused"] == 0
+    async with hub.app.state.db.unit_of_work(write=False) as session:
+        refusal = (await session.scalars(select(Refusal))).one()
+    assert (refusal.account, refusal.reason, refusal.event_id) == ("se", "foreign_node", forged["id"])
+
+
+async def test_a_changed_release_under_a_taken_version_is_refused(
+    hub: Hub, country_nats: NatsServer
+) -> None:
+    nc = await node_client(country_nats, "se")
+    try:
+        await publish(nc, Envelope.wrap(snapshot(version=1), node="se"))
+        await _consumed(hub, "se", 1)
+        await publish(nc, Envelope.wrap(snapshot(version=1, female=99, male=35), node="se"))
+        await _consumed(hub, "se", 2)
+    finally:
+        await nc.close()
+    (kept,) = await hub.get("/v1/aggregates", node="se", history="true")
+    assert kept["cells"][0]["value"] == 40  # the first stays
+    nodes = {n["code"]: n for n in await hub.get("/v1/nodes")}
+    assert nodes["se"]["refused"] == 1
+
+
+async def test_status_reports_show_per_service(hub: Hub, country_nats: NatsServer) -> None:
+    nc = await node_client(country_nats, "pl")
+    try:
+        await publish(nc, Envelope.wrap(status(node="pl", service="registry"), node="pl"))
+        await publish(nc, Envelope.wrap(status(node="pl", service="ledger"), node="pl"))
+        await _consumed(hub, "pl", 2)
+        # An older report delivered late changes nothing.
+        old = status(node="pl", service="ledger", at=datetime.now(UTC) - timedelta(hours=1))
+        await publish(nc, Envelope.wrap(old, node="pl"))
+        await _consumed(hub, "pl", 3)
+    finally:
+        await nc.close()
+    nodes = {n["code"]: n for n in await hub.get("/v1/nodes")}
+    pl = nodes["pl"]
+    assert [s["service"] for s in pl["services"]] == ["ledger", "registry"]
+    assert all(s["charter_version"] == "default" and s["charter_current"] for s in pl["services"])
+    assert pl["stale"] is False and pl["lag_seconds"] < 10 and pl["connected"] is True
+    assert nodes["se"]["last_report_at"] is None and nodes["se"]["stale"] is True
