@@ -34,7 +34,7 @@ from concordia.events import (
 from concordia.hub.settings import HubSettings
 
 COUNTRIES = ("se", "pl", "de", "fi")
-_PASSWORD = "synthetic-test-password"  # noqa: S105 - a throwaway test broker
+_PASSWORD = "synthetic-test-password"
 
 
 def accounts_config(codes: tuple[str, ...] = COUNTRIES) -> str:
@@ -105,6 +105,7 @@ class Hub:
 
     async def linked(self, code: str) -> None:
         """Wait until the hub's stream and consumer of ``code`` are up."""
+
         async def ready() -> bool:
             link = self.app.state.federation.links.get(code)
             return link is not None and link.consumer._sub is not None
@@ -112,9 +113,9 @@ class Hub:
         await wait_for(ready)
 
 
-async def wait_for(check: Callable[[], Awaitable[Any]], timeout: float = 15) -> Any:
+async def wait_for(check: Callable[[], Awaitable[Any]], seconds: float = 15) -> Any:
     """Poll ``check`` until it returns something truthy."""
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(seconds):
         while True:
             result = await check()
             if result:

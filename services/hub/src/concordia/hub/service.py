@@ -21,10 +21,12 @@ async def nodes(
     """Every node the hub has linked, with its services' status and its lag."""
     now = datetime.now(UTC)
     current = await charters.current(session=session)
-    rows = list(await session.scalars(select(Node).order_by(Node.code)))
+    # Statuses first: a read on SQLite may see a commit between two statements, and a report
+    # seen here then has its node's last_report_at (same commit) seen below.
     statuses = list(await session.scalars(select(ServiceStatus).order_by(ServiceStatus.service)))
+    rows = list(await session.scalars(select(Node).order_by(Node.code)))
     query = select(Refusal.account, func.count()).group_by(Refusal.account)
-    refused: dict[str, int] = dict((await session.execute(query)).tuples().all())
+    refused: dict[str, int] = {row[0]: row[1] for row in await session.execute(query)}
     links = federation.links
     lags = await asyncio.gather(
         *(links[n.code].source_lag() if n.code in links else _none() for n in rows)
