@@ -47,7 +47,8 @@ def body(version: str = "2026.1", **disclosure: Any) -> dict[str, Any]:
 
 async def put(
     hub: Hub, data: dict[str, Any], if_match: str | None = None, scope: str = "hub:admin"
-):  # type: ignore[no-untyped-def]
+) -> httpx.Response:
+    """PUT the charter."""
     headers = hub.auth(scope) | ({"If-Match": if_match} if if_match else {})
     return await hub.client.put("/v1/charter", json=data, headers=headers)
 
