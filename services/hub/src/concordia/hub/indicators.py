@@ -40,7 +40,7 @@ def _totals(by_node: dict[str, Sequence[Cell]]) -> list[CellTotal]:
         out.append(
             CellTotal(
                 key=list(key),
-                value=value if counts or not money else None,
+                value=value if counts else None,  # nothing published: no number at all
                 amount=amount if money else None,
                 incomplete=bool(suppressed or missing),
                 suppressed_nodes=suppressed,
