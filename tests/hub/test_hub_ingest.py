@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hub_support import Hub, node_client, publish, snapshot, status, wait_for
 from sqlalchemy import func, select
 
@@ -125,3 +126,24 @@ async def test_status_reports_show_per_service(hub: Hub, country_nats: NatsServe
     assert pl["connected"] is True
     assert nodes["se"]["last_report_at"] is None
     assert nodes["se"]["stale"] is True
+
+
+async def test_a_malformed_payload_is_dropped_without_echoing_it(
+    hub: Hub, country_nats: NatsServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad = Envelope.wrap(snapshot(), node="se").to_dict()
+    bad["data"]["cells"][0]["key"] = ["Visible Text That Must Not Be Logged"]
+    nc = await node_client(country_nats, "se")
+    try:
+        await nc.jetstream().publish(bad["subject"], json.dumps(bad).encode())
+        metrics = hub.app.state.federation.links["se"].consumer.metrics
+
+        async def terminated() -> bool:
+            return metrics.terminated_total == 1
+
+        await wait_for(terminated)
+    finally:
+        await nc.close()
+    assert await _count(hub, Snapshot) == 0
+    assert "cells.0.key.0" in caplog.text
+    assert "Must Not Be Logged" not in caplog.text
