@@ -125,10 +125,17 @@ class CharterFollower:
 
     async def _run(self) -> None:
         assert self._client is not None
-        while not self._client.is_connected:  # noqa: ASYNC110 - the link connects on its own
-            await asyncio.sleep(0.1)
-        # nats-py re-subscribes by itself after a reconnect.
-        self._sub = await self._client.subscribe(CharterPublished.subject_template(), cb=self._on)
+        while self._sub is None:
+            if not self._client.is_connected:  # the link connects on its own
+                await asyncio.sleep(0.1)
+                continue
+            try:  # nats-py re-subscribes by itself after a reconnect
+                self._sub = await self._client.subscribe(
+                    CharterPublished.subject_template(), cb=self._on
+                )
+            except Exception as exc:  # e.g. the connection dropped in between: try again
+                log.warning("charter subscription failed", extra={"error": type(exc).__name__})
+                await asyncio.sleep(1.0)
         while True:
             with contextlib.suppress(Exception):  # a report lost now is sent next round
                 await self.report()
@@ -146,7 +153,10 @@ class CharterFollower:
             self.refused_total += 1
             log.warning("charter refused", extra={"error": type(exc).__name__})
             return
-        await self.apply(charter)
+        try:
+            await self.apply(charter)
+        except Exception:  # the database is down: the hub re-sends until we report it
+            log.exception("charter not applied")
 
     async def apply(self, charter: CharterPublished) -> bool:
         """Keep and apply ``charter`` if it is newer than the current one; report at once."""
