@@ -147,3 +147,16 @@ async def test_a_malformed_payload_is_dropped_without_echoing_it(
     assert await _count(hub, Snapshot) == 0
     assert "cells.0.key.0" in caplog.text
     assert "Must Not Be Logged" not in caplog.text
+
+
+async def test_ingest_counters_are_exported(hub: Hub, country_nats: NatsServer) -> None:
+    nc = await node_client(country_nats, "pl")
+    try:
+        await publish(nc, Envelope.wrap(snapshot(node="pl"), node="pl"))
+        await _consumed(hub, "pl", 1)
+    finally:
+        await nc.close()
+    response = await hub.client.get("/metrics", headers=hub.auth("ops"))
+    assert response.status_code == 200
+    assert 'concordia_hub_ingest_applied_total{node="pl"} 1.0' in response.text
+    assert 'concordia_hub_node_connected{node="se"} 1.0' in response.text

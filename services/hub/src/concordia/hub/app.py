@@ -16,6 +16,7 @@ from concordia.core.migrations import ensure_migrated
 from concordia.core.web import create_app
 from concordia.hub import charter
 from concordia.hub.api import routes
+from concordia.hub.metrics import FederationCollector
 from concordia.hub.nodes import Federation
 from concordia.hub.settings import HubSettings
 
@@ -66,6 +67,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
         description=DESCRIPTION,
     )
     app.state.federation = federation
+    FederationCollector(federation).register(app.state.metrics)
     return app
 
 
