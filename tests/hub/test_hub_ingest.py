@@ -4,6 +4,7 @@ country that speaks for another."""
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from hub_support import Hub, node_client, publish, snapshot, status, wait_for
 from sqlalchemy import func, select
 
 from concordia.events import Envelope, NatsServer
+from concordia.events.registry import PersonErased
 from concordia.hub.models import Refusal, Snapshot
 
 
@@ -160,3 +162,39 @@ async def test_ingest_counters_are_exported(hub: Hub, country_nats: NatsServer) 
     assert response.status_code == 200
     assert 'concordia_hub_ingest_applied_total{node="pl"} 1.0' in response.text
     assert 'concordia_hub_node_connected{node="se"} 1.0' in response.text
+
+
+async def test_a_local_event_on_a_shared_subject_is_refused_and_not_kept(
+    hub: Hub, country_nats: NatsServer
+) -> None:
+    local = Envelope.wrap(
+        PersonErased(person_id=uuid.uuid4(), erased_at=datetime.now(UTC)), node="se"
+    ).to_dict()
+    local["subject"] = status().subject("se")  # smuggled onto a subject the hub reads
+    nc = await node_client(country_nats, "se")
+    try:
+        await nc.jetstream().publish(local["subject"], json.dumps(local).encode())
+        await _consumed(hub, "se", 1)
+    finally:
+        await nc.close()
+    async with hub.app.state.db.unit_of_work(write=False) as session:
+        (refusal,) = (await session.scalars(select(Refusal))).all()
+        assert refusal.reason == "unexpected_type"
+    assert await _count(hub, Snapshot) == 0
+    assert (await hub.get("/v1/nodes"))[1]["services"] == []
+
+
+async def test_a_snapshot_on_another_release_subject_is_refused(
+    hub: Hub, country_nats: NatsServer
+) -> None:
+    moved = Envelope.wrap(snapshot(version=1), node="se").to_dict()
+    moved["subject"] = snapshot(version=7).subject("se")
+    nc = await node_client(country_nats, "se")
+    try:
+        await nc.jetstream().publish(moved["subject"], json.dumps(moved).encode())
+        await _consumed(hub, "se", 1)
+    finally:
+        await nc.close()
+    assert await _count(hub, Snapshot) == 0
+    nodes = {n["code"]: n for n in await hub.get("/v1/nodes")}
+    assert nodes["se"]["refused"] == 1

@@ -35,6 +35,11 @@ def ingest_handler(code: str) -> Handler:
         if event.node != code:
             await refuse(session, code, "foreign_node", envelope.id)
             return
+        if event.subject(code) != envelope.subject:
+            # The subject names the release (one per aggregate, period and version): a payload
+            # claiming another would dodge the broker's one-message-per-subject guarantee.
+            await refuse(session, code, "subject_mismatch", envelope.id)
+            return
         now = datetime.now(UTC)
         if isinstance(event, AggregateSnapshotPublished):
             await _snapshot(session, code, event, envelope, now)
