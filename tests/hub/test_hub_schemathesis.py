@@ -14,8 +14,8 @@ from concordia.events import NatsServer
 from concordia.hub import app as hub_app
 from concordia.hub.app import SERVICE_DIR
 
-# Rules JSON Schema cannot state (min_share <= max_share, unique indicators, a decimal's places
-# in a string, the reserved version `default`) answer schema-valid charters with 422; every
+# Rules JSON Schema cannot state (a target needs a bound, min_share <= max_share, unique
+# indicators, the reserved version `default`) answer schema-valid charters with 422; every
 # other check still runs on it.
 CROSS_FIELD = {"PUT /v1/charter"}
 

@@ -9,12 +9,40 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar, Self
+from typing import Annotated, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from concordia.events._model import SharedEvent
 from concordia.events._types import Code, SubjectToken
+
+
+def _decimal_text(pattern: str, what: str) -> WithJsonSchema:
+    # Documented as a decimal string (exact); JSON numbers are accepted too.
+    return WithJsonSchema({"type": "string", "pattern": pattern, "description": what})
+
+
+#: More than 50 and at most 100, two decimals at most.
+Above50Percent = Annotated[
+    Decimal,
+    _decimal_text(
+        r"^(50\.(0[1-9]|[1-9][0-9]?)|5[1-9](\.[0-9]{1,2})?|[6-9][0-9](\.[0-9]{1,2})?|100(\.00?)?)$",
+        "A percentage above 50 and at most 100, e.g. `85`.",
+    ),
+]
+#: More than 0 and at most 100, two decimals at most.
+Percent = Annotated[
+    Decimal,
+    _decimal_text(
+        r"^(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]?(\.[0-9]{1,2})?|100(\.00?)?)$",
+        "A percentage above 0 and at most 100, e.g. `10`.",
+    ),
+]
+#: From 0 to 1, four decimals at most.
+Share = Annotated[
+    Decimal,
+    _decimal_text(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "A share from 0 to 1, e.g. `0.5`."),
+]
 
 
 class ServiceStatusReported(SharedEvent):
@@ -77,11 +105,11 @@ class DisclosureRules(BaseModel):
     dominance_n: int = Field(
         ge=1, le=5, description="(n, k) dominance: the n largest contributors...", examples=[2]
     )
-    dominance_k: Decimal = Field(
+    dominance_k: Above50Percent = Field(
         gt=50, le=100, max_digits=5, decimal_places=2,
         description="...may hold at most k percent of a money sum.", examples=["85"],
     )  # fmt: skip
-    p_percent: Decimal = Field(
+    p_percent: Percent = Field(
         gt=0, le=100, max_digits=5, decimal_places=2,
         description="p % rule: the second largest cannot estimate the largest within p %.",
         examples=["10"],
@@ -108,11 +136,11 @@ class Target(BaseModel):
     levels: tuple[Code, ...] = Field(
         min_length=1, description="The levels whose share counts.", examples=[["female", "women"]]
     )
-    min_share: Decimal | None = Field(
+    min_share: Share | None = Field(
         default=None, ge=0, le=1, max_digits=5, decimal_places=4,
         description="Lowest acceptable share (0..1).", examples=["0.5"],
     )  # fmt: skip
-    max_share: Decimal | None = Field(
+    max_share: Share | None = Field(
         default=None, ge=0, le=1, max_digits=5, decimal_places=4,
         description="Highest acceptable share (0..1).", examples=["0.2"],
     )  # fmt: skip
