@@ -8,8 +8,9 @@ applies them exactly once with an inbox. ``asyncapi_document()`` describes them 
 
 from __future__ import annotations
 
-from concordia.events import aggregates, overlap, registry
+from concordia.events import aggregates, hub, overlap, registry
 from concordia.events._asyncapi import asyncapi_document
+from concordia.events._charter import CharterFollower, CharterStore
 from concordia.events._consumer import Consumer, ConsumerMetrics, Handler, Outcome
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
 from concordia.events._guard import personal_field_violations
@@ -49,6 +50,14 @@ from concordia.events._types import (
     SubjectToken,
 )
 from concordia.events.aggregates import AggregateSnapshotPublished, Cell
+from concordia.events.hub import (
+    DEFAULT_CHARTER,
+    CharterPublished,
+    CodeList,
+    DisclosureRules,
+    ServiceStatusReported,
+    Target,
+)
 from concordia.events.natsserver import NatsServer, NatsServerError
 from concordia.events.overlap import (
     DeclineReason,
@@ -73,6 +82,7 @@ from concordia.events.registry import (
 
 __all__ = [
     "CODE_PATTERN",
+    "DEFAULT_CHARTER",
     "EXPECTED_LAST_SUBJECT_SEQUENCE",
     "LOCAL_RETENTION_SECONDS",
     "MAX_OPAQUE_BYTES",
@@ -83,11 +93,16 @@ __all__ = [
     "AlreadyProcessedError",
     "BrokerUnavailableError",
     "Cell",
+    "CharterFollower",
+    "CharterPublished",
+    "CharterStore",
     "Code",
+    "CodeList",
     "Consumer",
     "ConsumerMetrics",
     "CountryCode",
     "DeclineReason",
+    "DisclosureRules",
     "Envelope",
     "EnvelopeError",
     "Event",
@@ -124,10 +139,12 @@ __all__ = [
     "RelayMetrics",
     "Route",
     "Scope",
+    "ServiceStatusReported",
     "SharedEvent",
     "SnapshotStore",
     "StreamSpec",
     "SubjectToken",
+    "Target",
     "UnknownEventTypeError",
     "aggregates",
     "asyncapi_document",
@@ -136,6 +153,7 @@ __all__ = [
     "ensure_streams",
     "event_class",
     "event_types",
+    "hub",
     "local_stream",
     "overlap",
     "personal_field_violations",

@@ -118,7 +118,12 @@ class Envelope(Generic[E_co]):
         try:
             data = model.model_validate(obj.get("data"))
         except ValidationError as exc:
-            raise EnvelopeError(f"invalid {attrs['type']} payload: {exc}") from exc
+            # Field and reason only: the rejected values stay out of messages and logs.
+            reasons = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                for e in exc.errors(include_input=False, include_url=False)
+            )
+            raise EnvelopeError(f"invalid {attrs['type']} payload: {reasons}") from None
         return Envelope(
             id=attrs["id"],
             source=attrs["source"],

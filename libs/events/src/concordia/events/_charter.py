@@ -1,0 +1,206 @@
+"""The node side of the charter: follow what the hub sets, keep it, and say which one runs.
+
+A service starts one ``CharterFollower`` on its shared (COALITION) NATS connection. It listens
+on ``hub.charter``, keeps every newer charter in the service's own database (a small table next
+to the outbox, so a restart does not fall back to the defaults), and reports
+``ServiceStatusReported`` every ``interval`` seconds and right after applying a new charter; the
+hub re-sends the charter to services whose report shows an older one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from concordia.core.db import Database, UtcDateTime
+from concordia.events._envelope import Envelope, EnvelopeError
+from concordia.events._outbox import Outbox
+from concordia.events.hub import DEFAULT_CHARTER, CharterPublished, ServiceStatusReported
+
+log = logging.getLogger("concordia.events.charter")
+
+
+class CharterStore:
+    """The charters a service applied, newest revision current; never edited.
+
+    Example::
+
+        charters = CharterStore(Base.metadata)     # next to the outbox; Alembic sees it
+        current = await charters.current(session)  # DEFAULT_CHARTER before the first
+    """
+
+    def __init__(self, metadata: MetaData, *, table_name: str = "applied_charters") -> None:
+        self.table = Table(
+            table_name,
+            metadata,
+            Column("revision", Integer, primary_key=True, autoincrement=False),
+            Column("version", String(64), nullable=False),
+            Column("payload", JSON, nullable=False),
+            Column("applied_at", UtcDateTime(), nullable=False),
+            comment="Charters received from the hub; the highest revision applies.",
+        )
+
+    async def current(self, db: Database) -> CharterPublished:
+        """The newest charter kept, or the built-in defaults."""
+        async with db.unit_of_work(write=False) as session:
+            payload = await session.scalar(
+                select(self.table.c.payload).order_by(self.table.c.revision.desc()).limit(1)
+            )
+        return DEFAULT_CHARTER if payload is None else CharterPublished.model_validate(payload)
+
+    async def keep(self, db: Database, charter: CharterPublished) -> bool:
+        """Store ``charter``; False if that revision was already kept (by another worker)."""
+        try:
+            async with db.unit_of_work() as session:
+                await session.execute(
+                    insert(self.table).values(
+                        revision=charter.revision,
+                        version=charter.version,
+                        payload=charter.model_dump(mode="json"),
+                        applied_at=datetime.now(UTC),
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+
+class CharterFollower:
+    """Applies the hub's charter in one service and reports the service's status to the hub.
+
+    Example::
+
+        follower = CharterFollower(db, charters, node="se", service="registry", outbox=outbox)
+        await follower.start(shared_link.client)   # returns at once; connects when it can
+        k = follower.current.disclosure.k          # 10 until the hub sends a charter
+        await follower.stop()
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        store: CharterStore,
+        *,
+        node: str,
+        service: str,
+        outbox: Outbox | None = None,
+        interval: float = 30.0,
+    ) -> None:
+        self.db, self.store, self.node, self.service = db, store, node, service
+        self.outbox, self.interval = outbox, interval
+        self.current: CharterPublished = DEFAULT_CHARTER
+        self.refused_total = 0
+        self.reports_total = 0
+        self._client: Client | None = None
+        self._sub: Subscription | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+
+    async def start(self, client: Client) -> None:
+        """Load the kept charter, then listen and report in the background."""
+        self._client = client
+        self.current = await self.store.current(self.db)
+        self._task = asyncio.create_task(self._run(), name=f"charter-follower:{self.service}")
+
+    async def stop(self) -> None:
+        """Stop listening and reporting."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._sub is not None:
+            with contextlib.suppress(Exception):
+                await self._sub.unsubscribe()
+            self._sub = None
+
+    async def _run(self) -> None:
+        assert self._client is not None
+        while self._sub is None:
+            if not self._client.is_connected:  # the link connects on its own
+                await asyncio.sleep(0.1)
+                continue
+            try:  # nats-py re-subscribes by itself after a reconnect
+                self._sub = await self._client.subscribe(
+                    CharterPublished.subject_template(), cb=self._on
+                )
+            except Exception as exc:  # e.g. the connection dropped in between: try again
+                log.warning("charter subscription failed", extra={"error": type(exc).__name__})
+                await asyncio.sleep(1.0)
+        while True:
+            with contextlib.suppress(Exception):  # a report lost now is sent next round
+                await self.report()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+
+    async def _on(self, msg: Msg) -> None:
+        try:
+            charter = Envelope.from_bytes(msg.data).data
+            if not isinstance(charter, CharterPublished):
+                raise EnvelopeError(f"{type(charter).__name__} is not a charter")
+        except EnvelopeError as exc:
+            # The reason names the field, never the payload.
+            self.refused_total += 1
+            log.warning("charter refused", extra={"error": type(exc).__name__})
+            return
+        try:
+            await self.apply(charter)
+        except Exception:  # the database is down: the hub re-sends until we report it
+            log.exception("charter not applied")
+
+    async def apply(self, charter: CharterPublished) -> bool:
+        """Keep and apply ``charter`` if it is newer than the current one; report at once."""
+        async with self._lock:
+            if charter.revision <= self.current.revision:
+                return False
+            await self.store.keep(self.db, charter)
+            self.current = charter
+        log.info(
+            "charter applied",
+            extra={"charter_version": charter.version, "revision": charter.revision},
+        )
+        self._wake.set()
+        return True
+
+    async def outbox_pending(self) -> int:
+        """Events in the service's outbox not yet sent (0 without an outbox)."""
+        if self.outbox is None:
+            return 0
+        table = self.outbox.table
+        async with self.db.unit_of_work(write=False) as session:
+            count = await session.scalar(
+                select(func.count()).select_from(table).where(table.c.published_at.is_(None))
+            )
+        return int(count or 0)
+
+    def status(self, pending: int) -> ServiceStatusReported:
+        """This service's status report as of now."""
+        return ServiceStatusReported(
+            node=self.node,
+            service=self.service,
+            charter_version=self.current.version,
+            charter_revision=self.current.revision,
+            outbox_pending=pending,
+            sent_at=datetime.now(UTC),
+        )
+
+    async def report(self) -> None:
+        """Send the status report now (a plain publish: the node's shared stream keeps it)."""
+        if self._client is None or not self._client.is_connected:
+            return
+        envelope = Envelope.wrap(self.status(await self.outbox_pending()), node=self.node)
+        await self._client.publish(
+            envelope.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": envelope.id}
+        )
+        await self._client.flush(timeout=5)
+        self.reports_total += 1

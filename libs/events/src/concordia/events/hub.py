@@ -1,0 +1,236 @@
+"""What nodes and the hub say to each other besides aggregates: service status and the charter.
+
+Both are shared models (codes and numbers only). A service reports its status on
+``shared.<node>.<service>.status``; the hub publishes the charter on ``hub.charter`` into every
+country account and re-sends it until each service reports running it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+
+from concordia.events._model import SharedEvent
+from concordia.events._types import Code, SubjectToken
+
+
+def _decimal_text(pattern: str, what: str) -> WithJsonSchema:
+    # Documented as a decimal string (exact); JSON numbers are accepted too.
+    return WithJsonSchema({"type": "string", "pattern": pattern, "description": what})
+
+
+#: More than 50 and at most 100, two decimals at most.
+Above50Percent = Annotated[
+    Decimal,
+    _decimal_text(
+        r"^(50\.(0[1-9]|[1-9][0-9]?)|5[1-9](\.[0-9]{1,2})?|[6-9][0-9](\.[0-9]{1,2})?|100(\.00?)?)$",
+        "A percentage above 50 and at most 100, e.g. `85`.",
+    ),
+]
+#: More than 0 and at most 100, two decimals at most.
+Percent = Annotated[
+    Decimal,
+    _decimal_text(
+        r"^(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]?(\.[0-9]{1,2})?|100(\.00?)?)$",
+        "A percentage above 0 and at most 100, e.g. `10`.",
+    ),
+]
+#: From 0 to 1, four decimals at most.
+Share = Annotated[
+    Decimal,
+    _decimal_text(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "A share from 0 to 1, e.g. `0.5`."),
+]
+
+
+class ServiceStatusReported(SharedEvent):
+    """A service's heartbeat to the hub: the charter it runs and how far its outbox lags.
+
+    Example::
+
+        ServiceStatusReported(node="se", service="registry", charter_version="2026.1",
+                              charter_revision=3, outbox_pending=0, sent_at=now)
+    """
+
+    event_name: ClassVar[str] = "service.status.reported"
+
+    node: SubjectToken = Field(description="The reporting node.", examples=["se"])
+    service: SubjectToken = Field(description="The reporting service.", examples=["registry"])
+    charter_version: Code = Field(
+        description="The charter version the service applies (`default` before any).",
+        examples=["2026.1"],
+    )
+    charter_revision: int = Field(
+        default=0, ge=0, description="The hub's revision number of that charter (0: built-in)."
+    )
+    outbox_pending: int = Field(
+        ge=0, description="Events committed but not yet sent to the broker.", examples=[0]
+    )
+    sent_at: datetime = Field(description="When the service sent this report (UTC).")
+
+    @classmethod
+    def subject_template(cls) -> str:
+        """``shared.{node}.{service}.status``: one subject per service, newest kept."""
+        return "shared.{node}.{service}.status"
+
+    def subject_params(self) -> dict[str, str]:
+        """The reporting service."""
+        return {"service": self.service}
+
+    def producer(self) -> str:
+        """The service named in the report."""
+        return self.service
+
+    def subject(self, node: str) -> str:
+        """The report's subject; ``node`` must be the report's own node."""
+        if node != self.node:
+            raise ValueError(f"status of node {self.node!r} cannot be sent by {node!r}")
+        return super().subject(node)
+
+
+class DisclosureRules(BaseModel):
+    """The charter's statistical disclosure control thresholds.
+
+    Example::
+
+        DisclosureRules(k=10, dominance_n=2, dominance_k=Decimal("85"), p_percent=Decimal("10"),
+                        rounding_base=5)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    k: int = Field(ge=3, le=1000, description="Minimum persons in a published cell.", examples=[10])
+    dominance_n: int = Field(
+        ge=1, le=5, description="(n, k) dominance: the n largest contributors...", examples=[2]
+    )
+    dominance_k: Above50Percent = Field(
+        gt=50, le=100, max_digits=5, decimal_places=2,
+        description="...may hold at most k percent of a money sum.", examples=["85"],
+    )  # fmt: skip
+    p_percent: Percent = Field(
+        gt=0, le=100, max_digits=5, decimal_places=2,
+        description="p % rule: the second largest cannot estimate the largest within p %.",
+        examples=["10"],
+    )  # fmt: skip
+    rounding_base: int | None = Field(
+        ge=2, le=100, description="Round published counts to this base (null: no rounding).",
+        examples=[5],
+    )  # fmt: skip
+
+
+class Target(BaseModel):
+    """A coalition target: the share of some levels of one dimension, within bounds.
+
+    Example::
+
+        Target(indicator="women_share", dimension="gender", levels=("female", "women"),
+               min_share=Decimal("0.5"))
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    indicator: Code = Field(description="The target's code.", examples=["women_share"])
+    dimension: Code = Field(description="The dimension it is measured on.", examples=["gender"])
+    levels: tuple[Code, ...] = Field(
+        min_length=1, description="The levels whose share counts.", examples=[["female", "women"]]
+    )
+    min_share: Share | None = Field(
+        default=None, ge=0, le=1, max_digits=5, decimal_places=4,
+        description="Lowest acceptable share (0..1).", examples=["0.5"],
+    )  # fmt: skip
+    max_share: Share | None = Field(
+        default=None, ge=0, le=1, max_digits=5, decimal_places=4,
+        description="Highest acceptable share (0..1).", examples=["0.2"],
+    )  # fmt: skip
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Self:
+        if self.min_share is None and self.max_share is None:
+            raise ValueError("a target needs min_share or max_share")
+        if (
+            self.min_share is not None
+            and self.max_share is not None
+            and (self.min_share > self.max_share)
+        ):
+            raise ValueError("min_share exceeds max_share")
+        return self
+
+
+class CodeList(BaseModel):
+    """One code list of the charter: the codes a dimension may take.
+
+    Example::
+
+        CodeList(dimension="gender", codes=("female", "male", "other", "undisclosed"))
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dimension: Code = Field(description="The dimension.", examples=["gender"])
+    codes: tuple[Code, ...] = Field(min_length=1, description="Its codes.")
+
+
+class CharterPublished(SharedEvent):
+    """The coalition's charter as set at the hub: thresholds, targets and code lists.
+
+    Example::
+
+        CharterPublished(version="2026.1", revision=1, effective=date(2027, 1, 1),
+                         disclosure=DisclosureRules(...), targets=(...), code_lists=(...))
+    """
+
+    event_name: ClassVar[str] = "hub.charter.published"
+
+    version: Code = Field(description="The charter's version code.", examples=["2026.1"])
+    revision: int = Field(ge=0, description="The hub's monotonic revision (0: built-in).")
+    effective: date = Field(description="The day from which it applies.", examples=["2027-01-01"])
+    disclosure: DisclosureRules
+    targets: tuple[Target, ...] = Field(default=(), description="Coalition targets.")
+    code_lists: tuple[CodeList, ...] = Field(default=(), description="Shared code lists.")
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        for what, keys in (
+            ("target indicator", [t.indicator for t in self.targets]),
+            ("code list dimension", [c.dimension for c in self.code_lists]),
+        ):
+            if len(set(keys)) != len(keys):
+                raise ValueError(f"a {what} appears twice")
+        return self
+
+    @classmethod
+    def subject_template(cls) -> str:
+        """``hub.charter``: one subject the hub sends into every country account."""
+        return "hub.charter"
+
+    def producer(self) -> str:
+        """The hub."""
+        return "hub"
+
+
+#: The charter every node applies until the hub sends one (DESIGN.md defaults).
+DEFAULT_CHARTER = CharterPublished(
+    version="default",
+    revision=0,
+    effective=date(2026, 1, 1),
+    disclosure=DisclosureRules(
+        k=10, dominance_n=2, dominance_k=Decimal(85), p_percent=Decimal(10), rounding_base=5
+    ),
+    targets=(
+        Target(
+            indicator="women_share",
+            dimension="gender",
+            levels=("female", "women"),
+            min_share=Decimal("0.5"),
+        ),
+        Target(
+            indicator="non_russian_share",
+            dimension="ethnic_origin",
+            levels=("non_russian",),
+            min_share=Decimal("0.15"),
+            max_share=Decimal("0.20"),
+        ),
+    ),
+)

@@ -1,0 +1,1 @@
+"""The coalition hub: stores what every country's services publish, and sets the charter."""

@@ -1,0 +1,122 @@
+"""Coalition totals from the protected cells of every node, and the charter's targets on them.
+
+A total adds only what nodes published. When a node's cell is suppressed (or its table has no
+such cell) the total says so (``incomplete``, and which nodes) and never estimates the hidden
+part; a share built on an incomplete total is unknown, not approximated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from concordia.events import AggregateSnapshotPublished, CharterPublished, Target
+from concordia.events.aggregates import ALL, Cell
+from concordia.hub.schemas import AggregateTotal, CellTotal, CoalitionIndicators, TargetResult
+
+_SHARE = Decimal("0.0001")
+
+
+def _totals(by_node: dict[str, Sequence[Cell]]) -> list[CellTotal]:
+    keys: dict[tuple[str, ...], None] = {}
+    for cells in by_node.values():
+        keys.update((c.key, None) for c in cells)
+    indexed = {node: {c.key: c for c in cells} for node, cells in by_node.items()}
+    out = []
+    for key in keys:
+        value, amount, suppressed, missing = 0, Decimal(0), [], []
+        counts = money = False
+        for node in sorted(indexed):
+            cell = indexed[node].get(key)
+            if cell is None:
+                missing.append(node)
+            elif cell.suppressed:
+                suppressed.append(node)
+            elif cell.amount is not None:
+                amount, money = amount + cell.amount, True
+            else:
+                value, counts = value + (cell.value or 0), True
+        out.append(
+            CellTotal(
+                key=list(key),
+                value=value if counts else None,  # nothing published: no number at all
+                amount=amount if money else None,
+                incomplete=bool(suppressed or missing),
+                suppressed_nodes=suppressed,
+                missing_nodes=missing,
+            )
+        )
+    return out
+
+
+def aggregate_totals(snapshots: Iterable[AggregateSnapshotPublished]) -> list[AggregateTotal]:
+    """Sum each aggregate over the nodes that published it (one snapshot per node given)."""
+    groups: dict[tuple[str, str, str, tuple[str, ...]], list[AggregateSnapshotPublished]]
+    groups = defaultdict(list)
+    for snap in snapshots:
+        groups[(snap.service, snap.aggregate, snap.measure, snap.dimensions)].append(snap)
+    return [
+        AggregateTotal(
+            service=service,
+            aggregate=aggregate,
+            measure=measure,
+            dimensions=list(dimensions),
+            nodes=sorted(s.node for s in snaps),
+            versions={s.node: s.version for s in snaps},
+            cells=_totals({s.node: s.cells for s in snaps}),
+            margins=_totals({s.node: s.margins for s in snaps}),
+        )
+        for (service, aggregate, measure, dimensions), snaps in sorted(groups.items())
+    ]
+
+
+def _one_way(total: AggregateTotal, position: int) -> list[CellTotal]:
+    """The totals by the levels of one dimension: interior cells, or the matching margins."""
+    cells = total.cells if len(total.dimensions) == 1 else total.margins
+    return [
+        c
+        for c in cells
+        if c.key[position] != ALL
+        and all(part == ALL for i, part in enumerate(c.key) if i != position)
+    ]
+
+
+def _target(target: Target, total: AggregateTotal) -> TargetResult | None:
+    if target.dimension not in total.dimensions:
+        return None
+    levels = _one_way(total, total.dimensions.index(target.dimension))
+    if not levels or any(c.amount is not None for c in levels):
+        return None
+    incomplete = any(c.incomplete for c in levels)
+    hidden = sorted({n for c in levels for n in (*c.suppressed_nodes, *c.missing_nodes)})
+    part = sum(c.value or 0 for c in levels if c.key[total.dimensions.index(target.dimension)]
+               in target.levels)  # fmt: skip
+    whole = sum(c.value or 0 for c in levels)
+    share = None if incomplete or whole == 0 else (Decimal(part) / whole).quantize(_SHARE)
+    met = None
+    if share is not None:
+        met = (target.min_share is None or share >= target.min_share) and (
+            target.max_share is None or share <= target.max_share
+        )
+    return TargetResult(
+        indicator=target.indicator, service=total.service, aggregate=total.aggregate,
+        dimension=target.dimension, share=share, min_share=target.min_share,
+        max_share=target.max_share, met=met, incomplete=incomplete, suppressed_nodes=hidden,
+    )  # fmt: skip
+
+
+def coalition(
+    period: str, snapshots: Iterable[AggregateSnapshotPublished], charter: CharterPublished
+) -> CoalitionIndicators:
+    """Totals of ``period`` and every charter target measured on every aggregate that has it."""
+    totals = aggregate_totals(snapshots)
+    targets = [
+        result
+        for target in charter.targets
+        for total in totals
+        if (result := _target(target, total)) is not None
+    ]
+    return CoalitionIndicators(
+        period=period, charter_version=charter.version, aggregates=totals, targets=targets
+    )

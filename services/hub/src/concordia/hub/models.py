@@ -1,0 +1,94 @@
+"""Tables of the hub. Nothing personal: only what the shared event models can carry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from concordia.core.db import UtcDateTime, new_metadata
+from concordia.events import Inbox
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+SeqId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base bound to the hub's own MetaData."""
+
+    metadata = new_metadata()
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON()}
+
+
+class Node(Base):
+    """A country known from the nodes directory; kept after its file goes (history stays)."""
+
+    __tablename__ = "nodes"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(String(128))
+    first_seen_at: Mapped[datetime]
+    last_report_at: Mapped[datetime | None]
+
+
+class ServiceStatus(Base):
+    """The newest status report of one service of one node."""
+
+    __tablename__ = "service_status"
+
+    node: Mapped[str] = mapped_column(String(8), primary_key=True)
+    service: Mapped[str] = mapped_column(String(64), primary_key=True)
+    charter_version: Mapped[str] = mapped_column(String(64))
+    charter_revision: Mapped[int]
+    outbox_pending: Mapped[int]
+    sent_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+
+
+class Snapshot(Base):
+    """One version of one aggregate of one node, exactly as received; never edited or deleted."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (UniqueConstraint("node", "service", "aggregate", "period", "version"),)
+
+    id: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    node: Mapped[str] = mapped_column(String(8))
+    service: Mapped[str] = mapped_column(String(64))
+    aggregate: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    measure: Mapped[str] = mapped_column(String(64))
+    charter_version: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    event_id: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+
+
+class Refusal(Base):
+    """A message the hub refused (a country speaking for another...): reason only, no payload."""
+
+    __tablename__ = "refusals"
+
+    id: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(String(8), index=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+
+class Charter(Base):
+    """One revision of the coalition charter; the highest revision is current."""
+
+    __tablename__ = "charters"
+
+    revision: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    effective: Mapped[date]
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+inbox = Inbox(Base.metadata)

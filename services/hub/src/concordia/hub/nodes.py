@@ -1,0 +1,197 @@
+"""The hub's link to every country: read the nodes directory, connect, ingest, keep in step.
+
+``concordia hub add-node`` writes ``<nodes_dir>/<code>.json`` (``code``, ``name``,
+``nats_url`` with the ``hub-<code>`` user's credentials). The directory is re-read
+periodically, so a country added (or removed) while the hub runs is picked up without restart.
+Each country gets its own connection into its own account, a stream ``NODE_<CODE>`` and a
+durable, inbox-idempotent consumer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from nats.js import api
+from nats.js.errors import NotFoundError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from concordia.core.db import Database
+from concordia.events import Consumer, NatsLink, StreamSpec, ensure_stream
+from concordia.events._link import redact
+from concordia.hub.ingest import ingest_handler
+from concordia.hub.models import Node, inbox
+
+log = logging.getLogger(__name__)
+
+StreamMode = Literal["sourced", "direct"]
+
+
+class NodeFile(BaseModel):
+    """One ``<code>.json`` of the nodes directory.
+
+    Example::
+
+        {"code": "se", "name": "Sweden", "nats_url": "nats://hub-se:secret@hub:4222"}
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    code: str = Field(pattern=r"^[a-z]{2}$")
+    name: str = Field(min_length=1, max_length=128)
+    nats_url: str = Field(pattern=r"^(nats|tls|ws|wss)://")
+
+
+def read_nodes_dir(path: Path) -> dict[str, NodeFile]:
+    """Every valid node file of ``path`` by code; a bad file is logged (no secrets) and skipped."""
+    nodes: dict[str, NodeFile] = {}
+    for file in sorted(path.glob("*.json")) if path.is_dir() else []:
+        try:
+            node = NodeFile.model_validate(json.loads(file.read_text()))
+        except (OSError, ValueError, ValidationError) as exc:
+            log.warning("node file skipped", extra={"file": file.name, "error": type(exc).__name__})
+            continue
+        if node.code != file.stem:
+            log.warning("node file skipped: code differs from file name", extra={"file": file.name})
+            continue
+        nodes[node.code] = node
+    return nodes
+
+
+def hub_country_stream(code: str, mode: StreamMode) -> StreamSpec:
+    """The hub's stream of one country (``NODE_<CODE>``), in the country's own account.
+
+    ``sourced`` (production) sources the node's ``SHARED_<CODE>`` over the leaf connection
+    through ``$JS.<code>.API``; ``direct`` (tests without the leaf topology) captures
+    ``shared.<code>.>`` published straight into the account. Swap for
+    ``concordia.events._streams.country_stream`` once it exists.
+    """
+    name = f"NODE_{code.upper()}"
+    limits = {"max_msgs_per_subject": 1}
+    if mode == "direct":
+        return StreamSpec(name, (f"shared.{code}.>",), limits)
+    source = api.StreamSource(
+        name=f"SHARED_{code.upper()}", external=api.ExternalStream(api=f"$JS.{code}.API")
+    )
+    return StreamSpec(name, (), {**limits, "sources": [source]})
+
+
+@dataclass
+class CountryLink:
+    """The hub's connection into one country's account, its stream and its consumer."""
+
+    node: NodeFile
+    link: NatsLink
+    consumer: Consumer
+    stream: StreamSpec
+
+    @classmethod
+    def build(cls, node: NodeFile, db: Database, mode: StreamMode) -> CountryLink:
+        """Wire the link, the stream and the durable consumer for ``node`` (not started)."""
+        link = NatsLink(node.nats_url, name=f"concordia-hub-{node.code}")
+        stream = hub_country_stream(node.code, mode)
+        consumer = Consumer(
+            link.js, db, inbox, ingest_handler(node.code),
+            name=f"hub-ingest-{node.code}", stream=stream.name,
+            subjects=[f"shared.{node.code}.*.aggregate.>", f"shared.{node.code}.*.status"],
+            max_deliver=-1, max_retry_delay=30.0,
+        )  # fmt: skip
+        return cls(node, link, consumer, stream)
+
+    async def start(self) -> None:
+        """Connect in the background; the stream is ensured after every (re)connect."""
+
+        async def on_connect() -> None:
+            await ensure_stream(
+                self.link.js, self.stream.name, list(self.stream.subjects), **self.stream.limits
+            )
+            await self.consumer.start()  # once the stream exists; a no-op when running
+
+        await self.link.start(on_connect=on_connect)
+
+    async def stop(self) -> None:
+        """Stop consuming and close the connection."""
+        await self.consumer.stop()
+        await self.link.stop()
+
+    async def publish(self, subject: str, data: bytes) -> bool:
+        """Publish into the country's account; False when not connected right now."""
+        if not self.link.connected:
+            return False
+        await self.link.client.publish(subject, data)
+        await self.link.client.flush(timeout=5)
+        return True
+
+    async def source_lag(self) -> int | None:
+        """Messages the stream still has to copy from the node (sourced mode), if known."""
+        if not self.link.connected or not self.stream.limits.get("sources"):
+            return None
+        try:
+            info = await self.link.js.stream_info(self.stream.name)
+        except (NotFoundError, TimeoutError, Exception):  # a probe: unknown is an answer
+            return None
+        sources = info.sources or []
+        return sum(s.lag or 0 for s in sources) if sources else None
+
+
+class Federation:
+    """Every country link, kept in step with the nodes directory.
+
+    Example::
+
+        federation = Federation(db, Path("var/hub/nodes"), mode="sourced")
+        await federation.sync()            # also what the periodic scan runs
+        await federation.stop()
+    """
+
+    def __init__(self, db: Database, nodes_dir: Path, *, mode: StreamMode) -> None:
+        self.db, self.nodes_dir, self.mode = db, nodes_dir, mode
+        self.links: dict[str, CountryLink] = {}
+
+    async def sync(self) -> None:
+        """Start links for new countries, restart changed ones, stop removed ones."""
+        wanted = read_nodes_dir(self.nodes_dir)
+        for code in [c for c in self.links if c not in wanted]:
+            log.info("node removed from the directory", extra={"node": code})
+            await self.links.pop(code).stop()
+        for code, node in wanted.items():
+            current = self.links.get(code)
+            if current is not None and current.node == node:
+                continue
+            if current is not None:
+                await current.stop()
+            await self._remember(node)
+            link = CountryLink.build(node, self.db, self.mode)
+            self.links[code] = link
+            await link.start()
+            log.info("node linked", extra={"node": code, "url": redact(node.nats_url)})
+
+    async def _remember(self, node: NodeFile) -> None:
+        async with self.db.unit_of_work() as session:
+            row = await session.get(Node, node.code)
+            if row is None:
+                session.add(Node(code=node.code, title=node.name, first_seen_at=datetime.now(UTC)))
+            else:
+                row.title = node.name
+
+    async def run(self, interval: float) -> None:
+        """Re-read the directory every ``interval`` s until cancelled."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.sync()
+            except Exception:  # the next scan tries again; the cause is logged
+                log.exception("nodes directory scan failed")
+
+    async def stop(self) -> None:
+        """Stop every link."""
+        for link in self.links.values():
+            with contextlib.suppress(Exception):
+                await link.stop()
+        self.links.clear()

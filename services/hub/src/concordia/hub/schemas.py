@@ -1,0 +1,120 @@
+"""Request and response bodies of the hub API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from concordia.events import AggregateSnapshotPublished, CodeList, DisclosureRules, Target
+from concordia.events._types import CODE_PATTERN
+
+
+class ServiceRead(BaseModel):
+    """One service of a node as its last status report shows it."""
+
+    service: str
+    charter_version: str
+    charter_revision: int
+    charter_current: bool = Field(description="Whether it runs the hub's current charter.")
+    outbox_pending: int
+    last_report_at: datetime
+    lag_seconds: float = Field(description="Seconds since that report was sent.")
+    stale: bool = Field(description="Silent for longer than the hub's stale_after_seconds.")
+
+
+class NodeRead(BaseModel):
+    """A country node: when it last reported, what its services run, how far behind it is."""
+
+    code: str = Field(examples=["se"])
+    name: str = Field(examples=["Sweden"])
+    linked: bool = Field(description="Listed in the hub's nodes directory now.")
+    connected: bool = Field(description="The hub's connection into its account is up.")
+    last_report_at: datetime | None
+    lag_seconds: float | None = Field(description="Seconds since its last report (any kind).")
+    stale: bool
+    source_lag: int | None = Field(
+        description="Messages the hub's stream still has to copy from the node, if known."
+    )
+    refused: int = Field(description="Messages from its account the hub refused.")
+    services: list[ServiceRead]
+
+
+class SnapshotRead(AggregateSnapshotPublished):
+    """One stored aggregate version, as the node published it, with when the hub received it."""
+
+    received_at: datetime
+
+
+class CellTotal(BaseModel):
+    """A coalition total of one cell key; incomplete when a node's cell is hidden or missing."""
+
+    key: list[str]
+    value: int | None = Field(description="Sum of the published counts (never a guess).")
+    amount: Decimal | None = Field(description="Sum of the published money amounts.")
+    incomplete: bool
+    suppressed_nodes: list[str] = Field(description="Nodes whose cell is suppressed.")
+    missing_nodes: list[str] = Field(description="Nodes whose table has no such cell.")
+
+
+class AggregateTotal(BaseModel):
+    """The coalition totals of one aggregate over the newest version from each node."""
+
+    service: str
+    aggregate: str
+    measure: str
+    dimensions: list[str]
+    nodes: list[str]
+    versions: dict[str, int] = Field(description="The version used from each node.")
+    cells: list[CellTotal]
+    margins: list[CellTotal]
+
+
+class TargetResult(BaseModel):
+    """A charter target measured on one aggregate's coalition totals."""
+
+    indicator: str
+    service: str
+    aggregate: str
+    dimension: str
+    share: Decimal | None = Field(description="Null when incomplete or nothing counted.")
+    min_share: Decimal | None
+    max_share: Decimal | None
+    met: bool | None = Field(description="Null when the share is unknown.")
+    incomplete: bool
+    suppressed_nodes: list[str]
+
+
+class CoalitionIndicators(BaseModel):
+    """Coalition totals of one period and the charter's targets against them."""
+
+    period: str
+    charter_version: str
+    aggregates: list[AggregateTotal]
+    targets: list[TargetResult]
+
+
+class CharterUpdate(BaseModel):
+    """A new charter: thresholds, targets and code lists (the hub assigns the revision)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str = Field(
+        pattern=CODE_PATTERN, description="A new version code.", examples=["2026.1"]
+    )
+    effective: date = Field(description="The day from which it applies.", examples=["2027-01-01"])
+    disclosure: DisclosureRules
+    targets: list[Target] = Field(default=[], max_length=100)
+    code_lists: list[CodeList] = Field(default=[], max_length=100)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        for what, keys in (
+            ("target indicator", [t.indicator for t in self.targets]),
+            ("code list dimension", [c.dimension for c in self.code_lists]),
+        ):
+            if len(set(keys)) != len(keys):
+                raise ValueError(f"a {what} appears twice")
+        return self

@@ -1,0 +1,48 @@
+"""Settings of the hub service (env prefix ``CONCORDIA_HUB_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from concordia.core.settings import CoreSettings
+
+
+class HubSettings(CoreSettings):
+    """The hub's settings; shared ones (tokens, log level) come from CoreSettings.
+
+    Example::
+
+        HubSettings(database_url="sqlite:///var/hub/hub.db", nodes_dir=Path("var/hub/nodes"))
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONCORDIA_HUB_", extra="ignore", validate_by_name=True
+    )
+
+    node: str = Field(default="hub", validation_alias="CONCORDIA_NODE")
+    tokens_file: Path = Field(
+        default=Path("var/hub/tokens.json"), validation_alias="CONCORDIA_TOKENS_FILE"
+    )
+    database_url: str = "sqlite:///var/hub/hub.db"
+    nodes_dir: Path = Field(
+        default=Path("var/hub/nodes"),
+        description="One `<code>.json` per country ({code, name, nats_url}); re-scanned.",
+    )
+    nodes_scan_seconds: float = Field(
+        default=10.0, gt=0, description="How often nodes_dir is re-read for added countries."
+    )
+    charter_resend_seconds: float = Field(
+        default=60.0, gt=0, description="How often the charter goes to services running another."
+    )
+    stale_after_seconds: float = Field(
+        default=90.0, gt=0, description="A service silent this long is shown as stale."
+    )
+    stream_mode: Literal["sourced", "direct"] = Field(
+        default="sourced",
+        description="`sourced`: NODE_<CODE> sources the node's SHARED_<CODE> through "
+        "$JS.<code>.API (production); `direct`: a plain stream on shared.<code>.> (tests).",
+    )

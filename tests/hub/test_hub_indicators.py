@@ -1,0 +1,131 @@
+"""Coalition totals add only what nodes published; a hidden cell makes a total incomplete and
+a share unknown, never estimated."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from hub_support import Hub, node_client, publish, snapshot, wait_for
+
+from concordia.events import DEFAULT_CHARTER, AggregateSnapshotPublished, Cell, Envelope, NatsServer
+from concordia.hub.indicators import coalition
+
+
+def _by_key(cells: list[object]) -> dict[tuple[str, ...], object]:
+    return {tuple(c.key): c for c in cells}  # type: ignore[attr-defined]
+
+
+def test_a_suppressed_cell_makes_the_total_incomplete_and_the_share_unknown() -> None:
+    result = coalition(
+        "2026-Q4",
+        [snapshot("se", female=40, male=35), snapshot("pl", female=None, male=20)],
+        DEFAULT_CHARTER,
+    )
+    (table,) = result.aggregates
+    assert table.nodes == ["pl", "se"]
+    cells = _by_key(table.cells)
+    female, male = cells[("female",)], cells[("male",)]
+    assert (female.value, female.incomplete, female.suppressed_nodes) == (40, True, ["pl"])
+    assert (male.value, male.incomplete, male.suppressed_nodes) == (55, False, [])
+    total = _by_key(table.margins)[("_all",)]
+    assert (total.value, total.incomplete, total.suppressed_nodes) == (75, True, ["pl"])
+    (women,) = result.targets
+    assert women.indicator == "women_share"
+    assert (women.share, women.met, women.incomplete) == (None, None, True)
+    assert women.suppressed_nodes == ["pl"]
+
+
+def test_shares_against_the_charter_targets() -> None:
+    origin = [
+        snapshot("se", "persons_by_ethnic_origin", russian=80, non_russian=20),
+        snapshot("pl", "persons_by_ethnic_origin", russian=70, non_russian=30),
+    ]
+    origin = [s.model_copy(update={"dimensions": ("ethnic_origin",)}) for s in origin]
+    gender = [snapshot("se", female=40, male=35), snapshot("pl", female=30, male=20)]
+    result = coalition("2026-Q4", [*gender, *origin], DEFAULT_CHARTER)
+    targets = {t.indicator: t for t in result.targets}
+    assert targets["women_share"].share == Decimal("0.5600")
+    assert targets["women_share"].met is True
+    non_russian = targets["non_russian_share"]
+    assert non_russian.share == Decimal("0.2500")  # 50 / 200
+    assert (non_russian.min_share, non_russian.max_share) == (Decimal("0.15"), Decimal("0.20"))
+    assert non_russian.met is False  # above the upper bound
+
+
+def _two_way(node: str, female_total: int | None) -> AggregateSnapshotPublished:
+    margin = (
+        Cell(key=("female", "_all"), suppressed=True)
+        if female_total is None
+        else Cell(key=("female", "_all"), value=female_total)
+    )
+    return AggregateSnapshotPublished(
+        node=node, service="registry", aggregate="persons_by_gender_and_district",
+        period="2026-Q4", version=1, charter_version="default",
+        dimensions=("gender", "federal_district"),
+        cells=(Cell(key=("female", "RU-CFD"), suppressed=True),
+               Cell(key=("male", "RU-CFD"), value=30)),
+        margins=(margin, Cell(key=("male", "_all"), value=30),
+                 Cell(key=("_all", "RU-CFD"), value=30 + (female_total or 0))),
+    )  # fmt: skip
+
+
+def test_two_way_tables_are_measured_on_their_margins() -> None:
+    result = coalition("2026-Q4", [_two_way("se", 20), _two_way("de", 30)], DEFAULT_CHARTER)
+    (women,) = result.targets
+    assert women.aggregate == "persons_by_gender_and_district"
+    assert women.share == Decimal("0.4545")  # 50 / 110, from the gender margins
+    assert women.met is False
+    cells = _by_key(result.aggregates[0].cells)
+    assert cells[("female", "RU-CFD")].suppressed_nodes == ["de", "se"]
+    assert cells[("female", "RU-CFD")].value is None  # every node hid it: no number
+    assert cells[("female", "RU-CFD")].incomplete is True
+
+
+def test_money_is_summed_to_the_cent_and_a_missing_cell_is_named() -> None:
+    def funding(node: str, **amounts: str) -> AggregateSnapshotPublished:
+        return AggregateSnapshotPublished(
+            node=node, service="ledger", aggregate="committed_eur_by_purpose", period="2026",
+            version=1, charter_version="default", measure="eur_committed",
+            dimensions=("purpose",), period_start=date(2026, 1, 1),
+            cells=tuple(Cell(key=(k,), amount=Decimal(v)) for k, v in amounts.items()),
+        )  # fmt: skip
+
+    result = coalition(
+        "2026",
+        [funding("se", media="1000.10", education="5.00"), funding("fi", media="0.95")],
+        DEFAULT_CHARTER,
+    )
+    cells = _by_key(result.aggregates[0].cells)
+    assert (cells[("media",)].amount, cells[("media",)].value) == (Decimal("1001.05"), None)
+    assert cells[("education",)].missing_nodes == ["fi"]
+    assert cells[("education",)].incomplete is True
+    assert result.targets == []
+
+
+async def test_the_api_serves_coalition_totals(hub: Hub, country_nats: NatsServer) -> None:
+    for code, counts in (("se", {"female": 70, "male": 50}), ("pl", {"female": None, "male": 15})):
+        nc = await node_client(country_nats, code)
+        try:
+            await publish(nc, Envelope.wrap(snapshot(code, **counts), node=code))
+        finally:
+            await nc.close()
+
+    async def both() -> bool:
+        return len(await hub.get("/v1/aggregates", period="2026-Q4")) == 2
+
+    await wait_for(both)
+    body = await hub.get("/v1/coalition/indicators", period="2026-Q4")
+    assert body["charter_version"] == "default"
+    (table,) = body["aggregates"]
+    female = next(c for c in table["cells"] if c["key"] == ["female"])
+    assert female == {
+        "key": ["female"], "value": 70, "amount": None, "incomplete": True,
+        "suppressed_nodes": ["pl"], "missing_nodes": [],
+    }  # fmt: skip
+    assert table["versions"] == {"pl": 1, "se": 1}
+    assert body["targets"][0]["share"] is None
+    assert (await hub.get("/v1/coalition/indicators", period="2025-Q1"))["aggregates"] == []
+    response = await hub.client.get("/v1/coalition/indicators", headers=hub.auth())
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "period"]

@@ -1,0 +1,153 @@
+"""A service follows the hub's charter: it keeps newer ones, ignores older ones and garbage,
+falls back to the built-in defaults, and reports what it runs."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import nats
+import pytest
+from nats.aio.client import Client
+
+from concordia.core.db import Database, new_metadata
+from concordia.events import (
+    DEFAULT_CHARTER,
+    CharterFollower,
+    CharterPublished,
+    CharterStore,
+    DisclosureRules,
+    Envelope,
+    NatsServer,
+    Outbox,
+    ServiceStatusReported,
+    Target,
+)
+from concordia.events.registry import PersonErased
+
+METADATA = new_metadata()
+OUTBOX = Outbox(METADATA)
+STORE = CharterStore(METADATA)
+
+
+def charter(revision: int, k: int = 15) -> CharterPublished:
+    """A synthetic charter."""
+    return CharterPublished(
+        version=f"test.{revision}",
+        revision=revision,
+        effective=date(2027, 1, 1),
+        disclosure=DisclosureRules(
+            k=k, dominance_n=2, dominance_k=Decimal(80), p_percent=Decimal(15), rounding_base=10
+        ),
+        targets=(
+            Target(
+                indicator="women_share",
+                dimension="gender",
+                levels=("female",),
+                min_share=Decimal("0.45"),
+            ),
+        ),
+    )
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """The service's database with its outbox and charter tables."""
+    database = Database(database_url)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(METADATA.create_all)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def nc(nats_server: NatsServer) -> AsyncIterator[Client]:
+    """The hub's side of the broker (publishes charters, reads reports)."""
+    client = await nats.connect(nats_server.url)
+    yield client
+    await client.close()
+
+
+async def _follower(
+    db: Database, nats_server: NatsServer, node: str
+) -> tuple[Client, CharterFollower]:
+    client = await nats.connect(nats_server.url)
+    follower = CharterFollower(
+        db, STORE, node=node, service="registry", outbox=OUTBOX, interval=0.3
+    )
+    await follower.start(client)
+    return client, follower
+
+
+async def _next_report(sub: nats.aio.subscription.Subscription) -> ServiceStatusReported:
+    msg = await sub.next_msg(timeout=5)
+    report = Envelope.from_bytes(msg.data).data
+    assert isinstance(report, ServiceStatusReported)
+    return report
+
+
+async def test_defaults_then_a_new_charter_is_kept_applied_and_reported(
+    db: Database, nats_server: NatsServer, nc: Client, node_code: str
+) -> None:
+    reports = await nc.subscribe(f"shared.{node_code}.registry.status")
+    async with db.unit_of_work() as session:  # one event waiting in the outbox
+        erased = PersonErased(person_id=uuid.uuid4(), erased_at=datetime.now(UTC))
+        await OUTBOX.add(session, erased, node=node_code)
+    client, follower = await _follower(db, nats_server, node_code)
+    try:
+        assert follower.current == DEFAULT_CHARTER
+        assert follower.current.disclosure.k == 10
+        first = await _next_report(reports)
+        assert (first.node, first.charter_version) == (node_code, "default")
+        assert first.charter_revision == 0
+        assert first.outbox_pending == 1
+
+        await nc.publish("hub.charter", Envelope.wrap(charter(2), node="hub").to_bytes())
+        report = await _next_report(reports)
+        while report.charter_revision != 2:
+            report = await _next_report(reports)
+        assert report.charter_version == "test.2"
+        assert follower.current.disclosure.k == 15
+
+        # An older revision (a late re-send) and garbage change nothing.
+        await nc.publish("hub.charter", Envelope.wrap(charter(1, k=99), node="hub").to_bytes())
+        await nc.publish("hub.charter", b'{"not": "an envelope"}')
+        await nc.flush()
+        await asyncio.sleep(0.3)
+        assert follower.current.revision == 2
+        assert follower.refused_total == 1
+    finally:
+        await follower.stop()
+        await client.close()
+
+    # A restart keeps the applied charter instead of falling back to the defaults.
+    client, again = await _follower(db, nats_server, node_code)
+    try:
+        assert again.current == charter(2)
+    finally:
+        await again.stop()
+        await client.close()
+
+
+async def test_reports_repeat_every_interval(
+    db: Database, nats_server: NatsServer, nc: Client, node_code: str
+) -> None:
+    reports = await nc.subscribe(f"shared.{node_code}.registry.status")
+    client, follower = await _follower(db, nats_server, node_code)
+    try:
+        sent = [await _next_report(reports) for _ in range(3)]
+        assert sent[0].sent_at < sent[1].sent_at < sent[2].sent_at
+        assert follower.reports_total >= 3
+    finally:
+        await follower.stop()
+        await client.close()
+
+
+async def test_two_workers_keep_one_copy(db: Database, node_code: str) -> None:
+    followers = [CharterFollower(db, STORE, node=node_code, service="registry") for _ in range(2)]
+    results = await asyncio.gather(*(f.apply(charter(3)) for f in followers))
+    assert results == [True, True]
+    assert await STORE.current(db) == charter(3)
