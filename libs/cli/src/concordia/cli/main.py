@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from concordia.cli import migrate, seed, status, tokens, up
+from concordia.cli import hubinit, migrate, nodeinit, seed, status, tokens, up
 
 app = typer.Typer(help="Operate Concordia nodes.", no_args_is_help=True)
 app.command()(up.up)
@@ -12,6 +12,8 @@ app.command()(seed.seed)
 app.command()(migrate.migrate)
 app.command()(status.status)
 app.add_typer(tokens.app, name="token")
+app.add_typer(nodeinit.app, name="node")
+app.add_typer(hubinit.app, name="hub")
 
 if __name__ == "__main__":
     app()
