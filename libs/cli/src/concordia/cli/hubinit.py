@@ -48,6 +48,7 @@ def save_hub(root: Path, hub: HubNats) -> None:
     state: dict[str, Any] = asdict(hub)
     state.pop("store_dir")
     write_private(root / "hub.json", json.dumps(state, indent=2, sort_keys=True) + "\n")
+    pid_file(root).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     conf = hub_config(hub) | {"pid_file": str(pid_file(root))}
     header = "nats-server of the Concordia hub, written by `concordia hub init|add-node`."
     write_private(root / "nats.conf", render(conf, header=header))
