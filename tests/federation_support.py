@@ -32,7 +32,7 @@ class Broker:
     def start(self) -> Broker:
         """Start and wait until JetStream is up."""
         log = self.conf.with_name("nats-server.log")
-        self.process = subprocess.Popen(  # noqa: S603 - our binary, our config
+        self.process = subprocess.Popen(
             [str(find_binary()), "-c", str(self.conf), "-l", str(log)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -53,7 +53,7 @@ class Broker:
     def monitor(self, path: str) -> Any:
         """A monitoring endpoint's JSON."""
         url = f"http://127.0.0.1:{self.monitor_port}/{path}"
-        with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - loopback http
+        with urllib.request.urlopen(url, timeout=2) as resp:
             return json.loads(resp.read())
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
@@ -80,7 +80,9 @@ class Coalition:
 
     def hub_url(self, code: str) -> str:
         """The hub service's URL in the account of country ``code``."""
-        return str(json.loads((self.root / "hub" / "nodes" / f"{code}.json").read_text())["nats_url"])
+        return str(
+            json.loads((self.root / "hub" / "nodes" / f"{code}.json").read_text())["nats_url"]
+        )
 
     def hub_spy_url(self, code: str) -> str:
         """A test-only user of the hub account ``<CODE>`` allowed everything."""

@@ -6,14 +6,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import pytest
+from federation_support import Coalition, spy_url
 from nats.aio.msg import Msg
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import NotFoundError
 
 from concordia.events import country_stream, ensure_streams, shared_stream
-
-from federation_support import Coalition, spy_url
 
 pytestmark = pytest.mark.slow
 
