@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from typing import Any
 import nats
 import pytest
 from nats.aio.client import Client
+from nats.js import JetStreamContext
 
 from concordia.cli.hubinit import add_node, init_hub
 from concordia.cli.nodeinit import NodeFiles, init_node
@@ -110,6 +112,18 @@ class Coalition:
         return leafs
 
 
+async def stream_holds(js: JetStreamContext, stream: str, count: int, within: float = 15) -> int:
+    """Wait until ``stream`` holds ``count`` messages; return what it holds."""
+    try:
+        async with asyncio.timeout(within):
+            while (held := (await js.stream_info(stream)).state.messages) < count:  # noqa: ASYNC110
+                await asyncio.sleep(0.1)
+    except TimeoutError:
+        info = await js.stream_info(stream)
+        raise AssertionError(f"{stream}: {info.state} {info.sources}") from None
+    return held
+
+
 def add_spies(conf: Path, accounts: dict[str, str]) -> None:
     """Give each account (name -> user) a user allowed everything, for tests only."""
     text = conf.read_text()
@@ -141,7 +155,7 @@ def make_coalition(root: Path, codes: tuple[str, ...] = ("se", "pl")) -> Coaliti
 
 @pytest.fixture
 async def coalition(tmp_path: Path) -> AsyncIterator[Coalition]:
-    """Hub, SE and PL running, with spy users (everything allowed) in the hub's and nodes' accounts."""
+    """Hub, SE and PL running; spy users (allowed everything) in the hub's and nodes' accounts."""
     c = make_coalition(tmp_path)
     add_spies(c.hub.conf, {"SE": "spy-se", "PL": "spy-pl"})
     for code in c.nodes:

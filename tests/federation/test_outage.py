@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from federation_support import Coalition
+from federation_support import Coalition, stream_holds
 from nats.js import JetStreamContext
 
 from concordia.core.db import Database, new_metadata
@@ -35,15 +35,9 @@ def snapshot(version: int) -> AggregateSnapshotPublished:
     )  # fmt: skip
 
 
-async def hub_subjects(js: JetStreamContext, count: int, timeout: float = 30) -> list[str]:
+async def hub_subjects(js: JetStreamContext, count: int, within: float = 30) -> list[str]:
     """Wait until NODE_SE holds ``count`` messages; return their subjects in stream order."""
-    try:
-        async with asyncio.timeout(timeout):
-            while (await js.stream_info("NODE_SE")).state.messages < count:
-                await asyncio.sleep(0.1)
-    except TimeoutError:
-        info = await js.stream_info("NODE_SE")
-        raise AssertionError(f"NODE_SE: {info.state} {info.sources}") from None
+    await stream_holds(js, "NODE_SE", count, within)
     sub = await js.subscribe("shared.se.>", stream="NODE_SE", ordered_consumer=True)
     subjects = []
     for _ in range(count):
@@ -86,7 +80,7 @@ async def test_node_outage_and_hub_crash_converge_exactly_once(
         await asyncio.to_thread(node.start)
         await write(10)
         started = time.monotonic()
-        await hub_subjects(hjs, written, timeout=60)
+        await hub_subjects(hjs, written, within=60)
         print(f"caught up after the node outage in {time.monotonic() - started:.1f} s")
         await write(10)
         await asyncio.to_thread(hub_broker.stop, signal.SIGKILL)  # mid-stream crash of the hub
@@ -96,7 +90,7 @@ async def test_node_outage_and_hub_crash_converge_exactly_once(
         await write(10)
         async with asyncio.timeout(30):
             await relay.wait_until_idle()
-        await hub_subjects(hjs, written, timeout=60)
+        await hub_subjects(hjs, written, within=60)
         print(f"caught up after the hub crash in {time.monotonic() - started:.1f} s")
     subjects = await hub_subjects(hjs, written)
     expected = [snapshot(v).subject("se") for v in range(1, written + 1)]

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import pytest
-from federation_support import Coalition, spy_url
+from federation_support import Coalition, spy_url, stream_holds
 from nats.aio.msg import Msg
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
@@ -26,14 +26,6 @@ def record(heard: list[str]) -> Callable[[Msg], Awaitable[None]]:
     return on_message
 
 
-async def wait_messages(js: object, stream: str, count: int, timeout: float = 15) -> int:
-    """Wait until ``stream`` holds ``count`` messages; return what it holds."""
-    async with asyncio.timeout(timeout):
-        while (held := (await js.stream_info(stream)).state.messages) < count:  # type: ignore[attr-defined]
-            await asyncio.sleep(0.1)
-    return held
-
-
 async def test_a_service_user_publishes_only_its_own_subjects_and_the_hub_sources_them(
     coalition: Coalition,
 ) -> None:
@@ -49,7 +41,7 @@ async def test_a_service_user_publishes_only_its_own_subjects_and_the_hub_source
     hub = await coalition.connect(coalition.hub_url("se"))
     hjs = hub.jetstream(timeout=3)
     await ensure_streams(hjs, [country_stream("se")])
-    assert await wait_messages(hjs, "NODE_SE", 1) == 1
+    assert await stream_holds(hjs, "NODE_SE", 1) == 1
     msg = await hjs.get_last_msg("NODE_SE", "shared.se.registry.aggregate.persons.2026Q1.v1")
     assert msg.data == b"{}"
 
@@ -100,7 +92,7 @@ async def test_countries_cannot_see_each_other(coalition: Coalition) -> None:
     hjs = hub_se.jetstream(timeout=3)
     await ensure_streams(hjs, [country_stream("se")])
     await se.jetstream(timeout=3).publish("shared.se.registry.aggregate.a.2026Q1.v1", b"{}")
-    await wait_messages(hjs, "NODE_SE", 1)
+    await stream_holds(hjs, "NODE_SE", 1)
     assert heard == []
     with pytest.raises(NotFoundError):  # PL's account holds no stream of SE's
         await pl_spy.jetstream(timeout=3).stream_info("NODE_SE")
