@@ -17,6 +17,7 @@ from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import NotFoundError
 
+from concordia.cli._natsconf import NodeNats, NodePasswords, leaf_remote, node_config
 from concordia.events import ensure_stream, ensure_streams
 from concordia.events.natsserver import find_binary, free_port
 from concordia.registry.app import streams
@@ -24,12 +25,19 @@ from concordia.registry.app import streams
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy" / "nats" / "node.conf"
 NODE = "se"
-PASSWORDS = {"registry": "a1b2c3d4e5f6", "registry-shared": "f6e5d4c3b2a1"}
+PASSWORDS = {
+    "registry": "a1b2c3d4e5f6",
+    "registry-shared": "f6e5d4c3b2a1",
+    "ledger": "b1c2d3e4f5a6",
+    "ledger-shared": "a6f5e4d3c2b1",
+}
 ENV = {
     "NATS_SERVER_NAME": "concordia-se-nats-0",
     "NATS_DOMAIN": NODE,
     "NATS_REGISTRY_PASSWORD": PASSWORDS["registry"],
     "NATS_REGISTRY_SHARED_PASSWORD": PASSWORDS["registry-shared"],
+    "NATS_LEDGER_PASSWORD": PASSWORDS["ledger"],
+    "NATS_LEDGER_SHARED_PASSWORD": PASSWORDS["ledger-shared"],
 }
 LEAF_ENV = {"NATS_HUB_LEAF_URL": "tls://se:0a1b2c3d@leaf.hub.example:7422"}
 # DESIGN.md, Federation: what the node's leaf remote must refuse from the hub ($JS.<domain>.API).
@@ -90,6 +98,33 @@ def test_leaf_remote_is_valid_once_uncommented(tmp_path: Path) -> None:
     conf.write_text(text + "\n" + block)
     result = check(conf, ENV | LEAF_ENV)
     assert result.returncode == 0, result.stderr
+
+
+def user_block(text: str, name: str) -> str:
+    """The text of one user's entry in node.conf (up to the next user)."""
+    start = text.index(f"user: {name}\n")
+    end = text.find("user: ", start + 1)
+    return text[start : end if end > 0 else len(text)]
+
+
+def test_template_agrees_with_the_generator(tmp_path: Path) -> None:
+    """Every permission `concordia node init` gives a user, node.conf gives it too (`*` for se)."""
+    text = CONF.read_text()
+    generated = node_config(NodeNats("se", 4222, 8222, tmp_path, NodePasswords.generate()))
+    for account in ("LOCAL", "COALITION"):
+        for entry in generated["accounts"][account]["users"]:
+            block = user_block(text, entry["user"])
+            assert f"password: $NATS_{entry['user'].upper().replace('-', '_')}_PASSWORD" in block
+            for kind in ("publish", "subscribe"):
+                for subject in entry["permissions"][kind]["allow"]:
+                    wildcard = re.sub(r"\b(LOCAL|SHARED)_SE\b", "*", subject)
+                    wildcard = re.sub(r"(?<=\.)se(?=\.)", "*", wildcard)
+                    assert f'"{wildcard}"' in block, (entry["user"], kind, subject)
+    remote = leaf_remote("se", "nats-leaf://hub.example:7422")
+    block = leaf_block(text)
+    assert f"account: {remote['account']}" in block
+    for subject in remote["deny_imports"]:
+        assert f'"{subject.replace(".se.", ".*.")}"' in block
 
 
 def test_leaf_remote_is_off_until_the_hub_exists() -> None:
@@ -179,7 +214,7 @@ async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> N
     shared = await js.publish(f"shared.{NODE}.registry.aggregate.persons.2026.v1", b"{}")
     assert (local.stream, shared.stream) == (
         f"LOCAL_{NODE.upper()}",
-        f"SHARED_{NODE.upper()}_REGISTRY",
+        f"SHARED_{NODE.upper()}",
     )
     info = await js.account_info()
     assert info.domain == NODE
