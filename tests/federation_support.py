@@ -78,7 +78,7 @@ class Coalition:
 
     def node_url(self, code: str, user: str) -> str:
         """A node user's client URL."""
-        return self.nodes[code].nats.client_url(user)
+        return str(self.nodes[code].nats.client_url(user))
 
     def hub_url(self, code: str) -> str:
         """The hub service's URL in the account of country ``code``."""

@@ -6,6 +6,7 @@ import asyncio
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from federation_support import Coalition, stream_holds
@@ -23,7 +24,12 @@ from concordia.events import (
 )
 
 pytestmark = pytest.mark.slow
-FAST = {"ack_timeout": 0.5, "lease_ttl": 2.0, "poll_interval": 0.1, "backoff_max": 0.3}
+FAST: dict[str, Any] = {
+    "ack_timeout": 0.5,
+    "lease_ttl": 2.0,
+    "poll_interval": 0.1,
+    "backoff_max": 0.3,
+}
 
 
 def snapshot(version: int) -> AggregateSnapshotPublished:
