@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 
-import pytest
 from federation_support import Broker, Coalition, stream_holds
 
 from concordia.cli.hubinit import add_node
 from concordia.cli.nodeinit import init_node
 from concordia.events import country_stream, ensure_streams, shared_stream
 from concordia.events.natsserver import free_port
-
-pytestmark = pytest.mark.slow
 
 
 def connections(coalition: Coalition) -> set[tuple[str, int]]:

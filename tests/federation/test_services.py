@@ -25,8 +25,6 @@ from concordia.ledger.settings import LedgerSettings
 from concordia.registry import app as registry_app
 from concordia.registry.settings import RegistrySettings
 
-pytestmark = pytest.mark.slow
-
 
 async def test_registry_publishes_aggregates_over_its_coalition_user(
     coalition: Coalition,

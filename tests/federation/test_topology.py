@@ -14,8 +14,6 @@ from nats.js.errors import NotFoundError
 
 from concordia.events import country_stream, ensure_streams, shared_stream
 
-pytestmark = pytest.mark.slow
-
 
 def record(heard: list[str]) -> Callable[[Msg], Awaitable[None]]:
     """A subscription callback noting each subject heard."""
