@@ -17,6 +17,7 @@ from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import NotFoundError
 
+from concordia.cli._natsconf import NodeNats, NodePasswords, leaf_remote, node_config
 from concordia.events import ensure_stream, ensure_streams
 from concordia.events.natsserver import find_binary, free_port
 from concordia.registry.app import streams
@@ -30,8 +31,6 @@ PASSWORDS = {
     "ledger": "b1c2d3e4f5a6",
     "ledger-shared": "a6f5e4d3c2b1",
 }
-# No hub listens here: the leaf remote keeps retrying in the background, which is what a node
-# does while the hub is down.
 ENV = {
     "NATS_SERVER_NAME": "concordia-se-nats-0",
     "NATS_DOMAIN": NODE,
@@ -39,6 +38,8 @@ ENV = {
     "NATS_REGISTRY_SHARED_PASSWORD": PASSWORDS["registry-shared"],
     "NATS_LEDGER_PASSWORD": PASSWORDS["ledger"],
     "NATS_LEDGER_SHARED_PASSWORD": PASSWORDS["ledger-shared"],
+    # No hub listens here: the leaf remote keeps retrying in the background, which is what a
+    # node does while the hub is down.
     "NATS_HUB_LEAF_URL": "nats://leaf-se:0a1b2c3d@127.0.0.1:9",
 }
 # DESIGN.md, Federation: what the node's leaf remote must refuse from the hub ($JS.<domain>.API).
@@ -95,6 +96,33 @@ def test_leaf_remote_binds_only_coalition_and_closes_the_js_api() -> None:
         assert f'"$JS.*.API.{api}.>"' in block, api
     # Sourcing the outbound stream must keep working: consumer creation stays open.
     assert "CONSUMER.CREATE" not in block
+
+
+def user_block(text: str, name: str) -> str:
+    """The text of one user's entry in node.conf (up to the next user)."""
+    start = text.index(f"user: {name}\n")
+    end = text.find("user: ", start + 1)
+    return text[start : end if end > 0 else len(text)]
+
+
+def test_template_agrees_with_the_generator(tmp_path: Path) -> None:
+    """Every permission `concordia node init` gives a user, node.conf gives it too (`*` for se)."""
+    text = CONF.read_text()
+    generated = node_config(NodeNats("se", 4222, 8222, tmp_path, NodePasswords.generate()))
+    for account in ("LOCAL", "COALITION"):
+        for entry in generated["accounts"][account]["users"]:
+            block = user_block(text, entry["user"])
+            assert f"password: $NATS_{entry['user'].upper().replace('-', '_')}_PASSWORD" in block
+            for kind in ("publish", "subscribe"):
+                for subject in entry["permissions"][kind]["allow"]:
+                    wildcard = re.sub(r"\b(LOCAL|SHARED)_SE\b", "*", subject)
+                    wildcard = re.sub(r"(?<=\.)se(?=\.)", "*", wildcard)
+                    assert f'"{wildcard}"' in block, (entry["user"], kind, subject)
+    remote = leaf_remote("se", "nats-leaf://hub.example:7422")
+    block = leaf_block(text)
+    assert f"account: {remote['account']}" in block
+    for subject in remote["deny_imports"]:
+        assert f'"{subject.replace(".se.", ".*.")}"' in block
 
 
 @dataclass
@@ -179,7 +207,7 @@ async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> N
     shared = await js.publish(f"shared.{NODE}.registry.aggregate.persons.2026.v1", b"{}")
     assert (local.stream, shared.stream) == (
         f"LOCAL_{NODE.upper()}",
-        f"SHARED_{NODE.upper()}_REGISTRY",
+        f"SHARED_{NODE.upper()}",
     )
     info = await js.account_info()
     assert info.domain == NODE
@@ -222,26 +250,3 @@ async def test_unknown_users_are_refused(node_server: RunningNode) -> None:
     wrong = f"nats://registry:wrong@127.0.0.1:{node_server.port}"
     with pytest.raises(NatsError, match="Authorization Violation"):
         await nats.connect(wrong, allow_reconnect=False, max_reconnect_attempts=0)
-
-
-async def test_ledger_consumes_registry_events_and_publishes_its_own(connect: Connect) -> None:
-    """The ledger's LOCAL user: its streams, a durable pull consumer of registry events, acks."""
-    from concordia.ledger.app import streams as ledger_streams
-
-    registry = await connect("registry")
-    await ensure_streams(registry.jetstream(timeout=5), streams(NODE))
-    await registry.jetstream(timeout=5).publish(
-        f"local.{NODE}.registry.person.registered.v1", b"{}"
-    )
-    nc = await connect("ledger")
-    js = nc.jetstream(timeout=5)
-    await ensure_streams(js, ledger_streams(NODE))
-    sub = await js.pull_subscribe(
-        f"local.{NODE}.registry.>", durable="ledger-registry-test", stream=f"LOCAL_{NODE.upper()}"
-    )
-    (msg,) = await sub.fetch(1, timeout=5)
-    await msg.ack_sync()
-    ack = await js.publish(f"local.{NODE}.ledger.grant.committed.v1", b"{}")
-    assert ack.stream == f"LOCAL_{NODE.upper()}"
-    with pytest.raises(NatsTimeoutError):
-        await nc.jetstream(timeout=1).delete_stream(f"LOCAL_{NODE.upper()}")

@@ -43,6 +43,11 @@ class CoreSettings(BaseSettings):
         description="Two-letter node code (ISO 3166-1 alpha-2, lower case).",
     )
     nats_url: str = Field(default="nats://127.0.0.1:4222", validation_alias="CONCORDIA_NATS_URL")
+    nats_shared_url: str | None = Field(
+        default=None,
+        validation_alias="CONCORDIA_NATS_SHARED_URL",
+        description="The COALITION user's URL; unset: shared subjects go over CONCORDIA_NATS_URL.",
+    )
     tokens_file: Path = Field(
         default=Path("var/node/tokens.json"),
         validation_alias="CONCORDIA_TOKENS_FILE",

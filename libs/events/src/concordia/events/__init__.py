@@ -13,6 +13,7 @@ from concordia.events._asyncapi import asyncapi_document
 from concordia.events._charter import CharterFollower, CharterStore
 from concordia.events._consumer import Consumer, ConsumerMetrics, Handler, Outcome
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
+from concordia.events._federation import NodeLinks
 from concordia.events._guard import personal_field_violations
 from concordia.events._inbox import AlreadyProcessedError, Inbox
 from concordia.events._lease import Lease
@@ -34,6 +35,7 @@ from concordia.events._snapshots import (
 from concordia.events._streams import (
     LOCAL_RETENTION_SECONDS,
     StreamSpec,
+    country_stream,
     ensure_streams,
     local_stream,
     shared_stream,
@@ -114,6 +116,7 @@ __all__ = [
     "NatsLink",
     "NatsServer",
     "NatsServerError",
+    "NodeLinks",
     "Opaque",
     "OpaqueBytes",
     "OrganisationRegistered",
@@ -149,6 +152,7 @@ __all__ = [
     "aggregates",
     "asyncapi_document",
     "connect",
+    "country_stream",
     "ensure_stream",
     "ensure_streams",
     "event_class",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from nats.js import JetStreamContext
+from nats.js import JetStreamContext, api
 
 from concordia.events._nats import ensure_stream
 
@@ -20,7 +20,7 @@ class StreamSpec:
 
     Example::
 
-        await ensure_streams(js, [local_stream("se"), shared_stream("se", "registry")])
+        await ensure_streams(js, [local_stream("se"), shared_stream("se")])
     """
 
     name: str
@@ -35,12 +35,25 @@ def local_stream(node: str) -> StreamSpec:
     )
 
 
-def shared_stream(node: str, service: str) -> StreamSpec:
-    """A service's outbound stream (``shared.<node>.<service>.>``); kept, never aged out.
+def shared_stream(node: str) -> StreamSpec:
+    """The node's outbound stream (``shared.<node>.>``) in COALITION; kept, never aged out.
 
-    One per service: JetStream refuses streams whose subjects overlap on one server.
+    One per node, whatever service publishes into it. Every snapshot subject is unique, so one
+    message per subject keeps every version and only the newest status report.
     """
-    return StreamSpec(f"SHARED_{node.upper()}_{service.upper()}", (f"shared.{node}.{service}.>",))
+    return StreamSpec(f"SHARED_{node.upper()}", (f"shared.{node}.>",), {"max_msgs_per_subject": 1})
+
+
+def country_stream(code: str) -> StreamSpec:
+    """The hub's copy of a node's outbound stream: ``NODE_<CODE>`` sourcing ``SHARED_<CODE>``.
+
+    Lives in the hub's account of the country and has no subjects of its own; the hub pulls
+    through the node's JetStream domain, so it catches up by itself after an outage.
+    """
+    source = api.StreamSource(
+        name=shared_stream(code).name, external=api.ExternalStream(api=f"$JS.{code}.API")
+    )
+    return StreamSpec(f"NODE_{code.upper()}", (), {"sources": [source]})
 
 
 async def ensure_streams(js: JetStreamContext, specs: list[StreamSpec]) -> None:

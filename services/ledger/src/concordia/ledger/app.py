@@ -18,11 +18,10 @@ from concordia.core.migrations import ensure_migrated
 from concordia.core.web import create_app
 from concordia.events import (
     Consumer,
-    NatsLink,
+    NodeLinks,
     OutboxRelay,
     RelayCollector,
     StreamSpec,
-    ensure_streams,
     local_stream,
     run_publisher,
     shared_stream,
@@ -52,7 +51,7 @@ Authenticate with `Authorization: Bearer <token>`: `ledger:write` to record, `fe
 
 def streams(node: str) -> list[StreamSpec]:
     """The JetStream streams this service publishes into and consumes from (local first)."""
-    return [local_stream(node), shared_stream(node, "ledger")]
+    return [local_stream(node), shared_stream(node)]
 
 
 def consumer_name(node: str) -> str:
@@ -65,22 +64,17 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
     settings = settings or LedgerSettings()
     db = Database(settings.database_url)
     ctx = NodeContext(node=settings.node)
-    link = NatsLink(settings.nats_url, name=f"concordia-ledger-{settings.node}")
+    links = NodeLinks("ledger", settings.node, settings.nats_url, settings.nats_shared_url)
+    link = links.local
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_migrated(db, SERVICE_DIR, "ledger")
 
-        async def on_connect() -> None:
-            await ensure_streams(link.js, streams(settings.node))
-
-        await link.start(on_connect=on_connect)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(3):
-                await link.wait_connected()
+        await links.start()
         app.state.feed_notifier = notifier = FeedNotifier(link, settings.node)
         await notifier.start()
-        relay = OutboxRelay(db, outbox, link.client) if settings.relay_enabled else None
+        relay = OutboxRelay(db, outbox, links.route()) if settings.relay_enabled else None
         if relay is not None:
             RelayCollector(relay).register(app.state.metrics)
             await relay.start()
@@ -107,6 +101,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             name="aggregate-publisher",
         )  # fmt: skip
         app.state.relay, app.state.consumer, app.state.link = relay, consumer, link
+        app.state.shared_link = links.shared
         try:
             yield
         finally:
@@ -118,7 +113,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                 await consumer.stop()
             if relay is not None:
                 await relay.stop()
-            await link.stop()
+            await links.stop()
 
     app = create_app(
         service="ledger",
@@ -134,7 +129,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             aggregates_routes.router,
         ],
         lifespan=lifespan,
-        readiness={"nats": link.check},
+        readiness=links.readiness(),
         description=DESCRIPTION,
         extra_schemas=[GrantSync],
     )

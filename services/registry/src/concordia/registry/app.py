@@ -19,11 +19,10 @@ from concordia.core.logging import configure_logging
 from concordia.core.migrations import ensure_migrated
 from concordia.core.web import create_app
 from concordia.events import (
-    NatsLink,
+    NodeLinks,
     OutboxRelay,
     RelayCollector,
     StreamSpec,
-    ensure_streams,
     local_stream,
     run_publisher,
     shared_stream,
@@ -50,8 +49,8 @@ Authenticate with `Authorization: Bearer <token>`; tokens carry scopes (`registr
 
 
 def streams(node: str) -> list[StreamSpec]:
-    """The JetStream streams this service publishes into."""
-    return [local_stream(node), shared_stream(node, "registry")]
+    """The JetStream streams this service publishes into (on one server, unfederated)."""
+    return [local_stream(node), shared_stream(node)]
 
 
 def create(settings: RegistrySettings | None = None) -> FastAPI:
@@ -59,7 +58,8 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
     settings = settings or RegistrySettings()
     db = Database(settings.database_url)
     ctx = NodeContext(node=settings.node, cipher=FieldCipher(settings.node_key_bytes))
-    link = NatsLink(settings.nats_url, name=f"concordia-registry-{settings.node}")
+    links = NodeLinks("registry", settings.node, settings.nats_url, settings.nats_shared_url)
+    link = links.local
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,15 +71,9 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         app.state.audit_trail = trail
         tasks: list[asyncio.Task[None]] = []
 
-        async def on_connect() -> None:
-            await ensure_streams(link.js, streams(settings.node))
-
-        await link.start(on_connect=on_connect)
         # Usually the broker is there: be ready at once. If not, start anyway; the outbox waits.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(3):
-                await link.wait_connected()
-        relay = OutboxRelay(db, outbox, link.client) if settings.relay_enabled else None
+        await links.start()
+        relay = OutboxRelay(db, outbox, links.route()) if settings.relay_enabled else None
         if relay is not None:
             RelayCollector(relay).register(app.state.metrics)
             await relay.start()
@@ -98,7 +92,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
             )
         )  # fmt: skip
         app.state.relay = relay
-        app.state.link = link
+        app.state.link, app.state.shared_link = link, links.shared
         try:
             yield
         finally:
@@ -108,7 +102,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                     await task
             if relay is not None:
                 await relay.stop()
-            await link.stop()
+            await links.stop()
             await trail.stop()
 
     app = create_app(
@@ -117,7 +111,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         db=db,
         routers=[persons.router, organisations.router, permits.router, sync.router, feeds.router],
         lifespan=lifespan,
-        readiness={"nats": link.check},
+        readiness=links.readiness(),
         description=DESCRIPTION,
         extra_schemas=[PersonSync, OrganisationSync],
     )

@@ -1,0 +1,171 @@
+"""``concordia hub init`` and ``concordia hub add-node``: the hub's nats-server and its countries.
+
+``hub init`` writes ``hub.json`` (ports and every password; 0600) and ``nats.conf``. ``hub
+add-node`` adds one country from its ``hub-join.json``: an account ``<CODE>`` with users
+``leaf-<code>`` and ``hub-<code>``, ``nodes/<code>.json`` for the hub service (its NATS URL in
+that account), a regenerated ``nats.conf``, and a reload signal to a running hub nats-server.
+Adding accounts and users is a reload: the other countries' leaf connections stay up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from concordia.cli._natsconf import (
+    Country,
+    HubNats,
+    check_code,
+    country_account,
+    country_stream_name,
+    hub_config,
+    password,
+    render,
+    with_credentials,
+)
+from concordia.cli.nodeinit import AlreadyInitialisedError, write_private
+
+app = typer.Typer(help="Set up the coalition hub's broker.", no_args_is_help=True)
+DirOpt = Annotated[Path, typer.Option(help="The hub's directory.")]
+
+
+def load_hub(root: Path) -> HubNats:
+    """The hub described by ``root/hub.json``."""
+    data = json.loads((root / "hub.json").read_text())
+    countries = tuple(Country(**c) for c in data.pop("countries"))
+    return HubNats(**data, store_dir=root / "nats", countries=countries)
+
+
+def save_hub(root: Path, hub: HubNats) -> None:
+    """Write ``hub.json`` and ``nats.conf`` for ``hub``."""
+    state: dict[str, Any] = asdict(hub)
+    state.pop("store_dir")
+    write_private(root / "hub.json", json.dumps(state, indent=2, sort_keys=True) + "\n")
+    pid_file(root).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    conf = hub_config(hub) | {"pid_file": str(pid_file(root))}
+    header = "nats-server of the Concordia hub, written by `concordia hub init|add-node`."
+    write_private(root / "nats.conf", render(conf, header=header))
+
+
+def pid_file(root: Path) -> Path:
+    """Where a running hub nats-server keeps its process id."""
+    return root / "nats" / "nats-server.pid"
+
+
+def init_hub(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 4222,
+    monitor_port: int = 8222,
+    leaf_port: int = 7422,
+    force: bool = False,
+) -> HubNats:
+    """Write a hub with no country yet into ``root``."""
+    if (root / "hub.json").exists() and not force:
+        raise AlreadyInitialisedError(f"{root} already holds a hub; pass --force to redo")
+    root = root.resolve()
+    hub = HubNats(port, monitor_port, leaf_port, root / "nats", password(), (), host)
+    save_hub(root, hub)
+    return hub
+
+
+def add_node(root: Path, code: str, name: str, leaf_password: str, *, force: bool = False) -> Path:
+    """Add (or, with ``force``, replace) a country; return its ``nodes/<code>.json``."""
+    root = root.resolve()
+    code = check_code(code)
+    hub = load_hub(root)
+    known = {c.code: c for c in hub.countries}
+    if code in known and not force:
+        if known[code].leaf_password == leaf_password:
+            return root / "nodes" / f"{code}.json"  # the same join again: nothing to do
+        raise AlreadyInitialisedError(f"{code} is already a member; pass --force to replace it")
+    country = Country(code, name, leaf_password, password())
+    countries = (*tuple(c for c in hub.countries if c.code != code), country)
+    hub = HubNats(**{**asdict(hub), "countries": countries})
+    save_hub(root, hub)
+    host = "127.0.0.1" if hub.host in ("0.0.0.0", "") else hub.host  # noqa: S104
+    url = f"nats://{host}:{hub.port}"
+    node = {"code": code, "name": name, "account": country_account(code)}
+    node |= {"stream": country_stream_name(code), "nats_user": f"hub-{code}"}
+    node["nats_url"] = with_credentials(url, f"hub-{code}", country.service_password)
+    path = root / "nodes" / f"{code}.json"
+    write_private(path, json.dumps(node, indent=2) + "\n")
+    reload_hub(root)
+    return path
+
+
+def reload_hub(root: Path) -> bool:
+    """Signal a running hub nats-server to reload its configuration; False when none runs."""
+    try:
+        pid = int(pid_file(root).read_text().strip())
+        os.kill(pid, signal.SIGHUP)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return False
+    return True
+
+
+@app.command("init")
+def init(
+    dir: DirOpt = Path("var/hub"),
+    host: Annotated[str, typer.Option(help="Address nats-server listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="NATS client port.")] = 4222,
+    monitor_port: Annotated[int, typer.Option(help="NATS monitoring port.")] = 8222,
+    leaf_port: Annotated[int, typer.Option(help="Port the nodes' leaf connections reach.")] = 7422,
+    force: Annotated[bool, typer.Option(help="Start over (forgets every country).")] = False,
+) -> None:
+    """Write the hub's nats-server config (JetStream domain hub, leaf listener)."""
+    try:
+        init_hub(
+            dir, host=host, port=port, monitor_port=monitor_port, leaf_port=leaf_port, force=force
+        )
+    except AlreadyInitialisedError as exc:
+        Console(stderr=True).print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console = Console(soft_wrap=True)
+    console.print(f"Hub written to {dir.resolve()} (hub.json, nats.conf).")
+    console.print(f"Nodes join with --hub-leaf-url nats-leaf://<this host>:{leaf_port}")
+    console.print(f"Start it: nats-server -c {dir.resolve() / 'nats.conf'}")
+
+
+@app.command("add-node")
+def add_node_command(
+    join: Annotated[Path | None, typer.Argument(help="The node's hub-join.json.")] = None,
+    code: Annotated[str | None, typer.Option(help="Node code, without a join file.")] = None,
+    name: Annotated[str | None, typer.Option(help="Country name, without a join file.")] = None,
+    password_: Annotated[
+        str | None, typer.Option("--password", help="The node's leaf password.")
+    ] = None,
+    dir: DirOpt = Path("var/hub"),
+    force: Annotated[bool, typer.Option(help="Replace a member's credentials.")] = False,
+) -> None:
+    """Add a country to the hub; a running hub reloads without dropping the others."""
+    if join is not None:
+        data = json.loads(join.read_text())
+        code, name, password_ = data["code"], data.get("name", data["code"]), data["leaf_password"]
+    if code is None or password_ is None:
+        raise typer.BadParameter(
+            "give a hub-join.json, or --code and --password", param_hint="JOIN"
+        )
+    if not (dir / "hub.json").exists():
+        raise typer.BadParameter(
+            f"no hub in {dir}: run `concordia hub init` first", param_hint="--dir"
+        )
+    try:
+        path = add_node(dir, code, name or code, password_, force=force)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--code") from exc
+    except AlreadyInitialisedError as exc:
+        Console(stderr=True).print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console = Console(soft_wrap=True)
+    console.print(f"Country [bold]{code}[/] added: account {country_account(code)}, {path}.")
+    running = "reloaded" if pid_file(dir).exists() else "not running; start it to apply"
+    console.print(f"Hub nats-server {running}.")

@@ -1,0 +1,170 @@
+"""``concordia node init``: a country node's NATS configuration, credentials, settings and key.
+
+Writes under ``--dir`` (``var/<code>`` by default), secrets with mode 0600:
+
+* ``nats.conf``: the node's nats-server (accounts LOCAL, COALITION, SYS; the leaf remote to the
+  hub when ``--hub-leaf-url`` is given);
+* ``node.env``: the node-wide ``CONCORDIA_*`` settings (node, key, tokens file, databases);
+* ``<service>.env``: that service's ``CONCORDIA_NATS_URL`` (LOCAL user) and
+  ``CONCORDIA_NATS_SHARED_URL`` (COALITION user), one per service for least privilege;
+* ``node.key``, ``tokens.json`` (hashed API tokens, empty), ``node.json`` (ports, no secret);
+* ``hub-join.json``: what ``concordia hub add-node`` needs (code, name, leaf password).
+
+A second run refuses to overwrite; ``--force`` regenerates every password (the hub must then
+``add-node --force`` the new ``hub-join.json``) but keeps the node key, which encrypts data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from concordia.cli._layout import node_key, write_json
+from concordia.cli._natsconf import NodeNats, NodePasswords, check_code, node_config, render
+
+app = typer.Typer(help="Set up a country node.", no_args_is_help=True)
+
+
+class AlreadyInitialisedError(RuntimeError):
+    """The directory already holds a node or hub; pass ``force`` to regenerate it."""
+
+
+@dataclass(frozen=True)
+class NodeFiles:
+    """The files ``init_node`` wrote.
+
+    Example::
+
+        files = init_node(Path("var/se"), "se", "Sweden", port=4300, monitor_port=8300)
+        env = service_env(files.root, "registry")   # every CONCORDIA_* the registry needs
+    """
+
+    root: Path
+    nats: NodeNats
+
+    @property
+    def conf(self) -> Path:
+        """``nats.conf``."""
+        return self.root / "nats.conf"
+
+    @property
+    def join(self) -> Path:
+        """``hub-join.json``."""
+        return self.root / "hub-join.json"
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` readable by the owner only (atomically)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
+def env_text(values: dict[str, str]) -> str:
+    """``KEY=value`` lines (values quoted when needed), as ``env``/docker ``--env-file`` read."""
+    return "".join(f"{key}={value}\n" for key, value in values.items())
+
+
+def read_env(path: Path) -> dict[str, str]:
+    """The ``KEY=value`` lines of an env file."""
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {key.strip(): value for key, value in pairs}
+
+
+def service_env(root: Path, service: str) -> dict[str, str]:
+    """Every ``CONCORDIA_*`` setting of one service of the node in ``root``."""
+    return read_env(root / "node.env") | read_env(root / f"{service}.env")
+
+
+def init_node(
+    root: Path,
+    code: str,
+    name: str,
+    *,
+    hub_leaf_url: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 4222,
+    monitor_port: int = 8222,
+    force: bool = False,
+) -> NodeFiles:
+    """Write a node's configuration, credentials and settings into ``root``."""
+    code = check_code(code)
+    if (root / "nats.conf").exists() and not force:
+        raise AlreadyInitialisedError(f"{root} already holds node files; pass --force to redo")
+    root = root.resolve()
+    nats = NodeNats(
+        code, port, monitor_port, root / "nats", NodePasswords.generate(), hub_leaf_url, host
+    )
+    header = f"nats-server of Concordia node {code} ({name}), written by `concordia node init`."
+    (root / "nats").mkdir(parents=True, exist_ok=True, mode=0o700)
+    conf = node_config(nats) | {"pid_file": str(root / "nats" / "nats-server.pid")}
+    write_private(root / "nats.conf", render(conf, header=header))
+    key = node_key(root / "node.key")
+    tokens = root / "tokens.json"
+    if not tokens.exists():
+        write_json(tokens, {"tokens": {}}, private=True)
+    node_env = {"CONCORDIA_ENV": "prod", "CONCORDIA_NODE": code, "CONCORDIA_NODE_KEY": key}
+    node_env["CONCORDIA_TOKENS_FILE"] = str(tokens)
+    for service in nats.services:
+        prefix = f"CONCORDIA_{service.upper()}_"
+        node_env[f"{prefix}DATABASE_URL"] = f"sqlite:///{root / f'{service}.db'}"
+    write_private(root / "node.env", env_text(node_env))
+    for service in nats.services:
+        urls = {
+            "CONCORDIA_NATS_URL": nats.client_url(service),
+            "CONCORDIA_NATS_SHARED_URL": nats.client_url(f"{service}-shared"),
+        }
+        write_private(root / f"{service}.env", env_text(urls))
+    join = {"code": code, "name": name, "leaf_user": f"leaf-{code}"}
+    join["leaf_password"] = nats.passwords.users["leaf"]
+    write_private(root / "hub-join.json", json.dumps(join, indent=2) + "\n")
+    public = {"code": code, "name": name, "host": host, "port": port}
+    public |= {"monitor_port": monitor_port, "hub_leaf_url": hub_leaf_url}
+    write_json(root / "node.json", public)
+    return NodeFiles(root, nats)
+
+
+@app.command("init")
+def init(
+    code: Annotated[str, typer.Option(help="Two-letter node code, e.g. se.")],
+    name: Annotated[str, typer.Option(help="The country's name, e.g. Sweden.")],
+    dir: Annotated[Path | None, typer.Option(help="Where to write (default var/<code>).")] = None,
+    hub_leaf_url: Annotated[
+        str | None, typer.Option(help="The hub's leaf URL, e.g. nats-leaf://hub.example:7422.")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address nats-server listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="NATS client port.")] = 4222,
+    monitor_port: Annotated[int, typer.Option(help="NATS monitoring port.")] = 8222,
+    force: Annotated[bool, typer.Option(help="Regenerate every password (not the key).")] = False,
+) -> None:
+    """Write a country node's nats-server config, credentials, settings and key."""
+    try:
+        code = check_code(code)
+        files = init_node(
+            dir or Path("var") / code, code, name, hub_leaf_url=hub_leaf_url, host=host,
+            port=port, monitor_port=monitor_port, force=force,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--code") from exc
+    except AlreadyInitialisedError as exc:
+        Console(stderr=True).print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console = Console(soft_wrap=True)
+    console.print(f"Node [bold]{code}[/] ({name}) written to {files.root}:")
+    for item in sorted(files.root.iterdir()):
+        if item.is_file():
+            console.print(f"  {item.name:<14} {oct(item.stat().st_mode & 0o777)}")
+    console.print(f"Start it: nats-server -c {files.conf}")
+    console.print(f"Give {files.join} to the hub: concordia hub add-node {files.join}")
+    if hub_leaf_url is None:
+        console.print("No --hub-leaf-url: the node runs alone until it is given one.")

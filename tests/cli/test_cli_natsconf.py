@@ -1,0 +1,166 @@
+"""Generated nats-server configurations: valid for the real server, least privilege, idempotent."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from concordia.cli._natsconf import (
+    DENIED_JS_API,
+    Country,
+    HubNats,
+    NodeNats,
+    NodePasswords,
+    hub_config,
+    leaf_user,
+    node_config,
+    render,
+    shared_user,
+)
+from concordia.cli.main import app
+from concordia.cli.nodeinit import service_env
+from concordia.events.natsserver import find_binary
+
+runner = CliRunner()
+
+
+def check(conf: Path) -> subprocess.CompletedProcess[str]:
+    """``nats-server -c conf -t``: parse and validate, start nothing."""
+    return subprocess.run(
+        [str(find_binary()), "-c", str(conf), "-t"], capture_output=True, text=True, check=False
+    )
+
+
+def node(tmp_path: Path, leaf: str | None = "nats-leaf://hub.example:7422") -> NodeNats:
+    """A node configuration input."""
+    return NodeNats("se", 4300, 8300, tmp_path / "nats", NodePasswords.generate(), leaf)
+
+
+@pytest.mark.parametrize("leaf", [None, "nats-leaf://hub.example:7422"])
+def test_node_config_is_valid(tmp_path: Path, leaf: str | None) -> None:
+    conf = tmp_path / "nats.conf"
+    conf.write_text(render(node_config(node(tmp_path, leaf)), header="test"))
+    result = check(conf)
+    assert result.returncode == 0, result.stderr
+
+
+def test_node_config_binds_only_coalition_to_the_hub(tmp_path: Path) -> None:
+    conf = node_config(node(tmp_path))
+    assert conf["jetstream"]["domain"] == "se"
+    assert set(conf["accounts"]) == {"LOCAL", "COALITION", "SYS"}
+    (remote,) = conf["leafnodes"]["remotes"]
+    assert remote["account"] == "COALITION"
+    assert remote["url"].startswith("nats-leaf://leaf-se:")
+    assert remote["deny_exports"] == ["local.>"]
+    assert remote["deny_imports"] == [f"$JS.se.API.{api}.>" for api in DENIED_JS_API]
+    users = {u["user"]: u for a in conf["accounts"].values() for u in a["users"]}
+    assert set(users) == {"registry", "ledger", "registry-shared", "ledger-shared", "ops"}
+    assert len({u["password"] for u in users.values()}) == len(users)  # all different
+
+
+def test_a_shared_user_publishes_only_its_service_subjects() -> None:
+    perms = shared_user("se", "registry", "x")["permissions"]
+    published = perms["publish"]["allow"]
+    assert published[0] == "shared.se.registry.>"
+    assert all((s.startswith("$JS.API.") and "SHARED_SE" in s) or s == "$JS.API.INFO"
+               for s in published[1:])  # fmt: skip
+    assert not any("DELETE" in s or "PURGE" in s for s in published)
+    assert perms["subscribe"]["allow"] == ["hub.>", "_INBOX.>"]
+
+
+def test_the_leaf_user_carries_only_shared_subjects_and_sourcing() -> None:
+    entry = leaf_user("se", "x")
+    assert entry["allowed_connection_types"] == ["LEAFNODE"]
+    allowed = entry["permissions"]["publish"]["allow"]
+    assert "shared.se.>" in allowed
+    assert not any(s.startswith(("local", "shared.pl", "$JS.hub", "$JS.API")) for s in allowed)
+    assert not any("STREAM" in s or "DELETE" in s for s in allowed)
+
+
+def test_hub_config_is_valid_with_and_without_countries(tmp_path: Path) -> None:
+    countries = (Country("se", "Testland SE", "a1", "b1"), Country("pl", "Testland PL", "a2", "b2"))
+    for members in ((), countries):
+        hub = HubNats(4222, 8222, 7422, tmp_path / "nats", "ops-secret", members)
+        conf = tmp_path / "hub.conf"
+        conf.write_text(render(hub_config(hub)))
+        result = check(conf)
+        assert result.returncode == 0, result.stderr
+    data = hub_config(hub)
+    assert data["jetstream"]["domain"] == "hub"
+    assert data["leafnodes"]["isolate_leafnode_interest"] is True
+    assert set(data["accounts"]) == {"SYS", "SE", "PL"}
+
+
+def test_node_init_writes_private_files_and_refuses_to_rerun(tmp_path: Path) -> None:
+    target = tmp_path / "se"
+    args = ["node", "init", "--code", "SE", "--name", "Testland", "--dir", str(target)]
+    result = runner.invoke(app, [*args, "--hub-leaf-url", "nats-leaf://127.0.0.1:7422"])
+    assert result.exit_code == 0, result.output
+    for name in (
+        "nats.conf",
+        "node.env",
+        "registry.env",
+        "ledger.env",
+        "node.key",
+        "hub-join.json",
+    ):
+        assert stat.S_IMODE((target / name).stat().st_mode) == 0o600, name
+    assert check(target / "nats.conf").returncode == 0
+    env = service_env(target, "registry")
+    assert env["CONCORDIA_NODE"] == "se"
+    assert env["CONCORDIA_NATS_URL"].startswith("nats://registry:")
+    assert env["CONCORDIA_NATS_SHARED_URL"].startswith("nats://registry-shared:")
+    assert env["CONCORDIA_REGISTRY_DATABASE_URL"].startswith("sqlite:///")
+    conf_before = (target / "nats.conf").read_text()
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1
+    assert "--force" in again.output
+    assert (target / "nats.conf").read_text() == conf_before  # secrets untouched
+    key = (target / "node.key").read_text()
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (target / "nats.conf").read_text() != conf_before  # passwords rotated, on request
+    assert (target / "node.key").read_text() == key  # the key that encrypts data stays
+
+
+def test_bad_codes_are_refused(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["node", "init", "--code", "swe", "--name", "X", "--dir", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "two-letter" in result.output
+
+
+def test_hub_add_node_from_a_join_file(tmp_path: Path) -> None:
+    hub, se = tmp_path / "hub", tmp_path / "se"
+    assert (
+        runner.invoke(app, ["hub", "init", "--dir", str(hub), "--leaf-port", "17422"]).exit_code
+        == 0
+    )
+    assert (
+        runner.invoke(
+            app, ["node", "init", "--code", "se", "--name", "Testland", "--dir", str(se)]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(app, ["hub", "add-node", str(se / "hub-join.json"), "--dir", str(hub)])
+    assert result.exit_code == 0, result.output
+    assert "not running" in result.output
+    member = json.loads((hub / "nodes" / "se.json").read_text())
+    assert member["account"] == "SE"
+    assert member["stream"] == "NODE_SE"
+    assert member["nats_url"].startswith("nats://hub-se:")
+    assert check(hub / "nats.conf").returncode == 0
+    same = runner.invoke(app, ["hub", "add-node", str(se / "hub-join.json"), "--dir", str(hub)])
+    assert same.exit_code == 0  # the same join again changes nothing
+    assert json.loads((hub / "nodes" / "se.json").read_text()) == member
+    other = runner.invoke(
+        app, ["hub", "add-node", "--code", "se", "--password", "p0ther", "--dir", str(hub)]
+    )
+    assert other.exit_code == 1
+    assert "--force" in other.output
