@@ -119,9 +119,9 @@ async def test_a_country_stream_keeps_three_replicas_and_survives_a_lost_server(
         js = nc.jetstream(timeout=10)
         deadline = time.monotonic() + 30
         while True:  # the meta leader is elected once the routes are up
-            try:
+            try:  # NODE_SE: the one stream hub-se may create (here on hub.>, no node joins)
                 await js.add_stream(
-                    StreamConfig(name="NODE_SE_TEST", subjects=["hub.test.>"], num_replicas=3)
+                    StreamConfig(name="NODE_SE", subjects=["hub.test.>"], num_replicas=3)
                 )
                 break
             except Exception:
@@ -130,7 +130,7 @@ async def test_a_country_stream_keeps_three_replicas_and_survives_a_lost_server(
                 await asyncio.sleep(0.5)
         for n in range(5):
             await js.publish(f"hub.test.{n}", b"x")
-        info = await js.stream_info("NODE_SE_TEST")
+        info = await js.stream_info("NODE_SE")
         assert info.config.num_replicas == 3
         assert info.cluster is not None
         assert info.cluster.name == "concordia-hub"
@@ -148,6 +148,6 @@ async def test_a_country_stream_keeps_three_replicas_and_survives_a_lost_server(
                 if time.monotonic() > deadline:
                     raise
                 await asyncio.sleep(0.5)
-        assert (await js.stream_info("NODE_SE_TEST")).state.messages == 6
+        assert (await js.stream_info("NODE_SE")).state.messages == 6
     finally:
         await nc.close()

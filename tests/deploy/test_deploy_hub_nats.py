@@ -7,6 +7,7 @@ permissions, the hub reaches the node on hub.>, and another country's account se
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import shutil
 import subprocess
@@ -19,8 +20,9 @@ from pathlib import Path
 import nats
 import pytest
 from nats.js.api import ExternalStream, StreamConfig, StreamSource
-from nats.js.errors import NotFoundError
+from nats.errors import TimeoutError as NatsTimeoutError
 
+from concordia.cli._natsconf import Country, HubNats, hub_config
 from concordia.events.natsserver import find_binary, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,9 +63,42 @@ def test_every_country_has_an_account_with_its_two_users() -> None:
         # A country's leaf user may send in nothing of another country.
         leaf = text.split(f"user: leaf-{code}")[1].split("user: hub-")[0]
         assert f'"shared.{code}.>"' in leaf
-        assert f'"$JS.{code}.API.CONSUMER.>"' in leaf
+        assert f'"$JS.{code}.API.CONSUMER.CREATE.SHARED_{code.upper()}"' in leaf
         for other in set(CODES) - {code}:
             assert f".{other}." not in leaf, (code, other)
+
+
+def user_entry(text: str, name: str) -> str:
+    """The text of one user's entry in hub-accounts.conf (up to the next user or account)."""
+    start = text.index(f"user: {name}\n")
+    end = min(i for i in (text.find("user: ", start + 1), len(text)) if i > 0)
+    return text[start:end]
+
+
+def allowed(entry: str, key: str) -> list[str]:
+    """The subjects (or connection types) one entry lists under ``key``."""
+    match = re.search(rf"{key}: (?:\{{ allow: )?(\[.*?\])", entry, re.S)
+    assert match, (key, entry)
+    return list(json.loads(match.group(1)))
+
+
+def test_accounts_agree_with_the_generator(tmp_path: Path) -> None:
+    """hub-accounts.conf gives every user exactly what `concordia hub add-node` would."""
+    text = (NATS / "hub-accounts.conf").read_text()
+    countries = tuple(Country(c, c, leaf_password="x1", service_password="y2") for c in CODES)
+    generated = hub_config(HubNats(4222, 8222, 7422, tmp_path, "z3", countries))["accounts"]
+    assert set(generated) - {"SYS"} == set(re.findall(r"^([A-Z]{2}) \{", text, re.M))
+    for code in CODES:
+        account = text[text.index(f"\n{code.upper()} {{") :]
+        for user in generated[code.upper()]["users"]:
+            entry = user_entry(account, user["user"])
+            kind = user["user"].split("-")[0].upper()
+            assert f"password: $NATS_{kind}_{code.upper()}_PASSWORD\n" in entry
+            types = allowed(entry, "allowed_connection_types")
+            assert types == user["allowed_connection_types"], user["user"]
+            for direction in ("publish", "subscribe"):
+                subjects = allowed(entry, direction)
+                assert subjects == user["permissions"][direction]["allow"], (user["user"], direction)
 
 
 @dataclass
@@ -169,9 +204,11 @@ async def test_hub_sources_the_node_outbound_stream_and_reaches_the_node(
         await hub_se.publish("hub.charter", b"charter v1")
         assert (await sub.next_msg(timeout=5)).data == b"charter v1"
 
-        # Another country's account sees none of it.
-        with pytest.raises(NotFoundError):
-            await hub_pl.jetstream(timeout=5).stream_info("NODE_SE")
+        # Another country's account sees none of it, and hub-pl may not even ask for NODE_SE.
+        assert (await hub_pl.jetstream(timeout=5).account_info()).streams == 0
+        assert (await hub_js.account_info()).streams == 1
+        with pytest.raises(NatsTimeoutError):
+            await hub_pl.jetstream(timeout=1).stream_info("NODE_SE")
     finally:
         for client in (shared, hub_se, hub_pl):
             await client.close()
