@@ -14,6 +14,8 @@ import pytest
 import yaml
 
 from concordia.events.natsserver import find_binary
+from concordia.hub.nodes import read_nodes_dir
+from concordia.hub.settings import HubSettings
 from concordia.ledger.settings import LedgerSettings
 from concordia.registry.settings import RegistrySettings
 
@@ -188,6 +190,9 @@ def test_secrets_are_visibly_development_placeholders(services: dict[str, dict[s
             if "PASSWORD" in key or (key.endswith("_URL") and "@" in str(value)):
                 assert "devonly" in str(value), f"{name}: {key} is not a dev placeholder"
         env = service.get("environment", {})
+        if name == "hub":
+            for file in sorted(hub_nodes_dir(services).glob("*.json")):
+                assert "devonly" in file.read_text(), f"{file.name} is not a dev placeholder"
         if "CONCORDIA_ENV" in env:
             assert env["CONCORDIA_ENV"] == "dev", name
 
@@ -197,6 +202,16 @@ def _password(url: str, user: str) -> str:
     assert parts.username == user, (url, user)
     assert parts.password
     return parts.password
+
+
+def hub_nodes_dir(services: dict[str, dict[str, Any]]) -> Path:
+    """The checked-in directory mounted (read-only) where the hub reads its node files."""
+    hub = services["hub"]
+    target = hub["environment"]["CONCORDIA_HUB_NODES_DIR"]
+    (volume,) = [v for v in hub["volumes"] if target in str(v)]
+    read_only = volume.endswith(":ro") if isinstance(volume, str) else volume.get("read_only")
+    assert read_only, f"the hub's node files are mounted writable: {volume}"
+    return _mounted(hub, target)
 
 
 def test_env_files_agree_with_each_other(services: dict[str, dict[str, Any]]) -> None:
@@ -226,9 +241,13 @@ def test_env_files_agree_with_each_other(services: dict[str, dict[str, Any]]) ->
             assert urlsplit(db).path == f"/{kind}"
     hub = services["hub"]["environment"]
     assert hub["CONCORDIA_NODE"] == "hub"
-    for code in CODES:
-        url = hub[f"CONCORDIA_HUB_NATS_URL_{code.upper()}"]
-        assert _password(url, f"hub-{code}") == hub_nats[f"NATS_HUB_{code.upper()}_PASSWORD"]
+    nodes = read_nodes_dir(hub_nodes_dir(services))  # as the hub reads it (bad files skipped)
+    assert sorted(nodes) == sorted(CODES)
+    for code, node in nodes.items():
+        expected = hub_nats[f"NATS_HUB_{code.upper()}_PASSWORD"]
+        assert _password(node.nats_url, f"hub-{code}") == expected, code
+        url = urlsplit(node.nats_url)
+        assert (url.hostname, url.port) == ("hub-nats", 4222), code
     db = hub["CONCORDIA_HUB_DATABASE_URL"]
     assert _password(db, "hub") == services["hub-postgres"]["environment"]["HUB_DB_PASSWORD"]
 
@@ -250,6 +269,26 @@ def test_services_accept_their_settings(
             prefix = f"CONCORDIA_{kind.upper()}_"
             for key in env:
                 assert key in CORE_ENV or key.startswith(prefix), f"{code}-{kind}: unknown {key}"
+
+
+def test_hub_accepts_its_settings(
+    services: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HubSettings loads the rendered environment; it reads the mounted node files, sourced."""
+    env = services["hub"]["environment"]
+    for key, value in env.items():
+        monkeypatch.setenv(key, str(value))
+    settings = HubSettings()
+    assert (settings.node, settings.stream_mode) == ("hub", "sourced")
+    assert settings.database_url == env["CONCORDIA_HUB_DATABASE_URL"]
+    assert settings.nodes_dir == Path(env["CONCORDIA_HUB_NODES_DIR"])
+    assert hub_nodes_dir(services).is_dir()
+    for key in env:
+        assert key in CORE_ENV or key.startswith("CONCORDIA_HUB_"), f"hub: unknown {key}"
+        assert (
+            not key.startswith("CONCORDIA_HUB_")
+            or key.removeprefix("CONCORDIA_HUB_").lower() in HubSettings.model_fields
+        ), f"hub: {key} is no setting of the hub"
 
 
 def _mounted(service: dict[str, Any], target: str) -> Path:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import nats
 import pytest
-from nats.js.api import ExternalStream, StreamConfig, StreamSource
 from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.api import ExternalStream, StreamConfig, StreamSource
 
 from concordia.cli._natsconf import Country, HubNats, hub_config
 from concordia.events.natsserver import find_binary, free_port
@@ -97,8 +97,8 @@ def test_accounts_agree_with_the_generator(tmp_path: Path) -> None:
             types = allowed(entry, "allowed_connection_types")
             assert types == user["allowed_connection_types"], user["user"]
             for direction in ("publish", "subscribe"):
-                subjects = allowed(entry, direction)
-                assert subjects == user["permissions"][direction]["allow"], (user["user"], direction)
+                wanted = user["permissions"][direction]["allow"]
+                assert allowed(entry, direction) == wanted, (user["user"], direction)
 
 
 @dataclass
