@@ -20,9 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERIGNORE = ROOT / ".dockerignore"
 ENTRYPOINT = ROOT / "deploy" / "docker" / "entrypoint.sh"
-# Every service, its uvicorn factory and port. The hub is written in another branch against
-# this contract (package concordia.hub, factory create, port 8600); until it is merged, the
-# checks that need its sources or its lock entry skip.
+# Every service, its uvicorn factory and port.
 SERVICES = {
     "registry": ("concordia.registry.app:main", 8000),
     "ledger": ("concordia.ledger.app:main", 8000),
@@ -87,12 +85,6 @@ def test_every_service_has_a_dockerfile() -> None:
 def service(request: pytest.FixtureRequest) -> str:
     """One service's name."""
     return str(request.param)
-
-
-def need_sources(service: str) -> None:
-    """Skip when the service's sources are not in this checkout (the hub before its merge)."""
-    if not (ROOT / "services" / service / "pyproject.toml").is_file():
-        pytest.skip(f"services/{service} is not in this checkout yet")
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +160,6 @@ def workspace_closure(package: str) -> dict[str, str]:
 
 def test_copies_every_member_the_service_needs(stages: list[Stage], service: str) -> None:
     """A new workspace dependency of the service must reach both install steps."""
-    need_sources(service)
     members = workspace_closure(f"concordia-{service}")
     assert members[f"concordia-{service}"] == f"services/{service}"
     sources = _copy_sources(stages)
@@ -226,7 +217,6 @@ def test_no_secrets_in_the_image(stages: list[Stage]) -> None:
 
 def test_service_dir_resolves_in_the_image_layout(stages: list[Stage], service: str) -> None:
     """The app finds its migrations at parents[3] of app.py: the sources must keep their tree."""
-    need_sources(service)
     app_py = ROOT / "services" / service / "src" / "concordia" / service / "app.py"
     assert "SERVICE_DIR = Path(__file__).resolve().parents[3]" in app_py.read_text()
     build = next(s for s in stages if s.name == "build")
@@ -301,7 +291,6 @@ def test_matcher_follows_docker_rules() -> None:
 
 
 def test_context_holds_what_the_dockerfile_copies(stages: list[Stage], service: str) -> None:
-    need_sources(service)
     rules = _ignore_rules()
     for source in _copy_sources(stages):
         path = ROOT / source

@@ -12,9 +12,13 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from concordia.core.settings import CoreSettings
+from concordia.hub.nodes import NodeFile
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -187,11 +191,7 @@ def test_migrations_run_before_the_service(service: str) -> None:
 @pytest.mark.parametrize("service", list(SERVICES))
 def test_every_variable_is_a_setting_the_service_reads(service: str) -> None:
     """pydantic-settings ignores unknown variables: a typo would be silently dropped."""
-    try:
-        module = importlib.import_module(f"concordia.{service}.settings")
-    except ModuleNotFoundError:
-        pytest.skip(f"concordia.{service} is not in this checkout yet")
-    from concordia.core.settings import CoreSettings
+    module = importlib.import_module(f"concordia.{service}.settings")
 
     (settings,) = [v for v in vars(module).values() if isinstance(v, type)
                    and issubclass(v, CoreSettings) and v.__module__ == module.__name__]  # fmt: skip
@@ -359,21 +359,60 @@ def test_hub_renders_into_its_namespace() -> None:
     assert set(config["data"]) == {"hub-cluster.conf", "hub-accounts.conf"}
 
 
-@pytest.mark.parametrize("service", ["registry", "ledger"])
+def manifest(service: str, kind: str) -> Path:
+    """A service's ``deployment.yaml`` or ``configmap.yaml``."""
+    return SERVICES[service] / (f"{kind}.yaml" if service == "hub" else f"{service}/{kind}.yaml")
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
 def test_settings_load_from_the_manifests(service: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The ConfigMap, the overlay's node code and valid secrets make settings prod accepts."""
     module = importlib.import_module(f"concordia.{service}.settings")
     settings_class = getattr(module, f"{service.capitalize()}Settings")
-    for key, value in one(BASE / service / "configmap.yaml")["data"].items():
+    for key, value in one(manifest(service, "configmap"))["data"].items():
         monkeypatch.setenv(key, str(value))
-    monkeypatch.setenv("CONCORDIA_NODE", "pl")
+    node = "hub" if service == "hub" else "pl"
+    if service != "hub":
+        monkeypatch.setenv("CONCORDIA_NODE", node)
+        monkeypatch.setenv("CONCORDIA_NATS_URL", f"nats://{service}:x@nats:4222")
     monkeypatch.setenv("CONCORDIA_NODE_KEY", "A" * 43 + "=")
     monkeypatch.setenv(
         f"CONCORDIA_{service.upper()}_DATABASE_URL", f"postgresql://x:y@db/{service}"
     )
-    monkeypatch.setenv("CONCORDIA_NATS_URL", f"nats://{service}:x@nats:4222")
     settings = settings_class()
-    assert (settings.env, settings.node) == ("prod", "pl")
-    path = BASE / service / "deployment.yaml"
-    mounts = {m["name"]: m["mountPath"] for m in main_container(path)["volumeMounts"]}
+    assert (settings.env, settings.node) == ("prod", node)
+    container = main_container(manifest(service, "deployment"))
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
     assert settings.tokens_file.parent == Path(mounts["tokens"])
+    if service == "hub":
+        assert settings.nodes_dir == Path(mounts["nodes"])
+        assert settings.stream_mode == "sourced"
+
+
+def test_hub_reads_its_countries_from_a_mounted_secret() -> None:
+    """hub-nodes, mounted whole: one file per country, user hub-<code> at the hub's nats."""
+    # Whole (no items, no subPath): a country added to the Secret reaches the running pods.
+    path = HUB / "deployment.yaml"
+    (mount,) = [m for m in main_container(path)["volumeMounts"] if m["name"] == "nodes"]
+    assert mount["readOnly"] is True
+    assert "subPath" not in mount
+    (volume,) = [v for v in pod_of(path)["volumes"] if v["name"] == "nodes"]
+    assert volume["secret"]["secretName"] == "hub-nodes"
+    assert "items" not in volume["secret"], "listing the keys would hide an added country"
+    config = one(HUB / "configmap.yaml")["data"]
+    assert config["CONCORDIA_HUB_NODES_DIR"] == mount["mountPath"]
+    files = examples(HUB)["hub-nodes"]["stringData"]
+    assert sorted(files) == sorted(f"{code}.json" for code in CODES)
+    clients = {s["metadata"]["name"]: s for s in docs(HUB / "nats" / "service.yaml")}
+    nats_env = examples(HUB)["hub-nats"]["stringData"]
+    accounts = (HUB / "nats" / "hub-accounts.conf").read_text()
+    for name, text in files.items():
+        node = NodeFile.model_validate_json(text)
+        assert f"{node.code}.json" == name  # the hub skips a file whose code differs
+        url = urlsplit(node.nats_url)
+        assert url.username == f"hub-{node.code}"
+        ports = [p["port"] for p in clients[url.hostname or ""]["spec"]["ports"]]
+        assert url.port in ports, (name, url.port, ports)
+        for kind in ("HUB", "LEAF"):
+            assert f"NATS_{kind}_{node.code.upper()}_PASSWORD" in nats_env
+        assert f"user: hub-{node.code}\n" in accounts
