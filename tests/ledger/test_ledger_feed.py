@@ -84,7 +84,7 @@ async def test_a_change_moves_a_grant_to_the_end(ledger: Ledger, funded: dict[st
     assert first == funded["grant"]["id"]
     await ledger.client.put(
         "/v1/rates", json=[{"currency": "SEK", "date": "2026-01-01", "rate": "0.09"}],
-        headers=ledger.rw,
+        headers=ledger.ops,
     )  # fmt: skip
     tx = {"type": 3, "amount": "1000.50", "currency": "SEK", "value_date": "2026-02-01"}
     recorded = await ledger.client.post(f"/v1/grants/{first}/transactions", json=tx,

@@ -78,12 +78,12 @@ async def test_transactions_and_eur_totals(ledger: Ledger, funded: dict[str, Any
         {"currency": "SEK", "date": "2026-01-01", "rate": "0.09"},
         {"currency": "SEK", "date": "2026-06-01", "rate": "0.10"},
     ]
-    loaded = await ledger.client.put("/v1/rates", json=rates, headers=ledger.rw)
+    loaded = await ledger.client.put("/v1/rates", json=rates, headers=ledger.ops)
     assert loaded.status_code == 200
     assert loaded.json() == {"stored": 2}
     csv = "currency,date,rate\nUSD,2026-01-01,0.9\n"
     loaded = await ledger.client.put(
-        "/v1/rates.csv", content=csv, headers={**ledger.rw, "Content-Type": "text/csv"}
+        "/v1/rates.csv", content=csv, headers={**ledger.ops, "Content-Type": "text/csv"}
     )
     assert loaded.json() == {"stored": 1}, loaded.text
     url = f"/v1/grants/{funded['grant']['id']}"
