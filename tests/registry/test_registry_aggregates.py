@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 from registry_support import Registry, person
 
 from concordia.registry import aggregates
 
 
-async def _publish(registry: Registry) -> None:
-    async with registry.app.state.db.unit_of_work() as session:
-        await aggregates.publish(session=session, ctx=registry.app.state.ctx, k=10, rounding_base=5)
+async def _publish(registry: Registry, **extra: Any) -> list[Any]:
+    return await aggregates.publish(
+        db=registry.app.state.db, ctx=registry.app.state.ctx, k=10, rounding_base=5, **extra
+    )
 
 
 async def test_aggregates_are_protected_and_published(registry: Registry) -> None:
@@ -57,9 +60,10 @@ async def test_unchanged_data_publishes_no_new_version(registry: Registry) -> No
     shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
     assert {s["version"] for s in shown["snapshots"]} == {1}
     await registry.client.put(
-        "/v1/sync/persons", json={"records": [person(i) for i in range(30, 60)]},
+        "/v1/sync/persons",
+        json={"records": [person(i) for i in range(30, 90)]},
         headers=registry.rw,
-    )  # fmt: skip
+    )  # fmt: skip  (15 more in each gender-and-district cell: at least k everywhere)
     await _publish(registry)
     shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
     assert {s["version"] for s in shown["snapshots"]} == {2}
@@ -96,10 +100,23 @@ async def test_a_release_waits_for_k_changes_and_withholds_reasons(registry: Reg
     for snapshot in shown["snapshots"]:
         for cell in (*snapshot["cells"], *snapshot["margins"]):
             assert cell["reason"] is None  # "threshold" would bound the hidden count
+    # Ten more, spread over the cells: fewer than k in each gender-and-district cell, so that
+    # table is held (its total moved by 11, but each cell by 2 or 3 persons).
     await registry.client.put(
         "/v1/sync/persons", json={"records": [person(i) for i in range(100, 110)]},
         headers=registry.rw,
     )  # fmt: skip
     await _publish(registry)
     shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
-    assert {s["version"] for s in shown["snapshots"]} == {2}
+    versions = {s["aggregate"]: s["version"] for s in shown["snapshots"]}
+    assert versions["persons_by_gender_and_district"] == 1
+    assert versions["persons_by_permit_status"] == 2  # one cell, 11 persons changed it
+    # Ten more in every cell: every changed cell now changed by at least k persons.
+    await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(i) for i in range(200, 240)]},
+        headers=registry.rw,
+    )  # fmt: skip
+    await _publish(registry)
+    shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
+    versions = {s["aggregate"]: s["version"] for s in shown["snapshots"]}
+    assert versions["persons_by_gender_and_district"] == 2

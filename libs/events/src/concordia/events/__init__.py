@@ -23,7 +23,10 @@ from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
 from concordia.events._pipeline import AckPipeline, Route
 from concordia.events._relay import OutboxRelay, RelayMetrics
 from concordia.events._snapshots import (
+    Draft,
+    Publisher,
     SnapshotStore,
+    consistent_totals,
     published_cells,
     quarter_bounds,
     quarter_of,
@@ -73,6 +76,7 @@ __all__ = [
     "Consumer",
     "ConsumerMetrics",
     "CountryCode",
+    "Draft",
     "Envelope",
     "EnvelopeError",
     "Event",
@@ -95,6 +99,7 @@ __all__ = [
     "PersonErased",
     "PersonRegistered",
     "PersonUpdated",
+    "Publisher",
     "RelayCollector",
     "RelayMetrics",
     "Route",
@@ -107,6 +112,7 @@ __all__ = [
     "aggregates",
     "asyncapi_document",
     "connect",
+    "consistent_totals",
     "ensure_stream",
     "ensure_streams",
     "event_class",

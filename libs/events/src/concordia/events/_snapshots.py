@@ -1,20 +1,45 @@
 """What every service shares about publishing aggregate snapshots: where they are kept, how a
 new version is released, the reporting periods, and the background loop.
 
-A service decides *what* to publish (its tables, through ``concordia.disclosure``); this module
-decides *how*: a release is stored exactly as it is sent, in the same unit of work as its outbox
-row; a version is only released when the protected content changed; nothing is ever edited.
+A service decides *what* to publish (its tables, through ``concordia.disclosure``, as
+``Draft``s); this module decides *how*: a release is stored exactly as it is sent, in the same
+unit of work as its outbox row; nothing is ever edited.
+
+**The release rule (differencing).** Two releases of one table, subtracted, must not single
+out a contributor (a person, a recipient, an activity). So a new version of a table is released
+only when
+
+* some published cell differs from the last release (a value changed, or a cell became or
+  stopped being suppressed), and
+* every such cell differs because at least ``k`` contributors changed what they add to it
+  (joined it, left it, or added a different amount).
+
+Otherwise the last release stands (the change is *held*) and the contributions behind it keep
+gathering until every changed cell is covered; then all of them leave together. Margins are
+cells too, so one grant added to a suppressed cell still shows in its row total and holds the
+table. A cell that flips suppression because of another cell's change (complementary
+suppression) has no contributor of its own changed, so it holds the table as well: revealing it
+would let its old value be recovered from old margins. What each contributor adds to each
+cell is kept at home with the release (``contributions``, contributor ids hashed), never sent.
+
+**No blocking.** ``publish_tables`` reads in a read unit of work, protects and applies the rule
+in a worker thread (the disclosure rules sort Fractions: CPU-heavy), and only then takes the
+write lock for a short unit of work that stores the releases. If another computation released
+the same table meanwhile, that table is left for the next round.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import (
     JSON,
     Column,
@@ -35,6 +60,11 @@ from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
 
 log = logging.getLogger("concordia.events.snapshots")
 _CENT = Decimal("0.01")
+T = TypeVar("T")
+Key = tuple[str, ...]
+#: What each contributor adds to each inner cell: ``{contributor: {cell key: amount}}``.
+Contributions = Mapping[str, Mapping[Key, Decimal | int]]
+Amounts = Mapping[str, Mapping[Key, Decimal]]
 
 
 def quarter_of(day: date) -> str:
@@ -68,13 +98,127 @@ def published_cells(cells: Iterable[Any]) -> tuple[Cell, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Draft:
+    """One protected table of one period, ready to release, and who stands behind its cells.
+
+    ``contributions`` stays home; the rest is what leaves. Example::
+
+        Draft(name="persons_by_profession", period="2026-Q4", dimensions=("profession",),
+              cells=published_cells(protected.cells), margins=published_cells(protected.margins),
+              contributions={"person:3f2a...": {("it",): 1}})
+    """
+
+    name: str
+    period: str
+    dimensions: tuple[str, ...]
+    cells: tuple[Cell, ...]
+    margins: tuple[Cell, ...]
+    contributions: Contributions = field(default_factory=dict)
+    measure: str = "persons"
+
+    def published(self) -> dict[Key, Cell]:
+        """Every published cell (inner and margins) by key."""
+        return {cell.key: cell for cell in (*self.cells, *self.margins)}
+
+
+def consistent_totals(drafts: Sequence[Draft]) -> list[Draft]:
+    """Hide the grand total of every draft if any of them (a group sharing it) had to hide it."""
+    grand = [c for d in drafts for c in d.margins if all(part == ALL for part in c.key)]
+    if not any(c.suppressed for c in grand):
+        return list(drafts)
+    return [
+        replace(
+            d,
+            margins=tuple(
+                Cell(key=c.key, suppressed=True) if all(p == ALL for p in c.key) else c
+                for c in d.margins
+            ),
+        )
+        for d in drafts
+    ]
+
+
+def _share(adds: Mapping[Key, Decimal] | None, key: Key) -> Decimal:
+    """What one contributor adds to the cell ``key`` (a margin sums the cells it covers)."""
+    if not adds:
+        return Decimal(0)
+    if key in adds:
+        return adds[key]
+    return sum(
+        (
+            amount
+            for inner, amount in adds.items()
+            if all(want in (ALL, part) for want, part in zip(key, inner, strict=True))
+        ),
+        Decimal(0),
+    )
+
+
+def changed_contributors(before: Amounts, after: Amounts, key: Key) -> int:
+    """How many contributors add something else to the cell ``key`` than they did before."""
+    movers = (w for w in before.keys() | after.keys() if before.get(w) != after.get(w))
+    return sum(_share(before.get(w), key) != _share(after.get(w), key) for w in movers)
+
+
+def releasable(
+    last: Mapping[Key, Cell] | None,
+    before: Mapping[str, Mapping[Key, Decimal]],
+    draft: Draft,
+    k: int,
+) -> bool:
+    """The release rule (module docstring): a first release, or every changed cell has k."""
+    if last is None:
+        return True
+    after = _normalise(draft.contributions)
+    changed = [key for key, cell in draft.published().items() if last.get(key) != cell]
+    return bool(changed) and all(changed_contributors(before, after, key) >= k for key in changed)
+
+
+def _normalise(contributions: Contributions) -> dict[str, dict[Key, Decimal]]:
+    """Contributions by hashed contributor, amounts as Decimal, zeros left out."""
+    return {
+        _pseudonym(who): {tuple(key): Decimal(amount) for key, amount in adds.items() if amount}
+        for who, adds in contributions.items()
+        if any(adds.values())
+    }
+
+
+def _pseudonym(who: str) -> str:
+    return hashlib.sha256(who.encode()).hexdigest()[:16]
+
+
+def _stored(contributions: Mapping[str, Mapping[Key, Decimal]]) -> dict[str, dict[str, str]]:
+    return {
+        who: {orjson.dumps(list(key)).decode(): str(v) for key, v in adds.items()}
+        for who, adds in contributions.items()
+    }
+
+
+def _loaded(stored: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[Key, Decimal]]:
+    return {
+        who: {tuple(orjson.loads(key)): Decimal(v) for key, v in adds.items()}
+        for who, adds in (stored or {}).items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """The last release of one table and period: its version, cells and contributions."""
+
+    version: int
+    cells: dict[Key, Cell]
+    contributions: dict[str, dict[Key, Decimal]]
+
+
 class SnapshotStore:
     """Every snapshot a service published, exactly as it left: versions, never edits.
 
     Example::
 
         snapshots = SnapshotStore(Base.metadata)      # next to the outbox; Alembic sees it
-        event = await snapshots.release(session, name=..., period=..., digest=..., build=...)
+        released = await snapshots.last_releases(session)
+        await snapshots.store(session, event, contributions=..., at=...)
     """
 
     def __init__(self, metadata: MetaData, *, table_name: str = "published_aggregates") -> None:
@@ -87,46 +231,70 @@ class SnapshotStore:
             Column("digest", LargeBinary(32), nullable=False),
             Column("payload", JSON, nullable=False),
             Column("published_at", UtcDateTime(), nullable=False),
+            # What each (hashed) contributor added to each inner cell: stays home; the release
+            # rule compares the next computation with it. Null in releases made before it.
+            Column("contributions", JSON, nullable=True),
         )
 
-    async def release(
+    def _newest(self) -> Any:
+        t = self.table
+        return (
+            select(t.c.name, t.c.period, func.max(t.c.version).label("version"))
+            .group_by(t.c.name, t.c.period)
+            .subquery()
+        )
+
+    async def last_releases(self, session: AsyncSession) -> dict[tuple[str, str], Released]:
+        """The newest release of every table and period, with what stood behind its cells."""
+        t, newest = self.table, self._newest()
+        rows = await session.execute(
+            select(t.c.name, t.c.period, t.c.version, t.c.payload, t.c.contributions).join(
+                newest,
+                (t.c.name == newest.c.name)
+                & (t.c.period == newest.c.period)
+                & (t.c.version == newest.c.version),
+            )
+        )
+        out = {}
+        for name, period, version, payload, contributions in rows:
+            event = AggregateSnapshotPublished.model_validate(payload)
+            cells = {c.key: c for c in (*event.cells, *event.margins)}
+            out[(name, period)] = Released(version, cells, _loaded(contributions))
+        return out
+
+    async def store(
         self,
         session: AsyncSession,
+        event: AggregateSnapshotPublished,
         *,
-        name: str,
-        period: str,
-        digest: bytes,
-        build: Callable[[int], AggregateSnapshotPublished],
+        contributions: Mapping[str, Mapping[Key, Decimal]],
         at: datetime,
-    ) -> AggregateSnapshotPublished | None:
-        """Store the next version of ``name`` for ``period`` unless its content is unchanged.
+    ) -> bool:
+        """Store ``event`` as the next version unless another release got there first.
 
-        ``build(version)`` makes the event; the caller writes it to its outbox in the same
-        unit of work. Returns None when the last release already had this ``digest``.
+        The caller writes the event to its outbox in the same unit of work.
         """
         t = self.table
-        last = (
-            await session.execute(
-                select(t.c.version, t.c.digest)
-                .where(t.c.name == name, t.c.period == period)
-                .order_by(t.c.version.desc())
-                .limit(1)
-            )
-        ).first()
-        if last is not None and last.digest == digest:
-            return None
-        event = build(1 if last is None else last.version + 1)
-        await session.execute(
-            insert(t).values(
-                name=name,
-                period=period,
-                version=event.version,
-                digest=digest,
-                payload=event.model_dump(mode="json"),
-                published_at=at,
+        last = await session.scalar(
+            select(func.max(t.c.version)).where(
+                t.c.name == event.aggregate, t.c.period == event.period
             )
         )
-        return event
+        if (last or 0) != event.version - 1:
+            return False
+        payload = event.model_dump(mode="json")
+        await session.execute(
+            insert(t).values(
+                name=event.aggregate,
+                period=event.period,
+                version=event.version,
+                digest=hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).digest(),
+                payload=payload,
+                published_at=at,
+                contributions=_stored(contributions),
+            )
+        )
+        return True
 
     async def last_release_times(
         self, session: AsyncSession, names: Iterable[str] | None = None
@@ -140,12 +308,7 @@ class SnapshotStore:
 
     async def latest(self, session: AsyncSession) -> list[dict[str, Any]]:
         """The newest version of each aggregate and period, exactly as it was sent."""
-        t = self.table
-        newest = (
-            select(t.c.name, t.c.period, func.max(t.c.version).label("version"))
-            .group_by(t.c.name, t.c.period)
-            .subquery()
-        )
+        t, newest = self.table, self._newest()
         rows = await session.execute(
             select(t.c.payload)
             .join(
@@ -159,14 +322,81 @@ class SnapshotStore:
         return [payload for (payload,) in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    """How one service publishes: who it is, where releases go, and its ``k``.
+
+    Example::
+
+        publisher = Publisher(db, snapshots, node="se", service="ledger", k=10,
+                              emit=lambda session, events: outbox.add_many(session, events, ...))
+        released = await publisher.publish(gather=read_rows, protect=make_drafts, at=now())
+    """
+
+    db: Database
+    store: SnapshotStore
+    node: str
+    service: str
+    k: int
+    emit: Callable[[AsyncSession, list[AggregateSnapshotPublished]], Awaitable[None]]
+
+    async def publish(
+        self,
+        *,
+        gather: Callable[[AsyncSession], Awaitable[T]],
+        protect: Callable[[T], Sequence[Draft]],
+        at: datetime,
+    ) -> list[AggregateSnapshotPublished]:
+        """Read, protect off the event loop, then release what the rule allows (module doc)."""
+        async with self.db.unit_of_work(write=False) as session:
+            data = await gather(session)
+            last = await self.store.last_releases(session)
+        chosen = await asyncio.to_thread(self._choose, protect, data, last)
+        if not chosen:
+            return []
+        released: list[AggregateSnapshotPublished] = []
+        async with self.db.unit_of_work() as session:
+            for event, contributions in chosen:
+                if await self.store.store(session, event, contributions=contributions, at=at):
+                    released.append(event)
+            await self.emit(session, released)
+        return released
+
+    def _choose(
+        self,
+        protect: Callable[[T], Sequence[Draft]],
+        data: T,
+        last: dict[tuple[str, str], Released],
+    ) -> list[tuple[AggregateSnapshotPublished, dict[str, dict[Key, Decimal]]]]:
+        chosen = []
+        for draft in protect(data):
+            before = last.get((draft.name, draft.period))
+            if not releasable(
+                None if before is None else before.cells,
+                {} if before is None else before.contributions,
+                draft,
+                self.k,
+            ):
+                continue
+            start, end = quarter_bounds(draft.period)
+            event = AggregateSnapshotPublished(
+                node=self.node, service=self.service, aggregate=draft.name, period=draft.period,
+                period_start=start, period_end=end,
+                version=1 if before is None else before.version + 1, charter_version="default",
+                measure=draft.measure, dimensions=draft.dimensions, cells=draft.cells,
+                margins=draft.margins,
+            )  # fmt: skip
+            chosen.append((event, _normalise(draft.contributions)))
+        return chosen
+
+
 async def run_publisher(
-    db: Database,
-    publish: Callable[..., Awaitable[object]],
+    publish: Callable[[], Awaitable[object]],
     *,
     interval: float,
     is_leader: Callable[[], bool] = lambda: True,
 ) -> None:
-    """Call ``publish(session=...)`` in a unit of work every ``interval`` s until cancelled.
+    """Call ``publish()`` every ``interval`` s until cancelled (it takes its own units of work).
 
     Only the worker that ``is_leader`` (the one holding the outbox relay's lease) publishes, so
     several uvicorn workers do not all scan their database for one release.
@@ -176,8 +406,7 @@ async def run_publisher(
         if not is_leader():
             continue
         try:
-            async with db.unit_of_work() as session:
-                await publish(session=session)
+            await publish()
         except IntegrityError:
             # Another worker released this version first; the primary key kept one copy.
             log.info("aggregate version already published by another worker")
