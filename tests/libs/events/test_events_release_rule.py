@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -14,8 +15,8 @@ from concordia.disclosure import (
     protect_counts,
     protect_sums,
 )
-from concordia.events import Draft, consistent_totals, published_cells
-from concordia.events._snapshots import _normalise, releasable
+from concordia.events import Draft, Publisher, consistent_totals, published_cells
+from concordia.events._snapshots import Released, _normalise, releasable
 
 LEVELS = ("a", "b", "c")
 Holdings = dict[str, dict[str, Decimal]]  # contributor -> label -> amount
@@ -105,3 +106,22 @@ def test_a_cell_freed_from_complementary_suppression_holds_the_release() -> None
     assert not new.published()[("a",)].suppressed
     assert not new.published()[("b",)].suppressed
     assert not _allowed(old, new, 10)
+
+
+def test_a_stock_table_in_a_new_quarter_continues_the_last_one() -> None:
+    # Registered persons are a stock: the first release of 2026-Q3 is the Q2 table plus
+    # whatever changed, so one newcomer must not make it differ from the last Q2 release.
+    crowd = {f"person-{n}": {"a": Decimal(1)} for n in range(20)}
+    q2 = replace(_sum_draft(crowd, 5), stock=True)
+    released = {("t", "2026-Q2"): Released(3, q2.published(), _normalise(q2.contributions))}
+    publisher = Publisher(None, None, node="se", service="registry", k=5, emit=None)  # type: ignore[arg-type]
+    one_more = replace(_sum_draft(crowd | {"newcomer": {"a": Decimal(1)}}, 5), period="2026-Q3")
+    assert publisher._choose(lambda d: d, [replace(one_more, stock=True)], released) == []
+    # A flow table (money moved in the quarter) starts afresh in each quarter.
+    [(event, _)] = publisher._choose(lambda d: d, [one_more], released)
+    assert (event.period, event.version) == ("2026-Q3", 1)
+    # Five newcomers: the stock table's first Q3 release is allowed.
+    five = crowd | {f"newcomer-{n}": {"a": Decimal(1)} for n in range(5)}
+    stock = replace(_sum_draft(five, 5), period="2026-Q3", stock=True)
+    [(event, _)] = publisher._choose(lambda d: d, [stock], released)
+    assert event.version == 1

@@ -14,6 +14,10 @@ only when
 * every such cell differs because at least ``k`` contributors changed what they add to it
   (joined it, left it, or added a different amount).
 
+A first release of a period is free, except for *stock* tables (counts of what exists now,
+like the registry's persons): their first release in a new quarter is judged against the last
+release of the quarter before, which is otherwise the same table under another label.
+
 Otherwise the last release stands (the change is *held*) and the contributions behind it keep
 gathering until every changed cell is covered; then all of them leave together. Margins are
 cells too, so one grant added to a suppressed cell still shows in its row total and holds the
@@ -116,6 +120,9 @@ class Draft:
     margins: tuple[Cell, ...]
     contributions: Contributions = field(default_factory=dict)
     measure: str = "persons"
+    #: The table counts what exists now (a stock, like registered persons), not what happened in
+    #: its period: its first release in a new period is judged against the previous period's.
+    stock: bool = False
 
     def published(self) -> dict[Key, Cell]:
         """Every published cell (inner and margins) by key."""
@@ -200,6 +207,12 @@ def _loaded(stored: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[Ke
         who: {tuple(orjson.loads(key)): Decimal(v) for key, v in adds.items()}
         for who, adds in (stored or {}).items()
     }
+
+
+def preceding(last: Mapping[tuple[str, str], Released], draft: Draft) -> Released | None:
+    """The newest release of ``draft``'s table in an earlier period (for stock tables)."""
+    earlier = [p for (name, p) in last if name == draft.name and p < draft.period]
+    return last[(draft.name, max(earlier))] if earlier else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,9 +384,10 @@ class Publisher:
         chosen = []
         for draft in protect(data):
             before = last.get((draft.name, draft.period))
+            judge = before or (preceding(last, draft) if draft.stock else None)
             if not releasable(
-                None if before is None else before.cells,
-                {} if before is None else before.contributions,
+                None if judge is None else judge.cells,
+                {} if judge is None else judge.contributions,
                 draft,
                 self.k,
             ):

@@ -125,6 +125,7 @@ def protect(rows: Rows, k: int, rounding_base: int | None, period: str) -> list[
                 name=name, period=period, dimensions=protected.dimensions,
                 cells=published_cells(protected.cells),
                 margins=published_cells(protected.margins), contributions=contributions,
+                stock=True,  # everyone registered now: the next quarter continues this table
             )
         )  # fmt: skip
     return consistent_totals(drafts)
