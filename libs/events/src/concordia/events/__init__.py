@@ -22,10 +22,10 @@ from concordia.events._nats import connect, ensure_stream
 from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
 from concordia.events._pipeline import AckPipeline, Route
 from concordia.events._relay import OutboxRelay, RelayMetrics
+from concordia.events._snapshot_store import SnapshotStore
 from concordia.events._snapshots import (
     Draft,
     Publisher,
-    SnapshotStore,
     consistent_totals,
     published_cells,
     quarter_bounds,
