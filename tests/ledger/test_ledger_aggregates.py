@@ -369,3 +369,25 @@ async def test_a_writer_is_not_blocked_while_tables_are_protected(ledger: Ledger
     released = await publishing
     assert order == ["protecting", "written", "protected"]
     assert {e.aggregate for e in released} >= {"committed_eur_by_purpose"}
+
+
+async def test_a_quiet_ledger_is_not_scanned_again(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    org = (await _orgs(ledger, 1))[0]
+    gid = await _grant(ledger, donor, {"type": "organisation", "id": str(org)}, 1)
+    await _tx(ledger, gid, "10.00")
+    calls: list[int] = []
+
+    def counted(rows: Any, k: int, rounding_base: int | None) -> Any:
+        calls.append(len(rows.funding))
+        return aggregates.protect(rows, k, rounding_base)
+
+    assert await _publish(ledger, protect=counted)
+    assert await _publish(ledger, protect=counted) == []  # nothing changed: no scan at all
+    assert calls == [1]
+    rate = [{"currency": "SEK", "date": "2026-01-01", "rate": "0.09"}]
+    assert (await ledger.client.put("/v1/rates", json=rate, headers=ledger.ops)).is_success
+    await _publish(ledger, protect=counted)  # a rate changes conversions: computed again
+    await _tx(ledger, gid, "5.00")
+    await _publish(ledger, protect=counted)
+    assert calls == [1, 1, 2]
