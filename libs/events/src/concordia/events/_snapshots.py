@@ -14,10 +14,6 @@ only when
 * every such cell differs because at least ``k`` contributors changed what they add to it
   (joined it, left it, or added a different amount).
 
-A first release of a period is free, except for *stock* tables (counts of what exists now,
-like the registry's persons): their first release in a new quarter is judged against the last
-release of the quarter before, which is otherwise the same table under another label.
-
 Otherwise the last release stands (the change is *held*) and the contributions behind it keep
 gathering until every changed cell is covered; then all of them leave together. Margins are
 cells too, so one grant added to a suppressed cell still shows in its row total and holds the
@@ -26,10 +22,14 @@ suppression) has no contributor of its own changed, so it holds the table as wel
 would let its old value be recovered from old margins. What each contributor adds to each
 cell is kept at home with the release (``contributions``, contributor ids hashed), never sent.
 
-**No blocking.** ``publish_tables`` reads in a read unit of work, protects and applies the rule
-in a worker thread (the disclosure rules sort Fractions: CPU-heavy), and only then takes the
-write lock for a short unit of work that stores the releases. If another computation released
-the same table meanwhile, that table is left for the next round.
+A first release of a period is free, except for *stock* tables (counts of what exists now,
+like the registry's persons): their first release in a new quarter is judged against the last
+release of the quarter before, which is otherwise the same table under another label.
+
+**No blocking.** ``Publisher.publish`` reads in a read unit of work, protects and applies the
+rule in a worker thread (the disclosure rules sort Fractions: CPU-heavy), and only then takes
+the write lock for a short unit of work that stores the releases. If another computation
+released the same table meanwhile (its version is taken), that table waits for the next round.
 """
 
 from __future__ import annotations
