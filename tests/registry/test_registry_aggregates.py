@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import orjson
-from registry_support import Registry, person
+from registry_support import Registry, create, person
 
 from concordia.registry import aggregates
 
@@ -120,3 +122,26 @@ async def test_a_release_waits_for_k_changes_and_withholds_reasons(registry: Reg
     shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
     versions = {s["aggregate"]: s["version"] for s in shown["snapshots"]}
     assert versions["persons_by_gender_and_district"] == 2
+
+
+async def test_a_writer_is_not_blocked_while_tables_are_protected(registry: Registry) -> None:
+    await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(i) for i in range(12)]}, headers=registry.rw
+    )
+    inside, proceed, order = threading.Event(), threading.Event(), []
+
+    def slow_protect(rows: Any, k: int, rounding_base: int | None, period: str) -> Any:
+        inside.set()
+        order.append("protecting")
+        assert proceed.wait(30), "the writer never finished: the publisher held it up"
+        order.append("protected")
+        return aggregates.protect(rows, k, rounding_base, period)
+
+    publishing = asyncio.create_task(_publish(registry, protect=slow_protect))
+    assert await asyncio.to_thread(inside.wait, 30)
+    written = await create(registry, person(500))  # the event loop and the write lock are free
+    assert written.status_code == 201, written.text
+    order.append("written")
+    proceed.set()
+    assert len(await publishing) == 4
+    assert order == ["protecting", "written", "protected"]
