@@ -47,6 +47,11 @@ class Ledger:
         return self.auth("ledger:write")
 
     @property
+    def ops(self) -> dict[str, str]:
+        """An operator's token: loads exchange rates."""
+        return self.auth("ops")
+
+    @property
     def feed(self) -> dict[str, str]:
         """A donor portal's token: reads only."""
         return self.auth("feed:read")
@@ -126,7 +131,7 @@ def settings_for(url: str, nats_url: str, tokens: Path, node: str, **extra: Any)
 def issue_tokens(path: Path) -> dict[str, str]:
     """Tokens for each scope combination the tests use."""
     store = TokenStore(path)
-    combos = [("ledger:write",), ("feed:read",), ("registry:read",)]
+    combos = [("ledger:write",), ("feed:read",), ("registry:read",), ("ops",)]
     return {" ".join(sorted(c)): store.create(f"test-{'-'.join(c)}", set(c)) for c in combos}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ import nats
 import orjson
 import pytest
 from ledger_support import Ledger, grant, new_donor
+from ledger_support import donor as donor_record
 
 from concordia.events.aggregates import Cell
 from concordia.ledger import aggregates
@@ -20,11 +22,10 @@ QUARTER = "2026-Q2"
 IN_QUARTER = "2026-05-15"
 
 
-async def _publish(ledger: Ledger) -> list[Any]:
-    async with ledger.app.state.db.unit_of_work() as session:
-        return await aggregates.publish(
-            session=session, ctx=ledger.app.state.ctx, k=K, rounding_base=5
-        )
+async def _publish(ledger: Ledger, **extra: Any) -> list[Any]:
+    return await aggregates.publish(
+        db=ledger.app.state.db, ctx=ledger.app.state.ctx, k=K, rounding_base=5, **extra
+    )
 
 
 async def _shown(ledger: Ledger) -> dict[tuple[str, str], dict[str, Any]]:
@@ -292,3 +293,101 @@ async def test_withdrawn_grants_and_unconverted_amounts_do_not_count(ledger: Led
     by_purpose = (await _shown(ledger))[("committed_eur_by_purpose", QUARTER)]
     assert _cell(by_purpose, "independent_media")["amount"] == "10000.00"
     assert Decimal(_cell(by_purpose, "_all")["amount"]) == Decimal("10000.00")
+
+
+async def test_a_change_in_one_cell_by_fewer_than_k_holds_the_table(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    orgs = await _orgs(ledger, 24)
+    media, culture = [], []
+    for i, org in enumerate(orgs):
+        recipient = {"type": "organisation", "id": str(org)}
+        purpose = "independent_media" if i < 12 else "culture"
+        gid = await _grant(ledger, donor, recipient, i, purpose=purpose)
+        (media if i < 12 else culture).append(gid)
+        await _tx(ledger, gid, "10000.00")
+    await _publish(ledger)
+    # Ten recipients change: nine in media, one alone in culture. Counted per period that was
+    # enough; per cell, "culture" would differ by one recipient's commitment.
+    for gid in [*media[:9], culture[0]]:
+        await _tx(ledger, gid, "100.00")
+    await _publish(ledger)
+    shown = await _shown(ledger)
+    assert shown[("committed_eur_by_purpose", QUARTER)]["version"] == 1
+    assert shown[("committed_eur_by_horizon", QUARTER)]["version"] == 2  # one cell, ten changed
+    # A withdrawal alone, or a rate that converts one recipient's amount, holds every table.
+    body = {"type": 2, "amount": "90000", "currency": "SEK", "value_date": IN_QUARTER}
+    answer = await ledger.client.post(
+        f"/v1/grants/{media[10]}/transactions", json=body, headers=ledger.rw
+    )
+    assert answer.status_code == 201, answer.text
+    before = await _shown(ledger)
+    rate = [{"currency": "SEK", "date": "2026-01-01", "rate": "0.09"}]
+    assert (await ledger.client.put("/v1/rates", json=rate, headers=ledger.ops)).status_code == 200
+    assert (await ledger.client.delete(f"/v1/grants/{media[5]}", headers=ledger.rw)).is_success
+    assert await _publish(ledger) == []
+    assert await _shown(ledger) == before
+
+
+async def test_grants_to_erased_persons_are_one_contributor(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    persons = [await ledger.announce_person() for _ in range(K)]
+    for n, person in enumerate(persons):
+        gid = await _grant(ledger, donor, {"type": "person", "id": str(person)}, n,
+                           purpose="legal_aid")  # fmt: skip
+        await _tx(ledger, gid, "1000.00")
+    for person in persons:
+        await ledger.erase_person(person)
+    await _publish(ledger)
+    by_purpose = (await _shown(ledger))[("committed_eur_by_purpose", QUARTER)]
+    # K grants, but all to erased persons: one contributor "erased", below the threshold.
+    assert _cell(by_purpose, "legal_aid")["suppressed"]
+
+
+async def test_a_writer_is_not_blocked_while_tables_are_protected(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    org = (await _orgs(ledger, 1))[0]
+    await _tx(ledger, await _grant(ledger, donor, {"type": "organisation", "id": str(org)}, 1),
+              "10.00")  # fmt: skip
+    inside, proceed, order = threading.Event(), threading.Event(), []
+
+    def slow_protect(rows: Any, k: int, rounding_base: int | None) -> Any:
+        inside.set()
+        order.append("protecting")
+        assert proceed.wait(30), "the writer never finished: the publisher held it up"
+        order.append("protected")
+        return aggregates.protect(rows, k, rounding_base)
+
+    publishing = asyncio.create_task(_publish(ledger, protect=slow_protect))
+    assert await asyncio.to_thread(inside.wait, 30)
+    # The event loop is free (the protection runs in a thread) and no write lock is held.
+    response = await ledger.client.post(
+        "/v1/donors", json=donor_record(7), headers=ledger.rw
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    order.append("written")
+    proceed.set()
+    released = await publishing
+    assert order == ["protecting", "written", "protected"]
+    assert {e.aggregate for e in released} >= {"committed_eur_by_purpose"}
+
+
+async def test_a_quiet_ledger_is_not_scanned_again(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    org = (await _orgs(ledger, 1))[0]
+    gid = await _grant(ledger, donor, {"type": "organisation", "id": str(org)}, 1)
+    await _tx(ledger, gid, "10.00")
+    calls: list[int] = []
+
+    def counted(rows: Any, k: int, rounding_base: int | None) -> Any:
+        calls.append(len(rows.funding))
+        return aggregates.protect(rows, k, rounding_base)
+
+    assert await _publish(ledger, protect=counted)
+    assert await _publish(ledger, protect=counted) == []  # nothing changed: no scan at all
+    assert calls == [1]
+    rate = [{"currency": "SEK", "date": "2026-01-01", "rate": "0.09"}]
+    assert (await ledger.client.put("/v1/rates", json=rate, headers=ledger.ops)).is_success
+    await _publish(ledger, protect=counted)  # a rate changes conversions: computed again
+    await _tx(ledger, gid, "5.00")
+    await _publish(ledger, protect=counted)
+    assert calls == [1, 1, 2]

@@ -6,7 +6,9 @@ import gzip
 from typing import Any
 
 import orjson
-from ledger_support import Ledger, grant
+from ledger_support import Ledger, eventually, grant, new_donor
+
+from concordia.events import OrganisationUpdated
 
 
 async def sync_grants(ledger: Ledger, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -84,7 +86,7 @@ async def test_a_change_moves_a_grant_to_the_end(ledger: Ledger, funded: dict[st
     assert first == funded["grant"]["id"]
     await ledger.client.put(
         "/v1/rates", json=[{"currency": "SEK", "date": "2026-01-01", "rate": "0.09"}],
-        headers=ledger.rw,
+        headers=ledger.ops,
     )  # fmt: skip
     tx = {"type": 3, "amount": "1000.50", "currency": "SEK", "value_date": "2026-02-01"}
     recorded = await ledger.client.post(f"/v1/grants/{first}/transactions", json=tx,
@@ -218,3 +220,54 @@ async def test_a_grant_restricted_after_publication_leaves_portals_as_a_tombston
         await ledger.client.get(f"/v1/feed/grants?after={later['next']}", headers=ledger.feed)
     ).json()
     assert secret.json()["id"] not in [i["id"] for i in tail["items"]]
+
+
+async def test_renames_and_rates_move_the_grants_they_show_in(
+    ledger: Ledger, funded: dict[str, Any]
+) -> None:
+    donor_id, org_id = funded["donor"]["id"], funded["org_id"]
+    other_org = await ledger.announce_organisation("SE-ON-8020000002", name="Example Other")
+    other_donor = (await new_donor(ledger, 1))["id"]
+    to_other = {"type": "organisation", "id": str(other_org)}
+    await sync_grants(ledger, [grant(other_donor, to_other, 1)])  # shows none of the changes
+    first = funded["grant"]["id"]
+    tx = {"type": 3, "amount": "1000.00", "currency": "SEK", "value_date": "2026-02-01"}
+    answer = await ledger.client.post(
+        f"/v1/grants/{first}/transactions", json=tx, headers=ledger.rw
+    )
+    assert answer.status_code == 201, answer.text
+    _, cursor = await pull(ledger, limit=100)
+
+    # A rate converting the grant's SEK: it comes again, now with its EUR amount.
+    rate = [{"currency": "SEK", "date": "2026-01-01", "rate": "0.09"}]
+    assert (await ledger.client.put("/v1/rates", json=rate, headers=ledger.ops)).is_success
+    items, cursor = await pull(ledger, limit=100, after=cursor)
+    assert [i["id"] for i in items] == [first]
+    assert items[0]["transactions"][0]["amount_eur"] == "90.00"
+    # The same rate again changes nothing: nothing moves.
+    assert (await ledger.client.put("/v1/rates", json=rate, headers=ledger.ops)).is_success
+    assert (await pull(ledger, limit=100, after=cursor))[0] == []
+
+    # The registry renames the recipient organisation.
+    await ledger.publish(
+        OrganisationUpdated(organisation_id=org_id, identifier="SE-ON-8020000001",
+                            name="Example Renamed Media", type="independent_media",
+                            registration_country="SE", version=2)
+    )  # fmt: skip
+
+    async def renamed() -> bool:
+        found, _ = await pull(ledger, limit=100, after=cursor)
+        return [i["recipient"].get("name") for i in found] == ["Example Renamed Media"]
+
+    await eventually(renamed)
+    items, cursor = await pull(ledger, limit=100, after=cursor)
+    assert [i["id"] for i in items] == [first]
+
+    # The donor is renamed: its grants come again, the other donor's do not.
+    answer = await ledger.client.patch(
+        f"/v1/donors/{donor_id}", json={"name": "Example Renamed Programme"}, headers=ledger.rw
+    )
+    assert answer.status_code == 200, answer.text
+    items, _ = await pull(ledger, limit=100, after=cursor)
+    assert [i["id"] for i in items] == [first]
+    assert items[0]["donor"]["name"] == "Example Renamed Programme"

@@ -111,18 +111,18 @@ async def test_bad_rates(ledger: Ledger) -> None:
     bad = [{"currency": "SEK", "date": "2026-01-01", "rate": "0"},
            {"currency": "XYZ", "date": "2026-01-01", "rate": "1"},
            {"currency": "EUR", "date": "2026-01-01", "rate": "1"}]  # fmt: skip
-    locs = _locs(await ledger.client.put("/v1/rates", json=bad, headers=ledger.rw))
+    locs = _locs(await ledger.client.put("/v1/rates", json=bad, headers=ledger.ops))
     assert locs == [["body", 0, "rate"], ["body", 1, "currency"], ["body", 2, "currency"]]
     repeated = [{"currency": "SEK", "date": "2026-01-01", "rate": "0.1"}] * 2
-    locs = _locs(await ledger.client.put("/v1/rates", json=repeated, headers=ledger.rw))
+    locs = _locs(await ledger.client.put("/v1/rates", json=repeated, headers=ledger.ops))
     assert locs == [["body", 1, "date"]]
     csv = "currency,date,rate\nSEK,2026-01-01,0.09\nSEK,2026-13-01,0.09\nSEK,2026-02-01,true\n"
     response = await ledger.client.put(
-        "/v1/rates.csv", content=csv, headers={**ledger.rw, "Content-Type": "text/csv"}
+        "/v1/rates.csv", content=csv, headers={**ledger.ops, "Content-Type": "text/csv"}
     )
     assert _locs(response) == [["body", 3, "date"], ["body", 4, "rate"]]
     headerless = await ledger.client.put(
-        "/v1/rates.csv", content="SEK,2026-01-01,0.09\n", headers=ledger.rw
+        "/v1/rates.csv", content="SEK,2026-01-01,0.09\n", headers=ledger.ops
     )
     assert _locs(headerless) == [["body", 1]]
     listed = await ledger.client.get("/v1/rates?currency=SEK", headers=ledger.rw)
@@ -144,3 +144,15 @@ async def test_activity_counts(ledger: Ledger, funded: dict[str, Any]) -> None:
     for patch, loc in cases:
         assert loc in _locs(await ledger.client.post(url, json=base | patch, headers=ledger.rw))
     assert (await ledger.client.get(url, headers=ledger.rw)).json() == []
+
+
+async def test_rates_need_the_ops_scope(ledger: Ledger) -> None:
+    rate = [{"currency": "SEK", "date": "2026-01-01", "rate": "0.09"}]
+    for headers in (ledger.rw, ledger.feed):
+        assert (await ledger.client.put("/v1/rates", json=rate, headers=headers)).status_code == 403
+        csv = {**headers, "Content-Type": "text/csv"}
+        body = "currency,date,rate\n"
+        refused = await ledger.client.put("/v1/rates.csv", content=body, headers=csv)
+        assert refused.status_code == 403
+    assert (await ledger.client.put("/v1/rates", json=rate, headers=ledger.ops)).status_code == 200
+    assert len((await ledger.client.get("/v1/rates?currency=SEK", headers=ledger.rw)).json()) == 1

@@ -78,12 +78,12 @@ async def test_transactions_and_eur_totals(ledger: Ledger, funded: dict[str, Any
         {"currency": "SEK", "date": "2026-01-01", "rate": "0.09"},
         {"currency": "SEK", "date": "2026-06-01", "rate": "0.10"},
     ]
-    loaded = await ledger.client.put("/v1/rates", json=rates, headers=ledger.rw)
+    loaded = await ledger.client.put("/v1/rates", json=rates, headers=ledger.ops)
     assert loaded.status_code == 200
     assert loaded.json() == {"stored": 2}
     csv = "currency,date,rate\nUSD,2026-01-01,0.9\n"
     loaded = await ledger.client.put(
-        "/v1/rates.csv", content=csv, headers={**ledger.rw, "Content-Type": "text/csv"}
+        "/v1/rates.csv", content=csv, headers={**ledger.ops, "Content-Type": "text/csv"}
     )
     assert loaded.json() == {"stored": 1}, loaded.text
     url = f"/v1/grants/{funded['grant']['id']}"
@@ -183,3 +183,31 @@ async def test_scopes(ledger: Ledger, funded: dict[str, Any]) -> None:
     assert (await ledger.client.get("/v1/grants", headers=other)).status_code == 403
     write = await ledger.client.post("/v1/donors", json=donor(3), headers=ledger.feed)
     assert write.status_code == 403
+
+
+async def test_a_retried_transaction_with_its_idempotency_key_is_recorded_once(
+    ledger: Ledger, funded: dict[str, Any]
+) -> None:
+    url = f"/v1/grants/{funded['grant']['id']}/transactions"
+    tx = {"type": 3, "amount": "500.00", "currency": "EUR", "value_date": "2026-03-01"}
+    keyed = {**ledger.rw, "Idempotency-Key": "disbursement-2026-03-001"}
+    first = await ledger.client.post(url, json=tx, headers=keyed)
+    assert first.status_code == 201, first.text
+    retry = await ledger.client.post(url, json=tx, headers=keyed)
+    assert retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["Location"] == first.headers["Location"]
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert len((await ledger.client.get(url, headers=ledger.rw)).json()) == 1
+    # The same key with another body is a conflict, not a second transaction.
+    other = await ledger.client.post(url, json=tx | {"amount": "501.00"}, headers=keyed)
+    assert other.status_code == 409, other.text
+    # Without a key, a repeat is a new transaction (external_id guards those who send one).
+    assert (await ledger.client.post(url, json=tx, headers=ledger.rw)).status_code == 201
+    assert len((await ledger.client.get(url, headers=ledger.rw)).json()) == 2
+    # The key is bound to its grant: on another grant it is another request (409), no replay.
+    other_grant = await ledger.client.post(
+        "/v1/grants", json=grant(funded["donor"]["id"], funded["recipient"], 9), headers=ledger.rw
+    )
+    path = f"/v1/grants/{other_grant.json()['id']}/transactions"
+    assert (await ledger.client.post(path, json=tx, headers=keyed)).status_code == 409

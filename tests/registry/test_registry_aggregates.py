@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from typing import Any
+
 import orjson
-from registry_support import Registry, person
+from registry_support import Registry, create, person
 
 from concordia.registry import aggregates
 
 
-async def _publish(registry: Registry) -> None:
-    async with registry.app.state.db.unit_of_work() as session:
-        await aggregates.publish(session=session, ctx=registry.app.state.ctx, k=10, rounding_base=5)
+async def _publish(registry: Registry, **extra: Any) -> list[Any]:
+    return await aggregates.publish(
+        db=registry.app.state.db, ctx=registry.app.state.ctx, k=10, rounding_base=5, **extra
+    )
 
 
 async def test_aggregates_are_protected_and_published(registry: Registry) -> None:
@@ -57,9 +62,10 @@ async def test_unchanged_data_publishes_no_new_version(registry: Registry) -> No
     shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
     assert {s["version"] for s in shown["snapshots"]} == {1}
     await registry.client.put(
-        "/v1/sync/persons", json={"records": [person(i) for i in range(30, 60)]},
+        "/v1/sync/persons",
+        json={"records": [person(i) for i in range(30, 90)]},
         headers=registry.rw,
-    )  # fmt: skip
+    )  # fmt: skip  (15 more in each gender-and-district cell: at least k everywhere)
     await _publish(registry)
     shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
     assert {s["version"] for s in shown["snapshots"]} == {2}
@@ -96,10 +102,46 @@ async def test_a_release_waits_for_k_changes_and_withholds_reasons(registry: Reg
     for snapshot in shown["snapshots"]:
         for cell in (*snapshot["cells"], *snapshot["margins"]):
             assert cell["reason"] is None  # "threshold" would bound the hidden count
+    # Ten more, spread over the cells: fewer than k in each gender-and-district cell, so that
+    # table is held (its total moved by 11, but each cell by 2 or 3 persons).
     await registry.client.put(
         "/v1/sync/persons", json={"records": [person(i) for i in range(100, 110)]},
         headers=registry.rw,
     )  # fmt: skip
     await _publish(registry)
     shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
-    assert {s["version"] for s in shown["snapshots"]} == {2}
+    versions = {s["aggregate"]: s["version"] for s in shown["snapshots"]}
+    assert versions["persons_by_gender_and_district"] == 1
+    assert versions["persons_by_permit_status"] == 2  # one cell, 11 persons changed it
+    # Ten more in every cell: every changed cell now changed by at least k persons.
+    await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(i) for i in range(200, 240)]},
+        headers=registry.rw,
+    )  # fmt: skip
+    await _publish(registry)
+    shown = (await registry.client.get("/v1/aggregates", headers=registry.rw)).json()
+    versions = {s["aggregate"]: s["version"] for s in shown["snapshots"]}
+    assert versions["persons_by_gender_and_district"] == 2
+
+
+async def test_a_writer_is_not_blocked_while_tables_are_protected(registry: Registry) -> None:
+    await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(i) for i in range(12)]}, headers=registry.rw
+    )
+    inside, proceed, order = threading.Event(), threading.Event(), []
+
+    def slow_protect(rows: Any, k: int, rounding_base: int | None, period: str) -> Any:
+        inside.set()
+        order.append("protecting")
+        assert proceed.wait(30), "the writer never finished: the publisher held it up"
+        order.append("protected")
+        return aggregates.protect(rows, k, rounding_base, period)
+
+    publishing = asyncio.create_task(_publish(registry, protect=slow_protect))
+    assert await asyncio.to_thread(inside.wait, 30)
+    written = await create(registry, person(500))  # the event loop and the write lock are free
+    assert written.status_code == 201, written.text
+    order.append("written")
+    proceed.set()
+    assert len(await publishing) == 4
+    assert order == ["protecting", "written", "protected"]

@@ -29,6 +29,8 @@ DEMO_TOKEN = "agency"  # noqa: S105
 DONOR_TOKEN = "donor"  # noqa: S105
 #: Name of the development token with feed:read only, as a donor portal holds (not a secret).
 PORTAL_TOKEN = "donor-portal"  # noqa: S105
+#: Name of the development token with ops, which loads the ledger's EUR rates (not a secret).
+OPS_TOKEN = "ops"  # noqa: S105
 #: How long the ledger may take to learn the seeded organisations from the registry's events.
 RECIPIENT_WAIT_SECONDS = 60.0
 
@@ -127,6 +129,7 @@ class LedgerSeedSummary:
 
     donors_added: int = 0
     rates: int = 0
+    rates_skipped: bool = False
     grants: dict[str, int] = field(default_factory=dict)
     transactions: int = 0
     activities: int = 0
@@ -136,8 +139,10 @@ class LedgerSeedSummary:
         grants = ", ".join(f"{v} {k}" for k, v in self.grants.items() if v) or "none"
         return (
             f"grants: {grants}; {self.donors_added} donors, {self.transactions} transactions "
-            f"and {self.activities} activities added; {self.rates} EUR rates loaded"
-        )
+            f"and {self.activities} activities added; "
+            + ("EUR rates not loaded (no ops token)" if self.rates_skipped
+               else f"{self.rates} EUR rates loaded")
+        )  # fmt: skip
 
 
 def _paged(client: httpx.Client, path: str) -> Iterator[dict[str, Any]]:
@@ -217,11 +222,13 @@ def seed_ledger(
     persons: int = 300,
     grants: int = 100,
     wait: float = RECIPIENT_WAIT_SECONDS,
+    ops_token: str | None = None,
 ) -> LedgerSeedSummary:
     """Seed one node's ledger at ``url`` with a ``ledger:write`` ``token``; safe to repeat.
 
     The grants go to the organisations ``seed_registry`` made for ``persons`` persons; the ledger
-    learns them from the registry's events, so this waits up to ``wait`` seconds for them.
+    learns them from the registry's events, so this waits up to ``wait`` seconds for them. EUR
+    rates need an ``ops`` scope: they are loaded with ``ops_token``, and skipped without one.
     """
     summary = LedgerSeedSummary()
     donors = _funding.donors(node)
@@ -230,8 +237,13 @@ def seed_ledger(
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, headers=headers, timeout=120.0) as client:
         donor_ids, summary.donors_added = _donor_ids(client, donors)
-        rates = _funding.rates()
-        summary.rates = _check(client.put("/v1/rates", json=rates), "loading rates")["stored"]
+        if ops_token is None:
+            summary.rates_skipped = True
+        else:
+            answer = client.put(
+                "/v1/rates", json=_funding.rates(), headers={"Authorization": f"Bearer {ops_token}"}
+            )
+            summary.rates = _check(answer, "loading rates")["stored"]
         plan = _funding.grants(donor_ids, donors, organisations, grants)
         records = [g.record for g in plan]
         _wait_for_recipients(client, records, wait)
@@ -291,6 +303,13 @@ def seed(
             help="A token with ledger:write (default: the demo donor token).",
         ),
     ] = None,
+    ops_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CONCORDIA_OPS_TOKEN",
+            help="A token with ops, to load EUR rates (default: the demo ops token).",
+        ),
+    ] = None,
 ) -> None:
     """Load clearly synthetic demo data into a running registry (and ledger) through their APIs."""
     console = Console(soft_wrap=True)
@@ -318,6 +337,7 @@ def seed(
             raise typer.Exit(1)
     ledger_url = ledger_url or endpoints.get("ledger")
     ledger_token = ledger_token or demo_tokens.get(DONOR_TOKEN)
+    ops_token = ops_token or demo_tokens.get(OPS_TOKEN)
     if ledger_url is not None and ledger_token is None:
         console.print(
             f"[red]No donor token of node {node} in {demo_tokens_file(var)}.[/] Pass "
@@ -329,8 +349,9 @@ def seed(
         console.print(f"[green]Seeded[/] node {node} at {url}: {summary.describe()}")
         if ledger_url is not None and ledger_token is not None:
             funded = seed_ledger(
-                url=ledger_url, token=ledger_token, node=node, persons=persons, grants=grants
-            )
+                url=ledger_url, token=ledger_token, node=node, persons=persons, grants=grants,
+                ops_token=ops_token,
+            )  # fmt: skip
             console.print(f"[green]Seeded[/] the ledger at {ledger_url}: {funded.describe()}")
     except (SeedError, httpx.HTTPError) as exc:
         console.print(f"[red]Seeding failed:[/] {exc}")

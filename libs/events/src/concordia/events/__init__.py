@@ -25,8 +25,11 @@ from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
 from concordia.events._pipeline import AckPipeline, Route
 from concordia.events._psi_relay import OverlapCoordinator, PairOutcome
 from concordia.events._relay import OutboxRelay, RelayMetrics
+from concordia.events._snapshot_store import SnapshotStore
 from concordia.events._snapshots import (
-    SnapshotStore,
+    Draft,
+    Publisher,
+    consistent_totals,
     published_cells,
     quarter_bounds,
     quarter_of,
@@ -105,6 +108,7 @@ __all__ = [
     "CountryCode",
     "DeclineReason",
     "DisclosureRules",
+    "Draft",
     "Envelope",
     "EnvelopeError",
     "Event",
@@ -138,6 +142,7 @@ __all__ = [
     "PsiResponse",
     "PsiResult",
     "PsiRole",
+    "Publisher",
     "RelayCollector",
     "RelayMetrics",
     "Route",
@@ -152,6 +157,7 @@ __all__ = [
     "aggregates",
     "asyncapi_document",
     "connect",
+    "consistent_totals",
     "country_stream",
     "ensure_stream",
     "ensure_streams",

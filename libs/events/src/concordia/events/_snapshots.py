@@ -1,40 +1,61 @@
-"""What every service shares about publishing aggregate snapshots: where they are kept, how a
-new version is released, the reporting periods, and the background loop.
+"""What every service shares about publishing aggregate snapshots: how a new version is
+released, the reporting periods, and the background loop (the store is ``_snapshot_store``).
 
-A service decides *what* to publish (its tables, through ``concordia.disclosure``); this module
-decides *how*: a release is stored exactly as it is sent, in the same unit of work as its outbox
-row; a version is only released when the protected content changed; nothing is ever edited.
+A service decides *what* to publish (its tables, through ``concordia.disclosure``, as
+``Draft``s); this module decides *how*: a release is stored exactly as it is sent, in the same
+unit of work as its outbox row; nothing is ever edited.
+
+**The release rule (differencing).** Two releases of one table, subtracted, must not single
+out a contributor (a person, a recipient, an activity). So a new version of a table is released
+only when
+
+* some published cell differs from the last release (a value changed, or a cell became or
+  stopped being suppressed), and
+* every such cell differs because at least ``k`` contributors changed what they add to it
+  (joined it, left it, or added a different amount).
+
+Otherwise the last release stands (the change is *held*) and the contributions behind it keep
+gathering until every changed cell is covered; then all of them leave together. Margins are
+cells too, so one grant added to a suppressed cell still shows in its row total and holds the
+table. A cell that flips suppression because of another cell's change (complementary
+suppression) has no contributor of its own changed, so it holds the table as well: revealing it
+would let its old value be recovered from old margins. What each contributor adds to each
+cell is kept at home with the release (``contributions``, contributor ids hashed), never sent.
+
+A first release of a period is free, except for *stock* tables (counts of what exists now,
+like the registry's persons): their first release in a new quarter is judged against the last
+release of the quarter before, which is otherwise the same table under another label.
+
+**No blocking.** ``Publisher.publish`` reads in a read unit of work, protects and applies the
+rule in a worker thread (the disclosure rules sort Fractions: CPU-heavy), and only then takes
+the write lock for a short unit of work that stores the releases. If another computation
+released the same table meanwhile (its version is taken), that table waits for the next round.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    func,
-    insert,
-    select,
-)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.db import Database, UtcDateTime
+from concordia.core.db import Database
+from concordia.events._snapshot_store import Key, Released, SnapshotStore
 from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
 
 log = logging.getLogger("concordia.events.snapshots")
 _CENT = Decimal("0.01")
+T = TypeVar("T")
+#: What each contributor adds to each inner cell: ``{contributor: {cell key: amount}}``.
+Contributions = Mapping[str, Mapping[Key, Decimal | int]]
+Amounts = Mapping[str, Mapping[Key, Decimal]]
 
 
 def quarter_of(day: date) -> str:
@@ -68,105 +89,195 @@ def published_cells(cells: Iterable[Any]) -> tuple[Cell, ...]:
     return tuple(out)
 
 
-class SnapshotStore:
-    """Every snapshot a service published, exactly as it left: versions, never edits.
+@dataclass(frozen=True)
+class Draft:
+    """One protected table of one period, ready to release, and who stands behind its cells.
+
+    ``contributions`` stays home; the rest is what leaves. Example::
+
+        Draft(name="persons_by_profession", period="2026-Q4", dimensions=("profession",),
+              cells=published_cells(protected.cells), margins=published_cells(protected.margins),
+              contributions={"person:3f2a...": {("it",): 1}})
+    """
+
+    name: str
+    period: str
+    dimensions: tuple[str, ...]
+    cells: tuple[Cell, ...]
+    margins: tuple[Cell, ...]
+    contributions: Contributions = field(default_factory=dict)
+    measure: str = "persons"
+    #: The table counts what exists now (a stock, like registered persons), not what happened in
+    #: its period: its first release in a new period is judged against the previous period's.
+    stock: bool = False
+
+    def published(self) -> dict[Key, Cell]:
+        """Every published cell (inner and margins) by key."""
+        return {cell.key: cell for cell in (*self.cells, *self.margins)}
+
+
+def consistent_totals(drafts: Sequence[Draft]) -> list[Draft]:
+    """Hide the grand total of every draft if any of them (a group sharing it) had to hide it."""
+    grand = [c for d in drafts for c in d.margins if all(part == ALL for part in c.key)]
+    if not any(c.suppressed for c in grand):
+        return list(drafts)
+    return [
+        replace(
+            d,
+            margins=tuple(
+                Cell(key=c.key, suppressed=True) if all(p == ALL for p in c.key) else c
+                for c in d.margins
+            ),
+        )
+        for d in drafts
+    ]
+
+
+def _share(adds: Mapping[Key, Decimal] | None, key: Key) -> Decimal:
+    """What one contributor adds to the cell ``key`` (a margin sums the cells it covers)."""
+    if not adds:
+        return Decimal(0)
+    if key in adds:
+        return adds[key]
+    return sum(
+        (
+            amount
+            for inner, amount in adds.items()
+            if all(want in (ALL, part) for want, part in zip(key, inner, strict=True))
+        ),
+        Decimal(0),
+    )
+
+
+def changed_contributors(before: Amounts, after: Amounts, key: Key) -> int:
+    """How many contributors add something else to the cell ``key`` than they did before."""
+    movers = (w for w in before.keys() | after.keys() if before.get(w) != after.get(w))
+    return sum(_share(before.get(w), key) != _share(after.get(w), key) for w in movers)
+
+
+def releasable(
+    last: Mapping[Key, Cell] | None,
+    before: Mapping[str, Mapping[Key, Decimal]],
+    draft: Draft,
+    k: int,
+) -> bool:
+    """The release rule (module docstring): a first release, or every changed cell has k."""
+    if last is None:
+        return True
+    after = _normalise(draft.contributions)
+    changed = [key for key, cell in draft.published().items() if last.get(key) != cell]
+    return bool(changed) and all(changed_contributors(before, after, key) >= k for key in changed)
+
+
+def _normalise(contributions: Contributions) -> dict[str, dict[Key, Decimal]]:
+    """Contributions by hashed contributor, amounts as Decimal, zeros left out."""
+    return {
+        _pseudonym(who): {tuple(key): Decimal(amount) for key, amount in adds.items() if amount}
+        for who, adds in contributions.items()
+        if any(adds.values())
+    }
+
+
+def _pseudonym(who: str) -> str:
+    return hashlib.sha256(who.encode()).hexdigest()[:16]
+
+
+def preceding(last: Mapping[tuple[str, str], Released], draft: Draft) -> Released | None:
+    """The newest release of ``draft``'s table in an earlier period (for stock tables)."""
+    earlier = [p for (name, p) in last if name == draft.name and p < draft.period]
+    return last[(draft.name, max(earlier))] if earlier else None
+
+
+#: The fingerprint of the inputs of each (database, service)'s last completed round.
+_COMPLETED: dict[tuple[str, str], object] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    """How one service publishes: who it is, where releases go, and its ``k``.
 
     Example::
 
-        snapshots = SnapshotStore(Base.metadata)      # next to the outbox; Alembic sees it
-        event = await snapshots.release(session, name=..., period=..., digest=..., build=...)
+        publisher = Publisher(db, snapshots, node="se", service="ledger", k=10,
+                              emit=lambda session, events: outbox.add_many(session, events, ...))
+        released = await publisher.publish(gather=read_rows, protect=make_drafts, at=now())
     """
 
-    def __init__(self, metadata: MetaData, *, table_name: str = "published_aggregates") -> None:
-        self.table = Table(
-            table_name,
-            metadata,
-            Column("name", String(64), primary_key=True),
-            Column("period", String(16), primary_key=True),
-            Column("version", Integer, primary_key=True, autoincrement=False),
-            Column("digest", LargeBinary(32), nullable=False),
-            Column("payload", JSON, nullable=False),
-            Column("published_at", UtcDateTime(), nullable=False),
-        )
+    db: Database
+    store: SnapshotStore
+    node: str
+    service: str
+    k: int
+    emit: Callable[[AsyncSession, list[AggregateSnapshotPublished]], Awaitable[None]]
 
-    async def release(
+    async def publish(
         self,
-        session: AsyncSession,
         *,
-        name: str,
-        period: str,
-        digest: bytes,
-        build: Callable[[int], AggregateSnapshotPublished],
+        gather: Callable[[AsyncSession], Awaitable[T]],
+        protect: Callable[[T], Sequence[Draft]],
         at: datetime,
-    ) -> AggregateSnapshotPublished | None:
-        """Store the next version of ``name`` for ``period`` unless its content is unchanged.
+        fingerprint: Callable[[AsyncSession], Awaitable[object]] | None = None,
+    ) -> list[AggregateSnapshotPublished]:
+        """Read, protect off the event loop, then release what the rule allows (module doc).
 
-        ``build(version)`` makes the event; the caller writes it to its outbox in the same
-        unit of work. Returns None when the last release already had this ``digest``.
+        ``fingerprint`` (cheap, read before ``gather``) lets a round whose inputs did not change
+        since this process's last completed round skip reading and protecting everything.
         """
-        t = self.table
-        last = (
-            await session.execute(
-                select(t.c.version, t.c.digest)
-                .where(t.c.name == name, t.c.period == period)
-                .order_by(t.c.version.desc())
-                .limit(1)
-            )
-        ).first()
-        if last is not None and last.digest == digest:
-            return None
-        event = build(1 if last is None else last.version + 1)
-        await session.execute(
-            insert(t).values(
-                name=name,
-                period=period,
-                version=event.version,
-                digest=digest,
-                payload=event.model_dump(mode="json"),
-                published_at=at,
-            )
-        )
-        return event
+        seen = (self.db.url, self.service)
+        async with self.db.unit_of_work(write=False) as session:
+            mark = None if fingerprint is None else await fingerprint(session)
+            if mark is not None and _COMPLETED.get(seen) == mark:
+                return []
+            data = await gather(session)
+            last = await self.store.last_releases(session)
+        chosen = await asyncio.to_thread(self._choose, protect, data, last)
+        released: list[AggregateSnapshotPublished] = []
+        if chosen:
+            async with self.db.unit_of_work() as session:
+                for event, contributions in chosen:
+                    if await self.store.store(session, event, contributions=contributions, at=at):
+                        released.append(event)
+                await self.emit(session, released)
+        if mark is not None:  # read before the data: a later write changes it again
+            _COMPLETED[seen] = mark
+        return released
 
-    async def last_release_times(
-        self, session: AsyncSession, names: Iterable[str] | None = None
-    ) -> dict[str, datetime]:
-        """When each period was last released (optionally among some aggregates only)."""
-        t = self.table
-        query = select(t.c.period, func.max(t.c.published_at)).group_by(t.c.period)
-        if names is not None:
-            query = query.where(t.c.name.in_(list(names)))
-        return {row[0]: row[1] for row in await session.execute(query)}
-
-    async def latest(self, session: AsyncSession) -> list[dict[str, Any]]:
-        """The newest version of each aggregate and period, exactly as it was sent."""
-        t = self.table
-        newest = (
-            select(t.c.name, t.c.period, func.max(t.c.version).label("version"))
-            .group_by(t.c.name, t.c.period)
-            .subquery()
-        )
-        rows = await session.execute(
-            select(t.c.payload)
-            .join(
-                newest,
-                (t.c.name == newest.c.name)
-                & (t.c.period == newest.c.period)
-                & (t.c.version == newest.c.version),
-            )
-            .order_by(t.c.period, t.c.name)
-        )
-        return [payload for (payload,) in rows]
+    def _choose(
+        self,
+        protect: Callable[[T], Sequence[Draft]],
+        data: T,
+        last: dict[tuple[str, str], Released],
+    ) -> list[tuple[AggregateSnapshotPublished, dict[str, dict[Key, Decimal]]]]:
+        chosen = []
+        for draft in protect(data):
+            before = last.get((draft.name, draft.period))
+            judge = before or (preceding(last, draft) if draft.stock else None)
+            if not releasable(
+                None if judge is None else judge.cells,
+                {} if judge is None else judge.contributions,
+                draft,
+                self.k,
+            ):
+                continue
+            start, end = quarter_bounds(draft.period)
+            event = AggregateSnapshotPublished(
+                node=self.node, service=self.service, aggregate=draft.name, period=draft.period,
+                period_start=start, period_end=end,
+                version=1 if before is None else before.version + 1, charter_version="default",
+                measure=draft.measure, dimensions=draft.dimensions, cells=draft.cells,
+                margins=draft.margins,
+            )  # fmt: skip
+            chosen.append((event, _normalise(draft.contributions)))
+        return chosen
 
 
 async def run_publisher(
-    db: Database,
-    publish: Callable[..., Awaitable[object]],
+    publish: Callable[[], Awaitable[object]],
     *,
     interval: float,
     is_leader: Callable[[], bool] = lambda: True,
 ) -> None:
-    """Call ``publish(session=...)`` in a unit of work every ``interval`` s until cancelled.
+    """Call ``publish()`` every ``interval`` s until cancelled (it takes its own units of work).
 
     Only the worker that ``is_leader`` (the one holding the outbox relay's lease) publishes, so
     several uvicorn workers do not all scan their database for one release.
@@ -176,8 +287,7 @@ async def run_publisher(
         if not is_leader():
             continue
         try:
-            async with db.unit_of_work() as session:
-                await publish(session=session)
+            await publish()
         except IntegrityError:
             # Another worker released this version first; the primary key kept one copy.
             log.info("aggregate version already published by another worker")

@@ -90,9 +90,8 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             await consumer.start()
         publisher = asyncio.create_task(
             run_publisher(
-                db,
                 partial(
-                    aggregates.publish, ctx=ctx, k=settings.disclosure_k,
+                    aggregates.publish, db=db, ctx=ctx, k=settings.disclosure_k,
                     rounding_base=settings.rounding_base,
                 ),
                 interval=settings.aggregate_interval_seconds,

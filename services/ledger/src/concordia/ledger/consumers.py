@@ -3,7 +3,8 @@
 One handler per message, inside the consumer's unit of work with the inbox row, so a redelivered
 event is applied once. Versions guard against out-of-order delivery: an older version of a record
 never overwrites a newer one. A person's erasure keeps their grants but turns the recipient into
-an erased individual, and moves each grant to a new feed position so portals learn of it.
+an erased individual, and moves each grant to a new feed position so portals learn of it; so
+does an organisation's new name or identifier (``service.feed_moves``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from concordia.events import (
 )
 from concordia.events.ledger import GrantUpdated
 from concordia.ledger.models import Grant, KnownOrganisation, KnownPerson
-from concordia.ledger.service import grants
+from concordia.ledger.service import feed_moves, grants
 from concordia.ledger.service._common import NodeContext, emit, now
 
 #: The registry events the ledger consumes.
@@ -54,9 +55,13 @@ async def _organisation(session: AsyncSession, event: OrganisationRegistered) ->
     }
     if known is None:
         session.add(KnownOrganisation(id=event.organisation_id, removed_at=None, **facts))
-    else:
-        for key, value in facts.items():
-            setattr(known, key, value)
+        return
+    shown = (known.identifier, known.name) != (event.identifier, event.name)
+    for key, value in facts.items():
+        setattr(known, key, value)
+    if shown:  # feed items show the recipient's name and identifier: portals must see them again
+        await session.flush()
+        await feed_moves.for_organisation(session, event.organisation_id)
 
 
 async def _organisation_removed(session: AsyncSession, event: OrganisationRemoved) -> None:

@@ -3,24 +3,28 @@
 Four tables per period, chosen so that no two of them publish the same margin (a margin
 suppressed in one table and published in another would undo the suppression): permit status in
 the host country, gender by federal district of origin, profession category, and ethnic origin.
-All four share the grand total, which is either published everywhere or nowhere.
+All four share the grand total, which is either published everywhere or nowhere. Each person
+is a contributor: a new version of a table is released only when every changed cell changed by
+at least k persons (``concordia.events._snapshots`` states the rule), so two releases never
+differ by one person's registration, edit or erasure.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, get_args
 
-import orjson
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.disclosure import CountTable, DisclosurePolicy, ProtectedTable, protect_counts
-from concordia.events import quarter_bounds, quarter_of
-from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
+from concordia.core.db import Database
+from concordia.disclosure import CountTable, DisclosurePolicy, protect_counts
+from concordia.events import Draft, Publisher, consistent_totals, published_cells, quarter_of
+from concordia.events.aggregates import AggregateSnapshotPublished
 from concordia.registry import codes
-from concordia.registry.models import Change, Permit, Person
+from concordia.registry.models import Permit, Person
 from concordia.registry.outbox import snapshots
 from concordia.registry.service._common import NodeContext, emit, now
 
@@ -32,43 +36,74 @@ ORIGIN_LEVELS = get_args(codes.EthnicOrigin)
 _PERMIT_RANK = {"granted": 0, "applied": 1, "expired": 2, "refused": 3}
 
 
-async def _tables(session: AsyncSession) -> dict[str, CountTable]:
-    persons = (
-        await session.execute(
-            select(
-                Person.id, Person.host_country, Person.gender, Person.region_of_origin,
-                Person.profession_category, Person.ethnic_origin,
-            ).where(Person.erased_at.is_(None))
-        )
-    ).all()  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """What a publication reads, in one read unit of work; protected off the event loop."""
+
+    persons: list[tuple[Any, ...]]
+    best_permit: dict[tuple[Any, str], str]
+
+
+async def gather(session: AsyncSession) -> Rows:
+    """Every registered (not erased) person's coded attributes and best permit per country."""
+    persons = await session.execute(
+        select(
+            Person.id, Person.host_country, Person.gender, Person.region_of_origin,
+            Person.profession_category, Person.ethnic_origin,
+        ).where(Person.erased_at.is_(None))
+    )  # fmt: skip
     # A person's standing in their host country is their best permit there.
-    best: dict[Any, str] = {}
+    best: dict[tuple[Any, str], str] = {}
     for person_id, country, status in await session.execute(
         select(Permit.person_id, Permit.host_country, Permit.status)
     ):
         current = best.get((person_id, country))
         if current is None or _PERMIT_RANK[status] < _PERMIT_RANK[current]:
             best[(person_id, country)] = status
-    permit, gender_district, profession, origin = (
-        Counter[str](),
-        Counter[Any](),
-        Counter[str](),
-        Counter[str](),
-    )
-    for p in persons:
-        permit[best.get((p.id, p.host_country), NO_PERMIT)] += 1
-        district = codes.REGION_DISTRICT.get(p.region_of_origin or "", "unknown")
-        gender_district[(p.gender or "undisclosed", district)] += 1
-        profession[p.profession_category or "unknown"] += 1
-        origin[p.ethnic_origin or "undisclosed"] += 1
+    return Rows([tuple(p) for p in persons], best)
+
+
+def _tables(rows: Rows) -> dict[str, tuple[CountTable, dict[str, dict[tuple[str, ...], int]]]]:
+    """Each table's counts, and the cell each person counts in (their contribution)."""
+    where: dict[str, dict[str, dict[tuple[str, ...], int]]] = {
+        name: {} for name in ("permit", "gender_district", "profession", "origin")
+    }
+    for person_id, country, gender, region, profession, origin in rows.persons:
+        who = f"person:{person_id}"
+        district = codes.REGION_DISTRICT.get(region or "", "unknown")
+        where["permit"][who] = {(rows.best_permit.get((person_id, country), NO_PERMIT),): 1}
+        where["gender_district"][who] = {(gender or "undisclosed", district): 1}
+        where["profession"][who] = {(profession or "unknown",): 1}
+        where["origin"][who] = {(origin or "undisclosed",): 1}
+
+    def counts(name: str) -> Counter[Any]:
+        found: Counter[Any] = Counter()
+        for adds in where[name].values():
+            found.update({key if len(key) > 1 else key[0]: n for key, n in adds.items()})
+        return found
+
     genders = get_args(codes.Gender)
     return {
-        "persons_by_permit_status": CountTable.one_way("permit_status", permit, PERMIT_LEVELS),
-        "persons_by_gender_and_district": CountTable(
-            ("gender", "federal_district"), dict(gender_district), (genders, DISTRICT_LEVELS)
+        "persons_by_permit_status": (
+            CountTable.one_way("permit_status", counts("permit"), PERMIT_LEVELS),
+            where["permit"],
         ),
-        "persons_by_profession": CountTable.one_way("profession", profession, PROFESSION_LEVELS),
-        "persons_by_ethnic_origin": CountTable.one_way("ethnic_origin", origin, ORIGIN_LEVELS),
+        "persons_by_gender_and_district": (
+            CountTable(
+                ("gender", "federal_district"),
+                dict(counts("gender_district")),
+                (genders, DISTRICT_LEVELS),
+            ),
+            where["gender_district"],
+        ),
+        "persons_by_profession": (
+            CountTable.one_way("profession", counts("profession"), PROFESSION_LEVELS),
+            where["profession"],
+        ),
+        "persons_by_ethnic_origin": (
+            CountTable.one_way("ethnic_origin", counts("origin"), ORIGIN_LEVELS),
+            where["origin"],
+        ),
     }
 
 
@@ -79,90 +114,40 @@ def _policies(k: int, rounding_base: int | None) -> Callable[[str], DisclosurePo
     return lambda name: sensitive if name == "persons_by_ethnic_origin" else plain
 
 
-def _consistent_total(tables: dict[str, ProtectedTable[int]]) -> dict[str, dict[str, Any]]:
-    # The grand total is shared by every table; if any table had to hide it, no table shows it.
-    payloads = {name: table.as_dict() for name, table in tables.items()}
-    if any(table.total.suppressed for table in tables.values()):
-        for payload in payloads.values():
-            for margin in payload["margins"]:
-                if all(part is None for part in margin["key"]) and not margin["suppressed"]:
-                    margin.update(value=None, suppressed=True, reason="complementary")
-    return payloads
-
-
-async def compute(*, session: AsyncSession, k: int, rounding_base: int | None) -> dict[str, Any]:
-    """Protect the current counts and return each table's publishable payload."""
+def protect(rows: Rows, k: int, rounding_base: int | None, period: str) -> list[Draft]:
+    """The four tables of ``period``, protected, sharing one grand total: CPU only."""
     policy_for = _policies(k, rounding_base)
-    protected = {
-        name: protect_counts(table, policy_for(name))
-        for name, table in (await _tables(session)).items()
-    }
-    return _consistent_total(protected)
+    drafts = []
+    for name, (table, contributions) in _tables(rows).items():
+        protected = protect_counts(table, policy_for(name))
+        drafts.append(
+            Draft(
+                name=name, period=period, dimensions=protected.dimensions,
+                cells=published_cells(protected.cells),
+                margins=published_cells(protected.margins), contributions=contributions,
+                stock=True,  # everyone registered now: the next quarter continues this table
+            )
+        )  # fmt: skip
+    return consistent_totals(drafts)
 
 
 async def publish(
-    *, session: AsyncSession, ctx: NodeContext, k: int, rounding_base: int | None
+    *,
+    db: Database,
+    ctx: NodeContext,
+    k: int,
+    rounding_base: int | None,
+    protect: Callable[[Rows, int, int | None, str], list[Draft]] = protect,
 ) -> list[AggregateSnapshotPublished]:
-    """Publish a new version of every table whose protected content changed this period."""
+    """Publish this quarter's tables where the release rule allows (``Publisher.publish``)."""
     at = now()
     period = quarter_of(at.date())
-    released: list[AggregateSnapshotPublished] = []
-    if not await _enough_changes(session, period, k):
-        return released
-    for name, table in (await compute(session=session, k=k, rounding_base=rounding_base)).items():
-        event = await snapshots.release(
-            session,
-            name=name,
-            period=period,
-            digest=ctx.cipher.digest(orjson.dumps(table, option=orjson.OPT_SORT_KEYS)),
-            build=lambda version, n=name, t=table: _snapshot(ctx.node, n, period, version, t),
-            at=at,
-        )
-        if event is not None:
-            await emit(session, ctx, [event])
-            released.append(event)
-    return released
-
-
-async def _enough_changes(session: AsyncSession, period: str, k: int) -> bool:
-    """Whether at least ``k`` records changed since this period's last release.
-
-    Two releases that differ by one person's registration would show that person's attributes
-    in their difference. A new release therefore waits until at least k changes have gathered,
-    so any difference mixes at least k people (the first release of a period is always made).
-    """
-    last = (await snapshots.last_release_times(session)).get(period)
-    if last is None:
-        return True
-    changed = await session.scalar(select(func.count()).select_from(Change).where(Change.at > last))
-    return (changed or 0) >= k
-
-
-def _cell(cell: dict[str, Any]) -> Cell:
-    # The reason stays home: "threshold" would tell the hub that the hidden count is 1..k-1.
-    return Cell(
-        key=tuple(ALL if part is None else part for part in cell["key"]),
-        value=cell["value"],
-        suppressed=cell["suppressed"],
-    )
-
-
-def _snapshot(
-    node: str, name: str, period: str, version: int, table: dict[str, Any]
-) -> AggregateSnapshotPublished:
-    start, end = quarter_bounds(period)
-    return AggregateSnapshotPublished(
-        node=node,
-        service="registry",
-        aggregate=name,
-        period=period,
-        period_start=start,
-        period_end=end,
-        version=version,
-        charter_version="default",
-        dimensions=tuple(table["dimensions"]),
-        cells=tuple(_cell(c) for c in table["cells"]),
-        margins=tuple(_cell(c) for c in table["margins"]),
+    publisher = Publisher(
+        db, snapshots, node=ctx.node, service="registry", k=k,
+        emit=lambda session, events: emit(session, ctx, list(events)),
+    )  # fmt: skip
+    return await publisher.publish(
+        gather=gather, protect=lambda rows: protect(rows, k, rounding_base, period), at=at
     )
 
 

@@ -80,9 +80,8 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         tasks.append(
             asyncio.create_task(
                 run_publisher(
-                    db,
                     partial(
-                        aggregates.publish, ctx=ctx, k=settings.disclosure_k,
+                        aggregates.publish, db=db, ctx=ctx, k=settings.disclosure_k,
                         rounding_base=settings.rounding_base,
                     ),
                     interval=settings.aggregate_interval_seconds,

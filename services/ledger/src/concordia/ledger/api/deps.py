@@ -27,6 +27,9 @@ CtxDep = Annotated[NodeContext, Depends(_ctx)]
 #: Reads: ``feed:read`` or ``ledger:write``; feed readers see no restricted grants or persons.
 Reader = Annotated[Viewer, Depends(_viewer)]
 Writer = Annotated[Principal, require("ledger:write")]
+#: Node operation (loading exchange rates): ``ops``. A rate moves every EUR figure of the node,
+#: so a donor's or agency's recording token cannot change it.
+Operator = Annotated[Principal, require("ops")]
 #: Reads of unprotected detail (per-activity participant counts): ``ledger:write`` only. A
 #: three-person workshop's counts by ethnic origin are not for donor portals; they get the
 #: disclosure-controlled tables instead.

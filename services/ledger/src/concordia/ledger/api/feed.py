@@ -17,6 +17,7 @@ from concordia.ledger.api.deps import Reader
 from concordia.ledger.feed_schemas import FeedGrant, FeedPageDoc
 from concordia.ledger.feed_stream import events
 from concordia.ledger.service import feed as service
+from concordia.ledger.service import feed_body
 
 router = APIRouter(prefix="/v1/feed", tags=["feed"])
 
@@ -101,7 +102,7 @@ async def feed_grants(
     short page, then polling with the last `next`, sees every change exactly once. Restricted
     grants never appear; withdrawn ones are tombstones; persons appear as `individual`.
     """
-    body, _ = await service.page_body(session=session, after=after, limit=limit)
+    body, _ = await feed_body.page_body(session=session, after=after, limit=limit)
     # Weak: the gzip and identity bodies are the same page, and share the tag.
     tag = f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
     headers = {"ETag": tag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache"}

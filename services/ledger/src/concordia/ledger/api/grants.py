@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+import orjson
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from concordia.core.auth import Principal
+from concordia.core.bulk import request_hash
 from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
 from concordia.core.schemas import Page
 from concordia.ledger.api.deps import CtxDep, Reader, Writer
+from concordia.ledger.outbox import idempotency
 from concordia.ledger.schemas import (
     GrantCreate,
     GrantRead,
@@ -93,24 +96,61 @@ async def withdraw_grant(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+#: A retried POST with the same key replays the first answer instead of recording twice.
+TransactionKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=128,
+        description="Retry safely: the same key and body replay the first answer (24 h); "
+        "the same key with another body is 409.",
+    ),
+]
+
+
 @router.post(
     "/{grant_id}/transactions",
     status_code=status.HTTP_201_CREATED,
     response_model=TransactionRead,
-    responses={409: {}},
+    responses={409: {"description": "external_id taken, or Idempotency-Key reused"}},
 )
 async def record_transaction(
     grant_id: uuid.UUID,
     data: TransactionCreate,
+    request: Request,
     session: SessionDep,
     ctx: CtxDep,
-    _: Writer,
-    response: Response,
-) -> TransactionRead:
+    principal: Writer,
+    idempotency_key: TransactionKey = None,
+) -> Response:
     """Record an IATI transaction (commitment, disbursement...) on a grant."""
+    # The key is bound to this route (so to this grant) and to the exact body.
+    body_hash = request_hash(f"POST {request.url.path}\n".encode() + await request.body())
+    if idempotency_key is not None:
+        stored = await idempotency.replay(
+            session, key=idempotency_key, token_id=principal.token_id, body_hash=body_hash
+        )
+        if stored is not None:
+            code, content = stored
+            return _transaction_response(grant_id, content, code, replayed=True)
     tx = await tx_service.record(session=session, ctx=ctx, grant_id=grant_id, data=data)
-    response.headers["Location"] = f"/v1/grants/{grant_id}/transactions/{tx.id}"
-    return (await tx_service.read_many(session, [tx]))[0]
+    content = (await tx_service.read_many(session, [tx]))[0].model_dump_json().encode()
+    if idempotency_key is not None:
+        await idempotency.remember(
+            session, key=idempotency_key, token_id=principal.token_id, body_hash=body_hash,
+            status=status.HTTP_201_CREATED, body=content,
+        )  # fmt: skip
+    return _transaction_response(grant_id, content, status.HTTP_201_CREATED, replayed=False)
+
+
+def _transaction_response(
+    grant_id: uuid.UUID, content: bytes, code: int, *, replayed: bool
+) -> Response:
+    headers = {"Location": f"/v1/grants/{grant_id}/transactions/{orjson.loads(content)['id']}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(content, code, media_type="application/json", headers=headers)
 
 
 @router.get("/{grant_id}/transactions", response_model=list[TransactionRead])

@@ -1,4 +1,4 @@
-"""Routes for exchange rates to EUR: ops load them as JSON or CSV."""
+"""Routes for exchange rates to EUR: ops load them (scope ``ops``) as JSON or CSV."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from concordia.core.deps import SessionDep
-from concordia.ledger.api.deps import Reader, Writer
+from concordia.ledger.api.deps import Operator, Reader
 from concordia.ledger.schemas import Currency, RateIn, RateRead, RatesLoaded
 from concordia.ledger.service import rates as service
 
@@ -25,7 +25,7 @@ _MAX_ERRORS = 50
 
 @router.put("/rates", response_model=RatesLoaded)
 async def load_rates(
-    rates: Annotated[list[RateIn], Body(max_length=MAX_RATES)], session: SessionDep, _: Writer
+    rates: Annotated[list[RateIn], Body(max_length=MAX_RATES)], session: SessionDep, _: Operator
 ) -> RatesLoaded:
     """Store rates (EUR per unit), replacing any for the same currency and date."""
     return RatesLoaded(stored=await service.load(session=session, rates=rates))
@@ -89,7 +89,7 @@ def _parse_csv(text: str) -> list[RateIn]:
         }
     },
 )
-async def load_rates_csv(request: Request, session: SessionDep, _: Writer) -> RatesLoaded:
+async def load_rates_csv(request: Request, session: SessionDep, _: Operator) -> RatesLoaded:
     """Store rates from CSV (`currency,date,rate`, one rate per line); 422 names each bad line."""
     try:
         text = (await request.body()).decode("utf-8-sig")

@@ -10,7 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.ledger.models import Donor, Grant
 from concordia.ledger.schemas import DonorCreate, DonorUpdate
+from concordia.ledger.service import feed_moves
 from concordia.ledger.service._common import check_version, new_id, now
+
+#: The donor's fields that every feed item of its grants shows.
+_IN_FEED_ITEMS = {"identifier", "name", "type", "country"}
 
 
 async def _identifier_free(
@@ -64,6 +68,8 @@ async def update(
         setattr(donor, key, value)
     donor.version, donor.updated_at = donor.version + 1, now()
     await session.flush()
+    if changes.keys() & _IN_FEED_ITEMS:  # portals must see the grants again
+        await feed_moves.for_donor(session, donor_id)
     return donor
 
 

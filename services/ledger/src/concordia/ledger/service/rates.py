@@ -15,6 +15,7 @@ from concordia.core.errors import FieldError
 from concordia.ledger import codes
 from concordia.ledger.models import Rate, Transaction
 from concordia.ledger.schemas import RateIn, Totals
+from concordia.ledger.service import feed_moves
 from concordia.ledger.service._common import now
 
 _CENT = Decimal("0.01")
@@ -30,6 +31,7 @@ async def load(*, session: AsyncSession, rates: Sequence[RateIn]) -> int:
                 ["body", index, "date"], f"{rate.currency} on {rate.date} repeats item {seen[key]}"
             )
         seen[key] = index
+    earliest = await feed_moves.changed_rates(session, rates)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     at = now()
@@ -43,6 +45,8 @@ async def load(*, session: AsyncSession, rates: Sequence[RateIn]) -> int:
             set_={"rate": statement.excluded.rate, "updated_at": statement.excluded.updated_at},
         )
         await session.execute(statement)
+    # Feed items show EUR amounts: grants whose conversion this changes move in the feed.
+    await feed_moves.for_rates(session, earliest)
     return len(rows)
 
 

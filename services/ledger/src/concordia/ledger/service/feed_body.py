@@ -1,0 +1,200 @@
+"""The HTTP feed's fast path: a keyset page of the funding feed as JSON bytes.
+
+A portal's full pull is a million grants; every per-row step counts. The body is built from
+columns as the driver returns them: SQLite's dates are already ISO text, its money an integer
+of hundredths, JSON columns their text (embedded as an orjson Fragment, not parsed);
+PostgreSQL hands over dates and Decimals, which come out the same. Donors and recipient
+organisations repeat across a page, so each is built once per page. The JSON is the same as
+``orjson.dumps`` of ``feed.FeedPage.items()`` (which the IATI export and the stream use).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import orjson
+from sqlalchemy import String, select, type_coerce
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.ledger.models import Donor, Grant, KnownOrganisation, Money, Transaction
+from concordia.ledger.service.feed import IN_FEED, VISIBLE, feed_id, rate_book, raw_id
+
+_CENT = Decimal("0.01")
+
+_CENTS = Money.scale
+assert _CENTS == 2, "the fast path formats SQLite's scaled integers as hundredths"
+
+_BODY_GRANT_COLUMNS = (
+    raw_id(Grant.id, "id"),
+    Grant.feed_seq,
+    Grant.version,
+    Grant.external_id,
+    Grant.recipient_type,
+    Grant.title,
+    Grant.description,
+    Grant.purpose,
+    Grant.horizon,
+    type_coerce(Grant.goals, String).label("goals"),
+    Grant.gender_marker,
+    type_coerce(Grant.start_date, String).label("start_date"),
+    type_coerce(Grant.end_date, String).label("end_date"),
+    Grant.visibility,
+    type_coerce(Grant.withdrawn_at, String).label("withdrawn_at"),
+    type_coerce(Grant.updated_at, String).label("updated_at"),
+    raw_id(Grant.donor_id, "donor_id"),
+    raw_id(Grant.recipient_organisation_id, "org_id"),
+)
+_BODY_TX_COLUMNS = (
+    raw_id(Transaction.grant_id, "grant_id"),
+    raw_id(Transaction.id, "id"),
+    Transaction.external_id,
+    Transaction.type,
+    type_coerce(Transaction.amount, String).label("amount"),
+    Transaction.currency,
+    type_coerce(Transaction.value_date, String).label("value_date"),
+    Transaction.description,
+)
+
+
+_MISSING = Decimal("NaN")
+
+
+def _amount_text(value: Any) -> str:
+    """Money as the driver gives it (SQLite: an int of hundredths; else a Decimal), as text."""
+    if isinstance(value, int):
+        units, cents = divmod(abs(value), 100)
+        return f"-{units}.{cents:02d}" if value < 0 else f"{units}.{cents:02d}"
+    return f"{value:f}"
+
+
+def _in_eur(value: Any, rate: Decimal) -> str:
+    """``value`` (as the driver gives it) at ``rate``, to the cent, half to even, as text."""
+    amount = Decimal(value).scaleb(-_CENTS) if isinstance(value, int) else value
+    return f"{(amount * rate).quantize(_CENT, ROUND_HALF_EVEN):f}"
+
+
+class _Stamps(dict[Any, datetime]):
+    """UTC timestamps from SQLite's text or PostgreSQL's datetimes; a bulk write gives many
+    grants the same one, so each is parsed once per page."""
+
+    def __missing__(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            stamp = datetime.fromisoformat(value).replace(tzinfo=UTC)
+        else:
+            stamp = value.astimezone(UTC)
+        self[value] = stamp
+        return stamp
+
+
+def _json(value: Any) -> Any:
+    """A JSON column: SQLite's text embedded as is; asyncpg decodes it already."""
+    return orjson.Fragment(value) if isinstance(value, str | bytes) else value
+
+
+def _day(value: Any) -> date:
+    """A date from SQLite's ISO text or PostgreSQL's date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+async def _parties(conn: Any, donor_ids: set[Any], org_ids: set[Any]) -> tuple[dict[Any, Any], ...]:
+    """The page's donors and recipient organisations as feed dicts, by raw id."""
+    donors: dict[Any, Any] = {}
+    orgs: dict[Any, Any] = {}
+    if donor_ids:
+        query = select(raw_id(Donor.id, "id"), Donor.identifier, Donor.name, Donor.type,
+                       Donor.country).where(Donor.id.in_(list(donor_ids)))  # fmt: skip
+        for d in (await conn.execute(query)).all():
+            donors[d.id] = {"id": feed_id(d.id), "identifier": d.identifier, "name": d.name,
+                            "type": d.type, "country": d.country}  # fmt: skip
+    if org_ids:
+        query = select(
+            raw_id(KnownOrganisation.id, "id"),
+            KnownOrganisation.identifier,
+            KnownOrganisation.name,
+        ).where(KnownOrganisation.id.in_(list(org_ids)))
+        for o in (await conn.execute(query)).all():
+            orgs[o.id] = {"type": "organisation", "id": feed_id(o.id), "identifier": o.identifier,
+                          "name": o.name}  # fmt: skip
+    return donors, orgs
+
+
+async def page_body(*, session: AsyncSession, after: int, limit: int) -> tuple[bytes, int]:
+    """The JSON body of the feed page after ``after`` (``{"items": [...], "next": "..."}``)
+    and its number of items: the same page as :func:`page`, in fewer steps per row."""
+    conn = await session.connection()
+    query = (
+        select(*_BODY_GRANT_COLUMNS)
+        .where(Grant.feed_seq > after, IN_FEED)
+        .order_by(Grant.feed_seq)
+        .limit(limit)
+    )
+    rows = (await conn.execute(query)).all()
+    if not rows:
+        return orjson.dumps({"items": [], "next": str(after)}), 0
+    last = rows[-1].feed_seq
+    # Raw ids stand for the uuids, as UUID or in SQLite's form; Core binds need real UUIDs.
+    live = [r for r in rows if r.withdrawn_at is None and r.visibility != "restricted"]
+    raw_orgs = {r.org_id for r in live if r.recipient_type == "organisation"} - {None}
+    donors, orgs = await _parties(
+        conn,
+        {uuid.UUID(str(i)) for i in {r.donor_id for r in live}},
+        {uuid.UUID(str(i)) for i in raw_orgs},
+    )
+    tx_query = (
+        select(*_BODY_TX_COLUMNS)
+        .join(Grant, Grant.id == Transaction.grant_id)
+        .where(
+            Grant.feed_seq > after, Grant.feed_seq <= last, VISIBLE, Grant.withdrawn_at.is_(None)
+        )
+        # feed_seq first: the grants' index gives that order, leaving SQLite only a small
+        # sort of each grant's few transactions (grant_id first sorted the whole page).
+        .order_by(Grant.feed_seq, Transaction.value_date, Transaction.id)
+    )
+    tx_rows = (await conn.execute(tx_query)).all()
+    by_grant: dict[Any, list[dict[str, Any]]] = {}
+    if tx_rows:
+        currencies = {t.currency for t in tx_rows}
+        foreign = currencies - {"EUR"}
+        # ISO text (SQLite) sorts as the dates do (PostgreSQL's date objects).
+        until = _day(max(t.value_date for t in tx_rows)) if foreign else date.min
+        book = await rate_book(session, currencies, until)
+        rates: dict[tuple[str, Any], Decimal | None] = {}
+        for grant_id, tx_id, external_id, kind, raw, currency, value_date, text in tx_rows:
+            amount = _amount_text(raw)
+            eur: str | None = amount
+            if currency != "EUR":
+                rate = rates.get((currency, value_date), _MISSING)
+                if rate is _MISSING:
+                    rate = rates[currency, value_date] = book.rate(currency, _day(value_date))
+                eur = None if rate is None else _in_eur(raw, rate)
+            tx = {"id": feed_id(tx_id), "external_id": external_id, "type": kind, "amount": amount,
+                  "currency": currency, "value_date": value_date, "amount_eur": eur,
+                  "description": text}  # fmt: skip
+            found = by_grant.get(grant_id)
+            if found is None:
+                by_grant[grant_id] = [tx]
+            else:
+                found.append(tx)
+    individual = {"type": "individual"}
+    items: list[dict[str, Any]] = []
+    append, empty, stamps = items.append, (), _Stamps()
+    for (grant_id, seq, version, external_id, recipient_type, title, description, purpose,
+         horizon, goals, gender_marker, start_date, end_date, visibility, withdrawn_at,
+         updated_at, donor_id, org_id) in rows:  # fmt: skip
+        if withdrawn_at is not None or visibility == "restricted":
+            append({"id": feed_id(grant_id), "feed_seq": seq, "withdrawn": True})
+            continue
+        org = orgs.get(org_id) if recipient_type == "organisation" else None
+        append(
+            {"id": feed_id(grant_id), "feed_seq": seq, "withdrawn": False, "version": version,
+             "external_id": external_id, "donor": donors[donor_id],
+             "recipient": org or individual, "title": title, "description": description,
+             "purpose": purpose, "horizon": horizon, "goals": _json(goals),
+             "gender_marker": gender_marker, "start_date": start_date, "end_date": end_date,
+             "visibility": visibility, "updated_at": stamps[updated_at],
+             "transactions": by_grant.get(grant_id, empty)}
+        )  # fmt: skip
+    return orjson.dumps({"items": items, "next": str(last)}), len(items)
