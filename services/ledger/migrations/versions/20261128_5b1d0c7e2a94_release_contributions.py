@@ -1,7 +1,7 @@
 """release contributions
 
 Revision ID: 5b1d0c7e2a94
-Revises: fe4771f574f0
+Revises: 10ac7be0bb94
 Create Date: 2026-11-28 12:05:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b1d0c7e2a94"
-down_revision: str | None = "fe4771f574f0"
+down_revision: str | None = "10ac7be0bb94"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
