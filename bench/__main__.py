@@ -22,7 +22,14 @@ import uvloop
 from rich.console import Console
 from rich.table import Table
 
-from bench import get_person, ledger_feed, ledger_sync, outbox_relay, registry_sync
+from bench import (
+    get_person,
+    hub_propagation,
+    ledger_feed,
+    ledger_sync,
+    outbox_relay,
+    registry_sync,
+)
 from bench._common import ROOT, Figure, Workspace
 
 OUTPUT = ROOT / "var" / "bench.json"
@@ -42,6 +49,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
                 ws, total=20_000, rounds=5
             ),
             "ledger.bulk_sync": lambda ws: ledger_sync.run(ws, total=10_000),
+            "hub.propagation": lambda ws: hub_propagation.run(ws, rounds=8),
         }
     return {
         "registry.bulk_sync": lambda ws: registry_sync.run(ws),
@@ -51,6 +59,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
         "ledger.feed_full_pull": lambda ws: ledger_feed.run_full_pull(ws),
         "ledger.feed_page_depth": lambda ws: ledger_feed.run_page_depth(ws),
         "ledger.bulk_sync": lambda ws: ledger_sync.run(ws),
+        "hub.propagation": lambda ws: hub_propagation.run(ws),
     }
 
 
