@@ -202,5 +202,6 @@ class CharterFollower:
         await self._client.publish(
             envelope.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": envelope.id}
         )
-        await self._client.flush(timeout=5)
+        # Counted once handed to the client: a subscriber may hear it before flush() returns.
         self.reports_total += 1
+        await self._client.flush(timeout=5)
