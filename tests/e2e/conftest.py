@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from e2e_support import Running
-from federation_support import Coalition, add_spies, make_coalition
+from federation_support import coalition
 
-pytestmark = [pytest.mark.slow]
+__all__ = ["coalition", "running"]
 
 
 @pytest.fixture
@@ -20,22 +19,3 @@ def running() -> Iterator[Running]:
         yield r
     finally:
         r.stop()
-
-
-@pytest.fixture
-async def coalition(tmp_path: Path) -> AsyncIterator[Coalition]:
-    """Hub, SE and PL brokers from generated configs, with a spy in each hub account."""
-    c = make_coalition(tmp_path / "var")
-    add_spies(c.hub.conf, {"SE": "spy-se", "PL": "spy-pl"})
-    c.hub.start()
-    for broker in c.brokers.values():
-        broker.start()
-    c.wait_leafs(len(c.nodes))
-    try:
-        yield c
-    finally:
-        for client in c.clients:
-            if not client.is_closed:
-                await client.close()
-        for broker in [*c.brokers.values(), c.hub]:
-            broker.stop()

@@ -12,9 +12,12 @@ import signal
 from typing import Any
 
 import httpx
+import pytest
 from e2e_support import Running, bearer, eventually, node_token
 from federation_support import Coalition
 from registry_support import person
+
+pytestmark = [pytest.mark.slow]
 
 K = 10  # the default charter's threshold: one round of K persons in one cell is a release
 _ids = itertools.count()
