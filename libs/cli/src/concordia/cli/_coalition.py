@@ -6,16 +6,21 @@ store and database stays. Only a changed port range (or hub) regenerates a node'
 NATS configuration. A node directory from before the federation (no ``nats.conf``; its streams
 in nats-server's global account under ``nats/jetstream/jetstream``) simply gets the generated
 files: the new configuration has accounts, so those old streams are not seen, and ``up`` says
-where they are.
+where they are. What its services published for the coalition before (their outboxes keep every
+``shared.`` event) is replayed once into the node's new ``SHARED_<NODE>`` so the hub gets it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
+import nats
 from rich.console import Console
 
 from concordia.cli._layout import HUB_SERVICE, NodeLayout, read_json, write_json
@@ -29,6 +34,8 @@ COUNTRY_NAMES = {"se": "Sweden", "pl": "Poland", "de": "Germany", "lt": "Lithuan
                  "ge": "Georgia", "am": "Armenia"}  # fmt: skip
 #: Where a pre-federation node kept its streams (the global account of a config without accounts).
 OLD_STORE = Path("nats") / "jetstream" / "jetstream"
+#: Present while a migrated node's earlier shared events still have to be replayed.
+REPLAY_MARKER = "replay-shared.pending"
 
 
 def country_name(code: str) -> str:
@@ -94,12 +101,12 @@ def prepare_node(layout: NodeLayout, hub_leaf_url: str | None, console: Console)
             "with new passwords (data, tokens and key kept)"
         )
     elif old_store.is_dir():
+        (root / REPLAY_MARKER).touch()
         console.print(
             f"  [yellow]note[/]         {_shown(root)} predates the federation: it now has "
             f"accounts (nats.conf), so its old streams in {_shown(old_store)} are no longer "
-            "used (delete that directory to free the space). Aggregates it published before "
-            "reach the hub only when they change; for a fresh coalition demo stop and remove "
-            f"{_shown(layout.var)} (demo data only)."
+            "used (delete that directory to free the space); what it shared before is "
+            "replayed to the hub once its services run."
         )
     else:
         console.print(f"  node files   written to {_shown(root)} (concordia node init)")
@@ -134,3 +141,44 @@ def hub_env(layout: NodeLayout) -> dict[str, str]:
         "CONCORDIA_HUB_DATABASE_URL": layout.database_url(HUB_SERVICE),
         "CONCORDIA_HUB_NODES_DIR": str(root / "nodes"),
     }
+
+
+async def _replay(database: Path, url: str, subjects: str) -> int:
+    """Publish the outbox's published events on ``subjects`` (a LIKE pattern) again."""
+    with closing(sqlite3.connect(database)) as db:
+        rows = db.execute(
+            "SELECT event_id, subject, payload, headers FROM outbox "
+            "WHERE published_at IS NOT NULL AND subject LIKE ? ORDER BY seq",
+            (subjects,),
+        ).fetchall()
+    if not rows:
+        return 0
+    client = await nats.connect(url, connect_timeout=5)
+    try:
+        js = client.jetstream()
+        for event_id, subject, payload, headers in rows:
+            extra = json.loads(headers) if headers else {}
+            await js.publish(subject, bytes(payload), headers={"Nats-Msg-Id": event_id, **extra})
+    finally:
+        await client.close()
+    return len(rows)
+
+
+def replay_shared(layout: NodeLayout, console: Console) -> None:
+    """Once, for a migrated node: its services' earlier ``shared.`` events into SHARED_<NODE>."""
+    marker = layout.root / REPLAY_MARKER
+    if not marker.exists():
+        return
+    total = 0
+    for spec in layout.services:
+        env = service_env(layout.root, spec.name)
+        database = layout.root / f"{spec.name}.db"
+        if database.exists() and "CONCORDIA_NATS_SHARED_URL" in env:
+            pattern = f"shared.{layout.node}.{spec.name}.%"
+            try:
+                total += asyncio.run(_replay(database, env["CONCORDIA_NATS_SHARED_URL"], pattern))
+            except (nats.errors.Error, OSError, TimeoutError, sqlite3.Error) as exc:
+                console.print(f"  [yellow]replay failed[/] ({exc!r}); it is tried again next run")
+                return
+    marker.unlink()
+    console.print(f"  replayed     {total} events shared before the federation, for the hub")

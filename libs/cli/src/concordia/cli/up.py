@@ -27,7 +27,14 @@ import typer
 from rich.console import Console
 
 from concordia.cli._banner import banner
-from concordia.cli._coalition import hub_env, join_hub, node_env, prepare_hub, prepare_node
+from concordia.cli._coalition import (
+    hub_env,
+    join_hub,
+    node_env,
+    prepare_hub,
+    prepare_node,
+    replay_shared,
+)
 from concordia.cli._layout import (
     HUB_BLOCK,
     NodeLayout,
@@ -278,6 +285,7 @@ def _start_all(
         endpoints["nodes"][layout.node] = _start_services(layout, running, console) | {
             "nats": layout.nats_url
         }
+        replay_shared(layout, console)
     if hub is not None:
         console.print("[bold]Starting the hub service[/]")
         endpoints["hub"] = _start_services(hub, running, console) | {
@@ -306,6 +314,7 @@ def _run_locked(
         write_json(demo_tokens_file(var), known | tokens, private=True)
         if seed:
             for layout in layouts:
+                console.print(f"[bold]Seeding node {layout.node}[/] (synthetic demo data)")
                 _seed(
                     layout, endpoints["nodes"][layout.node], tokens[layout.node], persons=persons,
                     grants=grants, overlaps=hub is not None, console=console,
