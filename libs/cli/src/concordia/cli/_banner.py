@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from concordia.cli._layout import HUB_CODE, demo_tokens_file, endpoints_file
 from concordia.cli.seed import DEMO_TOKEN, PORTAL_TOKEN
+from concordia.events import quarter_of
 
 
 def _shown(path: Path) -> str:
@@ -55,7 +57,8 @@ def banner(
     console.print(f"  Funding feed  {ledger}/v1/feed/grants  (each node's ledger)")
     if hub:
         console.print(f"  Hub           {hub['hub']}/v1/nodes")
-        console.print(f"                {hub['hub']}/v1/coalition/indicators")
+        period = quarter_of(date.today())
+        console.print(f"                {hub['hub']}/v1/coalition/indicators?period={period}")
         console.print(f"                {hub['hub']}/v1/aggregates")
     hub_names = ", hub: hub:read, hub:admin" if hub else ""
     console.print(
