@@ -55,7 +55,7 @@ def status(
         raise typer.Exit(1)
     table = Table(title=f"Concordia services ({path})")
     for column in ("node", "service", "url", "ready", "detail"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     all_ready = True
     places = sorted(endpoints["nodes"].items())
     if endpoints.get("hub"):
