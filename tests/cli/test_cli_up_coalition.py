@@ -152,6 +152,11 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     assert {(s["aggregate"], s["period"], s["version"]) for s in snapshots} <= {
         (s["aggregate"], s["period"], s["version"]) for s in kept
     }
+    reseed = CliRunner().invoke(
+        app, ["seed", "--var", str(var), "--node", "pl", "--overlaps", *sizes]
+    )
+    assert reseed.exit_code == 0, reseed.output
+    assert "grants for independent_media 2026-2027: 7 unchanged" in reseed.output
     spawned = children(second.process.pid)
     stop(second, timeout=40)
     assert wait_gone(list(spawned), timeout=2) == [], spawned
