@@ -18,7 +18,7 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml s
 
 env: $(VENV)/.synced ## create or update the environment from the lock file
 
-run: env ## start a local node (nats-server, registry and ledger on SQLite under ./var), seeded
+run: env ## start the coalition: the hub and nodes se, pl, de (each nats-server, registry, ledger) under ./var, seeded
 	$(BIN)/concordia up
 
 test: env ## the whole suite (PostgreSQL too when CONCORDIA_TEST_DATABASE_URL is set)

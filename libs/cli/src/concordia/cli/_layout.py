@@ -1,9 +1,12 @@
 """Where a local node keeps its files, which port each process takes, and the demo files.
 
-Everything of node ``se`` lives under ``<var>/se/`` (NATS store, SQLite files, hashed tokens,
-node key, logs), so a second ``concordia up`` on the same directory resumes with the same data.
-``<var>/demo/`` holds what a person trying the demo needs: plain development tokens and the
-URLs of every running service.
+Everything of node ``se`` lives under ``<var>/se/`` (NATS config and store, SQLite files, hashed
+tokens, node key, logs), the hub's under ``<var>/hub/``, so a second ``concordia up`` on the same
+directory resumes with the same data. ``<var>/demo/`` holds what a person trying the demo needs:
+plain development tokens and the URLs of every running service.
+
+Ports come in blocks of 100 from ``--base-port`` (8600 by default): node ``i`` (0, 1, 2, …)
+takes block ``i``, the hub block ``HUB_BLOCK`` (9), so at most nine nodes run at once.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ DEMO_DIR = "demo"
 NODE_STRIDE = 100  # each node takes a block of ports: base + index * stride + offset
 NATS_OFFSET = 22  # client port, as 4222 is NATS' own
 NATS_MONITOR_OFFSET = 82  # monitoring port, as 8222 is NATS' own
+LEAF_OFFSET = 42  # the hub's leaf listener, as 7422 is NATS' own
+HUB_BLOCK = 9  # the hub's block of ports: base + 900
+HUB_CODE = "hub"
 _COUNTRY_NODE = re.compile(r"^[a-z]{2}$")
 
 
@@ -82,9 +88,20 @@ COUNTRY_SERVICES: tuple[ServiceSpec, ...] = (
 )
 
 
+#: The hub service, run once at the coalition's hub (its port is in the hub's block).
+HUB_SERVICE = ServiceSpec(
+    name="hub",
+    module="concordia.hub.app",
+    settings="concordia.hub.settings:HubSettings",
+    offset=1,
+    env_prefix="CONCORDIA_HUB_",
+    env={"STREAM_MODE": "sourced", "NODES_SCAN_SECONDS": "2"},
+)
+
+
 def service_named(name: str) -> ServiceSpec:
     """The service called ``name``, or a ``KeyError`` naming the known ones."""
-    for spec in COUNTRY_SERVICES:
+    for spec in (*COUNTRY_SERVICES, HUB_SERVICE):
         if spec.name == name:
             return spec
     known = ", ".join(s.name for s in COUNTRY_SERVICES)
@@ -177,10 +194,41 @@ class NodeLayout:
         """The NATS client URL."""
         return f"nats://{url_host(self.host)}:{self.nats_port}"
 
-    def ports(self, services: tuple[ServiceSpec, ...]) -> dict[str, int]:
+    @property
+    def leaf_port(self) -> int:
+        """The leaf listener's port (used by the hub only)."""
+        return self._port(LEAF_OFFSET)
+
+    @property
+    def leaf_url(self) -> str:
+        """The URL nodes' leaf connections reach (the hub's)."""
+        return f"nats-leaf://{url_host(self.host)}:{self.leaf_port}"
+
+    @property
+    def is_hub(self) -> bool:
+        """Whether this is the hub's layout."""
+        return self.node == HUB_CODE
+
+    @property
+    def services(self) -> tuple[ServiceSpec, ...]:
+        """The services this node (or the hub) runs, in start order."""
+        return (HUB_SERVICE,) if self.is_hub else COUNTRY_SERVICES
+
+    def ports(self) -> dict[str, int]:
         """Every port this node needs, by what takes it."""
-        wanted = {"nats-server": self.nats_port, "nats-server monitoring": self.nats_monitor_port}
-        return wanted | {spec.name: self.port(spec) for spec in services}
+        prefix = f"{self.node} "
+        wanted = {
+            f"{prefix}nats-server": self.nats_port,
+            f"{prefix}nats-server monitoring": self.nats_monitor_port,
+        }
+        if self.is_hub:
+            wanted[f"{prefix}leaf listener"] = self.leaf_port
+        return wanted | {f"{prefix}{spec.name}": self.port(spec) for spec in self.services}
+
+
+def hub_layout(var: Path, host: str, base_port: int) -> NodeLayout:
+    """The hub's files and ports: ``<var>/hub``, block ``HUB_BLOCK``."""
+    return NodeLayout(var=var, node=HUB_CODE, host=host, base_port=base_port, index=HUB_BLOCK)
 
 
 def demo_dir(var: Path) -> Path:
@@ -189,12 +237,12 @@ def demo_dir(var: Path) -> Path:
 
 
 def demo_tokens_file(var: Path) -> Path:
-    """``<var>/demo/tokens.json``: ``{node: {name: token}}``, for the local demo only."""
+    """``<var>/demo/tokens.json``: ``{node or "hub": {name: token}}``, for the local demo only."""
     return demo_dir(var) / "tokens.json"
 
 
 def endpoints_file(var: Path) -> Path:
-    """``<var>/demo/endpoints.json``: ``{"nodes": {node: {service: url, "nats": url}}}``."""
+    """``<var>/demo/endpoints.json``: ``{"nodes": {node: {service: url, "nats": url}}, "hub"}``."""
     return demo_dir(var) / "endpoints.json"
 
 

@@ -310,6 +310,10 @@ def seed(
             help="A token with ops, to load EUR rates (default: the demo ops token).",
         ),
     ] = None,
+    overlaps: Annotated[
+        bool,
+        typer.Option(help="Also plant the organisations funded in several nodes (needs a ledger)."),
+    ] = False,
 ) -> None:
     """Load clearly synthetic demo data into a running registry (and ledger) through their APIs."""
     console = Console(soft_wrap=True)
@@ -353,6 +357,14 @@ def seed(
                 ops_token=ops_token,
             )  # fmt: skip
             console.print(f"[green]Seeded[/] the ledger at {ledger_url}: {funded.describe()}")
+            if overlaps:
+                from concordia.cli._overlaps import seed_overlaps  # it builds on this module
+
+                planted = seed_overlaps(
+                    registry_url=url, registry_token=token, ledger_url=ledger_url,
+                    ledger_token=ledger_token, node=node,
+                )  # fmt: skip
+                console.print(f"[green]Planted overlaps[/]: {planted.describe()}")
     except (SeedError, httpx.HTTPError) as exc:
         console.print(f"[red]Seeding failed:[/] {exc}")
         raise typer.Exit(1) from exc

@@ -1,4 +1,4 @@
-"""``concordia status``: ask every service of the running demo whether it is ready."""
+"""``concordia status``: ask every service of the running demo (hub and nodes) if it is ready."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def probe_nats(url: str, timeout: float = 2.0) -> tuple[bool, str]:
 def status(
     var: Annotated[Path, typer.Option(help="The directory `concordia up` uses.")] = Path("var"),
 ) -> None:
-    """Show whether each service of the running demo is ready (exit 1 if any is not)."""
+    """Show whether the hub and each node's services are ready (exit 1 if any is not)."""
     console = Console(soft_wrap=True)
     path = endpoints_file(var)
     endpoints = read_json(path)
@@ -55,12 +55,16 @@ def status(
         raise typer.Exit(1)
     table = Table(title=f"Concordia services ({path})")
     for column in ("node", "service", "url", "ready", "detail"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     all_ready = True
+    places = sorted(endpoints["nodes"].items())
+    if endpoints.get("hub"):
+        places.insert(0, ("hub", endpoints["hub"]))
     with httpx.Client(timeout=3.0) as client:
-        for node, services in sorted(endpoints["nodes"].items()):
+        for node, services in places:
             for name, url in services.items():
-                ready, detail = probe_nats(url) if name == "nats" else probe_http(client, url)
+                is_nats = name in ("nats", "leaf")
+                ready, detail = probe_nats(url) if is_nats else probe_http(client, url)
                 all_ready &= ready
                 mark = "[green]yes[/]" if ready else "[red]no[/]"
                 table.add_row(node, name, url, mark, detail)

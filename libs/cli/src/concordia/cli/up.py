@@ -1,9 +1,11 @@
-"""``concordia up``: run a local node (nats-server, registry and ledger, demo tokens and data).
+"""``concordia up``: run the coalition on one machine (the hub and country nodes, seeded).
 
-What ``make run`` calls. Every file of node ``se`` stays under ``<var>/se/``, so a second run
-resumes with the same JetStream store, databases, node key and tokens. Children run in their
-own process groups; Ctrl-C or SIGTERM stops them in reverse start order, and a guardian process
-stops them should the launcher be killed outright.
+What ``make run`` calls. The hub's broker starts first, then each node (its generated NATS
+configuration, membership at the hub, broker, registry and ledger), then the hub service.
+Every file of node ``se`` stays under ``<var>/se/`` and the hub's under ``<var>/hub/``, so a
+second run resumes with the same stores, databases, passwords, keys and tokens. Children run in
+their own process groups; Ctrl-C or SIGTERM stops them in reverse start order, and a guardian
+process stops them should the launcher be killed outright.
 """
 
 from __future__ import annotations
@@ -24,20 +26,30 @@ import httpx
 import typer
 from rich.console import Console
 
+from concordia.cli._banner import banner
+from concordia.cli._coalition import (
+    hub_env,
+    join_hub,
+    node_env,
+    prepare_hub,
+    prepare_node,
+    replay_shared,
+)
 from concordia.cli._layout import (
-    COUNTRY_SERVICES,
+    HUB_BLOCK,
     NodeLayout,
     ServiceSpec,
     check_node,
     demo_tokens_file,
     endpoints_file,
-    node_key,
+    hub_layout,
     read_json,
-    service_named,
     write_json,
 )
+from concordia.cli._overlaps import seed_overlaps
 from concordia.cli._procs import Guardian, LaunchError, ServiceProcess, check_ports_free
 from concordia.cli.migrate import upgrade_service
+from concordia.cli.nodeinit import AlreadyInitialisedError
 from concordia.cli.seed import (
     DEMO_TOKEN,
     DONOR_TOKEN,
@@ -58,6 +70,11 @@ DEV_TOKENS: dict[str, frozenset[str]] = {
     "ops": frozenset({"ops"}),
     PORTAL_TOKEN: frozenset({"feed:read"}),
     DONOR_TOKEN: frozenset({"ledger:write", "feed:read"}),
+}
+#: The hub's development tokens, under ``"hub"`` in the same file.
+HUB_DEV_TOKENS: dict[str, frozenset[str]] = {
+    "hub:read": frozenset({"hub:read"}),
+    "hub:admin": frozenset({"hub:admin"}),
 }
 
 
@@ -105,38 +122,23 @@ def _trap_signals() -> dict[signal.Signals, Any]:
     return {sig: signal.signal(sig, _interrupt) for sig in _STOP_SIGNALS}
 
 
-def dev_tokens(layout: NodeLayout, known: dict[str, str]) -> dict[str, str]:
-    """The node's development tokens: ``known`` ones that still verify, new ones otherwise."""
-    store = TokenStore(layout.tokens_file)
+def dev_tokens(
+    tokens_file: Path, known: dict[str, str], wanted: dict[str, frozenset[str]] = DEV_TOKENS
+) -> dict[str, str]:
+    """Development tokens of a node or the hub: ``known`` ones that still verify, else new ones."""
+    store = TokenStore(tokens_file)
     tokens: dict[str, str] = {}
-    for name, scopes in DEV_TOKENS.items():
+    for name, scopes in wanted.items():
         token = known.get(name)
         if isinstance(token, str) and getattr(store.verify(token), "scopes", None) == scopes:
             tokens[name] = token
             continue
         # An earlier demo token of this name whose plain text is lost only lingers: retire it.
-        for token_id, entry in list_tokens(layout.tokens_file).items():
+        for token_id, entry in list_tokens(tokens_file).items():
             if entry.get("name") == f"demo-{name}":
                 store.revoke(token_id)
         tokens[name] = store.create(f"demo-{name}", scopes)
     return tokens
-
-
-def _service_env(layout: NodeLayout, spec: ServiceSpec, key: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "CONCORDIA_ENV": "dev",
-            "CONCORDIA_NODE": layout.node,
-            "CONCORDIA_NATS_URL": layout.nats_url,
-            "CONCORDIA_TOKENS_FILE": str(layout.tokens_file),
-            "CONCORDIA_NODE_KEY": key,
-            f"{spec.env_prefix}DATABASE_URL": layout.database_url(spec),
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    env.update({f"{spec.env_prefix}{name}": value for name, value in spec.env.items()})
-    return env
 
 
 @contextmanager
@@ -149,16 +151,15 @@ def _node_lock(layout: NodeLayout) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise LaunchError(
-                f"node {layout.node} in {_shown(layout.var)} is already running under another "
+                f"{layout.node} in {_shown(layout.var)} is already running under another "
                 "`concordia up`; stop that one first (Ctrl-C in its terminal)"
             ) from exc
         yield
 
 
-def _start_node(layout: NodeLayout, running: _Running, console: Console) -> dict[str, str]:
-    """Start a node's nats-server and services; returns its endpoints once all are ready."""
+def _start_nats(layout: NodeLayout, running: _Running, console: Console) -> None:
+    """Start the nats-server of a node or the hub from its generated ``nats.conf``."""
     layout.logs_dir.mkdir(parents=True, exist_ok=True)
-    key = node_key(layout.key_file)
     nats = NatsServer(
         host=layout.host,
         port=layout.nats_port,
@@ -166,6 +167,7 @@ def _start_node(layout: NodeLayout, running: _Running, console: Console) -> dict
         store_dir=layout.nats_dir,
         domain=layout.node,
         server_name=f"concordia-{layout.node}",
+        config_file=layout.root / "nats.conf",
         startup_timeout=30.0,
     )
     running.stops.append(nats.stop)
@@ -176,25 +178,28 @@ def _start_node(layout: NodeLayout, running: _Running, console: Console) -> dict
     log_link = layout.logs_dir / "nats-server.log"  # every log in one place
     if not log_link.is_symlink():
         log_link.symlink_to(os.path.relpath(nats.log_file, layout.logs_dir))
+    leaf = f", leaf {layout.leaf_url}" if layout.is_hub else ""
     console.print(
-        f"  nats-server  {layout.nats_url}  (store {_shown(layout.nats_dir)}, "
+        f"  nats-server  {layout.nats_url}{leaf}  (store {_shown(layout.nats_dir)}, "
         f"log {_shown(log_link)})"
     )
-    endpoints: dict[str, str] = {}
+
+
+def _start_services(layout: NodeLayout, running: _Running, console: Console) -> dict[str, str]:
+    """Migrate and start the services of a node (or the hub); their URLs once all are ready."""
     started: list[tuple[ServiceSpec, ServiceProcess]] = []
-    for spec in COUNTRY_SERVICES:
+    for spec in layout.services:
         upgrade_service(spec, layout.database_url(spec), quiet=True)
         argv = [
             sys.executable, "-m", "uvicorn", "--factory", spec.factory,
             "--host", layout.host, "--port", str(layout.port(spec)),
             "--timeout-graceful-shutdown", "5", "--no-server-header",
         ]  # fmt: skip
+        env = hub_env(layout) if layout.is_hub else node_env(layout, spec.name)
+        env |= {"PYTHONUNBUFFERED": "1"}
+        env |= {f"{spec.env_prefix}{name}": value for name, value in spec.env.items()}
         process = ServiceProcess(
-            spec.name,
-            argv,
-            env=_service_env(layout, spec, key),
-            log_file=layout.log_file(spec),
-            cwd=layout.root,
+            spec.name, argv, env=env, log_file=layout.log_file(spec), cwd=layout.root
         )
         running.stops.append(process.stop)
         running.services.append(process)
@@ -202,6 +207,7 @@ def _start_node(layout: NodeLayout, running: _Running, console: Console) -> dict
         assert process.pid is not None
         running.guardian.watch(process.pid)
         started.append((spec, process))
+    endpoints: dict[str, str] = {}
     for spec, process in started:
         process.wait_ready(f"{layout.service_url(spec)}/readyz")
         endpoints[spec.name] = layout.service_url(spec)
@@ -209,41 +215,7 @@ def _start_node(layout: NodeLayout, running: _Running, console: Console) -> dict
             f"  {spec.name:<11}  {layout.service_url(spec)}  (migrated "
             f"{_shown(layout.root / f'{spec.name}.db')}, log {_shown(layout.log_file(spec))})"
         )
-    endpoints["nats"] = layout.nats_url
     return endpoints
-
-
-def _banner(console: Console, layouts: list[NodeLayout], tokens: dict[str, dict[str, str]]) -> None:
-    var = layouts[0].var
-    console.print()
-    for layout in layouts:
-        node = layout.node
-        url = layout.service_url(service_named("registry"))
-        ledger = layout.service_url(service_named("ledger"))
-        token, portal = tokens[node][DEMO_TOKEN], tokens[node][PORTAL_TOKEN]
-        console.print(f"[bold green]Node {node} is running.[/]")
-        console.print(f"  API docs      {url}/docs  (registry)")
-        console.print(f"  Demo token    {token}  (registry:read + registry:write)")
-        console.print(
-            f'  Try           curl -H "Authorization: Bearer {token}" "{url}/v1/persons?limit=5"',
-        )
-        console.print(f"  Ledger docs   {ledger}/docs")
-        console.print(f"  Funding feed  {ledger}/v1/feed/grants")
-        console.print(f"  Portal token  {portal}  (feed:read, as a donor portal holds)")
-        console.print(
-            f"  Donor token   {tokens[node][DONOR_TOKEN]}  (ledger:write + feed:read)",
-        )
-        console.print(
-            f'  Try           curl -H "Authorization: Bearer {portal}" '
-            f'"{ledger}/v1/feed/grants?limit=5"',
-        )
-    console.print(
-        f"  Tokens        {_shown(demo_tokens_file(var))}  (plain development tokens, "
-        "for this local demo only)",
-    )
-    console.print(f"  Endpoints     {_shown(endpoints_file(var))}")
-    console.print("Press Ctrl-C to stop.")
-    console.file.flush()
 
 
 def _watch(running: _Running) -> None:
@@ -259,20 +231,22 @@ def _watch(running: _Running) -> None:
 
 
 def run(
-    layouts: list[NodeLayout], *, seed: bool, persons: int, console: Console, grants: int = 100
-) -> None:
-    """Start every node, seed, announce, and stop everything again on Ctrl-C or SIGTERM."""
+    layouts: list[NodeLayout], hub: NodeLayout | None, *, seed: bool, persons: int,
+    console: Console, grants: int = 100,
+) -> None:  # fmt: skip
+    """Start the hub and every node, seed, announce, and stop everything on Ctrl-C or SIGTERM."""
+    everything = ([hub] if hub else []) + layouts
     with ExitStack() as locks:
-        for layout in layouts:
+        for layout in everything:
             locks.enter_context(_node_lock(layout))
-        for layout in layouts:
-            check_ports_free(layout.host, layout.ports(COUNTRY_SERVICES))
-        _run_locked(layouts, seed=seed, persons=persons, grants=grants, console=console)
+        for layout in everything:
+            check_ports_free(layout.host, layout.ports())
+        _run_locked(layouts, hub, seed=seed, persons=persons, grants=grants, console=console)
 
 
 def _seed(
     layout: NodeLayout, endpoints: dict[str, str], tokens: dict[str, str], *, persons: int,
-    grants: int, console: Console,
+    grants: int, overlaps: bool, console: Console,
 ) -> None:  # fmt: skip
     """The registry first: the ledger learns the organisations its grants go to from its events."""
     summary = seed_registry(
@@ -281,34 +255,72 @@ def _seed(
     console.print(f"  demo data    {summary.describe()}")
     funded = seed_ledger(
         url=endpoints["ledger"], token=tokens[DONOR_TOKEN], node=layout.node, persons=persons,
-        grants=grants,
+        grants=grants, ops_token=tokens["ops"],
     )  # fmt: skip
     console.print(f"  funding      {funded.describe()}")
+    if overlaps:
+        planted = seed_overlaps(
+            registry_url=endpoints["registry"], registry_token=tokens[DEMO_TOKEN],
+            ledger_url=endpoints["ledger"], ledger_token=tokens[DONOR_TOKEN], node=layout.node,
+        )  # fmt: skip
+        console.print(f"  overlaps     {planted.describe()}")
+
+
+def _start_all(
+    layouts: list[NodeLayout], hub: NodeLayout | None, running: _Running, console: Console
+) -> dict[str, Any]:
+    """The hub's broker, then each node (files, hub membership, broker, services), then the hub
+    service; returns the endpoints of everything."""
+    endpoints: dict[str, Any] = {"nodes": {}}
+    if hub is not None:
+        console.print(f"[bold]Starting the hub[/] in {_shown(hub.root)}")
+        prepare_hub(hub, console)
+        _start_nats(hub, running, console)
+    for layout in layouts:
+        console.print(f"[bold]Starting node {layout.node}[/] in {_shown(layout.root)}")
+        prepare_node(layout, hub.leaf_url if hub else None, console)
+        if hub is not None:
+            join_hub(hub.root, layout.root)  # the hub's broker reloads: the others stay up
+        _start_nats(layout, running, console)
+        endpoints["nodes"][layout.node] = _start_services(layout, running, console) | {
+            "nats": layout.nats_url
+        }
+        replay_shared(layout, console)
+    if hub is not None:
+        console.print("[bold]Starting the hub service[/]")
+        endpoints["hub"] = _start_services(hub, running, console) | {
+            "nats": hub.nats_url, "leaf": hub.leaf_url
+        }  # fmt: skip
+    return endpoints
 
 
 def _run_locked(
-    layouts: list[NodeLayout], *, seed: bool, persons: int, grants: int, console: Console
-) -> None:
+    layouts: list[NodeLayout], hub: NodeLayout | None, *, seed: bool, persons: int, grants: int,
+    console: Console,
+) -> None:  # fmt: skip
     var = layouts[0].var
     endpoints_file(var).unlink(missing_ok=True)
     running = _Running(guardian=Guardian().start())
     previous = _trap_signals()
     try:
-        endpoints: dict[str, dict[str, str]] = {}
-        for layout in layouts:
-            console.print(f"[bold]Starting node {layout.node}[/] in {_shown(layout.root)}")
-            endpoints[layout.node] = _start_node(layout, running, console)
+        endpoints = _start_all(layouts, hub, running, console)
         known = read_json(demo_tokens_file(var)) or {}
-        tokens = {layout.node: dev_tokens(layout, known.get(layout.node, {})) for layout in layouts}
+        tokens = {
+            layout.node: dev_tokens(layout.tokens_file, known.get(layout.node, {}))
+            for layout in layouts
+        }
+        if hub is not None:
+            tokens[hub.node] = dev_tokens(hub.tokens_file, known.get(hub.node, {}), HUB_DEV_TOKENS)
         write_json(demo_tokens_file(var), known | tokens, private=True)
         if seed:
             for layout in layouts:
+                console.print(f"[bold]Seeding node {layout.node}[/] (synthetic demo data)")
                 _seed(
-                    layout, endpoints[layout.node], tokens[layout.node], persons=persons,
-                    grants=grants, console=console,
+                    layout, endpoints["nodes"][layout.node], tokens[layout.node], persons=persons,
+                    grants=grants, overlaps=hub is not None, console=console,
                 )  # fmt: skip
-        write_json(endpoints_file(var), {"nodes": endpoints})
-        _banner(console, layouts, tokens)
+        write_json(endpoints_file(var), endpoints)
+        banner(console, var, endpoints, tokens)
         _watch(running)
     except KeyboardInterrupt:
         console.print("\nStopping…")
@@ -325,12 +337,15 @@ def _run_locked(
 
 
 def up(
-    var: Annotated[Path, typer.Option(help="Where nodes keep their data, logs and keys.")] = Path(
-        "var"
+    var: Annotated[Path, typer.Option(help="Where the hub and nodes keep data, logs and keys.")] = (
+        Path("var")
     ),
     nodes: Annotated[
         str, typer.Option(help="The country nodes to run, comma-separated, e.g. se,pl,de.")
     ] = "se,pl,de",
+    no_hub: Annotated[
+        bool, typer.Option("--no-hub", help="Run the nodes alone, without the coalition hub.")
+    ] = False,
     host: Annotated[str, typer.Option(help="The address every process listens on.")] = (
         "127.0.0.1"
     ),
@@ -338,20 +353,22 @@ def up(
         int,
         typer.Option(
             min=1024,
-            max=65000,
-            help="First port of the range: services at +1 (registry) and +2 (ledger), "
-            "nats-server at +22 and its monitoring at +82.",
+            max=64000,
+            help="First port of the range. Node i (0, 1, 2 in --nodes order) takes the block "
+            "base+100*i: registry +1, ledger +2, nats-server +22, its monitoring +82. The hub "
+            "takes base+900: hub service +901, nats-server +922, leaf listener +942, "
+            "monitoring +982. With 8600: se 8601/8602, pl 8701/8702, de 8801/8802, hub 9501.",
         ),
     ] = 8600,
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Skip the demo data.")] = False,
     persons: Annotated[
-        int, typer.Option(min=1, max=100_000, help="How many synthetic persons to seed.")
+        int, typer.Option(min=1, max=100_000, help="How many synthetic persons to seed per node.")
     ] = 300,
     grants: Annotated[
-        int, typer.Option(min=1, max=5000, help="How many synthetic grants to seed.")
+        int, typer.Option(min=1, max=5000, help="How many synthetic grants to seed per node.")
     ] = 100,
 ) -> None:
-    """Run a local node: nats-server, the registry and the ledger, with demo tokens and data."""
+    """Run the coalition locally: the hub and each node (nats-server, registry, ledger), seeded."""
     console = Console(soft_wrap=True)
     try:
         codes = [check_node(code.strip()) for code in nodes.split(",") if code.strip()]
@@ -359,13 +376,20 @@ def up(
         raise typer.BadParameter(str(exc), param_hint="--nodes") from exc
     if not codes or len(set(codes)) != len(codes):
         raise typer.BadParameter("name each node once, e.g. se,pl,de", param_hint="--nodes")
+    if len(codes) > HUB_BLOCK:
+        raise typer.BadParameter(f"at most {HUB_BLOCK} nodes", param_hint="--nodes")
+    var = var.resolve()
     layouts = [
-        NodeLayout(var=var.resolve(), node=code, host=host, base_port=base_port, index=index)
+        NodeLayout(var=var, node=code, host=host, base_port=base_port, index=index)
         for index, code in enumerate(codes)
     ]
+    hub = None if no_hub else hub_layout(var, host, base_port)
     try:
-        run(layouts, seed=not no_seed, persons=persons, grants=grants, console=console)
-    except (LaunchError, NatsServerError, SeedError, httpx.HTTPError, OSError, ValueError) as exc:
+        run(layouts, hub, seed=not no_seed, persons=persons, grants=grants, console=console)
+    except (
+        LaunchError, NatsServerError, SeedError, httpx.HTTPError, OSError, ValueError,
+        AlreadyInitialisedError,
+    ) as exc:  # fmt: skip
         console.print(f"[red]concordia up failed:[/] {exc}")
         raise typer.Exit(1) from exc
     except KeyboardInterrupt as exc:  # interrupted before anything was started
