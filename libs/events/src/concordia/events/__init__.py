@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from concordia.events import aggregates, hub, overlap, registry
 from concordia.events._asyncapi import asyncapi_document
-from concordia.events._charter import CharterFollower, CharterStore
+from concordia.events._charter import CharterFollower, CharterStore, disclosure_rules
 from concordia.events._consumer import Consumer, ConsumerMetrics, Handler, Outcome
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
 from concordia.events._federation import NodeLinks
@@ -57,6 +57,7 @@ from concordia.events.hub import (
     CharterPublished,
     CodeList,
     DisclosureRules,
+    PracticePublished,
     ServiceStatusReported,
     Target,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "PersonErased",
     "PersonRegistered",
     "PersonUpdated",
+    "PracticePublished",
     "PsiAnswer",
     "PsiInvitation",
     "PsiRequest",
@@ -153,6 +155,7 @@ __all__ = [
     "asyncapi_document",
     "connect",
     "country_stream",
+    "disclosure_rules",
     "ensure_stream",
     "ensure_streams",
     "event_class",

@@ -310,12 +310,21 @@ def _consistent_total(tables: dict[str, Table]) -> dict[str, Table]:
 
 
 async def compute(
-    *, session: AsyncSession, k: int, rounding_base: int | None, periods: dict[str, list[str]]
+    *,
+    session: AsyncSession,
+    k: int,
+    rounding_base: int | None,
+    periods: dict[str, list[str]],
+    money_rules: dict[str, Any] | None = None,
 ) -> dict[tuple[str, str], Table]:
-    """Protect the tables of the given periods (``{"funding": [...], "diversity": [...]}``)."""
+    """Protect the tables of the given periods (``{"funding": [...], "diversity": [...]}``).
+
+    ``money_rules`` (``dominance_n``, ``dominance_k``, ``p_percent``) come from the charter; the
+    policy's defaults, (2, 85 %) and p 10 %, apply when they are absent.
+    """
     out: dict[tuple[str, str], Table] = {}
     if periods.get("funding"):
-        policy = DisclosurePolicy(k=k)  # dominance (2, 85 %) and p 10 % by default; never rounded
+        policy = DisclosurePolicy(k=k, **(money_rules or {}))  # money is never rounded
         for period, group in (await _funding_tables(session, periods["funding"], policy)).items():
             out.update({(name, period): table for name, table in group.items()})
     if periods.get("diversity"):
@@ -329,20 +338,33 @@ async def compute(
 
 
 async def publish(
-    *, session: AsyncSession, ctx: NodeContext, k: int, rounding_base: int | None
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    k: int,
+    rounding_base: int | None,
+    charter_version: str = "default",
+    money_rules: dict[str, Any] | None = None,
 ) -> list[AggregateSnapshotPublished]:
-    """Publish a new version of every table whose protected content changed, where allowed."""
+    """Publish a new version of every table whose protected content (or charter) changed."""
     at = now()
     periods = {
         "funding": await _funding_periods(session, k),
         "diversity": await _diversity_periods(session, k),
     }
     released: list[AggregateSnapshotPublished] = []
-    tables = await compute(session=session, k=k, rounding_base=rounding_base, periods=periods)
+    tables = await compute(
+        session=session, k=k, rounding_base=rounding_base, periods=periods,
+        money_rules=money_rules,
+    )  # fmt: skip
     for (name, period), table in sorted(tables.items()):
         cells = published_cells(table.protected.cells)
         margins = published_cells(table.protected.margins)
-        content = [table.measure, *(c.model_dump(mode="json") for c in (*cells, *margins))]
+        content = [
+            charter_version,
+            table.measure,
+            *(c.model_dump(mode="json") for c in (*cells, *margins)),
+        ]
 
         def build(
             version: int,
@@ -356,7 +378,7 @@ async def publish(
             return AggregateSnapshotPublished(
                 node=ctx.node, service="ledger", aggregate=name, period=period,
                 period_start=start, period_end=end, version=version,
-                charter_version="default", measure=table.measure,
+                charter_version=charter_version, measure=table.measure,
                 dimensions=table.protected.dimensions, cells=cells, margins=margins,
             )  # fmt: skip
 

@@ -101,9 +101,14 @@ async def compute(*, session: AsyncSession, k: int, rounding_base: int | None) -
 
 
 async def publish(
-    *, session: AsyncSession, ctx: NodeContext, k: int, rounding_base: int | None
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    k: int,
+    rounding_base: int | None,
+    charter_version: str = "default",
 ) -> list[AggregateSnapshotPublished]:
-    """Publish a new version of every table whose protected content changed this period."""
+    """Publish a new version of every table whose protected content (or charter) changed."""
     at = now()
     period = quarter_of(at.date())
     released: list[AggregateSnapshotPublished] = []
@@ -114,8 +119,12 @@ async def publish(
             session,
             name=name,
             period=period,
-            digest=ctx.cipher.digest(orjson.dumps(table, option=orjson.OPT_SORT_KEYS)),
-            build=lambda version, n=name, t=table: _snapshot(ctx.node, n, period, version, t),
+            digest=ctx.cipher.digest(
+                orjson.dumps([charter_version, table], option=orjson.OPT_SORT_KEYS)
+            ),
+            build=lambda version, n=name, t=table: _snapshot(
+                ctx.node, n, period, version, t, charter_version
+            ),
             at=at,
         )
         if event is not None:
@@ -148,7 +157,7 @@ def _cell(cell: dict[str, Any]) -> Cell:
 
 
 def _snapshot(
-    node: str, name: str, period: str, version: int, table: dict[str, Any]
+    node: str, name: str, period: str, version: int, table: dict[str, Any], charter_version: str
 ) -> AggregateSnapshotPublished:
     start, end = quarter_bounds(period)
     return AggregateSnapshotPublished(
@@ -159,7 +168,7 @@ def _snapshot(
         period_start=start,
         period_end=end,
         version=version,
-        charter_version="default",
+        charter_version=charter_version,
         dimensions=tuple(table["dimensions"]),
         cells=tuple(_cell(c) for c in table["cells"]),
         margins=tuple(_cell(c) for c in table["margins"]),
