@@ -252,3 +252,16 @@ async def test_unknown_users_are_refused(node_server: RunningNode) -> None:
     wrong = f"nats://registry:wrong@127.0.0.1:{node_server.port}"
     with pytest.raises(NatsError, match="Authorization Violation"):
         await nats.connect(wrong, allow_reconnect=False, max_reconnect_attempts=0)
+
+
+async def test_the_exchange_user_broadcasts_and_publishes_nothing_else(connect: Connect) -> None:
+    """``exchange-shared`` may publish ``shared.<node>.broadcast.>`` (the hub relays it)."""
+    nc = await connect("exchange-shared")
+    js = nc.jetstream(timeout=5)
+    await ensure_stream(js, "OUTBOUND", [f"shared.{NODE}.>"])  # as the other tests make it
+    ack = await js.publish(f"shared.{NODE}.broadcast.practice.se-test-0001.r1", b"{}")
+    assert ack.stream == "OUTBOUND"
+    short = nc.jetstream(timeout=1)
+    for subject in (f"shared.{NODE}.registry.aggregate.persons.2026.v1", f"local.{NODE}.x"):
+        with pytest.raises(NatsTimeoutError):
+            await short.publish(subject, b"{}")
