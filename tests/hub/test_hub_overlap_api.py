@@ -11,7 +11,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from hub_support import Hub, wait_for
+from hub_support import Hub, wait_for, write_node
+
+from concordia.events import NatsServer
 
 ROUND = {"period": "2026-Q4", "purpose": "independent_media"}
 
@@ -75,8 +77,8 @@ async def test_bad_rounds_are_refused_with_the_field(
     assert any(e["loc"][-1] == field for e in response.json()["detail"]), response.json()
 
 
-async def test_only_admins_start_rounds_and_two_countries_are_needed(
-    make_hub: Callable[..., Awaitable[Hub]],
+async def test_only_admins_start_rounds_two_countries_are_needed_and_more_can_join(
+    make_hub: Callable[..., Awaitable[Hub]], country_nats: NatsServer
 ) -> None:
     hub = await make_hub(nodes=("se",))
     await coordinating(hub, "se")
@@ -84,6 +86,13 @@ async def test_only_admins_start_rounds_and_two_countries_are_needed(
     alone = await start(hub, ROUND)
     assert alone.status_code == 409, alone.text
     assert "two linked countries" in alone.json()["detail"]
+    # A country added while the hub runs takes part in the next round.
+    write_node(hub.settings.nodes_dir, country_nats, "pl")
+    await coordinating(hub, "se", "pl")
+    response = await start(hub, ROUND)
+    assert response.status_code == 202, response.text
+    assert len(response.json()["runs"]) == 2
+    await hub.app.state.overlap_rounds.stop()  # nobody answers here: end the round now
     bad = await hub.client.get(
         "/v1/overlaps", params={"period": "Q4", "purpose": "x"}, headers=hub.auth()
     )
