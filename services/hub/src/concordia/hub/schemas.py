@@ -127,7 +127,7 @@ class OverlapRoundCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     period: str = Field(
-        pattern=r"^\d{4}-Q[1-4]$", description="The quarter whose grants count.",
+        pattern=r"^(19|20)\d{2}-Q[1-4]$", description="The quarter whose grants count.",
         examples=["2026-Q4"],
     )  # fmt: skip
     purpose: Purpose = Field(

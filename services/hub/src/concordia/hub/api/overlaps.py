@@ -19,7 +19,7 @@ from concordia.hub.settings import Purpose
 
 router = APIRouter(prefix="/v1", tags=["overlaps"])
 Quarter = Annotated[
-    str, Query(pattern=r"^\d{4}-Q[1-4]$", description="A quarter.", examples=["2026-Q4"])
+    str, Query(pattern=r"^(19|20)\d{2}-Q[1-4]$", description="A quarter.", examples=["2026-Q4"])
 ]
 
 
