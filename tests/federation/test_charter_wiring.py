@@ -73,13 +73,15 @@ async def test_a_charter_reaches_registry_and_ledger_and_their_snapshots_follow_
     coalition: Coalition, database_factories: Callable[[str], Awaitable[str]]
 ) -> None:
     async with apps() as runner:
-        hub = await start_hub(runner, coalition, await database_factories("hub"))
+        # Services first: their outbound streams exist when the hub starts sourcing them (else
+        # nats-server retries the source with a back-off of several seconds).
         registry = await start_registry(
             runner, coalition, "se", await database_factories("registry")
         )
         ledger, harness = await start_ledger(
             runner, coalition, "pl", await database_factories("ledger")
         )
+        hub = await start_hub(runner, coalition, await database_factories("hub"))
         # Both report the built-in charter first (revision 0 is "current" before any PUT).
         await until(lambda: reported(hub, "se", "registry", current=True))
         await until(lambda: reported(hub, "pl", "ledger", current=True))
