@@ -15,6 +15,9 @@ from ledger_support import Ledger, grant, new_donor
 from registry_support import person
 from wiring_support import Running, apps, start_hub, start_ledger, start_registry, until
 
+from concordia.events import ensure_streams, shared_stream
+from concordia.hub import charter
+
 CHARTER = {
     "version": "test.2",
     "effective": "2026-01-01",
@@ -131,9 +134,13 @@ async def test_a_service_on_an_old_charter_is_shown_stale_then_converges(
     coalition: Coalition, database_factories: Callable[[str], Awaitable[str]]
 ) -> None:
     async with apps() as runner:
-        # A slow re-send, so the hub's view of the late ledger can be seen before it catches up.
+        # The ledger's outbound stream exists before the hub sources it (no retry back-off).
+        shared = await coalition.connect(coalition.node_url("pl", "ledger-shared"))
+        await ensure_streams(shared.jetstream(timeout=5), [shared_stream("pl")])
+        # No timed re-send here: the test makes the hub's re-send round itself, once it has
+        # seen the late ledger on the old charter (a timer could beat the hub's view of it).
         hub = await start_hub(
-            runner, coalition, await database_factories("hub"), charter_resend_seconds=3
+            runner, coalition, await database_factories("hub"), charter_resend_seconds=3600
         )
         response = await hub.client.put("/v1/charter", json=CHARTER, headers=hub.auth)
         assert response.status_code == 200, response.text
@@ -142,7 +149,11 @@ async def test_a_service_on_an_old_charter_is_shown_stale_then_converges(
         assert ledger.app.state.charter_follower.current.version == "default"
         await until(lambda: reported(hub, "pl", "ledger", current=False))
         assert (await services(hub, "pl"))["ledger"]["charter_version"] == "default"
-        # The hub re-sends the charter to the node whose service reports an older one.
-        await until(lambda: reported(hub, "pl", "ledger", current=True), 30)
+        # The hub's re-send round sends the charter to the node that reports an older one...
+        state = hub.app.state
+        assert "pl" in await charter.resend(state.db, state.federation)  # se: nothing runs
+        await until(lambda: reported(hub, "pl", "ledger", current=True))
         assert ledger.app.state.charter_follower.current.version == "test.2"
         assert (await services(hub, "pl"))["ledger"]["charter_revision"] == 1
+        # ...and no more once all its services run it.
+        assert "pl" not in await charter.resend(state.db, state.federation)
