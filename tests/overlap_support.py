@@ -24,7 +24,6 @@ from nats.aio.msg import Msg
 
 from concordia.events import OrganisationRegistered
 from concordia.ledger import app as ledger_app
-from concordia.ledger.api import overlaps as overlaps_api
 from concordia.ledger.models import KnownOrganisation
 from concordia.ledger.overlap import OverlapEngine
 from concordia.ledger.service.overlaps import RunLimits
@@ -50,10 +49,10 @@ class Node:
     grants: dict[str, str] = field(default_factory=dict)  # identifier → grant id
 
     async def restart_engine(self, limits: RunLimits) -> None:
-        """A new engine on the same database, as after a process restart."""
+        """A new engine on the same database and link, as after a process restart."""
         await self.engine.stop()
-        self.engine = OverlapEngine(self.ledger.app.state.db, self.nc, node=self.code,
-                                    limits=limits)  # fmt: skip
+        state = self.ledger.app.state
+        self.engine = OverlapEngine(state.db, state.link.client, node=self.code, limits=limits)
         await self.engine.start()
 
 
@@ -93,7 +92,7 @@ class Coalition:
     def __init__(self, database_factories: Any, nats_url: str, tmp: Path) -> None:
         self.database_factories, self.nats_url, self.tmp = database_factories, nats_url, tmp
         self.nodes: dict[str, Node] = {}
-        self._stack: list[tuple[Any, httpx.AsyncClient, Client, OverlapEngine]] = []
+        self._stack: list[tuple[Any, httpx.AsyncClient, Client, Node]] = []
 
     async def node(
         self,
@@ -107,20 +106,22 @@ class Coalition:
         tokens_path = self.tmp / f"tokens-{code}.json"
         tokens = issue_tokens(tokens_path)
         url = await self.database_factories("ledger")
-        # The harness runs the engine itself, on its own connection (the COALITION link).
-        settings = settings_for(url, self.nats_url, tokens_path, code, overlap_enabled=False)
+        limits = limits or RunLimits()
+        # The app runs its own engine on its shared link (the local one: no COALITION here).
+        settings = settings_for(
+            url, self.nats_url, tokens_path, code,
+            overlap_min_set_size=limits.min_set_size, overlap_max_set_size=limits.max_set_size,
+            overlap_runs_per_day=limits.runs_per_day,
+        )  # fmt: skip
         app = ledger_app.create(settings)
-        if not any(getattr(r, "path", None) == "/v1/overlaps" for r in app.routes):
-            app.include_router(overlaps_api.router)  # until app.py mounts it
         lifespan = app.router.lifespan_context(app)
         await lifespan.__aenter__()
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://ledger")
         ledger = Ledger(app, client, tokens, settings, self.nats_url)
-        nc = await nats.connect(self.nats_url)
-        engine = OverlapEngine(app.state.db, nc, node=code, limits=limits or RunLimits())
-        self._stack.append((lifespan, client, nc, engine))
-        await engine.start()
-        node = Node(code, ledger, nc, engine)
+        nc = await nats.connect(self.nats_url)  # the hub's side of this country
+        node = Node(code, ledger, nc, app.state.overlap_engine)
+        self._stack.append((lifespan, client, nc, node))
+        await _subscribed(node.engine)
         planted = [(i, {}) for i in identifiers] + (extra_grants or [])
         await self._fund(node, planted)
         self.nodes[code] = node
@@ -152,8 +153,15 @@ class Coalition:
 
     async def close(self) -> None:
         """Stop every engine and ledger."""
-        for lifespan, client, nc, engine in reversed(self._stack):
-            await engine.stop()
+        for lifespan, client, nc, node in reversed(self._stack):
+            await node.engine.stop()  # a restarted engine is the harness's, not the app's
             await nc.close()
             await client.aclose()
             await lifespan.__aexit__(None, None, None)
+
+
+async def _subscribed(engine: OverlapEngine, seconds: float = 10) -> None:
+    """Wait until the app's engine listens (it starts once its link is up)."""
+    async with asyncio.timeout(seconds):
+        while engine._sub is None:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)

@@ -59,8 +59,34 @@ def test_node_config_binds_only_coalition_to_the_hub(tmp_path: Path) -> None:
     assert remote["deny_exports"] == ["local.>"]
     assert remote["deny_imports"] == [f"$JS.se.API.{api}.>" for api in DENIED_JS_API]
     users = {u["user"]: u for a in conf["accounts"].values() for u in a["users"]}
-    assert set(users) == {"registry", "ledger", "registry-shared", "ledger-shared", "ops"}
+    assert set(users) == {
+        "registry", "ledger", "registry-shared", "ledger-shared", "exchange-shared", "ops"
+    }  # fmt: skip
     assert len({u["password"] for u in users.values()}) == len(users)  # all different
+    assert {u["user"] for u in conf["accounts"]["COALITION"]["users"]} == {
+        "registry-shared", "ledger-shared", "exchange-shared"
+    }  # fmt: skip
+
+
+def test_the_exchange_broadcasts_to_the_coalition_and_nothing_of_other_services(
+    tmp_path: Path,
+) -> None:
+    conf = node_config(node(tmp_path))
+    (exchange,) = [u for u in conf["accounts"]["COALITION"]["users"]
+                   if u["user"] == "exchange-shared"]  # fmt: skip
+    published = exchange["permissions"]["publish"]["allow"]
+    assert published[:2] == ["shared.se.broadcast.>", "shared.se.exchange.>"]
+    assert not any(
+        s.startswith(("shared.se.registry", "shared.se.ledger", "local.")) for s in published
+    )
+    assert exchange["permissions"]["subscribe"]["allow"] == ["hub.>", "_INBOX.>"]
+
+
+def test_a_node_made_before_the_exchange_existed_keeps_working(tmp_path: Path) -> None:
+    old = NodePasswords({k: v for k, v in NodePasswords.generate().users.items()
+                         if k != "exchange-shared"})  # fmt: skip
+    conf = node_config(NodeNats("se", 4300, 8300, tmp_path, old))
+    assert "exchange-shared" not in {u["user"] for u in conf["accounts"]["COALITION"]["users"]}
 
 
 def test_a_shared_user_publishes_only_its_service_subjects() -> None:

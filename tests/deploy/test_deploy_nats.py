@@ -30,6 +30,7 @@ PASSWORDS = {
     "registry-shared": "f6e5d4c3b2a1",
     "ledger": "b1c2d3e4f5a6",
     "ledger-shared": "a6f5e4d3c2b1",
+    "exchange-shared": "c3b2a1f6e5d4",
 }
 ENV = {
     "NATS_SERVER_NAME": "concordia-se-nats-0",
@@ -38,6 +39,7 @@ ENV = {
     "NATS_REGISTRY_SHARED_PASSWORD": PASSWORDS["registry-shared"],
     "NATS_LEDGER_PASSWORD": PASSWORDS["ledger"],
     "NATS_LEDGER_SHARED_PASSWORD": PASSWORDS["ledger-shared"],
+    "NATS_EXCHANGE_SHARED_PASSWORD": PASSWORDS["exchange-shared"],
     # No hub listens here: the leaf remote keeps retrying in the background, which is what a
     # node does while the hub is down.
     "NATS_HUB_LEAF_URL": "nats://leaf-se:0a1b2c3d@127.0.0.1:9",
@@ -250,3 +252,16 @@ async def test_unknown_users_are_refused(node_server: RunningNode) -> None:
     wrong = f"nats://registry:wrong@127.0.0.1:{node_server.port}"
     with pytest.raises(NatsError, match="Authorization Violation"):
         await nats.connect(wrong, allow_reconnect=False, max_reconnect_attempts=0)
+
+
+async def test_the_exchange_user_broadcasts_and_publishes_nothing_else(connect: Connect) -> None:
+    """``exchange-shared`` may publish ``shared.<node>.broadcast.>`` (the hub relays it)."""
+    nc = await connect("exchange-shared")
+    js = nc.jetstream(timeout=5)
+    await ensure_stream(js, "OUTBOUND", [f"shared.{NODE}.>"])  # as the other tests make it
+    ack = await js.publish(f"shared.{NODE}.broadcast.practice.se-test-0001.r1", b"{}")
+    assert ack.stream == "OUTBOUND"
+    short = nc.jetstream(timeout=1)
+    for subject in (f"shared.{NODE}.registry.aggregate.persons.2026.v1", f"local.{NODE}.x"):
+        with pytest.raises(NatsTimeoutError):
+            await short.publish(subject, b"{}")

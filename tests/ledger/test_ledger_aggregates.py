@@ -35,13 +35,13 @@ async def _shown(ledger: Ledger) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 async def _sent(ledger: Ledger, expected: int) -> list[Any]:
-    """Every shared message of this node's ledger in JetStream (ordered consumer)."""
+    """Every aggregate snapshot of this node's ledger in JetStream (ordered consumer)."""
     async with asyncio.timeout(20):
         await ledger.app.state.relay.wait_until_idle()
     nc = await nats.connect(ledger.nats_url)
     try:
         sub = await nc.jetstream().subscribe(
-            f"shared.{ledger.settings.node}.ledger.>", ordered_consumer=True
+            f"shared.{ledger.settings.node}.ledger.aggregate.>", ordered_consumer=True
         )
         messages = []
         async with asyncio.timeout(15):

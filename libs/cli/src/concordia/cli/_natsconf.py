@@ -25,6 +25,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 #: Services of a country node that get NATS users (LOCAL ``<s>`` and COALITION ``<s>-shared``).
 NODE_SERVICES = ("registry", "ledger")
+#: Services that also broadcast to the whole coalition (``shared.<code>.broadcast.>``, relayed
+#: by the hub): COALITION user ``<s>-shared`` only, for now (the best-practice exchange).
+BROADCAST_SERVICES = ("exchange",)
 HUB_DOMAIN = "hub"
 _CODE = re.compile(r"^[a-z]{2}$")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -113,6 +116,13 @@ def shared_user(code: str, service: str, secret: str) -> dict[str, Any]:
     return user(f"{service}-shared", secret, publish, ["hub.>", "_INBOX.>"])
 
 
+def broadcast_user(code: str, service: str, secret: str) -> dict[str, Any]:
+    """A COALITION user that may also broadcast: ``shared.<code>.broadcast.>`` and its own."""
+    user_entry = shared_user(code, service, secret)
+    user_entry["permissions"]["publish"]["allow"].insert(0, f"shared.{code}.broadcast.>")
+    return user_entry
+
+
 def leaf_remote(code: str, url: str) -> dict[str, Any]:
     """The node's leaf remote to the hub: COALITION only, JetStream API and ``local.>`` closed."""
     return {
@@ -135,9 +145,14 @@ class NodePasswords:
     users: dict[str, str]
 
     @classmethod
-    def generate(cls, services: Iterable[str] = NODE_SERVICES) -> NodePasswords:
+    def generate(
+        cls,
+        services: Iterable[str] = NODE_SERVICES,
+        broadcasters: Iterable[str] = BROADCAST_SERVICES,
+    ) -> NodePasswords:
         """Fresh random passwords for every user of a node (and its leaf user at the hub)."""
         names = [n for s in services for n in (s, f"{s}-shared")] + ["ops", "leaf"]
+        names += [f"{s}-shared" for s in broadcasters]
         return cls({name: password() for name in names})
 
 
@@ -198,7 +213,13 @@ def node_config(node: NodeNats) -> dict[str, Any]:
             },
             "COALITION": {
                 "jetstream": "enabled",
-                "users": [shared_user(code, s, pw[f"{s}-shared"]) for s in node.services],
+                "users": [shared_user(code, s, pw[f"{s}-shared"]) for s in node.services]
+                # A node made before a broadcaster existed has no password for it: no user.
+                + [
+                    broadcast_user(code, s, pw[f"{s}-shared"])
+                    for s in BROADCAST_SERVICES
+                    if f"{s}-shared" in pw
+                ],
             },
             "SYS": {"users": [{"user": "ops", "password": pw["ops"]}]},
         },

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from concordia.events import aggregates, hub, overlap, registry
 from concordia.events._asyncapi import asyncapi_document
-from concordia.events._charter import CharterFollower, CharterStore
+from concordia.events._charter import CharterFollower, CharterStore, disclosure_rules
 from concordia.events._consumer import Consumer, ConsumerMetrics, Handler, Outcome
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
 from concordia.events._federation import NodeLinks
@@ -60,6 +60,7 @@ from concordia.events.hub import (
     CharterPublished,
     CodeList,
     DisclosureRules,
+    PracticePublished,
     ServiceStatusReported,
     Target,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "PersonErased",
     "PersonRegistered",
     "PersonUpdated",
+    "PracticePublished",
     "PsiAnswer",
     "PsiInvitation",
     "PsiRequest",
@@ -159,6 +161,7 @@ __all__ = [
     "connect",
     "consistent_totals",
     "country_stream",
+    "disclosure_rules",
     "ensure_stream",
     "ensure_streams",
     "event_class",

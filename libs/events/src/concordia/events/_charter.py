@@ -23,7 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from concordia.core.db import Database, UtcDateTime
 from concordia.events._envelope import Envelope, EnvelopeError
 from concordia.events._outbox import Outbox
-from concordia.events.hub import DEFAULT_CHARTER, CharterPublished, ServiceStatusReported
+from concordia.events.hub import (
+    DEFAULT_CHARTER,
+    CharterPublished,
+    DisclosureRules,
+    ServiceStatusReported,
+)
 
 log = logging.getLogger("concordia.events.charter")
 
@@ -71,6 +76,23 @@ class CharterStore:
         except IntegrityError:
             return False
         return True
+
+
+def disclosure_rules(
+    charter: CharterPublished, *, k: int, rounding_base: int | None
+) -> DisclosureRules:
+    """The rules a service applies: the hub's charter, or before any, its own ``k`` and rounding.
+
+    A service's settings stand in for the built-in charter only (revision 0): once the hub sent
+    one, its thresholds apply whatever the settings say.
+
+    Example::
+
+        rules = disclosure_rules(follower.current, k=settings.disclosure_k, rounding_base=5)
+    """
+    if charter.revision > 0:
+        return charter.disclosure
+    return charter.disclosure.model_copy(update={"k": k, "rounding_base": rounding_base})
 
 
 class CharterFollower:

@@ -147,9 +147,16 @@ class OverlapCoordinator:
             )
         )
 
-    async def run_pair(self, client: str, server: str, *, period: str, purpose: str) -> PairOutcome:
+    def allowed(self, client: str, server: str, *, period: str, purpose: str) -> bool:
+        """Whether the hub's daily limit lets ``client`` and ``server`` run once more today."""
+        key = (self.today(), client, server, period, purpose)
+        return self._runs_today.get(key, 0) < self.runs_per_day
+
+    async def run_pair(
+        self, client: str, server: str, *, period: str, purpose: str, run_id: str | None = None
+    ) -> PairOutcome:
         """Run PSI with ``client`` learning which of its grantees ``server`` funds too."""
-        run_id = str(uuid.uuid4())
+        run_id = run_id or str(uuid.uuid4())
         outcome = await self._limited(run_id, client, server, period, purpose)
         self.outcomes.append(outcome)
         log.info(
@@ -178,7 +185,7 @@ class OverlapCoordinator:
         if client == server or client not in self.links or server not in self.links:
             raise ValueError(f"no pair {client!r} → {server!r} among {sorted(self.links)}")
         key = (self.today(), client, server, period, purpose)
-        if self._runs_today.get(key, 0) >= self.runs_per_day:
+        if not self.allowed(client, server, period=period, purpose=purpose):
             return ended("rate_limited", declined_by="hub", reason="rate_limited")
         self._runs_today[key] = self._runs_today.get(key, 0) + 1
         async with self._limit:

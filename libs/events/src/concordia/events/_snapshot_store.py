@@ -54,6 +54,7 @@ class Released:
     version: int
     cells: dict[Key, Cell]
     contributions: dict[str, dict[Key, Decimal]]
+    charter_version: str = "default"
 
 
 class SnapshotStore:
@@ -104,7 +105,9 @@ class SnapshotStore:
         for name, period, version, payload, contributions in rows:
             event = AggregateSnapshotPublished.model_validate(payload)
             cells = {c.key: c for c in (*event.cells, *event.margins)}
-            out[(name, period)] = Released(version, cells, _loaded(contributions))
+            out[(name, period)] = Released(
+                version, cells, _loaded(contributions), event.charter_version
+            )
         return out
 
     async def store(

@@ -22,6 +22,10 @@ suppression) has no contributor of its own changed, so it holds the table as wel
 would let its old value be recovered from old margins. What each contributor adds to each
 cell is kept at home with the release (``contributions``, contributor ids hashed), never sent.
 
+A new charter (new thresholds or rounding) releases every table once under its rules: cells
+whose contributors did not change may then differ (the rules moved them, and the new table
+tells that by itself), but a cell whose contributors changed still needs ``k`` of them.
+
 A first release of a period is free, except for *stock* tables (counts of what exists now,
 like the registry's persons): their first release in a new quarter is judged against the last
 release of the quarter before, which is otherwise the same table under another label.
@@ -160,13 +164,24 @@ def releasable(
     before: Mapping[str, Mapping[Key, Decimal]],
     draft: Draft,
     k: int,
+    *,
+    new_rules: bool = False,
 ) -> bool:
-    """The release rule (module docstring): a first release, or every changed cell has k."""
+    """The release rule (module docstring): a first release, or every changed cell has k.
+
+    Under ``new_rules`` (a new charter) the table is released even if no cell changed, and a
+    cell whose contributors did not change at all may change: only the rules moved it, so the
+    difference tells nothing the new table does not. A cell whose contributors changed still
+    needs k of them.
+    """
     if last is None:
         return True
     after = _normalise(draft.contributions)
     changed = [key for key, cell in draft.published().items() if last.get(key) != cell]
-    return bool(changed) and all(changed_contributors(before, after, key) >= k for key in changed)
+    moved = [changed_contributors(before, after, key) for key in changed]
+    if new_rules:
+        return all(n == 0 or n >= k for n in moved)
+    return bool(changed) and all(n >= k for n in moved)
 
 
 def _normalise(contributions: Contributions) -> dict[str, dict[Key, Decimal]]:
@@ -209,6 +224,8 @@ class Publisher:
     service: str
     k: int
     emit: Callable[[AsyncSession, list[AggregateSnapshotPublished]], Awaitable[None]]
+    #: The charter whose rules made the drafts; a new charter is a new round, not a skip.
+    charter_version: str = "default"
 
     async def publish(
         self,
@@ -226,7 +243,7 @@ class Publisher:
         seen = (self.db.url, self.service)
         async with self.db.unit_of_work(write=False) as session:
             mark = None if fingerprint is None else await fingerprint(session)
-            if mark is not None and _COMPLETED.get(seen) == mark:
+            if mark is not None and _COMPLETED.get(seen) == (mark, self.charter_version):
                 return []
             data = await gather(session)
             last = await self.store.last_releases(session)
@@ -239,7 +256,7 @@ class Publisher:
                         released.append(event)
                 await self.emit(session, released)
         if mark is not None:  # read before the data: a later write changes it again
-            _COMPLETED[seen] = mark
+            _COMPLETED[seen] = (mark, self.charter_version)
         return released
 
     def _choose(
@@ -257,13 +274,15 @@ class Publisher:
                 {} if judge is None else judge.contributions,
                 draft,
                 self.k,
+                new_rules=judge is not None and judge.charter_version != self.charter_version,
             ):
                 continue
             start, end = quarter_bounds(draft.period)
             event = AggregateSnapshotPublished(
                 node=self.node, service=self.service, aggregate=draft.name, period=draft.period,
                 period_start=start, period_end=end,
-                version=1 if before is None else before.version + 1, charter_version="default",
+                version=1 if before is None else before.version + 1,
+                charter_version=self.charter_version,
                 measure=draft.measure, dimensions=draft.dimensions, cells=draft.cells,
                 margins=draft.margins,
             )  # fmt: skip

@@ -33,7 +33,7 @@ DeclineReason = Literal[
     "unknown_purpose",  # the purpose is not in the node's code list
     "bad_message",  # the peer's request could not be read
 ]
-_QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+_QUARTER = re.compile(r"^(19|20)\d{2}-Q[1-4]$")  # a year quarter_bounds can compute
 
 
 def _run_id() -> Any:

@@ -1,4 +1,4 @@
-"""The hub service: app factory and lifespan (migration check, country links, charter re-send)."""
+"""The hub service: app factory and lifespan (country links, charter re-send, overlap rounds)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from concordia.core.logging import configure_logging
 from concordia.core.migrations import ensure_migrated
 from concordia.core.web import create_app
 from concordia.hub import charter
-from concordia.hub.api import routes
+from concordia.hub.api import overlaps, routes
 from concordia.hub.metrics import FederationCollector
 from concordia.hub.nodes import Federation
+from concordia.hub.overlap import OverlapRounds
 from concordia.hub.settings import HubSettings
 
 SERVICE_DIR = Path(__file__).resolve().parents[3]
@@ -37,6 +38,11 @@ def create(settings: HubSettings | None = None) -> FastAPI:
     settings = settings or HubSettings()
     db = Database(settings.database_url)
     federation = Federation(db, settings.nodes_dir, mode=settings.stream_mode)
+    # Built from the country links as they come up (and again when a country is added).
+    rounds = OverlapRounds(
+        db, step_timeout=settings.psi_step_timeout_seconds, runs_per_day=settings.psi_runs_per_day
+    )
+    federation.listeners.append(rounds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,6 +55,13 @@ def create(settings: HubSettings | None = None) -> FastAPI:
                 name="charter-resend",
             ),
         ]
+        if settings.overlap_round_seconds is not None:
+            tasks.append(
+                asyncio.create_task(
+                    rounds.schedule(settings.overlap_round_seconds, settings.overlap_purposes),
+                    name="overlap-rounds",
+                )
+            )
         try:
             yield
         finally:
@@ -56,17 +69,18 @@ def create(settings: HubSettings | None = None) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await rounds.stop()
             await federation.stop()
 
     app = create_app(
         service="hub",
         settings=settings,
         db=db,
-        routers=[routes.router],
+        routers=[routes.router, overlaps.router],
         lifespan=lifespan,
         description=DESCRIPTION,
     )
-    app.state.federation = federation
+    app.state.federation, app.state.overlap_rounds = federation, rounds
     FederationCollector(federation).register(app.state.metrics)
     return app
 

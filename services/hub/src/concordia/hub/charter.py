@@ -93,13 +93,20 @@ async def behind(db: Database, federation: Federation) -> tuple[CharterPublished
     return charter, codes
 
 
+async def resend(db: Database, federation: Federation) -> list[str]:
+    """Send the current charter to the nodes whose status shows an older one; which were sent."""
+    charter, codes = await behind(db, federation)
+    if charter.revision == 0 or not codes:
+        return []
+    await broadcast(federation, charter, codes)
+    return codes
+
+
 async def resend_forever(db: Database, federation: Federation, interval: float) -> None:
     """Every ``interval`` s send the current charter to nodes whose status shows an older one."""
     while True:
         await asyncio.sleep(interval)
         try:
-            charter, codes = await behind(db, federation)
-            if charter.revision > 0 and codes:
-                await broadcast(federation, charter, codes)
+            await resend(db, federation)
         except Exception:  # the next round tries again; the cause is logged
             log.exception("charter re-send failed")

@@ -91,4 +91,21 @@ class Charter(Base):
     created_at: Mapped[datetime]
 
 
+class OverlapOutcome(Base):
+    """How one PSI run between two nodes ended: a count or a decline code, never identifiers."""
+
+    __tablename__ = "overlap_outcomes"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), index=True)
+    purpose: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(8))
+    server: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int | None]
+    declined_by: Mapped[str | None] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime]
+
+
 inbox = Inbox(Base.metadata)

@@ -3,8 +3,9 @@
 ``concordia hub add-node`` writes ``<nodes_dir>/<code>.json`` (``code``, ``name``,
 ``nats_url`` with the ``hub-<code>`` user's credentials). The directory is re-read
 periodically, so a country added (or removed) while the hub runs is picked up without restart.
-Each country gets its own connection into its own account, a stream ``NODE_<CODE>`` and a
-durable, inbox-idempotent consumer.
+Each country gets its own connection into its own account, a stream ``NODE_<CODE>``, a
+durable, inbox-idempotent ingest consumer and the broadcast relay's consumer; listeners (the
+overlap coordinator) hear when a country's link is up or gone.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
-from nats.js import api
+from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from concordia.core.db import Database
-from concordia.events import Consumer, NatsLink, StreamSpec, ensure_stream
+from concordia.events import Consumer, NatsLink, StreamSpec, country_stream, ensure_stream
 from concordia.events._link import redact
+from concordia.hub.broadcast import broadcast_filter, broadcast_handler
 from concordia.hub.ingest import ingest_handler
 from concordia.hub.models import Node, inbox
 
@@ -67,19 +69,28 @@ def read_nodes_dir(path: Path) -> dict[str, NodeFile]:
 def hub_country_stream(code: str, mode: StreamMode) -> StreamSpec:
     """The hub's stream of one country (``NODE_<CODE>``), in the country's own account.
 
-    ``sourced`` (production) sources the node's ``SHARED_<CODE>`` over the leaf connection
-    through ``$JS.<code>.API``; ``direct`` (tests without the leaf topology) captures
-    ``shared.<code>.>`` published straight into the account. Swap for
-    ``concordia.events._streams.country_stream`` once it exists.
+    ``sourced`` (production) is ``concordia.events.country_stream``: it sources the node's
+    ``SHARED_<CODE>`` over the leaf connection through ``$JS.<code>.API``; ``direct`` (tests
+    without the leaf topology) captures ``shared.<code>.>`` published straight into the account.
+    Both keep one message per subject (every snapshot subject is unique).
     """
-    name = f"NODE_{code.upper()}"
     limits = {"max_msgs_per_subject": 1}
     if mode == "direct":
-        return StreamSpec(name, (f"shared.{code}.>",), limits)
-    source = api.StreamSource(
-        name=f"SHARED_{code.upper()}", external=api.ExternalStream(api=f"$JS.{code}.API")
-    )
-    return StreamSpec(name, (), {**limits, "sources": [source]})
+        return StreamSpec(f"NODE_{code.upper()}", (f"shared.{code}.>",), limits)
+    sourced = country_stream(code)
+    return StreamSpec(sourced.name, sourced.subjects, {**limits, **sourced.limits})
+
+
+class LinkListener(Protocol):
+    """Told when a country's link is up (after every reconnect) and when it is gone."""
+
+    async def linked(self, code: str, client: Client) -> None:
+        """The link into ``code``'s account is up; ``client`` is its connection."""
+        ...
+
+    async def unlinked(self, code: str) -> None:
+        """``code`` left the nodes directory."""
+        ...
 
 
 @dataclass
@@ -90,35 +101,56 @@ class CountryLink:
     link: NatsLink
     consumer: Consumer
     stream: StreamSpec
+    relay: Consumer
 
     @classmethod
-    def build(cls, node: NodeFile, db: Database, mode: StreamMode) -> CountryLink:
-        """Wire the link, the stream and the durable consumer for ``node`` (not started)."""
+    def build(cls, node: NodeFile, federation: Federation) -> CountryLink:
+        """Wire the link, the stream and the durable consumers for ``node`` (not started)."""
         link = NatsLink(node.nats_url, name=f"concordia-hub-{node.code}")
-        stream = hub_country_stream(node.code, mode)
+        stream = hub_country_stream(node.code, federation.mode)
+        db = federation.db
         consumer = Consumer(
             link.js, db, inbox, ingest_handler(node.code),
             name=f"hub-ingest-{node.code}", stream=stream.name,
             subjects=[f"shared.{node.code}.*.aggregate.>", f"shared.{node.code}.*.status"],
             max_deliver=-1, max_retry_delay=30.0,
         )  # fmt: skip
-        return cls(node, link, consumer, stream)
+        relay = Consumer(
+            link.js, db, inbox, broadcast_handler(node.code, lambda: federation.links),
+            name=f"hub-broadcast-{node.code}", stream=stream.name,
+            subjects=[broadcast_filter(node.code)], max_deliver=-1, max_retry_delay=10.0,
+        )  # fmt: skip
+        return cls(node, link, consumer, stream, relay)
 
-    async def start(self) -> None:
-        """Connect in the background; the stream is ensured after every (re)connect."""
+    async def start(self, listeners: list[LinkListener] | None = None) -> None:
+        """Connect in the background; stream, consumers and listeners after every (re)connect."""
 
         async def on_connect() -> None:
             await ensure_stream(
                 self.link.js, self.stream.name, list(self.stream.subjects), **self.stream.limits
             )
             await self.consumer.start()  # once the stream exists; a no-op when running
+            await self.relay.start()
+            for listener in listeners or []:
+                await listener.linked(self.node.code, self.link.client)
 
         await self.link.start(on_connect=on_connect)
 
     async def stop(self) -> None:
         """Stop consuming and close the connection."""
+        await self.relay.stop()
         await self.consumer.stop()
         await self.link.stop()
+
+    @property
+    def connected(self) -> bool:
+        """Whether the link into the account is up."""
+        return self.link.connected
+
+    async def send(self, subject: str, data: bytes, headers: dict[str, str]) -> None:
+        """Publish into the account (core NATS) and flush; raises when that fails."""
+        await self.link.client.publish(subject, data, headers=headers)
+        await self.link.client.flush(timeout=5)
 
     async def publish(self, subject: str, data: bytes) -> bool:
         """Publish into the country's account; False when not connected right now."""
@@ -153,6 +185,7 @@ class Federation:
     def __init__(self, db: Database, nodes_dir: Path, *, mode: StreamMode) -> None:
         self.db, self.nodes_dir, self.mode = db, nodes_dir, mode
         self.links: dict[str, CountryLink] = {}
+        self.listeners: list[LinkListener] = []
 
     async def sync(self) -> None:
         """Start links for new countries, restart changed ones, stop removed ones."""
@@ -160,6 +193,8 @@ class Federation:
         for code in [c for c in self.links if c not in wanted]:
             log.info("node removed from the directory", extra={"node": code})
             await self.links.pop(code).stop()
+            for listener in self.listeners:
+                await listener.unlinked(code)
         for code, node in wanted.items():
             current = self.links.get(code)
             if current is not None and current.node == node:
@@ -167,9 +202,9 @@ class Federation:
             if current is not None:
                 await current.stop()
             await self._remember(node)
-            link = CountryLink.build(node, self.db, self.mode)
+            link = CountryLink.build(node, self)
             self.links[code] = link
-            await link.start()
+            await link.start(self.listeners)
             log.info("node linked", extra={"node": code, "url": redact(node.nats_url)})
 
     async def _remember(self, node: NodeFile) -> None:

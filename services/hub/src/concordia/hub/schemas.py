@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from concordia.events import AggregateSnapshotPublished, CodeList, DisclosureRules, Target
 from concordia.events._types import CODE_PATTERN
+from concordia.hub.settings import Purpose
 
 
 class ServiceRead(BaseModel):
@@ -118,3 +119,48 @@ class CharterUpdate(BaseModel):
             if len(set(keys)) != len(keys):
                 raise ValueError(f"a {what} appears twice")
         return self
+
+
+class OverlapRoundCreate(BaseModel):
+    """An overlap round to run now: one quarter, one purpose, every ordered pair of countries."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    period: str = Field(
+        pattern=r"^(19|20)\d{2}-Q[1-4]$", description="The quarter whose grants count.",
+        examples=["2026-Q4"],
+    )  # fmt: skip
+    purpose: Purpose = Field(
+        description="The grants' purpose code.", examples=["independent_media"]
+    )
+
+
+class OverlapRunRead(BaseModel):
+    """One run of a started round: its id and the ordered pair (client learns, server answers)."""
+
+    run_id: str
+    client: str = Field(examples=["se"])
+    server: str = Field(examples=["pl"])
+
+
+class OverlapRoundAccepted(BaseModel):
+    """A round started in the background; its outcomes appear under `GET /v1/overlaps`."""
+
+    period: str
+    purpose: str
+    runs: list[OverlapRunRead]
+
+
+class OverlapPairRead(BaseModel):
+    """The newest outcome of one ordered pair: a count, or a decline code and by whom."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    run_id: str
+    client: str = Field(description="The node that learned which of its grantees...")
+    server: str = Field(description="...the other node funds too.")
+    status: str = Field(description="`counted`, `declined`, `timeout` or `rate_limited`.")
+    count: int | None = Field(description="How many of the client's grantees the server funds.")
+    declined_by: str | None = Field(description="The node (or `hub`) that declined.")
+    reason: str | None = Field(description="The decline code, or the step that timed out.")
+    at: datetime

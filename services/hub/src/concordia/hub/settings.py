@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from concordia.core.settings import CoreSettings
+
+#: The ledger's grant purposes (concordia.ledger.codes.Purpose): what an overlap round may name.
+Purpose = Literal[
+    "independent_media", "human_rights", "civil_society", "political_participation",
+    "legal_aid", "research", "education", "culture", "minority_rights", "gender_equality",
+    "transitional_justice", "relocation_and_security", "institutional_support",
+]  # fmt: skip
+PURPOSES: tuple[str, ...] = get_args(Purpose)
 
 
 class HubSettings(CoreSettings):
@@ -45,4 +53,19 @@ class HubSettings(CoreSettings):
         default="sourced",
         description="`sourced`: NODE_<CODE> sources the node's SHARED_<CODE> through "
         "$JS.<code>.API (production); `direct`: a plain stream on shared.<code>.> (tests).",
+    )
+    psi_step_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="How long the hub waits for a node's PSI step."
+    )
+    psi_runs_per_day: int = Field(
+        default=2, ge=1, description="PSI runs per UTC day per ordered pair, period and purpose."
+    )
+    overlap_purposes: tuple[Purpose, ...] = Field(
+        default=PURPOSES, min_length=1, description="The purposes a scheduled round covers."
+    )
+    overlap_round_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="Run an overlap round of the current quarter for every purpose this often "
+        "(unset: only on request, `POST /v1/overlaps/runs`).",
     )

@@ -167,8 +167,9 @@ def _split(amount: Decimal, parts: int) -> list[Decimal]:
     return shares
 
 
-def _funding_drafts(rows: Rows, k: int) -> list[Draft]:
-    policy = DisclosurePolicy(k=k)  # dominance (2, 85 %) and p 10 % by default; never rounded
+def _funding_drafts(rows: Rows, k: int, money_rules: dict[str, Any] | None = None) -> list[Draft]:
+    # dominance (2, 85 %) and p 10 % unless the charter says otherwise; money is never rounded
+    policy = DisclosurePolicy(k=k, **(money_rules or {}))
     # (measure, period, dimension) -> cell label -> contributor -> EUR
     sums: dict[tuple[str, str, str], dict[str, dict[str, Decimal]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(Decimal))
@@ -256,9 +257,15 @@ def _draft(
     )  # fmt: skip
 
 
-def protect(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
-    """Every table of every period with data (or released before), protected: CPU only."""
-    return _funding_drafts(rows, k) + _diversity_drafts(rows, k, rounding_base)
+def protect(
+    rows: Rows, k: int, rounding_base: int | None, money_rules: dict[str, Any] | None = None
+) -> list[Draft]:
+    """Every table of every period with data (or released before), protected: CPU only.
+
+    ``money_rules`` (``dominance_n``, ``dominance_k``, ``p_percent``) come from the charter; the
+    policy's defaults, (2, 85 %) and p 10 %, apply when they are absent.
+    """
+    return _funding_drafts(rows, k, money_rules) + _diversity_drafts(rows, k, rounding_base)
 
 
 async def publish(
@@ -267,16 +274,18 @@ async def publish(
     ctx: NodeContext,
     k: int,
     rounding_base: int | None,
-    protect: Callable[[Rows, int, int | None], list[Draft]] = protect,
+    protect: Callable[[Rows, int, int | None, dict[str, Any] | None], list[Draft]] = protect,
+    charter_version: str = "default",
+    money_rules: dict[str, Any] | None = None,
 ) -> list[AggregateSnapshotPublished]:
     """Publish a new version of every table the release rule allows (``Publisher.publish``)."""
     publisher = Publisher(
-        db, snapshots, node=ctx.node, service="ledger", k=k,
+        db, snapshots, node=ctx.node, service="ledger", k=k, charter_version=charter_version,
         emit=lambda session, events: emit(session, ctx, list(events)),
     )  # fmt: skip
     return await publisher.publish(
         gather=gather,
-        protect=lambda rows: protect(rows, k, rounding_base),
+        protect=lambda rows: protect(rows, k, rounding_base, money_rules),
         at=now(),
         fingerprint=fingerprint,
     )

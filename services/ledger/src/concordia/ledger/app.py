@@ -1,4 +1,4 @@
-"""The ledger service: app factory and lifespan (migration check, outbox relay, consumer)."""
+"""The ledger service: app factory and lifespan (relay, consumer, charter, overlap engine)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -17,22 +16,28 @@ from concordia.core.logging import configure_logging
 from concordia.core.migrations import ensure_migrated
 from concordia.core.web import create_app
 from concordia.events import (
+    AggregateSnapshotPublished,
+    CharterFollower,
     Consumer,
+    NatsLink,
     NodeLinks,
     OutboxRelay,
     RelayCollector,
     StreamSpec,
+    disclosure_rules,
     local_stream,
     run_publisher,
     shared_stream,
 )
 from concordia.ledger import aggregates, consumers
-from concordia.ledger.api import activities, donors, feed, grants, rates, sync
+from concordia.ledger.api import activities, donors, feed, grants, overlaps, rates, sync
 from concordia.ledger.api import aggregates as aggregates_routes
 from concordia.ledger.feed_stream import FeedNotifier
-from concordia.ledger.outbox import inbox, outbox
+from concordia.ledger.outbox import charters, inbox, outbox
+from concordia.ledger.overlap import OverlapEngine
 from concordia.ledger.schemas import GrantSync
 from concordia.ledger.service._common import NodeContext
+from concordia.ledger.service.overlaps import RunLimits
 from concordia.ledger.settings import LedgerSettings
 
 log = logging.getLogger(__name__)
@@ -66,6 +71,23 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
     ctx = NodeContext(node=settings.node)
     links = NodeLinks("ledger", settings.node, settings.nats_url, settings.nats_shared_url)
     link = links.local
+    follower = CharterFollower(
+        db, charters, node=settings.node, service="ledger", outbox=outbox,
+        interval=settings.status_interval_seconds,
+    )  # fmt: skip
+
+    async def publish_aggregates() -> list[AggregateSnapshotPublished]:
+        """One run of the publisher under the charter the service follows right now."""
+        current = follower.current
+        rules = disclosure_rules(
+            current, k=settings.disclosure_k, rounding_base=settings.rounding_base
+        )
+        money = {"dominance_n": rules.dominance_n, "dominance_k": rules.dominance_k,
+                 "p_percent": rules.p_percent}  # fmt: skip
+        return await aggregates.publish(
+            db=db, ctx=ctx, k=rules.k, rounding_base=rules.rounding_base,
+            charter_version=current.version, money_rules=money,
+        )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -88,25 +110,46 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                 node=settings.node, stream=local_stream(settings.node).name, max_deliver=-1,
             )  # fmt: skip
             await consumer.start()
-        publisher = asyncio.create_task(
-            run_publisher(
-                partial(
-                    aggregates.publish, db=db, ctx=ctx, k=settings.disclosure_k,
-                    rounding_base=settings.rounding_base,
+
+        def is_leader() -> bool:
+            return relay is None or relay.metrics.is_leader
+
+        # What the hub sends (charter, PSI) and the status reports go over the shared link.
+        shared = links.shared or link
+        await follower.start(shared.client)
+        tasks = [
+            asyncio.create_task(
+                run_publisher(
+                    publish_aggregates, interval=settings.aggregate_interval_seconds,
+                    is_leader=is_leader,
                 ),
-                interval=settings.aggregate_interval_seconds,
-                is_leader=lambda: relay is None or relay.metrics.is_leader,
-            ),
-            name="aggregate-publisher",
-        )  # fmt: skip
+                name="aggregate-publisher",
+            )
+        ]  # fmt: skip
+        engine = None
+        if settings.overlap_enabled:
+            engine = OverlapEngine(
+                db, shared.client, node=settings.node, is_leader=is_leader,
+                limits=RunLimits(
+                    min_set_size=settings.overlap_min_set_size,
+                    max_set_size=settings.overlap_max_set_size,
+                    runs_per_day=settings.overlap_runs_per_day,
+                ),
+                run_ttl=settings.overlap_run_ttl_seconds,
+            )  # fmt: skip
+            tasks.append(asyncio.create_task(_start_engine(engine, shared), name="overlap-engine"))
         app.state.relay, app.state.consumer, app.state.link = relay, consumer, link
-        app.state.shared_link = links.shared
+        app.state.shared_link, app.state.overlap_engine = links.shared, engine
         try:
             yield
         finally:
-            publisher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await publisher
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if engine is not None:
+                await engine.stop()
+            await follower.stop()
             await notifier.stop()
             if consumer is not None:
                 await consumer.stop()
@@ -126,6 +169,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             sync.router,
             feed.router,
             aggregates_routes.router,
+            overlaps.router,
         ],
         lifespan=lifespan,
         readiness=links.readiness(),
@@ -133,7 +177,15 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
         extra_schemas=[GrantSync],
     )
     app.state.ctx = ctx
+    app.state.charter_follower = follower
+    app.state.publish_aggregates = publish_aggregates
     return app
+
+
+async def _start_engine(engine: OverlapEngine, link: NatsLink) -> None:
+    """Subscribe the overlap engine once its link is up (the broker may come later)."""
+    await link.wait_connected()
+    await engine.start()
 
 
 def main() -> FastAPI:

@@ -46,3 +46,9 @@ class LedgerSettings(CoreSettings):
     overlap_run_ttl_seconds: float = Field(
         default=900.0, gt=0, description="How long a client run waits for the server's answer."
     )
+    status_interval_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often the service reports its status (charter run, outbox lag) to the "
+        "hub; it also reports right after applying a new charter.",
+    )

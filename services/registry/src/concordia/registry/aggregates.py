@@ -138,12 +138,13 @@ async def publish(
     k: int,
     rounding_base: int | None,
     protect: Callable[[Rows, int, int | None, str], list[Draft]] = protect,
+    charter_version: str = "default",
 ) -> list[AggregateSnapshotPublished]:
     """Publish this quarter's tables where the release rule allows (``Publisher.publish``)."""
     at = now()
     period = quarter_of(at.date())
     publisher = Publisher(
-        db, snapshots, node=ctx.node, service="registry", k=k,
+        db, snapshots, node=ctx.node, service="registry", k=k, charter_version=charter_version,
         emit=lambda session, events: emit(session, ctx, list(events)),
     )  # fmt: skip
     return await publisher.publish(

@@ -1,4 +1,4 @@
-"""The registry service: app factory and lifespan (migration check, relay, aggregate publisher)."""
+"""The registry service: app factory and lifespan (relay, charter follower, aggregate publisher)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -19,17 +18,20 @@ from concordia.core.logging import configure_logging
 from concordia.core.migrations import ensure_migrated
 from concordia.core.web import create_app
 from concordia.events import (
+    AggregateSnapshotPublished,
+    CharterFollower,
     NodeLinks,
     OutboxRelay,
     RelayCollector,
     StreamSpec,
+    disclosure_rules,
     local_stream,
     run_publisher,
     shared_stream,
 )
 from concordia.registry import aggregates
 from concordia.registry.api import feeds, organisations, permits, persons, sync
-from concordia.registry.outbox import outbox
+from concordia.registry.outbox import charters, outbox
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service._common import NodeContext
 from concordia.registry.service.audit import AuditTrail, AuditUnavailableError
@@ -60,6 +62,21 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
     ctx = NodeContext(node=settings.node, cipher=FieldCipher(settings.node_key_bytes))
     links = NodeLinks("registry", settings.node, settings.nats_url, settings.nats_shared_url)
     link = links.local
+    follower = CharterFollower(
+        db, charters, node=settings.node, service="registry", outbox=outbox,
+        interval=settings.status_interval_seconds,
+    )  # fmt: skip
+
+    async def publish_aggregates() -> list[AggregateSnapshotPublished]:
+        """One run of the publisher under the charter the service follows right now."""
+        current = follower.current
+        rules = disclosure_rules(
+            current, k=settings.disclosure_k, rounding_base=settings.rounding_base
+        )
+        return await aggregates.publish(
+            db=db, ctx=ctx, k=rules.k, rounding_base=rules.rounding_base,
+            charter_version=current.version,
+        )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -77,14 +94,12 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         if relay is not None:
             RelayCollector(relay).register(app.state.metrics)
             await relay.start()
+        # The charter comes from the hub over the shared link (the only link when unfederated).
+        await follower.start((links.shared or link).client)
         tasks.append(
             asyncio.create_task(
                 run_publisher(
-                    partial(
-                        aggregates.publish, db=db, ctx=ctx, k=settings.disclosure_k,
-                        rounding_base=settings.rounding_base,
-                    ),
-                    interval=settings.aggregate_interval_seconds,
+                    publish_aggregates, interval=settings.aggregate_interval_seconds,
                     is_leader=lambda: relay is None or relay.metrics.is_leader,
                 ),
                 name="aggregate-publisher",
@@ -99,6 +114,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await follower.stop()
             if relay is not None:
                 await relay.stop()
             await links.stop()
@@ -115,6 +131,8 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         extra_schemas=[PersonSync, OrganisationSync],
     )
     app.state.ctx = ctx
+    app.state.charter_follower = follower
+    app.state.publish_aggregates = publish_aggregates
     app.add_exception_handler(AuditUnavailableError, _audit_unavailable)
     return app
 

@@ -21,3 +21,9 @@ class RegistrySettings(CoreSettings):
     )
     disclosure_k: int = Field(default=10, ge=1, description="Minimum persons in a cell.")
     rounding_base: int | None = Field(default=5, ge=2, description="Round published counts.")
+    status_interval_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often the service reports its status (charter run, outbox lag) to the "
+        "hub; it also reports right after applying a new charter.",
+    )

@@ -20,7 +20,7 @@ async def list_overlaps(
     session: SessionDep,
     _: Reader,
     period: Annotated[
-        str, Query(pattern=r"^\d{4}-Q[1-4]$", description="A quarter.", examples=["2026-Q4"])
+        str, Query(pattern=r"^(19|20)\d{2}-Q[1-4]$", description="A quarter.", examples=["2026-Q4"])
     ],
     purpose: Annotated[Purpose, Query(description="The grants' purpose.")],
 ) -> OverlapsRead:

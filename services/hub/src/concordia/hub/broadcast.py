@@ -1,0 +1,84 @@
+"""The hub's broadcast relay: what a node publishes for the coalition reaches every other node.
+
+A node publishes on ``shared.<node>.broadcast.>`` (its ``exchange-shared`` user); the message
+lands in the hub's ``NODE_<CODE>`` like everything under ``shared.``. A durable consumer
+(``hub-broadcast-<code>``) on that stream, filtered to the broadcast subjects, re-publishes it
+unchanged as ``hub.broadcast.<code>.<rest>`` into every *other* country's account, never back to
+the origin. Only registered shared event types pass (the envelope is parsed; an unknown type
+can never be applied), and only a payload sent by its own node on its own subject.
+
+The consumer's inbox makes the relay once per event across redeliveries. A delivery is core
+NATS with ``Nats-Msg-Id`` = the event id: if the hub fails between publishing and recording
+it, the retry sends the same id again, and receivers dedupe on it (their inbox).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.events import Envelope, Event, Handler, SharedEvent
+from concordia.hub.ingest import refuse
+
+log = logging.getLogger(__name__)
+
+
+class Target(Protocol):
+    """Where a broadcast goes: a country link that can publish into its account."""
+
+    @property
+    def connected(self) -> bool:
+        """Whether the link into the account is up."""
+        ...
+
+    async def send(self, subject: str, data: bytes, headers: dict[str, str]) -> None:
+        """Publish into the account (core NATS) and flush."""
+        ...
+
+
+def broadcast_filter(code: str) -> str:
+    """The subjects country ``code`` broadcasts on."""
+    return f"shared.{code}.broadcast.>"
+
+
+def relayed_subject(code: str, subject: str) -> str:
+    """``shared.<code>.broadcast.<rest>`` as the others get it: ``hub.broadcast.<code>.<rest>``."""
+    prefix = f"shared.{code}.broadcast."
+    if not subject.startswith(prefix):
+        raise ValueError(f"{subject!r} is not a broadcast of {code!r}")
+    return f"hub.broadcast.{code}.{subject.removeprefix(prefix)}"
+
+
+def broadcast_handler(code: str, targets: Callable[[], Mapping[str, Target]]) -> Handler:
+    """The consumer handler relaying country ``code``'s broadcasts to ``targets()`` but itself."""
+
+    async def handle(session: AsyncSession, envelope: Envelope[Event]) -> None:
+        event = envelope.data
+        prefix = f"shared.{code}.broadcast."
+        if not isinstance(event, SharedEvent):
+            await refuse(session, code, "unexpected_type", envelope.id)
+            return
+        try:
+            own = event.subject(code)
+        except ValueError:  # the payload names another node
+            await refuse(session, code, "foreign_node", envelope.id)
+            return
+        if not own.startswith(prefix):  # a shared type, but not one that is broadcast
+            await refuse(session, code, "unexpected_type", envelope.id)
+            return
+        if own != envelope.subject:
+            await refuse(session, code, "subject_mismatch", envelope.id)
+            return
+        others = {c: t for c, t in targets().items() if c != code}
+        down = sorted(c for c, t in others.items() if not t.connected)
+        if down:  # retried later (the inbox row rolls back with this)
+            raise RuntimeError(f"broadcast of {code} waits for the links of {down}")
+        subject, data = relayed_subject(code, envelope.subject), envelope.to_bytes()
+        for target in others.values():
+            await target.send(subject, data, {"Nats-Msg-Id": envelope.id})
+        log.info("broadcast relayed", extra={"node": code, "to": sorted(others)})
+
+    return handle
