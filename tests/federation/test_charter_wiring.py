@@ -67,9 +67,7 @@ async def fund_an_activity(ledger: Ledger) -> None:
 
 async def publish_now(service: Running) -> list[Any]:
     """One run of the service's aggregate publisher, as its background loop makes it."""
-    state = service.app.state
-    async with state.db.unit_of_work() as session:
-        return list(await state.publish_aggregates(session=session))
+    return list(await service.app.state.publish_aggregates())
 
 
 async def test_a_charter_reaches_registry_and_ledger_and_their_snapshots_follow_it(
