@@ -350,12 +350,12 @@ async def test_a_writer_is_not_blocked_while_tables_are_protected(ledger: Ledger
               "10.00")  # fmt: skip
     inside, proceed, order = threading.Event(), threading.Event(), []
 
-    def slow_protect(rows: Any, k: int, rounding_base: int | None) -> Any:
+    def slow_protect(rows: Any, k: int, rounding_base: int | None, money: Any = None) -> Any:
         inside.set()
         order.append("protecting")
         assert proceed.wait(30), "the writer never finished: the publisher held it up"
         order.append("protected")
-        return aggregates.protect(rows, k, rounding_base)
+        return aggregates.protect(rows, k, rounding_base, money)
 
     publishing = asyncio.create_task(_publish(ledger, protect=slow_protect))
     assert await asyncio.to_thread(inside.wait, 30)
@@ -378,9 +378,9 @@ async def test_a_quiet_ledger_is_not_scanned_again(ledger: Ledger) -> None:
     await _tx(ledger, gid, "10.00")
     calls: list[int] = []
 
-    def counted(rows: Any, k: int, rounding_base: int | None) -> Any:
+    def counted(rows: Any, k: int, rounding_base: int | None, money: Any = None) -> Any:
         calls.append(len(rows.funding))
-        return aggregates.protect(rows, k, rounding_base)
+        return aggregates.protect(rows, k, rounding_base, money)
 
     assert await _publish(ledger, protect=counted)
     assert await _publish(ledger, protect=counted) == []  # nothing changed: no scan at all
