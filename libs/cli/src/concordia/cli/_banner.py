@@ -9,7 +9,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from concordia.cli._layout import HUB_CODE, demo_tokens_file, endpoints_file
+from concordia.cli._layout import (
+    DEMO_OVERLAP_PURPOSE,
+    DEMO_OVERLAP_ROUND_SECONDS,
+    HUB_CODE,
+    demo_tokens_file,
+    endpoints_file,
+)
 from concordia.cli.seed import DEMO_TOKEN, PORTAL_TOKEN
 from concordia.events import quarter_of
 
@@ -60,6 +66,12 @@ def banner(
         period = quarter_of(date.today())
         console.print(f"                {hub['hub']}/v1/coalition/indicators?period={period}")
         console.print(f"                {hub['hub']}/v1/aggregates")
+        overlaps = f"/v1/overlaps?period={period}&purpose={DEMO_OVERLAP_PURPOSE}"
+        console.print(
+            f"                {hub['hub']}{overlaps}  (counts of the overlap rounds, every "
+            f"{DEMO_OVERLAP_ROUND_SECONDS // 60} min)"
+        )
+        console.print(f"  Overlaps      {ledger}{overlaps}  (which of this node's grantees)")
     hub_names = ", hub: hub:read, hub:admin" if hub else ""
     console.print(
         f"  Tokens        {_shown(demo_tokens_file(var))}  (plain development tokens, this "

@@ -88,6 +88,10 @@ COUNTRY_SERVICES: tuple[ServiceSpec, ...] = (
 )
 
 
+#: The demo's scheduled overlap rounds: the purpose the planted overlaps share, and how often.
+DEMO_OVERLAP_PURPOSE = "independent_media"
+DEMO_OVERLAP_ROUND_SECONDS = 120
+
 #: The hub service, run once at the coalition's hub (its port is in the hub's block).
 HUB_SERVICE = ServiceSpec(
     name="hub",
@@ -95,7 +99,12 @@ HUB_SERVICE = ServiceSpec(
     settings="concordia.hub.settings:HubSettings",
     offset=1,
     env_prefix="CONCORDIA_HUB_",
-    env={"STREAM_MODE": "sourced", "NODES_SCAN_SECONDS": "2"},
+    env={
+        "STREAM_MODE": "sourced",
+        "NODES_SCAN_SECONDS": "2",
+        "OVERLAP_ROUND_SECONDS": str(DEMO_OVERLAP_ROUND_SECONDS),
+        "OVERLAP_PURPOSES": f'["{DEMO_OVERLAP_PURPOSE}"]',
+    },
 )
 
 

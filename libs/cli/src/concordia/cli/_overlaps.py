@@ -18,8 +18,8 @@ import httpx
 
 from concordia.cli import _funding, seed
 from concordia.cli._demo import organisations
+from concordia.cli._layout import DEMO_OVERLAP_PURPOSE as OVERLAP_PURPOSE
 
-OVERLAP_PURPOSE = "independent_media"
 OVERLAP_START = date(2026, 1, 1)
 OVERLAP_END = date(2027, 12, 31)  # 24 months: horizon "mid"
 #: Shared organisation number -> the nodes funding it; a node not named here funds number 1.
