@@ -22,9 +22,10 @@ suppression) has no contributor of its own changed, so it holds the table as wel
 would let its old value be recovered from old margins. What each contributor adds to each
 cell is kept at home with the release (``contributions``, contributor ids hashed), never sent.
 
-A new charter (new thresholds or rounding) releases every table once under its rules: cells
-whose contributors did not change may then differ (the rules moved them, and the new table
-tells that by itself), but a cell whose contributors changed still needs ``k`` of them.
+A new charter (new thresholds or rounding) releases a table under its rules only if no cell
+hidden in the last release is shown by the rules alone: a stricter charter (more hidden, other
+rounding) takes effect at once, a laxer one from the period's next release that k contributors
+make, or from the next period. A cell whose contributors changed still needs ``k`` of them.
 
 A first release of a period is free, except for *stock* tables (counts of what exists now,
 like the registry's persons): their first release in a new quarter is judged against the last
@@ -169,19 +170,29 @@ def releasable(
 ) -> bool:
     """The release rule (module docstring): a first release, or every changed cell has k.
 
-    Under ``new_rules`` (a new charter) the table is released even if no cell changed, and a
-    cell whose contributors did not change at all may change: only the rules moved it, so the
-    difference tells nothing the new table does not. A cell whose contributors changed still
-    needs k of them.
+    Under ``new_rules`` (a new charter) the table may be released although no cell changed, and
+    a cell whose contributors did not change may change, but only towards less: a cell hidden
+    in the last release stays hidden. Revealing it would let the last release's margins give
+    away the cell it was hidden with (a lower k is for the next period). A cell whose
+    contributors changed still needs k of them.
     """
     if last is None:
         return True
     after = _normalise(draft.contributions)
-    changed = [key for key, cell in draft.published().items() if last.get(key) != cell]
-    moved = [changed_contributors(before, after, key) for key in changed]
+    cells = draft.published()
+    changed = [key for key, cell in cells.items() if last.get(key) != cell]
+    moved = {key: changed_contributors(before, after, key) for key in changed}
     if new_rules:
-        return all(n == 0 or n >= k for n in moved)
-    return bool(changed) and all(n >= k for n in moved)
+        return all(
+            n >= k or (n == 0 and not _revealed(last.get(key), cells[key]))
+            for key, n in moved.items()
+        )
+    return bool(changed) and all(n >= k for n in moved.values())
+
+
+def _revealed(before: Cell | None, now: Cell) -> bool:
+    """Whether ``now`` shows a value the cell's last release hid."""
+    return before is not None and before.suppressed and not now.suppressed
 
 
 def _normalise(contributions: Contributions) -> dict[str, dict[Key, Decimal]]:
