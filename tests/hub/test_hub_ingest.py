@@ -3,6 +3,7 @@ country that speaks for another."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -128,6 +129,27 @@ async def test_status_reports_show_per_service(hub: Hub, country_nats: NatsServe
     assert pl["connected"] is True
     assert nodes["se"]["last_report_at"] is None
     assert nodes["se"]["stale"] is True
+
+
+async def test_a_node_clock_ahead_does_not_freeze_its_status(
+    hub: Hub, country_nats: NatsServer
+) -> None:
+    nc = await node_client(country_nats, "pl")
+    try:
+        ahead = status(
+            node="pl", service="ledger", revision=0, at=datetime.now(UTC) + timedelta(days=1)
+        )
+        await publish(nc, Envelope.wrap(ahead, node="pl"))
+        await _consumed(hub, "pl", 1)
+        await asyncio.sleep(0.01)
+        later = status(node="pl", service="ledger", revision=2)  # sent now, by a fixed clock
+        await publish(nc, Envelope.wrap(later, node="pl"))
+        await _consumed(hub, "pl", 2)
+    finally:
+        await nc.close()
+    nodes = {n["code"]: n for n in await hub.get("/v1/nodes")}
+    (ledger,) = nodes["pl"]["services"]
+    assert ledger["charter_revision"] == 2  # the report from "tomorrow" did not hide it
 
 
 async def test_a_malformed_payload_is_dropped_without_echoing_it(

@@ -151,3 +151,14 @@ async def test_two_workers_keep_one_copy(db: Database, node_code: str) -> None:
     results = await asyncio.gather(*(f.apply(charter(3)) for f in followers))
     assert results == [True, True]
     assert await STORE.current(db) == charter(3)
+
+
+def test_a_charter_tightens_a_nodes_floor_but_never_loosens_it() -> None:
+    from concordia.events import disclosure_rules
+
+    # Before any charter: the service's own settings.
+    assert disclosure_rules(DEFAULT_CHARTER, k=12, rounding_base=None, k_min=5).k == 12
+    # A charter above the node's floor applies as sent; one below it is held to the floor.
+    assert disclosure_rules(charter(2, k=15), k=12, rounding_base=None, k_min=5).k == 15
+    lowered = disclosure_rules(charter(3, k=3), k=12, rounding_base=None, k_min=5)
+    assert (lowered.k, lowered.dominance_k) == (5, Decimal(80))  # the rest of the charter holds

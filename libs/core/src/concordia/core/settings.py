@@ -58,6 +58,12 @@ class CoreSettings(BaseSettings):
         validation_alias="CONCORDIA_NODE_KEY",
         description="Base64 (url-safe) 32-byte key for personal fields.",
     )
+    disclosure_k_min: int = Field(
+        default=5,
+        ge=1,
+        validation_alias="CONCORDIA_DISCLOSURE_K_MIN",
+        description="This node's own floor under the charter's k: the hub may only tighten it.",
+    )
     database_url: str = Field(default="sqlite:///var/node/service.db")
     log_level: str = "INFO"
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)

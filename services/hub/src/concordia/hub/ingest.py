@@ -96,14 +96,17 @@ async def _snapshot(
 
 
 async def _status(session: AsyncSession, event: ServiceStatusReported, now: datetime) -> None:
+    # A node clock ahead of ours must not make a report "future": it would hide every later one
+    # and keep a dead service looking fresh.
+    sent = min(event.sent_at, now)
     row = await session.get(ServiceStatus, (event.node, event.service))
     if row is None:
         row = ServiceStatus(node=event.node, service=event.service)
         session.add(row)
-    elif row.sent_at >= event.sent_at:
+    elif row.sent_at >= sent:
         return  # an older report delivered late changes nothing
     row.charter_version = event.charter_version
     row.charter_revision = event.charter_revision
     row.outbox_pending = event.outbox_pending
-    row.sent_at = event.sent_at
+    row.sent_at = sent
     row.received_at = now

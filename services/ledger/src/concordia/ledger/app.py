@@ -80,8 +80,9 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
         """One run of the publisher under the charter the service follows right now."""
         current = follower.current
         rules = disclosure_rules(
-            current, k=settings.disclosure_k, rounding_base=settings.rounding_base
-        )
+            current, k=settings.disclosure_k, rounding_base=settings.rounding_base,
+            k_min=settings.disclosure_k_min,
+        )  # fmt: skip
         money = {"dominance_n": rules.dominance_n, "dominance_k": rules.dominance_k,
                  "p_percent": rules.p_percent}  # fmt: skip
         return await aggregates.publish(

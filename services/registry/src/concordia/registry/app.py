@@ -71,8 +71,9 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         """One run of the publisher under the charter the service follows right now."""
         current = follower.current
         rules = disclosure_rules(
-            current, k=settings.disclosure_k, rounding_base=settings.rounding_base
-        )
+            current, k=settings.disclosure_k, rounding_base=settings.rounding_base,
+            k_min=settings.disclosure_k_min,
+        )  # fmt: skip
         return await aggregates.publish(
             db=db, ctx=ctx, k=rules.k, rounding_base=rules.rounding_base,
             charter_version=current.version,
