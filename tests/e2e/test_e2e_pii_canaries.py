@@ -18,6 +18,7 @@ import httpx
 import pytest
 from e2e_support import Running, bearer, eventually, node_token
 from federation_support import Coalition
+from ledger_support import donor, grant
 from nats.aio.msg import Msg
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
@@ -84,7 +85,7 @@ async def test_no_personal_marker_reaches_the_hub(coalition: Coalition, running:
         await spy.subscribe(">", cb=record)
 
     registry = await running.node_service(c, "se", "registry")
-    await running.node_service(c, "se", "ledger")
+    ledger = await running.node_service(c, "se", "ledger")
     hub, reader = await running.hub(c)
 
     records = [canaries.person(n) for n in range(PERSONS)]
@@ -94,7 +95,30 @@ async def test_no_personal_marker_reaches_the_hub(coalition: Coalition, running:
             "/v1/sync/persons", json={"records": records}, headers=bearer(agency)
         )
         assert response.status_code == 200, response.text
-        assert all(r["status"] == "created" for r in response.json()["results"]), response.text
+        results = response.json()["results"]
+        assert all(r["status"] == "created" for r in results), response.text
+    # Grants to those persons at the ledger, their texts marked too (a donor may name a grantee).
+    donor_token = node_token(c, "se", "ledger:write")
+    async with httpx.AsyncClient(
+        base_url=ledger, timeout=30, headers=bearer(donor_token)
+    ) as client:
+        made = await client.post("/v1/donors", json=donor(1))
+        assert made.status_code == 201, made.text
+        donor_id = made.json()["id"]
+        for n, result in enumerate(results[:12]):
+            body = grant(
+                donor_id, {"type": "person", "id": result["id"]}, n,
+                external_id=canaries.mark("GRANTEXT"), title=f"Support {canaries.mark('TITLE')}",
+                description=f"Stipend for {canaries.mark('DESC')}",
+            )  # fmt: skip
+
+            async def granted(body: dict[str, Any] = body) -> bool:
+                # The ledger learns persons from the registry's events: retry until it has.
+                response = await client.post("/v1/grants", json=body)
+                assert response.status_code in (201, 422), response.text
+                return response.status_code == 201
+
+            await eventually(granted, seconds=30)
 
     async def published_at_hub() -> list[dict[str, Any]]:
         async with httpx.AsyncClient(base_url=hub, timeout=10) as client:
@@ -112,11 +136,13 @@ async def test_no_personal_marker_reaches_the_hub(coalition: Coalition, running:
     for msg in heard:
         blob = msg.subject.encode() + json.dumps(msg.headers or {}).encode() + msg.data
         assert canaries.found_in(blob) == [], msg.subject
-    # What the hub keeps: its database (with the WAL) and every log under its directory.
+    # What the hub keeps: every file under its directory (database and WAL, JetStream store,
+    # logs, configuration).
     hub_root = c.root / "hub"
-    for path in sorted(hub_root.rglob("*")):
-        if path.is_file() and (path.name.startswith("hub.db") or path.suffix == ".log"):
-            assert canaries.found_in(path.read_bytes()) == [], path
+    kept = [path for path in sorted(hub_root.rglob("*")) if path.is_file()]
+    assert any("jetstream" in str(path) for path in kept), "the hub's store was searched"
+    for path in kept:
+        assert canaries.found_in(path.read_bytes()) == [], path
     # The control: a search that finds nothing at the hub must be able to find them at the node.
     control = node_token(c, "se", "registry:read")
     async with httpx.AsyncClient(base_url=registry, timeout=30) as client:
