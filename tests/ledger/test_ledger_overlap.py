@@ -9,16 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any, NamedTuple
 
 import orjson
 import pytest
+from nats.js.errors import NotFoundError
 from overlap_support import PURPOSE, Coalition, Node, in_quarter, set_today, spying
 from sqlalchemy import func, select
 
-from concordia.events import Envelope, NatsServer, OverlapCoordinator, PsiInvitation, PsiResult
+from concordia.events import (
+    PSI_MESSAGE_TTL_SECONDS,
+    Envelope,
+    NatsServer,
+    OverlapCoordinator,
+    PsiInvitation,
+    PsiResult,
+)
 from concordia.ledger.models import OverlapMatch, OverlapRun
 
 PERIOD = "2026-Q4"
@@ -328,3 +337,35 @@ async def test_a_server_answers_a_bounded_number_of_runs_a_day_whoever_asks(worl
     assert (await run(a.code, b.code, period="2028-Q3", purpose=PURPOSE)).status == "counted"
     await hub.stop()
     await b.restart_engine(limits)
+
+
+async def test_psi_messages_carry_a_ttl_and_age_out_of_the_outbound_stream(
+    world: World, nats_server: NatsServer
+) -> None:
+    a, b = world.a, world.b
+    set_today(list(world), in_quarter("2028-Q4"))
+    assert a.engine.message_ttl == PSI_MESSAGE_TTL_SECONDS  # the default: one hour
+    a.engine.message_ttl = b.engine.message_ttl = 1  # seconds, to watch them go
+    hub = await coordinator_for([a, b])
+    async with spying(nats_server.url) as spy:
+        outcome = await hub.run_pair(a.code, b.code, period="2028-Q4", purpose=PURPOSE)
+    await hub.stop()
+    a.engine.message_ttl = b.engine.message_ttl = PSI_MESSAGE_TTL_SECONDS
+    assert outcome.count == 2
+    sent = [m for m in spy.messages if m.subject.startswith("shared.")]
+    assert len(sent) == 3  # a's request, b's response, a's count
+    assert {(m.headers or {}).get("Nats-TTL") for m in sent} == {"1"}
+    js = a.nc.jetstream(timeout=5)
+
+    async def stored() -> int:
+        kept = 0
+        for msg in sent:
+            stream = f"SHARED_{msg.subject.split('.')[1].upper()}"
+            with contextlib.suppress(NotFoundError):
+                await js.get_last_msg(stream, msg.subject)
+                kept += 1
+        return kept
+
+    async with asyncio.timeout(10):
+        while await stored():  # noqa: ASYNC110 - the server expires them on its own clock
+            await asyncio.sleep(0.2)

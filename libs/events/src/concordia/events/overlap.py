@@ -35,6 +35,8 @@ DeclineReason = Literal[
     "unknown_purpose",  # the purpose is not in the node's code list
     "bad_message",  # the peer's request could not be read
 ]
+#: How long a PSI message stays in the streams (``Nats-TTL``): a run is over within minutes.
+PSI_MESSAGE_TTL_SECONDS = 3600
 _QUARTER = re.compile(r"^(19|20)\d{2}-Q[1-4]$")  # a year quarter_bounds can compute
 
 

@@ -36,6 +36,7 @@ from nats.js.errors import NoStreamResponseError
 
 from concordia.core.db import Database
 from concordia.events import (
+    PSI_MESSAGE_TTL_SECONDS,
     DeclineReason,
     Envelope,
     EnvelopeError,
@@ -84,6 +85,7 @@ class OverlapEngine:
         is_leader: Callable[[], bool] = lambda: True,
         ack_timeout: float = 5.0,
         clock: Callable[[], datetime] = now,
+        message_ttl: float = PSI_MESSAGE_TTL_SECONDS,
     ) -> None:
         self.db, self.nc, self.node = db, nc, node
         self.limits = limits or overlaps.RunLimits()
@@ -91,6 +93,8 @@ class OverlapEngine:
         self.metrics = EngineMetrics()
         #: Today's date decides which quarters the node takes part in and the daily allowances.
         self.clock = clock
+        #: Seconds the streams keep each message this engine publishes (whole seconds, >= 1).
+        self.message_ttl = message_ttl
         self._pending: dict[str, tuple[psi.ClientRun, float]] = {}
         self._sub: Subscription | None = None
 
@@ -222,7 +226,7 @@ class OverlapEngine:
             try:
                 await js.publish(
                     envelope.subject, envelope.to_bytes(), timeout=self.ack_timeout,
-                    headers={"Nats-Msg-Id": envelope.id},
+                    headers={"Nats-Msg-Id": envelope.id}, msg_ttl=self.message_ttl,
                 )  # fmt: skip
                 self.metrics.published += 1
                 return
