@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.events import DeclineReason, PsiRole, quarter_bounds
+from concordia.events import DeclineReason, PsiRole, quarter_bounds, quarter_of
 from concordia.ledger.codes import PURPOSES
 from concordia.ledger.models import Grant, KnownOrganisation, OverlapMatch, OverlapRun
 from concordia.ledger.overlap_schemas import OverlapPeerRead, OverlapRead, OverlapsRead
@@ -31,11 +31,6 @@ class RunLimits:
     runs_per_day: int = 2
     #: Server-role answers per UTC day across every peer and purpose (bounds a forging hub).
     answers_per_day: int = 24
-
-
-def quarter_of(day: date) -> str:
-    """The ``YYYY-Qn`` period that contains ``day``."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def open_periods(day: date) -> tuple[str, str]:
