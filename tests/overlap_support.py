@@ -13,6 +13,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from ledger_support import Ledger, grant, issue_tokens, new_donor, settings_for
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from concordia.events import OrganisationRegistered
+from concordia.events import OrganisationRegistered, quarter_bounds
 from concordia.ledger import app as ledger_app
 from concordia.ledger.models import KnownOrganisation
 from concordia.ledger.overlap import OverlapEngine
@@ -52,8 +53,21 @@ class Node:
         """A new engine on the same database and link, as after a process restart."""
         await self.engine.stop()
         state = self.ledger.app.state
-        self.engine = OverlapEngine(state.db, state.link.client, node=self.code, limits=limits)
+        self.engine = OverlapEngine(state.db, state.link.client, node=self.code, limits=limits,
+                                    clock=self.engine.clock)  # fmt: skip
         await self.engine.start()
+
+
+def in_quarter(period: str) -> datetime:
+    """A moment in the middle of ``period`` (a node takes part in its current quarter)."""
+    first, _ = quarter_bounds(period)
+    return datetime(first.year, first.month, first.day, 12, tzinfo=UTC) + timedelta(days=45)
+
+
+def set_today(nodes: list[Node], moment: datetime) -> None:
+    """Make the nodes' engines live at ``moment`` (its quarter, its day's allowances)."""
+    for node in nodes:
+        node.engine.clock = lambda: moment
 
 
 @dataclass
@@ -112,6 +126,7 @@ class Coalition:
             url, self.nats_url, tokens_path, code,
             overlap_min_set_size=limits.min_set_size, overlap_max_set_size=limits.max_set_size,
             overlap_runs_per_day=limits.runs_per_day,
+            overlap_answers_per_day=limits.answers_per_day,
         )  # fmt: skip
         app = ledger_app.create(settings)
         lifespan = app.router.lifespan_context(app)

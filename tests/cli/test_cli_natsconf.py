@@ -136,6 +136,7 @@ def test_node_init_writes_private_files_and_refuses_to_rerun(tmp_path: Path) -> 
         "hub-join.json",
     ):
         assert stat.S_IMODE((target / name).stat().st_mode) == 0o600, name
+    assert stat.S_IMODE(target.stat().st_mode) == 0o700  # SQLite files with personal data
     assert check(target / "nats.conf").returncode == 0
     env = service_env(target, "registry")
     assert env["CONCORDIA_NODE"] == "se"
@@ -174,6 +175,7 @@ def test_hub_add_node_from_a_join_file(tmp_path: Path) -> None:
         ).exit_code
         == 0
     )
+    assert stat.S_IMODE(hub.stat().st_mode) == 0o700
     result = runner.invoke(app, ["hub", "add-node", str(se / "hub-join.json"), "--dir", str(hub)])
     assert result.exit_code == 0, result.output
     assert "not running" in result.output

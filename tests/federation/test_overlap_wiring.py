@@ -9,6 +9,7 @@ grantees that the other funds, and the hub keeps only how many.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from federation_support import Coalition
@@ -16,9 +17,11 @@ from ledger_support import Ledger, grant, new_donor
 from sqlalchemy import select
 from wiring_support import Running, apps, start_hub, start_ledger, until
 
+from concordia.events import quarter_of
 from concordia.hub.models import OverlapOutcome
 
-ROUND = {"period": "2026-Q4", "purpose": "independent_media"}
+# Ledgers take part only in the current and previous quarter (grants run 2026-2030).
+ROUND = {"period": quarter_of(datetime.now(UTC).date()), "purpose": "independent_media"}
 SHARED = [f"XM-SYN-{n:04d}" for n in (1, 2, 3)]
 PLANTED = {
     "se": [*SHARED, "SE-SYN-0001", "SE-SYN-0002", "SE-SYN-0003"],

@@ -150,6 +150,7 @@ async def test_the_hub_rate_limit_sends_nothing_until_the_next_day(
     assert len(invites) == 2  # the limited run sent nothing
     day[0] = date(2026, 11, 29)
     assert (await hub.run_pair("qa", "qb", period=PERIOD, purpose=PURPOSE)).status == "declined"
+    assert {key[0] for key in hub._runs_today} == {day[0]}  # yesterday's counts are dropped
     assert recorded == hub.outcomes
     assert len(recorded) == 4
     with pytest.raises(ValueError, match="no pair"):

@@ -97,3 +97,22 @@ async def test_only_admins_start_rounds_two_countries_are_needed_and_more_can_jo
         "/v1/overlaps", params={"period": "Q4", "purpose": "x"}, headers=hub.auth()
     )
     assert bad.status_code == 422
+
+
+async def test_a_run_that_cannot_start_is_recorded_as_failed(
+    make_hub: Callable[..., Awaitable[Hub]],
+) -> None:
+    hub = await make_hub(psi_step_timeout_seconds=0.3)
+    await coordinating(hub, "se", "pl")
+    rounds = hub.app.state.overlap_rounds
+    planned = rounds.start_round(**ROUND)
+    await rounds.unlinked("pl")  # pl leaves before the round's runs start
+    await rounds.wait_idle()
+    shown = await hub.get("/v1/overlaps", **ROUND)
+    assert {p["run_id"] for p in shown} == {r.run_id for r in planned}  # every id has an end
+    for pair in shown:
+        assert (pair["status"], pair["declined_by"], pair["reason"]) == (
+            "declined",
+            "hub",
+            "failed",
+        )

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 import orjson
 import pytest
-from overlap_support import PURPOSE, Coalition, Node, spying
+from nats.js.errors import NotFoundError
+from overlap_support import PURPOSE, Coalition, Node, in_quarter, set_today, spying
 from sqlalchemy import func, select
 
-from concordia.events import Envelope, NatsServer, OverlapCoordinator, PsiInvitation, PsiResult
+from concordia.events import (
+    PSI_MESSAGE_TTL_SECONDS,
+    Envelope,
+    NatsServer,
+    OverlapCoordinator,
+    PsiInvitation,
+    PsiResult,
+)
 from concordia.ledger.models import OverlapMatch, OverlapRun
 
 PERIOD = "2026-Q4"
@@ -86,6 +96,7 @@ async def test_planted_overlaps_are_found_exactly_and_the_hub_sees_only_counts(
     world: World, nats_server: NatsServer
 ) -> None:
     a, b, c, d = world
+    set_today(list(world), in_quarter(PERIOD))
     hub = await coordinator_for([a, b, c, d])
     async with spying(nats_server.url) as spy:
         outcomes = await hub.run_round(period=PERIOD, purpose=PURPOSE)
@@ -129,6 +140,7 @@ async def test_planted_overlaps_are_found_exactly_and_the_hub_sees_only_counts(
 async def test_donors_see_which_grantees_are_funded_elsewhere(world: World) -> None:
     a, b, c, _ = world
     period = "2026-Q1"
+    set_today(list(world), in_quarter(period))
     hub = await coordinator_for([a, b, c])
     await hub.run_round(period=period, purpose=PURPOSE)
     await hub.stop()
@@ -165,6 +177,7 @@ async def test_the_rate_limit_holds_per_peer_and_role_and_survives_a_restart(
 ) -> None:
     a, b, c, _ = world
     period = "2026-Q3"
+    set_today(list(world), in_quarter(period))
     hub = await coordinator_for([a, b, c], runs_per_day=10)  # the nodes' own limit decides
     run = hub.run_pair
     assert (await run(a.code, b.code, period=period, purpose=PURPOSE)).count == 2
@@ -197,6 +210,7 @@ async def test_the_rate_limit_holds_per_peer_and_role_and_survives_a_restart(
 async def test_replayed_messages_count_nothing_twice(world: World, nats_server: NatsServer) -> None:
     a, b = world.a, world.b
     period = "2026-Q2"
+    set_today(list(world), in_quarter(period))
     hub = await coordinator_for([a, b])
     async with spying(nats_server.url) as spy:
         outcome = await hub.run_pair(a.code, b.code, period=period, purpose=PURPOSE)
@@ -240,6 +254,7 @@ async def test_other_declines_are_codes_and_a_garbled_request_is_refused(
 ) -> None:
     a, b, _, _ = world
     period = "2027-Q1"
+    set_today(list(world), in_quarter(period))
     hub = await coordinator_for([a, b])
     unknown = await hub.run_pair(a.code, b.code, period=period, purpose="no_such_purpose")
     assert (unknown.status, unknown.declined_by, unknown.reason) == (
@@ -266,3 +281,91 @@ async def test_other_declines_are_codes_and_a_garbled_request_is_refused(
     result = Envelope.from_bytes(reply.data).data
     assert isinstance(result, PsiResult)
     assert (result.role, result.outcome, result.reason) == ("server", "declined", "bad_message")
+
+
+async def test_a_node_takes_part_only_for_the_current_and_the_previous_quarter(
+    world: World, nats_server: NatsServer
+) -> None:
+    a, b, _, _ = world
+    set_today(list(world), in_quarter("2028-Q2"))
+    hub = await coordinator_for([a, b])
+    for period in ("2028-Q2", "2028-Q1"):
+        assert (await hub.run_pair(a.code, b.code, period=period, purpose=PURPOSE)).count == 2
+    for period in ("2028-Q3", "2027-Q4", "1999-Q1"):  # the client declines before it asks
+        out = await hub.run_pair(a.code, b.code, period=period, purpose=PURPOSE)
+        assert (out.status, out.declined_by, out.reason) == (
+            "declined", a.code, "period_out_of_range",
+        )  # fmt: skip
+    await hub.stop()
+
+    # A server invited straight away (as a forging hub would) declines too, without answering.
+    invitation = PsiInvitation(
+        node=b.code, run_id="old-period-run", period="2027-Q4", purpose=PURPOSE, role="server",
+        peer=a.code, request=b"never read",
+    )  # fmt: skip
+    envelope = Envelope.wrap(invitation, node="hub")
+    async with spying(nats_server.url) as spy:
+        await a.nc.publish(envelope.subject, envelope.to_bytes())
+        await eventually(lambda: bool(spy.on(f"shared.{b.code}.ledger.psi.old-period-run.")))
+    (reply,) = spy.on(f"shared.{b.code}.ledger.psi.old-period-run.")
+    result = Envelope.from_bytes(reply.data).data
+    assert isinstance(result, PsiResult)
+    assert (result.role, result.reason) == ("server", "period_out_of_range")
+
+
+async def test_a_server_answers_a_bounded_number_of_runs_a_day_whoever_asks(world: World) -> None:
+    a, b, c, _ = world
+    set_today(list(world), in_quarter("2028-Q3"))
+    limits = b.engine.limits
+    capped = type(limits)(runs_per_day=5, answers_per_day=2)
+    await b.restart_engine(capped)
+    hub = await coordinator_for([a, b, c], runs_per_day=10)
+    run = hub.run_pair
+    assert (await run(a.code, b.code, period="2028-Q3", purpose=PURPOSE)).status == "counted"
+    assert (await run(c.code, b.code, period="2028-Q2", purpose=PURPOSE)).status == "counted"
+    # Each peer is well within its own allowance, but b has answered its two for today.
+    for client, period in ((a.code, "2028-Q3"), (c.code, "2028-Q3"), (a.code, "2028-Q2")):
+        out = await run(client, b.code, period=period, purpose=PURPOSE)
+        assert (out.status, out.declined_by, out.reason) == ("declined", b.code, "rate_limited")
+    # The count lives in the database, and b may still ask as a client.
+    await b.restart_engine(capped)
+    out = await run(c.code, b.code, period="2028-Q2", purpose=PURPOSE)
+    assert (out.declined_by, out.reason) == (b.code, "rate_limited")
+    assert (await run(b.code, a.code, period="2028-Q3", purpose=PURPOSE)).count == 2
+    # A new day brings a new allowance.
+    set_today(list(world), in_quarter("2028-Q3") + timedelta(days=1))
+    assert (await run(a.code, b.code, period="2028-Q3", purpose=PURPOSE)).status == "counted"
+    await hub.stop()
+    await b.restart_engine(limits)
+
+
+async def test_psi_messages_carry_a_ttl_and_age_out_of_the_outbound_stream(
+    world: World, nats_server: NatsServer
+) -> None:
+    a, b = world.a, world.b
+    set_today(list(world), in_quarter("2028-Q4"))
+    assert a.engine.message_ttl == PSI_MESSAGE_TTL_SECONDS  # the default: one hour
+    a.engine.message_ttl = b.engine.message_ttl = 1  # seconds, to watch them go
+    hub = await coordinator_for([a, b])
+    async with spying(nats_server.url) as spy:
+        outcome = await hub.run_pair(a.code, b.code, period="2028-Q4", purpose=PURPOSE)
+    await hub.stop()
+    a.engine.message_ttl = b.engine.message_ttl = PSI_MESSAGE_TTL_SECONDS
+    assert outcome.count == 2
+    sent = [m for m in spy.messages if m.subject.startswith("shared.")]
+    assert len(sent) == 3  # a's request, b's response, a's count
+    assert {(m.headers or {}).get("Nats-TTL") for m in sent} == {"1"}
+    js = a.nc.jetstream(timeout=5)
+
+    async def stored() -> int:
+        kept = 0
+        for msg in sent:
+            stream = f"SHARED_{msg.subject.split('.')[1].upper()}"
+            with contextlib.suppress(NotFoundError):
+                await js.get_last_msg(stream, msg.subject)
+                kept += 1
+        return kept
+
+    async with asyncio.timeout(10):
+        while await stored():  # noqa: ASYNC110 - the server expires them on its own clock
+            await asyncio.sleep(0.2)

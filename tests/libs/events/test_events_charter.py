@@ -23,6 +23,7 @@ from concordia.events import (
     Envelope,
     NatsServer,
     Outbox,
+    PsiResult,
     ServiceStatusReported,
     Target,
 )
@@ -93,9 +94,12 @@ async def test_defaults_then_a_new_charter_is_kept_applied_and_reported(
     db: Database, nats_server: NatsServer, nc: Client, node_code: str
 ) -> None:
     reports = await nc.subscribe(f"shared.{node_code}.registry.status")
-    async with db.unit_of_work() as session:  # one event waiting in the outbox
-        erased = PersonErased(person_id=uuid.uuid4(), erased_at=datetime.now(UTC))
-        await OUTBOX.add(session, erased, node=node_code)
+    async with db.unit_of_work() as session:  # one shared and two local events waiting
+        for _ in range(2):  # local rows never leave the node: the hub must not learn of them
+            erased = PersonErased(person_id=uuid.uuid4(), erased_at=datetime.now(UTC))
+            await OUTBOX.add(session, erased, node=node_code)
+        declined = PsiResult(run_id="r1", role="server", outcome="declined", reason="set_too_small")
+        await OUTBOX.add(session, declined, node=node_code)
     client, follower = await _follower(db, nats_server, node_code)
     try:
         assert follower.current == DEFAULT_CHARTER

@@ -73,6 +73,8 @@ def init_hub(
         raise AlreadyInitialisedError(f"{root} already holds a hub; pass --force to redo")
     root = root.resolve()
     hub = HubNats(port, monitor_port, leaf_port, root / "nats", password(), (), host)
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o700)  # its database and passwords are the hub's alone
     save_hub(root, hub)
     return hub
 

@@ -106,6 +106,8 @@ def init_node(
         code, port, monitor_port, root / "nats", NodePasswords.generate(), hub_leaf_url, host
     )
     header = f"nats-server of Concordia node {code} ({name}), written by `concordia node init`."
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o700)  # its SQLite files hold personal data
     (root / "nats").mkdir(parents=True, exist_ok=True, mode=0o700)
     conf = node_config(nats) | {"pid_file": str(root / "nats" / "nats-server.pid")}
     write_private(root / "nats.conf", render(conf, header=header))

@@ -37,6 +37,7 @@ from concordia.events._snapshots import (
 )
 from concordia.events._streams import (
     LOCAL_RETENTION_SECONDS,
+    SHARED_LIMITS,
     StreamSpec,
     country_stream,
     ensure_streams,
@@ -66,6 +67,7 @@ from concordia.events.hub import (
 )
 from concordia.events.natsserver import NatsServer, NatsServerError
 from concordia.events.overlap import (
+    PSI_MESSAGE_TTL_SECONDS,
     DeclineReason,
     PsiAnswer,
     PsiInvitation,
@@ -93,6 +95,8 @@ __all__ = [
     "LOCAL_RETENTION_SECONDS",
     "MAX_OPAQUE_BYTES",
     "NON_PERSONAL_PATTERNS",
+    "PSI_MESSAGE_TTL_SECONDS",
+    "SHARED_LIMITS",
     "TOKEN_PATTERN",
     "AckPipeline",
     "AggregateSnapshotPublished",

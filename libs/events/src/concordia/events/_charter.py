@@ -201,13 +201,15 @@ class CharterFollower:
         return True
 
     async def outbox_pending(self) -> int:
-        """Events in the service's outbox not yet sent (0 without an outbox)."""
+        """Shared events in the outbox not yet sent (local rows are the node's business)."""
         if self.outbox is None:
             return 0
         table = self.outbox.table
         async with self.db.unit_of_work(write=False) as session:
             count = await session.scalar(
-                select(func.count()).select_from(table).where(table.c.published_at.is_(None))
+                select(func.count())
+                .select_from(table)
+                .where(table.c.published_at.is_(None), table.c.subject.startswith("shared."))
             )
         return int(count or 0)
 

@@ -123,12 +123,12 @@ class OverlapCoordinator:
         await nc.flush()
 
     async def remove_node(self, code: str) -> None:
-        """Stop running PSI with a country."""
+        """Stop running PSI with a country (no new run starts with it from this call on)."""
+        self.links.pop(code, None)
         sub = self._subs.pop(code, None)
         if sub is not None:
             with contextlib.suppress(Exception):
                 await sub.unsubscribe()
-        self.links.pop(code, None)
 
     async def stop(self) -> None:
         """Unsubscribe; waiting runs end as timeouts."""
@@ -184,7 +184,10 @@ class OverlapCoordinator:
 
         if client == server or client not in self.links or server not in self.links:
             raise ValueError(f"no pair {client!r} → {server!r} among {sorted(self.links)}")
-        key = (self.today(), client, server, period, purpose)
+        today = self.today()
+        for old in [k for k in self._runs_today if k[0] != today]:  # only today's runs count
+            del self._runs_today[old]
+        key = (today, client, server, period, purpose)
         if not self.allowed(client, server, period=period, purpose=purpose):
             return ended("rate_limited", declined_by="hub", reason="rate_limited")
         self._runs_today[key] = self._runs_today.get(key, 0) + 1

@@ -35,13 +35,19 @@ def local_stream(node: str) -> StreamSpec:
     )
 
 
+#: Stream settings every stream holding ``shared.`` messages needs: one message per subject,
+#: and per-message TTLs (nats-server 2.11+), so a message sent with ``Nats-TTL`` ages out.
+SHARED_LIMITS: dict[str, Any] = {"max_msgs_per_subject": 1, "allow_msg_ttl": True}
+
+
 def shared_stream(node: str) -> StreamSpec:
     """The node's outbound stream (``shared.<node>.>``) in COALITION; kept, never aged out.
 
     One per node, whatever service publishes into it. Every snapshot subject is unique, so one
-    message per subject keeps every version and only the newest status report.
+    message per subject keeps every version and only the newest status report. Disposable
+    messages (PSI runs) carry a ``Nats-TTL`` header and age out on their own.
     """
-    return StreamSpec(f"SHARED_{node.upper()}", (f"shared.{node}.>",), {"max_msgs_per_subject": 1})
+    return StreamSpec(f"SHARED_{node.upper()}", (f"shared.{node}.>",), dict(SHARED_LIMITS))
 
 
 def country_stream(code: str) -> StreamSpec:
@@ -53,7 +59,8 @@ def country_stream(code: str) -> StreamSpec:
     source = api.StreamSource(
         name=shared_stream(code).name, external=api.ExternalStream(api=f"$JS.{code}.API")
     )
-    return StreamSpec(f"NODE_{code.upper()}", (), {"sources": [source]})
+    # A sourced message keeps its Nats-TTL header; the copy ages out only if TTLs are allowed.
+    return StreamSpec(f"NODE_{code.upper()}", (), {"allow_msg_ttl": True, "sources": [source]})
 
 
 async def ensure_streams(js: JetStreamContext, specs: list[StreamSpec]) -> None:

@@ -68,7 +68,10 @@ class ServiceStatusReported(SharedEvent):
         default=0, ge=0, description="The hub's revision number of that charter (0: built-in)."
     )
     outbox_pending: int = Field(
-        ge=0, description="Events committed but not yet sent to the broker.", examples=[0]
+        ge=0,
+        description="Shared events (subject `shared.…`) committed but not yet sent towards "
+        "the hub; local events are not counted.",
+        examples=[0],
     )
     sent_at: datetime = Field(description="When the service sent this report (UTC).")
 

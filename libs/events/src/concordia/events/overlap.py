@@ -29,10 +29,14 @@ PsiRole = Literal["client", "server"]
 DeclineReason = Literal[
     "set_too_small",  # fewer grantees than the minimum set size: a tiny set is a disclosure
     "set_too_large",  # more than the node's maximum (keeps messages bounded)
-    "rate_limited",  # too many runs with this peer for this period and purpose today
+    "rate_limited",  # too many runs today: with this peer for this period and purpose, or
+    # (server role) in all, across every peer and purpose
+    "period_out_of_range",  # neither the current nor the previous quarter at the node
     "unknown_purpose",  # the purpose is not in the node's code list
     "bad_message",  # the peer's request could not be read
 ]
+#: How long a PSI message stays in the streams (``Nats-TTL``): a run is over within minutes.
+PSI_MESSAGE_TTL_SECONDS = 3600
 _QUARTER = re.compile(r"^(19|20)\d{2}-Q[1-4]$")  # a year quarter_bounds can compute
 
 

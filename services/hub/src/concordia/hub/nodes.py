@@ -24,7 +24,14 @@ from nats.js.errors import NotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from concordia.core.db import Database
-from concordia.events import Consumer, NatsLink, StreamSpec, country_stream, ensure_stream
+from concordia.events import (
+    SHARED_LIMITS,
+    Consumer,
+    NatsLink,
+    StreamSpec,
+    country_stream,
+    ensure_stream,
+)
 from concordia.events._link import redact
 from concordia.hub.broadcast import broadcast_filter, broadcast_handler
 from concordia.hub.ingest import ingest_handler
@@ -74,7 +81,7 @@ def hub_country_stream(code: str, mode: StreamMode) -> StreamSpec:
     without the leaf topology) captures ``shared.<code>.>`` published straight into the account.
     Both keep one message per subject (every snapshot subject is unique).
     """
-    limits = {"max_msgs_per_subject": 1}
+    limits = dict(SHARED_LIMITS)
     if mode == "direct":
         return StreamSpec(f"NODE_{code.upper()}", (f"shared.{code}.>",), limits)
     sourced = country_stream(code)

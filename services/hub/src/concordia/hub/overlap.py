@@ -109,6 +109,13 @@ class OverlapRounds:
         for run, result in zip(planned, results, strict=True):
             if isinstance(result, BaseException):  # e.g. a country removed mid-round
                 log.warning("psi run not run", extra={"run": run.run_id, "error": repr(result)})
+                # Its id went out with the 202: record how it ended rather than leave a hole.
+                await self._keep(
+                    PairOutcome(
+                        run.run_id, period, purpose, run.client, run.server, "declined",
+                        declined_by="hub", reason="failed", at=datetime.now(UTC),
+                    )
+                )  # fmt: skip
 
     async def wait_idle(self) -> None:
         """Wait until every started round has ended (tests, shutdown)."""

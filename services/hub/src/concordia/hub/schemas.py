@@ -162,5 +162,8 @@ class OverlapPairRead(BaseModel):
     status: str = Field(description="`counted`, `declined`, `timeout` or `rate_limited`.")
     count: int | None = Field(description="How many of the client's grantees the server funds.")
     declined_by: str | None = Field(description="The node (or `hub`) that declined.")
-    reason: str | None = Field(description="The decline code, or the step that timed out.")
+    reason: str | None = Field(
+        description="The decline code (`failed`: the hub could not run it, e.g. a country left "
+        "mid-round), or the step that timed out."
+    )
     at: datetime

@@ -135,6 +135,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                     min_set_size=settings.overlap_min_set_size,
                     max_set_size=settings.overlap_max_set_size,
                     runs_per_day=settings.overlap_runs_per_day,
+                    answers_per_day=settings.overlap_answers_per_day,
                 ),
                 run_ttl=settings.overlap_run_ttl_seconds,
             )  # fmt: skip

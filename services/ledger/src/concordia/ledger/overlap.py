@@ -26,6 +26,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -35,6 +36,7 @@ from nats.js.errors import NoStreamResponseError
 
 from concordia.core.db import Database
 from concordia.events import (
+    PSI_MESSAGE_TTL_SECONDS,
     DeclineReason,
     Envelope,
     EnvelopeError,
@@ -82,11 +84,17 @@ class OverlapEngine:
         run_ttl: float = 900.0,
         is_leader: Callable[[], bool] = lambda: True,
         ack_timeout: float = 5.0,
+        clock: Callable[[], datetime] = now,
+        message_ttl: float = PSI_MESSAGE_TTL_SECONDS,
     ) -> None:
         self.db, self.nc, self.node = db, nc, node
         self.limits = limits or overlaps.RunLimits()
         self.run_ttl, self.is_leader, self.ack_timeout = run_ttl, is_leader, ack_timeout
         self.metrics = EngineMetrics()
+        #: Today's date decides which quarters the node takes part in and the daily allowances.
+        self.clock = clock
+        #: Seconds the streams keep each message this engine publishes (whole seconds, >= 1).
+        self.message_ttl = message_ttl
         self._pending: dict[str, tuple[psi.ClientRun, float]] = {}
         self._sub: Subscription | None = None
 
@@ -137,7 +145,7 @@ class OverlapEngine:
         async with self.db.unit_of_work() as session:
             opened = await overlaps.open_run(
                 session=session, run_id=message.run_id, role=message.role, peer=message.peer,
-                period=message.period, purpose=message.purpose, limits=self.limits, at=now(),
+                period=message.period, purpose=message.purpose, limits=self.limits, at=self.clock(),
             )  # fmt: skip
         if opened is None:
             self._ignore("a run already seen (replayed invitation)")
@@ -190,7 +198,7 @@ class OverlapEngine:
             return
         async with self.db.unit_of_work() as session:
             count = await overlaps.record_matches(
-                session=session, run_id=message.run_id, found=found, at=now()
+                session=session, run_id=message.run_id, found=found, at=self.clock()
             )
         if count is None:
             self._ignore("the run was already concluded")
@@ -202,7 +210,7 @@ class OverlapEngine:
     async def _finish(self, run_id: str, status: str, reason: str | None) -> None:
         async with self.db.unit_of_work() as session:
             await overlaps.finish_run(
-                session=session, run_id=run_id, status=status, reason=reason, at=now()
+                session=session, run_id=run_id, status=status, reason=reason, at=self.clock()
             )
 
     async def _decline(self, run_id: str, role: PsiRole, reason: DeclineReason) -> None:
@@ -218,7 +226,7 @@ class OverlapEngine:
             try:
                 await js.publish(
                     envelope.subject, envelope.to_bytes(), timeout=self.ack_timeout,
-                    headers={"Nats-Msg-Id": envelope.id},
+                    headers={"Nats-Msg-Id": envelope.id}, msg_ttl=self.message_ttl,
                 )  # fmt: skip
                 self.metrics.published += 1
                 return

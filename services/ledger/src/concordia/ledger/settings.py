@@ -43,6 +43,12 @@ class LedgerSettings(CoreSettings):
         ge=1,
         description="PSI runs per UTC day with one peer for one period and purpose, per role.",
     )
+    overlap_answers_per_day: int = Field(
+        default=24,
+        ge=1,
+        description="PSI runs this node answers as server per UTC day across every peer and "
+        "purpose: bounds how many guessed sets a hub that forges requests can test.",
+    )
     overlap_run_ttl_seconds: float = Field(
         default=900.0, gt=0, description="How long a client run waits for the server's answer."
     )

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.events import DeclineReason, PsiRole, quarter_bounds
+from concordia.events import DeclineReason, PsiRole, quarter_bounds, quarter_of
 from concordia.ledger.codes import PURPOSES
 from concordia.ledger.models import Grant, KnownOrganisation, OverlapMatch, OverlapRun
 from concordia.ledger.overlap_schemas import OverlapPeerRead, OverlapRead, OverlapsRead
@@ -29,6 +29,14 @@ class RunLimits:
     min_set_size: int = 5
     max_set_size: int = 4096
     runs_per_day: int = 2
+    #: Server-role answers per UTC day across every peer and purpose (bounds a forging hub).
+    answers_per_day: int = 24
+
+
+def open_periods(day: date) -> tuple[str, str]:
+    """The periods a node takes part in on ``day``: the current quarter and the previous one."""
+    first, _ = quarter_bounds(quarter_of(day))
+    return quarter_of(day), quarter_of(first - timedelta(days=1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,19 +81,30 @@ async def open_run(
     if await session.get(OverlapRun, run_id) is not None:
         return None
     day_start = datetime.combine(at.date(), time(), tzinfo=UTC)
+    today = (OverlapRun.created_at >= day_start,
+             OverlapRun.created_at < day_start + timedelta(days=1))  # fmt: skip
     used = await session.scalar(
         select(func.count())
         .select_from(OverlapRun)
         .where(
             OverlapRun.peer == peer, OverlapRun.period == period,
-            OverlapRun.purpose == purpose, OverlapRun.role == role,
-            OverlapRun.created_at >= day_start,
+            OverlapRun.purpose == purpose, OverlapRun.role == role, *today,
             or_(OverlapRun.reason.is_(None), OverlapRun.reason != "rate_limited"),
         )
     )  # fmt: skip
+    answered = 0
+    if role == "server":  # every answer a server computed today, whoever asked
+        answered = await session.scalar(
+            select(func.count())
+            .select_from(OverlapRun)
+            .where(OverlapRun.role == "server", *today,
+                   or_(OverlapRun.reason.is_(None), OverlapRun.reason == "bad_message"))
+        ) or 0  # fmt: skip
     identifiers: list[str] = []
     reason: DeclineReason | None = None
-    if (used or 0) >= limits.runs_per_day:
+    if period not in open_periods(at.date()):
+        reason = "period_out_of_range"
+    elif (used or 0) >= limits.runs_per_day or answered >= limits.answers_per_day:
         reason = "rate_limited"
     elif purpose not in PURPOSES:
         reason = "unknown_purpose"
