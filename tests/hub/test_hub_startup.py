@@ -72,4 +72,4 @@ def test_sourced_streams_read_the_node_through_its_domain() -> None:
     assert (source.name, source.external.api) == ("SHARED_SE", "$JS.se.API")
     direct = hub_country_stream("se", "direct")
     assert direct.subjects == ("shared.se.>",)
-    assert direct.limits == {"max_msgs_per_subject": 1}
+    assert direct.limits == {"max_msgs_per_subject": 1, "allow_msg_ttl": True}
