@@ -135,8 +135,13 @@ def add_spies(conf: Path, accounts: dict[str, str]) -> None:
     conf.write_text(text[:start] + json.dumps(data, indent=2) + text[end:])
 
 
-def make_coalition(root: Path, codes: tuple[str, ...] = ("se", "pl")) -> Coalition:
-    """Generate a hub and nodes with the CLI's functions, on free ports (not started)."""
+def make_coalition(
+    root: Path, codes: tuple[str, ...] = ("se", "pl"), *, plain: tuple[str, ...] = ()
+) -> Coalition:
+    """Generate a hub and nodes with the CLI's functions, on free ports (not started).
+
+    Every leaf connection is TLS (the hub's CA given to the node) except the nodes in ``plain``.
+    """
     hub_monitor, leaf_port = free_port(), free_port()
     init_hub(root / "hub", port=free_port(), monitor_port=hub_monitor, leaf_port=leaf_port)
     coalition = Coalition(root, Broker(root / "hub" / "nats.conf", hub_monitor))
@@ -145,6 +150,7 @@ def make_coalition(root: Path, codes: tuple[str, ...] = ("se", "pl")) -> Coaliti
         files = init_node(
             root / code, code, f"Testland {code.upper()}", port=free_port(),
             monitor_port=monitor, hub_leaf_url=f"nats-leaf://127.0.0.1:{leaf_port}",
+            hub_ca=None if code in plain else root / "hub" / "leaf-ca.pem",
         )  # fmt: skip
         coalition.nodes[code] = files
         coalition.brokers[code] = Broker(files.conf, monitor)

@@ -23,8 +23,9 @@ from concordia.cli._coalition import (
     replay_shared,
 )
 from concordia.cli._layout import NodeLayout, hub_layout
+from concordia.cli._leaftls import LeafTls
 from concordia.cli._overlaps import OVERLAP_PURPOSE, overlap_grants, shared_organisations
-from concordia.cli.hubinit import load_hub
+from concordia.cli.hubinit import load_hub, save_hub
 from concordia.cli.nodeinit import read_env
 from concordia.events import NatsServer
 
@@ -64,10 +65,45 @@ def test_files_are_made_once_and_follow_a_new_port_range(tmp_path: Path) -> None
     assert ":30922" in json.loads((hub.root / "nodes" / "se.json").read_text())["nats_url"]
     assert "\nport: 30022\n" in (node.root / "nats.conf").read_text()
     assert "nats-leaf://leaf-se:" in (node.root / "nats.conf").read_text()
-    assert read_env(node.root / "registry.env") != env  # new passwords ...
+    moved_env = read_env(node.root / "registry.env")
+    assert moved_env != env  # new port, same passwords
+    assert moved_env["CONCORDIA_NATS_URL"] == env["CONCORDIA_NATS_URL"].replace(":20022", ":30022")
     join = json.loads((node.root / "hub-join.json").read_text())
     (country,) = load_hub(hub.root).countries
-    assert country.leaf_password == join["leaf_password"]  # ... which the hub took over
+    assert country.leaf_password == join["leaf_password"]
+
+
+def test_a_hub_and_node_from_before_tls_gain_it_and_keep_their_passwords(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    hub, node = hub_layout(var, "127.0.0.1", 20000), _node(var, 20000)
+    prepare_hub(hub, _quiet())
+    tls = LeafTls.at(hub.root)
+    for path in (tls.ca_cert, tls.ca_key, tls.cert, tls.key):  # as a hub made before TLS
+        path.unlink()
+    save_hub(hub.root, load_hub(hub.root))
+    prepare_node(node, hub.leaf_url, _quiet())  # as `up` did before: no CA
+    join_hub(hub.root, node.root)
+    assert "tls" not in (hub.root / "nats.conf").read_text()
+    assert "ca_file" not in (node.root / "nats.conf").read_text()
+    env, join = read_env(node.root / "ledger.env"), (node.root / "hub-join.json").read_text()
+
+    said = tmp_path / "said.txt"
+    console = _recording(said)
+    prepare_hub(hub, console)
+    prepare_node(node, hub.leaf_url, console, hub.root / "leaf-ca.pem")
+    join_hub(hub.root, node.root)
+    console.file.close()
+    assert "now TLS only" in said.read_text()
+    assert "hub TLS" in said.read_text()
+    assert '"cert_file"' in (hub.root / "nats.conf").read_text()
+    conf = (node.root / "nats.conf").read_text()
+    assert json.dumps(str(node.root / "hub-ca.pem")) in conf
+    assert read_env(node.root / "ledger.env") == env  # the services' passwords kept
+    assert (node.root / "hub-join.json").read_text() == join  # and the leaf password
+
+    prepare_hub(hub, _quiet())  # a third run changes nothing
+    prepare_node(node, hub.leaf_url, _quiet(), hub.root / "leaf-ca.pem")
+    assert (node.root / "nats.conf").read_text() == conf
 
 
 async def test_a_pre_federation_node_gets_accounts_and_its_old_streams_stay_unseen(

@@ -8,8 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
+from concordia.cli._leaftls import LeafTls, fingerprint
 from concordia.cli._natsconf import (
     DENIED_JS_API,
     Country,
@@ -17,6 +20,7 @@ from concordia.cli._natsconf import (
     NodeNats,
     NodePasswords,
     hub_config,
+    leaf_remote,
     leaf_user,
     node_config,
     render,
@@ -192,3 +196,79 @@ def test_hub_add_node_from_a_join_file(tmp_path: Path) -> None:
     )
     assert other.exit_code == 1
     assert "--force" in other.output
+
+
+def test_hub_init_makes_its_leaf_ca_once_and_a_tls_only_listener(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    args = ["hub", "init", "--dir", str(hub), "--leaf-host", "hub.example.org"]
+    result = runner.invoke(app, [*args, "--leaf-host", "192.0.2.7"])
+    assert result.exit_code == 0, result.output
+    tls = LeafTls.at(hub)
+    assert tls.ca_cert == hub / "leaf-ca.pem"
+    for key in (tls.ca_key, tls.key):
+        assert stat.S_IMODE(key.stat().st_mode) == 0o600, key
+    ca = x509.load_pem_x509_certificate(tls.ca_cert.read_bytes())
+    cert = x509.load_pem_x509_certificate(tls.cert.read_bytes())
+    assert cert.issuer == ca.subject
+    cert.verify_directly_issued_by(ca)
+    public = cert.public_key()
+    assert isinstance(public, ec.EllipticCurvePublicKey)
+    assert public.curve.name == "secp256r1"
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert set(san.get_values_for_type(x509.DNSName)) == {"localhost", "hub.example.org"}
+    assert {str(ip) for ip in san.get_values_for_type(x509.IPAddress)} == {
+        "127.0.0.1",
+        "192.0.2.7",
+    }
+    conf = (hub / "nats.conf").read_text()
+    leafnodes, _ = json.JSONDecoder().raw_decode(conf, conf.index("leafnodes: ") + 11)
+    assert leafnodes["tls"] == {"cert_file": str(tls.cert), "key_file": str(tls.key), "timeout": 5}
+    assert "verify" not in leafnodes["tls"]  # nodes authenticate by password, not certificate
+    assert check(hub / "nats.conf").returncode == 0
+
+    ca_before, cert_before = tls.ca_cert.read_bytes(), tls.cert.read_bytes()
+    again = runner.invoke(app, [*args, "--force", "--leaf-host", "192.0.2.7"])
+    assert again.exit_code == 0, again.output
+    assert (tls.ca_cert.read_bytes(), tls.cert.read_bytes()) == (ca_before, cert_before)
+    other = runner.invoke(app, [*args, "--force", "--leaf-host", "hub2.example.org"])
+    assert other.exit_code == 0, other.output
+    assert tls.ca_cert.read_bytes() == ca_before  # the CA every node holds stays
+    renewed = x509.load_pem_x509_certificate(tls.cert.read_bytes())
+    names = renewed.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "hub2.example.org" in names.get_values_for_type(x509.DNSName)
+    renewed.verify_directly_issued_by(ca)
+
+
+def test_node_init_with_the_hub_ca_makes_a_tls_remote_and_warns_without(tmp_path: Path) -> None:
+    hub, se, pl = tmp_path / "hub", tmp_path / "se", tmp_path / "pl"
+    assert runner.invoke(app, ["hub", "init", "--dir", str(hub)]).exit_code == 0
+    url = ["--hub-leaf-url", "nats-leaf://127.0.0.1:7422"]
+    args = ["node", "init", "--code", "se", "--name", "Testland", "--dir", str(se), *url]
+    result = runner.invoke(app, [*args, "--hub-ca", str(hub / "leaf-ca.pem")])
+    assert result.exit_code == 0, result.output
+    assert "NOT encrypted" not in result.output
+    assert (se / "hub-ca.pem").read_bytes() == (hub / "leaf-ca.pem").read_bytes()
+    assert json.loads((se / "node.json").read_text())["hub_ca"] == fingerprint(hub / "leaf-ca.pem")
+    text = (se / "nats.conf").read_text()
+    assert f'"ca_file": {json.dumps(str(se / "hub-ca.pem"))}' in text
+    assert check(se / "nats.conf").returncode == 0
+
+    missing = runner.invoke(app, [*args, "--force", "--hub-ca", str(tmp_path / "nope.pem")])
+    assert missing.exit_code == 2
+    assert "--hub-ca" in missing.output
+    plain_args = ["node", "init", "--code", "pl", "--name", "T", "--dir", str(pl), *url]
+    plain = runner.invoke(app, plain_args)
+    assert plain.exit_code == 0, plain.output
+    assert "NOT encrypted" in plain.output
+    assert "--hub-ca" in plain.output
+    assert '"tls"' not in (pl / "nats.conf").read_text()
+    assert json.loads((pl / "node.json").read_text())["hub_ca"] is None
+
+
+def test_leaf_tls_in_the_config_builders(tmp_path: Path) -> None:
+    hub = HubNats(4222, 8222, 7422, tmp_path / "nats", "ops", (), leaf_tls=("c.pem", "k.pem"))
+    assert hub_config(hub)["leafnodes"]["tls"]["cert_file"] == "c.pem"
+    assert "tls" not in hub_config(HubNats(4222, 8222, 7422, tmp_path, "ops"))["leafnodes"]
+    remote = leaf_remote("se", "nats-leaf://h:7422", "/n/hub-ca.pem")
+    assert remote["tls"] == {"ca_file": "/n/hub-ca.pem", "timeout": 5}
+    assert "tls" not in leaf_remote("se", "nats-leaf://h:7422")

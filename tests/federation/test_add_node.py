@@ -34,6 +34,7 @@ async def test_adding_a_country_keeps_the_others_connected(coalition: Coalition)
     files = init_node(
         coalition.root / "de", "de", "Testland DE", port=free_port(), monitor_port=free_port(),
         hub_leaf_url=f"nats-leaf://127.0.0.1:{hub_port}",
+        hub_ca=coalition.root / "hub" / "leaf-ca.pem",  # the hub's leaf listener is TLS only
     )  # fmt: skip
     join = json.loads(files.join.read_text())
     await asyncio.to_thread(

@@ -59,7 +59,8 @@ async def test_registry_publishes_aggregates_over_its_coalition_user(
         sjs = shared.jetstream(timeout=3)
         await stream_holds(sjs, "SHARED_SE", 1, within=45)
         local = await coalition.connect(coalition.node_url("se", "registry"))
-        assert (await local.jetstream(timeout=3).stream_info("LOCAL_SE")).state.messages >= 3
+        # The outbox relays asynchronously: wait for the three rather than read at once.
+        assert await stream_holds(local.jetstream(timeout=3), "LOCAL_SE", 3) >= 3
         conns = coalition.brokers["se"].monitor("connz?auth=true")["connections"]
         users = {c.get("name"): (c.get("authorized_user"), c.get("account")) for c in conns}
         assert users["concordia-registry-se-shared"] == ("registry-shared", "COALITION")

@@ -3,7 +3,10 @@
 The first run writes them with ``concordia hub init``, ``concordia node init`` and ``concordia
 hub add-node`` (the functions behind those commands); later runs keep them, so every password,
 store and database stays. Only a changed port range (or hub) regenerates a node's or the hub's
-NATS configuration. A node directory from before the federation (no ``nats.conf``; its streams
+NATS configuration, keeping its passwords. The hub's leaf listener is TLS only (its CA made once
+under the hub); a hub from before TLS gains it on the next run, and a node whose copy of the hub's
+CA is missing or different has its ``nats.conf`` rewritten with a TLS remote.
+A node directory from before the federation (no ``nats.conf``; its streams
 in nats-server's global account under ``nats/jetstream/jetstream``) simply gets the generated
 files: the new configuration has accounts, so those old streams are not seen, and ``up`` says
 where they are. What its services published for the coalition before (their outboxes keep every
@@ -24,9 +27,10 @@ import nats
 from rich.console import Console
 
 from concordia.cli._layout import HUB_SERVICE, NodeLayout, read_json, write_json
+from concordia.cli._leaftls import fingerprint
 from concordia.cli._natsconf import with_credentials
-from concordia.cli.hubinit import add_node, init_hub, load_hub, save_hub
-from concordia.cli.nodeinit import init_node, service_env
+from concordia.cli.hubinit import add_node, init_hub, load_hub, save_hub, secure_leaf
+from concordia.cli.nodeinit import init_node, read_passwords, service_env
 
 #: Names of the countries the demo knows; any other code is "Testland <CODE>".
 COUNTRY_NAMES = {"se": "Sweden", "pl": "Poland", "de": "Germany", "lt": "Lithuania",
@@ -66,10 +70,14 @@ def prepare_hub(layout: NodeLayout, console: Console) -> None:
         console.print(f"  hub files    written to {_shown(root)} (concordia hub init)")
         return
     hub = load_hub(root)
-    if all(getattr(hub, key) == value for key, value in ports.items()):
+    secured = secure_leaf(root, replace(hub, **ports))  # a hub from before TLS gains it here
+    if secured == hub:
         return
-    hub = replace(hub, **ports)
+    had_tls, hub = hub.leaf_tls is not None, secured
     save_hub(root, hub)
+    if not had_tls:
+        ca = _shown(root / "leaf-ca.pem")
+        console.print(f"  hub files    leaf listener now TLS only (CA {ca})")
     host = "127.0.0.1" if hub.host in ("0.0.0.0", "") else hub.host  # noqa: S104
     for country in hub.countries:  # their URLs carry the hub's port
         path = root / "nodes" / f"{country.code}.json"
@@ -81,24 +89,33 @@ def prepare_hub(layout: NodeLayout, console: Console) -> None:
     console.print(f"  hub files    {_shown(root / 'nats.conf')} follows the new ports")
 
 
-def prepare_node(layout: NodeLayout, hub_leaf_url: str | None, console: Console) -> None:
-    """Write a node's files on the first run (also over a pre-federation directory)."""
+def prepare_node(
+    layout: NodeLayout, hub_leaf_url: str | None, console: Console, hub_ca: Path | None = None
+) -> None:
+    """Write a node's files on the first run (also over a pre-federation directory).
+
+    ``hub_ca``: the hub's leaf CA; a node without this very CA is rewritten (passwords kept).
+    """
     root, code = layout.root, layout.node
     forget_pid_file(root)
     wanted = {"host": layout.host, "port": layout.nats_port,
-              "monitor_port": layout.nats_monitor_port, "hub_leaf_url": hub_leaf_url}  # fmt: skip
+              "monitor_port": layout.nats_monitor_port, "hub_leaf_url": hub_leaf_url,
+              "hub_ca": fingerprint(hub_ca) if hub_ca and hub_leaf_url else None}  # fmt: skip
     current = read_json(root / "node.json") if (root / "nats.conf").exists() else None
     if current is not None and all(current.get(k) == v for k, v in wanted.items()):
         return
     old_store = root / OLD_STORE
+    kept = read_passwords(root) if current is not None else None
     init_node(
         root, code, country_name(code), hub_leaf_url=hub_leaf_url, host=layout.host,
-        port=layout.nats_port, monitor_port=layout.nats_monitor_port, force=current is not None,
+        port=layout.nats_port, monitor_port=layout.nats_monitor_port, hub_ca=hub_ca,
+        passwords=kept, force=current is not None,
     )  # fmt: skip
     if current is not None:
+        what = "ports or hub changed" if current.get("hub_ca") or not hub_ca else "hub TLS"
         console.print(
-            f"  node files   ports or hub changed: {_shown(root / 'nats.conf')} regenerated "
-            "with new passwords (data, tokens and key kept)"
+            f"  node files   {what}: {_shown(root / 'nats.conf')} regenerated "
+            f"({'passwords' if kept else 'new passwords;'} data, tokens and key kept)"
         )
     elif old_store.is_dir():
         (root / REPLAY_MARKER).touch()

@@ -123,14 +123,26 @@ def broadcast_user(code: str, service: str, secret: str) -> dict[str, Any]:
     return user_entry
 
 
-def leaf_remote(code: str, url: str) -> dict[str, Any]:
-    """The node's leaf remote to the hub: COALITION only, JetStream API and ``local.>`` closed."""
-    return {
+def leaf_remote(code: str, url: str, ca_file: str | None = None) -> dict[str, Any]:
+    """The node's leaf remote to the hub: COALITION only, JetStream API and ``local.>`` closed.
+
+    With ``ca_file`` (the hub's leaf CA) the connection is TLS and the hub's certificate is
+    verified against that CA (and its name against the URL's host).
+    """
+    remote: dict[str, Any] = {
         "url": url,
         "account": "COALITION",
         "deny_imports": [f"$JS.{code}.API.{api}.>" for api in DENIED_JS_API],
         "deny_exports": ["local.>"],
     }
+    if ca_file is not None:
+        remote["tls"] = {"ca_file": ca_file, "timeout": 5}
+    return remote
+
+
+def is_tls_url(url: str) -> bool:
+    """Whether a leaf URL asks for TLS by its scheme (``tls://``, ``wss://``)."""
+    return urlsplit(url).scheme in ("tls", "wss")
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,7 @@ class NodeNats:
     hub_leaf_url: str | None = None
     host: str = "127.0.0.1"
     services: tuple[str, ...] = NODE_SERVICES
+    hub_ca_file: str | None = None
 
     def leaf_url(self) -> str | None:
         """The hub's leaf URL with this node's leaf credentials in its user-info."""
@@ -226,7 +239,7 @@ def node_config(node: NodeNats) -> dict[str, Any]:
     }
     leaf = node.leaf_url()
     if leaf is not None:
-        conf["leafnodes"] = {"remotes": [leaf_remote(code, leaf)]}
+        conf["leafnodes"] = {"remotes": [leaf_remote(code, leaf, node.hub_ca_file)]}
     return conf
 
 
@@ -316,6 +329,10 @@ class HubNats:
     ops_password: str
     countries: tuple[Country, ...] = field(default=())
     host: str = "127.0.0.1"
+    #: Extra names (DNS or IP) nodes reach the leaf listener by, for its TLS certificate.
+    leaf_hosts: tuple[str, ...] = ()
+    #: The leaf listener's TLS certificate and key files; None: plain (a hub from before TLS).
+    leaf_tls: tuple[str, str] | None = None
 
 
 def hub_config(hub: HubNats) -> dict[str, Any]:
@@ -331,7 +348,11 @@ def hub_config(hub: HubNats) -> dict[str, Any]:
         }
     # No `authorization` block here: leaf connections authenticate as account users, the only
     # kind that can carry permissions (leafnodes.authorization.users[] takes none).
-    leafnodes = {"host": hub.host, "port": hub.leaf_port, "isolate_leafnode_interest": True}
+    leafnodes: dict[str, Any] = {"host": hub.host, "port": hub.leaf_port}
+    leafnodes["isolate_leafnode_interest"] = True
+    if hub.leaf_tls is not None:  # TLS only: a node without it cannot connect (no `verify`)
+        leafnodes["tls"] = {"cert_file": hub.leaf_tls[0], "key_file": hub.leaf_tls[1]}
+        leafnodes["tls"]["timeout"] = 5
     return {
         "server_name": "concordia-hub",
         "host": hub.host,

@@ -5,6 +5,9 @@ add-node`` adds one country from its ``hub-join.json``: an account ``<CODE>`` wi
 ``leaf-<code>`` and ``hub-<code>``, ``nodes/<code>.json`` for the hub service (its NATS URL in
 that account), a regenerated ``nats.conf``, and a reload signal to a running hub nats-server.
 Adding accounts and users is a reload: the other countries' leaf connections stay up.
+
+``hub init`` also makes the leaf listener TLS only (``_leaftls``): a private CA, made once and
+kept, whose certificate ``leaf-ca.pem`` every node is given (``concordia node init --hub-ca``).
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from __future__ import annotations
 import json
 import os
 import signal
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from concordia.cli._leaftls import LeafTls, ensure_leaf_tls, wanted_names
 from concordia.cli._natsconf import (
     Country,
     HubNats,
@@ -40,13 +44,23 @@ def load_hub(root: Path) -> HubNats:
     """The hub described by ``root/hub.json``."""
     data = json.loads((root / "hub.json").read_text())
     countries = tuple(Country(**c) for c in data.pop("countries"))
-    return HubNats(**data, store_dir=root / "nats", countries=countries)
+    data["leaf_hosts"] = tuple(data.get("leaf_hosts", ()))
+    tls = LeafTls.at(root)
+    leaf_tls = (str(tls.cert), str(tls.key)) if tls.present() else None
+    return HubNats(**data, store_dir=root / "nats", countries=countries, leaf_tls=leaf_tls)
+
+
+def secure_leaf(root: Path, hub: HubNats) -> HubNats:
+    """``hub`` with its leaf listener on TLS: the CA made once, the certificate for its names."""
+    tls = ensure_leaf_tls(root, wanted_names(hub.host, hub.leaf_hosts))
+    return replace(hub, leaf_tls=(str(tls.cert), str(tls.key)))
 
 
 def save_hub(root: Path, hub: HubNats) -> None:
     """Write ``hub.json`` and ``nats.conf`` for ``hub``."""
     state: dict[str, Any] = asdict(hub)
     state.pop("store_dir")
+    state.pop("leaf_tls")  # follows the files under root/tls
     write_private(root / "hub.json", json.dumps(state, indent=2, sort_keys=True) + "\n")
     pid_file(root).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     conf = hub_config(hub) | {"pid_file": str(pid_file(root))}
@@ -66,15 +80,17 @@ def init_hub(
     port: int = 4222,
     monitor_port: int = 8222,
     leaf_port: int = 7422,
+    leaf_hosts: tuple[str, ...] = (),
     force: bool = False,
 ) -> HubNats:
-    """Write a hub with no country yet into ``root``."""
+    """Write a hub with no country yet into ``root``; its leaf CA is made once and kept."""
     if (root / "hub.json").exists() and not force:
         raise AlreadyInitialisedError(f"{root} already holds a hub; pass --force to redo")
     root = root.resolve()
-    hub = HubNats(port, monitor_port, leaf_port, root / "nats", password(), (), host)
     root.mkdir(parents=True, exist_ok=True)
     root.chmod(0o700)  # its database and passwords are the hub's alone
+    hub = HubNats(port, monitor_port, leaf_port, root / "nats", password(), (), host, leaf_hosts)
+    hub = secure_leaf(root, hub)
     save_hub(root, hub)
     return hub
 
@@ -91,7 +107,7 @@ def add_node(root: Path, code: str, name: str, leaf_password: str, *, force: boo
         raise AlreadyInitialisedError(f"{code} is already a member; pass --force to replace it")
     country = Country(code, name, leaf_password, password())
     countries = (*tuple(c for c in hub.countries if c.code != code), country)
-    hub = HubNats(**{**asdict(hub), "countries": countries})
+    hub = replace(hub, countries=countries)
     save_hub(root, hub)
     host = "127.0.0.1" if hub.host in ("0.0.0.0", "") else hub.host  # noqa: S104
     url = f"nats://{host}:{hub.port}"
@@ -121,19 +137,28 @@ def init(
     port: Annotated[int, typer.Option(help="NATS client port.")] = 4222,
     monitor_port: Annotated[int, typer.Option(help="NATS monitoring port.")] = 8222,
     leaf_port: Annotated[int, typer.Option(help="Port the nodes' leaf connections reach.")] = 7422,
+    leaf_host: Annotated[
+        list[str] | None,
+        typer.Option(help="A name or address nodes reach the hub by (its TLS certificate)."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Start over (forgets every country).")] = False,
 ) -> None:
-    """Write the hub's nats-server config (JetStream domain hub, leaf listener)."""
+    """Write the hub's nats-server config (JetStream domain hub, TLS leaf listener)."""
     try:
         init_hub(
-            dir, host=host, port=port, monitor_port=monitor_port, leaf_port=leaf_port, force=force
-        )
+            dir, host=host, port=port, monitor_port=monitor_port, leaf_port=leaf_port,
+            leaf_hosts=tuple(leaf_host or ()), force=force,
+        )  # fmt: skip
     except AlreadyInitialisedError as exc:
         Console(stderr=True).print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
     console = Console(soft_wrap=True)
     console.print(f"Hub written to {dir.resolve()} (hub.json, nats.conf).")
-    console.print(f"Nodes join with --hub-leaf-url nats-leaf://<this host>:{leaf_port}")
+    ca = dir.resolve() / "leaf-ca.pem"
+    console.print(f"Leaf listener TLS only; give every node the CA certificate {ca}.")
+    console.print(
+        f"Nodes join with --hub-leaf-url tls://<this host>:{leaf_port} --hub-ca leaf-ca.pem"
+    )
     console.print(f"Start it: nats-server -c {dir.resolve() / 'nats.conf'}")
 
 

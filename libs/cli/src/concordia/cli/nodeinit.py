@@ -8,7 +8,9 @@ Writes under ``--dir`` (``var/<code>`` by default), secrets with mode 0600:
 * ``<service>.env``: that service's ``CONCORDIA_NATS_URL`` (LOCAL user) and
   ``CONCORDIA_NATS_SHARED_URL`` (COALITION user), one per service for least privilege;
 * ``node.key``, ``tokens.json`` (hashed API tokens, empty), ``node.json`` (ports, no secret);
-* ``hub-join.json``: what ``concordia hub add-node`` needs (code, name, leaf password).
+* ``hub-join.json``: what ``concordia hub add-node`` needs (code, name, leaf password);
+* ``hub-ca.pem``: a copy of the hub's leaf CA (``--hub-ca``); the leaf remote is then TLS and
+  verifies the hub's certificate. Without it the remote is plain, and the command warns.
 
 A second run refuses to overwrite; ``--force`` regenerates every password (the hub must then
 ``add-node --force`` the new ``hub-join.json``) but keeps the node key, which encrypts data.
@@ -26,7 +28,15 @@ import typer
 from rich.console import Console
 
 from concordia.cli._layout import node_key, write_json
-from concordia.cli._natsconf import NodeNats, NodePasswords, check_code, node_config, render
+from concordia.cli._leaftls import fingerprint
+from concordia.cli._natsconf import (
+    NodeNats,
+    NodePasswords,
+    check_code,
+    is_tls_url,
+    node_config,
+    render,
+)
 
 app = typer.Typer(help="Set up a country node.", no_args_is_help=True)
 
@@ -86,6 +96,21 @@ def service_env(root: Path, service: str) -> dict[str, str]:
     return read_env(root / "node.env") | read_env(root / f"{service}.env")
 
 
+def read_passwords(root: Path) -> NodePasswords | None:
+    """The passwords of the node in ``root`` (its ``nats.conf``); fresh ones for new users."""
+    try:
+        text = (root / "nats.conf").read_text()
+        start = text.index("accounts: ") + len("accounts: ")
+        accounts, _ = json.JSONDecoder().raw_decode(text, start)
+        join = json.loads((root / "hub-join.json").read_text())
+    except (OSError, ValueError):
+        return None
+    users = {u["user"]: u["password"] for a in accounts.values() for u in a.get("users", [])}
+    users["leaf"] = join["leaf_password"]
+    fresh = NodePasswords.generate().users
+    return NodePasswords({name: users.get(name, secret) for name, secret in fresh.items()})
+
+
 def init_node(
     root: Path,
     code: str,
@@ -95,16 +120,30 @@ def init_node(
     host: str = "127.0.0.1",
     port: int = 4222,
     monitor_port: int = 8222,
+    hub_ca: Path | None = None,
+    passwords: NodePasswords | None = None,
     force: bool = False,
 ) -> NodeFiles:
-    """Write a node's configuration, credentials and settings into ``root``."""
+    """Write a node's configuration, credentials and settings into ``root``.
+
+    ``hub_ca``: the hub's leaf CA certificate, copied to ``hub-ca.pem``; the remote is then TLS.
+    ``passwords``: keep these (a rewrite for new ports or TLS); by default fresh ones.
+    """
     code = check_code(code)
     if (root / "nats.conf").exists() and not force:
         raise AlreadyInitialisedError(f"{root} already holds node files; pass --force to redo")
     root = root.resolve()
+    ca_file: str | None = None
+    if hub_ca is not None and hub_leaf_url is not None:
+        root.mkdir(parents=True, exist_ok=True)
+        copy = root / "hub-ca.pem"
+        if hub_ca.resolve() != copy:
+            copy.write_bytes(hub_ca.read_bytes())
+        ca_file = str(copy)
     nats = NodeNats(
-        code, port, monitor_port, root / "nats", NodePasswords.generate(), hub_leaf_url, host
-    )
+        code, port, monitor_port, root / "nats", passwords or NodePasswords.generate(),
+        hub_leaf_url, host, hub_ca_file=ca_file,
+    )  # fmt: skip
     header = f"nats-server of Concordia node {code} ({name}), written by `concordia node init`."
     root.mkdir(parents=True, exist_ok=True)
     root.chmod(0o700)  # its SQLite files hold personal data
@@ -132,6 +171,7 @@ def init_node(
     write_private(root / "hub-join.json", json.dumps(join, indent=2) + "\n")
     public = {"code": code, "name": name, "host": host, "port": port}
     public |= {"monitor_port": monitor_port, "hub_leaf_url": hub_leaf_url}
+    public["hub_ca"] = fingerprint(Path(ca_file)) if ca_file else None
     write_json(root / "node.json", public)
     return NodeFiles(root, nats)
 
@@ -142,7 +182,11 @@ def init(
     name: Annotated[str, typer.Option(help="The country's name, e.g. Sweden.")],
     dir: Annotated[Path | None, typer.Option(help="Where to write (default var/<code>).")] = None,
     hub_leaf_url: Annotated[
-        str | None, typer.Option(help="The hub's leaf URL, e.g. nats-leaf://hub.example:7422.")
+        str | None, typer.Option(help="The hub's leaf URL, e.g. tls://hub.example:7422.")
+    ] = None,
+    hub_ca: Annotated[
+        Path | None,
+        typer.Option(help="The hub's leaf-ca.pem: the leaf connection is TLS, the hub verified."),
     ] = None,
     host: Annotated[str, typer.Option(help="Address nats-server listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="NATS client port.")] = 4222,
@@ -150,11 +194,13 @@ def init(
     force: Annotated[bool, typer.Option(help="Regenerate every password (not the key).")] = False,
 ) -> None:
     """Write a country node's nats-server config, credentials, settings and key."""
+    if hub_ca is not None and not hub_ca.is_file():
+        raise typer.BadParameter(f"{hub_ca} is not a file", param_hint="--hub-ca")
     try:
         code = check_code(code)
         files = init_node(
             dir or Path("var") / code, code, name, hub_leaf_url=hub_leaf_url, host=host,
-            port=port, monitor_port=monitor_port, force=force,
+            port=port, monitor_port=monitor_port, hub_ca=hub_ca, force=force,
         )  # fmt: skip
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--code") from exc
@@ -170,3 +216,9 @@ def init(
     console.print(f"Give {files.join} to the hub: concordia hub add-node {files.join}")
     if hub_leaf_url is None:
         console.print("No --hub-leaf-url: the node runs alone until it is given one.")
+    elif hub_ca is None and not is_tls_url(hub_leaf_url):
+        Console(stderr=True, soft_wrap=True).print(
+            "[yellow]warning[/]: no --hub-ca: the leaf connection to the hub is NOT encrypted "
+            "(passwords, aggregates and the charter travel in clear); a hub made by `concordia "
+            "hub init` accepts TLS only. Pass --hub-ca <hub>/leaf-ca.pem."
+        )

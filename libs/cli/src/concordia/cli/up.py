@@ -278,7 +278,8 @@ def _start_all(
         _start_nats(hub, running, console)
     for layout in layouts:
         console.print(f"[bold]Starting node {layout.node}[/] in {_shown(layout.root)}")
-        prepare_node(layout, hub.leaf_url if hub else None, console)
+        hub_ca = hub.root / "leaf-ca.pem" if hub else None
+        prepare_node(layout, hub.leaf_url if hub else None, console, hub_ca)
         if hub is not None:
             join_hub(hub.root, layout.root)  # the hub's broker reloads: the others stay up
         _start_nats(layout, running, console)
