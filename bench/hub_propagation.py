@@ -88,7 +88,7 @@ def _topology(root: Path) -> tuple[Broker, Broker, Path, str]:
     node_monitor = free_port()
     files = init_node(
         root / NODE, NODE, "Benchland", port=free_port(), monitor_port=node_monitor,
-        hub_leaf_url=f"nats-leaf://127.0.0.1:{leaf_port}",
+        hub_leaf_url=f"nats-leaf://127.0.0.1:{leaf_port}", hub_ca=root / "hub" / "leaf-ca.pem",
     )  # fmt: skip
     join = json.loads(files.join.read_text())
     nodes_file = add_node(root / "hub", NODE, join["name"], join["leaf_password"])
