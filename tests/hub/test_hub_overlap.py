@@ -20,7 +20,8 @@ import pytest
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from concordia.events import Envelope, NatsServer, OverlapCoordinator, PsiInvitation, PsiResult
+from concordia.events import Envelope, NatsServer, PsiInvitation, PsiResult
+from concordia.hub.overlap import OverlapCoordinator
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB_SIDE = [ROOT / "libs" / "events", ROOT / "services" / "hub"]
@@ -45,8 +46,8 @@ def test_the_hub_side_never_imports_private_set_intersection() -> None:
     script = (
         "import importlib.util, sys\n"
         "import concordia.events\n"
-        "from concordia.events import OverlapCoordinator\n"
-        f"path = {str(ROOT / 'services/hub/src/concordia/hub/overlap.py')!r}\n"
+        "from concordia.hub.overlap.coordinator import OverlapCoordinator\n"
+        f"path = {str(ROOT / 'services/hub/src/concordia/hub/overlap/service.py')!r}\n"
         "spec = importlib.util.spec_from_file_location('hub_overlap', path)\n"
         "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
         "assert module.OverlapCoordinator is OverlapCoordinator\n"

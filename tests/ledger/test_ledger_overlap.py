@@ -24,10 +24,10 @@ from concordia.events import (
     PSI_MESSAGE_TTL_SECONDS,
     Envelope,
     NatsServer,
-    OverlapCoordinator,
     PsiInvitation,
     PsiResult,
 )
+from concordia.hub.overlap import OverlapCoordinator
 from concordia.ledger.models import OverlapMatch, OverlapRun
 
 PERIOD = "2026-Q4"
