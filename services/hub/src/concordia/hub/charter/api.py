@@ -10,7 +10,8 @@ from concordia.hub.api.deps import Admin, FederationDep, Reader
 from concordia.hub.charter import service as charters
 from concordia.hub.schemas import CharterUpdate
 
-router = APIRouter(prefix="/v1", tags=["hub"])
+# No prefix of its own: ``concordia.hub.api.routes`` includes it under ``/v1``.
+router = APIRouter(tags=["hub"])
 
 
 @router.get("/charter", response_model=CharterPublished)
