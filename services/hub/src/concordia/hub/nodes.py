@@ -34,7 +34,8 @@ from concordia.events import (
 )
 from concordia.events.runtime.link import redact
 from concordia.hub.ingest import broadcast_filter, broadcast_handler, ingest_handler
-from concordia.hub.models import Node, inbox
+from concordia.hub.models import Node
+from concordia.kit.tables import inbox
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ suppressed in one table and published in another would undo the suppression): pe
 the host country, gender by federal district of origin, profession category, and ethnic origin.
 All four share the grand total, which is either published everywhere or nowhere. Each person
 is a contributor: a new version of a table is released only when every changed cell changed by
-at least k persons (``concordia.events._snapshots`` states the rule), so two releases never
+at least k persons (``concordia.disclosure.releasable`` states the rule), so two releases never
 differ by one person's registration, edit or erasure.
 """
 
@@ -23,9 +23,9 @@ from concordia.core.db import Database
 from concordia.disclosure import CountTable, DisclosurePolicy, protect_counts
 from concordia.events import Draft, Publisher, consistent_totals, published_cells, quarter_of
 from concordia.events.aggregates import AggregateSnapshotPublished
+from concordia.kit.tables import snapshots
 from concordia.registry import codes
 from concordia.registry.models import Permit, Person
-from concordia.registry.outbox import snapshots
 from concordia.registry.service._common import NodeContext, emit, now
 
 NO_PERMIT = "none"

@@ -6,8 +6,8 @@ A service decides *what* to publish (its tables, through ``concordia.disclosure`
 unit of work as its outbox row; nothing is ever edited.
 
 **The release rule (differencing)**, judged by ``concordia.disclosure.releasable`` (pure).
-Two releases of one table, subtracted, must not single out a contributor (a person, a recipient, an activity). So a new version of a table is released
-only when
+Two releases of one table, subtracted, must not single out a contributor (a person, a recipient,
+an activity). So a new version of a table is released only when
 
 * some published cell differs from the last release (a value changed, or a cell became or
   stopped being suppressed), and

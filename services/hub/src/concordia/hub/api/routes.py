@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from concordia.core.deps import SessionDep
 from concordia.events._types import TOKEN_PATTERN
 from concordia.hub import indicators, service
-from concordia.hub.api.deps import FederationDep, Reader
+from concordia.hub.api.deps import FederationDep, Reader, hub_settings
 from concordia.hub.charter import api as charter_api
 from concordia.hub.charter import service as charters
 from concordia.hub.schemas import CoalitionIndicators, NodeRead, SnapshotRead
@@ -23,7 +23,7 @@ async def list_nodes(
     session: SessionDep, federation: FederationDep, request: Request, _: Reader
 ) -> list[NodeRead]:
     """Every country node: last report, the charter each service runs, lag, staleness."""
-    stale_after = request.app.state.settings.stale_after_seconds
+    stale_after = hub_settings(request).stale_after_seconds
     return await service.nodes(session=session, federation=federation, stale_after=stale_after)
 
 

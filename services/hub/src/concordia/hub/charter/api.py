@@ -9,6 +9,7 @@ from concordia.events import CharterPublished
 from concordia.hub.api.deps import Admin, FederationDep, Reader
 from concordia.hub.charter import service as charters
 from concordia.hub.schemas import CharterUpdate
+from concordia.kit import runtime
 
 # No prefix of its own: ``concordia.hub.api.routes`` includes it under ``/v1``.
 router = APIRouter(tags=["hub"])
@@ -38,7 +39,7 @@ async def put_charter(
     response: Response,
 ) -> CharterPublished:
     """Set a new charter (scope `hub:admin`) and send it to every node; a stale If-Match: 409."""
-    async with request.app.state.db.unit_of_work() as session:
+    async with runtime(request).db.unit_of_work() as session:
         charter = await charters.put(session=session, data=data, if_match=if_match)
     # Committed: now every country hears of it (and is re-sent it until it reports running it).
     await charters.broadcast(federation, charter, list(federation.links))
