@@ -203,7 +203,8 @@ async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> N
     nc = await connect("registry")
     js = nc.jetstream(timeout=5)
     await ensure_streams(js, [local_stream(NODE), shared_stream(NODE)])
-    await ensure_streams(js, [local_stream(NODE), shared_stream(NODE)])  # a restart updates the streams in place
+    # A restart updates the streams in place.
+    await ensure_streams(js, [local_stream(NODE), shared_stream(NODE)])
     local = await js.publish(f"local.{NODE}.registry.person.registered.v1", b"{}")
     shared = await js.publish(f"shared.{NODE}.registry.aggregate.persons.2026.v1", b"{}")
     assert (local.stream, shared.stream) == (
