@@ -46,7 +46,7 @@ class Kind:
         return schema
 
 
-# TODO(kit): take the services' module paths from the kit's one list of the services.
+#: What the importer can sync: each kind's service (an entry of ``concordia.kit.SERVICES``).
 KINDS = {
     "persons": Kind(
         "persons", "registry", "/v1/sync/persons", "concordia.registry.schemas:PersonSync"

@@ -51,8 +51,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
-
-# TODO(kit): libs/events/pyproject.toml should list concordia-disclosure (the release rule).
 from concordia.disclosure import normalise_contributions, releasable
 from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
 from concordia.events.runtime.snapshot_store import Key, Released, SnapshotStore
