@@ -41,7 +41,7 @@ Purpose = Literal[
     "institutional_support",
 ]
 
-#: The coalition's six long-term strategic goals (DESIGN.md, "Funding").
+#: The coalition's six long-term strategic goals (docs/architecture.md).
 GoalCode = Literal[
     "value_of_politics",
     "value_of_human_life",
