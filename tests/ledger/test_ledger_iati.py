@@ -35,7 +35,8 @@ def test_schema_is_the_official_one_and_rejects_an_invalid_file() -> None:
 async def _post(ledger: Ledger, url: str, body: Any) -> dict[str, Any]:
     response = await ledger.client.post(url, json=body, headers=ledger.rw)
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 async def _dataset(ledger: Ledger) -> dict[str, Any]:
