@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from concordia.core import migrations
+from concordia import kit
 from concordia.core.auth import TokenStore
 from concordia.events import NatsServer
 from concordia.events.natsserver import free_port
@@ -109,7 +109,7 @@ def person(n: int) -> dict[str, Any]:
 def _migrate(url: str, service_dir: Path = REGISTRY_DIR) -> None:
     from alembic import command
 
-    config = migrations.alembic_config(service_dir, url)
+    config = kit.alembic_config(service_dir, url)
     config.attributes["quiet"] = True  # keep alembic's INFO lines out of the report
     command.upgrade(config, "head")
 

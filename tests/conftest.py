@@ -19,7 +19,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from concordia.core import migrations
+from concordia import kit
 from concordia.events import NatsServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,9 +57,7 @@ class DatabaseFactory:
             return
         if self.backend == "sqlite":
             path = self.workdir / f"{self.service}-template.db"
-            await asyncio.to_thread(
-                migrations.upgrade, service_dir(self.service), f"sqlite:///{path}"
-            )
+            await asyncio.to_thread(kit.upgrade, service_dir(self.service), f"sqlite:///{path}")
             self.template = str(path)
             return
         name = f"tpl_{self.service}_{os.getpid()}"
@@ -69,7 +67,7 @@ class DatabaseFactory:
             await admin.execute(f'CREATE DATABASE "{name}"')
         finally:
             await admin.close()
-        await asyncio.to_thread(migrations.upgrade, service_dir(self.service), _pg_dsn(name))
+        await asyncio.to_thread(kit.upgrade, service_dir(self.service), _pg_dsn(name))
         self.template = name
 
     async def new(self) -> str:

@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 import polling
 from federation_support import Coalition
 
+from concordia import kit
 from concordia.cli._procs import ServiceProcess
 from concordia.cli.nodeinit import service_env
-from concordia.core import migrations
 from concordia.core.auth import TokenStore
 from concordia.events.natsserver import free_port
 from concordia.hub import app as hub_app
@@ -64,9 +64,7 @@ class Running:
         root = c.nodes[code].root
         env = service_env(root, service)
         prefix = f"CONCORDIA_{service.upper()}_"
-        await asyncio.to_thread(
-            migrations.upgrade, SERVICE_DIRS[service], env[f"{prefix}DATABASE_URL"]
-        )
+        await asyncio.to_thread(kit.upgrade, SERVICE_DIRS[service], env[f"{prefix}DATABASE_URL"])
         env |= {f"{prefix}AGGREGATE_INTERVAL_SECONDS": str(interval)}
         env |= {f"{prefix}{key.upper()}": value for key, value in extra.items()}
         factory = f"concordia.{service}.app:main"
@@ -76,7 +74,7 @@ class Running:
         """Migrate and start the hub service; return its URL and a ``hub:read`` token."""
         root = c.root / "hub"
         database = f"sqlite:///{root / 'hub.db'}"
-        await asyncio.to_thread(migrations.upgrade, SERVICE_DIRS["hub"], database)
+        await asyncio.to_thread(kit.upgrade, SERVICE_DIRS["hub"], database)
         tokens = root / "tokens.json"
         reader = TokenStore(tokens).create("e2e-reader", {"hub:read"})
         env = {

@@ -107,7 +107,7 @@ class Hub:
         """Wait until the hub's stream and consumer of ``code`` are up."""
 
         async def ready() -> bool:
-            link = self.app.state.federation.links.get(code)
+            link = self.app.state.concordia.extra.federation.links.get(code)
             return link is not None and link.consumer._sub is not None
 
         await wait_for(ready)

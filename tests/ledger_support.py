@@ -76,7 +76,7 @@ class Ledger:
         """Wait until the ledger's database holds ``model`` ``id_`` with ``attrs``."""
         async with asyncio.timeout(seconds):
             while True:
-                async with self.app.state.db.unit_of_work() as session:
+                async with self.app.state.concordia.db.unit_of_work() as session:
                     row = await session.scalar(select(model).where(model.id == id_))
                     if row is not None and all(getattr(row, k) == v for k, v in attrs.items()):
                         return row

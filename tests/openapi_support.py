@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from concordia.core.auth import TokenStore
-from concordia.core.migrations import upgrade
 from concordia.events.natsserver import free_port
+from concordia.kit import upgrade
 
 
 @contextmanager

@@ -52,7 +52,7 @@ class Node:
     async def restart_engine(self, limits: RunLimits) -> None:
         """A new engine on the same database and link, as after a process restart."""
         await self.engine.stop()
-        state = self.ledger.app.state
+        state = self.ledger.app.state.concordia
         self.engine = OverlapEngine(state.db, state.link.client, node=self.code, limits=limits,
                                     clock=self.engine.clock)  # fmt: skip
         await self.engine.start()
@@ -134,7 +134,7 @@ class Coalition:
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://ledger")
         ledger = Ledger(app, client, tokens, settings, self.nats_url)
         nc = await nats.connect(self.nats_url)  # the hub's side of this country
-        node = Node(code, ledger, nc, app.state.overlap_engine)
+        node = Node(code, ledger, nc, app.state.concordia.extra.engine)
         self._stack.append((lifespan, client, nc, node))
         await _subscribed(node.engine)
         planted = [(i, {}) for i in identifiers] + (extra_grants or [])

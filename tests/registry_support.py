@@ -40,7 +40,7 @@ class Registry:
     async def relay_idle(self, seconds: float = 20) -> None:
         """Wait until every committed event has been published."""
         async with asyncio.timeout(seconds):
-            await self.app.state.relay.wait_until_idle()
+            await self.app.state.concordia.relay.wait_until_idle()
 
     async def stream_count(self, stream: str) -> int:
         """How many messages a JetStream stream holds."""

@@ -101,7 +101,7 @@ async def start_hub(runner: Apps, coalition: Coalition, database_url: str, **ext
 
 
 async def _consuming(hub: Running, code: str) -> bool:
-    link = hub.app.state.federation.links.get(code)
+    link = hub.app.state.concordia.extra.federation.links.get(code)
     return link is not None and link.consumer._sub is not None
 
 

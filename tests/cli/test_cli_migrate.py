@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from typer.testing import CliRunner
 
 from concordia.cli.main import app
-from concordia.core.migrations import alembic_config
+from concordia.kit import alembic_config
 from concordia.ledger.app import SERVICE_DIR as LEDGER_DIR
 from concordia.registry.app import SERVICE_DIR
 

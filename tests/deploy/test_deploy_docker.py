@@ -358,7 +358,7 @@ def test_entrypoint_migrates_to_head_and_repeats_safely(tmp_path: Path, name: st
 
     from alembic.script import ScriptDirectory
 
-    from concordia.core.migrations import alembic_config
+    from concordia.kit import alembic_config
 
     service_dir = importlib.import_module(f"concordia.{name}.app").SERVICE_DIR
     db = tmp_path / f"{name}.db"

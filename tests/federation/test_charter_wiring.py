@@ -67,7 +67,7 @@ async def fund_an_activity(ledger: Ledger) -> None:
 
 async def publish_now(service: Running) -> list[Any]:
     """One run of the service's aggregate publisher, as its background loop makes it."""
-    return list(await service.app.state.publish_aggregates())
+    return list(await service.app.state.concordia.publish_aggregates())
 
 
 async def test_a_charter_reaches_registry_and_ledger_and_their_snapshots_follow_it(
@@ -90,7 +90,7 @@ async def test_a_charter_reaches_registry_and_ledger_and_their_snapshots_follow_
         response = await hub.client.put("/v1/charter", json=CHARTER, headers=hub.auth)
         assert response.status_code == 200, response.text
         for service in (registry, ledger):
-            follower = service.app.state.charter_follower
+            follower = service.app.state.concordia.follower
             await until(lambda f=follower: f.current.version == "test.2")
             assert follower.current.disclosure.k == 3
         await until(lambda: reported(hub, "se", "registry", current=True))
@@ -144,14 +144,14 @@ async def test_a_service_on_an_old_charter_is_shown_stale_then_converges(
         assert response.status_code == 200, response.text
         # The ledger was not running when the charter went out: it starts on the defaults.
         ledger, _ = await start_ledger(runner, coalition, "pl", await database_factories("ledger"))
-        assert ledger.app.state.charter_follower.current.version == "default"
+        assert ledger.app.state.concordia.follower.current.version == "default"
         await until(lambda: reported(hub, "pl", "ledger", current=False))
         assert (await services(hub, "pl"))["ledger"]["charter_version"] == "default"
         # The hub's re-send round sends the charter to the node that reports an older one...
-        state = hub.app.state
-        assert "pl" in await charter.resend(state.db, state.federation)  # se: nothing runs
+        state = hub.app.state.concordia
+        assert "pl" in await charter.resend(state.db, state.extra.federation)  # se: nothing runs
         await until(lambda: reported(hub, "pl", "ledger", current=True))
-        assert ledger.app.state.charter_follower.current.version == "test.2"
+        assert ledger.app.state.concordia.follower.current.version == "test.2"
         assert (await services(hub, "pl"))["ledger"]["charter_revision"] == 1
         # ...and no more once all its services run it.
-        assert "pl" not in await charter.resend(state.db, state.federation)
+        assert "pl" not in await charter.resend(state.db, state.extra.federation)

@@ -52,9 +52,11 @@ async def test_a_round_through_the_hub_finds_exactly_the_planted_overlaps(
                 runner, coalition, code, await database_factories("ledger")
             )
             await fund(harness, identifiers)
-            engine = ledgers[code].app.state.overlap_engine
+            engine = ledgers[code].app.state.concordia.extra.engine
             await until(lambda e=engine: e._sub is not None)
-        await until(lambda: set(hub.app.state.overlap_rounds.coordinator.links) == {"se", "pl"})
+        await until(
+            lambda: set(hub.app.state.concordia.extra.rounds.coordinator.links) == {"se", "pl"}
+        )
 
         response = await hub.client.post("/v1/overlaps/runs", json=ROUND, headers=hub.auth)
         assert response.status_code == 202, response.text
@@ -79,7 +81,7 @@ async def test_a_round_through_the_hub_finds_exactly_the_planted_overlaps(
             assert {tuple(i["funded_elsewhere_by"]) for i in found["items"]} == {(peer,)}
 
         # ...and the hub keeps counts and codes, nothing that names an organisation.
-        async with hub.app.state.db.unit_of_work(write=False) as session:
+        async with hub.app.state.concordia.db.unit_of_work(write=False) as session:
             rows = (await session.scalars(select(OverlapOutcome))).all()
         kept = repr([{c.name: getattr(r, c.name) for c in OverlapOutcome.__table__.columns}
                      for r in rows])  # fmt: skip

@@ -44,8 +44,8 @@ async def test_registry_publishes_aggregates_over_its_coalition_user(
     token = TokenStore(settings.tokens_file).create("test-writer", {"registry:write"})
     app = registry_app.create(settings)
     async with app.router.lifespan_context(app):
-        assert app.state.shared_link is not None
-        assert app.state.shared_link.connected
+        assert app.state.concordia.shared_link is not None
+        assert app.state.concordia.shared_link.connected
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
             for n in range(3):
@@ -104,8 +104,8 @@ async def test_ledger_consumes_local_events_and_publishes_over_coalition(
         )
     app = ledger_app.create(settings)
     async with app.router.lifespan_context(app):
-        assert app.state.shared_link is not None
-        assert app.state.shared_link.connected
+        assert app.state.concordia.shared_link is not None
+        assert app.state.concordia.shared_link.connected
         conns = coalition.brokers["se"].monitor("connz?auth=true")["connections"]
         users = {c.get("name"): (c.get("authorized_user"), c.get("account")) for c in conns}
         assert users["concordia-ledger-se-shared"] == ("ledger-shared", "COALITION")
@@ -113,7 +113,7 @@ async def test_ledger_consumes_local_events_and_publishes_over_coalition(
         ljs = ledger.jetstream(timeout=3)
         async with asyncio.timeout(15):
             while True:
-                info = await ljs.consumer_info("LOCAL_SE", ledger_app.consumer_name("se"))
+                info = await ljs.consumer_info("LOCAL_SE", ledger_app.consumer_name_for("se"))
                 if (
                     info.num_pending == 0
                     and info.num_ack_pending == 0

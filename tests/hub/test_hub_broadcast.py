@@ -93,7 +93,7 @@ async def test_only_registered_broadcasts_of_the_node_itself_are_relayed(
             envelope = Envelope.wrap(status("se"), node="se")
             data = replace(envelope, subject="shared.se.broadcast.status.x.r1")
             await js.publish("shared.se.broadcast.status.x.r1", data.to_bytes())
-        relay = hub.app.state.federation.links["se"].relay
+        relay = hub.app.state.concordia.extra.federation.links["se"].relay
 
         async def handled() -> bool:
             return relay.metrics.terminated_total + relay.metrics.applied_total >= 1
@@ -102,7 +102,7 @@ async def test_only_registered_broadcasts_of_the_node_itself_are_relayed(
         await asyncio.sleep(0.3)
         assert got == []
         if what == "not_a_broadcast_type":
-            async with hub.app.state.db.unit_of_work(write=False) as session:
+            async with hub.app.state.concordia.db.unit_of_work(write=False) as session:
                 reasons = (await session.scalars(select(Refusal.reason))).all()
             assert reasons == ["unexpected_type"]
         else:

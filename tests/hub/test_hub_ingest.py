@@ -18,13 +18,13 @@ from concordia.hub.models import Refusal, Snapshot
 
 
 async def _count(hub: Hub, model: type) -> int:
-    async with hub.app.state.db.unit_of_work(write=False) as session:
+    async with hub.app.state.concordia.db.unit_of_work(write=False) as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def _consumed(hub: Hub, code: str, n: int) -> None:
     """Wait until the country's consumer has handled ``n`` messages (applied or duplicate)."""
-    metrics = hub.app.state.federation.links[code].consumer.metrics
+    metrics = hub.app.state.concordia.extra.federation.links[code].consumer.metrics
 
     async def done() -> bool:
         return metrics.applied_total + metrics.duplicates_total >= n
@@ -60,7 +60,7 @@ async def test_every_version_is_kept_and_redelivery_counts_once(
     history = await hub.get("/v1/aggregates", node="se", history="true")
     assert [s["version"] for s in history] == [1, 2]
     assert await hub.get("/v1/aggregates", node="pl") == []
-    metrics = hub.app.state.federation.links["se"].consumer.metrics
+    metrics = hub.app.state.concordia.extra.federation.links["se"].consumer.metrics
     assert metrics.duplicates_total == 1  # the redelivered event id
     assert await _count(hub, Refusal) == 0
 
@@ -82,7 +82,7 @@ async def test_a_country_cannot_speak_for_another(hub: Hub, country_nats: NatsSe
     nodes = {n["code"]: n for n in await hub.get("/v1/nodes")}
     assert nodes["se"]["refused"] == 1
     assert nodes["pl"]["refused"] == 0
-    async with hub.app.state.db.unit_of_work(write=False) as session:
+    async with hub.app.state.concordia.db.unit_of_work(write=False) as session:
         refusal = (await session.scalars(select(Refusal))).one()
     assert (refusal.account, refusal.reason, refusal.event_id) == (
         "se",
@@ -160,7 +160,7 @@ async def test_a_malformed_payload_is_dropped_without_echoing_it(
     nc = await node_client(country_nats, "se")
     try:
         await nc.jetstream().publish(bad["subject"], json.dumps(bad).encode())
-        metrics = hub.app.state.federation.links["se"].consumer.metrics
+        metrics = hub.app.state.concordia.extra.federation.links["se"].consumer.metrics
 
         async def terminated() -> bool:
             return metrics.terminated_total == 1
@@ -199,7 +199,7 @@ async def test_a_local_event_on_a_shared_subject_is_refused_and_not_kept(
         await _consumed(hub, "se", 1)
     finally:
         await nc.close()
-    async with hub.app.state.db.unit_of_work(write=False) as session:
+    async with hub.app.state.concordia.db.unit_of_work(write=False) as session:
         (refusal,) = (await session.scalars(select(Refusal))).all()
         assert refusal.reason == "unexpected_type"
     assert await _count(hub, Snapshot) == 0

@@ -39,7 +39,7 @@ async def test_a_country_added_at_run_time_is_picked_up(
     (hub.settings.nodes_dir / "de.json").unlink()
 
     async def unlinked() -> bool:
-        return "de" not in hub.app.state.federation.links
+        return "de" not in hub.app.state.concordia.extra.federation.links
 
     await wait_for(unlinked)
     nodes = {n["code"]: n for n in await hub.get("/v1/nodes")}
@@ -52,8 +52,8 @@ async def test_a_bad_node_file_is_skipped(make_hub: Callable[..., Awaitable[Hub]
     hub = await make_hub(nodes=("se",))
     (hub.settings.nodes_dir / "fi.json").write_text('{"code": "pl", "name": "x", "nats_url": 1}')
     (hub.settings.nodes_dir / "xx.json").write_text("not json")
-    await hub.app.state.federation.sync()
-    assert set(hub.app.state.federation.links) == {"se"}
+    await hub.app.state.concordia.extra.federation.sync()
+    assert set(hub.app.state.concordia.extra.federation.links) == {"se"}
 
 
 async def test_a_silent_service_shows_as_stale(hub: Hub, country_nats: NatsServer) -> None:
@@ -106,11 +106,11 @@ async def test_history_survives_a_hub_restart_and_a_full_redelivery(
     await again.linked("se")
 
     async def caught_up() -> bool:
-        metrics = again.app.state.federation.links["se"].consumer.metrics
+        metrics = again.app.state.concordia.extra.federation.links["se"].consumer.metrics
         return metrics.applied_total + metrics.duplicates_total >= 3
 
     await wait_for(caught_up)
     history = await again.get("/v1/aggregates", history="true")
     assert [s["version"] for s in history] == [1, 2, 3]
-    metrics = again.app.state.federation.links["se"].consumer.metrics
+    metrics = again.app.state.concordia.extra.federation.links["se"].consumer.metrics
     assert (metrics.applied_total, metrics.duplicates_total) == (1, 2)

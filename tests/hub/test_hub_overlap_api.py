@@ -20,7 +20,7 @@ ROUND = {"period": "2026-Q4", "purpose": "independent_media"}
 
 async def coordinating(hub: Hub, *codes: str) -> None:
     """Wait until the hub's overlap coordinator has the links of ``codes``."""
-    links = hub.app.state.overlap_rounds.coordinator.links
+    links = hub.app.state.concordia.extra.rounds.coordinator.links
 
     async def ready() -> bool:
         return set(links) == set(codes)
@@ -42,7 +42,7 @@ async def test_a_round_runs_every_ordered_pair_and_keeps_its_outcomes(
     assert response.status_code == 202, response.text
     runs = response.json()["runs"]
     assert sorted((r["client"], r["server"]) for r in runs) == [("pl", "se"), ("se", "pl")]
-    await hub.app.state.overlap_rounds.wait_idle()
+    await hub.app.state.concordia.extra.rounds.wait_idle()
     shown = await hub.get("/v1/overlaps", **ROUND)
     assert {(p["client"], p["server"]) for p in shown} == {("pl", "se"), ("se", "pl")}
     assert {p["run_id"] for p in shown} == {r["run_id"] for r in runs}
@@ -56,7 +56,7 @@ async def test_a_round_runs_every_ordered_pair_and_keeps_its_outcomes(
     # ...but not of another purpose.
     other = await start(hub, {**ROUND, "purpose": "human_rights"})
     assert other.status_code == 202, other.text
-    await hub.app.state.overlap_rounds.wait_idle()
+    await hub.app.state.concordia.extra.rounds.wait_idle()
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ async def test_only_admins_start_rounds_two_countries_are_needed_and_more_can_jo
     response = await start(hub, ROUND)
     assert response.status_code == 202, response.text
     assert len(response.json()["runs"]) == 2
-    await hub.app.state.overlap_rounds.stop()  # nobody answers here: end the round now
+    await hub.app.state.concordia.extra.rounds.stop()  # nobody answers here: end the round now
     bad = await hub.client.get(
         "/v1/overlaps", params={"period": "Q4", "purpose": "x"}, headers=hub.auth()
     )
@@ -104,7 +104,7 @@ async def test_a_run_that_cannot_start_is_recorded_as_failed(
 ) -> None:
     hub = await make_hub(psi_step_timeout_seconds=0.3)
     await coordinating(hub, "se", "pl")
-    rounds = hub.app.state.overlap_rounds
+    rounds = hub.app.state.concordia.extra.rounds
     planned = rounds.start_round(**ROUND)
     await rounds.unlinked("pl")  # pl leaves before the round's runs start
     await rounds.wait_idle()

@@ -24,7 +24,11 @@ IN_QUARTER = "2026-05-15"
 
 async def _publish(ledger: Ledger, **extra: Any) -> list[Any]:
     return await aggregates.publish(
-        db=ledger.app.state.db, ctx=ledger.app.state.ctx, k=K, rounding_base=5, **extra
+        db=ledger.app.state.concordia.db,
+        ctx=ledger.app.state.concordia.extra.ctx,
+        k=K,
+        rounding_base=5,
+        **extra,
     )
 
 
@@ -37,7 +41,7 @@ async def _shown(ledger: Ledger) -> dict[tuple[str, str], dict[str, Any]]:
 async def _sent(ledger: Ledger, expected: int) -> list[Any]:
     """Every aggregate snapshot of this node's ledger in JetStream (ordered consumer)."""
     async with asyncio.timeout(20):
-        await ledger.app.state.relay.wait_until_idle()
+        await ledger.app.state.concordia.relay.wait_until_idle()
     nc = await nats.connect(ledger.nats_url)
     try:
         sub = await nc.jetstream().subscribe(

@@ -62,7 +62,7 @@ async def test_a_redelivered_event_is_applied_once(ledger: Ledger) -> None:
         type="ngo", registration_country="SE", version=1,
     )  # fmt: skip
     envelope = Envelope.wrap(first, node=ledger.settings.node)
-    consumer = ledger.app.state.consumer
+    consumer = ledger.app.state.concordia.consumers["registry"]
     await ledger.publish(envelope=envelope)
     await ledger.wait_for(KnownOrganisation, org_id)
     applied = consumer.metrics.applied_total

@@ -33,7 +33,7 @@ async def live(ledger: Ledger) -> AsyncIterator[tuple[str, uvicorn.Server]]:
             await asyncio.sleep(0.02)
     yield f"http://127.0.0.1:{port}", server
     server.should_exit = True
-    ledger.app.state.feed_notifier.close()  # streams left open must not hold up the exit
+    ledger.app.state.concordia.extra.notifier.close()  # streams left open must not hold up the exit
     await asyncio.wait_for(task, 10)
 
 
@@ -94,7 +94,7 @@ async def test_replay_then_live(
     ledger: Ledger, funded: dict[str, Any], live: tuple[str, uvicorn.Server]
 ) -> None:
     base, server = live
-    ledger.app.state.feed_keepalive = 0.3
+    ledger.app.state.concordia.extra.feed_keepalive = 0.3
     second = await _new_grant(ledger, funded, 2)
     third = await _new_grant(ledger, funded, 3)
     await _new_grant(ledger, funded, 4, visibility="restricted")
@@ -155,7 +155,7 @@ async def test_without_last_event_id_only_new_changes(
 ) -> None:
     base, _ = live
     # No polling to speak of: the ledger's own event on the broker wakes the stream.
-    ledger.app.state.feed_poll = 60
+    ledger.app.state.concordia.extra.feed_poll = 60
     async with (
         httpx.AsyncClient(base_url=base, timeout=10) as client,
         client.stream("GET", "/v1/feed/grants/stream", headers=ledger.feed) as response,
@@ -179,7 +179,7 @@ async def test_shutdown_ends_open_streams(
     ):
         events = Events(response)
         assert (await events.next())["data"]["id"] == funded["grant"]["id"]
-        ledger.app.state.feed_notifier.close()  # what the lifespan and uvicorn's exit do
+        ledger.app.state.concordia.extra.notifier.close()  # what the lifespan and uvicorn's exit do
         async with asyncio.timeout(5):
             rest = [line async for line in events.lines]
         assert all(line == "" or line.startswith(":") for line in rest)

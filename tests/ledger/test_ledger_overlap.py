@@ -85,7 +85,7 @@ async def coordinator_for(nodes: list[Node], **options: Any) -> OverlapCoordinat
 
 async def found(node: Node, period: str) -> dict[str, set[str]]:
     """Per peer, which of its grantees ``node`` learnt are funded there too."""
-    async with node.ledger.app.state.db.unit_of_work() as session:
+    async with node.ledger.app.state.concordia.db.unit_of_work() as session:
         rows = await session.scalars(select(OverlapMatch).where(OverlapMatch.period == period))
         result: dict[str, set[str]] = {}
         for row in rows:
@@ -219,7 +219,7 @@ async def test_replayed_messages_count_nothing_twice(world: World, nats_server: 
     run = outcome.run_id
 
     async def counted() -> tuple[int, int]:
-        async with a.ledger.app.state.db.unit_of_work() as session:
+        async with a.ledger.app.state.concordia.db.unit_of_work() as session:
             runs = await session.scalar(
                 select(func.count()).select_from(OverlapRun).where(OverlapRun.period == period)
             )

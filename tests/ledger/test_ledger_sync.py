@@ -98,5 +98,5 @@ async def test_sync_of_5000_grants(ledger: Ledger, funded: dict[str, Any]) -> No
     records = [grant(donor_id, recipient, 100 + i) for i in range(5000)]
     report = await _sync(ledger, records)
     assert report["counts"]["created"] == 5000
-    await ledger.app.state.relay.wait_until_idle()
-    assert ledger.app.state.relay is not None
+    await ledger.app.state.concordia.relay.wait_until_idle()
+    assert ledger.app.state.concordia.relay is not None

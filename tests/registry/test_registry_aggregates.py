@@ -14,7 +14,11 @@ from concordia.registry import aggregates
 
 async def _publish(registry: Registry, **extra: Any) -> list[Any]:
     return await aggregates.publish(
-        db=registry.app.state.db, ctx=registry.app.state.ctx, k=10, rounding_base=5, **extra
+        db=registry.app.state.concordia.db,
+        ctx=registry.app.state.concordia.extra.ctx,
+        k=10,
+        rounding_base=5,
+        **extra,
     )
 
 

@@ -60,7 +60,7 @@ async def test_broker_outage_while_writes_continue(
             assert changed.json()["counts"]["updated"] == 10
             ready = await registry.client.get("/readyz")
             assert ready.status_code == 503
-            assert await registry.app.state.relay.pending_count() == 40
+            assert await registry.app.state.concordia.relay.pending_count() == 40
             server.start()
             await registry.relay_idle(seconds=30)
             ids = await _event_ids(registry, node_code, 60)

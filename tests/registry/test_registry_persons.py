@@ -39,7 +39,7 @@ async def test_names_are_encrypted_at_rest(registry: Registry) -> None:
     )
     created = await registry.client.post("/v1/persons", json=record, headers=registry.rw)
     assert created.status_code == 201
-    async with registry.app.state.db.unit_of_work() as session:
+    async with registry.app.state.concordia.db.unit_of_work() as session:
         row = (await session.execute(select(Person))).scalar_one()
     raw = orjson.dumps(
         {k: (v.hex() if isinstance(v, bytes) else str(v)) for k, v in row.__dict__.items()}
@@ -116,7 +116,7 @@ async def test_region_codes_respect_ukraine(registry: Registry) -> None:
 
 async def test_no_read_is_served_without_its_audit_entry(registry: Registry) -> None:
     created = (await create(registry, person(7))).json()
-    await registry.app.state.audit_trail.stop()
+    await registry.app.state.concordia.extra.trail.stop()
     refused = await registry.client.get(f"/v1/persons/{created['id']}", headers=registry.rw)
     assert refused.status_code == 503
     assert "Testperson" not in refused.text

@@ -1,15 +1,8 @@
-"""Alembic environment of the hub: the shared runner, on the hub's own tables."""
+"""Alembic environment of the hub: its own tables and the library tables of the kit."""
 
 from __future__ import annotations
 
-from concordia.core.migrations import run_alembic_env
 from concordia.hub.models import Base
+from concordia.kit import run_alembic_env, service_named
 
-
-def _configured_url() -> str:
-    from concordia.hub.settings import HubSettings
-
-    return HubSettings(env="dev").database_url
-
-
-run_alembic_env(Base.metadata, _configured_url)
+run_alembic_env(Base.metadata, service_named("hub").default_database_url)

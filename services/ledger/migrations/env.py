@@ -1,16 +1,8 @@
-"""Alembic environment of the ledger: the shared runner, on the ledger's own tables."""
+"""Alembic environment of the ledger: its own tables and the library tables of the kit."""
 
 from __future__ import annotations
 
-from concordia.core.migrations import run_alembic_env
+from concordia.kit import run_alembic_env, service_named
 from concordia.ledger.models import Base
-from concordia.ledger.outbox import outbox  # noqa: F401  (registers the outbox tables)
 
-
-def _configured_url() -> str:
-    from concordia.ledger.settings import LedgerSettings
-
-    return LedgerSettings(env="dev").database_url
-
-
-run_alembic_env(Base.metadata, _configured_url)
+run_alembic_env(Base.metadata, service_named("ledger").default_database_url)

@@ -1,16 +1,8 @@
-"""Alembic environment of the registry: the shared runner, on the registry's own tables."""
+"""Alembic environment of the registry: its own tables and the library tables of the kit."""
 
 from __future__ import annotations
 
-from concordia.core.migrations import run_alembic_env
+from concordia.kit import run_alembic_env, service_named
 from concordia.registry.models import Base
-from concordia.registry.outbox import outbox  # noqa: F401  (registers the outbox tables)
 
-
-def _configured_url() -> str:
-    from concordia.registry.settings import RegistrySettings
-
-    return RegistrySettings(env="dev").database_url
-
-
-run_alembic_env(Base.metadata, _configured_url)
+run_alembic_env(Base.metadata, service_named("registry").default_database_url)

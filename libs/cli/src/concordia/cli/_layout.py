@@ -12,14 +12,15 @@ takes block ``i``, the hub block ``HUB_BLOCK`` (9), so at most nine nodes run at
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 import os
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from concordia.kit import HUB_SERVICES, NODE_SERVICES, ServiceSpec
 
 DEMO_DIR = "demo"
 NODE_STRIDE = 100  # each node takes a block of ports: base + index * stride + offset
@@ -31,61 +32,15 @@ HUB_CODE = "hub"
 _COUNTRY_NODE = re.compile(r"^[a-z]{2}$")
 
 
-@dataclass(frozen=True)
-class ServiceSpec:
-    """A service that `up` runs as its own uvicorn process.
-
-    ``module`` must offer ``main()`` (the uvicorn factory) and ``SERVICE_DIR`` (where its
-    ``alembic.ini`` lives); ``settings`` is its settings class as ``module:Class``.
-    """
-
-    name: str
-    module: str
-    settings: str
-    offset: int
-    env_prefix: str
-    env: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def factory(self) -> str:
-        """The uvicorn factory, ``module:main``."""
-        return f"{self.module}:main"
-
-    def service_dir(self) -> Path:
-        """The directory holding the service's ``alembic.ini`` and ``migrations/``."""
-        path = Path(importlib.import_module(self.module).SERVICE_DIR)
-        if not (path / "alembic.ini").is_file():
-            raise FileNotFoundError(
-                f"no alembic.ini in {path}: is the {self.name} service installed from source?"
-            )
-        return path
-
-    def default_database_url(self) -> str:
-        """The database URL the service's settings give in development (environment first)."""
-        module, _, name = self.settings.partition(":")
-        settings_class = getattr(importlib.import_module(module), name)
-        return str(settings_class(env="dev").database_url)
+#: Services of a country node, in start order (the kit's one list of the services).
+COUNTRY_SERVICES: tuple[ServiceSpec, ...] = NODE_SERVICES
 
 
-#: Services of a country node, in start order. New services are one more entry here.
-COUNTRY_SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec(
-        name="registry",
-        module="concordia.registry.app",
-        settings="concordia.registry.settings:RegistrySettings",
-        offset=1,
-        env_prefix="CONCORDIA_REGISTRY_",
-        env={"AGGREGATE_INTERVAL_SECONDS": "10"},
-    ),
-    ServiceSpec(
-        name="ledger",
-        module="concordia.ledger.app",
-        settings="concordia.ledger.settings:LedgerSettings",
-        offset=2,
-        env_prefix="CONCORDIA_LEDGER_",
-        env={"AGGREGATE_INTERVAL_SECONDS": "10"},
-    ),
-)
+def demo_env(spec: ServiceSpec) -> dict[str, str]:
+    """The settings ``concordia up`` gives a service in the demo (without the env prefix)."""
+    if spec.role == "hub":
+        return {**spec.demo_env, **HUB_DEMO_ENV}
+    return dict(spec.demo_env)
 
 
 #: The demo's scheduled overlap rounds: the purpose the planted overlaps share, and how often.
@@ -93,28 +48,14 @@ DEMO_OVERLAP_PURPOSE = "independent_media"
 DEMO_OVERLAP_ROUND_SECONDS = 120
 
 #: The hub service, run once at the coalition's hub (its port is in the hub's block).
-HUB_SERVICE = ServiceSpec(
-    name="hub",
-    module="concordia.hub.app",
-    settings="concordia.hub.settings:HubSettings",
-    offset=1,
-    env_prefix="CONCORDIA_HUB_",
-    env={
-        "STREAM_MODE": "sourced",
-        "NODES_SCAN_SECONDS": "2",
-        "OVERLAP_ROUND_SECONDS": str(DEMO_OVERLAP_ROUND_SECONDS),
-        "OVERLAP_PURPOSES": f'["{DEMO_OVERLAP_PURPOSE}"]',
-    },
-)
-
-
-def service_named(name: str) -> ServiceSpec:
-    """The service called ``name``, or a ``KeyError`` naming the known ones."""
-    for spec in (*COUNTRY_SERVICES, HUB_SERVICE):
-        if spec.name == name:
-            return spec
-    known = ", ".join(s.name for s in COUNTRY_SERVICES)
-    raise KeyError(f"unknown service {name!r}; known: {known}")
+HUB_SERVICE = HUB_SERVICES[0]
+#: The hub's demo settings: sourced streams, a quick scan, scheduled overlap rounds.
+HUB_DEMO_ENV = {
+    "STREAM_MODE": "sourced",
+    "NODES_SCAN_SECONDS": "2",
+    "OVERLAP_ROUND_SECONDS": str(DEMO_OVERLAP_ROUND_SECONDS),
+    "OVERLAP_PURPOSES": f'["{DEMO_OVERLAP_PURPOSE}"]',
+}
 
 
 def check_node(node: str) -> str:

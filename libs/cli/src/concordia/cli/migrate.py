@@ -10,15 +10,15 @@ from alembic.script import ScriptDirectory
 from rich.console import Console
 from sqlalchemy.engine import make_url
 
-from concordia.cli._layout import COUNTRY_SERVICES, ServiceSpec, service_named
-from concordia.core.migrations import alembic_config
+from concordia.cli._layout import COUNTRY_SERVICES
+from concordia.kit import ServiceSpec, alembic_config, service_named
 
 
 def upgrade_service(spec: ServiceSpec, url: str, *, quiet: bool = False) -> str:
     """Apply ``spec``'s migrations to ``url`` up to head; returns the head revision."""
     cfg = alembic_config(spec.service_dir(), url)
     cfg.attributes["quiet"] = quiet  # the service's env.py then leaves logging alone
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     return ", ".join(ScriptDirectory.from_config(cfg).get_heads())
 
 

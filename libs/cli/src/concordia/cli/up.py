@@ -40,6 +40,7 @@ from concordia.cli._layout import (
     NodeLayout,
     ServiceSpec,
     check_node,
+    demo_env,
     demo_tokens_file,
     endpoints_file,
     hub_layout,
@@ -197,7 +198,7 @@ def _start_services(layout: NodeLayout, running: _Running, console: Console) -> 
         ]  # fmt: skip
         env = hub_env(layout) if layout.is_hub else node_env(layout, spec.name)
         env |= {"PYTHONUNBUFFERED": "1"}
-        env |= {f"{spec.env_prefix}{name}": value for name, value in spec.env.items()}
+        env |= {f"{spec.env_prefix}{name}": value for name, value in demo_env(spec).items()}
         process = ServiceProcess(
             spec.name, argv, env=env, log_file=layout.log_file(spec), cwd=layout.root
         )

@@ -127,7 +127,7 @@ def authorize(
 
     Raises 401 for a missing or invalid token and 403 for a missing scope.
     """
-    store: TokenStore = request.app.state.tokens
+    store: TokenStore = request.app.state.concordia.tokens
     principal = store.verify(token) if token else None
     if principal is None:
         raise HTTPException(

@@ -16,7 +16,7 @@ from concordia.core.errors import FieldError, PreconditionFailedError
 
 async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     write = request.method not in ("GET", "HEAD", "OPTIONS")
-    async with request.app.state.db.unit_of_work(write=write) as session:
+    async with request.app.state.concordia.db.unit_of_work(write=write) as session:
         yield session
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from logging.config import fileConfig
 from pathlib import Path
 
@@ -27,7 +27,7 @@ def alembic_config(service_dir: Path, url: str) -> Config:
     return cfg
 
 
-def upgrade(service_dir: Path, url: str, revision: str = "head") -> None:
+def upgrade(service_dir: Path, url: str, revision: str = "heads") -> None:
     """Apply the service's migrations up to ``revision`` (blocking: run it in a thread)."""
     from alembic import command
 
@@ -38,9 +38,9 @@ def _current_heads(connection: Connection) -> set[str]:
     return set(MigrationContext.configure(connection).get_current_heads())
 
 
-async def ensure_migrated(db: Database, service_dir: Path, service: str) -> None:
-    """Raise a clear error unless the database is at the service's migration head."""
-    script = ScriptDirectory.from_config(alembic_config(service_dir, db.url))
+async def ensure_migrated(db: Database, service: str, *, config: Config) -> None:
+    """Raise a clear error unless the database is at every head of ``config``'s scripts."""
+    script = ScriptDirectory.from_config(config)
     expected = set(script.get_heads())
     async with db.engine.connect() as conn:
         current = await conn.run_sync(_current_heads)
@@ -53,7 +53,9 @@ async def ensure_migrated(db: Database, service_dir: Path, service: str) -> None
         )
 
 
-def run_alembic_env(metadata: MetaData, default_url: Callable[[], str]) -> None:
+def run_alembic_env(
+    metadata: MetaData | Sequence[MetaData], default_url: Callable[[], str]
+) -> None:
     """The body of every service's ``migrations/env.py``: async engine, URL from the caller.
 
     The URL is the one the caller put in the Alembic config (``upgrade`` does), or else the
@@ -65,11 +67,12 @@ def run_alembic_env(metadata: MetaData, default_url: Callable[[], str]) -> None:
     if config.config_file_name is not None and not config.attributes.get("quiet"):
         fileConfig(config.config_file_name, disable_existing_loggers=False)
     url = config.get_main_option("sqlalchemy.url") or default_url()
+    targets = [metadata] if isinstance(metadata, MetaData) else list(metadata)
 
     def run(connection: Connection) -> None:
         context.configure(
             connection=connection,
-            target_metadata=metadata,
+            target_metadata=targets,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
         )
@@ -84,7 +87,7 @@ def run_alembic_env(metadata: MetaData, default_url: Callable[[], str]) -> None:
         await engine.dispose()
 
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=metadata, literal_binds=True)
+        context.configure(url=url, target_metadata=targets, literal_binds=True)
         with context.begin_transaction():
             context.run_migrations()
     else:

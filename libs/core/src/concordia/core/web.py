@@ -10,7 +10,8 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Self
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request
@@ -183,6 +184,38 @@ def _integrity_handler(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=409)
 
 
+@dataclass(eq=False)
+class AppState:
+    """The typed state every app carries as ``app.state.concordia`` (``app_state(request)``).
+
+    Services extend it (the kit's ``Runtime``); routes read it through a typed getter, never
+    through untyped ``request.app.state`` attributes.
+    """
+
+    settings: CoreSettings
+    db: Database
+    tokens: TokenStore
+    metrics: CollectorRegistry
+
+    @classmethod
+    def for_app(cls, *, settings: CoreSettings, db: Database, **fields: Any) -> Self:
+        """A state for a new app: its token store read from settings, a fresh metrics registry."""
+        return cls(
+            settings=settings,
+            db=db,
+            tokens=TokenStore(settings.tokens_file),
+            metrics=CollectorRegistry(),
+            **fields,
+        )
+
+
+def app_state(request: Request) -> AppState:
+    """The typed state of the app serving ``request``."""
+    state = request.app.state.concordia
+    assert isinstance(state, AppState)
+    return state
+
+
 class ORJSONResponse(JSONResponse):
     """JSON via orjson: faster, and it renders UUIDs, datetimes and Decimals natively."""
 
@@ -195,7 +228,8 @@ def create_app(
     *,
     service: str,
     settings: CoreSettings,
-    db: Database,
+    state: AppState | None = None,
+    db: Database | None = None,
     routers: Sequence[APIRouter],
     lifespan: Callable[[FastAPI], Any] | None = None,
     readiness: Mapping[str, ReadinessCheck] | None = None,
@@ -203,8 +237,14 @@ def create_app(
     version: str = "0.1.0",
     extra_schemas: Sequence[type[BaseModel]] = (),
 ) -> FastAPI:
-    """Build a service's app: its routers plus errors, limits, metrics, health and docs."""
-    registry = CollectorRegistry()
+    """Build a service's app: its routers plus errors, limits, metrics, health and docs.
+
+    Give either ``state`` (the kit does) or ``db`` (a plain ``AppState`` is made from it).
+    """
+    if state is None:
+        assert db is not None, "create_app needs a state or a database"
+        state = AppState.for_app(settings=settings, db=db)
+    db, registry = state.db, state.metrics
 
     @asynccontextmanager
     async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -226,10 +266,7 @@ def create_app(
         lifespan=_lifespan,
         responses=COMMON_RESPONSES,
     )
-    app.state.settings = settings
-    app.state.db = db
-    app.state.tokens = TokenStore(settings.tokens_file)
-    app.state.metrics = registry
+    app.state.concordia = state
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(DomainError, _domain_handler)
     app.add_exception_handler(IntegrityError, _integrity_handler)

@@ -9,7 +9,6 @@ from sqlalchemy import JSON, BigInteger, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.db import UtcDateTime, new_metadata
-from concordia.events import Inbox
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 SeqId = BigInteger().with_variant(Integer(), "sqlite")
@@ -106,6 +105,3 @@ class OverlapOutcome(Base):
     declined_by: Mapped[str | None] = mapped_column(String(8))
     reason: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[datetime]
-
-
-inbox = Inbox(Base.metadata)

@@ -35,7 +35,8 @@ from concordia.events import (
 from concordia.events._link import redact
 from concordia.hub.broadcast import broadcast_filter, broadcast_handler
 from concordia.hub.ingest import ingest_handler
-from concordia.hub.models import Node, inbox
+from concordia.hub.models import Node
+from concordia.kit.tables import inbox
 
 log = logging.getLogger(__name__)
 

@@ -50,9 +50,9 @@ from concordia.disclosure import (
 )
 from concordia.events import Draft, Publisher, consistent_totals, published_cells, quarter_of
 from concordia.events.aggregates import AggregateSnapshotPublished
+from concordia.kit.tables import snapshots
 from concordia.ledger import codes
 from concordia.ledger.models import Activity, Donor, FeedCounter, Grant, Rate, Transaction
-from concordia.ledger.outbox import snapshots
 from concordia.ledger.service._common import NodeContext, emit, now
 
 log = logging.getLogger(__name__)

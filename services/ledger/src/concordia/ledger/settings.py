@@ -5,27 +5,17 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from concordia.core.settings import CoreSettings
+from concordia.kit import ServiceSettings
 
 
-class LedgerSettings(CoreSettings):
-    """The ledger's settings; node-wide ones (node, NATS, tokens, key) come from CoreSettings."""
+class LedgerSettings(ServiceSettings):
+    """The ledger's settings; the shared ones come from the kit's ``ServiceSettings``."""
 
     model_config = SettingsConfigDict(
         env_prefix="CONCORDIA_LEDGER_", extra="ignore", validate_by_name=True
     )
 
     database_url: str = "sqlite:///var/node/ledger.db"
-    consumer_enabled: bool = True
-    aggregate_interval_seconds: float = Field(
-        default=60.0, gt=0, description="How often funding aggregates are recomputed and published."
-    )
-    disclosure_k: int = Field(
-        default=10, ge=1, description="Minimum recipients (so grants) or participants in a cell."
-    )
-    rounding_base: int | None = Field(
-        default=5, ge=2, description="Round published participant counts; money is never rounded."
-    )
     overlap_enabled: bool = Field(
         default=True, description="Answer the hub's private-set-intersection runs."
     )
@@ -51,10 +41,4 @@ class LedgerSettings(CoreSettings):
     )
     overlap_run_ttl_seconds: float = Field(
         default=900.0, gt=0, description="How long a client run waits for the server's answer."
-    )
-    status_interval_seconds: float = Field(
-        default=30.0,
-        gt=0,
-        description="How often the service reports its status (charter run, outbox lag) to the "
-        "hub; it also reports right after applying a new charter.",
     )

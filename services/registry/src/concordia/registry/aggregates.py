@@ -23,9 +23,9 @@ from concordia.core.db import Database
 from concordia.disclosure import CountTable, DisclosurePolicy, protect_counts
 from concordia.events import Draft, Publisher, consistent_totals, published_cells, quarter_of
 from concordia.events.aggregates import AggregateSnapshotPublished
+from concordia.kit.tables import snapshots
 from concordia.registry import codes
 from concordia.registry.models import Permit, Person
-from concordia.registry.outbox import snapshots
 from concordia.registry.service._common import NodeContext, emit, now
 
 NO_PERMIT = "none"

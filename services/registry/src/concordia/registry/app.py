@@ -1,10 +1,7 @@
-"""The registry service: app factory and lifespan (relay, charter follower, aggregate publisher)."""
+"""The registry service, on the service kit: its routers, tables, publisher and audit trail."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,30 +11,16 @@ from fastapi.responses import JSONResponse
 
 from concordia.core.crypto import FieldCipher
 from concordia.core.db import Database
-from concordia.core.logging import configure_logging
-from concordia.core.migrations import ensure_migrated
-from concordia.core.web import create_app
-from concordia.events import (
-    AggregateSnapshotPublished,
-    CharterFollower,
-    NodeLinks,
-    OutboxRelay,
-    RelayCollector,
-    StreamSpec,
-    disclosure_rules,
-    local_stream,
-    run_publisher,
-    shared_stream,
-)
+from concordia.events import AggregateSnapshotPublished, DisclosureRules
+from concordia.kit import Runtime, ServiceDefinition, build_app, serve
 from concordia.registry import aggregates
 from concordia.registry.api import feeds, organisations, permits, persons, sync
-from concordia.registry.outbox import charters, outbox
+from concordia.registry.api.deps import RegistryState
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service._common import NodeContext
 from concordia.registry.service.audit import AuditTrail, AuditUnavailableError
 from concordia.registry.settings import RegistrySettings
 
-log = logging.getLogger(__name__)
 SERVICE_DIR = Path(__file__).resolve().parents[3]
 
 DESCRIPTION = """
@@ -50,92 +33,55 @@ Authenticate with `Authorization: Bearer <token>`; tokens carry scopes (`registr
 """
 
 
-def streams(node: str) -> list[StreamSpec]:
-    """The JetStream streams this service publishes into (on one server, unfederated)."""
-    return [local_stream(node), shared_stream(node)]
-
-
 def create(settings: RegistrySettings | None = None) -> FastAPI:
     """Build the registry app from settings (environment by default)."""
     settings = settings or RegistrySettings()
-    db = Database(settings.database_url)
-    ctx = NodeContext(node=settings.node, cipher=FieldCipher(settings.node_key_bytes))
-    links = NodeLinks("registry", settings.node, settings.nats_url, settings.nats_shared_url)
-    link = links.local
-    follower = CharterFollower(
-        db, charters, node=settings.node, service="registry", outbox=outbox,
-        interval=settings.status_interval_seconds,
-    )  # fmt: skip
+    state = RegistryState(
+        NodeContext(node=settings.node, cipher=FieldCipher(settings.node_key_bytes))
+    )
 
-    async def publish_aggregates() -> list[AggregateSnapshotPublished]:
-        """One run of the publisher under the charter the service follows right now."""
-        current = follower.current
-        rules = disclosure_rules(
-            current, k=settings.disclosure_k, rounding_base=settings.rounding_base,
-            k_min=settings.disclosure_k_min,
-        )  # fmt: skip
+    async def publish(rt: Runtime, rules: DisclosureRules) -> list[AggregateSnapshotPublished]:
+        assert rt.follower is not None
         return await aggregates.publish(
-            db=db, ctx=ctx, k=rules.k, rounding_base=rules.rounding_base,
-            charter_version=current.version,
-        )  # fmt: skip
+            db=rt.db,
+            ctx=state.ctx,
+            k=rules.k,
+            rounding_base=rules.rounding_base,
+            charter_version=rt.follower.current.version,
+        )
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_migrated(db, SERVICE_DIR, "registry")
+    async def audit_trail(_rt: Runtime) -> AsyncIterator[None]:
         # Its own engine: reads hold a pooled connection while they wait for their audit
         # entry, so a trail drawing from the same pool could starve behind them.
         trail = AuditTrail(Database(settings.database_url))
         await trail.start()
-        app.state.audit_trail = trail
-        tasks: list[asyncio.Task[None]] = []
-
-        # Usually the broker is there: be ready at once. If not, start anyway; the outbox waits.
-        await links.start()
-        relay = OutboxRelay(db, outbox, links.route()) if settings.relay_enabled else None
-        if relay is not None:
-            RelayCollector(relay).register(app.state.metrics)
-            await relay.start()
-        # The charter comes from the hub over the shared link (the only link when unfederated).
-        await follower.start((links.shared or link).client)
-        tasks.append(
-            asyncio.create_task(
-                run_publisher(
-                    publish_aggregates, interval=settings.aggregate_interval_seconds,
-                    is_leader=lambda: relay is None or relay.metrics.is_leader,
-                ),
-                name="aggregate-publisher",
-            )
-        )  # fmt: skip
-        app.state.relay = relay
-        app.state.link, app.state.shared_link = link, links.shared
+        state.trail = trail
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await follower.stop()
-            if relay is not None:
-                await relay.stop()
-            await links.stop()
             await trail.stop()
 
-    app = create_app(
-        service="registry",
-        settings=settings,
-        db=db,
-        routers=[persons.router, organisations.router, permits.router, sync.router, feeds.router],
-        lifespan=lifespan,
-        readiness=links.readiness(),
-        description=DESCRIPTION,
-        extra_schemas=[PersonSync, OrganisationSync],
+    return build_app(
+        ServiceDefinition(
+            name="registry",
+            service_dir=SERVICE_DIR,
+            settings=settings,
+            routers=[
+                persons.router,
+                organisations.router,
+                permits.router,
+                sync.router,
+                feeds.router,
+            ],
+            description=DESCRIPTION,
+            publish=publish,
+            parts=[audit_trail],
+            extra=state,
+            extra_schemas=[PersonSync, OrganisationSync],
+            error_handlers={AuditUnavailableError: _audit_unavailable},
+        )
     )
-    app.state.ctx = ctx
-    app.state.charter_follower = follower
-    app.state.publish_aggregates = publish_aggregates
-    app.add_exception_handler(AuditUnavailableError, _audit_unavailable)
-    return app
 
 
 def _audit_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
@@ -146,6 +92,4 @@ def _audit_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
 
 def main() -> FastAPI:
     """Uvicorn factory entry point: ``uvicorn --factory concordia.registry.app:main``."""
-    settings = RegistrySettings()
-    configure_logging(settings.log_level, service="registry")
-    return create(settings)
+    return serve("registry", create, RegistrySettings())

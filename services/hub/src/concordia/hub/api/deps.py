@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from concordia.core.auth import Principal, require
 from concordia.hub.nodes import Federation
+from concordia.hub.overlap import OverlapRounds
+from concordia.hub.settings import HubSettings
+from concordia.kit import runtime, service_state
+
+
+@dataclass(eq=False)
+class HubState:
+    """The hub's own typed app state: the country links and the overlap rounds."""
+
+    federation: Federation
+    rounds: OverlapRounds
+
+
+def hub_state(request: Request) -> HubState:
+    """The hub's typed state of the app serving ``request``."""
+    return service_state(request, HubState)
+
+
+def hub_settings(request: Request) -> HubSettings:
+    """The hub's settings."""
+    settings = runtime(request).settings
+    assert isinstance(settings, HubSettings)
+    return settings
+
 
 #: Reads are open to readers and to admins.
 Reader = Annotated[Principal, require("hub:read", "hub:admin", any_of=True)]
@@ -15,7 +40,7 @@ Admin = Annotated[Principal, require("hub:admin")]
 
 
 def _federation(request: Request) -> Federation:
-    return request.app.state.federation
+    return hub_state(request).federation
 
 
 FederationDep = Annotated[Federation, Depends(_federation)]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 
 from concordia.core.deps import SessionDep
 from concordia.hub import overlap
-from concordia.hub.api.deps import Admin, Reader
+from concordia.hub.api.deps import Admin, Reader, hub_state
 from concordia.hub.schemas import (
     OverlapPairRead,
     OverlapRoundAccepted,
@@ -33,7 +33,7 @@ async def start_round(data: OverlapRoundCreate, request: Request, _: Admin) -> O
     `GET /v1/overlaps`. 409 with fewer than two countries linked; 429 when every pair has used
     today's runs for this period and purpose.
     """
-    rounds: overlap.OverlapRounds = request.app.state.overlap_rounds
+    rounds = hub_state(request).rounds
     planned = rounds.start_round(period=data.period, purpose=data.purpose)
     return OverlapRoundAccepted(
         period=data.period,

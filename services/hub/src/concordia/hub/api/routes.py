@@ -11,8 +11,9 @@ from concordia.events import CharterPublished
 from concordia.events._types import TOKEN_PATTERN
 from concordia.hub import charter as charters
 from concordia.hub import indicators, service
-from concordia.hub.api.deps import Admin, FederationDep, Reader
+from concordia.hub.api.deps import Admin, FederationDep, Reader, hub_settings
 from concordia.hub.schemas import CharterUpdate, CoalitionIndicators, NodeRead, SnapshotRead
+from concordia.kit import runtime
 
 router = APIRouter(prefix="/v1", tags=["hub"])
 Token = Annotated[str | None, Query(pattern=TOKEN_PATTERN)]
@@ -23,7 +24,7 @@ async def list_nodes(
     session: SessionDep, federation: FederationDep, request: Request, _: Reader
 ) -> list[NodeRead]:
     """Every country node: last report, the charter each service runs, lag, staleness."""
-    stale_after = request.app.state.settings.stale_after_seconds
+    stale_after = hub_settings(request).stale_after_seconds
     return await service.nodes(session=session, federation=federation, stale_after=stale_after)
 
 
@@ -79,7 +80,7 @@ async def put_charter(
     response: Response,
 ) -> CharterPublished:
     """Set a new charter (scope `hub:admin`) and send it to every node; a stale If-Match: 409."""
-    async with request.app.state.db.unit_of_work() as session:
+    async with runtime(request).db.unit_of_work() as session:
         charter = await charters.put(session=session, data=data, if_match=if_match)
     # Committed: now every country hears of it (and is re-sent it until it reports running it).
     await charters.broadcast(federation, charter, list(federation.links))

@@ -1,16 +1,40 @@
 """Ledger-specific dependencies: the node context and who is reading or writing."""
 
-from typing import Annotated
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
 from concordia.core.auth import Principal, require
+from concordia.kit import service_state
 from concordia.ledger.service._common import NodeContext, Viewer
+
+if TYPE_CHECKING:
+    from concordia.ledger.feed_stream import FeedNotifier
+    from concordia.ledger.overlap import OverlapEngine
+
+
+@dataclass(eq=False)
+class LedgerState:
+    """The ledger's own typed app state: node context, feed notifier, overlap engine."""
+
+    ctx: NodeContext
+    notifier: FeedNotifier | None = None
+    engine: OverlapEngine | None = None
+    #: Seconds between SSE keep-alive comments, and between feed polls without a notice.
+    feed_keepalive: float = 15.0
+    feed_poll: float = 1.0
+
+
+def ledger_state(request: Request) -> LedgerState:
+    """The ledger's typed state of the app serving ``request``."""
+    return service_state(request, LedgerState)
 
 
 async def _ctx(request: Request) -> NodeContext:
-    ctx: NodeContext = request.app.state.ctx
-    return ctx
+    return ledger_state(request).ctx
 
 
 async def _viewer(

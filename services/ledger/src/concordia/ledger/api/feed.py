@@ -12,8 +12,9 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from concordia.core.deps import SessionDep
+from concordia.kit import runtime
 from concordia.ledger import iati
-from concordia.ledger.api.deps import Reader
+from concordia.ledger.api.deps import Reader, ledger_state
 from concordia.ledger.feed_schemas import FeedGrant, FeedPageDoc
 from concordia.ledger.feed_stream import events
 from concordia.ledger.service import feed as service
@@ -138,18 +139,19 @@ async def stream_grants(
 
     Without `Last-Event-ID` or `after` the stream starts at the current end (changes only).
     """
-    db, notifier = request.app.state.db, request.app.state.feed_notifier
+    db, state = runtime(request).db, ledger_state(request)
+    assert state.notifier is not None
     start = int(last_event_id) if last_event_id is not None else after
     if start is None:
         async with db.unit_of_work(write=False) as session:
             start = await service.latest_seq(session)
     body = events(
         db=db,
-        notifier=notifier,
+        notifier=state.notifier,
         after=start,
         is_disconnected=request.is_disconnected,
-        keepalive=getattr(request.app.state, "feed_keepalive", 15.0),
-        poll=getattr(request.app.state, "feed_poll", 1.0),
+        keepalive=state.feed_keepalive,
+        poll=state.feed_poll,
     )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(body, media_type="text/event-stream", headers=headers)
@@ -175,7 +177,7 @@ async def _gzipped(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
 )
 async def iati_file(request: Request, _: Reader) -> StreamingResponse:
     """The node's visible, live grants as an IATI 2.03 activity file, one snapshot, streamed."""
-    body = iati.activities_file(request.app.state.db)
+    body = iati.activities_file(runtime(request).db)
     headers = {"Vary": "Accept-Encoding", "Cache-Control": "no-cache"}
     if wants_gzip(request):
         headers["Content-Encoding"] = "gzip"

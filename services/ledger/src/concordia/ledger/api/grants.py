@@ -12,8 +12,8 @@ from concordia.core.auth import Principal
 from concordia.core.bulk import request_hash
 from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
 from concordia.core.schemas import Page
+from concordia.kit.tables import idempotency
 from concordia.ledger.api.deps import CtxDep, Reader, Writer
-from concordia.ledger.outbox import idempotency
 from concordia.ledger.schemas import (
     GrantCreate,
     GrantRead,

@@ -16,8 +16,8 @@ from concordia.core.bulk import (
     run_sync,
 )
 from concordia.core.deps import SessionDep
+from concordia.kit.tables import idempotency
 from concordia.ledger.api.deps import CtxDep, Writer
-from concordia.ledger.outbox import idempotency
 from concordia.ledger.schemas import GrantSync
 from concordia.ledger.service import sync as service
 

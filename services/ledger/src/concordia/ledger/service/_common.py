@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.auth import Principal
 from concordia.core.changes import check_version, new_id, now
 from concordia.events import Event
+from concordia.kit.tables import outbox
 from concordia.ledger.models import FeedCounter
-from concordia.ledger.outbox import outbox
 
 __all__ = [
     "NodeContext",

@@ -1,24 +1,39 @@
 """Registry-specific dependencies: the node context and the acting principal."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
 from concordia.core.auth import Principal, require
+from concordia.kit import service_state
 from concordia.registry.service._common import Actor, NodeContext
 from concordia.registry.service.audit import AuditTrail
 
 
+@dataclass(eq=False)
+class RegistryState:
+    """The registry's own typed app state: node context, and the audit trail once started."""
+
+    ctx: NodeContext
+    trail: AuditTrail | None = None
+
+
+def registry_state(request: Request) -> RegistryState:
+    """The registry's typed state of the app serving ``request``."""
+    return service_state(request, RegistryState)
+
+
 async def _ctx(request: Request) -> NodeContext:
-    ctx: NodeContext = request.app.state.ctx
-    return ctx
+    return registry_state(request).ctx
 
 
 CtxDep = Annotated[NodeContext, Depends(_ctx)]
 
 
 async def _trail(request: Request) -> AuditTrail:
-    trail: AuditTrail = request.app.state.audit_trail
+    trail = registry_state(request).trail
+    assert trail is not None, "the audit trail starts with the app"
     return trail
 
 

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request, Response, status
 
 from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
 from concordia.core.schemas import Page
-from concordia.registry.api.deps import CtxDep, Reader, TrailDep, Writer
+from concordia.kit import runtime
+from concordia.registry.api.deps import CtxDep, Reader, RegistryState, TrailDep, Writer
 from concordia.registry.schemas import (
     ConsentCreate,
     ConsentRead,
@@ -56,10 +57,10 @@ async def get_person(person_id: uuid.UUID, request: Request, actor: Reader) -> R
     # The registry's hottest route: node context and trail come straight from the app state
     # (each FastAPI dependency costs tens of microseconds per request), and the body is
     # serialised once, not validated again against the response model.
-    state = request.app.state
-    person = await service.get(
-        db=state.db, trail=state.audit_trail, actor=actor, person_id=person_id
-    )
+    rt = runtime(request)
+    state: RegistryState = rt.extra
+    assert state.trail is not None
+    person = await service.get(db=rt.db, trail=state.trail, actor=actor, person_id=person_id)
     body = service.to_read(state.ctx, person).model_dump_json()
     return Response(body, media_type="application/json", headers={"ETag": etag(person.version)})
 

@@ -16,8 +16,8 @@ from concordia.core.bulk import (
     run_sync,
 )
 from concordia.core.deps import SessionDep
+from concordia.kit.tables import idempotency
 from concordia.registry.api.deps import CtxDep, Writer
-from concordia.registry.outbox import idempotency
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service import sync as service
 

@@ -12,8 +12,8 @@ from concordia.core.auth import Principal
 from concordia.core.changes import check_version, new_id, now, serialise_appends
 from concordia.core.crypto import FieldCipher
 from concordia.events import Event
+from concordia.kit.tables import outbox
 from concordia.registry.models import Change
-from concordia.registry.outbox import outbox
 
 __all__ = [
     "Actor",

@@ -1,0 +1,282 @@
+"""One app and lifespan for every service: links, relay, consumers, charter, publisher, status.
+
+A service describes itself once (``ServiceDefinition``: its routers, its publisher, the events it
+consumes, its own start-up parts) and ``build_app`` does the rest the same way everywhere:
+it refuses an unmigrated database, connects to NATS (or starts without it: the outbox waits),
+relays the outbox, runs the consumers with their inbox, follows the hub's charter and reports
+status, publishes aggregates under the current charter, and stops all of it in reverse order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from concordia.core.db import Database
+from concordia.core.logging import configure_logging
+from concordia.core.settings import CoreSettings
+from concordia.core.web import AppState, create_app
+from concordia.events import (
+    AggregateSnapshotPublished,
+    CharterFollower,
+    Consumer,
+    DisclosureRules,
+    Handler,
+    NatsLink,
+    NodeLinks,
+    OutboxRelay,
+    RelayCollector,
+    disclosure_rules,
+    local_stream,
+    run_publisher,
+)
+from concordia.kit._migrations import ensure_migrated
+from concordia.kit._settings import ServiceSettings
+from concordia.kit.tables import charters, inbox, outbox
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Publish = Callable[["Runtime", DisclosureRules], Awaitable[list[AggregateSnapshotPublished]]]
+Part = Callable[["Runtime"], AbstractAsyncContextManager[None]]
+ErrorHandler = Callable[[Request, Exception], Response]
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A durable consumer of local events: ``<service>-<name>-<node>``, applied with the inbox."""
+
+    name: str
+    subjects: Sequence[str]
+    handler: Callable[[Runtime], Handler]
+    #: -1: retry without limit (events that must never be dropped, such as erasures).
+    max_deliver: int = -1
+
+
+@dataclass(eq=False)
+class Runtime(AppState):
+    """The typed application state of a service, built by the kit (``runtime(request)``)."""
+
+    service: str = ""
+    links: NodeLinks | None = None
+    relay: OutboxRelay | None = None
+    follower: CharterFollower | None = None
+    consumers: dict[str, Consumer] = field(default_factory=dict)
+    #: One run of the aggregate publisher under the current charter (tests call it directly).
+    publish_aggregates: Callable[[], Awaitable[list[AggregateSnapshotPublished]]] | None = None
+    #: The service's own typed state (``service_state(request, Kind)``).
+    extra: Any = None
+
+    @property
+    def link(self) -> NatsLink:
+        """The LOCAL link."""
+        assert self.links is not None, "this service runs without NATS links"
+        return self.links.local
+
+    @property
+    def shared_link(self) -> NatsLink | None:
+        """The COALITION link, when federated."""
+        return None if self.links is None else self.links.shared
+
+    @property
+    def coalition(self) -> NatsLink:
+        """Where hub traffic goes: the COALITION link, or the LOCAL one when unfederated."""
+        return self.shared_link or self.link
+
+    def is_leader(self) -> bool:
+        """Whether this worker holds the outbox relay's lease (or runs alone)."""
+        return self.relay is None or self.relay.metrics.is_leader
+
+    def rules(self) -> DisclosureRules:
+        """The disclosure rules in force: the hub's charter under the node's own floors."""
+        settings = self.settings
+        assert isinstance(settings, ServiceSettings)
+        assert self.follower is not None
+        return disclosure_rules(
+            self.follower.current,
+            k=settings.disclosure_k,
+            rounding_base=settings.rounding_base,
+            k_min=settings.disclosure_k_min,
+        )
+
+
+@dataclass
+class ServiceDefinition:
+    """What a service brings to the kit: everything else is the same for every service."""
+
+    name: str
+    service_dir: Path
+    settings: CoreSettings
+    routers: Sequence[APIRouter]
+    description: str
+    #: Node services talk NATS (links, relay, charter, status); the hub brings its own parts.
+    node_service: bool = True
+    publish: Publish | None = None
+    consumers: Sequence[ConsumerSpec] = ()
+    #: The service's own start-up parts, entered in order after the kit's, left in reverse.
+    parts: Sequence[Part] = ()
+    extra: Any = None
+    extra_schemas: Sequence[type[BaseModel]] = ()
+    error_handlers: dict[type[Exception], ErrorHandler] = field(default_factory=dict)
+
+
+def build_app(definition: ServiceDefinition) -> FastAPI:
+    """Build a service's FastAPI app and its lifespan from its definition."""
+    d = definition
+    settings = d.settings
+    db = Database(settings.database_url)
+    links = (
+        NodeLinks(d.name, settings.node, settings.nats_url, settings.nats_shared_url)
+        if d.node_service
+        else None
+    )
+    rt = Runtime.for_app(settings=settings, db=db, service=d.name, links=links, extra=d.extra)
+    if d.node_service:
+        assert isinstance(settings, ServiceSettings)
+        rt.follower = CharterFollower(
+            db, charters, node=settings.node, service=d.name, outbox=outbox,
+            interval=settings.status_interval_seconds,
+        )  # fmt: skip
+    if d.publish is not None:
+        publish = d.publish
+
+        async def publish_aggregates() -> list[AggregateSnapshotPublished]:
+            return await publish(rt, rt.rules())
+
+        rt.publish_aggregates = publish_aggregates
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await ensure_migrated(db, d.service_dir, d.name)
+        async with AsyncExitStack() as stack:
+            if d.node_service:
+                await stack.enter_async_context(_node_parts(rt, d))
+            for part in d.parts:
+                await stack.enter_async_context(part(rt))
+            yield
+
+    app = create_app(
+        service=d.name,
+        settings=settings,
+        state=rt,
+        routers=d.routers,
+        lifespan=lifespan,
+        readiness=links.readiness() if links is not None else None,
+        description=d.description,
+        extra_schemas=d.extra_schemas,
+    )
+    for exc_type, handler in d.error_handlers.items():
+        app.add_exception_handler(exc_type, handler)
+    return app
+
+
+@asynccontextmanager
+async def _node_parts(rt: Runtime, d: ServiceDefinition) -> AsyncIterator[None]:
+    """Links, relay, consumers, charter follower and publisher of a node service."""
+    settings = rt.settings
+    assert isinstance(settings, ServiceSettings)
+    assert rt.links is not None
+    assert rt.follower is not None
+    links = rt.links
+    # Usually the broker is there: be ready at once. If not, start anyway; the outbox waits.
+    await links.start()
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        if settings.relay_enabled:
+            rt.relay = OutboxRelay(rt.db, outbox, links.route())
+            RelayCollector(rt.relay).register(rt.metrics)
+            await rt.relay.start()
+        if settings.consumer_enabled:
+            for spec in d.consumers:
+                consumer = Consumer(
+                    links.local.js, rt.db, inbox, spec.handler(rt),
+                    name=consumer_name(d.name, spec.name, settings.node),
+                    subjects=list(spec.subjects), node=settings.node,
+                    stream=local_stream(settings.node).name, max_deliver=spec.max_deliver,
+                )  # fmt: skip
+                await consumer.start()
+                rt.consumers[spec.name] = consumer
+        # The charter comes from the hub over the shared link (the only link when unfederated).
+        await rt.follower.start(rt.coalition.client)
+        if rt.publish_aggregates is not None:
+            tasks.append(
+                asyncio.create_task(
+                    run_publisher(
+                        rt.publish_aggregates,
+                        interval=settings.aggregate_interval_seconds,
+                        is_leader=rt.is_leader,
+                    ),
+                    name=f"{d.name}-aggregate-publisher",
+                )
+            )
+        yield
+    finally:
+        await cancel_all(tasks)
+        await rt.follower.stop()
+        for consumer in reversed(list(rt.consumers.values())):
+            await consumer.stop()
+        if rt.relay is not None:
+            await rt.relay.stop()
+        await links.stop()
+
+
+def consumer_name(service: str, name: str, node: str) -> str:
+    """The durable name of a service's consumer on a node."""
+    return f"{service}-{name}-{node}"
+
+
+async def cancel_all(tasks: Sequence[asyncio.Task[Any]]) -> None:
+    """Cancel background tasks and wait until each has stopped."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def background(name: str, run: Callable[[Runtime], Awaitable[None]]) -> Part:
+    """A start-up part that runs ``run(runtime)`` as a task for the app's lifetime."""
+
+    @asynccontextmanager
+    async def part(rt: Runtime) -> AsyncIterator[None]:
+        task = asyncio.create_task(run(rt), name=name)  # type: ignore[arg-type]
+        try:
+            yield
+        finally:
+            await cancel_all([task])
+
+    return part
+
+
+def runtime(request: Request) -> Runtime:
+    """The kit's typed state of the app serving ``request``."""
+    state = request.app.state.concordia
+    assert isinstance(state, Runtime)
+    return state
+
+
+def service_state(request: Request, kind: type[T]) -> T:
+    """The service's own typed state (``ServiceDefinition.extra``)."""
+    extra = runtime(request).extra
+    if not isinstance(extra, kind):
+        raise TypeError(f"the app's state is {type(extra).__name__}, not {kind.__name__}")
+    return extra
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime)]
+
+
+def serve(name: str, create: Callable[[Any], FastAPI], settings: CoreSettings) -> FastAPI:
+    """A uvicorn factory's body: logging set up first, then the app."""
+    configure_logging(settings.log_level, service=name)
+    return create(settings)

@@ -1,0 +1,19 @@
+"""The tables the libraries own, on one MetaData, migrated once by the kit's Alembic branch.
+
+Every service database holds them (outbox and relay lease, inbox, idempotency keys, published
+aggregates with their release contributions, applied charters). Services import the stores
+from here; their own ``models.py`` holds only their domain tables.
+"""
+
+from __future__ import annotations
+
+from concordia.core.bulk import IdempotencyStore
+from concordia.core.db import new_metadata
+from concordia.events import CharterStore, Inbox, Outbox, SnapshotStore
+
+metadata = new_metadata()
+outbox = Outbox(metadata)
+inbox = Inbox(metadata)
+idempotency = IdempotencyStore(metadata)
+snapshots = SnapshotStore(metadata)
+charters = CharterStore(metadata)
