@@ -21,25 +21,16 @@ migrate() {
     # prod node key is checked before anything is written. SERVICE_DIR is services/<service>
     # in the source tree the image keeps at /app: alembic.ini and migrations/ live there.
     python -c '
-import importlib
 import os
 
 from sqlalchemy.engine import make_url
 
-from concordia.core.migrations import upgrade
-from concordia.core.settings import CoreSettings
+from concordia.kit import service_named, upgrade
 
-service = os.environ["SERVICE"]
-app = importlib.import_module(f"concordia.{service}.app")
-module = importlib.import_module(f"concordia.{service}.settings")
-(settings_class,) = [
-    value for value in vars(module).values()
-    if isinstance(value, type) and issubclass(value, CoreSettings)
-    and value.__module__ == module.__name__
-]
-url = settings_class().database_url
-upgrade(app.SERVICE_DIR, url)
-print(f"{service}: {make_url(url).render_as_string(hide_password=True)} is at head", flush=True)
+spec = service_named(os.environ["SERVICE"])
+url = spec.settings_class()().database_url
+upgrade(spec.service_dir(), url)
+print(f"{spec.name}: {make_url(url).render_as_string(hide_password=True)} is at head", flush=True)
 '
 }
 

@@ -38,7 +38,6 @@ from concordia.cli._coalition import (
 from concordia.cli._layout import (
     HUB_BLOCK,
     NodeLayout,
-    ServiceSpec,
     check_node,
     demo_env,
     demo_tokens_file,
@@ -62,6 +61,7 @@ from concordia.cli.seed import (
 from concordia.cli.tokens import list_tokens
 from concordia.core.auth import TokenStore
 from concordia.events import NatsServer, NatsServerError
+from concordia.kit import ServiceSpec
 
 #: Development tokens written in plain text to ``<var>/demo/tokens.json``: name -> scopes.
 DEV_TOKENS: dict[str, frozenset[str]] = {
