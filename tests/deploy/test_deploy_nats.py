@@ -1,4 +1,4 @@
-"""deploy/nats/node.conf: valid for the real nats-server, and its accounts do what DESIGN says."""
+"""deploy/nats/node.conf: valid for the real nats-server, and its accounts do what they must."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ ENV = {
     # node does while the hub is down.
     "NATS_HUB_LEAF_URL": "nats://leaf-se:0a1b2c3d@127.0.0.1:9",
 }
-# DESIGN.md, Federation: what the node's leaf remote must refuse from the hub ($JS.<domain>.API).
+# docs/federation.md: what the node's leaf remote must refuse from the hub ($JS.<domain>.API).
 DENIED_JS_API = ["STREAM", "DIRECT", "ACCOUNT", "META", "SERVER", "CONSUMER.DELETE"]
 
 

@@ -165,7 +165,7 @@ class CharterPublished(SharedEvent):
         return "hub"
 
 
-#: The charter every node applies until the hub sends one (DESIGN.md defaults).
+#: The charter every node applies until the hub sends one (the coalition's defaults).
 DEFAULT_CHARTER = CharterPublished(
     version="default",
     revision=0,
