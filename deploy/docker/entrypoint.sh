@@ -32,11 +32,10 @@ from sqlalchemy.engine import make_url
 
 from concordia.kit import service_named, upgrade
 
-service = os.environ["SERVICE"]
-spec = service_named(service)
+spec = service_named(os.environ["SERVICE"])
 url = spec.settings_class()().database_url
 upgrade(spec.service_dir(), url)
-print(f"{service}: {make_url(url).render_as_string(hide_password=True)} is at head", flush=True)
+print(f"{spec.name}: {make_url(url).render_as_string(hide_password=True)} is at head", flush=True)
 '
 }
 
