@@ -11,9 +11,11 @@ from __future__ import annotations
 from concordia.events import aggregates, hub, overlap, registry
 from concordia.events._asyncapi import asyncapi_document
 from concordia.events._charter import CharterFollower, CharterStore, disclosure_rules
+from concordia.events._code_lists import BUILT_IN_CODE_LISTS
 from concordia.events._consumer import Consumer, ConsumerMetrics, Handler, Outcome
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
 from concordia.events._federation import NodeLinks
+from concordia.events._floors import DisclosureFloors
 from concordia.events._guard import personal_field_violations
 from concordia.events._inbox import AlreadyProcessedError, Inbox
 from concordia.events._lease import Lease
@@ -55,10 +57,17 @@ from concordia.events._types import (
     OpaqueBytes,
     SubjectToken,
 )
-from concordia.events.aggregates import AggregateSnapshotPublished, Cell
+from concordia.events.aggregates import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    AggregateSnapshotPublished,
+    Cell,
+    out_of_range,
+)
 from concordia.events.hub import (
     DEFAULT_CHARTER,
     CharterPublished,
+    CharterRefusal,
     CodeList,
     DisclosureRules,
     PracticePublished,
@@ -89,10 +98,13 @@ from concordia.events.registry import (
 )
 
 __all__ = [
+    "BUILT_IN_CODE_LISTS",
     "CODE_PATTERN",
     "DEFAULT_CHARTER",
     "EXPECTED_LAST_SUBJECT_SEQUENCE",
     "LOCAL_RETENTION_SECONDS",
+    "MAX_AMOUNT",
+    "MAX_COUNT",
     "MAX_OPAQUE_BYTES",
     "NON_PERSONAL_PATTERNS",
     "PSI_MESSAGE_TTL_SECONDS",
@@ -105,6 +117,7 @@ __all__ = [
     "Cell",
     "CharterFollower",
     "CharterPublished",
+    "CharterRefusal",
     "CharterStore",
     "Code",
     "CodeList",
@@ -112,6 +125,7 @@ __all__ = [
     "ConsumerMetrics",
     "CountryCode",
     "DeclineReason",
+    "DisclosureFloors",
     "DisclosureRules",
     "Draft",
     "Envelope",
@@ -172,6 +186,7 @@ __all__ = [
     "event_types",
     "hub",
     "local_stream",
+    "out_of_range",
     "overlap",
     "personal_field_violations",
     "published_cells",

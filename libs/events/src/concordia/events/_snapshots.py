@@ -53,7 +53,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
 from concordia.events._snapshot_store import Key, Released, SnapshotStore
-from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
+from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell, out_of_range
 
 log = logging.getLogger("concordia.events.snapshots")
 _CENT = Decimal("0.01")
@@ -91,6 +91,9 @@ def published_cells(cells: Iterable[Any]) -> tuple[Cell, ...]:
             out.append(Cell(key=key, amount=cell.value.quantize(_CENT)))
         else:
             out.append(Cell(key=key, value=cell.value))
+        # A value no honest node has (a bug or a corrupt row) stops the release here.
+        if (why := out_of_range(out[-1])) is not None:
+            raise ValueError(f"cell {list(key)} cannot be published: {why}")
     return tuple(out)
 
 
