@@ -62,6 +62,7 @@ from concordia.events.aggregates import (
     MAX_COUNT,
     AggregateSnapshotPublished,
     Cell,
+    bounds_violation,
     out_of_range,
 )
 from concordia.events.hub import (
@@ -176,6 +177,7 @@ __all__ = [
     "UnknownEventTypeError",
     "aggregates",
     "asyncapi_document",
+    "bounds_violation",
     "connect",
     "consistent_totals",
     "country_stream",

@@ -75,21 +75,25 @@ class Cell(BaseModel):
         return self
 
 
-def out_of_range(cell: Cell) -> str | None:
-    """Why ``cell``'s value is one no honest node sends, or None.
+def bounds_violation(value: int | None, amount: Decimal | None) -> str | None:
+    """Why a count or an amount is one no honest node sends, or None.
 
     Counts are integers from 0 to ``MAX_COUNT``; amounts decimals from 0 to ``MAX_AMOUNT`` with
     at most two places. Checked where a node builds a table and again at the hub.
     """
-    if cell.value is not None and not 0 <= cell.value <= MAX_COUNT:
+    if value is not None and not 0 <= value <= MAX_COUNT:
         return "count_out_of_range"
-    if cell.amount is not None:
-        amount = cell.amount
+    if amount is not None:
         if not amount.is_finite() or not 0 <= amount <= MAX_AMOUNT:
             return "amount_out_of_range"
         if amount != amount.quantize(_CENT):
             return "amount_precision"
     return None
+
+
+def out_of_range(cell: Cell) -> str | None:
+    """Why ``cell``'s value is one no honest node sends, or None (``bounds_violation``)."""
+    return bounds_violation(cell.value, cell.amount)
 
 
 class AggregateSnapshotPublished(SharedEvent):
