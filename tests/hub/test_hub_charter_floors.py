@@ -168,6 +168,8 @@ def test_settings_give_the_floors_and_the_opt_in(monkeypatch: pytest.MonkeyPatch
     floors = RegistrySettings(env="test").disclosure_floors()
     assert floors is not None
     assert (floors.k, floors.dominance_k) == (20, Decimal(70))
+    monkeypatch.setenv("CONCORDIA_DISCLOSURE_ROUNDING_BASE_MIN", "none")
+    assert RegistrySettings(env="test").disclosure_rounding_base_min is None
     monkeypatch.setenv("CONCORDIA_DISCLOSURE_ACCEPT_LOOSER", "true")
     assert RegistrySettings(env="test").disclosure_floors() is None
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from concordia.core.settings import CoreSettings
 from concordia.events import DisclosureFloors
@@ -63,6 +64,12 @@ class ServiceSettings(CoreSettings):
         description="The operator's opt-in: apply a charter looser than these floors as sent "
         "(off: such a charter is refused and reported to the hub).",
     )  # fmt: skip
+
+    @field_validator("disclosure_rounding_base_min", mode="before")
+    @classmethod
+    def _no_rounding_floor(cls, value: Any) -> Any:
+        # An environment variable cannot be null: "" or "none" says "no rounding floor".
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
 
     def disclosure_floors(self) -> DisclosureFloors | None:
         """The floors a charter must hold; None when the operator accepts looser charters."""
