@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from concordia.events.hub import DisclosureRules
+from concordia.events.charter import DisclosureRules
 
 
 @dataclass(frozen=True)
