@@ -152,5 +152,9 @@ async def test_reads_of_permits_consents_and_members_are_audited(registry: Regis
     audit = await registry.client.get(
         "/v1/audit", params={"person_id": pid}, headers=registry.auth("ops")
     )
-    actions = [e["action"] for e in audit.json()["items"] if e["purpose"] == "permit_case_work; case 2026-17"]
+    actions = [
+        e["action"]
+        for e in audit.json()["items"]
+        if e["purpose"] == "permit_case_work; case 2026-17"
+    ]
     assert actions == ["read_permit", "list_permits", "read_consents", "read_membership"]

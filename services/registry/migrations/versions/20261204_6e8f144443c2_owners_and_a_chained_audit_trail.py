@@ -36,9 +36,7 @@ def upgrade() -> None:
     for table in _OWNED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(
-                sa.Column(
-                    "owner", sa.String(length=64), server_default="operator", nullable=False
-                )
+                sa.Column("owner", sa.String(length=64), server_default="operator", nullable=False)
             )
             batch_op.create_index(batch_op.f(f"ix_{table}_owner"), ["owner"], unique=False)
     for table in ("persons", "organisations"):

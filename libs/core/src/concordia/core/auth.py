@@ -104,9 +104,7 @@ class TokenStore:
         tmp.replace(self.path)
         self._stamp = None
 
-    def create(
-        self, name: str, scopes: set[str] | frozenset[str], *, owner: str = OPERATOR
-    ) -> str:
+    def create(self, name: str, scopes: set[str] | frozenset[str], *, owner: str = OPERATOR) -> str:
         """Issue a token with ``scopes`` for ``owner``; returns the plain token (never stored)."""
         check_owner(owner)
         unknown = set(scopes) - SCOPES.keys()

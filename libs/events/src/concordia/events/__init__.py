@@ -77,6 +77,7 @@ from concordia.events.overlap import (
     PsiRole,
 )
 from concordia.events.registry import (
+    AuditHeadAnchored,
     MembershipChanged,
     OrganisationRegistered,
     OrganisationRemoved,
@@ -101,6 +102,7 @@ __all__ = [
     "AckPipeline",
     "AggregateSnapshotPublished",
     "AlreadyProcessedError",
+    "AuditHeadAnchored",
     "BrokerUnavailableError",
     "Cell",
     "CharterFollower",

@@ -35,7 +35,9 @@ async def list_changes(
     limit: FeedLimit = 1000,
 ) -> Page[ChangeRead]:
     """What changed in the token owner's records after the cursor, oldest first (audited)."""
-    rows = await service.changes(session=session, trail=trail, actor=actor, after=after, limit=limit)
+    rows = await service.changes(
+        session=session, trail=trail, actor=actor, after=after, limit=limit
+    )
     items = [
         ChangeRead(
             seq=r.seq, entity=r.entity, id=r.entity_id, external_id=r.external_id,  # type: ignore[arg-type]

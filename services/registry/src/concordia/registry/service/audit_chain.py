@@ -9,7 +9,9 @@ and checks it against the anchors, so an edited, removed or reordered entry is f
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +22,12 @@ import orjson
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.db import Database
+from concordia.events import AuditHeadAnchored
+from concordia.kit.tables import outbox
 from concordia.registry.models import AuditEntry
+
+log = logging.getLogger(__name__)
 
 #: The "previous hash" of the first entry.
 GENESIS = bytes(32)
@@ -111,3 +118,25 @@ def verify(
         elif seen[seq] != anchored:
             findings.append(Finding(seq, "the trail up to it differs from its anchored hash"))
     return count, findings
+
+
+async def anchor(db: Database, node: str, after: int = 0) -> int:
+    """Publish the chain head (through the outbox, to the node's LOCAL stream) if it moved past
+    ``after``; returns the head's sequence number."""
+    async with db.unit_of_work() as session:
+        seq, digest = await head(session)
+        if seq > after:
+            event = AuditHeadAnchored(seq=seq, hash=digest.hex())
+            await outbox.add_many(session, [event], node=node)
+    return seq
+
+
+async def anchor_every(db: Database, node: str, interval: float) -> None:
+    """Anchor the chain head every ``interval`` seconds, for the app's lifetime."""
+    last = 0
+    while True:
+        try:
+            last = await anchor(db, node, last)
+        except Exception:  # the next round tries again; a missed anchor only delays it
+            log.exception("anchoring the audit chain failed")
+        await asyncio.sleep(interval)

@@ -16,6 +16,7 @@ from concordia.events.registry import PersonErased, PersonRegistered, PersonUpda
 from concordia.registry import codes
 from concordia.registry.models import Change, Consent, Membership, Permit, Person
 from concordia.registry.schemas import PersonCreate, PersonFields, PersonRead, PersonUpdate
+from concordia.registry.service import audit_chain
 from concordia.registry.service._common import (
     Actor,
     NodeContext,
@@ -25,7 +26,6 @@ from concordia.registry.service._common import (
     now,
     record_changes,
 )
-from concordia.registry.service import audit_chain
 from concordia.registry.service.audit import AuditTrail
 
 _ENCRYPTED = ("name", "aliases", "host_city")

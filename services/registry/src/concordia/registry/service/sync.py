@@ -100,9 +100,7 @@ async def sync_persons(
     mine = [Person.owner == actor.owner]
     existing = await _existing(session, cols, Person.external_id, keys, mine)
     unknown = {person_service.erased_key(ctx, k): k for k in keys if k not in existing}
-    tombstones = await _existing(
-        session, (Person.erased_key,), Person.erased_key, [*unknown], mine
-    )
+    tombstones = await _existing(session, (Person.erased_key,), Person.erased_key, [*unknown], mine)
     erased = {unknown[digest] for digest in tombstones}
     plan, at = _Plan(results=refused), now()
     for index, record in valid:
