@@ -55,8 +55,9 @@ async def verify_trail(
     """Recompute the chain from the database and check it against ``anchors``."""
     db = Database(database_url)
     try:
-        async with db.unit_of_work(write=False) as session:
-            rows: Any = await session.stream_scalars(select(AuditEntry).order_by(AuditEntry.seq))
+        async with db.engine.connect() as conn:  # one transaction: one consistent snapshot
+            query = select(AuditEntry.__table__).order_by(AuditEntry.seq)
+            rows: Any = await conn.stream(query.execution_options(yield_per=5000))
             entries = [entry async for entry in rows]
     finally:
         await db.dispose()
