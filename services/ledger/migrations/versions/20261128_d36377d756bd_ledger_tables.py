@@ -1,7 +1,5 @@
-"""the ledger's tables: donors, recipients, grants, transactions, activities, rates, feed, overlap runs.
-
-Revision d36377d756bd, the base of the ledger branch (the squash of its first revisions, 2026-12-04).
-The tables the libraries own (outbox, inbox, ...) are on the kit's branch.
+"""the ledger's tables:
+donors, recipients, grants, transactions, activities, rates, feed, overlap runs (the first revisions, squashed).
 """
 
 from __future__ import annotations
@@ -121,7 +119,7 @@ def upgrade() -> None:
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=False),
         sa.Column("visibility", sa.String(length=16), nullable=False),
-        sa.Column("ever_visible", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("ever_visible", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("digest", sa.LargeBinary(length=32), nullable=False),
         sa.Column("feed_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),

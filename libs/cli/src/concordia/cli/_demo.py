@@ -12,7 +12,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from concordia.registry import codes
+from concordia.events import codes
 
 PERSON_SEED = 20260301
 ORG_SEED = 20260302

@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -30,6 +32,16 @@ FUNDING, ACCOUNTABLE, EXTENDING, IMPLEMENTING = "1", "2", "3", "4"
 _OUTGOING = frozenset({2, 3, 12})
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INDIVIDUAL = "Individual recipient (not disclosed)"
+#: The official IATI 2.03 schema, shipped inside the package (it includes iati-common.xsd and
+#: xml.xsd from the same folder, so it validates offline).
+SCHEMA_DIR = Path(__file__).resolve().parent / "standards" / "iati-2.03"
+ACTIVITY_SCHEMA = SCHEMA_DIR / "iati-activities-schema.xsd"
+
+
+@cache
+def activity_schema() -> etree.XMLSchema:
+    """The IATI 2.03 activity schema, parsed once from the package's own copy."""
+    return etree.XMLSchema(etree.parse(str(ACTIVITY_SCHEMA)))
 
 
 def identifier(item: dict[str, Any]) -> str:

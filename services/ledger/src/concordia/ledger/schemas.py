@@ -23,31 +23,11 @@ from pydantic import (
 )
 
 from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
+from concordia.core.types import Country, ExternalId, LongText, OrgIdentifier, Text
 from concordia.ledger import codes
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=r"\S")]
-ExternalId = Annotated[
-    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/\-]*$")
-]
-_ORG_ID = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{2,10})?-[A-Za-z0-9][A-Za-z0-9./\-]{0,63}$")
-_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
 _CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)
-
-
-def _org_identifier(value: str) -> str:
-    if not _ORG_ID.match(value):
-        raise ValueError(
-            "must read {registration agency}-{number}, e.g. 'SE-ON-8020001234' (org-id.guide)"
-        )
-    return value
-
-
-def _country(value: str) -> str:
-    if value not in _COUNTRIES:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-    return value
 
 
 def _currency(value: str) -> str:
@@ -74,15 +54,6 @@ def _decimal(value: Any) -> Any:
     return parsed
 
 
-OrgIdentifier = Annotated[
-    str,
-    StringConstraints(max_length=96),
-    AfterValidator(_org_identifier),
-    WithJsonSchema({"type": "string", "maxLength": 96, "pattern": _ORG_ID.pattern}),
-]
-Country = Annotated[
-    str, AfterValidator(_country), WithJsonSchema({"type": "string", "enum": sorted(_COUNTRIES)})
-]
 Currency = Annotated[
     str,
     AfterValidator(_currency),

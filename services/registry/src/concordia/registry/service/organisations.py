@@ -33,6 +33,7 @@ from concordia.registry.service._common import (
     record_changes,
 )
 from concordia.registry.service.audit import AuditTrail
+from concordia.registry.service.external_ids import ensure_external_id_free
 from concordia.registry.service.persons import audit, audit_entries
 
 
@@ -83,8 +84,6 @@ async def create(
     *, session: AsyncSession, ctx: NodeContext, actor: Actor, data: OrganisationCreate
 ) -> Organisation:
     """Register an organisation of the actor's owner; 409 on a taken identifier or external id."""
-    from concordia.registry.service.sync import ensure_external_id_free
-
     await ensure_external_id_free(
         session=session, model=Organisation, owner=actor.owner, external_id=data.external_id
     )

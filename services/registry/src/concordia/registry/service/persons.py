@@ -27,6 +27,7 @@ from concordia.registry.service._common import (
     record_changes,
 )
 from concordia.registry.service.audit import AuditTrail
+from concordia.registry.service.external_ids import ensure_external_id_free
 
 _ENCRYPTED = ("name", "aliases", "host_city")
 _PLAIN = (
@@ -124,8 +125,6 @@ async def create(
     *, session: AsyncSession, ctx: NodeContext, actor: Actor, data: PersonCreate
 ) -> Person:
     """Register a person for the actor's owner; 409 if the owner already uses the external id."""
-    from concordia.registry.service.sync import ensure_external_id_free
-
     owner = actor.owner
     await ensure_external_id_free(
         session=session, model=Person, owner=owner, external_id=data.external_id

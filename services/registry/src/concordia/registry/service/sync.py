@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.bulk import (
@@ -25,7 +25,6 @@ from concordia.core.bulk import (
     report,
     validate_records,
 )
-from concordia.core.errors import ConflictError
 from concordia.events import Event
 from concordia.registry.models import Organisation, Person
 from concordia.registry.schemas import OrganisationSync, PersonSync
@@ -39,26 +38,6 @@ from concordia.registry.service._common import (
     now,
     record_changes,
 )
-
-
-async def ensure_external_id_free(
-    *,
-    session: AsyncSession,
-    model: type[Person] | type[Organisation],
-    owner: str,
-    external_id: str | None,
-) -> None:
-    """409 when another record of ``owner`` already carries ``external_id``.
-
-    External ids are an owner's own keys: another owner's use of the same id is not a conflict
-    (and is never revealed).
-    """
-    if external_id is None:
-        return
-    query = select(model.id).where(model.external_id == external_id, model.owner == owner)
-    taken = await session.scalar(query)
-    if taken is not None:
-        raise ConflictError(f"external_id {external_id!r} already belongs to {taken}")
 
 
 @dataclass
