@@ -4,6 +4,7 @@ entry, against chain heads anchored on the node's LOCAL stream; PostgreSQL refus
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import pytest
 from registry_support import AGENCY_1, Registry, person
@@ -13,6 +14,7 @@ from typer.testing import CliRunner, Result
 
 from concordia.cli.main import app as cli
 from concordia.core.db import Database
+from concordia.events import AuditHeadAnchored, Envelope
 from concordia.registry.models import AuditEntry
 from concordia.registry.service import audit_chain
 
@@ -58,7 +60,7 @@ async def test_verify_passes_on_an_intact_trail(registry: Registry) -> None:
     result = await _verify(registry)
     assert result.exit_code == 0, result.output
     assert "is intact: 12 entries chained" in result.output
-    assert "the last at entry 12." in result.output
+    assert "anchors, the last at entry 12." in result.output
 
 
 @pytest.mark.parametrize(
@@ -117,3 +119,18 @@ async def test_postgresql_refuses_to_update_or_delete_audit_rows(registry: Regis
         with pytest.raises(DBAPIError, match="append-only"):
             async with db.engine.begin() as conn:
                 await conn.execute(text(statement))
+
+
+async def test_the_registry_anchors_its_chain_head_periodically(
+    make_registry: Callable[..., Awaitable[Registry]],
+) -> None:
+    registry = await make_registry(audit_anchor_seconds=0.2)
+    headers = registry.auth(*RW, owner=AGENCY_1)
+    await registry.client.post("/v1/persons", json=person(1), headers=headers)
+    subject = AuditHeadAnchored.subject_filter(registry.settings.node)
+    messages = await registry.stream_messages(subject, expected=1)
+    anchored = Envelope.from_bytes(messages[0].data).data
+    assert isinstance(anchored, AuditHeadAnchored)
+    assert anchored.seq == 1
+    result = await _verify(registry)
+    assert result.exit_code == 0, result.output

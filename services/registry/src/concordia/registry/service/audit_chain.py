@@ -135,8 +135,8 @@ async def anchor_every(db: Database, node: str, interval: float) -> None:
     """Anchor the chain head every ``interval`` seconds, for the app's lifetime."""
     last = 0
     while True:
+        await asyncio.sleep(interval)
         try:
             last = await anchor(db, node, last)
         except Exception:  # the next round tries again; a missed anchor only delays it
             log.exception("anchoring the audit chain failed")
-        await asyncio.sleep(interval)
