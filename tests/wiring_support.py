@@ -42,7 +42,7 @@ class Running:
     @property
     def auth(self) -> dict[str, str]:
         """Headers with the token."""
-        return {"Authorization": f"Bearer {self.token}"}
+        return {"Authorization": f"Bearer {self.token}", "X-Purpose": "permit_case_work"}
 
     async def get(self, path: str, **params: Any) -> Any:
         """GET ``path``; the JSON body (asserting 200)."""

@@ -63,6 +63,7 @@ from concordia.events.overlap import (
 )
 from concordia.events.practices import PracticePublished
 from concordia.events.registry import (
+    AuditHeadAnchored,
     MembershipChanged,
     OrganisationRegistered,
     OrganisationRemoved,
@@ -256,6 +257,7 @@ __all__ = [
     "AckPipeline",
     "AggregateSnapshotPublished",
     "AlreadyProcessedError",
+    "AuditHeadAnchored",
     "BrokerUnavailableError",
     "Cell",
     "CharterFollower",
