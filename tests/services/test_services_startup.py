@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from services_support import create_app, models_metadata, settings_for_test
 
+from concordia.core.auth import SCOPES
 from concordia.core.db import Database
 from concordia.core.migrations import DatabaseNotMigratedError
 from concordia.events import NatsServer
@@ -89,3 +90,9 @@ def test_every_service_directory_is_in_the_list() -> None:
         assert len({s.offset for s in SERVICES if s.role == spec.role}) == len(
             [s for s in SERVICES if s.role == spec.role]
         ), "two services of one role share a port offset"
+
+
+def test_every_scope_of_the_list_is_a_known_scope() -> None:
+    """Tokens can be issued for every scope a service of the list checks."""
+    for spec in SERVICES:
+        assert set(spec.scopes) <= SCOPES.keys(), spec.name

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import orjson
 import sqlalchemy
-from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, text
+from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -245,3 +245,10 @@ class Database:
         await self.engine.dispose()
         if self._sync_engine is not None:
             self._sync_engine.dispose()
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a mapped class, for bulk statements (``insert(table_of(Person))``)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

@@ -60,7 +60,7 @@ TRANSACTION_TYPES: dict[int, str] = {
 }
 TransactionType = Literal[1, 2, 3, 4, 11, 12]
 
-PURPOSE_CODES: tuple[str, ...] = get_args(Purpose)
+PURPOSE_CODES: tuple[Purpose, ...] = get_args(Purpose)
 HORIZONS: tuple[str, ...] = get_args(Horizon)
 assert set(TRANSACTION_TYPES) == set(get_args(TransactionType))
 

@@ -17,7 +17,7 @@ from concordia.events import (
     Target,
 )
 from concordia.events._types import CODE_PATTERN
-from concordia.hub.settings import Purpose
+from concordia.events.codes import Purpose
 
 
 class ServiceRead(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
-from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
+from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, StrictModel, UuidStr
 from concordia.core.types import Country, ExternalId, OrgIdentifier, Text
 from concordia.registry import codes
 
@@ -59,7 +59,7 @@ class FamilyMember(StrictModel):
     """Family members of one relation, counted (names stay with the agency)."""
 
     relation: codes.Relation
-    count: json_int(ge=1, le=30)  # type: ignore[valid-type]
+    count: Annotated[int, Field(ge=1, le=30), IntegerOnly]
 
 
 class PersonFields(StrictModel):
@@ -72,10 +72,10 @@ class PersonFields(StrictModel):
         default=None, description="Self-declared only; special-category data."
     )
     national_minority: Minority | None = None
-    region_of_origin: Region | None = Field(default=None, examples=["RU-TA"])
+    region_of_origin: Region | None = Field(default=OMITTED, examples=["RU-TA"])
     profession_category: codes.Profession | None = None
     host_country: Country = Field(examples=["SE"])
-    host_city: Text | None = Field(default=None, description="Encrypted at rest.")
+    host_city: Text | None = Field(default=OMITTED, description="Encrypted at rest.")
     vulnerabilities: list[codes.Vulnerability] = Field(default_factory=list, max_length=5)
     risk_level: codes.RiskLevel = "medium"
     family: list[FamilyMember] = Field(default_factory=list, max_length=10)
@@ -96,18 +96,18 @@ class PersonSync(PersonFields):
 class PersonUpdate(StrictModel):
     """A partial change: only the fields sent are changed."""
 
-    name: Text = None
-    aliases: list[Text] = Field(default=None, max_length=20)
-    gender: codes.Gender = None
+    name: Text = OMITTED
+    aliases: list[Text] = Field(default=OMITTED, max_length=20)
+    gender: codes.Gender = OMITTED
     ethnic_origin: codes.EthnicOrigin | None = None
     national_minority: Minority | None = None
     region_of_origin: Region | None = None
     profession_category: codes.Profession | None = None
-    host_country: Country = None
+    host_country: Country = OMITTED
     host_city: Text | None = None
-    vulnerabilities: list[codes.Vulnerability] = Field(default=None, max_length=5)
-    risk_level: codes.RiskLevel = None
-    family: list[FamilyMember] = Field(default=None, max_length=10)
+    vulnerabilities: list[codes.Vulnerability] = Field(default=OMITTED, max_length=5)
+    risk_level: codes.RiskLevel = OMITTED
+    family: list[FamilyMember] = Field(default=OMITTED, max_length=10)
 
 
 class PersonRead(BaseModel):
@@ -160,12 +160,12 @@ class OrganisationSync(OrganisationFields):
 class OrganisationUpdate(StrictModel):
     """A partial change of an organisation."""
 
-    identifier: OrgIdentifier = None
-    name: Text = None
-    type: codes.OrganisationType = None
-    focus: list[FocusCode] = Field(default=None, max_length=20)
-    languages: list[Language] = Field(default=None, max_length=20)
-    registration_country: Country = None
+    identifier: OrgIdentifier = OMITTED
+    name: Text = OMITTED
+    type: codes.OrganisationType = OMITTED
+    focus: list[FocusCode] = Field(default=OMITTED, max_length=20)
+    languages: list[Language] = Field(default=OMITTED, max_length=20)
+    registration_country: Country = OMITTED
 
 
 class OrganisationRead(BaseModel):
@@ -209,7 +209,7 @@ class PermitFields(StrictModel):
     status: codes.PermitStatus
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
-    family_members_covered: json_int(ge=0, le=30) = 0  # type: ignore[valid-type]
+    family_members_covered: Annotated[int, Field(ge=0, le=30), IntegerOnly] = 0
 
 
 class PermitCreate(PermitFields):
@@ -221,11 +221,11 @@ class PermitCreate(PermitFields):
 class PermitUpdate(StrictModel):
     """A partial change of a permit."""
 
-    track: codes.PermitTrack = None
-    status: codes.PermitStatus = None
+    track: codes.PermitTrack = OMITTED
+    status: codes.PermitStatus = OMITTED
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
-    family_members_covered: json_int(ge=0, le=30) = None  # type: ignore[valid-type]
+    family_members_covered: Annotated[int, Field(ge=0, le=30), IntegerOnly] = OMITTED
 
 
 class PermitRead(BaseModel):
@@ -284,4 +284,4 @@ class AuditRead(BaseModel):
     action: str
     person_id: uuid.UUID
     purpose: str | None
-    owner: str | None = Field(default=None, description="The calling token's owner.")
+    owner: str | None = Field(default=OMITTED, description="The calling token's owner.")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from concordia.core.deps import SessionDep
+from concordia.events.codes import Purpose
 from concordia.hub.api.deps import Admin, Reader, hub_state
 from concordia.hub.overlap import service as overlap
 from concordia.hub.schemas import (
@@ -15,7 +16,6 @@ from concordia.hub.schemas import (
     OverlapRoundCreate,
     OverlapRunRead,
 )
-from concordia.hub.settings import Purpose
 
 router = APIRouter(prefix="/v1", tags=["overlaps"])
 Quarter = Annotated[

@@ -92,7 +92,7 @@ def _matches(if_none_match: str | None, tag: str) -> bool:
 async def feed_grants(
     request: Request,
     session: SessionDep,
-    _: Reader,
+    _viewer: Reader,
     after: FeedAfter = 0,
     limit: FeedLimit = service.DEFAULT_LIMIT,
     if_none_match: IfNoneMatch = None,  # type: ignore[assignment]

@@ -49,7 +49,7 @@ async def record(
     event = TransactionRecorded(
         transaction_id=tx.id,
         grant_id=grant_id,
-        type=tx.type,  # type: ignore[arg-type]
+        type=tx.type,
         amount=tx.amount,
         currency=tx.currency,
         value_date=tx.value_date,
