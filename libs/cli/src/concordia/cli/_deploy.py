@@ -33,6 +33,10 @@ K8S = "deploy/k8s"
 COMPOSE_DIR = "deploy/compose"
 #: Env files of a compose node that are not a service's own.
 NODE_ENV_FILES = ("node", "nats", "postgres")
+#: The Kubernetes files of every service.
+MANIFESTS = ("configmap", "deployment", "service")
+#: The named volumes of every compose node.
+KEPT = ("postgres", "nats")
 _BLOCK = re.compile(r"^#%(if (?P<flag>!?\w+)|end)\s*$")
 
 
@@ -83,6 +87,8 @@ def fields(spec: ServiceSpec) -> dict[str, str]:
 
 def compose_port(spec: ServiceSpec, code: str) -> int:
     """Its published port in compose: 8<block><offset>0 at a node (se 81x0…), 86x0 at the hub."""
+    if not 1 <= spec.offset <= 9:  # one digit, or a node's ports run into the next node's
+        raise ValueError(f"{spec.name}: offset {spec.offset} is not in 1..9")
     if code == HUB:
         return 8600 + 10 * (spec.offset - 1)
     return 8000 + 100 * (COMPOSE_CODES.index(code) + 1) + 10 * spec.offset
@@ -131,8 +137,9 @@ def compose(services: Sequence[ServiceSpec]) -> str:
         role = {"hub": code == HUB, "node": code != HUB}
         parts = [fill("compose-node.yml", role, code=code, title=title, rule=rule)]
         for spec in services_at(code, services):
-            parts.append(fill("compose-app.yml", flags(spec), **fields(spec), code=code,
-                              app=compose_name(spec, code), port=str(compose_port(spec, code))))  # fmt: skip
+            app, port = compose_name(spec, code), str(compose_port(spec, code))
+            parts.append(fill("compose-app.yml", flags(spec), **fields(spec), code=code, app=app,
+                              port=port))  # fmt: skip
         blocks.append("\n\n".join(part.strip("\n") for part in parts))
     codes = (HUB, *COMPOSE_CODES)
     return fill(
@@ -143,7 +150,7 @@ def compose(services: Sequence[ServiceSpec]) -> str:
         anchors="\n".join(fill("compose-anchor.yml", **fields(s)) for s in services).rstrip("\n"),
         nodes="\n\n".join(blocks),
         networks="\n".join(f"  {name}: {{}}" for name in (HUB, "coalition", *COMPOSE_CODES)),
-        volumes="\n".join(f"  {code}-{kind}: {{}}" for code in codes for kind in ("postgres", "nats")),
+        volumes="\n".join(f"  {code}-{kind}: {{}}" for code in codes for kind in KEPT),
     )
 
 
@@ -173,12 +180,12 @@ def env_files(services: Sequence[ServiceSpec]) -> dict[str, str]:
         )  # fmt: skip
         if code != HUB:
             files[f"{COMPOSE_DIR}/{code}/nats.env"] = fill(
-                "compose-nats.env", code=code, CODE=code.upper(), passwords=_nats_passwords(code, at)
+                "compose-nats.env", code=code, CODE=code.upper(), passwords=_nats(code, at)
             )
     return files
 
 
-def _nats_passwords(code: str, at: Sequence[ServiceSpec]) -> str:
+def _nats(code: str, at: Sequence[ServiceSpec]) -> str:
     """The node's nats-server passwords: LOCAL and COALITION user of each service, broadcasters."""
     users = [user for s in at if s.nats_users for user in ((s.name,), (s.name, "shared"))]
     users += [(name, "shared") for name in BROADCAST_SERVICES if (name, "shared") not in users]
@@ -198,16 +205,14 @@ def k8s(services: Sequence[ServiceSpec]) -> dict[str, str]:
     files = {}
     for spec in services:
         namespace = "concordia-hub" if spec.role == "hub" else "concordia-<code>"
-        for kind in ("deployment", "configmap", "service"):
+        for kind in MANIFESTS:
             files[f"{k8s_dir(spec)}/{kind}.yaml"] = fill(
                 f"k8s-{kind}.yaml", flags(spec), **fields(spec), namespace=namespace
             )
     for role, directory in (("node", "base"), ("hub", "hub")):
         listed = [spec for spec in services if spec.role == role]
         resources_ = [
-            f"  - {_relative(s, directory)}{kind}.yaml"
-            for s in listed
-            for kind in ("configmap", "deployment", "service")
+            f"  - {_relative(s, directory)}{kind}.yaml" for s in listed for kind in MANIFESTS
         ]
         files[f"{K8S}/{directory}/kustomization.yaml"] = fill(
             f"k8s-kustomization-{directory}.yaml",
@@ -233,14 +238,16 @@ def stale(root: Path, files: Mapping[str, str]) -> list[str]:
                 found.append(path.relative_to(root).as_posix())
     for directory in ("base", "hub"):
         for path in sorted((root / K8S / directory).glob("**/deployment.yaml")):
-            if path.parent.name != "nats":
-                found += [p.relative_to(root).as_posix() for p in sorted(path.parent.glob("*.yaml"))
-                          if p.name in ("deployment.yaml", "configmap.yaml", "service.yaml")]  # fmt: skip
+            if path.parent.name == "nats":
+                continue
+            for kind in MANIFESTS:
+                if (path.parent / f"{kind}.yaml").is_file():
+                    found.append((path.parent / f"{kind}.yaml").relative_to(root).as_posix())
     return [path for path in found if path not in files]
 
 
 def differences(root: Path, files: Mapping[str, str]) -> list[str]:
-    """The rendered files whose committed copy under ``root`` differs or is missing, and stale ones."""
+    """Rendered files whose copy under ``root`` differs or is missing, then stale files."""
     changed = [
         path
         for path, text in files.items()

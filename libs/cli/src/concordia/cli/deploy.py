@@ -14,7 +14,7 @@ app = typer.Typer(help="The deployment files (compose, Kubernetes).", no_args_is
 
 
 def repository_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` holding ``deploy/`` and ``docker-compose.yml``."""
+    """The nearest directory at or above ``start`` with ``deploy/`` and ``docker-compose.yml``."""
     for directory in (start, *start.parents):
         if (directory / "deploy").is_dir() and (directory / "docker-compose.yml").is_file():
             return directory
