@@ -27,9 +27,10 @@ test: env ## the whole suite (PostgreSQL too when CONCORDIA_TEST_DATABASE_URL is
 test-fast: env ## everything but the slow end-to-end tests
 	$(BIN)/pytest -n 2 -m "not slow"
 
-lint: env ## ruff (lint and format check) and mypy on the libraries
+lint: env ## ruff (lint and format check), mypy on the libraries, deployment files vs the list
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/concordia deploy render --check
 	$(BIN)/mypy libs/core/src libs/events/src libs/disclosure/src libs/cli/src
 
 bench: env ## throughput figures against raw ceilings measured in the same run
