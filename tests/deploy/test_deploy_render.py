@@ -175,15 +175,20 @@ def test_an_added_node_service_gets_its_kubernetes_manifests(with_sample: Path) 
     assert init["args"] == ["migrate"]
     assert main["args"] == ["serve"]
     assert init["image"] == main["image"] == "concordia-sample"
-    secrets = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in main["env"]}
-    assert secrets["CONCORDIA_SAMPLE_DATABASE_URL"] == {"name": "sample", "key": "database-url"}
-    assert secrets["CONCORDIA_NATS_URL"] == {"name": "sample", "key": "nats-url"}
+    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in main["env"]}
+    assert refs["CONCORDIA_SAMPLE_DATABASE_URL"] == {"name": "sample", "key": "database-url"}
+    assert refs["CONCORDIA_NATS_URL"] == {"name": "sample", "key": "nats-url"}
     config = yaml.safe_load((base / "sample" / "configmap.yaml").read_text())
     assert config["data"]["CONCORDIA_ENV"] == "prod"
     assert "CONCORDIA_SAMPLE_LOG_LEVEL" in config["data"]
     assert [r["configMapRef"]["name"] for r in main["envFrom"]] == ["node-settings", "sample"]
     service = yaml.safe_load((base / "sample" / "service.yaml").read_text())
     assert service["spec"]["selector"] == {"app.kubernetes.io/name": "sample"}
+    secrets = {d["metadata"]["name"]: d for d in yaml.safe_load_all(
+        (base / "secret.example.yaml").read_text()) if d}  # fmt: skip
+    assert set(secrets["sample"]["stringData"]) == {"database-url", "nats-url", "nats-shared-url"}
+    nats_keys = set(secrets["nats"]["stringData"])
+    assert {"NATS_SAMPLE_PASSWORD", "NATS_SAMPLE_SHARED_PASSWORD"} <= nats_keys
     for name in ("registry", "ledger"):
         assert digest(base / name) == digest(ROOT / "deploy" / "k8s" / "base" / name)
     if shutil.which("kubectl"):

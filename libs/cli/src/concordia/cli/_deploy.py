@@ -185,12 +185,36 @@ def env_files(services: Sequence[ServiceSpec]) -> dict[str, str]:
     return files
 
 
+def _nats_users(at: Sequence[ServiceSpec]) -> list[tuple[str, ...]]:
+    """The node's NATS users: LOCAL and COALITION of each service, then broadcasters to come."""
+    users: list[tuple[str, ...]] = [
+        user for s in at if s.nats_users for user in ((s.name,), (s.name, "shared"))
+    ]
+    return users + [(b, "shared") for b in BROADCAST_SERVICES if (b, "shared") not in users]
+
+
 def _nats(code: str, at: Sequence[ServiceSpec]) -> str:
-    """The node's nats-server passwords: LOCAL and COALITION user of each service, broadcasters."""
-    users = [user for s in at if s.nats_users for user in ((s.name,), (s.name, "shared"))]
-    users += [(name, "shared") for name in BROADCAST_SERVICES if (name, "shared") not in users]
+    """The password variables of a compose node's nats-server."""
     return "\n".join(
-        f"NATS_{'_'.join(user).upper()}_PASSWORD={_password(code, *user)}" for user in users
+        f"NATS_{'_'.join(user).upper()}_PASSWORD={_password(code, *user)}"
+        for user in _nats_users(at)
+    )
+
+
+def secret_example(listed: Sequence[ServiceSpec]) -> str:
+    """``base/secret.example.yaml``: the node's Secrets, one per service, and nats-server's."""
+    lines = []
+    for user in _nats_users(listed):
+        if user[0] not in {s.name for s in listed}:
+            lines.append(f"  # {user[0]}: a broadcasting COALITION user of a service to come.")
+        lines.append(f'  NATS_{"_".join(user).upper()}_PASSWORD: "<password>"')
+    secrets = [fill("k8s-secret-example-service.yaml", flags(s), **fields(s), NAME=s.name.upper())
+               for s in listed]  # fmt: skip
+    return fill(
+        "k8s-secret-example-base.yaml",
+        first=listed[0].name,
+        secrets="".join(secrets).rstrip("\n"),
+        nats="\n".join(lines),
     )
 
 
@@ -220,6 +244,7 @@ def k8s(services: Sequence[ServiceSpec]) -> dict[str, str]:
             resources="\n".join(resources_),
             images="".join(fill("k8s-image.yaml", **fields(s)) for s in listed).rstrip("\n"),
         )
+    files[f"{K8S}/base/secret.example.yaml"] = secret_example(services_at("se", services))
     return files
 
 
