@@ -62,9 +62,12 @@ def test_committed_files_are_the_rendering(tmp_path: Path) -> None:
     assert _deploy.differences(ROOT, files) == []
 
 
-def test_check_names_every_file_that_differs_and_render_repairs(tmp_path: Path) -> None:
+def test_check_names_every_file_that_differs_and_render_repairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_repository(tmp_path)
-    assert run("--check", "--root", str(root))[0] == 0
+    monkeypatch.chdir(root / "deploy" / "k8s")  # without --root: found above the directory
+    assert run("--check")[0] == 0
     edited = root / "deploy/compose/se/ledger.env"
     edited.write_text(edited.read_text().replace("se-postgres", "elsewhere"))
     (root / "deploy/k8s/base/registry/service.yaml").unlink()
