@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from concordia.cli import audit, hubinit, importer, migrate, nodeinit, seed, status, tokens, up
+from concordia.cli import (
+    audit,
+    deploy,
+    hubinit,
+    importer,
+    migrate,
+    nodeinit,
+    seed,
+    status,
+    tokens,
+    up,
+)
 
 app = typer.Typer(help="Operate Concordia nodes.", no_args_is_help=True)
 app.command()(up.up)
@@ -16,6 +27,7 @@ app.add_typer(tokens.app, name="token")
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
 app.add_typer(audit.app, name="audit")
+app.add_typer(deploy.app, name="deploy")
 
 if __name__ == "__main__":
     app()
