@@ -1,6 +1,8 @@
 #!/bin/sh
-# Entrypoint of every service image (services/<service>/Dockerfile). The image sets SERVICE
-# (registry, ledger, hub) and APP_FACTORY (the uvicorn factory, e.g. concordia.ledger.app:main).
+# Entrypoint of every service image (deploy/docker/Dockerfile, built with SERVICE=<name> of
+# concordia.kit.SERVICES). The image sets SERVICE, and SERVICE_DEFAULTS names the file the build
+# wrote from the kit's list: APP_FACTORY (the service's `main`, which sets up logging) and
+# CONCORDIA_<SERVICE>_DATABASE_URL (SQLite under /data), each kept when already set.
 #
 #   start     (default) migrate the database to the newest schema, then serve
 #   migrate   migrate and exit: a Kubernetes initContainer, a compose one-shot service or a job
@@ -12,14 +14,17 @@
 # WORKERS sets the number of uvicorn worker processes (default 2), PORT the port (default 8000).
 set -eu
 
-: "${SERVICE:?SERVICE is not set (registry, ledger, hub)}"
+: "${SERVICE:?SERVICE is not set (a name of concordia.kit.SERVICES: registry, ledger, hub, ...)}"
+if [ -n "${SERVICE_DEFAULTS:-}" ]; then
+    # shellcheck disable=SC1090  # written at build time by deploy/docker/service.py
+    . "$SERVICE_DEFAULTS"
+fi
 : "${APP_FACTORY:=concordia.${SERVICE}.app:main}"
 
 migrate() {
-    # The service's own settings class (the one CoreSettings subclass in
-    # concordia.<service>.settings), so the migration and the app agree on the database, and a
-    # prod node key is checked before anything is written. SERVICE_DIR is services/<service>
-    # in the source tree the image keeps at /app: alembic.ini and migrations/ live there.
+    # The kit's list names the service's settings class, so the migration and the app agree on
+    # the database, and a prod node key is checked before anything is written. The kit's upgrade
+    # applies the service's Alembic branch and the kit's (the tables the libraries own).
     python -c '
 import os
 

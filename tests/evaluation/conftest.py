@@ -3,45 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import nats
 import pytest
-from fastapi import FastAPI
+from evaluation_support import Evaluation
 
 from concordia.core.auth import TokenStore
 from concordia.evaluation import app as evaluation_app
 from concordia.evaluation.settings import EvaluationSettings
-from concordia.events import Envelope, Event, NatsServer
-
-
-@dataclass
-class Evaluation:
-    """The app in its lifespan, a client, tokens by name, and a way to publish local events."""
-
-    app: FastAPI
-    client: httpx.AsyncClient
-    tokens: dict[str, str]
-    node: str
-    nats_url: str
-
-    def auth(self, name: str) -> dict[str, str]:
-        """Headers with the token called ``name``."""
-        return {"Authorization": f"Bearer {self.tokens[name]}"}
-
-    async def publish(self, *events: Event) -> None:
-        """Publish local events as the registry's and ledger's relays do."""
-        nc = await nats.connect(self.nats_url)
-        try:
-            js = nc.jetstream()
-            for event in events:
-                envelope = Envelope.wrap(event, node=self.node)
-                await js.publish(envelope.subject, envelope.to_bytes())
-        finally:
-            await nc.close()
-
+from concordia.events import NatsServer
 
 TOKENS = {
     "admin": {"evaluation:admin"}, "reader": {"evaluation:read"},

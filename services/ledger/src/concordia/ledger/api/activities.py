@@ -30,11 +30,13 @@ async def create_activity(
     data: ActivityCreate,
     session: SessionDep,
     ctx: CtxDep,
-    _: Writer,
+    principal: Writer,
     response: Response,
 ) -> ActivityRead:
     """Record an event or programme a grant funds, with participant counts (never names)."""
-    activity = await service.create(session=session, ctx=ctx, grant_id=grant_id, data=data)
+    activity = await service.create(
+        session=session, ctx=ctx, viewer=_full(principal), grant_id=grant_id, data=data
+    )
     response.headers["ETag"] = etag(activity.version)
     response.headers["Location"] = f"/v1/activities/{activity.id}"
     return service.read(activity)
