@@ -138,6 +138,11 @@ OrganisationType = Literal[
 ]
 PermitTrack = Literal["residence", "work", "humanitarian_visa", "asylum", "special_track"]
 PermitStatus = Literal["applied", "granted", "refused", "expired"]
+#: Groups an organisation represents (plurality indicators fund each).
+RepresentedGroup = Literal[
+    "national_minorities", "women", "lgbt", "regional_communities", "other_discriminated"
+]
+REPRESENTED_GROUPS: tuple[str, ...] = get_args(RepresentedGroup)
 ConsentPurpose = Literal["registry", "permits", "funding", "aggregate_statistics", "contact"]
 
 #: Self-declared national minorities: a short open list; anything else is recorded as "other".

@@ -111,6 +111,14 @@ SERVICES: tuple[ServiceSpec, ...] = (
         demo_env=_DEMO_PUBLISH,
     ),
     ServiceSpec(
+        name="evaluation",
+        role="node",
+        offset=4,
+        scopes=("evaluation:read", "evaluation:write", "evaluation:admin", "ops"),
+        summary="independent assessors, criteria, agreement, targets, coalition health",
+        demo_env=_DEMO_PUBLISH,
+    ),
+    ServiceSpec(
         name="hub",
         role="hub",
         offset=1,

@@ -94,6 +94,9 @@ class Organisation(Base):
     type: Mapped[str] = mapped_column(String(32))
     focus: Mapped[list[Any]]
     languages: Mapped[list[Any]]
+    #: Groups it represents (``RepresentedGroup`` codes) and the regions it works for.
+    represents: Mapped[list[Any]] = mapped_column(server_default="[]")
+    regions_of_focus: Mapped[list[Any]] = mapped_column(server_default="[]")
     registration_country: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -142,6 +142,10 @@ class OrganisationFields(StrictModel):
     type: codes.OrganisationType
     focus: list[FocusCode] = Field(default_factory=list, max_length=20)
     languages: list[Language] = Field(default_factory=list, max_length=20)
+    represents: list[codes.RepresentedGroup] = Field(
+        default_factory=list, max_length=5, examples=[["women", "regional_communities"]]
+    )
+    regions_of_focus: list[Region] = Field(default_factory=list, max_length=100)
     registration_country: Country
 
 
@@ -165,6 +169,8 @@ class OrganisationUpdate(StrictModel):
     type: codes.OrganisationType = OMITTED
     focus: list[FocusCode] = Field(default=OMITTED, max_length=20)
     languages: list[Language] = Field(default=OMITTED, max_length=20)
+    represents: list[codes.RepresentedGroup] = Field(default=OMITTED, max_length=5)
+    regions_of_focus: list[Region] = Field(default=OMITTED, max_length=100)
     registration_country: Country = OMITTED
 
 
@@ -179,6 +185,8 @@ class OrganisationRead(BaseModel):
     type: str
     focus: list[str]
     languages: list[str]
+    represents: list[str]
+    regions_of_focus: list[str]
     registration_country: str
     created_at: datetime
     updated_at: datetime

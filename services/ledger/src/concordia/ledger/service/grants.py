@@ -72,6 +72,14 @@ def grant_event(
         visibility=get("visibility"),
         version=get("version"),
         feed_seq=get("feed_seq"),
+        purpose=get("purpose"),
+        horizon=get("horizon"),
+        strategic_goals=tuple(get("goals") or ()),
+        recipient_organisation_id=(
+            get("recipient_organisation_id") if get("recipient_type") == "organisation" else None
+        ),
+        start_date=get("start_date"),
+        end_date=get("end_date"),
     )
 
 

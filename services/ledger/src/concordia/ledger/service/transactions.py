@@ -54,6 +54,7 @@ async def record(
         currency=tx.currency,
         value_date=tx.value_date,
         feed_seq=grant.feed_seq,
+        amount_eur=(await rates.in_eur(session, [tx]))[0],
     )
     await emit(session, ctx, [event])
     return tx

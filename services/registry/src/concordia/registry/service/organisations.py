@@ -55,6 +55,8 @@ def org_event(
         name=get("name"),
         type=get("type"),
         registration_country=get("registration_country"),
+        represents=tuple(get("represents") or ()),
+        regions_of_focus=tuple(get("regions_of_focus") or ()),
         version=get("version"),
     )
 
