@@ -49,6 +49,10 @@ CROSS_RECORD: dict[str, set[str]] = {
     },
     # a target needs a bound, min_share <= max_share, unique indicators, reserved `default`
     "hub": {"PUT /v1/charter"},
+    # the declared evaluator, the assessed grant or organisation must exist
+    "evaluation": {
+        "POST /v1/conflicts", "POST /v1/assignments", "POST /v1/assessments", "POST /v1/panels",
+    },
 }  # fmt: skip
 #: Endless by design (Server-Sent Events): tests/ledger/test_ledger_feed_stream.py covers it.
 ENDLESS: dict[str, set[str]] = {"ledger": {"GET /v1/feed/grants/stream"}}

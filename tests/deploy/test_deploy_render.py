@@ -192,7 +192,7 @@ def test_an_added_node_service_gets_its_kubernetes_manifests(with_sample: Path) 
     assert set(secrets["sample"]["stringData"]) == {"database-url", "nats-url", "nats-shared-url"}
     nats_keys = set(secrets["nats"]["stringData"])
     assert {"NATS_SAMPLE_PASSWORD", "NATS_SAMPLE_SHARED_PASSWORD"} <= nats_keys
-    for name in ("registry", "ledger"):
+    for name in (s.name for s in concordia.kit.NODE_SERVICES):
         assert digest(base / name) == digest(ROOT / "deploy" / "k8s" / "base" / name)
     if shutil.which("kubectl"):
         result = subprocess.run(
@@ -202,4 +202,5 @@ def test_an_added_node_service_gets_its_kubernetes_manifests(with_sample: Path) 
         assert result.returncode == 0, result.stderr
         names = [d["metadata"]["name"] for d in yaml.safe_load_all(result.stdout)
                  if d and d["kind"] == "Deployment"]  # fmt: skip
-        assert sorted(names) == ["ledger", "registry", "sample"]
+        node_services = sorted(s.name for s in concordia.kit.NODE_SERVICES)
+        assert sorted(names) == sorted([*node_services, "sample"])

@@ -9,11 +9,11 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
 from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
-from concordia.core.types import LongText, Text
+from concordia.core.types import QUARTER_PATTERN, LongText, Text
 from concordia.events import codes
 
 #: A reporting period: a calendar quarter, as the node's aggregates use.
-PERIOD_PATTERN = r"^[0-9]{4}-Q[1-4]$"
+PERIOD_PATTERN = QUARTER_PATTERN
 Period = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
 ItemType = Literal["grant", "organisation"]
 #: The three mid-term criteria, then relevance and impact.

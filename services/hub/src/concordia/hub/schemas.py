@@ -8,6 +8,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from concordia.core.types import QUARTER_PATTERN
 from concordia.events import (
     DEFAULT_CHARTER,
     AggregateSnapshotPublished,
@@ -161,7 +162,7 @@ class OverlapRoundCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     period: str = Field(
-        pattern=r"^(19|20)\d{2}-Q[1-4]$", description="The quarter whose grants count.",
+        pattern=QUARTER_PATTERN, description="The quarter whose grants count.",
         examples=["2026-Q4"],
     )  # fmt: skip
     purpose: Purpose = Field(
