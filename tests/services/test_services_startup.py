@@ -50,6 +50,9 @@ async def test_models_and_migrations_agree(
                     targets,  # type: ignore[arg-type]
                 )
             )
+        # Tables a migration makes outside the models (the exchange's FTS5 index) are declared.
+        unmapped = models_metadata(spec).info.get("unmapped_tables", frozenset())
+        diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name in unmapped)]
         assert diff == []
     finally:
         await db.dispose()

@@ -164,7 +164,7 @@ class NodePasswords:
     ) -> NodePasswords:
         """Fresh random passwords for every user of a node (and its leaf user at the hub)."""
         names = [n for s in services for n in (s, f"{s}-shared")] + ["ops", "leaf"]
-        names += [f"{s}-shared" for s in broadcasters]
+        names += [f"{s}-shared" for s in broadcasters if s not in names]
         return cls({name: password() for name in names})
 
 
@@ -226,7 +226,12 @@ def node_config(node: NodeNats) -> dict[str, Any]:
             },
             "COALITION": {
                 "jetstream": "enabled",
-                "users": [shared_user(code, s, pw[f"{s}-shared"]) for s in node.services]
+                # A broadcaster's one COALITION user is its broadcast user (below), not both.
+                "users": [
+                    shared_user(code, s, pw[f"{s}-shared"])
+                    for s in node.services
+                    if s not in BROADCAST_SERVICES
+                ]
                 # A node made before a broadcaster existed has no password for it: no user.
                 + [
                     broadcast_user(code, s, pw[f"{s}-shared"])

@@ -31,6 +31,8 @@ from concordia.events._types import (
     CountryCode,
     Opaque,
     OpaqueBytes,
+    Screened,
+    ScreenedText,
     SubjectToken,
 )
 from concordia.events.aggregates import AggregateSnapshotPublished, Cell
@@ -41,6 +43,12 @@ from concordia.events.charter import (
     DisclosureRules,
     Target,
     disclosure_rules,
+)
+from concordia.events.exchange import (
+    AttachmentRefV1,
+    ContributionPublished,
+    PracticeRevisionPublished,
+    PracticeTranslationV1,
 )
 from concordia.events.overlap import (
     PSI_MESSAGE_TTL_SECONDS,
@@ -244,6 +252,7 @@ __all__ = [
     "AckPipeline",
     "AggregateSnapshotPublished",
     "AlreadyProcessedError",
+    "AttachmentRefV1",
     "BrokerUnavailableError",
     "Cell",
     "CharterFollower",
@@ -253,6 +262,7 @@ __all__ = [
     "CodeList",
     "Consumer",
     "ConsumerMetrics",
+    "ContributionPublished",
     "CountryCode",
     "DeclineReason",
     "DisclosureRules",
@@ -283,6 +293,8 @@ __all__ = [
     "PersonRegistered",
     "PersonUpdated",
     "PracticePublished",
+    "PracticeRevisionPublished",
+    "PracticeTranslationV1",
     "PsiAnswer",
     "PsiInvitation",
     "PsiRequest",
@@ -294,6 +306,8 @@ __all__ = [
     "RelayMetrics",
     "Route",
     "Scope",
+    "Screened",
+    "ScreenedText",
     "ServiceStatusReported",
     "SharedEvent",
     "SnapshotStore",

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from concordia.events._types import NON_PERSONAL_PATTERNS, Opaque
+from concordia.events._types import NON_PERSONAL_PATTERNS, Opaque, Screened
 
 #: Field-name words that suggest personal data whatever the type (defence in depth).
 PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
@@ -62,7 +62,8 @@ def _check(
         _check(tp.__origin__, metadata + tuple(tp.__metadata__), path, problems, seen)
         return
     if tp is str:
-        if not _has_allowed_pattern(metadata):
+        screened = any(isinstance(item, Screened) for item in metadata)
+        if not (_has_allowed_pattern(metadata) or screened):
             problems.append(f"{path}: free text (str without a code pattern)")
         return
     if origin is Literal:

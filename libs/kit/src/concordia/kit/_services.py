@@ -98,7 +98,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         name="registry",
         role="node",
         offset=1,
-        scopes=("registry:read", "registry:write", "ops"),
+        scopes=("registry:read", "registry:write", "registry:screen", "ops"),
         summary="actors, permits, consent, audit of personal-data reads",
         demo_env=_DEMO_PUBLISH,
     ),
@@ -109,6 +109,14 @@ SERVICES: tuple[ServiceSpec, ...] = (
         scopes=("ledger:write", "feed:read", "ops"),
         summary="donors, grants, transactions, activities, funding feed, overlaps",
         demo_env=_DEMO_PUBLISH,
+    ),
+    ServiceSpec(
+        name="exchange",
+        role="node",
+        offset=3,
+        scopes=("exchange:read", "exchange:write", "exchange:approve", "ops"),
+        summary="best practices: revisions, four eyes, the registry's screen, search, replicas",
+        broadcasts=True,
     ),
     ServiceSpec(
         name="hub",

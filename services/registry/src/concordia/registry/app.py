@@ -14,7 +14,7 @@ from concordia.core.db import Database
 from concordia.events import AggregateSnapshotPublished, DisclosureRules
 from concordia.kit import Runtime, ServiceDefinition, build_app, serve
 from concordia.registry import aggregates
-from concordia.registry.api import feeds, organisations, permits, persons, sync
+from concordia.registry.api import feeds, organisations, permits, persons, screen, sync
 from concordia.registry.api.deps import RegistryState
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service._common import NodeContext
@@ -29,7 +29,8 @@ organisations and permits. Personal fields are encrypted at rest, every read of 
 audited, and only disclosure-controlled aggregates leave the node.
 
 Authenticate with `Authorization: Bearer <token>`; tokens carry scopes (`registry:read`,
-`registry:write`, `ops`). Send `X-Purpose` with reads of persons: it is kept in the audit log.
+`registry:write`, `registry:screen`, `ops`). Send `X-Purpose` with reads of persons: it is
+kept in the audit log.
 """
 
 
@@ -73,6 +74,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                 permits.router,
                 sync.router,
                 feeds.router,
+                screen.router,
             ],
             description=DESCRIPTION,
             publish=publish,

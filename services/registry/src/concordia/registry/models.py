@@ -163,3 +163,18 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(16))
     person_id: Mapped[uuid.UUID] = mapped_column(index=True)
     purpose: Mapped[str | None] = mapped_column(String(256))
+
+
+class ScreenLogEntry(Base):
+    """One call of the screen: who, when, how many texts and matches (never the text)."""
+
+    __tablename__ = "screen_log"
+    __table_args__ = (Index("ix_screen_log_token_id_at", "token_id", "at"),)
+
+    seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    token_id: Mapped[str] = mapped_column(String(32))
+    token_name: Mapped[str] = mapped_column(String(128))
+    texts: Mapped[int]
+    matches: Mapped[int]
+    purpose: Mapped[str | None] = mapped_column(String(256))

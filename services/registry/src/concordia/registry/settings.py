@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from concordia.kit import ServiceSettings
@@ -15,3 +16,6 @@ class RegistrySettings(ServiceSettings):
     )
 
     database_url: str = "sqlite:///var/node/registry.db"
+    screen_per_day: int = Field(
+        default=500, ge=1, description="Screens (POST /v1/screen) one token may run per UTC day."
+    )
