@@ -99,8 +99,8 @@ def _matching(dialect: str, q: str | None) -> tuple[Select[Any], ColumnElement[A
             .where(fts.op("MATCH")(expr))
         )
         return query, score
-    vector = func.to_tsvector(literal("simple"), PracticeSearch.stemmed)
-    tsquery = func.plainto_tsquery(literal("simple"), " ".join(terms))
+    vector = func.to_tsvector(literal_column("'simple'"), PracticeSearch.stemmed)
+    tsquery = func.plainto_tsquery(literal_column("'simple'"), " ".join(terms))
     score = func.ts_rank(vector, tsquery)
     query = select(PracticeSearch.practice_id.label("pid"), score.label("score")).where(
         vector.op("@@")(tsquery)

@@ -1,8 +1,8 @@
 # ruff: noqa: RUF001, RUF002, C408 -- Cyrillic letters are this module's subject.
 """The forms a registered name takes in free text: Russian case forms and Latin transliterations.
 
-Case forms come from ``pymorphy3`` (OpenCorpora dictionaries, with suffix-based guesses for
-surnames it does not know): "Иванова" yields "Ивановой", "Иванову", "Ивановы"... Each form is
+Case forms come from ``pymorphy3`` (OpenCorpora dictionaries): "Иванова" yields "Ивановой",
+"Иванову", "Ивановы"...; for surnames it does not know, a rule by ending adds the same forms. Each form is
 then written in several Latin transliteration systems (ICAO Doc 9303 as in passports,
 BGN/PCGN, the German and Polish conventions, the scholarly one in ASCII), so "Ivanova",
 "Iwanowa" and "Ivanovoj" all count. A Latin-script name is also read back into Cyrillic to get
@@ -100,10 +100,37 @@ def is_given_name(word: str) -> bool:
     return any(("Name" in p.tag or "Patr" in p.tag) for p in parses)
 
 
+#: Russian surname declension by ending, for surnames the dictionaries do not know (their
+#: guesses for "Тестова" are a place name's genitive): nominative ending -> the other forms.
+_SURNAME_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ская", ("ской", "скую", "скою")),
+    ("цкая", ("цкой", "цкую", "цкою")),
+    ("ский", ("ского", "скому", "ским", "ском", "ские", "ских", "скими")),
+    ("цкий", ("цкого", "цкому", "цким", "цком", "цкие", "цких", "цкими")),
+    ("ова", ("овой", "ову", "овою", "овы", "овых", "овым", "овыми")),
+    ("ева", ("евой", "еву", "евою", "евы", "евых", "евым", "евыми")),
+    ("ина", ("иной", "ину", "иною", "ины", "иных", "иным", "иными")),
+    ("ына", ("ыной", "ыну", "ыною", "ыны", "ыных", "ыным", "ыными")),
+    ("ов", ("ова", "ову", "овым", "ове", "овы", "овых", "овыми")),
+    ("ев", ("ева", "еву", "евым", "еве", "евы", "евых", "евыми")),
+    ("ин", ("ина", "ину", "иным", "ине", "ины", "иных", "иными")),
+    ("ын", ("ына", "ыну", "ыным", "ыне", "ыны", "ыных", "ыными")),
+)  # fmt: skip
+
+
+def surname_forms(word: str) -> set[str]:
+    """Case forms of a Russian surname by its ending (a rule, for unknown surnames)."""
+    for ending, others in _SURNAME_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            stem = word[: -len(ending)]
+            return {stem + form for form in others}
+    return set()
+
+
 def case_forms(word: str) -> set[str]:
     """Every case form of a (nominative) name token, in Cyrillic, normalised."""
     cyr = _cyrillic_of(normalise(word))
-    forms = {cyr}
+    forms = {cyr} | surname_forms(cyr)
     for parse in _morph().parse(cyr):
         if parse.tag.case != "nomn":
             continue
