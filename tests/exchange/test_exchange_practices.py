@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Cyrillic test texts are the point.
 """Practices: revisions, If-Match, workflow, four eyes, the screen, bad input."""
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ async def test_every_edit_is_a_new_revision_and_history_is_readable(exchange: Ex
     assert created.status_code == 201
     assert created.headers["ETag"] == '"1"'
     body = created.json()
-    assert body["workflow"] == "draft" and body["owner"] == "test-editor"
+    assert body["workflow"] == "draft"
+    assert body["owner"] == "test-editor"
     pid = body["id"]
     stale = await c.patch(
         f"/v1/practices/{pid}", json={"title": "Changed"},
@@ -25,7 +27,9 @@ async def test_every_edit_is_a_new_revision_and_history_is_readable(exchange: Ex
     assert edited.status_code == 200, edited.text
     assert edited.headers["ETag"] == '"2"'
     assert edited.json()["title"] == "Test practice, second revision"
-    history = (await c.get(f"/v1/practices/{pid}/revisions", headers=exchange.auth("reader"))).json()
+    history = (
+        await c.get(f"/v1/practices/{pid}/revisions", headers=exchange.auth("reader"))
+    ).json()
     assert [(r["number"], r["state"], r["title"][:15]) for r in history] == [
         (1, "superseded", "Test practice 0"),
         (2, "draft", "Test practice, "),
@@ -34,14 +38,18 @@ async def test_every_edit_is_a_new_revision_and_history_is_readable(exchange: Ex
 
 async def test_approval_by_the_editor_is_refused(exchange: Exchange) -> None:
     c = exchange.client
-    pid = (await c.post("/v1/practices", json=practice(), headers=exchange.auth("editor-approver"))).json()["id"]
+    pid = (
+        await c.post("/v1/practices", json=practice(), headers=exchange.auth("editor-approver"))
+    ).json()["id"]
     await c.post(f"/v1/practices/{pid}/submit", headers=exchange.auth("editor-approver"))
     own = await c.post(
         f"/v1/practices/{pid}/approve", json={}, headers=exchange.auth("editor-approver")
     )
     assert own.status_code == 403
     assert "second person" in own.json()["detail"]
-    no_scope = await c.post(f"/v1/practices/{pid}/approve", json={}, headers=exchange.auth("editor2"))
+    no_scope = await c.post(
+        f"/v1/practices/{pid}/approve", json={}, headers=exchange.auth("editor2")
+    )
     assert no_scope.status_code == 403
     other = await c.post(f"/v1/practices/{pid}/approve", json={}, headers=exchange.auth("approver"))
     assert other.status_code == 200, other.text
@@ -51,7 +59,9 @@ async def test_approval_by_the_editor_is_refused(exchange: Exchange) -> None:
 
 async def test_a_draft_cannot_be_approved_before_it_is_submitted(exchange: Exchange) -> None:
     c = exchange.client
-    pid = (await c.post("/v1/practices", json=practice(), headers=exchange.auth("editor"))).json()["id"]
+    pid = (await c.post("/v1/practices", json=practice(), headers=exchange.auth("editor"))).json()[
+        "id"
+    ]
     early = await c.post(f"/v1/practices/{pid}/approve", json={}, headers=exchange.auth("approver"))
     assert early.status_code == 409
 
@@ -75,7 +85,9 @@ async def test_the_screen_blocks_a_registered_persons_alias_until_a_reason_is_gi
     body = practice(body="Синтетический текст: помощь оказана Сове и её семье в срок.")
     submitted = await exchange.publish(body, approve=False)
     pid, c = submitted["id"], exchange.client
-    blocked = await c.post(f"/v1/practices/{pid}/approve", json={}, headers=exchange.auth("approver"))
+    blocked = await c.post(
+        f"/v1/practices/{pid}/approve", json={}, headers=exchange.auth("approver")
+    )
     assert blocked.status_code == 409
     assert "body" in blocked.json()["detail"]
     assert "Сов" not in blocked.json()["detail"]  # no name, no text: only where
@@ -85,7 +97,9 @@ async def test_the_screen_blocks_a_registered_persons_alias_until_a_reason_is_gi
         headers=exchange.auth("approver"),
     )
     assert overridden.status_code == 200, overridden.text
-    history = (await c.get(f"/v1/practices/{pid}/revisions", headers=exchange.auth("reader"))).json()
+    history = (
+        await c.get(f"/v1/practices/{pid}/revisions", headers=exchange.auth("reader"))
+    ).json()
     assert history[-1]["overridden"] is True
 
 

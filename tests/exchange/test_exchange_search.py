@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Cyrillic test texts are the point.
 """Search: inflected forms match, filters, facets, cursor pages; the same set on both engines.
 
 The database fixtures run this on SQLite and (with CONCORDIA_TEST_DATABASE_URL) PostgreSQL, and
@@ -70,9 +71,10 @@ async def test_filters_and_facets(exchange: Exchange) -> None:
     assert {h["title"] for h in ru["items"]} == {CORPUS[0]["title"], CORPUS[2]["title"]}
     se = (
         await get(
-            "/v1/practices", params={"country": "SE", "topic": "ministry_coordination"},
+            "/v1/practices",
+            params={"country": "SE", "topic": "ministry_coordination"},
             headers=exchange.auth("reader"),
-        )  # fmt: skip
+        )
     ).json()
     assert [h["title"] for h in se["items"]] == [CORPUS[3]["title"]]
     published = await get(
@@ -87,7 +89,9 @@ async def test_cursor_pages_cover_every_match_once(exchange: Exchange) -> None:
     params: dict[str, str | int] = {"limit": 1, "q": "synthetic"}
     while True:
         page = (
-            await exchange.client.get("/v1/practices", params=params, headers=exchange.auth("reader"))
+            await exchange.client.get(
+                "/v1/practices", params=params, headers=exchange.auth("reader")
+            )
         ).json()
         seen += [h["id"] for h in page["items"]]
         if page["next"] is None:

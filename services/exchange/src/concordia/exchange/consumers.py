@@ -12,7 +12,7 @@ from concordia.events import (
 from concordia.exchange import replication
 from concordia.kit import Runtime
 
-SUBJECTS = [PracticeRevisionPublished, ContributionPublished]
+SUBJECTS: list[type[Event]] = [PracticeRevisionPublished, ContributionPublished]
 
 
 def handler(rt: Runtime) -> Handler:

@@ -78,8 +78,8 @@ def published_event(c: Contribution) -> ContributionPublished:
     """The shared event of an approved contribution."""
     assert c.published_at is not None
     return ContributionPublished(
-        node=c.origin, contribution=c.id.hex, practice=c.practice_id.hex, kind=c.kind,  # type: ignore[arg-type]
-        endorsement=c.endorsement, role=c.role, country=c.country, language=c.language,  # type: ignore[arg-type]
+        node=c.origin, contribution=c.id.hex, practice=c.practice_id.hex, kind=c.kind,
+        endorsement=c.endorsement, role=c.role, country=c.country, language=c.language,
         text=c.text, created_at=c.created_at, published_at=c.published_at,
     )  # fmt: skip
 
@@ -101,7 +101,7 @@ async def listing(
 def to_read(c: Contribution) -> ContributionRead:
     """A contribution for the API."""
     return ContributionRead(
-        id=c.id, practice_id=c.practice_id, kind=c.kind, endorsement=c.endorsement,  # type: ignore[arg-type]
-        role=c.role, country=c.country, origin=c.origin, language=c.language, text=c.text,  # type: ignore[arg-type]
+        id=c.id, practice_id=c.practice_id, kind=c.kind, endorsement=c.endorsement,
+        role=c.role, country=c.country, origin=c.origin, language=c.language, text=c.text,
         state=c.state, created_at=c.created_at, published_at=c.published_at,
     )  # fmt: skip

@@ -59,19 +59,19 @@ class PracticeCreate(PracticeFields):
 class PracticeUpdate(StrictModel):
     """An edit: the fields sent replace the current revision's in a new revision."""
 
-    title: Text = None
-    summary: LongText = None
-    body: Markdown = None
-    topic: Topic = None
+    title: Text | None = None
+    summary: LongText | None = None
+    body: Markdown | None = None
+    topic: Topic | None = None
     legal_basis: LongText | None = None
     what_worked: LongText | None = None
     what_did_not: LongText | None = None
-    standing: Standing = None
-    country: Country = None
-    language: Language = None
-    tags: list[Tag] = Field(default=None, max_length=20)
-    author_role: Role = None
-    translations: list[Translation] = Field(default=None, max_length=15)
+    standing: Standing | None = None
+    country: Country | None = None
+    language: Language | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=20)
+    author_role: Role | None = None
+    translations: list[Translation] | None = Field(default=None, max_length=15)
 
 
 class PracticeContent(BaseModel):

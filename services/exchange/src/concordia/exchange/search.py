@@ -13,6 +13,7 @@ import base64
 import binascii
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -80,18 +81,19 @@ def decode_after(after: str) -> tuple[float, uuid.UUID]:
         raise FieldError(["query", "after"], "not a cursor this API issued") from exc
 
 
-def _matching(dialect: str, q: str | None) -> tuple[Select[Any], ColumnElement[Any]] | None:
+def _matching(dialect: str, q: str | None) -> tuple[Select[Any], Any] | None:
     """Matching practice ids with a score; None when the query has no word (nothing matches)."""
     if not q:
-        return select(Practice.id.label("pid"), literal(0.0).label("score")), literal(0.0)
+        everything: Any = select(Practice.id.label("pid"), literal(0.0).label("score"))
+        return everything, literal(0.0)
     terms = query_terms(q)
     if not terms:
         return None
     if dialect == "sqlite":
         # Terms are letters and digits only (``stemming``), so quoting each is safe.
         expr = " ".join(f'"{term}"' for term in terms)
-        fts = literal_column("practice_fts")
-        score = -func.bm25(fts)
+        fts: ColumnElement[Any] = literal_column("practice_fts")
+        score: Any = -func.bm25(fts)
         query = (
             select(PracticeSearch.practice_id.label("pid"), score.label("score"))
             .select_from(table("practice_fts"))
@@ -101,7 +103,7 @@ def _matching(dialect: str, q: str | None) -> tuple[Select[Any], ColumnElement[A
         return query, score
     vector = func.to_tsvector(literal_column("'simple'"), PracticeSearch.stemmed)
     tsquery = func.plainto_tsquery(literal_column("'simple'"), " ".join(terms))
-    score = func.ts_rank(vector, tsquery)
+    score = func.ts_rank(vector, tsquery)  # PostgreSQL: higher is better
     query = select(PracticeSearch.practice_id.label("pid"), score.label("score")).where(
         vector.op("@@")(tsquery)
     )
@@ -159,7 +161,7 @@ async def search(
     return SearchPage(items=items, facets=_facets(facet_rows), total=len(facet_rows), next=nxt)
 
 
-def _facets(rows: list[Any]) -> Facets:
+def _facets(rows: Sequence[Any]) -> Facets:
     topics, countries, languages = Counter[str](), Counter[str](), Counter[str]()
     for topic, country, langs in rows:
         topics[topic] += 1
@@ -170,7 +172,7 @@ def _facets(rows: list[Any]) -> Facets:
 
 def _hit(practice: Practice, score: float) -> PracticeHit:
     return PracticeHit(
-        id=practice.id, origin=practice.origin, title=practice.title, topic=practice.topic,  # type: ignore[arg-type]
+        id=practice.id, origin=practice.origin, title=practice.title, topic=practice.topic,
         country=practice.country, language=practice.language, languages=practice.languages,
         standing=practice.standing, workflow=practice.workflow, revision=practice.revision,
         updated_at=practice.updated_at, score=score,

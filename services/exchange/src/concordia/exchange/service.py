@@ -222,7 +222,7 @@ def published_event(
         what_did_not=c.get("what_did_not"),
         translations=[PracticeTranslationV1(**t) for t in c.get("translations", [])],
         attachments=[
-            AttachmentRefV1(sha256=a.sha256, media_type=a.media_type, size=a.size)  # type: ignore[arg-type]
+            AttachmentRefV1(sha256=a.sha256, media_type=a.media_type, size=a.size)
             for a in attachments
         ],
         created_at=practice.created_at, published_at=rev.approved_at,
@@ -239,7 +239,7 @@ def to_read(practice: Practice, rev: Revision) -> PracticeRead:
     """A practice for the API, with the fields of ``rev``."""
     return PracticeRead(
         id=practice.id, origin=practice.origin, owner=practice.owner,
-        workflow=practice.workflow, revision=rev.number,  # type: ignore[arg-type]
+        workflow=practice.workflow, revision=rev.number,
         published_revision=practice.published_revision, created_at=practice.created_at,
         updated_at=practice.updated_at, **rev.content,
     )  # fmt: skip

@@ -19,7 +19,7 @@ Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 
 def _read(a: Attachment) -> AttachmentRead:
     return AttachmentRead(
-        sha256=a.sha256, media_type=a.media_type, size=a.size,  # type: ignore[arg-type]
+        sha256=a.sha256, media_type=a.media_type, size=a.size,
         text_extracted=a.text is not None, created_at=a.created_at,
     )  # fmt: skip
 

@@ -2,8 +2,8 @@
 """The forms a registered name takes in free text: Russian case forms and Latin transliterations.
 
 Case forms come from ``pymorphy3`` (OpenCorpora dictionaries): "Иванова" yields "Ивановой",
-"Иванову", "Ивановы"...; for surnames it does not know, a rule by ending adds the same forms. Each form is
-then written in several Latin transliteration systems (ICAO Doc 9303 as in passports,
+"Иванову", "Ивановы"...; for surnames it does not know, a rule by ending adds the same forms.
+Each form is then written in several Latin transliteration systems (ICAO Doc 9303 as in passports,
 BGN/PCGN, the German and Polish conventions, the scholarly one in ASCII), so "Ivanova",
 "Iwanowa" and "Ivanovoj" all count. A Latin-script name is also read back into Cyrillic to get
 its case forms. Whether a name token is a given name or patronymic (which must not block
