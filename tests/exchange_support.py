@@ -27,7 +27,10 @@ ROLES: dict[str, set[str]] = {
 def issue_tokens(path: Path) -> dict[str, str]:
     """One token per role above (each its own name, so its own owner)."""
     store = TokenStore(path)
-    return {role: store.create(f"test-{role}", scopes) for role, scopes in ROLES.items()}
+    return {
+        role: store.create(f"test-{role}", scopes, owner="agency:test-migration")
+        for role, scopes in ROLES.items()
+    }
 
 
 @dataclass

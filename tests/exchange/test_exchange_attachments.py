@@ -64,11 +64,15 @@ async def test_an_attachment_without_text_does_not_leave(exchange: Exchange) -> 
 
 
 async def test_attachment_text_is_screened(exchange: Exchange) -> None:
-    await exchange.registry.post(
+    registered = await exchange.registry.post(
         "/v1/persons",
         json={"name": "Тестова Вера", "aliases": [], "gender": "female", "host_country": "SE"},
-        headers={"Authorization": f"Bearer {exchange.tokens['registry-rw']}"},
+        headers={
+            "Authorization": f"Bearer {exchange.tokens['registry-rw']}",
+            "X-Purpose": "registration",
+        },
     )
+    assert registered.status_code == 201, registered.text
     pid = await _draft(exchange)
     note = b"Synthetic letter about Ms Testova's permit."
     assert (await _attach(exchange, pid, note, "text/plain")).status_code == 201

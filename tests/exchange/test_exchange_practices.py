@@ -13,7 +13,7 @@ async def test_every_edit_is_a_new_revision_and_history_is_readable(exchange: Ex
     assert created.headers["ETag"] == '"1"'
     body = created.json()
     assert body["workflow"] == "draft"
-    assert body["owner"] == "test-editor"
+    assert body["owner"] == "agency:test-migration"
     pid = body["id"]
     stale = await c.patch(
         f"/v1/practices/{pid}", json={"title": "Changed"},
@@ -73,7 +73,10 @@ async def _register(exchange: Exchange, name: str, aliases: list[str]) -> None:
     }  # fmt: skip
     answer = await exchange.registry.post(
         "/v1/persons", json=person,
-        headers={"Authorization": f"Bearer {exchange.tokens['registry-rw']}"},
+        headers={
+            "Authorization": f"Bearer {exchange.tokens['registry-rw']}",
+            "X-Purpose": "registration",
+        },
     )  # fmt: skip
     assert answer.status_code == 201, answer.text
 

@@ -94,7 +94,7 @@ async def test_an_endorsement_travels_back_to_the_origin(
         json={},
         headers=b.auth("editor-approver"),
     )
-    assert own.status_code == 200  # another token and owner than the author's
+    assert own.status_code == 200  # another token than the author's
     assert await _sent_count(a, "contribution") == 0
     await _apply(a, [e for e in await _sent(b) if "contribution" in e.subject])
     listed = (

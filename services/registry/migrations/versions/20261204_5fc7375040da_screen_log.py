@@ -1,11 +1,11 @@
-"""the screen's log of calls (POST /v1/screen) (revision 5fc7375040da, after cf187471128f, 2026-12-04 17:23:28.637279)."""
+"""the screen's log of calls (POST /v1/screen) (revision 5fc7375040da, after 6e8f144443c2, 2026-12-04 17:23:28.637279)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision = "5fc7375040da", "cf187471128f"
+revision, down_revision = "5fc7375040da", "6e8f144443c2"
 branch_labels, depends_on = None, None
 
 

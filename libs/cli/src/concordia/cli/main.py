@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from concordia.cli import hubinit, importer, migrate, nodeinit, seed, status, tokens, up
+from concordia.cli import audit, hubinit, importer, migrate, nodeinit, seed, status, tokens, up
 
 app = typer.Typer(help="Operate Concordia nodes.", no_args_is_help=True)
 app.command()(up.up)
@@ -15,6 +15,7 @@ app.command("import")(importer.import_)
 app.add_typer(tokens.app, name="token")
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
+app.add_typer(audit.app, name="audit")
 
 if __name__ == "__main__":
     app()

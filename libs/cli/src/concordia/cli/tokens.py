@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from concordia.cli._layout import check_node, read_json
-from concordia.core.auth import SCOPES, TokenStore
+from concordia.core.auth import OPERATOR, SCOPES, TokenStore, check_owner
 
 app = typer.Typer(help="Issue, list and revoke API tokens of a node.", no_args_is_help=True)
 
@@ -54,11 +54,22 @@ def create(
         list[str],
         typer.Option(help=f"A scope to grant; repeat for several. One of: {', '.join(SCOPES)}."),
     ],
+    owner: Annotated[
+        str,
+        typer.Option(
+            help="Whose records the token reads and writes: 'agency:<name>', 'donor:<name>', "
+            "or 'operator' (the node's operator, the default)."
+        ),
+    ] = OPERATOR,
     node: NodeOpt = "se",
     var: VarOpt = Path("var"),
     tokens_file: TokensFileOpt = None,
 ) -> None:
     """Issue a token and print it once: only its hash is kept."""
+    try:
+        check_owner(owner)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--owner") from exc
     unknown = sorted(set(scope) - SCOPES.keys())
     if unknown:
         raise typer.BadParameter(
@@ -66,11 +77,12 @@ def create(
             param_hint="--scope",
         )
     path = tokens_path(tokens_file, var, node)
-    token = TokenStore(path).create(name, set(scope))
+    token = TokenStore(path).create(name, set(scope), owner=owner)
     token_id = token.split("_")[1]
     err = Console(stderr=True, soft_wrap=True)
+    scopes = ", ".join(sorted(set(scope)))
     err.print(
-        f"Token [bold]{token_id}[/] ({name}; {', '.join(sorted(set(scope)))}) stored hashed in "
+        f"Token [bold]{token_id}[/] ({name}; owner {owner}; {scopes}) stored hashed in "
         f"{path}. It is shown only now:"
     )
     typer.echo(token)
@@ -90,12 +102,13 @@ def list_(
         console.print(f"No tokens in {path}.")
         return
     table = Table(title=f"Tokens in {path}")
-    for column in ("id", "name", "scopes", "created"):
+    for column in ("id", "name", "owner", "scopes", "created"):
         table.add_column(column)
     ordered = sorted(tokens.items(), key=lambda item: item[1].get("created_at", ""))
     for token_id, entry in ordered:
         created = str(entry.get("created_at", ""))[:16].replace("T", " ")
-        table.add_row(token_id, entry["name"], " ".join(entry["scopes"]), created)
+        owner = entry.get("owner", OPERATOR)
+        table.add_row(token_id, entry["name"], owner, " ".join(entry["scopes"]), created)
     console.print(table)
 
 

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +24,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 SCOPES: dict[str, str] = {
     "registry:read": "read persons, organisations and permits",
     "registry:write": "create, change and erase registry records",
+    "registry:admin": "read and change every owner's registry records (the node's operator)",
     "ledger:write": "record donors, grants and transactions",
+    "ledger:admin": "read and change every owner's donors and grants (the node's operator)",
     "feed:read": "read the funding feed",
     "registry:screen": "screen texts for registered names before they leave the node",
     "exchange:read": "read and search best practices",
@@ -35,15 +38,34 @@ SCOPES: dict[str, str] = {
     "ops": "operate the node: audit log, status",
 }
 _PREFIX = "cnc"
+#: The owner of a token issued without one, and of every record made before owners existed.
+OPERATOR = "operator"
+#: ``operator``, or ``{kind}:{name}`` such as ``agency:se-migration`` or ``donor:sida``.
+OWNER_PATTERN = re.compile(r"^(operator|[a-z][a-z0-9_]*:[a-z0-9][a-z0-9._-]{0,62})$")
+
+
+def check_owner(owner: str) -> str:
+    """``owner`` if it is a valid owner name (``operator`` or ``kind:name``), else ValueError."""
+    if not OWNER_PATTERN.fullmatch(owner):
+        raise ValueError(
+            f"owner {owner!r} is not 'operator' or 'kind:name' (lowercase, e.g. 'agency:se-1')"
+        )
+    return owner
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the token's id, its human-readable name and its scopes."""
+    """Who is calling: the token's id, its human-readable name, its scopes and its owner."""
 
     token_id: str
     name: str
     scopes: frozenset[str]
+    #: Whose records the token reads and writes: an agency, a donor, or the node's operator.
+    owner: str = OPERATOR
+
+    def owner_filter(self, admin_scope: str) -> str | None:
+        """The owner to limit records to, or None when ``admin_scope`` grants every owner's."""
+        return None if admin_scope in self.scopes else self.owner
 
 
 def _hash(secret: str) -> str:
@@ -85,8 +107,9 @@ class TokenStore:
         tmp.replace(self.path)
         self._stamp = None
 
-    def create(self, name: str, scopes: set[str] | frozenset[str]) -> str:
-        """Issue a token with ``scopes``; returns the plain token, which is never stored."""
+    def create(self, name: str, scopes: set[str] | frozenset[str], *, owner: str = OPERATOR) -> str:
+        """Issue a token with ``scopes`` for ``owner``; returns the plain token (never stored)."""
+        check_owner(owner)
         unknown = set(scopes) - SCOPES.keys()
         if unknown:
             raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
@@ -95,6 +118,7 @@ class TokenStore:
         entries[token_id] = {
             "name": name,
             "scopes": sorted(scopes),
+            "owner": owner,
             "sha256": _hash(secret),
             "created_at": datetime.now(UTC).isoformat(),
         }
@@ -117,7 +141,12 @@ class TokenStore:
         matches = hmac.compare_digest(expected, _hash(secret))
         if entry is None or not matches:
             return None
-        return Principal(token_id=token_id, name=entry["name"], scopes=frozenset(entry["scopes"]))
+        return Principal(
+            token_id=token_id,
+            name=entry["name"],
+            scopes=frozenset(entry["scopes"]),
+            owner=entry.get("owner", OPERATOR),
+        )
 
 
 _bearer = HTTPBearer(auto_error=False, description="A Concordia API token: `cnc_<id>_<secret>`.")

@@ -59,7 +59,7 @@ class CoreSettings(BaseSettings):
         description="Base64 (url-safe) 32-byte key for personal fields.",
     )
     disclosure_k_min: int = Field(
-        default=5,
+        default=10,
         ge=1,
         validation_alias="CONCORDIA_DISCLOSURE_K_MIN",
         description="This node's own floor under the charter's k: the hub may only tighten it.",

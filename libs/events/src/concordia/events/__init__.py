@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from concordia.events import aggregates, charter, codes, overlap, practices, registry, status
 from concordia.events._asyncapi import asyncapi_document
+from concordia.events._code_lists import BUILT_IN_CODE_LISTS
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
+from concordia.events._floors import DisclosureFloors
 from concordia.events._guard import personal_field_violations
 from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
 from concordia.events._types import (
@@ -35,7 +37,14 @@ from concordia.events._types import (
     ScreenedText,
     SubjectToken,
 )
-from concordia.events.aggregates import AggregateSnapshotPublished, Cell
+from concordia.events.aggregates import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    AggregateSnapshotPublished,
+    Cell,
+    bounds_violation,
+    out_of_range,
+)
 from concordia.events.charter import (
     DEFAULT_CHARTER,
     CharterPublished,
@@ -62,6 +71,7 @@ from concordia.events.overlap import (
 )
 from concordia.events.practices import PracticePublished
 from concordia.events.registry import (
+    AuditHeadAnchored,
     MembershipChanged,
     OrganisationRegistered,
     OrganisationRemoved,
@@ -72,7 +82,7 @@ from concordia.events.registry import (
     PersonRegistered,
     PersonUpdated,
 )
-from concordia.events.status import ServiceStatusReported
+from concordia.events.status import CharterRefusal, ServiceStatusReported
 
 if TYPE_CHECKING:  # the runtime, as the type checker sees it; loaded lazily below
     from concordia.events.natsserver import NatsServer as NatsServer
@@ -240,10 +250,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "BUILT_IN_CODE_LISTS",
     "CODE_PATTERN",
     "DEFAULT_CHARTER",
     "EXPECTED_LAST_SUBJECT_SEQUENCE",
     "LOCAL_RETENTION_SECONDS",
+    "MAX_AMOUNT",
+    "MAX_COUNT",
     "MAX_OPAQUE_BYTES",
     "NON_PERSONAL_PATTERNS",
     "PSI_MESSAGE_TTL_SECONDS",
@@ -253,10 +266,12 @@ __all__ = [
     "AggregateSnapshotPublished",
     "AlreadyProcessedError",
     "AttachmentRefV1",
+    "AuditHeadAnchored",
     "BrokerUnavailableError",
     "Cell",
     "CharterFollower",
     "CharterPublished",
+    "CharterRefusal",
     "CharterStore",
     "Code",
     "CodeList",
@@ -265,6 +280,7 @@ __all__ = [
     "ContributionPublished",
     "CountryCode",
     "DeclineReason",
+    "DisclosureFloors",
     "DisclosureRules",
     "Draft",
     "Envelope",
@@ -317,6 +333,7 @@ __all__ = [
     "UnknownEventTypeError",
     "aggregates",
     "asyncapi_document",
+    "bounds_violation",
     "charter",
     "codes",
     "connect",
@@ -328,6 +345,7 @@ __all__ = [
     "event_class",
     "event_types",
     "local_stream",
+    "out_of_range",
     "overlap",
     "personal_field_violations",
     "practices",

@@ -2,7 +2,7 @@
 
 Services take a session and never commit. Edits are accepted only at a practice's origin node;
 a replica answers 409. Approval needs a second person (``exchange:approve``, not the revision's
-author: another token and another owner) and a clean screen by the node's registry, or a
+author: another token) and a clean screen by the node's registry, or a
 recorded reason to override a match judged false; then the revision leaves through the outbox.
 """
 
@@ -39,13 +39,19 @@ class FourEyesError(DomainError):
 
 
 def owner_of(principal: Principal) -> str:
-    """The owner recorded on a record: the token's owner, else its name."""
-    return str(getattr(principal, "owner", None) or principal.name)
+    """The owner recorded on a record: the token's owner (an agency, or ``operator``)."""
+    return principal.owner
 
 
 def same_person(principal: Principal, token: str | None, owner: str | None) -> bool:
-    """Whether ``principal`` is the author (same token, or same owner)."""
-    return principal.token_id == token or owner_of(principal) == owner
+    """Whether ``principal`` is the author: the same token.
+
+    Owners are organisations (``agency:se-migration``), not people: two officials of one agency
+    are two pairs of eyes, so only the token tells the author apart. ``owner`` is kept for the
+    record and for callers that want a stricter rule.
+    """
+    del owner
+    return principal.token_id == token
 
 
 async def load(session: AsyncSession, practice_id: uuid.UUID) -> Practice:

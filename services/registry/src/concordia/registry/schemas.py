@@ -284,6 +284,7 @@ class AuditRead(BaseModel):
     action: str
     person_id: uuid.UUID
     purpose: str | None
+    owner: str | None = Field(default=None, description="The calling token's owner.")
 
 
 class ScreenText(StrictModel):
