@@ -23,10 +23,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-#: Services of a country node that get NATS users (LOCAL ``<s>`` and COALITION ``<s>-shared``).
-NODE_SERVICES = ("registry", "ledger")
+from concordia import kit as _kit
+
+#: Services of a country node that get NATS users (LOCAL ``<s>`` and COALITION ``<s>-shared``):
+#: every node service of the kit's list.
+NODE_SERVICES: tuple[str, ...] = tuple(s.name for s in _kit.NODE_SERVICES if s.nats_users)
 #: Services that also broadcast to the whole coalition (``shared.<code>.broadcast.>``, relayed
-#: by the hub): COALITION user ``<s>-shared`` only, for now (the best-practice exchange).
+#: by the hub): their COALITION user ``<s>-shared`` may also publish the broadcasts.
 BROADCAST_SERVICES = ("exchange",)
 HUB_DOMAIN = "hub"
 _CODE = re.compile(r"^[a-z]{2}$")
