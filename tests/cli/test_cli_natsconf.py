@@ -68,7 +68,8 @@ def test_node_config_binds_only_coalition_to_the_hub(tmp_path: Path) -> None:
     assert remote["deny_imports"] == [f"$JS.se.API.{api}.>" for api in DENIED_JS_API]
     users = {u["user"]: u for a in conf["accounts"].values() for u in a["users"]}
     assert set(users) == {
-        "registry", "ledger", "registry-shared", "ledger-shared", "exchange-shared", "ops"
+        "registry", "ledger", "exchange", "registry-shared", "ledger-shared", "exchange-shared",
+        "ops",
     }  # fmt: skip
     assert len({u["password"] for u in users.values()}) == len(users)  # all different
     assert {u["user"] for u in conf["accounts"]["COALITION"]["users"]} == {

@@ -29,6 +29,7 @@ PASSWORDS = {
     "registry-shared": "f6e5d4c3b2a1",
     "ledger": "b1c2d3e4f5a6",
     "ledger-shared": "a6f5e4d3c2b1",
+    "exchange": "d4e5f6a1b2c3",
     "exchange-shared": "c3b2a1f6e5d4",
 }
 ENV = {
@@ -38,6 +39,7 @@ ENV = {
     "NATS_REGISTRY_SHARED_PASSWORD": PASSWORDS["registry-shared"],
     "NATS_LEDGER_PASSWORD": PASSWORDS["ledger"],
     "NATS_LEDGER_SHARED_PASSWORD": PASSWORDS["ledger-shared"],
+    "NATS_EXCHANGE_PASSWORD": PASSWORDS["exchange"],
     "NATS_EXCHANGE_SHARED_PASSWORD": PASSWORDS["exchange-shared"],
     # No hub listens here: the leaf remote keeps retrying in the background, which is what a
     # node does while the hub is down.

@@ -51,6 +51,13 @@ async def test_models_and_migrations_agree(
                     targets,  # type: ignore[arg-type]
                 )
             )
+        # Tables a migration makes outside the models (the exchange's FTS5 index) are declared.
+        info = models_metadata(spec).info
+        unmapped = {
+            "remove_table": info.get("unmapped_tables", frozenset()),
+            "remove_index": info.get("unmapped_indexes", frozenset()),
+        }
+        diff = [d for d in diff if not (d[0] in unmapped and d[1].name in unmapped[d[0]])]
         assert diff == []
     finally:
         await db.dispose()

@@ -191,3 +191,18 @@ class AuditEntry(Base):
     owner: Mapped[str | None] = mapped_column(String(64))
     #: SHA-256 over the previous entry's hash and this entry's content.
     hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+
+
+class ScreenLogEntry(Base):
+    """One call of the screen: who, when, how many texts and matches (never the text)."""
+
+    __tablename__ = "screen_log"
+    __table_args__ = (Index("ix_screen_log_token_id_at", "token_id", "at"),)
+
+    seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    token_id: Mapped[str] = mapped_column(String(32))
+    token_name: Mapped[str] = mapped_column(String(128))
+    texts: Mapped[int]
+    matches: Mapped[int]
+    purpose: Mapped[str | None] = mapped_column(String(256))

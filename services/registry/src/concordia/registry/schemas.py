@@ -292,4 +292,38 @@ class AuditRead(BaseModel):
     action: str
     person_id: uuid.UUID
     purpose: str | None
-    owner: str | None = Field(default=OMITTED, description="The calling token's owner.")
+    owner: str | None = Field(default=None, description="The calling token's owner.")
+
+
+class ScreenText(StrictModel):
+    """One text to screen, under the caller's own name for where it comes from."""
+
+    field: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\[\]-]{1,64}$")] = Field(
+        examples=["body"]
+    )
+    text: Annotated[str, StringConstraints(max_length=2_000_000)]
+
+
+class ScreenRequest(StrictModel):
+    """Texts about to leave the node."""
+
+    texts: list[ScreenText] = Field(min_length=1, max_length=200)
+
+
+class ScreenMatch(BaseModel):
+    """Where a registered family name, alias, e-mail address or phone number occurs."""
+
+    field: str
+    start: int
+    end: int
+    kind: Literal["name", "alias", "email", "phone"]
+
+
+class ScreenResult(BaseModel):
+    """Whether anything matched; the spans only for callers who may read the registry."""
+
+    match: bool
+    fields: list[str] = Field(description="The fields with a match (the caller's own labels).")
+    matches: list[ScreenMatch] | None = Field(
+        description="The spans; null unless the token also holds `registry:read`."
+    )
