@@ -22,26 +22,24 @@ from pydantic import (
     model_validator,
 )
 
-from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
+from concordia.core.schemas import (
+    IsoDate,
+    LongText,
+    OrgIdentifier,
+    ShortText,
+    StrictModel,
+    Text,
+    UuidStr,
+    json_int,
+)
 from concordia.ledger import codes
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=r"\S")]
 ExternalId = Annotated[
     str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/\-]*$")
 ]
-_ORG_ID = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{2,10})?-[A-Za-z0-9][A-Za-z0-9./\-]{0,63}$")
 _COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
 _CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)
-
-
-def _org_identifier(value: str) -> str:
-    if not _ORG_ID.match(value):
-        raise ValueError(
-            "must read {registration agency}-{number}, e.g. 'SE-ON-8020001234' (org-id.guide)"
-        )
-    return value
 
 
 def _country(value: str) -> str:
@@ -74,12 +72,6 @@ def _decimal(value: Any) -> Any:
     return parsed
 
 
-OrgIdentifier = Annotated[
-    str,
-    StringConstraints(max_length=96),
-    AfterValidator(_org_identifier),
-    WithJsonSchema({"type": "string", "maxLength": 96, "pattern": _ORG_ID.pattern}),
-]
 Country = Annotated[
     str, AfterValidator(_country), WithJsonSchema({"type": "string", "enum": sorted(_COUNTRIES)})
 ]
@@ -436,7 +428,7 @@ class ActivityFields(StrictModel):
     start_date: IsoDate
     end_date: IsoDate
     country: Country = Field(examples=["LT"])
-    city: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"\S")]
+    city: ShortText
     participants_by_gender: ByGender = Field(default_factory=ByGender)
     participants_by_origin: ByOrigin = Field(default_factory=ByOrigin)
 
@@ -461,7 +453,7 @@ class ActivityUpdate(StrictModel):
     start_date: IsoDate = None
     end_date: IsoDate = None
     country: Country = None
-    city: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"\S")] = None
+    city: ShortText = None
     participants_by_gender: ByGender = None
     participants_by_origin: ByOrigin = None
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
-from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
+from concordia.core.schemas import IsoDate, OrgIdentifier, StrictModel, Text, UuidStr, json_int
 from concordia.registry import codes
 
-# At least one visible character; the JSON Schema says so too, so generated clients agree.
-Text = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
 ExternalId = Annotated[
     str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/\-]*$")
 ]
-_ORG_ID = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{2,10})?-[A-Za-z0-9][A-Za-z0-9./\-]{0,63}$")
 
 
 def _country(value: str) -> str:
@@ -49,14 +45,6 @@ def _language(value: str) -> str:
     return value
 
 
-def _org_identifier(value: str) -> str:
-    if not _ORG_ID.match(value):
-        raise ValueError(
-            "must read {registration agency}-{number}, e.g. 'SE-ON-8020001234' (org-id.guide)"
-        )
-    return value
-
-
 # Validators give the readable reason; the enums and patterns put the same rule in the OpenAPI.
 Country = Annotated[
     str,
@@ -77,12 +65,6 @@ Language = Annotated[
     str,
     AfterValidator(_language),
     WithJsonSchema({"type": "string", "enum": sorted(codes.LANGUAGES)}),
-]
-OrgIdentifier = Annotated[
-    str,
-    StringConstraints(max_length=96),
-    AfterValidator(_org_identifier),
-    WithJsonSchema({"type": "string", "maxLength": 96, "pattern": _ORG_ID.pattern}),
 ]
 FocusCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 
