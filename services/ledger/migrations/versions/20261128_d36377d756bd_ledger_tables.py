@@ -121,7 +121,7 @@ def upgrade() -> None:
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=False),
         sa.Column("visibility", sa.String(length=16), nullable=False),
-        sa.Column("ever_visible", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("ever_visible", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("digest", sa.LargeBinary(length=32), nullable=False),
         sa.Column("feed_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),

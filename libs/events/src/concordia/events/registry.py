@@ -22,9 +22,14 @@ OrganisationType = Literal[
 PermitTrack = Literal["residence", "work", "humanitarian_visa", "asylum", "special_track"]
 PermitStatus = Literal["applied", "granted", "refused", "expired"]
 
-#: ``{registration agency}-{number}`` as in IATI and org-id.guide, e.g. ``SE-ON-802012-3456``.
+#: ``{registration agency}-{number}`` as in IATI and org-id.guide, e.g. ``SE-ON-802012-3456``;
+#: a subdivision's agency reads ``CA_AB-ABT``. (The registry checks the agency against the
+#: codelist; the contract keeps to the shape, so events of older codelists still parse.)
 OrgIdentifier = Annotated[
-    str, StringConstraints(max_length=96, pattern=r"^[A-Z]{2}-[A-Za-z0-9][A-Za-z0-9._/\-]*$")
+    str,
+    StringConstraints(
+        max_length=96, pattern=r"^[A-Z]{2}(_[A-Z]{2})?-[A-Za-z0-9][A-Za-z0-9._/\-]*$"
+    ),
 ]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 

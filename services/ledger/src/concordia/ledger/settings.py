@@ -39,6 +39,15 @@ class LedgerSettings(ServiceSettings):
         description="PSI runs this node answers as server per UTC day across every peer and "
         "purpose: bounds how many guessed sets a hub that forges requests can test.",
     )
+    feed_stream_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="A feed stream ends after this long; the portal reconnects with "
+        "Last-Event-ID, and its token is checked again.",
+    )
+    feed_streams_per_token: int = Field(
+        default=4, ge=1, description="Open feed streams one token may hold (429 beyond)."
+    )
     overlap_run_ttl_seconds: float = Field(
         default=900.0, gt=0, description="How long a client run waits for the server's answer."
     )

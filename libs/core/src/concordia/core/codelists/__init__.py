@@ -17,8 +17,10 @@ _HERE = Path(__file__).parent
 
 
 #: The register a country's organisations are usually identified by, where it has several.
-_USUAL = {"SE": "SE-ON", "PL": "PL-KRS", "DE": "DE-CR", "DK": "DK-CVR", "FI": "FI-PRO",
-          "NO": "NO-BRC", "LT": "LT-RC", "LV": "LV-RE", "EE": "EE-KMKR", "GB": "GB-COH"}  # fmt: skip
+_USUAL = {
+    "SE": "SE-ON", "PL": "PL-KRS", "DE": "DE-CR", "DK": "DK-CVR", "FI": "FI-PRO",
+    "NO": "NO-BRC", "LT": "LT-RC", "LV": "LV-RE", "EE": "EE-KMKR", "GB": "GB-COH",
+}  # fmt: skip
 
 
 @functools.cache
