@@ -156,3 +156,16 @@ async def test_rates_need_the_ops_scope(ledger: Ledger) -> None:
         assert refused.status_code == 403
     assert (await ledger.client.put("/v1/rates", json=rate, headers=ledger.ops)).status_code == 200
     assert len((await ledger.client.get("/v1/rates?currency=SEK", headers=ledger.rw)).json()) == 1
+
+
+async def test_a_csv_field_over_the_csv_limit_is_the_clients_error(ledger: Ledger) -> None:
+    headers = {**ledger.ops, "Content-Type": "text/csv"}
+    for body in (
+        "currency,date,rate\nSEK,2026-01-01," + "9" * 131_073 + "\n",
+        '"' + "c" * 131_073 + '",date,rate\n',  # in the header line
+    ):
+        response = await ledger.client.put("/v1/rates.csv", content=body, headers=headers)
+        assert response.status_code == 422, response.text
+        assert "CSV" in response.json()["detail"][0]["msg"]
+    stored = await ledger.client.get("/v1/rates?currency=SEK", headers=ledger.rw)
+    assert stored.json() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import re
 from pathlib import Path
 from typing import Literal
@@ -12,7 +13,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The well-known development node key. Refused outside ``CONCORDIA_ENV=dev``/``test``.
-DEV_NODE_KEY = base64.urlsafe_b64encode(b"concordia-development-key-32byte").decode()
+DEV_NODE_KEY_BYTES = b"concordia-development-key-32byte"
+DEV_NODE_KEY = base64.urlsafe_b64encode(DEV_NODE_KEY_BYTES).decode()
 
 Environment = Literal["dev", "test", "prod"]
 _NODE_CODE = re.compile(r"^[a-z]{2}$|^hub$")
@@ -90,7 +92,9 @@ class CoreSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_dev_secrets_in_prod(self) -> CoreSettings:
-        if self.env == "prod" and self.node_key.get_secret_value() == DEV_NODE_KEY:
+        # Bytes, not text: base64 decoding forgives a trailing newline and non-canonical final
+        # bits, so the development key can be spelled many ways.
+        if self.env == "prod" and hmac.compare_digest(self.node_key_bytes, DEV_NODE_KEY_BYTES):
             raise ValueError(
                 "the development node key is refused outside CONCORDIA_ENV=dev/test; set "
                 "CONCORDIA_NODE_KEY to 32 random bytes in url-safe base64, e.g. from "
