@@ -200,8 +200,8 @@ def test_grants_need_a_known_donor_and_recipient(node: Node, tmp_path: Path) -> 
     assert run(node, node.registry, "organisations", str(orgs)).exit_code == 0
     headers = {"Authorization": f"Bearer {node.token}"}
     donor = httpx.post(f"{node.ledger}/v1/donors", headers=headers, timeout=10, json={
-        "identifier": "XM-DAC-TEST-DONOR-1", "name": "Example Foundation Test", "type": "foundation",
-        "country": "SE"})  # fmt: skip
+        "identifier": "XM-DAC-TEST-DONOR-1", "name": "Example Foundation Test",
+        "type": "foundation", "country": "SE"})  # fmt: skip
     assert donor.status_code == 201, donor.text
     donor_id = donor.json()["id"]
     header = ["donor_id", "external_id", "recipient.type", "recipient.identifier", "title",

@@ -2,9 +2,10 @@
 nodes for the same purpose and quarters, so private set intersection has something to find.
 
 Organisations ``XI-IATI-DEMO-SHARED-0001`` … carry the same identifier in every node that
-registers them (``XI-IATI``, IATI's own register, is no country's). Each node funds its shared ones and four of its own
-demo organisations for ``OVERLAP_PURPOSE`` through every quarter of 2026 and 2027, so its set
-for any of those quarters holds at least five grantees (the ledger's ``OVERLAP_MIN_SET_SIZE``).
+registers them (``XI-IATI``, IATI's own register, is no country's). Each node funds its shared
+ones and four of its own demo organisations for ``OVERLAP_PURPOSE`` through every quarter of
+2026 and 2027, so its set for any of those quarters holds at least five grantees (the ledger's
+``OVERLAP_MIN_SET_SIZE``).
 Everything is keyed by external id, so seeding again reports it unchanged.
 """
 
