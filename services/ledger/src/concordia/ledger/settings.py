@@ -36,8 +36,8 @@ class LedgerSettings(ServiceSettings):
     overlap_answers_per_day: int = Field(
         default=24,
         ge=1,
-        description="PSI runs this node answers as server per UTC day across every peer and "
-        "purpose: bounds how many guessed sets a hub that forges requests can test.",
+        description="PSI runs this node takes part in per UTC day, as server or client, across "
+        "every peer and purpose: bounds how many guessed sets a hub can test against it.",
     )
     feed_stream_seconds: float = Field(
         default=3600.0,
