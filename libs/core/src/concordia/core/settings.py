@@ -60,6 +60,12 @@ class CoreSettings(BaseSettings):
         validation_alias="CONCORDIA_NODE_KEY",
         description="Base64 (url-safe) 32-byte key for personal fields.",
     )
+    node_keys_retired: list[SecretStr] = Field(
+        default_factory=list,
+        validation_alias="CONCORDIA_NODE_KEYS_RETIRED",
+        description="Former node keys (a JSON list, same form as the key): they still decrypt "
+        "until `concordia node rotate-key` has re-encrypted everything under the current key.",
+    )
     disclosure_k_min: int = Field(
         default=5,
         ge=1,
@@ -90,6 +96,13 @@ class CoreSettings(BaseSettings):
             raise ValueError("node_key must decode to 32 bytes (AES-256)")
         return value
 
+    @field_validator("node_keys_retired")
+    @classmethod
+    def _retired_shape(cls, values: list[SecretStr]) -> list[SecretStr]:
+        for value in values:
+            cls._key_shape(value)
+        return values
+
     @model_validator(mode="after")
     def _no_dev_secrets_in_prod(self) -> CoreSettings:
         # Bytes, not text: base64 decoding forgives a trailing newline and non-canonical final
@@ -107,3 +120,10 @@ class CoreSettings(BaseSettings):
     def node_key_bytes(self) -> bytes:
         """The node key as raw bytes."""
         return base64.urlsafe_b64decode(self.node_key.get_secret_value().encode())
+
+    @property
+    def retired_key_bytes(self) -> list[bytes]:
+        """The retired node keys as raw bytes."""
+        return [
+            base64.urlsafe_b64decode(k.get_secret_value().encode()) for k in self.node_keys_retired
+        ]
