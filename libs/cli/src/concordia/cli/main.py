@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from concordia.cli import hubinit, importer, migrate, nodeinit, seed, status, tokens, up
+from concordia.cli import (
+    hubinit,
+    importer,
+    migrate,
+    nodeinit,
+    rotatekey,
+    seed,
+    status,
+    tokens,
+    up,
+)
 
 app = typer.Typer(help="Operate Concordia nodes.", no_args_is_help=True)
 app.command()(up.up)
@@ -13,6 +23,7 @@ app.command()(migrate.migrate)
 app.command()(status.status)
 app.command("import")(importer.import_)
 app.add_typer(tokens.app, name="token")
+nodeinit.app.command("rotate-key")(rotatekey.rotate_key)
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
 

@@ -48,6 +48,11 @@ def erased_key(ctx: NodeContext, external_id: str) -> bytes:
     return ctx.cipher.digest(b"erased-external-id:" + external_id.encode())
 
 
+def erased_keys(ctx: NodeContext, external_id: str) -> list[bytes]:
+    """:func:`erased_key` under every node key: tombstones written before a rotation match."""
+    return ctx.cipher.digests(b"erased-external-id:" + external_id.encode())
+
+
 def person_columns(
     ctx: NodeContext, person_id: uuid.UUID, fields: dict[str, Any]
 ) -> dict[str, Any]:
@@ -125,8 +130,8 @@ async def create(*, session: AsyncSession, ctx: NodeContext, data: PersonCreate)
 
     await ensure_external_id_free(session=session, model=Person, external_id=data.external_id)
     if data.external_id is not None:
-        key = erased_key(ctx, data.external_id)
-        if await session.scalar(select(Person.id).where(Person.erased_key == key)) is not None:
+        keys = erased_keys(ctx, data.external_id)
+        if await session.scalar(select(Person.id).where(Person.erased_key.in_(keys))) is not None:
             raise ConflictError(
                 f"external_id {data.external_id!r} belongs to an erased person; "
                 "use a new external_id only with the person's renewed consent"

@@ -73,7 +73,8 @@ async def sync_persons(
     keys = [r.external_id for _, r in valid]
     cols = (Person.id, Person.external_id, Person.version, Person.digest)
     existing = await _existing(session, cols, Person.external_id, keys)
-    unknown = {person_service.erased_key(ctx, k): k for k in keys if k not in existing}
+    unknown = {digest: k for k in keys if k not in existing
+               for digest in person_service.erased_keys(ctx, k)}  # fmt: skip
     tombstones = await _existing(session, (Person.erased_key,), Person.erased_key, [*unknown])
     erased = {unknown[digest] for digest in tombstones}
     stored = await _stored_persons(session, ctx, valid, existing)
