@@ -111,7 +111,7 @@ def _migrate(url: str, service_dir: Path = REGISTRY_DIR) -> None:
 
     config = kit.alembic_config(service_dir, url)
     config.attributes["quiet"] = True  # keep alembic's INFO lines out of the report
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
 
 
 class Workspace:

@@ -29,7 +29,7 @@ from bench._common import NODE, Figure, Workspace
 from concordia.core.db import Database
 from concordia.events import Envelope, OutboxRelay, connect, ensure_stream
 from concordia.events.registry import PersonRegistered
-from concordia.registry.outbox import outbox
+from concordia.kit.tables import outbox
 
 GOAL = 0.5
 

@@ -38,6 +38,12 @@ def _pg_dsn(database: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def _pg_admin_dsn() -> str:
+    """The configured PostgreSQL database, from which test databases are created and dropped."""
+    assert PG_URL is not None
+    return _pg_dsn(make_url(PG_URL).database or "postgres")
+
+
 class DatabaseFactory:
     """Hands out fresh migrated databases of one service on one backend."""
 
@@ -55,7 +61,7 @@ class DatabaseFactory:
             self.template = str(path)
             return
         name = f"tpl_{self.service}_{os.getpid()}"
-        admin = await asyncpg.connect(_pg_dsn(make_url(PG_URL).database or "postgres"))
+        admin = await asyncpg.connect(_pg_admin_dsn())
         try:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.execute(f'CREATE DATABASE "{name}"')
@@ -73,7 +79,7 @@ class DatabaseFactory:
             shutil.copyfile(self.template, path)
             return f"sqlite:///{path}"
         name = f"t_{self.service}_{uuid.uuid4().hex[:12]}"
-        admin = await asyncpg.connect(_pg_dsn(make_url(PG_URL).database or "postgres"))
+        admin = await asyncpg.connect(_pg_admin_dsn())
         try:
             await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         finally:
@@ -85,7 +91,7 @@ class DatabaseFactory:
         """Remove every database this factory made."""
         if self.backend != "postgresql" or (not self.created and self.template is None):
             return
-        admin = await asyncpg.connect(_pg_dsn(make_url(PG_URL).database or "postgres"))
+        admin = await asyncpg.connect(_pg_admin_dsn())
         try:
             for name in [*self.created, self.template]:
                 await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -114,6 +120,28 @@ async def database_factories(
     yield new_database
     for factory in factories.values():
         await factory.drop_all()
+
+
+@pytest.fixture
+async def database_url(db_backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A URL of a new, empty database: a SQLite file, or a PostgreSQL database of its own."""
+    if db_backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"t_empty_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_pg_admin_dsn())
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield _pg_dsn(name)
+    finally:
+        admin = await asyncpg.connect(_pg_admin_dsn())
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
 
 
 @pytest.fixture(scope="session")

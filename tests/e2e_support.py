@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import polling
 from federation_support import Coalition
 
 from concordia import kit
@@ -99,9 +100,7 @@ def node_token(c: Coalition, code: str, *scopes: str) -> str:
 
 async def eventually(check: Callable[[], Awaitable[T]], seconds: float = 60) -> T:
     """Poll ``check`` until it returns something truthy (another process is working)."""
-    async with asyncio.timeout(seconds):
-        while not (result := await check()):  # noqa: ASYNC110 - polling another process
-            await asyncio.sleep(0.25)
+    result: T = await polling.eventually(check, within=seconds, interval=0.25)
     return result
 
 

@@ -8,7 +8,6 @@ accounts (``SE``, ``PL``...): in each, the hub's user ``hub-<code>`` and a node 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 
 import httpx
 import nats
+import polling
 from fastapi import FastAPI
 from nats.aio.client import Client
 
@@ -115,12 +115,7 @@ class Hub:
 
 async def wait_for(check: Callable[[], Awaitable[Any]], seconds: float = 15) -> Any:
     """Poll ``check`` until it returns something truthy."""
-    async with asyncio.timeout(seconds):
-        while True:
-            result = await check()
-            if result:
-                return result
-            await asyncio.sleep(0.05)
+    return await polling.eventually(check, within=seconds)
 
 
 async def node_client(server: NatsServer, code: str) -> Client:

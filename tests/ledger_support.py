@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import nats
+import polling
 from fastapi import FastAPI
 from sqlalchemy import select
 
@@ -119,11 +120,7 @@ class Ledger:
 
 async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 15) -> None:
     """Poll ``check`` until it holds (state reached through the broker arrives eventually)."""
-    async with asyncio.timeout(seconds):
-        while True:
-            if await check():
-                return
-            await asyncio.sleep(0.05)
+    await polling.eventually(check, within=seconds)
 
 
 def settings_for(url: str, nats_url: str, tokens: Path, node: str, **extra: Any) -> LedgerSettings:

@@ -8,15 +8,14 @@ settings (LOCAL and COALITION users), each inside its lifespan.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import inspect
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import ledger_support
+import polling
 import pytest
 import registry_support
 from fastapi import FastAPI
@@ -132,11 +131,4 @@ async def start_ledger(
 
 async def until(check: Callable[[], Any], seconds: float = 20) -> Any:
     """Poll ``check`` (plain or async) until it returns something truthy."""
-    async with asyncio.timeout(seconds):
-        while True:
-            result = check()
-            if inspect.isawaitable(result):
-                result = await result
-            if result:
-                return result
-            await asyncio.sleep(0.05)
+    return await polling.eventually(check, within=seconds)

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Entrypoint of every service image (services/<service>/Dockerfile). The image sets SERVICE
-# (registry, ledger, hub) and APP_FACTORY (the uvicorn factory, e.g. concordia.ledger.app:main).
+# Entrypoint of every service image (deploy/docker/Dockerfile, built with SERVICE=<name> of
+# concordia.kit.SERVICES). The image sets SERVICE, and SERVICE_DEFAULTS names the file the build
+# wrote from the kit's list: APP_FACTORY (the service's `main`, which sets up logging) and
+# CONCORDIA_<SERVICE>_DATABASE_URL (SQLite under /data), each kept when already set.
 #
 #   start     (default) migrate the database to the newest schema, then serve
 #   migrate   migrate and exit: a Kubernetes initContainer, a compose one-shot service or a job
@@ -12,34 +14,28 @@
 # WORKERS sets the number of uvicorn worker processes (default 2), PORT the port (default 8000).
 set -eu
 
-: "${SERVICE:?SERVICE is not set (registry, ledger, hub)}"
+: "${SERVICE:?SERVICE is not set (a name of concordia.kit.SERVICES: registry, ledger, hub, ...)}"
+if [ -n "${SERVICE_DEFAULTS:-}" ]; then
+    # shellcheck disable=SC1090  # written at build time by deploy/docker/service.py
+    . "$SERVICE_DEFAULTS"
+fi
 : "${APP_FACTORY:=concordia.${SERVICE}.app:main}"
 
 migrate() {
-    # The service's own settings class (the one CoreSettings subclass in
-    # concordia.<service>.settings), so the migration and the app agree on the database, and a
-    # prod node key is checked before anything is written. SERVICE_DIR is services/<service>
-    # in the source tree the image keeps at /app: alembic.ini and migrations/ live there.
+    # The kit's list names the service's settings class, so the migration and the app agree on
+    # the database, and a prod node key is checked before anything is written. The kit's upgrade
+    # applies the service's Alembic branch and the kit's (the tables the libraries own).
     python -c '
-import importlib
 import os
 
 from sqlalchemy.engine import make_url
 
-from concordia.core.migrations import upgrade
-from concordia.core.settings import CoreSettings
+from concordia.kit import service_named, upgrade
 
-service = os.environ["SERVICE"]
-app = importlib.import_module(f"concordia.{service}.app")
-module = importlib.import_module(f"concordia.{service}.settings")
-(settings_class,) = [
-    value for value in vars(module).values()
-    if isinstance(value, type) and issubclass(value, CoreSettings)
-    and value.__module__ == module.__name__
-]
-url = settings_class().database_url
-upgrade(app.SERVICE_DIR, url)
-print(f"{service}: {make_url(url).render_as_string(hide_password=True)} is at head", flush=True)
+spec = service_named(os.environ["SERVICE"])
+url = spec.settings_class()().database_url
+upgrade(spec.service_dir(), url)
+print(f"{spec.name}: {make_url(url).render_as_string(hide_password=True)} is at head", flush=True)
 '
 }
 

@@ -17,13 +17,14 @@ from concordia.registry.app import SERVICE_DIR
 runner = CliRunner()
 
 
-def _head(url: str) -> str:
-    return ScriptDirectory.from_config(alembic_config(SERVICE_DIR, url)).get_current_head() or ""
+def _head(url: str, service_dir: Path = SERVICE_DIR) -> set[str]:
+    """Every head: the service's branch and the kit's."""
+    return set(ScriptDirectory.from_config(alembic_config(service_dir, url)).get_heads())
 
 
-def _version(path: Path) -> str:
+def _version(path: Path) -> set[str]:
     with sqlite3.connect(path) as conn:
-        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+        return {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
 
 
 def test_migrate_brings_a_new_database_to_head_and_is_repeatable(tmp_path: Path) -> None:
@@ -49,8 +50,7 @@ def test_migrate_ledger_brings_its_own_database_to_head(tmp_path: Path) -> None:
     result = runner.invoke(app, ["migrate", "ledger", "--database-url", url])
 
     assert result.exit_code == 0, result.output
-    head = ScriptDirectory.from_config(alembic_config(LEDGER_DIR, url)).get_current_head()
-    assert _version(path) == head
+    assert _version(path) == _head(url, LEDGER_DIR)
     with sqlite3.connect(path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"donors", "grants", "transactions", "rates"} <= tables

@@ -1,6 +1,7 @@
 """docker-compose.yml: rendered by the real `docker-compose config` (no engine needed), then
-checked for what the coalition needs: healthchecks, start order, non-root, ports, networks,
-and env files that agree with each other, with the NATS configs and with the settings."""
+checked for what the coalition needs: exactly the services of ``concordia.kit.SERVICES``, each
+built from the one Dockerfile, healthchecks, start order, non-root, ports, networks, and env
+files that agree with each other, with the NATS configs and with the settings."""
 
 from __future__ import annotations
 
@@ -16,14 +17,13 @@ import yaml
 from concordia.events.natsserver import find_binary
 from concordia.hub.nodes import read_nodes_dir
 from concordia.hub.settings import HubSettings
-from concordia.ledger.settings import LedgerSettings
-from concordia.registry.settings import RegistrySettings
+from concordia.kit import HUB_SERVICES, NODE_SERVICES, SERVICES, ServiceSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
+DOCKERFILE = "deploy/docker/Dockerfile"
 CODES = ("se", "pl", "de")
-NODE_SERVICES = ("registry", "ledger")
-SETTINGS = {"registry": RegistrySettings, "ledger": LedgerSettings}
+NODE_NAMES = tuple(spec.name for spec in NODE_SERVICES)
 ROOT_USERS = {None, "", "root", "0", "0:0"}
 CORE_ENV = {
     "CONCORDIA_ENV",
@@ -86,18 +86,51 @@ def is_one_shot(service: dict[str, Any]) -> bool:
     return service.get("command") == ["migrate"]
 
 
-def apps() -> list[tuple[str, str, str]]:
-    """(service name, its node or 'hub', its kind) of every HTTP service."""
-    found = [(f"{c}-{s}", c, s) for c in CODES for s in NODE_SERVICES]
-    return [*found, ("hub", "hub", "hub")]
+def compose_name(node: str, spec: ServiceSpec) -> str:
+    """A service's name in compose: ``<node>-<service>``; the hub service is just ``hub``."""
+    return "hub" if (node, spec.name) == ("hub", "hub") else f"{node}-{spec.name}"
 
 
-def test_the_hub_and_three_nodes_are_all_there(services: dict[str, dict[str, Any]]) -> None:
-    expected = {"hub", "hub-migrate", "hub-postgres", "hub-nats"}
-    for code in CODES:
-        expected |= {f"{code}-postgres", f"{code}-nats"}
-        expected |= {f"{code}-{s}{suffix}" for s in NODE_SERVICES for suffix in ("", "-migrate")}
-    assert set(services) == expected
+def apps() -> list[tuple[str, str, ServiceSpec]]:
+    """(compose name, its node or 'hub', its entry in the list) of every HTTP service."""
+    found = [(compose_name(c, s), c, s) for c in CODES for s in NODE_SERVICES]
+    return [*found, *((compose_name("hub", s), "hub", s) for s in HUB_SERVICES)]
+
+
+def test_exactly_the_services_of_the_list_at_the_hub_and_three_nodes(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """Node services at every node, hub services at the hub: no more, no fewer."""
+    assert {s.role for s in SERVICES} == {"node", "hub"}
+    expected = {f"{node}-{part}" for node in ("hub", *CODES) for part in ("postgres", "nats")}
+    expected |= {f"{name}{suffix}" for name, _, _ in apps() for suffix in ("", "-migrate")}
+    assert set(services) == expected, (
+        f"missing: {sorted(expected - set(services))}, unknown: {sorted(set(services) - expected)}"
+    )
+
+
+def test_every_service_builds_from_the_one_dockerfile(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name, _, spec in apps():
+        for each in (name, f"{name}-migrate"):
+            build = services[each]["build"]
+            assert Path(build["context"]) == ROOT, each
+            assert build["dockerfile"] in (DOCKERFILE, str(ROOT / DOCKERFILE)), each
+            assert build["args"] == {"SERVICE": spec.name}, each
+            assert services[each]["image"].split(":")[0] == spec.image, each
+    assert (ROOT / DOCKERFILE).is_file()
+
+
+def test_apps_publish_the_image_port_on_localhost(services: dict[str, dict[str, Any]]) -> None:
+    published = []
+    for name, _, _ in apps():
+        (port,) = services[name]["ports"]
+        text = port if isinstance(port, str) else f"{port['host_ip']}:{port['published']}:"
+        target = port.split(":")[-1].split("/")[0] if isinstance(port, str) else str(port["target"])
+        assert target == "8000", f"{name}: every image listens on 8000"
+        published.append(text.split(":")[1])
+    assert len(set(published)) == len(published), published
 
 
 def test_every_long_running_service_has_a_healthcheck(services: dict[str, dict[str, Any]]) -> None:
@@ -224,8 +257,8 @@ def test_env_files_agree_with_each_other(services: dict[str, dict[str, Any]]) ->
         leaf_url = nats["NATS_HUB_LEAF_URL"]
         assert _password(leaf_url, f"leaf-{code}") == hub_nats[f"NATS_LEAF_{code.upper()}_PASSWORD"]
         assert urlsplit(leaf_url).hostname == "hub-nats"
-        assert set(postgres["CONCORDIA_DATABASES"].split()) == set(NODE_SERVICES)
-        for kind in NODE_SERVICES:
+        assert set(postgres["CONCORDIA_DATABASES"].split()) == set(NODE_NAMES)
+        for kind in NODE_NAMES:
             env = services[f"{code}-{kind}"]["environment"]
             assert env["CONCORDIA_NODE"] == code
             local = env["CONCORDIA_NATS_URL"]
@@ -257,7 +290,8 @@ def test_services_accept_their_settings(
 ) -> None:
     """The settings classes load the rendered environment (a typo would be ignored silently)."""
     for code in CODES:
-        for kind, settings_class in SETTINGS.items():
+        for spec in NODE_SERVICES:
+            kind, settings_class = spec.name, spec.settings_class()
             env = services[f"{code}-{kind}"]["environment"]
             with monkeypatch.context() as patch:
                 for key, value in env.items():
@@ -330,7 +364,7 @@ def test_postgres_init_script_creates_a_role_and_database_per_service() -> None:
     if not url or shutil.which("psql") is None:
         pytest.skip("needs CONCORDIA_TEST_DATABASE_URL and psql")
     parts = urlsplit(url)
-    names = [f"ztest_init_{secrets.token_hex(4)}_{kind}" for kind in NODE_SERVICES]
+    names = [f"ztest_init_{secrets.token_hex(4)}_{kind}" for kind in NODE_NAMES]
     env = {
         "PATH": os.environ["PATH"],
         "PGHOST": parts.hostname or "127.0.0.1",
@@ -362,22 +396,16 @@ def test_postgres_init_script_creates_a_role_and_database_per_service() -> None:
 
 def test_each_service_runs_as_its_image_user(services: dict[str, dict[str, Any]]) -> None:
     """`user:` repeats the Dockerfile's USER, so a volume's ownership and the image agree."""
-    dockerfiles = {
-        "registry": ROOT / "services" / "registry" / "Dockerfile",
-        "ledger": ROOT / "services" / "ledger" / "Dockerfile",
-        "hub": ROOT / "services" / "hub" / "Dockerfile",
-        "nats": ROOT / "deploy" / "docker" / "nats" / "Dockerfile",
-    }
     users = {}
-    for name, path in dockerfiles.items():
+    for kind, path in (
+        ("app", ROOT / DOCKERFILE),
+        ("nats", ROOT / "deploy/docker/nats/Dockerfile"),
+    ):
         (user,) = [line.split()[1] for line in path.read_text().splitlines()
                    if line.startswith("USER ")]  # fmt: skip
-        users[name] = user
-    for name, service in services.items():
-        kind = (
-            "hub"
-            if name.startswith("hub") and not name.endswith(("-nats", "-postgres"))
-            else (name.removesuffix("-migrate").split("-", 1)[1] if "-" in name else name)
-        )
-        if kind in users:
-            assert service["user"] == users[kind], name
+        users[kind] = user
+    for name, _, _ in apps():
+        for each in (name, f"{name}-migrate"):
+            assert services[each]["user"] == users["app"], each
+    for node in ("hub", *CODES):
+        assert services[f"{node}-nats"]["user"] == users["nats"], node

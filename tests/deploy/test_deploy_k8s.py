@@ -1,5 +1,6 @@
-"""deploy/k8s: a kustomize base for a country node (nats, registry, ledger), an overlay per
-country (se, pl, de), and the hub (a three-server NATS cluster and the hub service). Parsed with
+"""deploy/k8s: a kustomize base for a country node (nats and the node services of
+``concordia.kit.SERVICES``), an overlay per country (se, pl, de), and the hub (a three-server NATS
+cluster and the hub services of the list). Parsed with
 PyYAML and checked for the restricted Pod Security Standard, probes, limits, settings the
 services really read, and Secrets that match their examples; rendered by kustomize when kubectl
 is installed (no cluster is needed to render)."""
@@ -19,6 +20,7 @@ import yaml
 
 from concordia.core.settings import CoreSettings
 from concordia.hub.nodes import NodeFile
+from concordia.kit import HUB_SERVICES, NODE_SERVICES, SERVICES, ServiceSpec, service_named
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -29,15 +31,23 @@ ENTRYPOINT_ENV = {"WORKERS"}  # read by the image's entrypoint, not by the setti
 # Settings docs/federation.md names for every service; CoreSettings may not read them yet (the
 # federation branch adds them): allowed when the contract documents them.
 CONTRACT_ENV = {"CONCORDIA_NATS_SHARED_URL"}
+PORT = 8000  # every service image's port (deploy/docker/Dockerfile)
+
+
+def service_dir(spec: ServiceSpec) -> Path:
+    """Where a service's manifests are: ``base/<name>/`` at a node, ``hub/`` for the hub itself."""
+    if spec.role == "node":
+        return BASE / spec.name
+    return HUB if spec.name == "hub" else HUB / spec.name
+
+
 # Workload file → (main container, the uid of its image's USER, HTTP port or None for NATS).
 WORKLOADS = {
-    BASE / "registry" / "deployment.yaml": ("registry", 10001, 8000),
-    BASE / "ledger" / "deployment.yaml": ("ledger", 10001, 8000),
-    HUB / "deployment.yaml": ("hub", 10001, 8600),
+    **{service_dir(spec) / "deployment.yaml": (spec.name, 10001, PORT) for spec in SERVICES},
     BASE / "nats" / "statefulset.yaml": ("nats", 10002, None),
     HUB / "nats" / "statefulset.yaml": ("nats", 10002, None),
 }
-SERVICES = {"registry": BASE, "ledger": BASE, "hub": HUB}
+NAMES = [spec.name for spec in SERVICES]
 
 
 def docs(path: Path) -> list[dict[str, Any]]:
@@ -67,7 +77,7 @@ def main_container(path: Path) -> dict[str, Any]:
     """The workload's own container."""
     name = WORKLOADS[path][0]
     (container,) = [c for c in pod_of(path)["containers"] if c["name"] == name]
-    return container
+    return dict(container)
 
 
 def env_names(container: dict[str, Any]) -> set[str]:
@@ -78,6 +88,40 @@ def env_names(container: dict[str, Any]) -> set[str]:
 def examples(directory: Path) -> dict[str, dict[str, Any]]:
     """The documented Secrets of a directory, by name."""
     return {doc["metadata"]["name"]: doc for doc in docs(directory / "secret.example.yaml")}
+
+
+def deployments(directory: Path) -> set[str]:
+    """The names of the Deployments a kustomization lists."""
+    found = set()
+    for resource in one(directory / "kustomization.yaml")["resources"]:
+        for doc in docs(directory / resource):
+            if doc["kind"] == "Deployment":
+                found.add(doc["metadata"]["name"])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("directory", "listed"), [(BASE, NODE_SERVICES), (HUB, HUB_SERVICES)], ids=["base", "hub"]
+)
+def test_exactly_the_services_of_the_list(directory: Path, listed: tuple[ServiceSpec, ...]) -> None:
+    """A node runs the node services of concordia.kit.SERVICES, the hub the hub's: no others."""
+    names = {spec.name for spec in listed}
+    assert deployments(directory) == names, (
+        f"missing: {sorted(names - deployments(directory))}, "
+        f"unknown: {sorted(deployments(directory) - names)}"
+    )
+    images = {i["name"] for i in one(directory / "kustomization.yaml")["images"]}
+    assert {i for i in images if i.startswith("concordia-")} == {s.image for s in listed}
+    for spec in listed:
+        for kind in ("deployment", "configmap", "service"):
+            assert (service_dir(spec) / f"{kind}.yaml").is_file(), (spec.name, kind)
+        for container in containers(pod_of(service_dir(spec) / "deployment.yaml")):
+            assert container["image"] == spec.image, spec.name
+
+
+def manifest(service: str, kind: str) -> Path:
+    """A service's ``deployment.yaml``, ``configmap.yaml`` or ``service.yaml``."""
+    return service_dir(service_named(service)) / f"{kind}.yaml"
 
 
 def test_every_manifest_parses() -> None:
@@ -172,11 +216,9 @@ def test_probes(path: Path) -> None:
             assert get["path"] == expected, probe
 
 
-@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize("service", NAMES)
 def test_migrations_run_before_the_service(service: str) -> None:
-    path = SERVICES[service] / (
-        "deployment.yaml" if service == "hub" else f"{service}/deployment.yaml"
-    )
+    path = manifest(service, "deployment")
     pod = pod_of(path)
     (init,) = pod["initContainers"]
     main = main_container(path)
@@ -188,7 +230,7 @@ def test_migrations_run_before_the_service(service: str) -> None:
     assert init["envFrom"] == config_refs  # the same settings, without the NATS secrets
 
 
-@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize("service", NAMES)
 def test_every_variable_is_a_setting_the_service_reads(service: str) -> None:
     """pydantic-settings ignores unknown variables: a typo would be silently dropped."""
     module = importlib.import_module(f"concordia.{service}.settings")
@@ -200,13 +242,10 @@ def test_every_variable_is_a_setting_the_service_reads(service: str) -> None:
     for name, info in settings.model_fields.items():
         alias = info.validation_alias
         known.add(alias if isinstance(alias, str) else f"{prefix}{name}".upper())
-    directory = SERVICES[service]
-    config = one(
-        directory / ("configmap.yaml" if service == "hub" else f"{service}/configmap.yaml")
-    )
-    path = directory / ("deployment.yaml" if service == "hub" else f"{service}/deployment.yaml")
+    config = one(manifest(service, "configmap"))
+    path = manifest(service, "deployment")
     names = set(config["data"]) | {n for c in containers(pod_of(path)) for n in env_names(c)}
-    if service != "hub":
+    if service_named(service).role == "node":
         names.add("CONCORDIA_NODE")  # from the overlay's node-settings
     contract = (ROOT / "docs" / "federation.md").read_text()
     assert all(f"`{name}`" in contract for name in CONTRACT_ENV)
@@ -309,14 +348,12 @@ def test_tokens_mounts_follow_secret_updates() -> None:
 
 
 def test_services_select_their_pods() -> None:
-    pairs = [
-        (BASE / f"{s}/service.yaml", BASE / f"{s}/deployment.yaml") for s in ("registry", "ledger")
-    ]
-    pairs.append((HUB / "service.yaml", HUB / "deployment.yaml"))
-    for service_path, workload_path in pairs:
-        service = one(service_path)
-        labels = one(workload_path)["spec"]["template"]["metadata"]["labels"]
+    for name in NAMES:
+        service = one(manifest(name, "service"))
+        labels = one(manifest(name, "deployment"))["spec"]["template"]["metadata"]["labels"]
         assert service["spec"]["selector"].items() <= labels.items()
+        (port,) = service["spec"]["ports"]
+        assert (port["port"], port["targetPort"]) == (PORT, "http"), name
 
 
 def kustomize(directory: Path) -> list[dict[str, Any]]:
@@ -332,7 +369,7 @@ def kustomize(directory: Path) -> list[dict[str, Any]]:
 def test_overlay_renders_the_node_into_its_namespace(code: str) -> None:
     rendered = kustomize(K8S / "overlays" / code)
     kinds = sorted(d["kind"] for d in rendered)
-    assert kinds.count("Deployment") == 2
+    assert kinds.count("Deployment") == len(NODE_SERVICES)
     assert kinds.count("StatefulSet") == 1
     for doc in rendered:
         if doc["kind"] == "Namespace":
@@ -359,26 +396,19 @@ def test_hub_renders_into_its_namespace() -> None:
     assert set(config["data"]) == {"hub-cluster.conf", "hub-accounts.conf"}
 
 
-def manifest(service: str, kind: str) -> Path:
-    """A service's ``deployment.yaml`` or ``configmap.yaml``."""
-    return SERVICES[service] / (f"{kind}.yaml" if service == "hub" else f"{service}/{kind}.yaml")
-
-
-@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize("service", NAMES)
 def test_settings_load_from_the_manifests(service: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The ConfigMap, the overlay's node code and valid secrets make settings prod accepts."""
-    module = importlib.import_module(f"concordia.{service}.settings")
-    settings_class = getattr(module, f"{service.capitalize()}Settings")
+    spec = service_named(service)
+    settings_class = spec.settings_class()
     for key, value in one(manifest(service, "configmap"))["data"].items():
         monkeypatch.setenv(key, str(value))
-    node = "hub" if service == "hub" else "pl"
-    if service != "hub":
+    node = "hub" if spec.role == "hub" else "pl"
+    if spec.role == "node":
         monkeypatch.setenv("CONCORDIA_NODE", node)
         monkeypatch.setenv("CONCORDIA_NATS_URL", f"nats://{service}:x@nats:4222")
     monkeypatch.setenv("CONCORDIA_NODE_KEY", "A" * 43 + "=")
-    monkeypatch.setenv(
-        f"CONCORDIA_{service.upper()}_DATABASE_URL", f"postgresql://x:y@db/{service}"
-    )
+    monkeypatch.setenv(f"{spec.env_prefix}DATABASE_URL", f"postgresql://x:y@db/{service}")
     settings = settings_class()
     assert (settings.env, settings.node) == ("prod", node)
     container = main_container(manifest(service, "deployment"))

@@ -1,4 +1,4 @@
-"""deploy/nats/node.conf: valid for the real nats-server, and its accounts do what DESIGN says."""
+"""deploy/nats/node.conf: valid for the real nats-server, and its accounts do what they must."""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import NotFoundError
 
 from concordia.cli._natsconf import NodeNats, NodePasswords, leaf_remote, node_config
-from concordia.events import ensure_stream, ensure_streams
+from concordia.events import ensure_stream, ensure_streams, local_stream, shared_stream
 from concordia.events.natsserver import find_binary, free_port
-from concordia.registry.app import streams
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy" / "nats" / "node.conf"
@@ -44,7 +43,7 @@ ENV = {
     # node does while the hub is down.
     "NATS_HUB_LEAF_URL": "nats://leaf-se:0a1b2c3d@127.0.0.1:9",
 }
-# DESIGN.md, Federation: what the node's leaf remote must refuse from the hub ($JS.<domain>.API).
+# docs/federation.md: what the node's leaf remote must refuse from the hub ($JS.<domain>.API).
 DENIED_JS_API = ["STREAM", "DIRECT", "ACCOUNT", "META", "SERVER", "CONSUMER.DELETE"]
 
 
@@ -203,8 +202,9 @@ async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> N
     """The registry as it is today: one LOCAL connection for local events and aggregates."""
     nc = await connect("registry")
     js = nc.jetstream(timeout=5)
-    await ensure_streams(js, streams(NODE))
-    await ensure_streams(js, streams(NODE))  # a restart updates the streams in place
+    await ensure_streams(js, [local_stream(NODE), shared_stream(NODE)])
+    # A restart updates the streams in place.
+    await ensure_streams(js, [local_stream(NODE), shared_stream(NODE)])
     local = await js.publish(f"local.{NODE}.registry.person.registered.v1", b"{}")
     shared = await js.publish(f"shared.{NODE}.registry.aggregate.persons.2026.v1", b"{}")
     assert (local.stream, shared.stream) == (
@@ -218,7 +218,7 @@ async def test_registry_creates_its_streams_and_publishes(connect: Connect) -> N
 async def test_registry_cannot_delete_or_publish_elsewhere(connect: Connect) -> None:
     nc = await connect("registry")
     js = nc.jetstream(timeout=1)
-    await ensure_streams(nc.jetstream(timeout=5), streams(NODE))
+    await ensure_streams(nc.jetstream(timeout=5), [local_stream(NODE), shared_stream(NODE)])
     # Denied subjects get no answer: the request times out.
     with pytest.raises(NatsTimeoutError):
         await js.delete_stream(f"LOCAL_{NODE.upper()}")
@@ -233,7 +233,7 @@ async def test_registry_cannot_delete_or_publish_elsewhere(connect: Connect) -> 
 async def test_coalition_is_a_separate_account(connect: Connect) -> None:
     """COALITION sees none of LOCAL's streams, and its user publishes only shared aggregates."""
     local = await connect("registry")
-    await ensure_streams(local.jetstream(timeout=5), streams(NODE))
+    await ensure_streams(local.jetstream(timeout=5), [local_stream(NODE), shared_stream(NODE)])
     nc = await connect("registry-shared")
     js = nc.jetstream(timeout=5)
     with pytest.raises(NotFoundError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import polling
 from federation_support import Broker, Coalition, stream_holds
 
 from concordia.cli.hubinit import add_node
@@ -40,9 +41,9 @@ async def test_adding_a_country_keeps_the_others_connected(coalition: Coalition)
     await asyncio.to_thread(
         add_node, coalition.root / "hub", "de", "Testland DE", join["leaf_password"]
     )
-    await asyncio.sleep(1)  # the reload is asynchronous
-    assert (
-        "Reloaded server configuration" in (coalition.root / "hub" / "nats-server.log").read_text()
+    log = coalition.root / "hub" / "nats-server.log"
+    await polling.eventually(  # the reload is asynchronous
+        lambda: "Reloaded server configuration" in log.read_text(), what="the hub's reload"
     )
     assert connections(coalition) == before  # nobody was disconnected
     await sjs.publish("shared.se.registry.aggregate.a.2026-Q1.v2", b"{}")  # still flows

@@ -13,7 +13,7 @@ from nats.aio.msg import Msg
 from sqlalchemy import select
 
 from concordia.events import Envelope, NatsServer, PracticePublished
-from concordia.hub.broadcast import relayed_subject
+from concordia.hub.ingest import relayed_subject
 from concordia.hub.models import Refusal
 
 

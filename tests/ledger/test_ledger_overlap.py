@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any, NamedTuple
 
 import orjson
+import polling
 import pytest
 from nats.js.errors import NotFoundError
 from overlap_support import PURPOSE, Coalition, Node, in_quarter, set_today, spying
@@ -24,10 +25,10 @@ from concordia.events import (
     PSI_MESSAGE_TTL_SECONDS,
     Envelope,
     NatsServer,
-    OverlapCoordinator,
     PsiInvitation,
     PsiResult,
 )
+from concordia.hub.overlap import OverlapCoordinator
 from concordia.ledger.models import OverlapMatch, OverlapRun
 
 PERIOD = "2026-Q4"
@@ -244,9 +245,7 @@ async def test_replayed_messages_count_nothing_twice(world: World, nats_server: 
 
 async def eventually(check: Callable[[], bool], seconds: float = 10) -> None:
     """Wait until ``check()`` holds."""
-    async with asyncio.timeout(seconds):
-        while not check():  # noqa: ASYNC110 - polling counters of the engine and the hub
-            await asyncio.sleep(0.05)
+    await polling.eventually(check, within=seconds)
 
 
 async def test_other_declines_are_codes_and_a_garbled_request_is_refused(

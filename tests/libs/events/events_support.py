@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import polling
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
@@ -114,11 +113,7 @@ def msg_ids(msgs: list[Msg]) -> list[str]:
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool]], within: float = 10.0, what: str = "condition"
+    check: Callable[[], Awaitable[bool] | bool], within: float = 10.0, what: str = "condition"
 ) -> None:
     """Poll ``check`` until it holds or fail after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+    await polling.eventually(check, within=within, interval=0.02, what=what)

@@ -239,7 +239,7 @@ async def test_consumer_and_relay_ride_out_a_broker_restart(
                     await events_db.outbox.add(
                         session, PersonUpdated(person_id=p, version=1), node=node_code
                     )
-            await asyncio.sleep(0.3)
+            await eventually(lambda: relay.metrics.failures_total > 0, what="the relay to fail")
             await asyncio.to_thread(own_nats_server.start)
 
             await eventually(lambda: _applied(c, 6), within=20, what="after the restart")

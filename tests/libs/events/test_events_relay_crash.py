@@ -37,7 +37,8 @@ async def test_sigkilled_relay_mid_batch_then_a_new_relay_publishes_each_event_o
         database_url,
         nats_server.url,
         cwd=HERE,
-        env={**os.environ, "PYTHONPATH": str(HERE)},
+        # events_support needs tests/polling.py beside it on the path.
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parents[1])])},
         stdout=asyncio.subprocess.PIPE,
     )
     try:

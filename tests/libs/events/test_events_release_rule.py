@@ -14,9 +14,11 @@ from concordia.disclosure import (
     SumTable,
     protect_counts,
     protect_sums,
+    releasable,
 )
+from concordia.disclosure import normalise_contributions as _normalise
 from concordia.events import Draft, Publisher, consistent_totals, published_cells
-from concordia.events._snapshots import Released, _normalise, releasable
+from concordia.events.runtime import Released
 
 LEVELS = ("a", "b", "c")
 Holdings = dict[str, dict[str, Decimal]]  # contributor -> label -> amount

@@ -1,7 +1,5 @@
-"""the hub's tables: nodes, service status, snapshots, refusals, charters, overlap outcomes.
-
-Revision 8dc802f39b50, the base of the hub branch (the squash of its first revisions, 2026-12-04).
-The tables the libraries own (outbox, inbox, ...) are on the kit's branch.
+"""the hub's tables:
+nodes, service status, snapshots, refusals, charters, overlap outcomes (the first revisions, squashed).
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
-"""the ledger's tables: donors, recipients, grants, transactions, activities, rates, feed, overlap runs.
-
-Revision d36377d756bd, the base of the ledger branch (the squash of its first revisions, 2026-12-04).
-The tables the libraries own (outbox, inbox, ...) are on the kit's branch.
+"""the ledger's tables:
+donors, recipients, grants, transactions, activities, rates, feed, overlap runs (the first revisions, squashed).
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
-"""the registry's tables: persons, organisations, memberships, permits, consents, audit, delta feed.
-
-Revision cf187471128f, the base of the registry branch (the squash of its first revisions, 2026-12-04).
-The tables the libraries own (outbox, inbox, ...) are on the kit's branch.
+"""the registry's tables:
+persons, organisations, memberships, permits, consents, audit, delta feed (the first revisions, squashed).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import nats
 from rich.console import Console
@@ -63,8 +64,10 @@ def prepare_hub(layout: NodeLayout, console: Console) -> None:
     """Write the hub's files on the first run; on later runs follow a changed port range."""
     root = layout.root
     forget_pid_file(root)
-    ports = {"host": layout.host, "port": layout.nats_port,
-             "monitor_port": layout.nats_monitor_port, "leaf_port": layout.leaf_port}  # fmt: skip
+    ports: dict[str, Any] = {
+        "host": layout.host, "port": layout.nats_port,
+        "monitor_port": layout.nats_monitor_port, "leaf_port": layout.leaf_port,
+    }  # fmt: skip
     if not (root / "hub.json").exists():
         init_hub(root, **ports)
         console.print(f"  hub files    written to {_shown(root)} (concordia hub init)")

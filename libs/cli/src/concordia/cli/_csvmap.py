@@ -10,14 +10,12 @@ and the reason, per row.
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-
-from concordia.ledger.schemas import GrantSync
-from concordia.registry.schemas import OrganisationSync, PersonSync
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 
@@ -34,14 +32,31 @@ class Kind:
     name: str
     service: str
     path: str
-    schema: type[BaseModel]
+    #: ``module:Class`` of the sync record's schema, loaded when first needed: the CLI depends
+    #: on the contracts, not on the services, so it names their schemas instead of importing them.
+    schema_ref: str
+
+    @property
+    def schema(self) -> type[BaseModel]:
+        """The service's schema of one sync record."""
+        module, _, name = self.schema_ref.partition(":")
+        schema = getattr(importlib.import_module(module), name)
+        if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
+            raise TypeError(f"{self.schema_ref} is not a pydantic model")
+        return schema
 
 
+#: What the importer can sync: each kind's service (an entry of ``concordia.kit.SERVICES``).
 KINDS = {
-    "persons": Kind("persons", "registry", "/v1/sync/persons", PersonSync),
-    "organisations": Kind("organisations", "registry", "/v1/sync/organisations", OrganisationSync),
-    "grants": Kind("grants", "ledger", "/v1/sync/grants", GrantSync),
-}
+    "persons": Kind(
+        "persons", "registry", "/v1/sync/persons", "concordia.registry.schemas:PersonSync"
+    ),
+    "organisations": Kind(
+        "organisations", "registry", "/v1/sync/organisations",
+        "concordia.registry.schemas:OrganisationSync",
+    ),
+    "grants": Kind("grants", "ledger", "/v1/sync/grants", "concordia.ledger.schemas:GrantSync"),
+}  # fmt: skip
 
 
 class RowMapper:

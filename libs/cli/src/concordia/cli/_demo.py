@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from concordia.core.codelists import country_agency
-from concordia.registry import codes
+from concordia.events import codes
 
 PERSON_SEED = 20260301
 ORG_SEED = 20260302

@@ -16,6 +16,7 @@ from typing import Any
 
 from concordia.cli._demo import host_country
 from concordia.core.codelists import country_agency
+from concordia.events import codes
 
 FUNDING_SEED = 20260304
 RATE_SEED = 20260305
@@ -110,11 +111,11 @@ _PURPOSES = {
     "relocation_and_security": "relocation and digital security",
     "institutional_support": "institutional support",
 }
-_GOALS = (
-    "value_of_politics", "value_of_human_life", "no_false_choice", "regions_and_minorities",
-    "voice_of_disenfranchised", "transitional_justice",
-)  # fmt: skip
+_GOALS = codes.GOALS
 _HORIZON_MONTHS = {"short": (6, 12), "mid": (12, 24), "long": (36, 48)}
+# The demo texts and spans cover exactly the shared code lists (concordia.events.codes).
+assert set(_PURPOSES) == set(codes.PURPOSE_CODES)
+assert set(_HORIZON_MONTHS) == set(codes.HORIZONS)
 _VISIBILITY = {"public": 45, "coalition": 47, "restricted": 8}
 _GENDER_MARKER = {0: 40, 1: 45, 2: 15}
 _ACTIVITY_COUNTRIES = ("LT", "LV", "PL", "GE", "AM", "DE", "SE")

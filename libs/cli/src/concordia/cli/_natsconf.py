@@ -32,7 +32,7 @@ HUB_DOMAIN = "hub"
 _CODE = re.compile(r"^[a-z]{2}$")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-#: JetStream API of a node's domain the hub must not call (DESIGN.md, Federation): listing,
+#: JetStream API of a node's domain the hub must not call (docs/federation.md): listing,
 #: reading, purging or deleting streams, direct gets, account and server information, and
 #: deleting consumers. Sourcing (consumer create, info, acks, flow control) stays open.
 DENIED_JS_API = ("STREAM", "DIRECT", "ACCOUNT", "META", "SERVER", "CONSUMER.DELETE")

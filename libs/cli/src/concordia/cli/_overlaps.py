@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 
-from concordia.cli import _funding, seed
+from concordia.cli import _funding
+from concordia.cli import _seedhttp as seed
 from concordia.cli._demo import organisations
 from concordia.cli._layout import DEMO_OVERLAP_PURPOSE as OVERLAP_PURPOSE
 

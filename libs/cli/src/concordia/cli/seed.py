@@ -8,12 +8,10 @@ transactions and activities added only where missing (by external id, by title).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import httpx
 import typer
@@ -21,8 +19,16 @@ from rich.console import Console
 
 from concordia.cli import _demo, _funding
 from concordia.cli._layout import check_node, demo_tokens_file, endpoints_file, read_json
+from concordia.cli._overlaps import seed_overlaps
+from concordia.cli._seedhttp import (
+    RECIPIENT_WAIT_SECONDS,
+    SeedError,
+    _check,
+    _donor_ids,
+    _sync,
+    _wait_for_recipients,
+)
 
-SYNC_BATCH = 1000
 #: Name of the development token with registry:read and registry:write (not a secret).
 DEMO_TOKEN = "agency"  # noqa: S105
 #: Name of the development token with ledger:write and feed:read (not a secret).
@@ -31,12 +37,6 @@ DONOR_TOKEN = "donor"  # noqa: S105
 PORTAL_TOKEN = "donor-portal"  # noqa: S105
 #: Name of the development token with ops, which loads the ledger's EUR rates (not a secret).
 OPS_TOKEN = "ops"  # noqa: S105
-#: How long the ledger may take to learn the seeded organisations from the registry's events.
-RECIPIENT_WAIT_SECONDS = 60.0
-
-
-class SeedError(RuntimeError):
-    """The registry refused demo data or could not be reached."""
 
 
 @dataclass
@@ -68,31 +68,6 @@ class SeedSummary:
 def organisation_count(persons: int) -> int:
     """How many demo organisations go with ``persons`` demo persons."""
     return max(5, persons // 25)
-
-
-def _check(answer: httpx.Response, what: str) -> Any:
-    if answer.status_code >= 400:
-        raise SeedError(f"{what} failed: {answer.status_code} {answer.text[:500]}")
-    return answer.json()
-
-
-def _sync(client: httpx.Client, kind: str, records: list[dict[str, Any]]) -> tuple[
-    dict[str, int], dict[str, str]
-]:  # fmt: skip
-    """Bulk-sync ``records``; returns the counts and the id of each external id."""
-    counts: dict[str, int] = {}
-    ids: dict[str, str] = {}
-    for start in range(0, len(records), SYNC_BATCH):
-        batch = records[start : start + SYNC_BATCH]
-        report = _check(client.put(f"/v1/sync/{kind}", json={"records": batch}), f"sync {kind}")
-        for name, value in report["counts"].items():
-            counts[name] = counts.get(name, 0) + value
-        rejected = [r for r in report["results"] if r["status"] == "rejected"]
-        if rejected:
-            first = rejected[0]
-            raise SeedError(f"the registry rejected {len(rejected)} {kind}, e.g. {first}")
-        ids.update({r["external_id"]: r["id"] for r in report["results"]})
-    return counts, ids
 
 
 def seed_registry(
@@ -143,53 +118,6 @@ class LedgerSeedSummary:
             + ("EUR rates not loaded (no ops token)" if self.rates_skipped
                else f"{self.rates} EUR rates loaded")
         )  # fmt: skip
-
-
-def _paged(client: httpx.Client, path: str) -> Iterator[dict[str, Any]]:
-    params: dict[str, Any] = {"limit": 100}
-    while True:
-        page = _check(client.get(path, params=params), f"listing {path}")
-        yield from page["items"]
-        if not page["next"]:
-            return
-        params["after"] = page["next"]
-
-
-def _donor_ids(client: httpx.Client, donors: list[_funding.DemoDonor]) -> tuple[list[str], int]:
-    """The id of each demo donor, registering those the ledger does not have yet."""
-    known = {d["identifier"]: d["id"] for d in _paged(client, "/v1/donors")}
-    ids, added = [], 0
-    for donor in donors:
-        identifier = donor.record["identifier"]
-        if identifier not in known:
-            created = _check(client.post("/v1/donors", json=donor.record), "registering a donor")
-            known[identifier] = created["id"]
-            added += 1
-        ids.append(known[identifier])
-    return ids, added
-
-
-def _wait_for_recipients(
-    client: httpx.Client, records: list[dict[str, Any]], timeout: float
-) -> None:
-    """Dry-run the grant sync until the ledger knows every recipient (from registry events)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        body = {"records": records}
-        answer = client.put("/v1/sync/grants", params={"dry_run": "true"}, json=body)
-        report = _check(answer, "checking the demo grants")
-        rejected = [r for r in report["results"] if r["status"] == "rejected"]
-        if not rejected:
-            return
-        unknown = [r for r in rejected if any(e["loc"][:1] == ["recipient"] for e in r["errors"])]
-        if len(unknown) < len(rejected):
-            raise SeedError(f"the ledger rejected {len(rejected)} grants, e.g. {rejected[0]}")
-        if time.monotonic() > deadline:
-            raise SeedError(
-                f"the ledger did not learn the registry's organisations within {timeout:.0f} s "
-                f"(e.g. {unknown[0]['errors'][0]['msg']}); see the ledger's and registry's logs"
-            )
-        time.sleep(0.25)
 
 
 def _recorded_transactions(
@@ -358,8 +286,6 @@ def seed(
             )  # fmt: skip
             console.print(f"[green]Seeded[/] the ledger at {ledger_url}: {funded.describe()}")
             if overlaps:
-                from concordia.cli._overlaps import seed_overlaps  # it builds on this module
-
                 planted = seed_overlaps(
                     registry_url=url, registry_token=token, ledger_url=ledger_url,
                     ledger_token=ledger_token, node=node,

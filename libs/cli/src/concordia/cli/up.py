@@ -38,7 +38,6 @@ from concordia.cli._coalition import (
 from concordia.cli._layout import (
     HUB_BLOCK,
     NodeLayout,
-    ServiceSpec,
     check_node,
     demo_env,
     demo_tokens_file,
@@ -49,19 +48,14 @@ from concordia.cli._layout import (
 )
 from concordia.cli._overlaps import seed_overlaps
 from concordia.cli._procs import Guardian, LaunchError, ServiceProcess, check_ports_free
+from concordia.cli._seedhttp import SeedError
 from concordia.cli.migrate import upgrade_service
 from concordia.cli.nodeinit import AlreadyInitialisedError
-from concordia.cli.seed import (
-    DEMO_TOKEN,
-    DONOR_TOKEN,
-    PORTAL_TOKEN,
-    SeedError,
-    seed_ledger,
-    seed_registry,
-)
+from concordia.cli.seed import DEMO_TOKEN, DONOR_TOKEN, PORTAL_TOKEN, seed_ledger, seed_registry
 from concordia.cli.tokens import list_tokens
 from concordia.core.auth import TokenStore
 from concordia.events import NatsServer, NatsServerError
+from concordia.kit import ServiceSpec
 
 #: Development tokens written in plain text to ``<var>/demo/tokens.json``: name -> scopes.
 DEV_TOKENS: dict[str, frozenset[str]] = {

@@ -7,22 +7,11 @@ and nothing else (no Unix timestamps, no numbers), which is what strictness mean
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    WithJsonSchema,
-)
-
-from concordia.core.codelists import codes
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 def _string_only(value: Any) -> Any:
@@ -60,84 +49,6 @@ def json_int(*, ge: int | None = None, le: int | None = None) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_string_only), Field(strict=False)]
 IsoDatetime = Annotated[datetime, BeforeValidator(_string_only), Field(strict=False)]
 UuidStr = Annotated[uuid.UUID, BeforeValidator(_string_only), Field(strict=False)]
-
-
-#: C0 and C1 control characters (tab, newline and carriage return stay allowed in long text):
-#: XML 1.0 cannot carry most of them, so one stored ``\x0b`` would break the IATI export.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LINE_BREAKS = re.compile(r"[\t\n\r]")
-# The same rules for generated clients: a visible character, and no control character at all.
-_TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-_LONG_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_LONG_TEXT_PATTERN = rf"^[^{_LONG_CONTROLS}]*[^\s{_LONG_CONTROLS}][^{_LONG_CONTROLS}]*$"
-
-
-def _no_controls(value: str) -> str:
-    if CONTROL.search(value) or _LINE_BREAKS.search(value):
-        raise ValueError("must not contain control characters (tabs and line breaks included)")
-    return value
-
-
-def _no_controls_long(value: str) -> str:
-    if CONTROL.search(value):
-        raise ValueError("must not contain control characters other than tab and line breaks")
-    return value
-
-
-_TEXT_RULES = (AfterValidator(_no_controls),)
-
-
-#: A name or title: at most 300 characters on one line, with a visible one.
-Text = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=300, pattern=r"\S"),
-    *_TEXT_RULES,
-    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 300, "pattern": _TEXT_PATTERN}),
-]
-#: A short name (a city): at most 120 characters on one line.
-ShortText = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=120, pattern=r"\S"),
-    *_TEXT_RULES,
-    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 120, "pattern": _TEXT_PATTERN}),
-]
-#: A description: at most 4,000 characters; tabs and line breaks allowed, other controls not.
-LongText = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=4000, pattern=r"\S"),
-    AfterValidator(_no_controls_long),
-    WithJsonSchema(
-        {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": _LONG_TEXT_PATTERN}
-    ),
-]
-#: An organisation identifier (org-id.guide): ``{agency}-{number}``, where the agency is an
-#: active code of the registration agency codelist (``SE-ON``, ``CA_AB-ABT``). The codes sit in
-#: the pattern itself, so the OpenAPI says exactly what the validator checks.
-ORG_ID = re.compile(
-    "^(?:"
-    + "|".join(sorted(codes("OrganisationRegistrationAgency")))
-    + r")-[A-Za-z0-9][A-Za-z0-9./\-]{0,63}$"
-)
-
-
-def _org_identifier(value: str) -> str:
-    if not ORG_ID.match(value):
-        prefix = "-".join(value.split("-")[:2])
-        raise ValueError(
-            "must read {registration agency}-{number}, e.g. 'SE-ON-8020001234', where the "
-            f"agency is in IATI's OrganisationRegistrationAgency codelist (org-id.guide); "
-            f"{prefix!r} is not"
-        )
-    return value
-
-
-#: An organisation identifier whose prefix is a registered agency (what IATI's validator checks).
-OrgIdentifier = Annotated[
-    str,
-    StringConstraints(max_length=96),
-    AfterValidator(_org_identifier),
-    WithJsonSchema({"type": "string", "maxLength": 96, "pattern": ORG_ID.pattern}),
-]
 
 
 class StrictModel(BaseModel):

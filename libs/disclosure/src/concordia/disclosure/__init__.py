@@ -36,6 +36,13 @@ from ._protect import (
     suppression_intervals,
 )
 from ._protected import ProtectedCell, ProtectedTable
+from ._release import (
+    PublishedCell,
+    Release,
+    changed_contributors,
+    normalise_contributions,
+    releasable,
+)
 from ._rounding import round_to_base
 from ._tables import CellKey, Contributions, CountTable, Key, SumTable
 from ._threshold import below_threshold
@@ -50,15 +57,20 @@ __all__ = [
     "Key",
     "ProtectedCell",
     "ProtectedTable",
+    "PublishedCell",
     "Reason",
+    "Release",
     "SumTable",
     "below_threshold",
+    "changed_contributors",
     "dominance_sensitive",
     "find_recoverable",
     "money_cell_reason",
+    "normalise_contributions",
     "p_percent_sensitive",
     "protect_counts",
     "protect_sums",
+    "releasable",
     "round_to_base",
     "suppression_intervals",
 ]

@@ -1,49 +1,27 @@
-"""Concordia's event contracts and their delivery: envelope, schemas, outbox relay, inbox.
+"""Concordia's event contracts, and (lazily) their delivery runtime.
 
-Every event is a frozen pydantic model (``LocalEvent`` or ``SharedEvent``) registered under a
-versioned type; its NATS subject is derived from the type. Services write events to an outbox in
-the unit of work of their change; an ``OutboxRelay`` publishes them to JetStream; a ``Consumer``
-applies them exactly once with an inbox. ``asyncapi_document()`` describes them all.
+The contracts (this package's topic modules: ``registry``, ``ledger``, ``aggregates``,
+``overlap``, ``status``, ``practices``, ``charter``, ``codes``) are pure pydantic models and code
+lists: importing them loads neither NATS nor SQLAlchemy, so anyone may read them. Every event is
+a frozen model (``LocalEvent`` or ``SharedEvent``) registered under a versioned type; its NATS
+subject is derived from the type. ``asyncapi_document()`` describes them all.
+
+The delivery runtime lives in ``concordia.events.runtime`` (outbox, ``OutboxRelay``, ``Consumer``
+with its inbox, leases, links, streams, snapshot publishing, the charter follower). Its names are
+re-exported here too, loaded on first use (PEP 562), so ``from concordia.events import Outbox``
+keeps working while ``import concordia.events.charter`` stays free of NATS and SQLAlchemy.
 """
 
 from __future__ import annotations
 
-from concordia.events import aggregates, hub, overlap, registry
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from concordia.events import aggregates, charter, codes, overlap, practices, registry, status
 from concordia.events._asyncapi import asyncapi_document
-from concordia.events._charter import CharterFollower, CharterStore, disclosure_rules
-from concordia.events._consumer import Consumer, ConsumerMetrics, Handler, Outcome
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
-from concordia.events._federation import NodeLinks
 from concordia.events._guard import personal_field_violations
-from concordia.events._inbox import AlreadyProcessedError, Inbox
-from concordia.events._lease import Lease
-from concordia.events._link import BrokerUnavailableError, NatsLink
-from concordia.events._metrics import RelayCollector
 from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
-from concordia.events._nats import connect, ensure_stream
-from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
-from concordia.events._pipeline import AckPipeline, Route
-from concordia.events._psi_relay import OverlapCoordinator, PairOutcome
-from concordia.events._relay import OutboxRelay, RelayMetrics
-from concordia.events._snapshot_store import SnapshotStore
-from concordia.events._snapshots import (
-    Draft,
-    Publisher,
-    consistent_totals,
-    published_cells,
-    quarter_bounds,
-    quarter_of,
-    run_publisher,
-)
-from concordia.events._streams import (
-    LOCAL_RETENTION_SECONDS,
-    SHARED_LIMITS,
-    StreamSpec,
-    country_stream,
-    ensure_streams,
-    local_stream,
-    shared_stream,
-)
 from concordia.events._types import (
     CODE_PATTERN,
     MAX_OPAQUE_BYTES,
@@ -56,16 +34,14 @@ from concordia.events._types import (
     SubjectToken,
 )
 from concordia.events.aggregates import AggregateSnapshotPublished, Cell
-from concordia.events.hub import (
+from concordia.events.charter import (
     DEFAULT_CHARTER,
     CharterPublished,
     CodeList,
     DisclosureRules,
-    PracticePublished,
-    ServiceStatusReported,
     Target,
+    disclosure_rules,
 )
-from concordia.events.natsserver import NatsServer, NatsServerError
 from concordia.events.overlap import (
     PSI_MESSAGE_TTL_SECONDS,
     DeclineReason,
@@ -76,6 +52,7 @@ from concordia.events.overlap import (
     PsiResult,
     PsiRole,
 )
+from concordia.events.practices import PracticePublished
 from concordia.events.registry import (
     MembershipChanged,
     OrganisationRegistered,
@@ -87,6 +64,172 @@ from concordia.events.registry import (
     PersonRegistered,
     PersonUpdated,
 )
+from concordia.events.status import ServiceStatusReported
+
+if TYPE_CHECKING:  # the runtime, as the type checker sees it; loaded lazily below
+    from concordia.events.natsserver import NatsServer as NatsServer
+    from concordia.events.natsserver import NatsServerError as NatsServerError
+    from concordia.events.runtime.broker import (
+        connect as connect,
+    )
+    from concordia.events.runtime.broker import (
+        ensure_stream as ensure_stream,
+    )
+    from concordia.events.runtime.charter_follower import (
+        CharterFollower as CharterFollower,
+    )
+    from concordia.events.runtime.charter_follower import (
+        CharterStore as CharterStore,
+    )
+    from concordia.events.runtime.consumer import (
+        Consumer as Consumer,
+    )
+    from concordia.events.runtime.consumer import (
+        ConsumerMetrics as ConsumerMetrics,
+    )
+    from concordia.events.runtime.consumer import (
+        Handler as Handler,
+    )
+    from concordia.events.runtime.consumer import (
+        Outcome as Outcome,
+    )
+    from concordia.events.runtime.federation import (
+        NodeLinks as NodeLinks,
+    )
+    from concordia.events.runtime.inbox import (
+        AlreadyProcessedError as AlreadyProcessedError,
+    )
+    from concordia.events.runtime.inbox import (
+        Inbox as Inbox,
+    )
+    from concordia.events.runtime.lease import (
+        Lease as Lease,
+    )
+    from concordia.events.runtime.link import (
+        BrokerUnavailableError as BrokerUnavailableError,
+    )
+    from concordia.events.runtime.link import (
+        NatsLink as NatsLink,
+    )
+    from concordia.events.runtime.metrics import (
+        RelayCollector as RelayCollector,
+    )
+    from concordia.events.runtime.outbox import (
+        EXPECTED_LAST_SUBJECT_SEQUENCE as EXPECTED_LAST_SUBJECT_SEQUENCE,
+    )
+    from concordia.events.runtime.outbox import (
+        Outbox as Outbox,
+    )
+    from concordia.events.runtime.pipeline import (
+        AckPipeline as AckPipeline,
+    )
+    from concordia.events.runtime.pipeline import (
+        Route as Route,
+    )
+    from concordia.events.runtime.relay import (
+        OutboxRelay as OutboxRelay,
+    )
+    from concordia.events.runtime.relay import (
+        RelayMetrics as RelayMetrics,
+    )
+    from concordia.events.runtime.snapshot_store import (
+        SnapshotStore as SnapshotStore,
+    )
+    from concordia.events.runtime.snapshots import (
+        Draft as Draft,
+    )
+    from concordia.events.runtime.snapshots import (
+        Publisher as Publisher,
+    )
+    from concordia.events.runtime.snapshots import (
+        consistent_totals as consistent_totals,
+    )
+    from concordia.events.runtime.snapshots import (
+        published_cells as published_cells,
+    )
+    from concordia.events.runtime.snapshots import (
+        quarter_bounds as quarter_bounds,
+    )
+    from concordia.events.runtime.snapshots import (
+        quarter_of as quarter_of,
+    )
+    from concordia.events.runtime.snapshots import (
+        run_publisher as run_publisher,
+    )
+    from concordia.events.runtime.streams import (
+        LOCAL_RETENTION_SECONDS as LOCAL_RETENTION_SECONDS,
+    )
+    from concordia.events.runtime.streams import (
+        SHARED_LIMITS as SHARED_LIMITS,
+    )
+    from concordia.events.runtime.streams import (
+        StreamSpec as StreamSpec,
+    )
+    from concordia.events.runtime.streams import (
+        country_stream as country_stream,
+    )
+    from concordia.events.runtime.streams import (
+        ensure_streams as ensure_streams,
+    )
+    from concordia.events.runtime.streams import (
+        local_stream as local_stream,
+    )
+    from concordia.events.runtime.streams import (
+        shared_stream as shared_stream,
+    )
+
+#: Runtime names re-exported here, and the module each is loaded from on first use.
+_RUNTIME: dict[str, str] = {
+    "connect": "concordia.events.runtime.broker",
+    "ensure_stream": "concordia.events.runtime.broker",
+    "CharterFollower": "concordia.events.runtime.charter_follower",
+    "CharterStore": "concordia.events.runtime.charter_follower",
+    "Consumer": "concordia.events.runtime.consumer",
+    "ConsumerMetrics": "concordia.events.runtime.consumer",
+    "Handler": "concordia.events.runtime.consumer",
+    "Outcome": "concordia.events.runtime.consumer",
+    "NodeLinks": "concordia.events.runtime.federation",
+    "AlreadyProcessedError": "concordia.events.runtime.inbox",
+    "Inbox": "concordia.events.runtime.inbox",
+    "Lease": "concordia.events.runtime.lease",
+    "BrokerUnavailableError": "concordia.events.runtime.link",
+    "NatsLink": "concordia.events.runtime.link",
+    "RelayCollector": "concordia.events.runtime.metrics",
+    "EXPECTED_LAST_SUBJECT_SEQUENCE": "concordia.events.runtime.outbox",
+    "Outbox": "concordia.events.runtime.outbox",
+    "AckPipeline": "concordia.events.runtime.pipeline",
+    "Route": "concordia.events.runtime.pipeline",
+    "OutboxRelay": "concordia.events.runtime.relay",
+    "RelayMetrics": "concordia.events.runtime.relay",
+    "SnapshotStore": "concordia.events.runtime.snapshot_store",
+    "Draft": "concordia.events.runtime.snapshots",
+    "Publisher": "concordia.events.runtime.snapshots",
+    "consistent_totals": "concordia.events.runtime.snapshots",
+    "published_cells": "concordia.events.runtime.snapshots",
+    "quarter_bounds": "concordia.events.runtime.snapshots",
+    "quarter_of": "concordia.events.runtime.snapshots",
+    "run_publisher": "concordia.events.runtime.snapshots",
+    "LOCAL_RETENTION_SECONDS": "concordia.events.runtime.streams",
+    "SHARED_LIMITS": "concordia.events.runtime.streams",
+    "StreamSpec": "concordia.events.runtime.streams",
+    "country_stream": "concordia.events.runtime.streams",
+    "ensure_streams": "concordia.events.runtime.streams",
+    "local_stream": "concordia.events.runtime.streams",
+    "shared_stream": "concordia.events.runtime.streams",
+    "NatsServer": "concordia.events.natsserver",
+    "NatsServerError": "concordia.events.natsserver",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a runtime name on first use, so the contracts alone never import NATS/SQLAlchemy."""
+    module = _RUNTIME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'concordia.events' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CODE_PATTERN",
@@ -134,8 +277,6 @@ __all__ = [
     "Outbox",
     "OutboxRelay",
     "Outcome",
-    "OverlapCoordinator",
-    "PairOutcome",
     "PermitRecorded",
     "PermitUpdated",
     "PersonErased",
@@ -162,6 +303,8 @@ __all__ = [
     "UnknownEventTypeError",
     "aggregates",
     "asyncapi_document",
+    "charter",
+    "codes",
     "connect",
     "consistent_totals",
     "country_stream",
@@ -170,14 +313,15 @@ __all__ = [
     "ensure_streams",
     "event_class",
     "event_types",
-    "hub",
     "local_stream",
     "overlap",
     "personal_field_violations",
+    "practices",
     "published_cells",
     "quarter_bounds",
     "quarter_of",
     "registry",
     "run_publisher",
     "shared_stream",
+    "status",
 ]

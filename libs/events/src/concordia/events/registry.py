@@ -13,25 +13,15 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
+from concordia.core.types import ORG_ID_MAX_LENGTH, ORG_ID_PATTERN
 from concordia.events._model import LocalEvent
 from concordia.events._types import CountryCode
+from concordia.events.codes import OrganisationType, PermitStatus, PermitTrack
 
-OrganisationType = Literal[
-    "independent_media", "ngo", "research_centre", "political_movement", "initiative"
-]
-PermitTrack = Literal["residence", "work", "humanitarian_visa", "asylum", "special_track"]
-PermitStatus = Literal["applied", "granted", "refused", "expired"]
-
-#: ``{registration agency}-{number}`` as in IATI and org-id.guide, e.g. ``SE-ON-802012-3456``;
-#: a subdivision's agency reads ``CA_AB-ABT``. (The registry checks the agency against the
-#: codelist; the contract keeps to the shape, so events of older codelists still parse.)
+#: ``{registration agency}-{number}`` as in IATI and org-id.guide (``concordia.core.types``).
 OrgIdentifier = Annotated[
-    str,
-    StringConstraints(
-        max_length=96, pattern=r"^[A-Z]{2}(_[A-Z]{2})?-[A-Za-z0-9][A-Za-z0-9._/\-]*$"
-    ),
+    str, StringConstraints(max_length=ORG_ID_MAX_LENGTH, pattern=ORG_ID_PATTERN)
 ]
-ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
 def _person_id() -> Any:

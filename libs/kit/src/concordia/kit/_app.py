@@ -31,6 +31,7 @@ from concordia.events import (
     CharterFollower,
     Consumer,
     DisclosureRules,
+    Event,
     Handler,
     NatsLink,
     NodeLinks,
@@ -57,7 +58,7 @@ class ConsumerSpec:
     """A durable consumer of local events: ``<service>-<name>-<node>``, applied with the inbox."""
 
     name: str
-    subjects: Sequence[str]
+    subjects: Sequence[str | type[Event]]
     handler: Callable[[Runtime], Handler]
     #: -1: retry without limit (events that must never be dropped, such as erasures).
     max_deliver: int = -1
@@ -249,13 +250,17 @@ def background(name: str, run: Callable[[Runtime], Awaitable[None]]) -> Part:
 
     @asynccontextmanager
     async def part(rt: Runtime) -> AsyncIterator[None]:
-        task = asyncio.create_task(run(rt), name=name)  # type: ignore[arg-type]
+        task: asyncio.Task[None] = asyncio.create_task(_call(run, rt), name=name)
         try:
             yield
         finally:
             await cancel_all([task])
 
     return part
+
+
+async def _call(run: Callable[[Runtime], Awaitable[None]], rt: Runtime) -> None:
+    await run(rt)
 
 
 def runtime(request: Request) -> Runtime:

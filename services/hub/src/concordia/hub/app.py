@@ -9,11 +9,12 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from concordia.hub import charter
-from concordia.hub.api import overlaps, routes
+from concordia.hub.api import routes
 from concordia.hub.api.deps import HubState
 from concordia.hub.metrics import FederationCollector
 from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
+from concordia.hub.overlap import api as overlaps
 from concordia.hub.settings import HubSettings
 from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
 

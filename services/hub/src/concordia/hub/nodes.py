@@ -32,9 +32,8 @@ from concordia.events import (
     country_stream,
     ensure_stream,
 )
-from concordia.events._link import redact
-from concordia.hub.broadcast import broadcast_filter, broadcast_handler
-from concordia.hub.ingest import ingest_handler
+from concordia.events.runtime.link import redact
+from concordia.hub.ingest import broadcast_filter, broadcast_handler, ingest_handler
 from concordia.hub.models import Node
 from concordia.kit.tables import inbox
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.hub import charter as charters
+from concordia.hub.charter import service as charters
 from concordia.hub.models import Node, Refusal, ServiceStatus, Snapshot
 from concordia.hub.nodes import Federation
 from concordia.hub.schemas import NodeRead, ServiceRead, SnapshotRead

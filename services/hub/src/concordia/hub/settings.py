@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from concordia.core.settings import CoreSettings
+from concordia.events.codes import PURPOSE_CODES, Purpose
 
-#: The ledger's grant purposes (concordia.ledger.codes.Purpose): what an overlap round may name.
-Purpose = Literal[
-    "independent_media", "human_rights", "civil_society", "political_participation",
-    "legal_aid", "research", "education", "culture", "minority_rights", "gender_equality",
-    "transitional_justice", "relocation_and_security", "institutional_support",
-]  # fmt: skip
-PURPOSES: tuple[str, ...] = get_args(Purpose)
+#: The grant purposes an overlap round may name (the ledger's code list).
+PURPOSES: tuple[str, ...] = PURPOSE_CODES
 
 
 class HubSettings(CoreSettings):

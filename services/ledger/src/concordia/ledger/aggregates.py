@@ -6,7 +6,7 @@ that quarter, converted to EUR at the rate of that date (transactions no rate co
 out until ops load one). Pledges (12) and other types never count. Withdrawn grants do not
 count; restricted ones do (only protected sums of them leave). A backdated transaction changes
 its own quarter, which is then released as a new version when the release rule allows it (see
-``concordia.events._snapshots``: every changed cell changed by at least k contributors).
+``concordia.disclosure.releasable``: every changed cell changed by at least k contributors).
 
 Funding tables (``committed_eur_by_purpose``, ``disbursed_eur_by_strategic_goal``, ...) are one
 per measure and dimension, so no two publish the same margin; all four of a measure and period

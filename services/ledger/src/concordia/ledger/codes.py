@@ -1,13 +1,35 @@
-"""The ledger's closed code lists (purposes, goals, horizons...) and their IATI counterparts."""
+"""The ledger's view of the shared code lists (``concordia.events.codes``), with IATI sectors."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import get_args
 
-DonorType = Literal["government_programme", "foundation", "multilateral"]
-Horizon = Literal["short", "mid", "long"]
-Visibility = Literal["public", "coalition", "restricted"]
-ActivityKind = Literal["event", "programme"]
+from concordia.events.codes import (
+    GOALS,
+    TRANSACTION_TYPES,
+    ActivityKind,
+    DonorType,
+    GoalCode,
+    Horizon,
+    Purpose,
+    TransactionType,
+    Visibility,
+)
+
+__all__ = [
+    "COMMITTED_TYPES",
+    "DISBURSED_TYPES",
+    "GOALS",
+    "PURPOSES",
+    "TRANSACTION_TYPES",
+    "ActivityKind",
+    "DonorType",
+    "GoalCode",
+    "Horizon",
+    "Purpose",
+    "TransactionType",
+    "Visibility",
+]
 
 #: What a grant is for, with the OECD DAC 5-digit sector the IATI export will report.
 PURPOSES: dict[str, int] = {
@@ -25,46 +47,8 @@ PURPOSES: dict[str, int] = {
     "relocation_and_security": 72010,  # material relief assistance and services
     "institutional_support": 15150,
 }
-Purpose = Literal[
-    "independent_media",
-    "human_rights",
-    "civil_society",
-    "political_participation",
-    "legal_aid",
-    "research",
-    "education",
-    "culture",
-    "minority_rights",
-    "gender_equality",
-    "transitional_justice",
-    "relocation_and_security",
-    "institutional_support",
-]
-
-#: The coalition's six long-term strategic goals (DESIGN.md, "Funding").
-GoalCode = Literal[
-    "value_of_politics",
-    "value_of_human_life",
-    "no_false_choice",
-    "regions_and_minorities",
-    "voice_of_disenfranchised",
-    "transitional_justice",
-]
-GOALS: tuple[str, ...] = get_args(GoalCode)
-
-#: IATI transaction types the ledger records, by code.
-TRANSACTION_TYPES: dict[int, str] = {
-    1: "incoming_funds",
-    2: "outgoing_commitment",
-    3: "disbursement",
-    4: "expenditure",
-    11: "incoming_commitment",
-    12: "outgoing_pledge",
-}
-TransactionType = Literal[1, 2, 3, 4, 11, 12]
 #: Which types count in a grant's totals. Pledges (12) never count as committed.
 COMMITTED_TYPES = frozenset({2})
 DISBURSED_TYPES = frozenset({3})
 
 assert set(PURPOSES) == set(get_args(Purpose))
-assert set(TRANSACTION_TYPES) == set(get_args(TransactionType))

@@ -21,6 +21,8 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -45,6 +47,18 @@ log = logging.getLogger(__name__)
 def xml_text(value: str) -> str:
     """``value`` without the characters XML 1.0 cannot carry."""
     return _NOT_XML.sub("", value)
+
+
+#: The official IATI 2.03 schema, shipped inside the package (it includes iati-common.xsd and
+#: xml.xsd from the same folder, so it validates offline).
+SCHEMA_DIR = Path(__file__).resolve().parent / "standards" / "iati-2.03"
+ACTIVITY_SCHEMA = SCHEMA_DIR / "iati-activities-schema.xsd"
+
+
+@cache
+def activity_schema() -> etree.XMLSchema:
+    """The IATI 2.03 activity schema, parsed once from the package's own copy."""
+    return etree.XMLSchema(etree.parse(str(ACTIVITY_SCHEMA)))
 
 
 def identifier(item: dict[str, Any]) -> str:

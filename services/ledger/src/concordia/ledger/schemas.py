@@ -15,37 +15,25 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from concordia.core.schemas import (
-    IsoDate,
+from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
+from concordia.core.types import (
+    Country,
+    ExternalId,
     LongText,
     OrgIdentifier,
     ShortText,
-    StrictModel,
     Text,
-    UuidStr,
-    json_int,
 )
 from concordia.ledger import codes
 
-ExternalId = Annotated[
-    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/\-]*$")
-]
-_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
 _CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)
-
-
-def _country(value: str) -> str:
-    if value not in _COUNTRIES:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-    return value
 
 
 def _currency(value: str) -> str:
@@ -72,9 +60,6 @@ def _decimal(value: Any) -> Any:
     return parsed
 
 
-Country = Annotated[
-    str, AfterValidator(_country), WithJsonSchema({"type": "string", "enum": sorted(_COUNTRIES)})
-]
 Currency = Annotated[
     str,
     AfterValidator(_currency),

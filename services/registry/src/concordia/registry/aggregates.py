@@ -5,7 +5,7 @@ suppressed in one table and published in another would undo the suppression): pe
 the host country, gender by federal district of origin, profession category, and ethnic origin.
 All four share the grand total, which is either published everywhere or nowhere. Each person
 is a contributor: a new version of a table is released only when every changed cell changed by
-at least k persons (``concordia.events._snapshots`` states the rule), so two releases never
+at least k persons (``concordia.disclosure.releasable`` states the rule), so two releases never
 differ by one person's registration, edit or erasure.
 """
 

@@ -8,18 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
-from concordia.core.schemas import IsoDate, OrgIdentifier, StrictModel, Text, UuidStr, json_int
+from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
+from concordia.core.types import Country, ExternalId, OrgIdentifier, Text
 from concordia.registry import codes
-
-ExternalId = Annotated[
-    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/\-]*$")
-]
-
-
-def _country(value: str) -> str:
-    if value not in codes.COUNTRIES:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-    return value
 
 
 def _region(value: str) -> str:
@@ -46,11 +37,6 @@ def _language(value: str) -> str:
 
 
 # Validators give the readable reason; the enums and patterns put the same rule in the OpenAPI.
-Country = Annotated[
-    str,
-    AfterValidator(_country),
-    WithJsonSchema({"type": "string", "enum": sorted(codes.COUNTRIES)}),
-]
 Region = Annotated[
     str,
     AfterValidator(_region),

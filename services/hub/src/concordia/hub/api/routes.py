@@ -1,19 +1,18 @@
-"""The hub API: nodes, aggregates, coalition indicators and the charter."""
+"""The hub API: nodes, aggregates and coalition indicators (the charter's routes included)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
-from concordia.core.deps import IfMatchDep, SessionDep, etag
-from concordia.events import CharterPublished
+from concordia.core.deps import SessionDep
 from concordia.events._types import TOKEN_PATTERN
-from concordia.hub import charter as charters
 from concordia.hub import indicators, service
-from concordia.hub.api.deps import Admin, FederationDep, Reader, hub_settings
-from concordia.hub.schemas import CharterUpdate, CoalitionIndicators, NodeRead, SnapshotRead
-from concordia.kit import runtime
+from concordia.hub.api.deps import FederationDep, Reader, hub_settings
+from concordia.hub.charter import api as charter_api
+from concordia.hub.charter import service as charters
+from concordia.hub.schemas import CoalitionIndicators, NodeRead, SnapshotRead
 
 router = APIRouter(prefix="/v1", tags=["hub"])
 Token = Annotated[str | None, Query(pattern=TOKEN_PATTERN)]
@@ -56,33 +55,5 @@ async def coalition_indicators(
     return indicators.coalition(period, snapshots, charter)
 
 
-@router.get("/charter", response_model=CharterPublished)
-async def get_charter(session: SessionDep, _: Reader, response: Response) -> CharterPublished:
-    """The current charter; its ETag is its revision (the built-in defaults are revision 0)."""
-    charter = await charters.current(session=session)
-    response.headers["ETag"] = etag(charter.revision)
-    return charter
-
-
-@router.get("/charter/versions", response_model=list[CharterPublished])
-async def charter_versions(session: SessionDep, _: Reader) -> list[CharterPublished]:
-    """Every revision of the charter, oldest first."""
-    return await charters.versions(session=session)
-
-
-@router.put("/charter", response_model=CharterPublished)
-async def put_charter(
-    data: CharterUpdate,
-    request: Request,
-    federation: FederationDep,
-    _: Admin,
-    if_match: IfMatchDep,
-    response: Response,
-) -> CharterPublished:
-    """Set a new charter (scope `hub:admin`) and send it to every node; a stale If-Match: 409."""
-    async with runtime(request).db.unit_of_work() as session:
-        charter = await charters.put(session=session, data=data, if_match=if_match)
-    # Committed: now every country hears of it (and is re-sent it until it reports running it).
-    await charters.broadcast(federation, charter, list(federation.links))
-    response.headers["ETag"] = etag(charter.revision)
-    return charter
+# The charter's routes live with the charter; app.py keeps including this router alone.
+router.include_router(charter_api.router)

@@ -33,6 +33,7 @@ from concordia.registry.service._common import (
     record_changes,
 )
 from concordia.registry.service.audit import AuditTrail
+from concordia.registry.service.external_ids import ensure_external_id_free
 from concordia.registry.service.persons import audit_entries
 
 
@@ -82,8 +83,6 @@ async def create(
     *, session: AsyncSession, ctx: NodeContext, data: OrganisationCreate
 ) -> Organisation:
     """Register an organisation; 409 on a taken identifier or external id."""
-    from concordia.registry.service.sync import ensure_external_id_free
-
     await ensure_external_id_free(session=session, model=Organisation, external_id=data.external_id)
     await _identifier_free(session, data.identifier)
     fields = data.model_dump(mode="json", exclude={"external_id"})

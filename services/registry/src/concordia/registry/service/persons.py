@@ -26,6 +26,7 @@ from concordia.registry.service._common import (
     record_changes,
 )
 from concordia.registry.service.audit import AuditTrail
+from concordia.registry.service.external_ids import ensure_external_id_free
 
 _ENCRYPTED = ("name", "aliases", "host_city")
 _PLAIN = (
@@ -126,8 +127,6 @@ def updated_event(person: Person | dict[str, Any]) -> PersonUpdated:
 
 async def create(*, session: AsyncSession, ctx: NodeContext, data: PersonCreate) -> Person:
     """Register a person; 409 if the external id is taken."""
-    from concordia.registry.service.sync import ensure_external_id_free
-
     await ensure_external_id_free(session=session, model=Person, external_id=data.external_id)
     if data.external_id is not None:
         keys = erased_keys(ctx, data.external_id)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.bulk import (
@@ -29,24 +29,12 @@ from concordia.core.bulk import (
     report,
     validate_records,
 )
-from concordia.core.errors import ConflictError
 from concordia.events import Event
 from concordia.registry.models import Organisation, Person
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service import organisations as org_service
 from concordia.registry.service import persons as person_service
 from concordia.registry.service._common import NodeContext, emit, new_id, now, record_changes
-
-
-async def ensure_external_id_free(
-    *, session: AsyncSession, model: type[Person] | type[Organisation], external_id: str | None
-) -> None:
-    """409 when another record already carries ``external_id``."""
-    if external_id is None:
-        return
-    taken = await session.scalar(select(model.id).where(model.external_id == external_id))
-    if taken is not None:
-        raise ConflictError(f"external_id {external_id!r} already belongs to {taken}")
 
 
 @dataclass

@@ -52,9 +52,9 @@ from nats.js.errors import APIError
 from sqlalchemy import func, select, update
 
 from concordia.core.db import Database
-from concordia.events._lease import Lease
-from concordia.events._outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
-from concordia.events._pipeline import AckPipeline, Route, router
+from concordia.events.runtime.lease import Lease
+from concordia.events.runtime.outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
+from concordia.events.runtime.pipeline import AckPipeline, Route, router
 
 log = logging.getLogger("concordia.events.relay")
 

@@ -12,9 +12,9 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 
-from concordia.events._link import NatsLink
-from concordia.events._pipeline import Route
-from concordia.events._streams import StreamSpec, ensure_streams, local_stream, shared_stream
+from concordia.events.runtime.link import NatsLink
+from concordia.events.runtime.pipeline import Route
+from concordia.events.runtime.streams import StreamSpec, ensure_streams, local_stream, shared_stream
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 

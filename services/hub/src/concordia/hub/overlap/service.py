@@ -1,8 +1,8 @@
 """Overlap detection at the hub: relay opaque PSI messages between ledgers, record counts only.
 
-The coordinator lives in ``concordia.events`` (``_psi_relay``) so it carries no dependency on
-``openmined-psi``: the hub never holds a PSI key nor parses a PSI message, and must not import
-``private_set_intersection`` (tests/hub/test_hub_overlap.py checks the whole hub package).
+The coordinator (``coordinator``) carries no dependency on ``openmined-psi``: the hub never
+holds a PSI key nor parses a PSI message, and must not import ``private_set_intersection``
+(tests/hub/test_hub_overlap.py checks the whole hub package).
 
 ``OverlapRounds`` wires it into the hub: the ``Federation`` tells it when a country's link is
 up (one client per country account, user ``hub-<code>``) or gone, so a country added at run time
@@ -26,10 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
 from concordia.core.errors import ConflictError, DomainError
-from concordia.events import OverlapCoordinator, PairOutcome, quarter_of
+from concordia.events import quarter_of
 from concordia.hub.models import OverlapOutcome
+from concordia.hub.overlap.coordinator import OverlapCoordinator, PairOutcome
 
-__all__ = ["OverlapCoordinator", "OverlapRounds", "PairOutcome", "PlannedRun", "RateLimitedError"]
+__all__ = ["OverlapRounds", "PlannedRun", "RateLimitedError", "outcomes"]
 
 log = logging.getLogger(__name__)
 

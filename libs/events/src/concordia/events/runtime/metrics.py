@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from concordia.events._relay import OutboxRelay
+from concordia.events.runtime.relay import OutboxRelay
 
 
 class RelayCollector(Collector):

@@ -7,7 +7,7 @@ from typing import Any
 
 from nats.js import JetStreamContext, api
 
-from concordia.events._nats import ensure_stream
+from concordia.events.runtime.broker import ensure_stream
 
 #: Local events link person ids to permit facts; they are kept long enough for any consumer to
 #: catch up after an outage, then age out (an erased person's trail does not live forever).

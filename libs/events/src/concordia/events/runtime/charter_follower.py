@@ -22,13 +22,9 @@ from sqlalchemy.exc import IntegrityError
 
 from concordia.core.db import Database, UtcDateTime
 from concordia.events._envelope import Envelope, EnvelopeError
-from concordia.events._outbox import Outbox
-from concordia.events.hub import (
-    DEFAULT_CHARTER,
-    CharterPublished,
-    DisclosureRules,
-    ServiceStatusReported,
-)
+from concordia.events.charter import DEFAULT_CHARTER, CharterPublished
+from concordia.events.runtime.outbox import Outbox
+from concordia.events.status import ServiceStatusReported
 
 log = logging.getLogger("concordia.events.charter")
 
@@ -76,29 +72,6 @@ class CharterStore:
         except IntegrityError:
             return False
         return True
-
-
-def disclosure_rules(
-    charter: CharterPublished, *, k: int, rounding_base: int | None, k_min: int = 1
-) -> DisclosureRules:
-    """The rules a service applies: the hub's charter, or before any, its own ``k`` and rounding.
-
-    A service's settings stand in for the built-in charter only (revision 0): once the hub sent
-    one, its thresholds apply, but never a ``k`` under the node's own floor ``k_min``: a
-    charter (or whoever could forge one) may tighten a node's protection, not loosen it below
-    what the state that holds the records allows.
-
-    Example::
-
-        rules = disclosure_rules(follower.current, k=settings.disclosure_k, rounding_base=5,
-                                 k_min=settings.disclosure_k_min)
-    """
-    rules = charter.disclosure
-    if charter.revision == 0:
-        rules = rules.model_copy(update={"k": k, "rounding_base": rounding_base})
-    if rules.k < k_min:
-        rules = rules.model_copy(update={"k": k_min})
-    return rules
 
 
 class CharterFollower:

@@ -21,7 +21,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.events import Envelope, Event, Handler, SharedEvent
-from concordia.hub.ingest import refuse
+from concordia.hub.ingest.handler import refuse
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
 from concordia.events._envelope import Envelope, EnvelopeError
-from concordia.events._inbox import AlreadyProcessedError, Inbox
 from concordia.events._model import Event
+from concordia.events.runtime.inbox import AlreadyProcessedError, Inbox
 
 log = logging.getLogger("concordia.events.consumer")
 

@@ -1,22 +1,20 @@
-"""What nodes and the hub say to each other besides aggregates: status, charter, broadcasts.
+"""The coalition's charter: thresholds, targets and code lists, set at the hub for every node.
 
-All are shared models (codes and numbers only). A service reports its status on
-``shared.<node>.<service>.status``; the hub publishes the charter on ``hub.charter`` into every
-country account and re-sends it until each service reports running it. A node's broadcast
-(``shared.<node>.broadcast.>``, e.g. ``PracticePublished``) is relayed by the hub to every other
-country as ``hub.broadcast.<node>.>``.
+The hub publishes the charter on ``hub.charter`` into every country account and re-sends it
+until each service reports running it (``ServiceStatusReported``). ``disclosure_rules`` says
+which thresholds a service applies.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from concordia.events._model import SharedEvent
-from concordia.events._types import Code, SubjectToken
+from concordia.events._types import Code
 
 
 def _decimal_text(pattern: str, what: str) -> WithJsonSchema:
@@ -45,100 +43,6 @@ Share = Annotated[
     Decimal,
     _decimal_text(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "A share from 0 to 1, e.g. `0.5`."),
 ]
-
-
-class ServiceStatusReported(SharedEvent):
-    """A service's heartbeat to the hub: the charter it runs and how far its outbox lags.
-
-    Example::
-
-        ServiceStatusReported(node="se", service="registry", charter_version="2026.1",
-                              charter_revision=3, outbox_pending=0, sent_at=now)
-    """
-
-    event_name: ClassVar[str] = "service.status.reported"
-
-    node: SubjectToken = Field(description="The reporting node.", examples=["se"])
-    service: SubjectToken = Field(description="The reporting service.", examples=["registry"])
-    charter_version: Code = Field(
-        description="The charter version the service applies (`default` before any).",
-        examples=["2026.1"],
-    )
-    charter_revision: int = Field(
-        default=0, ge=0, description="The hub's revision number of that charter (0: built-in)."
-    )
-    outbox_pending: int = Field(
-        ge=0,
-        description="Shared events (subject `shared.…`) committed but not yet sent towards "
-        "the hub; local events are not counted.",
-        examples=[0],
-    )
-    sent_at: datetime = Field(description="When the service sent this report (UTC).")
-
-    @classmethod
-    def subject_template(cls) -> str:
-        """``shared.{node}.{service}.status``: one subject per service, newest kept."""
-        return "shared.{node}.{service}.status"
-
-    def subject_params(self) -> dict[str, str]:
-        """The reporting service."""
-        return {"service": self.service}
-
-    def producer(self) -> str:
-        """The service named in the report."""
-        return self.service
-
-    def subject(self, node: str) -> str:
-        """The report's subject; ``node`` must be the report's own node."""
-        if node != self.node:
-            raise ValueError(f"status of node {self.node!r} cannot be sent by {node!r}")
-        return super().subject(node)
-
-
-class PracticePublished(SharedEvent):
-    """A best practice a node publishes for the whole coalition: its codes, never its text.
-
-    The text stays in the node's exchange service; this tells the other nodes that a practice
-    exists (topic, status, language, revision), so they can ask for it.
-
-    Example::
-
-        PracticePublished(node="se", practice="se-0042", revision=2, topic="work_permits",
-                          status="pilot", language="en", published_at=now)
-    """
-
-    event_name: ClassVar[str] = "broadcast.practice.published"
-    #: One subject per practice and revision: the node's outbound stream keeps each.
-    once_per_subject: ClassVar[bool] = True
-
-    node: SubjectToken = Field(description="The publishing node.", examples=["se"])
-    practice: SubjectToken = Field(
-        description="The practice's code at its node.", examples=["se-0042"]
-    )
-    revision: int = Field(ge=1, description="The practice's revision.", examples=[2])
-    topic: Code = Field(description="The practice's topic code.", examples=["work_permits"])
-    status: Literal["in_force", "pilot", "retired"] = Field(description="Its status.")
-    language: Code = Field(description="Language of its text (BCP 47).", examples=["en"])
-    published_at: datetime = Field(description="When the node published this revision (UTC).")
-
-    @classmethod
-    def subject_template(cls) -> str:
-        """``shared.{node}.broadcast.practice.{practice}.r{revision}``."""
-        return "shared.{node}.broadcast.practice.{practice}.r{revision}"
-
-    def subject_params(self) -> dict[str, str]:
-        """The practice and its revision."""
-        return {"practice": self.practice, "revision": str(self.revision)}
-
-    def producer(self) -> str:
-        """The exchange service (best practices)."""
-        return "exchange"
-
-    def subject(self, node: str) -> str:
-        """The practice's subject; ``node`` must be the practice's own node."""
-        if node != self.node:
-            raise ValueError(f"a practice of node {self.node!r} cannot be sent by {node!r}")
-        return super().subject(node)
 
 
 class DisclosureRules(BaseModel):
@@ -261,7 +165,7 @@ class CharterPublished(SharedEvent):
         return "hub"
 
 
-#: The charter every node applies until the hub sends one (DESIGN.md defaults).
+#: The charter every node applies until the hub sends one (the coalition's defaults).
 DEFAULT_CHARTER = CharterPublished(
     version="default",
     revision=0,
@@ -285,3 +189,26 @@ DEFAULT_CHARTER = CharterPublished(
         ),
     ),
 )
+
+
+def disclosure_rules(
+    charter: CharterPublished, *, k: int, rounding_base: int | None, k_min: int = 1
+) -> DisclosureRules:
+    """The rules a service applies: the hub's charter, or before any, its own ``k`` and rounding.
+
+    A service's settings stand in for the built-in charter only (revision 0): once the hub sent
+    one, its thresholds apply, but never a ``k`` under the node's own floor ``k_min``: a
+    charter (or whoever could forge one) may tighten a node's protection, not loosen it below
+    what the state that holds the records allows.
+
+    Example::
+
+        rules = disclosure_rules(follower.current, k=settings.disclosure_k, rounding_base=5,
+                                 k_min=settings.disclosure_k_min)
+    """
+    rules = charter.disclosure
+    if charter.revision == 0:
+        rules = rules.model_copy(update={"k": k, "rounding_base": rounding_base})
+    if rules.k < k_min:
+        rules = rules.model_copy(update={"k": k_min})
+    return rules

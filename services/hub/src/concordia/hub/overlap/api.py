@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from concordia.core.deps import SessionDep
-from concordia.hub import overlap
 from concordia.hub.api.deps import Admin, Reader, hub_state
+from concordia.hub.overlap import service as overlap
 from concordia.hub.schemas import (
     OverlapPairRead,
     OverlapRoundAccepted,

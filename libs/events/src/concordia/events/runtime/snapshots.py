@@ -1,13 +1,13 @@
 """What every service shares about publishing aggregate snapshots: how a new version is
-released, the reporting periods, and the background loop (the store is ``_snapshot_store``).
+released, the reporting periods, and the background loop (the store is ``snapshot_store``).
 
 A service decides *what* to publish (its tables, through ``concordia.disclosure``, as
 ``Draft``s); this module decides *how*: a release is stored exactly as it is sent, in the same
 unit of work as its outbox row; nothing is ever edited.
 
-**The release rule (differencing).** Two releases of one table, subtracted, must not single
-out a contributor (a person, a recipient, an activity). So a new version of a table is released
-only when
+**The release rule (differencing)**, judged by ``concordia.disclosure.releasable`` (pure).
+Two releases of one table, subtracted, must not single out a contributor (a person, a recipient,
+an activity). So a new version of a table is released only when
 
 * some published cell differs from the last release (a value changed, or a cell became or
   stopped being suppressed), and
@@ -40,7 +40,6 @@ released the same table meanwhile (its version is taken), that table waits for t
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -52,15 +51,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
-from concordia.events._snapshot_store import Key, Released, SnapshotStore
+from concordia.disclosure import normalise_contributions, releasable
 from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
+from concordia.events.runtime.snapshot_store import Key, Released, SnapshotStore
 
 log = logging.getLogger("concordia.events.snapshots")
 _CENT = Decimal("0.01")
 T = TypeVar("T")
 #: What each contributor adds to each inner cell: ``{contributor: {cell key: amount}}``.
 Contributions = Mapping[str, Mapping[Key, Decimal | int]]
-Amounts = Mapping[str, Mapping[Key, Decimal]]
 
 
 def quarter_of(day: date) -> str:
@@ -136,76 +135,6 @@ def consistent_totals(drafts: Sequence[Draft]) -> list[Draft]:
         )
         for d in drafts
     ]
-
-
-def _share(adds: Mapping[Key, Decimal] | None, key: Key) -> Decimal:
-    """What one contributor adds to the cell ``key`` (a margin sums the cells it covers)."""
-    if not adds:
-        return Decimal(0)
-    if key in adds:
-        return adds[key]
-    return sum(
-        (
-            amount
-            for inner, amount in adds.items()
-            if all(want in (ALL, part) for want, part in zip(key, inner, strict=True))
-        ),
-        Decimal(0),
-    )
-
-
-def changed_contributors(before: Amounts, after: Amounts, key: Key) -> int:
-    """How many contributors add something else to the cell ``key`` than they did before."""
-    movers = (w for w in before.keys() | after.keys() if before.get(w) != after.get(w))
-    return sum(_share(before.get(w), key) != _share(after.get(w), key) for w in movers)
-
-
-def releasable(
-    last: Mapping[Key, Cell] | None,
-    before: Mapping[str, Mapping[Key, Decimal]],
-    draft: Draft,
-    k: int,
-    *,
-    new_rules: bool = False,
-) -> bool:
-    """The release rule (module docstring): a first release, or every changed cell has k.
-
-    Under ``new_rules`` (a new charter) the table may be released although no cell changed, and
-    a cell whose contributors did not change may change, but only towards less: a cell hidden
-    in the last release stays hidden. Revealing it would let the last release's margins give
-    away the cell it was hidden with (a lower k is for the next period). A cell whose
-    contributors changed still needs k of them.
-    """
-    if last is None:
-        return True
-    after = _normalise(draft.contributions)
-    cells = draft.published()
-    changed = [key for key, cell in cells.items() if last.get(key) != cell]
-    moved = {key: changed_contributors(before, after, key) for key in changed}
-    if new_rules:
-        return all(
-            n >= k or (n == 0 and not _revealed(last.get(key), cells[key]))
-            for key, n in moved.items()
-        )
-    return bool(changed) and all(n >= k for n in moved.values())
-
-
-def _revealed(before: Cell | None, now: Cell) -> bool:
-    """Whether ``now`` shows a value the cell's last release hid."""
-    return before is not None and before.suppressed and not now.suppressed
-
-
-def _normalise(contributions: Contributions) -> dict[str, dict[Key, Decimal]]:
-    """Contributions by hashed contributor, amounts as Decimal, zeros left out."""
-    return {
-        _pseudonym(who): {tuple(key): Decimal(amount) for key, amount in adds.items() if amount}
-        for who, adds in contributions.items()
-        if any(adds.values())
-    }
-
-
-def _pseudonym(who: str) -> str:
-    return hashlib.sha256(who.encode()).hexdigest()[:16]
 
 
 def preceding(last: Mapping[tuple[str, str], Released], draft: Draft) -> Released | None:
@@ -286,6 +215,7 @@ class Publisher:
                 draft,
                 self.k,
                 new_rules=judge is not None and judge.charter_version != self.charter_version,
+                total=ALL,
             ):
                 continue
             start, end = quarter_bounds(draft.period)
@@ -297,7 +227,7 @@ class Publisher:
                 measure=draft.measure, dimensions=draft.dimensions, cells=draft.cells,
                 margins=draft.margins,
             )  # fmt: skip
-            chosen.append((event, _normalise(draft.contributions)))
+            chosen.append((event, normalise_contributions(draft.contributions)))
         return chosen
 
 

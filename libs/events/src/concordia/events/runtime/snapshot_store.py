@@ -1,6 +1,6 @@
 """Where a service keeps the aggregate snapshots it published: every version exactly as it
 left, with what each (hashed) contributor added to its cells, which stays home. See
-``_snapshots`` for the release rule that reads it.
+``snapshots`` (and ``concordia.disclosure.releasable``) for the release rule that reads it.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from concordia.events.overlap import (
     PsiResult,
 )
 
-log = logging.getLogger("concordia.events.psi_relay")
+log = logging.getLogger(__name__)
 
 Status = Literal["counted", "declined", "timeout", "rate_limited"]
 _STEPS: dict[str, type[Event]] = {

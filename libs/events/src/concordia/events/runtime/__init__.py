@@ -1,0 +1,78 @@
+"""The delivery runtime of Concordia's events: NATS links, outbox relay, inbox consumer, leases.
+
+Everything here talks to NATS or a database (or both); the contracts it carries live one level
+up in ``concordia.events`` and import neither, so any service or tool may read them.
+"""
+
+from __future__ import annotations
+
+from concordia.events.runtime.broker import connect, ensure_stream
+from concordia.events.runtime.charter_follower import CharterFollower, CharterStore
+from concordia.events.runtime.consumer import Consumer, ConsumerMetrics, Handler, Outcome
+from concordia.events.runtime.federation import NodeLinks
+from concordia.events.runtime.inbox import AlreadyProcessedError, Inbox
+from concordia.events.runtime.lease import Lease
+from concordia.events.runtime.link import BrokerUnavailableError, NatsLink
+from concordia.events.runtime.metrics import RelayCollector
+from concordia.events.runtime.outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
+from concordia.events.runtime.pipeline import AckPipeline, Route
+from concordia.events.runtime.relay import OutboxRelay, RelayMetrics
+from concordia.events.runtime.snapshot_store import Released, SnapshotStore
+from concordia.events.runtime.snapshots import (
+    Draft,
+    Publisher,
+    consistent_totals,
+    published_cells,
+    quarter_bounds,
+    quarter_of,
+    run_publisher,
+)
+from concordia.events.runtime.streams import (
+    LOCAL_RETENTION_SECONDS,
+    SHARED_LIMITS,
+    StreamSpec,
+    country_stream,
+    ensure_streams,
+    local_stream,
+    shared_stream,
+)
+
+__all__ = [
+    "EXPECTED_LAST_SUBJECT_SEQUENCE",
+    "LOCAL_RETENTION_SECONDS",
+    "SHARED_LIMITS",
+    "AckPipeline",
+    "AlreadyProcessedError",
+    "BrokerUnavailableError",
+    "CharterFollower",
+    "CharterStore",
+    "Consumer",
+    "ConsumerMetrics",
+    "Draft",
+    "Handler",
+    "Inbox",
+    "Lease",
+    "NatsLink",
+    "NodeLinks",
+    "Outbox",
+    "OutboxRelay",
+    "Outcome",
+    "Publisher",
+    "RelayCollector",
+    "RelayMetrics",
+    "Released",
+    "Route",
+    "SnapshotStore",
+    "StreamSpec",
+    "connect",
+    "consistent_totals",
+    "country_stream",
+    "ensure_stream",
+    "ensure_streams",
+    "local_stream",
+    "published_cells",
+    "quarter_bounds",
+    "quarter_of",
+    "run_publisher",
+    "shared_stream",
+]

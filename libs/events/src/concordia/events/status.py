@@ -1,0 +1,63 @@
+"""A service's heartbeat to the hub: the charter it runs and how far its outbox lags.
+
+A service reports its status on ``shared.<node>.<service>.status``; the hub re-sends the charter
+to services whose report shows an older one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import Field
+
+from concordia.events._model import SharedEvent
+from concordia.events._types import Code, SubjectToken
+
+
+class ServiceStatusReported(SharedEvent):
+    """A service's heartbeat to the hub: the charter it runs and how far its outbox lags.
+
+    Example::
+
+        ServiceStatusReported(node="se", service="registry", charter_version="2026.1",
+                              charter_revision=3, outbox_pending=0, sent_at=now)
+    """
+
+    event_name: ClassVar[str] = "service.status.reported"
+
+    node: SubjectToken = Field(description="The reporting node.", examples=["se"])
+    service: SubjectToken = Field(description="The reporting service.", examples=["registry"])
+    charter_version: Code = Field(
+        description="The charter version the service applies (`default` before any).",
+        examples=["2026.1"],
+    )
+    charter_revision: int = Field(
+        default=0, ge=0, description="The hub's revision number of that charter (0: built-in)."
+    )
+    outbox_pending: int = Field(
+        ge=0,
+        description="Shared events (subject `shared.…`) committed but not yet sent towards "
+        "the hub; local events are not counted.",
+        examples=[0],
+    )
+    sent_at: datetime = Field(description="When the service sent this report (UTC).")
+
+    @classmethod
+    def subject_template(cls) -> str:
+        """``shared.{node}.{service}.status``: one subject per service, newest kept."""
+        return "shared.{node}.{service}.status"
+
+    def subject_params(self) -> dict[str, str]:
+        """The reporting service."""
+        return {"service": self.service}
+
+    def producer(self) -> str:
+        """The service named in the report."""
+        return self.service
+
+    def subject(self, node: str) -> str:
+        """The report's subject; ``node`` must be the report's own node."""
+        if node != self.node:
+            raise ValueError(f"status of node {self.node!r} cannot be sent by {node!r}")
+        return super().subject(node)
