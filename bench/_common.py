@@ -205,7 +205,7 @@ class Workspace:
     @property
     def auth(self) -> dict[str, str]:
         """Headers of an authenticated, purposeful read or write."""
-        return {"Authorization": f"Bearer {self.token}", "X-Purpose": "benchmark"}
+        return {"Authorization": f"Bearer {self.token}", "X-Purpose": "statistics; benchmark"}
 
     async def uvicorn(self, name: str, factory: str, env: dict[str, str]) -> UvicornServer:
         """Run ``factory`` under uvicorn (uvloop, httptools, one worker); wait until it serves."""

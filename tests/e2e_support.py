@@ -105,5 +105,5 @@ async def eventually(check: Callable[[], Awaitable[T]], seconds: float = 60) -> 
 
 
 def bearer(token: str, **headers: str) -> dict[str, Any]:
-    """Request headers with ``token``."""
-    return {"Authorization": f"Bearer {token}", **headers}
+    """Request headers with ``token`` and a registry purpose (other services ignore it)."""
+    return {"Authorization": f"Bearer {token}", "X-Purpose": "permit_case_work", **headers}

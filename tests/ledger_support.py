@@ -38,9 +38,10 @@ class Ledger:
     settings: LedgerSettings
     nats_url: str
 
-    def auth(self, *scopes: str) -> dict[str, str]:
-        """Headers carrying a token with exactly ``scopes``."""
-        return {"Authorization": f"Bearer {self.tokens[' '.join(sorted(scopes))]}"}
+    def auth(self, *scopes: str, owner: str | None = None) -> dict[str, str]:
+        """Headers carrying a token with exactly ``scopes`` (of ``owner``, if given)."""
+        key = " ".join(sorted(scopes))
+        return {"Authorization": f"Bearer {self.tokens[f'{owner} {key}' if owner else key]}"}
 
     @property
     def rw(self) -> dict[str, str]:
@@ -135,7 +136,19 @@ def issue_tokens(path: Path) -> dict[str, str]:
     store = TokenStore(path)
     combos = [("ledger:write",), ("feed:read",), ("feed:coalition", "feed:read"),
               ("registry:read",), ("ops",)]  # fmt: skip
-    return {" ".join(sorted(c)): store.create(f"test-{'-'.join(c)}", set(c)) for c in combos}
+    tokens = {" ".join(sorted(c)): store.create(f"test-{'-'.join(c)}", set(c)) for c in combos}
+    tokens["ledger:admin ledger:write"] = store.create(
+        "test-ledger-admin", {"ledger:admin", "ledger:write"}
+    )
+    for owner in (DONOR_1, DONOR_2):
+        tokens[f"{owner} ledger:write"] = store.create(
+            f"test-{owner}", {"ledger:write"}, owner=owner
+        )
+    return tokens
+
+
+#: The donors the tests' owned tokens belong to.
+DONOR_1, DONOR_2 = "donor:test-1", "donor:test-2"
 
 
 def donor(n: int = 0, **overrides: Any) -> dict[str, Any]:

@@ -25,9 +25,13 @@ class Registry:
     settings: RegistrySettings
     nats_url: str
 
-    def auth(self, *scopes: str, purpose: str | None = None) -> dict[str, str]:
-        """Headers carrying a token with exactly ``scopes``."""
-        headers = {"Authorization": f"Bearer {self.tokens[' '.join(sorted(scopes))]}"}
+    def auth(
+        self, *scopes: str, purpose: str | None = "permit_case_work", owner: str | None = None
+    ) -> dict[str, str]:
+        """Headers carrying a token with exactly ``scopes`` (of ``owner``, if given) and a
+        purpose (``None`` sends no X-Purpose)."""
+        key = " ".join(sorted(scopes))
+        headers = {"Authorization": f"Bearer {self.tokens[f'{owner} {key}' if owner else key]}"}
         if purpose:
             headers["X-Purpose"] = purpose
         return headers
@@ -81,13 +85,22 @@ def settings_for(
     )
 
 
+#: The agencies the tests' owned tokens belong to.
+AGENCY_1, AGENCY_2 = "agency:test-1", "agency:test-2"
+
+
 def issue_tokens(path: Path) -> dict[str, str]:
-    """Tokens for each scope combination the tests use."""
+    """Tokens for each scope combination the tests use: the operator's, and two agencies'."""
     store = TokenStore(path)
     combos = [
         ("registry:read",), ("registry:write",), ("registry:read", "registry:write"), ("ops",),
+        ("registry:admin", "registry:read", "registry:write"),
     ]  # fmt: skip
-    return {" ".join(sorted(c)): store.create(f"test-{'-'.join(c)}", set(c)) for c in combos}
+    tokens = {" ".join(sorted(c)): store.create(f"test-{'-'.join(c)}", set(c)) for c in combos}
+    rw = ("registry:read", "registry:write")
+    for owner in (AGENCY_1, AGENCY_2):
+        tokens[f"{owner} {' '.join(rw)}"] = store.create(f"test-{owner}", set(rw), owner=owner)
+    return tokens
 
 
 def person(n: int = 0, **overrides: Any) -> dict[str, Any]:

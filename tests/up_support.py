@@ -25,7 +25,10 @@ PORT_OFFSETS = (
 )
 PERSONS = 60  # fewer than `make run` seeds, to keep the test quick
 GRANTS = 40  # likewise
-DEV_TOKENS = {"registry:read", "registry:write", "agency", "ops", "donor-portal", "donor"}
+DEV_TOKENS = {
+    "registry:read", "registry:write", "agency", "agency-2", "ops", "donor-portal", "donor",
+    "donor-2", "operator",
+}  # fmt: skip
 LINUX_PROC = Path("/proc/self/stat").exists()
 
 

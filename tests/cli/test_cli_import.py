@@ -35,7 +35,7 @@ class Node:
 
     def get(self, base: str, path: str, **params: Any) -> Any:
         """GET a JSON answer with the node's token."""
-        headers = {"Authorization": f"Bearer {self.token}"}
+        headers = {"Authorization": f"Bearer {self.token}", "X-Purpose": "audit"}
         response = httpx.get(f"{base}{path}", params=params, headers=headers, timeout=10)
         response.raise_for_status()
         return response.json()

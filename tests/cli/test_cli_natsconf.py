@@ -7,13 +7,17 @@ import stat
 import subprocess
 from pathlib import Path
 
+import nats
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
+from nats.js.errors import APIError
 from typer.testing import CliRunner
 
 from concordia.cli._leaftls import LeafTls, fingerprint
 from concordia.cli._natsconf import (
+    COUNTRY_MAX_CONSUMERS,
+    COUNTRY_MAX_STREAMS,
     DENIED_JS_API,
     Country,
     HubNats,
@@ -28,7 +32,7 @@ from concordia.cli._natsconf import (
 )
 from concordia.cli.main import app
 from concordia.cli.nodeinit import service_env
-from concordia.events.natsserver import find_binary
+from concordia.events.natsserver import NatsServer, find_binary
 
 runner = CliRunner()
 
@@ -272,3 +276,36 @@ def test_leaf_tls_in_the_config_builders(tmp_path: Path) -> None:
     remote = leaf_remote("se", "nats-leaf://h:7422", "/n/hub-ca.pem")
     assert remote["tls"] == {"ca_file": "/n/hub-ca.pem", "timeout": 5}
     assert "tls" not in leaf_remote("se", "nats-leaf://h:7422")
+
+
+async def test_a_country_account_cannot_outgrow_its_jetstream_limits(tmp_path: Path) -> None:
+    """The limits hub_config gives a country account hold on a real nats-server."""
+    hub = HubNats(
+        4222, 8222, 7422, tmp_path, "ops-synthetic", (Country("se", "Testland", "x1", "y2"),),
+        country_max_file=1024 * 1024,
+    )  # fmt: skip
+    accounts = hub_config(hub)["accounts"]
+    # A user without permissions in the account: what a node would do if it could reach the API.
+    accounts["SE"]["users"].append({"user": "probe-se", "password": "probe-synthetic"})
+    conf = render({"system_account": "SYS", "accounts": accounts})
+    with NatsServer(store_dir=tmp_path / "nats", config=conf) as server:
+        nc = await nats.connect(f"nats://probe-se:probe-synthetic@{server.host}:{server.port}")
+        try:
+            js = nc.jetstream()
+            info = await js.account_info()
+            assert info.limits.max_streams == COUNTRY_MAX_STREAMS
+            assert info.limits.max_consumers == COUNTRY_MAX_CONSUMERS
+            assert info.limits.max_storage == 1024 * 1024
+            for n in range(COUNTRY_MAX_STREAMS):
+                await js.add_stream(name=f"S{n}", subjects=[f"s{n}.>"], max_bytes=256 * 1024)
+            with pytest.raises(APIError, match="maximum number of streams"):
+                await js.add_stream(name="ONE_TOO_MANY", subjects=["x.>"])
+            for n in range(COUNTRY_MAX_CONSUMERS):
+                await js.add_consumer("S0", durable_name=f"c{n}")
+            with pytest.raises(APIError, match="maximum consumers"):
+                await js.add_consumer("S0", durable_name="one-too-many")
+            await js.delete_stream("S1")
+            with pytest.raises(APIError, match="insufficient storage"):
+                await js.add_stream(name="HUGE", subjects=["h.>"], max_bytes=2 * 1024 * 1024)
+        finally:
+            await nc.close()

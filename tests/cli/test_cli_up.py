@@ -75,7 +75,10 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
         var / "se" / "registry.env",
     ):
         assert stat.S_IMODE(secret.stat().st_mode) == 0o600, secret
-    headers = {"Authorization": f"Bearer {tokens['se']['agency']}", "X-Purpose": "e2e test"}
+    headers = {
+        "Authorization": f"Bearer {tokens['se']['agency']}",
+        "X-Purpose": "permit_case_work; e2e test",
+    }
     with httpx.Client(base_url=registry_url, headers=headers, timeout=10) as client:
         sample = client.get("/v1/persons", params={"limit": 5})
         assert sample.status_code == 200, sample.text

@@ -91,6 +91,10 @@ def test_accounts_agree_with_the_generator(tmp_path: Path) -> None:
     assert set(generated) - {"SYS"} == set(re.findall(r"^([A-Z]{2}) \{", text, re.M))
     for code in CODES:
         account = text[text.index(f"\n{code.upper()} {{") :]
+        limits = re.search(r"^  jetstream: \{ (.*) \}$", account, re.M)
+        assert limits is not None, code
+        pairs = dict(item.split(": ") for item in limits.group(1).split(", "))
+        assert {k: int(v) for k, v in pairs.items()} == generated[code.upper()]["jetstream"]
         for user in generated[code.upper()]["users"]:
             entry = user_entry(account, user["user"])
             kind = user["user"].split("-")[0].upper()

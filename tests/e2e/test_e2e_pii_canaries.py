@@ -148,7 +148,7 @@ async def test_no_personal_marker_reaches_the_hub(coalition: Coalition, running:
     async with httpx.AsyncClient(base_url=registry, timeout=30) as client:
         page = await client.get(
             "/v1/persons", params={"limit": 5},
-            headers=bearer(control, **{"X-Purpose": "e2e canary control"}),
+            headers=bearer(control, **{"X-Purpose": "audit; e2e canary control"}),
         )  # fmt: skip
     assert page.status_code == 200, page.text
     assert canaries.found_in(page.content), "the control read sees the markers"

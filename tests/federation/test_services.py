@@ -50,7 +50,9 @@ async def test_registry_publishes_aggregates_over_its_coalition_user(
         async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
             for n in range(3):
                 response = await client.post(
-                    "/v1/persons", json=person(n), headers={"Authorization": f"Bearer {token}"}
+                    "/v1/persons",
+                    json=person(n),
+                    headers={"Authorization": f"Bearer {token}", "X-Purpose": "permit_case_work"},
                 )
                 assert response.status_code == 201, response.text
             ready = await client.get("/readyz")

@@ -49,8 +49,40 @@ def test_shares_against_the_charter_targets() -> None:
     assert targets["women_share"].met is True
     non_russian = targets["non_russian_share"]
     assert non_russian.share == Decimal("0.2500")  # 50 / 200
-    assert (non_russian.min_share, non_russian.max_share) == (Decimal("0.15"), Decimal("0.20"))
-    assert non_russian.met is False  # above the upper bound
+    assert (non_russian.min_share, non_russian.aim_share) == (Decimal("0.15"), Decimal("0.20"))
+    assert non_russian.max_share is None  # "at least 15-20 %": no ceiling
+    assert (non_russian.met, non_russian.aim_reached) == (True, True)
+
+
+def _origin(node: str, russian: int, non_russian: int) -> AggregateSnapshotPublished:
+    table = snapshot(node, "persons_by_ethnic_origin", russian=russian, non_russian=non_russian)
+    return table.model_copy(update={"dimensions": ("ethnic_origin",)})
+
+
+def test_targets_read_as_the_policy_states_them() -> None:
+    """23 % non-Russian is met with its aim reached; 17 % met, aim not; 12 % not met.
+    Women are a band: 65 % is not met (above the ceiling), 35 % neither, 50 % is."""
+    cases = [
+        ((77, 23), (60, 40), ("0.2300", True, True), ("0.4000", True, False)),
+        ((83, 17), (35, 65), ("0.1700", True, False), ("0.6500", False, True)),
+        ((88, 12), (65, 35), ("0.1200", False, False), ("0.3500", False, False)),
+        ((80, 20), (50, 50), ("0.2000", True, True), ("0.5000", True, True)),
+    ]
+    for (russian, non_russian), (male, female), origin_expected, women_expected in cases:
+        gender = snapshot("se", female=female, male=male)
+        result = coalition("2026-Q4", [gender, _origin("se", russian, non_russian)],
+                           DEFAULT_CHARTER)  # fmt: skip
+        targets = {t.indicator: t for t in result.targets}
+        for name, (share, met, aim) in (
+            ("non_russian_share", origin_expected), ("women_share", women_expected),
+        ):  # fmt: skip
+            shown = targets[name]
+            assert (shown.share, shown.met, shown.aim_reached) == (Decimal(share), met, aim), name
+            assert shown.judged == "pooled"
+    women = {t.indicator: t for t in result.targets}["women_share"]
+    assert (women.min_share, women.aim_share, women.max_share) == (
+        Decimal("0.40"), Decimal("0.50"), Decimal("0.60"),
+    )  # fmt: skip
 
 
 def _two_way(node: str, female_total: int | None) -> AggregateSnapshotPublished:
@@ -75,7 +107,7 @@ def test_two_way_tables_are_measured_on_their_margins() -> None:
     (women,) = result.targets
     assert women.aggregate == "persons_by_gender_and_district"
     assert women.share == Decimal("0.4545")  # 50 / 110, from the gender margins
-    assert women.met is False
+    assert (women.met, women.aim_reached) == (True, False)  # inside 40-60 %, under the aim
     cells = _by_key(result.aggregates[0].cells)
     assert cells[("female", "RU-CFD")].suppressed_nodes == ["de", "se"]
     assert cells[("female", "RU-CFD")].value is None  # every node hid it: no number

@@ -19,7 +19,7 @@ async def test_create_read_and_audit(registry: Registry) -> None:
     assert created.headers["Location"] == f"/v1/persons/{body['id']}"
     assert body["federal_district"] == "volga"  # RU-TA, Tatarstan
 
-    headers = registry.auth("registry:read", purpose="permit renewal check")
+    headers = registry.auth("registry:read", purpose="permit_case_work; permit renewal check")
     read = await registry.client.get(f"/v1/persons/{body['id']}", headers=headers)
     assert read.status_code == 200
     assert read.json()["name"] == "Testperson 000001"
@@ -29,7 +29,7 @@ async def test_create_read_and_audit(registry: Registry) -> None:
     entries = [e for e in audit.json()["items"] if e["action"] == "read"]
     assert len(entries) == 1
     assert entries[0]["person_id"] == body["id"]
-    assert entries[0]["purpose"] == "permit renewal check"
+    assert entries[0]["purpose"] == "permit_case_work; permit renewal check"
     assert entries[0]["token_name"] == "test-registry:read"
 
 

@@ -144,7 +144,7 @@ async def test_reads_of_permits_consents_and_members_are_audited(registry: Regis
         json={"person_id": pid, "role": "editor"},
         headers=registry.rw,
     )
-    reader = registry.auth("registry:read", purpose="case 2026-17")
+    reader = registry.auth("registry:read", purpose="permit_case_work; case 2026-17")
     await registry.client.get(f"/v1/permits/{permit.json()['id']}", headers=reader)
     await registry.client.get("/v1/permits", headers=reader)
     await registry.client.get(f"/v1/persons/{pid}/consents", headers=reader)
@@ -152,5 +152,9 @@ async def test_reads_of_permits_consents_and_members_are_audited(registry: Regis
     audit = await registry.client.get(
         "/v1/audit", params={"person_id": pid}, headers=registry.auth("ops")
     )
-    actions = [e["action"] for e in audit.json()["items"] if e["purpose"] == "case 2026-17"]
+    actions = [
+        e["action"]
+        for e in audit.json()["items"]
+        if e["purpose"] == "permit_case_work; case 2026-17"
+    ]
     assert actions == ["read_permit", "list_permits", "read_consents", "read_membership"]

@@ -7,6 +7,7 @@ import json
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -97,7 +98,7 @@ def test_a_second_store_on_the_same_file_sees_changes(store: TokenStore) -> None
 
 def _app(store: TokenStore) -> FastAPI:
     app = FastAPI()
-    app.state.tokens = store
+    app.state.concordia = SimpleNamespace(tokens=store)  # what require() reads of the state
 
     @app.get("/write", dependencies=[require("registry:read", "registry:write")])
     async def write() -> dict[str, str]:

@@ -75,11 +75,13 @@ def banner(
     hub_names = ", hub: hub:read, hub:admin" if hub else ""
     console.print(
         f"  Tokens        {_shown(demo_tokens_file(var))}  (plain development tokens, this "
-        f"local demo only; per node: agency, donor, donor-portal, …{hub_names})"
+        f"local demo only; per node: agency, agency-2, donor, donor-2, donor-portal, operator, …"
+        f"{hub_names})"
     )
     agency, portal = tokens[first][DEMO_TOKEN], tokens[first][PORTAL_TOKEN]
     console.print(
-        f'  Try           curl -H "Authorization: Bearer {agency}" "{registry}/v1/persons?limit=5"'
+        f'  Try           curl -H "Authorization: Bearer {agency}" -H "X-Purpose: audit" '
+        f'"{registry}/v1/persons?limit=5"'
     )
     console.print(
         f'                curl -H "Authorization: Bearer {portal}" '

@@ -41,6 +41,25 @@ DENIED_JS_API = ("STREAM", "DIRECT", "ACCOUNT", "META", "SERVER", "CONSUMER.DELE
 ENSURE_STREAM_API = ("INFO", "STREAM.INFO.{s}", "STREAM.CREATE.{s}", "STREAM.UPDATE.{s}")
 
 
+#: JetStream limits of every country account at the hub. The hub keeps one stream there
+#: (``NODE_<CODE>``, file storage) read by two durable consumers (ingest, broadcast relay); the
+#: limits leave a little room and no more, so one node cannot fill the hub's disk for all.
+COUNTRY_MAX_STREAMS = 2
+COUNTRY_MAX_CONSUMERS = 8
+COUNTRY_MAX_MEMORY = 64 * 1024 * 1024
+COUNTRY_MAX_FILE = 10 * 1024**3
+
+
+def country_jetstream(max_file: int = COUNTRY_MAX_FILE) -> dict[str, int]:
+    """The ``jetstream`` block of a country account: its storage, streams and consumers."""
+    return {
+        "max_memory": COUNTRY_MAX_MEMORY,
+        "max_file": max_file,
+        "max_streams": COUNTRY_MAX_STREAMS,
+        "max_consumers": COUNTRY_MAX_CONSUMERS,
+    }
+
+
 def check_code(code: str) -> str:
     """A country code in lower case (two letters), or ``ValueError``."""
     code = code.lower()
@@ -333,6 +352,8 @@ class HubNats:
     leaf_hosts: tuple[str, ...] = ()
     #: The leaf listener's TLS certificate and key files; None: plain (a hub from before TLS).
     leaf_tls: tuple[str, str] | None = None
+    #: File storage of each country account (bytes); what the hub keeps of one node.
+    country_max_file: int = COUNTRY_MAX_FILE
 
 
 def hub_config(hub: HubNats) -> dict[str, Any]:
@@ -340,7 +361,7 @@ def hub_config(hub: HubNats) -> dict[str, Any]:
     accounts: dict[str, Any] = {"SYS": {"users": [{"user": "ops", "password": hub.ops_password}]}}
     for country in sorted(hub.countries, key=lambda c: c.code):
         accounts[country_account(country.code)] = {
-            "jetstream": "enabled",
+            "jetstream": country_jetstream(hub.country_max_file),
             "users": [
                 leaf_user(country.code, country.leaf_password),
                 hub_service_user(country.code, country.service_password),

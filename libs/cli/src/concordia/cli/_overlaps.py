@@ -113,7 +113,10 @@ def seed_overlaps(
 ) -> OverlapSummary:  # fmt: skip
     """Register the node's shared organisations and fund them (and four own ones); repeatable."""
     summary = OverlapSummary(shared=[shared_identifier(n) for n in shared_numbers(node)])
-    headers = {"Authorization": f"Bearer {registry_token}", "X-Purpose": "demo seed"}
+    headers = {
+        "Authorization": f"Bearer {registry_token}",
+        "X-Purpose": "funding_decision; demo seed",
+    }
     with httpx.Client(base_url=registry_url, headers=headers, timeout=120.0) as client:
         summary.organisations, _ = seed._sync(client, "organisations", shared_organisations(node))
     headers = {"Authorization": f"Bearer {ledger_token}"}

@@ -181,7 +181,8 @@ def import_(
     spec = KINDS[kind]
     console = Console(stderr=True, soft_wrap=True)
     report_path = errors or csv_file.with_name(f"{csv_file.stem}.errors.csv")
-    headers = {"Authorization": f"Bearer {token}"}
+    # The registry audits every sync of personal data under a purpose code.
+    headers = {"Authorization": f"Bearer {token}", "X-Purpose": "registration; csv import"}
     with httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=timeout) as client:
         try:
             outcome = run_import(spec, csv_file, client, batch_size=batch_size, dry_run=dry_run,

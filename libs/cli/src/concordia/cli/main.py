@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from concordia.cli import (
+    audit,
     hubinit,
     importer,
     migrate,
@@ -26,6 +27,7 @@ app.add_typer(tokens.app, name="token")
 nodeinit.app.command("rotate-key")(rotatekey.rotate_key)
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
+app.add_typer(audit.app, name="audit")
 
 if __name__ == "__main__":
     app()

@@ -31,8 +31,16 @@ from concordia.cli._seedhttp import (
 
 #: Name of the development token with registry:read and registry:write (not a secret).
 DEMO_TOKEN = "agency"  # noqa: S105
+#: The second agency's development token: its own persons, none of the first's.
+SECOND_AGENCY_TOKEN = "agency-2"  # noqa: S105
 #: Name of the development token with ledger:write and feed:read (not a secret).
 DONOR_TOKEN = "donor"  # noqa: S105
+#: The second donor's development token: its own donors and grants, none of the first's.
+SECOND_DONOR_TOKEN = "donor-2"  # noqa: S105
+#: The node operator's development token: every owner's records (registry:admin, ledger:admin).
+OPERATOR_TOKEN = "operator"  # noqa: S105
+#: The X-Purpose of the demo's registry requests: a code from the list, and a note.
+DEMO_PURPOSE = "registration; demo seed"
 #: Name of the development token with feed:read only, as a donor portal holds (not a secret).
 PORTAL_TOKEN = "donor-portal"  # noqa: S105
 #: Name of the development token with ops, which loads the ledger's EUR rates (not a secret).
@@ -77,7 +85,7 @@ def seed_registry(
     summary = SeedSummary()
     people = _demo.persons(node, persons)
     orgs = _demo.organisations(node, organisation_count(persons))
-    headers = {"Authorization": f"Bearer {token}", "X-Purpose": "demo seed"}
+    headers = {"Authorization": f"Bearer {token}", "X-Purpose": DEMO_PURPOSE}
     with httpx.Client(base_url=url, headers=headers, timeout=120.0) as client:
         summary.organisations, org_ids = _sync(client, "organisations", orgs)
         summary.persons, person_ids = _sync(client, "persons", people)

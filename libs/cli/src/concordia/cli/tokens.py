@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from concordia.cli._layout import check_node, read_json
-from concordia.core.auth import SCOPES, TokenStore
+from concordia.core.auth import OPERATOR, SCOPES, TokenStore, check_owner
 
 app = typer.Typer(help="Issue, list and revoke API tokens of a node.", no_args_is_help=True)
 
@@ -70,6 +70,13 @@ def create(
         list[str],
         typer.Option(help=f"A scope to grant; repeat for several. One of: {', '.join(SCOPES)}."),
     ],
+    owner: Annotated[
+        str,
+        typer.Option(
+            help="Whose records the token reads and writes: 'agency:<name>', 'donor:<name>', "
+            "or 'operator' (the node's operator, the default)."
+        ),
+    ] = OPERATOR,
     node: NodeOpt = "se",
     var: VarOpt = Path("var"),
     tokens_file: TokensFileOpt = None,
@@ -79,6 +86,10 @@ def create(
     ] = None,
 ) -> None:
     """Issue a token and print it once: only its hash is kept."""
+    try:
+        check_owner(owner)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--owner") from exc
     lifetime = parse_duration(expires_in) if expires_in is not None else None
     unknown = sorted(set(scope) - SCOPES.keys())
     if unknown:
@@ -87,13 +98,14 @@ def create(
             param_hint="--scope",
         )
     path = tokens_path(tokens_file, var, node)
-    token = TokenStore(path).create(name, set(scope), expires_in=lifetime)
+    token = TokenStore(path).create(name, set(scope), owner=owner, expires_in=lifetime)
     token_id = token.split("_")[1]
     err = Console(stderr=True, soft_wrap=True)
-    until = f", expires in {expires_in}" if expires_in else ""
+    scopes = ", ".join(sorted(set(scope)))
+    until = f"; expires in {expires_in}" if expires_in else ""
     err.print(
-        f"Token [bold]{token_id}[/] ({name}; {', '.join(sorted(set(scope)))}{until}) stored "
-        f"hashed in {path}. It is shown only now:"
+        f"Token [bold]{token_id}[/] ({name}; owner {owner}; {scopes}{until}) stored hashed in "
+        f"{path}. It is shown only now:"
     )
     typer.echo(token)
 
@@ -112,16 +124,18 @@ def list_(
         console.print(f"No tokens in {path}.")
         return
     table = Table(title=f"Tokens in {path}")
-    for column in ("id", "name", "scopes", "created", "expires", "last used"):
+    for column in ("id", "name", "owner", "scopes", "created", "expires", "last used"):
         table.add_column(column)
     store = TokenStore(path)
     ordered = sorted(tokens.items(), key=lambda item: item[1].get("created_at", ""))
     for token_id, entry in ordered:
         created = str(entry.get("created_at", ""))[:16].replace("T", " ")
+        owner = entry.get("owner", OPERATOR)
         expires = str(entry.get("expires_at", "never"))[:16].replace("T", " ")
         used = store.last_used(token_id)
         last = used.isoformat()[:16].replace("T", " ") if used else "never"
-        table.add_row(token_id, entry["name"], " ".join(entry["scopes"]), created, expires, last)
+        scopes = " ".join(entry["scopes"])
+        table.add_row(token_id, entry["name"], owner, scopes, created, expires, last)
     console.print(table)
 
 

@@ -51,9 +51,18 @@ from concordia.cli._procs import Guardian, LaunchError, ServiceProcess, check_po
 from concordia.cli._seedhttp import SeedError
 from concordia.cli.migrate import upgrade_service
 from concordia.cli.nodeinit import AlreadyInitialisedError
-from concordia.cli.seed import DEMO_TOKEN, DONOR_TOKEN, PORTAL_TOKEN, seed_ledger, seed_registry
+from concordia.cli.seed import (
+    DEMO_TOKEN,
+    DONOR_TOKEN,
+    OPERATOR_TOKEN,
+    PORTAL_TOKEN,
+    SECOND_AGENCY_TOKEN,
+    SECOND_DONOR_TOKEN,
+    seed_ledger,
+    seed_registry,
+)
 from concordia.cli.tokens import list_tokens
-from concordia.core.auth import TokenStore
+from concordia.core.auth import OPERATOR, TokenStore
 from concordia.events import NatsServer, NatsServerError
 from concordia.kit import ServiceSpec
 
@@ -62,9 +71,21 @@ DEV_TOKENS: dict[str, frozenset[str]] = {
     "registry:read": frozenset({"registry:read"}),
     "registry:write": frozenset({"registry:write"}),
     DEMO_TOKEN: frozenset({"registry:read", "registry:write"}),
+    SECOND_AGENCY_TOKEN: frozenset({"registry:read", "registry:write"}),
     "ops": frozenset({"ops"}),
     PORTAL_TOKEN: frozenset({"feed:read"}),
     DONOR_TOKEN: frozenset({"ledger:write", "feed:read"}),
+    SECOND_DONOR_TOKEN: frozenset({"ledger:write", "feed:read"}),
+    OPERATOR_TOKEN: frozenset({"registry:read", "registry:write", "registry:admin", "ledger:write",
+                               "ledger:admin", "feed:read"}),
+}  # fmt: skip
+#: Whose records each development token reads and writes (the rest are the operator's): each
+#: node has two agencies and two donors.
+DEV_OWNERS: dict[str, str] = {
+    DEMO_TOKEN: "agency:demo-1",
+    SECOND_AGENCY_TOKEN: "agency:demo-2",
+    DONOR_TOKEN: "donor:demo-1",
+    SECOND_DONOR_TOKEN: "donor:demo-2",
 }
 #: The hub's development tokens, under ``"hub"`` in the same file.
 HUB_DEV_TOKENS: dict[str, frozenset[str]] = {
@@ -124,15 +145,16 @@ def dev_tokens(
     store = TokenStore(tokens_file)
     tokens: dict[str, str] = {}
     for name, scopes in wanted.items():
-        token = known.get(name)
-        if isinstance(token, str) and getattr(store.verify(token), "scopes", None) == scopes:
-            tokens[name] = token
+        token, owner = known.get(name), DEV_OWNERS.get(name, OPERATOR)
+        principal = store.verify(token) if isinstance(token, str) else None
+        if principal is not None and (principal.scopes, principal.owner) == (scopes, owner):
+            tokens[name] = token  # type: ignore[assignment]
             continue
         # An earlier demo token of this name whose plain text is lost only lingers: retire it.
         for token_id, entry in list_tokens(tokens_file).items():
             if entry.get("name") == f"demo-{name}":
                 store.revoke(token_id)
-        tokens[name] = store.create(f"demo-{name}", scopes)
+        tokens[name] = store.create(f"demo-{name}", scopes, owner=owner)
     return tokens
 
 

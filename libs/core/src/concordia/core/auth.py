@@ -18,6 +18,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 SCOPES: dict[str, str] = {
     "registry:read": "read persons, organisations and permits",
     "registry:write": "create, change and erase registry records",
+    "registry:admin": "read and change every owner's registry records (the node's operator)",
     "ledger:write": "record donors, grants and transactions",
+    "ledger:admin": "read and change every owner's donors and grants (the node's operator)",
     "feed:read": "read the funding feed (public grants)",
     "feed:coalition": "see coalition grants in the funding feed (with feed:read)",
     "exchange:write": "publish best practices",
@@ -44,15 +47,34 @@ _PREFIX = "cnc"
 #: Seconds between two records of one token's last use.
 LAST_USE_EVERY = 60.0
 log = logging.getLogger(__name__)
+#: The owner of a token issued without one, and of every record made before owners existed.
+OPERATOR = "operator"
+#: ``operator``, or ``{kind}:{name}`` such as ``agency:se-migration`` or ``donor:sida``.
+OWNER_PATTERN = re.compile(r"^(operator|[a-z][a-z0-9_]*:[a-z0-9][a-z0-9._-]{0,62})$")
+
+
+def check_owner(owner: str) -> str:
+    """``owner`` if it is a valid owner name (``operator`` or ``kind:name``), else ValueError."""
+    if not OWNER_PATTERN.fullmatch(owner):
+        raise ValueError(
+            f"owner {owner!r} is not 'operator' or 'kind:name' (lowercase, e.g. 'agency:se-1')"
+        )
+    return owner
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the token's id, its human-readable name and its scopes."""
+    """Who is calling: the token's id, its human-readable name, its scopes and its owner."""
 
     token_id: str
     name: str
     scopes: frozenset[str]
+    #: Whose records the token reads and writes: an agency, a donor, or the node's operator.
+    owner: str = OPERATOR
+
+    def owner_filter(self, admin_scope: str) -> str | None:
+        """The owner to limit records to, or None when ``admin_scope`` grants every owner's."""
+        return None if admin_scope in self.scopes else self.owner
 
 
 def _hash(secret: str) -> str:
@@ -130,10 +152,12 @@ class TokenStore:
         name: str,
         scopes: set[str] | frozenset[str],
         *,
+        owner: str = OPERATOR,
         expires_in: timedelta | None = None,
     ) -> str:
-        """Issue a token with ``scopes`` (valid for ``expires_in``, or until revoked); returns
-        the plain token, which is never stored."""
+        """Issue a token with ``scopes`` for ``owner`` (valid for ``expires_in``, or until
+        revoked); returns the plain token, which is never stored."""
+        check_owner(owner)
         unknown = set(scopes) - SCOPES.keys()
         if unknown:
             raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
@@ -145,6 +169,7 @@ class TokenStore:
         entries[token_id] = {
             "name": name,
             "scopes": sorted(scopes),
+            "owner": owner,
             "sha256": _hash(secret),
             "created_at": created.isoformat(),
         }
@@ -174,7 +199,12 @@ class TokenStore:
         if expires is not None and datetime.now(UTC) >= datetime.fromisoformat(expires):
             return None
         self._note_use(token_id)
-        return Principal(token_id=token_id, name=entry["name"], scopes=frozenset(entry["scopes"]))
+        return Principal(
+            token_id=token_id,
+            name=entry["name"],
+            scopes=frozenset(entry["scopes"]),
+            owner=entry.get("owner", OPERATOR),
+        )
 
 
 _bearer = HTTPBearer(auto_error=False, description="A Concordia API token: `cnc_<id>_<secret>`.")

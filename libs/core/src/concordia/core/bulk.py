@@ -145,14 +145,20 @@ async def execute_chunked(
 
 
 async def fetch_in(
-    session: AsyncSession, columns: Sequence[Any], column: Any, values: Sequence[Any]
+    session: AsyncSession,
+    columns: Sequence[Any],
+    column: Any,
+    values: Sequence[Any],
+    *,
+    where: Sequence[Any] = (),
 ) -> list[Any]:
-    """Rows whose ``column`` is in ``values``, queried in chunks."""
+    """Rows whose ``column`` is in ``values`` (and that meet ``where``), queried in chunks."""
     found: list[Any] = []
     unique = list(dict.fromkeys(values))
     for start in range(0, len(unique), CHUNK):
         chunk = unique[start : start + CHUNK]
-        found.extend((await session.execute(select(*columns).where(column.in_(chunk)))).all())
+        query = select(*columns).where(column.in_(chunk), *where)
+        found.extend((await session.execute(query)).all())
     return found
 
 

@@ -67,7 +67,7 @@ class CoreSettings(BaseSettings):
         "until `concordia node rotate-key` has re-encrypted everything under the current key.",
     )
     disclosure_k_min: int = Field(
-        default=5,
+        default=10,
         ge=1,
         validation_alias="CONCORDIA_DISCLOSURE_K_MIN",
         description="This node's own floor under the charter's k: the hub may only tighten it.",

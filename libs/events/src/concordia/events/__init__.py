@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from concordia.events import aggregates, charter, codes, overlap, practices, registry, status
 from concordia.events._asyncapi import asyncapi_document
+from concordia.events._code_lists import BUILT_IN_CODE_LISTS
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
+from concordia.events._floors import DisclosureFloors
 from concordia.events._guard import personal_field_violations
 from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
 from concordia.events._types import (
@@ -33,7 +35,14 @@ from concordia.events._types import (
     OpaqueBytes,
     SubjectToken,
 )
-from concordia.events.aggregates import AggregateSnapshotPublished, Cell
+from concordia.events.aggregates import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    AggregateSnapshotPublished,
+    Cell,
+    bounds_violation,
+    out_of_range,
+)
 from concordia.events.charter import (
     DEFAULT_CHARTER,
     CharterPublished,
@@ -54,6 +63,7 @@ from concordia.events.overlap import (
 )
 from concordia.events.practices import PracticePublished
 from concordia.events.registry import (
+    AuditHeadAnchored,
     MembershipChanged,
     OrganisationRegistered,
     OrganisationRemoved,
@@ -64,7 +74,7 @@ from concordia.events.registry import (
     PersonRegistered,
     PersonUpdated,
 )
-from concordia.events.status import ServiceStatusReported
+from concordia.events.status import CharterRefusal, ServiceStatusReported
 
 if TYPE_CHECKING:  # the runtime, as the type checker sees it; loaded lazily below
     from concordia.events.natsserver import NatsServer as NatsServer
@@ -232,10 +242,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "BUILT_IN_CODE_LISTS",
     "CODE_PATTERN",
     "DEFAULT_CHARTER",
     "EXPECTED_LAST_SUBJECT_SEQUENCE",
     "LOCAL_RETENTION_SECONDS",
+    "MAX_AMOUNT",
+    "MAX_COUNT",
     "MAX_OPAQUE_BYTES",
     "NON_PERSONAL_PATTERNS",
     "PSI_MESSAGE_TTL_SECONDS",
@@ -244,10 +257,12 @@ __all__ = [
     "AckPipeline",
     "AggregateSnapshotPublished",
     "AlreadyProcessedError",
+    "AuditHeadAnchored",
     "BrokerUnavailableError",
     "Cell",
     "CharterFollower",
     "CharterPublished",
+    "CharterRefusal",
     "CharterStore",
     "Code",
     "CodeList",
@@ -255,6 +270,7 @@ __all__ = [
     "ConsumerMetrics",
     "CountryCode",
     "DeclineReason",
+    "DisclosureFloors",
     "DisclosureRules",
     "Draft",
     "Envelope",
@@ -303,6 +319,7 @@ __all__ = [
     "UnknownEventTypeError",
     "aggregates",
     "asyncapi_document",
+    "bounds_violation",
     "charter",
     "codes",
     "connect",
@@ -314,6 +331,7 @@ __all__ = [
     "event_class",
     "event_types",
     "local_stream",
+    "out_of_range",
     "overlap",
     "personal_field_violations",
     "practices",

@@ -19,6 +19,11 @@ from concordia.events._types import Code, SubjectToken
 
 #: The key position of a margin that sums over a dimension.
 ALL: str = "_all"
+#: No honest node counts more (persons, participants) in one cell...
+MAX_COUNT = 10**7
+#: ...or sums more money in one cell (EUR, to the cent).
+MAX_AMOUNT = Decimal(10**12)
+_CENT = Decimal("0.01")
 
 
 class Cell(BaseModel):
@@ -68,6 +73,27 @@ class Cell(BaseModel):
         ):
             raise ValueError("an unsuppressed cell carries a value or an amount, and no reason")
         return self
+
+
+def bounds_violation(value: int | None, amount: Decimal | None) -> str | None:
+    """Why a count or an amount is one no honest node sends, or None.
+
+    Counts are integers from 0 to ``MAX_COUNT``; amounts decimals from 0 to ``MAX_AMOUNT`` with
+    at most two places. Checked where a node builds a table and again at the hub.
+    """
+    if value is not None and not 0 <= value <= MAX_COUNT:
+        return "count_out_of_range"
+    if amount is not None:
+        if not amount.is_finite() or not 0 <= amount <= MAX_AMOUNT:
+            return "amount_out_of_range"
+        if amount != amount.quantize(_CENT):
+            return "amount_precision"
+    return None
+
+
+def out_of_range(cell: Cell) -> str | None:
+    """Why ``cell``'s value is one no honest node sends, or None (``bounds_violation``)."""
+    return bounds_violation(cell.value, cell.amount)
 
 
 class AggregateSnapshotPublished(SharedEvent):

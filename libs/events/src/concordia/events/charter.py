@@ -13,6 +13,7 @@ from typing import Annotated, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
+from concordia.events._code_lists import BUILT_IN_CODE_LISTS
 from concordia.events._model import SharedEvent
 from concordia.events._types import Code
 
@@ -76,12 +77,14 @@ class DisclosureRules(BaseModel):
 
 
 class Target(BaseModel):
-    """A coalition target: the share of some levels of one dimension, within bounds.
+    """A coalition target: the share of some levels of one dimension, its floor, aim, ceiling.
+
+    Met means floor <= share (<= ceiling where there is one); the aim is reported apart.
 
     Example::
 
         Target(indicator="women_share", dimension="gender", levels=("female", "women"),
-               min_share=Decimal("0.5"))
+               min_share=Decimal("0.40"), aim_share=Decimal("0.50"), max_share=Decimal("0.60"))
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -93,23 +96,25 @@ class Target(BaseModel):
     )
     min_share: Share | None = Field(
         default=None, ge=0, le=1, max_digits=5, decimal_places=4,
-        description="Lowest acceptable share (0..1).", examples=["0.5"],
+        description="The floor: lowest acceptable share (0..1).", examples=["0.4"],
+    )  # fmt: skip
+    aim_share: Share | None = Field(
+        default=None, ge=0, le=1, max_digits=5, decimal_places=4,
+        description="The aim (0..1): reported as reached or not, apart from `met`.",
+        examples=["0.5"],
     )  # fmt: skip
     max_share: Share | None = Field(
         default=None, ge=0, le=1, max_digits=5, decimal_places=4,
-        description="Highest acceptable share (0..1).", examples=["0.2"],
+        description="The ceiling: highest acceptable share (0..1); null: none.", examples=["0.6"],
     )  # fmt: skip
 
     @model_validator(mode="after")
     def _bounds(self) -> Self:
         if self.min_share is None and self.max_share is None:
             raise ValueError("a target needs min_share or max_share")
-        if (
-            self.min_share is not None
-            and self.max_share is not None
-            and (self.min_share > self.max_share)
-        ):
-            raise ValueError("min_share exceeds max_share")
+        given = [s for s in (self.min_share, self.aim_share, self.max_share) if s is not None]
+        if given != sorted(given):
+            raise ValueError("a target needs min_share <= aim_share <= max_share")
         return self
 
 
@@ -130,6 +135,10 @@ class CodeList(BaseModel):
 class CharterPublished(SharedEvent):
     """The coalition's charter as set at the hub: thresholds, targets and code lists.
 
+    Version 2 (charter v2): targets have a floor, an aim and an optional ceiling; a node refuses
+    a charter whose thresholds are looser than its own floors (``DisclosureFloors``). A v1
+    service cannot read it and keeps its charter; the hub shows it running an older revision.
+
     Example::
 
         CharterPublished(version="2026.1", revision=1, effective=date(2027, 1, 1),
@@ -137,6 +146,7 @@ class CharterPublished(SharedEvent):
     """
 
     event_name: ClassVar[str] = "hub.charter.published"
+    event_version: ClassVar[int] = 2
 
     version: Code = Field(description="The charter's version code.", examples=["2026.1"])
     revision: int = Field(ge=0, description="The hub's monotonic revision (0: built-in).")
@@ -174,19 +184,27 @@ DEFAULT_CHARTER = CharterPublished(
         k=10, dominance_n=2, dominance_k=Decimal(85), p_percent=Decimal(10), rounding_base=5
     ),
     targets=(
+        # "Around half of the participants of all supported events and programs": a band.
         Target(
             indicator="women_share",
             dimension="gender",
             levels=("female", "women"),
-            min_share=Decimal("0.5"),
+            min_share=Decimal("0.40"),
+            aim_share=Decimal("0.50"),
+            max_share=Decimal("0.60"),
         ),
+        # "At least 15-20 %": a floor and an aim, and no ceiling (more is never a miss).
         Target(
             indicator="non_russian_share",
             dimension="ethnic_origin",
             levels=("non_russian",),
             min_share=Decimal("0.15"),
-            max_share=Decimal("0.20"),
+            aim_share=Decimal("0.20"),
         ),
+    ),
+    code_lists=tuple(
+        CodeList(dimension=dimension, codes=codes)
+        for dimension, codes in BUILT_IN_CODE_LISTS.items()
     ),
 )
 

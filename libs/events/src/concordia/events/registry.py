@@ -162,3 +162,19 @@ class OrganisationRemoved(LocalEvent):
     removed_at: datetime = Field(
         description="When the removal took effect (UTC).", examples=["2026-11-02T09:30:00Z"]
     )
+
+
+class AuditHeadAnchored(LocalEvent):
+    """The head of the registry's audit hash chain, anchored outside its database.
+
+    ``concordia audit verify`` recomputes the chain from the database and checks it against
+    every anchor in the stream: an entry edited, removed or reordered after it was anchored
+    changes the chain's hash at the anchored position.
+    """
+
+    event_name: ClassVar[str] = "registry.audit.head"
+
+    seq: int = Field(ge=1, description="The sequence number of the head entry.", examples=[42])
+    hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="The head entry's chain hash (SHA-256, hex).", examples=["0" * 64]
+    )

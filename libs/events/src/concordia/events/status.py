@@ -9,10 +9,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from concordia.events._model import SharedEvent
 from concordia.events._types import Code, SubjectToken
+
+
+class CharterRefusal(BaseModel):
+    """A charter a service refused because it loosens the node's own disclosure floors.
+
+    Example::
+
+        CharterRefusal(revision=4, version="2027.1", reasons=("k_below_floor",))
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    revision: int = Field(ge=1, description="The refused charter's revision.")
+    version: Code = Field(description="The refused charter's version.", examples=["2027.1"])
+    reasons: tuple[Code, ...] = Field(
+        min_length=1,
+        description="Which floors it breaks: `k_below_floor`, `dominance_n_below_floor`, "
+        "`dominance_k_above_ceiling`, `p_percent_below_floor`, `rounding_below_floor`.",
+        examples=[["k_below_floor"]],
+    )
 
 
 class ServiceStatusReported(SharedEvent):
@@ -42,6 +62,11 @@ class ServiceStatusReported(SharedEvent):
         examples=[0],
     )
     sent_at: datetime = Field(description="When the service sent this report (UTC).")
+    charter_refused: CharterRefusal | None = Field(
+        default=None,
+        description="The newest charter the service refused (it keeps running the one named "
+        "above), or null.",
+    )
 
     @classmethod
     def subject_template(cls) -> str:

@@ -107,7 +107,8 @@ class Runtime(AppState):
             self.follower.current,
             k=settings.disclosure_k,
             rounding_base=settings.rounding_base,
-            k_min=settings.disclosure_k_min,
+            # The operator who accepts looser charters accepts their k too.
+            k_min=1 if settings.disclosure_accept_looser else settings.disclosure_k_min,
         )
 
 
@@ -146,7 +147,7 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         assert isinstance(settings, ServiceSettings)
         rt.follower = CharterFollower(
             db, charters, node=settings.node, service=d.name, outbox=outbox,
-            interval=settings.status_interval_seconds,
+            interval=settings.status_interval_seconds, floors=settings.disclosure_floors(),
         )  # fmt: skip
     if d.publish is not None:
         publish = d.publish

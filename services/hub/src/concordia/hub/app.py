@@ -73,7 +73,10 @@ def create(settings: HubSettings | None = None) -> FastAPI:
         )
     )
     rt: Runtime = app.state.concordia
-    fed = Federation(rt.db, settings.nodes_dir, mode=settings.stream_mode)
+    fed = Federation(
+        rt.db, settings.nodes_dir, mode=settings.stream_mode,
+        snapshots_per_day=settings.snapshots_per_node_per_day,
+    )  # fmt: skip
     # Built from the country links as they come up (and again when a country is added).
     rounds = OverlapRounds(
         rt.db,

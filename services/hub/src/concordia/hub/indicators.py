@@ -3,6 +3,9 @@
 A total adds only what nodes published. When a node's cell is suppressed (or its table has no
 such cell) the total says so (``incomplete``, and which nodes) and never estimates the hidden
 part; a share built on an incomplete total is unknown, not approximated.
+
+A target is judged on pooled shares only (``judged: pooled``): the hub holds aggregates, never
+one event's participants, so it cannot say whether each event or programme is inside a band.
 """
 
 from __future__ import annotations
@@ -94,15 +97,19 @@ def _target(target: Target, total: AggregateTotal) -> TargetResult | None:
                in target.levels)  # fmt: skip
     whole = sum(c.value or 0 for c in levels)
     share = None if incomplete or whole == 0 else (Decimal(part) / whole).quantize(_SHARE)
-    met = None
+    met = aim = None
     if share is not None:
+        # Met: inside the band, floor <= share (<= ceiling where there is one). A target
+        # without a ceiling ("at least 15-20 %") is never missed by having more.
         met = (target.min_share is None or share >= target.min_share) and (
             target.max_share is None or share <= target.max_share
         )
+        aim = None if target.aim_share is None else share >= target.aim_share
     return TargetResult(
         indicator=target.indicator, service=total.service, aggregate=total.aggregate,
         dimension=target.dimension, share=share, min_share=target.min_share,
-        max_share=target.max_share, met=met, incomplete=incomplete, suppressed_nodes=hidden,
+        aim_share=target.aim_share, max_share=target.max_share, met=met, aim_reached=aim,
+        incomplete=incomplete, suppressed_nodes=hidden,
     )  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.db import UtcDateTime, new_metadata
@@ -44,13 +44,18 @@ class ServiceStatus(Base):
     outbox_pending: Mapped[int]
     sent_at: Mapped[datetime]
     received_at: Mapped[datetime]
+    #: The newest charter it refused (``CharterRefusal`` as JSON), or None.
+    charter_refused: Mapped[dict[str, Any] | None]
 
 
 class Snapshot(Base):
     """One version of one aggregate of one node, exactly as received; never edited or deleted."""
 
     __tablename__ = "snapshots"
-    __table_args__ = (UniqueConstraint("node", "service", "aggregate", "period", "version"),)
+    __table_args__ = (
+        UniqueConstraint("node", "service", "aggregate", "period", "version"),
+        Index("ix_snapshots_node_received_at", "node", "received_at"),  # the daily quota
+    )
 
     id: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
     node: Mapped[str] = mapped_column(String(8))

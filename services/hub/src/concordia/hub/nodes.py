@@ -33,7 +33,12 @@ from concordia.events import (
     ensure_stream,
 )
 from concordia.events.runtime.link import redact
-from concordia.hub.ingest import broadcast_filter, broadcast_handler, ingest_handler
+from concordia.hub.ingest import (
+    broadcast_filter,
+    broadcast_handler,
+    ingest_handler,
+    unparseable_recorder,
+)
 from concordia.hub.models import Node
 from concordia.kit.tables import inbox
 
@@ -116,11 +121,13 @@ class CountryLink:
         link = NatsLink(node.nats_url, name=f"concordia-hub-{node.code}")
         stream = hub_country_stream(node.code, federation.mode)
         db = federation.db
+        handler = ingest_handler(node.code, snapshots_per_day=federation.snapshots_per_day)
         consumer = Consumer(
-            link.js, db, inbox, ingest_handler(node.code),
+            link.js, db, inbox, handler,
             name=f"hub-ingest-{node.code}", stream=stream.name,
             subjects=[f"shared.{node.code}.*.aggregate.>", f"shared.{node.code}.*.status"],
             max_deliver=-1, max_retry_delay=30.0,
+            on_terminated=unparseable_recorder(db, node.code),
         )  # fmt: skip
         relay = Consumer(
             link.js, db, inbox, broadcast_handler(node.code, lambda: federation.links),
@@ -189,8 +196,16 @@ class Federation:
         await federation.stop()
     """
 
-    def __init__(self, db: Database, nodes_dir: Path, *, mode: StreamMode) -> None:
+    def __init__(
+        self,
+        db: Database,
+        nodes_dir: Path,
+        *,
+        mode: StreamMode,
+        snapshots_per_day: int | None = None,
+    ) -> None:
         self.db, self.nodes_dir, self.mode = db, nodes_dir, mode
+        self.snapshots_per_day = snapshots_per_day
         self.links: dict[str, CountryLink] = {}
         self.listeners: list[LinkListener] = []
 

@@ -8,7 +8,14 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from concordia.events import AggregateSnapshotPublished, CodeList, DisclosureRules, Target
+from concordia.events import (
+    DEFAULT_CHARTER,
+    AggregateSnapshotPublished,
+    CharterRefusal,
+    CodeList,
+    DisclosureRules,
+    Target,
+)
 from concordia.events._types import CODE_PATTERN
 from concordia.hub.settings import Purpose
 
@@ -24,6 +31,11 @@ class ServiceRead(BaseModel):
     last_report_at: datetime
     lag_seconds: float = Field(description="Seconds since that report was sent.")
     stale: bool = Field(description="Silent for longer than the hub's stale_after_seconds.")
+    charter_refused: CharterRefusal | None = Field(
+        default=None,
+        description="The newest charter it refused as looser than its node's floors (it runs "
+        "the one above instead), or null.",
+    )
 
 
 class NodeRead(BaseModel):
@@ -81,9 +93,20 @@ class TargetResult(BaseModel):
     aggregate: str
     dimension: str
     share: Decimal | None = Field(description="Null when incomplete or nothing counted.")
-    min_share: Decimal | None
-    max_share: Decimal | None
-    met: bool | None = Field(description="Null when the share is unknown.")
+    min_share: Decimal | None = Field(description="The floor.")
+    aim_share: Decimal | None = Field(description="The aim.")
+    max_share: Decimal | None = Field(description="The ceiling; null: none.")
+    met: bool | None = Field(
+        description="floor <= share (<= ceiling where there is one); null when unknown."
+    )
+    aim_reached: bool | None = Field(
+        description="share >= aim; null when unknown or the target has no aim."
+    )
+    judged: str = Field(
+        default="pooled",
+        description="What the share is of: `pooled`, every participant of the aggregate across "
+        "the coalition (the hub holds aggregates only, never one event's count).",
+    )
     incomplete: bool
     suppressed_nodes: list[str]
 
@@ -108,7 +131,12 @@ class CharterUpdate(BaseModel):
     effective: date = Field(description="The day from which it applies.", examples=["2027-01-01"])
     disclosure: DisclosureRules
     targets: list[Target] = Field(default=[], max_length=100)
-    code_lists: list[CodeList] = Field(default=[], max_length=100)
+    code_lists: list[CodeList] = Field(
+        default=[],
+        max_length=100,
+        description="Lists that replace the built-in list of their dimension; every other "
+        "built-in list is kept (the hub refuses a snapshot code outside the charter's lists).",
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
@@ -119,6 +147,12 @@ class CharterUpdate(BaseModel):
             if len(set(keys)) != len(keys):
                 raise ValueError(f"a {what} appears twice")
         return self
+
+    def merged_code_lists(self) -> list[CodeList]:
+        """The built-in lists, each replaced by the one given for its dimension, then new ones."""
+        given = {c.dimension: c for c in self.code_lists}
+        built_in = [given.pop(c.dimension, c) for c in DEFAULT_CHARTER.code_lists]
+        return [*built_in, *given.values()]
 
 
 class OverlapRoundCreate(BaseModel):

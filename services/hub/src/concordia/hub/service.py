@@ -43,6 +43,7 @@ async def nodes(
                 last_report_at=s.sent_at,
                 lag_seconds=max(0.0, (now - s.sent_at).total_seconds()),
                 stale=(now - s.sent_at).total_seconds() > stale_after,
+                charter_refused=s.charter_refused,
             )
             for s in statuses
             if s.node == node.code

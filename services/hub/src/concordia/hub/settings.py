@@ -45,6 +45,12 @@ class HubSettings(CoreSettings):
     stale_after_seconds: float = Field(
         default=90.0, gt=0, description="A service silent this long is shown as stale."
     )
+    snapshots_per_node_per_day: int = Field(
+        default=2000,
+        ge=1,
+        description="Snapshots the hub stores per node per UTC day (by arrival); beyond, each "
+        "is refused (`quota_exceeded`) and the node publishes it again as a new version later.",
+    )
     stream_mode: Literal["sourced", "direct"] = Field(
         default="sourced",
         description="`sourced`: NODE_<CODE> sources the node's SHARED_<CODE> through "

@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
+from concordia.core.auth import OPERATOR
 from concordia.core.db import UtcDateTime, new_metadata
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit integer.
@@ -98,6 +99,8 @@ class Donor(Base):
     __tablename__ = "donors"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    #: Whose record it is (``donor:...`` or the node's operator): its grants are theirs too.
+    owner: Mapped[str] = mapped_column(String(64), index=True, server_default=OPERATOR)
     identifier: Mapped[str] = mapped_column(String(96), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     type: Mapped[str] = mapped_column(String(32))
@@ -141,6 +144,8 @@ class Grant(Base):
     __table_args__ = (UniqueConstraint("donor_id", "external_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    #: The donor's owner; the grant's transactions and activities are theirs through it.
+    owner: Mapped[str] = mapped_column(String(64), index=True, server_default=OPERATOR)
     donor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("donors.id"))
     external_id: Mapped[str] = mapped_column(String(128))
     #: ``organisation``, ``person``, or ``erased_individual`` once the person was erased.

@@ -12,11 +12,12 @@ from fastapi.responses import JSONResponse
 from concordia.core.crypto import FieldCipher
 from concordia.core.db import Database
 from concordia.events import AggregateSnapshotPublished, DisclosureRules
-from concordia.kit import Runtime, ServiceDefinition, build_app, serve
+from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
 from concordia.registry import aggregates
 from concordia.registry.api import feeds, organisations, permits, persons, sync
 from concordia.registry.api.deps import RegistryState
 from concordia.registry.schemas import OrganisationSync, PersonSync
+from concordia.registry.service import audit_chain
 from concordia.registry.service._common import NodeContext
 from concordia.registry.service.audit import AuditTrail, AuditUnavailableError
 from concordia.registry.settings import RegistrySettings
@@ -29,7 +30,11 @@ organisations and permits. Personal fields are encrypted at rest, every read of 
 audited, and only disclosure-controlled aggregates leave the node.
 
 Authenticate with `Authorization: Bearer <token>`; tokens carry scopes (`registry:read`,
-`registry:write`, `ops`). Send `X-Purpose` with reads of persons: it is kept in the audit log.
+`registry:write`, `registry:admin`, `ops`) and an owner (an agency, or the node's operator): a
+token sees and changes its owner's records only, unless it holds `registry:admin`. Every read
+and write of personal data sends `X-Purpose` with a code from `GET /v1/codes`
+(`access_purpose`), optionally followed by `; note`. The audit trail is a hash chain whose head
+is anchored on the node's LOCAL stream; `concordia audit verify` checks it.
 """
 
 
@@ -65,6 +70,10 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
         finally:
             await trail.stop()
 
+    async def anchor_audit(rt: Runtime) -> None:
+        # The chain head leaves the database, so a rewritten trail no longer matches it.
+        await audit_chain.anchor_every(rt.db, settings.node, settings.audit_anchor_seconds)
+
     return build_app(
         ServiceDefinition(
             name="registry",
@@ -79,7 +88,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
             ],
             description=DESCRIPTION,
             publish=publish,
-            parts=[audit_trail],
+            parts=[audit_trail, background("registry-audit-anchor", anchor_audit)],
             extra=state,
             extra_schemas=[PersonSync, OrganisationSync],
             error_handlers={AuditUnavailableError: _audit_unavailable},

@@ -48,6 +48,21 @@ __all__ = [
 ]
 
 
+#: Why personal data is read or changed: the ``X-Purpose`` header names one of these codes, and
+#: may add a free-text note after a semicolon (``safety_check; relocation of the family``).
+ACCESS_PURPOSES: dict[str, str] = {
+    "permit_case_work": "handling a residence, work or visa case",
+    "safety_check": "assessing or acting on a person's safety",
+    "funding_decision": "deciding on or administering support to a person",
+    "evaluation": "evaluating a programme the person takes part in",
+    "statistics": "producing disclosure-controlled statistics",
+    "data_subject_request": "answering the person's own request (access, correction, erasure)",
+    "audit": "auditing the processing of personal data",
+    "registration": "registering or synchronising an agency's case records",
+    "consent_management": "recording or withdrawing a person's consent",
+}
+
+
 def code_lists() -> dict[str, object]:
     """Every closed vocabulary, for agencies that validate before they sync."""
     return {
@@ -65,4 +80,5 @@ def code_lists() -> dict[str, object]:
         "permit_track": list(get_args(PermitTrack)),
         "permit_status": list(get_args(PermitStatus)),
         "consent_purpose": list(get_args(ConsentPurpose)),
+        "access_purpose": list(ACCESS_PURPOSES),
     }

@@ -15,11 +15,13 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    UniqueConstraint,
     Uuid,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from concordia.core.auth import OPERATOR
 from concordia.core.db import UtcDateTime, new_metadata
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
@@ -38,13 +40,22 @@ class Base(DeclarativeBase):
     }
 
 
+def _owner() -> Mapped[str]:
+    # Whose record it is: an agency (``agency:...``) or the node's operator. Records made before
+    # owners existed belong to the operator.
+    return mapped_column(String(64), index=True, server_default=OPERATOR)
+
+
 class Person(Base):
     """A person at risk. Names are ciphertext; erasure nulls every personal column."""
 
     __tablename__ = "persons"
+    #: An agency's case number identifies a person among that agency's records only.
+    __table_args__ = (UniqueConstraint("owner", "external_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    owner: Mapped[str] = _owner()
+    external_id: Mapped[str | None] = mapped_column(String(128))
     version: Mapped[int] = mapped_column(default=1)
     digest: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -71,9 +82,11 @@ class Organisation(Base):
     """An organisation of the exiled civil society, known by its standard identifier."""
 
     __tablename__ = "organisations"
+    __table_args__ = (UniqueConstraint("owner", "external_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    owner: Mapped[str] = _owner()
+    external_id: Mapped[str | None] = mapped_column(String(128))
     identifier: Mapped[str] = mapped_column(String(96), unique=True)
     version: Mapped[int] = mapped_column(default=1)
     digest: Mapped[bytes | None] = mapped_column(LargeBinary(32))
@@ -108,6 +121,7 @@ class Permit(Base):
     __table_args__ = (Index("ix_permits_status_valid_to", "status", "valid_to"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    owner: Mapped[str] = _owner()
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), index=True
     )
@@ -128,6 +142,7 @@ class Consent(Base):
     __tablename__ = "consents"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    owner: Mapped[str] = _owner()
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), index=True
     )
@@ -143,6 +158,8 @@ class Change(Base):
     __tablename__ = "changes"
 
     seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    #: The changed record's owner: an agency's feed shows its own records only.
+    owner: Mapped[str] = _owner()
     entity: Mapped[str] = mapped_column(String(16))
     entity_id: Mapped[uuid.UUID]
     external_id: Mapped[str | None] = mapped_column(String(128))
@@ -152,7 +169,11 @@ class Change(Base):
 
 
 class AuditEntry(Base):
-    """Who read or changed which person's record, when, and why (the X-Purpose header)."""
+    """Who read or changed which person's record, when, and why (the X-Purpose header).
+
+    Entries form a hash chain (``service/audit_chain.py``); on PostgreSQL a trigger refuses
+    every UPDATE and DELETE of this table.
+    """
 
     __tablename__ = "audit"
 
@@ -163,3 +184,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(16))
     person_id: Mapped[uuid.UUID] = mapped_column(index=True)
     purpose: Mapped[str | None] = mapped_column(String(256))
+    #: The calling token's owner (entries made before owners existed have none).
+    owner: Mapped[str | None] = mapped_column(String(64))
+    #: SHA-256 over the previous entry's hash and this entry's content.
+    hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))

@@ -284,3 +284,4 @@ class AuditRead(BaseModel):
     action: str
     person_id: uuid.UUID
     purpose: str | None
+    owner: str | None = Field(default=None, description="The calling token's owner.")

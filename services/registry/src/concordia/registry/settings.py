@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from concordia.kit import ServiceSettings
@@ -15,3 +16,5 @@ class RegistrySettings(ServiceSettings):
     )
 
     database_url: str = "sqlite:///var/node/registry.db"
+    #: Seconds between anchors of the audit chain's head on the node's LOCAL stream.
+    audit_anchor_seconds: float = Field(default=60.0, gt=0)

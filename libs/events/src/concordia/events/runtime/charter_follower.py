@@ -22,9 +22,10 @@ from sqlalchemy.exc import IntegrityError
 
 from concordia.core.db import Database, UtcDateTime
 from concordia.events._envelope import Envelope, EnvelopeError
+from concordia.events._floors import DisclosureFloors
 from concordia.events.charter import DEFAULT_CHARTER, CharterPublished
 from concordia.events.runtime.outbox import Outbox
-from concordia.events.status import ServiceStatusReported
+from concordia.events.status import CharterRefusal, ServiceStatusReported
 
 log = logging.getLogger("concordia.events.charter")
 
@@ -57,6 +58,14 @@ class CharterStore:
             )
         return DEFAULT_CHARTER if payload is None else CharterPublished.model_validate(payload)
 
+    async def kept(self, db: Database) -> list[CharterPublished]:
+        """Every charter kept, newest first."""
+        async with db.unit_of_work(write=False) as session:
+            rows = await session.scalars(
+                select(self.table.c.payload).order_by(self.table.c.revision.desc())
+            )
+            return [CharterPublished.model_validate(p) for p in rows]
+
     async def keep(self, db: Database, charter: CharterPublished) -> bool:
         """Store ``charter``; False if that revision was already kept (by another worker)."""
         try:
@@ -77,6 +86,10 @@ class CharterStore:
 class CharterFollower:
     """Applies the hub's charter in one service and reports the service's status to the hub.
 
+    With ``floors``, a charter looser than the node's own floors is refused: not kept, not
+    applied (the service keeps the charter it runs) and reported in the status
+    (``charter_refused``); ``floors=None`` (the operator opted in) applies every charter.
+
     Example::
 
         follower = CharterFollower(db, charters, node="se", service="registry", outbox=outbox)
@@ -94,10 +107,12 @@ class CharterFollower:
         service: str,
         outbox: Outbox | None = None,
         interval: float = 30.0,
+        floors: DisclosureFloors | None = None,
     ) -> None:
         self.db, self.store, self.node, self.service = db, store, node, service
-        self.outbox, self.interval = outbox, interval
+        self.outbox, self.interval, self.floors = outbox, interval, floors
         self.current: CharterPublished = DEFAULT_CHARTER
+        self.refused: CharterRefusal | None = None
         self.refused_total = 0
         self.reports_total = 0
         self._client: Client | None = None
@@ -109,7 +124,12 @@ class CharterFollower:
     async def start(self, client: Client) -> None:
         """Load the kept charter, then listen and report in the background."""
         self._client = client
-        self.current = await self.store.current(self.db)
+        self.current = DEFAULT_CHARTER
+        # A charter kept before the floors were raised is not run: the newest that holds them is.
+        for kept in await self.store.kept(self.db):
+            if not self._refuse(kept):
+                self.current = kept
+                break
         self._task = asyncio.create_task(self._run(), name=f"charter-follower:{self.service}")
 
     async def stop(self) -> None:
@@ -164,13 +184,33 @@ class CharterFollower:
         async with self._lock:
             if charter.revision <= self.current.revision:
                 return False
+            if self._refuse(charter):
+                self._wake.set()  # the hub hears of it at once
+                return False
             await self.store.keep(self.db, charter)
             self.current = charter
+            if self.refused is not None and self.refused.revision <= charter.revision:
+                self.refused = None
         log.info(
             "charter applied",
             extra={"charter_version": charter.version, "revision": charter.revision},
         )
         self._wake.set()
+        return True
+
+    def _refuse(self, charter: CharterPublished) -> bool:
+        """Whether ``charter`` breaks the node's floors; if so it is remembered as refused."""
+        reasons = () if self.floors is None else self.floors.looser(charter.disclosure)
+        if not reasons or charter.revision == 0:
+            return False
+        if self.refused is None or self.refused.revision < charter.revision:
+            self.refused = CharterRefusal(
+                revision=charter.revision, version=charter.version, reasons=reasons
+            )
+        log.warning(
+            "charter refused: looser than the node's floors",
+            extra={"charter_version": charter.version, "reasons": ",".join(reasons)},
+        )
         return True
 
     async def outbox_pending(self) -> int:
@@ -195,6 +235,7 @@ class CharterFollower:
             charter_revision=self.current.revision,
             outbox_pending=pending,
             sent_at=datetime.now(UTC),
+            charter_refused=self.refused,
         )
 
     async def report(self) -> None:

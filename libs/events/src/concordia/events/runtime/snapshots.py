@@ -52,7 +52,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
 from concordia.disclosure import normalise_contributions, releasable
-from concordia.events.aggregates import ALL, AggregateSnapshotPublished, Cell
+from concordia.events.aggregates import (
+    ALL,
+    MAX_AMOUNT,
+    AggregateSnapshotPublished,
+    Cell,
+    bounds_violation,
+)
 from concordia.events.runtime.snapshot_store import Key, Released, SnapshotStore
 
 log = logging.getLogger("concordia.events.snapshots")
@@ -86,10 +92,16 @@ def published_cells(cells: Iterable[Any]) -> tuple[Cell, ...]:
         key = tuple(ALL if part is None else part for part in cell.key)
         if cell.suppressed:
             out.append(Cell(key=key, suppressed=True))
-        elif isinstance(cell.value, Decimal):
-            out.append(Cell(key=key, amount=cell.value.quantize(_CENT)))
-        else:
-            out.append(Cell(key=key, value=cell.value))
+            continue
+        value = cell.value
+        if isinstance(value, Decimal) and value.is_finite() and abs(value) <= MAX_AMOUNT:
+            value = value.quantize(_CENT)  # money leaves exact to the cent
+        money = isinstance(value, Decimal)
+        # A value no honest node has (a bug, a corrupt row) stops the release here.
+        why = bounds_violation(None if money else value, value if money else None)
+        if why is not None:
+            raise ValueError(f"cell {list(key)} cannot be published: {why}")
+        out.append(Cell(key=key, amount=value) if money else Cell(key=key, value=value))
     return tuple(out)
 
 

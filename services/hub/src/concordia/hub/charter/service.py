@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,8 +19,10 @@ from concordia.core.db import Database
 from concordia.core.errors import ConflictError, FieldError
 from concordia.events import DEFAULT_CHARTER, CharterPublished, Envelope
 from concordia.hub.models import Charter, ServiceStatus
-from concordia.hub.nodes import Federation
 from concordia.hub.schemas import CharterUpdate
+
+if TYPE_CHECKING:  # nodes -> ingest -> charter: the import would be circular
+    from concordia.hub.nodes import Federation
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,11 @@ async def put(
     taken = await session.scalar(select(Charter.revision).where(Charter.version == data.version))
     if taken is not None:
         raise ConflictError(f"charter version {data.version!r} exists (revision {taken})")
-    charter = CharterPublished(revision=now.revision + 1, **data.model_dump())
+    charter = CharterPublished(
+        revision=now.revision + 1,
+        **data.model_dump(exclude={"code_lists"}),
+        code_lists=tuple(data.merged_code_lists()),
+    )
     session.add(
         Charter(
             revision=charter.revision,
@@ -84,10 +91,16 @@ async def behind(db: Database, federation: Federation) -> tuple[CharterPublished
     """The current charter and the linked nodes that do not all run it yet."""
     async with db.unit_of_work(write=False) as session:
         charter = await current(session=session)
-        query = select(ServiceStatus.node, ServiceStatus.charter_revision)
+        query = select(
+            ServiceStatus.node, ServiceStatus.charter_revision, ServiceStatus.charter_refused
+        )
         rows = (await session.execute(query)).all()
     reported: dict[str, int] = {}
-    for node, revision in rows:
+    for node, revision, refused in rows:
+        # A service that refused this very charter (looser than its floors) has heard it:
+        # sending it again changes nothing until its operator changes the floors.
+        if refused is not None and refused.get("revision") == charter.revision:
+            revision = charter.revision
         reported[node] = min(revision, reported.get(node, revision))
     codes = [c for c in federation.links if reported.get(c, -1) < charter.revision]
     return charter, codes

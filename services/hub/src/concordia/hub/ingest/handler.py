@@ -2,30 +2,40 @@
 
 A country's account can only carry ``shared.<code>.>``; a payload naming another node is refused
 (a country cannot speak for another), recorded with its reason and event id, never its content.
+So is what no honest node sends: a count outside 0..10^7 or an amount outside 0..10^12 EUR or
+with more than two decimals (one node must not poison coalition totals), a dimension or code
+outside the charter's code lists, and snapshots beyond the node's daily quota.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time
 
-from sqlalchemy import select, update
+from nats.aio.msg import Msg
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.db import Database
 from concordia.events import (
     AggregateSnapshotPublished,
+    CharterPublished,
     Envelope,
     Event,
     Handler,
     ServiceStatusReported,
+    out_of_range,
 )
+from concordia.events.aggregates import ALL
+from concordia.hub.charter import current
 from concordia.hub.models import Node, Refusal, ServiceStatus, Snapshot
 
 log = logging.getLogger(__name__)
 
 
-def ingest_handler(code: str) -> Handler:
-    """The consumer handler for the account of country ``code``."""
+def ingest_handler(code: str, *, snapshots_per_day: int | None = None) -> Handler:
+    """The consumer handler for the account of country ``code``; ``None``: no daily quota."""
 
     async def handle(session: AsyncSession, envelope: Envelope[Event]) -> None:
         event = envelope.data
@@ -42,7 +52,11 @@ def ingest_handler(code: str) -> Handler:
             return
         now = datetime.now(UTC)
         if isinstance(event, AggregateSnapshotPublished):
-            await _snapshot(session, code, event, envelope, now)
+            reason = inadmissible(event, await current(session=session))
+            if reason is not None:
+                await refuse(session, code, reason, envelope.id)
+                return
+            await _snapshot(session, code, event, envelope, now, snapshots_per_day)
         else:
             await _status(session, event, now)
         sent = min(envelope.time, now)  # a node clock ahead of ours does not make it "future"
@@ -54,6 +68,36 @@ def ingest_handler(code: str) -> Handler:
         )
 
     return handle
+
+
+OnTerminated = Callable[[Msg, BaseException], Awaitable[None]]
+
+
+def unparseable_recorder(db: Database, code: str) -> OnTerminated:
+    """Records a message of ``code`` the consumer could not parse (e.g. a value beyond a float)."""
+
+    async def record(msg: Msg, _exc: BaseException) -> None:
+        event_id = (msg.headers or {}).get("Nats-Msg-Id", "")[:64]
+        async with db.unit_of_work() as session:
+            await refuse(session, code, "unparseable", event_id)
+
+    return record
+
+
+def inadmissible(event: AggregateSnapshotPublished, charter: CharterPublished) -> str | None:
+    """Why no honest node would send ``event`` under ``charter``, or None."""
+    cells = (*event.cells, *event.margins)
+    for cell in cells:
+        if (why := out_of_range(cell)) is not None:
+            return why
+    lists = {c.dimension: frozenset(c.codes) for c in charter.code_lists}
+    for position, dimension in enumerate(event.dimensions):
+        codes = lists.get(dimension)
+        if codes is None:
+            return "unknown_dimension"
+        if any(c.key[position] != ALL and c.key[position] not in codes for c in cells):
+            return "code_outside_code_list"
+    return None
 
 
 async def refuse(session: AsyncSession, code: str, reason: str, event_id: str) -> None:
@@ -68,6 +112,7 @@ async def _snapshot(
     event: AggregateSnapshotPublished,
     envelope: Envelope[Event],
     now: datetime,
+    per_day: int | None,
 ) -> None:
     payload = event.model_dump(mode="json")
     existing = await session.scalar(
@@ -85,6 +130,17 @@ async def _snapshot(
         if existing != payload:
             await refuse(session, code, "conflicting_version", envelope.id)
         return
+    if per_day is not None:
+        # Counted by arrival (the hub's clock): a node cannot backdate its way past the quota.
+        midnight = datetime.combine(now.date(), time(0), tzinfo=UTC)
+        today = await session.scalar(
+            select(func.count())
+            .select_from(Snapshot)
+            .where(Snapshot.node == code, Snapshot.received_at >= midnight)
+        )
+        if (today or 0) >= per_day:
+            await refuse(session, code, "quota_exceeded", envelope.id)
+            return
     session.add(
         Snapshot(
             node=event.node, service=event.service, aggregate=event.aggregate,
@@ -108,5 +164,7 @@ async def _status(session: AsyncSession, event: ServiceStatusReported, now: date
     row.charter_version = event.charter_version
     row.charter_revision = event.charter_revision
     row.outbox_pending = event.outbox_pending
+    refused = event.charter_refused
+    row.charter_refused = None if refused is None else refused.model_dump(mode="json")
     row.sent_at = sent
     row.received_at = now

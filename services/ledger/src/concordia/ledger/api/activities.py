@@ -26,10 +26,16 @@ def _full(principal: Principal) -> Viewer:
     response_model=ActivityRead,
 )
 async def create_activity(
-    grant_id: uuid.UUID, data: ActivityCreate, session: SessionDep, _: Writer, response: Response
+    grant_id: uuid.UUID,
+    data: ActivityCreate,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
 ) -> ActivityRead:
     """Record an event or programme a grant funds, with participant counts (never names)."""
-    activity = await service.create(session=session, grant_id=grant_id, data=data)
+    activity = await service.create(
+        session=session, viewer=_full(principal), grant_id=grant_id, data=data
+    )
     response.headers["ETag"] = etag(activity.version)
     response.headers["Location"] = f"/v1/activities/{activity.id}"
     return service.read(activity)

@@ -11,6 +11,7 @@ from concordia.core.schemas import Page
 from concordia.ledger.api.deps import Reader, Writer
 from concordia.ledger.schemas import DonorCreate, DonorRead, DonorUpdate
 from concordia.ledger.service import donors as service
+from concordia.ledger.service._common import Viewer
 
 router = APIRouter(prefix="/v1/donors", tags=["donors"])
 
@@ -21,10 +22,10 @@ def _read(donor: object) -> DonorRead:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=DonorRead)
 async def create_donor(
-    data: DonorCreate, session: SessionDep, _: Writer, response: Response
+    data: DonorCreate, session: SessionDep, principal: Writer, response: Response
 ) -> DonorRead:
-    """Register a donor under its `{agency}-{number}` organisation identifier."""
-    donor = await service.create(session=session, data=data)
+    """Register a donor of the token's owner under its `{agency}-{number}` identifier."""
+    donor = await service.create(session=session, viewer=Viewer(principal=principal), data=data)
     response.headers["ETag"] = etag(donor.version)
     response.headers["Location"] = f"/v1/donors/{donor.id}"
     return _read(donor)
@@ -32,20 +33,20 @@ async def create_donor(
 
 @router.get("", response_model=Page[DonorRead])
 async def list_donors(
-    session: SessionDep, _: Reader, after: AfterDep, limit: LimitDep = 100
+    session: SessionDep, viewer: Reader, after: AfterDep, limit: LimitDep = 100
 ) -> Page[DonorRead]:
     """Donors in registration order, a keyset page at a time."""
-    found = await service.list_page(session=session, after=after, limit=limit)
+    found = await service.list_page(session=session, viewer=viewer, after=after, limit=limit)
     nxt = encode_cursor(found[-1].id) if len(found) == limit else None
     return Page(items=[_read(d) for d in found], next=nxt)
 
 
 @router.get("/{donor_id}", response_model=DonorRead)
 async def get_donor(
-    donor_id: uuid.UUID, session: SessionDep, _: Reader, response: Response
+    donor_id: uuid.UUID, session: SessionDep, viewer: Reader, response: Response
 ) -> DonorRead:
     """One donor."""
-    donor = await service.get(session=session, donor_id=donor_id)
+    donor = await service.get(session=session, viewer=viewer, donor_id=donor_id)
     response.headers["ETag"] = etag(donor.version)
     return _read(donor)
 
@@ -55,20 +56,25 @@ async def update_donor(
     donor_id: uuid.UUID,
     data: DonorUpdate,
     session: SessionDep,
-    _: Writer,
+    principal: Writer,
     if_match: IfMatchDep,
     response: Response,
 ) -> DonorRead:
     """Change the fields sent; `If-Match` guards against lost updates."""
-    donor = await service.update(session=session, donor_id=donor_id, data=data, if_match=if_match)
+    donor = await service.update(
+        session=session, viewer=Viewer(principal=principal), donor_id=donor_id, data=data,
+        if_match=if_match,
+    )  # fmt: skip
     response.headers["ETag"] = etag(donor.version)
     return _read(donor)
 
 
 @router.delete("/{donor_id}", status_code=status.HTTP_204_NO_CONTENT, responses={409: {}, 412: {}})
 async def delete_donor(
-    donor_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatchDep
+    donor_id: uuid.UUID, session: SessionDep, principal: Writer, if_match: IfMatchDep
 ) -> Response:
     """Remove a donor that has no grants."""
-    await service.remove(session=session, donor_id=donor_id, if_match=if_match)
+    await service.remove(
+        session=session, viewer=Viewer(principal=principal), donor_id=donor_id, if_match=if_match
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -37,7 +37,9 @@ async def create_grant(
     data: GrantCreate, session: SessionDep, ctx: CtxDep, principal: Writer, response: Response
 ) -> GrantRead:
     """Record a grant of a donor to an organisation or a person the registry announced."""
-    grant = await service.create(session=session, ctx=ctx, data=data)
+    grant = await service.create(
+        session=session, ctx=ctx, viewer=_writer_view(principal), data=data
+    )
     response.headers["ETag"] = etag(grant.version)
     response.headers["Location"] = f"/v1/grants/{grant.id}"
     return await service.read(session, grant, _writer_view(principal), with_totals=True)
@@ -81,18 +83,26 @@ async def update_grant(
 ) -> GrantRead:
     """Change the fields sent; `If-Match` guards against lost updates."""
     grant = await service.update(
-        session=session, ctx=ctx, grant_id=grant_id, data=data, if_match=if_match
-    )
+        session=session, ctx=ctx, viewer=_writer_view(principal), grant_id=grant_id, data=data,
+        if_match=if_match,
+    )  # fmt: skip
     response.headers["ETag"] = etag(grant.version)
     return await service.read(session, grant, _writer_view(principal), with_totals=True)
 
 
 @router.delete("/{grant_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})
 async def withdraw_grant(
-    grant_id: uuid.UUID, session: SessionDep, ctx: CtxDep, _: Writer, if_match: IfMatchDep
+    grant_id: uuid.UUID,
+    session: SessionDep,
+    ctx: CtxDep,
+    principal: Writer,
+    if_match: IfMatchDep,
 ) -> Response:
     """Withdraw a grant; the funding feed keeps it as a tombstone."""
-    await service.withdraw(session=session, ctx=ctx, grant_id=grant_id, if_match=if_match)
+    await service.withdraw(
+        session=session, ctx=ctx, viewer=_writer_view(principal), grant_id=grant_id,
+        if_match=if_match,
+    )  # fmt: skip
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -134,7 +144,9 @@ async def record_transaction(
         if stored is not None:
             code, content = stored
             return _transaction_response(grant_id, content, code, replayed=True)
-    tx = await tx_service.record(session=session, ctx=ctx, grant_id=grant_id, data=data)
+    tx = await tx_service.record(
+        session=session, ctx=ctx, viewer=_writer_view(principal), grant_id=grant_id, data=data
+    )
     content = (await tx_service.read_many(session, [tx]))[0].model_dump_json().encode()
     if idempotency_key is not None:
         await idempotency.remember(
@@ -177,10 +189,15 @@ async def get_transaction(
 
 @router.delete("/{grant_id}/transactions/{transaction_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_transaction(
-    grant_id: uuid.UUID, transaction_id: uuid.UUID, session: SessionDep, ctx: CtxDep, _: Writer
+    grant_id: uuid.UUID,
+    transaction_id: uuid.UUID,
+    session: SessionDep,
+    ctx: CtxDep,
+    principal: Writer,
 ) -> Response:
     """Remove a transaction recorded in error."""
     await tx_service.remove(
-        session=session, ctx=ctx, grant_id=grant_id, transaction_id=transaction_id
-    )
+        session=session, ctx=ctx, viewer=_writer_view(principal), grant_id=grant_id,
+        transaction_id=transaction_id,
+    )  # fmt: skip
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -20,6 +20,7 @@ from concordia.kit.tables import idempotency
 from concordia.ledger.api.deps import CtxDep, Writer
 from concordia.ledger.schemas import GrantSync
 from concordia.ledger.service import sync as service
+from concordia.ledger.service._common import Viewer
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
@@ -42,7 +43,10 @@ async def sync_grants(
     rejected."""
 
     async def apply(records: Sequence[Any]) -> SyncReport:
-        return await service.sync_grants(session=session, ctx=ctx, records=records, dry_run=dry_run)
+        return await service.sync_grants(
+            session=session, ctx=ctx, viewer=Viewer(principal=principal), records=records,
+            dry_run=dry_run,
+        )  # fmt: skip
 
     return await run_sync(
         request, session, idempotency, principal.token_id, apply,

@@ -36,21 +36,44 @@ class NodeContext:
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """Who reads: ledger writers see everything; feed readers never see restricted grants or
-    a recipient person's id."""
+    """Who reads or writes. A ledger writer sees and changes its owner's donors and grants in
+    full (``ledger:admin``: every owner's); a feed reader sees every owner's visible grants,
+    never a restricted one or a recipient person's id."""
 
     principal: Principal
 
     @property
-    def full(self) -> bool:
-        """Whether the caller may see restricted grants and recipient persons' ids."""
-        return "ledger:write" in self.principal.scopes
+    def admin(self) -> bool:
+        """Whether the caller may see and change every owner's records."""
+        return "ledger:admin" in self.principal.scopes
+
+    @property
+    def feed_reader(self) -> bool:
+        """Whether the caller reads the visible grants of every owner (``feed:read``)."""
+        return "feed:read" in self.principal.scopes
+
+    def may_change(self, owner: str) -> bool:
+        """Whether a record of ``owner`` is the caller's to see in full and to change."""
+        return self.admin or (
+            "ledger:write" in self.principal.scopes and owner == self.principal.owner
+        )
+
+    def may_see(self, owner: str, visibility: str) -> bool:
+        """Whether a grant of ``owner`` with ``visibility`` exists for the caller."""
+        return self.may_change(owner) or (self.feed_reader and visibility in self.audience)
+
+    @property
+    def scope(self) -> str | None:
+        """The one owner a writer without ``feed:read`` is limited to, else None."""
+        if self.admin or self.feed_reader:
+            return None
+        return self.principal.owner
 
     @property
     def audience(self) -> frozenset[str]:
         """The visibilities the caller sees: coalition grants need ``feed:coalition``."""
         scopes = self.principal.scopes
-        return COALITION if self.full or "feed:coalition" in scopes else PUBLIC
+        return COALITION if self.admin or "feed:coalition" in scopes else PUBLIC
 
 
 async def feed_positions(session: AsyncSession, count: int, *, counter: str = "grants") -> range:

@@ -47,9 +47,11 @@ def read(activity: Activity) -> ActivityRead:
     )
 
 
-async def create(*, session: AsyncSession, grant_id: uuid.UUID, data: ActivityCreate) -> Activity:
+async def create(
+    *, session: AsyncSession, viewer: Viewer, grant_id: uuid.UUID, data: ActivityCreate
+) -> Activity:
     """Record an activity of a live grant."""
-    await grants.get(session=session, grant_id=grant_id)
+    await grants.get(session=session, grant_id=grant_id, viewer=viewer, change=True)
     at = now()
     activity = Activity(
         id=new_id(), grant_id=grant_id, version=1, created_at=at, updated_at=at,
@@ -61,17 +63,17 @@ async def create(*, session: AsyncSession, grant_id: uuid.UUID, data: ActivityCr
 
 
 async def get(*, session: AsyncSession, activity_id: uuid.UUID, viewer: Viewer) -> Activity:
-    """One activity, or 404 (also when its grant is hidden from the viewer)."""
+    """One activity, or 404 (also when its grant is not the viewer's)."""
     activity = await session.get(Activity, activity_id, populate_existing=True)
     if activity is None:
         raise NotFoundError(f"no activity {activity_id}")
-    await grants.get(session=session, grant_id=activity.grant_id, viewer=viewer)
+    await grants.get(session=session, grant_id=activity.grant_id, viewer=viewer, change=True)
     return activity
 
 
 async def list_for(*, session: AsyncSession, grant_id: uuid.UUID, viewer: Viewer) -> list[Activity]:
-    """A grant's activities in recording order."""
-    await grants.get(session=session, grant_id=grant_id, viewer=viewer)
+    """A grant's activities in recording order (the viewer's grants only)."""
+    await grants.get(session=session, grant_id=grant_id, viewer=viewer, change=True)
     query = select(Activity).where(Activity.grant_id == grant_id).order_by(Activity.id)
     return list((await session.scalars(query)).all())
 

@@ -11,7 +11,7 @@ from concordia.core.errors import ConflictError, NotFoundError
 from concordia.ledger.models import Donor, Grant
 from concordia.ledger.schemas import DonorCreate, DonorUpdate
 from concordia.ledger.service import feed_moves
-from concordia.ledger.service._common import check_version, new_id, now
+from concordia.ledger.service._common import Viewer, check_version, new_id, now
 
 #: The donor's fields that every feed item of its grants shows.
 _IN_FEED_ITEMS = {"identifier", "name", "type", "country"}
@@ -25,37 +25,55 @@ async def _identifier_free(
         raise ConflictError(f"identifier {identifier!r} already belongs to donor {owner}")
 
 
-async def create(*, session: AsyncSession, data: DonorCreate) -> Donor:
-    """Register a donor; 409 on a taken identifier."""
+async def create(*, session: AsyncSession, viewer: Viewer, data: DonorCreate) -> Donor:
+    """Register a donor of the caller's owner; 409 on a taken identifier (identifiers are
+    public registration numbers)."""
     await _identifier_free(session, data.identifier)
     at = now()
-    donor = Donor(id=new_id(), version=1, created_at=at, updated_at=at, **data.model_dump())
+    donor = Donor(
+        id=new_id(), owner=viewer.principal.owner, version=1, created_at=at, updated_at=at,
+        **data.model_dump(),
+    )  # fmt: skip
     session.add(donor)
     await session.flush()
     return donor
 
 
-async def get(*, session: AsyncSession, donor_id: uuid.UUID) -> Donor:
-    """One donor, or 404."""
+async def get(
+    *, session: AsyncSession, viewer: Viewer, donor_id: uuid.UUID, change: bool = False
+) -> Donor:
+    """One donor, or 404 (also another owner's, unless a feed reader only reads it)."""
     donor = await session.get(Donor, donor_id, populate_existing=True)
-    if donor is None:
+    allowed = donor is not None and (
+        viewer.may_change(donor.owner) or (viewer.feed_reader and not change)
+    )
+    if donor is None or not allowed:
         raise NotFoundError(f"no donor {donor_id}")
     return donor
 
 
-async def list_page(*, session: AsyncSession, after: uuid.UUID | None, limit: int) -> list[Donor]:
-    """A keyset page of donors in creation order."""
+async def list_page(
+    *, session: AsyncSession, viewer: Viewer, after: uuid.UUID | None, limit: int
+) -> list[Donor]:
+    """A keyset page of donors in creation order (a writer's own, unless it reads the feed)."""
     query = select(Donor).order_by(Donor.id).limit(limit)
     if after is not None:
         query = query.where(Donor.id > after)
+    if viewer.scope is not None:
+        query = query.where(Donor.owner == viewer.scope)
     return list((await session.scalars(query)).all())
 
 
 async def update(
-    *, session: AsyncSession, donor_id: uuid.UUID, data: DonorUpdate, if_match: int | None
+    *,
+    session: AsyncSession,
+    viewer: Viewer,
+    donor_id: uuid.UUID,
+    data: DonorUpdate,
+    if_match: int | None,
 ) -> Donor:
     """Change the fields sent; 412 on a stale If-Match, 409 on a taken identifier."""
-    donor = await get(session=session, donor_id=donor_id)
+    donor = await get(session=session, viewer=viewer, donor_id=donor_id, change=True)
     check_version(donor.version, if_match)
     changes = {
         k: v for k, v in data.model_dump(exclude_unset=True).items() if getattr(donor, k) != v
@@ -73,9 +91,11 @@ async def update(
     return donor
 
 
-async def remove(*, session: AsyncSession, donor_id: uuid.UUID, if_match: int | None) -> None:
+async def remove(
+    *, session: AsyncSession, viewer: Viewer, donor_id: uuid.UUID, if_match: int | None
+) -> None:
     """Delete a donor that has no grants; 409 otherwise (grants are never orphaned)."""
-    donor = await get(session=session, donor_id=donor_id)
+    donor = await get(session=session, viewer=viewer, donor_id=donor_id, change=True)
     check_version(donor.version, if_match)
     if await session.scalar(select(Grant.id).where(Grant.donor_id == donor_id).limit(1)):
         raise ConflictError("the donor has grants: withdraw them, the donor record stays")

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import ConflictError, FieldError, NotFoundError
@@ -93,15 +93,20 @@ async def _external_id_free(
         raise ConflictError(f"the donor's external_id {external_id!r} is grant {owner}")
 
 
-async def create(*, session: AsyncSession, ctx: NodeContext, data: GrantCreate) -> Grant:
-    """Record a grant; 422 for an unknown donor or recipient, 409 on a taken external id."""
-    if await session.get(Donor, data.donor_id) is None:
+async def create(
+    *, session: AsyncSession, ctx: NodeContext, viewer: Viewer, data: GrantCreate
+) -> Grant:
+    """Record a grant of one of the caller's donors; 422 for an unknown (or another owner's)
+    donor or an unknown recipient, 409 on a taken external id."""
+    donor = await session.get(Donor, data.donor_id)
+    if donor is None or not viewer.may_change(donor.owner):
         raise FieldError(["body", "donor_id"], f"no donor {data.donor_id}")
     await _external_id_free(session, data.donor_id, data.external_id)
     values = columns_of(data, await _recipient(session, data.recipient))
     at = now()
     row = Grant(
         id=new_id(),
+        owner=donor.owner,
         donor_id=data.donor_id,
         external_id=data.external_id,
         version=1,
@@ -121,14 +126,14 @@ async def create(*, session: AsyncSession, ctx: NodeContext, data: GrantCreate) 
     return row
 
 
-async def get(*, session: AsyncSession, grant_id: uuid.UUID, viewer: Viewer | None = None) -> Grant:
-    """One live grant, or 404 (also for a restricted grant the viewer may not see)."""
+async def get(
+    *, session: AsyncSession, grant_id: uuid.UUID, viewer: Viewer, change: bool = False
+) -> Grant:
+    """One live grant, or 404: also for a grant the viewer may not see (another owner's, or a
+    restricted one for a feed reader), or with ``change`` may not change."""
     grant = await session.get(Grant, grant_id, populate_existing=True)
-    hidden = (
-        viewer is not None
-        and not viewer.full
-        and grant is not None
-        and grant.visibility not in viewer.audience
+    hidden = grant is not None and not (
+        viewer.may_change(grant.owner) if change else viewer.may_see(grant.owner, grant.visibility)
     )
     if grant is None or grant.withdrawn_at is not None or hidden:
         raise NotFoundError(f"no grant {grant_id}")
@@ -145,8 +150,15 @@ async def list_page(
 ) -> list[Grant]:
     """A keyset page of live grants in creation order, optionally of one donor."""
     query = select(Grant).where(Grant.withdrawn_at.is_(None)).order_by(Grant.id).limit(limit)
-    if not viewer.full:
-        query = query.where(Grant.visibility.in_(sorted(viewer.audience)))
+    if not viewer.admin:
+        mine = (
+            Grant.owner == viewer.principal.owner
+            if "ledger:write" in viewer.principal.scopes
+            else false()
+        )
+        shown = Grant.visibility.in_(sorted(viewer.audience))
+        visible = shown if viewer.feed_reader else false()
+        query = query.where(or_(mine, visible))
     if donor_id is not None:
         query = query.where(Grant.donor_id == donor_id)
     if after is not None:
@@ -170,7 +182,7 @@ async def read(
             ).all()
         )
         totals = rates.totals(txs, await rates.in_eur(session, txs))
-    recipient = await recipients.read(session, grant, full=viewer.full)
+    recipient = await recipients.read(session, grant, full=viewer.may_change(grant.owner))
     elsewhere: list[str] = []
     if recipient.identifier is not None and grant.visibility != "restricted":
         elsewhere = await overlaps.funded_elsewhere(
@@ -178,7 +190,7 @@ async def read(
             start=grant.start_date, end=grant.end_date,
         )  # fmt: skip
     fields = {name: getattr(grant, name) for name in GrantRead.model_fields if hasattr(grant, name)}
-    if not viewer.full and feed.is_individual(grant.recipient_type):
+    if not viewer.may_change(grant.owner) and feed.is_individual(grant.recipient_type):
         fields |= {"title": feed.INDIVIDUAL_TITLE, "description": None}
     return GrantRead.model_validate(
         {**fields, "recipient": recipient, "totals": totals, "funded_elsewhere": elsewhere}
@@ -189,12 +201,13 @@ async def update(
     *,
     session: AsyncSession,
     ctx: NodeContext,
+    viewer: Viewer,
     grant_id: uuid.UUID,
     data: GrantUpdate,
     if_match: int | None,
 ) -> Grant:
     """Change the fields sent; 412 on a stale If-Match, 422 when the dates end up reversed."""
-    grant = await get(session=session, grant_id=grant_id)
+    grant = await get(session=session, grant_id=grant_id, viewer=viewer, change=True)
     check_version(grant.version, if_match)
     sent = data.model_dump(exclude_unset=True)
     merged = {name: getattr(grant, name) for name in FIELD_COLUMNS}
@@ -222,10 +235,15 @@ async def update(
 
 
 async def withdraw(
-    *, session: AsyncSession, ctx: NodeContext, grant_id: uuid.UUID, if_match: int | None
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    viewer: Viewer,
+    grant_id: uuid.UUID,
+    if_match: int | None,
 ) -> None:
     """Withdraw a grant: gone from reads, still in the feed as a tombstone."""
-    grant = await get(session=session, grant_id=grant_id)
+    grant = await get(session=session, grant_id=grant_id, viewer=viewer, change=True)
     check_version(grant.version, if_match)
     was_shown = shown(grant.visibility, grant.withdrawn_at)
     grant.withdrawn_at = now()

@@ -32,6 +32,7 @@ from concordia.ledger.schemas import GrantSync
 from concordia.ledger.service import grants, recipients
 from concordia.ledger.service._common import (
     NodeContext,
+    Viewer,
     emit,
     feed_positions,
     new_id,
@@ -44,9 +45,15 @@ _FIELDS = tuple(name for name in grants.FIELD_COLUMNS if name in GrantSync.model
 
 
 async def sync_grants(
-    *, session: AsyncSession, ctx: NodeContext, records: Sequence[Any], dry_run: bool
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    viewer: Viewer,
+    records: Sequence[Any],
+    dry_run: bool,
 ) -> SyncReport:
-    """Upsert grants by (donor_id, external_id); unchanged grants are detected by digest."""
+    """Upsert grants of the caller's donors by (donor_id, external_id); unchanged grants are
+    detected by digest. Another owner's donor is an unknown donor."""
     valid, refused = validate_records(
         records,
         GrantSync,
@@ -55,8 +62,11 @@ async def sync_grants(
     )
     results: list[SyncResult] = refused
     donors = {
-        row.id
-        for row in await fetch_in(session, (Donor.id,), Donor.id, [r.donor_id for _, r in valid])
+        row.id: row.owner
+        for row in await fetch_in(
+            session, (Donor.id, Donor.owner), Donor.id, [r.donor_id for _, r in valid]
+        )
+        if viewer.may_change(row.owner)
     }
     index = await recipients.index_for(session, [r.recipient for _, r in valid])
     cols = (Grant.id, Grant.donor_id, Grant.external_id, Grant.version, Grant.digest,
@@ -93,7 +103,8 @@ async def sync_grants(
             continue
         grant_id = row.id if row is not None else new_id()
         version = row.version + 1 if row is not None else 1
-        values |= {"id": grant_id, "donor_id": record.donor_id, "external_id": key,
+        values |= {"id": grant_id, "owner": donors[record.donor_id],
+                   "donor_id": record.donor_id, "external_id": key,
                    "version": version, "digest": fingerprint, "updated_at": at,
                    "ever_visible": (row is not None and row.ever_visible)
                    or values["visibility"] != "restricted",

@@ -16,10 +16,15 @@ from concordia.ledger.service._common import NodeContext, Viewer, emit, new_id, 
 
 
 async def record(
-    *, session: AsyncSession, ctx: NodeContext, grant_id: uuid.UUID, data: TransactionCreate
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    viewer: Viewer,
+    grant_id: uuid.UUID,
+    data: TransactionCreate,
 ) -> Transaction:
     """Record a transaction; 422 if ``donor_id`` names another donor than the grant's."""
-    grant = await grants.get(session=session, grant_id=grant_id)
+    grant = await grants.get(session=session, grant_id=grant_id, viewer=viewer, change=True)
     if data.donor_id is not None and data.donor_id != grant.donor_id:
         raise FieldError(
             ["body", "donor_id"],
@@ -75,10 +80,15 @@ async def get(
 
 
 async def remove(
-    *, session: AsyncSession, ctx: NodeContext, grant_id: uuid.UUID, transaction_id: uuid.UUID
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    viewer: Viewer,
+    grant_id: uuid.UUID,
+    transaction_id: uuid.UUID,
 ) -> None:
     """Remove a transaction recorded in error; the grant moves to a new feed position."""
-    grant = await grants.get(session=session, grant_id=grant_id)
+    grant = await grants.get(session=session, grant_id=grant_id, viewer=viewer, change=True)
     tx = await session.get(Transaction, transaction_id)
     if tx is None or tx.grant_id != grant_id:
         raise NotFoundError(f"no transaction {transaction_id} on grant {grant_id}")
@@ -94,7 +104,7 @@ async def hides_text(*, session: AsyncSession, grant_id: uuid.UUID, viewer: View
     """Whether ``viewer`` must not see the free text of the grant's transactions (a portal
     reading a grant to a person)."""
     grant = await grants.get(session=session, grant_id=grant_id, viewer=viewer)
-    return not viewer.full and grant.recipient_type != "organisation"
+    return not viewer.may_change(grant.owner) and grant.recipient_type != "organisation"
 
 
 async def read_many(

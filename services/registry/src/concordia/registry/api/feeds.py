@@ -13,7 +13,7 @@ from concordia.core.deps import SessionDep
 from concordia.core.schemas import Page
 from concordia.events import asyncapi_document
 from concordia.registry import codes
-from concordia.registry.api.deps import Reader
+from concordia.registry.api.deps import OrgReader, Reader, TrailDep
 from concordia.registry.schemas import AuditRead, ChangeRead
 from concordia.registry.service import feeds as service
 
@@ -28,10 +28,16 @@ FeedLimit = Annotated[int, Query(ge=1, le=10000)]
 
 @router.get("/changes", response_model=Page[ChangeRead])
 async def list_changes(
-    session: SessionDep, _: Reader, after: SeqCursor = 0, limit: FeedLimit = 1000
+    session: SessionDep,
+    trail: TrailDep,
+    actor: Reader,
+    after: SeqCursor = 0,
+    limit: FeedLimit = 1000,
 ) -> Page[ChangeRead]:
-    """What changed after the cursor, oldest first: fetch the records by id to sync back."""
-    rows = await service.changes(session=session, after=after, limit=limit)
+    """What changed in the token owner's records after the cursor, oldest first (audited)."""
+    rows = await service.changes(
+        session=session, trail=trail, actor=actor, after=after, limit=limit
+    )
     items = [
         ChangeRead(
             seq=r.seq, entity=r.entity, id=r.entity_id, external_id=r.external_id,  # type: ignore[arg-type]
@@ -64,7 +70,7 @@ class AggregatesRead(BaseModel):
 
 
 @router.get("/aggregates", response_model=AggregatesRead)
-async def list_aggregates(request: Request, session: SessionDep, _: Reader) -> AggregatesRead:
+async def list_aggregates(request: Request, session: SessionDep, _: OrgReader) -> AggregatesRead:
     """Exactly what this node publishes to the coalition: protected aggregate snapshots."""
     from concordia.registry.aggregates import latest_published
 
@@ -72,12 +78,12 @@ async def list_aggregates(request: Request, session: SessionDep, _: Reader) -> A
 
 
 @router.get("/events/asyncapi.json", response_model=dict[str, Any])
-async def event_contracts(_: Reader) -> dict[str, Any]:
+async def event_contracts(_: OrgReader) -> dict[str, Any]:
     """The AsyncAPI 3.0 document of every event type: subjects and payload schemas."""
     return asyncapi_document()
 
 
 @router.get("/codes", response_model=dict[str, Any])
-async def code_lists(_: Reader) -> dict[str, Any]:
+async def code_lists(_: OrgReader) -> dict[str, Any]:
     """The closed vocabularies the API accepts (regions with federal districts, and the rest)."""
     return codes.code_lists()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
 from concordia.core.schemas import Page
-from concordia.registry.api.deps import CtxDep, Reader, TrailDep, Writer
+from concordia.registry.api.deps import CtxDep, OrgReader, OrgWriter, Reader, TrailDep, Writer
 from concordia.registry.schemas import (
     MembershipCreate,
     MembershipRead,
@@ -27,10 +27,10 @@ def _read(org: object) -> OrganisationRead:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=OrganisationRead)
 async def create_organisation(
-    data: OrganisationCreate, session: SessionDep, ctx: CtxDep, _: Writer, response: Response
+    data: OrganisationCreate, session: SessionDep, ctx: CtxDep, actor: OrgWriter, response: Response
 ) -> OrganisationRead:
     """Register an organisation under its `{agency}-{number}` identifier."""
-    org = await service.create(session=session, ctx=ctx, data=data)
+    org = await service.create(session=session, ctx=ctx, actor=actor, data=data)
     response.headers["ETag"] = etag(org.version)
     response.headers["Location"] = f"/v1/organisations/{org.id}"
     return _read(org)
@@ -38,20 +38,20 @@ async def create_organisation(
 
 @router.get("", response_model=Page[OrganisationRead])
 async def list_organisations(
-    session: SessionDep, _: Reader, after: AfterDep, limit: LimitDep = 100
+    session: SessionDep, actor: OrgReader, after: AfterDep, limit: LimitDep = 100
 ) -> Page[OrganisationRead]:
-    """Organisations in registration order, a keyset page at a time."""
-    orgs = await service.list_page(session=session, after=after, limit=limit)
+    """The token owner's organisations in registration order, a keyset page at a time."""
+    orgs = await service.list_page(session=session, actor=actor, after=after, limit=limit)
     nxt = encode_cursor(orgs[-1].id) if len(orgs) == limit else None
     return Page(items=[_read(o) for o in orgs], next=nxt)
 
 
 @router.get("/{org_id}", response_model=OrganisationRead)
 async def get_organisation(
-    org_id: uuid.UUID, session: SessionDep, _: Reader, response: Response
+    org_id: uuid.UUID, session: SessionDep, actor: OrgReader, response: Response
 ) -> OrganisationRead:
     """One organisation."""
-    org = await service.get(session=session, org_id=org_id)
+    org = await service.get(session=session, actor=actor, org_id=org_id)
     response.headers["ETag"] = etag(org.version)
     return _read(org)
 
@@ -62,13 +62,13 @@ async def update_organisation(
     data: OrganisationUpdate,
     session: SessionDep,
     ctx: CtxDep,
-    _: Writer,
+    actor: OrgWriter,
     if_match: IfMatchDep,
     response: Response,
 ) -> OrganisationRead:
     """Change the fields sent; `If-Match` guards against lost updates."""
     org = await service.update(
-        session=session, ctx=ctx, org_id=org_id, data=data, if_match=if_match
+        session=session, ctx=ctx, actor=actor, org_id=org_id, data=data, if_match=if_match
     )
     response.headers["ETag"] = etag(org.version)
     return _read(org)
@@ -76,10 +76,10 @@ async def update_organisation(
 
 @router.delete("/{org_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})
 async def delete_organisation(
-    org_id: uuid.UUID, session: SessionDep, ctx: CtxDep, _: Writer, if_match: IfMatchDep
+    org_id: uuid.UUID, session: SessionDep, ctx: CtxDep, actor: OrgWriter, if_match: IfMatchDep
 ) -> Response:
     """Remove an organisation and its memberships."""
-    await service.remove(session=session, ctx=ctx, org_id=org_id, if_match=if_match)
+    await service.remove(session=session, ctx=ctx, actor=actor, org_id=org_id, if_match=if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -90,10 +90,12 @@ async def delete_organisation(
     responses={409: {}},
 )
 async def add_member(
-    org_id: uuid.UUID, data: MembershipCreate, session: SessionDep, ctx: CtxDep, _: Writer
+    org_id: uuid.UUID, data: MembershipCreate, session: SessionDep, ctx: CtxDep, actor: Writer
 ) -> MembershipRead:
     """Add a person to an organisation."""
-    member = await service.add_member(session=session, ctx=ctx, org_id=org_id, data=data)
+    member = await service.add_member(
+        session=session, ctx=ctx, actor=actor, org_id=org_id, data=data
+    )
     return MembershipRead.model_validate(member, from_attributes=True)
 
 
@@ -108,8 +110,10 @@ async def list_members(
 
 @router.delete("/{org_id}/members/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_member(
-    org_id: uuid.UUID, person_id: uuid.UUID, session: SessionDep, ctx: CtxDep, _: Writer
+    org_id: uuid.UUID, person_id: uuid.UUID, session: SessionDep, ctx: CtxDep, actor: Writer
 ) -> Response:
     """End a membership."""
-    await service.remove_member(session=session, ctx=ctx, org_id=org_id, person_id=person_id)
+    await service.remove_member(
+        session=session, ctx=ctx, actor=actor, org_id=org_id, person_id=person_id
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -23,10 +23,10 @@ def _read(permit: object) -> PermitRead:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PermitRead)
 async def create_permit(
-    data: PermitCreate, session: SessionDep, ctx: CtxDep, _: Writer, response: Response
+    data: PermitCreate, session: SessionDep, ctx: CtxDep, actor: Writer, response: Response
 ) -> PermitRead:
-    """Record a permit or visa of a registered person."""
-    permit = await service.create(session=session, ctx=ctx, data=data)
+    """Record a permit or visa of a registered person of the token's owner."""
+    permit = await service.create(session=session, ctx=ctx, actor=actor, data=data)
     response.headers["ETag"] = etag(permit.version)
     response.headers["Location"] = f"/v1/permits/{permit.id}"
     return _read(permit)
@@ -76,13 +76,13 @@ async def update_permit(
     data: PermitUpdate,
     session: SessionDep,
     ctx: CtxDep,
-    _: Writer,
+    actor: Writer,
     if_match: IfMatchDep,
     response: Response,
 ) -> PermitRead:
     """Change a permit's status, track or validity; `If-Match` guards against lost updates."""
     permit = await service.update(
-        session=session, ctx=ctx, permit_id=permit_id, data=data, if_match=if_match
+        session=session, ctx=ctx, actor=actor, permit_id=permit_id, data=data, if_match=if_match
     )
     response.headers["ETag"] = etag(permit.version)
     return _read(permit)

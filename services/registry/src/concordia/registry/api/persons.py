@@ -25,10 +25,10 @@ router = APIRouter(prefix="/v1/persons", tags=["persons"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PersonRead)
 async def create_person(
-    data: PersonCreate, session: SessionDep, ctx: CtxDep, _: Writer, response: Response
+    data: PersonCreate, session: SessionDep, ctx: CtxDep, actor: Writer, response: Response
 ) -> PersonRead:
-    """Register a person. Names and aliases are encrypted with the node key."""
-    person = await service.create(session=session, ctx=ctx, data=data)
+    """Register a person of the token's owner. Names and aliases are encrypted with the node key."""
+    person = await service.create(session=session, ctx=ctx, actor=actor, data=data)
     response.headers["ETag"] = etag(person.version)
     response.headers["Location"] = f"/v1/persons/{person.id}"
     return service.to_read(ctx, person)
@@ -98,10 +98,12 @@ async def erase_person(
     "/{person_id}/consents", status_code=status.HTTP_201_CREATED, response_model=ConsentRead
 )
 async def add_consent(
-    person_id: uuid.UUID, data: ConsentCreate, session: SessionDep, _: Writer
+    person_id: uuid.UUID, data: ConsentCreate, session: SessionDep, actor: Writer
 ) -> ConsentRead:
     """Record a consent the person gave."""
-    consent = await permit_service.add_consent(session=session, person_id=person_id, data=data)
+    consent = await permit_service.add_consent(
+        session=session, actor=actor, person_id=person_id, data=data
+    )
     return ConsentRead.model_validate(consent, from_attributes=True)
 
 
@@ -118,10 +120,10 @@ async def list_consents(
 
 @router.post("/{person_id}/consents/{consent_id}/withdraw", response_model=ConsentRead)
 async def withdraw_consent(
-    person_id: uuid.UUID, consent_id: uuid.UUID, session: SessionDep, _: Writer
+    person_id: uuid.UUID, consent_id: uuid.UUID, session: SessionDep, actor: Writer
 ) -> ConsentRead:
     """Withdraw a consent (idempotent)."""
     consent = await permit_service.withdraw_consent(
-        session=session, person_id=person_id, consent_id=consent_id
+        session=session, actor=actor, person_id=person_id, consent_id=consent_id
     )
     return ConsentRead.model_validate(consent, from_attributes=True)

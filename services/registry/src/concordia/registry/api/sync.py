@@ -17,7 +17,7 @@ from concordia.core.bulk import (
 )
 from concordia.core.deps import SessionDep
 from concordia.kit.tables import idempotency
-from concordia.registry.api.deps import CtxDep, Writer
+from concordia.registry.api.deps import CtxDep, OrgWriter, Writer
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service import sync as service
 
@@ -42,7 +42,7 @@ async def sync_persons(
 
     async def apply(records: Sequence[Any]) -> SyncReport:
         return await service.sync_persons(
-            session=session, ctx=ctx, records=records, dry_run=dry_run
+            session=session, ctx=ctx, actor=actor, records=records, dry_run=dry_run
         )
 
     return await run_sync(
@@ -61,7 +61,7 @@ async def sync_organisations(
     request: Request,
     session: SessionDep,
     ctx: CtxDep,
-    actor: Writer,
+    actor: OrgWriter,
     idempotency_key: IdempotencyKey = None,
     dry_run: DryRun = False,
 ) -> Response:
@@ -69,7 +69,7 @@ async def sync_organisations(
 
     async def apply(records: Sequence[Any]) -> SyncReport:
         return await service.sync_organisations(
-            session=session, ctx=ctx, records=records, dry_run=dry_run
+            session=session, ctx=ctx, actor=actor, records=records, dry_run=dry_run
         )
 
     return await run_sync(

@@ -36,6 +36,20 @@ class Actor:
     principal: Principal
     purpose: str | None = None
 
+    @property
+    def owner(self) -> str:
+        """The owner the actor's new records get."""
+        return self.principal.owner
+
+    @property
+    def scope(self) -> str | None:
+        """The owner whose records the actor may see, or None for the operator's admin."""
+        return self.principal.owner_filter("registry:admin")
+
+    def owns(self, owner: str) -> bool:
+        """Whether a record of ``owner`` is visible to the actor."""
+        return self.scope is None or self.scope == owner
+
 
 @dataclass(frozen=True, slots=True)
 class NodeContext:
@@ -46,7 +60,7 @@ class NodeContext:
 
 
 async def record_changes(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Append entries to the delta feed (entity, entity_id, external_id, version, op)."""
+    """Append entries to the delta feed (owner, entity, entity_id, external_id, version, op)."""
     if not rows:
         return
     await serialise_appends(session, _CHANGES_LOCK)

@@ -4,6 +4,9 @@ Writing one audit row per read in the read's own transaction costs a commit per 
 SQLite every commit queues for the single writer lock. Reads instead hand their entries to this
 trail, which commits whatever has gathered in one transaction and then releases every waiting
 request. A request whose entry cannot be written fails, so no record is ever served unaudited.
+
+The batch is chained (``audit_chain``) in this writer, in the order the entries arrived, inside
+its writing unit of work, which holds the database's write lock.
 """
 
 from __future__ import annotations
@@ -13,10 +16,8 @@ import contextlib
 import logging
 from typing import Any
 
-from sqlalchemy import insert
-
 from concordia.core.db import Database
-from concordia.registry.models import AuditEntry
+from concordia.registry.service import audit_chain
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class AuditTrail:
             return
         try:
             async with self.db.unit_of_work() as session:
-                await session.execute(insert(AuditEntry.__table__), entries)
+                await audit_chain.append(session, entries)
         except Exception as exc:  # every waiter learns the failure; none is answered unaudited
             log.exception("audit write failed")
             for waiter in waiters:

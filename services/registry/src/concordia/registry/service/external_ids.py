@@ -1,4 +1,4 @@
-"""External ids (an agency's own record ids): one record each, checked before a write.
+"""External ids (an agency's own record ids): one record each per owner, checked before a write.
 
 Its own module so that ``persons``, ``organisations`` and ``sync`` all use it without importing
 one another in a circle.
@@ -14,11 +14,20 @@ from concordia.registry.models import Organisation, Person
 
 
 async def ensure_external_id_free(
-    *, session: AsyncSession, model: type[Person] | type[Organisation], external_id: str | None
+    *,
+    session: AsyncSession,
+    model: type[Person] | type[Organisation],
+    owner: str,
+    external_id: str | None,
 ) -> None:
-    """409 when another record already carries ``external_id``."""
+    """409 when another record of ``owner`` already carries ``external_id``.
+
+    External ids are an owner's own keys: another owner's use of the same id is not a conflict
+    (and is never revealed).
+    """
     if external_id is None:
         return
-    taken = await session.scalar(select(model.id).where(model.external_id == external_id))
+    query = select(model.id).where(model.external_id == external_id, model.owner == owner)
+    taken = await session.scalar(query)
     if taken is not None:
         raise ConflictError(f"external_id {external_id!r} already belongs to {taken}")

@@ -34,7 +34,7 @@ from concordia.registry.service._common import (
 )
 from concordia.registry.service.audit import AuditTrail
 from concordia.registry.service.external_ids import ensure_external_id_free
-from concordia.registry.service.persons import audit_entries
+from concordia.registry.service.persons import audit, audit_entries
 
 
 def fields_digest(ctx: NodeContext, fields: dict[str, Any]) -> bytes:
@@ -61,6 +61,7 @@ def org_event(
 def _change(org: dict[str, Any] | Organisation, op: str) -> dict[str, Any]:
     get = org.get if isinstance(org, dict) else lambda k: getattr(org, k)
     return {
+        "owner": get("owner"),
         "entity": "organisation",
         "entity_id": get("id"),
         "external_id": get("external_id"),
@@ -80,15 +81,18 @@ async def _identifier_free(
 
 
 async def create(
-    *, session: AsyncSession, ctx: NodeContext, data: OrganisationCreate
+    *, session: AsyncSession, ctx: NodeContext, actor: Actor, data: OrganisationCreate
 ) -> Organisation:
-    """Register an organisation; 409 on a taken identifier or external id."""
-    await ensure_external_id_free(session=session, model=Organisation, external_id=data.external_id)
+    """Register an organisation of the actor's owner; 409 on a taken identifier or external id."""
+    await ensure_external_id_free(
+        session=session, model=Organisation, owner=actor.owner, external_id=data.external_id
+    )
     await _identifier_free(session, data.identifier)
     fields = data.model_dump(mode="json", exclude={"external_id"})
     at = now()
     row = {
         "id": new_id(),
+        "owner": actor.owner,
         "external_id": data.external_id,
         "version": 1,
         "digest": fields_digest(ctx, fields),
@@ -99,24 +103,26 @@ async def create(
     await session.execute(insert(Organisation), [row])
     await record_changes(session, [_change(row, "upsert")])
     await emit(session, ctx, [org_event(row, created=True)])
-    return await get(session=session, org_id=row["id"])
+    return await get(session=session, actor=actor, org_id=row["id"])
 
 
-async def get(*, session: AsyncSession, org_id: uuid.UUID) -> Organisation:
-    """One organisation, or 404."""
+async def get(*, session: AsyncSession, actor: Actor, org_id: uuid.UUID) -> Organisation:
+    """One organisation the actor may see, or 404."""
     org = await session.get(Organisation, org_id, populate_existing=True)
-    if org is None:
+    if org is None or not actor.owns(org.owner):
         raise NotFoundError(f"no organisation {org_id}")
     return org
 
 
 async def list_page(
-    *, session: AsyncSession, after: uuid.UUID | None, limit: int
+    *, session: AsyncSession, actor: Actor, after: uuid.UUID | None, limit: int
 ) -> list[Organisation]:
-    """A keyset page of organisations in creation order."""
+    """A keyset page of the actor's organisations in creation order."""
     query = select(Organisation).order_by(Organisation.id).limit(limit)
     if after is not None:
         query = query.where(Organisation.id > after)
+    if actor.scope is not None:
+        query = query.where(Organisation.owner == actor.scope)
     return list((await session.scalars(query)).all())
 
 
@@ -124,12 +130,13 @@ async def update(
     *,
     session: AsyncSession,
     ctx: NodeContext,
+    actor: Actor,
     org_id: uuid.UUID,
     data: OrganisationUpdate,
     if_match: int | None,
 ) -> Organisation:
     """Change the fields sent; 412 on a stale If-Match."""
-    org = await get(session=session, org_id=org_id)
+    org = await get(session=session, actor=actor, org_id=org_id)
     check_version(org.version, if_match)
     current = {name: getattr(org, name) for name in OrganisationFields.model_fields}
     merged = OrganisationFields.model_validate(
@@ -150,10 +157,15 @@ async def update(
 
 
 async def remove(
-    *, session: AsyncSession, ctx: NodeContext, org_id: uuid.UUID, if_match: int | None
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    actor: Actor,
+    org_id: uuid.UUID,
+    if_match: int | None,
 ) -> None:
     """Delete an organisation and its memberships."""
-    org = await get(session=session, org_id=org_id)
+    org = await get(session=session, actor=actor, org_id=org_id)
     check_version(org.version, if_match)
     change = _change(org, "delete") | {"version": org.version + 1}
     await session.execute(delete(Membership).where(Membership.organisation_id == org_id))
@@ -164,13 +176,19 @@ async def remove(
 
 
 async def add_member(
-    *, session: AsyncSession, ctx: NodeContext, org_id: uuid.UUID, data: MembershipCreate
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    actor: Actor,
+    org_id: uuid.UUID,
+    data: MembershipCreate,
 ) -> Membership:
-    """Link a person to an organisation; 422 for an unknown or erased person."""
-    await get(session=session, org_id=org_id)
+    """Link a visible person to an organisation; 422 for an unknown or erased person."""
+    await get(session=session, actor=actor, org_id=org_id)
     person = await session.get(Person, data.person_id)
-    if person is None or person.erased_at is not None:
+    if person is None or person.erased_at is not None or not actor.owns(person.owner):
         raise FieldError(["body", "person_id"], f"no person {data.person_id}")
+    await audit(session=session, actor=actor, person_ids=[person.id], action="member_add")
     existing = await session.get(Membership, (data.person_id, org_id))
     if existing is not None:
         raise ConflictError("the person is already a member of this organisation")
@@ -188,7 +206,7 @@ async def members(
     *, session: AsyncSession, trail: AuditTrail, actor: Actor, org_id: uuid.UUID
 ) -> list[Membership]:
     """The memberships of one organisation; each member's appearance is audited."""
-    await get(session=session, org_id=org_id)
+    await get(session=session, actor=actor, org_id=org_id)
     query = select(Membership).where(Membership.organisation_id == org_id)
     found = list((await session.scalars(query.order_by(Membership.person_id))).all())
     await trail.record(audit_entries(actor, [m.person_id for m in found], "read_membership"))
@@ -196,12 +214,19 @@ async def members(
 
 
 async def remove_member(
-    *, session: AsyncSession, ctx: NodeContext, org_id: uuid.UUID, person_id: uuid.UUID
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    actor: Actor,
+    org_id: uuid.UUID,
+    person_id: uuid.UUID,
 ) -> None:
-    """End a membership; 404 if there is none."""
+    """End a membership; 404 if there is none (or the organisation is not the actor's)."""
+    await get(session=session, actor=actor, org_id=org_id)
     member = await session.get(Membership, (person_id, org_id))
     if member is None:
         raise NotFoundError("no such membership")
+    await audit(session=session, actor=actor, person_ids=[person_id], action="member_remove")
     await session.delete(member)
     await session.flush()
     event = MembershipChanged(person_id=person_id, organisation_id=org_id, change="left")

@@ -22,7 +22,7 @@ from concordia.registry.service._common import (
     record_changes,
 )
 from concordia.registry.service.audit import AuditTrail
-from concordia.registry.service.persons import audit_entries
+from concordia.registry.service.persons import audit, audit_entries
 
 
 def _check_dates(valid_from: date | None, valid_to: date | None) -> None:
@@ -30,9 +30,11 @@ def _check_dates(valid_from: date | None, valid_to: date | None) -> None:
         raise FieldError(["body", "valid_to"], "valid_to is before valid_from")
 
 
-async def _live_person(session: AsyncSession, person_id: uuid.UUID, loc: list[str]) -> Person:
+async def _live_person(
+    session: AsyncSession, actor: Actor, person_id: uuid.UUID, loc: list[str]
+) -> Person:
     person = await session.get(Person, person_id)
-    if person is None or person.erased_at is not None:
+    if person is None or person.erased_at is not None or not actor.owns(person.owner):
         raise FieldError(loc, f"no person {person_id}")
     return person
 
@@ -54,6 +56,7 @@ def _event(permit: Permit, created: bool) -> PermitRecorded | PermitUpdated:
 
 def _change(permit: Permit) -> dict[str, object]:
     return {
+        "owner": permit.owner,
         "entity": "permit",
         "entity_id": permit.id,
         "external_id": None,
@@ -62,23 +65,32 @@ def _change(permit: Permit) -> dict[str, object]:
     }
 
 
-async def create(*, session: AsyncSession, ctx: NodeContext, data: PermitCreate) -> Permit:
-    """Record a permit of a known person; 422 for an unknown person or dates out of order."""
-    await _live_person(session, data.person_id, ["body", "person_id"])
+async def create(
+    *, session: AsyncSession, ctx: NodeContext, actor: Actor, data: PermitCreate
+) -> Permit:
+    """Record a permit of a visible person; 422 for an unknown person or dates out of order.
+
+    The permit belongs to its person's owner (an operator's admin may record it for them).
+    """
+    person = await _live_person(session, actor, data.person_id, ["body", "person_id"])
     _check_dates(data.valid_from, data.valid_to)
     at = now()
-    permit = Permit(id=new_id(), version=1, created_at=at, updated_at=at, **data.model_dump())
+    permit = Permit(
+        id=new_id(), owner=person.owner, version=1, created_at=at, updated_at=at,
+        **data.model_dump(),
+    )  # fmt: skip
     session.add(permit)
     await session.flush()
+    await audit(session=session, actor=actor, person_ids=[person.id], action="permit_create")
     await record_changes(session, [_change(permit)])
     await emit(session, ctx, [_event(permit, created=True)])
     return permit
 
 
-async def get(*, session: AsyncSession, permit_id: uuid.UUID) -> Permit:
-    """One permit, or 404."""
+async def get(*, session: AsyncSession, actor: Actor, permit_id: uuid.UUID) -> Permit:
+    """One permit the actor may see, or 404 (another owner's permit is a 404 too)."""
     permit = await session.get(Permit, permit_id)
-    if permit is None:
+    if permit is None or not actor.owns(permit.owner):
         raise NotFoundError(f"no permit {permit_id}")
     return permit
 
@@ -87,7 +99,7 @@ async def read(
     *, session: AsyncSession, trail: AuditTrail, actor: Actor, permit_id: uuid.UUID
 ) -> Permit:
     """One permit, the read audited against its person (a permit is personal data)."""
-    permit = await get(session=session, permit_id=permit_id)
+    permit = await get(session=session, actor=actor, permit_id=permit_id)
     await trail.record(audit_entries(actor, [permit.person_id], "read_permit"))
     return permit
 
@@ -96,12 +108,14 @@ async def update(
     *,
     session: AsyncSession,
     ctx: NodeContext,
+    actor: Actor,
     permit_id: uuid.UUID,
     data: PermitUpdate,
     if_match: int | None,
 ) -> Permit:
     """Change a permit's status, track or validity; 412 on a stale If-Match."""
-    permit = await get(session=session, permit_id=permit_id)
+    permit = await get(session=session, actor=actor, permit_id=permit_id)
+    await audit(session=session, actor=actor, person_ids=[permit.person_id], action="permit_update")
     check_version(permit.version, if_match)
     current = {name: getattr(permit, name) for name in PermitFields.model_fields}
     merged = {**current, **data.model_dump(exclude_unset=True)}
@@ -145,6 +159,8 @@ async def search(
         )
     if after is not None:
         query = query.where(Permit.id > after)
+    if actor.scope is not None:
+        query = query.where(Permit.owner == actor.scope)
     found = list((await session.scalars(query)).all())
     people = list(dict.fromkeys(p.person_id for p in found))
     await trail.record(audit_entries(actor, people, "list_permits"))
@@ -152,35 +168,44 @@ async def search(
 
 
 async def add_consent(
-    *, session: AsyncSession, person_id: uuid.UUID, data: ConsentCreate
+    *, session: AsyncSession, actor: Actor, person_id: uuid.UUID, data: ConsentCreate
 ) -> Consent:
-    """Record a consent the person gave."""
+    """Record a consent the person gave; it belongs to the person's owner."""
     person = await session.get(Person, person_id)
-    if person is None or person.erased_at is not None:
+    if person is None or person.erased_at is not None or not actor.owns(person.owner):
         raise NotFoundError(f"no person {person_id}")
-    consent = Consent(id=new_id(), person_id=person_id, given_at=now(), **data.model_dump())
+    consent = Consent(
+        id=new_id(), owner=person.owner, person_id=person_id, given_at=now(), **data.model_dump()
+    )
     session.add(consent)
     await session.flush()
+    await audit(session=session, actor=actor, person_ids=[person_id], action="consent_add")
     return consent
 
 
 async def consents(
     *, session: AsyncSession, trail: AuditTrail, actor: Actor, person_id: uuid.UUID
 ) -> list[Consent]:
-    """Every consent of a person, withdrawn ones included; the read is audited."""
-    query = select(Consent).where(Consent.person_id == person_id).order_by(Consent.given_at)
-    found = list((await session.scalars(query)).all())
+    """Every consent of a person, withdrawn ones included; the read is audited.
+
+    Another owner's person is a 404, like a missing one.
+    """
     await trail.record(audit_entries(actor, [person_id], "read_consents"))
-    return found
+    person = await session.get(Person, person_id)
+    if person is None or not actor.owns(person.owner):
+        raise NotFoundError(f"no person {person_id}")
+    query = select(Consent).where(Consent.person_id == person_id).order_by(Consent.given_at)
+    return list((await session.scalars(query)).all())
 
 
 async def withdraw_consent(
-    *, session: AsyncSession, person_id: uuid.UUID, consent_id: uuid.UUID
+    *, session: AsyncSession, actor: Actor, person_id: uuid.UUID, consent_id: uuid.UUID
 ) -> Consent:
     """Mark a consent withdrawn (idempotent)."""
     consent = await session.get(Consent, consent_id)
-    if consent is None or consent.person_id != person_id:
+    if consent is None or consent.person_id != person_id or not actor.owns(consent.owner):
         raise NotFoundError(f"no consent {consent_id} of person {person_id}")
+    await audit(session=session, actor=actor, person_ids=[person_id], action="consent_withdraw")
     if consent.withdrawn_at is None:
         consent.withdrawn_at = now()
         await session.flush()

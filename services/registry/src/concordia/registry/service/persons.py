@@ -14,8 +14,9 @@ from concordia.core.db import Database
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
 from concordia.registry import codes
-from concordia.registry.models import AuditEntry, Change, Consent, Membership, Permit, Person
+from concordia.registry.models import Change, Consent, Membership, Permit, Person
 from concordia.registry.schemas import PersonCreate, PersonFields, PersonRead, PersonUpdate
+from concordia.registry.service import audit_chain
 from concordia.registry.service._common import (
     Actor,
     NodeContext,
@@ -125,12 +126,18 @@ def updated_event(person: Person | dict[str, Any]) -> PersonUpdated:
     )
 
 
-async def create(*, session: AsyncSession, ctx: NodeContext, data: PersonCreate) -> Person:
-    """Register a person; 409 if the external id is taken."""
-    await ensure_external_id_free(session=session, model=Person, external_id=data.external_id)
+async def create(
+    *, session: AsyncSession, ctx: NodeContext, actor: Actor, data: PersonCreate
+) -> Person:
+    """Register a person for the actor's owner; 409 if the owner already uses the external id."""
+    owner = actor.owner
+    await ensure_external_id_free(
+        session=session, model=Person, owner=owner, external_id=data.external_id
+    )
     if data.external_id is not None:
         keys = erased_keys(ctx, data.external_id)
-        if await session.scalar(select(Person.id).where(Person.erased_key.in_(keys))) is not None:
+        tombstone = select(Person.id).where(Person.erased_key.in_(keys), Person.owner == owner)
+        if await session.scalar(tombstone) is not None:
             raise ConflictError(
                 f"external_id {data.external_id!r} belongs to an erased person; "
                 "use a new external_id only with the person's renewed consent"
@@ -139,6 +146,7 @@ async def create(*, session: AsyncSession, ctx: NodeContext, data: PersonCreate)
     fields = data.model_dump(mode="json", exclude={"external_id"})
     row = {
         "id": person_id,
+        "owner": owner,
         "external_id": data.external_id,
         "version": 1,
         "created_at": at,
@@ -146,13 +154,15 @@ async def create(*, session: AsyncSession, ctx: NodeContext, data: PersonCreate)
         **person_columns(ctx, person_id, fields),
     }
     await session.execute(insert(Person), [row])
+    await audit(session=session, actor=actor, person_ids=[person_id], action="create")
     await record_changes(session, [_change(row, "upsert")])
     await emit(session, ctx, [registered_event(row)])
-    return await _load(session, person_id)
+    return await _load(session, person_id, actor)
 
 
 def _change(row: dict[str, Any], op: str) -> dict[str, Any]:
     return {
+        "owner": row["owner"],
         "entity": "person",
         "entity_id": row["id"],
         "external_id": row["external_id"],
@@ -161,9 +171,14 @@ def _change(row: dict[str, Any], op: str) -> dict[str, Any]:
     }
 
 
-async def _load(session: AsyncSession, person_id: uuid.UUID) -> Person:
+async def _load(session: AsyncSession, person_id: uuid.UUID, actor: Actor) -> Person:
     person = await session.get(Person, person_id, populate_existing=True)
-    if person is None:
+    return visible(person, person_id, actor)
+
+
+def visible(person: Person | None, person_id: uuid.UUID, actor: Actor) -> Person:
+    """The person if the actor may see it; another owner's person is a 404 like a missing one."""
+    if person is None or not actor.owns(person.owner):
         raise NotFoundError(f"no person {person_id}")
     return person
 
@@ -176,6 +191,7 @@ def audit_entries(actor: Actor, person_ids: list[uuid.UUID], action: str) -> lis
             "at": at,
             "token_id": actor.principal.token_id,
             "token_name": actor.principal.name,
+            "owner": actor.owner,
             "action": action,
             "person_id": pid,
             "purpose": actor.purpose,
@@ -187,11 +203,12 @@ def audit_entries(actor: Actor, person_ids: list[uuid.UUID], action: str) -> lis
 async def audit(
     *, session: AsyncSession, actor: Actor, person_ids: list[uuid.UUID], action: str
 ) -> None:
-    """Write audit entries in the caller's unit of work (for changes: atomic with them)."""
+    """Write audit entries in the caller's writing unit of work (for changes: atomic with them).
+
+    The unit of work holds the database's write lock, so the entries chain after the head.
+    """
     if person_ids:
-        await session.execute(
-            insert(AuditEntry.__table__), audit_entries(actor, person_ids, action)
-        )
+        await audit_chain.append(session, audit_entries(actor, person_ids, action))
 
 
 async def get(*, db: Database, trail: AuditTrail, actor: Actor, person_id: uuid.UUID) -> Person:
@@ -202,9 +219,7 @@ async def get(*, db: Database, trail: AuditTrail, actor: Actor, person_id: uuid.
     """
     await trail.record(audit_entries(actor, [person_id], "read"))
     person = await db.read(lambda session: session.get(Person, person_id))
-    if person is None:
-        raise NotFoundError(f"no person {person_id}")
-    return person
+    return visible(person, person_id, actor)
 
 
 async def list_page(
@@ -219,6 +234,8 @@ async def list_page(
     query = select(Person).order_by(Person.id).limit(limit)
     if after is not None:
         query = query.where(Person.id > after)
+    if actor.scope is not None:
+        query = query.where(Person.owner == actor.scope)
     persons = list((await session.scalars(query)).all())
     await trail.record(audit_entries(actor, [p.id for p in persons], "list"))
     return persons
@@ -234,7 +251,7 @@ async def update(
     if_match: int | None,
 ) -> Person:
     """Change the fields sent; 412 on a stale If-Match, 404 for an erased person."""
-    person = await _load(session, person_id)
+    person = await _load(session, person_id, actor)
     if person.erased_at is not None:
         raise NotFoundError(f"person {person_id} was erased")
     check_version(person.version, if_match)
@@ -257,7 +274,12 @@ async def update(
 
 
 def _as_row(person: Person) -> dict[str, Any]:
-    return {"id": person.id, "external_id": person.external_id, "version": person.version}
+    return {
+        "id": person.id,
+        "owner": person.owner,
+        "external_id": person.external_id,
+        "version": person.version,
+    }
 
 
 async def erase(
@@ -269,11 +291,12 @@ async def erase(
     if_match: int | None,
 ) -> None:
     """Remove every personal field, permit, consent and membership; keep a tombstone."""
-    person = await _load(session, person_id)
+    person = await _load(session, person_id, actor)
+    await audit(session=session, actor=actor, person_ids=[person_id], action="erase")
     if person.erased_at is not None:
         return
     check_version(person.version, if_match)
-    change = {"id": person.id, "external_id": None, "version": person.version + 1}
+    change = {**_as_row(person), "external_id": None, "version": person.version + 1}
     if person.external_id is not None:
         person.erased_key = erased_key(ctx, person.external_id)
     for column in (
@@ -297,9 +320,9 @@ async def erase(
         .values(external_id=None)
     )
     await session.flush()
-    await audit(session=session, actor=actor, person_ids=[person_id], action="erase")
     removed = [
         {
+            "owner": person.owner,
             "entity": "permit",
             "entity_id": pid,
             "external_id": None,

@@ -34,7 +34,14 @@ from concordia.registry.models import Organisation, Person
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service import organisations as org_service
 from concordia.registry.service import persons as person_service
-from concordia.registry.service._common import NodeContext, emit, new_id, now, record_changes
+from concordia.registry.service._common import (
+    Actor,
+    NodeContext,
+    emit,
+    new_id,
+    now,
+    record_changes,
+)
 
 
 @dataclass
@@ -47,23 +54,37 @@ class _Plan:
 
 
 async def _existing(
-    session: AsyncSession, columns: Sequence[Any], key: Any, values: list[str]
+    session: AsyncSession,
+    columns: Sequence[Any],
+    key: Any,
+    values: list[str],
+    where: Sequence[Any] = (),
 ) -> dict[str, Any]:
-    rows = await fetch_in(session, columns, key, values)
+    rows = await fetch_in(session, columns, key, values, where=where)
     return {getattr(row, key.key): row for row in rows}
 
 
 async def sync_persons(
-    *, session: AsyncSession, ctx: NodeContext, records: Sequence[Any], dry_run: bool
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    actor: Actor,
+    records: Sequence[Any],
+    dry_run: bool,
 ) -> SyncReport:
-    """Upsert persons by external_id; unchanged records are detected by their keyed digest."""
+    """Upsert the actor's owner's persons by external_id; every record touched is audited.
+
+    Only the owner's records are matched: another owner's person with the same external id is
+    neither reported nor changed (the sync creates the owner's own record).
+    """
     valid, refused = validate_records(records, PersonSync)
     keys = [r.external_id for _, r in valid]
     cols = (Person.id, Person.external_id, Person.version, Person.digest)
-    existing = await _existing(session, cols, Person.external_id, keys)
+    mine = [Person.owner == actor.owner]
+    existing = await _existing(session, cols, Person.external_id, keys, mine)
     unknown = {digest: k for k in keys if k not in existing
                for digest in person_service.erased_keys(ctx, k)}  # fmt: skip
-    tombstones = await _existing(session, (Person.erased_key,), Person.erased_key, [*unknown])
+    tombstones = await _existing(session, (Person.erased_key,), Person.erased_key, [*unknown], mine)
     erased = {unknown[digest] for digest in tombstones}
     stored = await _stored_persons(session, ctx, valid, existing)
     plan, at = _Plan(results=refused), now()
@@ -85,6 +106,7 @@ async def sync_persons(
         version = row.version + 1 if row is not None else 1
         values = {
             "id": person_id,
+            "owner": actor.owner,
             "external_id": key,
             "version": version,
             "updated_at": at,
@@ -99,6 +121,13 @@ async def sync_persons(
         status = "created" if row is None else "updated"
         plan.results.append(_accepted(index, key, status, person_id, version, absent, row))
         plan.changes.append(_change("person", values))
+    # Dry runs too: they tell which of the owner's persons exist. Ids a dry run would create
+    # name no one, so they are left out.
+    touched = [
+        r.id for r in plan.results if r.id is not None and not (dry_run and r.status == "created")
+    ]
+    action = "sync_dry_run" if dry_run else "sync"
+    await person_service.audit(session=session, actor=actor, person_ids=touched, action=action)
     return await _apply(session, ctx, Person, plan, dry_run)
 
 
@@ -110,24 +139,32 @@ ERASED = RecordError(
 
 
 async def sync_organisations(
-    *, session: AsyncSession, ctx: NodeContext, records: Sequence[Any], dry_run: bool
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    actor: Actor,
+    records: Sequence[Any],
+    dry_run: bool,
 ) -> SyncReport:
-    """Upsert organisations by external_id; an identifier held by another record is rejected."""
+    """Upsert the owner's organisations by external_id; an identifier held by another record is
+    rejected (identifiers are public registration numbers, unique on the node)."""
     valid, refused = validate_records(records, OrganisationSync)
     keys = [r.external_id for _, r in valid]
     # The optional fields too: an absent one keeps the value stored here.
     cols = (Organisation.id, Organisation.external_id, Organisation.version, Organisation.digest,
             Organisation.focus, Organisation.languages)  # fmt: skip
-    existing = await _existing(session, cols, Organisation.external_id, keys)
+    mine = [Organisation.owner == actor.owner]
+    existing = await _existing(session, cols, Organisation.external_id, keys, mine)
     identifiers = [r.identifier for _, r in valid]
-    id_cols = (Organisation.identifier, Organisation.external_id)
+    id_cols = (Organisation.identifier, Organisation.external_id, Organisation.owner)
     owners = await _existing(session, id_cols, Organisation.identifier, identifiers)
     plan, at, claimed = _Plan(results=refused), now(), set[str]()
     for index, record in valid:
         fields = record.model_dump(mode="json", exclude={"external_id"})
         key, identifier = record.external_id, record.identifier
         owner = owners.get(identifier)
-        if (owner is not None and owner.external_id != key) or identifier in claimed:
+        theirs = owner is not None and (owner.external_id != key or owner.owner != actor.owner)
+        if theirs or identifier in claimed:
             msg = "identifier already belongs to another organisation"
             plan.results.append(rejected(index, key, [RecordError(loc=["identifier"], msg=msg)]))
             continue
@@ -145,6 +182,7 @@ async def sync_organisations(
         version = row.version + 1 if row is not None else 1
         values = {
             "id": org_id,
+            "owner": actor.owner,
             "external_id": key,
             "version": version,
             "updated_at": at,
@@ -192,6 +230,7 @@ async def _stored_persons(
 
 def _change(entity: str, values: dict[str, Any]) -> dict[str, Any]:
     return {
+        "owner": values["owner"],
         "entity": entity,
         "entity_id": values["id"],
         "external_id": values["external_id"],

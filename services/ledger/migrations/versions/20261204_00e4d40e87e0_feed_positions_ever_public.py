@@ -1,6 +1,6 @@
 """Visible grants get feed positions of their own; grants remember whether they were public.
 
-Revision 00e4d40e87e0, after d36377d756bd (2026-12-04). Restricted grants used to take positions
+Revision 00e4d40e87e0, after 4eda3cf1a7c1 (2026-12-04). Restricted grants used to take positions
 from the feed's one counter, so the gaps a portal saw counted them. They now take positions from
 a second counter far above the feed's range (``HIDDEN_BASE``), which no feed page reaches.
 ``ever_public`` decides whether a public-only portal gets a tombstone; grants that were visible
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision = "00e4d40e87e0", "d36377d756bd"
+revision, down_revision = "00e4d40e87e0", "4eda3cf1a7c1"
 branch_labels, depends_on = None, None
 
 #: The first position of the hidden range (the value models.HIDDEN_BASE has in this revision).
