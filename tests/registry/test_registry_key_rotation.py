@@ -19,7 +19,7 @@ from concordia.core.crypto import key_id
 from concordia.registry.models import Person
 
 runner = CliRunner()
-PURPOSE = {"X-Purpose": "test"}
+PURPOSE = {"X-Purpose": "data_subject_request"}
 
 
 def _key() -> tuple[str, bytes]:

@@ -138,7 +138,7 @@ async def test_absent_fields_keep_their_stored_values(registry: Registry) -> Non
         "aliases", "host_city", "national_minority", "risk_level", "vulnerabilities"
     ]  # fmt: skip
     stored = await registry.client.get(
-        f"/v1/persons/{result['id']}", headers={**registry.rw, "X-Purpose": "test"}
+        f"/v1/persons/{result['id']}", headers={**registry.rw, "X-Purpose": "permit_case_work"}
     )
     body = stored.json()
     assert (body["risk_level"], body["host_city"]) == ("critical", "Testville")
@@ -148,7 +148,9 @@ async def test_absent_fields_keep_their_stored_values(registry: Registry) -> Non
     changed = await _sync(registry, [{**sparse, "profession_category": "researcher"}])
     assert changed["results"][0]["status"] == "updated"
     reread = f"/v1/persons/{result['id']}"
-    body = (await registry.client.get(reread, headers={**registry.rw, "X-Purpose": "t"})).json()
+    body = (
+        await registry.client.get(reread, headers={**registry.rw, "X-Purpose": "permit_case_work"})
+    ).json()
     assert (body["risk_level"], body["profession_category"]) == ("critical", "researcher")
 
     # A new person's absent fields take their defaults, and the result says which.

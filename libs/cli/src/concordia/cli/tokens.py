@@ -119,7 +119,8 @@ def list_(
     """Show every token's id, name, scopes, creation, expiry and last use (never a secret)."""
     path = tokens_path(tokens_file, var, node)
     tokens = list_tokens(path)
-    console = Console(soft_wrap=True)
+    # Seven columns: wider than the 80 a pipe gets by default, and ids must not wrap.
+    console = Console(soft_wrap=True, width=max(Console().width, 160))
     if not tokens:
         console.print(f"No tokens in {path}.")
         return
