@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from uuid_utils import uuid7
 
 from bench._common import LEDGER_DIR, Workspace
+from concordia.core.auth import OPERATOR
 from concordia.core.changes import new_id
 from concordia.ledger.codes import GOALS, PURPOSES
 from concordia.ledger.models import (
@@ -168,7 +169,8 @@ class _GrantWriter:
             values["title"], values["description"], values["purpose"], values["horizon"],
             orjson.dumps(values["goals"]).decode(), values["gender_marker"],
             values["start_date"].isoformat(), values["end_date"].isoformat(),
-            values["visibility"], 1, 1, grants.digest(values),  # ever_visible, version, digest
+            values["visibility"], 1, int(values["visibility"] == "public"), 1,
+            grants.digest(values),  # ever_visible, ever_public, version, digest
         )  # fmt: skip
         amount = 10_000 + (n % 9000) * 25
         currency = "SEK" if n % 2 else "EUR"
@@ -185,7 +187,7 @@ class _GrantWriter:
         _, middle, _, stored_txs = self.templates[n % TEMPLATES]
         ids = [uuid7().hex for _ in range(3)]
         grant_id, at = ids[0], self.at_text
-        grant = (grant_id, self.donors[n % DONORS], f"BENCH-GRANT-{n:07d}", *middle,
+        grant = (grant_id, OPERATOR, self.donors[n % DONORS], f"BENCH-GRANT-{n:07d}", *middle,
                  n + 1, None, at, at)  # fmt: skip
         txs = [
             (tx_id, grant_id, f"TX-{n:07d}-{i}", kind, amount, currency, day, text, at)
@@ -202,9 +204,10 @@ class _GrantWriter:
         grant, txs, ids = self.rows(n)
         values, _, tx_values, _ = self.templates[n % TEMPLATES]
         uid = [uuid.UUID(i) for i in ids]
-        row = values | {"id": uid[0], "donor_id": parties[0][n % DONORS]["id"],
-                        "external_id": grant[2], "version": 1, "digest": grant[17],
-                        "ever_visible": True,
+        row = values | {"id": uid[0], "owner": OPERATOR,
+                        "donor_id": parties[0][n % DONORS]["id"],
+                        "external_id": grant[3], "version": 1, "digest": grant[19],
+                        "ever_visible": True, "ever_public": values["visibility"] == "public",
                         "feed_seq": n + 1, "withdrawn_at": None, "created_at": self.at,
                         "updated_at": self.at}  # fmt: skip
         expected = [(grant, _as_stored(row, Grant.__table__, grant_proc), Grant.__table__)]

@@ -169,3 +169,25 @@ async def test_a_csv_field_over_the_csv_limit_is_the_clients_error(ledger: Ledge
         assert "CSV" in response.json()["detail"][0]["msg"]
     stored = await ledger.client.get("/v1/rates?currency=SEK", headers=ledger.rw)
     assert stored.json() == []
+
+
+async def test_donor_identifiers_need_a_registered_agency_and_texts_no_controls(
+    ledger: Ledger,
+) -> None:
+    base = {"name": "Example Test Fund", "type": "foundation", "country": "SE"}
+    for invented in ("XM-DEMO-DONOR-4", "SE-DEMO-DONOR-1"):
+        response = await ledger.client.post(
+            "/v1/donors", json=base | {"identifier": invented}, headers=ledger.rw
+        )
+        assert response.status_code == 422, invented
+        assert "OrganisationRegistrationAgency" in response.text
+    control = await ledger.client.post(
+        "/v1/donors",
+        json=base | {"identifier": "XM-DAC-TEST-9", "name": "Example\x0bFund"},
+        headers=ledger.rw,
+    )
+    assert control.status_code == 422
+    made = await ledger.client.post(
+        "/v1/donors", json=base | {"identifier": "XM-DAC-TEST-9"}, headers=ledger.rw
+    )
+    assert made.status_code == 201, made.text
