@@ -27,17 +27,17 @@ test: env ## the whole suite (PostgreSQL too when CONCORDIA_TEST_DATABASE_URL is
 test-fast: env ## everything but the slow end-to-end tests
 	$(BIN)/pytest -n 2 -m "not slow"
 
-lint: env ## ruff (lint and format check) and mypy on the libraries
+lint: env ## ruff (lint and format check), mypy over the libraries and the services, deployment files vs the list
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy libs/core/src libs/events/src libs/disclosure/src libs/cli/src
+	$(BIN)/mypy $(wildcard libs/*/src) $(wildcard services/*/src)
+	$(BIN)/concordia deploy render --check
 
 bench: env ## throughput figures against raw ceilings measured in the same run
 	$(BIN)/python -m bench
 
-migrate: env ## migrate the services' databases (default: the local node's, as `make run` uses)
-	$(BIN)/concordia migrate registry --database-url "$${CONCORDIA_REGISTRY_DATABASE_URL:-sqlite:///var/se/registry.db}"
-	$(BIN)/concordia migrate ledger --database-url "$${CONCORDIA_LEDGER_DATABASE_URL:-sqlite:///var/se/ledger.db}"
+migrate: env ## migrate every service's database (its settings, e.g. CONCORDIA_REGISTRY_DATABASE_URL)
+	$(BIN)/concordia migrate
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .ruff_cache .mypy_cache

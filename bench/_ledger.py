@@ -26,7 +26,6 @@ from sqlalchemy.engine import make_url
 from uuid_utils import uuid7
 
 from bench._common import LEDGER_DIR, Workspace
-from concordia.core.auth import OPERATOR
 from concordia.core.changes import new_id
 from concordia.ledger.codes import GOALS, PURPOSES
 from concordia.ledger.models import (
@@ -133,6 +132,10 @@ def _storage(table: Any, conn: Connection) -> tuple[str, list[Any]]:
     return sql, processors
 
 
+#: The owner of the seeded grants: the node's operator, as the bench's token.
+OWNER = "operator"
+
+
 def _as_stored(row: dict[str, Any], table: Any, processors: list[Any]) -> tuple[Any, ...]:
     """What SQLAlchemy itself would hand the driver for ``row`` (the reference for checks)."""
     return tuple(
@@ -187,7 +190,7 @@ class _GrantWriter:
         _, middle, _, stored_txs = self.templates[n % TEMPLATES]
         ids = [uuid7().hex for _ in range(3)]
         grant_id, at = ids[0], self.at_text
-        grant = (grant_id, OPERATOR, self.donors[n % DONORS], f"BENCH-GRANT-{n:07d}", *middle,
+        grant = (grant_id, OWNER, self.donors[n % DONORS], f"BENCH-GRANT-{n:07d}", *middle,
                  n + 1, None, at, at)  # fmt: skip
         txs = [
             (tx_id, grant_id, f"TX-{n:07d}-{i}", kind, amount, currency, day, text, at)
@@ -204,7 +207,7 @@ class _GrantWriter:
         grant, txs, ids = self.rows(n)
         values, _, tx_values, _ = self.templates[n % TEMPLATES]
         uid = [uuid.UUID(i) for i in ids]
-        row = values | {"id": uid[0], "owner": OPERATOR,
+        row = values | {"id": uid[0], "owner": OWNER,
                         "donor_id": parties[0][n % DONORS]["id"],
                         "external_id": grant[3], "version": 1, "digest": grant[19],
                         "ever_visible": True, "ever_public": values["visibility"] == "public",

@@ -168,7 +168,7 @@ async def _app_path(ws: Workspace, node_root: Path, hub_root: Path, rounds: int)
         "CONCORDIA_HUB_STREAM_MODE": "sourced", "CONCORDIA_HUB_LOG_LEVEL": "WARNING",
     })  # fmt: skip
     samples: list[float] = []
-    write = {"Authorization": f"Bearer {agency}", "X-Purpose": "registration; benchmark"}
+    write = {"Authorization": f"Bearer {agency}", "X-Purpose": "statistics; benchmark"}
     async with (
         httpx.AsyncClient(base_url=registry.url, timeout=30) as node_client,
         httpx.AsyncClient(base_url=hub.url, timeout=30) as hub_client,

@@ -33,3 +33,28 @@ def create_app(spec: ServiceSpec, settings: Any) -> FastAPI:
 def models_metadata(spec: ServiceSpec) -> Any:
     """The MetaData of the service's own tables."""
     return importlib.import_module(f"concordia.{spec.name}.models").Base.metadata
+
+
+#: Rules JSON Schema cannot state answer schema-valid requests with 422 on these operations;
+#: every other check still runs on them. A service not named here has no exemption.
+CROSS_RECORD: dict[str, set[str]] = {
+    # a referenced person must exist, valid_to follows valid_from
+    "registry": {"POST /v1/permits", "PATCH /v1/permits/{permit_id}"},
+    # a referenced donor or recipient must exist, dates in order, gender and origin counts
+    # describing the same participants, two rates for one currency and day, a CSV body
+    "ledger": {
+        "POST /v1/grants/{grant_id}/activities", "PATCH /v1/activities/{activity_id}",
+        "POST /v1/grants", "PATCH /v1/grants/{grant_id}",
+        "POST /v1/grants/{grant_id}/transactions", "PUT /v1/rates", "PUT /v1/rates.csv",
+    },
+    # a target needs a bound, min_share <= max_share, unique indicators, reserved `default`
+    "hub": {"PUT /v1/charter"},
+    # each translation in a language of its own, not the practice's
+    "exchange": {"POST /v1/practices", "PATCH /v1/practices/{practice_id}"},
+    # the declared evaluator, the assessed grant or organisation must exist
+    "evaluation": {
+        "POST /v1/conflicts", "POST /v1/assignments", "POST /v1/assessments", "POST /v1/panels",
+    },
+}  # fmt: skip
+#: Endless by design (Server-Sent Events): tests/ledger/test_ledger_feed_stream.py covers it.
+ENDLESS: dict[str, set[str]] = {"ledger": {"GET /v1/feed/grants/stream"}}

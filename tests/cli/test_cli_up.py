@@ -54,6 +54,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     var, base = tmp_path / "var", free_base_port()
     registry_url, nats_url = f"http://127.0.0.1:{base + 1}", f"nats://127.0.0.1:{base + 22}"
     ledger_url = f"http://127.0.0.1:{base + 2}"
+    exchange_url = f"http://127.0.0.1:{base + 3}"
     sizes = ("--persons", str(PERSONS), "--grants", str(GRANTS))
 
     first = Launcher(var, base, "--nodes", "se", "--no-hub", *sizes)
@@ -61,7 +62,14 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     endpoints = first.wait_ready()
 
     assert endpoints == {
-        "nodes": {"se": {"registry": registry_url, "ledger": ledger_url, "nats": nats_url}}
+        "nodes": {
+            "se": {
+                "registry": registry_url,
+                "ledger": ledger_url,
+                "exchange": exchange_url,
+                "nats": nats_url,
+            }
+        }
     }
     tokens = json.loads((var / "demo" / "tokens.json").read_text())
     assert set(tokens["se"]) == DEV_TOKENS
@@ -154,9 +162,9 @@ def test_killed_launcher_leaves_no_orphans(tmp_path: Path, launchers: list[Launc
     launchers.append(launcher)
     launcher.wait_ready()
     spawned = children(launcher.process.pid)
-    # the guardian, the hub's nats-server, nats-server, registry and ledger of each of the three
-    # default nodes, and the hub service
-    assert len(spawned) == 12, spawned
+    # the guardian, the hub's nats-server, nats-server, registry, ledger and exchange of each of
+    # the three default nodes, and the hub service
+    assert len(spawned) == 15, spawned
 
     launcher.process.kill()  # SIGKILL: no finally block runs
     launcher.process.wait()

@@ -90,6 +90,7 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
         code: {
             "registry": f"http://127.0.0.1:{base + 100 * i + 1}",
             "ledger": f"http://127.0.0.1:{base + 100 * i + 2}",
+            "exchange": f"http://127.0.0.1:{base + 100 * i + 3}",
             "nats": f"nats://127.0.0.1:{base + 100 * i + 22}",
         }
         for i, code in enumerate(NODES)

@@ -18,13 +18,18 @@ from concordia.events import (
     CODE_PATTERN,
     NON_PERSONAL_PATTERNS,
     Code,
+    ContributionPublished,
     Opaque,
+    PracticeRevisionPublished,
+    Screened,
     SharedEvent,
     event_types,
     personal_field_violations,
 )
 
 ALLOWED_LEAVES = (bool, int, Decimal, datetime, date, type(None))
+#: The only shared events that may carry text: after four eyes and the registry's screen.
+SCREENED_OWNERS = {"PracticeRevisionPublished", "ContributionPublished"}
 PERSONAL_WORDS = {"name", "surname", "alias", "birth", "dob", "email", "phone", "address"}
 
 
@@ -35,6 +40,9 @@ def walk(tp: Any, metadata: tuple[Any, ...], path: str, seen: set[type]) -> list
         return walk(get_args(tp)[0], metadata + tuple(tp.__metadata__), path, seen)
     if tp is str:
         patterns = {getattr(m, "pattern", None) for m in metadata}
+        if any(isinstance(m, Screened) for m in metadata):
+            # Released text: allowed only in the exchange's events (checked below).
+            return [] if path.split(".")[0] in SCREENED_OWNERS else [f"{path}: screened text"]
         return [] if patterns & set(NON_PERSONAL_PATTERNS) else [f"{path}: free text"]
     if tp is bytes:  # only the marked, size-bounded opaque PSI type
         return [] if any(isinstance(m, Opaque) for m in metadata) else [f"{path}: raw bytes"]
@@ -137,3 +145,24 @@ def test_the_walker_sees_what_the_guard_sees() -> None:
     assert sorted(p.split(":")[0] for p in personal_field_violations(Mixed)) == expected
     assert typing.get_type_hints(Mixed)
     assert walk(EmailStr, (), "email", set()) != []  # needs email-validator to build a model
+
+
+def test_a_replicated_practice_carries_only_the_practice_fields() -> None:
+    """The exchange's shared models: exactly these fields, no author, owner or token."""
+    assert set(PracticeRevisionPublished.model_fields) == {
+        "node", "practice", "revision", "topic", "standing", "country", "language", "tags",
+        "author_role", "title", "summary", "body", "legal_basis", "what_worked", "what_did_not",
+        "translations", "attachments", "created_at", "published_at",
+    }  # fmt: skip
+    assert set(ContributionPublished.model_fields) == {
+        "node", "contribution", "practice", "kind", "endorsement", "role", "country",
+        "language", "text", "created_at", "published_at",
+    }  # fmt: skip
+
+
+def test_screened_text_is_refused_outside_the_exchange() -> None:
+    class Elsewhere(BaseModel):
+        note: typing.Annotated[str, Screened()]
+
+    assert walk(Elsewhere, (), "Elsewhere", set()) == ["Elsewhere.note: screened text"]
+    assert personal_field_violations(Elsewhere) != []

@@ -23,10 +23,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-#: Services of a country node that get NATS users (LOCAL ``<s>`` and COALITION ``<s>-shared``).
-NODE_SERVICES = ("registry", "ledger")
+from concordia import kit as _kit
+
+#: Services of a country node that get NATS users (LOCAL ``<s>`` and COALITION ``<s>-shared``):
+#: every node service of the kit's list.
+NODE_SERVICES: tuple[str, ...] = tuple(s.name for s in _kit.NODE_SERVICES if s.nats_users)
 #: Services that also broadcast to the whole coalition (``shared.<code>.broadcast.>``, relayed
-#: by the hub): COALITION user ``<s>-shared`` only, for now (the best-practice exchange).
+#: by the hub): their COALITION user ``<s>-shared`` may also publish the broadcasts.
 BROADCAST_SERVICES = ("exchange",)
 HUB_DOMAIN = "hub"
 _CODE = re.compile(r"^[a-z]{2}$")
@@ -183,7 +186,7 @@ class NodePasswords:
     ) -> NodePasswords:
         """Fresh random passwords for every user of a node (and its leaf user at the hub)."""
         names = [n for s in services for n in (s, f"{s}-shared")] + ["ops", "leaf"]
-        names += [f"{s}-shared" for s in broadcasters]
+        names += [f"{s}-shared" for s in broadcasters if s not in names]
         return cls({name: password() for name in names})
 
 
@@ -245,7 +248,12 @@ def node_config(node: NodeNats) -> dict[str, Any]:
             },
             "COALITION": {
                 "jetstream": "enabled",
-                "users": [shared_user(code, s, pw[f"{s}-shared"]) for s in node.services]
+                # A broadcaster's one COALITION user is its broadcast user (below), not both.
+                "users": [
+                    shared_user(code, s, pw[f"{s}-shared"])
+                    for s in node.services
+                    if s not in BROADCAST_SERVICES
+                ]
                 # A node made before a broadcaster existed has no password for it: no user.
                 + [
                     broadcast_user(code, s, pw[f"{s}-shared"])

@@ -17,7 +17,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from rich.console import Console
 from sqlalchemy import select
 
-from concordia.core.db import Database
+from concordia.core.db import Database, table_of
 from concordia.events import AuditHeadAnchored, Envelope
 from concordia.registry.models import AuditEntry
 from concordia.registry.service import audit_chain
@@ -56,7 +56,7 @@ async def verify_trail(
     db = Database(database_url)
     try:
         async with db.engine.connect() as conn:  # one transaction: one consistent snapshot
-            query = select(AuditEntry.__table__).order_by(AuditEntry.seq)
+            query = select(table_of(AuditEntry)).order_by(AuditEntry.seq)
             rows: Any = await conn.stream(query.execution_options(yield_per=5000))
             entries = [entry async for entry in rows]
     finally:

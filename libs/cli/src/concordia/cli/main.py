@@ -6,6 +6,7 @@ import typer
 
 from concordia.cli import (
     audit,
+    deploy,
     hubinit,
     importer,
     migrate,
@@ -28,6 +29,7 @@ nodeinit.app.command("rotate-key")(rotatekey.rotate_key)
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
 app.add_typer(audit.app, name="audit")
+app.add_typer(deploy.app, name="deploy")
 
 if __name__ == "__main__":
     app()

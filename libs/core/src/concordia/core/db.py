@@ -7,15 +7,16 @@ outbox rows describing it land together or not at all. Services never call ``com
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import orjson
 import sqlalchemy
-from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, text
+from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -252,3 +253,30 @@ class Database:
         await self.engine.dispose()
         if self._sync_engine is not None:
             self._sync_engine.dispose()
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a mapped class, for bulk statements (``insert(table_of(Person))``)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+class ServiceTables:
+    """The declarative-base mixin of every service: one type map, the service's own MetaData.
+
+    Each service keeps its own registry and MetaData (its own database); the Python types map
+    to column types the same way everywhere.
+
+    Example::
+
+        class Base(ServiceTables, DeclarativeBase):
+            metadata = new_metadata()
+    """
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        uuid.UUID: sqlalchemy.Uuid(),
+        dict[str, Any]: sqlalchemy.JSON(),
+        list[Any]: sqlalchemy.JSON(),
+    }

@@ -46,6 +46,13 @@ def json_int(*, ge: int | None = None, le: int | None = None) -> Any:
     return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_integer_only)]
 
 
+#: The default of a field a partial update may leave out. Typed ``Any`` so a field reads
+#: ``name: Text = OMITTED``: optional in the OpenAPI schema, yet never ``null``.
+OMITTED: Any = None
+
+#: Refuses booleans and strings where a JSON integer belongs: ``Annotated[int, ..., IntegerOnly]``.
+IntegerOnly = BeforeValidator(_integer_only)
+
 IsoDate = Annotated[date, BeforeValidator(_string_only), Field(strict=False)]
 IsoDatetime = Annotated[datetime, BeforeValidator(_string_only), Field(strict=False)]
 UuidStr = Annotated[uuid.UUID, BeforeValidator(_string_only), Field(strict=False)]

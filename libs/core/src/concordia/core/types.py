@@ -122,3 +122,8 @@ OrgIdentifier = Annotated[
 Country = Annotated[
     str, AfterValidator(country), WithJsonSchema({"type": "string", "enum": sorted(COUNTRIES)})
 ]
+
+#: A calendar quarter, ``2026-Q4``: the period of every aggregate, round and assessment. The
+#: years are those the services can compute dates for (1900-2099).
+QUARTER_PATTERN: Final = r"^(19|20)\d{2}-Q[1-4]$"
+Quarter = Annotated[str, StringConstraints(pattern=QUARTER_PATTERN)]

@@ -33,6 +33,8 @@ from concordia.events._types import (
     CountryCode,
     Opaque,
     OpaqueBytes,
+    Screened,
+    ScreenedText,
     SubjectToken,
 )
 from concordia.events.aggregates import (
@@ -50,6 +52,12 @@ from concordia.events.charter import (
     DisclosureRules,
     Target,
     disclosure_rules,
+)
+from concordia.events.exchange import (
+    AttachmentRefV1,
+    ContributionPublished,
+    PracticeRevisionPublished,
+    PracticeTranslationV1,
 )
 from concordia.events.overlap import (
     PSI_MESSAGE_TTL_SECONDS,
@@ -257,6 +265,7 @@ __all__ = [
     "AckPipeline",
     "AggregateSnapshotPublished",
     "AlreadyProcessedError",
+    "AttachmentRefV1",
     "AuditHeadAnchored",
     "BrokerUnavailableError",
     "Cell",
@@ -268,6 +277,7 @@ __all__ = [
     "CodeList",
     "Consumer",
     "ConsumerMetrics",
+    "ContributionPublished",
     "CountryCode",
     "DeclineReason",
     "DisclosureFloors",
@@ -299,6 +309,8 @@ __all__ = [
     "PersonRegistered",
     "PersonUpdated",
     "PracticePublished",
+    "PracticeRevisionPublished",
+    "PracticeTranslationV1",
     "PsiAnswer",
     "PsiInvitation",
     "PsiRequest",
@@ -310,6 +322,8 @@ __all__ = [
     "RelayMetrics",
     "Route",
     "Scope",
+    "Screened",
+    "ScreenedText",
     "ServiceStatusReported",
     "SharedEvent",
     "SnapshotStore",

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from concordia.events._types import NON_PERSONAL_PATTERNS, Opaque
+from concordia.events._types import NON_PERSONAL_PATTERNS, Opaque, Screened
 
 #: Field-name words that suggest personal data whatever the type (defence in depth).
 PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
@@ -28,6 +28,10 @@ PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
         "birthday", "dob", "born", "email", "phone", "address", "passport", "street", "ip",
     }
 )  # fmt: skip
+#: The shared models that may carry ``ScreenedText`` (the best-practice exchange's).
+SCREENED_TEXT_MODELS: frozenset[str] = frozenset(
+    {"PracticeRevisionPublished", "ContributionPublished"}
+)
 _ALLOWED_LEAVES: tuple[type, ...] = (bool, int, Decimal, datetime, date, type(None))
 _SEQUENCES: tuple[Any, ...] = (list, tuple, set, frozenset, Sequence)
 
@@ -62,7 +66,11 @@ def _check(
         _check(tp.__origin__, metadata + tuple(tp.__metadata__), path, problems, seen)
         return
     if tp is str:
-        if not _has_allowed_pattern(metadata):
+        # Released text (four eyes and the registry's screen) only in the exchange's events.
+        screened = any(isinstance(item, Screened) for item in metadata) and (
+            path.split(".")[0] in SCREENED_TEXT_MODELS
+        )
+        if not (_has_allowed_pattern(metadata) or screened):
             problems.append(f"{path}: free text (str without a code pattern)")
         return
     if origin is Literal:

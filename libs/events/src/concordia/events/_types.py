@@ -64,6 +64,21 @@ def _opaque_in(value: Any) -> bytes:
     return raw
 
 
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """Marks free text that may leave a node only after four eyes and the registry's screen.
+
+    Only the best-practice exchange uses it: its service refuses to publish a text that a second
+    person has not approved and that the node's registry has not screened for the names,
+    aliases, e-mail addresses and phone numbers of the people it holds.
+    """
+
+    max_length: int = 100_000
+
+
+ScreenedText = Annotated[str, Screened(), StringConstraints(min_length=1, max_length=100_000)]
+"""Free text released by the exchange's four-eyes approval after the registry's screen."""
+
 OpaqueBytes = Annotated[
     bytes,
     Opaque(),

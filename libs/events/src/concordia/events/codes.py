@@ -60,7 +60,7 @@ TRANSACTION_TYPES: dict[int, str] = {
 }
 TransactionType = Literal[1, 2, 3, 4, 11, 12]
 
-PURPOSE_CODES: tuple[str, ...] = get_args(Purpose)
+PURPOSE_CODES: tuple[Purpose, ...] = get_args(Purpose)
 HORIZONS: tuple[str, ...] = get_args(Horizon)
 assert set(TRANSACTION_TYPES) == set(get_args(TransactionType))
 
@@ -138,6 +138,11 @@ OrganisationType = Literal[
 ]
 PermitTrack = Literal["residence", "work", "humanitarian_visa", "asylum", "special_track"]
 PermitStatus = Literal["applied", "granted", "refused", "expired"]
+#: Groups an organisation represents (plurality indicators fund each).
+RepresentedGroup = Literal[
+    "national_minorities", "women", "lgbt", "regional_communities", "other_discriminated"
+]
+REPRESENTED_GROUPS: tuple[str, ...] = get_args(RepresentedGroup)
 ConsentPurpose = Literal["registry", "permits", "funding", "aggregate_statistics", "contact"]
 
 #: Self-declared national minorities: a short open list; anything else is recorded as "other".

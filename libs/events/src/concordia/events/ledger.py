@@ -15,7 +15,14 @@ from uuid import UUID
 from pydantic import Field
 
 from concordia.events._model import LocalEvent
-from concordia.events.codes import TransactionType, Visibility
+from concordia.events.codes import (
+    ActivityKind,
+    GoalCode,
+    Horizon,
+    Purpose,
+    TransactionType,
+    Visibility,
+)
 
 
 def _grant_id() -> Any:
@@ -50,6 +57,26 @@ class _GrantFacts(LocalEvent):
     )
     version: int = Field(ge=1, description="The grant's version after this change.", examples=[2])
     feed_seq: int = _feed_seq()
+    # Added for evaluation (additive: events written before read as unknown). Never a person's
+    # id: a grant to a person names only "individual".
+    purpose: Purpose | None = Field(
+        default=None, description="What the grant is for.", examples=["independent_media"]
+    )
+    horizon: Horizon | None = Field(
+        default=None, description="Short (1-2 y), mid (~5 y) or long term.", examples=["mid"]
+    )
+    strategic_goals: tuple[GoalCode, ...] = Field(
+        default=(), description="The long-term strategic goals it serves.",
+        examples=[["value_of_politics"]],
+    )  # fmt: skip
+    recipient_organisation_id: UUID | None = Field(
+        default=None,
+        description="The recipient organisation's id in this node's registry (null: a person "
+        "or an erased individual).",
+        examples=["01964f3a-9a10-7b7c-8c55-6f0e21d4a3b2"],
+    )
+    start_date: date | None = Field(default=None, description="First day funded.")
+    end_date: date | None = Field(default=None, description="Last day funded.")
 
 
 class GrantRecorded(_GrantFacts):
@@ -93,6 +120,11 @@ class TransactionRecorded(LocalEvent):
         description="The date that fixes the exchange rate.", examples=["2026-03-01"]
     )
     feed_seq: int = _feed_seq()
+    amount_eur: Decimal | None = Field(
+        default=None, max_digits=18, decimal_places=2,
+        description="The amount in EUR at the rate of the value date (null: no rate yet).",
+        examples=["220.00"],
+    )  # fmt: skip
 
 
 class TransactionRemoved(LocalEvent):
@@ -106,3 +138,49 @@ class TransactionRemoved(LocalEvent):
     )
     grant_id: UUID = _grant_id()
     feed_seq: int = _feed_seq()
+
+
+def _count(what: str) -> Any:
+    return Field(ge=0, description=f"Participants who are {what} (a count).", examples=[12])
+
+
+class _ActivityFacts(LocalEvent):
+    activity_id: UUID = Field(
+        description="The activity's id in this node's ledger.",
+        examples=["01964f3e-3c4d-7e5f-a061-7b8c9d0e1f20"],
+    )
+    grant_id: UUID = _grant_id()
+    version: int = Field(ge=1, description="The activity's version.", examples=[1])
+
+
+class ActivityRecorded(_ActivityFacts):
+    """An activity (an event or a programme) a grant funds: participants as counts only."""
+
+    event_name: ClassVar[str] = "ledger.activity.recorded"
+
+    kind: ActivityKind = Field(description="An event or a programme.", examples=["event"])
+    start_date: date = Field(description="First day.", examples=["2026-05-04"])
+    end_date: date = Field(description="Last day.", examples=["2026-05-05"])
+    country: str = Field(
+        pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 of where it took place.",
+        examples=["SE"],
+    )  # fmt: skip
+    women: int = _count("women")
+    men: int = _count("men")
+    gender_other: int = _count("of another gender")
+    gender_undisclosed: int = _count("of undisclosed gender")
+    russian: int = _count("of Russian origin")
+    non_russian: int = _count("of non-Russian origin")
+    origin_undisclosed: int = _count("of undisclosed origin")
+
+
+class ActivityUpdated(ActivityRecorded):
+    """An activity changed: the event carries its whole new state."""
+
+    event_name: ClassVar[str] = "ledger.activity.updated"
+
+
+class ActivityRemoved(_ActivityFacts):
+    """An activity recorded in error was removed."""
+
+    event_name: ClassVar[str] = "ledger.activity.removed"

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
+from concordia.core.types import QUARTER_PATTERN
 from concordia.events._model import SharedEvent
 from concordia.events._types import Code, OpaqueBytes, SubjectToken
 
@@ -37,7 +38,7 @@ DeclineReason = Literal[
 ]
 #: How long a PSI message stays in the streams (``Nats-TTL``): a run is over within minutes.
 PSI_MESSAGE_TTL_SECONDS = 3600
-_QUARTER = re.compile(r"^(19|20)\d{2}-Q[1-4]$")  # a year quarter_bounds can compute
+_QUARTER = re.compile(QUARTER_PATTERN)  # a year quarter_bounds can compute
 
 
 def _run_id() -> Any:

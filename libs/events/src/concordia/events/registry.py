@@ -16,12 +16,21 @@ from pydantic import Field, StringConstraints
 from concordia.core.types import ORG_ID_MAX_LENGTH, ORG_ID_PATTERN
 from concordia.events._model import LocalEvent
 from concordia.events._types import CountryCode
-from concordia.events.codes import OrganisationType, PermitStatus, PermitTrack
+from concordia.events.codes import (
+    OrganisationType,
+    PermitStatus,
+    PermitTrack,
+    RepresentedGroup,
+)
 
 #: ``{registration agency}-{number}`` as in IATI and org-id.guide (``concordia.core.types``).
 OrgIdentifier = Annotated[
     str, StringConstraints(max_length=ORG_ID_MAX_LENGTH, pattern=ORG_ID_PATTERN)
 ]
+
+
+#: An ISO 3166-2:RU subject or an occupied Ukrainian region (``REGION_DISTRICT``).
+RegionCode = Annotated[str, StringConstraints(pattern=r"^(RU|UA)-[A-Z0-9]{1,3}$")]
 
 
 def _person_id() -> Any:
@@ -92,6 +101,17 @@ class _OrganisationFacts(LocalEvent):
     type: OrganisationType = Field(description="Kind of organisation.", examples=["ngo"])
     registration_country: CountryCode = Field(
         description="ISO 3166-1 alpha-2 of the state where it is registered.", examples=["LV"]
+    )
+    # Added in the evaluation release: older events lack them and read as empty.
+    represents: tuple[RepresentedGroup, ...] = Field(
+        default=(),
+        description="Groups the organisation represents (national minorities, women, ...).",
+        examples=[["women", "regional_communities"]],
+    )
+    regions_of_focus: tuple[RegionCode, ...] = Field(
+        default=(),
+        description="ISO 3166-2 codes of the regions it works for (registry code list).",
+        examples=[["RU-TA", "RU-BA"]],
     )
     version: int = _version()
 

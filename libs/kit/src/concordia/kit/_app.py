@@ -128,6 +128,8 @@ class ServiceDefinition:
     #: The service's own start-up parts, entered in order after the kit's, left in reverse.
     parts: Sequence[Part] = ()
     extra: Any = None
+    #: Builds the service's own state once the runtime (its database, metrics) exists.
+    setup: Callable[[Runtime], Any] | None = None
     extra_schemas: Sequence[type[BaseModel]] = ()
     error_handlers: dict[type[Exception], ErrorHandler] = field(default_factory=dict)
 
@@ -143,6 +145,8 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         else None
     )
     rt = Runtime.for_app(settings=settings, db=db, service=d.name, links=links, extra=d.extra)
+    if d.setup is not None:
+        rt.extra = d.setup(rt)
     if d.node_service:
         assert isinstance(settings, ServiceSettings)
         rt.follower = CharterFollower(

@@ -16,7 +16,7 @@ from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
 from concordia.hub.overlap import api as overlaps
 from concordia.hub.settings import HubSettings
-from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
+from concordia.kit import Part, Runtime, ServiceDefinition, background, build_app, serve
 
 SERVICE_DIR = Path(__file__).resolve().parents[3]
 
@@ -30,14 +30,34 @@ Authenticate with `Authorization: Bearer <token>`; scopes `hub:read` and `hub:ad
 """
 
 
+def _state(rt: Runtime) -> HubState:
+    state = rt.extra
+    assert isinstance(state, HubState)
+    return state
+
+
 def create(settings: HubSettings | None = None) -> FastAPI:
     """Build the hub app from settings (environment by default)."""
     settings = settings or HubSettings()
-    state: HubState | None = None
+
+    def setup(rt: Runtime) -> HubState:
+        federation = Federation(
+            rt.db, settings.nodes_dir, mode=settings.stream_mode,
+            snapshots_per_day=settings.snapshots_per_node_per_day,
+        )  # fmt: skip
+        # Built from the country links as they come up (and again when a country is added).
+        rounds = OverlapRounds(
+            rt.db,
+            step_timeout=settings.psi_step_timeout_seconds,
+            runs_per_day=settings.psi_runs_per_day,
+        )
+        federation.listeners.append(rounds)
+        FederationCollector(federation).register(rt.metrics)
+        return HubState(federation=federation, rounds=rounds)
 
     @asynccontextmanager
-    async def federation(rt: Runtime) -> AsyncIterator[None]:
-        assert state is not None
+    async def links(rt: Runtime) -> AsyncIterator[None]:
+        state = _state(rt)
         await state.federation.sync()
         try:
             yield
@@ -46,22 +66,22 @@ def create(settings: HubSettings | None = None) -> FastAPI:
             await state.federation.stop()
 
     async def scan(rt: Runtime) -> None:
-        assert state is not None
-        await state.federation.run(settings.nodes_scan_seconds)
+        await _state(rt).federation.run(settings.nodes_scan_seconds)
 
     async def resend(rt: Runtime) -> None:
-        assert state is not None
-        await charter.resend_forever(rt.db, state.federation, settings.charter_resend_seconds)
+        await charter.resend_forever(rt.db, _state(rt).federation, settings.charter_resend_seconds)
 
-    async def overlap_rounds(rt: Runtime) -> None:
-        assert state is not None
-        assert settings.overlap_round_seconds is not None
-        await state.rounds.schedule(settings.overlap_round_seconds, settings.overlap_purposes)
-
-    parts = [federation, background("nodes-scan", scan), background("charter-resend", resend)]
+    parts: list[Part] = [
+        links, background("nodes-scan", scan), background("charter-resend", resend)
+    ]  # fmt: skip
     if settings.overlap_round_seconds is not None:
+        every, purposes = settings.overlap_round_seconds, settings.overlap_purposes
+
+        async def overlap_rounds(rt: Runtime) -> None:
+            await _state(rt).rounds.schedule(every, purposes)
+
         parts.append(background("overlap-rounds", overlap_rounds))
-    app = build_app(
+    return build_app(
         ServiceDefinition(
             name="hub",
             service_dir=SERVICE_DIR,
@@ -69,24 +89,10 @@ def create(settings: HubSettings | None = None) -> FastAPI:
             routers=[routes.router, overlaps.router],
             description=DESCRIPTION,
             node_service=False,
+            setup=setup,
             parts=parts,
         )
     )
-    rt: Runtime = app.state.concordia
-    fed = Federation(
-        rt.db, settings.nodes_dir, mode=settings.stream_mode,
-        snapshots_per_day=settings.snapshots_per_node_per_day,
-    )  # fmt: skip
-    # Built from the country links as they come up (and again when a country is added).
-    rounds = OverlapRounds(
-        rt.db,
-        step_timeout=settings.psi_step_timeout_seconds,
-        runs_per_day=settings.psi_runs_per_day,
-    )
-    fed.listeners.append(rounds)
-    state = rt.extra = HubState(federation=fed, rounds=rounds)
-    FederationCollector(fed).register(rt.metrics)
-    return app
 
 
 def main() -> FastAPI:

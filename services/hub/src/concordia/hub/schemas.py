@@ -8,6 +8,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from concordia.core.types import QUARTER_PATTERN
 from concordia.events import (
     DEFAULT_CHARTER,
     AggregateSnapshotPublished,
@@ -17,7 +18,7 @@ from concordia.events import (
     Target,
 )
 from concordia.events._types import CODE_PATTERN
-from concordia.hub.settings import Purpose
+from concordia.events.codes import Purpose
 
 
 class ServiceRead(BaseModel):
@@ -161,7 +162,7 @@ class OverlapRoundCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     period: str = Field(
-        pattern=r"^(19|20)\d{2}-Q[1-4]$", description="The quarter whose grants count.",
+        pattern=QUARTER_PATTERN, description="The quarter whose grants count.",
         examples=["2026-Q4"],
     )  # fmt: skip
     purpose: Purpose = Field(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,7 +70,10 @@ async def _none() -> None:
     return None
 
 
-def _filtered(query: Select[Any], filters: dict[str, str | None]) -> Select[Any]:
+S = TypeVar("S", bound=Select)  # type: ignore[type-arg]
+
+
+def _filtered(query: S, filters: dict[str, str | None]) -> S:
     for column, value in filters.items():
         if value is not None:
             query = query.where(getattr(Snapshot, column) == value)

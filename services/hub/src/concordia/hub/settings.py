@@ -12,7 +12,7 @@ from concordia.core.settings import CoreSettings
 from concordia.events.codes import PURPOSE_CODES, Purpose
 
 #: The grant purposes an overlap round may name (the ledger's code list).
-PURPOSES: tuple[str, ...] = PURPOSE_CODES
+PURPOSES: tuple[Purpose, ...] = PURPOSE_CODES
 
 
 class HubSettings(CoreSettings):

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
+from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, StrictModel, UuidStr
 from concordia.core.types import (
     Country,
     ExternalId,
@@ -93,7 +93,7 @@ RateNumber = Annotated[
         }
     ),
 ]
-Count = json_int(ge=0, le=10_000_000)
+Count = Annotated[int, Field(ge=0, le=10_000_000), IntegerOnly]
 
 
 def _end_after_start(value: date | None, info: ValidationInfo) -> date | None:
@@ -122,10 +122,10 @@ class DonorCreate(DonorFields):
 class DonorUpdate(StrictModel):
     """A partial change of a donor."""
 
-    identifier: OrgIdentifier = None
-    name: Text = None
-    type: codes.DonorType = None
-    country: Country = None
+    identifier: OrgIdentifier = OMITTED
+    name: Text = OMITTED
+    type: codes.DonorType = OMITTED
+    country: Country = OMITTED
 
 
 class DonorRead(BaseModel):
@@ -168,7 +168,7 @@ class RecipientRef(StrictModel):
     model_config = ConfigDict(json_schema_extra=_one_reference_schema)
 
     type: Literal["organisation", "person"]
-    id: UuidStr | None = Field(default=None, description="The registry's id of the recipient.")
+    id: UuidStr | None = Field(default=OMITTED, description="The registry's id of the recipient.")
     identifier: OrgIdentifier | None = Field(
         default=None, description="Organisations only: the `{agency}-{number}` identifier."
     )
@@ -203,7 +203,7 @@ class GrantFields(StrictModel):
     purpose: codes.Purpose
     horizon: codes.Horizon
     goals: Annotated[Goals, AfterValidator(_unique_goals)]
-    gender_marker: json_int(ge=0, le=2) = Field(  # type: ignore[valid-type]
+    gender_marker: Annotated[int, Field(ge=0, le=2), IntegerOnly] = Field(
         description="IATI policy marker 1 (gender equality), significance 0-2."
     )
     start_date: IsoDate
@@ -227,17 +227,17 @@ class GrantSync(GrantCreate):
 class GrantUpdate(StrictModel):
     """A partial change: only the fields sent are changed."""
 
-    external_id: ExternalId = None
-    recipient: RecipientRef = None
-    title: Text = None
+    external_id: ExternalId = OMITTED
+    recipient: RecipientRef = OMITTED
+    title: Text = OMITTED
     description: LongText | None = None
-    purpose: codes.Purpose = None
-    horizon: codes.Horizon = None
-    goals: Annotated[Goals, AfterValidator(_unique_goals)] = None
-    gender_marker: json_int(ge=0, le=2) = None  # type: ignore[valid-type]
-    start_date: IsoDate = None
-    end_date: IsoDate = None
-    visibility: codes.Visibility = None
+    purpose: codes.Purpose = OMITTED
+    horizon: codes.Horizon = OMITTED
+    goals: Annotated[Goals, AfterValidator(_unique_goals)] = OMITTED
+    gender_marker: Annotated[int, Field(ge=0, le=2), IntegerOnly] = OMITTED
+    start_date: IsoDate = OMITTED
+    end_date: IsoDate = OMITTED
+    visibility: codes.Visibility = OMITTED
 
     _end_date = field_validator("end_date")(_end_after_start)
 
@@ -433,14 +433,14 @@ class ActivityCreate(ActivityFields):
 class ActivityUpdate(StrictModel):
     """A partial change of an activity."""
 
-    kind: codes.ActivityKind = None
-    title: Text = None
-    start_date: IsoDate = None
-    end_date: IsoDate = None
-    country: Country = None
-    city: ShortText = None
-    participants_by_gender: ByGender = None
-    participants_by_origin: ByOrigin = None
+    kind: codes.ActivityKind = OMITTED
+    title: Text = OMITTED
+    start_date: IsoDate = OMITTED
+    end_date: IsoDate = OMITTED
+    country: Country = OMITTED
+    city: ShortText = OMITTED
+    participants_by_gender: ByGender = OMITTED
+    participants_by_origin: ByOrigin = OMITTED
 
 
 class ActivityRead(BaseModel):

@@ -14,7 +14,7 @@ from concordia.core.db import Database
 from concordia.events import AggregateSnapshotPublished, DisclosureRules
 from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
 from concordia.registry import aggregates
-from concordia.registry.api import feeds, organisations, permits, persons, sync
+from concordia.registry.api import feeds, organisations, permits, persons, screen, sync
 from concordia.registry.api.deps import RegistryState
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service import audit_chain
@@ -30,11 +30,12 @@ organisations and permits. Personal fields are encrypted at rest, every read of 
 audited, and only disclosure-controlled aggregates leave the node.
 
 Authenticate with `Authorization: Bearer <token>`; tokens carry scopes (`registry:read`,
-`registry:write`, `registry:admin`, `ops`) and an owner (an agency, or the node's operator): a
-token sees and changes its owner's records only, unless it holds `registry:admin`. Every read
-and write of personal data sends `X-Purpose` with a code from `GET /v1/codes`
-(`access_purpose`), optionally followed by `; note`. The audit trail is a hash chain whose head
-is anchored on the node's LOCAL stream; `concordia audit verify` checks it.
+`registry:write`, `registry:admin`, `registry:screen`, `ops`) and an owner (an agency, or the
+node's operator): a token sees and changes its owner's records only, unless it holds
+`registry:admin`. Every read and write of personal data sends `X-Purpose` with a code from
+`GET /v1/codes` (`access_purpose`), optionally followed by `; note`. The audit trail is a hash
+chain whose head is anchored on the node's LOCAL stream; `concordia audit verify` checks it.
+`POST /v1/screen` (`registry:screen`) tells the exchange whether a text names anyone here.
 """
 
 
@@ -85,6 +86,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                 permits.router,
                 sync.router,
                 feeds.router,
+                screen.router,
             ],
             description=DESCRIPTION,
             publish=publish,

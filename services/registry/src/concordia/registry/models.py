@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Date,
     ForeignKey,
@@ -16,28 +15,21 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
-    Uuid,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.auth import OPERATOR
-from concordia.core.db import UtcDateTime, new_metadata
+from concordia.core.db import ServiceTables, new_metadata
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 SeqId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class Base(DeclarativeBase):
+class Base(ServiceTables, DeclarativeBase):
     """Declarative base bound to the registry's own MetaData."""
 
     metadata = new_metadata()
-    type_annotation_map = {
-        datetime: UtcDateTime(),
-        uuid.UUID: Uuid(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-    }
 
 
 def _owner() -> Mapped[str]:
@@ -94,6 +86,9 @@ class Organisation(Base):
     type: Mapped[str] = mapped_column(String(32))
     focus: Mapped[list[Any]]
     languages: Mapped[list[Any]]
+    #: Groups it represents (``RepresentedGroup`` codes) and the regions it works for.
+    represents: Mapped[list[Any]] = mapped_column(server_default="[]")
+    regions_of_focus: Mapped[list[Any]] = mapped_column(server_default="[]")
     registration_country: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -188,3 +183,18 @@ class AuditEntry(Base):
     owner: Mapped[str | None] = mapped_column(String(64))
     #: SHA-256 over the previous entry's hash and this entry's content.
     hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+
+
+class ScreenLogEntry(Base):
+    """One call of the screen: who, when, how many texts and matches (never the text)."""
+
+    __tablename__ = "screen_log"
+    __table_args__ = (Index("ix_screen_log_token_id_at", "token_id", "at"),)
+
+    seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    token_id: Mapped[str] = mapped_column(String(32))
+    token_name: Mapped[str] = mapped_column(String(128))
+    texts: Mapped[int]
+    matches: Mapped[int]
+    purpose: Mapped[str | None] = mapped_column(String(256))

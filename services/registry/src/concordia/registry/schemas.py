@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
-from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
+from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, StrictModel, UuidStr
 from concordia.core.types import Country, ExternalId, OrgIdentifier, Text
 from concordia.registry import codes
 
@@ -59,7 +59,7 @@ class FamilyMember(StrictModel):
     """Family members of one relation, counted (names stay with the agency)."""
 
     relation: codes.Relation
-    count: json_int(ge=1, le=30)  # type: ignore[valid-type]
+    count: Annotated[int, Field(ge=1, le=30), IntegerOnly]
 
 
 class PersonFields(StrictModel):
@@ -72,10 +72,10 @@ class PersonFields(StrictModel):
         default=None, description="Self-declared only; special-category data."
     )
     national_minority: Minority | None = None
-    region_of_origin: Region | None = Field(default=None, examples=["RU-TA"])
+    region_of_origin: Region | None = Field(default=OMITTED, examples=["RU-TA"])
     profession_category: codes.Profession | None = None
     host_country: Country = Field(examples=["SE"])
-    host_city: Text | None = Field(default=None, description="Encrypted at rest.")
+    host_city: Text | None = Field(default=OMITTED, description="Encrypted at rest.")
     vulnerabilities: list[codes.Vulnerability] = Field(default_factory=list, max_length=5)
     risk_level: codes.RiskLevel = "medium"
     family: list[FamilyMember] = Field(default_factory=list, max_length=10)
@@ -96,18 +96,18 @@ class PersonSync(PersonFields):
 class PersonUpdate(StrictModel):
     """A partial change: only the fields sent are changed."""
 
-    name: Text = None
-    aliases: list[Text] = Field(default=None, max_length=20)
-    gender: codes.Gender = None
+    name: Text = OMITTED
+    aliases: list[Text] = Field(default=OMITTED, max_length=20)
+    gender: codes.Gender = OMITTED
     ethnic_origin: codes.EthnicOrigin | None = None
     national_minority: Minority | None = None
     region_of_origin: Region | None = None
     profession_category: codes.Profession | None = None
-    host_country: Country = None
+    host_country: Country = OMITTED
     host_city: Text | None = None
-    vulnerabilities: list[codes.Vulnerability] = Field(default=None, max_length=5)
-    risk_level: codes.RiskLevel = None
-    family: list[FamilyMember] = Field(default=None, max_length=10)
+    vulnerabilities: list[codes.Vulnerability] = Field(default=OMITTED, max_length=5)
+    risk_level: codes.RiskLevel = OMITTED
+    family: list[FamilyMember] = Field(default=OMITTED, max_length=10)
 
 
 class PersonRead(BaseModel):
@@ -142,6 +142,10 @@ class OrganisationFields(StrictModel):
     type: codes.OrganisationType
     focus: list[FocusCode] = Field(default_factory=list, max_length=20)
     languages: list[Language] = Field(default_factory=list, max_length=20)
+    represents: list[codes.RepresentedGroup] = Field(
+        default_factory=list, max_length=5, examples=[["women", "regional_communities"]]
+    )
+    regions_of_focus: list[Region] = Field(default_factory=list, max_length=100)
     registration_country: Country
 
 
@@ -160,12 +164,14 @@ class OrganisationSync(OrganisationFields):
 class OrganisationUpdate(StrictModel):
     """A partial change of an organisation."""
 
-    identifier: OrgIdentifier = None
-    name: Text = None
-    type: codes.OrganisationType = None
-    focus: list[FocusCode] = Field(default=None, max_length=20)
-    languages: list[Language] = Field(default=None, max_length=20)
-    registration_country: Country = None
+    identifier: OrgIdentifier = OMITTED
+    name: Text = OMITTED
+    type: codes.OrganisationType = OMITTED
+    focus: list[FocusCode] = Field(default=OMITTED, max_length=20)
+    languages: list[Language] = Field(default=OMITTED, max_length=20)
+    represents: list[codes.RepresentedGroup] = Field(default=OMITTED, max_length=5)
+    regions_of_focus: list[Region] = Field(default=OMITTED, max_length=100)
+    registration_country: Country = OMITTED
 
 
 class OrganisationRead(BaseModel):
@@ -179,6 +185,8 @@ class OrganisationRead(BaseModel):
     type: str
     focus: list[str]
     languages: list[str]
+    represents: list[str]
+    regions_of_focus: list[str]
     registration_country: str
     created_at: datetime
     updated_at: datetime
@@ -209,7 +217,7 @@ class PermitFields(StrictModel):
     status: codes.PermitStatus
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
-    family_members_covered: json_int(ge=0, le=30) = 0  # type: ignore[valid-type]
+    family_members_covered: Annotated[int, Field(ge=0, le=30), IntegerOnly] = 0
 
 
 class PermitCreate(PermitFields):
@@ -221,11 +229,11 @@ class PermitCreate(PermitFields):
 class PermitUpdate(StrictModel):
     """A partial change of a permit."""
 
-    track: codes.PermitTrack = None
-    status: codes.PermitStatus = None
+    track: codes.PermitTrack = OMITTED
+    status: codes.PermitStatus = OMITTED
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
-    family_members_covered: json_int(ge=0, le=30) = None  # type: ignore[valid-type]
+    family_members_covered: Annotated[int, Field(ge=0, le=30), IntegerOnly] = OMITTED
 
 
 class PermitRead(BaseModel):
@@ -285,3 +293,37 @@ class AuditRead(BaseModel):
     person_id: uuid.UUID
     purpose: str | None
     owner: str | None = Field(default=None, description="The calling token's owner.")
+
+
+class ScreenText(StrictModel):
+    """One text to screen, under the caller's own name for where it comes from."""
+
+    field: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\[\]-]{1,64}$")] = Field(
+        examples=["body"]
+    )
+    text: Annotated[str, StringConstraints(max_length=2_000_000)]
+
+
+class ScreenRequest(StrictModel):
+    """Texts about to leave the node."""
+
+    texts: list[ScreenText] = Field(min_length=1, max_length=200)
+
+
+class ScreenMatch(BaseModel):
+    """Where a registered family name, alias, e-mail address or phone number occurs."""
+
+    field: str
+    start: int
+    end: int
+    kind: Literal["name", "alias", "email", "phone"]
+
+
+class ScreenResult(BaseModel):
+    """Whether anything matched; the spans only for callers who may read the registry."""
+
+    match: bool
+    fields: list[str] = Field(description="The fields with a match (the caller's own labels).")
+    matches: list[ScreenMatch] | None = Field(
+        description="The spans; null unless the token also holds `registry:read`."
+    )

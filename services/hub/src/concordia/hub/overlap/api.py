@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from concordia.core.deps import SessionDep
+from concordia.core.types import QUARTER_PATTERN
+from concordia.events.codes import Purpose
 from concordia.hub.api.deps import Admin, Reader, hub_state
 from concordia.hub.overlap import service as overlap
 from concordia.hub.schemas import (
@@ -15,11 +17,10 @@ from concordia.hub.schemas import (
     OverlapRoundCreate,
     OverlapRunRead,
 )
-from concordia.hub.settings import Purpose
 
 router = APIRouter(prefix="/v1", tags=["overlaps"])
 Quarter = Annotated[
-    str, Query(pattern=r"^(19|20)\d{2}-Q[1-4]$", description="A quarter.", examples=["2026-Q4"])
+    str, Query(pattern=QUARTER_PATTERN, description="A quarter.", examples=["2026-Q4"])
 ]
 
 

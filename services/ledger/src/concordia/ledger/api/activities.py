@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from concordia.core.auth import Principal
 from concordia.core.deps import IfMatchDep, SessionDep, etag
-from concordia.ledger.api.deps import Recorder, Writer
+from concordia.ledger.api.deps import CtxDep, Recorder, Writer
 from concordia.ledger.schemas import ActivityCreate, ActivityRead, ActivityUpdate
 from concordia.ledger.service import activities as service
 from concordia.ledger.service._common import Viewer
@@ -29,12 +29,13 @@ async def create_activity(
     grant_id: uuid.UUID,
     data: ActivityCreate,
     session: SessionDep,
+    ctx: CtxDep,
     principal: Writer,
     response: Response,
 ) -> ActivityRead:
     """Record an event or programme a grant funds, with participant counts (never names)."""
     activity = await service.create(
-        session=session, viewer=_full(principal), grant_id=grant_id, data=data
+        session=session, ctx=ctx, viewer=_full(principal), grant_id=grant_id, data=data
     )
     response.headers["ETag"] = etag(activity.version)
     response.headers["Location"] = f"/v1/activities/{activity.id}"
@@ -65,13 +66,14 @@ async def update_activity(
     activity_id: uuid.UUID,
     data: ActivityUpdate,
     session: SessionDep,
+    ctx: CtxDep,
     principal: Writer,
     if_match: IfMatchDep,
     response: Response,
 ) -> ActivityRead:
     """Change the fields sent; `If-Match` guards against lost updates."""
     activity = await service.update(
-        session=session, activity_id=activity_id, data=data, if_match=if_match,
+        session=session, ctx=ctx, activity_id=activity_id, data=data, if_match=if_match,
         viewer=_full(principal),
     )  # fmt: skip
     response.headers["ETag"] = etag(activity.version)
@@ -82,10 +84,15 @@ async def update_activity(
     "/activities/{activity_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}}
 )
 async def delete_activity(
-    activity_id: uuid.UUID, session: SessionDep, principal: Writer, if_match: IfMatchDep
+    activity_id: uuid.UUID,
+    session: SessionDep,
+    ctx: CtxDep,
+    principal: Writer,
+    if_match: IfMatchDep,
 ) -> Response:
     """Delete an activity."""
     await service.remove(
-        session=session, activity_id=activity_id, if_match=if_match, viewer=_full(principal)
-    )
+        session=session, ctx=ctx, activity_id=activity_id, if_match=if_match,
+        viewer=_full(principal),
+    )  # fmt: skip
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,7 +6,8 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.ledger.api.deps import Reader, Writer
 from concordia.ledger.schemas import DonorCreate, DonorRead, DonorUpdate
@@ -37,8 +38,7 @@ async def list_donors(
 ) -> Page[DonorRead]:
     """Donors in registration order, a keyset page at a time."""
     found = await service.list_page(session=session, viewer=viewer, after=after, limit=limit)
-    nxt = encode_cursor(found[-1].id) if len(found) == limit else None
-    return Page(items=[_read(d) for d in found], next=nxt)
+    return page_of(found, limit, [_read(d) for d in found])
 
 
 @router.get("/{donor_id}", response_model=DonorRead)

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from concordia.core.auth import Principal
 from concordia.core.bulk import request_hash
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.kit.tables import idempotency
 from concordia.ledger.api.deps import CtxDep, Reader, Writer
@@ -57,8 +58,7 @@ async def list_grants(
     found = await service.list_page(
         session=session, viewer=viewer, donor_id=donor_id, after=after, limit=limit
     )
-    nxt = encode_cursor(found[-1].id) if len(found) == limit else None
-    return Page(items=[await service.read(session, g, viewer) for g in found], next=nxt)
+    return page_of(found, limit, [await service.read(session, g, viewer) for g in found])
 
 
 @router.get("/{grant_id}", response_model=GrantRead)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from concordia.core.deps import SessionDep
+from concordia.core.types import QUARTER_PATTERN
 from concordia.ledger.api.deps import Reader
 from concordia.ledger.codes import Purpose
 from concordia.ledger.overlap_schemas import OverlapsRead
@@ -20,7 +21,7 @@ async def list_overlaps(
     session: SessionDep,
     _: Reader,
     period: Annotated[
-        str, Query(pattern=r"^(19|20)\d{2}-Q[1-4]$", description="A quarter.", examples=["2026-Q4"])
+        str, Query(pattern=QUARTER_PATTERN, description="A quarter.", examples=["2026-Q4"])
     ],
     purpose: Annotated[Purpose, Query(description="The grants' purpose.")],
 ) -> OverlapsRead:

@@ -10,10 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import FieldError, NotFoundError
+from concordia.events.ledger import ActivityRecorded, ActivityRemoved, ActivityUpdated
 from concordia.ledger.models import Activity
 from concordia.ledger.schemas import ActivityCreate, ActivityFields, ActivityRead, ActivityUpdate
 from concordia.ledger.service import grants
-from concordia.ledger.service._common import Viewer, check_version, new_id, now
+from concordia.ledger.service._common import (
+    NodeContext,
+    Viewer,
+    check_version,
+    emit,
+    new_id,
+    now,
+)
 
 _GENDER = {"women": "women", "men": "men", "other": "gender_other",
            "undisclosed": "gender_undisclosed"}  # fmt: skip
@@ -39,6 +47,17 @@ def _fields(activity: Activity) -> dict[str, Any]:
     }
 
 
+_COUNTS = (*_GENDER.values(), *_ORIGIN.values())
+
+
+def activity_event(
+    cls: type[ActivityRecorded] | type[ActivityUpdated], activity: Activity
+) -> ActivityRecorded:
+    """The local event of an activity's state: dates, country and counts, no title or city."""
+    plain = ("grant_id", "version", "kind", "start_date", "end_date", "country", *_COUNTS)
+    return cls(activity_id=activity.id, **{name: getattr(activity, name) for name in plain})
+
+
 def read(activity: Activity) -> ActivityRead:
     """The API view of an activity."""
     meta = ("id", "grant_id", "version", "created_at", "updated_at")
@@ -48,7 +67,12 @@ def read(activity: Activity) -> ActivityRead:
 
 
 async def create(
-    *, session: AsyncSession, viewer: Viewer, grant_id: uuid.UUID, data: ActivityCreate
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    viewer: Viewer,
+    grant_id: uuid.UUID,
+    data: ActivityCreate,
 ) -> Activity:
     """Record an activity of a live grant."""
     await grants.get(session=session, grant_id=grant_id, viewer=viewer, change=True)
@@ -59,6 +83,7 @@ async def create(
     )  # fmt: skip
     session.add(activity)
     await session.flush()
+    await emit(session, ctx, [activity_event(ActivityRecorded, activity)])
     return activity
 
 
@@ -81,6 +106,7 @@ async def list_for(*, session: AsyncSession, grant_id: uuid.UUID, viewer: Viewer
 async def update(
     *,
     session: AsyncSession,
+    ctx: NodeContext,
     activity_id: uuid.UUID,
     data: ActivityUpdate,
     if_match: int | None,
@@ -102,14 +128,24 @@ async def update(
         setattr(activity, key, value)
     activity.version, activity.updated_at = activity.version + 1, now()
     await session.flush()
+    await emit(session, ctx, [activity_event(ActivityUpdated, activity)])
     return activity
 
 
 async def remove(
-    *, session: AsyncSession, activity_id: uuid.UUID, if_match: int | None, viewer: Viewer
+    *,
+    session: AsyncSession,
+    ctx: NodeContext,
+    activity_id: uuid.UUID,
+    if_match: int | None,
+    viewer: Viewer,
 ) -> None:
     """Delete an activity."""
     activity = await get(session=session, activity_id=activity_id, viewer=viewer)
     check_version(activity.version, if_match)
+    removed = ActivityRemoved(
+        activity_id=activity.id, grant_id=activity.grant_id, version=activity.version
+    )
     await session.delete(activity)
     await session.flush()
+    await emit(session, ctx, [removed])

@@ -11,6 +11,7 @@ from sqlalchemy import false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.core.pagination import keyset
 from concordia.events.ledger import GrantRecorded, GrantUpdated, GrantWithdrawn
 from concordia.ledger.models import Donor, Grant, Transaction
 from concordia.ledger.schemas import GrantCreate, GrantRead, GrantUpdate, RecipientRef
@@ -72,6 +73,14 @@ def grant_event(
         visibility=get("visibility"),
         version=get("version"),
         feed_seq=get("feed_seq"),
+        purpose=get("purpose"),
+        horizon=get("horizon"),
+        strategic_goals=tuple(get("goals") or ()),
+        recipient_organisation_id=(
+            get("recipient_organisation_id") if get("recipient_type") == "organisation" else None
+        ),
+        start_date=get("start_date"),
+        end_date=get("end_date"),
     )
 
 
@@ -149,7 +158,9 @@ async def list_page(
     limit: int,
 ) -> list[Grant]:
     """A keyset page of live grants in creation order, optionally of one donor."""
-    query = select(Grant).where(Grant.withdrawn_at.is_(None)).order_by(Grant.id).limit(limit)
+    query = keyset(
+        select(Grant).where(Grant.withdrawn_at.is_(None)), Grant.id, after=after, limit=limit
+    )
     if not viewer.admin:
         mine = (
             Grant.owner == viewer.principal.owner
@@ -161,8 +172,6 @@ async def list_page(
         query = query.where(or_(mine, visible))
     if donor_id is not None:
         query = query.where(Grant.donor_id == donor_id)
-    if after is not None:
-        query = query.where(Grant.id > after)
     return list((await session.scalars(query)).all())
 
 

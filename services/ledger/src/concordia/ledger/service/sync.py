@@ -25,6 +25,7 @@ from concordia.core.bulk import (
     report,
     validate_records,
 )
+from concordia.core.db import table_of
 from concordia.events import Event
 from concordia.events.ledger import GrantRecorded, GrantUpdated
 from concordia.ledger.models import Donor, Grant
@@ -133,7 +134,7 @@ async def sync_grants(
             values.setdefault("feed_seq", positions_now[values["id"]])
         # Core, not the ORM's bulk insert: these are plain rows, and the ORM's per-row
         # bookkeeping cost more than the insert itself.
-        await execute_chunked(session, insert(Grant.__table__), inserts)
+        await execute_chunked(session, insert(table_of(Grant)), inserts)
         await execute_chunked(session, update(Grant), updates)
         events: list[Event] = [grants.grant_event(GrantRecorded, v) for v in inserts]
         events += [grants.grant_event(GrantUpdated, v) for v in updates]

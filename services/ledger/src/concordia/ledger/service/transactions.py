@@ -49,11 +49,12 @@ async def record(
     event = TransactionRecorded(
         transaction_id=tx.id,
         grant_id=grant_id,
-        type=tx.type,  # type: ignore[arg-type]
+        type=tx.type,
         amount=tx.amount,
         currency=tx.currency,
         value_date=tx.value_date,
         feed_seq=grant.feed_seq,
+        amount_eur=(await rates.in_eur(session, [tx]))[0],
     )
     await emit(session, ctx, [event])
     return tx

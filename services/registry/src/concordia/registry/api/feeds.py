@@ -40,8 +40,8 @@ async def list_changes(
     )
     items = [
         ChangeRead(
-            seq=r.seq, entity=r.entity, id=r.entity_id, external_id=r.external_id,  # type: ignore[arg-type]
-            version=r.version, op=r.op, at=r.at,  # type: ignore[arg-type]
+            seq=r.seq, entity=r.entity, id=r.entity_id, external_id=r.external_id,
+            version=r.version, op=r.op, at=r.at,
         )
         for r in rows
     ]  # fmt: skip

@@ -6,7 +6,8 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.registry.api.deps import CtxDep, OrgReader, OrgWriter, Reader, TrailDep, Writer
 from concordia.registry.schemas import (
@@ -42,8 +43,7 @@ async def list_organisations(
 ) -> Page[OrganisationRead]:
     """The token owner's organisations in registration order, a keyset page at a time."""
     orgs = await service.list_page(session=session, actor=actor, after=after, limit=limit)
-    nxt = encode_cursor(orgs[-1].id) if len(orgs) == limit else None
-    return Page(items=[_read(o) for o in orgs], next=nxt)
+    return page_of(orgs, limit, [_read(o) for o in orgs])
 
 
 @router.get("/{org_id}", response_model=OrganisationRead)

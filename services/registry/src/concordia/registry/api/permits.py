@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.registry import codes
 from concordia.registry.api.deps import CtxDep, Reader, TrailDep, Writer
@@ -56,8 +57,7 @@ async def list_permits(
         after=after,
         limit=limit,
     )
-    nxt = encode_cursor(found[-1].id) if len(found) == limit else None
-    return Page(items=[_read(p) for p in found], next=nxt)
+    return page_of(found, limit, [_read(p) for p in found])
 
 
 @router.get("/{permit_id}", response_model=PermitRead)

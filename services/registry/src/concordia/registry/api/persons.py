@@ -6,7 +6,8 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, encode_cursor, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.kit import runtime
 from concordia.registry.api.deps import CtxDep, Reader, RegistryState, TrailDep, Writer
@@ -47,8 +48,7 @@ async def list_persons(
     persons = await service.list_page(
         session=session, trail=trail, actor=actor, after=after, limit=limit
     )
-    nxt = encode_cursor(persons[-1].id) if len(persons) == limit else None
-    return Page(items=[service.to_read(ctx, p) for p in persons], next=nxt)
+    return page_of(persons, limit, [service.to_read(ctx, p) for p in persons])
 
 
 @router.get("/{person_id}", response_model=PersonRead)

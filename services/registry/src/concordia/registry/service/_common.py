@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.auth import Principal
 from concordia.core.changes import check_version, new_id, now, serialise_appends
 from concordia.core.crypto import FieldCipher
+from concordia.core.db import table_of
 from concordia.events import Event
 from concordia.kit.tables import outbox
 from concordia.registry.models import Change
@@ -65,7 +66,7 @@ async def record_changes(session: AsyncSession, rows: list[dict[str, Any]]) -> N
         return
     await serialise_appends(session, _CHANGES_LOCK)
     at = now()
-    await session.execute(insert(Change.__table__), [{**row, "at": at} for row in rows])
+    await session.execute(insert(table_of(Change)), [{**row, "at": at} for row in rows])
 
 
 async def emit(session: AsyncSession, ctx: NodeContext, events: list[Event]) -> None:

@@ -22,7 +22,7 @@ import orjson
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.db import Database
+from concordia.core.db import Database, table_of
 from concordia.events import AuditHeadAnchored
 from concordia.kit.tables import outbox
 from concordia.registry.models import AuditEntry
@@ -76,7 +76,7 @@ async def append(session: AsyncSession, entries: Sequence[dict[str, Any]]) -> tu
         previous = row["hash"] = entry_hash(previous, row)
         rows.append(row)
     if rows:
-        await session.execute(insert(AuditEntry.__table__), rows)
+        await session.execute(insert(table_of(AuditEntry)), rows)
     return seq, previous
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.core.pagination import keyset
 from concordia.events.registry import (
     MembershipChanged,
     OrganisationRegistered,
@@ -54,6 +55,8 @@ def org_event(
         name=get("name"),
         type=get("type"),
         registration_country=get("registration_country"),
+        represents=tuple(get("represents") or ()),
+        regions_of_focus=tuple(get("regions_of_focus") or ()),
         version=get("version"),
     )
 
@@ -118,9 +121,7 @@ async def list_page(
     *, session: AsyncSession, actor: Actor, after: uuid.UUID | None, limit: int
 ) -> list[Organisation]:
     """A keyset page of the actor's organisations in creation order."""
-    query = select(Organisation).order_by(Organisation.id).limit(limit)
-    if after is not None:
-        query = query.where(Organisation.id > after)
+    query = keyset(select(Organisation), Organisation.id, after=after, limit=limit)
     if actor.scope is not None:
         query = query.where(Organisation.owner == actor.scope)
     return list((await session.scalars(query)).all())

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import FieldError, NotFoundError
+from concordia.core.pagination import keyset
 from concordia.events.registry import PermitRecorded, PermitUpdated
 from concordia.registry.models import Consent, Permit, Person
 from concordia.registry.schemas import ConsentCreate, PermitCreate, PermitFields, PermitUpdate
@@ -145,7 +146,7 @@ async def search(
     today: date | None = None,
 ) -> list[Permit]:
     """Permits filtered by person, status, or expiry within N days (granted, not yet expired)."""
-    query = select(Permit).order_by(Permit.id).limit(limit)
+    query = keyset(select(Permit), Permit.id, after=after, limit=limit)
     if person_id is not None:
         query = query.where(Permit.person_id == person_id)
     if status is not None:
@@ -157,8 +158,6 @@ async def search(
             Permit.valid_to >= start,
             Permit.valid_to <= start + timedelta(days=expiring_within_days),
         )
-    if after is not None:
-        query = query.where(Permit.id > after)
     if actor.scope is not None:
         query = query.where(Permit.owner == actor.scope)
     found = list((await session.scalars(query)).all())

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
 from concordia.core.errors import ConflictError, NotFoundError
+from concordia.core.pagination import keyset
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
 from concordia.registry import codes
 from concordia.registry.models import Change, Consent, Membership, Permit, Person
@@ -231,9 +232,7 @@ async def list_page(
     limit: int,
 ) -> list[Person]:
     """A keyset page of persons in creation order; every person returned is audited."""
-    query = select(Person).order_by(Person.id).limit(limit)
-    if after is not None:
-        query = query.where(Person.id > after)
+    query = keyset(select(Person), Person.id, after=after, limit=limit)
     if actor.scope is not None:
         query = query.where(Person.owner == actor.scope)
     persons = list((await session.scalars(query)).all())

@@ -1,0 +1,51 @@
+"""``concordia deploy render``: the deployment files, rendered from ``concordia.kit.SERVICES``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from concordia.cli import _deploy
+
+app = typer.Typer(help="The deployment files (compose, Kubernetes).", no_args_is_help=True)
+
+
+def repository_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` with ``deploy/`` and ``docker-compose.yml``."""
+    for directory in (start, *start.parents):
+        if (directory / "deploy").is_dir() and (directory / "docker-compose.yml").is_file():
+            return directory
+    raise typer.BadParameter(f"no repository (deploy/ and docker-compose.yml) at or above {start}")
+
+
+@app.command()
+def render(
+    check: Annotated[
+        bool,
+        typer.Option(help="Write nothing; exit 1 naming every file that differs (for CI)."),
+    ] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(help="The repository root (default: found from the current directory)."),
+    ] = None,
+) -> None:
+    """Render docker-compose.yml, the compose env files and the Kubernetes service manifests."""
+    base = root if root is not None else repository_root(Path.cwd())
+    files = _deploy.render()
+    console = Console(soft_wrap=True)
+    if check:
+        changed = _deploy.differences(base, files)
+        for path in changed:
+            console.print(f"differs from the list: {path}")
+        if changed:
+            console.print("[red]Run `concordia deploy render` and commit the result.[/]")
+            raise typer.Exit(1)
+        console.print(f"{len(files)} deployment files match concordia.kit.SERVICES.")
+        return
+    changed = _deploy.write(base, files)
+    for path in changed:
+        console.print(f"{'wrote' if path in files else 'removed'} {path}")
+    console.print(f"{len(changed)} of {len(files)} deployment files changed.")

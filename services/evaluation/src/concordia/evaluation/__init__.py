@@ -1,0 +1,1 @@
+"""The evaluation service of a Concordia node: assessors, criteria, agreement, plurality."""

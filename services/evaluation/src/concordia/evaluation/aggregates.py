@@ -1,0 +1,144 @@
+"""What the node shares of its evaluation: score distributions and combinable indicators.
+
+Per criterion and period, how many assessed items scored 0..4 (an item's score is the median of
+its assessments, rounded down), each organisation a contributor: threshold suppression keeps a
+cell from standing for fewer than k organisations, so no identifiable organisation's score
+leaves the node. Funding to organisations representing each group is a money table under the
+dominance and p % rules. Both go through ``concordia.disclosure`` and the release rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from statistics import median_low
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.db import Database
+from concordia.disclosure import (
+    CountTable,
+    DisclosurePolicy,
+    SumTable,
+    protect_counts,
+    protect_sums,
+)
+from concordia.evaluation.models import Assessment, KnownGrant, KnownOrganisation, KnownTransaction
+from concordia.evaluation.schemas import CRITERIA
+from concordia.evaluation.service._common import NodeContext, now
+from concordia.events import Draft, Publisher, published_cells, quarter_of
+from concordia.events.aggregates import AggregateSnapshotPublished
+from concordia.events.codes import REPRESENTED_GROUPS
+from concordia.kit.tables import outbox, snapshots
+
+SCORES = ("0", "1", "2", "3", "4")
+SCORE_TABLES = tuple(f"scores_by_{c}" for c in CRITERIA)
+GROUP_TABLE = "committed_eur_by_represented_group"
+
+
+@dataclass
+class Rows:
+    """Assessments, group funding and the periods released before."""
+
+    assessments: list[tuple[Any, ...]]
+    funding: list[tuple[Any, ...]]
+    released: set[str]
+
+
+async def gather(session: AsyncSession) -> Rows:
+    """Every assessment and every commitment to a known organisation."""
+    assessed = await session.execute(select(
+        Assessment.item_type, Assessment.item_id, Assessment.organisation_id, Assessment.period,
+        *(getattr(Assessment, c) for c in CRITERIA),
+    ))  # fmt: skip
+    funding = await session.execute(
+        select(KnownGrant.organisation_id, KnownOrganisation.represents,
+               KnownTransaction.amount_eur, KnownTransaction.value_date)
+        .join(KnownTransaction, KnownTransaction.grant_id == KnownGrant.id)
+        .join(KnownOrganisation, KnownOrganisation.id == KnownGrant.organisation_id)
+        .where(~KnownGrant.withdrawn, KnownTransaction.type == 2,
+               KnownTransaction.amount_eur.is_not(None))
+    )  # fmt: skip
+    released = set(await snapshots.last_release_times(session, [*SCORE_TABLES, GROUP_TABLE]))
+    return Rows([tuple(r) for r in assessed], [tuple(r) for r in funding], released)
+
+
+def _score_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
+    items: dict[tuple[str, Any, str], list[tuple[Any, ...]]] = defaultdict(list)
+    for item_type, item_id, org_id, period, *scores in rows.assessments:
+        items[(period, org_id or item_id, item_type + str(item_id))].append(tuple(scores))
+    # period -> criterion -> contributor (organisation) -> score level -> count
+    counts: dict[str, dict[str, dict[str, dict[tuple[str, ...], int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    )
+    for (period, who, _), scored in items.items():
+        if len(scored) < 2:
+            continue  # an item counts once two assessments are in
+        for index, criterion in enumerate(CRITERIA):
+            level = str(median_low(s[index] for s in scored))
+            counts[period][criterion][str(who)][(level,)] += 1
+    policy = DisclosurePolicy(k=k, rounding_base=rounding_base)
+    drafts = []
+    for period in sorted(set(counts) | rows.released):
+        for criterion in CRITERIA:
+            by_who = counts[period][criterion]
+            totals = {s: sum(c.get((s,), 0) for c in by_who.values()) for s in SCORES}
+            table = protect_counts(CountTable.one_way("score", totals, SCORES), policy)
+            drafts.append(Draft(
+                name=f"scores_by_{criterion}", period=period, measure="items",
+                dimensions=table.dimensions, cells=published_cells(table.cells),
+                margins=published_cells(table.margins),
+                contributions={w: dict(c) for w, c in by_who.items()},
+            ))  # fmt: skip
+    return drafts
+
+
+def _group_drafts(rows: Rows, k: int) -> list[Draft]:
+    sums: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(Decimal))
+    )
+    for org_id, represents, eur, day in rows.funding:
+        for group in represents:
+            sums[quarter_of(day)][group][str(org_id)] += eur
+    policy = DisclosurePolicy(k=k)
+    drafts = []
+    for period in sorted(sums):
+        cells = {(g,): dict(by) for g, by in sums[period].items()}
+        table = protect_sums(SumTable(("represented_group",), cells, (REPRESENTED_GROUPS,)), policy)
+        contributions: dict[str, dict[tuple[str, ...], Decimal]] = defaultdict(dict)
+        for group, by in sums[period].items():
+            for who, eur in by.items():
+                contributions[who][(group,)] = eur
+        drafts.append(Draft(
+            name=GROUP_TABLE, period=period, measure="eur_committed",
+            dimensions=table.dimensions, cells=published_cells(table.cells),
+            margins=published_cells(table.margins), contributions=dict(contributions),
+        ))  # fmt: skip
+    return drafts
+
+
+def protect(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
+    """Every shared table of every period, protected: CPU only."""
+    return _score_drafts(rows, k, rounding_base) + _group_drafts(rows, k)
+
+
+async def publish(
+    *, db: Database, ctx: NodeContext, k: int, rounding_base: int | None,
+    charter_version: str = "default",
+) -> list[AggregateSnapshotPublished]:  # fmt: skip
+    """Publish a new version of every table the release rule allows."""
+
+    async def emit(session: AsyncSession, events: list[AggregateSnapshotPublished]) -> None:
+        await outbox.add_many(session, events, node=ctx.node)
+
+    publisher = Publisher(
+        db, snapshots, node=ctx.node, service="evaluation", k=k,
+        charter_version=charter_version,
+        emit=emit,
+    )  # fmt: skip
+    return await publisher.publish(
+        gather=gather, protect=lambda rows: protect(rows, k, rounding_base), at=now()
+    )

@@ -1,0 +1,207 @@
+"""Routes of the evaluation service: no business logic, one unit of work per request."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+
+from concordia.core.auth import Principal, require
+from concordia.core.deps import AfterDep, LimitDep, SessionDep
+from concordia.core.pagination import page_of
+from concordia.core.schemas import Page
+from concordia.evaluation.schemas import (
+    PERIOD_PATTERN,
+    AgreementRead,
+    AssessmentCreate,
+    AssessmentRead,
+    AssignmentRequest,
+    ConflictCreate,
+    ConflictRead,
+    DrawRead,
+    EvaluatorCreate,
+    EvaluatorRead,
+    IndicatorsRead,
+    PanelCreate,
+    PanelRead,
+    TargetsRead,
+)
+from concordia.evaluation.service import assessments, people, reports
+from concordia.evaluation.service._common import Forbidden, NodeContext
+from concordia.kit import runtime, service_state
+
+router = APIRouter(prefix="/v1", tags=["evaluation"])
+
+ADMIN, WRITE, READ = "evaluation:admin", "evaluation:write", "evaluation:read"
+Admin = Annotated[Principal, require(ADMIN)]
+Writer = Annotated[Principal, require(WRITE)]
+AdminOrWriter = Annotated[Principal, require(ADMIN, WRITE, any_of=True)]
+Reader = Annotated[Principal, require(READ, WRITE, ADMIN, any_of=True)]
+PeriodQuery = Annotated[str, Query(pattern=PERIOD_PATTERN, examples=["2026-Q4"])]
+
+
+@dataclass(eq=False)
+class EvaluationState:
+    """The evaluation service's own typed state."""
+
+    ctx: NodeContext
+
+
+def _ctx(request: Request) -> NodeContext:
+    return service_state(request, EvaluationState).ctx
+
+
+@router.post("/evaluators", status_code=status.HTTP_201_CREATED, response_model=EvaluatorRead)
+async def create_evaluator(
+    data: EvaluatorCreate, request: Request, session: SessionDep, principal: Admin
+) -> EvaluatorRead:
+    """Register an independent evaluator (the name is encrypted at rest)."""
+    ctx = _ctx(request)
+    row = await people.create_evaluator(session=session, ctx=ctx, data=data, owner=principal.name)
+    return people.read_evaluator(ctx, row, with_name=True)
+
+
+@router.get("/evaluators", response_model=Page[EvaluatorRead])
+async def list_evaluators(
+    request: Request, session: SessionDep, principal: Reader, after: AfterDep, limit: LimitDep = 100
+) -> Page[EvaluatorRead]:
+    """Evaluators; names only for administrators."""
+    rows = await people.list_evaluators(session=session, after=after, limit=limit)
+    admin = ADMIN in principal.scopes
+    items = [people.read_evaluator(_ctx(request), r, with_name=admin) for r in rows]
+    return page_of(rows, limit, items)
+
+
+@router.post("/conflicts", status_code=status.HTTP_201_CREATED, response_model=ConflictRead)
+async def declare_conflict(
+    data: ConflictCreate, session: SessionDep, principal: AdminOrWriter
+) -> ConflictRead:
+    """Declare a relationship with an organisation or a donor (evaluators: their own)."""
+    if ADMIN not in principal.scopes:
+        me = await people.evaluator_for(session, principal.name)
+        if me is None or me.id != data.evaluator_id:
+            raise Forbidden("evaluators declare their own conflicts only")
+    row = await people.declare_conflict(session=session, data=data, owner=principal.name)
+    return ConflictRead.model_validate(row, from_attributes=True)
+
+
+@router.get("/conflicts", response_model=Page[ConflictRead])
+async def list_conflicts(
+    session: SessionDep, principal: AdminOrWriter, after: AfterDep,
+    evaluator_id: uuid.UUID | None = None, limit: LimitDep = 100,
+) -> Page[ConflictRead]:  # fmt: skip
+    """The conflict-of-interest register (evaluators: their own)."""
+    if ADMIN not in principal.scopes:
+        me = await people.evaluator_for(session, principal.name)
+        evaluator_id = me.id if me is not None else uuid.UUID(int=0)
+    rows = await people.list_conflicts(
+        session=session, evaluator_id=evaluator_id, after=after, limit=limit
+    )
+    return page_of(
+        rows, limit, [ConflictRead.model_validate(r, from_attributes=True) for r in rows]
+    )
+
+
+def _draw_read(row: object, ids: list[uuid.UUID]) -> DrawRead:
+    fields = {k: getattr(row, k) for k in DrawRead.model_fields if k != "assignment_ids"}
+    return DrawRead.model_validate({**fields, "assignment_ids": ids})
+
+
+@router.post(
+    "/assignments", status_code=status.HTTP_201_CREATED, response_model=DrawRead,
+    responses={409: {"description": "No eligible assessors, or the item has its assessors."}},
+)  # fmt: skip
+async def assign(
+    data: AssignmentRequest, request: Request, session: SessionDep, principal: Admin
+) -> DrawRead:
+    """Draw assessors at random among the eligible; the seed is recorded for anyone to re-run."""
+    row, made = await assessments.assign(
+        session=session, ctx=_ctx(request), data=data, owner=principal.name
+    )
+    return _draw_read(row, [a.id for a in made])
+
+
+@router.get("/draws/{draw_id}", response_model=DrawRead)
+async def get_draw(draw_id: uuid.UUID, session: SessionDep, _: Reader) -> DrawRead:
+    """A draw with its seed and eligible list."""
+    row, ids = await assessments.get_draw(session=session, draw_id=draw_id)
+    return _draw_read(row, ids)
+
+
+@router.post(
+    "/assessments", status_code=status.HTTP_201_CREATED, response_model=AssessmentRead,
+    responses={409: {"description": "Conflict of interest, rotation, or already scored."}},
+)  # fmt: skip
+async def record_assessment(
+    data: AssessmentCreate, request: Request, session: SessionDep, principal: Writer
+) -> AssessmentRead:
+    """Score an assigned item on the five criteria, each with written evidence."""
+    row = await assessments.record(
+        session=session, ctx=_ctx(request), data=data, account=principal.name
+    )
+    return assessments.read(row)
+
+
+@router.get("/assessments", response_model=Page[AssessmentRead])
+async def list_assessments(
+    session: SessionDep, principal: AdminOrWriter, after: AfterDep,
+    period: Annotated[str | None, Query(pattern=PERIOD_PATTERN)] = None,
+    item_id: uuid.UUID | None = None, limit: LimitDep = 100,
+) -> Page[AssessmentRead]:  # fmt: skip
+    """Assessments; an evaluator sees others' only once an item has two (blind until then)."""
+    evaluator_id = None
+    if ADMIN not in principal.scopes:
+        me = await people.evaluator_for(session, principal.name)
+        evaluator_id = me.id if me is not None else uuid.UUID(int=0)
+    rows = await assessments.visible(
+        session=session, period=period, item_id=item_id, evaluator_id=evaluator_id,
+        after=after, limit=limit,
+    )  # fmt: skip
+    return page_of(rows, limit, [assessments.read(r) for r in rows])
+
+
+@router.post("/panels", status_code=status.HTTP_201_CREATED, response_model=PanelRead)
+async def record_panel(data: PanelCreate, session: SessionDep, principal: Admin) -> PanelRead:
+    """Record the award panel of a research or media grant; a conflicted member is a 409."""
+    row = await people.record_panel(session=session, data=data, owner=principal.name)
+    return PanelRead.model_validate(row, from_attributes=True)
+
+
+@router.get("/panels/{grant_id}", response_model=PanelRead)
+async def get_panel(grant_id: uuid.UUID, session: SessionDep, _: Reader) -> PanelRead:
+    """A grant's award panel."""
+    row = await people.get_panel(session=session, grant_id=grant_id)
+    return PanelRead.model_validate(row, from_attributes=True)
+
+
+@router.get("/indicators", response_model=IndicatorsRead)
+async def get_indicators(
+    period: PeriodQuery, request: Request, session: SessionDep, _: Reader
+) -> IndicatorsRead:
+    """Every coalition-health and plurality indicator of the period, with its definition."""
+    found = await reports.indicators(session, period, _ctx(request).rules)
+    return IndicatorsRead(period=period, indicators=found)
+
+
+@router.get("/targets", response_model=TargetsRead)
+async def get_targets(
+    period: PeriodQuery, request: Request, session: SessionDep, _: Reader
+) -> TargetsRead:
+    """The status of every charter target in the period."""
+    follower = runtime(request).follower
+    assert follower is not None
+    charter = follower.current
+    found = await reports.targets(session, period, charter)
+    return TargetsRead(period=period, charter_version=charter.version, targets=found)
+
+
+@router.get("/agreement", response_model=AgreementRead)
+async def get_agreement(
+    period: PeriodQuery, request: Request, session: SessionDep, _: Reader
+) -> AgreementRead:
+    """Krippendorff's alpha (ordinal) per criterion, and kappa where the same pair scored."""
+    rules = _ctx(request).rules
+    found = await reports.agreement_of(session, period, rules)
+    return AgreementRead(period=period, min_items=rules.agreement_min_items, criteria=found)

@@ -1,0 +1,147 @@
+"""What evaluation learns from the node's local events: organisations, grants, activities.
+
+Never from the registry's or ledger's databases. Each event is applied in the consumer's unit of
+work with its inbox row (a redelivered event changes nothing); versions and feed positions
+keep an older event from overwriting a newer state when delivery is out of order.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.evaluation.models import (
+    KnownActivity,
+    KnownGrant,
+    KnownOrganisation,
+    KnownTransaction,
+)
+from concordia.events import (
+    Envelope,
+    Event,
+    Handler,
+    OrganisationRegistered,
+    OrganisationRemoved,
+    OrganisationUpdated,
+)
+from concordia.events.ledger import (
+    ActivityRecorded,
+    ActivityRemoved,
+    ActivityUpdated,
+    GrantRecorded,
+    GrantUpdated,
+    GrantWithdrawn,
+    TransactionRecorded,
+    TransactionRemoved,
+)
+
+#: The local events evaluation consumes.
+SUBJECTS: list[type[Event]] = [
+    OrganisationRegistered,
+    OrganisationUpdated,
+    OrganisationRemoved,
+    GrantRecorded,
+    GrantUpdated,
+    GrantWithdrawn,
+    TransactionRecorded,
+    TransactionRemoved,
+    ActivityRecorded,
+    ActivityUpdated,
+    ActivityRemoved,
+]
+
+_COUNTS = ("women", "men", "gender_other", "gender_undisclosed", "russian", "non_russian",
+           "origin_undisclosed")  # fmt: skip
+
+
+async def _organisation(session: AsyncSession, event: OrganisationRegistered) -> None:
+    known = await session.get(KnownOrganisation, event.organisation_id)
+    if known is not None and (known.version >= event.version or known.removed):
+        return
+    facts = {
+        "identifier": event.identifier, "type": event.type, "version": event.version,
+        "represents": list(event.represents), "regions_of_focus": list(event.regions_of_focus),
+    }  # fmt: skip
+    if known is None:
+        session.add(KnownOrganisation(id=event.organisation_id, removed=False, **facts))
+    else:
+        for key, value in facts.items():
+            setattr(known, key, value)
+
+
+async def _removed(session: AsyncSession, event: OrganisationRemoved) -> None:
+    known = await session.get(KnownOrganisation, event.organisation_id)
+    if known is None:
+        session.add(KnownOrganisation(
+            id=event.organisation_id, identifier="", type="", represents=[], regions_of_focus=[],
+            version=0, removed=True,
+        ))  # fmt: skip
+    else:
+        known.removed = True
+
+
+async def _grant(session: AsyncSession, event: GrantRecorded) -> None:
+    known = await session.get(KnownGrant, event.grant_id)
+    if known is not None and known.feed_seq >= event.feed_seq:
+        return
+    facts = {
+        "donor_id": event.donor_id, "organisation_id": event.recipient_organisation_id,
+        "purpose": event.purpose, "horizon": event.horizon, "goals": list(event.strategic_goals),
+        "start_date": event.start_date, "end_date": event.end_date, "feed_seq": event.feed_seq,
+        "withdrawn": isinstance(event, GrantWithdrawn),
+    }  # fmt: skip
+    if known is None:
+        session.add(KnownGrant(id=event.grant_id, **facts))
+    else:
+        for key, value in facts.items():
+            setattr(known, key, value)
+
+
+async def _transaction(session: AsyncSession, event: TransactionRecorded) -> None:
+    if await session.get(KnownTransaction, event.transaction_id) is None:
+        session.add(KnownTransaction(
+            id=event.transaction_id, grant_id=event.grant_id, type=event.type,
+            amount_eur=event.amount_eur, value_date=event.value_date,
+        ))  # fmt: skip
+
+
+async def _activity(session: AsyncSession, event: ActivityRecorded) -> None:
+    known = await session.get(KnownActivity, event.activity_id)
+    if known is not None and known.version >= event.version:
+        return
+    facts = {name: getattr(event, name) for name in _COUNTS}
+    facts |= {"grant_id": event.grant_id, "kind": event.kind, "start_date": event.start_date,
+              "version": event.version}  # fmt: skip
+    if known is None:
+        session.add(KnownActivity(id=event.activity_id, **facts))
+    else:
+        for key, value in facts.items():
+            setattr(known, key, value)
+
+
+def handler() -> Handler:
+    """The consumer's handler: applies one local event in the given unit of work."""
+
+    async def handle(session: AsyncSession, envelope: Envelope[Event]) -> None:
+        event = envelope.data
+        if isinstance(event, OrganisationRegistered | OrganisationUpdated):
+            await _organisation(session, event)  # type: ignore[arg-type]
+        elif isinstance(event, OrganisationRemoved):
+            await _removed(session, event)
+        elif isinstance(event, GrantRecorded | GrantUpdated | GrantWithdrawn):
+            await _grant(session, event)  # type: ignore[arg-type]
+        elif isinstance(event, TransactionRecorded):
+            await _transaction(session, event)
+        elif isinstance(event, TransactionRemoved):
+            await session.execute(
+                delete(KnownTransaction).where(KnownTransaction.id == event.transaction_id)
+            )
+        elif isinstance(event, ActivityRecorded | ActivityUpdated):
+            await _activity(session, event)
+        elif isinstance(event, ActivityRemoved):
+            await session.execute(
+                delete(KnownActivity).where(KnownActivity.id == event.activity_id)
+            )
+        await session.flush()
+
+    return handle

@@ -1,0 +1,1 @@
+"""The evaluation service's business rules: functions taking a session, never committing."""

@@ -1,0 +1,136 @@
+"""Evaluators, their declared conflicts of interest, and award panels."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.core.pagination import keyset
+from concordia.evaluation.models import Conflict, Evaluator, KnownGrant, Panel
+from concordia.evaluation.schemas import (
+    ConflictCreate,
+    EvaluatorCreate,
+    EvaluatorRead,
+    PanelCreate,
+)
+from concordia.evaluation.service._common import (
+    NodeContext,
+    conflict_of,
+    conflict_reason,
+    new_id,
+    now,
+)
+
+#: Grants whose award a panel decides (research and media).
+PANEL_PURPOSES = frozenset({"research", "independent_media"})
+
+
+def _aad(evaluator_id: uuid.UUID) -> bytes:
+    # Bound to the row: a ciphertext copied onto another evaluator does not decrypt.
+    return b"evaluator-name:" + evaluator_id.bytes
+
+
+async def create_evaluator(
+    *, session: AsyncSession, ctx: NodeContext, data: EvaluatorCreate, owner: str
+) -> Evaluator:
+    """Register an evaluator; 409 when the account already belongs to one."""
+    taken = await session.scalar(select(Evaluator.id).where(Evaluator.account == data.account))
+    if taken is not None:
+        raise ConflictError(f"account {data.account!r} is evaluator {taken}")
+    evaluator_id = new_id()
+    row = Evaluator(
+        id=evaluator_id, name_enc=ctx.cipher.encrypt(data.name, aad=_aad(evaluator_id)),
+        account=data.account, expertise=sorted(set(data.expertise)),
+        languages=sorted(set(data.languages)), european=data.european, active=True,
+        owner=owner, created_at=now(),
+    )  # fmt: skip
+    session.add(row)
+    await session.flush()
+    return row
+
+
+def read_evaluator(ctx: NodeContext, row: Evaluator, *, with_name: bool) -> EvaluatorRead:
+    """The API view; the name is decrypted only for administrators."""
+    name = ctx.cipher.decrypt(row.name_enc, aad=_aad(row.id)) if with_name else None
+    fields = {k: getattr(row, k) for k in EvaluatorRead.model_fields if k != "name"}
+    return EvaluatorRead.model_validate({**fields, "name": name})
+
+
+async def list_evaluators(
+    *, session: AsyncSession, after: uuid.UUID | None, limit: int
+) -> list[Evaluator]:
+    """A keyset page of evaluators."""
+    return list(
+        await session.scalars(keyset(select(Evaluator), Evaluator.id, after=after, limit=limit))
+    )
+
+
+async def evaluator_for(session: AsyncSession, account: str) -> Evaluator | None:
+    """The evaluator scoring with the token named ``account``."""
+    return (await session.scalars(select(Evaluator).where(Evaluator.account == account))).first()
+
+
+async def declare_conflict(*, session: AsyncSession, data: ConflictCreate, owner: str) -> Conflict:
+    """Record a declared conflict of interest with an organisation or a donor."""
+    if await session.get(Evaluator, data.evaluator_id) is None:
+        raise FieldError(["body", "evaluator_id"], f"no evaluator {data.evaluator_id}")
+    if (data.organisation_id is None) == (data.donor_id is None):
+        raise FieldError(["body", "organisation_id"], "name exactly one organisation or donor")
+    row = Conflict(
+        id=new_id(), evaluator_id=data.evaluator_id, organisation_id=data.organisation_id,
+        donor_id=data.donor_id, relationship=data.relationship, owner=owner,
+        declared_at=now(),
+    )  # fmt: skip
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def list_conflicts(
+    *, session: AsyncSession, evaluator_id: uuid.UUID | None, after: uuid.UUID | None, limit: int
+) -> list[Conflict]:
+    """A keyset page of conflicts, optionally of one evaluator."""
+    query = select(Conflict)
+    if evaluator_id is not None:
+        query = query.where(Conflict.evaluator_id == evaluator_id)
+    return list(await session.scalars(keyset(query, Conflict.id, after=after, limit=limit)))
+
+
+async def record_panel(*, session: AsyncSession, data: PanelCreate, owner: str) -> Panel:
+    """Record a research or media grant's award panel; 409 for a conflicted member."""
+    grant = await session.get(KnownGrant, data.grant_id)
+    if grant is None or grant.withdrawn:
+        raise FieldError(["body", "grant_id"], f"no grant {data.grant_id} known to this node")
+    if grant.purpose not in PANEL_PURPOSES:
+        raise FieldError(["body", "grant_id"], "award panels are recorded for research and "
+                         f"media grants, not {grant.purpose}")  # fmt: skip
+    if len(set(data.members)) != len(data.members):
+        raise FieldError(["body", "members"], "a member appears twice")
+    for index, member in enumerate(data.members):
+        if await session.get(Evaluator, member) is None:
+            raise FieldError(["body", "members", index], f"no evaluator {member}")
+        conflict = await conflict_of(
+            session, member, organisation_id=grant.organisation_id, donor_id=None
+        )
+        if conflict is not None:
+            raise ConflictError(conflict_reason(conflict))
+    if await session.scalar(select(Panel.id).where(Panel.grant_id == data.grant_id)) is not None:
+        raise ConflictError(f"grant {data.grant_id} already has its award panel")
+    row = Panel(
+        id=new_id(), grant_id=data.grant_id, members=[str(m) for m in data.members],
+        decided_on=data.decided_on, owner=owner, created_at=now(),
+    )  # fmt: skip
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def get_panel(*, session: AsyncSession, grant_id: uuid.UUID) -> Panel:
+    """A grant's award panel, or 404."""
+    row = (await session.scalars(select(Panel).where(Panel.grant_id == grant_id))).first()
+    if row is None:
+        raise NotFoundError(f"no award panel for grant {grant_id}")
+    return row

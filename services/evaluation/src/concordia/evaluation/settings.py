@@ -1,0 +1,32 @@
+"""Settings of the evaluation service (env prefix ``CONCORDIA_EVALUATION_``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from concordia.kit import ServiceSettings
+
+
+class EvaluationSettings(ServiceSettings):
+    """The evaluation service's settings; charter settings, where the charter has them, win."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONCORDIA_EVALUATION_", extra="ignore", validate_by_name=True
+    )
+
+    database_url: str = "sqlite:///var/node/evaluation.db"
+    agreement_min_items: int = Field(
+        default=10, ge=2, description="Report alpha (and kappa) only over at least this many items."
+    )
+    rotation_max_consecutive: int = Field(
+        default=2, ge=1, description="Consecutive periods an evaluator may assess one organisation."
+    )
+    fragmentation_threshold_eur: Decimal = Field(
+        default=Decimal(10000), gt=0, description="A grant committed below this is 'spread thin'."
+    )
+    third_assessor_gap: int = Field(
+        default=2, ge=1, le=4, description="A larger gap on any criterion calls for a third."
+    )

@@ -1,0 +1,1 @@
+"""concordia.exchange: the best-practice exchange of a country node."""

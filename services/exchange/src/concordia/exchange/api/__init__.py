@@ -1,0 +1,1 @@
+"""The exchange's routes: practices (and search), contributions, attachments."""

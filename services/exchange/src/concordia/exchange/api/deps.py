@@ -1,0 +1,34 @@
+"""Exchange-specific dependencies: its typed state and the callers it admits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from concordia.core.auth import Principal, require
+from concordia.exchange.screening import RegistryScreen
+from concordia.kit import service_state
+
+
+@dataclass(eq=False)
+class ExchangeState:
+    """The exchange's own typed app state."""
+
+    node: str
+    max_attachment_bytes: int
+    screen: RegistryScreen
+
+
+def exchange_state(request: Request) -> ExchangeState:
+    """The exchange's typed state of the app serving ``request``."""
+    return service_state(request, ExchangeState)
+
+
+StateDep = Annotated[ExchangeState, Depends(exchange_state)]
+Reader = Annotated[
+    Principal, require("exchange:read", "exchange:write", "exchange:approve", any_of=True)
+]
+Writer = Annotated[Principal, require("exchange:write")]
+Approver = Annotated[Principal, require("exchange:approve")]

@@ -1,0 +1,47 @@
+"""A running evaluation service for HTTP-level tests: real database, real nats-server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from evaluation_support import Evaluation
+
+from concordia.core.auth import TokenStore
+from concordia.evaluation import app as evaluation_app
+from concordia.evaluation.settings import EvaluationSettings
+from concordia.events import NatsServer
+
+TOKENS = {
+    "admin": {"evaluation:admin"}, "reader": {"evaluation:read"},
+    "eval-a": {"evaluation:write"}, "eval-b": {"evaluation:write"},
+    "eval-c": {"evaluation:write"}, "eval-d": {"evaluation:write"},
+}  # fmt: skip
+
+
+@pytest.fixture
+async def evaluation(
+    database_factories: Callable[[str], Awaitable[str]],
+    nats_server: NatsServer,
+    node_code: str,
+    tmp_path: Path,
+) -> AsyncIterator[Evaluation]:
+    """One running evaluation service with a fresh database."""
+    store = TokenStore(tmp_path / "tokens.json")
+    tokens = {name: store.create(name, scopes) for name, scopes in TOKENS.items()}
+    settings = EvaluationSettings(
+        env="test", node=node_code, database_url=await database_factories("evaluation"),
+        nats_url=nats_server.url, tokens_file=tmp_path / "tokens.json",
+        aggregate_interval_seconds=3600, agreement_min_items=2,
+    )  # fmt: skip
+    app = evaluation_app.create(settings)
+    ctx = app.router.lifespan_context(app)
+    await ctx.__aenter__()
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://evaluation")
+    try:
+        yield Evaluation(app, client, tokens, node_code, nats_server.url)
+    finally:
+        await client.aclose()
+        await ctx.__aexit__(None, None, None)

@@ -1,0 +1,217 @@
+"""From local events to a counted item: draw, conflicts, blind double assessment, third."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polling
+from evaluation_support import Evaluation
+from sqlalchemy import select
+
+from concordia.evaluation.models import KnownGrant
+from concordia.events import OrganisationRegistered
+from concordia.events.ledger import GrantRecorded, TransactionRecorded
+
+PERIOD = "2026-Q4"
+
+
+def _scores(value: int, evidence: str = "Synthetic evidence for a test.") -> dict[str, Any]:
+    return {
+        c: {"score": value, "evidence": evidence}
+        for c in ("standards", "knowledge", "inside_support", "relevance", "impact")
+    }
+
+
+async def _seed(ev: Evaluation) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+    org, grant, donor = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await ev.publish(
+        OrganisationRegistered(
+            organisation_id=org,
+            identifier="SE-ON-8020009999",
+            name="Example Research Centre",
+            type="research_centre",
+            registration_country="SE",
+            version=1,
+            represents=("women",),
+            regions_of_focus=("RU-TA",),
+        ),
+        GrantRecorded(
+            grant_id=grant,
+            donor_id=donor,
+            external_id="TEST-1",
+            visibility="public",
+            version=1,
+            feed_seq=1,
+            purpose="research",
+            horizon="mid",
+            strategic_goals=("value_of_politics",),
+            recipient_organisation_id=org,
+            start_date=date(2026, 1, 1),
+            end_date=date(2027, 12, 31),
+        ),
+        TransactionRecorded(
+            transaction_id=uuid.uuid4(),
+            grant_id=grant,
+            type=2,
+            amount=Decimal(5000),
+            currency="EUR",
+            value_date=date(2026, 11, 2),
+            feed_seq=2,
+            amount_eur=Decimal(5000),
+        ),
+    )
+
+    async def known() -> bool:
+        async with ev.app.state.concordia.db.unit_of_work(write=False) as session:
+            return (
+                await session.scalar(select(KnownGrant.id).where(KnownGrant.id == grant))
+                is not None
+            )
+
+    await polling.eventually(known, within=15)
+    return org, grant, donor
+
+
+async def _evaluator(ev: Evaluation, account: str, **extra: Any) -> str:
+    body = {
+        "name": f"Example Evaluator {account}",
+        "account": account,
+        "expertise": ["research"],
+        "languages": ["en", "ru"],
+        "european": True,
+    } | extra
+    response = await ev.client.post("/v1/evaluators", json=body, headers=ev.auth("admin"))
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def test_draw_conflicts_blind_assessment_and_third(evaluation: Evaluation) -> None:
+    ev = evaluation
+    org, grant, _ = await _seed(ev)
+    ids = {a: await _evaluator(ev, a) for a in ("eval-a", "eval-b", "eval-c", "eval-d")}
+    conflicted = ids["eval-d"]
+    declared = await ev.client.post(
+        "/v1/conflicts",
+        json={"evaluator_id": conflicted, "organisation_id": str(org), "relationship": "board"},
+        headers=ev.auth("eval-d"),
+    )
+    assert declared.status_code == 201, declared.text
+    # An administrator cannot hand-pick: naming an evaluator is refused.
+    picked = await ev.client.post(
+        "/v1/assignments",
+        headers=ev.auth("admin"),
+        json={
+            "item_type": "grant",
+            "item_id": str(grant),
+            "period": PERIOD,
+            "evaluator_id": conflicted,
+        },
+    )
+    assert picked.status_code == 422
+    drawn = await ev.client.post(
+        "/v1/assignments",
+        headers=ev.auth("admin"),
+        json={"item_type": "grant", "item_id": str(grant), "period": PERIOD},
+    )
+    assert drawn.status_code == 201, drawn.text
+    draw = drawn.json()
+    assert conflicted not in draw["eligible"]
+    assert random.Random(draw["seed"]).sample(sorted(draw["eligible"]), 2) == draw["drawn"]
+    by_evaluator = dict(zip(draw["drawn"], draw["assignment_ids"], strict=True))
+    account = {v: k for k, v in ids.items()}
+    first, second = draw["drawn"]
+    again = await ev.client.post(
+        "/v1/assignments",
+        headers=ev.auth("admin"),
+        json={"item_type": "grant", "item_id": str(grant), "period": PERIOD},
+    )
+    assert again.status_code == 409
+    bad = await ev.client.post(
+        "/v1/assessments",
+        headers=ev.auth(account[first]),
+        json={"assignment_id": by_evaluator[first], **_scores(5)},
+    )
+    assert bad.status_code == 422
+    scored = await ev.client.post(
+        "/v1/assessments",
+        headers=ev.auth(account[first]),
+        json={"assignment_id": by_evaluator[first], **_scores(0)},
+    )
+    assert scored.status_code == 201, scored.text
+    twice = await ev.client.post(
+        "/v1/assessments",
+        headers=ev.auth(account[first]),
+        json={"assignment_id": by_evaluator[first], **_scores(1)},
+    )
+    assert twice.status_code == 409
+    # Blind: the second assessor does not see the first's scores yet.
+    seen = await ev.client.get(f"/v1/assessments?item_id={grant}", headers=ev.auth(account[second]))
+    assert seen.json()["items"] == []
+    # A conflict declared after the draw stops the score (409 with the reason).
+    late = await ev.client.post(
+        "/v1/conflicts",
+        headers=ev.auth("admin"),
+        json={"evaluator_id": second, "organisation_id": str(org), "relationship": "family"},
+    )
+    assert late.status_code == 201
+    blocked = await ev.client.post(
+        "/v1/assessments",
+        headers=ev.auth(account[second]),
+        json={"assignment_id": by_evaluator[second], **_scores(4)},
+    )
+    assert blocked.status_code == 409
+    assert "family relationship" in blocked.json()["detail"]
+
+
+async def test_a_gap_above_two_calls_for_a_third_assessor(evaluation: Evaluation) -> None:
+    ev = evaluation
+    _, grant, _ = await _seed(ev)
+    ids = {a: await _evaluator(ev, a) for a in ("eval-a", "eval-b", "eval-c")}
+    account = {v: k for k, v in ids.items()}
+    draw = (
+        await ev.client.post(
+            "/v1/assignments",
+            headers=ev.auth("admin"),
+            json={"item_type": "grant", "item_id": str(grant), "period": PERIOD},
+        )
+    ).json()
+    for evaluator, assignment, score in zip(
+        draw["drawn"], draw["assignment_ids"], (0, 3), strict=True
+    ):
+        made = await ev.client.post(
+            "/v1/assessments",
+            headers=ev.auth(account[evaluator]),
+            json={"assignment_id": assignment, **_scores(score)},
+        )
+        assert made.status_code == 201
+    both = await ev.client.get(
+        f"/v1/assessments?item_id={grant}", headers=ev.auth(account[draw["drawn"][0]])
+    )
+    assert len(both.json()["items"]) == 2  # both in: no longer blind
+    third = await ev.client.post(
+        "/v1/assignments",
+        headers=ev.auth("admin"),
+        json={"item_type": "grant", "item_id": str(grant), "period": PERIOD},
+    )
+    assert third.status_code == 201, third.text
+    assert third.json()["drawn"] == sorted(set(ids.values()) - set(draw["drawn"]))
+    indicators = await ev.client.get(f"/v1/indicators?period={PERIOD}", headers=ev.auth("reader"))
+    values = {i["code"]: i["value"] for i in indicators.json()["indicators"]}
+    assert values["criteria_coverage"] == 1.0
+    assert values["funding_by_group_eur"]["women"] == "5000.00"
+    levels = {i["code"]: i["level"] for i in indicators.json()["indicators"]}
+    assert levels["hhi"] == "node"
+    bad_period = await ev.client.get("/v1/indicators?period=2026-Q5", headers=ev.auth("reader"))
+    assert bad_period.status_code == 422
+    targets = await ev.client.get(f"/v1/targets?period={PERIOD}", headers=ev.auth("reader"))
+    assert {t["indicator"] for t in targets.json()["targets"]} == {
+        "women_share",
+        "non_russian_share",
+    }
+    agreement = await ev.client.get(f"/v1/agreement?period={PERIOD}", headers=ev.auth("reader"))
+    assert agreement.json()["criteria"][0]["items"] == 1
+    assert agreement.json()["criteria"][0]["alpha"] is None  # under the minimum of items
