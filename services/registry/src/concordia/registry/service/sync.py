@@ -150,9 +150,8 @@ async def sync_organisations(
     rejected (identifiers are public registration numbers, unique on the node)."""
     valid, refused = validate_records(records, OrganisationSync)
     keys = [r.external_id for _, r in valid]
-    # The optional fields too: an absent one keeps the value stored here.
-    cols = (Organisation.id, Organisation.external_id, Organisation.version, Organisation.digest,
-            Organisation.focus, Organisation.languages)  # fmt: skip
+    # Every column: a field absent from a record keeps the value stored here.
+    cols = tuple(Organisation.__table__.c)
     mine = [Organisation.owner == actor.owner]
     existing = await _existing(session, cols, Organisation.external_id, keys, mine)
     identifiers = [r.identifier for _, r in valid]
