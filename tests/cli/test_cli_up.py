@@ -106,7 +106,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
         assert str(item["external_id"]).startswith("DEMO-G-")
         assert str(item["title"]).startswith("Example grant ")
         assert item["donor"]["name"].startswith("Example ")
-        assert item["recipient"]["identifier"].startswith("SE-DEMO-")
+        assert item["recipient"]["identifier"].startswith("SE-ON-DEMO-")
     funding = _funding(ledger_url, tokens["se"]["donor"])
     assert sum(map(len, funding.values())) > len(funding)  # commitments and disbursements
     assert f"{ledger_url}/docs" in first.log()
