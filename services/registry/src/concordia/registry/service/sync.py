@@ -57,9 +57,9 @@ async def _existing(
     session: AsyncSession,
     columns: Sequence[Any],
     key: Any,
-    values: list[str],
+    values: Sequence[str | bytes],
     where: Sequence[Any] = (),
-) -> dict[str, Any]:
+) -> dict[Any, Any]:
     rows = await fetch_in(session, columns, key, values, where=where)
     return {getattr(row, key.key): row for row in rows}
 
