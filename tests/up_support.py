@@ -27,7 +27,8 @@ PERSONS = 60  # fewer than `make run` seeds, to keep the test quick
 GRANTS = 40  # likewise
 DEV_TOKENS = {
     "registry:read", "registry:write", "agency", "agency-2", "ops", "donor-portal", "donor",
-    "donor-2", "operator",
+    "donor-2", "operator", "evaluation-admin", "evaluator", "evaluator-2", "evaluator-3",
+    "evaluator-4",
 }  # fmt: skip
 LINUX_PROC = Path("/proc/self/stat").exists()
 

@@ -91,6 +91,7 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
             "registry": f"http://127.0.0.1:{base + 100 * i + 1}",
             "ledger": f"http://127.0.0.1:{base + 100 * i + 2}",
             "exchange": f"http://127.0.0.1:{base + 100 * i + 3}",
+            "evaluation": f"http://127.0.0.1:{base + 100 * i + 4}",
             "nats": f"nats://127.0.0.1:{base + 100 * i + 22}",
         }
         for i, code in enumerate(NODES)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
@@ -29,7 +29,7 @@ from concordia.evaluation.schemas import (
     TargetsRead,
 )
 from concordia.evaluation.service import assessments, people, reports
-from concordia.evaluation.service._common import Forbidden, NodeContext
+from concordia.evaluation.service._common import Forbidden, NodeContext, rules_from
 from concordia.kit import runtime, service_state
 
 router = APIRouter(prefix="/v1", tags=["evaluation"])
@@ -50,7 +50,12 @@ class EvaluationState:
 
 
 def _ctx(request: Request) -> NodeContext:
-    return service_state(request, EvaluationState).ctx
+    """The node context with the rules of the charter the service follows now."""
+    ctx = service_state(request, EvaluationState).ctx
+    follower = runtime(request).follower
+    if follower is None:
+        return ctx
+    return replace(ctx, rules=rules_from(follower.current, ctx.rules))
 
 
 @router.post("/evaluators", status_code=status.HTTP_201_CREATED, response_model=EvaluatorRead)
