@@ -137,7 +137,8 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     assert "hub" in status.output
 
     spawned = children(first.process.pid)
-    assert len(spawned) == 12, spawned  # guardian, 4 nats-servers, 6 node services, hub
+    # the guardian, 4 nats-servers, registry, ledger, exchange and evaluation of 3 nodes, the hub
+    assert len(spawned) == 18, spawned
     stop(first, timeout=40)
     assert wait_gone(list(spawned), timeout=2) == [], spawned
     assert not (var / "demo" / "endpoints.json").exists()
