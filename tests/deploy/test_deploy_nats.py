@@ -31,6 +31,8 @@ PASSWORDS = {
     "ledger-shared": "a6f5e4d3c2b1",
     "exchange": "d4e5f6a1b2c3",
     "exchange-shared": "c3b2a1f6e5d4",
+    "evaluation": "e5f6a1b2c3d4",
+    "evaluation-shared": "d4c3b2a1f6e5",
 }
 ENV = {
     "NATS_SERVER_NAME": "concordia-se-nats-0",
@@ -41,6 +43,8 @@ ENV = {
     "NATS_LEDGER_SHARED_PASSWORD": PASSWORDS["ledger-shared"],
     "NATS_EXCHANGE_PASSWORD": PASSWORDS["exchange"],
     "NATS_EXCHANGE_SHARED_PASSWORD": PASSWORDS["exchange-shared"],
+    "NATS_EVALUATION_PASSWORD": PASSWORDS["evaluation"],
+    "NATS_EVALUATION_SHARED_PASSWORD": PASSWORDS["evaluation-shared"],
     # No hub listens here: the leaf remote keeps retrying in the background, which is what a
     # node does while the hub is down.
     "NATS_HUB_LEAF_URL": "nats://leaf-se:0a1b2c3d@127.0.0.1:9",

@@ -7,11 +7,12 @@ outbox rows describing it land together or not at all. Services never call ``com
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import orjson
 import sqlalchemy
@@ -252,3 +253,23 @@ def table_of(model: type[Any]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+class ServiceTables:
+    """The declarative-base mixin of every service: one type map, the service's own MetaData.
+
+    Each service keeps its own registry and MetaData (its own database); the Python types map
+    to column types the same way everywhere.
+
+    Example::
+
+        class Base(ServiceTables, DeclarativeBase):
+            metadata = new_metadata()
+    """
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        uuid.UUID: sqlalchemy.Uuid(),
+        dict[str, Any]: sqlalchemy.JSON(),
+        list[Any]: sqlalchemy.JSON(),
+    }

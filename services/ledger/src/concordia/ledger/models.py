@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Date,
     Dialect,
@@ -28,7 +27,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    Uuid,
     false,
     func,
 )
@@ -36,7 +34,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
 from concordia.core.auth import OPERATOR
-from concordia.core.db import UtcDateTime, new_metadata
+from concordia.core.db import ServiceTables, new_metadata
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit integer.
 SeqId = BigInteger().with_variant(Integer(), "sqlite")
@@ -81,16 +79,10 @@ Money = ScaledDecimal(18, 2)
 RateValue = ScaledDecimal(18, 8)
 
 
-class Base(DeclarativeBase):
+class Base(ServiceTables, DeclarativeBase):
     """Declarative base bound to the ledger's own MetaData."""
 
     metadata = new_metadata()
-    type_annotation_map = {
-        datetime: UtcDateTime(),
-        uuid.UUID: Uuid(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-    }
 
 
 class Donor(Base):
