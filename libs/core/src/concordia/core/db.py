@@ -72,6 +72,13 @@ def normalise_url(url: str) -> str:
         parsed = parsed.set(drivername="sqlite+aiosqlite")
     elif driver in ("postgresql", "postgres", "postgresql+psycopg2"):
         parsed = parsed.set(drivername="postgresql+asyncpg")
+    if parsed.drivername == "postgresql+asyncpg" and "sslmode" in parsed.query:
+        # libpq's spelling (``?sslmode=verify-full``, what operators write) is asyncpg's ``ssl``
+        # argument; passed on as it is, asyncpg refuses the unknown keyword. The CA comes from
+        # PGSSLROOTCERT or ~/.postgresql/root.crt, as with libpq.
+        query = dict(parsed.query)
+        query["ssl"] = query.pop("sslmode")
+        parsed = parsed.set(query=query)
     return parsed.render_as_string(hide_password=False)
 
 

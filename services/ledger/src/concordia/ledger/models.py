@@ -160,6 +160,8 @@ class Grant(Base):
     #: Once a grant was visible to feed readers it stays in their feed: made restricted (or
     #: withdrawn) later, it appears as a tombstone, so portals drop their copy.
     ever_visible: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The same for portals that see only public grants (and for the IATI file).
+    ever_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(default=1)
     digest: Mapped[bytes] = mapped_column(LargeBinary(32))
     feed_seq: Mapped[int] = mapped_column(SeqId, unique=True)
@@ -224,8 +226,14 @@ class Activity(Base):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
+#: Grants no feed reader sees take positions from here on (the ``hidden`` counter), so the
+#: feed's own positions (the ``grants`` counter) count visible grants only: no gap betrays one.
+HIDDEN_BASE = 2**62
+
+
 class FeedCounter(Base):
-    """The last ``feed_seq`` handed out. Its row lock orders feed positions by commit."""
+    """The last ``feed_seq`` handed out, per counter (``grants``, ``hidden``). Its row lock
+    orders feed positions by commit."""
 
     __tablename__ = "feed_counter"
 
