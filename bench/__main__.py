@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import (
+    evaluation_indicators,
     get_person,
     hub_propagation,
     ledger_feed,
@@ -50,6 +51,9 @@ def _benches(quick: bool) -> dict[str, Bench]:
             ),
             "ledger.bulk_sync": lambda ws: ledger_sync.run(ws, total=10_000),
             "hub.propagation": lambda ws: hub_propagation.run(ws, rounds=8),
+            "evaluation.indicators": lambda ws: evaluation_indicators.run(
+                ws, grants=5_000, activities=1_000
+            ),
         }
     return {
         "registry.bulk_sync": lambda ws: registry_sync.run(ws),
@@ -60,6 +64,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
         "ledger.feed_page_depth": lambda ws: ledger_feed.run_page_depth(ws),
         "ledger.bulk_sync": lambda ws: ledger_sync.run(ws),
         "hub.propagation": lambda ws: hub_propagation.run(ws),
+        "evaluation.indicators": lambda ws: evaluation_indicators.run(ws),
     }
 
 

@@ -35,6 +35,11 @@ from concordia.cli._coalition import (
     prepare_node,
     replay_shared,
 )
+from concordia.cli._evaluation_seed import ADMIN_TOKEN as EVALUATION_ADMIN_TOKEN
+from concordia.cli._evaluation_seed import (
+    EVALUATOR_TOKENS,
+    seed_evaluation_demo,
+)
 from concordia.cli._layout import (
     HUB_BLOCK,
     NodeLayout,
@@ -52,6 +57,7 @@ from concordia.cli._seedhttp import SeedError
 from concordia.cli.migrate import upgrade_service
 from concordia.cli.nodeinit import AlreadyInitialisedError
 from concordia.cli.seed import (
+    DEMO_PURPOSE,
     DEMO_TOKEN,
     DONOR_TOKEN,
     OPERATOR_TOKEN,
@@ -78,6 +84,8 @@ DEV_TOKENS: dict[str, frozenset[str]] = {
     SECOND_DONOR_TOKEN: frozenset({"ledger:write", "feed:read"}),
     OPERATOR_TOKEN: frozenset({"registry:read", "registry:write", "registry:admin", "ledger:write",
                                "ledger:admin", "feed:read"}),
+    EVALUATION_ADMIN_TOKEN: frozenset({"evaluation:admin"}),
+    **{name: frozenset({"evaluation:write"}) for name in EVALUATOR_TOKENS},
 }  # fmt: skip
 #: Whose records each development token reads and writes (the rest are the operator's): each
 #: node has two agencies and two donors.
@@ -281,6 +289,12 @@ def _seed(
             ledger_url=endpoints["ledger"], ledger_token=tokens[DONOR_TOKEN], node=layout.node,
         )  # fmt: skip
         console.print(f"  overlaps     {planted.describe()}")
+    if "evaluation" in endpoints:
+        assessed = seed_evaluation_demo(
+            endpoints, tokens, registry_token=tokens[DEMO_TOKEN], ledger_token=tokens[DONOR_TOKEN],
+            purpose=DEMO_PURPOSE,
+        )  # fmt: skip
+        console.print(f"  evaluation   {assessed.describe()}")
 
 
 def _start_all(
