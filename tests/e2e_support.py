@@ -16,7 +16,7 @@ from federation_support import Coalition
 from concordia import kit
 from concordia.cli._procs import ServiceProcess
 from concordia.cli.nodeinit import service_env
-from concordia.core.auth import TokenStore
+from concordia.core.auth import OPERATOR, TokenStore
 from concordia.events.natsserver import free_port
 from concordia.hub import app as hub_app
 from concordia.ledger import app as ledger_app
@@ -92,10 +92,11 @@ class Running:
             process.stop()
 
 
-def node_token(c: Coalition, code: str, *scopes: str) -> str:
-    """A fresh token of node ``code`` with ``scopes``."""
-    return TokenStore(c.nodes[code].root / "tokens.json").create(f"e2e-{'-'.join(scopes)}",
-                                                                  set(scopes))  # fmt: skip
+def node_token(c: Coalition, code: str, *scopes: str, owner: str = OPERATOR) -> str:
+    """A fresh token of node ``code`` with ``scopes``, for ``owner`` (the operator by default)."""
+    return TokenStore(c.nodes[code].root / "tokens.json").create(
+        f"e2e-{'-'.join(scopes)}", set(scopes), owner=owner
+    )
 
 
 async def eventually(check: Callable[[], Awaitable[T]], seconds: float = 60) -> T:
