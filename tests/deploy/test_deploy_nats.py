@@ -31,6 +31,8 @@ PASSWORDS = {
     "ledger-shared": "a6f5e4d3c2b1",
     "exchange": "d4e5f6a1b2c3",
     "exchange-shared": "c3b2a1f6e5d4",
+    "evaluation": "e5f6a1b2c3d4",
+    "evaluation-shared": "b2a1f6e5d4c3",
 }
 ENV = {
     "NATS_SERVER_NAME": "concordia-se-nats-0",
@@ -41,6 +43,8 @@ ENV = {
     "NATS_LEDGER_SHARED_PASSWORD": PASSWORDS["ledger-shared"],
     "NATS_EXCHANGE_PASSWORD": PASSWORDS["exchange"],
     "NATS_EXCHANGE_SHARED_PASSWORD": PASSWORDS["exchange-shared"],
+    "NATS_EVALUATION_PASSWORD": PASSWORDS["evaluation"],
+    "NATS_EVALUATION_SHARED_PASSWORD": PASSWORDS["evaluation-shared"],
     # No hub listens here: the leaf remote keeps retrying in the background, which is what a
     # node does while the hub is down.
     "NATS_HUB_LEAF_URL": "nats://leaf-se:0a1b2c3d@127.0.0.1:9",
@@ -118,7 +122,7 @@ def test_template_agrees_with_the_generator(tmp_path: Path) -> None:
             assert f"password: $NATS_{entry['user'].upper().replace('-', '_')}_PASSWORD" in block
             for kind in ("publish", "subscribe"):
                 for subject in entry["permissions"][kind]["allow"]:
-                    wildcard = re.sub(r"\b(LOCAL|SHARED)_SE\b", "*", subject)
+                    wildcard = re.sub(r"\b(LOCAL|SHARED|INBOUND)_SE\b", "*", subject)
                     wildcard = re.sub(r"(?<=\.)se(?=\.)", "*", wildcard)
                     assert f'"{wildcard}"' in block, (entry["user"], kind, subject)
     remote = leaf_remote("se", "nats-leaf://hub.example:7422")
