@@ -91,16 +91,18 @@ def inbound_stream(code: str, *, federated: bool = True) -> StreamSpec:
 
     Federated, it lives in COALITION and sources ``BROADCAST_<CODE>`` through the hub's
     JetStream domain (``$JS.hub.API``), so the node pulls what it missed after any outage, at
-    its own pace. Not federated (one server in development), it captures ``hub.broadcast.>``.
-    Either way a message is stored under its origin subject (``shared.<origin>.broadcast.>``),
-    so a consumer checks the envelope's subject against it as for any event.
+    its own pace. Not federated (one server in development and tests, no hub), it captures
+    ``inbound.<code>.<origin>.<rest>``, which only a test or a tool publishes. Either way a
+    message is stored under its origin subject (``shared.<origin>.broadcast.<rest>``), so a
+    consumer checks the envelope's subject against it as for any event.
     """
     name = f"INBOUND_{code.upper()}"
     limits: dict[str, Any] = {"max_msgs_per_subject": 1}
     if not federated:
-        return StreamSpec(
-            name, (HUB_BROADCAST_SUBJECTS,), {**limits, "subject_transform": _BACK_TO_ORIGIN}
+        injected = api.SubjectTransform(
+            src=f"inbound.{code}.*.>", dest="shared.{{wildcard(1)}}.broadcast.>"
         )
+        return StreamSpec(name, (f"inbound.{code}.>",), {**limits, "subject_transform": injected})
     source = api.StreamSource(
         name=broadcast_stream(code).name,
         external=api.ExternalStream(api="$JS.hub.API"),
