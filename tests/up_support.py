@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-NODE_OFFSETS = (1, 2, 22, 82)  # registry, ledger, nats-server, nats monitoring
+NODE_OFFSETS = (1, 2, 3, 4, 22, 82)  # registry, ledger, exchange, evaluation, nats, monitoring
 HUB_OFFSETS = (901, 922, 942, 982)  # hub service, nats-server, leaf listener, nats monitoring
 #: Three country nodes (the default), each a block of 100 ports, and the hub's block.
 PORT_OFFSETS = (
@@ -27,9 +27,19 @@ PERSONS = 60  # fewer than `make run` seeds, to keep the test quick
 GRANTS = 40  # likewise
 DEV_TOKENS = {
     "registry:read", "registry:write", "agency", "agency-2", "ops", "donor-portal", "donor",
-    "donor-2", "operator",
+    "donor-2", "operator", "exchange-editor", "exchange-approver", "exchange-screen",
 }  # fmt: skip
 LINUX_PROC = Path("/proc/self/stat").exists()
+
+
+def practices(url: str, token: str) -> list[dict[str, object]]:
+    """The practices an exchange serves (local and replicated), as its editor reads them."""
+    with httpx.Client(base_url=url, timeout=10) as client:
+        answer = client.get(
+            "/v1/practices", params={"limit": 100}, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["items"])
 
 
 def _free(port: int) -> bool:

@@ -23,6 +23,7 @@ from up_support import (
     free_base_port,
     get_all,
     launchers,
+    practices,
     stop,
     wait_gone,
 )
@@ -67,6 +68,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
                 "registry": registry_url,
                 "ledger": ledger_url,
                 "exchange": exchange_url,
+                "evaluation": f"http://127.0.0.1:{base + 4}",
                 "nats": nats_url,
             }
         }
@@ -120,6 +122,12 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert f"{ledger_url}/v1/feed/grants" in first.log()
     assert tokens["se"]["donor-portal"] in first.log()
 
+    # The exchange screens at the registry with its own token: the demo practices are approved.
+    seeded = practices(exchange_url, tokens["se"]["exchange-editor"])
+    assert sorted(p["language"] for p in seeded) == ["en", "ru", "sv"]
+    assert {p["workflow"] for p in seeded} == {"published"}
+    assert all(str(p["title"]).startswith(("Demo", "Демо")) for p in seeded)
+
     status = CliRunner().invoke(app, ["status", "--var", str(var)])
     assert status.exit_code == 0, status.output
     assert "registry" in status.output
@@ -143,6 +151,8 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert f"{PERSONS} unchanged" in second.log()
     assert f"grants: {GRANTS} unchanged; 0 donors, 0 transactions and 0 activities" in second.log()
     assert _funding(ledger_url, tokens["se"]["donor"]) == funding  # no duplicates
+    again_seeded = practices(exchange_url, tokens["se"]["exchange-editor"])
+    assert sorted(p["id"] for p in again_seeded) == sorted(p["id"] for p in seeded)
 
     reseed = CliRunner().invoke(app, ["seed", "--var", str(var), "--node", "se", *sizes])
     assert reseed.exit_code == 0, reseed.output
@@ -162,9 +172,9 @@ def test_killed_launcher_leaves_no_orphans(tmp_path: Path, launchers: list[Launc
     launchers.append(launcher)
     launcher.wait_ready()
     spawned = children(launcher.process.pid)
-    # the guardian, the hub's nats-server, nats-server, registry, ledger and exchange of each of
-    # the three default nodes, and the hub service
-    assert len(spawned) == 15, spawned
+    # the guardian, the hub's nats-server, nats-server, registry, ledger, exchange and evaluation
+    # of each of the three default nodes, and the hub service
+    assert len(spawned) == 18, spawned
 
     launcher.process.kill()  # SIGKILL: no finally block runs
     launcher.process.wait()

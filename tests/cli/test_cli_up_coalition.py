@@ -21,6 +21,7 @@ from up_support import (
     free_base_port,
     get_all,
     launchers,
+    practices,
     stop,
     wait_gone,
 )
@@ -91,6 +92,7 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
             "registry": f"http://127.0.0.1:{base + 100 * i + 1}",
             "ledger": f"http://127.0.0.1:{base + 100 * i + 2}",
             "exchange": f"http://127.0.0.1:{base + 100 * i + 3}",
+            "evaluation": f"http://127.0.0.1:{base + 100 * i + 4}",
             "nats": f"nats://127.0.0.1:{base + 100 * i + 22}",
         }
         for i, code in enumerate(NODES)
@@ -131,12 +133,25 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     assert shared_identifier(2) in grantees["se"] & grantees["pl"]
     assert shared_identifier(2) not in grantees["de"]
 
+    # Each node's demo practices reach every other node through the hub (its exchange stream).
+    def replicated() -> bool:
+        for code in NODES:
+            found = practices(endpoints["nodes"][code]["exchange"], tokens[code]["exchange-editor"])
+            if {p["origin"] for p in found} != set(NODES):
+                return False
+        return True
+
+    deadline = time.monotonic() + 90
+    while not replicated():
+        assert time.monotonic() < deadline, "demo practices did not reach every node"
+        time.sleep(1)
+
     status = CliRunner().invoke(app, ["status", "--var", str(var)])
     assert status.exit_code == 0, status.output
     assert "hub" in status.output
 
     spawned = children(first.process.pid)
-    assert len(spawned) == 12, spawned  # guardian, 4 nats-servers, 6 node services, hub
+    assert len(spawned) == 18, spawned  # guardian, 4 nats-servers, 12 node services, hub
     stop(first, timeout=40)
     assert wait_gone(list(spawned), timeout=2) == [], spawned
     assert not (var / "demo" / "endpoints.json").exists()
