@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import (
+    exchange_search,
     get_person,
     hub_propagation,
     ledger_feed,
@@ -50,6 +51,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
             ),
             "ledger.bulk_sync": lambda ws: ledger_sync.run(ws, total=10_000),
             "hub.propagation": lambda ws: hub_propagation.run(ws, rounds=8),
+            "exchange.search": lambda ws: exchange_search.run(ws, total=2_000, queries=50),
         }
     return {
         "registry.bulk_sync": lambda ws: registry_sync.run(ws),
@@ -60,6 +62,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
         "ledger.feed_page_depth": lambda ws: ledger_feed.run_page_depth(ws),
         "ledger.bulk_sync": lambda ws: ledger_sync.run(ws),
         "hub.propagation": lambda ws: hub_propagation.run(ws),
+        "exchange.search": lambda ws: exchange_search.run(ws),
     }
 
 
