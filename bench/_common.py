@@ -136,7 +136,7 @@ class Workspace:
         self.tokens_file = self.path / "tokens.json"
         tokens = TokenStore(self.tokens_file)
         self.token = tokens.create("bench", {"registry:read", "registry:write", "ledger:write"})
-        self.feed_token = tokens.create("bench-portal", {"feed:read"})
+        self.feed_token = tokens.create("bench-portal", {"feed:read", "feed:coalition"})
 
     def __enter__(self) -> Workspace:
         atexit.register(self.close)  # in case an exit skips the with block's end
@@ -199,7 +199,8 @@ class Workspace:
 
     @property
     def feed_auth(self) -> dict[str, str]:
-        """Headers of a donor portal: a token with ``feed:read`` only."""
+        """Headers of a coalition donor portal: ``feed:read`` and ``feed:coalition``, which
+        sees every grant the feed shows (the largest pull)."""
         return {"Authorization": f"Bearer {self.feed_token}"}
 
     @property

@@ -172,7 +172,8 @@ class _GrantWriter:
             values["title"], values["description"], values["purpose"], values["horizon"],
             orjson.dumps(values["goals"]).decode(), values["gender_marker"],
             values["start_date"].isoformat(), values["end_date"].isoformat(),
-            values["visibility"], 1, 1, grants.digest(values),  # ever_visible, version, digest
+            values["visibility"], 1, int(values["visibility"] == "public"), 1,
+            grants.digest(values),  # ever_visible, ever_public, version, digest
         )  # fmt: skip
         amount = 10_000 + (n % 9000) * 25
         currency = "SEK" if n % 2 else "EUR"
@@ -206,9 +207,10 @@ class _GrantWriter:
         grant, txs, ids = self.rows(n)
         values, _, tx_values, _ = self.templates[n % TEMPLATES]
         uid = [uuid.UUID(i) for i in ids]
-        row = values | {"id": uid[0], "owner": OWNER, "donor_id": parties[0][n % DONORS]["id"],
-                        "external_id": grant[3], "version": 1, "digest": grant[18],
-                        "ever_visible": True,
+        row = values | {"id": uid[0], "owner": OWNER,
+                        "donor_id": parties[0][n % DONORS]["id"],
+                        "external_id": grant[3], "version": 1, "digest": grant[19],
+                        "ever_visible": True, "ever_public": values["visibility"] == "public",
                         "feed_seq": n + 1, "withdrawn_at": None, "created_at": self.at,
                         "updated_at": self.at}  # fmt: skip
         expected = [(grant, _as_stored(row, Grant.__table__, grant_proc), Grant.__table__)]

@@ -55,8 +55,13 @@ class Ledger:
 
     @property
     def feed(self) -> dict[str, str]:
-        """A donor portal's token: reads only."""
+        """A donor portal's token: reads public grants only."""
         return self.auth("feed:read")
+
+    @property
+    def coalition_feed(self) -> dict[str, str]:
+        """A coalition donor portal's token: reads public and coalition grants."""
+        return self.auth("feed:coalition", "feed:read")
 
     async def publish(self, *events: Event, envelope: Envelope[Event] | None = None) -> None:
         """Publish registry events on this node's local subjects, as the registry's relay does."""
@@ -129,7 +134,8 @@ def settings_for(url: str, nats_url: str, tokens: Path, node: str, **extra: Any)
 def issue_tokens(path: Path) -> dict[str, str]:
     """Tokens for each scope combination the tests use."""
     store = TokenStore(path)
-    combos = [("ledger:write",), ("feed:read",), ("registry:read",), ("ops",)]
+    combos = [("ledger:write",), ("feed:read",), ("feed:coalition", "feed:read"),
+              ("registry:read",), ("ops",)]  # fmt: skip
     tokens = {" ".join(sorted(c)): store.create(f"test-{'-'.join(c)}", set(c)) for c in combos}
     tokens["ledger:admin ledger:write"] = store.create(
         "test-ledger-admin", {"ledger:admin", "ledger:write"}

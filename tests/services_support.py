@@ -49,6 +49,8 @@ CROSS_RECORD: dict[str, set[str]] = {
     },
     # a target needs a bound, min_share <= max_share, unique indicators, reserved `default`
     "hub": {"PUT /v1/charter"},
+    # each translation in a language of its own, not the practice's
+    "exchange": {"POST /v1/practices", "PATCH /v1/practices/{practice_id}"},
     # the declared evaluator, the assessed grant or organisation must exist
     "evaluation": {
         "POST /v1/conflicts", "POST /v1/assignments", "POST /v1/assessments", "POST /v1/panels",

@@ -16,7 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-NODE_OFFSETS = (1, 2, 3, 4, 22, 82)  # registry, ledger, exchange, evaluation, nats, monitoring
+from concordia.kit import NODE_SERVICES
+
+#: Every node service of the list, the nats-server and its monitoring port.
+NODE_OFFSETS = (*(s.offset for s in NODE_SERVICES), 22, 82)
 HUB_OFFSETS = (901, 922, 942, 982)  # hub service, nats-server, leaf listener, nats monitoring
 #: Three country nodes (the default), each a block of 100 ports, and the hub's block.
 PORT_OFFSETS = (

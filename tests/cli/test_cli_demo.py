@@ -46,7 +46,7 @@ def test_organisations_are_valid_and_named_as_examples() -> None:
     for record in orgs:
         OrganisationSync.model_validate(record)
         assert record["name"].startswith("Example ")
-        assert record["identifier"].startswith("DK-DEMO-")
+        assert record["identifier"].startswith("DK-CVR-DEMO-")
     assert orgs[2]["name"] == "Example Research Centre 03"
     assert len({o["type"] for o in orgs}) == 5
 

@@ -109,7 +109,7 @@ def test_waiting_for_recipients_retries_until_the_ledger_knows_them() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
         if len(calls) < 3:
-            return _report({"loc": ["recipient"], "msg": "organisation SE-DEMO-0001 is unknown"})
+            return _report({"loc": ["recipient"], "msg": "organisation SE-ON-DEMO-0001 is unknown"})
         return _report()
 
     with _ledger(handler) as client:
@@ -122,7 +122,7 @@ def test_waiting_for_recipients_retries_until_the_ledger_knows_them() -> None:
 
 def test_waiting_for_recipients_is_bounded_in_time() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return _report({"loc": ["recipient"], "msg": "organisation SE-DEMO-0001 is unknown"})
+        return _report({"loc": ["recipient"], "msg": "organisation SE-ON-DEMO-0001 is unknown"})
 
     with _ledger(handler) as client, pytest.raises(seed.SeedError, match="within 0 s"):
         seed._wait_for_recipients(client, [], timeout=0.3)

@@ -128,16 +128,16 @@ ORG_HEADER = ["external_id", "identifier", "name", "type", "focus", "registratio
 
 def org_row(n: int) -> list[str]:
     """A valid, clearly synthetic organisation."""
-    return [f"TEST-ORG-{n:03d}", f"XM-TEST-{n:04d}", f"Example Exile Collective {n}",
+    return [f"TEST-ORG-{n:03d}", f"XM-DAC-TEST-{n:04d}", f"Example Exile Collective {n}",
             "independent_media", "media;human_rights", "SE"]  # fmt: skip
 
 
 def test_organisations_in_batches_with_a_per_row_error_report(node: Node, tmp_path: Path) -> None:
     good = [org_row(n) for n in range(1, 12)]  # 11 valid rows
     bad = [
-        ["TEST-ORG-900", "XM-TEST-0900", "Example Bad Type", "newspaper", "", "SE"],  # line 13
+        ["TEST-ORG-900", "XM-DAC-TEST-0900", "Example Bad Type", "newspaper", "", "SE"],  # line 13
         ["TEST-ORG-901", "not an identifier", "Example Bad Id", "ngo", "", "SE"],  # line 14
-        ["TEST-ORG-902", "XM-TEST-0902", "", "ngo", "", "SE"],  # line 15: no name
+        ["TEST-ORG-902", "XM-DAC-TEST-0902", "", "ngo", "", "SE"],  # line 15: no name
         org_row(2),  # line 16: row 3 again, in another batch: unchanged, not an error
         [*org_row(903), "an extra cell"],  # line 17
     ]
@@ -200,8 +200,8 @@ def test_grants_need_a_known_donor_and_recipient(node: Node, tmp_path: Path) -> 
     assert run(node, node.registry, "organisations", str(orgs)).exit_code == 0
     headers = {"Authorization": f"Bearer {node.token}"}
     donor = httpx.post(f"{node.ledger}/v1/donors", headers=headers, timeout=10, json={
-        "identifier": "XM-TEST-DONOR-1", "name": "Example Foundation Test", "type": "foundation",
-        "country": "SE"})  # fmt: skip
+        "identifier": "XM-DAC-TEST-DONOR-1", "name": "Example Foundation Test",
+        "type": "foundation", "country": "SE"})  # fmt: skip
     assert donor.status_code == 201, donor.text
     donor_id = donor.json()["id"]
     header = ["donor_id", "external_id", "recipient.type", "recipient.identifier", "title",
@@ -212,16 +212,16 @@ def test_grants_need_a_known_donor_and_recipient(node: Node, tmp_path: Path) -> 
                 f"Example grant {n}", "independent_media", "mid",
                 "value_of_politics", "1", "2026-01-01", end]  # fmt: skip
 
-    good = write_csv(tmp_path / "probe.csv", header, [grant(1, "XM-TEST-0050")])
+    good = write_csv(tmp_path / "probe.csv", header, [grant(1, "XM-DAC-TEST-0050")])
     deadline = time.monotonic() + 30  # the ledger's consumer catches up with the registry
     while run(node, node.ledger, "grants", str(good), "--dry-run").exit_code != 0:
         assert time.monotonic() < deadline, "the ledger never learned the organisations"
         time.sleep(0.5)
     rows = [
-        grant(1, "XM-TEST-0050"),
-        grant(2, "XM-TEST-0051"),
-        grant(3, "XM-TEST-0051", end="2025-01-01"),  # line 4: ends before it starts
-        grant(4, "XM-TEST-9999"),  # line 5: nobody the ledger knows
+        grant(1, "XM-DAC-TEST-0050"),
+        grant(2, "XM-DAC-TEST-0051"),
+        grant(3, "XM-DAC-TEST-0051", end="2025-01-01"),  # line 4: ends before it starts
+        grant(4, "XM-DAC-TEST-9999"),  # line 5: nobody the ledger knows
     ]
     path = write_csv(tmp_path / "grants.csv", header, rows)
     result = run(node, node.ledger, "grants", str(path))

@@ -33,6 +33,7 @@ from concordia.cli._natsconf import (
 from concordia.cli.main import app
 from concordia.cli.nodeinit import service_env
 from concordia.events.natsserver import NatsServer, find_binary
+from concordia.kit import NODE_SERVICES
 
 runner = CliRunner()
 
@@ -67,14 +68,13 @@ def test_node_config_binds_only_coalition_to_the_hub(tmp_path: Path) -> None:
     assert remote["deny_exports"] == ["local.>"]
     assert remote["deny_imports"] == [f"$JS.se.API.{api}.>" for api in DENIED_JS_API]
     users = {u["user"]: u for a in conf["accounts"].values() for u in a["users"]}
-    assert set(users) == {
-        "registry", "ledger", "exchange", "evaluation", "registry-shared", "ledger-shared",
-        "exchange-shared", "evaluation-shared", "ops",
-    }  # fmt: skip
+    services = [s.name for s in NODE_SERVICES]  # the kit's one list: every node service
+    assert {"registry", "ledger", "exchange", "evaluation"} <= set(services)
+    assert set(users) == {*services, *(f"{s}-shared" for s in services), "ops"}
     assert len({u["password"] for u in users.values()}) == len(users)  # all different
     assert {u["user"] for u in conf["accounts"]["COALITION"]["users"]} == {
-        "registry-shared", "ledger-shared", "exchange-shared", "evaluation-shared"
-    }  # fmt: skip
+        f"{s}-shared" for s in services
+    }
 
 
 def test_the_exchange_broadcasts_to_the_coalition_and_nothing_of_other_services(

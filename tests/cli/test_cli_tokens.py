@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from concordia.cli.main import app
+from concordia.core import auth
 from concordia.core.auth import TokenStore
 
 runner = CliRunner()
@@ -115,3 +119,71 @@ def test_revoke_of_an_unknown_id_fails(tmp_path: Path) -> None:
     result = runner.invoke(app, ["token", "revoke", "feedbeef0000", "--tokens-file", str(tokens)])
     assert result.exit_code == 1
     assert "feedbeef0000" in result.output
+
+
+def _expire(tokens: Path, token_id: str) -> None:
+    data = json.loads(tokens.read_text())
+    data["tokens"][token_id]["expires_at"] = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+    tokens.write_text(json.dumps(data))
+
+
+def test_a_token_with_an_expiry_is_refused_after_it(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    token = _create(tokens, "--name", "portal", "--scope", "feed:read", "--expires-in", "2h")
+    token_id = token.split("_")[1]
+    entry = json.loads(tokens.read_text())["tokens"][token_id]
+    left = datetime.fromisoformat(entry["expires_at"]) - datetime.now(UTC)
+    assert timedelta(hours=1, minutes=59) < left <= timedelta(hours=2)
+    assert TokenStore(tokens).verify(token) is not None
+    _expire(tokens, token_id)
+    assert TokenStore(tokens).verify(token) is None
+    listed = runner.invoke(app, ["token", "list", "--tokens-file", str(tokens)])
+    assert "expires" in listed.output
+    never = _create(tokens, "--name", "operator", "--scope", "ops")
+    assert "expires_at" not in json.loads(tokens.read_text())["tokens"][never.split("_")[1]]
+    bad = runner.invoke(app, ["token", "create", "--tokens-file", str(tokens), "--name", "x",
+                              "--scope", "ops", "--expires-in", "forever"])  # fmt: skip
+    assert bad.exit_code != 0
+    assert "duration" in bad.output
+
+
+def test_last_use_is_recorded_at_most_once_a_minute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tokens = tmp_path / "tokens.json"
+    token = _create(tokens, "--name", "reader", "--scope", "registry:read")
+    token_id = token.split("_")[1]
+    store = TokenStore(tokens)
+    assert store.last_used(token_id) is None
+    assert store.verify(token) is not None
+    record = store.last_used_dir / token_id
+    first = store.last_used(token_id)
+    assert first is not None
+    assert abs(datetime.now(UTC) - first) < timedelta(seconds=5)
+    record.unlink()
+    for _ in range(50):  # requests within the minute write nothing
+        assert store.verify(token) is not None
+    assert not record.exists()
+    monkeypatch.setattr(auth, "LAST_USE_EVERY", 0.0)  # a minute later
+    assert store.verify(token) is not None
+    assert record.exists()
+    listed = runner.invoke(app, ["token", "list", "--tokens-file", str(tokens)])
+    assert first.isoformat()[:10] in listed.output.split("reader", 1)[1]
+    # Revoking forgets the record too.
+    store.revoke(token_id)
+    assert not record.exists()
+
+
+def test_a_read_only_tokens_directory_costs_the_record_not_the_request(tmp_path: Path) -> None:
+    tokens = tmp_path / "secret" / "tokens.json"
+    token = _create(tokens, "--name", "reader", "--scope", "registry:read")
+    tokens.parent.chmod(0o500)
+    try:
+        store = TokenStore(tokens)
+        if os.access(tokens.parent, os.W_OK):  # root ignores the mode: use a file in the way
+            tokens.parent.chmod(0o700)
+            store.last_used_dir.write_text("not a directory")
+        assert store.verify(token) is not None
+        assert store.last_used(token.split("_")[1]) is None
+    finally:
+        tokens.parent.chmod(0o700)

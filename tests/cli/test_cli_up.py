@@ -29,6 +29,7 @@ from up_support import (
 )
 
 from concordia.cli.main import app
+from concordia.kit import NODE_SERVICES
 
 __all__ = ["launchers"]
 
@@ -55,24 +56,16 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     var, base = tmp_path / "var", free_base_port()
     registry_url, nats_url = f"http://127.0.0.1:{base + 1}", f"nats://127.0.0.1:{base + 22}"
     ledger_url = f"http://127.0.0.1:{base + 2}"
-    exchange_url = f"http://127.0.0.1:{base + 3}"
     sizes = ("--persons", str(PERSONS), "--grants", str(GRANTS))
 
     first = Launcher(var, base, "--nodes", "se", "--no-hub", *sizes)
     launchers.append(first)
     endpoints = first.wait_ready()
 
-    assert endpoints == {
-        "nodes": {
-            "se": {
-                "registry": registry_url,
-                "ledger": ledger_url,
-                "exchange": exchange_url,
-                "evaluation": f"http://127.0.0.1:{base + 4}",
-                "nats": nats_url,
-            }
-        }
-    }
+    services = {s.name: f"http://127.0.0.1:{base + s.offset}" for s in NODE_SERVICES}
+    assert services["registry"] == registry_url
+    assert endpoints == {"nodes": {"se": {**services, "nats": nats_url}}}
+    exchange_url = services["exchange"]
     tokens = json.loads((var / "demo" / "tokens.json").read_text())
     assert set(tokens["se"]) == DEV_TOKENS
     assert (var / "se" / "ledger.db").exists()
@@ -115,7 +108,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
         assert str(item["external_id"]).startswith("DEMO-G-")
         assert str(item["title"]).startswith("Example grant ")
         assert item["donor"]["name"].startswith("Example ")
-        assert item["recipient"]["identifier"].startswith("SE-DEMO-")
+        assert item["recipient"]["identifier"].startswith("SE-ON-DEMO-")
     funding = _funding(ledger_url, tokens["se"]["donor"])
     assert sum(map(len, funding.values())) > len(funding)  # commitments and disbursements
     assert f"{ledger_url}/docs" in first.log()
@@ -172,9 +165,9 @@ def test_killed_launcher_leaves_no_orphans(tmp_path: Path, launchers: list[Launc
     launchers.append(launcher)
     launcher.wait_ready()
     spawned = children(launcher.process.pid)
-    # the guardian, the hub's nats-server, nats-server, registry, ledger, exchange and evaluation
-    # of each of the three default nodes, and the hub service
-    assert len(spawned) == 18, spawned
+    # the guardian, the hub's nats-server, a nats-server and every node service of the list at
+    # each of the three default nodes, and the hub service
+    assert len(spawned) == 1 + 1 + 3 * (1 + len(NODE_SERVICES)) + 1, spawned
 
     launcher.process.kill()  # SIGKILL: no finally block runs
     launcher.process.wait()

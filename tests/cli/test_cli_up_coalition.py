@@ -28,6 +28,7 @@ from up_support import (
 
 from concordia.cli._overlaps import OVERLAP_PURPOSE, shared_identifier
 from concordia.cli.main import app
+from concordia.kit import NODE_SERVICES
 
 __all__ = ["launchers"]
 NODES = ("se", "pl", "de")
@@ -89,10 +90,7 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     }
     assert endpoints["nodes"] == {
         code: {
-            "registry": f"http://127.0.0.1:{base + 100 * i + 1}",
-            "ledger": f"http://127.0.0.1:{base + 100 * i + 2}",
-            "exchange": f"http://127.0.0.1:{base + 100 * i + 3}",
-            "evaluation": f"http://127.0.0.1:{base + 100 * i + 4}",
+            **{s.name: f"http://127.0.0.1:{base + 100 * i + s.offset}" for s in NODE_SERVICES},
             "nats": f"nats://127.0.0.1:{base + 100 * i + 22}",
         }
         for i, code in enumerate(NODES)
@@ -116,7 +114,7 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     assert all(n["linked"] for n in listed), listed
     snapshots = _wait_for_aggregates(hub_url, reader, "pl")
     assert {s["node"] for s in snapshots} == {"pl"}
-    assert {s["service"] for s in snapshots} <= {"registry", "ledger"}
+    assert {s["service"] for s in snapshots} <= {s.name for s in NODE_SERVICES}
     period = snapshots[0]["period"]
     indicators = _hub_get(hub_url, reader, "/v1/coalition/indicators", period=period)
     assert indicators["period"] == period
@@ -151,7 +149,8 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     assert "hub" in status.output
 
     spawned = children(first.process.pid)
-    assert len(spawned) == 18, spawned  # guardian, 4 nats-servers, 12 node services, hub
+    # the guardian, a nats-server per node and the hub's, every node service at each node, the hub
+    assert len(spawned) == 1 + (len(NODES) + 1) + len(NODES) * len(NODE_SERVICES) + 1, spawned
     stop(first, timeout=40)
     assert wait_gone(list(spawned), timeout=2) == [], spawned
     assert not (var / "demo" / "endpoints.json").exists()

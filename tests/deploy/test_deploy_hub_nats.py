@@ -158,8 +158,8 @@ def coalition(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server
         "NATS_LEDGER_SHARED_PASSWORD": "l4c5d6",
         "NATS_EXCHANGE_PASSWORD": "x7e8c9",
         "NATS_EXCHANGE_SHARED_PASSWORD": "x4e5c6",
-        "NATS_EVALUATION_PASSWORD": "x8e9c0",
-        "NATS_EVALUATION_SHARED_PASSWORD": "x5e6c7",
+        "NATS_EVALUATION_PASSWORD": "x7v8c9",
+        "NATS_EVALUATION_SHARED_PASSWORD": "x4v5c6",
         "NATS_HUB_LEAF_URL": f"nats://leaf-se:{HUB_ENV['NATS_LEAF_SE_PASSWORD']}"
         f"@127.0.0.1:{hub.leaf}",
     }

@@ -446,3 +446,29 @@ def test_hub_reads_its_countries_from_a_mounted_secret() -> None:
         for kind in ("HUB", "LEAF"):
             assert f"NATS_{kind}_{node.code.upper()}_PASSWORD" in nats_env
         assert f"user: hub-{node.code}\n" in accounts
+
+
+def test_nats_monitoring_is_in_no_service_and_behind_a_network_policy() -> None:
+    for path in (BASE / "nats" / "service.yaml", HUB / "nats" / "service.yaml"):
+        for service in docs(path):
+            ports = {p["port"] for p in service["spec"]["ports"]}
+            assert 8222 not in ports, (path, service["metadata"]["name"])
+    policy = one(BASE / "nats" / "networkpolicy.yaml")
+    assert policy["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "nats"}
+    allowed = {p["port"] for rule in policy["spec"]["ingress"] for p in rule["ports"]}
+    assert allowed == {4222}
+    senders = [s["podSelector"]["matchLabels"] for rule in policy["spec"]["ingress"]
+               for s in rule["from"]]  # fmt: skip
+    assert senders == [{"app.kubernetes.io/part-of": "concordia"}]  # the node's own services
+
+
+@pytest.mark.parametrize("directory", [BASE, HUB], ids=["node", "hub"])
+def test_database_urls_verify_the_servers_certificate(directory: Path) -> None:
+    urls = [
+        secret["stringData"]["database-url"]
+        for secret in examples(directory).values()
+        if "database-url" in secret.get("stringData", {})
+    ]
+    assert urls
+    for url in urls:
+        assert "sslmode=verify-full" in urlsplit(url).query, url

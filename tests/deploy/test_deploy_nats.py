@@ -32,7 +32,7 @@ PASSWORDS = {
     "exchange": "d4e5f6a1b2c3",
     "exchange-shared": "c3b2a1f6e5d4",
     "evaluation": "e5f6a1b2c3d4",
-    "evaluation-shared": "b2a1f6e5d4c3",
+    "evaluation-shared": "d4c3b2a1f6e5",
 }
 ENV = {
     "NATS_SERVER_NAME": "concordia-se-nats-0",

@@ -25,7 +25,7 @@ TEMPLATES = ROOT / "libs" / "cli" / "src" / "concordia" / "cli" / "deploy_templa
 CODES = _deploy.COMPOSE_CODES
 #: A synthetic node service, only ever in this test's copy of the list.
 SAMPLE = ServiceSpec(
-    name="sample", role="node", offset=3, scopes=("sample:read", "ops"), summary="test only"
+    name="sample", role="node", offset=9, scopes=("sample:read", "ops"), summary="test only"
 )
 
 

@@ -85,11 +85,17 @@ async def test_erasure_keeps_the_grant_but_forgets_the_person(ledger: Ledger) ->
     donor = await new_donor(ledger)
     person_id = await ledger.announce_person()
     recipient = {"type": "person", "id": str(person_id)}
-    created = await ledger.client.post(
-        "/v1/grants", json=grant(donor["id"], recipient), headers=ledger.rw
-    )
+    record = grant(donor["id"], recipient, title="Stipend for Testperson Beta",
+                   description="Testperson Beta, journalist from Exampletown")  # fmt: skip
+    created = await ledger.client.post("/v1/grants", json=record, headers=ledger.rw)
     assert created.status_code == 201, created.text
     before: dict[str, Any] = created.json()
+    tx = {"type": 3, "amount": "100.00", "currency": "EUR", "value_date": "2026-02-01",
+          "description": "Rent of Testperson Beta"}  # fmt: skip
+    paid = await ledger.client.post(
+        f"/v1/grants/{before['id']}/transactions", json=tx, headers=ledger.rw
+    )
+    assert paid.status_code == 201, paid.text
     await ledger.erase_person(person_id)
     url = f"/v1/grants/{before['id']}"
 
@@ -101,6 +107,10 @@ async def test_erasure_keeps_the_grant_but_forgets_the_person(ledger: Ledger) ->
     assert after["recipient"] == {"type": "individual", "id": None, "identifier": None,
                                   "name": None, "erased": True}  # fmt: skip
     assert after["feed_seq"] > before["feed_seq"]
+    # The free text that could describe the person is gone from the ledger itself.
+    assert (after["title"], after["description"]) == ("Grant to an erased individual", None)
+    txs = await ledger.client.get(f"{url}/transactions", headers=ledger.rw)
+    assert [t["description"] for t in txs.json()] == [None]
     again = await ledger.client.post(
         "/v1/grants", json=grant(donor["id"], recipient, 1), headers=ledger.rw
     )

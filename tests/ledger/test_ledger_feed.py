@@ -30,7 +30,9 @@ async def pull(ledger: Ledger, limit: int, after: int = 0) -> tuple[list[dict[st
     cursor = str(after)
     while True:
         response = await ledger.client.get(
-            "/v1/feed/grants", params={"after": cursor, "limit": limit}, headers=ledger.feed
+            "/v1/feed/grants",
+            params={"after": cursor, "limit": limit},
+            headers=ledger.coalition_feed,
         )
         assert response.status_code == 200, response.text
         body = response.json()

@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 from ledger_support import Ledger, eventually, grant
 
+from concordia.core.auth import TokenStore
 from concordia.events.natsserver import free_port
 
 
@@ -191,3 +192,60 @@ async def test_stream_input(ledger: Ledger) -> None:
     )
     assert bad.status_code == 422
     assert (await ledger.client.get("/v1/feed/grants/stream")).status_code == 401
+
+
+async def test_a_revoked_token_loses_its_stream(
+    ledger: Ledger, funded: dict[str, Any], live: tuple[str, uvicorn.Server]
+) -> None:
+    base, _ = live
+    ledger.app.state.concordia.extra.feed_poll = 0.2
+    store = TokenStore(ledger.settings.tokens_file)
+    token = store.create("test-portal-to-revoke", {"feed:read"})
+    headers = {"Authorization": f"Bearer {token}", "Last-Event-ID": "0"}
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=10) as client,
+        client.stream("GET", "/v1/feed/grants/stream", headers=headers) as response,
+    ):
+        events = Events(response)
+        assert (await events.next())["data"]["id"] == funded["grant"]["id"]
+        assert store.revoke(token.split("_")[1])
+        await _new_grant(ledger, funded, 2)  # never reaches the revoked portal
+        async with asyncio.timeout(5):
+            rest = [line async for line in events.lines]
+        assert all(line == "" or line.startswith(":") for line in rest)
+
+
+async def test_streams_end_after_their_lifetime_and_are_bounded_per_token(
+    ledger: Ledger, funded: dict[str, Any], live: tuple[str, uvicorn.Server]
+) -> None:
+    base, _ = live
+    extra = ledger.app.state.concordia.extra
+    extra.feed_poll, extra.feed_stream_seconds, extra.feed_streams_per_token = 0.1, 1.0, 2
+    headers = {**ledger.feed, "Last-Event-ID": "0"}
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        async with (
+            client.stream("GET", "/v1/feed/grants/stream", headers=headers) as first,
+            client.stream("GET", "/v1/feed/grants/stream", headers=headers) as second,
+        ):
+            assert (first.status_code, second.status_code) == (200, 200)
+            third = await client.get("/v1/feed/grants/stream", headers=headers)
+            assert third.status_code == 429
+            assert third.headers["Retry-After"]
+            # Another token has streams of its own.
+            other = await client.get(
+                "/v1/feed/grants/stream",
+                headers={**ledger.coalition_feed, "Last-Event-ID": "0"},
+                timeout=httpx.Timeout(10, read=5),
+            )
+            assert other.status_code == 200  # ended by the lifetime, so it returns at all
+            started = asyncio.get_running_loop().time()
+            async with asyncio.timeout(5):
+                rest = [line async for line in first.aiter_lines()]
+            assert asyncio.get_running_loop().time() - started < 3
+            assert any(line.startswith("data: ") for line in rest)
+
+        # Both streams ended: their slots are free again.
+        async def freed() -> bool:
+            return not extra.open_streams
+
+        await eventually(freed, seconds=5)

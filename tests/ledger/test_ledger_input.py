@@ -156,3 +156,38 @@ async def test_rates_need_the_ops_scope(ledger: Ledger) -> None:
         assert refused.status_code == 403
     assert (await ledger.client.put("/v1/rates", json=rate, headers=ledger.ops)).status_code == 200
     assert len((await ledger.client.get("/v1/rates?currency=SEK", headers=ledger.rw)).json()) == 1
+
+
+async def test_a_csv_field_over_the_csv_limit_is_the_clients_error(ledger: Ledger) -> None:
+    headers = {**ledger.ops, "Content-Type": "text/csv"}
+    for body in (
+        "currency,date,rate\nSEK,2026-01-01," + "9" * 131_073 + "\n",
+        '"' + "c" * 131_073 + '",date,rate\n',  # in the header line
+    ):
+        response = await ledger.client.put("/v1/rates.csv", content=body, headers=headers)
+        assert response.status_code == 422, response.text
+        assert "CSV" in response.json()["detail"][0]["msg"]
+    stored = await ledger.client.get("/v1/rates?currency=SEK", headers=ledger.rw)
+    assert stored.json() == []
+
+
+async def test_donor_identifiers_need_a_registered_agency_and_texts_no_controls(
+    ledger: Ledger,
+) -> None:
+    base = {"name": "Example Test Fund", "type": "foundation", "country": "SE"}
+    for invented in ("XM-DEMO-DONOR-4", "SE-DEMO-DONOR-1"):
+        response = await ledger.client.post(
+            "/v1/donors", json=base | {"identifier": invented}, headers=ledger.rw
+        )
+        assert response.status_code == 422, invented
+        assert "OrganisationRegistrationAgency" in response.text
+    control = await ledger.client.post(
+        "/v1/donors",
+        json=base | {"identifier": "XM-DAC-TEST-9", "name": "Example\x0bFund"},
+        headers=ledger.rw,
+    )
+    assert control.status_code == 422
+    made = await ledger.client.post(
+        "/v1/donors", json=base | {"identifier": "XM-DAC-TEST-9"}, headers=ledger.rw
+    )
+    assert made.status_code == 201, made.text

@@ -312,7 +312,9 @@ async def test_a_node_takes_part_only_for_the_current_and_the_previous_quarter(
     assert (result.role, result.reason) == ("server", "period_out_of_range")
 
 
-async def test_a_server_answers_a_bounded_number_of_runs_a_day_whoever_asks(world: World) -> None:
+async def test_a_node_takes_part_in_a_bounded_number_of_runs_a_day_in_either_role(
+    world: World,
+) -> None:
     a, b, c, _ = world
     set_today(list(world), in_quarter("2028-Q3"))
     limits = b.engine.limits
@@ -326,14 +328,18 @@ async def test_a_server_answers_a_bounded_number_of_runs_a_day_whoever_asks(worl
     for client, period in ((a.code, "2028-Q3"), (c.code, "2028-Q3"), (a.code, "2028-Q2")):
         out = await run(client, b.code, period=period, purpose=PURPOSE)
         assert (out.status, out.declined_by, out.reason) == ("declined", b.code, "rate_limited")
-    # The count lives in the database, and b may still ask as a client.
+    # The count lives in the database, and it binds b as a client too.
     await b.restart_engine(capped)
     out = await run(c.code, b.code, period="2028-Q2", purpose=PURPOSE)
     assert (out.declined_by, out.reason) == (b.code, "rate_limited")
-    assert (await run(b.code, a.code, period="2028-Q3", purpose=PURPOSE)).count == 2
-    # A new day brings a new allowance.
+    asked = await run(b.code, a.code, period="2028-Q3", purpose=PURPOSE)
+    assert (asked.status, asked.declined_by, asked.reason) == ("declined", b.code, "rate_limited")
+    # A new day brings a new allowance, which client runs use up as well.
     set_today(list(world), in_quarter("2028-Q3") + timedelta(days=1))
-    assert (await run(a.code, b.code, period="2028-Q3", purpose=PURPOSE)).status == "counted"
+    assert (await run(b.code, a.code, period="2028-Q3", purpose=PURPOSE)).count == 2
+    assert (await run(b.code, c.code, period="2028-Q3", purpose=PURPOSE)).status == "counted"
+    out = await run(a.code, b.code, period="2028-Q3", purpose=PURPOSE)
+    assert (out.status, out.declined_by, out.reason) == ("declined", b.code, "rate_limited")
     await hub.stop()
     await b.restart_engine(limits)
 

@@ -121,3 +121,56 @@ async def test_organisation_sync_and_identifier_conflicts(registry: Registry) ->
         "/v1/organisations", json={**orgs[1], "external_id": "ORG-9"}, headers=registry.rw
     )
     assert duplicate.status_code == 409
+
+
+async def test_absent_fields_keep_their_stored_values(registry: Registry) -> None:
+    full = person(1, risk_level="critical", vulnerabilities=["lgbtq"],
+                  aliases=["Alias-1", "Alias-1b"])  # fmt: skip
+    created = await _sync(registry, [full])
+    assert created["results"][0]["defaulted"] == ["national_minority"]
+    # A later export with blank cells: the importer leaves them out of the record.
+    sparse = {k: v for k, v in full.items()
+              if k not in {"risk_level", "host_city", "aliases", "vulnerabilities"}}  # fmt: skip
+    again = await _sync(registry, [sparse])
+    result = again["results"][0]
+    assert result["status"] == "unchanged"
+    assert result["left_unchanged"] == [
+        "aliases", "host_city", "national_minority", "risk_level", "vulnerabilities"
+    ]  # fmt: skip
+    stored = await registry.client.get(
+        f"/v1/persons/{result['id']}", headers={**registry.rw, "X-Purpose": "permit_case_work"}
+    )
+    body = stored.json()
+    assert (body["risk_level"], body["host_city"]) == ("critical", "Testville")
+    assert (body["aliases"], body["vulnerabilities"]) == (["Alias-1", "Alias-1b"], ["lgbtq"])
+
+    # What a record carries still changes: only the absent fields stay.
+    changed = await _sync(registry, [{**sparse, "profession_category": "researcher"}])
+    assert changed["results"][0]["status"] == "updated"
+    reread = f"/v1/persons/{result['id']}"
+    body = (
+        await registry.client.get(reread, headers={**registry.rw, "X-Purpose": "permit_case_work"})
+    ).json()
+    assert (body["risk_level"], body["profession_category"]) == ("critical", "researcher")
+
+    # A new person's absent fields take their defaults, and the result says which.
+    fresh = {k: v for k, v in person(2).items() if k != "risk_level"}
+    report = await _sync(registry, [fresh])
+    assert report["results"][0]["defaulted"] == ["national_minority", "risk_level"]
+
+
+async def test_absent_organisation_fields_keep_their_stored_values(registry: Registry) -> None:
+    record = {"external_id": "TEST-ORG-1", "identifier": "SE-ON-TEST-0001",
+              "name": "Example Exile Media Test", "type": "independent_media",
+              "focus": ["media_freedom"], "languages": ["ru", "sv"],
+              "registration_country": "SE"}  # fmt: skip
+    url = "/v1/sync/organisations"
+    first = await registry.client.put(url, json={"records": [record]}, headers=registry.rw)
+    assert first.status_code == 200, first.text
+    sparse = {k: v for k, v in record.items() if k not in {"focus", "languages"}}
+    again = await registry.client.put(url, json={"records": [sparse]}, headers=registry.rw)
+    result = again.json()["results"][0]
+    assert result["status"] == "unchanged"
+    assert {"focus", "languages"} <= set(result["left_unchanged"])
+    org = await registry.client.get(f"/v1/organisations/{result['id']}", headers=registry.rw)
+    assert (org.json()["focus"], org.json()["languages"]) == (["media_freedom"], ["ru", "sv"])

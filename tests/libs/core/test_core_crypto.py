@@ -1,4 +1,5 @@
-"""concordia.core.crypto: personal fields round-trip, and any tampering fails loudly."""
+"""concordia.core.crypto: personal fields round-trip, any tampering fails loudly, and
+ciphertexts name their key so the node key can be rotated."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import os
 
 import pytest
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from concordia.core.crypto import FieldCipher
+from concordia.core.crypto import FieldCipher, key_id
 
 AAD = b"persons.name:00000000-0000-7000-8000-000000000001"
 
@@ -28,7 +30,8 @@ def test_same_value_encrypts_differently_each_time(cipher: FieldCipher) -> None:
     first, second = (cipher.encrypt("Testperson Beta", aad=AAD) for _ in range(2))
     assert first != second
     assert b"Testperson" not in first
-    assert len(first) == 12 + len("Testperson Beta") + 16  # nonce, ciphertext, tag
+    # version, key id, nonce, ciphertext, tag
+    assert len(first) == 1 + 4 + 12 + len("Testperson Beta") + 16
 
 
 @pytest.mark.parametrize("position", [0, 5, 12, 20, -1])
@@ -72,3 +75,36 @@ def test_digest_is_keyed_and_stable() -> None:
     assert len(one.digest(b"record v1")) == 32
     assert one.digest(b"record v1") != one.digest(b"record v2")
     assert one.digest(b"record v1") != other.digest(b"record v1")
+
+
+def test_ciphertexts_name_their_key_and_retired_keys_still_decrypt() -> None:
+    old, new = os.urandom(32), os.urandom(32)
+    sealed_old = FieldCipher(old).encrypt("Testperson Alpha", aad=AAD)
+    assert sealed_old[:1] == b"\x01"
+    assert sealed_old[1:5] == key_id(old) != key_id(new)
+    rotated = FieldCipher(new, retired=[old])
+    assert rotated.decrypt(sealed_old, aad=AAD) == "Testperson Alpha"
+    assert not rotated.is_current(sealed_old)
+    sealed_new = rotated.encrypt("Testperson Alpha", aad=AAD)
+    assert rotated.is_current(sealed_new)
+    assert sealed_new[1:5] == key_id(new)
+    with pytest.raises(InvalidTag):  # a key nobody holds any more
+        FieldCipher(new).decrypt(sealed_old, aad=AAD)
+    with pytest.raises(InvalidTag):  # bound to its row and column
+        rotated.decrypt(sealed_new, aad=b"persons.name:another-row")
+
+
+def test_ciphertexts_from_before_key_ids_still_decrypt() -> None:
+    key, nonce = os.urandom(32), os.urandom(12)
+    legacy = nonce + AESGCM(key).encrypt(nonce, b"Testperson Beta", AAD)  # the old format
+    assert FieldCipher(key).decrypt(legacy, aad=AAD) == "Testperson Beta"
+    assert FieldCipher(os.urandom(32), retired=[key]).decrypt(legacy, aad=AAD) == "Testperson Beta"
+    assert not FieldCipher(key).is_current(legacy)
+
+
+def test_digests_under_every_key_find_records_across_a_rotation() -> None:
+    old, new = os.urandom(32), os.urandom(32)
+    before = FieldCipher(old).digest(b"CASE-0001")
+    after = FieldCipher(new, retired=[old])
+    assert after.digest(b"CASE-0001") != before
+    assert after.digests(b"CASE-0001") == [after.digest(b"CASE-0001"), before]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision = "5fc7375040da", "6e8f144443c2"
+revision, down_revision = "5fc7375040da", "a1b2c3d4e5f6"
 branch_labels, depends_on = None, None
 
 

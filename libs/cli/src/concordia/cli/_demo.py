@@ -1,7 +1,8 @@
 """Clearly synthetic demo records, the same on every run (fixed random seeds).
 
 Names read "Testperson 0001" and "Example Exile Media 03", external ids ``DEMO-P-0001``,
-organisation identifiers ``<CC>-DEMO-0003`` and cities "Exampletown": nothing here can be
+organisation identifiers ``SE-ON-DEMO-0003`` (a real registration agency, a visibly
+synthetic number) and cities "Exampletown": nothing here can be
 mistaken for a real person. The mix (genders, regions of origin with a few in occupied Crimea,
 professions, ethnic origin, permits expiring soon) exercises the API, aggregates and filters.
 """
@@ -12,6 +13,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from concordia.core.codelists import country_agency
 from concordia.events import codes
 
 PERSON_SEED = 20260301
@@ -120,7 +122,7 @@ def organisations(node: str, count: int) -> list[dict[str, Any]]:
         records.append(
             {
                 "external_id": f"DEMO-O-{n:04d}",
-                "identifier": f"{country}-DEMO-{n:04d}",
+                "identifier": f"{country_agency(country)}-DEMO-{n:04d}",
                 "name": f"{label} {n:02d}",
                 "type": kind,
                 "focus": rng.sample(focus, k=rng.randint(1, len(focus))),

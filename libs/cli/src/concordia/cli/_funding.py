@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from concordia.cli._demo import host_country
+from concordia.core.codelists import country_agency
 from concordia.events import codes
 
 FUNDING_SEED = 20260304
@@ -56,25 +57,26 @@ class DemoGrant:
 def donors(node: str) -> list[DemoDonor]:
     """A private foundation or two, a government programme and a multilateral fund."""
     country = host_country(node)
+    agency = country_agency(country)
     return [
         DemoDonor(
-            {"identifier": f"{country}-DEMO-DONOR-1", "name": "Example Foundation 1",
+            {"identifier": f"{agency}-DEMO-DONOR-1", "name": "Example Foundation 1",
              "type": "foundation", "country": country},
             "EUR", 30,
         ),
         DemoDonor(
-            {"identifier": "PL-DEMO-DONOR-2", "name": "Example Foundation 2",
+            {"identifier": "PL-KRS-DEMO-DONOR-2", "name": "Example Foundation 2",
              "type": "foundation", "country": "PL"},
             "PLN", 15,
         ),
         DemoDonor(
-            {"identifier": f"{country}-DEMO-DONOR-3",
+            {"identifier": f"{agency}-DEMO-DONOR-3",
              "name": "Example Government Democracy Programme",
              "type": "government_programme", "country": country},
             "SEK", 35,
         ),
         DemoDonor(
-            {"identifier": "XM-DEMO-DONOR-4", "name": "Example Multilateral Democracy Fund",
+            {"identifier": "XM-DAC-DEMO-DONOR-4", "name": "Example Multilateral Democracy Fund",
              "type": "multilateral", "country": "BE"},
             "EUR", 20,
         ),

@@ -1,10 +1,11 @@
 """Planted overlaps for the overlap-detection demo: one synthetic organisation funded in several
 nodes for the same purpose and quarters, so private set intersection has something to find.
 
-Organisations ``XX-DEMO-SHARED-0001`` … carry the same identifier in every node that registers
-them (``XX`` marks them as no country's). Each node funds its shared ones and four of its own
-demo organisations for ``OVERLAP_PURPOSE`` through every quarter of 2026 and 2027, so its set
-for any of those quarters holds at least five grantees (the ledger's ``OVERLAP_MIN_SET_SIZE``).
+Organisations ``XI-IATI-DEMO-SHARED-0001`` … carry the same identifier in every node that
+registers them (``XI-IATI``, IATI's own register, is no country's). Each node funds its shared
+ones and four of its own demo organisations for ``OVERLAP_PURPOSE`` through every quarter of
+2026 and 2027, so its set for any of those quarters holds at least five grantees (the ledger's
+``OVERLAP_MIN_SET_SIZE``).
 Everything is keyed by external id, so seeding again reports it unchanged.
 """
 
@@ -30,8 +31,8 @@ OWN = 4  # own demo organisations each node funds for the purpose (seed makes at
 
 
 def shared_identifier(number: int) -> str:
-    """``XX-DEMO-SHARED-0001``: the same in every node."""
-    return f"XX-DEMO-SHARED-{number:04d}"
+    """``XI-IATI-DEMO-SHARED-0001``: the same in every node."""
+    return f"XI-IATI-DEMO-SHARED-{number:04d}"
 
 
 def shared_numbers(node: str) -> list[int]:

@@ -11,6 +11,7 @@ from concordia.cli import (
     importer,
     migrate,
     nodeinit,
+    rotatekey,
     seed,
     status,
     tokens,
@@ -24,6 +25,7 @@ app.command()(migrate.migrate)
 app.command()(status.status)
 app.command("import")(importer.import_)
 app.add_typer(tokens.app, name="token")
+nodeinit.app.command("rotate-key")(rotatekey.rotate_key)
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
 app.add_typer(audit.app, name="audit")

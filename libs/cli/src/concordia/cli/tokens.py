@@ -6,6 +6,8 @@ effect at once, without a restart.
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +29,20 @@ TokensFileOpt = Annotated[
         help="The node's tokens file (default: <var>/<node>/tokens.json).",
     ),
 ]
+
+
+_DURATION = re.compile(r"^([1-9][0-9]{0,5})([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``90d``, ``12h``, ``30m``, ``3600s`` or ``2w`` as a timedelta."""
+    found = _DURATION.match(text.strip())
+    if found is None:
+        raise typer.BadParameter(
+            f"{text!r} is not a duration such as 90d, 12h, 30m or 2w", param_hint="--expires-in"
+        )
+    return timedelta(**{_UNITS[found[2]]: int(found[1])})
 
 
 def tokens_path(tokens_file: Path | None, var: Path, node: str) -> Path:
@@ -64,12 +80,17 @@ def create(
     node: NodeOpt = "se",
     var: VarOpt = Path("var"),
     tokens_file: TokensFileOpt = None,
+    expires_in: Annotated[
+        str | None,
+        typer.Option(help="Refuse the token after this long: 90d, 12h, 30m, 2w (default never)."),
+    ] = None,
 ) -> None:
     """Issue a token and print it once: only its hash is kept."""
     try:
         check_owner(owner)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--owner") from exc
+    lifetime = parse_duration(expires_in) if expires_in is not None else None
     unknown = sorted(set(scope) - SCOPES.keys())
     if unknown:
         raise typer.BadParameter(
@@ -77,12 +98,13 @@ def create(
             param_hint="--scope",
         )
     path = tokens_path(tokens_file, var, node)
-    token = TokenStore(path).create(name, set(scope), owner=owner)
+    token = TokenStore(path).create(name, set(scope), owner=owner, expires_in=lifetime)
     token_id = token.split("_")[1]
     err = Console(stderr=True, soft_wrap=True)
     scopes = ", ".join(sorted(set(scope)))
+    until = f"; expires in {expires_in}" if expires_in else ""
     err.print(
-        f"Token [bold]{token_id}[/] ({name}; owner {owner}; {scopes}) stored hashed in "
+        f"Token [bold]{token_id}[/] ({name}; owner {owner}; {scopes}{until}) stored hashed in "
         f"{path}. It is shown only now:"
     )
     typer.echo(token)
@@ -94,21 +116,27 @@ def list_(
     var: VarOpt = Path("var"),
     tokens_file: TokensFileOpt = None,
 ) -> None:
-    """Show every token's id, name, scopes and creation time (never a secret or hash)."""
+    """Show every token's id, name, scopes, creation, expiry and last use (never a secret)."""
     path = tokens_path(tokens_file, var, node)
     tokens = list_tokens(path)
-    console = Console(soft_wrap=True)
+    # Seven columns: wider than the 80 a pipe gets by default, and ids must not wrap.
+    console = Console(soft_wrap=True, width=max(Console().width, 160))
     if not tokens:
         console.print(f"No tokens in {path}.")
         return
     table = Table(title=f"Tokens in {path}")
-    for column in ("id", "name", "owner", "scopes", "created"):
+    for column in ("id", "name", "owner", "scopes", "created", "expires", "last used"):
         table.add_column(column)
+    store = TokenStore(path)
     ordered = sorted(tokens.items(), key=lambda item: item[1].get("created_at", ""))
     for token_id, entry in ordered:
         created = str(entry.get("created_at", ""))[:16].replace("T", " ")
         owner = entry.get("owner", OPERATOR)
-        table.add_row(token_id, entry["name"], owner, " ".join(entry["scopes"]), created)
+        expires = str(entry.get("expires_at", "never"))[:16].replace("T", " ")
+        used = store.last_used(token_id)
+        last = used.isoformat()[:16].replace("T", " ") if used else "never"
+        scopes = " ".join(entry["scopes"])
+        table.add_row(token_id, entry["name"], owner, scopes, created, expires, last)
     console.print(table)
 
 

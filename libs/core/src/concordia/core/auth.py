@@ -3,6 +3,12 @@
 A token reads ``cnc_<id>_<secret>``. The file keeps only the SHA-256 of the secret, so a leaked
 file grants nothing; lookup is by id, and the hash is compared in constant time. The file is
 re-read when it changes, so ``concordia token create``/``revoke`` take effect without restarts.
+
+A token may carry an expiry (``expires_at``): past it, it is refused like a revoked one. Each
+service notes when it last saw a token in ``<tokens file>.last-used/<id>`` (one small file per
+token, its content the time), at most once a minute per token, never per request, and never in
+the tokens file itself, which the CLI owns (a service rewriting it could undo a revocation).
+A read-only tokens directory (a Kubernetes secret) only costs the record, never a request.
 """
 
 from __future__ import annotations
@@ -10,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +35,8 @@ SCOPES: dict[str, str] = {
     "registry:admin": "read and change every owner's registry records (the node's operator)",
     "ledger:write": "record donors, grants and transactions",
     "ledger:admin": "read and change every owner's donors and grants (the node's operator)",
-    "feed:read": "read the funding feed",
+    "feed:read": "read the funding feed (public grants)",
+    "feed:coalition": "see coalition grants in the funding feed (with feed:read)",
     "registry:screen": "screen texts for registered names before they leave the node",
     "exchange:read": "read and search best practices",
     "exchange:write": "write best practices, endorsements and comments",
@@ -40,6 +49,9 @@ SCOPES: dict[str, str] = {
     "ops": "operate the node: audit log, status",
 }
 _PREFIX = "cnc"
+#: Seconds between two records of one token's last use.
+LAST_USE_EVERY = 60.0
+log = logging.getLogger(__name__)
 #: The owner of a token issued without one, and of every record made before owners existed.
 OPERATOR = "operator"
 #: ``operator``, or ``{kind}:{name}`` such as ``agency:se-migration`` or ``donor:sida``.
@@ -88,6 +100,37 @@ class TokenStore:
         self.path = path
         self._stamp: tuple[int, int] | None = None
         self._entries: dict[str, dict[str, Any]] = {}
+        self._noted: dict[str, float] = {}  # token id -> monotonic time of the last record
+        self._note_failed = False
+
+    @property
+    def last_used_dir(self) -> Path:
+        """Where the services record each token's last use."""
+        return self.path.with_name(self.path.name + ".last-used")
+
+    def last_used(self, token_id: str) -> datetime | None:
+        """When a service last recorded a use of the token (to the minute), or None."""
+        try:
+            return datetime.fromisoformat((self.last_used_dir / token_id).read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def _note_use(self, token_id: str) -> None:
+        now = time.monotonic()
+        last = self._noted.get(token_id)
+        if last is not None and now - last < LAST_USE_EVERY:
+            return
+        self._noted[token_id] = now
+        try:
+            self.last_used_dir.mkdir(mode=0o700, exist_ok=True)
+            target = self.last_used_dir / token_id
+            tmp = target.with_name(f".{token_id}.{os.getpid()}.tmp")
+            tmp.write_text(datetime.now(UTC).isoformat(timespec="seconds"))
+            tmp.replace(target)
+        except OSError as exc:
+            if not self._note_failed:  # say it once, not per token per minute
+                log.warning("cannot record token use in %s: %s", self.last_used_dir, exc)
+                self._note_failed = True
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
@@ -109,21 +152,34 @@ class TokenStore:
         tmp.replace(self.path)
         self._stamp = None
 
-    def create(self, name: str, scopes: set[str] | frozenset[str], *, owner: str = OPERATOR) -> str:
-        """Issue a token with ``scopes`` for ``owner``; returns the plain token (never stored)."""
+    def create(
+        self,
+        name: str,
+        scopes: set[str] | frozenset[str],
+        *,
+        owner: str = OPERATOR,
+        expires_in: timedelta | None = None,
+    ) -> str:
+        """Issue a token with ``scopes`` for ``owner`` (valid for ``expires_in``, or until
+        revoked); returns the plain token, which is never stored."""
         check_owner(owner)
         unknown = set(scopes) - SCOPES.keys()
         if unknown:
             raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
+        if expires_in is not None and expires_in <= timedelta(0):
+            raise ValueError("expires_in must be positive")
         token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         entries = dict(self._load())
+        created = datetime.now(UTC)
         entries[token_id] = {
             "name": name,
             "scopes": sorted(scopes),
             "owner": owner,
             "sha256": _hash(secret),
-            "created_at": datetime.now(UTC).isoformat(),
+            "created_at": created.isoformat(),
         }
+        if expires_in is not None:
+            entries[token_id]["expires_at"] = (created + expires_in).isoformat()
         self._save(entries)
         return f"{_PREFIX}_{token_id}_{secret}"
 
@@ -132,6 +188,7 @@ class TokenStore:
         entries = dict(self._load())
         found = entries.pop(token_id, None) is not None
         self._save(entries)
+        (self.last_used_dir / token_id).unlink(missing_ok=True)
         return found
 
     def verify(self, token: str) -> Principal | None:
@@ -143,6 +200,10 @@ class TokenStore:
         matches = hmac.compare_digest(expected, _hash(secret))
         if entry is None or not matches:
             return None
+        expires = entry.get("expires_at")
+        if expires is not None and datetime.now(UTC) >= datetime.fromisoformat(expires):
+            return None
+        self._note_use(token_id)
         return Principal(
             token_id=token_id,
             name=entry["name"],

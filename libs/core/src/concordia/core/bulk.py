@@ -68,6 +68,14 @@ class SyncResult(BaseModel):
     id: UUID | None = None
     version: int | None = None
     errors: list[RecordError] = Field(default_factory=list)
+    left_unchanged: list[str] = Field(
+        default_factory=list,
+        description="Fields absent from the record that kept their stored value (an update).",
+    )
+    defaulted: list[str] = Field(
+        default_factory=list,
+        description="Fields absent from the record that took their default (a new record).",
+    )
 
 
 class SyncReport(BaseModel):

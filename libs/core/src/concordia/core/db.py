@@ -7,11 +7,12 @@ outbox rows describing it land together or not at all. Services never call ``com
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import orjson
 import sqlalchemy
@@ -71,6 +72,13 @@ def normalise_url(url: str) -> str:
         parsed = parsed.set(drivername="sqlite+aiosqlite")
     elif driver in ("postgresql", "postgres", "postgresql+psycopg2"):
         parsed = parsed.set(drivername="postgresql+asyncpg")
+    if parsed.drivername == "postgresql+asyncpg" and "sslmode" in parsed.query:
+        # libpq's spelling (``?sslmode=verify-full``, what operators write) is asyncpg's ``ssl``
+        # argument; passed on as it is, asyncpg refuses the unknown keyword. The CA comes from
+        # PGSSLROOTCERT or ~/.postgresql/root.crt, as with libpq.
+        query = dict(parsed.query)
+        query["ssl"] = query.pop("sslmode")
+        parsed = parsed.set(query=query)
     return parsed.render_as_string(hide_password=False)
 
 
@@ -252,3 +260,23 @@ def table_of(model: type[Any]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+class ServiceTables:
+    """The declarative-base mixin of every service: one type map, the service's own MetaData.
+
+    Each service keeps its own registry and MetaData (its own database); the Python types map
+    to column types the same way everywhere.
+
+    Example::
+
+        class Base(ServiceTables, DeclarativeBase):
+            metadata = new_metadata()
+    """
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        uuid.UUID: sqlalchemy.Uuid(),
+        dict[str, Any]: sqlalchemy.JSON(),
+        list[Any]: sqlalchemy.JSON(),
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import re
 from pathlib import Path
 from typing import Literal
@@ -12,7 +13,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The well-known development node key. Refused outside ``CONCORDIA_ENV=dev``/``test``.
-DEV_NODE_KEY = base64.urlsafe_b64encode(b"concordia-development-key-32byte").decode()
+DEV_NODE_KEY_BYTES = b"concordia-development-key-32byte"
+DEV_NODE_KEY = base64.urlsafe_b64encode(DEV_NODE_KEY_BYTES).decode()
 
 Environment = Literal["dev", "test", "prod"]
 _NODE_CODE = re.compile(r"^[a-z]{2}$|^hub$")
@@ -58,6 +60,12 @@ class CoreSettings(BaseSettings):
         validation_alias="CONCORDIA_NODE_KEY",
         description="Base64 (url-safe) 32-byte key for personal fields.",
     )
+    node_keys_retired: list[SecretStr] = Field(
+        default_factory=list,
+        validation_alias="CONCORDIA_NODE_KEYS_RETIRED",
+        description="Former node keys (a JSON list, same form as the key): they still decrypt "
+        "until `concordia node rotate-key` has re-encrypted everything under the current key.",
+    )
     disclosure_k_min: int = Field(
         default=10,
         ge=1,
@@ -88,9 +96,18 @@ class CoreSettings(BaseSettings):
             raise ValueError("node_key must decode to 32 bytes (AES-256)")
         return value
 
+    @field_validator("node_keys_retired")
+    @classmethod
+    def _retired_shape(cls, values: list[SecretStr]) -> list[SecretStr]:
+        for value in values:
+            cls._key_shape(value)
+        return values
+
     @model_validator(mode="after")
     def _no_dev_secrets_in_prod(self) -> CoreSettings:
-        if self.env == "prod" and self.node_key.get_secret_value() == DEV_NODE_KEY:
+        # Bytes, not text: base64 decoding forgives a trailing newline and non-canonical final
+        # bits, so the development key can be spelled many ways.
+        if self.env == "prod" and hmac.compare_digest(self.node_key_bytes, DEV_NODE_KEY_BYTES):
             raise ValueError(
                 "the development node key is refused outside CONCORDIA_ENV=dev/test; set "
                 "CONCORDIA_NODE_KEY to 32 random bytes in url-safe base64, e.g. from "
@@ -103,3 +120,10 @@ class CoreSettings(BaseSettings):
     def node_key_bytes(self) -> bytes:
         """The node key as raw bytes."""
         return base64.urlsafe_b64decode(self.node_key.get_secret_value().encode())
+
+    @property
+    def retired_key_bytes(self) -> list[bytes]:
+        """The retired node keys as raw bytes."""
+        return [
+            base64.urlsafe_b64decode(k.get_secret_value().encode()) for k in self.node_keys_retired
+        ]

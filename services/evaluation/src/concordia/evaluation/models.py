@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Date,
     ForeignKey,
@@ -24,24 +23,17 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
-    Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from concordia.core.db import UtcDateTime, new_metadata
+from concordia.core.db import ServiceTables, new_metadata
 
 
-class Base(DeclarativeBase):
+class Base(ServiceTables, DeclarativeBase):
     """Declarative base bound to the evaluation service's own MetaData."""
 
     metadata = new_metadata()
-    type_annotation_map = {
-        datetime: UtcDateTime(),
-        uuid.UUID: Uuid(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-        Decimal: Numeric(18, 2),
-    }
+    type_annotation_map = {**ServiceTables.type_annotation_map, Decimal: Numeric(18, 2)}
 
 
 class KnownOrganisation(Base):

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     ForeignKey,
     Index,
@@ -21,11 +20,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from concordia.core.db import UtcDateTime, new_metadata
+from concordia.core.db import ServiceTables, new_metadata
 
 SeqId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -35,19 +33,13 @@ FTS_TABLES: frozenset[str] = frozenset(
 )
 
 
-class Base(DeclarativeBase):
+class Base(ServiceTables, DeclarativeBase):
     """Declarative base bound to the exchange's own MetaData."""
 
     metadata = new_metadata()
     metadata.info["unmapped_tables"] = FTS_TABLES
     #: PostgreSQL's full-text index is on an expression the models cannot state.
     metadata.info["unmapped_indexes"] = frozenset({"ix_practice_search_fts"})
-    type_annotation_map = {
-        datetime: UtcDateTime(),
-        uuid.UUID: Uuid(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-    }
 
 
 class Practice(Base):

@@ -52,7 +52,11 @@ def consumer_name_for(node: str) -> str:
 def create(settings: LedgerSettings | None = None) -> FastAPI:
     """Build the ledger app from settings (environment by default)."""
     settings = settings or LedgerSettings()
-    state = LedgerState(NodeContext(node=settings.node))
+    state = LedgerState(
+        NodeContext(node=settings.node),
+        feed_stream_seconds=settings.feed_stream_seconds,
+        feed_streams_per_token=settings.feed_streams_per_token,
+    )
 
     async def publish(rt: Runtime, rules: DisclosureRules) -> list[AggregateSnapshotPublished]:
         assert rt.follower is not None

@@ -3,7 +3,9 @@
 One handler per message, inside the consumer's unit of work with the inbox row, so a redelivered
 event is applied once. Versions guard against out-of-order delivery: an older version of a record
 never overwrites a newer one. A person's erasure keeps their grants but turns the recipient into
-an erased individual, and moves each grant to a new feed position so portals learn of it; so
+an erased individual and scrubs the free text that could describe them (the grant's title and
+description, its transactions' descriptions), and moves each grant to a new feed position so
+portals learn of it; so
 does an organisation's new name or identifier (``service.feed_moves``).
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.events import (
@@ -26,9 +28,12 @@ from concordia.events import (
     PersonUpdated,
 )
 from concordia.events.ledger import GrantUpdated
-from concordia.ledger.models import Grant, KnownOrganisation, KnownPerson
+from concordia.ledger.models import Grant, KnownOrganisation, KnownPerson, Transaction
 from concordia.ledger.service import feed_moves, grants
 from concordia.ledger.service._common import NodeContext, emit, now
+
+#: What an erased person's grant is called from then on (the title is required).
+ERASED_TITLE = "Grant to an erased individual"
 
 #: The registry events the ledger consumes.
 SUBJECTS: list[type[Event]] = [
@@ -94,6 +99,10 @@ async def _person_erased(session: AsyncSession, ctx: NodeContext, event: PersonE
     query = select(Grant).where(Grant.recipient_person_id == event.person_id)
     for grant in (await session.scalars(query)).all():
         grant.recipient_type, grant.recipient_person_id = "erased_individual", None
+        grant.title, grant.description = ERASED_TITLE, None
+        await session.execute(
+            update(Transaction).where(Transaction.grant_id == grant.id).values(description=None)
+        )
         grant.digest = grants.digest(grant)
         await grants.touch(session, grant, bump_version=True)
         await emit(session, ctx, [grants.grant_event(GrantUpdated, grant)])

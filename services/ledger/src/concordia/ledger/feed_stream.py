@@ -7,7 +7,9 @@ polls the database every ``poll`` seconds. The database is the only source of it
 missed or duplicated wake-up never loses or repeats one; event ids are ``feed_seq`` values, so
 a reconnecting client resumes exactly where it stopped.
 
-Streams end on client disconnect, on app shutdown (the lifespan closes the notifier) and when
+Streams end on client disconnect, when the caller's token is revoked (checked before every
+read and keep-alive), after a bounded lifetime (the client reconnects with ``Last-Event-ID``
+and its token is checked anew), on app shutdown (the lifespan closes the notifier) and when
 uvicorn is told to exit: uvicorn waits for open responses before it runs the lifespan shutdown,
 so the notifier also chains uvicorn's SIGINT/SIGTERM handler.
 """
@@ -141,14 +143,19 @@ async def events(
     keepalive: float = 15.0,
     poll: float = 1.0,
     batch: int = 500,
+    audience: frozenset[str] = feed.PUBLIC,
+    allowed: Callable[[], bool] = lambda: True,
+    lifetime: float = 3600.0,
 ) -> AsyncIterator[bytes]:
-    """The SSE body: replay after ``after``, then follow until disconnect or shutdown."""
+    """The SSE body: replay after ``after``, then follow until disconnect, shutdown, the end
+    of ``lifetime`` seconds or the moment ``allowed()`` (the token still valid) turns false."""
     yield b"retry: 2000\n\n"
     cursor, idle_since = after, time.monotonic()
-    while not notifier.closed:
+    ends = idle_since + lifetime
+    while not notifier.closed and allowed() and time.monotonic() < ends:
         ticket = notifier.ticket()
         async with db.unit_of_work(write=False) as session:
-            found = await feed.page(session=session, after=cursor, limit=batch)
+            found = await feed.page(session=session, after=cursor, limit=batch, audience=audience)
         if found.rows:
             yield b"".join(sse_event(item) for item in found.items())
             cursor, idle_since = found.next, time.monotonic()
@@ -159,4 +166,4 @@ async def events(
         if idle >= keepalive:
             yield b": keep-alive\n\n"
             idle_since, idle = time.monotonic(), 0.0
-        await notifier.wait(ticket, min(poll, keepalive - idle))
+        await notifier.wait(ticket, max(0.0, min(poll, keepalive - idle, ends - time.monotonic())))

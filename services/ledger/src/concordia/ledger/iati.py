@@ -1,9 +1,15 @@
 """The node's grants as an IATI 2.03 activity file, written incrementally.
 
-One ``iati-activity`` per visible, live grant (restricted and withdrawn grants never appear),
+The file is a publication: one ``iati-activity`` per public, live grant (coalition, restricted
+and withdrawn grants never appear),
 read a keyset batch at a time from one database snapshot and written with lxml's incremental
 ``xmlfile`` writer, so a million grants never sit in memory. A grant to a person names no one:
-the implementing organisation is only the narrative "individual recipient".
+the implementing organisation is only the narrative "individual recipient", and the grant's
+title, description and transaction descriptions stay out (a fixed title stands in).
+
+Text XML 1.0 cannot carry (C0 controls but tab and line breaks) is dropped as it is written:
+the API refuses it, but a row stored before that rule must not end the file after its 200. An
+activity that still cannot be written is left out and logged, never the rest of the file.
 
 The donor is the reporting organisation: the ledger publishes on its donors' behalf.
 """
@@ -11,6 +17,8 @@ The donor is the reporting organisation: the ledger publishes on its donors' beh
 from __future__ import annotations
 
 import io
+import logging
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from functools import cache
@@ -32,6 +40,15 @@ FUNDING, ACCOUNTABLE, EXTENDING, IMPLEMENTING = "1", "2", "3", "4"
 _OUTGOING = frozenset({2, 3, 12})
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INDIVIDUAL = "Individual recipient (not disclosed)"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+log = logging.getLogger(__name__)
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 cannot carry."""
+    return _NOT_XML.sub("", value)
+
+
 #: The official IATI 2.03 schema, shipped inside the package (it includes iati-common.xsd and
 #: xml.xsd from the same folder, so it validates offline).
 SCHEMA_DIR = Path(__file__).resolve().parent / "standards" / "iati-2.03"
@@ -46,7 +63,7 @@ def activity_schema() -> etree.XMLSchema:
 
 def identifier(item: dict[str, Any]) -> str:
     """The activity identifier: the donor's organisation identifier, then the grant's own id."""
-    return f"{item['donor']['identifier']}-{item['external_id'] or item['id']}"
+    return xml_text(f"{item['donor']['identifier']}-{item['external_id'] or item['id']}")
 
 
 def activity_status(start: date, end: date, today: date) -> str:
@@ -58,7 +75,7 @@ def activity_status(start: date, end: date, today: date) -> str:
 
 def _narrative(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._Element:
     element = etree.SubElement(parent, tag, attrs)
-    etree.SubElement(element, "narrative").text = text
+    etree.SubElement(element, "narrative").text = xml_text(text)
     return element
 
 
@@ -66,17 +83,17 @@ def _org(parent: etree._Element, role: str, donor: dict[str, Any]) -> None:
     org = etree.SubElement(
         parent,
         "participating-org",
-        {"ref": donor["identifier"], "type": ORGANISATION_TYPES[donor["type"]], "role": role},
-    )
-    etree.SubElement(org, "narrative").text = donor["name"]
+        {"ref": xml_text(donor["identifier"]), "type": ORGANISATION_TYPES[donor["type"]],
+         "role": role},
+    )  # fmt: skip
+    etree.SubElement(org, "narrative").text = xml_text(donor["name"])
 
 
 def _recipient(parent: etree._Element, recipient: dict[str, Any]) -> None:
     if recipient["type"] == "organisation":
-        org = etree.SubElement(
-            parent, "participating-org", {"ref": recipient["identifier"], "role": IMPLEMENTING}
-        )
-        etree.SubElement(org, "narrative").text = recipient["name"]
+        ref = xml_text(recipient["identifier"])
+        org = etree.SubElement(parent, "participating-org", {"ref": ref, "role": IMPLEMENTING})
+        etree.SubElement(org, "narrative").text = xml_text(recipient["name"])
     else:
         org = etree.SubElement(parent, "participating-org", {"role": IMPLEMENTING})
         etree.SubElement(org, "narrative").text = INDIVIDUAL
@@ -91,7 +108,7 @@ def _dates(parent: etree._Element, start: date, end: date, today: date) -> None:
 
 
 def _transaction(parent: etree._Element, tx: dict[str, Any], item: dict[str, Any]) -> None:
-    attrs = {"ref": tx["external_id"]} if tx["external_id"] else {}
+    attrs = {"ref": xml_text(tx["external_id"])} if tx["external_id"] else {}
     element = etree.SubElement(parent, "transaction", attrs)
     etree.SubElement(element, "transaction-type", {"code": str(tx["type"])})
     etree.SubElement(element, "transaction-date", {"iso-date": tx["value_date"].isoformat()})
@@ -103,9 +120,10 @@ def _transaction(parent: etree._Element, tx: dict[str, Any], item: dict[str, Any
         _narrative(element, "description", tx["description"])
     if tx["type"] in _OUTGOING:
         donor = item["donor"]
-        etree.SubElement(element, "provider-org", {"ref": donor["identifier"]})
+        etree.SubElement(element, "provider-org", {"ref": xml_text(donor["identifier"])})
         if item["recipient"]["type"] == "organisation":
-            etree.SubElement(element, "receiver-org", {"ref": item["recipient"]["identifier"]})
+            ref = xml_text(item["recipient"]["identifier"])
+            etree.SubElement(element, "receiver-org", {"ref": ref})
 
 
 def activity(item: dict[str, Any], today: date) -> etree._Element:
@@ -123,9 +141,9 @@ def activity(item: dict[str, Any], today: date) -> etree._Element:
     etree.SubElement(root, "iati-identifier").text = identifier(item)
     org_type = ORGANISATION_TYPES[donor["type"]]
     reporting = etree.SubElement(
-        root, "reporting-org", {"ref": donor["identifier"], "type": org_type}
+        root, "reporting-org", {"ref": xml_text(donor["identifier"]), "type": org_type}
     )
-    etree.SubElement(reporting, "narrative").text = donor["name"]
+    etree.SubElement(reporting, "narrative").text = xml_text(donor["name"])
     _narrative(root, "title", item["title"])
     # The schema requires a description: the title stands in where the donor gave none.
     _narrative(root, "description", item["description"] or item["title"], type="1")
@@ -150,6 +168,16 @@ def activity(item: dict[str, Any], today: date) -> etree._Element:
     return root
 
 
+def _write(xf: Any, item: dict[str, Any], today: date) -> None:
+    try:
+        element = activity(item, today)
+    except (ValueError, KeyError):
+        # Built in memory first, so a failure leaves nothing half-written in the file.
+        log.exception("grant %s left out of the IATI file", item["id"])
+        return
+    xf.write(element)
+
+
 def _drain(buffer: io.BytesIO) -> bytes:
     data = buffer.getvalue()
     buffer.seek(0)
@@ -160,7 +188,7 @@ def _drain(buffer: io.BytesIO) -> bytes:
 async def activities_file(
     db: Database, *, batch: int = 1000, now: datetime | None = None
 ) -> AsyncIterator[bytes]:
-    """The IATI activity file of every visible, live grant, in chunks of about ``batch``
+    """The IATI activity file of every public, live grant, in chunks of about ``batch``
     activities, all read from one database snapshot."""
     now = now or datetime.now(UTC)
     today = now.date()
@@ -174,12 +202,14 @@ async def activities_file(
                 yield _drain(buffer)
                 after = 0
                 while True:
-                    found = await feed.page(session=session, after=after, limit=batch)
+                    found = await feed.page(
+                        session=session, after=after, limit=batch, audience=feed.PUBLIC
+                    )
                     if not found.rows:
                         break
                     for item in found.items():
                         if not item["withdrawn"]:
-                            xf.write(activity(item, today))
+                            _write(xf, item, today)
                     xf.flush()
                     yield _drain(buffer)
                     after = found.next

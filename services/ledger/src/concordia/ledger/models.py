@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Date,
     Dialect,
@@ -28,7 +27,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    Uuid,
     false,
     func,
 )
@@ -36,7 +34,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
 from concordia.core.auth import OPERATOR
-from concordia.core.db import UtcDateTime, new_metadata
+from concordia.core.db import ServiceTables, new_metadata
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit integer.
 SeqId = BigInteger().with_variant(Integer(), "sqlite")
@@ -81,16 +79,10 @@ Money = ScaledDecimal(18, 2)
 RateValue = ScaledDecimal(18, 8)
 
 
-class Base(DeclarativeBase):
+class Base(ServiceTables, DeclarativeBase):
     """Declarative base bound to the ledger's own MetaData."""
 
     metadata = new_metadata()
-    type_annotation_map = {
-        datetime: UtcDateTime(),
-        uuid.UUID: Uuid(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-    }
 
 
 class Donor(Base):
@@ -168,6 +160,8 @@ class Grant(Base):
     #: Once a grant was visible to feed readers it stays in their feed: made restricted (or
     #: withdrawn) later, it appears as a tombstone, so portals drop their copy.
     ever_visible: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The same for portals that see only public grants (and for the IATI file).
+    ever_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(default=1)
     digest: Mapped[bytes] = mapped_column(LargeBinary(32))
     feed_seq: Mapped[int] = mapped_column(SeqId, unique=True)
@@ -232,8 +226,14 @@ class Activity(Base):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
+#: Grants no feed reader sees take positions from here on (the ``hidden`` counter), so the
+#: feed's own positions (the ``grants`` counter) count visible grants only: no gap betrays one.
+HIDDEN_BASE = 2**62
+
+
 class FeedCounter(Base):
-    """The last ``feed_seq`` handed out. Its row lock orders feed positions by commit."""
+    """The last ``feed_seq`` handed out, per counter (``grants``, ``hidden``). Its row lock
+    orders feed positions by commit."""
 
     __tablename__ = "feed_counter"
 

@@ -15,7 +15,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -23,7 +22,14 @@ from pydantic import (
 )
 
 from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, StrictModel, UuidStr
-from concordia.core.types import Country, ExternalId, LongText, OrgIdentifier, Text
+from concordia.core.types import (
+    Country,
+    ExternalId,
+    LongText,
+    OrgIdentifier,
+    ShortText,
+    Text,
+)
 from concordia.ledger import codes
 
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
@@ -407,7 +413,7 @@ class ActivityFields(StrictModel):
     start_date: IsoDate
     end_date: IsoDate
     country: Country = Field(examples=["LT"])
-    city: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"\S")]
+    city: ShortText
     participants_by_gender: ByGender = Field(default_factory=ByGender)
     participants_by_origin: ByOrigin = Field(default_factory=ByOrigin)
 
@@ -432,7 +438,7 @@ class ActivityUpdate(StrictModel):
     start_date: IsoDate = OMITTED
     end_date: IsoDate = OMITTED
     country: Country = OMITTED
-    city: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"\S")] = OMITTED
+    city: ShortText = OMITTED
     participants_by_gender: ByGender = OMITTED
     participants_by_origin: ByOrigin = OMITTED
 

@@ -36,8 +36,17 @@ class LedgerSettings(ServiceSettings):
     overlap_answers_per_day: int = Field(
         default=24,
         ge=1,
-        description="PSI runs this node answers as server per UTC day across every peer and "
-        "purpose: bounds how many guessed sets a hub that forges requests can test.",
+        description="PSI runs this node takes part in per UTC day, as server or client, across "
+        "every peer and purpose: bounds how many guessed sets a hub can test against it.",
+    )
+    feed_stream_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="A feed stream ends after this long; the portal reconnects with "
+        "Last-Event-ID, and its token is checked again.",
+    )
+    feed_streams_per_token: int = Field(
+        default=4, ge=1, description="Open feed streams one token may hold (429 beyond)."
     )
     overlap_run_ttl_seconds: float = Field(
         default=900.0, gt=0, description="How long a client run waits for the server's answer."

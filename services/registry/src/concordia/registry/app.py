@@ -43,7 +43,10 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
     """Build the registry app from settings (environment by default)."""
     settings = settings or RegistrySettings()
     state = RegistryState(
-        NodeContext(node=settings.node, cipher=FieldCipher(settings.node_key_bytes))
+        NodeContext(
+            node=settings.node,
+            cipher=FieldCipher(settings.node_key_bytes, retired=settings.retired_key_bytes),
+        )
     )
 
     async def publish(rt: Runtime, rules: DisclosureRules) -> list[AggregateSnapshotPublished]:

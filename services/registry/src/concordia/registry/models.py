@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Date,
     ForeignKey,
@@ -16,28 +15,21 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
-    Uuid,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.auth import OPERATOR
-from concordia.core.db import UtcDateTime, new_metadata
+from concordia.core.db import ServiceTables, new_metadata
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 SeqId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class Base(DeclarativeBase):
+class Base(ServiceTables, DeclarativeBase):
     """Declarative base bound to the registry's own MetaData."""
 
     metadata = new_metadata()
-    type_annotation_map = {
-        datetime: UtcDateTime(),
-        uuid.UUID: Uuid(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-    }
 
 
 def _owner() -> Mapped[str]:

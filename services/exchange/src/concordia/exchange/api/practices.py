@@ -25,7 +25,7 @@ from concordia.exchange.schemas import (
 router = APIRouter(prefix="/v1/practices", tags=["practices"])
 Cursor = Annotated[
     str | None,
-    Query(pattern=r"^[A-Za-z0-9_-]{1,200}$", description="The `next` cursor of the last page."),
+    Query(pattern=search_service.CURSOR_PATTERN, description="The `next` cursor of the last page."),
 ]
 
 

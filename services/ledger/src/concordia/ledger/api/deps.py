@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
@@ -26,6 +26,11 @@ class LedgerState:
     #: Seconds between SSE keep-alive comments, and between feed polls without a notice.
     feed_keepalive: float = 15.0
     feed_poll: float = 1.0
+    #: A stream's longest life, and how many streams one token may hold open.
+    feed_stream_seconds: float = 3600.0
+    feed_streams_per_token: int = 4
+    #: Open streams by token id.
+    open_streams: dict[str, int] = field(default_factory=dict)
 
 
 def ledger_state(request: Request) -> LedgerState:

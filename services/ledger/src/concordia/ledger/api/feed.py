@@ -8,13 +8,15 @@ import zlib
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
 
+from concordia.core.auth import TokenStore
 from concordia.core.deps import SessionDep
 from concordia.kit import runtime
 from concordia.ledger import iati
-from concordia.ledger.api.deps import Reader, ledger_state
+from concordia.ledger.api.deps import LedgerState, Reader, ledger_state
 from concordia.ledger.feed_schemas import FeedGrant, FeedPageDoc
 from concordia.ledger.feed_stream import events
 from concordia.ledger.service import feed as service
@@ -92,7 +94,7 @@ def _matches(if_none_match: str | None, tag: str) -> bool:
 async def feed_grants(
     request: Request,
     session: SessionDep,
-    _viewer: Reader,
+    viewer: Reader,
     after: FeedAfter = 0,
     limit: FeedLimit = service.DEFAULT_LIMIT,
     if_none_match: IfNoneMatch = None,  # type: ignore[assignment]
@@ -101,9 +103,12 @@ async def feed_grants(
 
     A change of a grant or of its transactions moves it to the end, so following `next` until a
     short page, then polling with the last `next`, sees every change exactly once. Restricted
-    grants never appear; withdrawn ones are tombstones; persons appear as `individual`.
+    grants never appear, coalition grants only with `feed:coalition`; withdrawn ones are
+    tombstones; persons appear as `individual`, without titles or descriptions.
     """
-    body, _ = await feed_body.page_body(session=session, after=after, limit=limit)
+    body, _ = await feed_body.page_body(
+        session=session, after=after, limit=limit, audience=viewer.audience
+    )
     # Weak: the gzip and identity bodies are the same page, and share the tag.
     tag = f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
     headers = {"ETag": tag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache"}
@@ -128,7 +133,7 @@ async def feed_grants(
 )
 async def stream_grants(
     request: Request,
-    _: Reader,
+    viewer: Reader,
     last_event_id: LastEventId = None,  # type: ignore[assignment]
     after: Annotated[
         int | None,
@@ -138,13 +143,31 @@ async def stream_grants(
     """New and changed grants as Server-Sent Events, resumable with `Last-Event-ID`.
 
     Without `Last-Event-ID` or `after` the stream starts at the current end (changes only).
+    A stream ends when its token is revoked and after `feed_stream_seconds`; one token holds
+    at most `feed_streams_per_token` streams (429 beyond).
     """
     db, state = runtime(request).db, ledger_state(request)
     assert state.notifier is not None
+    token_id = viewer.principal.token_id
+    if state.open_streams.get(token_id, 0) >= state.feed_streams_per_token:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"this token already holds {state.feed_streams_per_token} feed streams",
+            headers={"Retry-After": "30"},
+        )
     start = int(last_event_id) if last_event_id is not None else after
     if start is None:
         async with db.unit_of_work(write=False) as session:
             start = await service.latest_seq(session)
+    store: TokenStore = request.app.state.concordia.tokens
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    scopes = viewer.principal.scopes
+
+    def allowed() -> bool:
+        # The store re-reads its file only when it changed: cheap enough for every read.
+        principal = store.verify(token)
+        return principal is not None and principal.scopes >= scopes
+
     body = events(
         db=db,
         notifier=state.notifier,
@@ -152,9 +175,47 @@ async def stream_grants(
         is_disconnected=request.is_disconnected,
         keepalive=state.feed_keepalive,
         poll=state.feed_poll,
+        audience=viewer.audience,
+        allowed=allowed,
+        lifetime=state.feed_stream_seconds,
     )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(body, media_type="text/event-stream", headers=headers)
+    slot = _StreamSlot(state, token_id)
+    return StreamingResponse(
+        _holding(body, slot),
+        media_type="text/event-stream",
+        headers=headers,
+        background=BackgroundTask(slot.release),
+    )
+
+
+class _StreamSlot:
+    """One of a token's open streams, taken at once and released once, whichever of the
+    stream's end or the response's background task comes first (a stream that never started
+    is released by the latter)."""
+
+    def __init__(self, state: LedgerState, token_id: str) -> None:
+        self.state, self.token_id, self.held = state, token_id, True
+        state.open_streams[token_id] = state.open_streams.get(token_id, 0) + 1
+
+    def release(self) -> None:
+        """Give the slot back (idempotent)."""
+        if not self.held:
+            return
+        self.held = False
+        left = self.state.open_streams[self.token_id] - 1
+        if left:
+            self.state.open_streams[self.token_id] = left
+        else:
+            del self.state.open_streams[self.token_id]
+
+
+async def _holding(body: AsyncIterator[bytes], slot: _StreamSlot) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in body:
+            yield chunk
+    finally:
+        slot.release()
 
 
 async def _gzipped(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
@@ -176,7 +237,10 @@ async def _gzipped(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     },
 )
 async def iati_file(request: Request, _: Reader) -> StreamingResponse:
-    """The node's visible, live grants as an IATI 2.03 activity file, one snapshot, streamed."""
+    """The node's public, live grants as an IATI 2.03 activity file, one snapshot, streamed.
+
+    A publication: coalition and restricted grants never appear, whoever asks.
+    """
     body = iati.activities_file(runtime(request).db)
     headers = {"Vary": "Accept-Encoding", "Cache-Control": "no-cache"}
     if wants_gzip(request):

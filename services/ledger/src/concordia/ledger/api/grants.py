@@ -171,7 +171,8 @@ async def list_transactions(
 ) -> list[TransactionRead]:
     """Every transaction of a grant, with EUR amounts where a rate covers the value date."""
     found = await tx_service.list_for(session=session, grant_id=grant_id, viewer=viewer)
-    return await tx_service.read_many(session, found)
+    hide = await tx_service.hides_text(session=session, grant_id=grant_id, viewer=viewer)
+    return await tx_service.read_many(session, found, hide_text=hide)
 
 
 @router.get("/{grant_id}/transactions/{transaction_id}", response_model=TransactionRead)
@@ -182,7 +183,8 @@ async def get_transaction(
     tx = await tx_service.get(
         session=session, grant_id=grant_id, transaction_id=transaction_id, viewer=viewer
     )
-    return (await tx_service.read_many(session, [tx]))[0]
+    hide = await tx_service.hides_text(session=session, grant_id=grant_id, viewer=viewer)
+    return (await tx_service.read_many(session, [tx], hide_text=hide))[0]
 
 
 @router.delete("/{grant_id}/transactions/{transaction_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -33,6 +33,18 @@ async def load_rates(
 
 def _parse_csv(text: str) -> list[RateIn]:
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _parse_rows(reader)
+    except csv.Error as exc:
+        # A field over the csv module's limit (131,072 characters) or a malformed quote: the
+        # client's error, never a 500.
+        raise RequestValidationError(
+            [{"loc": ["body", reader.line_num], "msg": f"not valid CSV: {exc}",
+              "type": "value_error"}]
+        ) from None  # fmt: skip
+
+
+def _parse_rows(reader: Any) -> list[RateIn]:
     header = next(reader, None)
     if header is None or [h.strip().lower() for h in header] != _HEADER:
         raise RequestValidationError(

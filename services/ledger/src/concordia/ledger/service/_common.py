@@ -12,6 +12,7 @@ from concordia.core.changes import check_version, new_id, now
 from concordia.events import Event
 from concordia.kit.tables import outbox
 from concordia.ledger.models import FeedCounter
+from concordia.ledger.service.feed import COALITION, PUBLIC
 
 __all__ = [
     "NodeContext",
@@ -20,7 +21,9 @@ __all__ = [
     "emit",
     "feed_positions",
     "new_id",
+    "new_position",
     "now",
+    "shown",
 ]
 
 
@@ -57,7 +60,7 @@ class Viewer:
 
     def may_see(self, owner: str, visibility: str) -> bool:
         """Whether a grant of ``owner`` with ``visibility`` exists for the caller."""
-        return self.may_change(owner) or (self.feed_reader and visibility != "restricted")
+        return self.may_change(owner) or (self.feed_reader and visibility in self.audience)
 
     @property
     def scope(self) -> str | None:
@@ -66,8 +69,14 @@ class Viewer:
             return None
         return self.principal.owner
 
+    @property
+    def audience(self) -> frozenset[str]:
+        """The visibilities the caller sees: coalition grants need ``feed:coalition``."""
+        scopes = self.principal.scopes
+        return COALITION if self.admin or "feed:coalition" in scopes else PUBLIC
 
-async def feed_positions(session: AsyncSession, count: int) -> range:
+
+async def feed_positions(session: AsyncSession, count: int, *, counter: str = "grants") -> range:
     """Hand out ``count`` new ``feed_seq`` values, increasing in commit order.
 
     The counter row stays locked until the unit of work commits, so a transaction that takes
@@ -78,13 +87,34 @@ async def feed_positions(session: AsyncSession, count: int) -> range:
         return range(0)
     last = await session.scalar(
         update(FeedCounter)
-        .where(FeedCounter.name == "grants")
+        .where(FeedCounter.name == counter)
         .values(value=FeedCounter.value + count)
         .returning(FeedCounter.value)
     )
     if last is None:
         raise RuntimeError("the feed counter row is missing: is the database migrated?")
     return range(last - count + 1, last + 1)
+
+
+def shown(visibility: str, withdrawn_at: object) -> bool:
+    """Whether a grant in this state is in some portal's feed in full (live, not restricted)."""
+    return withdrawn_at is None and visibility != "restricted"
+
+
+async def new_position(
+    session: AsyncSession, *, was_shown: bool, is_shown: bool, current: int | None
+) -> int:
+    """The feed position of a grant after a change.
+
+    A grant shown before or after the change takes the feed's next position (once hidden, that
+    is its one tombstone). A grant hidden before and after keeps its position, so portals see
+    no gap for its changes; a new hidden grant takes one from the hidden range, above any feed.
+    """
+    if was_shown or is_shown:
+        return (await feed_positions(session, 1))[0]
+    if current is None:
+        return (await feed_positions(session, 1, counter="hidden"))[0]
+    return current
 
 
 async def emit(session: AsyncSession, ctx: NodeContext, events: list[Event]) -> None:

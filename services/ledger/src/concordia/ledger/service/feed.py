@@ -6,7 +6,10 @@ joined to transactions), and their donors and organisations. ``page`` gives rows
 Python values (the IATI export and the stream use it); ``feed_body.page_body`` gives the HTTP
 feed's JSON bytes straight from the driver's values, which a million-grant pull needs. Pydantic
 stays off both. Feed readers never see restricted grants, and see a person only as
-``{"type": "individual"}``.
+``{"type": "individual"}``, with no free text: a grant's title and description and its
+transactions' descriptions can name or describe the person, so an individual's grant shows a
+fixed title instead. Coalition grants are for portals holding ``feed:coalition``; the IATI file
+(a publication) and other portals get public grants only.
 """
 
 from __future__ import annotations
@@ -24,15 +27,41 @@ from sqlalchemy import Row, String, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
-from concordia.ledger.models import Donor, Grant, KnownOrganisation, Rate, Transaction
+from concordia.ledger.models import (
+    HIDDEN_BASE,
+    Donor,
+    Grant,
+    KnownOrganisation,
+    Rate,
+    Transaction,
+)
 
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 1000
 _CENT = Decimal("0.01")
 VISIBLE = Grant.visibility != "restricted"
-#: In the feed: visible grants, and grants that were visible once (restricted or withdrawn since),
-#: which appear as tombstones so that portals drop the copy they hold.
-IN_FEED = or_(VISIBLE, Grant.ever_visible)
+#: Who sees what: every portal sees public grants; ``feed:coalition`` adds coalition ones.
+PUBLIC: frozenset[str] = frozenset({"public"})
+COALITION: frozenset[str] = frozenset({"public", "coalition"})
+#: The fixed title of a grant to a person, in the feed and the IATI file.
+INDIVIDUAL_TITLE = "Grant to an individual recipient (not disclosed)"
+
+
+def audience_shown(audience: frozenset[str]) -> Any:
+    """The grants ``audience`` sees in full (if live)."""
+    return Grant.visibility.in_(sorted(audience))
+
+
+def in_feed(audience: frozenset[str]) -> Any:
+    """In ``audience``'s feed: the grants it sees, and those it saw once (restricted or withdrawn
+    since), which appear as tombstones so that portals drop the copy they hold."""
+    ever = Grant.ever_visible if "coalition" in audience else Grant.ever_public
+    return or_(audience_shown(audience), ever)
+
+
+def is_individual(recipient_type: str) -> bool:
+    """Whether a grant goes to a person (or an erased one): its free text never leaves."""
+    return recipient_type != "organisation"
 
 
 def raw_id(column: Any, label: str) -> Any:
@@ -148,10 +177,16 @@ def _recipient(row: Row[Any]) -> dict[str, Any]:
     return {"type": "individual"}
 
 
-def grant_item(row: Row[Any], txs: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The feed item of one grant row: a tombstone if withdrawn or restricted, else in full."""
-    if row.withdrawn_at is not None or row.visibility == "restricted":
+def grant_item(
+    row: Row[Any], txs: Sequence[dict[str, Any]], audience: frozenset[str] = PUBLIC
+) -> dict[str, Any]:
+    """The feed item of one grant row: a tombstone if withdrawn or not for ``audience``, else
+    in full (without free text for a person's grant)."""
+    if row.withdrawn_at is not None or row.visibility not in audience:
         return {"id": feed_id(row.id), "feed_seq": row.feed_seq, "withdrawn": True}
+    individual = is_individual(row.recipient_type)
+    if individual:
+        txs = [{**tx, "description": None} for tx in txs]
     return {
         "id": feed_id(row.id),
         "feed_seq": row.feed_seq,
@@ -166,8 +201,8 @@ def grant_item(row: Row[Any], txs: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "country": row.donor_country,
         },
         "recipient": _recipient(row),
-        "title": row.title,
-        "description": row.description,
+        "title": INDIVIDUAL_TITLE if individual else row.title,
+        "description": None if individual else row.description,
         "purpose": row.purpose,
         "horizon": row.horizon,
         "goals": row.goals,
@@ -187,20 +222,25 @@ class FeedPage:
     rows: list[Row[Any]]
     transactions: dict[Any, list[dict[str, Any]]]
     next: int
+    audience: frozenset[str] = PUBLIC
 
     def items(self) -> list[dict[str, Any]]:
         """The page's feed items, in feed order."""
-        return [grant_item(row, self.transactions.get(row.id, [])) for row in self.rows]
+        return [
+            grant_item(row, self.transactions.get(row.id, []), self.audience) for row in self.rows
+        ]
 
 
-async def page(*, session: AsyncSession, after: int, limit: int) -> FeedPage:
-    """The visible grants with ``feed_seq`` > ``after``, at most ``limit``, and their
+async def page(
+    *, session: AsyncSession, after: int, limit: int, audience: frozenset[str] = PUBLIC
+) -> FeedPage:
+    """The grants ``audience`` sees with ``feed_seq`` > ``after``, at most ``limit``, and their
     transactions (with EUR amounts where a rate covers the value date): two queries."""
     query = (
         select(*_GRANT_COLUMNS)
         .join(Donor, Donor.id == Grant.donor_id)
         .outerjoin(KnownOrganisation, KnownOrganisation.id == Grant.recipient_organisation_id)
-        .where(Grant.feed_seq > after, IN_FEED)
+        .where(Grant.feed_seq > after, Grant.feed_seq < HIDDEN_BASE, in_feed(audience))
         .order_by(Grant.feed_seq)
         .limit(limit)
     )
@@ -208,7 +248,7 @@ async def page(*, session: AsyncSession, after: int, limit: int) -> FeedPage:
     conn = await session.connection()
     rows = list((await conn.execute(query)).all())
     if not rows:
-        return FeedPage(rows=[], transactions={}, next=after)
+        return FeedPage(rows=[], transactions={}, next=after, audience=audience)
     last = rows[-1].feed_seq
     tx_query = (
         select(*_TX_COLUMNS)
@@ -216,7 +256,7 @@ async def page(*, session: AsyncSession, after: int, limit: int) -> FeedPage:
         .where(
             Grant.feed_seq > after,
             Grant.feed_seq <= last,
-            VISIBLE,
+            audience_shown(audience),
             Grant.withdrawn_at.is_(None),
         )
         .order_by(Transaction.grant_id, Transaction.value_date, Transaction.id)
@@ -240,12 +280,13 @@ async def page(*, session: AsyncSession, after: int, limit: int) -> FeedPage:
                     "description": t.description,
                 }
             )
-    return FeedPage(rows=rows, transactions=by_grant, next=last)
+    return FeedPage(rows=rows, transactions=by_grant, next=last, audience=audience)
 
 
 async def latest_seq(session: AsyncSession) -> int:
-    """The highest ``feed_seq`` handed to a committed grant (0 for an empty ledger)."""
-    return int(await session.scalar(select(func.coalesce(func.max(Grant.feed_seq), 0))) or 0)
+    """The highest feed position of a committed grant (0 for an empty ledger)."""
+    query = select(func.coalesce(func.max(Grant.feed_seq), 0)).where(Grant.feed_seq < HIDDEN_BASE)
+    return int(await session.scalar(query) or 0)
 
 
 @asynccontextmanager

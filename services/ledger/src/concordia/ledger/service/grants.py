@@ -15,15 +15,16 @@ from concordia.core.pagination import keyset
 from concordia.events.ledger import GrantRecorded, GrantUpdated, GrantWithdrawn
 from concordia.ledger.models import Donor, Grant, Transaction
 from concordia.ledger.schemas import GrantCreate, GrantRead, GrantUpdate, RecipientRef
-from concordia.ledger.service import overlaps, rates, recipients
+from concordia.ledger.service import feed, overlaps, rates, recipients
 from concordia.ledger.service._common import (
     NodeContext,
     Viewer,
     check_version,
     emit,
-    feed_positions,
     new_id,
+    new_position,
     now,
+    shown,
 )
 
 #: The grant columns a client sets (besides donor and external id); the digest covers them.
@@ -119,8 +120,11 @@ async def create(
         external_id=data.external_id,
         version=1,
         digest=digest(values),
-        feed_seq=(await feed_positions(session, 1))[0],
+        feed_seq=await new_position(
+            session, was_shown=False, is_shown=shown(values["visibility"], None), current=None
+        ),
         ever_visible=values["visibility"] != "restricted",
+        ever_public=values["visibility"] == "public",
         created_at=at,
         updated_at=at,
         **values,
@@ -163,7 +167,8 @@ async def list_page(
             if "ledger:write" in viewer.principal.scopes
             else false()
         )
-        visible = Grant.visibility != "restricted" if viewer.feed_reader else false()
+        shown = Grant.visibility.in_(sorted(viewer.audience))
+        visible = shown if viewer.feed_reader else false()
         query = query.where(or_(mine, visible))
     if donor_id is not None:
         query = query.where(Grant.donor_id == donor_id)
@@ -194,6 +199,8 @@ async def read(
             start=grant.start_date, end=grant.end_date,
         )  # fmt: skip
     fields = {name: getattr(grant, name) for name in GrantRead.model_fields if hasattr(grant, name)}
+    if not viewer.may_change(grant.owner) and feed.is_individual(grant.recipient_type):
+        fields |= {"title": feed.INDIVIDUAL_TITLE, "description": None}
     return GrantRead.model_validate(
         {**fields, "recipient": recipient, "totals": totals, "funded_elsewhere": elsewhere}
     )
@@ -225,11 +232,13 @@ async def update(
     new_digest = digest(merged)
     if new_digest == grant.digest and external_id == grant.external_id:
         return grant
+    was_shown = shown(grant.visibility, grant.withdrawn_at)
     for key, value in merged.items():
         setattr(grant, key, value)
     grant.external_id, grant.digest = external_id, new_digest
     grant.ever_visible = grant.ever_visible or grant.visibility != "restricted"
-    await touch(session, grant, bump_version=True)
+    grant.ever_public = grant.ever_public or grant.visibility == "public"
+    await touch(session, grant, bump_version=True, was_shown=was_shown)
     await emit(session, ctx, [grant_event(GrantUpdated, grant)])
     return grant
 
@@ -245,14 +254,24 @@ async def withdraw(
     """Withdraw a grant: gone from reads, still in the feed as a tombstone."""
     grant = await get(session=session, grant_id=grant_id, viewer=viewer, change=True)
     check_version(grant.version, if_match)
+    was_shown = shown(grant.visibility, grant.withdrawn_at)
     grant.withdrawn_at = now()
-    await touch(session, grant, bump_version=True)
+    await touch(session, grant, bump_version=True, was_shown=was_shown)
     await emit(session, ctx, [grant_event(GrantWithdrawn, grant)])
 
 
-async def touch(session: AsyncSession, grant: Grant, *, bump_version: bool) -> None:
-    """Move a changed grant to a new feed position (and version, for its own fields)."""
-    grant.feed_seq = (await feed_positions(session, 1))[0]
+async def touch(
+    session: AsyncSession, grant: Grant, *, bump_version: bool, was_shown: bool | None = None
+) -> None:
+    """Move a changed grant to a new feed position if a feed shows the change (and a new
+    version, for its own fields); ``was_shown`` is its state before, if that changed."""
+    is_shown = shown(grant.visibility, grant.withdrawn_at)
+    grant.feed_seq = await new_position(
+        session,
+        was_shown=is_shown if was_shown is None else was_shown,
+        is_shown=is_shown,
+        current=grant.feed_seq,
+    )
     grant.updated_at = now()
     if bump_version:
         grant.version += 1

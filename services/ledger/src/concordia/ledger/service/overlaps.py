@@ -29,7 +29,7 @@ class RunLimits:
     min_set_size: int = 5
     max_set_size: int = 4096
     runs_per_day: int = 2
-    #: Server-role answers per UTC day across every peer and purpose (bounds a forging hub).
+    #: Runs per UTC day, as client or server, across every peer and purpose (bounds a hub).
     answers_per_day: int = 24
 
 
@@ -92,14 +92,14 @@ async def open_run(
             or_(OverlapRun.reason.is_(None), OverlapRun.reason != "rate_limited"),
         )
     )  # fmt: skip
-    answered = 0
-    if role == "server":  # every answer a server computed today, whoever asked
-        answered = await session.scalar(
-            select(func.count())
-            .select_from(OverlapRun)
-            .where(OverlapRun.role == "server", *today,
-                   or_(OverlapRun.reason.is_(None), OverlapRun.reason == "bad_message"))
-        ) or 0  # fmt: skip
+    # Every run today that used the node's set, in either role and whoever asked: a hub that
+    # cannot make a node answer more than the cap cannot make it ask more either (a client's
+    # result tells the hub as much about the set as a server's answer).
+    answered = await session.scalar(
+        select(func.count())
+        .select_from(OverlapRun)
+        .where(*today, or_(OverlapRun.reason.is_(None), OverlapRun.reason == "bad_message"))
+    ) or 0  # fmt: skip
     identifiers: list[str] = []
     reason: DeclineReason | None = None
     if period not in open_periods(at.date()):

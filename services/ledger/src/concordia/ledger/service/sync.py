@@ -7,6 +7,7 @@ changed grant taking a fresh feed position.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,6 +38,7 @@ from concordia.ledger.service._common import (
     feed_positions,
     new_id,
     now,
+    shown,
 )
 
 #: The client-set grant columns a sync record carries itself (the recipient is resolved).
@@ -69,7 +71,8 @@ async def sync_grants(
     }
     index = await recipients.index_for(session, [r.recipient for _, r in valid])
     cols = (Grant.id, Grant.donor_id, Grant.external_id, Grant.version, Grant.digest,
-            Grant.withdrawn_at, Grant.ever_visible)  # fmt: skip
+            Grant.withdrawn_at, Grant.ever_visible, Grant.ever_public, Grant.visibility,
+            Grant.feed_seq)  # fmt: skip
     existing = {
         (row.donor_id, row.external_id): row
         for row in await fetch_in(
@@ -78,6 +81,8 @@ async def sync_grants(
     }
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    was_shown: dict[uuid.UUID, bool] = {}
+    positions_now: dict[uuid.UUID, int] = {}
     at = now()
     for position, record in valid:
         key = record.external_id
@@ -103,17 +108,30 @@ async def sync_grants(
                    "donor_id": record.donor_id, "external_id": key,
                    "version": version, "digest": fingerprint, "updated_at": at,
                    "ever_visible": (row is not None and row.ever_visible)
-                   or values["visibility"] != "restricted"}  # fmt: skip
+                   or values["visibility"] != "restricted",
+                   "ever_public": (row is not None and row.ever_public)
+                   or values["visibility"] == "public"}  # fmt: skip
         if row is None:
             inserts.append({**values, "created_at": at})
         else:
             updates.append({**values, "withdrawn_at": None})
+            # Hidden before and after: it keeps its position (no gap in any feed).
+            was_shown[grant_id] = shown(row.visibility, row.withdrawn_at)
+            positions_now[grant_id] = row.feed_seq
         results.append(accepted(position, key, "created" if row is None else "updated",
                                 grant_id, version))  # fmt: skip
     if not dry_run:
-        positions = iter(await feed_positions(session, len(inserts) + len(updates)))
-        for values in (*inserts, *updates):
+        moving = [v for v in inserts if shown(v["visibility"], None)]
+        moving += [v for v in updates if was_shown[v["id"]] or shown(v["visibility"], None)]
+        hidden = [v for v in inserts if not shown(v["visibility"], None)]
+        positions = iter(await feed_positions(session, len(moving)))
+        for values in moving:
             values["feed_seq"] = next(positions)
+        hidden_positions = iter(await feed_positions(session, len(hidden), counter="hidden"))
+        for values in hidden:
+            values["feed_seq"] = next(hidden_positions)
+        for values in updates:
+            values.setdefault("feed_seq", positions_now[values["id"]])
         # Core, not the ORM's bulk insert: these are plain rows, and the ORM's per-row
         # bookkeeping cost more than the insert itself.
         await execute_chunked(session, insert(table_of(Grant)), inserts)

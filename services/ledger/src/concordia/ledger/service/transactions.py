@@ -101,14 +101,25 @@ async def remove(
     await emit(session, ctx, [event])
 
 
-async def read_many(session: AsyncSession, txs: list[Transaction]) -> list[TransactionRead]:
-    """The API view of transactions, with EUR amounts."""
+async def hides_text(*, session: AsyncSession, grant_id: uuid.UUID, viewer: Viewer) -> bool:
+    """Whether ``viewer`` must not see the free text of the grant's transactions (a portal
+    reading a grant to a person)."""
+    grant = await grants.get(session=session, grant_id=grant_id, viewer=viewer)
+    return not viewer.may_change(grant.owner) and grant.recipient_type != "organisation"
+
+
+async def read_many(
+    session: AsyncSession, txs: list[Transaction], *, hide_text: bool = False
+) -> list[TransactionRead]:
+    """The API view of transactions, with EUR amounts (descriptions dropped with
+    ``hide_text``)."""
     eur = await rates.in_eur(session, txs)
     return [
         TransactionRead.model_validate(
             {
                 **{k: getattr(tx, k) for k in TransactionRead.model_fields if k != "amount_eur"},
                 "amount_eur": amount,
+                **({"description": None} if hide_text else {}),
             }
         )
         for tx, amount in zip(txs, eur, strict=True)

@@ -51,6 +51,11 @@ def erased_key(ctx: NodeContext, external_id: str) -> bytes:
     return ctx.cipher.digest(b"erased-external-id:" + external_id.encode())
 
 
+def erased_keys(ctx: NodeContext, external_id: str) -> list[bytes]:
+    """:func:`erased_key` under every node key: tombstones written before a rotation match."""
+    return ctx.cipher.digests(b"erased-external-id:" + external_id.encode())
+
+
 def person_columns(
     ctx: NodeContext, person_id: uuid.UUID, fields: dict[str, Any]
 ) -> dict[str, Any]:
@@ -131,8 +136,8 @@ async def create(
         session=session, model=Person, owner=owner, external_id=data.external_id
     )
     if data.external_id is not None:
-        key = erased_key(ctx, data.external_id)
-        tombstone = select(Person.id).where(Person.erased_key == key, Person.owner == owner)
+        keys = erased_keys(ctx, data.external_id)
+        tombstone = select(Person.id).where(Person.erased_key.in_(keys), Person.owner == owner)
         if await session.scalar(tombstone) is not None:
             raise ConflictError(
                 f"external_id {data.external_id!r} belongs to an erased person; "

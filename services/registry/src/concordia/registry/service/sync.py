@@ -1,8 +1,12 @@
 """Bulk sync for agencies: upsert up to 5,000 records by ``external_id`` in one unit of work.
 
 Each record is validated on its own (``concordia.core.bulk``), so a rejected record never blocks
-the valid ones. Valid records are written with set-based statements (one INSERT, one UPDATE per
-batch), which is what keeps a 100,000-person sync within a small factor of a raw ``executemany``.
+the valid ones. A field absent from a record (a blank cell in an agency's export) keeps its
+stored value, never the schema's default: a missing ``risk_level`` must not turn a ``critical``
+person into a ``medium`` one. Each result names the fields left so (or, for a new record, the
+ones that took their default). Valid records are written with set-based statements (one INSERT,
+one UPDATE per batch), which is what keeps a 100,000-person sync within a small factor of a raw
+``executemany``.
 """
 
 from __future__ import annotations
@@ -53,9 +57,9 @@ async def _existing(
     session: AsyncSession,
     columns: Sequence[Any],
     key: Any,
-    values: list[str],
+    values: Sequence[str | bytes],
     where: Sequence[Any] = (),
-) -> dict[str, Any]:
+) -> dict[Any, Any]:
     rows = await fetch_in(session, columns, key, values, where=where)
     return {getattr(row, key.key): row for row in rows}
 
@@ -78,9 +82,11 @@ async def sync_persons(
     cols = (Person.id, Person.external_id, Person.version, Person.digest)
     mine = [Person.owner == actor.owner]
     existing = await _existing(session, cols, Person.external_id, keys, mine)
-    unknown = {person_service.erased_key(ctx, k): k for k in keys if k not in existing}
+    unknown = {digest: k for k in keys if k not in existing
+               for digest in person_service.erased_keys(ctx, k)}  # fmt: skip
     tombstones = await _existing(session, (Person.erased_key,), Person.erased_key, [*unknown], mine)
     erased = {unknown[digest] for digest in tombstones}
+    stored = await _stored_persons(session, ctx, valid, existing)
     plan, at = _Plan(results=refused), now()
     for index, record in valid:
         fields = record.model_dump(mode="json", exclude={"external_id"})
@@ -89,8 +95,12 @@ async def sync_persons(
             plan.results.append(rejected(index, key, [ERASED]))
             continue
         row = existing.get(key)
+        absent = _absent(record, PersonSync)
+        if row is not None and absent:
+            fields |= {name: stored[row.id][name] for name in absent}
         if row is not None and row.digest == person_service.fields_digest(ctx, fields):
-            plan.results.append(accepted(index, key, "unchanged", row.id, row.version))
+            same = _accepted(index, key, "unchanged", row.id, row.version, absent, row)
+            plan.results.append(same)
             continue
         person_id = row.id if row is not None else new_id()
         version = row.version + 1 if row is not None else 1
@@ -109,7 +119,7 @@ async def sync_persons(
             plan.updates.append(values)
             plan.events.append(person_service.updated_event(values))
         status = "created" if row is None else "updated"
-        plan.results.append(accepted(index, key, status, person_id, version))
+        plan.results.append(_accepted(index, key, status, person_id, version, absent, row))
         plan.changes.append(_change("person", values))
     # Dry runs too: they tell which of the owner's persons exist. Ids a dry run would create
     # name no one, so they are left out.
@@ -140,7 +150,8 @@ async def sync_organisations(
     rejected (identifiers are public registration numbers, unique on the node)."""
     valid, refused = validate_records(records, OrganisationSync)
     keys = [r.external_id for _, r in valid]
-    cols = (Organisation.id, Organisation.external_id, Organisation.version, Organisation.digest)
+    # Every column: a field absent from a record keeps the value stored here.
+    cols = tuple(Organisation.__table__.c)
     mine = [Organisation.owner == actor.owner]
     existing = await _existing(session, cols, Organisation.external_id, keys, mine)
     identifiers = [r.identifier for _, r in valid]
@@ -157,10 +168,14 @@ async def sync_organisations(
             plan.results.append(rejected(index, key, [RecordError(loc=["identifier"], msg=msg)]))
             continue
         claimed.add(identifier)
-        digest = org_service.fields_digest(ctx, fields)
         row = existing.get(key)
+        absent = _absent(record, OrganisationSync)
+        if row is not None and absent:
+            fields |= {name: getattr(row, name) for name in absent}
+        digest = org_service.fields_digest(ctx, fields)
         if row is not None and row.digest == digest:
-            plan.results.append(accepted(index, key, "unchanged", row.id, row.version))
+            same = _accepted(index, key, "unchanged", row.id, row.version, absent, row)
+            plan.results.append(same)
             continue
         org_id = row.id if row is not None else new_id()
         version = row.version + 1 if row is not None else 1
@@ -179,9 +194,37 @@ async def sync_organisations(
             plan.updates.append(values)
         plan.events.append(org_service.org_event(values, created=row is None))
         status = "created" if row is None else "updated"
-        plan.results.append(accepted(index, key, status, org_id, version))
+        plan.results.append(_accepted(index, key, status, org_id, version, absent, row))
         plan.changes.append(_change("organisation", values))
     return await _apply(session, ctx, Organisation, plan, dry_run)
+
+
+def _absent(record: Any, schema: type[PersonSync] | type[OrganisationSync]) -> list[str]:
+    """The record's fields it did not carry (required ones never are: validation saw to it)."""
+    return sorted(set(schema.model_fields) - record.model_fields_set - {"external_id"})
+
+
+def _accepted(
+    index: int, key: str, status: Any, id_: Any, version: int, absent: list[str], row: Any
+) -> SyncResult:
+    result = accepted(index, key, status, id_, version)
+    if row is None:
+        result.defaulted = absent
+    else:
+        result.left_unchanged = absent
+    return result
+
+
+async def _stored_persons(
+    session: AsyncSession, ctx: NodeContext, valid: Sequence[Any], existing: dict[str, Any]
+) -> dict[Any, dict[str, Any]]:
+    """The stored fields (decrypted) of the existing persons whose records leave fields out."""
+    ids = [existing[r.external_id].id for _, r in valid
+           if r.external_id in existing and _absent(r, PersonSync)]  # fmt: skip
+    if not ids:
+        return {}
+    rows = await fetch_in(session, tuple(Person.__table__.c), Person.id, ids)
+    return {row.id: person_service.person_fields(ctx, row) for row in rows}
 
 
 def _change(entity: str, values: dict[str, Any]) -> dict[str, Any]:
