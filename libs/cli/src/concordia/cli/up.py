@@ -313,8 +313,11 @@ def _run_locked(
                     layout, endpoints["nodes"][layout.node], tokens[layout.node], persons=persons,
                     grants=grants, overlaps=hub is not None, console=console,
                 )  # fmt: skip
-        write_json(endpoints_file(var), endpoints)
         banner(console, var, endpoints, tokens)
+        # The banner is out (stdout may be a block-buffered file) before endpoints.json says
+        # that everything is up: whoever waits for the file finds the banner too.
+        sys.stdout.flush()
+        write_json(endpoints_file(var), endpoints)
         _watch(running)
     except KeyboardInterrupt:
         console.print("\nStopping…")
