@@ -163,7 +163,7 @@ def test_killed_launcher_leaves_no_orphans(tmp_path: Path, launchers: list[Launc
     var = tmp_path / "var"
     launcher = Launcher(var, free_base_port(), "--no-seed")
     launchers.append(launcher)
-    launcher.wait_ready()
+    launcher.wait_ready(timeout=150)  # three nodes and the hub, unseeded, on a busy machine
     spawned = children(launcher.process.pid)
     # the guardian, the hub's nats-server, a nats-server and every node service of the list at
     # each of the three default nodes, and the hub service
