@@ -26,8 +26,8 @@ from nats.aio.msg import Msg
 from concordia.events import OrganisationRegistered, quarter_bounds
 from concordia.ledger import app as ledger_app
 from concordia.ledger.models import KnownOrganisation
-from concordia.ledger.overlap import OverlapEngine
-from concordia.ledger.service.overlaps import RunLimits
+from concordia.ledger.overlap.engine import OverlapEngine
+from concordia.ledger.overlap.service import RunLimits
 
 PURPOSE = "independent_media"
 # Node codes no other test draws (the suite's node_code fixture counts up from "aa").

@@ -31,6 +31,8 @@ GRANTS = 40  # likewise
 DEV_TOKENS = {
     "registry:read", "registry:write", "agency", "agency-2", "ops", "donor-portal", "donor",
     "donor-2", "operator", "exchange-editor", "exchange-approver", "exchange-screen",
+    "evaluation-admin", "evaluator", "evaluator-2", "evaluator-3",
+    "evaluator-4",
 }  # fmt: skip
 LINUX_PROC = Path("/proc/self/stat").exists()
 
@@ -121,13 +123,14 @@ class Launcher:
         return self.output.read_text(errors="replace")
 
     def wait_ready(self, timeout: float = 60.0) -> dict[str, object]:
-        """Wait for endpoints.json (written once everything is up and seeded)."""
+        """Wait for endpoints.json (written once everything is up and seeded) and the banner
+        (printed just after it: a log read in between would miss its last lines)."""
         path = self.var / "demo" / "endpoints.json"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 pytest.fail(f"concordia up exited ({self.process.returncode}):\n{self.log()}")
-            if path.exists():
+            if path.exists() and "Press Ctrl-C to stop." in self.log():
                 endpoints: dict[str, object] = json.loads(path.read_text())
                 return endpoints
             time.sleep(0.1)

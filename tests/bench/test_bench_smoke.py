@@ -34,6 +34,7 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
         "ledger.bulk_sync",
         "hub.propagation",
         "exchange.search",
+        "evaluation.indicators",
     }
     for name, figure in figures.items():
         assert {"value", "unit", "ceiling", "ratio", "ratio_of", "goal_is"} <= set(figure), name

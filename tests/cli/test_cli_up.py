@@ -48,6 +48,28 @@ def _funding(ledger_url: str, token: str) -> dict[str, list[str | None]]:
     }
 
 
+def _evaluation(url: str, tokens: dict[str, str]) -> dict[str, int]:
+    """Assessments per seeded item; evaluators visibly synthetic, an evaluator's view blind."""
+    admin = {"Authorization": f"Bearer {tokens['evaluation-admin']}"}
+    with httpx.Client(base_url=url, headers=admin, timeout=10) as client:
+        evaluators = get_all(client, "/v1/evaluators")
+        assessments = get_all(client, "/v1/assessments")
+        conflicts = get_all(client, "/v1/conflicts")
+    assert sorted(e["name"] for e in evaluators) == [
+        f"Example Evaluator {n}" for n in ("Four", "One", "Three", "Two")
+    ]
+    assert {e["account"] for e in evaluators} == {
+        f"demo-{name}" for name in ("evaluator", "evaluator-2", "evaluator-3", "evaluator-4")
+    }
+    assert len(conflicts) == 3
+    per_item: dict[str, int] = {}
+    for assessment in assessments:
+        per_item[assessment["item_id"]] = per_item.get(assessment["item_id"], 0) + 1
+    assert per_item, "the demo assesses grants"
+    assert set(per_item.values()) == {2}  # blind double assessment
+    return per_item
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not LINUX_PROC, reason="inspects processes through /proc")
 def test_up_serves_seeded_data_stops_cleanly_and_resumes(
@@ -56,6 +78,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     var, base = tmp_path / "var", free_base_port()
     registry_url, nats_url = f"http://127.0.0.1:{base + 1}", f"nats://127.0.0.1:{base + 22}"
     ledger_url = f"http://127.0.0.1:{base + 2}"
+    evaluation_url = f"http://127.0.0.1:{base + 4}"
     sizes = ("--persons", str(PERSONS), "--grants", str(GRANTS))
 
     first = Launcher(var, base, "--nodes", "se", "--no-hub", *sizes)
@@ -64,6 +87,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
 
     services = {s.name: f"http://127.0.0.1:{base + s.offset}" for s in NODE_SERVICES}
     assert services["registry"] == registry_url
+    assert services["evaluation"] == evaluation_url
     assert endpoints == {"nodes": {"se": {**services, "nats": nats_url}}}
     exchange_url = services["exchange"]
     tokens = json.loads((var / "demo" / "tokens.json").read_text())
@@ -120,6 +144,8 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert sorted(p["language"] for p in seeded) == ["en", "ru", "sv"]
     assert {p["workflow"] for p in seeded} == {"published"}
     assert all(str(p["title"]).startswith(("Demo", "Демо")) for p in seeded)
+    evaluated = _evaluation(evaluation_url, tokens["se"])
+    assert f"evaluation   4 evaluators, 3 conflicts, {len(evaluated)} draws" in first.log()
 
     status = CliRunner().invoke(app, ["status", "--var", str(var)])
     assert status.exit_code == 0, status.output
@@ -146,6 +172,8 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert _funding(ledger_url, tokens["se"]["donor"]) == funding  # no duplicates
     again_seeded = practices(exchange_url, tokens["se"]["exchange-editor"])
     assert sorted(p["id"] for p in again_seeded) == sorted(p["id"] for p in seeded)
+    assert "evaluation   0 evaluators, 0 conflicts, 0 draws and 0 assessments added" in second.log()
+    assert _evaluation(evaluation_url, tokens["se"]) == evaluated
 
     reseed = CliRunner().invoke(app, ["seed", "--var", str(var), "--node", "se", *sizes])
     assert reseed.exit_code == 0, reseed.output
@@ -163,7 +191,7 @@ def test_killed_launcher_leaves_no_orphans(tmp_path: Path, launchers: list[Launc
     var = tmp_path / "var"
     launcher = Launcher(var, free_base_port(), "--no-seed")
     launchers.append(launcher)
-    launcher.wait_ready(timeout=150)  # three nodes and the hub, unseeded, on a busy machine
+    launcher.wait_ready(timeout=120)  # three nodes of four services each start on two cores
     spawned = children(launcher.process.pid)
     # the guardian, the hub's nats-server, a nats-server and every node service of the list at
     # each of the three default nodes, and the hub service

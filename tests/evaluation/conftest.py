@@ -19,6 +19,13 @@ TOKENS = {
     "eval-a": {"evaluation:write"}, "eval-b": {"evaluation:write"},
     "eval-c": {"evaluation:write"}, "eval-d": {"evaluation:write"},
 }  # fmt: skip
+#: Tokens of another owner: an agency's evaluator, its reader, and a token that shares the name
+#: of the operator's evaluator ``eval-a`` (key -> name, scopes, owner).
+OWNED = {
+    "agency-eval": ("agency-eval", {"evaluation:write"}, "agency:se-test"),
+    "agency-reader": ("agency-reader", {"evaluation:read"}, "agency:se-test"),
+    "namesake": ("eval-a", {"evaluation:write"}, "agency:se-test"),
+}
 
 
 @pytest.fixture
@@ -31,6 +38,7 @@ async def evaluation(
     """One running evaluation service with a fresh database."""
     store = TokenStore(tmp_path / "tokens.json")
     tokens = {name: store.create(name, scopes) for name, scopes in TOKENS.items()}
+    tokens |= {key: store.create(n, s, owner=o) for key, (n, s, o) in OWNED.items()}
     settings = EvaluationSettings(
         env="test", node=node_code, database_url=await database_factories("evaluation"),
         nats_url=nats_server.url, tokens_file=tmp_path / "tokens.json",

@@ -3,96 +3,14 @@
 from __future__ import annotations
 
 import random
-import uuid
-from datetime import date
-from decimal import Decimal
-from typing import Any
 
-import polling
-from evaluation_support import Evaluation
-from sqlalchemy import select
-
-from concordia.evaluation.models import KnownGrant
-from concordia.events import OrganisationRegistered
-from concordia.events.ledger import GrantRecorded, TransactionRecorded
-
-PERIOD = "2026-Q4"
-
-
-def _scores(value: int, evidence: str = "Synthetic evidence for a test.") -> dict[str, Any]:
-    return {
-        c: {"score": value, "evidence": evidence}
-        for c in ("standards", "knowledge", "inside_support", "relevance", "impact")
-    }
-
-
-async def _seed(ev: Evaluation) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
-    org, grant, donor = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    await ev.publish(
-        OrganisationRegistered(
-            organisation_id=org,
-            identifier="SE-ON-8020009999",
-            name="Example Research Centre",
-            type="research_centre",
-            registration_country="SE",
-            version=1,
-            represents=("women",),
-            regions_of_focus=("RU-TA",),
-        ),
-        GrantRecorded(
-            grant_id=grant,
-            donor_id=donor,
-            external_id="TEST-1",
-            visibility="public",
-            version=1,
-            feed_seq=1,
-            purpose="research",
-            horizon="mid",
-            strategic_goals=("value_of_politics",),
-            recipient_organisation_id=org,
-            start_date=date(2026, 1, 1),
-            end_date=date(2027, 12, 31),
-        ),
-        TransactionRecorded(
-            transaction_id=uuid.uuid4(),
-            grant_id=grant,
-            type=2,
-            amount=Decimal(5000),
-            currency="EUR",
-            value_date=date(2026, 11, 2),
-            feed_seq=2,
-            amount_eur=Decimal(5000),
-        ),
-    )
-
-    async def known() -> bool:
-        async with ev.app.state.concordia.db.unit_of_work(write=False) as session:
-            return (
-                await session.scalar(select(KnownGrant.id).where(KnownGrant.id == grant))
-                is not None
-            )
-
-    await polling.eventually(known, within=15)
-    return org, grant, donor
-
-
-async def _evaluator(ev: Evaluation, account: str, **extra: Any) -> str:
-    body = {
-        "name": f"Example Evaluator {account}",
-        "account": account,
-        "expertise": ["research"],
-        "languages": ["en", "ru"],
-        "european": True,
-    } | extra
-    response = await ev.client.post("/v1/evaluators", json=body, headers=ev.auth("admin"))
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
+from evaluation_support import PERIOD, Evaluation, new_evaluator, scores, seed_grant
 
 
 async def test_draw_conflicts_blind_assessment_and_third(evaluation: Evaluation) -> None:
     ev = evaluation
-    org, grant, _ = await _seed(ev)
-    ids = {a: await _evaluator(ev, a) for a in ("eval-a", "eval-b", "eval-c", "eval-d")}
+    org, grant, _ = await seed_grant(ev)
+    ids = {a: await new_evaluator(ev, a) for a in ("eval-a", "eval-b", "eval-c", "eval-d")}
     conflicted = ids["eval-d"]
     declared = await ev.client.post(
         "/v1/conflicts",
@@ -133,19 +51,19 @@ async def test_draw_conflicts_blind_assessment_and_third(evaluation: Evaluation)
     bad = await ev.client.post(
         "/v1/assessments",
         headers=ev.auth(account[first]),
-        json={"assignment_id": by_evaluator[first], **_scores(5)},
+        json={"assignment_id": by_evaluator[first], **scores(5)},
     )
     assert bad.status_code == 422
     scored = await ev.client.post(
         "/v1/assessments",
         headers=ev.auth(account[first]),
-        json={"assignment_id": by_evaluator[first], **_scores(0)},
+        json={"assignment_id": by_evaluator[first], **scores(0)},
     )
     assert scored.status_code == 201, scored.text
     twice = await ev.client.post(
         "/v1/assessments",
         headers=ev.auth(account[first]),
-        json={"assignment_id": by_evaluator[first], **_scores(1)},
+        json={"assignment_id": by_evaluator[first], **scores(1)},
     )
     assert twice.status_code == 409
     # Blind: the second assessor does not see the first's scores yet.
@@ -161,7 +79,7 @@ async def test_draw_conflicts_blind_assessment_and_third(evaluation: Evaluation)
     blocked = await ev.client.post(
         "/v1/assessments",
         headers=ev.auth(account[second]),
-        json={"assignment_id": by_evaluator[second], **_scores(4)},
+        json={"assignment_id": by_evaluator[second], **scores(4)},
     )
     assert blocked.status_code == 409
     assert "family relationship" in blocked.json()["detail"]
@@ -169,8 +87,8 @@ async def test_draw_conflicts_blind_assessment_and_third(evaluation: Evaluation)
 
 async def test_a_gap_above_two_calls_for_a_third_assessor(evaluation: Evaluation) -> None:
     ev = evaluation
-    _, grant, _ = await _seed(ev)
-    ids = {a: await _evaluator(ev, a) for a in ("eval-a", "eval-b", "eval-c")}
+    _, grant, _ = await seed_grant(ev)
+    ids = {a: await new_evaluator(ev, a) for a in ("eval-a", "eval-b", "eval-c")}
     account = {v: k for k, v in ids.items()}
     draw = (
         await ev.client.post(
@@ -185,7 +103,7 @@ async def test_a_gap_above_two_calls_for_a_third_assessor(evaluation: Evaluation
         made = await ev.client.post(
             "/v1/assessments",
             headers=ev.auth(account[evaluator]),
-            json={"assignment_id": assignment, **_scores(score)},
+            json={"assignment_id": assignment, **scores(score)},
         )
         assert made.status_code == 201
     both = await ev.client.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from concordia.ledger import psi
+from concordia.ledger.overlap import psi
 
 
 def ids(prefix: str, numbers: range) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from concordia.cli._evaluation_seed import ADMIN_TOKEN as EVALUATION_ADMIN_TOKEN
+from concordia.cli._evaluation_seed import EVALUATOR_TOKENS
 from concordia.cli.seed import (
     DEMO_TOKEN,
     DONOR_TOKEN,
@@ -34,6 +36,8 @@ DEV_TOKENS: dict[str, frozenset[str]] = {
     SECOND_DONOR_TOKEN: frozenset({"ledger:write", "feed:read"}),
     OPERATOR_TOKEN: frozenset({"registry:read", "registry:write", "registry:admin", "ledger:write",
                                "ledger:admin", "feed:read"}),
+    EVALUATION_ADMIN_TOKEN: frozenset({"evaluation:admin"}),
+    **{name: frozenset({"evaluation:write"}) for name in EVALUATOR_TOKENS},
     EXCHANGE_EDITOR: frozenset({"exchange:read", "exchange:write"}),
     EXCHANGE_APPROVER: frozenset({"exchange:read", "exchange:approve"}),
     # The exchange's own token for the registry's screen (given to it at start, not to people).

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from concordia.cli import _demo, _funding
+from concordia.cli._evaluation_seed import ADMIN_TOKEN, seed_evaluation_demo
 from concordia.cli._layout import check_node, demo_tokens_file, endpoints_file, read_json
 from concordia.cli._overlaps import seed_overlaps
 from concordia.cli._seedhttp import (
@@ -299,6 +300,12 @@ def seed(
                     ledger_token=ledger_token, node=node,
                 )  # fmt: skip
                 console.print(f"[green]Planted overlaps[/]: {planted.describe()}")
+            if "evaluation" in endpoints and ADMIN_TOKEN in demo_tokens:
+                assessed = seed_evaluation_demo(
+                    endpoints | {"registry": url, "ledger": ledger_url}, demo_tokens,
+                    registry_token=token, ledger_token=ledger_token, purpose=DEMO_PURPOSE,
+                )  # fmt: skip
+                console.print(f"[green]Seeded[/] the evaluation: {assessed.describe()}")
     except (SeedError, httpx.HTTPError) as exc:
         console.print(f"[red]Seeding failed:[/] {exc}")
         raise typer.Exit(1) from exc

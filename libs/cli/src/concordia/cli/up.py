@@ -42,6 +42,7 @@ from concordia.cli._devtokens import (
     HUB_DEV_TOKENS,
     dev_tokens,
 )
+from concordia.cli._evaluation_seed import seed_evaluation_demo
 from concordia.cli._exchangeseed import seed_exchange
 from concordia.cli._layout import (
     HUB_BLOCK,
@@ -60,6 +61,7 @@ from concordia.cli._seedhttp import SeedError
 from concordia.cli.migrate import upgrade_service
 from concordia.cli.nodeinit import AlreadyInitialisedError
 from concordia.cli.seed import (
+    DEMO_PURPOSE,
     DEMO_TOKEN,
     DONOR_TOKEN,
     seed_ledger,
@@ -256,6 +258,12 @@ def _seed(
         approver_token=tokens[EXCHANGE_APPROVER], node=layout.node,
     )  # fmt: skip
     console.print(f"  practices    {practices.describe()}")
+    if "evaluation" in endpoints:
+        assessed = seed_evaluation_demo(
+            endpoints, tokens, registry_token=tokens[DEMO_TOKEN], ledger_token=tokens[DONOR_TOKEN],
+            purpose=DEMO_PURPOSE,
+        )  # fmt: skip
+        console.print(f"  evaluation   {assessed.describe()}")
 
 
 def _start_all(

@@ -50,6 +50,7 @@ from concordia.events.charter import (
     CharterPublished,
     CodeList,
     DisclosureRules,
+    EvaluationRules,
     Target,
     disclosure_rules,
 )
@@ -293,6 +294,7 @@ __all__ = [
     "Draft",
     "Envelope",
     "EnvelopeError",
+    "EvaluationRules",
     "Event",
     "Handler",
     "Inbox",

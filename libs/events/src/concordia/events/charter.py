@@ -132,6 +132,33 @@ class CodeList(BaseModel):
     codes: tuple[Code, ...] = Field(min_length=1, description="Its codes.")
 
 
+class EvaluationRules(BaseModel):
+    """The charter's evaluation settings (charter v2, additive: absent, these defaults apply).
+
+    Example::
+
+        EvaluationRules(rotation_max_consecutive=2, third_assessor_gap=2,
+                        fragmentation_threshold_eur=Decimal(10000))
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rotation_max_consecutive: int = Field(
+        default=2, ge=1, le=12,
+        description="Consecutive periods an evaluator may assess one organisation.",
+    )  # fmt: skip
+    third_assessor_gap: int = Field(
+        default=2, ge=1, le=4,
+        description="Two assessments further apart than this on any criterion call for a third.",
+    )  # fmt: skip
+    fragmentation_threshold_eur: Annotated[
+        Decimal, _decimal_text(r"^[0-9]{1,12}(\.[0-9]{1,2})?$", "An amount in EUR, e.g. `10000`.")
+    ] = Field(
+        default=Decimal(10000), gt=0, max_digits=14, decimal_places=2,
+        description="A grant committed below this is 'spread too thin' (fragmentation).",
+    )  # fmt: skip
+
+
 class CharterPublished(SharedEvent):
     """The coalition's charter as set at the hub: thresholds, targets and code lists.
 
@@ -154,6 +181,9 @@ class CharterPublished(SharedEvent):
     disclosure: DisclosureRules
     targets: tuple[Target, ...] = Field(default=(), description="Coalition targets.")
     code_lists: tuple[CodeList, ...] = Field(default=(), description="Shared code lists.")
+    evaluation: EvaluationRules = Field(
+        default_factory=EvaluationRules, description="The evaluation services' settings."
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Self:

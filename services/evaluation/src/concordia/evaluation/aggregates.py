@@ -2,9 +2,10 @@
 
 Per criterion and period, how many assessed items scored 0..4 (an item's score is the median of
 its assessments, rounded down), each organisation a contributor: threshold suppression keeps a
-cell from standing for fewer than k organisations, so no identifiable organisation's score
-leaves the node. Funding to organisations representing each group is a money table under the
-dominance and p % rules. Both go through ``concordia.disclosure`` and the release rule.
+cell from standing for fewer than k organisations, and a period with fewer than k assessed
+organisations shares nothing, so no identifiable organisation's score leaves the node. Funding
+to organisations representing each group is a money table under the dominance and p % rules.
+Both go through ``concordia.disclosure`` and the release rule.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ def _score_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
     for period in sorted(set(counts) | rows.released):
         for criterion in CRITERIA:
             by_who = counts[period][criterion]
+            if len(by_who) < k:
+                # Fewer organisations than k: even the zero cells would say where they scored.
+                continue
             totals = {s: sum(c.get((s,), 0) for c in by_who.values()) for s in SCORES}
             table = protect_counts(CountTable.one_way("score", totals, SCORES), policy)
             drafts.append(Draft(

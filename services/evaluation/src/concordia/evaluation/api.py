@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
@@ -29,7 +29,7 @@ from concordia.evaluation.schemas import (
     TargetsRead,
 )
 from concordia.evaluation.service import assessments, people, reports
-from concordia.evaluation.service._common import Forbidden, NodeContext
+from concordia.evaluation.service._common import Forbidden, NodeContext, rules_from
 from concordia.kit import runtime, service_state
 
 router = APIRouter(prefix="/v1", tags=["evaluation"])
@@ -50,7 +50,12 @@ class EvaluationState:
 
 
 def _ctx(request: Request) -> NodeContext:
-    return service_state(request, EvaluationState).ctx
+    """The node context with the rules of the charter the service follows now."""
+    ctx = service_state(request, EvaluationState).ctx
+    follower = runtime(request).follower
+    if follower is None:
+        return ctx
+    return replace(ctx, rules=rules_from(follower.current, ctx.rules))
 
 
 @router.post("/evaluators", status_code=status.HTTP_201_CREATED, response_model=EvaluatorRead)
@@ -59,7 +64,7 @@ async def create_evaluator(
 ) -> EvaluatorRead:
     """Register an independent evaluator (the name is encrypted at rest)."""
     ctx = _ctx(request)
-    row = await people.create_evaluator(session=session, ctx=ctx, data=data, owner=principal.name)
+    row = await people.create_evaluator(session=session, ctx=ctx, data=data, owner=principal.owner)
     return people.read_evaluator(ctx, row, with_name=True)
 
 
@@ -67,8 +72,10 @@ async def create_evaluator(
 async def list_evaluators(
     request: Request, session: SessionDep, principal: Reader, after: AfterDep, limit: LimitDep = 100
 ) -> Page[EvaluatorRead]:
-    """Evaluators; names only for administrators."""
-    rows = await people.list_evaluators(session=session, after=after, limit=limit)
+    """The token owner's evaluators (administrators: all); names only for administrators."""
+    rows = await people.list_evaluators(
+        session=session, scope=principal.owner_filter(ADMIN), after=after, limit=limit
+    )
     admin = ADMIN in principal.scopes
     items = [people.read_evaluator(_ctx(request), r, with_name=admin) for r in rows]
     return page_of(rows, limit, items)
@@ -80,10 +87,12 @@ async def declare_conflict(
 ) -> ConflictRead:
     """Declare a relationship with an organisation or a donor (evaluators: their own)."""
     if ADMIN not in principal.scopes:
-        me = await people.evaluator_for(session, principal.name)
+        me = await people.evaluator_for(session, principal)
         if me is None or me.id != data.evaluator_id:
             raise Forbidden("evaluators declare their own conflicts only")
-    row = await people.declare_conflict(session=session, data=data, owner=principal.name)
+    row = await people.declare_conflict(
+        session=session, data=data, scope=principal.owner_filter(ADMIN)
+    )
     return ConflictRead.model_validate(row, from_attributes=True)
 
 
@@ -94,11 +103,12 @@ async def list_conflicts(
 ) -> Page[ConflictRead]:  # fmt: skip
     """The conflict-of-interest register (evaluators: their own)."""
     if ADMIN not in principal.scopes:
-        me = await people.evaluator_for(session, principal.name)
+        me = await people.evaluator_for(session, principal)
         evaluator_id = me.id if me is not None else uuid.UUID(int=0)
     rows = await people.list_conflicts(
-        session=session, evaluator_id=evaluator_id, after=after, limit=limit
-    )
+        session=session, scope=principal.owner_filter(ADMIN), evaluator_id=evaluator_id,
+        after=after, limit=limit,
+    )  # fmt: skip
     return page_of(
         rows, limit, [ConflictRead.model_validate(r, from_attributes=True) for r in rows]
     )
@@ -118,15 +128,17 @@ async def assign(
 ) -> DrawRead:
     """Draw assessors at random among the eligible; the seed is recorded for anyone to re-run."""
     row, made = await assessments.assign(
-        session=session, ctx=_ctx(request), data=data, owner=principal.name
+        session=session, ctx=_ctx(request), data=data, owner=principal.owner
     )
     return _draw_read(row, [a.id for a in made])
 
 
 @router.get("/draws/{draw_id}", response_model=DrawRead)
-async def get_draw(draw_id: uuid.UUID, session: SessionDep, _: Reader) -> DrawRead:
-    """A draw with its seed and eligible list."""
-    row, ids = await assessments.get_draw(session=session, draw_id=draw_id)
+async def get_draw(draw_id: uuid.UUID, session: SessionDep, principal: Reader) -> DrawRead:
+    """A draw with its seed and eligible list (another owner's is a 404)."""
+    row, ids = await assessments.get_draw(
+        session=session, draw_id=draw_id, scope=principal.owner_filter(ADMIN)
+    )
     return _draw_read(row, ids)
 
 
@@ -139,7 +151,7 @@ async def record_assessment(
 ) -> AssessmentRead:
     """Score an assigned item on the five criteria, each with written evidence."""
     row = await assessments.record(
-        session=session, ctx=_ctx(request), data=data, account=principal.name
+        session=session, ctx=_ctx(request), data=data, principal=principal
     )
     return assessments.read(row)
 
@@ -153,10 +165,11 @@ async def list_assessments(
     """Assessments; an evaluator sees others' only once an item has two (blind until then)."""
     evaluator_id = None
     if ADMIN not in principal.scopes:
-        me = await people.evaluator_for(session, principal.name)
+        me = await people.evaluator_for(session, principal)
         evaluator_id = me.id if me is not None else uuid.UUID(int=0)
     rows = await assessments.visible(
-        session=session, period=period, item_id=item_id, evaluator_id=evaluator_id,
+        session=session, period=period, item_id=item_id, scope=principal.owner_filter(ADMIN),
+        evaluator_id=evaluator_id,
         after=after, limit=limit,
     )  # fmt: skip
     return page_of(rows, limit, [assessments.read(r) for r in rows])
@@ -165,14 +178,16 @@ async def list_assessments(
 @router.post("/panels", status_code=status.HTTP_201_CREATED, response_model=PanelRead)
 async def record_panel(data: PanelCreate, session: SessionDep, principal: Admin) -> PanelRead:
     """Record the award panel of a research or media grant; a conflicted member is a 409."""
-    row = await people.record_panel(session=session, data=data, owner=principal.name)
+    row = await people.record_panel(session=session, data=data, owner=principal.owner)
     return PanelRead.model_validate(row, from_attributes=True)
 
 
 @router.get("/panels/{grant_id}", response_model=PanelRead)
-async def get_panel(grant_id: uuid.UUID, session: SessionDep, _: Reader) -> PanelRead:
-    """A grant's award panel."""
-    row = await people.get_panel(session=session, grant_id=grant_id)
+async def get_panel(grant_id: uuid.UUID, session: SessionDep, principal: Reader) -> PanelRead:
+    """A grant's award panel (another owner's is a 404)."""
+    row = await people.get_panel(
+        session=session, grant_id=grant_id, scope=principal.owner_filter(ADMIN)
+    )
     return PanelRead.model_validate(row, from_attributes=True)
 
 

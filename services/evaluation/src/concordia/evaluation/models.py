@@ -3,7 +3,8 @@
 What it learns from the ledger's and registry's local events (``known_*``: no names, no persons)
 beside what it records itself: evaluators (names encrypted with the node key), declared
 conflicts of interest, draws and assignments, assessments and award panels. Every record it
-writes carries its ``owner`` (the token's name until token owners exist).
+writes carries its ``owner`` (the token's ``Principal.owner``; conflicts and assessments: the
+evaluator's): a token reads its owner's records only, unless it holds ``evaluation:admin``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
+from concordia.core.auth import OWNER_PATTERN
 from concordia.core.schemas import IsoDate, StrictModel, UuidStr, json_int
 from concordia.core.types import QUARTER_PATTERN, LongText, Text
 from concordia.events import codes
@@ -43,6 +44,11 @@ class EvaluatorCreate(StrictModel):
     expertise: list[codes.Purpose] = Field(min_length=1, max_length=13)
     languages: list[Language] = Field(min_length=1, max_length=20)
     european: bool = Field(description="A European (non-Russian) expert.")
+    owner: Annotated[str, StringConstraints(pattern=OWNER_PATTERN.pattern)] | None = Field(
+        default=None,
+        description="Whose evaluator (the owner of the tokens it scores with); default: yours.",
+        examples=["agency:se-migration"],
+    )
 
 
 class EvaluatorRead(BaseModel):

@@ -11,7 +11,8 @@ from concordia.kit import ServiceSettings
 
 
 class EvaluationSettings(ServiceSettings):
-    """The evaluation service's settings; charter settings, where the charter has them, win."""
+    """The evaluation service's settings; once the hub sent a charter, its evaluation section
+    (rotation, third-assessor gap, fragmentation threshold) wins over these."""
 
     model_config = SettingsConfigDict(
         env_prefix="CONCORDIA_EVALUATION_", extra="ignore", validate_by_name=True

@@ -21,14 +21,16 @@ from concordia.kit import (
     serve,
 )
 from concordia.ledger import aggregates, consumers
-from concordia.ledger.api import activities, donors, feed, grants, overlaps, rates, sync
+from concordia.ledger.api import activities, donors, grants, rates, sync
 from concordia.ledger.api import aggregates as aggregates_routes
 from concordia.ledger.api.deps import LedgerState
-from concordia.ledger.feed_stream import FeedNotifier
-from concordia.ledger.overlap import OverlapEngine
+from concordia.ledger.feed import api as feed
+from concordia.ledger.feed.stream import FeedNotifier
+from concordia.ledger.overlap import api as overlaps
+from concordia.ledger.overlap.engine import OverlapEngine
+from concordia.ledger.overlap.service import RunLimits
 from concordia.ledger.schemas import GrantSync
 from concordia.ledger.service._common import NodeContext
-from concordia.ledger.service.overlaps import RunLimits
 from concordia.ledger.settings import LedgerSettings
 
 SERVICE_DIR = Path(__file__).resolve().parents[3]

@@ -28,8 +28,9 @@ from concordia.events import (
     PersonUpdated,
 )
 from concordia.events.ledger import GrantUpdated
+from concordia.ledger.feed import moves as feed_moves
 from concordia.ledger.models import Grant, KnownOrganisation, KnownPerson, Transaction
-from concordia.ledger.service import feed_moves, grants
+from concordia.ledger.service import grants
 from concordia.ledger.service._common import NodeContext, emit, now
 
 #: What an erased person's grant is called from then on (the title is required).

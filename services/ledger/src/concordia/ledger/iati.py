@@ -29,7 +29,7 @@ from lxml import etree
 
 from concordia.core.db import Database
 from concordia.ledger import codes
-from concordia.ledger.service import feed
+from concordia.ledger.feed import service as feed
 
 VERSION = "2.03"
 #: IATI OrganisationType codes of the donor types.

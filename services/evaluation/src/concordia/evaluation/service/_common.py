@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import or_, select
@@ -13,8 +13,9 @@ from concordia.core.changes import new_id, now
 from concordia.core.crypto import FieldCipher
 from concordia.core.errors import ConflictError, DomainError, FieldError
 from concordia.evaluation.models import Assignment, Conflict, KnownGrant, KnownOrganisation
+from concordia.events import CharterPublished
 
-__all__ = ["Forbidden", "Item", "NodeContext", "Rules", "new_id", "now"]
+__all__ = ["Forbidden", "Item", "NodeContext", "Rules", "new_id", "now", "rules_from"]
 
 
 class Forbidden(DomainError):
@@ -31,6 +32,20 @@ class Rules:
     third_assessor_gap: int = 2
     agreement_min_items: int = 10
     fragmentation_threshold_eur: Decimal = Decimal(10000)
+
+
+def rules_from(charter: CharterPublished, own: Rules) -> Rules:
+    """The rules in force: the hub's charter's evaluation section, or before the hub sent one
+    (the built-in charter, revision 0), the node's own settings."""
+    if charter.revision == 0:
+        return own
+    section = charter.evaluation
+    return replace(
+        own,
+        rotation_max_consecutive=section.rotation_max_consecutive,
+        third_assessor_gap=section.third_assessor_gap,
+        fragmentation_threshold_eur=section.fragmentation_threshold_eur,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.auth import Principal
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.core.pagination import keyset
 from concordia.evaluation.models import Assessment, Assignment, Conflict, Draw, Evaluator
@@ -162,26 +163,31 @@ async def assign(
     return row, assignments
 
 
-async def get_draw(*, session: AsyncSession, draw_id: uuid.UUID) -> tuple[Draw, list[uuid.UUID]]:
-    """A draw and the ids of its assignments."""
+async def get_draw(
+    *, session: AsyncSession, draw_id: uuid.UUID, scope: str | None
+) -> tuple[Draw, list[uuid.UUID]]:
+    """A draw and the ids of its assignments; 404 also when it is another owner's than
+    ``scope``."""
     row = await session.get(Draw, draw_id)
-    if row is None:
+    if row is None or (scope is not None and row.owner != scope):
         raise NotFoundError(f"no draw {draw_id}")
     ids = (await session.scalars(select(Assignment.id).where(Assignment.draw_id == draw_id))).all()
     return row, list(ids)
 
 
 async def record(
-    *, session: AsyncSession, ctx: NodeContext, data: AssessmentCreate, account: str
+    *, session: AsyncSession, ctx: NodeContext, data: AssessmentCreate, principal: Principal
 ) -> Assessment:
     """Record the assigned evaluator's assessment; 409 on a conflict, a rotation breach, or a
     second assessment of the same item by the same evaluator."""
     assignment = await session.get(Assignment, data.assignment_id)
-    if assignment is None:
+    evaluator = (
+        None if assignment is None else await session.get(Evaluator, assignment.evaluator_id)
+    )
+    # Another owner's assignment is a 404 like a missing one; a colleague's is a 403.
+    if assignment is None or evaluator is None or evaluator.owner != principal.owner:
         raise NotFoundError(f"no assignment {data.assignment_id}")
-    evaluator = await session.get(Evaluator, assignment.evaluator_id)
-    assert evaluator is not None
-    if evaluator.account != account:
+    if evaluator.account != principal.name:
         raise Forbidden(f"assignment {assignment.id} is another evaluator's")
     item = await item_of(session, assignment.item_type, assignment.item_id)
     await ensure_no_conflict(session, evaluator.id, item)  # declared after the draw
@@ -205,7 +211,8 @@ async def record(
     row = Assessment(
         id=new_id(), assignment_id=assignment.id, evaluator_id=evaluator.id, item_type=item.type,
         item_id=item.id, organisation_id=item.organisation_id, period=assignment.period,
-        evidence={c: body[c]["evidence"] for c in CRITERIA}, owner=account, created_at=now(),
+        evidence={c: body[c]["evidence"] for c in CRITERIA}, owner=evaluator.owner,
+        created_at=now(),
         **{c: body[c]["score"] for c in CRITERIA},
     )  # fmt: skip
     session.add(row)
@@ -223,12 +230,14 @@ def read(row: Assessment) -> AssessmentRead:
 
 
 async def visible(
-    *, session: AsyncSession, period: str | None, item_id: uuid.UUID | None,
+    *, session: AsyncSession, period: str | None, item_id: uuid.UUID | None, scope: str | None,
     evaluator_id: uuid.UUID | None, after: uuid.UUID | None, limit: int,
 ) -> list[Assessment]:  # fmt: skip
-    """A page of assessments; with ``evaluator_id`` (an evaluator reading), blind: their own,
-    and others' only on items that have two or more assessments."""
+    """A page of assessments (of the ``scope`` owner unless None); with ``evaluator_id`` (an
+    evaluator reading), blind: their own, and others' only on items that have two or more."""
     query = select(Assessment)
+    if scope is not None:
+        query = query.where(Assessment.owner == scope)
     if period is not None:
         query = query.where(Assessment.period == period)
     if item_id is not None:

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.auth import Principal
 from concordia.core.errors import ConflictError, FieldError, NotFoundError
 from concordia.core.pagination import keyset
 from concordia.evaluation.models import Conflict, Evaluator, KnownGrant, Panel
@@ -36,7 +37,7 @@ def _aad(evaluator_id: uuid.UUID) -> bytes:
 async def create_evaluator(
     *, session: AsyncSession, ctx: NodeContext, data: EvaluatorCreate, owner: str
 ) -> Evaluator:
-    """Register an evaluator; 409 when the account already belongs to one."""
+    """Register an evaluator of ``data.owner`` (else ``owner``); 409 when the account is taken."""
     taken = await session.scalar(select(Evaluator.id).where(Evaluator.account == data.account))
     if taken is not None:
         raise ConflictError(f"account {data.account!r} is evaluator {taken}")
@@ -45,7 +46,7 @@ async def create_evaluator(
         id=evaluator_id, name_enc=ctx.cipher.encrypt(data.name, aad=_aad(evaluator_id)),
         account=data.account, expertise=sorted(set(data.expertise)),
         languages=sorted(set(data.languages)), european=data.european, active=True,
-        owner=owner, created_at=now(),
+        owner=data.owner or owner, created_at=now(),
     )  # fmt: skip
     session.add(row)
     await session.flush()
@@ -60,28 +61,39 @@ def read_evaluator(ctx: NodeContext, row: Evaluator, *, with_name: bool) -> Eval
 
 
 async def list_evaluators(
-    *, session: AsyncSession, after: uuid.UUID | None, limit: int
+    *, session: AsyncSession, scope: str | None, after: uuid.UUID | None, limit: int
 ) -> list[Evaluator]:
-    """A keyset page of evaluators."""
-    return list(
-        await session.scalars(keyset(select(Evaluator), Evaluator.id, after=after, limit=limit))
+    """A keyset page of evaluators (of the ``scope`` owner only, unless None)."""
+    query = select(Evaluator)
+    if scope is not None:
+        query = query.where(Evaluator.owner == scope)
+    return list(await session.scalars(keyset(query, Evaluator.id, after=after, limit=limit)))
+
+
+async def evaluator_for(session: AsyncSession, principal: Principal) -> Evaluator | None:
+    """The evaluator scoring with this token: its name and its owner both match."""
+    # The owner too: a token of another owner that happens to share the name is nobody.
+    query = select(Evaluator).where(
+        Evaluator.account == principal.name, Evaluator.owner == principal.owner
     )
+    return (await session.scalars(query)).first()
 
 
-async def evaluator_for(session: AsyncSession, account: str) -> Evaluator | None:
-    """The evaluator scoring with the token named ``account``."""
-    return (await session.scalars(select(Evaluator).where(Evaluator.account == account))).first()
+async def declare_conflict(
+    *, session: AsyncSession, data: ConflictCreate, scope: str | None
+) -> Conflict:
+    """Record a declared conflict of interest with an organisation or a donor.
 
-
-async def declare_conflict(*, session: AsyncSession, data: ConflictCreate, owner: str) -> Conflict:
-    """Record a declared conflict of interest with an organisation or a donor."""
-    if await session.get(Evaluator, data.evaluator_id) is None:
+    The conflict belongs to the evaluator's owner, so the evaluator sees what an administrator
+    declared for them; an evaluator of another owner than ``scope`` is unknown (422)."""
+    evaluator = await session.get(Evaluator, data.evaluator_id)
+    if evaluator is None or (scope is not None and evaluator.owner != scope):
         raise FieldError(["body", "evaluator_id"], f"no evaluator {data.evaluator_id}")
     if (data.organisation_id is None) == (data.donor_id is None):
         raise FieldError(["body", "organisation_id"], "name exactly one organisation or donor")
     row = Conflict(
         id=new_id(), evaluator_id=data.evaluator_id, organisation_id=data.organisation_id,
-        donor_id=data.donor_id, relationship=data.relationship, owner=owner,
+        donor_id=data.donor_id, relationship=data.relationship, owner=evaluator.owner,
         declared_at=now(),
     )  # fmt: skip
     session.add(row)
@@ -90,10 +102,14 @@ async def declare_conflict(*, session: AsyncSession, data: ConflictCreate, owner
 
 
 async def list_conflicts(
-    *, session: AsyncSession, evaluator_id: uuid.UUID | None, after: uuid.UUID | None, limit: int
-) -> list[Conflict]:
-    """A keyset page of conflicts, optionally of one evaluator."""
+    *, session: AsyncSession, scope: str | None, evaluator_id: uuid.UUID | None,
+    after: uuid.UUID | None, limit: int,
+) -> list[Conflict]:  # fmt: skip
+    """A keyset page of conflicts (of the ``scope`` owner unless None), optionally of one
+    evaluator."""
     query = select(Conflict)
+    if scope is not None:
+        query = query.where(Conflict.owner == scope)
     if evaluator_id is not None:
         query = query.where(Conflict.evaluator_id == evaluator_id)
     return list(await session.scalars(keyset(query, Conflict.id, after=after, limit=limit)))
@@ -128,9 +144,9 @@ async def record_panel(*, session: AsyncSession, data: PanelCreate, owner: str) 
     return row
 
 
-async def get_panel(*, session: AsyncSession, grant_id: uuid.UUID) -> Panel:
-    """A grant's award panel, or 404."""
+async def get_panel(*, session: AsyncSession, grant_id: uuid.UUID, scope: str | None) -> Panel:
+    """A grant's award panel, or 404 (also when it is another owner's than ``scope``)."""
     row = (await session.scalars(select(Panel).where(Panel.grant_id == grant_id))).first()
-    if row is None:
+    if row is None or (scope is not None and row.owner != scope):
         raise NotFoundError(f"no award panel for grant {grant_id}")
     return row

@@ -12,8 +12,8 @@ from concordia.kit import service_state
 from concordia.ledger.service._common import NodeContext, Viewer
 
 if TYPE_CHECKING:
-    from concordia.ledger.feed_stream import FeedNotifier
-    from concordia.ledger.overlap import OverlapEngine
+    from concordia.ledger.feed.stream import FeedNotifier
+    from concordia.ledger.overlap.engine import OverlapEngine
 
 
 @dataclass(eq=False)

@@ -11,8 +11,8 @@ from concordia.core.auth import Principal
 from concordia.core.changes import check_version, new_id, now
 from concordia.events import Event
 from concordia.kit.tables import outbox
+from concordia.ledger.feed.service import COALITION, PUBLIC
 from concordia.ledger.models import FeedCounter
-from concordia.ledger.service.feed import COALITION, PUBLIC
 
 __all__ = [
     "NodeContext",

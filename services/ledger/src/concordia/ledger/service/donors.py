@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.core.pagination import keyset
+from concordia.ledger.feed import moves as feed_moves
 from concordia.ledger.models import Donor, Grant
 from concordia.ledger.schemas import DonorCreate, DonorUpdate
-from concordia.ledger.service import feed_moves
 from concordia.ledger.service._common import Viewer, check_version, new_id, now
 
 #: The donor's fields that every feed item of its grants shows.

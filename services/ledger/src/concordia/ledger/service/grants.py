@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.errors import ConflictError, FieldError, NotFoundError
 from concordia.core.pagination import keyset
 from concordia.events.ledger import GrantRecorded, GrantUpdated, GrantWithdrawn
+from concordia.ledger.feed import service as feed
 from concordia.ledger.models import Donor, Grant, Transaction
+from concordia.ledger.overlap import service as overlaps
 from concordia.ledger.schemas import GrantCreate, GrantRead, GrantUpdate, RecipientRef
-from concordia.ledger.service import feed, overlaps, rates, recipients
+from concordia.ledger.service import rates, recipients
 from concordia.ledger.service._common import (
     NodeContext,
     Viewer,

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.bulk import CHUNK
 from concordia.core.errors import FieldError
 from concordia.ledger import codes
+from concordia.ledger.feed import moves as feed_moves
 from concordia.ledger.models import Rate, Transaction
 from concordia.ledger.schemas import RateIn, Totals
-from concordia.ledger.service import feed_moves
 from concordia.ledger.service._common import now
 
 _CENT = Decimal("0.01")

@@ -32,7 +32,7 @@ from nats.aio.subscription import Subscription
 
 from concordia.core.db import Database
 from concordia.events import NatsLink
-from concordia.ledger.service import feed
+from concordia.ledger.feed import service as feed
 
 log = logging.getLogger(__name__)
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -17,10 +17,10 @@ from concordia.core.deps import SessionDep
 from concordia.kit import runtime
 from concordia.ledger import iati
 from concordia.ledger.api.deps import LedgerState, Reader, ledger_state
-from concordia.ledger.feed_schemas import FeedGrant, FeedPageDoc
-from concordia.ledger.feed_stream import events
-from concordia.ledger.service import feed as service
-from concordia.ledger.service import feed_body
+from concordia.ledger.feed import body as feed_body
+from concordia.ledger.feed import service
+from concordia.ledger.feed.schemas import FeedGrant, FeedPageDoc
+from concordia.ledger.feed.stream import events
 
 router = APIRouter(prefix="/v1/feed", tags=["feed"])
 

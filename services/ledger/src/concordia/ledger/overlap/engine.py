@@ -48,8 +48,8 @@ from concordia.events import (
     PsiResult,
     PsiRole,
 )
-from concordia.ledger import psi
-from concordia.ledger.service import overlaps
+from concordia.ledger.overlap import psi
+from concordia.ledger.overlap import service as overlaps
 from concordia.ledger.service._common import now
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.ledger.feed.service import VISIBLE
 from concordia.ledger.models import Grant, Rate, Transaction
 from concordia.ledger.service._common import feed_positions
-from concordia.ledger.service.feed import VISIBLE
 
 
 async def move(session: AsyncSession, where: ColumnElement[bool]) -> int:

@@ -19,15 +19,7 @@ import orjson
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.ledger.models import (
-    HIDDEN_BASE,
-    Donor,
-    Grant,
-    KnownOrganisation,
-    Money,
-    Transaction,
-)
-from concordia.ledger.service.feed import (
+from concordia.ledger.feed.service import (
     INDIVIDUAL_TITLE,
     PUBLIC,
     audience_shown,
@@ -35,6 +27,14 @@ from concordia.ledger.service.feed import (
     in_feed,
     rate_book,
     raw_id,
+)
+from concordia.ledger.models import (
+    HIDDEN_BASE,
+    Donor,
+    Grant,
+    KnownOrganisation,
+    Money,
+    Transaction,
 )
 
 _CENT = Decimal("0.01")

@@ -10,8 +10,8 @@ from concordia.core.deps import SessionDep
 from concordia.core.types import QUARTER_PATTERN
 from concordia.ledger.api.deps import Reader
 from concordia.ledger.codes import Purpose
-from concordia.ledger.overlap_schemas import OverlapsRead
-from concordia.ledger.service import overlaps as service
+from concordia.ledger.overlap import service
+from concordia.ledger.overlap.schemas import OverlapsRead
 
 router = APIRouter(prefix="/v1", tags=["overlaps"])
 

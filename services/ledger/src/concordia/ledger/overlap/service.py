@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.events import DeclineReason, PsiRole, quarter_bounds, quarter_of
 from concordia.ledger.codes import PURPOSES
 from concordia.ledger.models import Grant, KnownOrganisation, OverlapMatch, OverlapRun
-from concordia.ledger.overlap_schemas import OverlapPeerRead, OverlapRead, OverlapsRead
-from concordia.ledger.psi import normalise
+from concordia.ledger.overlap.psi import normalise
+from concordia.ledger.overlap.schemas import OverlapPeerRead, OverlapRead, OverlapsRead
 
 
 @dataclass(frozen=True, slots=True)
