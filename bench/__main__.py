@@ -24,6 +24,7 @@ from rich.table import Table
 
 from bench import (
     evaluation_indicators,
+    exchange_search,
     get_person,
     hub_propagation,
     ledger_feed,
@@ -51,6 +52,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
             ),
             "ledger.bulk_sync": lambda ws: ledger_sync.run(ws, total=10_000),
             "hub.propagation": lambda ws: hub_propagation.run(ws, rounds=8),
+            "exchange.search": lambda ws: exchange_search.run(ws, total=2_000, queries=50),
             "evaluation.indicators": lambda ws: evaluation_indicators.run(
                 ws, grants=5_000, activities=1_000
             ),
@@ -64,6 +66,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
         "ledger.feed_page_depth": lambda ws: ledger_feed.run_page_depth(ws),
         "ledger.bulk_sync": lambda ws: ledger_sync.run(ws),
         "hub.propagation": lambda ws: hub_propagation.run(ws),
+        "exchange.search": lambda ws: exchange_search.run(ws),
         "evaluation.indicators": lambda ws: evaluation_indicators.run(ws),
     }
 

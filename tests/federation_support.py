@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
 import subprocess
@@ -162,8 +163,14 @@ def make_coalition(
 @pytest.fixture
 async def coalition(tmp_path: Path) -> AsyncIterator[Coalition]:
     """Hub, SE and PL running; spy users (allowed everything) in the hub's and nodes' accounts."""
-    c = make_coalition(tmp_path)
-    add_spies(c.hub.conf, {"SE": "spy-se", "PL": "spy-pl"})
+    async with running(make_coalition(tmp_path)) as c:
+        yield c
+
+
+@contextlib.asynccontextmanager
+async def running(c: Coalition) -> AsyncIterator[Coalition]:
+    """Start a generated coalition with spy users everywhere; stop it (and its clients) after."""
+    add_spies(c.hub.conf, {code.upper(): f"spy-{code}" for code in c.nodes})
     for code in c.nodes:
         add_spies(c.nodes[code].conf, {"COALITION": "spy-coalition", "LOCAL": "spy-local"})
     c.hub.start()

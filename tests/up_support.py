@@ -30,10 +30,21 @@ PERSONS = 60  # fewer than `make run` seeds, to keep the test quick
 GRANTS = 40  # likewise
 DEV_TOKENS = {
     "registry:read", "registry:write", "agency", "agency-2", "ops", "donor-portal", "donor",
-    "donor-2", "operator", "evaluation-admin", "evaluator", "evaluator-2", "evaluator-3",
+    "donor-2", "operator", "exchange-editor", "exchange-approver", "exchange-screen",
+    "evaluation-admin", "evaluator", "evaluator-2", "evaluator-3",
     "evaluator-4",
 }  # fmt: skip
 LINUX_PROC = Path("/proc/self/stat").exists()
+
+
+def practices(url: str, token: str) -> list[dict[str, object]]:
+    """The practices an exchange serves (local and replicated), as its editor reads them."""
+    with httpx.Client(base_url=url, timeout=10) as client:
+        answer = client.get(
+            "/v1/practices", params={"limit": 100}, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["items"])
 
 
 def _free(port: int) -> bool:

@@ -113,8 +113,28 @@ def test_the_leaf_user_carries_only_shared_subjects_and_sourcing() -> None:
     assert entry["allowed_connection_types"] == ["LEAFNODE"]
     allowed = entry["permissions"]["publish"]["allow"]
     assert "shared.se.>" in allowed
-    assert not any(s.startswith(("local", "shared.pl", "$JS.hub", "$JS.API")) for s in allowed)
+    assert not any(s.startswith(("local", "shared.pl", "$JS.API")) for s in allowed)
     assert not any("STREAM" in s or "DELETE" in s for s in allowed)
+    # Of the hub's JetStream API only the node's source consumer on its own broadcast stream.
+    hub_api = [s for s in allowed if s.startswith("$JS.hub.")]
+    assert hub_api == [
+        "$JS.hub.API.CONSUMER.CREATE.BROADCAST_SE", "$JS.hub.API.CONSUMER.CREATE.BROADCAST_SE.>"
+    ]  # fmt: skip
+    assert not any(s.startswith("$JS.hub.") for s in entry["permissions"]["subscribe"]["allow"])
+
+
+def test_the_exchange_reads_the_coalition_broadcasts_and_no_other_stream(tmp_path: Path) -> None:
+    conf = node_config(node(tmp_path))
+    (exchange,) = [u for u in conf["accounts"]["COALITION"]["users"]
+                   if u["user"] == "exchange-shared"]  # fmt: skip
+    api = [s for s in exchange["permissions"]["publish"]["allow"] if s.startswith("$JS.")]
+    assert {s.split(".")[4] for s in api if s.startswith("$JS.API.STREAM.")} == {
+        "SHARED_SE", "INBOUND_SE"
+    }  # fmt: skip
+    consumers = [s for s in api if ".CONSUMER." in s or s.startswith("$JS.ACK.")]
+    assert consumers
+    assert all("INBOUND_SE" in s for s in consumers)
+    assert not any("DELETE" in s or "PURGE" in s for s in api)
 
 
 def test_hub_config_is_valid_with_and_without_countries(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from up_support import (
     free_base_port,
     get_all,
     launchers,
+    practices,
     stop,
     wait_gone,
 )
@@ -88,6 +89,7 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert services["registry"] == registry_url
     assert services["evaluation"] == evaluation_url
     assert endpoints == {"nodes": {"se": {**services, "nats": nats_url}}}
+    exchange_url = services["exchange"]
     tokens = json.loads((var / "demo" / "tokens.json").read_text())
     assert set(tokens["se"]) == DEV_TOKENS
     assert (var / "se" / "ledger.db").exists()
@@ -137,6 +139,11 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert f"{ledger_url}/v1/feed/grants" in first.log()
     assert tokens["se"]["donor-portal"] in first.log()
 
+    # The exchange screens at the registry with its own token: the demo practices are approved.
+    seeded = practices(exchange_url, tokens["se"]["exchange-editor"])
+    assert sorted(p["language"] for p in seeded) == ["en", "ru", "sv"]
+    assert {p["workflow"] for p in seeded} == {"published"}
+    assert all(str(p["title"]).startswith(("Demo", "Демо")) for p in seeded)
     evaluated = _evaluation(evaluation_url, tokens["se"])
     assert f"evaluation   4 evaluators, 3 conflicts, {len(evaluated)} draws" in first.log()
 
@@ -163,6 +170,8 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert f"{PERSONS} unchanged" in second.log()
     assert f"grants: {GRANTS} unchanged; 0 donors, 0 transactions and 0 activities" in second.log()
     assert _funding(ledger_url, tokens["se"]["donor"]) == funding  # no duplicates
+    again_seeded = practices(exchange_url, tokens["se"]["exchange-editor"])
+    assert sorted(p["id"] for p in again_seeded) == sorted(p["id"] for p in seeded)
     assert "evaluation   0 evaluators, 0 conflicts, 0 draws and 0 assessments added" in second.log()
     assert _evaluation(evaluation_url, tokens["se"]) == evaluated
 

@@ -21,6 +21,7 @@ from up_support import (
     free_base_port,
     get_all,
     launchers,
+    practices,
     stop,
     wait_gone,
 )
@@ -129,6 +130,19 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     assert shared_identifier(1) in grantees["se"] & grantees["pl"] & grantees["de"]
     assert shared_identifier(2) in grantees["se"] & grantees["pl"]
     assert shared_identifier(2) not in grantees["de"]
+
+    # Each node's demo practices reach every other node through the hub (its exchange stream).
+    def replicated() -> bool:
+        for code in NODES:
+            found = practices(endpoints["nodes"][code]["exchange"], tokens[code]["exchange-editor"])
+            if {p["origin"] for p in found} != set(NODES):
+                return False
+        return True
+
+    deadline = time.monotonic() + 90
+    while not replicated():
+        assert time.monotonic() < deadline, "demo practices did not reach every node"
+        time.sleep(1)
 
     status = CliRunner().invoke(app, ["status", "--var", str(var)])
     assert status.exit_code == 0, status.output

@@ -24,6 +24,7 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import ExternalStream, StreamConfig, StreamSource
 
 from concordia.cli._natsconf import Country, HubNats, hub_config
+from concordia.events import broadcast_stream, ensure_streams, inbound_stream
 from concordia.events.natsserver import find_binary, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,9 +223,24 @@ async def test_hub_sources_the_node_outbound_stream_and_reaches_the_node(
 
         # Another country's account sees none of it, and hub-pl may not even ask for NODE_SE.
         assert (await hub_pl.jetstream(timeout=5).account_info()).streams == 0
-        assert (await hub_js.account_info()).streams == 1
+        assert (await hub_js.account_info()).streams == 1  # NODE_SE
         with pytest.raises(NatsTimeoutError):
             await hub_pl.jetstream(timeout=1).stream_info("NODE_SE")
+
+        # The other way: the node's exchange sources what the hub keeps for it.
+        await ensure_streams(hub_js, [broadcast_stream("se")])
+        await hub_js.publish("hub.broadcast.pl.exchange.practice.0a0b.r1", b"kept at the hub")
+        exchange = await nats.connect(f"nats://exchange-shared:x4e5c6@127.0.0.1:{node.port}")
+        try:
+            exchange_js = exchange.jetstream(timeout=5)
+            await ensure_streams(exchange_js, [inbound_stream("se")])
+
+            async def sourced() -> bool:
+                return (await exchange_js.stream_info("INBOUND_SE")).state.messages == 1
+
+            await polling.eventually(sourced, within=20, what="INBOUND_SE sourcing the hub")
+        finally:
+            await exchange.close()
     finally:
         for client in (shared, hub_se, hub_pl):
             await client.close()

@@ -122,7 +122,7 @@ def test_template_agrees_with_the_generator(tmp_path: Path) -> None:
             assert f"password: $NATS_{entry['user'].upper().replace('-', '_')}_PASSWORD" in block
             for kind in ("publish", "subscribe"):
                 for subject in entry["permissions"][kind]["allow"]:
-                    wildcard = re.sub(r"\b(LOCAL|SHARED)_SE\b", "*", subject)
+                    wildcard = re.sub(r"\b(LOCAL|SHARED|INBOUND)_SE\b", "*", subject)
                     wildcard = re.sub(r"(?<=\.)se(?=\.)", "*", wildcard)
                     assert f'"{wildcard}"' in block, (entry["user"], kind, subject)
     remote = leaf_remote("se", "nats-leaf://hub.example:7422")

@@ -38,3 +38,11 @@ async def test_screen_shows_spans_only_to_readers_and_is_limited(
     async with registry.app.state.concordia.db.unit_of_work(write=False) as session:
         logged = (await session.execute(text("SELECT token_name, matches FROM screen_log"))).all()
     assert sorted(logged) == [("screen-a", 1), ("screen-a", 1), ("screen-b", 1)]
+
+
+def test_name_tokens_outside_russian_are_matched_as_written() -> None:
+    """An alias in a script the Russian analyser does not know never breaks the screen."""
+    from concordia.registry.service.screen_forms import all_forms
+
+    assert all_forms("\U0001828a") == {"\U0001828a"}  # a Tangut character: no Unicode name
+    assert {"тестовой", "testovoi"} <= all_forms("Тестова")  # Russian still declines

@@ -19,6 +19,7 @@ from concordia.events import (
     PermitRecorded,
     PersonErased,
     PersonRegistered,
+    PracticeRevisionPublished,
     UnknownEventTypeError,
     event_class,
     event_types,
@@ -116,6 +117,9 @@ def test_subjects_are_derived_from_types() -> None:
     assert PersonErased.subject_filter("lv") == "local.lv.registry.person.erased.v1"
     assert snapshot().subject("se") == "shared.se.registry.aggregate.persons_by_gender.2026-Q4.v3"
     assert AggregateSnapshotPublished.subject_filter("se") == "shared.se.*.aggregate.*.*.*"
+    # A parameter inside a token (`r{revision}`) filters as a whole-token wildcard.
+    revision = "shared.*.broadcast.exchange.practice.*.*"
+    assert PracticeRevisionPublished.subject_filter() == revision
     for cls in event_types().values():
         template = cls.subject_template()
         # What the hub sends back travels on `hub.>` (docs/federation.md), from no node.

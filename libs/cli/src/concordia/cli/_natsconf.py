@@ -44,9 +44,10 @@ DENIED_JS_API = ("STREAM", "DIRECT", "ACCOUNT", "META", "SERVER", "CONSUMER.DELE
 ENSURE_STREAM_API = ("INFO", "STREAM.INFO.{s}", "STREAM.CREATE.{s}", "STREAM.UPDATE.{s}")
 
 
-#: JetStream limits of every country account at the hub. The hub keeps one stream there
-#: (``NODE_<CODE>``, file storage) read by two durable consumers (ingest, broadcast relay); the
-#: limits leave a little room and no more, so one node cannot fill the hub's disk for all.
+#: JetStream limits of every country account at the hub. The hub keeps two streams there
+#: (``NODE_<CODE>`` read by two durable consumers, ingest and broadcast relay; and
+#: ``BROADCAST_<CODE>``, read by the node's source consumer), file storage; the limits leave a
+#: little room for consumers and no more, so one node cannot fill the hub's disk for all.
 COUNTRY_MAX_STREAMS = 2
 COUNTRY_MAX_CONSUMERS = 8
 COUNTRY_MAX_MEMORY = 64 * 1024 * 1024
@@ -138,10 +139,29 @@ def shared_user(code: str, service: str, secret: str) -> dict[str, Any]:
     return user(f"{service}-shared", secret, publish, ["hub.>", "_INBOX.>"])
 
 
+def inbound_stream_name(code: str) -> str:
+    """``INBOUND_SE``: the coalition's broadcasts at the node, sourced from the hub."""
+    return f"INBOUND_{code.upper()}"
+
+
 def broadcast_user(code: str, service: str, secret: str) -> dict[str, Any]:
-    """A COALITION user that may also broadcast: ``shared.<code>.broadcast.>`` and its own."""
+    """A COALITION user that may also broadcast, and consume the coalition's broadcasts.
+
+    Publishes ``shared.<code>.broadcast.>`` besides its own subjects; ensures ``INBOUND_<CODE>``
+    (which sources the hub's ``BROADCAST_<CODE>``) and reads it with a durable consumer.
+    """
     user_entry = shared_user(code, service, secret)
-    user_entry["permissions"]["publish"]["allow"].insert(0, f"shared.{code}.broadcast.>")
+    allow = user_entry["permissions"]["publish"]["allow"]
+    allow.insert(0, f"shared.{code}.broadcast.>")
+    inbound = inbound_stream_name(code)
+    allow += js_api("$JS.API", ENSURE_STREAM_API[1:], inbound)
+    allow += [
+        f"$JS.API.CONSUMER.CREATE.{inbound}.>",
+        f"$JS.API.CONSUMER.DURABLE.CREATE.{inbound}.>",
+        f"$JS.API.CONSUMER.INFO.{inbound}.>",
+        f"$JS.API.CONSUMER.MSG.NEXT.{inbound}.>",
+        f"$JS.ACK.{inbound}.>",
+    ]
     return user_entry
 
 
@@ -283,6 +303,11 @@ def country_stream_name(code: str) -> str:
     return f"NODE_{code.upper()}"
 
 
+def broadcast_stream_name(code: str) -> str:
+    """``BROADCAST_SE``: the other nodes' broadcasts for a country, in account ``SE``."""
+    return f"BROADCAST_{code.upper()}"
+
+
 def leaf_subjects(code: str) -> tuple[list[str], list[str]]:
     """What a country's leaf connection carries: (hub -> node, node -> hub) subjects.
 
@@ -290,10 +315,17 @@ def leaf_subjects(code: str) -> tuple[list[str], list[str]]:
     source consumer with ``$JS.<code>.API.CONSUMER.CREATE.SHARED_<CODE>`` and the node answers
     on ``$JSC.R.<id>``; the node delivers messages and heartbeats on ``$JS.S.<id>``; the hub
     answers flow control on ``$JS.FC.>``.
+
+    The other way round the node's ``INBOUND_<CODE>`` sources the hub's ``BROADCAST_<CODE>``
+    (the coalition's broadcasts for it): the node asks with
+    ``$JS.hub.API.CONSUMER.CREATE.BROADCAST_<CODE>``, the hub answers on ``$JSC.R.<id>`` and
+    delivers on ``$JS.S.<id>``, the node answers flow control on ``$JS.FC.>``. No other call
+    of the hub's JetStream API crosses (no stream info, purge, delete, direct get).
     """
     create = f"$JS.{code}.API.CONSUMER.CREATE.{shared_stream_name(code)}"
-    to_node = ["hub.>", create, f"{create}.>", "$JS.FC.>"]
-    to_hub = [f"shared.{code}.>", "$JS.S.>", "$JSC.R.>"]
+    to_node = ["hub.>", create, f"{create}.>", "$JS.FC.>", "$JS.S.>", "$JSC.R.>"]
+    pull = f"$JS.{HUB_DOMAIN}.API.CONSUMER.CREATE.{broadcast_stream_name(code)}"
+    to_hub = [f"shared.{code}.>", "$JS.S.>", "$JSC.R.>", pull, f"{pull}.>", "$JS.FC.>"]
     return to_node, to_hub
 
 
@@ -304,17 +336,20 @@ def leaf_user(code: str, secret: str) -> dict[str, Any]:
     ``subscribe`` for the interest the node may register (so, what the hub sends it).
     """
     to_node, to_hub = leaf_subjects(code)
-    return user(
-        f"leaf-{code}", secret, to_hub + to_node, to_node, allowed_connection_types=["LEAFNODE"]
-    )
+    publish = list(dict.fromkeys(to_hub + to_node))
+    return user(f"leaf-{code}", secret, publish, to_node, allowed_connection_types=["LEAFNODE"])
 
 
 def hub_service_user(code: str, secret: str) -> dict[str, Any]:
-    """The hub service's user in account ``<CODE>``: reads ``NODE_<CODE>``, publishes ``hub.>``."""
+    """The hub service's user in account ``<CODE>``: reads ``NODE_<CODE>``, publishes ``hub.>``.
+
+    It also ensures ``BROADCAST_<CODE>``, where what it relays of other nodes is kept.
+    """
     stream = country_stream_name(code)
     publish = [
         "hub.>",
         *js_api("$JS.API", ENSURE_STREAM_API, stream),
+        *js_api("$JS.API", ENSURE_STREAM_API[1:], broadcast_stream_name(code)),
         f"$JS.API.CONSUMER.*.{stream}",
         f"$JS.API.CONSUMER.*.{stream}.>",
         f"$JS.API.CONSUMER.*.*.{stream}.>",

@@ -35,11 +35,15 @@ from concordia.cli._coalition import (
     prepare_node,
     replay_shared,
 )
-from concordia.cli._evaluation_seed import ADMIN_TOKEN as EVALUATION_ADMIN_TOKEN
-from concordia.cli._evaluation_seed import (
-    EVALUATOR_TOKENS,
-    seed_evaluation_demo,
+from concordia.cli._devtokens import (
+    EXCHANGE_APPROVER,
+    EXCHANGE_EDITOR,
+    EXCHANGE_SCREEN,
+    HUB_DEV_TOKENS,
+    dev_tokens,
 )
+from concordia.cli._evaluation_seed import seed_evaluation_demo
+from concordia.cli._exchangeseed import seed_exchange
 from concordia.cli._layout import (
     HUB_BLOCK,
     NodeLayout,
@@ -60,46 +64,11 @@ from concordia.cli.seed import (
     DEMO_PURPOSE,
     DEMO_TOKEN,
     DONOR_TOKEN,
-    OPERATOR_TOKEN,
-    PORTAL_TOKEN,
-    SECOND_AGENCY_TOKEN,
-    SECOND_DONOR_TOKEN,
     seed_ledger,
     seed_registry,
 )
-from concordia.cli.tokens import list_tokens
-from concordia.core.auth import OPERATOR, TokenStore
 from concordia.events import NatsServer, NatsServerError
 from concordia.kit import ServiceSpec
-
-#: Development tokens written in plain text to ``<var>/demo/tokens.json``: name -> scopes.
-DEV_TOKENS: dict[str, frozenset[str]] = {
-    "registry:read": frozenset({"registry:read"}),
-    "registry:write": frozenset({"registry:write"}),
-    DEMO_TOKEN: frozenset({"registry:read", "registry:write"}),
-    SECOND_AGENCY_TOKEN: frozenset({"registry:read", "registry:write"}),
-    "ops": frozenset({"ops"}),
-    PORTAL_TOKEN: frozenset({"feed:read"}),
-    DONOR_TOKEN: frozenset({"ledger:write", "feed:read"}),
-    SECOND_DONOR_TOKEN: frozenset({"ledger:write", "feed:read"}),
-    OPERATOR_TOKEN: frozenset({"registry:read", "registry:write", "registry:admin", "ledger:write",
-                               "ledger:admin", "feed:read"}),
-    EVALUATION_ADMIN_TOKEN: frozenset({"evaluation:admin"}),
-    **{name: frozenset({"evaluation:write"}) for name in EVALUATOR_TOKENS},
-}  # fmt: skip
-#: Whose records each development token reads and writes (the rest are the operator's): each
-#: node has two agencies and two donors.
-DEV_OWNERS: dict[str, str] = {
-    DEMO_TOKEN: "agency:demo-1",
-    SECOND_AGENCY_TOKEN: "agency:demo-2",
-    DONOR_TOKEN: "donor:demo-1",
-    SECOND_DONOR_TOKEN: "donor:demo-2",
-}
-#: The hub's development tokens, under ``"hub"`` in the same file.
-HUB_DEV_TOKENS: dict[str, frozenset[str]] = {
-    "hub:read": frozenset({"hub:read"}),
-    "hub:admin": frozenset({"hub:admin"}),
-}
 
 
 @dataclass
@@ -146,26 +115,6 @@ def _trap_signals() -> dict[signal.Signals, Any]:
     return {sig: signal.signal(sig, _interrupt) for sig in _STOP_SIGNALS}
 
 
-def dev_tokens(
-    tokens_file: Path, known: dict[str, str], wanted: dict[str, frozenset[str]] = DEV_TOKENS
-) -> dict[str, str]:
-    """Development tokens of a node or the hub: ``known`` ones that still verify, else new ones."""
-    store = TokenStore(tokens_file)
-    tokens: dict[str, str] = {}
-    for name, scopes in wanted.items():
-        token, owner = known.get(name), DEV_OWNERS.get(name, OPERATOR)
-        principal = store.verify(token) if isinstance(token, str) else None
-        if principal is not None and (principal.scopes, principal.owner) == (scopes, owner):
-            tokens[name] = token  # type: ignore[assignment]
-            continue
-        # An earlier demo token of this name whose plain text is lost only lingers: retire it.
-        for token_id, entry in list_tokens(tokens_file).items():
-            if entry.get("name") == f"demo-{name}":
-                store.revoke(token_id)
-        tokens[name] = store.create(f"demo-{name}", scopes, owner=owner)
-    return tokens
-
-
 @contextmanager
 def _node_lock(layout: NodeLayout) -> Iterator[None]:
     """Hold ``<var>/<node>/up.lock``: two launchers must never share a store or database."""
@@ -210,7 +159,21 @@ def _start_nats(layout: NodeLayout, running: _Running, console: Console) -> None
     )
 
 
-def _start_services(layout: NodeLayout, running: _Running, console: Console) -> dict[str, str]:
+def _exchange_env(layout: NodeLayout, tokens: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The exchange screens texts at its node's registry, with a token of its own."""
+    (registry,) = [spec for spec in layout.services if spec.name == "registry"]
+    return {
+        "exchange": {
+            "CONCORDIA_EXCHANGE_REGISTRY_URL": layout.service_url(registry),
+            "CONCORDIA_EXCHANGE_REGISTRY_TOKEN": tokens[EXCHANGE_SCREEN],
+        }
+    }
+
+
+def _start_services(
+    layout: NodeLayout, running: _Running, console: Console,
+    extra_env: dict[str, dict[str, str]] | None = None,
+) -> dict[str, str]:  # fmt: skip
     """Migrate and start the services of a node (or the hub); their URLs once all are ready."""
     started: list[tuple[ServiceSpec, ServiceProcess]] = []
     for spec in layout.services:
@@ -223,6 +186,7 @@ def _start_services(layout: NodeLayout, running: _Running, console: Console) -> 
         env = hub_env(layout) if layout.is_hub else node_env(layout, spec.name)
         env |= {"PYTHONUNBUFFERED": "1"}
         env |= {f"{spec.env_prefix}{name}": value for name, value in demo_env(spec).items()}
+        env |= (extra_env or {}).get(spec.name, {})
         process = ServiceProcess(
             spec.name, argv, env=env, log_file=layout.log_file(spec), cwd=layout.root
         )
@@ -289,6 +253,11 @@ def _seed(
             ledger_url=endpoints["ledger"], ledger_token=tokens[DONOR_TOKEN], node=layout.node,
         )  # fmt: skip
         console.print(f"  overlaps     {planted.describe()}")
+    practices = seed_exchange(
+        url=endpoints["exchange"], editor_token=tokens[EXCHANGE_EDITOR],
+        approver_token=tokens[EXCHANGE_APPROVER], node=layout.node,
+    )  # fmt: skip
+    console.print(f"  practices    {practices.describe()}")
     if "evaluation" in endpoints:
         assessed = seed_evaluation_demo(
             endpoints, tokens, registry_token=tokens[DEMO_TOKEN], ledger_token=tokens[DONOR_TOKEN],
@@ -298,11 +267,13 @@ def _seed(
 
 
 def _start_all(
-    layouts: list[NodeLayout], hub: NodeLayout | None, running: _Running, console: Console
-) -> dict[str, Any]:
-    """The hub's broker, then each node (files, hub membership, broker, services), then the hub
-    service; returns the endpoints of everything."""
+    layouts: list[NodeLayout], hub: NodeLayout | None, running: _Running, console: Console,
+    tokens: dict[str, dict[str, str]],
+) -> dict[str, Any]:  # fmt: skip
+    """The hub's broker, then each node (files, hub membership, tokens, broker, services), then
+    the hub service; returns the endpoints of everything and fills ``tokens`` per node."""
     endpoints: dict[str, Any] = {"nodes": {}}
+    known = read_json(demo_tokens_file(layouts[0].var)) or {}
     if hub is not None:
         console.print(f"[bold]Starting the hub[/] in {_shown(hub.root)}")
         prepare_hub(hub, console)
@@ -313,10 +284,12 @@ def _start_all(
         prepare_node(layout, hub.leaf_url if hub else None, console, hub_ca)
         if hub is not None:
             join_hub(hub.root, layout.root)  # the hub's broker reloads: the others stay up
+        tokens[layout.node] = dev_tokens(layout.tokens_file, known.get(layout.node, {}))
         _start_nats(layout, running, console)
-        endpoints["nodes"][layout.node] = _start_services(layout, running, console) | {
-            "nats": layout.nats_url
-        }
+        services = _start_services(
+            layout, running, console, _exchange_env(layout, tokens[layout.node])
+        )
+        endpoints["nodes"][layout.node] = services | {"nats": layout.nats_url}
         replay_shared(layout, console)
     if hub is not None:
         console.print("[bold]Starting the hub service[/]")
@@ -335,12 +308,9 @@ def _run_locked(
     running = _Running(guardian=Guardian().start())
     previous = _trap_signals()
     try:
-        endpoints = _start_all(layouts, hub, running, console)
+        tokens: dict[str, dict[str, str]] = {}
+        endpoints = _start_all(layouts, hub, running, console, tokens)
         known = read_json(demo_tokens_file(var)) or {}
-        tokens = {
-            layout.node: dev_tokens(layout.tokens_file, known.get(layout.node, {}))
-            for layout in layouts
-        }
         if hub is not None:
             tokens[hub.node] = dev_tokens(hub.tokens_file, known.get(hub.node, {}), HUB_DEV_TOKENS)
         write_json(demo_tokens_file(var), known | tokens, private=True)
@@ -351,8 +321,11 @@ def _run_locked(
                     layout, endpoints["nodes"][layout.node], tokens[layout.node], persons=persons,
                     grants=grants, overlaps=hub is not None, console=console,
                 )  # fmt: skip
-        write_json(endpoints_file(var), endpoints)
         banner(console, var, endpoints, tokens)
+        # The banner is out (stdout may be a block-buffered file) before endpoints.json says
+        # that everything is up: whoever waits for the file finds the banner too.
+        sys.stdout.flush()
+        write_json(endpoints_file(var), endpoints)
         _watch(running)
     except KeyboardInterrupt:
         console.print("\nStopping…")

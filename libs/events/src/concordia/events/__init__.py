@@ -185,10 +185,16 @@ if TYPE_CHECKING:  # the runtime, as the type checker sees it; loaded lazily bel
         StreamSpec as StreamSpec,
     )
     from concordia.events.runtime.streams import (
+        broadcast_stream as broadcast_stream,
+    )
+    from concordia.events.runtime.streams import (
         country_stream as country_stream,
     )
     from concordia.events.runtime.streams import (
         ensure_streams as ensure_streams,
+    )
+    from concordia.events.runtime.streams import (
+        inbound_stream as inbound_stream,
     )
     from concordia.events.runtime.streams import (
         local_stream as local_stream,
@@ -231,7 +237,9 @@ _RUNTIME: dict[str, str] = {
     "LOCAL_RETENTION_SECONDS": "concordia.events.runtime.streams",
     "SHARED_LIMITS": "concordia.events.runtime.streams",
     "StreamSpec": "concordia.events.runtime.streams",
+    "broadcast_stream": "concordia.events.runtime.streams",
     "country_stream": "concordia.events.runtime.streams",
+    "inbound_stream": "concordia.events.runtime.streams",
     "ensure_streams": "concordia.events.runtime.streams",
     "local_stream": "concordia.events.runtime.streams",
     "shared_stream": "concordia.events.runtime.streams",
@@ -336,6 +344,7 @@ __all__ = [
     "aggregates",
     "asyncapi_document",
     "bounds_violation",
+    "broadcast_stream",
     "charter",
     "codes",
     "connect",
@@ -346,6 +355,7 @@ __all__ = [
     "ensure_streams",
     "event_class",
     "event_types",
+    "inbound_stream",
     "local_stream",
     "out_of_range",
     "overlap",

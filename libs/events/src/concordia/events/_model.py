@@ -84,10 +84,12 @@ class Event(BaseModel):
     @classmethod
     def subject_filter(cls, node: str = "*") -> str:
         """A NATS filter for every instance of this type from ``node`` (``*`` = any node)."""
-        return _TEMPLATE_PARAM.sub(
+        subject = _TEMPLATE_PARAM.sub(
             lambda m: _token(node if m.group(1) == "node" else "*", m.group(1), wild=True),
             cls.subject_template(),
         )
+        # A wildcard is a whole token in NATS: ``r{revision}`` must filter as ``*``, not ``r*``.
+        return ".".join("*" if "*" in token else token for token in subject.split("."))
 
     @classmethod
     def schema_uri(cls) -> str:

@@ -55,13 +55,18 @@ ErrorHandler = Callable[[Request, Exception], Response]
 
 @dataclass(frozen=True)
 class ConsumerSpec:
-    """A durable consumer of local events: ``<service>-<name>-<node>``, applied with the inbox."""
+    """A durable consumer of local events: ``<service>-<name>-<node>``, applied with the inbox.
+
+    With ``inbound`` it consumes the coalition's broadcasts instead: ``INBOUND_<NODE>`` on the
+    COALITION link (which sources what the hub keeps for the node), event subjects of any node.
+    """
 
     name: str
     subjects: Sequence[str | type[Event]]
     handler: Callable[[Runtime], Handler]
     #: -1: retry without limit (events that must never be dropped, such as erasures).
     max_deliver: int = -1
+    inbound: bool = False
 
 
 @dataclass(eq=False)
@@ -140,7 +145,13 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
     settings = d.settings
     db = Database(settings.database_url)
     links = (
-        NodeLinks(d.name, settings.node, settings.nats_url, settings.nats_shared_url)
+        NodeLinks(
+            d.name,
+            settings.node,
+            settings.nats_url,
+            settings.nats_shared_url,
+            inbound=any(spec.inbound for spec in d.consumers),
+        )
         if d.node_service
         else None
     )
@@ -205,10 +216,11 @@ async def _node_parts(rt: Runtime, d: ServiceDefinition) -> AsyncIterator[None]:
         if settings.consumer_enabled:
             for spec in d.consumers:
                 consumer = Consumer(
-                    links.local.js, rt.db, inbox, spec.handler(rt),
-                    name=consumer_name(d.name, spec.name, settings.node),
-                    subjects=list(spec.subjects), node=settings.node,
-                    stream=local_stream(settings.node).name, max_deliver=spec.max_deliver,
+                    (rt.coalition if spec.inbound else links.local).js, rt.db, inbox,
+                    spec.handler(rt), name=consumer_name(d.name, spec.name, settings.node),
+                    subjects=list(spec.subjects), node="*" if spec.inbound else settings.node,
+                    stream=(links.inbound() if spec.inbound else local_stream(settings.node)).name,
+                    max_deliver=spec.max_deliver,
                 )  # fmt: skip
                 await consumer.start()
                 rt.consumers[spec.name] = consumer

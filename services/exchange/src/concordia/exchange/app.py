@@ -73,7 +73,9 @@ def create(
             settings=settings,
             routers=[practices.router, contributions.router, attachments.router],
             description=DESCRIPTION,
-            consumers=[ConsumerSpec("replicas", consumers.SUBJECTS, consumers.handler)],
+            consumers=[
+                ConsumerSpec("replicas", consumers.SUBJECTS, consumers.handler, inbound=True)
+            ],
             parts=[registry_client],
             extra=state,
         )

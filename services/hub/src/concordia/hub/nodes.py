@@ -29,6 +29,7 @@ from concordia.events import (
     Consumer,
     NatsLink,
     StreamSpec,
+    broadcast_stream,
     country_stream,
     ensure_stream,
 )
@@ -140,9 +141,8 @@ class CountryLink:
         """Connect in the background; stream, consumers and listeners after every (re)connect."""
 
         async def on_connect() -> None:
-            await ensure_stream(
-                self.link.js, self.stream.name, list(self.stream.subjects), **self.stream.limits
-            )
+            for spec in (self.stream, broadcast_stream(self.node.code)):
+                await ensure_stream(self.link.js, spec.name, list(spec.subjects), **spec.limits)
             await self.consumer.start()  # once the stream exists; a no-op when running
             await self.relay.start()
             for listener in listeners or []:
@@ -162,9 +162,12 @@ class CountryLink:
         return self.link.connected
 
     async def send(self, subject: str, data: bytes, headers: dict[str, str]) -> None:
-        """Publish into the account (core NATS) and flush; raises when that fails."""
-        await self.link.client.publish(subject, data, headers=headers)
-        await self.link.client.flush(timeout=5)
+        """Store a relayed broadcast in the country's ``BROADCAST_<CODE>``; raises unless acked.
+
+        Stored, not only sent: the node sources that stream and catches up after an outage.
+        ``Nats-Msg-Id`` (the event id) makes a retried relay one message in the stream.
+        """
+        await self.link.js.publish(subject, data, headers=headers, timeout=5)
 
     async def publish(self, subject: str, data: bytes) -> bool:
         """Publish into the country's account; False when not connected right now."""

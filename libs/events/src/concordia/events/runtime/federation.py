@@ -14,7 +14,13 @@ from collections.abc import Awaitable, Callable
 
 from concordia.events.runtime.link import NatsLink
 from concordia.events.runtime.pipeline import Route
-from concordia.events.runtime.streams import StreamSpec, ensure_streams, local_stream, shared_stream
+from concordia.events.runtime.streams import (
+    StreamSpec,
+    ensure_streams,
+    inbound_stream,
+    local_stream,
+    shared_stream,
+)
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -38,6 +44,7 @@ class NodeLinks:
         shared_url: str | None = None,
         *,
         local_streams: list[StreamSpec] | None = None,
+        inbound: bool = False,
     ) -> None:
         self.node = node
         self.local = NatsLink(url, name=f"concordia-{service}-{node}")
@@ -45,12 +52,24 @@ class NodeLinks:
             NatsLink(shared_url, name=f"concordia-{service}-{node}-shared") if shared_url else None
         )
         self._local_streams = local_streams or [local_stream(node)]
+        #: Whether this service reads the coalition's broadcasts (``INBOUND_<NODE>``).
+        self.reads_inbound = inbound
+
+    def inbound(self) -> StreamSpec:
+        """The coalition's broadcasts at this node: sourced from the hub when federated."""
+        return inbound_stream(self.node, federated=self.shared is not None)
 
     def streams(self) -> list[StreamSpec]:
         """Streams to ensure on the LOCAL link (the outbound one too when not federated)."""
         if self.shared is None:
-            return [*self._local_streams, shared_stream(self.node)]
+            inbound = [self.inbound()] if self.reads_inbound else []
+            return [*self._local_streams, shared_stream(self.node), *inbound]
         return list(self._local_streams)
+
+    def shared_streams(self) -> list[StreamSpec]:
+        """Streams to ensure on the COALITION link, when federated."""
+        inbound = [self.inbound()] if self.reads_inbound else []
+        return [shared_stream(self.node), *inbound]
 
     async def start(self, *, wait: float = 3.0) -> None:
         """Start connecting; wait up to ``wait`` seconds for the links (the outbox waits)."""
@@ -63,7 +82,7 @@ class NodeLinks:
             shared = self.shared
 
             async def shared_setup() -> None:
-                await ensure_streams(shared.js, [shared_stream(self.node)])
+                await ensure_streams(shared.js, self.shared_streams())
 
             await shared.start(on_connect=shared_setup)
         with contextlib.suppress(TimeoutError):

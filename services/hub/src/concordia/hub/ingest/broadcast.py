@@ -7,9 +7,15 @@ unchanged as ``hub.broadcast.<code>.<rest>`` into every *other* country's accoun
 the origin. Only registered shared event types pass (the envelope is parsed; an unknown type
 can never be applied), and only a payload sent by its own node on its own subject.
 
-The consumer's inbox makes the relay once per event across redeliveries. A delivery is core
-NATS with ``Nats-Msg-Id`` = the event id: if the hub fails between publishing and recording
-it, the retry sends the same id again, and receivers dedupe on it (their inbox).
+Each relayed copy is *stored* in the receiving country's ``BROADCAST_<CODE>`` at the hub (a
+JetStream publish, acknowledged), which the node's ``INBOUND_<CODE>`` sources through the hub's
+domain: a node that was away catches up with everything when it returns. The bytes are the
+origin node's envelope, unchanged; the receiving node checks that its subject is the origin's.
+
+The consumer's inbox makes the relay once per event across redeliveries. A copy carries
+``Nats-Msg-Id`` = the event id: if the hub fails between storing and recording it, the retry
+sends the same id again; the stream drops it within its duplicate window, receivers' inboxes
+after that.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ class Target(Protocol):
         ...
 
     async def send(self, subject: str, data: bytes, headers: dict[str, str]) -> None:
-        """Publish into the account (core NATS) and flush."""
+        """Store the copy in the account's broadcast stream; raises unless acknowledged."""
         ...
 
 

@@ -118,6 +118,9 @@ _SURNAME_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )  # fmt: skip
 
 
+_RUSSIAN_WORD = re.compile(r"[а-яё-]+")
+
+
 def surname_forms(word: str) -> set[str]:
     """Case forms of a Russian surname by its ending (a rule, for unknown surnames)."""
     for ending, others in _SURNAME_ENDINGS:
@@ -131,6 +134,10 @@ def case_forms(word: str) -> set[str]:
     """Every case form of a (nominative) name token, in Cyrillic, normalised."""
     cyr = _cyrillic_of(normalise(word))
     forms = {cyr} | surname_forms(cyr)
+    if not _RUSSIAN_WORD.fullmatch(cyr):
+        # The analyser knows Russian words only (it fails on characters Unicode names no
+        # script for): a token in another script is matched as written and transliterated.
+        return forms
     for parse in _morph().parse(cyr):
         if parse.tag.case != "nomn":
             continue
