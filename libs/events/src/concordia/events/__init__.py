@@ -51,6 +51,7 @@ from concordia.events.charter import (
     CodeList,
     DisclosureRules,
     EvaluationRules,
+    SecureTable,
     Target,
     disclosure_rules,
 )
@@ -334,6 +335,7 @@ __all__ = [
     "Scope",
     "Screened",
     "ScreenedText",
+    "SecureTable",
     "ServiceStatusReported",
     "SharedEvent",
     "SnapshotStore",
