@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import nats
 import pytest
 from federation_support import Coalition, make_coalition, running, spy_url
 from polling import eventually
@@ -22,7 +21,7 @@ from concordia.secagg import (
     RoundHeader,
     key_identities,
 )
-from concordia.secagg.transport import Coordinator, Responder, inbox_prefix
+from concordia.secagg.transport import Coordinator, Responder
 
 CODES = ("de", "fi", "pl", "se")
 TABLE = "participants_by_gender"
@@ -79,10 +78,7 @@ async def start_nodes(c: Coalition, identities, *, skip=()):  # type: ignore[no-
 
 
 async def coordinator(c: Coalition, identities, step: float = 5.0) -> Coordinator:  # type: ignore[no-untyped-def]
-    links = {}
-    for code in CODES:
-        links[code] = await nats.connect(c.hub_url(code), inbox_prefix=inbox_prefix(code))
-        c.clients.append(links[code])
+    links = {code: await c.connect(c.hub_url(code)) for code in CODES}
     directory = KeyDirectory({n: i._key.public_key() for n, i in identities.items()})
     return Coordinator(links, directory, service="ledger", step_timeout=step)
 

@@ -11,8 +11,10 @@ dropped node for that step. Bodies are JSON: the request model, and the answer
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,8 +36,8 @@ MAX_BODY = 4 * 1024 * 1024
 
 
 def inbox_prefix(node: str) -> str:
-    """The inbox prefix of the hub's link to ``node`` (its replies may cross the leaf, nothing
-    else of the hub's inboxes): connect with ``nats.connect(url, inbox_prefix=...)``."""
+    """Where ``node``'s answers come (``_SECAGG.<node>.<random>``): the only inboxes of the
+    hub's that the node's leaf connection may publish to."""
     return f"_SECAGG.{node}"
 
 
@@ -92,11 +94,20 @@ class Coordinator:
             outcome.dropped.setdefault(node, step)
             return None
         body = _encode(request)
+        # The answer comes to an inbox of this node's own (not the link's _INBOX): the leaf
+        # lets a node reach the hub's _SECAGG.<node>.> and no other inbox of the hub's.
+        inbox = f"{inbox_prefix(node)}.{secrets.token_hex(12)}"
         try:
-            msg = await link.request(
-                subject(node, self.service, header.round, step), body, timeout=self.step_timeout
-            )
-        except Exception:  # a timeout, no responders, a closed link: the node dropped out
+            sub = await link.subscribe(inbox, max_msgs=1)
+            try:
+                await link.publish(
+                    subject(node, self.service, header.round, step), body, reply=inbox
+                )
+                msg = await sub.next_msg(timeout=self.step_timeout)
+            finally:
+                with contextlib.suppress(Exception):
+                    await sub.unsubscribe()
+        except Exception:  # a timeout, a closed link: the node dropped out of the round
             outcome.dropped.setdefault(node, step)
             outcome.traffic.add(node, len(body), 0)
             return None
