@@ -27,6 +27,7 @@ from bench import (
     exchange_search,
     get_person,
     hub_propagation,
+    hub_secure_aggregation,
     ledger_feed,
     ledger_sync,
     outbox_relay,
@@ -52,6 +53,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
             ),
             "ledger.bulk_sync": lambda ws: ledger_sync.run(ws, total=10_000),
             "hub.propagation": lambda ws: hub_propagation.run(ws, rounds=8),
+            "hub.secure_aggregation": lambda ws: hub_secure_aggregation.run(ws, rounds=1),
             "exchange.search": lambda ws: exchange_search.run(ws, total=2_000, queries=50),
             "evaluation.indicators": lambda ws: evaluation_indicators.run(
                 ws, grants=5_000, activities=1_000
@@ -66,6 +68,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
         "ledger.feed_page_depth": lambda ws: ledger_feed.run_page_depth(ws),
         "ledger.bulk_sync": lambda ws: ledger_sync.run(ws),
         "hub.propagation": lambda ws: hub_propagation.run(ws),
+        "hub.secure_aggregation": lambda ws: hub_secure_aggregation.run(ws),
         "exchange.search": lambda ws: exchange_search.run(ws),
         "evaluation.indicators": lambda ws: evaluation_indicators.run(ws),
     }

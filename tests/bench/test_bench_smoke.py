@@ -33,6 +33,7 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
         "ledger.feed_page_depth",
         "ledger.bulk_sync",
         "hub.propagation",
+        "hub.secure_aggregation",
         "exchange.search",
         "evaluation.indicators",
     }

@@ -125,6 +125,11 @@ def test_template_agrees_with_the_generator(tmp_path: Path) -> None:
                     wildcard = re.sub(r"\b(LOCAL|SHARED|INBOUND)_SE\b", "*", subject)
                     wildcard = re.sub(r"(?<=\.)se(?=\.)", "*", wildcard)
                     assert f'"{wildcard}"' in block, (entry["user"], kind, subject)
+            responses = entry["permissions"].get("allow_responses")
+            if responses:
+                limit, expires = responses["max"], responses["expires"]
+                wanted = f'allow_responses: {{ max: {limit}, expires: "{expires}" }}'
+                assert wanted in block, entry["user"]
     remote = leaf_remote("se", "nats-leaf://hub.example:7422")
     block = leaf_block(text)
     assert f"account: {remote['account']}" in block

@@ -136,7 +136,11 @@ def shared_user(code: str, service: str, secret: str) -> dict[str, Any]:
         f"shared.{code}.{service}.>",
         *js_api("$JS.API", ENSURE_STREAM_API, shared_stream_name(code)),
     ]
-    return user(f"{service}-shared", secret, publish, ["hub.>", "_INBOX.>"])
+    entry = user(f"{service}-shared", secret, publish, ["hub.>", "_INBOX.>"])
+    # Answers to the hub's requests (secure aggregation, hub.secagg.<code>.<service>.>): one
+    # reply per request received, to its reply subject only, within a minute.
+    entry["permissions"]["allow_responses"] = {"max": 1, "expires": "1m"}
+    return entry
 
 
 def inbound_stream_name(code: str) -> str:
@@ -293,6 +297,11 @@ def node_config(node: NodeNats) -> dict[str, Any]:
 # -- hub -----------------------------------------------------------------------------------
 
 
+#: Inbox prefix of the hub's secure-aggregation links (``_SECAGG.<code>``), see
+#: ``concordia.secagg.transport``.
+SECAGG_INBOX = "_SECAGG"
+
+
 def country_account(code: str) -> str:
     """``SE``: the hub account of a country."""
     return check_code(code).upper()
@@ -326,6 +335,9 @@ def leaf_subjects(code: str) -> tuple[list[str], list[str]]:
     to_node = ["hub.>", create, f"{create}.>", "$JS.FC.>", "$JS.S.>", "$JSC.R.>"]
     pull = f"$JS.{HUB_DOMAIN}.API.CONSUMER.CREATE.{broadcast_stream_name(code)}"
     to_hub = [f"shared.{code}.>", "$JS.S.>", "$JSC.R.>", pull, f"{pull}.>", "$JS.FC.>"]
+    # Answers to the hub's secure-aggregation requests: the hub's links of this country ask
+    # with their own inbox prefix, so a node can reply to nothing else of the hub's.
+    to_hub.append(f"{SECAGG_INBOX}.{code}.>")
     return to_node, to_hub
 
 
@@ -356,7 +368,7 @@ def hub_service_user(code: str, secret: str) -> dict[str, Any]:
         f"$JS.API.STREAM.MSG.GET.{stream}",
         f"$JS.ACK.{stream}.>",
     ]
-    subscribe = ["_INBOX.>", f"shared.{code}.>"]
+    subscribe = ["_INBOX.>", f"shared.{code}.>", f"{SECAGG_INBOX}.{code}.>"]
     return user(f"hub-{code}", secret, publish, subscribe, allowed_connection_types=["STANDARD"])
 
 

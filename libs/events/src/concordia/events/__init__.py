@@ -61,6 +61,7 @@ from concordia.events.charter import (
     CodeList,
     DisclosureRules,
     EvaluationRules,
+    SecureTable,
     Target,
     disclosure_rules,
 )
@@ -358,6 +359,7 @@ __all__ = [
     "Scope",
     "Screened",
     "ScreenedText",
+    "SecureTable",
     "ServiceStatusReported",
     "SharedEvent",
     "SnapshotStore",

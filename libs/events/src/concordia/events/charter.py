@@ -172,6 +172,60 @@ class EvaluationRules(BaseModel):
     )  # fmt: skip
 
 
+#: A privacy-loss parameter: above 0, at most 10, four decimals at most.
+Epsilon = Annotated[
+    Decimal,
+    _decimal_text(r"^[0-9]{1,2}(\.[0-9]{1,4})?$", "Epsilon per period, e.g. `1` or `0.5`."),
+]
+
+#: Dimensions of special-category data (GDPR art. 9): a table over one needs an epsilon.
+SPECIAL_CATEGORY_DIMENSIONS = frozenset({"ethnic_origin", "vulnerability"})
+
+
+class SecureTable(BaseModel):
+    """A table the nodes compute by secure aggregation instead of publishing it per node.
+
+    One channel per table: a table listed here is no longer published as a plain per-node
+    snapshot (subtracting the other nodes' cells from the coalition total would recover the
+    one a node suppressed). ``epsilon`` (per period) asks for differential-privacy noise; it is
+    mandatory over a special-category dimension. ``stock``: the table describes a state (persons
+    by permit status), so a later period's release is checked against earlier rosters.
+
+    Example::
+
+        SecureTable(table="participants_by_ethnic_origin", service="ledger",
+                    dimension="ethnic_origin", measure="participants",
+                    cells=("russian", "non_russian", "undisclosed"), epsilon=1.0)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    table: Code = Field(description="The aggregate's name.", examples=["participants_by_gender"])
+    service: Code = Field(description="The service whose nodes hold it.", examples=["ledger"])
+    dimension: Code = Field(description="Its one dimension.", examples=["gender"])
+    measure: Code = Field(description="What its cells count.", examples=["participants"])
+    cells: tuple[Code, ...] = Field(
+        min_length=1, max_length=1000, description="The dimension's levels, in order."
+    )
+    epsilon: Epsilon | None = Field(
+        default=None, gt=0, le=10, max_digits=6, decimal_places=4,
+        description="Differential privacy: epsilon per period (0 < epsilon <= 10).",
+        examples=["1"],
+    )  # fmt: skip
+    sensitivity: int = Field(
+        default=1, ge=1, le=1_000_000, description="L1 bound of one person's contribution."
+    )
+    stock: bool = Field(default=False, description="A stock (state), not a flow, table.")
+
+    @model_validator(mode="after")
+    def _special_category(self) -> Self:
+        if self.dimension in SPECIAL_CATEGORY_DIMENSIONS and self.epsilon is None:
+            raise ValueError(f"a table over {self.dimension} (special category) needs an epsilon")
+        if len(set(self.cells)) != len(self.cells):
+            raise ValueError("a cell appears twice")
+        return self
+
+
 class CharterPublished(SharedEvent):
     """The coalition's charter as set at the hub: thresholds, targets and code lists.
 
@@ -197,12 +251,16 @@ class CharterPublished(SharedEvent):
     evaluation: EvaluationRules = Field(
         default_factory=EvaluationRules, description="The evaluation services' settings."
     )
+    secure: tuple[SecureTable, ...] = Field(
+        default=(), description="Tables computed by secure aggregation (one channel per table)."
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
         for what, keys in (
             ("target indicator", [t.indicator for t in self.targets]),
             ("code list dimension", [c.dimension for c in self.code_lists]),
+            ("secure table", [t.table for t in self.secure]),
         ):
             if len(set(keys)) != len(keys):
                 raise ValueError(f"a {what} appears twice")

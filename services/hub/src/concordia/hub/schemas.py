@@ -15,6 +15,7 @@ from concordia.events import (
     CharterRefusal,
     CodeList,
     DisclosureRules,
+    SecureTable,
     Target,
 )
 from concordia.events._types import CODE_PATTERN
@@ -138,12 +139,19 @@ class CharterUpdate(BaseModel):
         description="Lists that replace the built-in list of their dimension; every other "
         "built-in list is kept (the hub refuses a snapshot code outside the charter's lists).",
     )
+    secure: list[SecureTable] = Field(
+        default=[],
+        max_length=50,
+        description="Tables computed by secure aggregation: no longer published per node "
+        "(docs/secure-aggregation.md); special-category tables need an epsilon.",
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
         for what, keys in (
             ("target indicator", [t.indicator for t in self.targets]),
             ("code list dimension", [c.dimension for c in self.code_lists]),
+            ("secure table", [t.table for t in self.secure]),
         ):
             if len(set(keys)) != len(keys):
                 raise ValueError(f"a {what} appears twice")
