@@ -138,7 +138,10 @@ def join_hub(hub_root: Path, node_root: Path) -> Path:
     code, secret = join["code"], join["leaf_password"]
     known = {c.code: c for c in load_hub(hub_root).countries}
     renewed = code in known and known[code].leaf_password != secret  # node files regenerated
-    path: Path = add_node(hub_root, code, join.get("name", code), secret, force=renewed)
+    path: Path = add_node(
+        hub_root, code, join.get("name", code), secret, force=renewed,
+        public_key=join.get("public_key"),
+    )  # fmt: skip
     return path
 
 

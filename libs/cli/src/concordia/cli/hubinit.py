@@ -35,6 +35,7 @@ from concordia.cli._natsconf import (
     with_credentials,
 )
 from concordia.cli.nodeinit import AlreadyInitialisedError, write_private
+from concordia.identity import PublicKey
 
 app = typer.Typer(help="Set up the coalition hub's broker.", no_args_is_help=True)
 DirOpt = Annotated[Path, typer.Option(help="The hub's directory.")]
@@ -95,15 +96,30 @@ def init_hub(
     return hub
 
 
-def add_node(root: Path, code: str, name: str, leaf_password: str, *, force: bool = False) -> Path:
-    """Add (or, with ``force``, replace) a country; return its ``nodes/<code>.json``."""
+def add_node(
+    root: Path, code: str, name: str, leaf_password: str, *, force: bool = False,
+    public_key: str | None = None,
+) -> Path:  # fmt: skip
+    """Add (or, with ``force``, replace) a country; return its ``nodes/<code>.json``.
+
+    ``public_key``: the node's signing key (``ed25519:…``, from its ``hub-join.json``): the hub
+    checks the signatures it collects with it and shows its fingerprint.
+    """
     root = root.resolve()
     code = check_code(code)
     hub = load_hub(root)
     known = {c.code: c for c in hub.countries}
+    if public_key is not None:
+        PublicKey.parse(public_key)  # ValueError naming the form
     if code in known and not force:
+        path = root / "nodes" / f"{code}.json"
         if known[code].leaf_password == leaf_password:
-            return root / "nodes" / f"{code}.json"  # the same join again: nothing to do
+            if public_key is not None and path.exists():  # a rotated key: the same join
+                node = json.loads(path.read_text())
+                if node.get("public_key") != public_key:
+                    node["public_key"] = public_key
+                    write_private(path, json.dumps(node, indent=2) + "\n")
+            return path  # the same join again: nothing else to do
         raise AlreadyInitialisedError(f"{code} is already a member; pass --force to replace it")
     country = Country(code, name, leaf_password, password())
     countries = (*tuple(c for c in hub.countries if c.code != code), country)
@@ -114,6 +130,8 @@ def add_node(root: Path, code: str, name: str, leaf_password: str, *, force: boo
     node = {"code": code, "name": name, "account": country_account(code)}
     node |= {"stream": country_stream_name(code), "nats_user": f"hub-{code}"}
     node["nats_url"] = with_credentials(url, f"hub-{code}", country.service_password)
+    if public_key is not None:
+        node["public_key"] = public_key
     path = root / "nodes" / f"{code}.json"
     write_private(path, json.dumps(node, indent=2) + "\n")
     reload_hub(root)
@@ -174,9 +192,11 @@ def add_node_command(
     force: Annotated[bool, typer.Option(help="Replace a member's credentials.")] = False,
 ) -> None:
     """Add a country to the hub; a running hub reloads without dropping the others."""
+    public_key: str | None = None
     if join is not None:
         data = json.loads(join.read_text())
         code, name, password_ = data["code"], data.get("name", data["code"]), data["leaf_password"]
+        public_key = data.get("public_key")
     if code is None or password_ is None:
         raise typer.BadParameter(
             "give a hub-join.json, or --code and --password", param_hint="JOIN"
@@ -186,7 +206,7 @@ def add_node_command(
             f"no hub in {dir}: run `concordia hub init` first", param_hint="--dir"
         )
     try:
-        path = add_node(dir, code, name or code, password_, force=force)
+        path = add_node(dir, code, name or code, password_, force=force, public_key=public_key)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--code") from exc
     except AlreadyInitialisedError as exc:
@@ -194,5 +214,10 @@ def add_node_command(
         raise typer.Exit(1) from exc
     console = Console(soft_wrap=True)
     console.print(f"Country [bold]{code}[/] added: account {country_account(code)}, {path}.")
+    if public_key is not None:
+        console.print(
+            f"Its signing key's fingerprint: {PublicKey.parse(public_key).fingerprint} "
+            "(confirm it with that country out of band)."
+        )
     running = "reloaded" if pid_file(dir).exists() else "not running; start it to apply"
     console.print(f"Hub nats-server {running}.")

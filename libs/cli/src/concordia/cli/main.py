@@ -8,6 +8,7 @@ from concordia.cli import (
     audit,
     deploy,
     hubinit,
+    identity,
     importer,
     migrate,
     nodeinit,
@@ -26,6 +27,11 @@ app.command()(status.status)
 app.command("import")(importer.import_)
 app.add_typer(tokens.app, name="token")
 nodeinit.app.command("rotate-key")(rotatekey.rotate_key)
+nodeinit.app.command("rotate-identity")(identity.rotate_identity_command)
+nodeinit.app.command("pin-directory")(identity.pin_directory_command)
+nodeinit.app.command("sign-directory")(identity.sign_directory_command)
+hubinit.app.command("propose-directory")(identity.propose_directory_command)
+hubinit.app.command("accept-directory")(identity.accept_directory_command)
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
 app.add_typer(audit.app, name="audit")

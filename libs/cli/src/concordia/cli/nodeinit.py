@@ -7,13 +7,17 @@ Writes under ``--dir`` (``var/<code>`` by default), secrets with mode 0600:
 * ``node.env``: the node-wide ``CONCORDIA_*`` settings (node, key, tokens file, databases);
 * ``<service>.env``: that service's ``CONCORDIA_NATS_URL`` (LOCAL user) and
   ``CONCORDIA_NATS_SHARED_URL`` (COALITION user), one per service for least privilege;
-* ``node.key``, ``tokens.json`` (hashed API tokens, empty), ``node.json`` (ports, no secret);
-* ``hub-join.json``: what ``concordia hub add-node`` needs (code, name, leaf password);
+* ``node.key``, ``tokens.json`` (hashed API tokens, empty), ``node.json`` (ports, the public
+  signing key and its fingerprint, no secret);
+* ``identity.key`` (0600): the node's Ed25519 signing key; only its public half leaves the node
+  (``concordia.cli.identity``);
+* ``hub-join.json``: what ``concordia hub add-node`` needs (code, name, leaf password, public key);
 * ``hub-ca.pem``: a copy of the hub's leaf CA (``--hub-ca``); the leaf remote is then TLS and
   verifies the hub's certificate. Without it the remote is plain, and the command warns.
 
 A second run refuses to overwrite; ``--force`` regenerates every password (the hub must then
-``add-node --force`` the new ``hub-join.json``) but keeps the node key, which encrypts data.
+``add-node --force`` the new ``hub-join.json``) but keeps the node key, which encrypts data,
+and the signing key (``concordia node rotate-identity`` changes that one).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from concordia.cli._natsconf import (
     node_config,
     render,
 )
+from concordia.cli.identity import DIRECTORY_FILE, IDENTITY_KEY, identity_key
 
 app = typer.Typer(help="Set up a country node.", no_args_is_help=True)
 
@@ -154,8 +159,11 @@ def init_node(
     tokens = root / "tokens.json"
     if not tokens.exists():
         write_json(tokens, {"tokens": {}}, private=True)
+    signing = identity_key(root).public
     node_env = {"CONCORDIA_ENV": "prod", "CONCORDIA_NODE": code, "CONCORDIA_NODE_KEY": key}
     node_env["CONCORDIA_TOKENS_FILE"] = str(tokens)
+    node_env["CONCORDIA_IDENTITY_KEY_FILE"] = str(root / IDENTITY_KEY)
+    node_env["CONCORDIA_IDENTITY_DIRECTORY_FILE"] = str(root / DIRECTORY_FILE)
     for service in nats.services:
         prefix = f"CONCORDIA_{service.upper()}_"
         node_env[f"{prefix}DATABASE_URL"] = f"sqlite:///{root / f'{service}.db'}"
@@ -168,10 +176,12 @@ def init_node(
         write_private(root / f"{service}.env", env_text(urls))
     join = {"code": code, "name": name, "leaf_user": f"leaf-{code}"}
     join["leaf_password"] = nats.passwords.users["leaf"]
+    join |= {"public_key": signing.text, "fingerprint": signing.fingerprint}
     write_private(root / "hub-join.json", json.dumps(join, indent=2) + "\n")
     public = {"code": code, "name": name, "host": host, "port": port}
     public |= {"monitor_port": monitor_port, "hub_leaf_url": hub_leaf_url}
     public["hub_ca"] = fingerprint(Path(ca_file)) if ca_file else None
+    public |= {"public_key": signing.text, "fingerprint": signing.fingerprint}
     write_json(root / "node.json", public)
     return NodeFiles(root, nats)
 
@@ -212,6 +222,7 @@ def init(
     for item in sorted(files.root.iterdir()):
         if item.is_file():
             console.print(f"  {item.name:<14} {oct(item.stat().st_mode & 0o777)}")
+    console.print(f"Signing key fingerprint: {json.loads(files.join.read_text())['fingerprint']}")
     console.print(f"Start it: nats-server -c {files.conf}")
     console.print(f"Give {files.join} to the hub: concordia hub add-node {files.join}")
     if hub_leaf_url is None:

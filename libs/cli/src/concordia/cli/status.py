@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from concordia.cli._layout import endpoints_file, read_json
+from concordia.cli.identity import DIRECTORY_FILE, pinned
+from concordia.identity import DirectoryPin
 
 
 def probe_http(client: httpx.Client, base_url: str) -> tuple[bool, str]:
@@ -43,6 +45,31 @@ def probe_nats(url: str, timeout: float = 2.0) -> tuple[bool, str]:
     return True, "accepts clients"
 
 
+def identities(var: Path, codes: list[str]) -> Table:
+    """Every node's signing-key fingerprint, and what the hub's and the node's directories say.
+
+    Operators read these to each other out of band: a fingerprint that differs between a
+    node's own file and a directory means a key nobody confirmed.
+    """
+    table = Table(title="Node keys (compare fingerprints out of band)")
+    for column in ("node", "fingerprint", "hub directory", "pinned directory"):
+        table.add_column(column, overflow="fold")
+    hub_path = var / "hub" / DIRECTORY_FILE
+    hub_keys = DirectoryPin.load(hub_path).keys() if hub_path.exists() else {}
+    for code in codes:
+        own = (read_json(var / code / "node.json") or {}).get("fingerprint")
+        mine = pinned(var / code) if (var / code / DIRECTORY_FILE).exists() else None
+        listed = hub_keys.get(code)
+        hub_mark = "-" if listed is None else listed.fingerprint
+        if listed is not None:
+            hub_mark += "" if listed.fingerprint == own else " [red](differs)[/]"
+        pin_mark = "-" if mine is None else f"serial {mine.directory.serial}"
+        if mine is not None and (key := mine.keys().get(code)) and key.fingerprint != own:
+            pin_mark += " [red](lists another key)[/]"
+        table.add_row(code, own or "[red]none[/]", hub_mark, pin_mark)
+    return table
+
+
 def status(
     var: Annotated[Path, typer.Option(help="The directory `concordia up` uses.")] = Path("var"),
 ) -> None:
@@ -69,5 +96,6 @@ def status(
                 mark = "[green]yes[/]" if ready else "[red]no[/]"
                 table.add_row(node, name, url, mark, detail)
     console.print(table)
+    console.print(identities(var, sorted(endpoints["nodes"])))
     if not all_ready:
         raise typer.Exit(1)

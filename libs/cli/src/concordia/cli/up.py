@@ -59,6 +59,7 @@ from concordia.cli._overlaps import seed_overlaps
 from concordia.cli._procs import Guardian, LaunchError, ServiceProcess, check_ports_free
 from concordia.cli._seedhttp import SeedError
 from concordia.cli._workspace_seed import seed_workspace
+from concordia.cli.identity import demo_directory
 from concordia.cli.migrate import upgrade_service
 from concordia.cli.nodeinit import AlreadyInitialisedError
 from concordia.cli.seed import (
@@ -279,6 +280,11 @@ def _start_all(
         console.print(f"[bold]Starting the hub[/] in {_shown(hub.root)}")
         prepare_hub(hub, console)
         _start_nats(hub, running, console)
+    if hub is not None:  # every node's key first: one directory of them all, pinned everywhere
+        for layout in layouts:
+            prepare_node(layout, hub.leaf_url, console, hub.root / "leaf-ca.pem")
+        directory = demo_directory(hub.root, [layout.root for layout in layouts])
+        console.print(f"  directory    {directory.serial}, signed by every node (demo)")
     for layout in layouts:
         console.print(f"[bold]Starting node {layout.node}[/] in {_shown(layout.root)}")
         hub_ca = hub.root / "leaf-ca.pem" if hub else None
