@@ -5,12 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import os
 import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
 from concordia.core.oidc import ASYMMETRIC, OidcConfig
 
@@ -46,7 +52,12 @@ class CoreSettings(BaseSettings):
         validation_alias="CONCORDIA_NODE",
         description="Two-letter node code (ISO 3166-1 alpha-2, lower case).",
     )
-    nats_url: str = Field(default="nats://127.0.0.1:4222", validation_alias="CONCORDIA_NATS_URL")
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222",
+        validation_alias="CONCORDIA_NATS_URL",
+        description="The node's nats-server as this service's LOCAL user "
+        "(nats://user:password@host:port; tls:// beyond the machine).",
+    )
     nats_shared_url: str | None = Field(
         default=None,
         validation_alias="CONCORDIA_NATS_SHARED_URL",
@@ -128,10 +139,35 @@ class CoreSettings(BaseSettings):
         validation_alias="CONCORDIA_OIDC_LEEWAY_SECONDS",
         description="Clock skew tolerated on `exp` and `nbf`.",
     )
-    database_url: str = Field(default="sqlite:///var/node/service.db")
-    log_level: str = "INFO"
-    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
-    relay_enabled: bool = True
+    database_url: str = Field(
+        default="sqlite:///var/node/service.db",
+        description="The service's own database: sqlite:///path or "
+        "postgresql://user@host/db (?sslmode=verify-full beyond the machine).",
+    )
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="Larger request bodies are refused (413)."
+    )
+    relay_enabled: bool = Field(
+        default=True, description="Publish the outbox (off: events wait in the database)."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Settings from files too: ``CONCORDIA_SECRETS_DIR`` names a directory (a Kubernetes
+        secret mounted as files) where a file named like a variable holds its value; the
+        environment wins over it."""
+        secrets_dir = os.environ.get("CONCORDIA_SECRETS_DIR")
+        if secrets_dir and Path(secrets_dir).is_dir():
+            file_secret_settings = SecretsSettingsSource(settings_cls, secrets_dir=secrets_dir)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
 
     @field_validator("node")
     @classmethod
