@@ -27,11 +27,12 @@ test: env ## the whole suite (PostgreSQL too when CONCORDIA_TEST_DATABASE_URL is
 test-fast: env ## everything but the slow end-to-end tests
 	$(BIN)/pytest -n 2 -m "not slow"
 
-lint: env ## ruff (lint and format check), mypy over the libraries and the services, deployment files vs the list
+lint: env ## ruff (lint and format check), mypy over the libraries and the services, deployment files vs the list, docs/configuration.md vs the settings
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(wildcard libs/*/src) $(wildcard services/*/src)
 	$(BIN)/concordia deploy render --check
+	$(BIN)/concordia config docs --check
 
 bench: env ## throughput figures against raw ceilings measured in the same run
 	$(BIN)/python -m bench

@@ -118,7 +118,8 @@ def seed_overlaps(
         "X-Purpose": "funding_decision; demo seed",
     }
     with httpx.Client(base_url=registry_url, headers=headers, timeout=120.0) as client:
-        summary.organisations, _ = seed._sync(client, "organisations", shared_organisations(node))
+        shared = shared_organisations(node)
+        summary.organisations, _ = seed._sync_kept(client, "organisations", shared)
     headers = {"Authorization": f"Bearer {ledger_token}"}
     with httpx.Client(base_url=ledger_url, headers=headers, timeout=120.0) as client:
         donor_ids, _ = seed._donor_ids(client, _funding.donors(node))

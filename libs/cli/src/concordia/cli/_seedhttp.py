@@ -49,6 +49,54 @@ def _sync(client: httpx.Client, kind: str, records: list[dict[str, Any]]) -> tup
     return counts, ids
 
 
+#: What a resumed seed reports for demo records the users changed (left as they are).
+EDITED, ERASED = "kept as edited", "kept erased"
+
+
+def _erased(result: dict[str, Any]) -> bool:
+    """Whether a rejected sync result says the person was erased (and is never re-created)."""
+    return any(e["loc"][:1] == ["external_id"] and "erased" in e["msg"] for e in result["errors"])
+
+
+def _sync_kept(client: httpx.Client, kind: str, records: list[dict[str, Any]]) -> tuple[
+    dict[str, int], dict[str, str]
+]:  # fmt: skip
+    """Bulk-sync only the ``records`` the service does not hold yet; keep what users did.
+
+    A dry run first tells each record's fate: a demo record edited since (``updated``) keeps
+    its edits, an erased person stays erased, records users added are not ours to touch. Only
+    the missing ones are written. Returns the counts (``unchanged``, ``created``, ``kept as
+    edited``, ``kept erased``) and the id of each external id still held (erased ones left out).
+    Any other rejection is an error.
+    """
+    counts: dict[str, int] = {}
+    ids: dict[str, str] = {}
+    for start in range(0, len(records), SYNC_BATCH):
+        batch = records[start : start + SYNC_BATCH]
+        dry = client.put(f"/v1/sync/{kind}", params={"dry_run": "true"}, json={"records": batch})
+        missing: list[dict[str, Any]] = []
+        for record, result in zip(batch, _check(dry, f"checking {kind}")["results"], strict=True):
+            status = result["status"]
+            if status == "rejected" and _erased(result):
+                status = ERASED
+            elif status == "rejected":
+                raise SeedError(f"{kind}: a demo record was rejected, e.g. {result}")
+            elif status == "created":
+                missing.append(record)
+                continue
+            else:
+                ids[result["external_id"]] = result["id"]
+                status = EDITED if status == "updated" else status
+            counts[status] = counts.get(status, 0) + 1
+        if missing:
+            written, created = _sync(client, kind, missing)
+            for name, value in written.items():
+                if value:
+                    counts[name] = counts.get(name, 0) + value
+            ids.update(created)
+    return counts, ids
+
+
 def _paged(client: httpx.Client, path: str) -> Iterator[dict[str, Any]]:
     params: dict[str, Any] = {"limit": 100}
     while True:

@@ -6,6 +6,7 @@ import typer
 
 from concordia.cli import (
     audit,
+    config,
     deploy,
     hubinit,
     identity,
@@ -36,6 +37,7 @@ app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
 app.add_typer(audit.app, name="audit")
 app.add_typer(deploy.app, name="deploy")
+app.add_typer(config.app, name="config")
 
 if __name__ == "__main__":
     app()

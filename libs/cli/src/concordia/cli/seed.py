@@ -1,9 +1,11 @@
 """``concordia seed``: clearly synthetic demo data, through the services' public HTTP APIs only.
 
 Idempotent: persons and organisations are bulk-synced by external id (a second run reports them
-unchanged); permits and memberships are added only while the registry has no permit yet. The
-ledger's donors are matched by identifier, rates replaced, grants bulk-synced by external id, and
-transactions and activities added only where missing (by external id, by title).
+unchanged), and only those missing are written: a demo record users edited keeps their edits, an
+erased person stays erased, records users added are left alone. Permits and memberships are
+added only while the registry has no permit yet. The ledger's donors are matched by identifier,
+rates replaced, grants synced the same way (only the missing ones), and transactions and
+activities added only where missing (by external id, by title).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from concordia.cli._seedhttp import (
     SeedError,
     _check,
     _donor_ids,
-    _sync,
+    _sync_kept,
     _wait_for_recipients,
 )
 
@@ -88,13 +90,15 @@ def seed_registry(
     orgs = _demo.organisations(node, organisation_count(persons))
     headers = {"Authorization": f"Bearer {token}", "X-Purpose": DEMO_PURPOSE}
     with httpx.Client(base_url=url, headers=headers, timeout=120.0) as client:
-        summary.organisations, org_ids = _sync(client, "organisations", orgs)
-        summary.persons, person_ids = _sync(client, "persons", people)
+        # Whatever users did to the demo data since a previous run stays as they left it.
+        summary.organisations, org_ids = _sync_kept(client, "organisations", orgs)
+        summary.persons, person_ids = _sync_kept(client, "persons", people)
         existing = _check(client.get("/v1/permits", params={"limit": 1}), "listing permits")
         if existing["items"]:
             summary.permits_skipped = True
             return summary
-        pairs = [(person_ids[p["external_id"]], p) for p in people]
+        held = [p for p in people if p["external_id"] in person_ids]  # erased ones left out
+        pairs = [(person_ids[p["external_id"]], p) for p in held]
         for body in _demo.permits(pairs, today or date.today()):
             _check(client.post("/v1/permits", json=body), "recording a permit")
             summary.permits += 1
@@ -184,12 +188,7 @@ def seed_ledger(
         plan = _funding.grants(donor_ids, donors, organisations, grants)
         records = [g.record for g in plan]
         _wait_for_recipients(client, records, wait)
-        report = _check(client.put("/v1/sync/grants", json={"records": records}), "sync grants")
-        summary.grants = {k: v for k, v in report["counts"].items() if k != "rejected"}
-        rejected = [r for r in report["results"] if r["status"] == "rejected"]
-        if rejected:
-            raise SeedError(f"the ledger rejected {len(rejected)} grants, e.g. {rejected[0]}")
-        grant_ids = {r["external_id"]: r["id"] for r in report["results"]}
+        summary.grants, grant_ids = _sync_kept(client, "grants", records)
         restricted = {g.external_id for g in plan if g.record["visibility"] == "restricted"}
         recorded = _recorded_transactions(client, grant_ids, restricted)
         for grant in plan:

@@ -5,7 +5,9 @@ configuration, membership at the hub, broker, registry and ledger), then the hub
 Every file of node ``se`` stays under ``<var>/se/`` and the hub's under ``<var>/hub/``, so a
 second run resumes with the same stores, databases, passwords, keys and tokens. Children run in
 their own process groups; Ctrl-C or SIGTERM stops them in reverse start order, and a guardian
-process stops them should the launcher be killed outright.
+process stops them should the launcher be killed outright. While it runs, ``up`` supervises
+every child (``_supervise``): one that dies is started again with back-off, and a failing hub
+never stops a node.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from concordia.cli._procs import Guardian, LaunchError, ServiceProcess, check_po
 from concordia.cli._seedhttp import SeedError
 from concordia.cli._workspace_seed import seed_workspace
 from concordia.cli.identity import demo_directory
+from concordia.cli._supervise import DEFAULT_DELAYS, Supervised, Supervisor, parse_delays
 from concordia.cli.migrate import upgrade_service
 from concordia.cli.nodeinit import AlreadyInitialisedError
 from concordia.cli.seed import (
@@ -81,6 +84,7 @@ class _Running:
     nats: list[NatsServer] = field(default_factory=list)
     services: list[ServiceProcess] = field(default_factory=list)
     stops: list[Callable[[], None]] = field(default_factory=list)
+    supervised: list[Supervised] = field(default_factory=list)
 
     def stop_all(self) -> None:
         """Stop every child, newest first, then dismiss the guardian."""
@@ -149,6 +153,16 @@ def _start_nats(layout: NodeLayout, running: _Running, console: Console) -> None
     running.stops.append(nats.stop)
     running.nats.append(nats)
     nats.start()
+
+    def restart() -> int:
+        nats.start()
+        assert nats.process is not None
+        return nats.process.pid
+
+    label = "the hub's" if layout.is_hub else f"node {layout.node}'s"
+    running.supervised.append(
+        Supervised(f"{label} nats-server", lambda: nats.running, restart, nats.log_file)
+    )
     assert nats.process is not None
     running.guardian.watch(nats.process.pid)
     log_link = layout.logs_dir / "nats-server.log"  # every log in one place
@@ -198,6 +212,7 @@ def _start_services(
         assert process.pid is not None
         running.guardian.watch(process.pid)
         started.append((spec, process))
+        running.supervised.append(_supervised(layout, spec, process))
     endpoints: dict[str, str] = {}
     for spec, process in started:
         process.wait_ready(f"{layout.service_url(spec)}/readyz")
@@ -209,21 +224,32 @@ def _start_services(
     return endpoints
 
 
-def _watch(running: _Running) -> None:
-    """Block until interrupted; fail if a child stops on its own."""
-    while True:
-        for service in running.services:
-            if not service.running:
-                raise LaunchError(f"{service.name} stopped unexpectedly; see {service.log_file}")
-        for nats in running.nats:
-            if not nats.running:
-                raise LaunchError(f"nats-server stopped unexpectedly; see {nats.log_file}")
-        time.sleep(0.5)
+def _supervised(layout: NodeLayout, spec: ServiceSpec, process: ServiceProcess) -> Supervised:
+    def restart() -> int:
+        process.start()
+        assert process.pid is not None
+        return process.pid
+
+    where = "the hub's" if layout.is_hub else f"node {layout.node}'s"
+    return Supervised(f"{where} {spec.name}", lambda: process.running, restart, process.log_file)
+
+
+def _supervise(running: _Running, console: Console, delays: tuple[float, ...]) -> None:
+    """Block until interrupted, starting again every child that stops on its own."""
+
+    def log(line: str) -> None:
+        console.print(f"{time.strftime('%H:%M:%S')}  supervisor: {line}")
+        sys.stdout.flush()
+
+    supervisor = Supervisor(log, delays=delays, watch=running.guardian.watch)
+    for child in running.supervised:
+        supervisor.add(child)
+    supervisor.run()
 
 
 def run(
     layouts: list[NodeLayout], hub: NodeLayout | None, *, seed: bool, persons: int,
-    console: Console, grants: int = 100,
+    console: Console, grants: int = 100, restart_delays: tuple[float, ...] = DEFAULT_DELAYS,
 ) -> None:  # fmt: skip
     """Start the hub and every node, seed, announce, and stop everything on Ctrl-C or SIGTERM."""
     everything = ([hub] if hub else []) + layouts
@@ -232,7 +258,10 @@ def run(
             locks.enter_context(_node_lock(layout))
         for layout in everything:
             check_ports_free(layout.host, layout.ports())
-        _run_locked(layouts, hub, seed=seed, persons=persons, grants=grants, console=console)
+        _run_locked(
+            layouts, hub, seed=seed, persons=persons, grants=grants, console=console,
+            delays=restart_delays,
+        )  # fmt: skip
 
 
 def _seed(
@@ -308,7 +337,7 @@ def _start_all(
 
 def _run_locked(
     layouts: list[NodeLayout], hub: NodeLayout | None, *, seed: bool, persons: int, grants: int,
-    console: Console,
+    console: Console, delays: tuple[float, ...],
 ) -> None:  # fmt: skip
     var = layouts[0].var
     endpoints_file(var).unlink(missing_ok=True)
@@ -340,7 +369,7 @@ def _run_locked(
         # that everything is up: whoever waits for the file finds the banner too.
         sys.stdout.flush()
         write_json(endpoints_file(var), endpoints)
-        _watch(running)
+        _supervise(running, console, delays)
     except KeyboardInterrupt:
         console.print("\nStopping…")
     finally:
@@ -353,6 +382,9 @@ def _run_locked(
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     console.print("Stopped.")
+
+
+DEFAULT_DELAYS_TEXT = ",".join(f"{delay:g}" for delay in DEFAULT_DELAYS)
 
 
 def up(
@@ -386,6 +418,14 @@ def up(
     grants: Annotated[
         int, typer.Option(min=1, max=5000, help="How many synthetic grants to seed per node.")
     ] = 100,
+    restart_delays: Annotated[
+        str,
+        typer.Option(
+            help="Back-off before restarting a process that stopped on its own, in seconds: the "
+            "n-th failure within 10 minutes waits the n-th delay (the last repeats); after 5 "
+            "restarts there the process is given up on, the others keep running.",
+        ),
+    ] = DEFAULT_DELAYS_TEXT,
 ) -> None:
     """Run the coalition locally: the hub and each node (nats-server, registry, ledger), seeded."""
     console = Console(soft_wrap=True)
@@ -395,6 +435,10 @@ def up(
         raise typer.BadParameter(str(exc), param_hint="--nodes") from exc
     if not codes or len(set(codes)) != len(codes):
         raise typer.BadParameter("name each node once, e.g. se,pl,de", param_hint="--nodes")
+    try:
+        delays = parse_delays(restart_delays)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--restart-delays") from exc
     if len(codes) > HUB_BLOCK:
         raise typer.BadParameter(f"at most {HUB_BLOCK} nodes", param_hint="--nodes")
     var = var.resolve()
@@ -404,7 +448,10 @@ def up(
     ]
     hub = None if no_hub else hub_layout(var, host, base_port)
     try:
-        run(layouts, hub, seed=not no_seed, persons=persons, grants=grants, console=console)
+        run(
+            layouts, hub, seed=not no_seed, persons=persons, grants=grants, console=console,
+            restart_delays=delays,
+        )  # fmt: skip
     except (
         LaunchError, NatsServerError, SeedError, httpx.HTTPError, OSError, ValueError,
         AlreadyInitialisedError,

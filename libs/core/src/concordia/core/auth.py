@@ -9,6 +9,9 @@ service notes when it last saw a token in ``<tokens file>.last-used/<id>`` (one 
 token, its content the time), at most once a minute per token, never per request, and never in
 the tokens file itself, which the CLI owns (a service rewriting it could undo a revocation).
 A read-only tokens directory (a Kubernetes secret) only costs the record, never a request.
+
+With an identity provider configured (``concordia.core.oidc``), the store also accepts its JWT
+access tokens: the caller is then ``oidc:<sub>``, with the scopes and owner its claims map to.
 """
 
 from __future__ import annotations
@@ -27,7 +30,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from concordia.core.oidc import (
+    SUBJECT_PREFIX,
+    OidcVerifier,
+    TokenRefused,
+    looks_like_jwt,
+    subject_id,
+)
 
 SCOPES: dict[str, str] = {
     "registry:read": "read persons, organisations and permits",
@@ -98,8 +110,9 @@ class TokenStore:
         store.verify(token)                                          # -> Principal
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, oidc: OidcVerifier | None = None) -> None:
         self.path = path
+        self.oidc = oidc
         self._stamp: tuple[int, int] | None = None
         self._entries: dict[str, dict[str, Any]] = {}
         self._noted: dict[str, float] = {}  # token id -> monotonic time of the last record
@@ -193,8 +206,39 @@ class TokenStore:
         (self.last_used_dir / token_id).unlink(missing_ok=True)
         return found
 
+    def verify_jwt(self, token: str) -> Principal | None:
+        """The principal of an identity provider's access token, else None (reason logged).
+
+        May fetch the issuer's key set: call it off the event loop (``verify_async``).
+        """
+        if self.oidc is None:
+            return None
+        try:
+            claims = self.oidc.claims(token)
+            owner = check_owner(claims.owner) if claims.owner is not None else None
+        except (TokenRefused, ValueError) as exc:
+            log.info("access token refused", extra={"reason": str(exc)[:300]})
+            return None
+        if owner is None:
+            log.info("access token refused", extra={"reason": "it names no owner"})
+            return None
+        return Principal(
+            token_id=subject_id(claims.issuer, claims.subject),
+            name=f"{SUBJECT_PREFIX}{claims.subject}"[:128],
+            scopes=claims.scopes & SCOPES.keys(),
+            owner=owner,
+        )
+
+    async def verify_async(self, token: str) -> Principal | None:
+        """:meth:`verify`, with a JWT's key lookup (maybe a fetch) in a worker thread."""
+        if self.oidc is not None and looks_like_jwt(token):
+            return await run_in_threadpool(self.verify_jwt, token)
+        return self.verify(token)
+
     def verify(self, token: str) -> Principal | None:
         """Return the principal for a valid token, else None (constant-time hash compare)."""
+        if self.oidc is not None and looks_like_jwt(token):
+            return self.verify_jwt(token)
         prefix, _, rest = token.partition("_")
         token_id, _, secret = rest.partition("_")
         entry = self._load().get(token_id) if prefix == _PREFIX else None
@@ -218,14 +262,13 @@ _bearer = HTTPBearer(auto_error=False, description="A Concordia API token: `cnc_
 
 
 def authorize(
-    request: Request, token: str | None, needed: frozenset[str], *, any_of: bool = False
+    request: Request, principal: Principal | None, needed: frozenset[str], *, any_of: bool = False
 ) -> Principal:
-    """The principal of a bearer ``token`` holding ``needed`` scopes (all, or one with any_of).
+    """``principal`` (a bearer token's, verified) if it holds ``needed`` scopes (all, or one
+    with any_of).
 
     Raises 401 for a missing or invalid token and 403 for a missing scope.
     """
-    store: TokenStore = request.app.state.concordia.tokens
-    principal = store.verify(token) if token else None
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -253,7 +296,9 @@ def require(*scopes: str, any_of: bool = False) -> Any:
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
+        store: TokenStore = request.app.state.concordia.tokens
         token = credentials.credentials if credentials else None
-        return authorize(request, token, needed, any_of=any_of)
+        principal = await store.verify_async(token) if token else None
+        return authorize(request, principal, needed, any_of=any_of)
 
     return Depends(dependency)

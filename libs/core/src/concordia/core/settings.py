@@ -5,12 +5,20 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import os
 import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
+
+from concordia.core.oidc import ASYMMETRIC, OidcConfig
 
 #: The well-known development node key. Refused outside ``CONCORDIA_ENV=dev``/``test``.
 DEV_NODE_KEY_BYTES = b"concordia-development-key-32byte"
@@ -44,7 +52,12 @@ class CoreSettings(BaseSettings):
         validation_alias="CONCORDIA_NODE",
         description="Two-letter node code (ISO 3166-1 alpha-2, lower case).",
     )
-    nats_url: str = Field(default="nats://127.0.0.1:4222", validation_alias="CONCORDIA_NATS_URL")
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222",
+        validation_alias="CONCORDIA_NATS_URL",
+        description="The node's nats-server as this service's LOCAL user "
+        "(nats://user:password@host:port; tls:// beyond the machine).",
+    )
     nats_shared_url: str | None = Field(
         default=None,
         validation_alias="CONCORDIA_NATS_SHARED_URL",
@@ -72,10 +85,89 @@ class CoreSettings(BaseSettings):
         validation_alias="CONCORDIA_DISCLOSURE_K_MIN",
         description="This node's own floor under the charter's k: the hub may only tighten it.",
     )
-    database_url: str = Field(default="sqlite:///var/node/service.db")
-    log_level: str = "INFO"
-    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
-    relay_enabled: bool = True
+    oidc_issuer: str | None = Field(
+        default=None,
+        validation_alias="CONCORDIA_OIDC_ISSUER",
+        description="The identity provider whose JWT access tokens are accepted beside the "
+        "opaque tokens (its `iss`, e.g. https://login.example.gov/realms/ministry); unset: "
+        "opaque tokens only.",
+    )
+    oidc_audience: str | None = Field(
+        default=None,
+        validation_alias="CONCORDIA_OIDC_AUDIENCE",
+        description="The `aud` an access token must carry for this node (required with an issuer).",
+    )
+    oidc_jwks_url: AnyHttpUrl | None = Field(
+        default=None,
+        validation_alias="CONCORDIA_OIDC_JWKS_URL",
+        description="Where the issuer publishes its signing keys (JWKS); required with an issuer.",
+    )
+    oidc_algorithms: list[str] = Field(
+        default_factory=lambda: ["RS256", "PS256", "ES256", "EdDSA"],
+        validation_alias="CONCORDIA_OIDC_ALGORITHMS",
+        description="Signature algorithms accepted (a JSON list; asymmetric ones only).",
+    )
+    oidc_scope_prefix: str = Field(
+        default="",
+        validation_alias="CONCORDIA_OIDC_SCOPE_PREFIX",
+        description="Stripped from each name in the `scope` claim before it is matched to "
+        "Concordia's scopes (e.g. `concordia/`); names that match none are ignored.",
+    )
+    oidc_owner_claim: str = Field(
+        default="concordia_owner",
+        validation_alias="CONCORDIA_OIDC_OWNER_CLAIM",
+        description="The claim naming the owner the client acts for (`agency:<name>`, "
+        "`donor:<name>` or `operator`); a token without it is refused.",
+    )
+    oidc_jwks_cache_seconds: float = Field(
+        default=300.0,
+        ge=1,
+        validation_alias="CONCORDIA_OIDC_JWKS_CACHE_SECONDS",
+        description="How long the fetched key set is used before it is fetched again.",
+    )
+    oidc_jwks_refresh_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        validation_alias="CONCORDIA_OIDC_JWKS_REFRESH_SECONDS",
+        description="At most one extra fetch of the key set per this many seconds, for a key "
+        "id not seen yet (a rotation).",
+    )
+    oidc_leeway_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=300,
+        validation_alias="CONCORDIA_OIDC_LEEWAY_SECONDS",
+        description="Clock skew tolerated on `exp` and `nbf`.",
+    )
+    database_url: str = Field(
+        default="sqlite:///var/node/service.db",
+        description="The service's own database: sqlite:///path or "
+        "postgresql://user@host/db (?sslmode=verify-full beyond the machine).",
+    )
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="Larger request bodies are refused (413)."
+    )
+    relay_enabled: bool = Field(
+        default=True, description="Publish the outbox (off: events wait in the database)."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Settings from files too: ``CONCORDIA_SECRETS_DIR`` names a directory (a Kubernetes
+        secret mounted as files) where a file named like a variable holds its value; the
+        environment wins over it."""
+        secrets_dir = os.environ.get("CONCORDIA_SECRETS_DIR")
+        if secrets_dir and Path(secrets_dir).is_dir():
+            file_secret_settings = SecretsSettingsSource(settings_cls, secrets_dir=secrets_dir)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
 
     @field_validator("node")
     @classmethod
@@ -102,6 +194,41 @@ class CoreSettings(BaseSettings):
         for value in values:
             cls._key_shape(value)
         return values
+
+    @field_validator("oidc_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, values: list[str]) -> list[str]:
+        refused = [v for v in values if v not in ASYMMETRIC]
+        if refused or not values:
+            raise ValueError(
+                f"only asymmetric algorithms may be accepted ({', '.join(sorted(ASYMMETRIC))}); "
+                f"refused: {', '.join(refused) or 'an empty list'}"
+            )
+        return values
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> CoreSettings:
+        if self.oidc_issuer and not (self.oidc_audience and self.oidc_jwks_url):
+            raise ValueError(
+                "CONCORDIA_OIDC_ISSUER needs CONCORDIA_OIDC_AUDIENCE and CONCORDIA_OIDC_JWKS_URL"
+            )
+        return self
+
+    def oidc_config(self) -> OidcConfig | None:
+        """The identity provider this service trusts, or None (opaque tokens only)."""
+        if not self.oidc_issuer or not self.oidc_audience or self.oidc_jwks_url is None:
+            return None
+        return OidcConfig(
+            issuer=self.oidc_issuer,
+            audience=self.oidc_audience,
+            jwks_url=str(self.oidc_jwks_url),
+            algorithms=frozenset(self.oidc_algorithms),
+            scope_prefix=self.oidc_scope_prefix,
+            owner_claim=self.oidc_owner_claim,
+            jwks_cache_seconds=self.oidc_jwks_cache_seconds,
+            jwks_refresh_seconds=self.oidc_jwks_refresh_seconds,
+            leeway_seconds=self.oidc_leeway_seconds,
+        )
 
     @model_validator(mode="after")
     def _no_dev_secrets_in_prod(self) -> CoreSettings:

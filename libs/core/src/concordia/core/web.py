@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from concordia.core.auth import TokenStore, require
 from concordia.core.db import Database
 from concordia.core.errors import DomainError, FieldError
+from concordia.core.oidc import OidcVerifier
 from concordia.core.settings import CoreSettings
 
 log = logging.getLogger("concordia.http")
@@ -203,10 +204,15 @@ class AppState:
         return cls(
             settings=settings,
             db=db,
-            tokens=TokenStore(settings.tokens_file),
+            tokens=TokenStore(settings.tokens_file, oidc=_oidc(settings)),
             metrics=CollectorRegistry(),
             **fields,
         )
+
+
+def _oidc(settings: CoreSettings) -> OidcVerifier | None:
+    config = settings.oidc_config()
+    return OidcVerifier(config) if config is not None else None
 
 
 def app_state(request: Request) -> AppState:

@@ -27,9 +27,13 @@ class HubSettings(CoreSettings):
         env_prefix="CONCORDIA_HUB_", extra="ignore", validate_by_name=True
     )
 
-    node: str = Field(default="hub", validation_alias="CONCORDIA_NODE")
+    node: str = Field(
+        default="hub", validation_alias="CONCORDIA_NODE", description="Always `hub` at the hub."
+    )
     tokens_file: Path = Field(
-        default=Path("var/hub/tokens.json"), validation_alias="CONCORDIA_TOKENS_FILE"
+        default=Path("var/hub/tokens.json"),
+        validation_alias="CONCORDIA_TOKENS_FILE",
+        description="Hashed API tokens of the hub.",
     )
     database_url: str = "sqlite:///var/hub/hub.db"
     nodes_dir: Path = Field(

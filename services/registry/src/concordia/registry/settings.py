@@ -19,5 +19,8 @@ class RegistrySettings(ServiceSettings):
     screen_per_day: int = Field(
         default=500, ge=1, description="Screens (POST /v1/screen) one token may run per UTC day."
     )
-    #: Seconds between anchors of the audit chain's head on the node's LOCAL stream.
-    audit_anchor_seconds: float = Field(default=60.0, gt=0)
+    audit_anchor_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds between anchors of the audit chain's head on the node's LOCAL stream.",
+    )
