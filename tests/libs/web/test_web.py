@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 
 import concordia.hub
+import concordia.kit
+import concordia.registry
 import concordia.web
 from concordia.web import charts, i18n
 from concordia.web.catalogue import extract, read
 from concordia.web.tables import SUPPRESSED, Column, Table, to_csv
 
 #: Every package that has pages, with its catalogues (a new one adds itself here).
-PACKAGES = [Path(p.__path__[0]) for p in (concordia.web, concordia.hub)]
+PACKAGES = [
+    Path(p.__path__[0]) for p in (concordia.web, concordia.hub, concordia.kit, concordia.registry)
+]
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 
 
