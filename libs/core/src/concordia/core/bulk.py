@@ -28,6 +28,8 @@ import orjson
 from fastapi import Header, Query, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import (
+    JSON,
+    Boolean,
     Column,
     Executable,
     Integer,
@@ -245,6 +247,61 @@ class IdempotencyStore:
         )
 
 
+#: How many rejected records a sync run's log keeps (with their reasons, never their values).
+LOGGED_REJECTIONS = 50
+
+
+class SyncRunLog:
+    """The log of bulk syncs and imports a service ran: when, by which token, the counts by
+    outcome and the first rejected records with their reasons (never a rejected value).
+
+    The node console shows it; the run is logged in the sync's own unit of work, so a sync that
+    rolled back leaves no entry.
+    """
+
+    def __init__(self, metadata: MetaData, *, table_name: str = "sync_runs") -> None:
+        self.table = Table(
+            table_name,
+            metadata,
+            Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("route", String(128), nullable=False),
+            Column("token_id", String(32), nullable=False),
+            Column("dry_run", Boolean, nullable=False),
+            Column("records", Integer, nullable=False),
+            Column("created", Integer, nullable=False),
+            Column("updated", Integer, nullable=False),
+            Column("unchanged", Integer, nullable=False),
+            Column("rejected", Integer, nullable=False),
+            Column("errors", JSON, nullable=False),
+            Column("at", UtcDateTime(), nullable=False, index=True),
+            comment="Bulk syncs and imports: counts and the first rejections' reasons.",
+        )
+
+    async def record(
+        self, session: AsyncSession, *, route: str, token_id: str, report: SyncReport
+    ) -> None:
+        """Log one run."""
+        errors = [
+            {"index": r.index, "external_id": r.external_id,
+             "errors": [{"loc": e.loc, "msg": e.msg} for e in r.errors]}
+            for r in report.results if r.status == "rejected"
+        ][:LOGGED_REJECTIONS]  # fmt: skip
+        counts = {k: report.counts.get(k, 0) for k in ("created", "updated", "unchanged")}
+        await session.execute(
+            insert(self.table).values(
+                route=route[:128], token_id=token_id, dry_run=report.dry_run,
+                records=len(report.results), rejected=report.counts.get("rejected", 0),
+                errors=errors, at=datetime.now(UTC), **counts,
+            )
+        )  # fmt: skip
+
+    async def recent(self, session: AsyncSession, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest runs first."""
+        t = self.table
+        rows = await session.execute(select(t).order_by(t.c.at.desc(), t.c.id.desc()).limit(limit))
+        return [dict(row._mapping) for row in rows]
+
+
 # -- the HTTP side ---------------------------------------------------------------------------
 
 IdempotencyKey = Annotated[
@@ -316,8 +373,10 @@ async def run_sync(
     *,
     idempotency_key: str | None,
     dry_run: bool,
+    log: SyncRunLog | None = None,
 ) -> Response:
-    """Answer a sync request: replay a known key, parse the body, apply, remember the answer."""
+    """Answer a sync request: replay a known key, parse the body, apply, remember the answer
+    (and log the run in ``log``)."""
     body = await request.body()
     # The key is bound to this endpoint and mode as well as the body: the same key sent to
     # another sync route is another request, not a replay.
@@ -337,6 +396,8 @@ async def run_sync(
         return Response(orjson.dumps({"detail": f"malformed JSON body: {exc}"}), 400,
                         media_type="application/json")  # fmt: skip
     result = await apply(records)
+    if log is not None:
+        await log.record(session, route=request.url.path, token_id=token_id, report=result)
     content = result.model_dump_json().encode()
     if idempotency_key is not None and not dry_run:
         await store.remember(

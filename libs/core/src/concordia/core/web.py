@@ -16,7 +16,8 @@ from typing import Any, Self
 import orjson
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -27,6 +28,7 @@ from prometheus_client import (
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from swagger_ui_bundle import swagger_ui_path
 
 from concordia.core.auth import TokenStore, require
 from concordia.core.db import Database
@@ -271,6 +273,9 @@ def create_app(
         version=version,
         lifespan=_lifespan,
         responses=COMMON_RESPONSES,
+        # The API docs are served from the package (``_docs_router``), never from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.concordia = state
     app.add_exception_handler(RequestValidationError, _validation_handler)
@@ -279,6 +284,7 @@ def create_app(
     for router in routers:
         app.include_router(router)
     app.include_router(_ops_router(db, registry, dict(readiness or {})))
+    _mount_docs(app, f"Concordia {service}")
     _register_schemas(app, extra_schemas)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, registry=registry, service=service)
@@ -339,3 +345,44 @@ def _ops_router(
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+#: Where Swagger UI's own files are served from (the ``swagger-ui-bundle-v2`` package's copy).
+DOCS_ASSETS = "/docs/assets"
+
+_DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} - API</title>
+<link rel="stylesheet" href="{assets}/swagger-ui.css">
+<link rel="icon" type="image/png" href="{assets}/favicon-32x32.png">
+</head>
+<body>
+<main id="swagger-ui"></main>
+<script src="{assets}/swagger-ui-bundle.js"></script>
+<script src="{assets}/swagger-ui-standalone-preset.js"></script>
+<script>
+window.ui = SwaggerUIBundle({{
+  url: "{openapi}", dom_id: "#swagger-ui", deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  layout: "BaseLayout", validatorUrl: null
+}});
+</script>
+</body>
+</html>
+"""
+
+
+def _mount_docs(app: FastAPI, title: str) -> None:
+    """``/docs``: Swagger UI from the package, so it works on a network without the internet.
+
+    Nothing is loaded from elsewhere (no CDN, no online validator badge).
+    """
+    page = _DOCS_PAGE.format(title=title, assets=DOCS_ASSETS, openapi=app.openapi_url)
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(page)

@@ -44,6 +44,7 @@ from concordia.events import (
     local_stream,
     run_publisher,
 )
+from concordia.kit import console
 from concordia.kit._migrations import ensure_migrated
 from concordia.kit._services import SERVICES
 from concordia.kit._settings import ServiceSettings
@@ -143,6 +144,12 @@ class ServiceDefinition:
     setup: Callable[[Runtime], Any] | None = None
     extra_schemas: Sequence[type[BaseModel]] = ()
     error_handlers: dict[type[Exception], ErrorHandler] = field(default_factory=dict)
+    #: The service's sections of the node console (``/console``); the kit adds its own.
+    console: Sequence[console.ConsoleSection] = ()
+    #: Where the catalogues of the service's console strings are (``locales/<lang>/...``).
+    console_locales: Sequence[Path] = ()
+    #: Scopes that may read the log of the service's bulk syncs; None: it has no bulk sync.
+    sync_scopes: frozenset[str] | None = None
 
 
 def build_app(definition: ServiceDefinition) -> FastAPI:
@@ -203,6 +210,12 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
     )
     for exc_type, handler in d.error_handlers.items():
         app.add_exception_handler(exc_type, handler)
+    if d.node_service:
+        sections = [*d.console]
+        if d.sync_scopes is not None:
+            sections.append(console.sync_runs_section(d.sync_scopes))
+        sections.append(console.sent_section())
+        app.include_router(console.router(d.name, settings.node, sections, d.console_locales))
     return app
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from concordia.hub import charter
+from concordia.hub import charter, dashboard
 from concordia.hub.api import routes
 from concordia.hub.api.deps import HubState
 from concordia.hub.metrics import FederationCollector
@@ -123,7 +123,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
             name="hub",
             service_dir=SERVICE_DIR,
             settings=settings,
-            routers=[routes.router, overlaps.router, workspace.router],
+            routers=[routes.router, overlaps.router, workspace.router, dashboard.router],
             description=DESCRIPTION,
             node_service=False,
             setup=setup,

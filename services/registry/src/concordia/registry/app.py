@@ -13,7 +13,7 @@ from concordia.core.crypto import FieldCipher
 from concordia.core.db import Database
 from concordia.events import AggregateSnapshotPublished, DisclosureRules
 from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
-from concordia.registry import aggregates
+from concordia.registry import aggregates, console
 from concordia.registry.api import feeds, organisations, permits, persons, screen, sync
 from concordia.registry.api.deps import RegistryState
 from concordia.registry.schemas import OrganisationSync, PersonSync
@@ -94,6 +94,9 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
             extra=state,
             extra_schemas=[PersonSync, OrganisationSync],
             error_handlers={AuditUnavailableError: _audit_unavailable},
+            console=console.SECTIONS,
+            console_locales=[console.LOCALES],
+            sync_scopes=console.SYNC_SCOPES,
         )
     )
 

@@ -16,7 +16,7 @@ from concordia.core.bulk import (
     run_sync,
 )
 from concordia.core.deps import SessionDep
-from concordia.kit.tables import idempotency
+from concordia.kit.tables import idempotency, sync_runs
 from concordia.ledger.api.deps import CtxDep, Writer
 from concordia.ledger.schemas import GrantSync
 from concordia.ledger.service import sync as service
@@ -50,5 +50,5 @@ async def sync_grants(
 
     return await run_sync(
         request, session, idempotency, principal.token_id, apply,
-        idempotency_key=idempotency_key, dry_run=dry_run,
+        idempotency_key=idempotency_key, dry_run=dry_run, log=sync_runs,
     )  # fmt: skip

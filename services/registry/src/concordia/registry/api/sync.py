@@ -16,7 +16,7 @@ from concordia.core.bulk import (
     run_sync,
 )
 from concordia.core.deps import SessionDep
-from concordia.kit.tables import idempotency
+from concordia.kit.tables import idempotency, sync_runs
 from concordia.registry.api.deps import CtxDep, OrgWriter, Writer
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service import sync as service
@@ -47,7 +47,7 @@ async def sync_persons(
 
     return await run_sync(
         request, session, idempotency, actor.principal.token_id, apply,
-        idempotency_key=idempotency_key, dry_run=dry_run,
+        idempotency_key=idempotency_key, dry_run=dry_run, log=sync_runs,
     )  # fmt: skip
 
 
@@ -74,5 +74,5 @@ async def sync_organisations(
 
     return await run_sync(
         request, session, idempotency, actor.principal.token_id, apply,
-        idempotency_key=idempotency_key, dry_run=dry_run,
+        idempotency_key=idempotency_key, dry_run=dry_run, log=sync_runs,
     )  # fmt: skip

@@ -1,0 +1,120 @@
+"""A synthetic coalition for the dashboard's tests: what `se` and `pl` publish to a hub.
+
+Two quarters of ledger funding (one cell of `pl` suppressed), gender, ethnic origin and federal
+districts from the registry, published over the nodes' real NATS accounts, and one overlap
+outcome. The numbers are small and synthetic; tests assert them on the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from hub_support import Hub, node_client, publish, wait_for
+
+from concordia.events import AggregateSnapshotPublished, Cell, Envelope, NatsServer
+from concordia.hub.models import OverlapOutcome
+
+PERIODS = ("2026-Q3", "2026-Q4")
+#: committed EUR by purpose per node and period; None: suppressed.
+COMMITTED: dict[tuple[str, str], dict[str, str | None]] = {
+    ("se", "2026-Q3"): {"independent_media": "100000.00", "legal_aid": "20000.00"},
+    ("pl", "2026-Q3"): {"independent_media": "50000.00", "legal_aid": "30000.00"},
+    ("se", "2026-Q4"): {"independent_media": "120000.00", "legal_aid": "25000.00"},
+    ("pl", "2026-Q4"): {"independent_media": "70000.00", "legal_aid": None},
+}
+GENDER = {"se": {"female": 40, "male": 35}, "pl": {"female": 30, "male": 25}}
+ORIGIN = {"se": {"russian": 60, "non_russian": 15}, "pl": {"russian": 45, "non_russian": 10}}
+DISTRICTS = {"se": {"central": 50, "volga": 25}, "pl": {"central": 30, "siberian": 25}}
+
+
+def _meta(node: str, service: str, name: str, period: str) -> dict[str, object]:
+    start = date(2026, 7, 1) if period.endswith("Q3") else date(2026, 10, 1)
+    return {
+        "node": node, "service": service, "aggregate": name, "period": period, "version": 1,
+        "period_start": start, "charter_version": "default",
+    }  # fmt: skip
+
+
+def funding(node: str, period: str) -> AggregateSnapshotPublished:
+    """committed_eur_by_purpose of one node and period."""
+    amounts = COMMITTED[(node, period)]
+    cells = tuple(
+        Cell(key=(k,), suppressed=True) if v is None else Cell(key=(k,), amount=Decimal(v))
+        for k, v in amounts.items()
+    )
+    known = [Decimal(v) for v in amounts.values() if v is not None]
+    total = (
+        Cell(key=("_all",), amount=sum(known, Decimal(0)))
+        if len(known) == len(amounts)
+        else Cell(key=("_all",), suppressed=True)
+    )
+    return AggregateSnapshotPublished(
+        **_meta(node, "ledger", "committed_eur_by_purpose", period),
+        measure="eur_committed", dimensions=("purpose",), cells=cells, margins=(total,),
+    )  # fmt: skip
+
+
+def one_way(node: str, name: str, dimension: str, counts: dict[str, int], period: str) -> Any:
+    """A one-way count table with its grand total."""
+    return AggregateSnapshotPublished(
+        **_meta(node, "registry", name, period),
+        dimensions=(dimension,),
+        cells=tuple(Cell(key=(k,), value=v) for k, v in counts.items()),
+        margins=(Cell(key=("_all",), value=sum(counts.values())),),
+    )  # fmt: skip
+
+
+def districts(node: str, period: str) -> AggregateSnapshotPublished:
+    """persons_by_gender_and_district with its district margins."""
+    by = DISTRICTS[node]
+    return AggregateSnapshotPublished(
+        **_meta(node, "registry", "persons_by_gender_and_district", period),
+        dimensions=("gender", "federal_district"),
+        cells=tuple(Cell(key=("undisclosed", d), value=v) for d, v in by.items()),
+        margins=(
+            *(Cell(key=("_all", d), value=v) for d, v in by.items()),
+            Cell(key=("undisclosed", "_all"), value=sum(by.values())),
+            Cell(key=("_all", "_all"), value=sum(by.values())),
+        ),
+    )  # fmt: skip
+
+
+def everything() -> list[AggregateSnapshotPublished]:
+    """Every snapshot of the synthetic coalition."""
+    out: list[AggregateSnapshotPublished] = []
+    for period in PERIODS:
+        for node in ("se", "pl"):
+            out.append(funding(node, period))
+            out.append(one_way(node, "persons_by_gender", "gender", GENDER[node], period))
+            out.append(
+                one_way(node, "persons_by_ethnic_origin", "ethnic_origin", ORIGIN[node], period)
+            )
+            out.append(districts(node, period))
+    return out
+
+
+async def seed(hub: Hub, server: NatsServer) -> None:
+    """Publish the coalition from the nodes' accounts, record one overlap; wait for the hub."""
+    snapshots = everything()
+    for code in ("se", "pl"):
+        nc = await node_client(server, code)
+        try:
+            for snap in snapshots:
+                if snap.node == code:
+                    await publish(nc, Envelope.wrap(snap, node=code))
+        finally:
+            await nc.close()
+
+    async def stored() -> bool:
+        return len(await hub.get("/v1/aggregates", limit=1000)) == len(snapshots)
+
+    await wait_for(stored, 30)
+    db = hub.app.state.concordia.db
+    async with db.unit_of_work(write=True) as session:
+        session.add(OverlapOutcome(
+            run_id="synthetic-run-1", period="2026-Q4", purpose="independent_media",
+            client="se", server="pl", status="counted", count=3, declined_by=None, reason=None,
+            at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+        ))  # fmt: skip
