@@ -104,11 +104,14 @@ class Evaluator(Base):
     """An independent expert; the name is personal data, encrypted with the node key."""
 
     __tablename__ = "evaluators"
+    #: A token is its owner and its name, so an account is unique per owner: an agency's token
+    #: may share a name with the operator's, and neither blocks (or reveals) the other.
+    __table_args__ = (UniqueConstraint("owner", "account"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     name_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    #: The name of the token the evaluator scores with.
-    account: Mapped[str] = mapped_column(String(128), unique=True)
+    #: The name of the token the evaluator scores with (with ``owner``, that token).
+    account: Mapped[str] = mapped_column(String(128))
     expertise: Mapped[list[Any]]
     languages: Mapped[list[Any]]
     european: Mapped[bool]
