@@ -36,13 +36,13 @@ from concordia.cli._coalition import (
     replay_shared,
 )
 from concordia.cli._devtokens import (
-    EXCHANGE_APPROVER,
-    EXCHANGE_EDITOR,
     EXCHANGE_SCREEN,
     HUB_DEV_TOKENS,
     dev_tokens,
 )
 from concordia.cli._evaluation_seed import seed_evaluation_demo
+from concordia.cli._exchangeseed import APPROVER_TOKEN as EXCHANGE_APPROVER
+from concordia.cli._exchangeseed import EDITOR_TOKEN as EXCHANGE_EDITOR
 from concordia.cli._exchangeseed import seed_exchange
 from concordia.cli._layout import (
     HUB_BLOCK,
