@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,13 +33,13 @@ class Evaluation:
         """Headers with the token called ``name``."""
         return {"Authorization": f"Bearer {self.tokens[name]}"}
 
-    async def publish(self, *events: Event) -> None:
-        """Publish local events as the registry's and ledger's relays do."""
+    async def publish(self, *events: Event, time: datetime | None = None) -> None:
+        """Publish local events as the registry's and ledger's relays do (at ``time``)."""
         nc = await nats.connect(self.nats_url)
         try:
             js = nc.jetstream()
             for event in events:
-                envelope = Envelope.wrap(event, node=self.node)
+                envelope = Envelope.wrap(event, node=self.node, time=time)
                 await js.publish(envelope.subject, envelope.to_bytes())
         finally:
             await nc.close()

@@ -100,6 +100,22 @@ class KnownActivity(Base):
     version: Mapped[int]
 
 
+class KnownPermit(Base):
+    """A permit the registry announced, reduced to what the plurality indicators count: no
+    person, no track, no dates but the day it counts from; whether its holder is in a
+    vulnerable group (one bit, as the event says) and how many family members it covers."""
+
+    __tablename__ = "known_permits"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    #: The day it was granted: its first valid day, else the day the registry said "granted".
+    granted_on: Mapped[date | None] = mapped_column(Date, index=True)
+    holder_vulnerable: Mapped[bool]
+    family_members_covered: Mapped[int]
+    version: Mapped[int]
+
+
 class Evaluator(Base):
     """An independent expert; the name is personal data, encrypted with the node key."""
 
