@@ -1,5 +1,8 @@
 """``python -m bench``: every figure beside its ceiling; prints a table, writes var/bench.json.
 
+The PostgreSQL figures run when ``CONCORDIA_BENCH_DATABASE_URL`` (or, as in CI,
+``CONCORDIA_TEST_DATABASE_URL``) names a server the bench may create databases on.
+
 Options: ``--quick`` (small sizes, a smoke run), ``--only NAME`` (repeatable), ``--strict``
 (exit 1 when a ratio misses its goal), ``--profile DIR`` (run the servers under cProfile, and
 the in-process relay too: ``DIR/<server>.prof``, ``DIR/relay.prof``; the figures then describe
@@ -24,6 +27,7 @@ from rich.table import Table
 
 from bench import (
     evaluation_indicators,
+    exchange_replication,
     exchange_search,
     get_person,
     hub_propagation,
@@ -40,6 +44,14 @@ Bench = Callable[[Workspace], Awaitable[Figure]]
 
 
 def _benches(quick: bool) -> dict[str, Bench]:
+    benches = _sqlite_benches(quick)
+    if exchange_search.pg_server() is not None:  # a PostgreSQL server is configured
+        size = {"total": 2_000, "queries": 50} if quick else {}
+        benches["exchange.search_pg"] = lambda ws: exchange_search.run_pg(ws, **size)
+    return benches
+
+
+def _sqlite_benches(quick: bool) -> dict[str, Bench]:
     if quick:
         return {
             "registry.bulk_sync": lambda ws: registry_sync.run(ws, total=10_000),
@@ -55,6 +67,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
             "hub.propagation": lambda ws: hub_propagation.run(ws, rounds=8),
             "hub.secure_aggregation": lambda ws: hub_secure_aggregation.run(ws, rounds=1),
             "exchange.search": lambda ws: exchange_search.run(ws, total=2_000, queries=50),
+            "exchange.replication": lambda ws: exchange_replication.run(ws, rounds=8),
             "evaluation.indicators": lambda ws: evaluation_indicators.run(
                 ws, grants=5_000, activities=1_000
             ),
@@ -70,6 +83,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
         "hub.propagation": lambda ws: hub_propagation.run(ws),
         "hub.secure_aggregation": lambda ws: hub_secure_aggregation.run(ws),
         "exchange.search": lambda ws: exchange_search.run(ws),
+        "exchange.replication": lambda ws: exchange_replication.run(ws),
         "evaluation.indicators": lambda ws: evaluation_indicators.run(ws),
     }
 

@@ -1,24 +1,34 @@
-"""``exchange.search``: ``GET /v1/practices?q=`` over many practices vs the raw FTS5 query.
+"""``exchange.search``: ``GET /v1/practices?q=`` over many practices vs the raw full-text query.
 
 The database holds ``total`` synthetic practices, stored as replicas are (the replication
 handler, which also indexes them), each with words drawn from a fixed vocabulary. The API
 answers a ranked, faceted first page (the exchange app in this process, over ASGI: no network
-in either figure); the ceiling is the bare FTS5 ``MATCH`` with bm25 ranking and the same limit on
-the same SQLite file, through ``sqlite3``. Both get the same queries (one or two words, stemmed
-the same way). Figures are per-query latencies: p50 beside the raw p50, p99 in the extras.
+in either figure). Both get the same queries (one or two words, stemmed the same way). Figures
+are per-query latencies: p50 beside the raw p50, p99 in the extras.
+
+- ``exchange.search`` (SQLite): the ceiling is the bare FTS5 ``MATCH`` with bm25 ranking and the
+  same limit on the same file, through ``sqlite3``.
+- ``exchange.search_pg`` (PostgreSQL, when ``CONCORDIA_BENCH_DATABASE_URL`` or
+  ``CONCORDIA_TEST_DATABASE_URL`` names a server): a database of its own on that server; the
+  ceiling is the bare ``@@ plainto_tsquery`` over the stored, GIN-indexed tsvector with
+  ``ts_rank`` and the same limit, through ``asyncpg``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import random
 import sqlite3
 import time
 import uuid
 from datetime import UTC, datetime
 
+import asyncpg
 import httpx
+from sqlalchemy.engine import make_url
 
-from bench._common import ROOT, Figure, Workspace, percentile
+from bench._common import ROOT, Figure, Workspace, _migrate, percentile
 from concordia.core.auth import TokenStore
 from concordia.core.db import Database
 from concordia.events import PracticeRevisionPublished
@@ -89,17 +99,42 @@ def _raw(path: str, queries: list[str]) -> list[float]:
     return times
 
 
-async def run(ws: Workspace, *, total: int = 50_000, queries: int = 300) -> Figure:
-    """Seed ``total`` practices, then time ``queries`` searches through the API and raw."""
-    url = await ws.database("exchange", EXCHANGE_DIR)
-    await _seed(url, total)
+#: Where the PostgreSQL figure makes its database (an admin DSN); unset: no PostgreSQL figure.
+PG_ENV = ("CONCORDIA_BENCH_DATABASE_URL", "CONCORDIA_TEST_DATABASE_URL")
+_PG_RAW = (
+    "SELECT s.practice_id, ts_rank(s.stemmed_tsv, q) AS score "
+    "FROM practice_search s, plainto_tsquery('simple', $1) q "
+    "WHERE s.stemmed_tsv @@ q ORDER BY score DESC LIMIT 20"
+)
+
+
+def pg_server() -> str | None:
+    """The PostgreSQL server the bench may use, if one is configured."""
+    return next((os.environ[name] for name in PG_ENV if os.environ.get(name)), None)
+
+
+async def _raw_pg(url: str, queries: list[str]) -> list[float]:
+    """Seconds per query of the bare tsquery match, ranked, first 20 (asyncpg)."""
+    times = []
+    conn = await asyncpg.connect(url)
+    try:
+        for q in queries:
+            terms = " ".join(query_terms(q))
+            started = time.perf_counter()
+            await conn.fetch(_PG_RAW, terms)
+            times.append(time.perf_counter() - started)
+    finally:
+        await conn.close()
+    return times
+
+
+async def _api(ws: Workspace, url: str, wanted: list[str]) -> tuple[list[float], int]:
     token = TokenStore(ws.tokens_file).create("bench-exchange", {"exchange:read"})
     settings = ExchangeSettings(
         env="test", node="se", database_url=url, nats_url=ws.nats.url,
         tokens_file=ws.tokens_file, aggregate_interval_seconds=3600,
     )  # fmt: skip
     app = exchange_app.create(settings)
-    wanted = _queries(queries)
     api: list[float] = []
     hits = 0
     async with app.router.lifespan_context(app):
@@ -112,14 +147,70 @@ async def run(ws: Workspace, *, total: int = 50_000, queries: int = 300) -> Figu
                 api.append(time.perf_counter() - started)
                 answer.raise_for_status()
                 hits += len(answer.json()["items"])
-    raw = _raw(url.removeprefix("sqlite:///"), wanted)
+    return api, hits
+
+
+def _figure(
+    name: str, engine: str, ceiling_what: str, api: list[float], raw: list[float], *,
+    total: int, hits: int,
+) -> Figure:  # fmt: skip
     ms = 1000.0
     return Figure(
-        name="exchange.search", value=percentile(api, 50) * ms, unit="ms p50",
+        name=name, value=percentile(api, 50) * ms, unit="ms p50",
         ceiling=percentile(raw, 50) * ms, goal=GOAL, ratio_of="ceiling/value",
-        what=f"GET /v1/practices?q= (ranked page with facets) over {total:,} practices, SQLite",
-        ceiling_what="bare FTS5 MATCH with bm25, first 20, same file (sqlite3)",
+        what=f"GET /v1/practices?q= (ranked page with facets) over {total:,} practices, {engine}",
+        ceiling_what=ceiling_what,
         extras={"p99_ms": round(percentile(api, 99) * ms, 2),
                 "raw_p99_ms": round(percentile(raw, 99) * ms, 2), "practices": total,
-                "queries": len(wanted), "hits_per_page": round(hits / len(wanted), 1)},
+                "queries": len(api), "hits_per_page": round(hits / max(1, len(api)), 1)},
+    )  # fmt: skip
+
+
+async def run(ws: Workspace, *, total: int = 50_000, queries: int = 300) -> Figure:
+    """Seed ``total`` practices in SQLite; time ``queries`` searches through the API and raw."""
+    url = await ws.database("exchange", EXCHANGE_DIR)
+    await _seed(url, total)
+    wanted = _queries(queries)
+    api, hits = await _api(ws, url, wanted)
+    raw = _raw(url.removeprefix("sqlite:///"), wanted)
+    return _figure(
+        "exchange.search", "SQLite", "bare FTS5 MATCH with bm25, first 20, same file (sqlite3)",
+        api, raw, total=total, hits=hits,
+    )  # fmt: skip
+
+
+async def run_pg(ws: Workspace, *, total: int = 50_000, queries: int = 300) -> Figure:
+    """The same on PostgreSQL: a fresh database on the configured server, dropped afterwards."""
+    server = pg_server()
+    if server is None:
+        raise RuntimeError(f"no PostgreSQL server: set {PG_ENV[0]}")
+    admin = make_url(server).set(drivername="postgresql")
+    name = f"bench_exchange_{uuid.uuid4().hex[:12]}"
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    try:
+        await asyncio.to_thread(_migrate, url, EXCHANGE_DIR)
+        await _seed(url, total)
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute("ANALYZE")
+        finally:
+            await conn.close()
+        wanted = _queries(queries)
+        api, hits = await _api(ws, url, wanted)
+        raw = await _raw_pg(url, wanted)
+    finally:
+        conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+    return _figure(
+        "exchange.search_pg", "PostgreSQL",
+        "bare @@ plainto_tsquery on the stored, GIN-indexed tsvector with ts_rank, first 20, same "
+        "database (asyncpg)", api, raw, total=total, hits=hits,
     )  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,13 +33,13 @@ class Evaluation:
         """Headers with the token called ``name``."""
         return {"Authorization": f"Bearer {self.tokens[name]}"}
 
-    async def publish(self, *events: Event) -> None:
-        """Publish local events as the registry's and ledger's relays do."""
+    async def publish(self, *events: Event, time: datetime | None = None) -> None:
+        """Publish local events as the registry's and ledger's relays do (at ``time``)."""
         nc = await nats.connect(self.nats_url)
         try:
             js = nc.jetstream()
             for event in events:
-                envelope = Envelope.wrap(event, node=self.node)
+                envelope = Envelope.wrap(event, node=self.node, time=time)
                 await js.publish(envelope.subject, envelope.to_bytes())
         finally:
             await nc.close()
@@ -56,7 +56,7 @@ def scores(value: int, evidence: str = "Synthetic evidence for a test.") -> dict
     }
 
 
-async def _until_known(ev: Evaluation, model: Any, ids: list[uuid.UUID]) -> None:
+async def until_known(ev: Evaluation, model: Any, ids: list[uuid.UUID]) -> None:
     async def known() -> bool:
         async with ev.app.state.concordia.db.unit_of_work(write=False) as session:
             found = await session.scalars(select(model.id).where(model.id.in_(ids)))
@@ -77,7 +77,7 @@ async def seed_organisations(ev: Evaluation, count: int) -> list[uuid.UUID]:
         )
         for n, org in enumerate(orgs)
     ))  # fmt: skip
-    await _until_known(ev, KnownOrganisation, orgs)
+    await until_known(ev, KnownOrganisation, orgs)
     return orgs
 
 
@@ -100,7 +100,7 @@ async def seed_grant(
             currency="EUR", value_date=date(2026, 11, 2), feed_seq=2, amount_eur=Decimal(5000),
         ),
     )  # fmt: skip
-    await _until_known(ev, KnownGrant, [grant])
+    await until_known(ev, KnownGrant, [grant])
     return org, grant, donor
 
 

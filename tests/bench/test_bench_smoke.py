@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -35,8 +36,11 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
         "hub.propagation",
         "hub.secure_aggregation",
         "exchange.search",
+        "exchange.replication",
         "evaluation.indicators",
     }
+    if os.environ.get("CONCORDIA_TEST_DATABASE_URL"):  # CI: the PostgreSQL figures too
+        assert "exchange.search_pg" in figures
     for name, figure in figures.items():
         assert {"value", "unit", "ceiling", "ratio", "ratio_of", "goal_is"} <= set(figure), name
         assert figure["value"] > 0, name

@@ -179,10 +179,35 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert reseed.exit_code == 0, reseed.output
     assert f"{PERSONS} unchanged" in reseed.output
     assert f"grants: {GRANTS} unchanged" in reseed.output
+    assert "the exchange: practices already there (kept)" in reseed.output
 
     spawned = children(second.process.pid)
     stop(second)
     assert wait_gone(list(spawned), timeout=2) == [], spawned
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not LINUX_PROC, reason="inspects processes through /proc")
+def test_seed_fills_a_node_started_without_demo_data(
+    tmp_path: Path, launchers: list[Launcher]
+) -> None:
+    """`concordia seed` seeds what `concordia up` seeds: the exchange's practices too."""
+    var, base = tmp_path / "var", free_base_port()
+    sizes = ("--persons", str(PERSONS), "--grants", str(GRANTS))
+    launcher = Launcher(var, base, "--nodes", "se", "--no-hub", "--no-seed", *sizes)
+    launchers.append(launcher)
+    endpoints = launcher.wait_ready()["nodes"]["se"]
+    tokens = json.loads((var / "demo" / "tokens.json").read_text())["se"]
+    assert practices(endpoints["exchange"], tokens["exchange-editor"]) == []
+
+    seeded = CliRunner().invoke(app, ["seed", "--var", str(var), "--node", "se", *sizes])
+    assert seeded.exit_code == 0, seeded.output
+    assert "the exchange: 3 practices published (en, ru, sv)" in seeded.output
+    found = practices(endpoints["exchange"], tokens["exchange-editor"])
+    assert sorted(p["language"] for p in found) == ["en", "ru", "sv"]
+    assert {p["workflow"] for p in found} == {"published"}
+    _evaluation(endpoints["evaluation"], tokens)  # and the evaluation, as before
+    stop(launcher)
 
 
 @pytest.mark.slow

@@ -9,9 +9,19 @@ from typing import Any
 import nats
 import orjson
 import pytest
-from evaluation_support import Evaluation, assess, draw, new_evaluator, seed_organisations
+from evaluation_support import (
+    Evaluation,
+    assess,
+    draw,
+    new_evaluator,
+    seed_grant,
+    seed_organisations,
+    until_known,
+)
 
 from concordia.evaluation import aggregates
+from concordia.evaluation.models import KnownOrganisation
+from concordia.events import OrganisationRegistered
 
 K = 3
 FULL, SINGLE = "2026-Q3", "2026-Q4"
@@ -89,3 +99,48 @@ async def test_scores_leave_protected_and_a_lone_organisation_leaves_nothing(
         for org in orgs:
             assert str(org).encode() not in message.data
     assert sent == shown  # what left is exactly what was published
+
+
+async def _organisations(ev: Evaluation, group: str, count: int) -> list[uuid.UUID]:
+    orgs = [uuid.uuid4() for _ in range(count)]
+    await ev.publish(*(
+        OrganisationRegistered(
+            organisation_id=org, identifier=f"SE-ON-7{group[:3].upper()}{n:04d}",
+            name=f"Example {group} Initiative {n}", type="ngo", registration_country="SE",
+            version=1, represents=(group,), regions_of_focus=("RU-TA",),
+        )
+        for n, org in enumerate(orgs)
+    ))  # fmt: skip
+    await until_known(ev, KnownOrganisation, orgs)
+    return orgs
+
+
+async def test_a_group_funded_through_fewer_than_k_organisations_is_suppressed(
+    evaluation: Evaluation,
+) -> None:
+    """The funding-by-group table counts organisations, not grants: a group whose money went
+    to fewer than k organisations is hidden however many grants carried it."""
+    ev, k = evaluation, 5
+    few = await _organisations(ev, "lgbt", k - 1)
+    for org in few:  # two equal grants each: 2(k-1) grants, yet only k-1 organisations
+        for _ in range(2):
+            await seed_grant(ev, org=org)
+    for group in ("national_minorities", "women"):
+        for org in await _organisations(ev, group, k):
+            await seed_grant(ev, org=org)
+
+    published = await aggregates.publish(
+        db=ev.app.state.concordia.db, ctx=ev.app.state.concordia.extra.ctx, k=k, rounding_base=None
+    )
+    (table,) = [e for e in published if e.aggregate == aggregates.GROUP_TABLE]
+    assert table.period == "2026-Q4"
+    cells = _cells(table.model_dump(mode="json"))
+    assert cells["lgbt"]["suppressed"], cells["lgbt"]
+    assert cells["lgbt"]["value"] is None
+    # Not recoverable from the margin: another cell (or the margin itself) is hidden with it.
+    assert len([key for key, cell in cells.items() if cell["suppressed"]]) >= 2
+    # A group funded through k organisations is no secret.
+    assert not (cells["national_minorities"]["suppressed"] and cells["women"]["suppressed"])
+    # No group cell says which organisations are in it.
+    for org in few:
+        assert str(org) not in table.model_dump_json()

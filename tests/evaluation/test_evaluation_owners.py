@@ -78,3 +78,33 @@ async def test_another_owners_records_read_as_missing(evaluation: Evaluation) ->
         json={"evaluator_id": mine, "organisation_id": str(org), "relationship": "other"},
     )  # fmt: skip
     assert impostor.status_code == 403
+
+
+async def test_an_account_is_unique_per_owner_not_per_node(evaluation: Evaluation) -> None:
+    ev = evaluation
+    _, grant, _ = await seed_grant(ev)
+    mine = await new_evaluator(ev, "eval-a")
+    # The agency's own token named eval-a (the "namesake") is another account: the operator's
+    # evaluator neither blocks it nor is named to the agency's administrator.
+    theirs = await new_evaluator(ev, "eval-a", owner=AGENCY)
+    assert theirs != mine
+    again = await ev.client.post(
+        "/v1/evaluators", headers=ev.auth("admin"),
+        json={"name": "Example Evaluator Twice", "account": "eval-a", "expertise": ["research"],
+              "languages": ["en"], "european": True, "owner": AGENCY},
+    )  # fmt: skip
+    assert again.status_code == 409, again.text
+    assert theirs in again.text
+    assert mine not in again.text
+
+    drawn = await draw(ev, "grant", grant)
+    assert drawn.status_code == 201, drawn.text
+    by_evaluator = dict(zip(drawn.json()["drawn"], drawn.json()["assignment_ids"], strict=True))
+    assert set(by_evaluator) == {mine, theirs}
+    # Each token scores as its own owner's evaluator only.
+    assert (await assess(ev, "namesake", by_evaluator[mine], 2)).status_code == 404
+    assert (await assess(ev, "eval-a", by_evaluator[theirs], 2)).status_code == 404
+    ours = await assess(ev, "eval-a", by_evaluator[mine], 2)
+    agency = await assess(ev, "namesake", by_evaluator[theirs], 3)
+    assert ours.status_code == agency.status_code == 201, (ours.text, agency.text)
+    assert (ours.json()["owner"], agency.json()["owner"]) == ("operator", AGENCY)

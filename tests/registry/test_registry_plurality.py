@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import orjson
-from registry_support import Registry
+from registry_support import Registry, create, person
 from sqlalchemy import select
 
-from concordia.events.registry import OrganisationRegistered, OrganisationUpdated
+from concordia.events.registry import (
+    OrganisationRegistered,
+    OrganisationUpdated,
+    PermitRecorded,
+    PermitUpdated,
+)
 from concordia.kit.tables import outbox
 
 ORG = {
@@ -65,3 +70,43 @@ def test_events_written_before_the_fields_existed_still_parse() -> None:
            "version": 1}  # fmt: skip
     event = OrganisationRegistered.model_validate(old)
     assert (event.represents, event.regions_of_focus) == ((), ())
+
+
+async def test_permit_events_say_whether_the_holder_is_vulnerable_and_nothing_more(
+    registry: Registry,
+) -> None:
+    """The plurality indicators count permits granted to people in vulnerable groups and the
+    family members covered: the permit events carry one bit and the count, never which group."""
+    holders = {}
+    for n, vulnerable in ((1, ["lgbtq", "chronic_illness"]), (2, [])):
+        made = await create(registry, person(n, vulnerabilities=vulnerable))
+        assert made.status_code == 201, made.text
+        holders[n] = made.json()["id"]
+    permits = {}
+    for n, holder in holders.items():
+        body = {"person_id": holder, "host_country": "SE", "track": "residence",
+                "status": "applied", "family_members_covered": n + 1}  # fmt: skip
+        made = await registry.client.post("/v1/permits", json=body, headers=registry.rw)
+        assert made.status_code == 201, made.text
+        permits[n] = made.json()["id"]
+    granted = await registry.client.patch(
+        f"/v1/permits/{permits[1]}", json={"status": "granted"}, headers=registry.rw
+    )
+    assert granted.status_code == 200, granted.text
+
+    recorded = {e["permit_id"]: e for e in await _event_data(registry, PermitRecorded.event_type)}
+    assert recorded[permits[1]]["holder_vulnerable"] is True
+    assert recorded[permits[2]]["holder_vulnerable"] is False
+    assert recorded[permits[2]]["family_members_covered"] == 3
+    [updated] = await _event_data(registry, PermitUpdated.event_type)
+    assert (updated["status"], updated["holder_vulnerable"]) == ("granted", True)
+    for event in (*recorded.values(), updated):
+        assert not {"vulnerabilities", "lgbtq", "chronic_illness"} & set(map(str, event.values()))
+        assert "vulnerabilities" not in event
+
+
+def test_permit_events_written_before_the_bit_existed_still_parse() -> None:
+    old = {"permit_id": "01964f3b-0c2d-7e11-a0f4-2b9d7c61e0aa", "host_country": "SE",
+           "person_id": "01964f3a-7c1e-7d2a-9b1f-3a5c2e8d4f60", "track": "residence",
+           "status": "granted", "version": 1}  # fmt: skip
+    assert PermitRecorded.model_validate(old).holder_vulnerable is False

@@ -29,7 +29,7 @@ from rich.console import Console
 
 from concordia.cli._layout import HUB_SERVICE, NodeLayout, read_json, write_json
 from concordia.cli._leaftls import fingerprint
-from concordia.cli._natsconf import with_credentials
+from concordia.cli._natsconf.base import with_credentials
 from concordia.cli.hubinit import add_node, init_hub, load_hub, save_hub, secure_leaf
 from concordia.cli.nodeinit import init_node, read_passwords, service_env
 

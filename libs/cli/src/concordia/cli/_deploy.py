@@ -21,7 +21,7 @@ from pathlib import Path
 from string import Template
 
 from concordia import kit
-from concordia.cli._natsconf import BROADCAST_SERVICES
+from concordia.cli._natsconf.base import BROADCAST_SERVICES
 from concordia.kit import ServiceSpec
 
 #: The demo coalition of docker-compose.yml: its nodes, in port-block order (se 81xx, pl 82xx…).

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from concordia.cli._evaluation_seed import ADMIN_TOKEN as EVALUATION_ADMIN_TOKEN
 from concordia.cli._evaluation_seed import EVALUATOR_TOKENS
+from concordia.cli._exchangeseed import APPROVER_TOKEN as EXCHANGE_APPROVER
+from concordia.cli._exchangeseed import EDITOR_TOKEN as EXCHANGE_EDITOR
 from concordia.cli.seed import (
     DEMO_TOKEN,
     DONOR_TOKEN,
@@ -21,9 +23,7 @@ from concordia.cli.seed import (
 from concordia.cli.tokens import list_tokens
 from concordia.core.auth import OPERATOR, TokenStore
 
-EXCHANGE_EDITOR, EXCHANGE_APPROVER, EXCHANGE_SCREEN = (
-    "exchange-editor", "exchange-approver", "exchange-screen"
-)  # fmt: skip
+EXCHANGE_SCREEN = "exchange-screen"
 #: Development tokens written in plain text to ``<var>/demo/tokens.json``: name -> scopes.
 DEV_TOKENS: dict[str, frozenset[str]] = {
     "registry:read": frozenset({"registry:read"}),

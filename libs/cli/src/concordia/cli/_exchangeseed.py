@@ -18,6 +18,9 @@ import httpx
 
 from concordia.cli._seedhttp import SeedError
 
+#: The development tokens that write and approve the demo practices (names, not secrets).
+EDITOR_TOKEN, APPROVER_TOKEN = "exchange-editor", "exchange-approver"
+
 #: The host language of a demo node's country (ISO 639-1), where the exchange knows it.
 HOST_LANGUAGES = {
     "se": "sv", "pl": "pl", "de": "de", "fi": "fi", "ee": "et", "lv": "lv", "lt": "lt",

@@ -23,17 +23,14 @@ import typer
 from rich.console import Console
 
 from concordia.cli._leaftls import LeafTls, ensure_leaf_tls, wanted_names
-from concordia.cli._natsconf import (
-    Country,
-    HubNats,
+from concordia.cli._natsconf.base import (
     check_code,
-    country_account,
     country_stream_name,
-    hub_config,
     password,
-    render,
     with_credentials,
 )
+from concordia.cli._natsconf.hub import Country, HubNats, country_account, hub_config
+from concordia.cli._natsconf.text import render
 from concordia.cli.nodeinit import AlreadyInitialisedError, write_private
 from concordia.identity import PublicKey
 

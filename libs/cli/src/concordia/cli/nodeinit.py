@@ -33,14 +33,9 @@ from rich.console import Console
 
 from concordia.cli._layout import node_key, write_json
 from concordia.cli._leaftls import fingerprint
-from concordia.cli._natsconf import (
-    NodeNats,
-    NodePasswords,
-    check_code,
-    is_tls_url,
-    node_config,
-    render,
-)
+from concordia.cli._natsconf.base import check_code, is_tls_url
+from concordia.cli._natsconf.node import NodeNats, NodePasswords, node_config
+from concordia.cli._natsconf.text import render
 from concordia.cli.identity import DIRECTORY_FILE, IDENTITY_KEY, identity_key
 
 app = typer.Typer(help="Set up a country node.", no_args_is_help=True)

@@ -5,7 +5,9 @@ unchanged), and only those missing are written: a demo record users edited keeps
 erased person stays erased, records users added are left alone. Permits and memberships are
 added only while the registry has no permit yet. The ledger's donors are matched by identifier,
 rates replaced, grants synced the same way (only the missing ones), and transactions and
-activities added only where missing (by external id, by title).
+activities added only where missing (by external id, by title). Where ``concordia up`` runs
+them, the exchange gets its demo practices (unless the node has practices of its own) and the
+evaluation its evaluators, conflicts and assessments.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from rich.console import Console
 
 from concordia.cli import _demo, _funding
 from concordia.cli._evaluation_seed import ADMIN_TOKEN, seed_evaluation_demo
+from concordia.cli._exchangeseed import APPROVER_TOKEN, EDITOR_TOKEN, seed_exchange
 from concordia.cli._layout import check_node, demo_tokens_file, endpoints_file, read_json
 from concordia.cli._overlaps import seed_overlaps
 from concordia.cli._seedhttp import (
@@ -251,7 +254,8 @@ def seed(
         typer.Option(help="Also plant the organisations funded in several nodes (needs a ledger)."),
     ] = False,
 ) -> None:
-    """Load clearly synthetic demo data into a running registry (and ledger) through their APIs."""
+    """Load clearly synthetic demo data into a running registry (and ledger, exchange and
+    evaluation, where `concordia up` runs them) through their APIs."""
     console = Console(soft_wrap=True)
     try:
         node = check_node(node)
@@ -305,6 +309,13 @@ def seed(
                     registry_token=token, ledger_token=ledger_token, purpose=DEMO_PURPOSE,
                 )  # fmt: skip
                 console.print(f"[green]Seeded[/] the evaluation: {assessed.describe()}")
+        # The exchange screens against the registry, so its practices come after the persons.
+        if "exchange" in endpoints and {EDITOR_TOKEN, APPROVER_TOKEN} <= demo_tokens.keys():
+            practices = seed_exchange(
+                url=endpoints["exchange"], editor_token=demo_tokens[EDITOR_TOKEN],
+                approver_token=demo_tokens[APPROVER_TOKEN], node=node,
+            )  # fmt: skip
+            console.print(f"[green]Seeded[/] the exchange: {practices.describe()}")
     except (SeedError, httpx.HTTPError) as exc:
         console.print(f"[red]Seeding failed:[/] {exc}")
         raise typer.Exit(1) from exc

@@ -38,13 +38,13 @@ from concordia.cli._coalition import (
     replay_shared,
 )
 from concordia.cli._devtokens import (
-    EXCHANGE_APPROVER,
-    EXCHANGE_EDITOR,
     EXCHANGE_SCREEN,
     dev_tokens,
     hub_dev_tokens,
 )
 from concordia.cli._evaluation_seed import seed_evaluation_demo
+from concordia.cli._exchangeseed import APPROVER_TOKEN as EXCHANGE_APPROVER
+from concordia.cli._exchangeseed import EDITOR_TOKEN as EXCHANGE_EDITOR
 from concordia.cli._exchangeseed import seed_exchange
 from concordia.cli._layout import (
     HUB_BLOCK,
@@ -60,9 +60,9 @@ from concordia.cli._layout import (
 from concordia.cli._overlaps import seed_overlaps
 from concordia.cli._procs import Guardian, LaunchError, ServiceProcess, check_ports_free
 from concordia.cli._seedhttp import SeedError
+from concordia.cli._supervise import DEFAULT_DELAYS, Supervised, Supervisor, parse_delays
 from concordia.cli._workspace_seed import seed_workspace
 from concordia.cli.identity import demo_directory
-from concordia.cli._supervise import DEFAULT_DELAYS, Supervised, Supervisor, parse_delays
 from concordia.cli.migrate import upgrade_service
 from concordia.cli.nodeinit import AlreadyInitialisedError
 from concordia.cli.seed import (

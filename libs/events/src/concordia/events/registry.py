@@ -147,6 +147,14 @@ class _PermitFacts(LocalEvent):
         default=0, ge=0, description="Family members covered by this permit.", examples=[2]
     )
     version: int = _version()
+    # Added for the plurality indicators ("permits granted to people in vulnerable groups"):
+    # one bit, not which vulnerability, so the event says no more than the indicator needs.
+    holder_vulnerable: bool = Field(
+        default=False,
+        description="Whether the permit's holder belongs to a vulnerable group (any of the "
+        "registry's vulnerability codes) when the permit changed; which group is not said.",
+        examples=[True],
+    )
 
 
 class PermitRecorded(_PermitFacts):

@@ -4,15 +4,20 @@ Per criterion and period, how many assessed items scored 0..4 (an item's score i
 its assessments, rounded down), each organisation a contributor: threshold suppression keeps a
 cell from standing for fewer than k organisations, and a period with fewer than k assessed
 organisations shares nothing, so no identifiable organisation's score leaves the node. Funding
-to organisations representing each group is a money table under the dominance and p % rules.
-Both go through ``concordia.disclosure`` and the release rule. Concentration and fragmentation
+to organisations representing each group is a money table under the dominance and p % rules,
+each organisation one contributor (so a group funded through fewer than k organisations is
+hidden, however many grants). Permits granted per quarter, by whether the holder is in a
+vulnerable group, are a count table (k permits per cell), and the family members they cover a
+table of sums with each permit a contributor (k permits per cell, and no permit dominating).
+All go through ``concordia.disclosure`` and the release rule. Concentration and fragmentation
 shares (``funding_health``) leave only for a period with at least k funded organisations.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median_low
 from typing import Any
@@ -24,12 +29,20 @@ from concordia.core.db import Database
 from concordia.disclosure import (
     CountTable,
     DisclosurePolicy,
+    ProtectedCell,
     SumTable,
     protect_counts,
     protect_sums,
 )
 from concordia.evaluation import health
-from concordia.evaluation.models import Assessment, KnownGrant, KnownOrganisation, KnownTransaction
+from concordia.evaluation.consumers import GRANTED
+from concordia.evaluation.models import (
+    Assessment,
+    KnownGrant,
+    KnownOrganisation,
+    KnownPermit,
+    KnownTransaction,
+)
 from concordia.evaluation.schemas import CRITERIA
 from concordia.evaluation.service._common import NodeContext, now
 from concordia.events import Draft, Publisher, published_cells, quarter_of
@@ -43,15 +56,21 @@ GROUP_TABLE = "committed_eur_by_represented_group"
 #: Concentration and fragmentation of the period's commitments, in basis points (0..10000).
 HEALTH_TABLE = "funding_health"
 HEALTH_LEVELS = ("hhi", "top10_share", "small_commitments_share")
+PERMIT_TABLE = "permits_granted_by_holder"
+FAMILY_TABLE = "family_members_covered_by_holder"
+#: Whether a permit's holder is in a vulnerable group (the one bit the registry's event says).
+HOLDERS = ("vulnerable_group", "other")
 
 
 @dataclass
 class Rows:
-    """Assessments, group funding and the periods released before."""
+    """Assessments, group funding, granted permits and the periods released before."""
 
     assessments: list[tuple[Any, ...]]
     funding: list[tuple[Any, ...]]
     released: set[str]
+    #: (permit id, holder vulnerable, family members covered, day granted)
+    permits: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 async def gather(session: AsyncSession) -> Rows:
@@ -68,10 +87,17 @@ async def gather(session: AsyncSession) -> Rows:
         .where(~KnownGrant.withdrawn, KnownTransaction.type == 2,
                KnownTransaction.amount_eur.is_not(None))
     )  # fmt: skip
-    released = set(
-        await snapshots.last_release_times(session, [*SCORE_TABLES, GROUP_TABLE, HEALTH_TABLE])
-    )
-    return Rows([tuple(r) for r in assessed], [tuple(r) for r in funding], released)
+    permits = await session.execute(
+        select(KnownPermit.id, KnownPermit.holder_vulnerable, KnownPermit.family_members_covered,
+               KnownPermit.granted_on)
+        .where(KnownPermit.status.in_(GRANTED), KnownPermit.granted_on.is_not(None))
+    )  # fmt: skip
+    tables = [*SCORE_TABLES, GROUP_TABLE, PERMIT_TABLE, FAMILY_TABLE, HEALTH_TABLE]
+    released = set(await snapshots.last_release_times(session, tables))
+    return Rows(
+        [tuple(r) for r in assessed], [tuple(r) for r in funding], released,
+        [tuple(r) for r in permits],
+    )  # fmt: skip
 
 
 def _score_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
@@ -172,15 +198,52 @@ def _health_drafts(rows: Rows, k: int, small_below: Decimal) -> list[Draft]:
     return drafts
 
 
+def _people(cells: Iterable[ProtectedCell[Decimal]]) -> list[ProtectedCell[int]]:
+    """Sums of family members are counts of people: they leave as counts, not as money."""
+    return [
+        ProtectedCell(c.key, None if c.value is None else int(c.value), c.reason) for c in cells
+    ]
+
+
+def _permit_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
+    # period -> permit -> (holder,) ; each permit is one contributor of its cell
+    granted: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    for permit_id, vulnerable, family, day in rows.permits:
+        granted[quarter_of(day)][str(permit_id)] = (HOLDERS[0] if vulnerable else HOLDERS[1],
+                                                    int(family))  # fmt: skip
+    drafts = []
+    for period in sorted(granted):
+        by_permit = granted[period]
+        counts = {h: sum(1 for holder, _ in by_permit.values() if holder == h) for h in HOLDERS}
+        table = protect_counts(
+            CountTable.one_way("holder", counts, HOLDERS),
+            DisclosurePolicy(k=k, rounding_base=rounding_base),
+        )
+        drafts.append(Draft(
+            name=PERMIT_TABLE, period=period, measure="permits", dimensions=table.dimensions,
+            cells=published_cells(table.cells), margins=published_cells(table.margins),
+            contributions={p: {(holder,): 1} for p, (holder, _) in by_permit.items()},
+        ))  # fmt: skip
+        cells = {(h,): {p: Decimal(f) for p, (holder, f) in by_permit.items() if holder == h}
+                 for h in HOLDERS}  # fmt: skip
+        sums = protect_sums(SumTable(("holder",), cells, (HOLDERS,)), DisclosurePolicy(k=k))
+        drafts.append(Draft(
+            name=FAMILY_TABLE, period=period, measure="family_members",
+            dimensions=sums.dimensions, cells=published_cells(_people(sums.cells)),
+            margins=published_cells(_people(sums.margins)),
+            contributions={p: {(holder,): Decimal(f)} for p, (holder, f) in by_permit.items()},
+        ))  # fmt: skip
+    return drafts
+
+
 def protect(
     rows: Rows, k: int, rounding_base: int | None, small_below: Decimal = Decimal(10000)
 ) -> list[Draft]:
     """Every shared table of every period, protected: CPU only."""
     return (
-        _score_drafts(rows, k, rounding_base)
-        + _group_drafts(rows, k)
-        + _health_drafts(rows, k, small_below)
-    )
+        _score_drafts(rows, k, rounding_base) + _group_drafts(rows, k)
+        + _permit_drafts(rows, k, rounding_base) + _health_drafts(rows, k, small_below)
+    )  # fmt: skip
 
 
 async def publish(

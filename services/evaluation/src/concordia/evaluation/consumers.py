@@ -1,4 +1,5 @@
-"""What evaluation learns from the node's local events: organisations, grants, activities.
+"""What evaluation learns from the node's local events: organisations, grants, activities,
+and of permits only what the plurality indicators count (no person: ``KnownPermit``).
 
 Never from the registry's or ledger's databases. Each event is applied in the consumer's unit of
 work with its inbox row (a redelivered event changes nothing); versions and feed positions
@@ -7,6 +8,8 @@ keep an older event from overwriting a newer state when delivery is out of order
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +17,7 @@ from concordia.evaluation.models import (
     KnownActivity,
     KnownGrant,
     KnownOrganisation,
+    KnownPermit,
     KnownTransaction,
 )
 from concordia.events import (
@@ -23,6 +27,8 @@ from concordia.events import (
     OrganisationRegistered,
     OrganisationRemoved,
     OrganisationUpdated,
+    PermitRecorded,
+    PermitUpdated,
 )
 from concordia.events.ledger import (
     ActivityRecorded,
@@ -48,8 +54,12 @@ SUBJECTS: list[type[Event]] = [
     ActivityRecorded,
     ActivityUpdated,
     ActivityRemoved,
+    PermitRecorded,
+    PermitUpdated,
 ]
 
+#: A permit in one of these states was granted (an expired one too, in its day).
+GRANTED = frozenset({"granted", "expired"})
 _COUNTS = ("women", "men", "gender_other", "gender_undisclosed", "russian", "non_russian",
            "origin_undisclosed")  # fmt: skip
 
@@ -119,6 +129,27 @@ async def _activity(session: AsyncSession, event: ActivityRecorded) -> None:
             setattr(known, key, value)
 
 
+async def _permit(session: AsyncSession, event: PermitRecorded, at: date) -> None:
+    known = await session.get(KnownPermit, event.permit_id)
+    if known is not None and known.version >= event.version:
+        return
+    granted_on = known.granted_on if known is not None else None
+    if event.status == "granted":
+        granted_on = event.valid_from or granted_on or at
+    elif event.status == "expired":  # granted before: on its first valid day, if known
+        granted_on = event.valid_from or granted_on
+    facts = {
+        "status": event.status, "granted_on": granted_on, "version": event.version,
+        "holder_vulnerable": event.holder_vulnerable,
+        "family_members_covered": event.family_members_covered,
+    }  # fmt: skip
+    if known is None:
+        session.add(KnownPermit(id=event.permit_id, **facts))
+    else:
+        for key, value in facts.items():
+            setattr(known, key, value)
+
+
 def handler() -> Handler:
     """The consumer's handler: applies one local event in the given unit of work."""
 
@@ -138,6 +169,8 @@ def handler() -> Handler:
             )
         elif isinstance(event, ActivityRecorded | ActivityUpdated):
             await _activity(session, event)
+        elif isinstance(event, PermitRecorded | PermitUpdated):
+            await _permit(session, event, envelope.time.date())  # type: ignore[arg-type]
         elif isinstance(event, ActivityRemoved):
             await session.execute(
                 delete(KnownActivity).where(KnownActivity.id == event.activity_id)

@@ -2,6 +2,8 @@
 
 Funding means commitments (IATI type 2) in EUR whose value date falls in the period. A grant to
 a person counts as its own recipient (never named); organisation indicators use organisations.
+Permits count by the day they were granted; of their holders only one bit is known (in a
+vulnerable group or not).
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class Inputs:
     #: Grants assessed (two or more assessments) in the period, and organisations assessed.
     assessed_grants: set[uuid.UUID] = field(default_factory=set)
     assessed_orgs: set[uuid.UUID] = field(default_factory=set)
+    #: Permits granted in the period: (holder in a vulnerable group, family members covered).
+    permits: list[tuple[bool, int]] = field(default_factory=list)
 
 
 def _share(part: Decimal, whole: Decimal) -> float | None:
@@ -148,6 +152,9 @@ def compute(inputs: Inputs) -> dict[str, Any]:
         "horizon_balance": {k: _share(v, total) for k, v in by_horizon.items()},
         "strategic_goal_coverage_eur": {k: v.quantize(cent) for k, v in by_goal.items()},
         "criteria_coverage": _share(assessed, total),
+        "permits_granted": len(inputs.permits),
+        "permits_granted_vulnerable": sum(1 for vulnerable, _ in inputs.permits if vulnerable),
+        "family_members_covered": sum(family for _, family in inputs.permits),
     }
 
 
@@ -171,4 +178,10 @@ DEFINITIONS: Mapping[str, tuple[str, str]] = {
                                     "(a grant's amount split equally among its goals)."),
     "criteria_coverage": ("node", "Share of funding to grants (or their organisations) "
                           "assessed by at least two assessors in the period."),
+    "permits_granted": ("combinable", "Permits granted in the period (from their first valid "
+                        "day, else the day the registry recorded the grant)."),
+    "permits_granted_vulnerable": ("combinable", "Permits granted in the period to people in "
+                                   "vulnerable groups (any vulnerability the registry records)."),
+    "family_members_covered": ("combinable", "Family members covered by the permits granted "
+                               "in the period."),
 }  # fmt: skip

@@ -100,15 +100,34 @@ class KnownActivity(Base):
     version: Mapped[int]
 
 
+class KnownPermit(Base):
+    """A permit the registry announced, reduced to what the plurality indicators count: no
+    person, no track, no dates but the day it counts from; whether its holder is in a
+    vulnerable group (one bit, as the event says) and how many family members it covers."""
+
+    __tablename__ = "known_permits"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    #: The day it was granted: its first valid day, else the day the registry said "granted".
+    granted_on: Mapped[date | None] = mapped_column(Date, index=True)
+    holder_vulnerable: Mapped[bool]
+    family_members_covered: Mapped[int]
+    version: Mapped[int]
+
+
 class Evaluator(Base):
     """An independent expert; the name is personal data, encrypted with the node key."""
 
     __tablename__ = "evaluators"
+    #: A token is its owner and its name, so an account is unique per owner: an agency's token
+    #: may share a name with the operator's, and neither blocks (or reveals) the other.
+    __table_args__ = (UniqueConstraint("owner", "account"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     name_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    #: The name of the token the evaluator scores with.
-    account: Mapped[str] = mapped_column(String(128), unique=True)
+    #: The name of the token the evaluator scores with (with ``owner``, that token).
+    account: Mapped[str] = mapped_column(String(128))
     expertise: Mapped[list[Any]]
     languages: Mapped[list[Any]]
     european: Mapped[bool]

@@ -38,8 +38,10 @@ class Base(ServiceTables, DeclarativeBase):
 
     metadata = new_metadata()
     metadata.info["unmapped_tables"] = FTS_TABLES
-    #: PostgreSQL's full-text index is on an expression the models cannot state.
-    metadata.info["unmapped_indexes"] = frozenset({"ix_practice_search_fts"})
+    #: PostgreSQL keeps the stemmed text's tsvector in a generated column with a GIN index, a
+    #: type and an index the models (shared with SQLite) cannot state.
+    metadata.info["unmapped_indexes"] = frozenset({"ix_practice_search_tsv"})
+    metadata.info["unmapped_columns"] = frozenset({("practice_search", "stemmed_tsv")})
 
 
 class Practice(Base):

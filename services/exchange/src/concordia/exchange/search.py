@@ -3,8 +3,8 @@
 Both engines index the same stemmed text (``stemming``) and match a practice when it holds
 every stem of the query: SQLite FTS5 (``practice_fts``, external content on
 ``practice_search``, kept in step by triggers) and PostgreSQL (``to_tsvector('simple', ...)``
-with a GIN index, ``plainto_tsquery``, which ANDs the terms). So the set of matches is the same
-on both; only the ranks differ (bm25 against ts_rank).
+stored in a generated column with a GIN index, ``plainto_tsquery``, which ANDs the terms). So
+the set of matches is the same on both; only the ranks differ (bm25 against ts_rank).
 """
 
 from __future__ import annotations
@@ -107,7 +107,9 @@ def _matching(dialect: str, q: str | None) -> tuple[Select[Any], Any] | None:
             .where(fts.op("MATCH")(expr))
         )
         return query, score
-    vector = func.to_tsvector(literal_column("'simple'"), PracticeSearch.stemmed)
+    # ``stemmed_tsv``: to_tsvector('simple', stemmed), stored and GIN-indexed (a migration's
+    # generated column), so ranking never rebuilds a vector from the text.
+    vector = literal_column("practice_search.stemmed_tsv")
     tsquery = func.plainto_tsquery(literal_column("'simple'"), " ".join(terms))
     score = func.ts_rank(vector, tsquery)  # PostgreSQL: higher is better
     query = select(PracticeSearch.practice_id.label("pid"), score.label("score")).where(

@@ -37,16 +37,21 @@ def _aad(evaluator_id: uuid.UUID) -> bytes:
 async def create_evaluator(
     *, session: AsyncSession, ctx: NodeContext, data: EvaluatorCreate, owner: str
 ) -> Evaluator:
-    """Register an evaluator of ``data.owner`` (else ``owner``); 409 when the account is taken."""
-    taken = await session.scalar(select(Evaluator.id).where(Evaluator.account == data.account))
+    """Register an evaluator of ``data.owner`` (else ``owner``); 409 when that owner already has
+    an evaluator on the account (a token is its owner and its name: another owner's token of
+    the same name is another account)."""
+    owner = data.owner or owner
+    taken = await session.scalar(
+        select(Evaluator.id).where(Evaluator.account == data.account, Evaluator.owner == owner)
+    )
     if taken is not None:
-        raise ConflictError(f"account {data.account!r} is evaluator {taken}")
+        raise ConflictError(f"account {data.account!r} of {owner} is evaluator {taken}")
     evaluator_id = new_id()
     row = Evaluator(
         id=evaluator_id, name_enc=ctx.cipher.encrypt(data.name, aad=_aad(evaluator_id)),
         account=data.account, expertise=sorted(set(data.expertise)),
         languages=sorted(set(data.languages)), european=data.european, active=True,
-        owner=data.owner or owner, created_at=now(),
+        owner=owner, created_at=now(),
     )  # fmt: skip
     session.add(row)
     await session.flush()

@@ -10,11 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.evaluation import agreement, health
+from concordia.evaluation.consumers import GRANTED
 from concordia.evaluation.models import (
     Assessment,
     KnownActivity,
     KnownGrant,
     KnownOrganisation,
+    KnownPermit,
     KnownTransaction,
 )
 from concordia.evaluation.participation import ActivityCounts, target_status
@@ -54,11 +56,18 @@ async def inputs(session: AsyncSession, period: str, rules: Rules) -> health.Inp
     )  # fmt: skip
     commitments = [(g, a, d) for g, a, d in (await session.execute(query)).all() if a is not None]
     counted = {k: v for k, v in (await _assessed(session, period)).items() if len(v) >= 2}
+    permits = await session.execute(
+        select(KnownPermit.holder_vulnerable, KnownPermit.family_members_covered).where(
+            KnownPermit.status.in_(GRANTED), KnownPermit.granted_on >= start,
+            KnownPermit.granted_on <= end,
+        )
+    )  # fmt: skip
     return health.Inputs(
         start=start, end=end, grants=grants, orgs=orgs, commitments=commitments,
         fragmentation_threshold=rules.fragmentation_threshold_eur,
         assessed_grants={i for t, i in counted if t == "grant"},
         assessed_orgs={i for t, i in counted if t == "organisation"},
+        permits=[(bool(v), int(f)) for v, f in permits.all()],
     )  # fmt: skip
 
 

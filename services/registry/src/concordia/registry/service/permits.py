@@ -40,7 +40,7 @@ async def _live_person(
     return person
 
 
-def _event(permit: Permit, created: bool) -> PermitRecorded | PermitUpdated:
+def _event(permit: Permit, holder: Person | None, created: bool) -> PermitRecorded | PermitUpdated:
     cls = PermitRecorded if created else PermitUpdated
     return cls(
         permit_id=permit.id,
@@ -52,6 +52,8 @@ def _event(permit: Permit, created: bool) -> PermitRecorded | PermitUpdated:
         valid_to=permit.valid_to,
         family_members_covered=permit.family_members_covered,
         version=permit.version,
+        # An erased holder's vulnerabilities are gone: the bit is then False.
+        holder_vulnerable=bool(holder is not None and holder.vulnerabilities),
     )
 
 
@@ -84,7 +86,7 @@ async def create(
     await session.flush()
     await audit(session=session, actor=actor, person_ids=[person.id], action="permit_create")
     await record_changes(session, [_change(permit)])
-    await emit(session, ctx, [_event(permit, created=True)])
+    await emit(session, ctx, [_event(permit, person, created=True)])
     return permit
 
 
@@ -129,7 +131,8 @@ async def update(
     permit.updated_at = now()
     await session.flush()
     await record_changes(session, [_change(permit)])
-    await emit(session, ctx, [_event(permit, created=False)])
+    holder = await session.get(Person, permit.person_id)
+    await emit(session, ctx, [_event(permit, holder, created=False)])
     return permit
 
 
