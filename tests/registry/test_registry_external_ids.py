@@ -248,3 +248,18 @@ async def test_the_migration_digests_and_encrypts_existing_external_ids(
     finally:
         await db.engine.dispose()
     assert sorted(back) == sorted([_case(n) for n in range(4)] + [_case(3)])
+
+
+async def test_a_stored_sync_answer_keeps_the_case_numbers_encrypted(registry: Registry) -> None:
+    client, db = registry.client, registry.app.state.concordia.db
+    headers = {**registry.auth(*RW, owner=AGENCY_1), "Idempotency-Key": "synthetic-key-1"}
+    body = {"records": [person(n, external_id=_case(n)) for n in range(2)]}
+    first = await client.put("/v1/sync/persons", json=body, headers=headers)
+    assert first.status_code == 200
+    stored = await _stored(db, "idempotency_keys")
+    assert len(stored) == 1
+    assert _plain_anywhere(stored) == []
+    replayed = await client.put("/v1/sync/persons", json=body, headers=headers)
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.json() == first.json()
+    assert [r["external_id"] for r in replayed.json()["results"]] == [_case(0), _case(1)]
