@@ -34,4 +34,6 @@ BUILT_IN_CODE_LISTS: Final[dict[str, tuple[str, ...]]] = {
         "voice_of_disenfranchised", "transitional_justice",
     ),
     "donor_type": ("government_programme", "foundation", "multilateral"),
+    # Where each activity's women share lies against the charter's band (judged per activity).
+    "women_share_band": ("inside", "below_floor", "above_ceiling", "no_data"),
 }  # fmt: skip
