@@ -263,3 +263,38 @@ async def test_a_stored_sync_answer_keeps_the_case_numbers_encrypted(registry: R
     assert replayed.headers["Idempotent-Replayed"] == "true"
     assert replayed.json() == first.json()
     assert [r["external_id"] for r in replayed.json()["results"]] == [_case(0), _case(1)]
+
+
+async def test_persons_from_before_owners_become_the_operators_with_their_ids_sealed(
+    make_registry: Callable[..., Awaitable[Registry]],
+    database_factories: Callable[[str], Awaitable[str]],
+) -> None:
+    """Issue 9, section 1: existing rows are migrated to the node operator's owner."""
+    url = await database_factories("registry")
+    raw = os.urandom(32)
+    key = base64.urlsafe_b64encode(raw).decode()
+    environ = {"CONCORDIA_ENV": "prod", "CONCORDIA_NODE_KEY": key}
+    await _downgrade(url, "cf187471128f", environ)  # the registry's first schema
+    row = _legacy_person(FieldCipher(raw), 5, "operator")
+    row.pop("owner")
+    columns = [sa.column(c.name, c.type) for c in _LEGACY_PERSONS.columns if c.name != "owner"]
+    before_owners = sa.table("persons", *columns)
+    db = Database(url)
+    try:
+        async with db.unit_of_work() as session:
+            await session.execute(insert(before_owners), [row])
+    finally:
+        await db.engine.dispose()
+    await _upgrade(url, environ)
+
+    registry = await make_registry(url, node_key=key)
+    mine = await registry.client.get(f"/v1/persons/{row['id']}", headers=registry.rw)
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["external_id"] == _case(5)
+    agency = registry.auth(*RW, owner=AGENCY_1)
+    theirs = await registry.client.get(f"/v1/persons/{row['id']}", headers=agency)
+    assert theirs.status_code == 404
+    resync = await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(5, external_id=_case(5))]}, headers=registry.rw
+    )
+    assert resync.json()["results"][0]["status"] == "unchanged"
