@@ -132,9 +132,7 @@ def _per_activity(target: Target, total: AggregateTotal) -> TargetResult | None:
     hidden = sorted({n for c in levels.values() for n in (*c.suppressed_nodes, *c.missing_nodes)})
     inside = levels[_INSIDE].value if _INSIDE in levels else None
     judged = sum(c.value or 0 for c in levels.values())
-    share = (
-        None if incomplete or not judged else (Decimal(inside or 0) / judged).quantize(_SHARE)
-    )
+    share = None if incomplete or not judged else (Decimal(inside or 0) / judged).quantize(_SHARE)
     return TargetResult(
         indicator=target.indicator, service=total.service, aggregate=total.aggregate,
         dimension=total.dimensions[0], share=share, min_share=target.min_share,
