@@ -72,7 +72,9 @@ def _raw_rows(total: int) -> list[dict[str, Any]]:
         rows.append(
             {
                 "id": uuid.uuid4(),
-                "external_id": record["external_id"],
+                "owner": "operator",
+                "external_key": os.urandom(32),
+                "external_id_enc": os.urandom(17 + len(record["external_id"]) + 16),
                 "version": 1,
                 "digest": os.urandom(32),
                 "name_enc": os.urandom(12 + len(record["name"]) + 16),

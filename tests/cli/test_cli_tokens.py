@@ -72,6 +72,28 @@ def test_create_refuses_unknown_scopes_and_bad_nodes(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def test_a_token_carries_its_owner_and_a_bad_owner_is_refused(tmp_path: Path) -> None:
+    """Issue 9: every token has an owner (an agency, a donor...; else the node's operator)."""
+    tokens = tmp_path / "tokens.json"
+    agency = _create(tokens, "--name", "agency-2", "--scope", "registry:write",
+                     "--owner", "agency:se-2")  # fmt: skip
+    plain = _create(tokens, "--name", "ops", "--scope", "ops")
+    store = TokenStore(tokens)
+    owners = [p.owner for p in (store.verify(agency), store.verify(plain)) if p is not None]
+    assert owners == ["agency:se-2", "operator"]
+    listed = runner.invoke(app, ["token", "list", "--tokens-file", str(tokens)])
+    assert "agency:se-2" in listed.output
+    before = tokens.read_text()
+    for bad in ("Agency:SE", "agency", "agency:", "agency:se 2", "x" * 80):
+        result = runner.invoke(
+            app, ["token", "create", "--tokens-file", str(tokens), "--name", "x",
+                  "--scope", "ops", "--owner", bad],
+        )  # fmt: skip
+        assert result.exit_code == 2, bad
+        assert "--owner" in result.output
+    assert tokens.read_text() == before
+
+
 def test_list_shows_ids_names_and_scopes_but_no_secrets(tmp_path: Path) -> None:
     tokens = tmp_path / "tokens.json"
     first = _create(tokens, "--name", "reader", "--scope", "registry:read")

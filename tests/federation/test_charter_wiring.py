@@ -24,6 +24,10 @@ CHARTER = {
     "disclosure": {
         "k": 3, "dominance_n": 2, "dominance_k": "85", "p_percent": "10", "rounding_base": None,
     },
+    "targets": [{
+        "indicator": "women_share", "dimension": "gender", "levels": ["female", "women"],
+        "min_share": "0.40", "aim_share": "0.50", "max_share": "0.60",
+    }],
 }  # fmt: skip
 
 
@@ -126,6 +130,16 @@ async def test_a_charter_reaches_registry_and_ledger_and_their_snapshots_follow_
         assert cell(snapshot, "journalist")["value"] == 4
         (snapshot,) = await until(lambda: at_hub("pl", "participants_by_gender"))
         assert (snapshot["charter_version"], cell(snapshot, "women")["value"]) == ("test.2", 13)
+
+        # The women band, judged on the one event (13 of 20: above the 60 % ceiling) at the
+        # node, reaches the hub as counts; pooled the share is the same 65 %, both not met.
+        band = released["participants_by_women_share_band"]
+        assert next(c for c in band.cells if c.key == ("above_ceiling",)).value == 20
+        await until(lambda: at_hub("pl", "participants_by_women_share_band"))
+        shown = await hub.get("/v1/coalition/indicators", period="2026-Q2")
+        women = {t["judged"]: t for t in shown["targets"] if t["aggregate"].startswith("partic")}
+        assert (women["per_activity"]["share"], women["per_activity"]["met"]) == ("0.0000", False)
+        assert (women["pooled"]["share"], women["pooled"]["met"]) == ("0.6500", False)
 
 
 async def test_a_service_on_an_old_charter_is_shown_stale_then_converges(

@@ -233,6 +233,7 @@ def test_every_code_the_services_publish_is_in_the_built_in_code_lists() -> None
         "ethnic_origin": (*registry_aggregates.ORIGIN_LEVELS, *ledger_aggregates.ORIGIN_LEVELS),
         "gender": (*get_args(registry_codes.Gender), *ledger_aggregates.GENDER_LEVELS),
         **ledger_aggregates.FUNDING_LEVELS,
+        ledger_aggregates.BAND_DIMENSION: ledger_aggregates.BAND_LEVELS,
     }
     lists = {c.dimension: set(c.codes) for c in DEFAULT_CHARTER.code_lists}
     for dimension, levels in published.items():

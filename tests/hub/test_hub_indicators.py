@@ -161,3 +161,40 @@ async def test_the_api_serves_coalition_totals(hub: Hub, country_nats: NatsServe
     response = await hub.client.get("/v1/coalition/indicators", headers=hub.auth())
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "period"]
+
+
+def _band(node: str, **counts: int | None) -> AggregateSnapshotPublished:
+    table = snapshot(node, "participants_by_women_share_band", **counts)
+    return table.model_copy(update={"service": "ledger", "dimensions": ("women_share_band",)})
+
+
+def test_the_women_band_is_judged_per_activity_where_nodes_publish_it() -> None:
+    """Pooled, both nodes are inside 40-60 %; but at pl 15 participants were at an activity
+    below the floor (an all-male panel): per activity the band is not met."""
+    pooled = [snapshot("se", female=40, male=40), snapshot("pl", female=30, male=35)]
+    bands = [
+        _band("se", inside=80, below_floor=0, above_ceiling=0, no_data=10),
+        _band("pl", inside=50, below_floor=15, above_ceiling=0, no_data=0),
+    ]
+    targets = coalition("2026-Q4", [*pooled, *bands], DEFAULT_CHARTER).targets
+    women = {t.judged: t for t in targets if t.indicator == "women_share"}
+    assert (women["pooled"].share, women["pooled"].met) == (Decimal("0.4828"), True)
+    per_activity = women["per_activity"]
+    assert per_activity.aggregate == "participants_by_women_share_band"
+    assert (per_activity.share, per_activity.met) == (Decimal("0.8966"), False)  # 130 / 145
+    assert (per_activity.min_share, per_activity.max_share) == (Decimal("0.40"), Decimal("0.60"))
+
+    only_se = coalition("2026-Q4", [pooled[0], bands[0]], DEFAULT_CHARTER).targets
+    (inside,) = [t for t in only_se if t.judged == "per_activity"]
+    assert (inside.share, inside.met, inside.incomplete) == (Decimal(1), True, False)
+
+
+def test_a_hidden_count_outside_the_band_leaves_the_per_activity_judgement_unknown() -> None:
+    bands = [
+        _band("se", inside=80, below_floor=0, above_ceiling=0, no_data=0),
+        _band("pl", inside=50, below_floor=None, above_ceiling=0, no_data=0),
+    ]
+    (women,) = coalition("2026-Q4", bands, DEFAULT_CHARTER).targets
+    assert women.judged == "per_activity"
+    assert (women.share, women.met, women.incomplete) == (None, None, True)
+    assert women.suppressed_nodes == ["pl"]

@@ -14,7 +14,9 @@ import pytest
 from ledger_support import Ledger, grant, new_donor
 from ledger_support import donor as donor_record
 
-from concordia.events.aggregates import Cell
+from concordia.events import DEFAULT_CHARTER
+from concordia.events.aggregates import AggregateSnapshotPublished, Cell
+from concordia.hub.indicators import coalition
 from concordia.ledger import aggregates
 
 K = 10
@@ -250,6 +252,69 @@ async def test_participant_diversity_counts(ledger: Ledger) -> None:
     assert not any(name.startswith("committed") for name, _ in shown)  # no money moved
 
 
+async def test_the_women_band_is_judged_on_each_activity_not_only_pooled(ledger: Ledger) -> None:
+    """Pooled, 31 women of 63 is inside 40-60 %; but one event was an all-male panel and one
+    all women: the band table says so (issue 9, section 3)."""
+    donor = (await new_donor(ledger))["id"]
+    org = (await _orgs(ledger, 1))[0]
+    gid = await _grant(ledger, donor, {"type": "organisation", "id": str(org)}, 1)
+    for kind, gender in (
+        ("event", {"women": 20, "men": 20}),  # 50 %: inside
+        ("event", {"men": 12}),  # an all-male panel: below the floor
+        ("programme", {"women": 11}),  # above the ceiling
+        ("event", {"undisclosed": 10}),  # no one disclosed a gender: no data
+    ):
+        total = sum(gender.values())
+        body = {
+            "kind": kind, "title": "Example test seminar", "start_date": IN_QUARTER,
+            "end_date": IN_QUARTER, "country": "LT", "city": "Vilnius",
+            "participants_by_gender": gender, "participants_by_origin": {"undisclosed": total},
+        }  # fmt: skip
+        response = await ledger.client.post(
+            f"/v1/grants/{gid}/activities", json=body, headers=ledger.rw
+        )
+        assert response.status_code == 201, response.text
+    await _publish(ledger, band=aggregates.Band.of(DEFAULT_CHARTER))
+    shown = await _shown(ledger)
+    band = shown[("participants_by_women_share_band", QUARTER)]
+    assert band["dimensions"] == ["women_share_band"]
+    assert band["measure"] == "participants"
+    values = {c["key"][0]: c["value"] for c in (*band["cells"], *band["margins"])}
+    # 40, 12, 11, 10 participants, rounded to base 5; each is at least k persons.
+    assert values == {"inside": 40, "below_floor": 10, "above_ceiling": 10, "no_data": 10,
+                      "_all": 75}  # fmt: skip
+    gender = shown[("participants_by_gender", QUARTER)]
+    assert _cell(gender, "_all")["value"] == 75  # the same participants, the same total
+    # The hub reads the two judgements from exactly these tables.
+    snapshots = [AggregateSnapshotPublished.model_validate(s) for s in shown.values()]
+    targets = coalition(QUARTER, snapshots, DEFAULT_CHARTER).targets
+    women = {t.judged: t for t in targets if t.indicator == "women_share"}
+    assert women["pooled"].met is True
+    assert (women["per_activity"].met, women["per_activity"].share) == (False, Decimal("0.6667"))
+
+
+async def test_without_a_band_in_the_charter_no_band_table_is_built(ledger: Ledger) -> None:
+    donor = (await new_donor(ledger))["id"]
+    org = (await _orgs(ledger, 1))[0]
+    gid = await _grant(ledger, donor, {"type": "organisation", "id": str(org)}, 1)
+    body = {
+        "kind": "event", "title": "Example test seminar", "start_date": IN_QUARTER,
+        "end_date": IN_QUARTER, "country": "LT", "city": "Vilnius",
+        "participants_by_gender": {"women": 20, "men": 20},
+    }  # fmt: skip
+    response = await ledger.client.post(
+        f"/v1/grants/{gid}/activities", json=body, headers=ledger.rw
+    )
+    assert response.status_code == 201, response.text
+    without = DEFAULT_CHARTER.model_copy(
+        update={"targets": tuple(t for t in DEFAULT_CHARTER.targets
+                                 if t.indicator != "women_share")}
+    )  # fmt: skip
+    assert aggregates.Band.of(without) is None
+    await _publish(ledger, band=aggregates.Band.of(without))
+    assert ("participants_by_women_share_band", QUARTER) not in await _shown(ledger)
+
+
 async def test_a_new_version_waits_for_k_changed_recipients(ledger: Ledger) -> None:
     donor = (await new_donor(ledger))["id"]
     orgs = await _orgs(ledger, 12)
@@ -354,12 +419,14 @@ async def test_a_writer_is_not_blocked_while_tables_are_protected(ledger: Ledger
               "10.00")  # fmt: skip
     inside, proceed, order = threading.Event(), threading.Event(), []
 
-    def slow_protect(rows: Any, k: int, rounding_base: int | None, money: Any = None) -> Any:
+    def slow_protect(
+        rows: Any, k: int, rounding_base: int | None, money: Any = None, band: Any = None
+    ) -> Any:
         inside.set()
         order.append("protecting")
         assert proceed.wait(30), "the writer never finished: the publisher held it up"
         order.append("protected")
-        return aggregates.protect(rows, k, rounding_base, money)
+        return aggregates.protect(rows, k, rounding_base, money, band)
 
     publishing = asyncio.create_task(_publish(ledger, protect=slow_protect))
     assert await asyncio.to_thread(inside.wait, 30)
@@ -382,9 +449,11 @@ async def test_a_quiet_ledger_is_not_scanned_again(ledger: Ledger) -> None:
     await _tx(ledger, gid, "10.00")
     calls: list[int] = []
 
-    def counted(rows: Any, k: int, rounding_base: int | None, money: Any = None) -> Any:
+    def counted(
+        rows: Any, k: int, rounding_base: int | None, money: Any = None, band: Any = None
+    ) -> Any:
         calls.append(len(rows.funding))
-        return aggregates.protect(rows, k, rounding_base, money)
+        return aggregates.protect(rows, k, rounding_base, money, band)
 
     assert await _publish(ledger, protect=counted)
     assert await _publish(ledger, protect=counted) == []  # nothing changed: no scan at all

@@ -82,3 +82,9 @@ async def test_rotate_key_reencrypts_everyone_and_can_run_again(
         f"/v1/persons/{sync.json()['results'][0]['id']}", headers={**only_new.rw, **PURPOSE}
     )
     assert one.json()["name"] == "Testperson 000000"
+    # External ids were re-digested under the new key: the new key alone finds each person.
+    found = await only_new.client.put(
+        "/v1/sync/persons", json={"records": [person(n) for n in range(4)]}, headers=only_new.rw
+    )
+    assert [r["status"] for r in found.json()["results"]] == ["unchanged"] * 4
+    assert one.json()["external_id"] == "TEST-000000"

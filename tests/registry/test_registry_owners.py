@@ -153,3 +153,36 @@ async def test_every_read_and_write_of_a_person_is_audited_with_its_purpose(
     ]  # fmt: skip
     assert {e["purpose"] for e in entries} == {"safety_check; synthetic case 7"}
     assert {e["owner"] for e in entries} == {AGENCY_1}
+
+
+async def test_a_taken_identifier_does_not_name_another_agencys_organisation(
+    registry: Registry,
+) -> None:
+    """Identifiers are public registration numbers, one organisation per node: a second agency
+    learns that the number is taken, never which record holds it (issue 9, section 1)."""
+    org = {
+        "identifier": "SE-ON-8020009876", "name": "Example Exile Media Collective",
+        "type": "independent_media", "focus": ["media"], "languages": ["ru"],
+        "registration_country": "SE",
+    }  # fmt: skip
+    client = registry.client
+    first = await client.post("/v1/organisations", json=org, headers=agency(registry, AGENCY_1))
+    assert first.status_code == 201, first.text
+    held = first.json()["id"]
+
+    theirs = await client.post("/v1/organisations", json=org, headers=agency(registry, AGENCY_2))
+    assert theirs.status_code == 409
+    assert held not in theirs.text
+    own = await client.post(
+        "/v1/organisations", json={**org, "identifier": "SE-ON-8020009877"},
+        headers=agency(registry, AGENCY_2),
+    )  # fmt: skip
+    renamed = await client.patch(
+        f"/v1/organisations/{own.json()['id']}", json={"identifier": org["identifier"]},
+        headers=agency(registry, AGENCY_2),
+    )  # fmt: skip
+    assert renamed.status_code == 409
+    assert held not in renamed.text
+    again = await client.post("/v1/organisations", json=org, headers=agency(registry, AGENCY_1))
+    assert again.status_code == 409
+    assert held in again.text  # its own record is named to its owner

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
@@ -14,10 +15,18 @@ from concordia.cli._layout import COUNTRY_SERVICES
 from concordia.kit import ServiceSpec, alembic_config, service_named
 
 
-def upgrade_service(spec: ServiceSpec, url: str, *, quiet: bool = False) -> str:
-    """Apply ``spec``'s migrations to ``url`` up to head; returns the head revision."""
+def upgrade_service(
+    spec: ServiceSpec, url: str, *, quiet: bool = False, environ: Mapping[str, str] | None = None
+) -> str:
+    """Apply ``spec``'s migrations to ``url`` up to head; returns the head revision.
+
+    ``environ``: the service's settings when they are not this process's environment (a
+    migration that encrypts existing rows reads the node key from them).
+    """
     cfg = alembic_config(spec.service_dir(), url)
     cfg.attributes["quiet"] = quiet  # the service's env.py then leaves logging alone
+    if environ is not None:
+        cfg.attributes["environ"] = dict(environ)
     command.upgrade(cfg, "heads")
     return ", ".join(ScriptDirectory.from_config(cfg).get_heads())
 

@@ -193,13 +193,13 @@ def _start_services(
     """Migrate and start the services of a node (or the hub); their URLs once all are ready."""
     started: list[tuple[ServiceSpec, ServiceProcess]] = []
     for spec in layout.services:
-        upgrade_service(spec, layout.database_url(spec), quiet=True)
+        env = hub_env(layout) if layout.is_hub else node_env(layout, spec.name)
+        upgrade_service(spec, layout.database_url(spec), quiet=True, environ=env)
         argv = [
             sys.executable, "-m", "uvicorn", "--factory", spec.factory,
             "--host", layout.host, "--port", str(layout.port(spec)),
             "--timeout-graceful-shutdown", "5", "--no-server-header",
         ]  # fmt: skip
-        env = hub_env(layout) if layout.is_hub else node_env(layout, spec.name)
         env |= {"PYTHONUNBUFFERED": "1"}
         env |= {f"{spec.env_prefix}{name}": value for name, value in demo_env(spec).items()}
         env |= (extra_env or {}).get(spec.name, {})

@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.crypto import FieldCipher
 from concordia.core.db import UtcDateTime
 from concordia.core.errors import ConflictError, FieldError
 
@@ -194,9 +195,18 @@ class IdempotencyStore:
         )
 
     async def replay(
-        self, session: AsyncSession, *, key: str, token_id: str, body_hash: bytes
+        self,
+        session: AsyncSession,
+        *,
+        key: str,
+        token_id: str,
+        body_hash: bytes,
+        cipher: FieldCipher | None = None,
     ) -> tuple[int, bytes] | None:
-        """The stored answer for a repeated key; 409 if it came with another body."""
+        """The stored answer for a repeated key; 409 if it came with another body.
+
+        ``cipher``: the answer was stored encrypted (:meth:`remember` with the same cipher).
+        """
         t = self.table
         row = (
             await session.execute(
@@ -211,7 +221,10 @@ class IdempotencyStore:
             return None
         if row.request_hash != body_hash:
             raise ConflictError("Idempotency-Key was already used with a different request body")
-        return int(row.status), bytes(row.response)
+        response = bytes(row.response)
+        if cipher is not None and not response.startswith(b"{"):  # older answers: plain JSON
+            response = cipher.decrypt(response, aad=_answer_aad(key, token_id)).encode()
+        return int(row.status), response
 
     async def remember(
         self,
@@ -222,12 +235,16 @@ class IdempotencyStore:
         body_hash: bytes,
         status: int,
         body: bytes,
+        cipher: FieldCipher | None = None,
     ) -> None:
         """Store an answer under its key, in the same unit of work as the sync itself.
 
         Answers name records by id and external id, so they are kept only for
-        ``IDEMPOTENCY_TTL`` (long enough for any retry) and then deleted.
+        ``IDEMPOTENCY_TTL`` (long enough for any retry) and then deleted; with a ``cipher``
+        (the registry's: agencies' case numbers are personal) they are stored encrypted.
         """
+        if cipher is not None:
+            body = cipher.encrypt(body.decode(), aad=_answer_aad(key, token_id))
         cutoff = datetime.now(UTC) - IDEMPOTENCY_TTL
         await session.execute(
             delete(self.table).where(
@@ -300,6 +317,8 @@ class SyncRunLog:
         t = self.table
         rows = await session.execute(select(t).order_by(t.c.at.desc(), t.c.id.desc()).limit(limit))
         return [dict(row._mapping) for row in rows]
+def _answer_aad(key: str, token_id: str) -> bytes:
+    return b"idempotency:" + token_id.encode() + b"\x00" + key.encode()
 
 
 # -- the HTTP side ---------------------------------------------------------------------------
@@ -374,9 +393,10 @@ async def run_sync(
     idempotency_key: str | None,
     dry_run: bool,
     log: SyncRunLog | None = None,
+    cipher: FieldCipher | None = None,
 ) -> Response:
     """Answer a sync request: replay a known key, parse the body, apply, remember the answer
-    (and log the run in ``log``)."""
+    (encrypted under ``cipher`` when one is given) and log the run in ``log``."""
     body = await request.body()
     # The key is bound to this endpoint and mode as well as the body: the same key sent to
     # another sync route is another request, not a replay.
@@ -384,7 +404,7 @@ async def run_sync(
     body_hash = request_hash(route + body)
     if idempotency_key is not None:
         stored = await store.replay(
-            session, key=idempotency_key, token_id=token_id, body_hash=body_hash
+            session, key=idempotency_key, token_id=token_id, body_hash=body_hash, cipher=cipher
         )
         if stored is not None:
             status, content = stored
@@ -407,5 +427,6 @@ async def run_sync(
             body_hash=body_hash,
             status=200,
             body=content,
+            cipher=cipher,
         )
     return Response(content, 200, media_type="application/json")

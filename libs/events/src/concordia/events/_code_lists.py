@@ -39,4 +39,6 @@ BUILT_IN_CODE_LISTS: Final[dict[str, tuple[str, ...]]] = {
     "represented_group": (
         "national_minorities", "women", "lgbt", "regional_communities", "other_discriminated",
     ),
+    # Where each activity's women share lies against the charter's band (judged per activity).
+    "women_share_band": ("inside", "below_floor", "above_ceiling", "no_data"),
 }  # fmt: skip

@@ -4,8 +4,13 @@ A total adds only what nodes published. When a node's cell is suppressed (or its
 such cell) the total says so (``incomplete``, and which nodes) and never estimates the hidden
 part; a share built on an incomplete total is unknown, not approximated.
 
-A target is judged on pooled shares only (``judged: pooled``): the hub holds aggregates, never
-one event's participants, so it cannot say whether each event or programme is inside a band.
+A target is judged on pooled shares (``judged: pooled``) and, where nodes publish the table
+for it, per activity (``judged: per_activity``): the hub holds aggregates, never one event's
+participants, so each node's ledger places every event and programme against the band itself
+and publishes the participants by that place (``participants_by_<indicator>_band``: inside,
+below the floor, above the ceiling, no data). The target is met per activity when no
+participant was at an activity outside the band; its share is the share of participants who
+were at one inside it. A pooled share of 50 % can hide all-male panels; this cannot.
 """
 
 from __future__ import annotations
@@ -113,16 +118,42 @@ def _target(target: Target, total: AggregateTotal) -> TargetResult | None:
     )  # fmt: skip
 
 
+_INSIDE, _OUTSIDE = "inside", ("below_floor", "above_ceiling")
+
+
+def _per_activity(target: Target, total: AggregateTotal) -> TargetResult | None:
+    """The target judged on each activity, from a ``<indicator>_band`` table."""
+    if total.dimensions != [f"{target.indicator}_band"]:
+        return None
+    levels = {c.key[0]: c for c in _one_way(total, 0) if c.key[0] in (_INSIDE, *_OUTSIDE)}
+    if not levels or any(c.amount is not None for c in levels.values()):
+        return None
+    incomplete = len(levels) < 1 + len(_OUTSIDE) or any(c.incomplete for c in levels.values())
+    hidden = sorted({n for c in levels.values() for n in (*c.suppressed_nodes, *c.missing_nodes)})
+    inside = levels[_INSIDE].value if _INSIDE in levels else None
+    judged = sum(c.value or 0 for c in levels.values())
+    share = None if incomplete or not judged else (Decimal(inside or 0) / judged).quantize(_SHARE)
+    return TargetResult(
+        indicator=target.indicator, service=total.service, aggregate=total.aggregate,
+        dimension=total.dimensions[0], share=share, min_share=target.min_share,
+        aim_share=target.aim_share, max_share=target.max_share,
+        met=None if share is None else share == 1, aim_reached=None, judged="per_activity",
+        incomplete=incomplete, suppressed_nodes=hidden,
+    )  # fmt: skip
+
+
 def coalition(
     period: str, snapshots: Iterable[AggregateSnapshotPublished], charter: CharterPublished
 ) -> CoalitionIndicators:
-    """Totals of ``period`` and every charter target measured on every aggregate that has it."""
+    """Totals of ``period`` and every charter target measured on every aggregate that has it:
+    pooled on the target's dimension, and per activity on its band table."""
     totals = aggregate_totals(snapshots)
     targets = [
         result
         for target in charter.targets
         for total in totals
-        if (result := _target(target, total)) is not None
+        for judge in (_target, _per_activity)
+        if (result := judge(target, total)) is not None
     ]
     return CoalitionIndicators(
         period=period, charter_version=charter.version, aggregates=totals, targets=targets

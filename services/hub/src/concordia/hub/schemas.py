@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -94,20 +94,25 @@ class TargetResult(BaseModel):
     service: str
     aggregate: str
     dimension: str
-    share: Decimal | None = Field(description="Null when incomplete or nothing counted.")
+    share: Decimal | None = Field(
+        description="Null when incomplete or nothing counted. Judged per activity: the share "
+        "of participants who were at an activity inside the band."
+    )
     min_share: Decimal | None = Field(description="The floor.")
     aim_share: Decimal | None = Field(description="The aim.")
     max_share: Decimal | None = Field(description="The ceiling; null: none.")
     met: bool | None = Field(
-        description="floor <= share (<= ceiling where there is one); null when unknown."
+        description="floor <= share (<= ceiling where there is one); judged per activity: "
+        "every activity inside the band. Null when unknown."
     )
     aim_reached: bool | None = Field(
         description="share >= aim; null when unknown or the target has no aim."
     )
-    judged: str = Field(
+    judged: Literal["pooled", "per_activity"] = Field(
         default="pooled",
-        description="What the share is of: `pooled`, every participant of the aggregate across "
-        "the coalition (the hub holds aggregates only, never one event's count).",
+        description="`pooled`: the share of every participant of the aggregate across the "
+        "coalition; `per_activity`: each event and programme judged on its own at its node "
+        "(the hub holds aggregates only, never one event's count).",
     )
     incomplete: bool
     suppressed_nodes: list[str]

@@ -23,6 +23,14 @@ Diversity tables (``participants_by_gender``, ``participants_by_ethnic_origin``)
 *participants* of activities that began in the quarter, not unique persons: someone at two
 events counts twice. Only protected counts leave; the hub computes the shares (women, non-Russian
 origin). A zero in ethnic origin is disclosive (special-category data), so it is protected too.
+
+A pooled share hides all-male panels, so the women band is also judged *per activity* (each
+event and programme on its own): ``participants_by_women_share_band`` counts the participants of
+the quarter's activities by where their activity's women share lies against the charter's band
+(``inside``, ``below_floor``, ``above_ceiling``; ``no_data`` when no participant disclosed a
+gender). The share is the evaluation's: women among women, men and other genders. Counts are of
+persons, protected as the other diversity tables; the hub reads from them whether every activity
+is inside the band.
 """
 
 from __future__ import annotations
@@ -72,8 +80,40 @@ FUNDING_LEVELS: dict[str, tuple[str, ...]] = {
 }
 GENDER_LEVELS = ("women", "men", "other", "undisclosed")
 ORIGIN_LEVELS = ("russian", "non_russian", "undisclosed")
+BAND_LEVELS = ("inside", "below_floor", "above_ceiling", "no_data")
+#: The charter target judged per activity, and the table and dimension it is judged on.
+BAND_TARGET = "women_share"
+BAND_TABLE, BAND_DIMENSION = f"participants_by_{BAND_TARGET}_band", f"{BAND_TARGET}_band"
 FUNDING = tuple(f"{m}_eur_by_{d}" for m in MEASURES for d in FUNDING_LEVELS)
-DIVERSITY = ("participants_by_gender", "participants_by_ethnic_origin")
+DIVERSITY = ("participants_by_gender", "participants_by_ethnic_origin", BAND_TABLE)
+_SHARE = Decimal("0.0001")
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A target's floor and ceiling (shares 0..1; None where the charter sets none)."""
+
+    floor: Decimal | None
+    ceiling: Decimal | None
+
+    @classmethod
+    def of(cls, charter: Any) -> Band | None:
+        """The band of the charter's women target, if it has one."""
+        for target in charter.targets:
+            if target.indicator == BAND_TARGET:
+                return cls(target.min_share, target.max_share)
+        return None
+
+    def level(self, women: int, disclosed: int) -> str:
+        """Where one activity's women share lies: a ``BAND_LEVELS`` code."""
+        if disclosed == 0:
+            return "no_data"
+        share = (Decimal(women) / Decimal(disclosed)).quantize(_SHARE)
+        if self.floor is not None and share < self.floor:
+            return "below_floor"
+        if self.ceiling is not None and share > self.ceiling:
+            return "above_ceiling"
+        return "inside"
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,10 +252,14 @@ def _funding_drafts(rows: Rows, k: int, money_rules: dict[str, Any] | None = Non
     return drafts
 
 
-def _diversity_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
-    """Participants by gender and by ethnic origin; each activity is a contributor."""
+def _diversity_drafts(
+    rows: Rows, k: int, rounding_base: int | None, band: Band | None = None
+) -> list[Draft]:
+    """Participants by gender, by ethnic origin and (with a ``band``) by their activity's place
+    in the women band; each activity is a contributor."""
     gender: dict[str, dict[str, dict[tuple[str, ...], int]]] = defaultdict(dict)
     origin: dict[str, dict[str, dict[tuple[str, ...], int]]] = defaultdict(dict)
+    banded: dict[str, dict[str, dict[tuple[str, ...], int]]] = defaultdict(dict)
     periods = set(rows.released["diversity"])
     for activity_id, start, *counts in rows.activities:
         period = quarter_of(start)
@@ -226,16 +270,25 @@ def _diversity_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Dra
         origin[period][str(activity_id)] = {
             (level,): n for level, n in zip(ORIGIN_LEVELS, counts[4:], strict=True)
         }
+        if band is not None:
+            women, men, other, _ = counts[:4]
+            where = band.level(women, women + men + other)
+            banded[period][str(activity_id)] = {
+                (level,): sum(counts[:4]) if level == where else 0 for level in BAND_LEVELS
+            }
     plain = DisclosurePolicy(k=k, rounding_base=rounding_base)
     # Ethnic origin is special-category data: a zero says "nobody here is X", which is disclosive.
     sensitive = DisclosurePolicy(k=k, rounding_base=rounding_base, zeros_disclosive=True)
     drafts: list[Draft] = []
     for period in sorted(periods):
         group = []
-        for name, by, dimension, levels, policy in (
+        tables = [
             ("participants_by_gender", gender, "gender", GENDER_LEVELS, plain),
             ("participants_by_ethnic_origin", origin, "ethnic_origin", ORIGIN_LEVELS, sensitive),
-        ):
+        ]
+        if band is not None:
+            tables.append((BAND_TABLE, banded, BAND_DIMENSION, BAND_LEVELS, plain))
+        for name, by, dimension, levels, policy in tables:
             totals = {
                 level: sum(adds[(level,)] for adds in by[period].values()) for level in levels
             }
@@ -258,14 +311,19 @@ def _draft(
 
 
 def protect(
-    rows: Rows, k: int, rounding_base: int | None, money_rules: dict[str, Any] | None = None
+    rows: Rows,
+    k: int,
+    rounding_base: int | None,
+    money_rules: dict[str, Any] | None = None,
+    band: Band | None = None,
 ) -> list[Draft]:
     """Every table of every period with data (or released before), protected: CPU only.
 
     ``money_rules`` (``dominance_n``, ``dominance_k``, ``p_percent``) come from the charter; the
-    policy's defaults, (2, 85 %) and p 10 %, apply when they are absent.
+    policy's defaults, (2, 85 %) and p 10 %, apply when they are absent. ``band``: the charter's
+    women band, judged per activity (no band table without one).
     """
-    return _funding_drafts(rows, k, money_rules) + _diversity_drafts(rows, k, rounding_base)
+    return _funding_drafts(rows, k, money_rules) + _diversity_drafts(rows, k, rounding_base, band)
 
 
 async def publish(
@@ -274,9 +332,10 @@ async def publish(
     ctx: NodeContext,
     k: int,
     rounding_base: int | None,
-    protect: Callable[[Rows, int, int | None, dict[str, Any] | None], list[Draft]] = protect,
+    protect: Callable[..., list[Draft]] = protect,
     charter_version: str = "default",
     money_rules: dict[str, Any] | None = None,
+    band: Band | None = None,
 ) -> list[AggregateSnapshotPublished]:
     """Publish a new version of every table the release rule allows (``Publisher.publish``)."""
     publisher = Publisher(
@@ -285,7 +344,7 @@ async def publish(
     )  # fmt: skip
     return await publisher.publish(
         gather=gather,
-        protect=lambda rows: protect(rows, k, rounding_base, money_rules),
+        protect=lambda rows: protect(rows, k, rounding_base, money_rules, band),
         at=now(),
         fingerprint=fingerprint,
     )

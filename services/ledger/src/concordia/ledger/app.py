@@ -71,6 +71,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             rounding_base=rules.rounding_base,
             charter_version=rt.follower.current.version,
             money_rules=money,
+            band=aggregates.Band.of(rt.follower.current),
         )
 
     @asynccontextmanager

@@ -42,12 +42,15 @@ class Person(Base):
     """A person at risk. Names are ciphertext; erasure nulls every personal column."""
 
     __tablename__ = "persons"
-    #: An agency's case number identifies a person among that agency's records only.
-    __table_args__ = (UniqueConstraint("owner", "external_id"),)
+    #: An agency's case number identifies a person among that agency's records only. It is
+    #: never stored as text: ``external_key`` is its keyed digest (HMAC under the node key, with
+    #: the owner), by which it is found, and ``external_id_enc`` the value, encrypted.
+    __table_args__ = (UniqueConstraint("owner", "external_key"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner: Mapped[str] = _owner()
-    external_id: Mapped[str | None] = mapped_column(String(128))
+    external_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    external_id_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     version: Mapped[int] = mapped_column(default=1)
     digest: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -157,6 +160,7 @@ class Change(Base):
     owner: Mapped[str] = _owner()
     entity: Mapped[str] = mapped_column(String(16))
     entity_id: Mapped[uuid.UUID]
+    #: An organisation's external id; a person's is read, decrypted, from the person.
     external_id: Mapped[str | None] = mapped_column(String(128))
     version: Mapped[int]
     op: Mapped[str] = mapped_column(String(8))

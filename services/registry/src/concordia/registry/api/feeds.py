@@ -13,7 +13,7 @@ from concordia.core.deps import SessionDep
 from concordia.core.schemas import Page
 from concordia.events import asyncapi_document
 from concordia.registry import codes
-from concordia.registry.api.deps import OrgReader, Reader, TrailDep
+from concordia.registry.api.deps import CtxDep, OrgReader, Reader, TrailDep
 from concordia.registry.schemas import AuditRead, ChangeRead
 from concordia.registry.service import feeds as service
 
@@ -29,6 +29,7 @@ FeedLimit = Annotated[int, Query(ge=1, le=10000)]
 @router.get("/changes", response_model=Page[ChangeRead])
 async def list_changes(
     session: SessionDep,
+    ctx: CtxDep,
     trail: TrailDep,
     actor: Reader,
     after: SeqCursor = 0,
@@ -36,16 +37,16 @@ async def list_changes(
 ) -> Page[ChangeRead]:
     """What changed in the token owner's records after the cursor, oldest first (audited)."""
     rows = await service.changes(
-        session=session, trail=trail, actor=actor, after=after, limit=limit
+        session=session, ctx=ctx, trail=trail, actor=actor, after=after, limit=limit
     )
     items = [
         ChangeRead(
-            seq=r.seq, entity=r.entity, id=r.entity_id, external_id=r.external_id,
+            seq=r.seq, entity=r.entity, id=r.entity_id, external_id=external_id,
             version=r.version, op=r.op, at=r.at,
         )
-        for r in rows
+        for r, external_id in rows
     ]  # fmt: skip
-    return Page(items=items, next=str(rows[-1].seq) if rows else str(after))
+    return Page(items=items, next=str(rows[-1][0].seq) if rows else str(after))
 
 
 @router.get("/audit", response_model=Page[AuditRead], dependencies=[require("ops")])

@@ -45,9 +45,10 @@ async def sync_persons(
             session=session, ctx=ctx, actor=actor, records=records, dry_run=dry_run
         )
 
+    # The stored answer names the agency's case numbers: kept encrypted for its day.
     return await run_sync(
         request, session, idempotency, actor.principal.token_id, apply,
-        idempotency_key=idempotency_key, dry_run=dry_run, log=sync_runs,
+        idempotency_key=idempotency_key, dry_run=dry_run, log=sync_runs, cipher=ctx.cipher,
     )  # fmt: skip
 
 

@@ -1,7 +1,7 @@
-"""External ids (an agency's own record ids): one record each per owner, checked before a write.
+"""Organisations' external ids (an agency's own record ids): one each per owner.
 
-Its own module so that ``persons``, ``organisations`` and ``sync`` all use it without importing
-one another in a circle.
+Persons' external ids are stored only as a keyed digest and a ciphertext; they are checked in
+``persons`` (``find_by_external_id``).
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import ConflictError
-from concordia.registry.models import Organisation, Person
+from concordia.registry.models import Organisation
 
 
 async def ensure_external_id_free(
     *,
     session: AsyncSession,
-    model: type[Person] | type[Organisation],
+    model: type[Organisation],
     owner: str,
     external_id: str | None,
 ) -> None:

@@ -74,13 +74,20 @@ def _change(org: dict[str, Any] | Organisation, op: str) -> dict[str, Any]:
 
 
 async def _identifier_free(
-    session: AsyncSession, identifier: str, org_id: uuid.UUID | None = None
+    session: AsyncSession, actor: Actor, identifier: str, org_id: uuid.UUID | None = None
 ) -> None:
-    owner = await session.scalar(
-        select(Organisation.id).where(Organisation.identifier == identifier)
-    )
-    if owner is not None and owner != org_id:
-        raise ConflictError(f"identifier {identifier!r} already belongs to organisation {owner}")
+    """409 when another organisation holds ``identifier`` (a public registration number, one
+    organisation per node); another owner's organisation is not named."""
+    holder = (
+        await session.execute(
+            select(Organisation.id, Organisation.owner).where(Organisation.identifier == identifier)
+        )
+    ).first()
+    if holder is None or holder.id == org_id:
+        return
+    if actor.owns(holder.owner):
+        raise ConflictError(f"identifier {identifier!r} already belongs to {holder.id}")
+    raise ConflictError(f"identifier {identifier!r} is already registered on this node")
 
 
 async def create(
@@ -90,7 +97,7 @@ async def create(
     await ensure_external_id_free(
         session=session, model=Organisation, owner=actor.owner, external_id=data.external_id
     )
-    await _identifier_free(session, data.identifier)
+    await _identifier_free(session, actor, data.identifier)
     fields = data.model_dump(mode="json", exclude={"external_id"})
     at = now()
     row = {
@@ -144,7 +151,7 @@ async def update(
         {**current, **data.model_dump(mode="json", exclude_unset=True)}, strict=False
     ).model_dump(mode="json")
     if merged["identifier"] != org.identifier:
-        await _identifier_free(session, merged["identifier"], org_id)
+        await _identifier_free(session, actor, merged["identifier"], org_id)
     digest = fields_digest(ctx, merged)
     if digest == org.digest:
         return org

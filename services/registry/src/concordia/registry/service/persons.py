@@ -7,7 +7,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import delete, insert, select
-from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
@@ -15,7 +14,7 @@ from concordia.core.errors import ConflictError, NotFoundError
 from concordia.core.pagination import keyset
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
 from concordia.registry import codes
-from concordia.registry.models import Change, Consent, Membership, Permit, Person
+from concordia.registry.models import Consent, Membership, Permit, Person
 from concordia.registry.schemas import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from concordia.registry.service import audit_chain
 from concordia.registry.service._common import (
@@ -28,7 +27,6 @@ from concordia.registry.service._common import (
     record_changes,
 )
 from concordia.registry.service.audit import AuditTrail
-from concordia.registry.service.external_ids import ensure_external_id_free
 
 _ENCRYPTED = ("name", "aliases", "host_city")
 _PLAIN = (
@@ -44,6 +42,52 @@ def _aad(person_id: uuid.UUID, column: str) -> bytes:
 def fields_digest(ctx: NodeContext, fields: dict[str, Any]) -> bytes:
     """A keyed digest of a person's fields: equal digests mean nothing changed."""
     return ctx.cipher.digest(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS))
+
+
+def _external_input(owner: str, external_id: str) -> bytes:
+    # The owner is part of the digest: one case number at two agencies gives two unrelated
+    # digests, so the table does not link them. Frozen in migration b7c1e2d3f4a5 too.
+    return b"external-id:" + owner.encode() + b"\x00" + external_id.encode()
+
+
+def external_key(ctx: NodeContext, owner: str, external_id: str) -> bytes:
+    """The keyed digest by which an owner's person is found from its external id."""
+    return ctx.cipher.digest(_external_input(owner, external_id))
+
+
+def external_keys(ctx: NodeContext, owner: str, external_id: str) -> list[bytes]:
+    """:func:`external_key` under every node key, the current first (finds rows written before
+    a rotation finished)."""
+    return ctx.cipher.digests(_external_input(owner, external_id))
+
+
+def external_columns(
+    ctx: NodeContext, person_id: uuid.UUID, owner: str, external_id: str | None
+) -> dict[str, bytes | None]:
+    """The stored form of an external id: a keyed digest for lookup and the value encrypted."""
+    if external_id is None:
+        return {"external_key": None, "external_id_enc": None}
+    return {
+        "external_key": external_key(ctx, owner, external_id),
+        "external_id_enc": ctx.cipher.encrypt(external_id, aad=_aad(person_id, "external_id")),
+    }
+
+
+def external_id_of(ctx: NodeContext, person: Any) -> str | None:
+    """A person's external id, decrypted (None when it has none or was erased)."""
+    blob = person.external_id_enc
+    if blob is None:
+        return None
+    return ctx.cipher.decrypt(blob, aad=_aad(person.id, "external_id"))
+
+
+async def find_by_external_id(
+    session: AsyncSession, ctx: NodeContext, owner: str, external_id: str
+) -> uuid.UUID | None:
+    """The id of ``owner``'s person with ``external_id``, if there is one."""
+    keys = external_keys(ctx, owner, external_id)
+    query = select(Person.id).where(Person.external_key.in_(keys), Person.owner == owner)
+    return await session.scalar(query)
 
 
 def erased_key(ctx: NodeContext, external_id: str) -> bytes:
@@ -98,7 +142,7 @@ def to_read(ctx: NodeContext, person: Person) -> PersonRead:
     return PersonRead(
         id=person.id,
         version=person.version,
-        external_id=person.external_id,
+        external_id=external_id_of(ctx, person),
         erased=person.erased_at is not None,
         federal_district=codes.REGION_DISTRICT.get(person.region_of_origin or ""),
         created_at=person.created_at,
@@ -132,10 +176,10 @@ async def create(
 ) -> Person:
     """Register a person for the actor's owner; 409 if the owner already uses the external id."""
     owner = actor.owner
-    await ensure_external_id_free(
-        session=session, model=Person, owner=owner, external_id=data.external_id
-    )
     if data.external_id is not None:
+        taken = await find_by_external_id(session, ctx, owner, data.external_id)
+        if taken is not None:
+            raise ConflictError(f"external_id {data.external_id!r} already belongs to {taken}")
         keys = erased_keys(ctx, data.external_id)
         tombstone = select(Person.id).where(Person.erased_key.in_(keys), Person.owner == owner)
         if await session.scalar(tombstone) is not None:
@@ -148,10 +192,10 @@ async def create(
     row = {
         "id": person_id,
         "owner": owner,
-        "external_id": data.external_id,
         "version": 1,
         "created_at": at,
         "updated_at": at,
+        **external_columns(ctx, person_id, owner, data.external_id),
         **person_columns(ctx, person_id, fields),
     }
     await session.execute(insert(Person), [row])
@@ -162,11 +206,13 @@ async def create(
 
 
 def _change(row: dict[str, Any], op: str) -> dict[str, Any]:
+    # A person's external id is never copied into the feed: the feed reads it, decrypted, from
+    # the person (``feeds.changes``), so erasure leaves nothing of it behind.
     return {
         "owner": row["owner"],
         "entity": "person",
         "entity_id": row["id"],
-        "external_id": row["external_id"],
+        "external_id": None,
         "version": row["version"],
         "op": op,
     }
@@ -273,12 +319,7 @@ async def update(
 
 
 def _as_row(person: Person) -> dict[str, Any]:
-    return {
-        "id": person.id,
-        "owner": person.owner,
-        "external_id": person.external_id,
-        "version": person.version,
-    }
+    return {"id": person.id, "owner": person.owner, "version": person.version}
 
 
 async def erase(
@@ -295,12 +336,13 @@ async def erase(
     if person.erased_at is not None:
         return
     check_version(person.version, if_match)
-    change = {**_as_row(person), "external_id": None, "version": person.version + 1}
-    if person.external_id is not None:
-        person.erased_key = erased_key(ctx, person.external_id)
+    change = {**_as_row(person), "version": person.version + 1}
+    external_id = external_id_of(ctx, person)
+    if external_id is not None:
+        person.erased_key = erased_key(ctx, external_id)
     for column in (
-        "external_id", "digest", "name_enc", "aliases_enc", "host_city_enc", "vulnerabilities",
-        "family", *_PLAIN,
+        "external_key", "external_id_enc", "digest", "name_enc", "aliases_enc", "host_city_enc",
+        "vulnerabilities", "family", *_PLAIN,
     ):  # fmt: skip
         setattr(person, column, None)
     person.version += 1
@@ -312,12 +354,6 @@ async def erase(
     ).all()
     for model in (Consent, Membership):
         await session.execute(delete(model).where(model.person_id == person_id))
-    # The agency's key for this person goes from the feed's history too; the feed keeps ids.
-    await session.execute(
-        sql_update(Change)
-        .where(Change.entity == "person", Change.entity_id == person_id)
-        .values(external_id=None)
-    )
     await session.flush()
     removed = [
         {

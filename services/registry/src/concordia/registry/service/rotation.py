@@ -2,10 +2,11 @@
 
 Each batch is one unit of work: persons in id order after a cursor, their ciphertexts opened
 under whichever key sealed them and sealed again under the current one, their change digests
-recomputed. A row already under the current key is skipped, so an interrupted rotation simply
-runs again and finishes the rest. Erased persons hold no ciphertext; the keyed digests that
-remember their external ids cannot be recomputed (the ids are gone), so a retired key stays in
-``CONCORDIA_NODE_KEYS_RETIRED`` for as long as those tombstones must match.
+and the keyed digests of their external ids recomputed. A row already under the current key is
+skipped, so an interrupted rotation simply runs again and finishes the rest. Erased persons
+hold no ciphertext; the keyed digests that remember their external ids cannot be recomputed
+(the ids are gone), so a retired key stays in ``CONCORDIA_NODE_KEYS_RETIRED`` for as long as
+those tombstones must match.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from concordia.registry.models import Person
 from concordia.registry.service import persons
 from concordia.registry.service._common import NodeContext
 
-_SEALED = ("name_enc", "aliases_enc", "host_city_enc")
+_SEALED = ("name_enc", "aliases_enc", "host_city_enc", "external_id_enc")
 
 
 @dataclass
@@ -53,11 +54,15 @@ async def rotate(*, db: Database, ctx: NodeContext, batch: int = 500) -> Rotatio
                 if all(b is None or ctx.cipher.is_current(b) for b in blobs):
                     continue
                 fields = persons.person_fields(ctx, person)
-                columns = persons.person_columns(ctx, person.id, fields)
+                external_id = persons.external_id_of(ctx, person)
+                columns = {
+                    **persons.person_columns(ctx, person.id, fields),
+                    **persons.external_columns(ctx, person.id, person.owner, external_id),
+                }
                 await session.execute(
                     update(Person)
                     .where(Person.id == person.id)
-                    .values({c: columns[c] for c in (*_SEALED, "digest")})
+                    .values({c: columns[c] for c in (*_SEALED, "digest", "external_key")})
                 )
                 done.rotated += 1
             after = rows[-1].id

@@ -79,9 +79,14 @@ async def sync_persons(
     """
     valid, refused = validate_records(records, PersonSync)
     keys = [r.external_id for _, r in valid]
-    cols = (Person.id, Person.external_id, Person.version, Person.digest)
-    mine = [Person.owner == actor.owner]
-    existing = await _existing(session, cols, Person.external_id, keys, mine)
+    owner = actor.owner
+    # External ids are found by their keyed digests (under every node key), never as text.
+    lookup = {digest: k for k in keys
+              for digest in person_service.external_keys(ctx, owner, k)}  # fmt: skip
+    cols = (Person.id, Person.external_key, Person.version, Person.digest)
+    mine = [Person.owner == owner]
+    found = await _existing(session, cols, Person.external_key, [*lookup], mine)
+    existing = {lookup[digest]: row for digest, row in found.items()}
     unknown = {digest: k for k in keys if k not in existing
                for digest in person_service.erased_keys(ctx, k)}  # fmt: skip
     tombstones = await _existing(session, (Person.erased_key,), Person.erased_key, [*unknown], mine)
@@ -106,10 +111,10 @@ async def sync_persons(
         version = row.version + 1 if row is not None else 1
         values = {
             "id": person_id,
-            "owner": actor.owner,
-            "external_id": key,
+            "owner": owner,
             "version": version,
             "updated_at": at,
+            **person_service.external_columns(ctx, person_id, owner, key),
             **person_service.person_columns(ctx, person_id, fields),
         }
         if row is None:
@@ -120,7 +125,7 @@ async def sync_persons(
             plan.events.append(person_service.updated_event(values))
         status = "created" if row is None else "updated"
         plan.results.append(_accepted(index, key, status, person_id, version, absent, row))
-        plan.changes.append(_change("person", values))
+        plan.changes.append(_change("person", {**values, "external_id": None}))
     # Dry runs too: they tell which of the owner's persons exist. Ids a dry run would create
     # name no one, so they are left out.
     touched = [
