@@ -2,77 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
+from pydantic import BaseModel
 
-from concordia.core.bulk import (
-    SYNC_RESPONSES,
-    DryRun,
-    IdempotencyKey,
-    SyncReport,
-    body_doc,
-    run_sync,
-)
-from concordia.core.deps import SessionDep
-from concordia.kit.tables import idempotency
+from concordia.kit.routes import Apply, sync_route
 from concordia.registry.api.deps import CtxDep, OrgWriter, Writer
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service import sync as service
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
-
-@router.put(
-    "/persons",
-    response_model=SyncReport,
-    openapi_extra=body_doc(PersonSync),
-    responses=SYNC_RESPONSES,
-)
-async def sync_persons(
-    request: Request,
-    session: SessionDep,
-    ctx: CtxDep,
-    actor: Writer,
-    idempotency_key: IdempotencyKey = None,
-    dry_run: DryRun = False,
-) -> Response:
-    """Upsert persons by `external_id`; each record is created, updated, unchanged or rejected."""
-
-    async def apply(records: Sequence[Any]) -> SyncReport:
-        return await service.sync_persons(
-            session=session, ctx=ctx, actor=actor, records=records, dry_run=dry_run
-        )
-
-    return await run_sync(
-        request, session, idempotency, actor.principal.token_id, apply,
-        idempotency_key=idempotency_key, dry_run=dry_run,
-    )  # fmt: skip
-
-
-@router.put(
-    "/organisations",
-    response_model=SyncReport,
-    openapi_extra=body_doc(OrganisationSync),
-    responses=SYNC_RESPONSES,
-)
-async def sync_organisations(
-    request: Request,
-    session: SessionDep,
-    ctx: CtxDep,
-    actor: OrgWriter,
-    idempotency_key: IdempotencyKey = None,
-    dry_run: DryRun = False,
-) -> Response:
-    """Upsert organisations by `external_id`, with per-record results."""
-
-    async def apply(records: Sequence[Any]) -> SyncReport:
-        return await service.sync_organisations(
-            session=session, ctx=ctx, actor=actor, records=records, dry_run=dry_run
-        )
-
-    return await run_sync(
-        request, session, idempotency, actor.principal.token_id, apply,
-        idempotency_key=idempotency_key, dry_run=dry_run,
-    )  # fmt: skip
+#: One route per kind of record: path, records, who may sync them, the upsert, the description.
+_ROUTES: list[tuple[str, type[BaseModel], Any, Apply, str]] = [
+    ("/persons", PersonSync, Writer, service.sync_persons,
+     "Upsert persons by `external_id`; each record is created, updated, unchanged or rejected."),
+    ("/organisations", OrganisationSync, OrgWriter, service.sync_organisations,
+     "Upsert organisations by `external_id`, with per-record results."),
+]  # fmt: skip
+for path, schema, writer, apply, doc in _ROUTES:
+    sync_route(router, path, name=apply.__name__, doc=doc, schema=schema,
+               caller=("actor", writer), context=CtxDep, apply=apply)  # fmt: skip
