@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from concordia.kit.ddl import (
+    binary,
+    create_table,
+    drop_tables,
+    index,
+    integer,
+    json,
+    moment,
+    owner,
+    ref,
+    serial,
+    string,
+    text,
+    uuid,
+)
 
 revision, down_revision = "a22534f442f0", None
 branch_labels, depends_on = ("exchange",), None
@@ -11,142 +26,96 @@ branch_labels, depends_on = ("exchange",), None
 
 def upgrade() -> None:
     """Apply this revision."""
-    op.create_table(
-        "blobs",
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_blobs")),
-    )
-    op.create_table(
+    create_table("blobs", string("sha256", 64), binary("content"), key=("sha256",))
+    create_table(
         "contributions",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("practice_id", sa.Uuid(), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("endorsement", sa.String(length=16), nullable=True),
-        sa.Column("role", sa.String(length=40), nullable=False),
-        sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("origin", sa.String(length=8), nullable=False),
-        sa.Column("language", sa.String(length=8), nullable=True),
-        sa.Column("text", sa.Text(), nullable=True),
-        sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("owner", sa.String(length=128), nullable=False),
-        sa.Column("author_token", sa.String(length=32), nullable=True),
-        sa.Column("approver_token", sa.String(length=32), nullable=True),
-        sa.Column("override_reason", sa.String(length=1000), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_contributions")),
+        uuid("id"),
+        uuid("practice_id"),
+        string("kind", 16),
+        string("endorsement", 16, nullable=True),
+        string("role", 40),
+        string("country", 2),
+        string("origin", 8),
+        string("language", 8, nullable=True),
+        text("text"),
+        string("state", 16),
+        owner(),
+        string("author_token", 32, nullable=True),
+        string("approver_token", 32, nullable=True),
+        string("override_reason", 1000, nullable=True),
+        moment("created_at"),
+        moment("published_at", nullable=True),
+        indexes=["practice_id"],
     )
-    with op.batch_alter_table("contributions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_contributions_practice_id"), ["practice_id"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "practices",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("origin", sa.String(length=8), nullable=False),
-        sa.Column("owner", sa.String(length=128), nullable=False),
-        sa.Column("workflow", sa.String(length=16), nullable=False),
-        sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("published_revision", sa.Integer(), nullable=True),
-        sa.Column("topic", sa.String(length=40), nullable=False),
-        sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("language", sa.String(length=8), nullable=False),
-        sa.Column("languages", sa.JSON(), nullable=False),
-        sa.Column("standing", sa.String(length=16), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_practices")),
+        uuid("id"),
+        string("origin", 8),
+        owner(),
+        string("workflow", 16),
+        integer("revision"),
+        integer("published_revision", nullable=True),
+        string("topic", 40),
+        string("country", 2),
+        string("language", 8),
+        json("languages"),
+        string("standing", 16),
+        string("title", 300),
+        moment("created_at"),
+        moment("updated_at"),
+        indexes=[
+            "origin",
+            index("topic", "country", name="ix_practices_topic_country"),
+            "workflow",
+        ],
     )
-    with op.batch_alter_table("practices", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_practices_origin"), ["origin"], unique=False)
-        batch_op.create_index("ix_practices_topic_country", ["topic", "country"], unique=False)
-        batch_op.create_index(batch_op.f("ix_practices_workflow"), ["workflow"], unique=False)
-
-    op.create_table(
+    _of_practice = [ref("practice_id", "practices.id", ondelete="CASCADE")]
+    create_table(
         "attachments",
-        sa.Column("practice_id", sa.Uuid(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("media_type", sa.String(length=64), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("text", sa.Text(), nullable=True),
-        sa.Column("owner", sa.String(length=128), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["practice_id"],
-            ["practices.id"],
-            name=op.f("fk_attachments_practice_id_practices"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("practice_id", "sha256", name=op.f("pk_attachments")),
+        uuid("practice_id"),
+        string("sha256", 64),
+        string("media_type", 64),
+        integer("size"),
+        text("text"),
+        owner(),
+        moment("created_at"),
+        key=("practice_id", "sha256"),
+        refs=_of_practice,
     )
-    op.create_table(
+    create_table(
         "practice_languages",
-        sa.Column("practice_id", sa.Uuid(), nullable=False),
-        sa.Column("language", sa.String(length=8), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["practice_id"],
-            ["practices.id"],
-            name=op.f("fk_practice_languages_practice_id_practices"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("practice_id", "language", name=op.f("pk_practice_languages")),
+        uuid("practice_id"),
+        string("language", 8),
+        key=("practice_id", "language"),
+        refs=_of_practice,
+        indexes=["language"],
     )
-    with op.batch_alter_table("practice_languages", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_practice_languages_language"), ["language"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "practice_revisions",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("practice_id", sa.Uuid(), nullable=False),
-        sa.Column("number", sa.Integer(), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("content", sa.JSON(), nullable=False),
-        sa.Column("author_token", sa.String(length=32), nullable=True),
-        sa.Column("author_owner", sa.String(length=128), nullable=True),
-        sa.Column("approver_token", sa.String(length=32), nullable=True),
-        sa.Column("approver_owner", sa.String(length=128), nullable=True),
-        sa.Column("override_reason", sa.String(length=1000), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["practice_id"],
-            ["practices.id"],
-            name=op.f("fk_practice_revisions_practice_id_practices"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_practice_revisions")),
-        sa.UniqueConstraint(
-            "practice_id", "number", name=op.f("uq_practice_revisions_practice_id_number")
-        ),
+        uuid("id"),
+        uuid("practice_id"),
+        integer("number"),
+        string("state", 16),
+        json("content"),
+        string("author_token", 32, nullable=True),
+        string("author_owner", 128, nullable=True),
+        string("approver_token", 32, nullable=True),
+        string("approver_owner", 128, nullable=True),
+        string("override_reason", 1000, nullable=True),
+        moment("created_at"),
+        moment("approved_at", nullable=True),
+        refs=_of_practice,
+        unique=[("practice_id", "number")],
+        indexes=["practice_id"],
     )
-    with op.batch_alter_table("practice_revisions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_practice_revisions_practice_id"), ["practice_id"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "practice_search",
-        sa.Column(
-            "seq",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("practice_id", sa.Uuid(), nullable=False),
-        sa.Column("stemmed", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["practice_id"],
-            ["practices.id"],
-            name=op.f("fk_practice_search_practice_id_practices"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_practice_search")),
-        sa.UniqueConstraint("practice_id", name=op.f("uq_practice_search_practice_id")),
+        serial(),
+        uuid("practice_id"),
+        text("stemmed", nullable=False),
+        key=("seq",),
+        refs=_of_practice,
+        unique=[("practice_id",)],
     )
     _create_full_text()
 
@@ -154,27 +123,15 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Revert this revision."""
     _drop_full_text()
-    op.drop_table("practice_search")
-    with op.batch_alter_table("practice_revisions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_practice_revisions_practice_id"))
-
-    op.drop_table("practice_revisions")
-    with op.batch_alter_table("practice_languages", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_practice_languages_language"))
-
-    op.drop_table("practice_languages")
-    op.drop_table("attachments")
-    with op.batch_alter_table("practices", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_practices_workflow"))
-        batch_op.drop_index("ix_practices_topic_country")
-        batch_op.drop_index(batch_op.f("ix_practices_origin"))
-
-    op.drop_table("practices")
-    with op.batch_alter_table("contributions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_contributions_practice_id"))
-
-    op.drop_table("contributions")
-    op.drop_table("blobs")
+    drop_tables(
+        "practice_search",
+        "practice_revisions",
+        "practice_languages",
+        "attachments",
+        "practices",
+        "contributions",
+        "blobs",
+    )
 
 
 # The stemmed text of ``practice_search`` (see concordia.exchange.stemming) is indexed here,

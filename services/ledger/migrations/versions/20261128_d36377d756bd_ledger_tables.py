@@ -7,284 +7,181 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from concordia.events.ledger import PARTICIPANT_COUNTS
+from concordia.kit.ddl import (
+    big,
+    binary,
+    create_table,
+    day,
+    drop_tables,
+    index,
+    integer,
+    integers,
+    json,
+    moment,
+    money,
+    ref,
+    small,
+    stamps,
+    string,
+    text,
+    uuid,
+    version,
+)
+
 revision, down_revision = "d36377d756bd", None
 branch_labels, depends_on = ("ledger",), None
 
 
 def upgrade() -> None:
     """Create the ledger's tables."""
-    op.create_table(
+    create_table(
         "donors",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("identifier", sa.String(length=96), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("type", sa.String(length=32), nullable=False),
-        sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_donors")),
-        sa.UniqueConstraint("identifier", name=op.f("uq_donors_identifier")),
+        uuid("id"),
+        string("identifier", 96),
+        string("name", 300),
+        string("type", 32),
+        string("country", 2),
+        version(),
+        *stamps(),
+        unique=[("identifier",)],
     )
-    feed_counter = op.create_table(
-        "feed_counter",
-        sa.Column("name", sa.String(length=16), nullable=False),
-        sa.Column("value", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.PrimaryKeyConstraint("name", name=op.f("pk_feed_counter")),
-    )
+    feed_counter = create_table("feed_counter", string("name", 16), big("value"), key=("name",))
     # The grants' feed positions start after 0; the row must exist before the first grant.
     op.bulk_insert(feed_counter, [{"name": "grants", "value": 0}])
-    op.create_table(
+    create_table(
         "known_organisations",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("identifier", sa.String(length=96), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("type", sa.String(length=32), nullable=False),
-        sa.Column("registration_country", sa.String(length=2), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_known_organisations")),
+        uuid("id"),
+        string("identifier", 96),
+        string("name", 300),
+        string("type", 32),
+        string("registration_country", 2),
+        version(),
+        moment("removed_at", nullable=True),
+        moment("updated_at"),
+        indexes=["identifier"],
     )
-    with op.batch_alter_table("known_organisations", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_known_organisations_identifier"), ["identifier"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "known_persons",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_known_persons")),
+        uuid("id"),
+        version(),
+        moment("erased_at", nullable=True),
+        moment("updated_at"),
     )
-    op.create_table(
+    create_table(
         "overlap_runs",
-        sa.Column("run_id", sa.String(length=64), nullable=False),
-        sa.Column("role", sa.String(length=8), nullable=False),
-        sa.Column("peer", sa.String(length=64), nullable=False),
-        sa.Column("period", sa.String(length=16), nullable=False),
-        sa.Column("purpose", sa.String(length=32), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("reason", sa.String(length=32), nullable=True),
-        sa.Column("count", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("run_id", name=op.f("pk_overlap_runs")),
+        string("run_id", 64),
+        string("role", 8),
+        string("peer", 64),
+        string("period", 16),
+        string("purpose", 32),
+        string("status", 16),
+        string("reason", 32, nullable=True),
+        integer("count", nullable=True),
+        moment("created_at"),
+        moment("finished_at", nullable=True),
+        key=("run_id",),
+        indexes=[
+            index(
+                "peer", "period", "purpose", "role", "created_at", name="ix_overlap_runs_peer_scope"
+            )
+        ],
     )
-    with op.batch_alter_table("overlap_runs", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_overlap_runs_peer_scope",
-            ["peer", "period", "purpose", "role", "created_at"],
-            unique=False,
-        )
-
-    op.create_table(
+    create_table(
         "rates",
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column(
-            "rate",
-            sa.Numeric(precision=18, scale=8).with_variant(sa.BigInteger(), "sqlite"),
-            nullable=False,
-        ),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("currency", "date", name=op.f("pk_rates")),
+        string("currency", 3),
+        day("date"),
+        money("rate", 8),
+        moment("updated_at"),
+        key=("currency", "date"),
     )
-    op.create_table(
+    create_table(
         "grants",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("donor_id", sa.Uuid(), nullable=False),
-        sa.Column("external_id", sa.String(length=128), nullable=False),
-        sa.Column("recipient_type", sa.String(length=24), nullable=False),
-        sa.Column("recipient_organisation_id", sa.Uuid(), nullable=True),
-        sa.Column("recipient_person_id", sa.Uuid(), nullable=True),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("purpose", sa.String(length=32), nullable=False),
-        sa.Column("horizon", sa.String(length=8), nullable=False),
-        sa.Column("goals", sa.JSON(), nullable=False),
-        sa.Column("gender_marker", sa.SmallInteger(), nullable=False),
-        sa.Column("start_date", sa.Date(), nullable=False),
-        sa.Column("end_date", sa.Date(), nullable=False),
-        sa.Column("visibility", sa.String(length=16), nullable=False),
+        uuid("id"),
+        uuid("donor_id"),
+        string("external_id", 128),
+        string("recipient_type", 24),
+        uuid("recipient_organisation_id", nullable=True),
+        uuid("recipient_person_id", nullable=True),
+        string("title", 300),
+        text("description"),
+        string("purpose", 32),
+        string("horizon", 8),
+        json("goals"),
+        small("gender_marker"),
+        day("start_date"),
+        day("end_date"),
+        string("visibility", 16),
         sa.Column("ever_visible", sa.Boolean(), server_default=sa.false(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("digest", sa.LargeBinary(length=32), nullable=False),
-        sa.Column("feed_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
-            ["donor_id"], ["donors.id"], name=op.f("fk_grants_donor_id_donors")
-        ),
-        sa.ForeignKeyConstraint(
-            ["recipient_organisation_id"],
-            ["known_organisations.id"],
-            name=op.f("fk_grants_recipient_organisation_id_known_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["recipient_person_id"],
-            ["known_persons.id"],
-            name=op.f("fk_grants_recipient_person_id_known_persons"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_grants")),
-        sa.UniqueConstraint("donor_id", "external_id", name=op.f("uq_grants_donor_id_external_id")),
-        sa.UniqueConstraint("feed_seq", name=op.f("uq_grants_feed_seq")),
+        version(),
+        binary("digest", 32),
+        big("feed_seq"),
+        moment("withdrawn_at", nullable=True),
+        *stamps(),
+        refs=[
+            ref("donor_id", "donors.id"),
+            ref("recipient_organisation_id", "known_organisations.id"),
+            ref("recipient_person_id", "known_persons.id"),
+        ],
+        unique=[("donor_id", "external_id"), ("feed_seq",)],
+        indexes=["recipient_organisation_id", "recipient_person_id"],
     )
-    with op.batch_alter_table("grants", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_grants_recipient_organisation_id"),
-            ["recipient_organisation_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_grants_recipient_person_id"), ["recipient_person_id"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "overlap_matches",
-        sa.Column("peer", sa.String(length=64), nullable=False),
-        sa.Column("period", sa.String(length=16), nullable=False),
-        sa.Column("purpose", sa.String(length=32), nullable=False),
-        sa.Column("identifier", sa.String(length=96), nullable=False),
-        sa.Column("run_id", sa.String(length=64), nullable=False),
-        sa.Column("found_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["overlap_runs.run_id"], name=op.f("fk_overlap_matches_run_id_overlap_runs")
-        ),
-        sa.PrimaryKeyConstraint(
-            "peer", "period", "purpose", "identifier", name=op.f("pk_overlap_matches")
-        ),
+        string("peer", 64),
+        string("period", 16),
+        string("purpose", 32),
+        string("identifier", 96),
+        string("run_id", 64),
+        moment("found_at"),
+        key=("peer", "period", "purpose", "identifier"),
+        refs=[ref("run_id", "overlap_runs.run_id")],
+        indexes=["identifier", "run_id"],
     )
-    with op.batch_alter_table("overlap_matches", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_overlap_matches_identifier"), ["identifier"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_overlap_matches_run_id"), ["run_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "activities",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("grant_id", sa.Uuid(), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("start_date", sa.Date(), nullable=False),
-        sa.Column("end_date", sa.Date(), nullable=False),
-        sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("city", sa.String(length=120), nullable=False),
-        sa.Column("women", sa.Integer(), nullable=False),
-        sa.Column("men", sa.Integer(), nullable=False),
-        sa.Column("gender_other", sa.Integer(), nullable=False),
-        sa.Column("gender_undisclosed", sa.Integer(), nullable=False),
-        sa.Column("russian", sa.Integer(), nullable=False),
-        sa.Column("non_russian", sa.Integer(), nullable=False),
-        sa.Column("origin_undisclosed", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
-            ["grant_id"], ["grants.id"], name=op.f("fk_activities_grant_id_grants")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_activities")),
+        uuid("id"),
+        uuid("grant_id"),
+        string("kind", 16),
+        string("title", 300),
+        day("start_date"),
+        day("end_date"),
+        string("country", 2),
+        string("city", 120),
+        *integers(*PARTICIPANT_COUNTS),
+        version(),
+        *stamps(),
+        refs=[ref("grant_id", "grants.id")],
+        indexes=["grant_id"],
     )
-    with op.batch_alter_table("activities", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_activities_grant_id"), ["grant_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "transactions",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("grant_id", sa.Uuid(), nullable=False),
-        sa.Column("external_id", sa.String(length=128), nullable=True),
-        sa.Column("type", sa.SmallInteger(), nullable=False),
-        sa.Column(
-            "amount",
-            sa.Numeric(precision=18, scale=2).with_variant(sa.BigInteger(), "sqlite"),
-            nullable=False,
-        ),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("value_date", sa.Date(), nullable=False),
-        sa.Column("description", sa.String(length=500), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
-            ["grant_id"], ["grants.id"], name=op.f("fk_transactions_grant_id_grants")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_transactions")),
-        sa.UniqueConstraint(
-            "grant_id", "external_id", name=op.f("uq_transactions_grant_id_external_id")
-        ),
+        uuid("id"),
+        uuid("grant_id"),
+        string("external_id", 128, nullable=True),
+        small("type"),
+        money("amount", 2),
+        string("currency", 3),
+        day("value_date"),
+        string("description", 500, nullable=True),
+        *stamps("created_at"),
+        refs=[ref("grant_id", "grants.id")],
+        unique=[("grant_id", "external_id")],
+        indexes=[index("grant_id", "value_date", name="ix_transactions_grant_id_value_date")],
     )
-    with op.batch_alter_table("transactions", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_transactions_grant_id_value_date", ["grant_id", "value_date"], unique=False
-        )
 
 
 def downgrade() -> None:
     """Drop the ledger's tables."""
-    with op.batch_alter_table("transactions", schema=None) as batch_op:
-        batch_op.drop_index("ix_transactions_grant_id_value_date")
-
-    op.drop_table("transactions")
-    with op.batch_alter_table("activities", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_activities_grant_id"))
-
-    op.drop_table("activities")
-    with op.batch_alter_table("overlap_matches", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_overlap_matches_run_id"))
-        batch_op.drop_index(batch_op.f("ix_overlap_matches_identifier"))
-
-    op.drop_table("overlap_matches")
-    with op.batch_alter_table("grants", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_grants_recipient_person_id"))
-        batch_op.drop_index(batch_op.f("ix_grants_recipient_organisation_id"))
-
-    op.drop_table("grants")
-    op.drop_table("rates")
-    with op.batch_alter_table("overlap_runs", schema=None) as batch_op:
-        batch_op.drop_index("ix_overlap_runs_peer_scope")
-
-    op.drop_table("overlap_runs")
-    op.drop_table("known_persons")
-    with op.batch_alter_table("known_organisations", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_known_organisations_identifier"))
-
-    op.drop_table("known_organisations")
-    op.drop_table("feed_counter")
-    op.drop_table("donors")
+    drop_tables(
+        "transactions",
+        "activities",
+        "overlap_matches",
+        "grants",
+        "rates",
+        "overlap_runs",
+        "known_persons",
+        "known_organisations",
+        "feed_counter",
+        "donors",
+    )

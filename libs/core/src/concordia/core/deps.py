@@ -6,9 +6,9 @@ import base64
 import binascii
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import FieldError, PreconditionFailedError
@@ -25,9 +25,20 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]
 
 
+T = TypeVar("T")
+
+
 def etag(version: int) -> str:
     """The ETag of a record at ``version``."""
     return f'"{version}"'
+
+
+def tagged(response: Response, version: int, body: T, *, location: str | None = None) -> T:
+    """``body``, answered with ``version`` as the ETag and, for a new record, its ``location``."""
+    response.headers["ETag"] = etag(version)
+    if location is not None:
+        response.headers["Location"] = location
+    return body
 
 
 # Typed ``str`` with a None default, so the OpenAPI says "an optional string", not "nullable"

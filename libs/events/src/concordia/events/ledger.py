@@ -174,6 +174,14 @@ class ActivityRecorded(_ActivityFacts):
     origin_undisclosed: int = _count("of undisclosed origin")
 
 
+#: The participant counts an activity carries, by gender then by origin: the same names in the
+#: ledger's activities, in what other services learn of them, and in their tables. Fixed: the
+#: first migrations of those tables are written from it, so another count is a new event version
+#: and a new migration, never a change here.
+PARTICIPANT_COUNTS = ("women", "men", "gender_other", "gender_undisclosed", "russian",
+                      "non_russian", "origin_undisclosed")  # fmt: skip
+
+
 class ActivityUpdated(ActivityRecorded):
     """An activity changed: the event carries its whole new state."""
 

@@ -31,6 +31,7 @@ from concordia.events import (
     PermitUpdated,
 )
 from concordia.events.ledger import (
+    PARTICIPANT_COUNTS,
     ActivityRecorded,
     ActivityRemoved,
     ActivityUpdated,
@@ -60,8 +61,6 @@ SUBJECTS: list[type[Event]] = [
 
 #: A permit in one of these states was granted (an expired one too, in its day).
 GRANTED = frozenset({"granted", "expired"})
-_COUNTS = ("women", "men", "gender_other", "gender_undisclosed", "russian", "non_russian",
-           "origin_undisclosed")  # fmt: skip
 
 
 async def _organisation(session: AsyncSession, event: OrganisationRegistered) -> None:
@@ -119,7 +118,7 @@ async def _activity(session: AsyncSession, event: ActivityRecorded) -> None:
     known = await session.get(KnownActivity, event.activity_id)
     if known is not None and known.version >= event.version:
         return
-    facts = {name: getattr(event, name) for name in _COUNTS}
+    facts = {name: getattr(event, name) for name in PARTICIPANT_COUNTS}
     facts |= {"grant_id": event.grant_id, "kind": event.kind, "start_date": event.start_date,
               "version": event.version}  # fmt: skip
     if known is None:

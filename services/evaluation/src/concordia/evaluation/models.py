@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.db import ServiceTables, new_metadata
+from concordia.kit.shapes import ParticipantCounts
 
 
 class Base(ServiceTables, DeclarativeBase):
@@ -81,7 +82,7 @@ class KnownTransaction(Base):
     value_date: Mapped[date] = mapped_column(Date, index=True)
 
 
-class KnownActivity(Base):
+class KnownActivity(ParticipantCounts, Base):
     """An activity a grant funds: dates, kind and participant counts."""
 
     __tablename__ = "known_activities"
@@ -90,13 +91,6 @@ class KnownActivity(Base):
     grant_id: Mapped[uuid.UUID] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(16))
     start_date: Mapped[date] = mapped_column(Date, index=True)
-    women: Mapped[int]
-    men: Mapped[int]
-    gender_other: Mapped[int]
-    gender_undisclosed: Mapped[int]
-    russian: Mapped[int]
-    non_russian: Mapped[int]
-    origin_undisclosed: Mapped[int]
     version: Mapped[int]
 
 

@@ -35,6 +35,7 @@ from sqlalchemy.types import TypeEngine
 
 from concordia.core.auth import OPERATOR
 from concordia.core.db import ServiceTables, new_metadata
+from concordia.kit.shapes import ParticipantCounts
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit integer.
 SeqId = BigInteger().with_variant(Integer(), "sqlite")
@@ -201,7 +202,7 @@ class Rate(Base):
     updated_at: Mapped[datetime]
 
 
-class Activity(Base):
+class Activity(ParticipantCounts, Base):
     """An event or programme a grant funds, with participants as counts, never names."""
 
     __tablename__ = "activities"
@@ -214,13 +215,6 @@ class Activity(Base):
     end_date: Mapped[date] = mapped_column(Date)
     country: Mapped[str] = mapped_column(String(2))
     city: Mapped[str] = mapped_column(String(120))
-    women: Mapped[int]
-    men: Mapped[int]
-    gender_other: Mapped[int]
-    gender_undisclosed: Mapped[int]
-    russian: Mapped[int]
-    non_russian: Mapped[int]
-    origin_undisclosed: Mapped[int]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from concordia.core.deps import IfMatchDep, SessionDep, etag
+from concordia.core.deps import IfMatchDep, SessionDep, tagged
 from concordia.core.types import Country
 from concordia.exchange import search as search_service
 from concordia.exchange import service
@@ -32,8 +32,7 @@ Cursor = Annotated[
 async def _answer(session: SessionDep, practice_id: uuid.UUID, response: Response) -> PracticeRead:
     practice = await service.load(session, practice_id)
     rev = await service.served(session, practice)
-    response.headers["ETag"] = etag(practice.revision)
-    return service.to_read(practice, rev)
+    return tagged(response, practice.revision, service.to_read(practice, rev))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PracticeRead)

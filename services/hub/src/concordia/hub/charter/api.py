@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from concordia.core.deps import IfMatchDep, SessionDep, etag
+from concordia.core.deps import IfMatchDep, SessionDep, tagged
 from concordia.events import CharterPublished
 from concordia.hub.api.deps import Admin, FederationDep, Reader
 from concordia.hub.charter import service as charters
@@ -19,8 +19,7 @@ router = APIRouter(tags=["hub"])
 async def get_charter(session: SessionDep, _: Reader, response: Response) -> CharterPublished:
     """The current charter; its ETag is its revision (the built-in defaults are revision 0)."""
     charter = await charters.current(session=session)
-    response.headers["ETag"] = etag(charter.revision)
-    return charter
+    return tagged(response, charter.revision, charter)
 
 
 @router.get("/charter/versions", response_model=list[CharterPublished])
@@ -43,5 +42,4 @@ async def put_charter(
         charter = await charters.put(session=session, data=data, if_match=if_match)
     # Committed: now every country hears of it (and is re-sent it until it reports running it).
     await charters.broadcast(federation, charter, list(federation.links))
-    response.headers["ETag"] = etag(charter.revision)
-    return charter
+    return tagged(response, charter.revision, charter)

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from concordia.core.auth import Principal
-from concordia.core.deps import IfMatchDep, SessionDep, etag
+from concordia.core.deps import IfMatchDep, SessionDep, tagged
 from concordia.ledger.api.deps import CtxDep, Recorder, Writer
 from concordia.ledger.schemas import ActivityCreate, ActivityRead, ActivityUpdate
 from concordia.ledger.service import activities as service
@@ -37,9 +37,9 @@ async def create_activity(
     activity = await service.create(
         session=session, ctx=ctx, viewer=_full(principal), grant_id=grant_id, data=data
     )
-    response.headers["ETag"] = etag(activity.version)
-    response.headers["Location"] = f"/v1/activities/{activity.id}"
-    return service.read(activity)
+    return tagged(
+        response, activity.version, service.read(activity), location=f"/v1/activities/{activity.id}"
+    )
 
 
 @router.get("/grants/{grant_id}/activities", response_model=list[ActivityRead])
@@ -57,8 +57,7 @@ async def get_activity(
 ) -> ActivityRead:
     """One activity."""
     activity = await service.get(session=session, activity_id=activity_id, viewer=viewer)
-    response.headers["ETag"] = etag(activity.version)
-    return service.read(activity)
+    return tagged(response, activity.version, service.read(activity))
 
 
 @router.patch("/activities/{activity_id}", response_model=ActivityRead, responses={412: {}})
@@ -76,8 +75,7 @@ async def update_activity(
         session=session, ctx=ctx, activity_id=activity_id, data=data, if_match=if_match,
         viewer=_full(principal),
     )  # fmt: skip
-    response.headers["ETag"] = etag(activity.version)
-    return service.read(activity)
+    return tagged(response, activity.version, service.read(activity))
 
 
 @router.delete(

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, tagged
 from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.ledger.api.deps import Reader, Writer
@@ -27,9 +27,7 @@ async def create_donor(
 ) -> DonorRead:
     """Register a donor of the token's owner under its `{agency}-{number}` identifier."""
     donor = await service.create(session=session, viewer=Viewer(principal=principal), data=data)
-    response.headers["ETag"] = etag(donor.version)
-    response.headers["Location"] = f"/v1/donors/{donor.id}"
-    return _read(donor)
+    return tagged(response, donor.version, _read(donor), location=f"/v1/donors/{donor.id}")
 
 
 @router.get("", response_model=Page[DonorRead])
@@ -47,8 +45,7 @@ async def get_donor(
 ) -> DonorRead:
     """One donor."""
     donor = await service.get(session=session, viewer=viewer, donor_id=donor_id)
-    response.headers["ETag"] = etag(donor.version)
-    return _read(donor)
+    return tagged(response, donor.version, _read(donor))
 
 
 @router.patch("/{donor_id}", response_model=DonorRead, responses={409: {}, 412: {}})
@@ -65,8 +62,7 @@ async def update_donor(
         session=session, viewer=Viewer(principal=principal), donor_id=donor_id, data=data,
         if_match=if_match,
     )  # fmt: skip
-    response.headers["ETag"] = etag(donor.version)
-    return _read(donor)
+    return tagged(response, donor.version, _read(donor))
 
 
 @router.delete("/{donor_id}", status_code=status.HTTP_204_NO_CONTENT, responses={409: {}, 412: {}})

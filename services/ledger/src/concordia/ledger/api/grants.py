@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from concordia.core.auth import Principal
 from concordia.core.bulk import request_hash
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, tagged
 from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.kit.tables import idempotency
@@ -41,9 +41,8 @@ async def create_grant(
     grant = await service.create(
         session=session, ctx=ctx, viewer=_writer_view(principal), data=data
     )
-    response.headers["ETag"] = etag(grant.version)
-    response.headers["Location"] = f"/v1/grants/{grant.id}"
-    return await service.read(session, grant, _writer_view(principal), with_totals=True)
+    body = await service.read(session, grant, _writer_view(principal), with_totals=True)
+    return tagged(response, grant.version, body, location=f"/v1/grants/{grant.id}")
 
 
 @router.get("", response_model=Page[GrantRead])
@@ -67,8 +66,8 @@ async def get_grant(
 ) -> GrantRead:
     """One grant with its committed and disbursed totals in EUR."""
     grant = await service.get(session=session, grant_id=grant_id, viewer=viewer)
-    response.headers["ETag"] = etag(grant.version)
-    return await service.read(session, grant, viewer, with_totals=True)
+    body = await service.read(session, grant, viewer, with_totals=True)
+    return tagged(response, grant.version, body)
 
 
 @router.patch("/{grant_id}", response_model=GrantRead, responses={409: {}, 412: {}})
@@ -86,8 +85,8 @@ async def update_grant(
         session=session, ctx=ctx, viewer=_writer_view(principal), grant_id=grant_id, data=data,
         if_match=if_match,
     )  # fmt: skip
-    response.headers["ETag"] = etag(grant.version)
-    return await service.read(session, grant, _writer_view(principal), with_totals=True)
+    body = await service.read(session, grant, _writer_view(principal), with_totals=True)
+    return tagged(response, grant.version, body)
 
 
 @router.delete("/{grant_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})

@@ -20,11 +20,13 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.ledger.feed.service import (
+    GRANT_FIELDS,
     INDIVIDUAL_TITLE,
     PUBLIC,
-    audience_shown,
+    TX_COLUMNS,
     feed_id,
     in_feed,
+    page_transactions,
     rate_book,
     raw_id,
 )
@@ -42,36 +44,21 @@ _CENT = Decimal("0.01")
 _CENTS = Money.scale
 assert _CENTS == 2, "the fast path formats SQLite's scaled integers as hundredths"
 
+#: Dates, timestamps, JSON and amounts are read as the database's text, formatted as is.
+_AS_TEXT = {"goals", "start_date", "end_date", "withdrawn_at", "updated_at", "amount", "value_date"}
+
+
+def _text(columns: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(type_coerce(c, String).label(c.key) if c.key in _AS_TEXT else c for c in columns)
+
+
 _BODY_GRANT_COLUMNS = (
     raw_id(Grant.id, "id"),
-    Grant.feed_seq,
-    Grant.version,
-    Grant.external_id,
-    Grant.recipient_type,
-    Grant.title,
-    Grant.description,
-    Grant.purpose,
-    Grant.horizon,
-    type_coerce(Grant.goals, String).label("goals"),
-    Grant.gender_marker,
-    type_coerce(Grant.start_date, String).label("start_date"),
-    type_coerce(Grant.end_date, String).label("end_date"),
-    Grant.visibility,
-    type_coerce(Grant.withdrawn_at, String).label("withdrawn_at"),
-    type_coerce(Grant.updated_at, String).label("updated_at"),
+    *_text(GRANT_FIELDS),
     raw_id(Grant.donor_id, "donor_id"),
     raw_id(Grant.recipient_organisation_id, "org_id"),
 )
-_BODY_TX_COLUMNS = (
-    raw_id(Transaction.grant_id, "grant_id"),
-    raw_id(Transaction.id, "id"),
-    Transaction.external_id,
-    Transaction.type,
-    type_coerce(Transaction.amount, String).label("amount"),
-    Transaction.currency,
-    type_coerce(Transaction.value_date, String).label("value_date"),
-    Transaction.description,
-)
+_BODY_TX_COLUMNS = _text(TX_COLUMNS)
 
 
 _MISSING = Decimal("NaN")
@@ -160,18 +147,10 @@ async def page_body(
         {uuid.UUID(str(i)) for i in {r.donor_id for r in live}},
         {uuid.UUID(str(i)) for i in raw_orgs},
     )
-    tx_query = (
-        select(*_BODY_TX_COLUMNS)
-        .join(Grant, Grant.id == Transaction.grant_id)
-        .where(
-            Grant.feed_seq > after,
-            Grant.feed_seq <= last,
-            audience_shown(audience),
-            Grant.withdrawn_at.is_(None),
-        )
-        # feed_seq first: the grants' index gives that order, leaving SQLite only a small
-        # sort of each grant's few transactions (grant_id first sorted the whole page).
-        .order_by(Grant.feed_seq, Transaction.value_date, Transaction.id)
+    # feed_seq first: the grants' index gives that order, leaving SQLite only a small sort of
+    # each grant's few transactions (grant_id first sorted the whole page).
+    tx_query = page_transactions(_BODY_TX_COLUMNS, after, last, audience).order_by(
+        Grant.feed_seq, Transaction.value_date, Transaction.id
     )
     tx_rows = (await conn.execute(tx_query)).all()
     by_grant: dict[Any, list[dict[str, Any]]] = {}

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from sqlalchemy import Row, String, func, or_, select, type_coerce
+from sqlalchemy import Row, Select, String, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
@@ -52,6 +52,22 @@ def audience_shown(audience: frozenset[str]) -> Any:
     return Grant.visibility.in_(sorted(audience))
 
 
+def page_transactions(
+    columns: Sequence[Any], after: int, last: int, audience: frozenset[str]
+) -> Select[Any]:
+    """``columns`` of the transactions of a page's shown, live grants (positions after..last)."""
+    return (
+        select(*columns)
+        .join(Grant, Grant.id == Transaction.grant_id)
+        .where(
+            Grant.feed_seq > after,
+            Grant.feed_seq <= last,
+            audience_shown(audience),
+            Grant.withdrawn_at.is_(None),
+        )
+    )
+
+
 def in_feed(audience: frozenset[str]) -> Any:
     """In ``audience``'s feed: the grants it sees, and those it saw once (restricted or withdrawn
     since), which appear as tombstones so that portals drop the copy they hold."""
@@ -77,8 +93,8 @@ def feed_id(value: Any) -> str:
     return text
 
 
-_GRANT_COLUMNS = (
-    raw_id(Grant.id, "id"),
+#: The grant's own columns a feed item shows (both page builders read these).
+GRANT_FIELDS = (
     Grant.feed_seq,
     Grant.version,
     Grant.external_id,
@@ -94,6 +110,10 @@ _GRANT_COLUMNS = (
     Grant.visibility,
     Grant.withdrawn_at,
     Grant.updated_at,
+)
+_GRANT_COLUMNS = (
+    raw_id(Grant.id, "id"),
+    *GRANT_FIELDS,
     raw_id(Donor.id, "donor_id"),
     Donor.identifier.label("donor_identifier"),
     Donor.name.label("donor_name"),
@@ -103,7 +123,7 @@ _GRANT_COLUMNS = (
     KnownOrganisation.identifier.label("org_identifier"),
     KnownOrganisation.name.label("org_name"),
 )
-_TX_COLUMNS = (
+TX_COLUMNS = (
     raw_id(Transaction.grant_id, "grant_id"),
     raw_id(Transaction.id, "id"),
     Transaction.external_id,
@@ -250,16 +270,8 @@ async def page(
     if not rows:
         return FeedPage(rows=[], transactions={}, next=after, audience=audience)
     last = rows[-1].feed_seq
-    tx_query = (
-        select(*_TX_COLUMNS)
-        .join(Grant, Grant.id == Transaction.grant_id)
-        .where(
-            Grant.feed_seq > after,
-            Grant.feed_seq <= last,
-            audience_shown(audience),
-            Grant.withdrawn_at.is_(None),
-        )
-        .order_by(Transaction.grant_id, Transaction.value_date, Transaction.id)
+    tx_query = page_transactions(TX_COLUMNS, after, last, audience).order_by(
+        Transaction.grant_id, Transaction.value_date, Transaction.id
     )
     tx_rows = list((await conn.execute(tx_query)).all())
     by_grant: dict[Any, list[dict[str, Any]]] = defaultdict(list)

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, tagged
 from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.registry.api.deps import CtxDep, OrgReader, OrgWriter, Reader, TrailDep, Writer
@@ -32,9 +32,7 @@ async def create_organisation(
 ) -> OrganisationRead:
     """Register an organisation under its `{agency}-{number}` identifier."""
     org = await service.create(session=session, ctx=ctx, actor=actor, data=data)
-    response.headers["ETag"] = etag(org.version)
-    response.headers["Location"] = f"/v1/organisations/{org.id}"
-    return _read(org)
+    return tagged(response, org.version, _read(org), location=f"/v1/organisations/{org.id}")
 
 
 @router.get("", response_model=Page[OrganisationRead])
@@ -52,8 +50,7 @@ async def get_organisation(
 ) -> OrganisationRead:
     """One organisation."""
     org = await service.get(session=session, actor=actor, org_id=org_id)
-    response.headers["ETag"] = etag(org.version)
-    return _read(org)
+    return tagged(response, org.version, _read(org))
 
 
 @router.patch("/{org_id}", response_model=OrganisationRead, responses={409: {}, 412: {}})
@@ -70,8 +67,7 @@ async def update_organisation(
     org = await service.update(
         session=session, ctx=ctx, actor=actor, org_id=org_id, data=data, if_match=if_match
     )
-    response.headers["ETag"] = etag(org.version)
-    return _read(org)
+    return tagged(response, org.version, _read(org))
 
 
 @router.delete("/{org_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})

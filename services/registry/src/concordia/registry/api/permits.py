@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, tagged
 from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.registry import codes
@@ -28,9 +28,7 @@ async def create_permit(
 ) -> PermitRead:
     """Record a permit or visa of a registered person of the token's owner."""
     permit = await service.create(session=session, ctx=ctx, actor=actor, data=data)
-    response.headers["ETag"] = etag(permit.version)
-    response.headers["Location"] = f"/v1/permits/{permit.id}"
-    return _read(permit)
+    return tagged(response, permit.version, _read(permit), location=f"/v1/permits/{permit.id}")
 
 
 @router.get("", response_model=Page[PermitRead])
@@ -66,8 +64,7 @@ async def get_permit(
 ) -> PermitRead:
     """One permit; the read is audited against the permit's person."""
     permit = await service.read(session=session, trail=trail, actor=actor, permit_id=permit_id)
-    response.headers["ETag"] = etag(permit.version)
-    return _read(permit)
+    return tagged(response, permit.version, _read(permit))
 
 
 @router.patch("/{permit_id}", response_model=PermitRead, responses={412: {}})
@@ -84,5 +81,4 @@ async def update_permit(
     permit = await service.update(
         session=session, ctx=ctx, actor=actor, permit_id=permit_id, data=data, if_match=if_match
     )
-    response.headers["ETag"] = etag(permit.version)
-    return _read(permit)
+    return tagged(response, permit.version, _read(permit))

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag
+from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag, tagged
 from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
 from concordia.kit import runtime
@@ -30,9 +30,9 @@ async def create_person(
 ) -> PersonRead:
     """Register a person of the token's owner. Names and aliases are encrypted with the node key."""
     person = await service.create(session=session, ctx=ctx, actor=actor, data=data)
-    response.headers["ETag"] = etag(person.version)
-    response.headers["Location"] = f"/v1/persons/{person.id}"
-    return service.to_read(ctx, person)
+    return tagged(
+        response, person.version, service.to_read(ctx, person), location=f"/v1/persons/{person.id}"
+    )
 
 
 @router.get("", response_model=Page[PersonRead])
@@ -79,8 +79,7 @@ async def update_person(
     person = await service.update(
         session=session, ctx=ctx, actor=actor, person_id=person_id, data=data, if_match=if_match
     )
-    response.headers["ETag"] = etag(person.version)
-    return service.to_read(ctx, person)
+    return tagged(response, person.version, service.to_read(ctx, person))
 
 
 @router.delete("/{person_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})

@@ -1,0 +1,24 @@
+"""The shared column shapes match the contracts they store."""
+
+from __future__ import annotations
+
+from typing import get_type_hints
+
+from concordia.evaluation.models import KnownActivity
+from concordia.events.ledger import PARTICIPANT_COUNTS, ActivityRecorded
+from concordia.kit.shapes import ParticipantCounts
+from concordia.ledger.models import Activity
+
+
+def test_the_participant_counts_are_the_events_counts() -> None:
+    assert tuple(ParticipantCounts.__annotations__) == PARTICIPANT_COUNTS
+    fields = ActivityRecorded.model_fields
+    assert all(fields[name].annotation is int for name in PARTICIPANT_COUNTS)
+    assert get_type_hints(ActivityRecorded).keys() >= set(PARTICIPANT_COUNTS)
+
+
+def test_both_activity_tables_carry_every_count() -> None:
+    for model in (Activity, KnownActivity):
+        columns = model.__table__.columns
+        assert set(PARTICIPANT_COUNTS) <= set(columns.keys())
+        assert all(not columns[name].nullable for name in PARTICIPANT_COUNTS)
