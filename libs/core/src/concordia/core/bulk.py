@@ -317,6 +317,8 @@ class SyncRunLog:
         t = self.table
         rows = await session.execute(select(t).order_by(t.c.at.desc(), t.c.id.desc()).limit(limit))
         return [dict(row._mapping) for row in rows]
+
+
 def _answer_aad(key: str, token_id: str) -> bytes:
     return b"idempotency:" + token_id.encode() + b"\x00" + key.encode()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision = "kit_dash15", "kit0001"
+revision, down_revision = "kit_dash15", "kit_ws14"
 branch_labels, depends_on = None, None
 
 
