@@ -218,3 +218,20 @@ def test_a_share_is_of_those_who_disclosed_as_the_evaluation_reads_it() -> None:
     assert (non_russian.share, non_russian.met, non_russian.incomplete) == (
         Decimal("0.25"), True, False,
     )  # fmt: skip
+
+
+def test_a_band_missed_per_activity_raises_its_own_signal_saying_so() -> None:
+    """Pooled inside the band, per activity not: one agenda signal, worded for what it is."""
+    from concordia.hub.workspace.signals import targets_missed
+
+    indicators = coalition(
+        "2026-Q4",
+        [snapshot("se", female=40, male=40),
+         _band("se", inside=50, below_floor=30, above_ceiling=0, no_data=0)],
+        DEFAULT_CHARTER,
+    )  # fmt: skip
+    (signal,) = targets_missed(indicators)
+    assert signal.key == "target_missed:women_share:ledger:participants_by_women_share_band:2026-Q4"
+    assert signal.evidence["judged"] == "per_activity"
+    assert signal.evidence["share"] == "0.6250"  # 50 of 80 were at an activity inside the band
+    assert "at an activity inside the charter's 0.40 to 0.60" in signal.title
