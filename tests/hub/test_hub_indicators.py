@@ -198,3 +198,40 @@ def test_a_hidden_count_outside_the_band_leaves_the_per_activity_judgement_unkno
     assert women.judged == "per_activity"
     assert (women.share, women.met, women.incomplete) == (None, None, True)
     assert women.suppressed_nodes == ["pl"]
+
+
+def test_a_share_is_of_those_who_disclosed_as_the_evaluation_reads_it() -> None:
+    """40 women and 40 men of 100 participants, 20 undisclosed: women are half of those who
+    said, inside the band (not 40 %); a hidden undisclosed count leaves the share known."""
+    gender = _band("se", women=40, men=40, undisclosed=20).model_copy(
+        update={"aggregate": "participants_by_gender", "dimensions": ("gender",)}
+    )
+    origin = _origin("se", 60, 20).model_copy(
+        update={"cells": (*_origin("se", 60, 20).cells,
+                          Cell(key=("undisclosed",), suppressed=True)),
+                "margins": (Cell(key=("_all",), suppressed=True),)}
+    )  # fmt: skip
+    targets = {t.indicator: t for t in coalition("2026-Q4", [gender, origin], DEFAULT_CHARTER)
+               .targets}  # fmt: skip
+    assert (targets["women_share"].share, targets["women_share"].met) == (Decimal("0.5"), True)
+    non_russian = targets["non_russian_share"]
+    assert (non_russian.share, non_russian.met, non_russian.incomplete) == (
+        Decimal("0.25"), True, False,
+    )  # fmt: skip
+
+
+def test_a_band_missed_per_activity_raises_its_own_signal_saying_so() -> None:
+    """Pooled inside the band, per activity not: one agenda signal, worded for what it is."""
+    from concordia.hub.workspace.signals import targets_missed
+
+    indicators = coalition(
+        "2026-Q4",
+        [snapshot("se", female=40, male=40),
+         _band("se", inside=50, below_floor=30, above_ceiling=0, no_data=0)],
+        DEFAULT_CHARTER,
+    )  # fmt: skip
+    (signal,) = targets_missed(indicators)
+    assert signal.key == "target_missed:women_share:ledger:participants_by_women_share_band:2026-Q4"
+    assert signal.evidence["judged"] == "per_activity"
+    assert signal.evidence["share"] == "0.6250"  # 50 of 80 were at an activity inside the band
+    assert "at an activity inside the charter's 0.40 to 0.60" in signal.title

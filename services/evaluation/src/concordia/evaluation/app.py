@@ -36,7 +36,9 @@ def create(settings: EvaluationSettings | None = None) -> FastAPI:
         agreement_min_items=settings.agreement_min_items,
         fragmentation_threshold_eur=settings.fragmentation_threshold_eur,
     )
-    ctx = NodeContext(node=settings.node, cipher=FieldCipher(settings.node_key_bytes), rules=rules)
+    # Retired keys still decrypt names sealed before a rotation (`concordia node rotate-key`).
+    cipher = FieldCipher(settings.node_key_bytes, retired=settings.retired_key_bytes)
+    ctx = NodeContext(node=settings.node, cipher=cipher, rules=rules)
 
     async def publish(rt: Runtime, rules_: DisclosureRules) -> list[AggregateSnapshotPublished]:
         assert rt.follower is not None

@@ -24,6 +24,8 @@ from concordia.events.aggregates import ALL, Cell
 from concordia.hub.schemas import AggregateTotal, CellTotal, CoalitionIndicators, TargetResult
 
 _SHARE = Decimal("0.0001")
+#: Levels that say the person did not disclose the dimension: left out of a share's whole.
+_UNDISCLOSED = frozenset({"undisclosed"})
 
 
 def _totals(by_node: dict[str, Sequence[Cell]]) -> list[CellTotal]:
@@ -93,13 +95,17 @@ def _one_way(total: AggregateTotal, position: int) -> list[CellTotal]:
 def _target(target: Target, total: AggregateTotal) -> TargetResult | None:
     if target.dimension not in total.dimensions:
         return None
-    levels = _one_way(total, total.dimensions.index(target.dimension))
+    position = total.dimensions.index(target.dimension)
+    levels = _one_way(total, position)
     if not levels or any(c.amount is not None for c in levels):
         return None
+    # A share of those who disclosed the dimension (as the evaluation's, per activity): people
+    # who did not say are no evidence either way, so they neither dilute the share nor, hidden,
+    # make it unknown.
+    levels = [c for c in levels if c.key[position] not in _UNDISCLOSED]
     incomplete = any(c.incomplete for c in levels)
     hidden = sorted({n for c in levels for n in (*c.suppressed_nodes, *c.missing_nodes)})
-    part = sum(c.value or 0 for c in levels if c.key[total.dimensions.index(target.dimension)]
-               in target.levels)  # fmt: skip
+    part = sum(c.value or 0 for c in levels if c.key[position] in target.levels)
     whole = sum(c.value or 0 for c in levels)
     share = None if incomplete or whole == 0 else (Decimal(part) / whole).quantize(_SHARE)
     met = aim = None

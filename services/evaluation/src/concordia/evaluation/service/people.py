@@ -29,8 +29,9 @@ from concordia.evaluation.service._common import (
 PANEL_PURPOSES = frozenset({"research", "independent_media"})
 
 
-def _aad(evaluator_id: uuid.UUID) -> bytes:
-    # Bound to the row: a ciphertext copied onto another evaluator does not decrypt.
+def name_aad(evaluator_id: uuid.UUID) -> bytes:
+    """The associated data of an evaluator's name: a ciphertext copied onto another evaluator
+    does not decrypt."""
     return b"evaluator-name:" + evaluator_id.bytes
 
 
@@ -48,7 +49,7 @@ async def create_evaluator(
         raise ConflictError(f"account {data.account!r} of {owner} is evaluator {taken}")
     evaluator_id = new_id()
     row = Evaluator(
-        id=evaluator_id, name_enc=ctx.cipher.encrypt(data.name, aad=_aad(evaluator_id)),
+        id=evaluator_id, name_enc=ctx.cipher.encrypt(data.name, aad=name_aad(evaluator_id)),
         account=data.account, expertise=sorted(set(data.expertise)),
         languages=sorted(set(data.languages)), european=data.european, active=True,
         owner=owner, created_at=now(),
@@ -60,7 +61,7 @@ async def create_evaluator(
 
 def read_evaluator(ctx: NodeContext, row: Evaluator, *, with_name: bool) -> EvaluatorRead:
     """The API view; the name is decrypted only for administrators."""
-    name = ctx.cipher.decrypt(row.name_enc, aad=_aad(row.id)) if with_name else None
+    name = ctx.cipher.decrypt(row.name_enc, aad=name_aad(row.id)) if with_name else None
     fields = {k: getattr(row, k) for k in EvaluatorRead.model_fields if k != "name"}
     return EvaluatorRead.model_validate({**fields, "name": name})
 

@@ -50,15 +50,24 @@ def targets_missed(indicators: CoalitionIndicators) -> list[Signal]:
         if t.met is not False:
             continue
         band = f"{t.min_share}" + (f" to {t.max_share}" if t.max_share is not None else " or more")
+        if t.judged == "per_activity":  # the share of participants at activities inside the band
+            title = (
+                f"{t.indicator}: only {t.share} of participants in {indicators.period} were "
+                f"at an activity inside the charter's {band} ({t.aggregate})"
+            )
+        else:
+            title = (
+                f"{t.indicator} is {t.share} in {indicators.period} ({t.aggregate}), "
+                f"outside the charter's {band}"
+            )
         out.append(Signal(
             key=f"target_missed:{t.indicator}:{t.service}:{t.aggregate}:{indicators.period}",
             kind="target_missed",
-            title=f"{t.indicator} is {t.share} in {indicators.period} ({t.aggregate}), "
-                  f"outside the charter's {band}",
+            title=title,
             period=indicators.period,
             evidence={
                 "indicator": t.indicator, "aggregate": t.aggregate, "service": t.service,
-                "share": str(t.share), "min_share": _text(t.min_share),
+                "judged": t.judged, "share": str(t.share), "min_share": _text(t.min_share),
                 "max_share": _text(t.max_share), "charter_version": indicators.charter_version,
                 "versions": next((a.versions for a in indicators.aggregates
                                   if a.aggregate == t.aggregate and a.service == t.service), {}),
