@@ -109,7 +109,7 @@ def _matching(dialect: str, q: str | None) -> tuple[Select[Any], Any] | None:
         return query, score
     # ``stemmed_tsv``: to_tsvector('simple', stemmed), stored and GIN-indexed (a migration's
     # generated column), so ranking never rebuilds a vector from the text.
-    vector = literal_column("practice_search.stemmed_tsv")
+    vector: ColumnElement[Any] = literal_column("practice_search.stemmed_tsv")
     tsquery = func.plainto_tsquery(literal_column("'simple'"), " ".join(terms))
     score = func.ts_rank(vector, tsquery)  # PostgreSQL: higher is better
     query = select(PracticeSearch.practice_id.label("pid"), score.label("score")).where(
