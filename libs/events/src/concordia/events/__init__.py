@@ -26,6 +26,7 @@ from concordia.events._guard import personal_field_violations
 from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
 from concordia.events._types import (
     CODE_PATTERN,
+    MAX_CHUNK_BYTES,
     MAX_OPAQUE_BYTES,
     NON_PERSONAL_PATTERNS,
     TOKEN_PATTERN,
@@ -34,6 +35,8 @@ from concordia.events._types import (
     Opaque,
     OpaqueBytes,
     Screened,
+    ScreenedBytes,
+    ScreenedContent,
     ScreenedText,
     SubjectToken,
 )
@@ -55,6 +58,7 @@ from concordia.events.charter import (
     disclosure_rules,
 )
 from concordia.events.exchange import (
+    AttachmentChunkPublished,
     AttachmentRefV1,
     ContributionPublished,
     PracticeRevisionPublished,
@@ -265,6 +269,7 @@ __all__ = [
     "EXPECTED_LAST_SUBJECT_SEQUENCE",
     "LOCAL_RETENTION_SECONDS",
     "MAX_AMOUNT",
+    "MAX_CHUNK_BYTES",
     "MAX_COUNT",
     "MAX_OPAQUE_BYTES",
     "NON_PERSONAL_PATTERNS",
@@ -274,6 +279,7 @@ __all__ = [
     "AckPipeline",
     "AggregateSnapshotPublished",
     "AlreadyProcessedError",
+    "AttachmentChunkPublished",
     "AttachmentRefV1",
     "AuditHeadAnchored",
     "BrokerUnavailableError",
@@ -333,6 +339,8 @@ __all__ = [
     "Route",
     "Scope",
     "Screened",
+    "ScreenedBytes",
+    "ScreenedContent",
     "ScreenedText",
     "ServiceStatusReported",
     "SharedEvent",
