@@ -4,11 +4,12 @@ Per criterion and period, how many assessed items scored 0..4 (an item's score i
 its assessments, rounded down), each organisation a contributor: threshold suppression keeps a
 cell from standing for fewer than k organisations, and a period with fewer than k assessed
 organisations shares nothing, so no identifiable organisation's score leaves the node. Funding
-to organisations representing each group is a money table under the dominance and p % rules,
-each organisation one contributor (so a group funded through fewer than k organisations is
-hidden, however many grants). Permits granted per quarter, by whether the holder is in a
-vulnerable group, are a count table (k permits per cell), and the family members they cover a
-table of sums with each permit a contributor (k permits per cell, and no permit dominating).
+to organisations representing each group, per long-term strategic goal and per horizon are
+money tables under the dominance and p % rules, each recipient one contributor (so a cell
+funded through fewer than k recipients is hidden, however many grants). Permits granted per
+quarter, by whether the holder is in a vulnerable group, are a count table (k permits per
+cell), and the family members they cover a table of sums with each permit a contributor (k
+permits per cell, and no permit dominating).
 All go through ``concordia.disclosure`` and the release rule.
 """
 
@@ -45,12 +46,14 @@ from concordia.evaluation.schemas import CRITERIA
 from concordia.evaluation.service._common import NodeContext, now
 from concordia.events import Draft, Publisher, published_cells, quarter_of
 from concordia.events.aggregates import AggregateSnapshotPublished
-from concordia.events.codes import REPRESENTED_GROUPS
+from concordia.events.codes import GOALS, HORIZONS, REPRESENTED_GROUPS
 from concordia.kit.tables import outbox, snapshots
 
 SCORES = ("0", "1", "2", "3", "4")
 SCORE_TABLES = tuple(f"scores_by_{c}" for c in CRITERIA)
 GROUP_TABLE = "committed_eur_by_represented_group"
+GOAL_TABLE = "committed_eur_by_strategic_goal"
+HORIZON_TABLE = "committed_eur_by_horizon"
 PERMIT_TABLE = "permits_granted_by_holder"
 FAMILY_TABLE = "family_members_covered_by_holder"
 #: Whether a permit's holder is in a vulnerable group (the one bit the registry's event says).
@@ -66,6 +69,8 @@ class Rows:
     released: set[str]
     #: (permit id, holder vulnerable, family members covered, day granted)
     permits: list[tuple[Any, ...]] = field(default_factory=list)
+    #: (grant id, organisation id or None, horizon, goals, EUR, value date) of every commitment
+    programme: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 async def gather(session: AsyncSession) -> Rows:
@@ -87,11 +92,18 @@ async def gather(session: AsyncSession) -> Rows:
                KnownPermit.granted_on)
         .where(KnownPermit.status.in_(GRANTED), KnownPermit.granted_on.is_not(None))
     )  # fmt: skip
-    tables = [*SCORE_TABLES, GROUP_TABLE, PERMIT_TABLE, FAMILY_TABLE]
+    programme = await session.execute(
+        select(KnownGrant.id, KnownGrant.organisation_id, KnownGrant.horizon, KnownGrant.goals,
+               KnownTransaction.amount_eur, KnownTransaction.value_date)
+        .join(KnownTransaction, KnownTransaction.grant_id == KnownGrant.id)
+        .where(~KnownGrant.withdrawn, KnownTransaction.type == 2,
+               KnownTransaction.amount_eur.is_not(None))
+    )  # fmt: skip
+    tables = [*SCORE_TABLES, GROUP_TABLE, GOAL_TABLE, HORIZON_TABLE, PERMIT_TABLE, FAMILY_TABLE]
     released = set(await snapshots.last_release_times(session, tables))
     return Rows(
         [tuple(r) for r in assessed], [tuple(r) for r in funding], released,
-        [tuple(r) for r in permits],
+        [tuple(r) for r in permits], [tuple(r) for r in programme],
     )  # fmt: skip
 
 
@@ -128,28 +140,56 @@ def _score_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
     return drafts
 
 
-def _group_drafts(rows: Rows, k: int) -> list[Draft]:
+def _money_drafts(
+    name: str, dimension: str, levels: tuple[str, ...],
+    entries: Iterable[tuple[str, str, str, Decimal]], k: int,
+) -> list[Draft]:  # fmt: skip
+    """A money table per period from (period, level, contributor, EUR): each contributor (a
+    recipient) counts once per cell, so a cell funded through fewer than k is hidden."""
     sums: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(Decimal))
     )
-    for org_id, represents, eur, day in rows.funding:
-        for group in represents:
-            sums[quarter_of(day)][group][str(org_id)] += eur
+    for period, level, who, eur in entries:
+        sums[period][level][who] += eur
     policy = DisclosurePolicy(k=k)
     drafts = []
     for period in sorted(sums):
         cells = {(g,): dict(by) for g, by in sums[period].items()}
-        table = protect_sums(SumTable(("represented_group",), cells, (REPRESENTED_GROUPS,)), policy)
+        table = protect_sums(SumTable((dimension,), cells, (levels,)), policy)
         contributions: dict[str, dict[tuple[str, ...], Decimal]] = defaultdict(dict)
-        for group, by in sums[period].items():
+        for level, by in sums[period].items():
             for who, eur in by.items():
-                contributions[who][(group,)] = eur
+                contributions[who][(level,)] = eur
         drafts.append(Draft(
-            name=GROUP_TABLE, period=period, measure="eur_committed",
+            name=name, period=period, measure="eur_committed",
             dimensions=table.dimensions, cells=published_cells(table.cells),
             margins=published_cells(table.margins), contributions=dict(contributions),
         ))  # fmt: skip
     return drafts
+
+
+def _group_drafts(rows: Rows, k: int) -> list[Draft]:
+    entries = (
+        (quarter_of(day), group, str(org_id), eur)
+        for org_id, represents, eur, day in rows.funding
+        for group in represents
+    )
+    return _money_drafts(GROUP_TABLE, "represented_group", REPRESENTED_GROUPS, entries, k)
+
+
+def _programme_drafts(rows: Rows, k: int) -> list[Draft]:
+    """Funding per long-term goal (a grant's amount split equally among its goals) and per
+    horizon, each recipient (an organisation, or a grant to a person) one contributor."""
+    goals, horizons = [], []
+    for grant_id, org_id, horizon, grant_goals, eur, day in rows.programme:
+        who, period = f"org:{org_id}" if org_id else f"grant:{grant_id}", quarter_of(day)
+        for goal in grant_goals:
+            goals.append((period, goal, who, eur / len(grant_goals)))
+        if horizon in HORIZONS:
+            horizons.append((period, horizon, who, eur))
+    return _money_drafts(GOAL_TABLE, "strategic_goal", GOALS, goals, k) + _money_drafts(
+        HORIZON_TABLE, "horizon", HORIZONS, horizons, k
+    )
 
 
 def _people(cells: Iterable[ProtectedCell[Decimal]]) -> list[ProtectedCell[int]]:
@@ -194,7 +234,7 @@ def protect(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
     """Every shared table of every period, protected: CPU only."""
     return (
         _score_drafts(rows, k, rounding_base) + _group_drafts(rows, k)
-        + _permit_drafts(rows, k, rounding_base)
+        + _programme_drafts(rows, k) + _permit_drafts(rows, k, rounding_base)
     )  # fmt: skip
 
 
