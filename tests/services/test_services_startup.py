@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from services_support import create_app, models_metadata, settings_for_test
 
 from concordia.core.auth import SCOPES
 from concordia.core.db import Database
 from concordia.core.migrations import DatabaseNotMigratedError
 from concordia.events import NatsServer
-from concordia.kit import SERVICES, ServiceSpec, upgrade
+from concordia.kit import SERVICES, ServiceSpec, alembic_config, upgrade
 from concordia.kit.tables import metadata as kit_metadata
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +72,7 @@ async def test_migrations_run_on_a_fresh_file_and_again(spec: ServiceSpec, tmp_p
     await asyncio.to_thread(upgrade, spec.service_dir(), url)  # idempotent
     with sqlite3.connect(tmp_path / "fresh.db") as conn:
         heads = {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
-    assert "kit0001" in heads
+    assert kit_head(spec) in heads
     assert len(heads) == 2  # the service's branch and the kit's
 
 
@@ -81,13 +82,21 @@ async def test_the_kit_adopts_library_tables_a_service_made_before_it(tmp_path: 
     path = tmp_path / "old.db"
     await asyncio.to_thread(upgrade, spec.service_dir(), f"sqlite:///{path}")
     with sqlite3.connect(path) as conn:  # as before the kit: the kit branch not yet recorded
-        conn.execute("DELETE FROM alembic_version WHERE version_num = 'kit0001'")
+        conn.execute("DELETE FROM alembic_version WHERE version_num = ?", (kit_head(spec),))
         conn.execute("INSERT INTO outbox_lease VALUES ('relay', 'kept', 1)")
     await asyncio.to_thread(upgrade, spec.service_dir(), f"sqlite:///{path}")
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT holder FROM outbox_lease").fetchall() == [("kept",)]
         heads = {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
-    assert "kit0001" in heads
+    assert kit_head(spec) in heads
+
+
+def kit_head(spec: ServiceSpec) -> str:
+    """The newest revision of the kit's branch (the library tables)."""
+    script = ScriptDirectory.from_config(alembic_config(spec.service_dir(), "sqlite://"))
+    head = script.revision_map.get_current_head("kit")
+    assert head is not None
+    return head
 
 
 def test_every_service_directory_is_in_the_list() -> None:

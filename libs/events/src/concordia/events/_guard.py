@@ -21,7 +21,13 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from concordia.events._types import NON_PERSONAL_PATTERNS, Opaque, Screened, ScreenedContent
+from concordia.events._types import (
+    NON_PERSONAL_PATTERNS,
+    HubText,
+    Opaque,
+    Screened,
+    ScreenedContent,
+)
 
 #: Field-name words that suggest personal data whatever the type (defence in depth).
 PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
@@ -36,6 +42,8 @@ SCREENED_TEXT_MODELS: frozenset[str] = frozenset(
 )
 #: The shared model that may carry ``ScreenedBytes`` (a screened attachment's pieces).
 SCREENED_CONTENT_MODELS: frozenset[str] = frozenset({"AttachmentChunkPublished"})
+#: The hub-to-node models that may carry ``CoalitionText`` (the coordination group's decisions).
+HUB_TEXT_MODELS: frozenset[str] = frozenset({"CoalitionDecisionPublished"})
 _ALLOWED_LEAVES: tuple[type, ...] = (bool, int, Decimal, datetime, date, type(None))
 _SEQUENCES: tuple[Any, ...] = (list, tuple, set, frozenset, Sequence)
 
@@ -74,7 +82,11 @@ def _check(
         screened = any(isinstance(item, Screened) for item in metadata) and (
             path.split(".")[0] in SCREENED_TEXT_MODELS
         )
-        if not (_has_allowed_pattern(metadata) or screened):
+        # The coordination group's own words, sent by the hub to the nodes, never the reverse.
+        hub_text = any(isinstance(item, HubText) for item in metadata) and (
+            path.split(".")[0] in HUB_TEXT_MODELS
+        )
+        if not (_has_allowed_pattern(metadata) or screened or hub_text):
             problems.append(f"{path}: free text (str without a code pattern)")
         return
     if origin is Literal:

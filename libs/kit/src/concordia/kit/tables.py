@@ -1,15 +1,15 @@
 """The tables the libraries own, on one MetaData, migrated once by the kit's Alembic branch.
 
 Every service database holds them (outbox and relay lease, inbox, idempotency keys, published
-aggregates with their release contributions, applied charters). Services import the stores
-from here; their own ``models.py`` holds only their domain tables.
+aggregates with their release contributions, applied charters, the coalition's decisions).
+Services import the stores from here; their own ``models.py`` holds only their domain tables.
 """
 
 from __future__ import annotations
 
 from concordia.core.bulk import IdempotencyStore
 from concordia.core.db import new_metadata
-from concordia.events import CharterStore, Inbox, Outbox, SnapshotStore
+from concordia.events import CharterStore, DecisionStore, Inbox, Outbox, SnapshotStore
 
 metadata = new_metadata()
 outbox = Outbox(metadata)
@@ -17,3 +17,4 @@ inbox = Inbox(metadata)
 idempotency = IdempotencyStore(metadata)
 snapshots = SnapshotStore(metadata)
 charters = CharterStore(metadata)
+decisions = DecisionStore(metadata)

@@ -10,7 +10,8 @@ funded through fewer than k recipients is hidden, however many grants). Permits 
 quarter, by whether the holder is in a vulnerable group, are a count table (k permits per
 cell), and the family members they cover a table of sums with each permit a contributor (k
 permits per cell, and no permit dominating).
-All go through ``concordia.disclosure`` and the release rule.
+All go through ``concordia.disclosure`` and the release rule. Concentration and fragmentation
+shares (``funding_health``) leave only for a period with at least k funded organisations.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from concordia.disclosure import (
     protect_counts,
     protect_sums,
 )
+from concordia.evaluation import health
 from concordia.evaluation.consumers import GRANTED
 from concordia.evaluation.models import (
     Assessment,
@@ -45,7 +47,7 @@ from concordia.evaluation.models import (
 from concordia.evaluation.schemas import CRITERIA
 from concordia.evaluation.service._common import NodeContext, now
 from concordia.events import Draft, Publisher, published_cells, quarter_of
-from concordia.events.aggregates import AggregateSnapshotPublished
+from concordia.events.aggregates import AggregateSnapshotPublished, Cell
 from concordia.events.codes import GOALS, HORIZONS, REPRESENTED_GROUPS
 from concordia.kit.tables import outbox, snapshots
 
@@ -58,6 +60,9 @@ PERMIT_TABLE = "permits_granted_by_holder"
 FAMILY_TABLE = "family_members_covered_by_holder"
 #: Whether a permit's holder is in a vulnerable group (the one bit the registry's event says).
 HOLDERS = ("vulnerable_group", "other")
+#: Concentration and fragmentation of the period's commitments, in basis points (0..10000).
+HEALTH_TABLE = "funding_health"
+HEALTH_LEVELS = ("hhi", "top10_share", "small_commitments_share")
 
 
 @dataclass
@@ -99,7 +104,8 @@ async def gather(session: AsyncSession) -> Rows:
         .where(~KnownGrant.withdrawn, KnownTransaction.type == 2,
                KnownTransaction.amount_eur.is_not(None))
     )  # fmt: skip
-    tables = [*SCORE_TABLES, GROUP_TABLE, GOAL_TABLE, HORIZON_TABLE, PERMIT_TABLE, FAMILY_TABLE]
+    tables = [*SCORE_TABLES, GROUP_TABLE, GOAL_TABLE, HORIZON_TABLE, PERMIT_TABLE, FAMILY_TABLE,
+              HEALTH_TABLE]  # fmt: skip
     released = set(await snapshots.last_release_times(session, tables))
     return Rows(
         [tuple(r) for r in assessed], [tuple(r) for r in funding], released,
@@ -230,17 +236,61 @@ def _permit_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]
     return drafts
 
 
-def protect(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
+def _basis_points(share: float | None) -> int:
+    return 0 if share is None else round(share * 10_000)
+
+
+def _health_drafts(rows: Rows, k: int, small_below: Decimal) -> list[Draft]:
+    """How concentrated and how thinly spread the period's commitments are (coalition signals).
+
+    Shares, not amounts: the Herfindahl index over organisations, the share of the ten largest,
+    and the share of commitments below the charter's fragmentation threshold. A period with
+    fewer than k funded organisations shares none of them (one share could single one out).
+    """
+    by_period: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    small: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    counted: dict[str, int] = defaultdict(int)
+    for org_id, _represents, eur, day in rows.funding:
+        period = quarter_of(day)
+        by_period[period][str(org_id)] += eur
+        counted[period] += 1
+        small[period][str(org_id)] += eur < small_below
+    drafts = []
+    for period, by_org in sorted(by_period.items()):
+        if len(by_org) < k:
+            continue
+        values = {
+            "hhi": health.hhi(by_org.values()),
+            "top10_share": health.top_share(by_org.values()),
+            "small_commitments_share": sum(small[period].values()) / counted[period],
+        }
+        cells = tuple(
+            Cell(key=(level,), value=_basis_points(values[level])) for level in HEALTH_LEVELS
+        )
+        drafts.append(Draft(
+            name=HEALTH_TABLE, period=period, measure="basis_points",
+            dimensions=("health_indicator",), cells=cells,
+            margins=(),
+            # Every organisation moves every share: k of them must change before a new version.
+            contributions={o: {(lv,): eur for lv in HEALTH_LEVELS} for o, eur in by_org.items()},
+        ))  # fmt: skip
+    return drafts
+
+
+def protect(
+    rows: Rows, k: int, rounding_base: int | None, small_below: Decimal = Decimal(10000)
+) -> list[Draft]:
     """Every shared table of every period, protected: CPU only."""
     return (
         _score_drafts(rows, k, rounding_base) + _group_drafts(rows, k)
         + _programme_drafts(rows, k) + _permit_drafts(rows, k, rounding_base)
+        + _health_drafts(rows, k, small_below)
     )  # fmt: skip
 
 
 async def publish(
     *, db: Database, ctx: NodeContext, k: int, rounding_base: int | None,
-    charter_version: str = "default",
+    charter_version: str = "default", small_below: Decimal = Decimal(10000),
 ) -> list[AggregateSnapshotPublished]:  # fmt: skip
     """Publish a new version of every table the release rule allows."""
 
@@ -253,5 +303,5 @@ async def publish(
         emit=emit,
     )  # fmt: skip
     return await publisher.publish(
-        gather=gather, protect=lambda rows: protect(rows, k, rounding_base), at=now()
+        gather=gather, protect=lambda rows: protect(rows, k, rounding_base, small_below), at=now()
     )
