@@ -97,9 +97,9 @@ async def _measure(
         try:
             with console.status(f"measuring {name}..."):
                 figure = await bench(ws)
-        except Exception:  # report it and go on: the other figures still count
+        except Exception as exc:  # report it and go on: the other figures still count
             console.print_exception(max_frames=5)
-            failed.append(name)
+            failed.append(f"{name} ({type(exc).__name__}: {str(exc)[:300]})")
             continue
         console.print(
             f"[dim]{name}: {figure.value:,.1f} {figure.unit} vs {figure.ceiling:,.1f} "

@@ -154,9 +154,15 @@ async def _app_path(ws: Workspace, roots: dict[str, Path], rounds: int) -> list[
                 )  # fmt: skip
                 approved.raise_for_status()
                 published = time.perf_counter()
-                async with asyncio.timeout(120):
-                    while not await _found(at_pl, reader, word, pid):  # noqa: ASYNC110
-                        await asyncio.sleep(0.005)
+                try:
+                    async with asyncio.timeout(120):
+                        while not await _found(at_pl, reader, word, pid):  # noqa: ASYNC110
+                            await asyncio.sleep(0.005)
+                except TimeoutError:
+                    raise RuntimeError(
+                        f"round {n}: practice {pid} not found at {PEER} in 120 s; "
+                        f"{PEER}'s log: {peer.tail(1500)}"
+                    ) from None
                 if n:
                     samples.append(time.perf_counter() - published)
                 await asyncio.sleep(random.uniform(0, 0.25))
@@ -192,7 +198,7 @@ async def _ceiling(roots: dict[str, Path], rounds: int) -> list[float]:
             sent = time.perf_counter()
             await ojs.publish(envelope.subject, envelope.to_bytes(),
                               headers={"Nats-Msg-Id": envelope.id})  # fmt: skip
-            async with asyncio.timeout(60):
+            async with asyncio.timeout(120):
                 while True:
                     with contextlib.suppress(nats.errors.TimeoutError):
                         got = await sub.fetch(1, timeout=5)

@@ -144,3 +144,11 @@ async def test_a_group_funded_through_fewer_than_k_organisations_is_suppressed(
     # No group cell says which organisations are in it.
     for org in few:
         assert str(org) not in table.model_dump_json()
+    # Funding per long-term goal and per horizon leave the same way: every grant here is a
+    # mid-term grant for one goal, 5,000 EUR each, to 14 organisations (18 grants).
+    for name, level in ((aggregates.GOAL_TABLE, "value_of_politics"),
+                        (aggregates.HORIZON_TABLE, "mid")):  # fmt: skip
+        (shared,) = [e for e in published if e.aggregate == name]
+        cells = _cells(shared.model_dump(mode="json"))
+        assert cells[level]["amount"] == cells["_all"]["amount"] == "90000.00"
+        assert all(str(org) not in shared.model_dump_json() for org in few)

@@ -95,6 +95,7 @@ def test_concentration_newcomers_and_established_by_hand() -> None:
     assert values["regional_coverage"] == {
         "subjects": ["RU-BA", "RU-TA", "UA-43"],
         "federal_districts": ["ukraine_occupied", "volga"],
+        "national_minority_organisations": 1,  # o3
     }
     assert values["horizon_balance"]["short"] == pytest.approx(0.3)
     assert values["strategic_goal_coverage_eur"]["transitional_justice"] == Decimal("250.00")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from evaluation_support import PERIOD, Evaluation, new_evaluator, scores, seed_grant
+from evaluation_support import PERIOD, Evaluation, draw, new_evaluator, scores, seed_grant
 
 
 async def test_draw_conflicts_blind_assessment_and_third(evaluation: Evaluation) -> None:
@@ -133,3 +133,29 @@ async def test_a_gap_above_two_calls_for_a_third_assessor(evaluation: Evaluation
     agreement = await ev.client.get(f"/v1/agreement?period={PERIOD}", headers=ev.auth("reader"))
     assert agreement.json()["criteria"][0]["items"] == 1
     assert agreement.json()["criteria"][0]["alpha"] is None  # under the minimum of items
+
+
+async def test_a_score_out_of_range_or_without_evidence_is_422_naming_the_field(
+    evaluation: Evaluation,
+) -> None:
+    ev = evaluation
+    _, grant, _ = await seed_grant(ev)
+    accounts = {await new_evaluator(ev, n): n for n in ("eval-a", "eval-b")}
+    made = await draw(ev, "grant", grant)
+    assert made.status_code == 201, made.text
+    evaluator, assignment = made.json()["drawn"][0], made.json()["assignment_ids"][0]
+    headers = ev.auth(accounts[evaluator])
+    for criterion, bad, field in (
+        ("impact", {"score": 5, "evidence": "Synthetic evidence."}, "score"),
+        ("relevance", {"score": 2, "evidence": ""}, "evidence"),
+        ("standards", {"score": 2}, "evidence"),
+    ):
+        body = {"assignment_id": assignment, **scores(2), criterion: bad}
+        refused = await ev.client.post("/v1/assessments", headers=headers, json=body)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["detail"][0]["loc"] == ["body", criterion, field]
+    # Nothing was half-written: the assessor still scores the assignment once.
+    good = await ev.client.post(
+        "/v1/assessments", headers=headers, json={"assignment_id": assignment, **scores(2)}
+    )
+    assert good.status_code == 201, good.text

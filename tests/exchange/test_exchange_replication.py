@@ -6,12 +6,19 @@ node B applies them with the consumer's handler in B's own database, as its cons
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from exchange_support import Exchange, practice
 from sqlalchemy import select
 
-from concordia.events import Envelope, Event
+from concordia.events import (
+    AttachmentChunkPublished,
+    Envelope,
+    Event,
+    PracticeRevisionPublished,
+)
 from concordia.exchange import replication
 from concordia.kit.tables import outbox
 
@@ -107,3 +114,58 @@ async def test_an_endorsement_travels_back_to_the_origin(
 
 async def _sent_count(exchange: Exchange, kind: str) -> int:
     return len([e for e in await _sent(exchange) if kind in e.subject])
+
+
+async def test_an_attachment_travels_in_pieces_and_is_checked_where_it_arrives(
+    make_exchange: Callable[..., Awaitable[Exchange]],
+) -> None:
+    a, b = await make_exchange(), await make_exchange()
+    b.app.state.concordia.extra.node = b.settings.node = "zz"
+    created = await a.client.post(
+        "/v1/practices", json=practice(title="A practice with a template"),
+        headers=a.auth("editor"),
+    )  # fmt: skip
+    pid = created.json()["id"]
+    text = ("A synthetic application template line. " * 16_000).encode()  # 640 KB: 3 pieces
+    sha = hashlib.sha256(text).hexdigest()
+    stored = await a.client.post(
+        f"/v1/practices/{pid}/attachments", content=text,
+        headers=a.auth("editor") | {"Content-Type": "text/plain"},
+    )  # fmt: skip
+    assert stored.status_code == 201, stored.text
+    await a.client.post(f"/v1/practices/{pid}/submit", headers=a.auth("editor"))
+    approved = await a.client.post(
+        f"/v1/practices/{pid}/approve", json={}, headers=a.auth("approver")
+    )
+    assert approved.status_code == 200, approved.text
+    envelopes = await _sent(a)
+    pieces = [e for e in envelopes if isinstance(e.data, AttachmentChunkPublished)]
+    revision = [e for e in envelopes if isinstance(e.data, PracticeRevisionPublished)]
+    assert [p.data.index for p in pieces] == [0, 1, 2]
+    assert {(p.data.sha256, p.data.count, p.data.size) for p in pieces} == {(sha, 3, len(text))}
+    assert all(len(e.to_bytes()) < 1024 * 1024 for e in envelopes)  # under NATS's payload limit
+
+    # The pieces before the practice, backwards and twice: kept until the practice is known.
+    await _apply(b, list(reversed(pieces)) + pieces)
+    path = f"/v1/practices/{pid}/attachments/{sha}"
+    assert (await b.client.get(path, headers=b.auth("reader"))).status_code == 404
+    await _apply(b, revision + pieces)
+    got = await b.client.get(path, headers=b.auth("reader"))
+    assert got.status_code == 200, got.text
+    assert got.content == text
+    assert got.headers["content-type"].startswith("text/plain")
+    listed = await b.client.get(f"/v1/practices/{pid}/attachments", headers=b.auth("reader"))
+    assert [x["sha256"] for x in listed.json()] == [sha]
+
+    # Pieces that do not make what they announce (a hostile or broken origin) are refused.
+    now = datetime.now(UTC)
+    claimed = hashlib.sha256(b"x" * 9).hexdigest()
+    forged = AttachmentChunkPublished(
+        node=a.settings.node, practice=pid.replace("-", ""), sha256=claimed,
+        media_type="text/plain", size=9, index=0, count=1, data=b"y" * 9, published_at=now,
+    )  # fmt: skip
+    await _apply(b, [Envelope.wrap(forged, node=a.settings.node)])
+    bad = await b.client.get(
+        f"/v1/practices/{pid}/attachments/{forged.sha256}", headers=b.auth("reader")
+    )
+    assert bad.status_code == 404

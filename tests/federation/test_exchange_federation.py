@@ -10,6 +10,7 @@ other node's ``INBOUND_<OTHER>`` sources that, and its exchange applies it throu
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,6 +156,34 @@ async def test_a_practice_reaches_every_other_node_through_the_hub(
     await se.has(other, "Federated practice from PL: funding for exiled media")
     await de.has(other, "Federated practice from PL: funding for exiled media")
     assert await se.revisions(pid) == [1]
+    # An attachment travels with its practice, in pieces (NATS carries 1 MiB at most).
+    template = ("A synthetic permit application template, line by line. " * 9_000).encode()
+    sha = hashlib.sha256(template).hexdigest()
+    draft = await se.ex.client.post(
+        "/v1/practices", json=practice(title="Federated practice with a template", country="SE"),
+        headers=se.ex.auth("editor"),
+    )  # fmt: skip
+    with_file = draft.json()["id"]
+    attached = await se.ex.client.post(
+        f"/v1/practices/{with_file}/attachments", content=template,
+        headers=se.ex.auth("editor") | {"Content-Type": "text/plain"},
+    )  # fmt: skip
+    assert attached.status_code == 201, attached.text
+    await se.ex.client.post(f"/v1/practices/{with_file}/submit", headers=se.ex.auth("editor"))
+    approved = await se.ex.client.post(
+        f"/v1/practices/{with_file}/approve", json={}, headers=se.ex.auth("approver")
+    )
+    assert approved.status_code == 200, approved.text
+    for node in (pl, de):
+        await node.has(with_file, "Federated practice with a template")
+
+        async def arrived(node: Node = node) -> bool:
+            got = await node.ex.client.get(
+                f"/v1/practices/{with_file}/attachments/{sha}", headers=node.ex.auth("reader")
+            )
+            return got.status_code == 200 and got.content == template
+
+        await polling.eventually(arrived, within=60, what=f"the attachment at {node.code}")
     # The replica is read-only where it is not at home.
     refused = await pl.ex.client.patch(
         f"/v1/practices/{pid}", json={"title": "Edited elsewhere"},

@@ -16,6 +16,15 @@ PATHS: dict[str, tuple[str, ...]] = {
     "ledger": ("/v1/grants", "/v1/sync/grants", "/v1/feed/grants", "/v1/feed/grants/stream",
                "/v1/feed/iati.xml"),
     "hub": ("/v1/nodes", "/v1/aggregates", "/v1/coalition/indicators", "/v1/charter"),
+    "exchange": ("/v1/practices", "/v1/practices/{practice_id}",
+                 "/v1/practices/{practice_id}/revisions", "/v1/practices/{practice_id}/submit",
+                 "/v1/practices/{practice_id}/approve",
+                 "/v1/practices/{practice_id}/endorsements",
+                 "/v1/practices/{practice_id}/comments",
+                 "/v1/practices/{practice_id}/attachments",
+                 "/v1/practices/{practice_id}/attachments/{sha256}"),
+    "evaluation": ("/v1/evaluators", "/v1/conflicts", "/v1/assignments", "/v1/assessments",
+                   "/v1/indicators", "/v1/targets", "/v1/agreement"),
 }  # fmt: skip
 
 

@@ -17,12 +17,15 @@ from pydantic import BaseModel, EmailStr, Field
 from concordia.events import (
     CODE_PATTERN,
     NON_PERSONAL_PATTERNS,
+    AttachmentChunkPublished,
     CoalitionText,
     Code,
     ContributionPublished,
     Opaque,
     PracticeRevisionPublished,
     Screened,
+    ScreenedBytes,
+    ScreenedContent,
     SharedEvent,
     event_types,
     personal_field_violations,
@@ -31,6 +34,8 @@ from concordia.events import (
 ALLOWED_LEAVES = (bool, int, Decimal, datetime, date, type(None))
 #: The only shared events that may carry text: after four eyes and the registry's screen.
 SCREENED_OWNERS = {"PracticeRevisionPublished", "ContributionPublished"}
+#: The only shared event that may carry content bytes: the pieces of a screened attachment.
+SCREENED_CONTENT_OWNERS = {"AttachmentChunkPublished"}
 #: The only shared event with the coordination group's own words: hub to node, never back.
 HUB_TEXT_OWNERS = {"CoalitionDecisionPublished"}
 PERSONAL_WORDS = {"name", "surname", "alias", "birth", "dob", "email", "phone", "address"}
@@ -49,7 +54,10 @@ def walk(tp: Any, metadata: tuple[Any, ...], path: str, seen: set[type]) -> list
         if any(type(m).__name__ == "HubText" for m in metadata):
             return [] if path.split(".")[0] in HUB_TEXT_OWNERS else [f"{path}: hub text"]
         return [] if patterns & set(NON_PERSONAL_PATTERNS) else [f"{path}: free text"]
-    if tp is bytes:  # only the marked, size-bounded opaque PSI type
+    if tp is bytes:  # only the marked, size-bounded opaque PSI type, or screened pieces
+        if any(isinstance(m, ScreenedContent) for m in metadata):
+            owner = path.split(".")[0]
+            return [] if owner in SCREENED_CONTENT_OWNERS else [f"{path}: screened content"]
         return [] if any(isinstance(m, Opaque) for m in metadata) else [f"{path}: raw bytes"]
     if origin is Literal:
         return [] if all(isinstance(a, str | int | bool) for a in get_args(tp)) else [path]
@@ -163,6 +171,26 @@ def test_a_replicated_practice_carries_only_the_practice_fields() -> None:
         "node", "contribution", "practice", "kind", "endorsement", "role", "country",
         "language", "text", "created_at", "published_at",
     }  # fmt: skip
+
+
+def test_screened_content_is_refused_outside_the_exchanges_attachment_pieces() -> None:
+    assert set(AttachmentChunkPublished.model_fields) == {
+        "node", "practice", "sha256", "media_type", "size", "index", "count", "data",
+        "published_at",
+    }  # fmt: skip
+
+    class Elsewhere(BaseModel):
+        blob: ScreenedBytes
+
+    assert walk(Elsewhere, (), "Elsewhere", set()) == ["Elsewhere.blob: screened content"]
+    assert personal_field_violations(Elsewhere) != []
+    namespace = {
+        "__annotations__": {"event_name": ClassVar[str], "blob": ScreenedBytes},
+        "event_name": "probe.content.leak",
+        "__module__": __name__,
+    }
+    with pytest.raises(TypeError, match="could carry personal data"):
+        types.new_class("Leak", (SharedEvent,), exec_body=lambda ns: ns.update(namespace))
 
 
 def test_screened_text_is_refused_outside_the_exchange() -> None:

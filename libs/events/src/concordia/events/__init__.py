@@ -35,6 +35,7 @@ from concordia.events._guard import personal_field_violations
 from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
 from concordia.events._types import (
     CODE_PATTERN,
+    MAX_CHUNK_BYTES,
     MAX_OPAQUE_BYTES,
     NON_PERSONAL_PATTERNS,
     TOKEN_PATTERN,
@@ -44,6 +45,8 @@ from concordia.events._types import (
     Opaque,
     OpaqueBytes,
     Screened,
+    ScreenedBytes,
+    ScreenedContent,
     ScreenedText,
     SubjectToken,
 )
@@ -67,6 +70,7 @@ from concordia.events.charter import (
 )
 from concordia.events.coordination import CoalitionDecisionPublished, FollowUp
 from concordia.events.exchange import (
+    AttachmentChunkPublished,
     AttachmentRefV1,
     ContributionPublished,
     PracticeRevisionPublished,
@@ -285,6 +289,7 @@ __all__ = [
     "EXPECTED_LAST_SUBJECT_SEQUENCE",
     "LOCAL_RETENTION_SECONDS",
     "MAX_AMOUNT",
+    "MAX_CHUNK_BYTES",
     "MAX_COUNT",
     "MAX_OPAQUE_BYTES",
     "NON_PERSONAL_PATTERNS",
@@ -294,6 +299,7 @@ __all__ = [
     "AckPipeline",
     "AggregateSnapshotPublished",
     "AlreadyProcessedError",
+    "AttachmentChunkPublished",
     "AttachmentRefV1",
     "AuditHeadAnchored",
     "BrokerUnavailableError",
@@ -358,6 +364,8 @@ __all__ = [
     "Route",
     "Scope",
     "Screened",
+    "ScreenedBytes",
+    "ScreenedContent",
     "ScreenedText",
     "SecureTable",
     "ServiceStatusReported",

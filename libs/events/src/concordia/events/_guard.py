@@ -2,7 +2,9 @@
 
 A shared model may only hold numbers, booleans, Decimals, dates and times, literals, enums,
 constrained codes (see ``_types``), opaque protocol bytes (``OpaqueBytes``: PSI messages,
-ECDH-blinded points no one without the sender's one-run key can read, size-bounded), nested
+ECDH-blinded points no one without the sender's one-run key can read, size-bounded), the
+exchange's released text and attachment pieces (``ScreenedText``, ``ScreenedBytes``: only in its
+own models, after four eyes and the registry's screen), nested
 models made of the same, and sequences or optionals of these. Anything else (plain ``str``,
 plain ``bytes``, UUIDs that could name a person, dicts with free keys, ``Any``) is a violation,
 and so is a field whose name suggests personal data (``birth_date``, ``email``...).
@@ -19,7 +21,13 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from concordia.events._types import NON_PERSONAL_PATTERNS, HubText, Opaque, Screened
+from concordia.events._types import (
+    NON_PERSONAL_PATTERNS,
+    HubText,
+    Opaque,
+    Screened,
+    ScreenedContent,
+)
 
 #: Field-name words that suggest personal data whatever the type (defence in depth).
 PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
@@ -32,6 +40,8 @@ PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
 SCREENED_TEXT_MODELS: frozenset[str] = frozenset(
     {"PracticeRevisionPublished", "ContributionPublished"}
 )
+#: The shared model that may carry ``ScreenedBytes`` (a screened attachment's pieces).
+SCREENED_CONTENT_MODELS: frozenset[str] = frozenset({"AttachmentChunkPublished"})
 #: The hub-to-node models that may carry ``CoalitionText`` (the coordination group's decisions).
 HUB_TEXT_MODELS: frozenset[str] = frozenset({"CoalitionDecisionPublished"})
 _ALLOWED_LEAVES: tuple[type, ...] = (bool, int, Decimal, datetime, date, type(None))
@@ -82,7 +92,12 @@ def _check(
     if origin is Literal:
         return
     if tp is bytes:
-        # Only the marked, size-bounded opaque type: plain bytes could carry anything.
+        # Only the marked, size-bounded opaque type (or, in the exchange's attachment pieces,
+        # screened content): plain bytes could carry anything.
+        if any(isinstance(item, ScreenedContent) for item in metadata):
+            if path.split(".")[0] not in SCREENED_CONTENT_MODELS:
+                problems.append(f"{path}: screened content outside the exchange's attachments")
+            return
         if not any(isinstance(item, Opaque) for item in metadata):
             problems.append(f"{path}: raw bytes (only OpaqueBytes, opaque PSI data, is allowed)")
         return

@@ -79,6 +79,55 @@ class Screened:
 ScreenedText = Annotated[str, Screened(), StringConstraints(min_length=1, max_length=100_000)]
 """Free text released by the exchange's four-eyes approval after the registry's screen."""
 
+#: Largest piece of an attachment in one event: 256 KiB, about 350 KB in base64, so an event
+#: stays well under NATS's default 1 MiB payload.
+MAX_CHUNK_BYTES: Final = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenedContent:
+    """Marks the bytes of an attachment released with its practice: the exchange lets one
+    leave only after four eyes, and only when text could be extracted from it and the
+    registry's screen passed that text (an attachment without readable text never leaves)."""
+
+    max_bytes: int = MAX_CHUNK_BYTES
+
+
+def _chunk_in(value: Any) -> bytes:
+    if isinstance(value, bytes | bytearray):
+        raw = bytes(value)
+    elif isinstance(value, str):
+        try:
+            raw = base64.b64decode(value.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raise ValueError("attachment content must be standard base64") from None
+    else:
+        raise ValueError("attachment content must be bytes or a base64 string")
+    if not raw:
+        raise ValueError("attachment content must not be empty")
+    if len(raw) > MAX_CHUNK_BYTES:
+        raise ValueError(f"a piece is {len(raw)} bytes; at most {MAX_CHUNK_BYTES} allowed")
+    return raw
+
+
+ScreenedBytes = Annotated[
+    bytes,
+    ScreenedContent(),
+    PlainValidator(_chunk_in),
+    PlainSerializer(
+        lambda raw: base64.b64encode(raw).decode("ascii"), return_type=str, when_used="json"
+    ),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "contentEncoding": "base64",
+            "maxLength": 4 * ((MAX_CHUNK_BYTES + 2) // 3),
+            "description": "A piece of a screened attachment (base64).",
+        }
+    ),
+]
+"""A piece of an attachment released by the exchange's four eyes and screen, base64 in JSON."""
+
 
 @dataclass(frozen=True, slots=True)
 class HubText:

@@ -3,21 +3,34 @@
 These are the only shared events with free text (``ScreenedText``): the exchange sends one only
 after a second person approved it and the node's registry screened every text in it for the
 names, aliases, e-mail addresses and phone numbers of the people it holds. They travel as
-broadcasts (``shared.<node>.broadcast.exchange.>``) to every other node.
+broadcasts (``shared.<node>.broadcast.exchange.>``) to every other node. A revision's
+attachments travel beside it in pieces (``AttachmentChunkPublished``, 256 KiB each, under NATS's
+1 MiB payload), each attachment only once its text was extracted and screened with the rest.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from concordia.events._model import SharedEvent
-from concordia.events._types import Code, CountryCode, ScreenedText, SubjectToken
+from concordia.events._types import (
+    MAX_CHUNK_BYTES,
+    TOKEN_PATTERN,
+    Code,
+    CountryCode,
+    ScreenedBytes,
+    ScreenedText,
+    SubjectToken,
+)
 
 #: A practice's, revision's or contribution's id at every node: 32 hex digits of a UUID.
 HexId = SubjectToken
+#: The largest attachment a node may send (a node's own limit is at most this), in pieces.
+MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024
+MAX_CHUNKS = -(-MAX_ATTACHMENT_BYTES // MAX_CHUNK_BYTES)
 
 
 class PracticeTranslationV1(BaseModel):
@@ -107,6 +120,40 @@ class ContributionPublished(SharedEvent):
     def subject_params(self) -> dict[str, str]:
         """The contribution."""
         return {"contribution": self.contribution}
+
+    def producer(self) -> str:
+        """The exchange service."""
+        return "exchange"
+
+
+class AttachmentChunkPublished(SharedEvent):
+    """A piece of an approved revision's attachment: the receiving node joins the pieces,
+    checks the SHA-256, the size and the type the content shows, and serves the attachment."""
+
+    event_name: ClassVar[str] = "broadcast.exchange.attachment.chunk"
+    once_per_subject: ClassVar[bool] = True
+
+    node: SubjectToken = Field(description="The practice's origin node.", examples=["se"])
+    practice: HexId
+    sha256: Annotated[str, StringConstraints(pattern=TOKEN_PATTERN)] = Field(
+        description="SHA-256 of the whole attachment (64 hex digits).",
+        examples=["2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"],
+    )
+    media_type: Literal["application/pdf", "text/plain", "image/png", "image/jpeg"]
+    size: int = Field(ge=1, le=MAX_ATTACHMENT_BYTES, description="The whole attachment's size.")
+    index: int = Field(ge=0, description="This piece's place, from 0.")
+    count: int = Field(ge=1, le=MAX_CHUNKS, description="How many pieces there are.")
+    data: ScreenedBytes
+    published_at: datetime = Field(description="When the revision it came with was approved.")
+
+    @classmethod
+    def subject_template(cls) -> str:
+        """``shared.{node}.broadcast.exchange.attachment.{practice}.{digest}.c{index}``."""
+        return "shared.{node}.broadcast.exchange.attachment.{practice}.{digest}.c{index}"
+
+    def subject_params(self) -> dict[str, str]:
+        """The practice, the attachment and the piece."""
+        return {"practice": self.practice, "digest": self.sha256, "index": str(self.index)}
 
     def producer(self) -> str:
         """The exchange service."""

@@ -4,11 +4,12 @@ Per criterion and period, how many assessed items scored 0..4 (an item's score i
 its assessments, rounded down), each organisation a contributor: threshold suppression keeps a
 cell from standing for fewer than k organisations, and a period with fewer than k assessed
 organisations shares nothing, so no identifiable organisation's score leaves the node. Funding
-to organisations representing each group is a money table under the dominance and p % rules,
-each organisation one contributor (so a group funded through fewer than k organisations is
-hidden, however many grants). Permits granted per quarter, by whether the holder is in a
-vulnerable group, are a count table (k permits per cell), and the family members they cover a
-table of sums with each permit a contributor (k permits per cell, and no permit dominating).
+to organisations representing each group, per long-term strategic goal and per horizon are
+money tables under the dominance and p % rules, each recipient one contributor (so a cell
+funded through fewer than k recipients is hidden, however many grants). Permits granted per
+quarter, by whether the holder is in a vulnerable group, are a count table (k permits per
+cell), and the family members they cover a table of sums with each permit a contributor (k
+permits per cell, and no permit dominating).
 All go through ``concordia.disclosure`` and the release rule. Concentration and fragmentation
 shares (``funding_health``) leave only for a period with at least k funded organisations.
 """
@@ -47,19 +48,21 @@ from concordia.evaluation.schemas import CRITERIA
 from concordia.evaluation.service._common import NodeContext, now
 from concordia.events import Draft, Publisher, published_cells, quarter_of
 from concordia.events.aggregates import AggregateSnapshotPublished, Cell
-from concordia.events.codes import REPRESENTED_GROUPS
+from concordia.events.codes import GOALS, HORIZONS, REPRESENTED_GROUPS
 from concordia.kit.tables import outbox, snapshots
 
 SCORES = ("0", "1", "2", "3", "4")
 SCORE_TABLES = tuple(f"scores_by_{c}" for c in CRITERIA)
 GROUP_TABLE = "committed_eur_by_represented_group"
-#: Concentration and fragmentation of the period's commitments, in basis points (0..10000).
-HEALTH_TABLE = "funding_health"
-HEALTH_LEVELS = ("hhi", "top10_share", "small_commitments_share")
+GOAL_TABLE = "committed_eur_by_strategic_goal"
+HORIZON_TABLE = "committed_eur_by_horizon"
 PERMIT_TABLE = "permits_granted_by_holder"
 FAMILY_TABLE = "family_members_covered_by_holder"
 #: Whether a permit's holder is in a vulnerable group (the one bit the registry's event says).
 HOLDERS = ("vulnerable_group", "other")
+#: Concentration and fragmentation of the period's commitments, in basis points (0..10000).
+HEALTH_TABLE = "funding_health"
+HEALTH_LEVELS = ("hhi", "top10_share", "small_commitments_share")
 
 
 @dataclass
@@ -71,6 +74,8 @@ class Rows:
     released: set[str]
     #: (permit id, holder vulnerable, family members covered, day granted)
     permits: list[tuple[Any, ...]] = field(default_factory=list)
+    #: (grant id, organisation id or None, horizon, goals, EUR, value date) of every commitment
+    programme: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 async def gather(session: AsyncSession) -> Rows:
@@ -92,11 +97,19 @@ async def gather(session: AsyncSession) -> Rows:
                KnownPermit.granted_on)
         .where(KnownPermit.status.in_(GRANTED), KnownPermit.granted_on.is_not(None))
     )  # fmt: skip
-    tables = [*SCORE_TABLES, GROUP_TABLE, PERMIT_TABLE, FAMILY_TABLE, HEALTH_TABLE]
+    programme = await session.execute(
+        select(KnownGrant.id, KnownGrant.organisation_id, KnownGrant.horizon, KnownGrant.goals,
+               KnownTransaction.amount_eur, KnownTransaction.value_date)
+        .join(KnownTransaction, KnownTransaction.grant_id == KnownGrant.id)
+        .where(~KnownGrant.withdrawn, KnownTransaction.type == 2,
+               KnownTransaction.amount_eur.is_not(None))
+    )  # fmt: skip
+    tables = [*SCORE_TABLES, GROUP_TABLE, GOAL_TABLE, HORIZON_TABLE, PERMIT_TABLE, FAMILY_TABLE,
+              HEALTH_TABLE]  # fmt: skip
     released = set(await snapshots.last_release_times(session, tables))
     return Rows(
         [tuple(r) for r in assessed], [tuple(r) for r in funding], released,
-        [tuple(r) for r in permits],
+        [tuple(r) for r in permits], [tuple(r) for r in programme],
     )  # fmt: skip
 
 
@@ -133,26 +146,92 @@ def _score_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
     return drafts
 
 
-def _group_drafts(rows: Rows, k: int) -> list[Draft]:
+def _money_drafts(
+    name: str, dimension: str, levels: tuple[str, ...],
+    entries: Iterable[tuple[str, str, str, Decimal]], k: int,
+) -> list[Draft]:  # fmt: skip
+    """A money table per period from (period, level, contributor, EUR): each contributor (a
+    recipient) counts once per cell, so a cell funded through fewer than k is hidden."""
     sums: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(Decimal))
     )
-    for org_id, represents, eur, day in rows.funding:
-        for group in represents:
-            sums[quarter_of(day)][group][str(org_id)] += eur
+    for period, level, who, eur in entries:
+        sums[period][level][who] += eur
     policy = DisclosurePolicy(k=k)
     drafts = []
     for period in sorted(sums):
         cells = {(g,): dict(by) for g, by in sums[period].items()}
-        table = protect_sums(SumTable(("represented_group",), cells, (REPRESENTED_GROUPS,)), policy)
+        table = protect_sums(SumTable((dimension,), cells, (levels,)), policy)
         contributions: dict[str, dict[tuple[str, ...], Decimal]] = defaultdict(dict)
-        for group, by in sums[period].items():
+        for level, by in sums[period].items():
             for who, eur in by.items():
-                contributions[who][(group,)] = eur
+                contributions[who][(level,)] = eur
         drafts.append(Draft(
-            name=GROUP_TABLE, period=period, measure="eur_committed",
+            name=name, period=period, measure="eur_committed",
             dimensions=table.dimensions, cells=published_cells(table.cells),
             margins=published_cells(table.margins), contributions=dict(contributions),
+        ))  # fmt: skip
+    return drafts
+
+
+def _group_drafts(rows: Rows, k: int) -> list[Draft]:
+    entries = (
+        (quarter_of(day), group, str(org_id), eur)
+        for org_id, represents, eur, day in rows.funding
+        for group in represents
+    )
+    return _money_drafts(GROUP_TABLE, "represented_group", REPRESENTED_GROUPS, entries, k)
+
+
+def _programme_drafts(rows: Rows, k: int) -> list[Draft]:
+    """Funding per long-term goal (a grant's amount split equally among its goals) and per
+    horizon, each recipient (an organisation, or a grant to a person) one contributor."""
+    goals, horizons = [], []
+    for grant_id, org_id, horizon, grant_goals, eur, day in rows.programme:
+        who, period = f"org:{org_id}" if org_id else f"grant:{grant_id}", quarter_of(day)
+        for goal in grant_goals:
+            goals.append((period, goal, who, eur / len(grant_goals)))
+        if horizon in HORIZONS:
+            horizons.append((period, horizon, who, eur))
+    return _money_drafts(GOAL_TABLE, "strategic_goal", GOALS, goals, k) + _money_drafts(
+        HORIZON_TABLE, "horizon", HORIZONS, horizons, k
+    )
+
+
+def _people(cells: Iterable[ProtectedCell[Decimal]]) -> list[ProtectedCell[int]]:
+    """Sums of family members are counts of people: they leave as counts, not as money."""
+    return [
+        ProtectedCell(c.key, None if c.value is None else int(c.value), c.reason) for c in cells
+    ]
+
+
+def _permit_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
+    # period -> permit -> (holder,) ; each permit is one contributor of its cell
+    granted: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    for permit_id, vulnerable, family, day in rows.permits:
+        granted[quarter_of(day)][str(permit_id)] = (HOLDERS[0] if vulnerable else HOLDERS[1],
+                                                    int(family))  # fmt: skip
+    drafts = []
+    for period in sorted(granted):
+        by_permit = granted[period]
+        counts = {h: sum(1 for holder, _ in by_permit.values() if holder == h) for h in HOLDERS}
+        table = protect_counts(
+            CountTable.one_way("holder", counts, HOLDERS),
+            DisclosurePolicy(k=k, rounding_base=rounding_base),
+        )
+        drafts.append(Draft(
+            name=PERMIT_TABLE, period=period, measure="permits", dimensions=table.dimensions,
+            cells=published_cells(table.cells), margins=published_cells(table.margins),
+            contributions={p: {(holder,): 1} for p, (holder, _) in by_permit.items()},
+        ))  # fmt: skip
+        cells = {(h,): {p: Decimal(f) for p, (holder, f) in by_permit.items() if holder == h}
+                 for h in HOLDERS}  # fmt: skip
+        sums = protect_sums(SumTable(("holder",), cells, (HOLDERS,)), DisclosurePolicy(k=k))
+        drafts.append(Draft(
+            name=FAMILY_TABLE, period=period, measure="family_members",
+            dimensions=sums.dimensions, cells=published_cells(_people(sums.cells)),
+            margins=published_cells(_people(sums.margins)),
+            contributions={p: {(holder,): Decimal(f)} for p, (holder, f) in by_permit.items()},
         ))  # fmt: skip
     return drafts
 
@@ -198,51 +277,14 @@ def _health_drafts(rows: Rows, k: int, small_below: Decimal) -> list[Draft]:
     return drafts
 
 
-def _people(cells: Iterable[ProtectedCell[Decimal]]) -> list[ProtectedCell[int]]:
-    """Sums of family members are counts of people: they leave as counts, not as money."""
-    return [
-        ProtectedCell(c.key, None if c.value is None else int(c.value), c.reason) for c in cells
-    ]
-
-
-def _permit_drafts(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
-    # period -> permit -> (holder,) ; each permit is one contributor of its cell
-    granted: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
-    for permit_id, vulnerable, family, day in rows.permits:
-        granted[quarter_of(day)][str(permit_id)] = (HOLDERS[0] if vulnerable else HOLDERS[1],
-                                                    int(family))  # fmt: skip
-    drafts = []
-    for period in sorted(granted):
-        by_permit = granted[period]
-        counts = {h: sum(1 for holder, _ in by_permit.values() if holder == h) for h in HOLDERS}
-        table = protect_counts(
-            CountTable.one_way("holder", counts, HOLDERS),
-            DisclosurePolicy(k=k, rounding_base=rounding_base),
-        )
-        drafts.append(Draft(
-            name=PERMIT_TABLE, period=period, measure="permits", dimensions=table.dimensions,
-            cells=published_cells(table.cells), margins=published_cells(table.margins),
-            contributions={p: {(holder,): 1} for p, (holder, _) in by_permit.items()},
-        ))  # fmt: skip
-        cells = {(h,): {p: Decimal(f) for p, (holder, f) in by_permit.items() if holder == h}
-                 for h in HOLDERS}  # fmt: skip
-        sums = protect_sums(SumTable(("holder",), cells, (HOLDERS,)), DisclosurePolicy(k=k))
-        drafts.append(Draft(
-            name=FAMILY_TABLE, period=period, measure="family_members",
-            dimensions=sums.dimensions, cells=published_cells(_people(sums.cells)),
-            margins=published_cells(_people(sums.margins)),
-            contributions={p: {(holder,): Decimal(f)} for p, (holder, f) in by_permit.items()},
-        ))  # fmt: skip
-    return drafts
-
-
 def protect(
     rows: Rows, k: int, rounding_base: int | None, small_below: Decimal = Decimal(10000)
 ) -> list[Draft]:
     """Every shared table of every period, protected: CPU only."""
     return (
         _score_drafts(rows, k, rounding_base) + _group_drafts(rows, k)
-        + _permit_drafts(rows, k, rounding_base) + _health_drafts(rows, k, small_below)
+        + _programme_drafts(rows, k) + _permit_drafts(rows, k, rounding_base)
+        + _health_drafts(rows, k, small_below)
     )  # fmt: skip
 
 

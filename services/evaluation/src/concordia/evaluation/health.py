@@ -123,12 +123,14 @@ def compute(inputs: Inputs) -> dict[str, Any]:
     small = sum(1 for eur in by_grant.values() if eur < inputs.fragmentation_threshold)
     by_group = dict.fromkeys(REPRESENTED_GROUPS, Decimal(0))
     subjects: set[str] = set()
+    minorities = 0  # funded organisations representing national minorities
     for org_id, eur in by_org.items():
         facts = inputs.orgs.get(org_id)
         if facts is None:
             continue
         for group in facts.represents:
             by_group[group] += eur
+        minorities += "national_minorities" in facts.represents
         subjects.update(r for r in facts.regions if r in REGION_DISTRICT)
     assessed_orgs = inputs.assessed_orgs
     assessed = sum(
@@ -148,6 +150,7 @@ def compute(inputs: Inputs) -> dict[str, Any]:
         "regional_coverage": {
             "subjects": sorted(subjects),
             "federal_districts": sorted({REGION_DISTRICT[s] for s in subjects}),
+            "national_minority_organisations": minorities,
         },
         "horizon_balance": {k: _share(v, total) for k, v in by_horizon.items()},
         "strategic_goal_coverage_eur": {k: v.quantize(cent) for k, v in by_goal.items()},
@@ -172,7 +175,8 @@ DEFINITIONS: Mapping[str, tuple[str, str]] = {
                              "group (national minorities, women, LGBT+, regional communities, "
                              "other discriminated groups)."),
     "regional_coverage": ("node", "Federal subjects and districts among the regions of focus "
-                          "of funded organisations."),
+                          "of funded organisations, and how many funded organisations "
+                          "represent national minorities."),
     "horizon_balance": ("node", "Share of funding by horizon (short, mid, long)."),
     "strategic_goal_coverage_eur": ("combinable", "Funding in EUR per long-term strategic goal "
                                     "(a grant's amount split equally among its goals)."),

@@ -1,8 +1,10 @@
-"""What the exchange consumes: the coalition's practices, endorsements and comments."""
+"""What the exchange consumes: the coalition's practices, endorsements, comments and the
+pieces of practices' attachments."""
 
 from __future__ import annotations
 
 from concordia.events import (
+    AttachmentChunkPublished,
     ContributionPublished,
     Envelope,
     Event,
@@ -12,7 +14,11 @@ from concordia.events import (
 from concordia.exchange import replication
 from concordia.kit import Runtime
 
-SUBJECTS: list[type[Event]] = [PracticeRevisionPublished, ContributionPublished]
+SUBJECTS: list[type[Event]] = [
+    PracticeRevisionPublished,
+    ContributionPublished,
+    AttachmentChunkPublished,
+]
 
 
 def handler(rt: Runtime) -> Handler:

@@ -142,6 +142,23 @@ class Blob(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class AttachmentPart(Base):
+    """A piece of another node's attachment, kept until every piece is in and it is joined."""
+
+    __tablename__ = "attachment_parts"
+
+    #: No foreign key: pieces may arrive before their practice's revision.
+    practice_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    index: Mapped[int] = mapped_column(primary_key=True)
+    count: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    origin: Mapped[str] = mapped_column(String(8))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    published_at: Mapped[datetime]
+
+
 class PracticeSearch(Base):
     """The stemmed words of a practice's served revision, indexed for full-text search."""
 
