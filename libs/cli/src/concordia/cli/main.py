@@ -6,6 +6,7 @@ import typer
 
 from concordia.cli import (
     audit,
+    backup,
     config,
     deploy,
     hubinit,
@@ -27,6 +28,8 @@ app.command()(status.status)
 app.command("import")(importer.import_)
 app.add_typer(tokens.app, name="token")
 nodeinit.app.command("rotate-key")(rotatekey.rotate_key)
+nodeinit.app.command("backup")(backup.backup)
+nodeinit.app.command("restore")(backup.restore)
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
 app.add_typer(audit.app, name="audit")
