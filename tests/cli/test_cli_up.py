@@ -152,6 +152,16 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     assert "registry" in status.output
     assert "ledger" in status.output
 
+    # What users do to the demo data between two runs: erase one person, edit another.
+    with httpx.Client(base_url=registry_url, headers=headers, timeout=10) as client:
+        demo = {p["external_id"]: p["id"] for p in persons}
+        erased = client.delete(f"/v1/persons/{demo['DEMO-P-0002']}")
+        assert erased.status_code == 204, erased.text
+        renamed = {"name": "Testperson Renamed"}
+        edited = client.patch(f"/v1/persons/{demo['DEMO-P-0003']}", json=renamed)
+        assert edited.status_code == 200, edited.text
+        permits = get_all(client, "/v1/permits")  # the erased person's permits went with them
+
     spawned = children(first.process.pid)
     assert any("nats-server" in cmd for cmd in spawned.values()), spawned
     assert any("uvicorn" in cmd for cmd in spawned.values()), spawned
@@ -166,8 +176,12 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
     with httpx.Client(base_url=registry_url, headers=headers, timeout=10) as client:
         again = get_all(client, "/v1/persons")
         assert len(get_all(client, "/v1/permits")) == len(permits)
+        kept = client.get(f"/v1/persons/{demo['DEMO-P-0003']}").json()
     assert sorted(p["id"] for p in again) == sorted(p["id"] for p in persons)
-    assert f"{PERSONS} unchanged" in second.log()
+    assert kept["name"] == "Testperson Renamed"  # the user's edit stands
+    assert {p["erased"] for p in again if p["id"] == demo["DEMO-P-0002"]} == {True}
+    for part in (f"persons: {PERSONS - 2} unchanged", "1 kept erased", "1 kept as edited"):
+        assert part in second.log(), part
     assert f"grants: {GRANTS} unchanged; 0 donors, 0 transactions and 0 activities" in second.log()
     assert _funding(ledger_url, tokens["se"]["donor"]) == funding  # no duplicates
     again_seeded = practices(exchange_url, tokens["se"]["exchange-editor"])
@@ -177,7 +191,8 @@ def test_up_serves_seeded_data_stops_cleanly_and_resumes(
 
     reseed = CliRunner().invoke(app, ["seed", "--var", str(var), "--node", "se", *sizes])
     assert reseed.exit_code == 0, reseed.output
-    assert f"{PERSONS} unchanged" in reseed.output
+    assert f"{PERSONS - 2} unchanged" in reseed.output
+    assert "1 kept erased" in reseed.output
     assert f"grants: {GRANTS} unchanged" in reseed.output
     assert "the exchange: practices already there (kept)" in reseed.output
 

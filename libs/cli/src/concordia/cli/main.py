@@ -6,6 +6,7 @@ import typer
 
 from concordia.cli import (
     audit,
+    backup,
     config,
     deploy,
     hubinit,
@@ -33,6 +34,8 @@ nodeinit.app.command("pin-directory")(identity.pin_directory_command)
 nodeinit.app.command("sign-directory")(identity.sign_directory_command)
 hubinit.app.command("propose-directory")(identity.propose_directory_command)
 hubinit.app.command("accept-directory")(identity.accept_directory_command)
+nodeinit.app.command("backup")(backup.backup)
+nodeinit.app.command("restore")(backup.restore)
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
 app.add_typer(audit.app, name="audit")
