@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import ConflictError, FieldError, NotFoundError
-from concordia.core.pagination import keyset
+from concordia.core.pagination import owned_page
 from concordia.events.registry import (
     MembershipChanged,
     OrganisationRegistered,
@@ -121,10 +121,7 @@ async def list_page(
     *, session: AsyncSession, actor: Actor, after: uuid.UUID | None, limit: int
 ) -> list[Organisation]:
     """A keyset page of the actor's organisations in creation order."""
-    query = keyset(select(Organisation), Organisation.id, after=after, limit=limit)
-    if actor.scope is not None:
-        query = query.where(Organisation.owner == actor.scope)
-    return list((await session.scalars(query)).all())
+    return await owned_page(session, Organisation, owner=actor.scope, after=after, limit=limit)
 
 
 async def update(

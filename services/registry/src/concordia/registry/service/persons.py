@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
 from concordia.core.errors import ConflictError, NotFoundError
-from concordia.core.pagination import keyset
+from concordia.core.pagination import owned_page
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
 from concordia.registry import codes
 from concordia.registry.models import Change, Consent, Membership, Permit, Person
@@ -190,8 +190,8 @@ def audit_entries(actor: Actor, person_ids: list[uuid.UUID], action: str) -> lis
     return [
         {
             "at": at,
-            "token_id": actor.principal.token_id,
-            "token_name": actor.principal.name,
+            "token_id": actor.token_id,
+            "token_name": actor.name,
             "owner": actor.owner,
             "action": action,
             "person_id": pid,
@@ -232,10 +232,7 @@ async def list_page(
     limit: int,
 ) -> list[Person]:
     """A keyset page of persons in creation order; every person returned is audited."""
-    query = keyset(select(Person), Person.id, after=after, limit=limit)
-    if actor.scope is not None:
-        query = query.where(Person.owner == actor.scope)
-    persons = list((await session.scalars(query)).all())
+    persons = await owned_page(session, Person, owner=actor.scope, after=after, limit=limit)
     await trail.record(audit_entries(actor, [p.id for p in persons], "list"))
     return persons
 
