@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,3 +56,22 @@ async def record_changes(session: AsyncSession, rows: list[dict[str, Any]]) -> N
 async def emit(session: AsyncSession, ctx: NodeContext, events: list[Event]) -> None:
     """Write events to the outbox in the caller's unit of work."""
     await outbox.add_many(session, events, node=ctx.node)
+
+
+async def save_change(
+    session: AsyncSession,
+    ctx: NodeContext,
+    record: Any,
+    values: dict[str, Any],
+    change: Callable[[], dict[str, Any]],
+    event: Callable[[], Event],
+) -> None:
+    """Write ``values`` into ``record`` as its next version, then its delta-feed entry and its
+    event (``change`` and ``event`` read the record as changed)."""
+    for key, value in values.items():
+        setattr(record, key, value)
+    record.version += 1
+    record.updated_at = now()
+    await session.flush()
+    await record_changes(session, [change()])
+    await emit(session, ctx, [event()])

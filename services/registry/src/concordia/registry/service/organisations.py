@@ -32,6 +32,7 @@ from concordia.registry.service._common import (
     new_id,
     now,
     record_changes,
+    save_change,
 )
 from concordia.registry.service.audit import AuditTrail
 from concordia.registry.service.external_ids import ensure_external_id_free
@@ -145,12 +146,14 @@ async def update(
     digest = fields_digest(ctx, merged)
     if digest == org.digest:
         return org
-    for key, value in merged.items():
-        setattr(org, key, value)
-    org.digest, org.version, org.updated_at = digest, org.version + 1, now()
-    await session.flush()
-    await record_changes(session, [_change(org, "upsert")])
-    await emit(session, ctx, [org_event(org, created=False)])
+    await save_change(
+        session,
+        ctx,
+        org,
+        {**merged, "digest": digest},
+        lambda: _change(org, "upsert"),
+        lambda: org_event(org, created=False),
+    )
     return org
 
 

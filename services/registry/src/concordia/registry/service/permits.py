@@ -21,6 +21,7 @@ from concordia.registry.service._common import (
     new_id,
     now,
     record_changes,
+    save_change,
 )
 from concordia.registry.service.audit import AuditTrail
 from concordia.registry.service.persons import audit, audit_entries
@@ -123,13 +124,9 @@ async def update(
     _check_dates(merged["valid_from"], merged["valid_to"])
     if merged == current:
         return permit
-    for key, value in merged.items():
-        setattr(permit, key, value)
-    permit.version += 1
-    permit.updated_at = now()
-    await session.flush()
-    await record_changes(session, [_change(permit)])
-    await emit(session, ctx, [_event(permit, created=False)])
+    await save_change(
+        session, ctx, permit, merged, lambda: _change(permit), lambda: _event(permit, created=False)
+    )
     return permit
 
 

@@ -26,6 +26,7 @@ from concordia.registry.service._common import (
     new_id,
     now,
     record_changes,
+    save_change,
 )
 from concordia.registry.service.audit import AuditTrail
 from concordia.registry.service.external_ids import ensure_external_id_free
@@ -259,13 +260,14 @@ async def update(
     await audit(session=session, actor=actor, person_ids=[person_id], action="update")
     if columns["digest"] == person.digest:
         return person
-    for key, value in columns.items():
-        setattr(person, key, value)
-    person.version += 1
-    person.updated_at = now()
-    await session.flush()
-    await record_changes(session, [_change(_as_row(person), "upsert")])
-    await emit(session, ctx, [updated_event(person)])
+    await save_change(
+        session,
+        ctx,
+        person,
+        columns,
+        lambda: _change(_as_row(person), "upsert"),
+        lambda: updated_event(person),
+    )
     return person
 
 
