@@ -8,12 +8,13 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Annotated
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Header
 
-from concordia.core.auth import SCOPES, Principal, TokenStore, require
+from concordia.core.auth import SCOPES, Caller, Principal, TokenStore, caller, require
 
 
 @pytest.fixture
@@ -147,3 +148,53 @@ async def test_missing_or_unknown_token_is_401(store: TokenStore, token: str | N
     answer = await _get(_app(store), "/write", token)
     assert answer.status_code == 401
     assert answer.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def _purpose(x_purpose: Annotated[str, Header()]) -> str:
+    return x_purpose.strip()
+
+
+Reader = Annotated[
+    Caller, caller("registry:read", admin="registry:admin", purpose=Depends(_purpose))
+]
+
+
+def _caller_app(store: TokenStore) -> FastAPI:
+    app = FastAPI()
+    app.state.concordia = SimpleNamespace(tokens=store)
+
+    @app.get("/who")
+    async def who(who: Reader) -> dict[str, object]:
+        return {"owner": who.owner, "scope": who.scope, "purpose": who.purpose, "admin": who.admin,
+                "owns_other": who.owns("agency:other")}  # fmt: skip
+
+    return app
+
+
+async def test_a_caller_carries_its_purpose_and_its_owner_scope(store: TokenStore) -> None:
+    app = _caller_app(store)
+    agency = store.create("test-agency", {"registry:read"}, owner="agency:one")
+    admin = store.create("test-admin", {"registry:read", "registry:admin"})
+    headers = {"X-Purpose": " safety_check "}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        mine = await client.get("/who", headers={"Authorization": f"Bearer {agency}", **headers})
+        every = await client.get("/who", headers={"Authorization": f"Bearer {admin}", **headers})
+        unsaid = await client.get("/who", headers={"Authorization": f"Bearer {agency}"})
+    assert mine.json() == {
+        "owner": "agency:one", "scope": "agency:one", "purpose": "safety_check", "admin": False,
+        "owns_other": False,
+    }  # fmt: skip
+    assert every.json() == {
+        "owner": "operator", "scope": None, "purpose": "safety_check", "admin": True,
+        "owns_other": True,
+    }  # fmt: skip
+    assert unsaid.status_code == 422
+
+
+def test_a_caller_is_a_principal_without_an_admin_scope_by_default() -> None:
+    who = Caller(token_id="t", name="test", scopes=frozenset({"hub:admin"}), owner="donor:x")
+    assert isinstance(who, Principal)
+    assert (who.admin, who.scope, who.owns("donor:x"), who.owns("donor:y")) == (
+        False, "donor:x", True, False,
+    )  # fmt: skip

@@ -302,3 +302,73 @@ def require(*scopes: str, any_of: bool = False) -> Any:
         return authorize(request, principal, needed, any_of=any_of)
 
     return Depends(dependency)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller(Principal):
+    """Who calls a route, as every service's route dependencies give it.
+
+    The names are one set in every service, each of this one type: ``Reader`` (reads),
+    ``Writer`` (writes), ``Admin`` (administers: every owner's records, or the coalition's
+    settings), ``Approver`` (the second pair of eyes), ``Operator`` (operates the node, ``ops``).
+    Besides the token's principal a caller carries why it calls (``X-Purpose``, where a route
+    touches personal data) and the service's admin scope, whose holder sees every owner's records.
+    """
+
+    purpose: str | None = None
+    admin_scope: str | None = None
+
+    @property
+    def admin(self) -> bool:
+        """Whether the caller holds the service's admin scope (every owner's records)."""
+        return self.admin_scope is not None and self.admin_scope in self.scopes
+
+    @property
+    def scope(self) -> str | None:
+        """The owner whose records the caller is limited to, or None for an admin."""
+        return None if self.admin else self.owner
+
+    def owns(self, owner: str) -> bool:
+        """Whether a record of ``owner`` is the caller's (an admin's: every owner's)."""
+        return self.admin or owner == self.owner
+
+
+async def _no_purpose() -> str | None:
+    return None
+
+
+def caller(
+    *scopes: str, any_of: bool = False, admin: str | None = None, purpose: Any = None
+) -> Any:
+    """A FastAPI dependency giving the ``Caller`` of a bearer token carrying ``scopes`` (all, or
+    one with ``any_of``); ``admin`` is the service's admin scope and ``purpose`` a dependency
+    giving the caller's stated purpose (none by default).
+
+    Example::
+
+        Writer = Annotated[Caller, caller("ledger:write", admin="ledger:admin")]
+    """
+    needed = frozenset(scopes)
+
+    async def authorized(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        token = credentials.credentials if credentials else None
+        return authorize(request, token, needed, any_of=any_of)
+
+    # The token is checked first: a caller without it learns nothing of the purpose rules.
+    async def dependency(
+        principal: Principal = Depends(authorized),
+        why: str | None = purpose or Depends(_no_purpose),
+    ) -> Caller:
+        return Caller(
+            token_id=principal.token_id, name=principal.name, scopes=principal.scopes,
+            owner=principal.owner, purpose=why, admin_scope=admin,
+        )  # fmt: skip
+
+    return Depends(dependency)
+
+
+#: Node operation (the audit log, status, exchange rates): the ``ops`` scope, in every service.
+Operator = Annotated[Caller, caller("ops")]

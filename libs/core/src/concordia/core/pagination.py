@@ -16,7 +16,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from concordia.core.deps import encode_cursor
@@ -46,3 +47,18 @@ def next_cursor(
 def page_of(rows: Sequence[T], limit: int, items: Sequence[Any] | None = None) -> Page[Any]:
     """A ``Page`` of ``items`` (``rows`` by default) with the cursor after ``rows``."""
     return Page(items=list(rows if items is None else items), next=next_cursor(rows, limit))
+
+
+async def owned_page(
+    session: AsyncSession,
+    model: type[T],
+    *,
+    owner: str | None,
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[T]:
+    """A keyset page of ``model``'s rows in id order: ``owner``'s only, every owner's for None."""
+    query = keyset(select(model), model.id, after=after, limit=limit)  # type: ignore[attr-defined]
+    if owner is not None:
+        query = query.where(model.owner == owner)  # type: ignore[attr-defined]
+    return list((await session.scalars(query)).all())

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.auth import Caller
 from concordia.core.bulk import (
     SYNC_RESPONSES,
     DryRun,
@@ -42,30 +43,31 @@ def sync_route(
     caller: tuple[str, Any],
     context: Any,
     apply: Apply,
+    view: Callable[[Caller], Any] | None = None,
     encrypt_answer: bool = False,
 ) -> None:
     """Add ``PUT path``: a bulk sync of ``schema`` records, idempotent under an
     ``Idempotency-Key``, with a dry run. ``caller`` is the keyword ``apply`` takes the caller
-    under and its dependency (an ``Annotated`` type whose value has a ``principal``);
-    ``context`` the dependency ``apply`` takes as ``ctx``. Every run is logged (``sync_runs``,
-    shown in the node console); with ``encrypt_answer`` the stored idempotent answer is kept
-    encrypted under the context's ``cipher`` (it names an agency's case numbers)."""
+    under and its dependency (an ``Annotated[Caller, ...]``), ``view`` what ``apply`` gets of
+    the caller (the caller itself by default); ``context`` the dependency it takes as ``ctx``.
+    Every run is logged (``sync_runs``, shown in the node console); with ``encrypt_answer`` the
+    stored idempotent answer is kept encrypted under the context's ``cipher``."""
     caller_arg, caller_dep = caller
 
     async def endpoint(
         request: Request,
         session: AsyncSession,
         context: Any,
-        caller: Any,
+        caller: Caller,
         idempotency_key: str | None = None,
         dry_run: bool = False,
     ) -> Response:
         async def upsert(records: Sequence[Any]) -> SyncReport:
             return await apply(session=session, ctx=context, records=records, dry_run=dry_run,
-                               **{caller_arg: caller})  # fmt: skip
+                               **{caller_arg: view(caller) if view else caller})  # fmt: skip
 
         return await run_sync(
-            request, session, idempotency, caller.principal.token_id, upsert,
+            request, session, idempotency, caller.token_id, upsert,
             idempotency_key=idempotency_key, dry_run=dry_run, log=sync_runs,
             cipher=context.cipher if encrypt_answer else None,
         )  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from concordia.core.auth import Principal, require
+from concordia.core.auth import Caller, caller
 from concordia.core.deps import AfterDep, LimitDep, SessionDep
 from concordia.core.pagination import page_of
 from concordia.core.schemas import Page
@@ -35,10 +35,10 @@ from concordia.kit import runtime, service_state
 router = APIRouter(prefix="/v1", tags=["evaluation"])
 
 ADMIN, WRITE, READ = "evaluation:admin", "evaluation:write", "evaluation:read"
-Admin = Annotated[Principal, require(ADMIN)]
-Writer = Annotated[Principal, require(WRITE)]
-AdminOrWriter = Annotated[Principal, require(ADMIN, WRITE, any_of=True)]
-Reader = Annotated[Principal, require(READ, WRITE, ADMIN, any_of=True)]
+Admin = Annotated[Caller, caller(ADMIN, admin=ADMIN)]
+Writer = Annotated[Caller, caller(WRITE, admin=ADMIN)]
+AdminOrWriter = Annotated[Caller, caller(ADMIN, WRITE, any_of=True, admin=ADMIN)]
+Reader = Annotated[Caller, caller(READ, WRITE, ADMIN, any_of=True, admin=ADMIN)]
 PeriodQuery = Annotated[str, Query(pattern=PERIOD_PATTERN, examples=["2026-Q4"])]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from concordia.core.auth import Principal, require
+from concordia.core.auth import Caller, caller
 from concordia.exchange.screening import RegistryScreen
 from concordia.kit import service_state
 
@@ -28,7 +28,7 @@ def exchange_state(request: Request) -> ExchangeState:
 
 StateDep = Annotated[ExchangeState, Depends(exchange_state)]
 Reader = Annotated[
-    Principal, require("exchange:read", "exchange:write", "exchange:approve", any_of=True)
+    Caller, caller("exchange:read", "exchange:write", "exchange:approve", any_of=True)
 ]
-Writer = Annotated[Principal, require("exchange:write")]
-Approver = Annotated[Principal, require("exchange:approve")]
+Writer = Annotated[Caller, caller("exchange:write")]
+Approver = Annotated[Caller, caller("exchange:approve")]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from concordia.core.auth import Principal, require
+from concordia.core.auth import Caller, caller
 from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
 from concordia.hub.settings import HubSettings
@@ -35,8 +35,8 @@ def hub_settings(request: Request) -> HubSettings:
 
 
 #: Reads are open to readers and to admins.
-Reader = Annotated[Principal, require("hub:read", "hub:admin", any_of=True)]
-Admin = Annotated[Principal, require("hub:admin")]
+Reader = Annotated[Caller, caller("hub:read", "hub:admin", any_of=True, admin="hub:admin")]
+Admin = Annotated[Caller, caller("hub:admin", admin="hub:admin")]
 
 
 def _federation(request: Request) -> Federation:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from concordia.core.auth import Principal
 from concordia.core.deps import IfMatchDep, SessionDep, tagged
-from concordia.ledger.api.deps import CtxDep, Recorder, Writer
+from concordia.ledger.api.deps import CtxDep, Writer
 from concordia.ledger.schemas import ActivityCreate, ActivityRead, ActivityUpdate
 from concordia.ledger.service import activities as service
 from concordia.ledger.service._common import Viewer
@@ -44,19 +44,19 @@ async def create_activity(
 
 @router.get("/grants/{grant_id}/activities", response_model=list[ActivityRead])
 async def list_activities(
-    grant_id: uuid.UUID, session: SessionDep, viewer: Recorder
+    grant_id: uuid.UUID, session: SessionDep, principal: Writer
 ) -> list[ActivityRead]:
     """The activities of a grant."""
-    found = await service.list_for(session=session, grant_id=grant_id, viewer=viewer)
+    found = await service.list_for(session=session, grant_id=grant_id, viewer=_full(principal))
     return [service.read(a) for a in found]
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityRead)
 async def get_activity(
-    activity_id: uuid.UUID, session: SessionDep, viewer: Recorder, response: Response
+    activity_id: uuid.UUID, session: SessionDep, principal: Writer, response: Response
 ) -> ActivityRead:
     """One activity."""
-    activity = await service.get(session=session, activity_id=activity_id, viewer=viewer)
+    activity = await service.get(session=session, activity_id=activity_id, viewer=_full(principal))
     return tagged(response, activity.version, service.read(activity))
 
 

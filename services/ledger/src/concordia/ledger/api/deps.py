@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
-from concordia.core.auth import Principal, require
+from concordia.core.auth import Caller, caller
 from concordia.kit import service_state
-from concordia.ledger.service._common import NodeContext, Viewer
+from concordia.ledger.service._common import NodeContext
 
 if TYPE_CHECKING:
     from concordia.ledger.feed.stream import FeedNotifier
@@ -33,6 +33,9 @@ class LedgerState:
     open_streams: dict[str, int] = field(default_factory=dict)
 
 
+_ADMIN = "ledger:admin"
+
+
 def ledger_state(request: Request) -> LedgerState:
     """The ledger's typed state of the app serving ``request``."""
     return service_state(request, LedgerState)
@@ -42,24 +45,12 @@ async def _ctx(request: Request) -> NodeContext:
     return ledger_state(request).ctx
 
 
-async def _viewer(
-    principal: Annotated[Principal, require("feed:read", "ledger:write", any_of=True)],
-) -> Viewer:
-    return Viewer(principal=principal)
-
-
-async def _recorder(principal: Annotated[Principal, require("ledger:write")]) -> Viewer:
-    return Viewer(principal=principal)
-
-
 CtxDep = Annotated[NodeContext, Depends(_ctx)]
-#: Reads: ``feed:read`` or ``ledger:write``; feed readers see no restricted grants or persons.
-Reader = Annotated[Viewer, Depends(_viewer)]
-Writer = Annotated[Principal, require("ledger:write")]
-#: Node operation (loading exchange rates): ``ops``. A rate moves every EUR figure of the node,
-#: so a donor's or agency's recording token cannot change it.
-Operator = Annotated[Principal, require("ops")]
-#: Reads of unprotected detail (per-activity participant counts): ``ledger:write`` only. A
-#: three-person workshop's counts by ethnic origin are not for donor portals; they get the
-#: disclosure-controlled tables instead.
-Recorder = Annotated[Viewer, Depends(_recorder)]
+#: Reads: ``feed:read`` or ``ledger:write``; feed readers see no restricted grants or persons
+#: (``Viewer(principal=caller)`` applies the rule).
+Reader = Annotated[Caller, caller("feed:read", "ledger:write", any_of=True, admin=_ADMIN)]
+#: Writes, and reads of unprotected detail (per-activity participant counts): a three-person
+#: workshop's counts by ethnic origin are not for donor portals; they get the
+#: disclosure-controlled tables instead. ``Operator`` (``ops``) loads exchange rates: a rate
+#: moves every EUR figure of the node, so a donor's or agency's recording token cannot change it.
+Writer = Annotated[Caller, caller("ledger:write", admin=_ADMIN)]

@@ -32,19 +32,20 @@ async def create_donor(
 
 @router.get("", response_model=Page[DonorRead])
 async def list_donors(
-    session: SessionDep, viewer: Reader, after: AfterDep, limit: LimitDep = 100
+    session: SessionDep, caller: Reader, after: AfterDep, limit: LimitDep = 100
 ) -> Page[DonorRead]:
     """Donors in registration order, a keyset page at a time."""
+    viewer = Viewer(principal=caller)
     found = await service.list_page(session=session, viewer=viewer, after=after, limit=limit)
     return page_of(found, limit, [_read(d) for d in found])
 
 
 @router.get("/{donor_id}", response_model=DonorRead)
 async def get_donor(
-    donor_id: uuid.UUID, session: SessionDep, viewer: Reader, response: Response
+    donor_id: uuid.UUID, session: SessionDep, caller: Reader, response: Response
 ) -> DonorRead:
     """One donor."""
-    donor = await service.get(session=session, viewer=viewer, donor_id=donor_id)
+    donor = await service.get(session=session, viewer=Viewer(principal=caller), donor_id=donor_id)
     return tagged(response, donor.version, _read(donor))
 
 

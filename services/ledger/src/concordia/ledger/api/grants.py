@@ -48,12 +48,13 @@ async def create_grant(
 @router.get("", response_model=Page[GrantRead])
 async def list_grants(
     session: SessionDep,
-    viewer: Reader,
+    caller: Reader,
     after: AfterDep,
     limit: LimitDep = 100,
     donor_id: Annotated[uuid.UUID | None, Query(description="Only this donor's grants.")] = None,
 ) -> Page[GrantRead]:
     """Live grants in recording order (without totals), a keyset page at a time."""
+    viewer = Viewer(principal=caller)
     found = await service.list_page(
         session=session, viewer=viewer, donor_id=donor_id, after=after, limit=limit
     )
@@ -62,9 +63,10 @@ async def list_grants(
 
 @router.get("/{grant_id}", response_model=GrantRead)
 async def get_grant(
-    grant_id: uuid.UUID, session: SessionDep, viewer: Reader, response: Response
+    grant_id: uuid.UUID, session: SessionDep, caller: Reader, response: Response
 ) -> GrantRead:
     """One grant with its committed and disbursed totals in EUR."""
+    viewer = Viewer(principal=caller)
     grant = await service.get(session=session, grant_id=grant_id, viewer=viewer)
     body = await service.read(session, grant, viewer, with_totals=True)
     return tagged(response, grant.version, body)
@@ -166,9 +168,10 @@ def _transaction_response(
 
 @router.get("/{grant_id}/transactions", response_model=list[TransactionRead])
 async def list_transactions(
-    grant_id: uuid.UUID, session: SessionDep, viewer: Reader
+    grant_id: uuid.UUID, session: SessionDep, caller: Reader
 ) -> list[TransactionRead]:
     """Every transaction of a grant, with EUR amounts where a rate covers the value date."""
+    viewer = Viewer(principal=caller)
     found = await tx_service.list_for(session=session, grant_id=grant_id, viewer=viewer)
     hide = await tx_service.hides_text(session=session, grant_id=grant_id, viewer=viewer)
     return await tx_service.read_many(session, found, hide_text=hide)
@@ -176,9 +179,10 @@ async def list_transactions(
 
 @router.get("/{grant_id}/transactions/{transaction_id}", response_model=TransactionRead)
 async def get_transaction(
-    grant_id: uuid.UUID, transaction_id: uuid.UUID, session: SessionDep, viewer: Reader
+    grant_id: uuid.UUID, transaction_id: uuid.UUID, session: SessionDep, caller: Reader
 ) -> TransactionRead:
     """One transaction."""
+    viewer = Viewer(principal=caller)
     tx = await tx_service.get(
         session=session, grant_id=grant_id, transaction_id=transaction_id, viewer=viewer
     )

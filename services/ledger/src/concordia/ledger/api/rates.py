@@ -11,8 +11,9 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from concordia.core.auth import Operator
 from concordia.core.deps import SessionDep
-from concordia.ledger.api.deps import Operator, Reader
+from concordia.ledger.api.deps import Reader
 from concordia.ledger.schemas import Currency, RateIn, RateRead, RatesLoaded
 from concordia.ledger.service import rates as service
 

@@ -21,6 +21,7 @@ from concordia.ledger.feed import body as feed_body
 from concordia.ledger.feed import service
 from concordia.ledger.feed.schemas import FeedGrant, FeedPageDoc
 from concordia.ledger.feed.stream import events
+from concordia.ledger.service._common import Viewer
 
 router = APIRouter(prefix="/v1/feed", tags=["feed"])
 
@@ -94,7 +95,7 @@ def _matches(if_none_match: str | None, tag: str) -> bool:
 async def feed_grants(
     request: Request,
     session: SessionDep,
-    viewer: Reader,
+    caller: Reader,
     after: FeedAfter = 0,
     limit: FeedLimit = service.DEFAULT_LIMIT,
     if_none_match: IfNoneMatch = None,  # type: ignore[assignment]
@@ -107,7 +108,7 @@ async def feed_grants(
     tombstones; persons appear as `individual`, without titles or descriptions.
     """
     body, _ = await feed_body.page_body(
-        session=session, after=after, limit=limit, audience=viewer.audience
+        session=session, after=after, limit=limit, audience=Viewer(principal=caller).audience
     )
     # Weak: the gzip and identity bodies are the same page, and share the tag.
     tag = f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
@@ -133,7 +134,7 @@ async def feed_grants(
 )
 async def stream_grants(
     request: Request,
-    viewer: Reader,
+    caller: Reader,
     last_event_id: LastEventId = None,  # type: ignore[assignment]
     after: Annotated[
         int | None,
@@ -148,7 +149,7 @@ async def stream_grants(
     """
     db, state = runtime(request).db, ledger_state(request)
     assert state.notifier is not None
-    token_id = viewer.principal.token_id
+    token_id = caller.token_id
     if state.open_streams.get(token_id, 0) >= state.feed_streams_per_token:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
@@ -161,7 +162,7 @@ async def stream_grants(
             start = await service.latest_seq(session)
     store: TokenStore = request.app.state.concordia.tokens
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
-    scopes = viewer.principal.scopes
+    scopes = caller.scopes
 
     def allowed() -> bool:
         # The store re-reads its file only when it changed: cheap enough for every read.
@@ -175,7 +176,7 @@ async def stream_grants(
         is_disconnected=request.is_disconnected,
         keepalive=state.feed_keepalive,
         poll=state.feed_poll,
-        audience=viewer.audience,
+        audience=Viewer(principal=caller).audience,
         allowed=allowed,
         lifetime=state.feed_stream_seconds,
     )

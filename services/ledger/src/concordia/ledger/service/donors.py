@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import ConflictError, NotFoundError
-from concordia.core.pagination import keyset
+from concordia.core.pagination import owned_page
 from concordia.ledger.feed import moves as feed_moves
 from concordia.ledger.models import Donor, Grant
 from concordia.ledger.schemas import DonorCreate, DonorUpdate
@@ -57,10 +57,7 @@ async def list_page(
     *, session: AsyncSession, viewer: Viewer, after: uuid.UUID | None, limit: int
 ) -> list[Donor]:
     """A keyset page of donors in creation order (a writer's own, unless it reads the feed)."""
-    query = keyset(select(Donor), Donor.id, after=after, limit=limit)
-    if viewer.scope is not None:
-        query = query.where(Donor.owner == viewer.scope)
-    return list((await session.scalars(query)).all())
+    return await owned_page(session, Donor, owner=viewer.scope, after=after, limit=limit)
 
 
 async def update(

@@ -1,15 +1,15 @@
 """Registry-specific dependencies: the node context and the acting principal."""
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
-from concordia.core.auth import Principal, require
+from concordia.core.auth import Caller, caller
 from concordia.core.errors import FieldError
 from concordia.kit import service_state
 from concordia.registry.codes import ACCESS_PURPOSES
-from concordia.registry.service._common import Actor, NodeContext
+from concordia.registry.service._common import NodeContext
 from concordia.registry.service.audit import AuditTrail
 
 
@@ -64,35 +64,35 @@ def check_purpose(value: str | None) -> str:
 PURPOSE_PATTERN = rf"^\s*({'|'.join(ACCESS_PURPOSES)})\s*(;.*)?$"
 
 
-def actor_with(*scopes: str, purpose: bool = True) -> object:
-    """A dependency giving the Actor: a principal holding ``scopes`` and its X-Purpose.
+async def _required_purpose(
+    x_purpose: Annotated[
+        str, Header(max_length=256, pattern=PURPOSE_PATTERN, description=_PURPOSE_DOC)
+    ],
+) -> str:
+    return check_purpose(x_purpose)
+
+
+async def _optional_purpose(
+    x_purpose: Annotated[
+        str | None, Header(max_length=256, description="Why; kept in the audit log.")
+    ] = None,
+) -> str | None:
+    return x_purpose
+
+
+def actor_with(*scopes: str, purpose: bool = True) -> Any:
+    """A dependency giving the caller holding ``scopes``, with its X-Purpose.
 
     With ``purpose`` (routes that touch personal data) the header is required and checked;
     a missing or unknown one is a 422 naming the header.
     """
-
-    async def with_purpose(
-        principal: Annotated[Principal, require(*scopes)],
-        x_purpose: Annotated[
-            str, Header(max_length=256, pattern=PURPOSE_PATTERN, description=_PURPOSE_DOC)
-        ],
-    ) -> Actor:
-        return Actor(principal=principal, purpose=check_purpose(x_purpose))
-
-    async def without_purpose(
-        principal: Annotated[Principal, require(*scopes)],
-        x_purpose: Annotated[
-            str | None, Header(max_length=256, description="Why; kept in the audit log.")
-        ] = None,
-    ) -> Actor:
-        return Actor(principal=principal, purpose=x_purpose)
-
-    return Depends(with_purpose if purpose else without_purpose)
+    why = _required_purpose if purpose else _optional_purpose
+    return caller(*scopes, admin="registry:admin", purpose=Depends(why))
 
 
 #: Reads and writes of personal data: X-Purpose required.
-Reader = Annotated[Actor, actor_with("registry:read")]
-Writer = Annotated[Actor, actor_with("registry:write")]
+Reader = Annotated[Caller, actor_with("registry:read")]
+Writer = Annotated[Caller, actor_with("registry:write")]
 #: Reads and writes of organisations, code lists and aggregates: no personal data.
-OrgReader = Annotated[Actor, actor_with("registry:read", purpose=False)]
-OrgWriter = Annotated[Actor, actor_with("registry:write", purpose=False)]
+OrgReader = Annotated[Caller, actor_with("registry:read", purpose=False)]
+OrgWriter = Annotated[Caller, actor_with("registry:write", purpose=False)]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 
-from concordia.core.auth import Principal, require
+from concordia.core.auth import Caller, caller
 from concordia.core.deps import SessionDep
 from concordia.core.web import Problem
 from concordia.kit import runtime
@@ -28,7 +28,7 @@ async def screen_texts(
     request: Request,
     session: SessionDep,
     ctx: CtxDep,
-    principal: Annotated[Principal, require("registry:screen")],
+    principal: Annotated[Caller, caller("registry:screen")],
     x_purpose: Annotated[str | None, Header(max_length=256)] = None,
 ) -> ScreenResult:
     """Check texts for registered family names, aliases, e-mail addresses and phone numbers.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.auth import Principal
+from concordia.core.auth import Caller
 from concordia.core.changes import check_version, new_id, now, serialise_appends
 from concordia.core.crypto import FieldCipher
 from concordia.core.db import table_of
@@ -30,26 +31,9 @@ __all__ = [
 _CHANGES_LOCK = 0x436F6E636F726401
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who acts, and why (the X-Purpose header), for the audit trail."""
-
-    principal: Principal
-    purpose: str | None = None
-
-    @property
-    def owner(self) -> str:
-        """The owner the actor's new records get."""
-        return self.principal.owner
-
-    @property
-    def scope(self) -> str | None:
-        """The owner whose records the actor may see, or None for the operator's admin."""
-        return self.principal.owner_filter("registry:admin")
-
-    def owns(self, owner: str) -> bool:
-        """Whether a record of ``owner`` is visible to the actor."""
-        return self.scope is None or self.scope == owner
+#: Who acts, and why (the X-Purpose header), for the audit trail: the route's ``Caller``, whose
+#: admin scope (``registry:admin``) sees every owner's records.
+Actor = Caller
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +56,22 @@ async def record_changes(session: AsyncSession, rows: list[dict[str, Any]]) -> N
 async def emit(session: AsyncSession, ctx: NodeContext, events: list[Event]) -> None:
     """Write events to the outbox in the caller's unit of work."""
     await outbox.add_many(session, events, node=ctx.node)
+
+
+async def save_change(
+    session: AsyncSession,
+    ctx: NodeContext,
+    record: Any,
+    values: dict[str, Any],
+    change: Callable[[], dict[str, Any]],
+    event: Callable[[], Event],
+) -> None:
+    """Write ``values`` into ``record`` as its next version, then its delta-feed entry and its
+    event (``change`` and ``event`` read the record as changed)."""
+    for key, value in values.items():
+        setattr(record, key, value)
+    record.version += 1
+    record.updated_at = now()
+    await session.flush()
+    await record_changes(session, [change()])
+    await emit(session, ctx, [event()])

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import ConflictError, FieldError, NotFoundError
-from concordia.core.pagination import keyset
+from concordia.core.pagination import owned_page
 from concordia.events.registry import (
     MembershipChanged,
     OrganisationRegistered,
@@ -32,6 +32,7 @@ from concordia.registry.service._common import (
     new_id,
     now,
     record_changes,
+    save_change,
 )
 from concordia.registry.service.audit import AuditTrail
 from concordia.registry.service.external_ids import ensure_external_id_free
@@ -128,10 +129,7 @@ async def list_page(
     *, session: AsyncSession, actor: Actor, after: uuid.UUID | None, limit: int
 ) -> list[Organisation]:
     """A keyset page of the actor's organisations in creation order."""
-    query = keyset(select(Organisation), Organisation.id, after=after, limit=limit)
-    if actor.scope is not None:
-        query = query.where(Organisation.owner == actor.scope)
-    return list((await session.scalars(query)).all())
+    return await owned_page(session, Organisation, owner=actor.scope, after=after, limit=limit)
 
 
 async def update(
@@ -155,12 +153,14 @@ async def update(
     digest = fields_digest(ctx, merged)
     if digest == org.digest:
         return org
-    for key, value in merged.items():
-        setattr(org, key, value)
-    org.digest, org.version, org.updated_at = digest, org.version + 1, now()
-    await session.flush()
-    await record_changes(session, [_change(org, "upsert")])
-    await emit(session, ctx, [org_event(org, created=False)])
+    await save_change(
+        session,
+        ctx,
+        org,
+        {**merged, "digest": digest},
+        lambda: _change(org, "upsert"),
+        lambda: org_event(org, created=False),
+    )
     return org
 
 

@@ -21,6 +21,7 @@ from concordia.registry.service._common import (
     new_id,
     now,
     record_changes,
+    save_change,
 )
 from concordia.registry.service.audit import AuditTrail
 from concordia.registry.service.persons import audit, audit_entries
@@ -125,14 +126,11 @@ async def update(
     _check_dates(merged["valid_from"], merged["valid_to"])
     if merged == current:
         return permit
-    for key, value in merged.items():
-        setattr(permit, key, value)
-    permit.version += 1
-    permit.updated_at = now()
-    await session.flush()
-    await record_changes(session, [_change(permit)])
     holder = await session.get(Person, permit.person_id)
-    await emit(session, ctx, [_event(permit, holder, created=False)])
+    await save_change(
+        session, ctx, permit, merged, lambda: _change(permit),
+        lambda: _event(permit, holder, created=False),
+    )  # fmt: skip
     return permit
 
 

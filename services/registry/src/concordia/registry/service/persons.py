@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
 from concordia.core.errors import ConflictError, NotFoundError
-from concordia.core.pagination import keyset
+from concordia.core.pagination import owned_page
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
 from concordia.registry import codes
 from concordia.registry.models import Consent, Membership, Permit, Person
@@ -25,6 +25,7 @@ from concordia.registry.service._common import (
     new_id,
     now,
     record_changes,
+    save_change,
 )
 from concordia.registry.service.audit import AuditTrail
 
@@ -236,8 +237,8 @@ def audit_entries(actor: Actor, person_ids: list[uuid.UUID], action: str) -> lis
     return [
         {
             "at": at,
-            "token_id": actor.principal.token_id,
-            "token_name": actor.principal.name,
+            "token_id": actor.token_id,
+            "token_name": actor.name,
             "owner": actor.owner,
             "action": action,
             "person_id": pid,
@@ -278,10 +279,7 @@ async def list_page(
     limit: int,
 ) -> list[Person]:
     """A keyset page of persons in creation order; every person returned is audited."""
-    query = keyset(select(Person), Person.id, after=after, limit=limit)
-    if actor.scope is not None:
-        query = query.where(Person.owner == actor.scope)
-    persons = list((await session.scalars(query)).all())
+    persons = await owned_page(session, Person, owner=actor.scope, after=after, limit=limit)
     await trail.record(audit_entries(actor, [p.id for p in persons], "list"))
     return persons
 
@@ -308,13 +306,14 @@ async def update(
     await audit(session=session, actor=actor, person_ids=[person_id], action="update")
     if columns["digest"] == person.digest:
         return person
-    for key, value in columns.items():
-        setattr(person, key, value)
-    person.version += 1
-    person.updated_at = now()
-    await session.flush()
-    await record_changes(session, [_change(_as_row(person), "upsert")])
-    await emit(session, ctx, [updated_event(person)])
+    await save_change(
+        session,
+        ctx,
+        person,
+        columns,
+        lambda: _change(_as_row(person), "upsert"),
+        lambda: updated_event(person),
+    )
     return person
 
 
