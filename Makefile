@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck bench migrate clean env
+.PHONY: run test test-fast lint typecheck bench migrate clean env images
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -36,6 +36,9 @@ lint: env ## ruff (lint and format check), mypy over the libraries and the servi
 
 bench: env ## throughput figures against raw ceilings measured in the same run
 	$(BIN)/python -m bench
+
+images: env ## every image offline: a debootstrapped Debian base, a wheelhouse from uv.lock, services, NATS, PostgreSQL (root, Docker)
+	$(BIN)/concordia deploy images
 
 migrate: env ## migrate every service's database (its settings, e.g. CONCORDIA_REGISTRY_DATABASE_URL)
 	$(BIN)/concordia migrate

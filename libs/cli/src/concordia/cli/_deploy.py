@@ -34,7 +34,9 @@ COMPOSE_DIR = "deploy/compose"
 #: Env files of a compose node that are not a service's own.
 NODE_ENV_FILES = ("node", "nats", "postgres")
 #: The Kubernetes files of every service.
-MANIFESTS = ("configmap", "deployment", "service")
+MANIFESTS = ("configmap", "deployment", "service", "pdb", "servicemonitor", "networkpolicy")
+#: The domain each kustomization's Ingress serves its services under (an overlay patches it).
+DOMAINS = {"base": "node.example.org", "hub": "coalition.example.org"}
 #: The named volumes of every compose node.
 KEPT = ("postgres", "nats")
 _BLOCK = re.compile(r"^#%(if (?P<flag>!?\w+)|end)\s*$")
@@ -231,8 +233,9 @@ def k8s(services: Sequence[ServiceSpec]) -> dict[str, str]:
         namespace = "concordia-hub" if spec.role == "hub" else "concordia-<code>"
         for kind in MANIFESTS:
             files[f"{k8s_dir(spec)}/{kind}.yaml"] = fill(
-                f"k8s-{kind}.yaml", flags(spec), **fields(spec), namespace=namespace
-            )
+                f"k8s-{kind}.yaml", flags(spec), **fields(spec), namespace=namespace,
+                nats="nats" if spec.role == "node" else "hub-nats",
+            )  # fmt: skip
     for role, directory in (("node", "base"), ("hub", "hub")):
         listed = [spec for spec in services if spec.role == role]
         resources_ = [
@@ -244,6 +247,15 @@ def k8s(services: Sequence[ServiceSpec]) -> dict[str, str]:
             resources="\n".join(resources_),
             images="".join(fill("k8s-image.yaml", **fields(s)) for s in listed).rstrip("\n"),
         )
+        domain = DOMAINS[directory]
+        files[f"{K8S}/{directory}/ingress.yaml"] = fill(
+            "k8s-ingress.yaml",
+            who="node" if role == "node" else "hub",
+            domain=domain,
+            hosts="\n".join(f"        - {s.name}.{domain}" for s in listed),
+            rules="".join(fill("k8s-ingress-rule.yaml", name=s.name, domain=domain)
+                          for s in listed).rstrip("\n"),
+        )  # fmt: skip
     files[f"{K8S}/base/secret.example.yaml"] = secret_example(services_at("se", services))
     return files
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from concordia.cli import _deploy
+from concordia.cli import _deploy, _images
 
 app = typer.Typer(help="The deployment files (compose, Kubernetes).", no_args_is_help=True)
 
@@ -49,3 +49,44 @@ def render(
     for path in changed:
         console.print(f"{'wrote' if path in files else 'removed'} {path}")
     console.print(f"{len(changed)} of {len(files)} deployment files changed.")
+
+
+@app.command()
+def images(
+    tag: Annotated[
+        str | None,
+        typer.Option(help="Tag every image with this instead of its default (tests use one)."),
+    ] = None,
+    service: Annotated[
+        list[str] | None,
+        typer.Option(help="Build only this service's image (repeat); default: every service."),
+    ] = None,
+    wheelhouse_only: Annotated[
+        bool,
+        typer.Option(
+            help="Only make the wheelhouse and copy nats-server into the build contexts "
+            "(then `docker build` or `docker compose build` work by hand)."
+        ),
+    ] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(help="The repository root (default: found from the current directory)."),
+    ] = None,
+) -> None:
+    """Build every image offline: a debootstrapped Debian base, a wheelhouse from uv.lock, the
+    services, NATS (the nats-server the project ships) and PostgreSQL (Debian's packages)."""
+    base = root if root is not None else repository_root(Path.cwd())
+    console = Console(soft_wrap=True, highlight=False)
+
+    def log(line: str) -> None:
+        console.print(line, markup=False)
+
+    try:
+        if wheelhouse_only:
+            _images.prepare_context(base, cache=_images.cache_dir(), log=log)
+            return
+        built = _images.build(base, tag=tag, services=service, log=log)
+    except (_images.ImageError, KeyError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console.print("Built: " + ", ".join(built.all))
