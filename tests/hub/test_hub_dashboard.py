@@ -65,6 +65,7 @@ async def test_targets_trends_and_districts(seeded: Hub) -> None:
     assert trends[1][1] == "200000.00"  # every cell published in Q3
     assert trends[2][1] == "suppressed"  # pl's legal aid withheld in Q4: no total
     assert [r[4] for r in trends[1:]] == ["3", "3"]  # central, volga, siberian
+    assert [r[2] for r in trends[1:]] == ["0.5385", "0.5385"]  # from persons_by_gender
     districts = _csv((await hub.client.get("/dashboard?csv=districts", headers=hub.auth())).text)
     assert ["central", "80"] in districts
     page = await hub.client.get("/dashboard", headers=hub.auth())

@@ -261,7 +261,9 @@ async def _trends(
             session=session, filters={"period": period}, history=False, limit=100_000
         )
         result = indicators.coalition(period, snaps, charter)
-        shares = {t.indicator: t.share for t in result.targets}
+        shares: dict[str, Any] = {}
+        for t in result.targets:  # the first table measuring it (by name): the one-way table
+            shares.setdefault(t.indicator, t.share)
         committed = next(
             (c for t in result.aggregates if t.aggregate == "committed_eur_by_purpose"
              for c in t.margins if all(k == ALL for k in c.key)), None,
