@@ -11,6 +11,7 @@ import pytest
 
 import concordia.hub
 import concordia.kit
+import concordia.ledger
 import concordia.registry
 import concordia.web
 from concordia.web import charts, i18n
@@ -19,7 +20,8 @@ from concordia.web.tables import SUPPRESSED, Column, Table, to_csv
 
 #: Every package that has pages, with its catalogues (a new one adds itself here).
 PACKAGES = [
-    Path(p.__path__[0]) for p in (concordia.web, concordia.hub, concordia.kit, concordia.registry)
+    Path(p.__path__[0])
+    for p in (concordia.web, concordia.hub, concordia.kit, concordia.registry, concordia.ledger)
 ]
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 
