@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import concordia.evaluation
 import concordia.hub
 import concordia.kit
 import concordia.ledger
@@ -21,7 +22,14 @@ from concordia.web.tables import SUPPRESSED, Column, Table, to_csv
 #: Every package that has pages, with its catalogues (a new one adds itself here).
 PACKAGES = [
     Path(p.__path__[0])
-    for p in (concordia.web, concordia.hub, concordia.kit, concordia.registry, concordia.ledger)
+    for p in (
+        concordia.web,
+        concordia.hub,
+        concordia.kit,
+        concordia.registry,
+        concordia.ledger,
+        concordia.evaluation,
+    )
 ]
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 
