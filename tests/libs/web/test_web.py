@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import concordia.evaluation
+import concordia.exchange
 import concordia.hub
 import concordia.kit
 import concordia.ledger
@@ -29,6 +30,7 @@ PACKAGES = [
         concordia.registry,
         concordia.ledger,
         concordia.evaluation,
+        concordia.exchange,
     )
 ]
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
