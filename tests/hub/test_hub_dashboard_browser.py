@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import SCREENSHOTS, browser, check, served
-from dashboard_support import seed
+from dashboard_support import broadcast_practices, seed
 from hub_support import Hub
 from playwright.async_api import Page
 
@@ -28,6 +28,7 @@ async def test_every_dashboard_page_in_chromium(
     hub: Hub, country_nats: NatsServer, tmp_path: Path
 ) -> None:
     await seed(hub, country_nats)
+    await broadcast_practices(hub, country_nats)
     async with served(hub.app) as base, browser(tmp_path) as context:
         page = await context.new_page()
         response = await page.goto(f"{base}/dashboard")
@@ -57,6 +58,16 @@ async def test_every_dashboard_page_in_chromium(
         await page.get_by_role("link", name="Overlaps").click()
         assert await page.locator("#table-overlaps tbody tr").count() == 1
         await check(page, "dashboard-overlaps")
+        await page.get_by_role("link", name="Practices", exact=True).click()
+        await page.get_by_label("Search the library").fill("legal clinics")
+        await page.get_by_role("button", name="Search", exact=True).click()
+        await page.wait_for_url("**q=legal+clinics")
+        assert await page.locator("#table-practices tbody tr").count() == 1
+        await check(page, "dashboard-practices")
+        await page.get_by_role("link", name="Test practice 2: legal aid clinics").click()
+        assert await page.locator("h1").inner_text() == "Test practice 2: legal aid clinics"
+        await check(page, "dashboard-practice")
+        await page.get_by_role("link", name="Overlaps").click()
         await page.get_by_role("link", name="Русский").click()
         assert await page.locator("html").get_attribute("lang") == "ru"
         await check(page, "dashboard-overlaps-ru")

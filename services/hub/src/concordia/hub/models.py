@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.db import ServiceTables, new_metadata
@@ -109,3 +109,30 @@ class OverlapOutcome(Base):
     declined_by: Mapped[str | None] = mapped_column(String(8))
     reason: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[datetime]
+
+
+class LibraryPractice(Base):
+    """The coalition's library: the newest revision of every practice a node broadcast.
+
+    Its text was approved by four eyes and screened at its origin before it left (the only
+    shared events with free text); the hub keeps a copy as it relays it, for the dashboard.
+    """
+
+    __tablename__ = "library_practices"
+
+    practice: Mapped[str] = mapped_column(String(64), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(8), index=True)
+    revision: Mapped[int]
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    standing: Mapped[str] = mapped_column(String(16))
+    country: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(8))
+    tags: Mapped[list[Any]]
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    what_worked: Mapped[str | None] = mapped_column(Text)
+    what_did_not: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime]
+    received_at: Mapped[datetime]
