@@ -7,11 +7,12 @@ import csv
 import io
 
 import pytest
-from dashboard_support import broadcast_practices, seed
+from dashboard_support import broadcast_practices, everything, seed
 from hub_support import Hub
 from web_support import untranslated, visible_text
 
 from concordia.events import NatsServer
+from concordia.events.runtime.snapshot_store import digest_of
 
 PAGES = ("/dashboard", "/dashboard/nodes", "/dashboard/overlaps", "/dashboard?period=2026-Q3")
 
@@ -78,6 +79,14 @@ async def test_nodes_and_overlaps(seeded: Hub) -> None:
     hub = seeded
     nodes = _csv((await hub.client.get("/dashboard/nodes?csv=nodes", headers=hub.auth())).text)
     assert [r[0] for r in nodes[1:]] == ["pl", "se"]
+    received = _csv((await hub.client.get("/dashboard/nodes?csv=received",
+                                          headers=hub.auth())).text)  # fmt: skip
+    shown = {(r[0], r[2], r[3]): r[6] for r in received[1:]}
+    sent = everything()
+    assert len(shown) == len(sent)
+    for event in sent:  # the fingerprint the node's console shows for what it sent
+        node_side = digest_of(event.model_dump(mode="json")).hex()
+        assert shown[(event.node, event.aggregate, event.period)] == node_side
     overlaps = await hub.client.get("/dashboard/overlaps?csv=overlaps", headers=hub.auth())
     (_header, row) = _csv(overlaps.text)
     assert row[:5] == ["independent_media", "se", "pl", "counted", "3"]

@@ -24,6 +24,7 @@ from concordia.core.deps import SessionDep
 from concordia.events import CharterPublished
 from concordia.events.aggregates import ALL, Cell
 from concordia.events.codes import FEDERAL_DISTRICTS, UKRAINE_DISTRICT
+from concordia.events.runtime.snapshot_store import digest_of
 from concordia.hub import indicators, service
 from concordia.hub.api.deps import FederationDep, hub_settings
 from concordia.hub.charter import service as charters
@@ -57,6 +58,8 @@ DISTRICTS = (*FEDERAL_DISTRICTS, UKRAINE_DISTRICT)
 DISTRICT_TABLE = "persons_by_gender_and_district"
 
 router = PAGES.router()
+#: The most snapshots the nodes page lists (the API pages through every version).
+RECEIVED_LIMIT = 500
 Period = Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
 
 
@@ -373,6 +376,25 @@ async def nodes(request: Request, session: SessionDep, federation: FederationDep
             Column("pending", _("Outbox pending"), True), Column("stale", _("Stale")),
         ], rows=service_rows, empty=_("no service has reported yet.")),
     ])]  # fmt: skip
+    received = await session.scalars(
+        select(Snapshot).order_by(Snapshot.received_at.desc(), Snapshot.id.desc())
+        .limit(RECEIVED_LIMIT)
+    )  # fmt: skip
+    sections.append(Section(
+        id="received", title=_("Snapshots received"),
+        note=_("The newest snapshots each node sent, with the fingerprint its console shows "
+               "for the same release (SHA-256): a node's data-protection officer can check that "
+               "the hub holds exactly what the node sent."),
+        tables=[Table(id="received", caption=_("Snapshots, newest first"), columns=[
+            Column("node", _("Node")), Column("service", _("Service")),
+            Column("aggregate", _("Table")), Column("period", _("Period")),
+            Column("version", _("Version"), True), Column("received", _("Received")),
+            Column("sha256", _("Fingerprint (SHA-256)")),
+        ], rows=[{
+            "node": r.node, "service": r.service, "aggregate": r.aggregate, "period": r.period,
+            "version": r.version, "received": r.received_at, "sha256": digest_of(r.payload).hex(),
+        } for r in received], empty=_("nothing received yet."))],
+    ))  # fmt: skip
     return PAGES.render(request, reader, heading=_("Nodes"), sections=sections)
 
 
