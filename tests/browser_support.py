@@ -68,7 +68,7 @@ async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
     """A fresh Chromium (empty user-data directory) that refuses every request off this host."""
     executable = chromium_or_skip()
     profile = tmp_path / "chromium-profile"
-    profile.mkdir()
+    profile.mkdir(parents=True)
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
             str(profile), executable_path=executable, headless=True, args=FLAGS,
@@ -98,3 +98,21 @@ async def check(page: Page, name: str) -> None:
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     results = await Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+async def check_pages(
+    app: FastAPI, tmp_path: Path, token: str, pages: dict[str, str]
+) -> dict[str, str]:
+    """Open each page (name -> path) with ``token`` as a bearer header; check each (axe, a
+    screenshot); return each page's text."""
+    texts = {}
+    async with served(app) as base, browser(tmp_path) as context:
+        await context.set_extra_http_headers({"Authorization": f"Bearer {token}"})
+        page = await context.new_page()
+        for name, path in pages.items():
+            response = await page.goto(f"{base}{path}")
+            assert response is not None
+            assert response.status == 200, path
+            await check(page, name)
+            texts[name] = await page.locator("main").inner_text()
+    return texts
