@@ -99,7 +99,8 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     tokens = json.loads((var / "demo" / "tokens.json").read_text())
     assert set(tokens) == {*NODES, "hub"}
     assert all(set(tokens[code]) == DEV_TOKENS for code in NODES)
-    assert set(tokens["hub"]) == {"hub:read", "hub:admin"}
+    members = {f"member-{code}" for code in NODES}
+    assert set(tokens["hub"]) == {"hub:read", "hub:admin", "hub:advise", "donor-member", *members}
     for secret in (var / "hub" / "hub.json", var / "hub" / "nats.conf", var / "hub" / "tokens.json",
                    var / "hub" / "nodes" / "se.json", var / "pl" / "hub-join.json"):  # fmt: skip
         assert stat.S_IMODE(secret.stat().st_mode) == 0o600, secret
@@ -125,6 +126,19 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     indicators = _hub_get(hub_url, reader, "/v1/coalition/indicators", period=period)
     assert indicators["period"] == period
     assert indicators["aggregates"], indicators
+
+    # The coordination group's workspace: each country's commitments and a donor's, a member's
+    # item with an expert's proposal, and items the hub raises by itself from the signals.
+    committed = _hub_get(hub_url, reader, "/v1/commitments")
+    assert sorted(c["member"] for c in committed) == sorted(
+        ["donor:demo-fund", *(f"state:{code}" for code in NODES for _ in range(3))]
+    )
+    deadline = time.monotonic() + 120
+    while "commitment_behind" not in {i["kind"] for i in _hub_get(hub_url, reader, "/v1/agenda")}:
+        assert time.monotonic() < deadline, "no agenda item was raised by a signal"
+        time.sleep(2)
+    (member_item,) = _hub_get(hub_url, reader, "/v1/agenda", kind="member")
+    assert [c["role"] for c in member_item["comments"]] == ["expert"]
 
     # The planted overlaps: the same identifier funded for one purpose and quarter in two nodes,
     # and every node's set large enough for overlap detection (OVERLAP_MIN_SET_SIZE = 5).
@@ -173,6 +187,7 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     assert {(s["aggregate"], s["period"], s["version"]) for s in snapshots} <= {
         (s["aggregate"], s["period"], s["version"]) for s in kept
     }
+    assert len(_hub_get(hub_url, reader, "/v1/commitments")) == len(committed)  # none twice
     reseed = CliRunner().invoke(
         app, ["seed", "--var", str(var), "--node", "pl", "--overlaps", *sizes]
     )

@@ -17,6 +17,7 @@ from pydantic import BaseModel, EmailStr, Field
 from concordia.events import (
     CODE_PATTERN,
     NON_PERSONAL_PATTERNS,
+    CoalitionText,
     Code,
     ContributionPublished,
     Opaque,
@@ -30,6 +31,8 @@ from concordia.events import (
 ALLOWED_LEAVES = (bool, int, Decimal, datetime, date, type(None))
 #: The only shared events that may carry text: after four eyes and the registry's screen.
 SCREENED_OWNERS = {"PracticeRevisionPublished", "ContributionPublished"}
+#: The only shared event with the coordination group's own words: hub to node, never back.
+HUB_TEXT_OWNERS = {"CoalitionDecisionPublished"}
 PERSONAL_WORDS = {"name", "surname", "alias", "birth", "dob", "email", "phone", "address"}
 
 
@@ -43,6 +46,8 @@ def walk(tp: Any, metadata: tuple[Any, ...], path: str, seen: set[type]) -> list
         if any(isinstance(m, Screened) for m in metadata):
             # Released text: allowed only in the exchange's events (checked below).
             return [] if path.split(".")[0] in SCREENED_OWNERS else [f"{path}: screened text"]
+        if any(type(m).__name__ == "HubText" for m in metadata):
+            return [] if path.split(".")[0] in HUB_TEXT_OWNERS else [f"{path}: hub text"]
         return [] if patterns & set(NON_PERSONAL_PATTERNS) else [f"{path}: free text"]
     if tp is bytes:  # only the marked, size-bounded opaque PSI type
         return [] if any(isinstance(m, Opaque) for m in metadata) else [f"{path}: raw bytes"]
@@ -166,3 +171,12 @@ def test_screened_text_is_refused_outside_the_exchange() -> None:
 
     assert walk(Elsewhere, (), "Elsewhere", set()) == ["Elsewhere.note: screened text"]
     assert personal_field_violations(Elsewhere) != []
+
+
+def test_only_the_hubs_decisions_carry_the_groups_words() -> None:
+    """A node's event cannot borrow the decision text type to send prose to the hub."""
+    with pytest.raises(TypeError, match="free text"):
+
+        class Smuggled(SharedEvent):
+            event_name: ClassVar[str] = "registry.test.smuggled"
+            remark: CoalitionText

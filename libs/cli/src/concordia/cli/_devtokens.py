@@ -55,17 +55,32 @@ DEV_OWNERS: dict[str, str] = {
 HUB_DEV_TOKENS: dict[str, frozenset[str]] = {
     "hub:read": frozenset({"hub:read"}),
     "hub:admin": frozenset({"hub:admin"}),
+    "hub:advise": frozenset({"hub:advise"}),
+    "donor-member": frozenset({"hub:member"}),
 }
+#: The coordination group's demo roles at the hub (each country's member token is added by
+#: ``hub_member_tokens``): a donor's representative and an expert.
+HUB_DEV_OWNERS: dict[str, str] = {"donor-member": "donor:demo-fund", "hub:advise": "expert:demo-1"}
+
+
+def hub_dev_tokens(codes: list[str]) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """The hub's demo tokens and their owners, with a member token per country ``member-<code>``."""
+    wanted = dict(HUB_DEV_TOKENS) | {f"member-{c}": frozenset({"hub:member"}) for c in codes}
+    owners = dict(HUB_DEV_OWNERS) | {f"member-{c}": f"state:{c}" for c in codes}
+    return wanted, owners
 
 
 def dev_tokens(
-    tokens_file: Path, known: dict[str, str], wanted: dict[str, frozenset[str]] = DEV_TOKENS
+    tokens_file: Path,
+    known: dict[str, str],
+    wanted: dict[str, frozenset[str]] = DEV_TOKENS,
+    owners: dict[str, str] = DEV_OWNERS,
 ) -> dict[str, str]:
     """Development tokens of a node or the hub: ``known`` ones that still verify, else new ones."""
     store = TokenStore(tokens_file)
     tokens: dict[str, str] = {}
     for name, scopes in wanted.items():
-        token, owner = known.get(name), DEV_OWNERS.get(name, OPERATOR)
+        token, owner = known.get(name), owners.get(name, OPERATOR)
         principal = store.verify(token) if isinstance(token, str) else None
         if principal is not None and (principal.scopes, principal.owner) == (scopes, owner):
             tokens[name] = token  # type: ignore[assignment]

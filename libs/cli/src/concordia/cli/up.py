@@ -39,8 +39,8 @@ from concordia.cli._devtokens import (
     EXCHANGE_APPROVER,
     EXCHANGE_EDITOR,
     EXCHANGE_SCREEN,
-    HUB_DEV_TOKENS,
     dev_tokens,
+    hub_dev_tokens,
 )
 from concordia.cli._evaluation_seed import seed_evaluation_demo
 from concordia.cli._exchangeseed import seed_exchange
@@ -58,6 +58,7 @@ from concordia.cli._layout import (
 from concordia.cli._overlaps import seed_overlaps
 from concordia.cli._procs import Guardian, LaunchError, ServiceProcess, check_ports_free
 from concordia.cli._seedhttp import SeedError
+from concordia.cli._workspace_seed import seed_workspace
 from concordia.cli.migrate import upgrade_service
 from concordia.cli.nodeinit import AlreadyInitialisedError
 from concordia.cli.seed import (
@@ -312,7 +313,8 @@ def _run_locked(
         endpoints = _start_all(layouts, hub, running, console, tokens)
         known = read_json(demo_tokens_file(var)) or {}
         if hub is not None:
-            tokens[hub.node] = dev_tokens(hub.tokens_file, known.get(hub.node, {}), HUB_DEV_TOKENS)
+            wanted, owners = hub_dev_tokens([layout.node for layout in layouts])
+            tokens[hub.node] = dev_tokens(hub.tokens_file, known.get(hub.node, {}), wanted, owners)
         write_json(demo_tokens_file(var), known | tokens, private=True)
         if seed:
             for layout in layouts:
@@ -321,6 +323,12 @@ def _run_locked(
                     layout, endpoints["nodes"][layout.node], tokens[layout.node], persons=persons,
                     grants=grants, overlaps=hub is not None, console=console,
                 )  # fmt: skip
+            if hub is not None:
+                console.print("[bold]Seeding the coordination group's workspace[/]")
+                made = seed_workspace(
+                    endpoints["hub"]["hub"], tokens[hub.node], [lay.node for lay in layouts]
+                )
+                console.print(f"  workspace    {made.describe()}")
         banner(console, var, endpoints, tokens)
         # The banner is out (stdout may be a block-buffered file) before endpoints.json says
         # that everything is up: whoever waits for the file finds the banner too.

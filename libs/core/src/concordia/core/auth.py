@@ -45,7 +45,9 @@ SCOPES: dict[str, str] = {
     "evaluation:admin": "register evaluators, draw assessors, record award panels",
     "evaluation:read": "read evaluation indicators, targets and agreement",
     "hub:read": "read coalition aggregates",
-    "hub:admin": "set the charter",
+    "hub:admin": "set the charter, run scans, act as the hub's operator",
+    "hub:member": "act for a member state or donor (the token's owner): commit, add, decide",
+    "hub:advise": "advise the coordination group as an expert: comment, propose objectives",
     "ops": "operate the node: audit log, status",
 }
 _PREFIX = "cnc"

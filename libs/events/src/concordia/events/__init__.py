@@ -17,7 +17,16 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from concordia.events import aggregates, charter, codes, overlap, practices, registry, status
+from concordia.events import (
+    aggregates,
+    charter,
+    codes,
+    coordination,
+    overlap,
+    practices,
+    registry,
+    status,
+)
 from concordia.events._asyncapi import asyncapi_document
 from concordia.events._code_lists import BUILT_IN_CODE_LISTS
 from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventTypeError
@@ -29,6 +38,7 @@ from concordia.events._types import (
     MAX_OPAQUE_BYTES,
     NON_PERSONAL_PATTERNS,
     TOKEN_PATTERN,
+    CoalitionText,
     Code,
     CountryCode,
     Opaque,
@@ -54,6 +64,7 @@ from concordia.events.charter import (
     Target,
     disclosure_rules,
 )
+from concordia.events.coordination import CoalitionDecisionPublished, FollowUp
 from concordia.events.exchange import (
     AttachmentRefV1,
     ContributionPublished,
@@ -111,6 +122,12 @@ if TYPE_CHECKING:  # the runtime, as the type checker sees it; loaded lazily bel
     )
     from concordia.events.runtime.consumer import (
         Outcome as Outcome,
+    )
+    from concordia.events.runtime.decision_follower import (
+        DecisionFollower as DecisionFollower,
+    )
+    from concordia.events.runtime.decision_follower import (
+        DecisionStore as DecisionStore,
     )
     from concordia.events.runtime.federation import (
         NodeLinks as NodeLinks,
@@ -209,6 +226,8 @@ _RUNTIME: dict[str, str] = {
     "ensure_stream": "concordia.events.runtime.broker",
     "CharterFollower": "concordia.events.runtime.charter_follower",
     "CharterStore": "concordia.events.runtime.charter_follower",
+    "DecisionFollower": "concordia.events.runtime.decision_follower",
+    "DecisionStore": "concordia.events.runtime.decision_follower",
     "Consumer": "concordia.events.runtime.consumer",
     "ConsumerMetrics": "concordia.events.runtime.consumer",
     "Handler": "concordia.events.runtime.consumer",
@@ -282,12 +301,16 @@ __all__ = [
     "CharterPublished",
     "CharterRefusal",
     "CharterStore",
+    "CoalitionDecisionPublished",
+    "CoalitionText",
     "Code",
     "CodeList",
     "Consumer",
     "ConsumerMetrics",
     "ContributionPublished",
     "CountryCode",
+    "DecisionFollower",
+    "DecisionStore",
     "DeclineReason",
     "DisclosureFloors",
     "DisclosureRules",
@@ -296,6 +319,7 @@ __all__ = [
     "EnvelopeError",
     "EvaluationRules",
     "Event",
+    "FollowUp",
     "Handler",
     "Inbox",
     "Lease",
@@ -349,6 +373,7 @@ __all__ = [
     "codes",
     "connect",
     "consistent_totals",
+    "coordination",
     "country_stream",
     "disclosure_rules",
     "ensure_stream",

@@ -34,4 +34,9 @@ BUILT_IN_CODE_LISTS: Final[dict[str, tuple[str, ...]]] = {
         "voice_of_disenfranchised", "transitional_justice",
     ),
     "donor_type": ("government_programme", "foundation", "multilateral"),
+    # The evaluation's coalition-health shares (basis points), read by the hub's signals.
+    "health_indicator": ("hhi", "top10_share", "small_commitments_share"),
+    "represented_group": (
+        "national_minorities", "women", "lgbt", "regional_communities", "other_discriminated",
+    ),
 }  # fmt: skip

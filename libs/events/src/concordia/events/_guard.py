@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from concordia.events._types import NON_PERSONAL_PATTERNS, Opaque, Screened
+from concordia.events._types import NON_PERSONAL_PATTERNS, HubText, Opaque, Screened
 
 #: Field-name words that suggest personal data whatever the type (defence in depth).
 PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
@@ -32,6 +32,8 @@ PERSONAL_NAME_WORDS: frozenset[str] = frozenset(
 SCREENED_TEXT_MODELS: frozenset[str] = frozenset(
     {"PracticeRevisionPublished", "ContributionPublished"}
 )
+#: The hub-to-node models that may carry ``CoalitionText`` (the coordination group's decisions).
+HUB_TEXT_MODELS: frozenset[str] = frozenset({"CoalitionDecisionPublished"})
 _ALLOWED_LEAVES: tuple[type, ...] = (bool, int, Decimal, datetime, date, type(None))
 _SEQUENCES: tuple[Any, ...] = (list, tuple, set, frozenset, Sequence)
 
@@ -70,7 +72,11 @@ def _check(
         screened = any(isinstance(item, Screened) for item in metadata) and (
             path.split(".")[0] in SCREENED_TEXT_MODELS
         )
-        if not (_has_allowed_pattern(metadata) or screened):
+        # The coordination group's own words, sent by the hub to the nodes, never the reverse.
+        hub_text = any(isinstance(item, HubText) for item in metadata) and (
+            path.split(".")[0] in HUB_TEXT_MODELS
+        )
+        if not (_has_allowed_pattern(metadata) or screened or hub_text):
             problems.append(f"{path}: free text (str without a code pattern)")
         return
     if origin is Literal:

@@ -79,6 +79,21 @@ class Screened:
 ScreenedText = Annotated[str, Screened(), StringConstraints(min_length=1, max_length=100_000)]
 """Free text released by the exchange's four-eyes approval after the registry's screen."""
 
+
+@dataclass(frozen=True, slots=True)
+class HubText:
+    """Marks free text the coordination group wrote at the hub, travelling hub to node only.
+
+    Only the coalition's decisions carry it: the hub holds nothing personal, and its members act
+    in a role for a country or a donor, never by name. A node never sends such text.
+    """
+
+    max_length: int = 20_000
+
+
+CoalitionText = Annotated[str, HubText(), StringConstraints(min_length=1, max_length=20_000)]
+"""Free text of the coordination group (a decision, its reasons, a follow-up action)."""
+
 OpaqueBytes = Annotated[
     bytes,
     Opaque(),

@@ -157,6 +157,19 @@ class EvaluationRules(BaseModel):
         default=Decimal(10000), gt=0, max_digits=14, decimal_places=2,
         description="A grant committed below this is 'spread too thin' (fragmentation).",
     )  # fmt: skip
+    concentration_hhi_max: Annotated[
+        Decimal, _decimal_text(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "A share, e.g. `0.25`.")
+    ] = Field(
+        default=Decimal("0.25"), gt=0, le=1,
+        description="Funding more concentrated than this Herfindahl index raises an agenda item.",
+    )  # fmt: skip
+    fragmentation_share_max: Annotated[
+        Decimal, _decimal_text(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "A share, e.g. `0.5`.")
+    ] = Field(
+        default=Decimal("0.5"), gt=0, le=1,
+        description="A larger share of commitments below the fragmentation threshold raises "
+        "an agenda item ('spread too thin').",
+    )  # fmt: skip
 
 
 class CharterPublished(SharedEvent):

@@ -67,6 +67,12 @@ class ServiceStatusReported(SharedEvent):
         description="The newest charter the service refused (it keeps running the one named "
         "above), or null.",
     )
+    decisions_held: int | None = Field(
+        default=None,
+        ge=0,
+        description="The newest entry of the hub's decision log the service holds with every "
+        "earlier one concerning its node (null: it does not follow decisions).",
+    )
 
     @classmethod
     def subject_template(cls) -> str:

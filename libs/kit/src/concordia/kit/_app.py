@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from concordia.core.auth import Principal, require
 from concordia.core.db import Database
 from concordia.core.logging import configure_logging
 from concordia.core.settings import CoreSettings
@@ -29,7 +30,9 @@ from concordia.core.web import AppState, create_app
 from concordia.events import (
     AggregateSnapshotPublished,
     CharterFollower,
+    CoalitionDecisionPublished,
     Consumer,
+    DecisionFollower,
     DisclosureRules,
     Event,
     Handler,
@@ -43,8 +46,9 @@ from concordia.events import (
 )
 from concordia.kit import console
 from concordia.kit._migrations import ensure_migrated
+from concordia.kit._services import SERVICES
 from concordia.kit._settings import ServiceSettings
-from concordia.kit.tables import charters, inbox, outbox
+from concordia.kit.tables import charters, decisions, inbox, outbox
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +82,8 @@ class Runtime(AppState):
     links: NodeLinks | None = None
     relay: OutboxRelay | None = None
     follower: CharterFollower | None = None
+    #: The coalition's decisions concerning this node, kept as the hub sends them.
+    decisions: DecisionFollower | None = None
     consumers: dict[str, Consumer] = field(default_factory=dict)
     #: One run of the aggregate publisher under the current charter (tests call it directly).
     publish_aggregates: Callable[[], Awaitable[list[AggregateSnapshotPublished]]] | None = None
@@ -171,6 +177,9 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
             db, charters, node=settings.node, service=d.name, outbox=outbox,
             interval=settings.status_interval_seconds, floors=settings.disclosure_floors(),
         )  # fmt: skip
+        rt.decisions = DecisionFollower(
+            db, decisions, node=settings.node, on_held=rt.follower.held_decisions
+        )
     if d.publish is not None:
         publish = d.publish
 
@@ -193,7 +202,7 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         service=d.name,
         settings=settings,
         state=rt,
-        routers=d.routers,
+        routers=[*d.routers, _decisions_router(d.name)] if d.node_service else d.routers,
         lifespan=lifespan,
         readiness=links.readiness() if links is not None else None,
         description=d.description,
@@ -239,6 +248,8 @@ async def _node_parts(rt: Runtime, d: ServiceDefinition) -> AsyncIterator[None]:
                 rt.consumers[spec.name] = consumer
         # The charter comes from the hub over the shared link (the only link when unfederated).
         await rt.follower.start(rt.coalition.client)
+        if rt.decisions is not None:
+            await rt.decisions.start(rt.coalition.client)
         if rt.publish_aggregates is not None:
             tasks.append(
                 asyncio.create_task(
@@ -253,12 +264,33 @@ async def _node_parts(rt: Runtime, d: ServiceDefinition) -> AsyncIterator[None]:
         yield
     finally:
         await cancel_all(tasks)
+        if rt.decisions is not None:
+            await rt.decisions.stop()
         await rt.follower.stop()
         for consumer in reversed(list(rt.consumers.values())):
             await consumer.stop()
         if rt.relay is not None:
             await rt.relay.stop()
         await links.stop()
+
+
+def _decisions_router(service: str) -> APIRouter:
+    """``GET /v1/coalition/decisions``: the coalition's decisions concerning this node."""
+    scopes = next((s.scopes for s in SERVICES if s.name == service), ("ops",))
+    router = APIRouter(prefix="/v1/coalition", tags=["coalition"])
+
+    @router.get("/decisions", response_model=list[CoalitionDecisionPublished])
+    async def coalition_decisions(
+        request: Request, _: Principal = require(*scopes, any_of=True)
+    ) -> list[CoalitionDecisionPublished]:
+        """The coordination group's decisions that concern this node, newest change first.
+
+        The hub sends them over the coalition link and again until this node reports holding
+        them, so a node that was offline gets every one, in order.
+        """
+        return await decisions.all(runtime(request).db)
+
+    return router
 
 
 def consumer_name(service: str, name: str, node: str) -> str:

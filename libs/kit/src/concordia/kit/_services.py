@@ -131,9 +131,10 @@ SERVICES: tuple[ServiceSpec, ...] = (
         name="hub",
         role="hub",
         offset=1,
-        scopes=("hub:read", "hub:admin", "ops"),
-        summary="coalition side: aggregates, totals, overlaps, charter",
+        scopes=("hub:read", "hub:member", "hub:advise", "hub:admin", "ops"),
+        summary="coalition side: aggregates, totals, overlaps, charter, the group's workspace",
         nats_users=False,
+        demo_env={"AGENDA_SCAN_SECONDS": "20", "DECISION_PUSH_SECONDS": "5"},
     ),
 )
 

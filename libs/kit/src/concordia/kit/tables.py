@@ -1,7 +1,8 @@
 """The tables the libraries own, on one MetaData, migrated once by the kit's Alembic branch.
 
 Every service database holds them (outbox and relay lease, inbox, idempotency keys, the log
-of sync runs, published aggregates with their release contributions, applied charters).
+of sync runs, published aggregates with their release contributions, applied charters, the
+coalition's decisions).
 Services import the stores from here; their own ``models.py`` holds only their domain tables.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from concordia.core.bulk import IdempotencyStore, SyncRunLog
 from concordia.core.db import new_metadata
-from concordia.events import CharterStore, Inbox, Outbox, SnapshotStore
+from concordia.events import CharterStore, DecisionStore, Inbox, Outbox, SnapshotStore
 
 metadata = new_metadata()
 outbox = Outbox(metadata)
@@ -18,3 +19,4 @@ idempotency = IdempotencyStore(metadata)
 sync_runs = SyncRunLog(metadata)
 snapshots = SnapshotStore(metadata)
 charters = CharterStore(metadata)
+decisions = DecisionStore(metadata)

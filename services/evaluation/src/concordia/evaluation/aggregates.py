@@ -5,7 +5,8 @@ its assessments, rounded down), each organisation a contributor: threshold suppr
 cell from standing for fewer than k organisations, and a period with fewer than k assessed
 organisations shares nothing, so no identifiable organisation's score leaves the node. Funding
 to organisations representing each group is a money table under the dominance and p % rules.
-Both go through ``concordia.disclosure`` and the release rule.
+Both go through ``concordia.disclosure`` and the release rule. Concentration and fragmentation
+shares (``funding_health``) leave only for a period with at least k funded organisations.
 """
 
 from __future__ import annotations
@@ -27,17 +28,21 @@ from concordia.disclosure import (
     protect_counts,
     protect_sums,
 )
+from concordia.evaluation import health
 from concordia.evaluation.models import Assessment, KnownGrant, KnownOrganisation, KnownTransaction
 from concordia.evaluation.schemas import CRITERIA
 from concordia.evaluation.service._common import NodeContext, now
 from concordia.events import Draft, Publisher, published_cells, quarter_of
-from concordia.events.aggregates import AggregateSnapshotPublished
+from concordia.events.aggregates import AggregateSnapshotPublished, Cell
 from concordia.events.codes import REPRESENTED_GROUPS
 from concordia.kit.tables import outbox, snapshots
 
 SCORES = ("0", "1", "2", "3", "4")
 SCORE_TABLES = tuple(f"scores_by_{c}" for c in CRITERIA)
 GROUP_TABLE = "committed_eur_by_represented_group"
+#: Concentration and fragmentation of the period's commitments, in basis points (0..10000).
+HEALTH_TABLE = "funding_health"
+HEALTH_LEVELS = ("hhi", "top10_share", "small_commitments_share")
 
 
 @dataclass
@@ -63,7 +68,9 @@ async def gather(session: AsyncSession) -> Rows:
         .where(~KnownGrant.withdrawn, KnownTransaction.type == 2,
                KnownTransaction.amount_eur.is_not(None))
     )  # fmt: skip
-    released = set(await snapshots.last_release_times(session, [*SCORE_TABLES, GROUP_TABLE]))
+    released = set(
+        await snapshots.last_release_times(session, [*SCORE_TABLES, GROUP_TABLE, HEALTH_TABLE])
+    )
     return Rows([tuple(r) for r in assessed], [tuple(r) for r in funding], released)
 
 
@@ -124,14 +131,61 @@ def _group_drafts(rows: Rows, k: int) -> list[Draft]:
     return drafts
 
 
-def protect(rows: Rows, k: int, rounding_base: int | None) -> list[Draft]:
+def _basis_points(share: float | None) -> int:
+    return 0 if share is None else round(share * 10_000)
+
+
+def _health_drafts(rows: Rows, k: int, small_below: Decimal) -> list[Draft]:
+    """How concentrated and how thinly spread the period's commitments are (coalition signals).
+
+    Shares, not amounts: the Herfindahl index over organisations, the share of the ten largest,
+    and the share of commitments below the charter's fragmentation threshold. A period with
+    fewer than k funded organisations shares none of them (one share could single one out).
+    """
+    by_period: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    small: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    counted: dict[str, int] = defaultdict(int)
+    for org_id, _represents, eur, day in rows.funding:
+        period = quarter_of(day)
+        by_period[period][str(org_id)] += eur
+        counted[period] += 1
+        small[period][str(org_id)] += eur < small_below
+    drafts = []
+    for period, by_org in sorted(by_period.items()):
+        if len(by_org) < k:
+            continue
+        values = {
+            "hhi": health.hhi(by_org.values()),
+            "top10_share": health.top_share(by_org.values()),
+            "small_commitments_share": sum(small[period].values()) / counted[period],
+        }
+        cells = tuple(
+            Cell(key=(level,), value=_basis_points(values[level])) for level in HEALTH_LEVELS
+        )
+        drafts.append(Draft(
+            name=HEALTH_TABLE, period=period, measure="basis_points",
+            dimensions=("health_indicator",), cells=cells,
+            margins=(),
+            # Every organisation moves every share: k of them must change before a new version.
+            contributions={o: {(lv,): eur for lv in HEALTH_LEVELS} for o, eur in by_org.items()},
+        ))  # fmt: skip
+    return drafts
+
+
+def protect(
+    rows: Rows, k: int, rounding_base: int | None, small_below: Decimal = Decimal(10000)
+) -> list[Draft]:
     """Every shared table of every period, protected: CPU only."""
-    return _score_drafts(rows, k, rounding_base) + _group_drafts(rows, k)
+    return (
+        _score_drafts(rows, k, rounding_base)
+        + _group_drafts(rows, k)
+        + _health_drafts(rows, k, small_below)
+    )
 
 
 async def publish(
     *, db: Database, ctx: NodeContext, k: int, rounding_base: int | None,
-    charter_version: str = "default",
+    charter_version: str = "default", small_below: Decimal = Decimal(10000),
 ) -> list[AggregateSnapshotPublished]:  # fmt: skip
     """Publish a new version of every table the release rule allows."""
 
@@ -144,5 +198,5 @@ async def publish(
         emit=emit,
     )  # fmt: skip
     return await publisher.publish(
-        gather=gather, protect=lambda rows: protect(rows, k, rounding_base), at=now()
+        gather=gather, protect=lambda rows: protect(rows, k, rounding_base, small_below), at=now()
     )

@@ -43,6 +43,7 @@ def create(settings: EvaluationSettings | None = None) -> FastAPI:
         return await aggregates.publish(
             db=rt.db, ctx=ctx, k=rules_.k, rounding_base=rules_.rounding_base,
             charter_version=rt.follower.current.version,
+            small_below=rt.follower.current.evaluation.fragmentation_threshold_eur,
         )  # fmt: skip
 
     return build_app(

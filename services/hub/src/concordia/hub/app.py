@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -16,8 +19,11 @@ from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
 from concordia.hub.overlap import api as overlaps
 from concordia.hub.settings import HubSettings
+from concordia.hub.workspace import agenda, decisions, delivery
+from concordia.hub.workspace import api as workspace
 from concordia.kit import Part, Runtime, ServiceDefinition, background, build_app, serve
 
+log = logging.getLogger(__name__)
 SERVICE_DIR = Path(__file__).resolve().parents[3]
 
 DESCRIPTION = """
@@ -26,7 +32,12 @@ and its services' status; the hub keeps every version, shows coalition totals (s
 node's cell is suppressed, never guessing it) and the charter's targets, and sets the charter
 every node applies. It holds nothing personal.
 
-Authenticate with `Authorization: Bearer <token>`; scopes `hub:read` and `hub:admin`.
+It is also the coordination group's workspace: commitments tracked against the aggregates,
+agenda items raised by signals or by members, discussion, and decisions that travel to the
+nodes they concern.
+
+Authenticate with `Authorization: Bearer <token>`; scopes `hub:read`, `hub:member` (a member
+state's or donor's representative), `hub:advise` (experts) and `hub:admin`.
 """
 
 
@@ -71,9 +82,35 @@ def create(settings: HubSettings | None = None) -> FastAPI:
     async def resend(rt: Runtime) -> None:
         await charter.resend_forever(rt.db, _state(rt).federation, settings.charter_resend_seconds)
 
+    async def follow_decisions(rt: Runtime) -> None:
+        while True:  # charters adopted by a decision put it in force; nodes get the log
+            try:
+                async with rt.db.unit_of_work() as session:
+                    await decisions.refresh(session)
+                await delivery.push(rt.db, _state(rt).federation)
+            except Exception:  # the next round tries again
+                log.exception("decision follow-up failed")
+            await asyncio.sleep(settings.decision_push_seconds)
+
     parts: list[Part] = [
-        links, background("nodes-scan", scan), background("charter-resend", resend)
+        links, background("nodes-scan", scan), background("charter-resend", resend),
+        background("decisions", follow_decisions),
     ]  # fmt: skip
+    if settings.agenda_scan_seconds is not None:
+        every_scan = settings.agenda_scan_seconds
+
+        async def agenda_scan(rt: Runtime) -> None:
+            while True:
+                await asyncio.sleep(every_scan)
+                try:
+                    periods = agenda.recent_periods(datetime.now(UTC), settings.agenda_periods)
+                    await agenda.scan(
+                        rt.db, _state(rt).federation, periods, settings.stale_after_seconds
+                    )
+                except Exception:  # the next scan tries again
+                    log.exception("agenda scan failed")
+
+        parts.append(background("agenda-scan", agenda_scan))
     if settings.overlap_round_seconds is not None:
         every, purposes = settings.overlap_round_seconds, settings.overlap_purposes
 
@@ -86,7 +123,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
             name="hub",
             service_dir=SERVICE_DIR,
             settings=settings,
-            routers=[routes.router, overlaps.router, dashboard.router],
+            routers=[routes.router, overlaps.router, workspace.router, dashboard.router],
             description=DESCRIPTION,
             node_service=False,
             setup=setup,

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.db import ServiceTables, new_metadata
@@ -45,6 +55,8 @@ class ServiceStatus(Base):
     received_at: Mapped[datetime]
     #: The newest charter it refused (``CharterRefusal`` as JSON), or None.
     charter_refused: Mapped[dict[str, Any] | None]
+    #: The newest decision log entry it holds in order; None: it does not follow decisions.
+    decisions_held: Mapped[int | None]
 
 
 class Snapshot(Base):
@@ -136,3 +148,129 @@ class LibraryPractice(Base):
     what_did_not: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime]
     received_at: Mapped[datetime]
+
+
+# --- the coordination group's workspace (nothing personal: members act in a role) ---------------
+
+
+class Commitment(Base):
+    """What a member state or donor commits to for a period; each change is a new revision."""
+
+    __tablename__ = "commitments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: The member who made it: ``state:se`` or ``donor:<name>`` (the token's owner).
+    member: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(16), index=True)
+    #: The node whose aggregates track it; None: the coalition's totals.
+    node: Mapped[str | None] = mapped_column(String(8))
+    measure: Mapped[str] = mapped_column(String(32))
+    dimension: Mapped[str | None] = mapped_column(String(32))
+    level: Mapped[str | None] = mapped_column(String(64))
+    target: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    note: Mapped[str | None] = mapped_column(Text)
+    withdrawn: Mapped[bool]
+    revision: Mapped[int]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CommitmentRevision(Base):
+    """One revision of a commitment, as it was (its history)."""
+
+    __tablename__ = "commitment_revisions"
+
+    commitment_id: Mapped[str] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, Any]]
+    changed_by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime]
+
+
+class AgendaItem(Base):
+    """Something the coordination group should look at: raised by a signal or by a member."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    #: What raised it (a signal and its subject); unique, so a persisting signal raises once.
+    signal_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(String(16))
+    #: The aggregate versions and indicator values behind it.
+    evidence: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    raised_by: Mapped[str] = mapped_column(String(80))
+    raised_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class AgendaComment(Base):
+    """A comment on an agenda item by a member's representative or an expert (advisory)."""
+
+    __tablename__ = "agenda_comments"
+
+    id: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class Decision(Base):
+    """How the group closed an agenda item: what, why, who acts, by when."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("agenda_items.id"), unique=True)
+    decided: Mapped[str] = mapped_column(Text)
+    rationale: Mapped[str] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(String(16))
+    concerns: Mapped[list[Any]]
+    due: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(24))
+    #: The charter revision it adopts, as proposed; in force once the members have signed it.
+    charter_version: Mapped[str | None] = mapped_column(String(64))
+    charter_payload: Mapped[dict[str, Any] | None]
+    decided_by: Mapped[str] = mapped_column(String(80))
+    decided_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class DecisionFollowUp(Base):
+    """One follow-up action of a decision, tracked to done."""
+
+    __tablename__ = "decision_follow_ups"
+
+    decision_id: Mapped[str] = mapped_column(
+        ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    action: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(80))
+    due: Mapped[date | None]
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class DecisionLogEntry(Base):
+    """The decision log the nodes follow: a decision as it stood after each change."""
+
+    __tablename__ = "decision_log"
+
+    seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    decision_id: Mapped[str] = mapped_column(String(36), index=True)
+    #: The nodes it concerns (empty: every node).
+    concerns: Mapped[list[Any]]
+    #: ``CoalitionDecisionPublished`` without ``seq`` and ``previous``.
+    payload: Mapped[dict[str, Any]]
+    at: Mapped[datetime]

@@ -71,3 +71,16 @@ class HubSettings(CoreSettings):
         description="Run an overlap round of the current quarter for every purpose this often "
         "(unset: only on request, `POST /v1/overlaps/runs`).",
     )
+    agenda_scan_seconds: float | None = Field(
+        default=300.0, gt=0,
+        description="Seconds between two scans of the signals that raise agenda items "
+        "(unset: only on request, `POST /v1/agenda/scan`).",
+    )  # fmt: skip
+    agenda_periods: int = Field(
+        default=2, ge=1, le=8,
+        description="How many quarters a scan looks at: the current one and those before it.",
+    )  # fmt: skip
+    decision_push_seconds: float = Field(
+        default=10.0, gt=0,
+        description="Seconds between two sends of the decision log to nodes that miss entries.",
+    )  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 from concordia.events.runtime.broker import connect, ensure_stream
 from concordia.events.runtime.charter_follower import CharterFollower, CharterStore
 from concordia.events.runtime.consumer import Consumer, ConsumerMetrics, Handler, Outcome
+from concordia.events.runtime.decision_follower import DecisionFollower, DecisionStore
 from concordia.events.runtime.federation import NodeLinks
 from concordia.events.runtime.inbox import AlreadyProcessedError, Inbox
 from concordia.events.runtime.lease import Lease
@@ -50,6 +51,8 @@ __all__ = [
     "CharterStore",
     "Consumer",
     "ConsumerMetrics",
+    "DecisionFollower",
+    "DecisionStore",
     "Draft",
     "Handler",
     "Inbox",

@@ -115,6 +115,8 @@ class CharterFollower:
         self.refused: CharterRefusal | None = None
         self.refused_total = 0
         self.reports_total = 0
+        #: The newest decision log entry held (``DecisionFollower``), or None if not followed.
+        self.decisions_held: int | None = None
         self._client: Client | None = None
         self._sub: Subscription | None = None
         self._task: asyncio.Task[None] | None = None
@@ -198,6 +200,11 @@ class CharterFollower:
         self._wake.set()
         return True
 
+    def held_decisions(self, seq: int) -> None:
+        """Note the newest decision log entry held and report it at once."""
+        self.decisions_held = seq
+        self._wake.set()
+
     def _refuse(self, charter: CharterPublished) -> bool:
         """Whether ``charter`` breaks the node's floors; if so it is remembered as refused."""
         reasons = () if self.floors is None else self.floors.looser(charter.disclosure)
@@ -236,6 +243,7 @@ class CharterFollower:
             outbox_pending=pending,
             sent_at=datetime.now(UTC),
             charter_refused=self.refused,
+            decisions_held=self.decisions_held,
         )
 
     async def report(self) -> None:

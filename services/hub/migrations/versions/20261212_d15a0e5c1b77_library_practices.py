@@ -1,6 +1,6 @@
 """the coalition's library: the newest revision of every practice the hub relayed.
 
-Revision d15a0e5c1b77 (2026-12-11): ``library_practices``, kept by the broadcast relay and
+Revision d15a0e5c1b77 (2026-12-12): ``library_practices``, kept by the broadcast relay and
 searched by the dashboard.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision = "d15a0e5c1b77", "3c1a9e7d2b44"
+revision, down_revision = "d15a0e5c1b77", "7d4e1b2a9c55"
 branch_labels, depends_on = None, None
 
 

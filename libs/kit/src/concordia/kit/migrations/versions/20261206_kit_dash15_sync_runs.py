@@ -1,5 +1,5 @@
 """the log of sync runs: bulk syncs and imports with counts and the first rejections' reasons
-(revision kit_dash15, 2026-12-05).
+(revision kit_dash15, 2026-12-06).
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision = "kit_dash15", "kit0001"
+revision, down_revision = "kit_dash15", "kit_ws14"
 branch_labels, depends_on = None, None
 
 

@@ -1,0 +1,182 @@
+"""Decisions: how the group closes an agenda item, their follow-up, and the log nodes follow.
+
+Every change to a decision (taken, a follow-up done, its charter revision in force) appends the
+decision as it now stands to the decision log; ``delivery`` sends the log to the nodes. A
+decision that changes the charter stays ``pending_signatures`` until the charter revision it
+proposes is in force at the hub, which needs the member states' signatures.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.errors import ConflictError, NotFoundError
+from concordia.events import CoalitionDecisionPublished, FollowUp
+from concordia.hub.charter import service as charters
+from concordia.hub.models import AgendaItem, Charter, Decision, DecisionFollowUp, DecisionLogEntry
+from concordia.hub.workspace.members import ForbiddenError
+from concordia.hub.workspace.schemas import DecisionCreate, DecisionRead, FollowUpRead
+
+
+async def _follow_ups(session: AsyncSession, decision_id: str) -> list[DecisionFollowUp]:
+    return list(
+        await session.scalars(
+            select(DecisionFollowUp)
+            .where(DecisionFollowUp.decision_id == decision_id)
+            .order_by(DecisionFollowUp.number)
+        )
+    )
+
+
+async def _read(session: AsyncSession, d: Decision) -> DecisionRead:
+    item = await session.get(AgendaItem, d.item_id)
+    assert item is not None
+    return DecisionRead(
+        id=d.id, item_id=d.item_id, title=item.title, decided=d.decided, rationale=d.rationale,
+        period=d.period, concerns=list(d.concerns), due=d.due, status=d.status,
+        charter_version=d.charter_version, decided_by=d.decided_by, decided_at=d.decided_at,
+        updated_at=d.updated_at,
+        follow_ups=[FollowUpRead.model_validate(f, from_attributes=True)
+                    for f in await _follow_ups(session, d.id)],
+    )  # fmt: skip
+
+
+async def _log(session: AsyncSession, d: Decision) -> None:
+    """Append ``d`` as it stands now to the decision log."""
+    read = await _read(session, d)
+    event = CoalitionDecisionPublished(
+        seq=1, previous=0, decision_id=d.id, item_id=d.item_id, title=read.title,
+        decided=d.decided, rationale=d.rationale, period=d.period, concerns=tuple(d.concerns),
+        due=d.due, status=read.status, charter_version=d.charter_version,
+        follow_ups=tuple(FollowUp(action=f.action, actor=f.actor, due=f.due, done_at=f.done_at)
+                         for f in read.follow_ups),
+        decided_at=d.decided_at,
+    )  # fmt: skip
+    session.add(
+        DecisionLogEntry(
+            decision_id=d.id, concerns=list(d.concerns),
+            payload=event.model_dump(mode="json", exclude={"seq", "previous"}),
+            at=datetime.now(UTC),
+        )
+    )  # fmt: skip
+    await session.flush()
+
+
+async def take(
+    session: AsyncSession, item_id: str, decided_by: str, data: DecisionCreate
+) -> DecisionRead:
+    """Close ``item_id`` with a decision (once), and log it for the nodes."""
+    item = await session.get(AgendaItem, item_id, with_for_update=True)
+    if item is None:
+        raise NotFoundError(f"no agenda item {item_id}")
+    if item.status != "open":
+        raise ConflictError("the item is decided already")
+    charter_version = None
+    if data.charter is not None:
+        charter_version = data.charter.version
+        current = await charters.current(session=session)
+        taken = await session.scalar(
+            select(Charter.revision).where(Charter.version == charter_version)
+        )
+        if taken is not None or charter_version == current.version:
+            raise ConflictError(f"charter {charter_version!r} exists: propose a new version")
+    now = datetime.now(UTC)
+    d = Decision(
+        id=str(uuid.uuid4()), item_id=item.id, decided=data.decided, rationale=data.rationale,
+        period=item.period, concerns=data.concerns, due=data.due,
+        status="pending_signatures" if data.charter is not None else "taken",
+        charter_version=charter_version,
+        charter_payload=None if data.charter is None else data.charter.model_dump(mode="json"),
+        decided_by=decided_by, decided_at=now, updated_at=now,
+    )  # fmt: skip
+    session.add(d)
+    await session.flush()
+    for number, f in enumerate(data.follow_ups, start=1):
+        session.add(DecisionFollowUp(
+            decision_id=d.id, number=number, action=f.action, actor=f.actor, due=f.due,
+            done_at=None, done_by=None,
+        ))  # fmt: skip
+    item.status, item.updated_at = "decided", now
+    await session.flush()
+    await _log(session, d)
+    return await _read(session, d)
+
+
+async def get(session: AsyncSession, decision_id: str) -> Decision:
+    """The decision, or 404."""
+    d = await session.get(Decision, decision_id)
+    if d is None:
+        raise NotFoundError(f"no decision {decision_id}")
+    return d
+
+
+async def one(session: AsyncSession, decision_id: str) -> DecisionRead:
+    """One decision with its follow-ups."""
+    return await _read(session, await get(session, decision_id))
+
+
+async def of_item(session: AsyncSession, item_id: str) -> DecisionRead | None:
+    """The decision that closed ``item_id``, if any."""
+    d = await session.scalar(select(Decision).where(Decision.item_id == item_id))
+    return None if d is None else await _read(session, d)
+
+
+async def listed(
+    session: AsyncSession, *, status: str | None, node: str | None, limit: int
+) -> list[DecisionRead]:
+    """Decisions, newest first; ``node``: only those concerning it."""
+    query = select(Decision).order_by(Decision.decided_at.desc(), Decision.id)
+    if status is not None:
+        query = query.where(Decision.status == status)
+    rows = [d for d in await session.scalars(query)
+            if node is None or not d.concerns or node in d.concerns]  # fmt: skip
+    return [await _read(session, d) for d in rows[:limit]]
+
+
+def _all_done(follow_ups: list[DecisionFollowUp]) -> bool:
+    return bool(follow_ups) and all(f.done_at is not None for f in follow_ups)
+
+
+async def done(
+    session: AsyncSession, decision_id: str, number: int, actor: str, *, admin: bool
+) -> DecisionRead:
+    """Mark a follow-up done (its actor, or the operator); the decision is done with the last."""
+    d = await get(session, decision_id)
+    follow_up = await session.get(DecisionFollowUp, (decision_id, number))
+    if follow_up is None:
+        raise NotFoundError(f"decision {decision_id} has no follow-up {number}")
+    if not admin and follow_up.actor != actor:
+        raise ForbiddenError(f"follow-up {number} is for {follow_up.actor} to report")
+    if follow_up.done_at is not None:
+        raise ConflictError(f"follow-up {number} is done already")
+    now = datetime.now(UTC)
+    follow_up.done_at, follow_up.done_by = now, actor
+    d.updated_at = now
+    await session.flush()
+    if d.status in ("taken", "in_force") and _all_done(await _follow_ups(session, d.id)):
+        d.status = "done"
+    await _log(session, d)
+    return await _read(session, d)
+
+
+async def refresh(session: AsyncSession) -> list[str]:
+    """Decisions whose charter revision is now in force move on; the ids moved."""
+    pending = list(
+        await session.scalars(select(Decision).where(Decision.status == "pending_signatures"))
+    )
+    if not pending:
+        return []
+    versions = set(await session.scalars(select(Charter.version)))
+    moved = []
+    for d in pending:
+        if d.charter_version in versions:
+            follow_ups = await _follow_ups(session, d.id)
+            d.status = "done" if _all_done(follow_ups) else "in_force"
+            d.updated_at = datetime.now(UTC)
+            await _log(session, d)
+            moved.append(d.id)
+    return moved
