@@ -118,3 +118,42 @@ async def seed(hub: Hub, server: NatsServer) -> None:
             client="se", server="pl", status="counted", count=3, declined_by=None, reason=None,
             at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
         ))  # fmt: skip
+
+
+def practice_revision(n: int, revision: int = 1, **overrides: Any) -> Any:
+    """A synthetic practice revision as se's exchange broadcasts it."""
+    from concordia.events.exchange import PracticeRevisionPublished
+
+    values: dict[str, Any] = {
+        "node": "se", "practice": f"{n:032x}", "revision": revision, "topic": "work_permits",
+        "standing": "pilot", "country": "SE", "language": "en", "tags": ["permits"],
+        "author_role": "migration_ministry",
+        "title": f"Test practice {n}: a fast track for work permits (r{revision})",
+        "summary": "Synthetic summary: permits for threatened journalists within ten days.",
+        "body": "A synthetic pilot issued permits <quickly> & safely.", "translations": [],
+        "attachments": [], "created_at": datetime(2026, 10, 1, tzinfo=UTC),
+        "published_at": datetime(2026, 11, 1, tzinfo=UTC),
+    }  # fmt: skip
+    return PracticeRevisionPublished(**(values | overrides))
+
+
+async def broadcast_practices(hub: Hub, server: NatsServer) -> None:
+    """se broadcasts two practices (the first in two revisions, the second arriving late)."""
+    nc = await node_client(server, "se")
+    try:
+        for event in (practice_revision(1, 2), practice_revision(1, 1),
+                      practice_revision(2, 1, topic="legal_aid", title="Test practice 2: legal "
+                                        "aid clinics")):  # fmt: skip
+            await publish(nc, Envelope.wrap(event, node="se"))
+    finally:
+        await nc.close()
+
+    async def kept() -> bool:
+        async with hub.app.state.concordia.db.unit_of_work() as session:
+            from sqlalchemy import func, select
+
+            from concordia.hub.models import LibraryPractice
+
+            return (await session.scalar(select(func.count()).select_from(LibraryPractice))) == 2
+
+    await wait_for(kept, 30)

@@ -106,10 +106,16 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
         assert stat.S_IMODE(secret.stat().st_mode) == 0o600, secret
     log = first.log()
     for shown in (f"{hub_url}/docs", f"{hub_url}/v1/nodes", f"{hub_url}/v1/coalition/indicators",
-                  "tokens.json", f"{endpoints['nodes']['de']['ledger']}/docs"):  # fmt: skip
+                  "tokens.json", f"{endpoints['nodes']['de']['ledger']}/docs",
+                  f"{hub_url}/dashboard", f"{endpoints['nodes']['pl']['registry']}/console",
+                  f"{endpoints['nodes']['de']['evaluation']}/console"):  # fmt: skip
         assert shown in log, shown
 
     reader = tokens["hub"]["hub:read"]
+    dashboard = httpx.get(f"{hub_url}/dashboard", timeout=10,
+                          headers={"Authorization": f"Bearer {reader}"})  # fmt: skip
+    assert dashboard.status_code == 200
+    assert "Coalition overview" in dashboard.text
     listed = _hub_get(hub_url, reader, "/v1/nodes")
     assert sorted(n["code"] for n in listed) == sorted(NODES)
     assert all(n["linked"] for n in listed), listed

@@ -18,6 +18,7 @@ TOKENS = {
     "admin": {"evaluation:admin"}, "reader": {"evaluation:read"},
     "eval-a": {"evaluation:write"}, "eval-b": {"evaluation:write"},
     "eval-c": {"evaluation:write"}, "eval-d": {"evaluation:write"},
+    "unrelated": {"registry:read"},
 }  # fmt: skip
 #: Tokens of another owner: an agency's evaluator, its reader, and a token that shares the name
 #: of the operator's evaluator ``eval-a`` (key -> name, scopes, owner).

@@ -7,11 +7,12 @@ import csv
 import io
 
 import pytest
-from dashboard_support import seed
+from dashboard_support import broadcast_practices, everything, seed
 from hub_support import Hub
 from web_support import untranslated, visible_text
 
 from concordia.events import NatsServer
+from concordia.events.runtime.snapshot_store import digest_of
 
 PAGES = ("/dashboard", "/dashboard/nodes", "/dashboard/overlaps", "/dashboard?period=2026-Q3")
 
@@ -65,6 +66,7 @@ async def test_targets_trends_and_districts(seeded: Hub) -> None:
     assert trends[1][1] == "200000.00"  # every cell published in Q3
     assert trends[2][1] == "suppressed"  # pl's legal aid withheld in Q4: no total
     assert [r[4] for r in trends[1:]] == ["3", "3"]  # central, volga, siberian
+    assert [r[2] for r in trends[1:]] == ["0.5385", "0.5385"]  # from persons_by_gender
     districts = _csv((await hub.client.get("/dashboard?csv=districts", headers=hub.auth())).text)
     assert ["central", "80"] in districts
     page = await hub.client.get("/dashboard", headers=hub.auth())
@@ -77,6 +79,14 @@ async def test_nodes_and_overlaps(seeded: Hub) -> None:
     hub = seeded
     nodes = _csv((await hub.client.get("/dashboard/nodes?csv=nodes", headers=hub.auth())).text)
     assert [r[0] for r in nodes[1:]] == ["pl", "se"]
+    received = _csv((await hub.client.get("/dashboard/nodes?csv=received",
+                                          headers=hub.auth())).text)  # fmt: skip
+    shown = {(r[0], r[2], r[3]): r[6] for r in received[1:]}
+    sent = everything()
+    assert len(shown) == len(sent)
+    for event in sent:  # the fingerprint the node's console shows for what it sent
+        node_side = digest_of(event.model_dump(mode="json")).hex()
+        assert shown[(event.node, event.aggregate, event.period)] == node_side
     overlaps = await hub.client.get("/dashboard/overlaps?csv=overlaps", headers=hub.auth())
     (_header, row) = _csv(overlaps.text)
     assert row[:5] == ["independent_media", "se", "pl", "counted", "3"]
@@ -154,3 +164,32 @@ async def test_every_string_goes_through_gettext_and_russian_is_a_catalogue_away
     assert "Обзор коалиции" in russian.text
     assert "скрыто" in russian.text
     assert "190\xa0000" in russian.text  # numbers as Russian writes them
+
+
+async def test_the_library_keeps_the_newest_revision_searches_and_reads(
+    hub: Hub, country_nats: NatsServer
+) -> None:
+    await broadcast_practices(hub, country_nats)
+    listed = _csv((await hub.client.get("/dashboard/practices?csv=practices",
+                                        headers=hub.auth())).text)  # fmt: skip
+    titles = {r[0]: r[4] for r in listed[1:]}
+    # The first practice's revision 1 arrived after revision 2: the library keeps 2.
+    assert titles == {"Test practice 1: a fast track for work permits (r2)": "2",
+                      "Test practice 2: legal aid clinics": "1"}  # fmt: skip
+    found = _csv((await hub.client.get("/dashboard/practices?q=LEGAL+clinic&csv=practices",
+                                       headers=hub.auth())).text)  # fmt: skip
+    assert [r[0] for r in found[1:]] == ["Test practice 2: legal aid clinics"]
+    nothing = _csv((await hub.client.get("/dashboard/practices?q=100%25&csv=practices",
+                                         headers=hub.auth())).text)  # fmt: skip
+    assert nothing[1:] == []  # "%" is a character, not a wildcard
+    page = await hub.client.get(f"/dashboard/practices/{1:032x}", headers=hub.auth())
+    assert page.status_code == 200
+    assert "permits &lt;quickly&gt; &amp; safely" in page.text  # escaped, never markup
+    assert (await hub.client.get(f"/dashboard/practices/{9:032x}",
+                                 headers=hub.auth())).status_code == 404  # fmt: skip
+    refused = await hub.client.get(f"/dashboard/practices/{1:032x}", headers=hub.auth("ops"))
+    assert refused.status_code == 403
+    assert "fast track" not in refused.text
+    for path in ("/dashboard/practices?lang=qps", f"/dashboard/practices/{1:032x}?lang=qps"):
+        pseudo = await hub.client.get(path, headers=hub.auth())
+        assert untranslated(pseudo.text) == [], path

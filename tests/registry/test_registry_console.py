@@ -6,13 +6,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import orjson
 from registry_support import AGENCY_1, AGENCY_2, Registry, person
+from sqlalchemy import insert, select
 from web_support import untranslated, visible_text
 
-from concordia.kit.tables import snapshots
+from concordia.core.bulk import SYNC_LOG_RETENTION
+from concordia.kit.tables import snapshots, sync_runs
 
 
 def _csv(text: str) -> list[list[str]]:
@@ -136,3 +138,20 @@ async def test_the_console_is_translated(registry: Registry) -> None:
         assert untranslated(page.text) == []
     russian = await registry.client.get("/console?lang=ru", headers=_agency(registry, AGENCY_1))
     assert "Разрешения" in russian.text
+
+
+async def test_the_sync_log_forgets_runs_after_its_retention(registry: Registry) -> None:
+    old = datetime.now(UTC) - SYNC_LOG_RETENTION - timedelta(days=1)
+    async with registry.app.state.concordia.db.unit_of_work(write=True) as session:
+        await session.execute(insert(sync_runs.table).values(
+            route="/v1/sync/persons", token_id="old", dry_run=False, records=1, created=0,
+            updated=0, unchanged=0, rejected=1, errors=[], at=old,
+        ))  # fmt: skip
+    synced = await registry.client.put(
+        "/v1/sync/persons", json={"records": [person(1)]}, headers=registry.rw
+    )
+    assert synced.status_code == 200
+    async with registry.app.state.concordia.db.unit_of_work() as session:
+        tokens = list(await session.scalars(select(sync_runs.table.c.token_id)))
+    assert "old" not in tokens
+    assert len(tokens) == 1

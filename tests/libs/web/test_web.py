@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+import concordia.evaluation
+import concordia.exchange
 import concordia.hub
 import concordia.kit
+import concordia.ledger
 import concordia.registry
 import concordia.web
 from concordia.web import charts, i18n
@@ -19,7 +22,16 @@ from concordia.web.tables import SUPPRESSED, Column, Table, to_csv
 
 #: Every package that has pages, with its catalogues (a new one adds itself here).
 PACKAGES = [
-    Path(p.__path__[0]) for p in (concordia.web, concordia.hub, concordia.kit, concordia.registry)
+    Path(p.__path__[0])
+    for p in (
+        concordia.web,
+        concordia.hub,
+        concordia.kit,
+        concordia.registry,
+        concordia.ledger,
+        concordia.evaluation,
+        concordia.exchange,
+    )
 ]
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 

@@ -62,6 +62,14 @@ def banner(
     registry, ledger = endpoints["nodes"][first]["registry"], endpoints["nodes"][first]["ledger"]
     console.print(f"  Funding feed  {ledger}/v1/feed/grants  (each node's ledger)")
     if hub:
+        console.print(f"  Dashboard     {hub['hub']}/dashboard  (sign in with the hub:read token)")
+    label = "  Consoles    "
+    for node, services in endpoints["nodes"].items():
+        urls = "  ".join(f"{u}/console" for n, u in services.items() if n not in ("nats", "leaf"))
+        console.print(f"{label}  {node}  {urls}")
+        label = " " * len(label)
+    console.print("                (sign in with a node token: each shows what its scopes allow)")
+    if hub:
         console.print(f"  Hub           {hub['hub']}/v1/nodes")
         period = quarter_of(date.today())
         console.print(f"                {hub['hub']}/v1/coalition/indicators?period={period}")

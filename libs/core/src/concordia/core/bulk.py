@@ -266,6 +266,8 @@ class IdempotencyStore:
 
 #: How many rejected records a sync run's log keeps (with their reasons, never their values).
 LOGGED_REJECTIONS = 50
+#: How long the log keeps a run (reasons can quote an agency's external ids).
+SYNC_LOG_RETENTION = timedelta(days=90)
 
 
 class SyncRunLog:
@@ -304,11 +306,13 @@ class SyncRunLog:
             for r in report.results if r.status == "rejected"
         ][:LOGGED_REJECTIONS]  # fmt: skip
         counts = {k: report.counts.get(k, 0) for k in ("created", "updated", "unchanged")}
+        now = datetime.now(UTC)
+        await session.execute(delete(self.table).where(self.table.c.at < now - SYNC_LOG_RETENTION))
         await session.execute(
             insert(self.table).values(
                 route=route[:128], token_id=token_id, dry_run=report.dry_run,
                 records=len(report.results), rejected=report.counts.get("rejected", 0),
-                errors=errors, at=datetime.now(UTC), **counts,
+                errors=errors, at=now, **counts,
             )
         )  # fmt: skip
 

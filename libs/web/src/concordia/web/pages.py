@@ -192,7 +192,8 @@ class Pages:
                 sections=sections, csrf=csrf, nav=self._nav(principal),
                 csv_href=lambda table_id: _with_query(request, csv=table_id),
                 lang_href=lambda code: _with_query(request, lang=code),
-                **({"message": None} | context),
+                # heading_data: the heading is data (a practice's title), not words to translate.
+                **({"message": None, "heading_data": False} | context),
             )
         )  # fmt: skip
         response = HTMLResponse(html, status_code=status)

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from concordia.core.crypto import FieldCipher
-from concordia.evaluation import aggregates, api, consumers
+from concordia.evaluation import aggregates, api, console, consumers
 from concordia.evaluation.service._common import NodeContext, Rules
 from concordia.evaluation.settings import EvaluationSettings
 from concordia.events import AggregateSnapshotPublished, DisclosureRules
@@ -58,6 +58,8 @@ def create(settings: EvaluationSettings | None = None) -> FastAPI:
             publish=publish,
             consumers=[ConsumerSpec("local", consumers.SUBJECTS, lambda _rt: consumers.handler())],
             extra=api.EvaluationState(ctx),
+            console=console.SECTIONS,
+            console_locales=[console.LOCALES],
         )
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
+from concordia.exchange import console
 from concordia.exchange.api import attachments, contributions, practices
 from concordia.exchange.api.deps import ExchangeState
 from concordia.exchange.screening import RegistryScreen
@@ -78,6 +79,8 @@ def create(
             ],
             parts=[registry_client],
             extra=state,
+            console=console.SECTIONS,
+            console_locales=[console.LOCALES],
         )
     )
 

@@ -10,24 +10,25 @@ a reader subtract one country's value.
 
 from __future__ import annotations
 
+import pathlib
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.deps import SessionDep
 from concordia.events import CharterPublished
 from concordia.events.aggregates import ALL, Cell
 from concordia.events.codes import FEDERAL_DISTRICTS, UKRAINE_DISTRICT
+from concordia.events.runtime.snapshot_store import digest_of
 from concordia.hub import indicators, service
 from concordia.hub.api.deps import FederationDep, hub_settings
 from concordia.hub.charter import service as charters
-from concordia.hub.models import OverlapOutcome, Snapshot
+from concordia.hub.models import LibraryPractice, OverlapOutcome, Snapshot
 from concordia.hub.overlap import service as overlap
 from concordia.hub.schemas import AggregateTotal, CellTotal, CoalitionIndicators, SnapshotRead
 from concordia.web import charts
@@ -37,7 +38,7 @@ from concordia.web.tables import SUPPRESSED, Column, Section, Table
 
 MOUNT = "/dashboard"
 READ = frozenset({"hub:read", "hub:admin"})
-HERE = Path(__file__).parent
+HERE = pathlib.Path(__file__).parent
 PAGES = Pages(
     mount=MOUNT,
     title=N_("Concordia coalition dashboard"),
@@ -45,9 +46,11 @@ PAGES = Pages(
         NavItem("", N_("Overview"), READ),
         NavItem("/nodes", N_("Nodes"), READ),
         NavItem("/overlaps", N_("Overlaps"), READ),
+        NavItem("/practices", N_("Practices"), READ),
         # The coordination group's workspace (commitments, agenda, decisions) joins here.
     ],
     locale_dirs=[HERE / "locales"],
+    template_dirs=[HERE / "templates"],
 )
 MEASURES = ("committed", "disbursed")
 FUNDING_DIMENSIONS = ("purpose", "horizon", "strategic_goal")
@@ -55,6 +58,8 @@ DISTRICTS = (*FEDERAL_DISTRICTS, UKRAINE_DISTRICT)
 DISTRICT_TABLE = "persons_by_gender_and_district"
 
 router = PAGES.router()
+#: The most snapshots the nodes page lists (the API pages through every version).
+RECEIVED_LIMIT = 500
 Period = Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
 
 
@@ -261,7 +266,9 @@ async def _trends(
             session=session, filters={"period": period}, history=False, limit=100_000
         )
         result = indicators.coalition(period, snaps, charter)
-        shares = {t.indicator: t.share for t in result.targets}
+        shares: dict[str, Any] = {}
+        for t in result.targets:  # the first table measuring it (by name): the one-way table
+            shares.setdefault(t.indicator, t.share)
         committed = next(
             (c for t in result.aggregates if t.aggregate == "committed_eur_by_purpose"
              for c in t.margins if all(k == ALL for k in c.key)), None,
@@ -369,6 +376,25 @@ async def nodes(request: Request, session: SessionDep, federation: FederationDep
             Column("pending", _("Outbox pending"), True), Column("stale", _("Stale")),
         ], rows=service_rows, empty=_("no service has reported yet.")),
     ])]  # fmt: skip
+    received = await session.scalars(
+        select(Snapshot).order_by(Snapshot.received_at.desc(), Snapshot.id.desc())
+        .limit(RECEIVED_LIMIT)
+    )  # fmt: skip
+    sections.append(Section(
+        id="received", title=_("Snapshots received"),
+        note=_("The newest snapshots each node sent, with the fingerprint its console shows "
+               "for the same release (SHA-256): a node's data-protection officer can check that "
+               "the hub holds exactly what the node sent."),
+        tables=[Table(id="received", caption=_("Snapshots, newest first"), columns=[
+            Column("node", _("Node")), Column("service", _("Service")),
+            Column("aggregate", _("Table")), Column("period", _("Period")),
+            Column("version", _("Version"), True), Column("received", _("Received")),
+            Column("sha256", _("Fingerprint (SHA-256)")),
+        ], rows=[{
+            "node": r.node, "service": r.service, "aggregate": r.aggregate, "period": r.period,
+            "version": r.version, "received": r.received_at, "sha256": digest_of(r.payload).hex(),
+        } for r in received], empty=_("nothing received yet."))],
+    ))  # fmt: skip
     return PAGES.render(request, reader, heading=_("Nodes"), sections=sections)
 
 
@@ -419,6 +445,79 @@ async def overlaps(request: Request, session: SessionDep, period: Period = None)
         request, reader, heading=_("Overlaps"), sections=[section], template="filtered.html",
         periods=periods, period=chosen,
     )  # fmt: skip
+
+
+LIBRARY_LIMIT = 200
+
+
+@router.get(f"{MOUNT}/practices")
+async def practices(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The coalition's library: every practice the hub relayed, newest revision; a search."""
+    reader = PAGES.guard(request, READ)
+    if isinstance(reader, Response):
+        return reader
+    _ = PAGES.lang(request).gettext
+    query = select(LibraryPractice).order_by(LibraryPractice.published_at.desc())
+    words = q.strip().lower().split()
+    for word in words[:10]:
+        query = query.where(or_(*(
+            func.lower(column).contains(word, autoescape=True)
+            for column in (LibraryPractice.title, LibraryPractice.summary, LibraryPractice.body,
+                           LibraryPractice.topic)
+        )))  # fmt: skip
+    found = list(await session.scalars(query.limit(LIBRARY_LIMIT)))
+    table = Table(
+        id="practices", caption=_("Practices in the library"), columns=[
+            Column("title", _("Title")), Column("origin", _("Node")),
+            Column("topic", _("Topic")), Column("language", _("Language")),
+            Column("revision", _("Revision"), True), Column("published", _("Approved")),
+        ],
+        rows=[{"title": p.title, "origin": p.origin, "topic": p.topic, "language": p.language,
+               "revision": p.revision, "published": p.published_at} for p in found],
+        empty=_("no practice matches.") if words else _("no node has published a practice yet."),
+    )  # fmt: skip
+    section = Section(
+        id="library", title=_("The coalition's library"),
+        note=_("Practices approved by four eyes and screened at their node, as the hub relayed "
+               "them to every other node."),
+        tables=[table],
+    )  # fmt: skip
+    return PAGES.render(
+        request, reader, heading=_("Best practices"), sections=[section],
+        template="library.html", q=q, found=found,
+    )  # fmt: skip
+
+
+@router.get(f"{MOUNT}/practices/{{practice}}")
+async def practice(
+    request: Request,
+    session: SessionDep,
+    practice: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")],
+) -> Response:
+    """One practice of the library, as its node published it."""
+    reader = PAGES.guard(request, READ)
+    if isinstance(reader, Response):
+        return reader
+    _ = PAGES.lang(request).gettext
+    row = await session.get(LibraryPractice, practice)
+    if row is None:
+        return PAGES.render(
+            request, reader, heading=_("No such practice"), sections=[], status=404,
+            message=_("The library holds no practice with this id."),
+        )  # fmt: skip
+    return PAGES.render(
+        request,
+        reader,
+        heading=row.title,
+        sections=[],
+        template="practice.html",
+        practice=row,
+        heading_data=True,
+    )
 
 
 __all__ = ["MOUNT", "PAGES", "router", "secure_tables"]

@@ -123,6 +123,33 @@ class OverlapOutcome(Base):
     at: Mapped[datetime]
 
 
+class LibraryPractice(Base):
+    """The coalition's library: the newest revision of every practice a node broadcast.
+
+    Its text was approved by four eyes and screened at its origin before it left (the only
+    shared events with free text); the hub keeps a copy as it relays it, for the dashboard.
+    """
+
+    __tablename__ = "library_practices"
+
+    practice: Mapped[str] = mapped_column(String(64), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(8), index=True)
+    revision: Mapped[int]
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    standing: Mapped[str] = mapped_column(String(16))
+    country: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(8))
+    tags: Mapped[list[Any]]
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    what_worked: Mapped[str | None] = mapped_column(Text)
+    what_did_not: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+
+
 # --- the coordination group's workspace (nothing personal: members act in a role) ---------------
 
 

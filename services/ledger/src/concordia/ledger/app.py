@@ -20,7 +20,7 @@ from concordia.kit import (
     consumer_name,
     serve,
 )
-from concordia.ledger import aggregates, consumers
+from concordia.ledger import aggregates, console, consumers
 from concordia.ledger.api import activities, donors, grants, rates, sync
 from concordia.ledger.api import aggregates as aggregates_routes
 from concordia.ledger.api.deps import LedgerState
@@ -141,6 +141,9 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             parts=parts,
             extra=state,
             extra_schemas=[GrantSync],
+            console=console.SECTIONS,
+            console_locales=[console.LOCALES],
+            sync_scopes=console.SYNC_SCOPES,
         )
     )
 

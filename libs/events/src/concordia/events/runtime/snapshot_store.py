@@ -57,6 +57,12 @@ class Released:
     charter_version: str = "default"
 
 
+def digest_of(payload: Mapping[str, Any]) -> bytes:
+    """The fingerprint of a snapshot: SHA-256 of its JSON form (``model_dump(mode="json")``)
+    with sorted keys. The node's console and the hub's dashboard show the same one."""
+    return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).digest()
+
+
 class SnapshotStore:
     """Every snapshot a service published, exactly as it left: versions, never edits.
 
@@ -136,7 +142,7 @@ class SnapshotStore:
                 name=event.aggregate,
                 period=event.period,
                 version=event.version,
-                digest=hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).digest(),
+                digest=digest_of(payload),
                 payload=payload,
                 published_at=at,
                 contributions=_stored(contributions),

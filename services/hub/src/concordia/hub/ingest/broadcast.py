@@ -12,6 +12,9 @@ JetStream publish, acknowledged), which the node's ``INBOUND_<CODE>`` sources th
 domain: a node that was away catches up with everything when it returns. The bytes are the
 origin node's envelope, unchanged; the receiving node checks that its subject is the origin's.
 
+The hub also keeps the newest revision of every relayed practice (``library_practices``): the
+coalition's library, which the dashboard searches.
+
 The consumer's inbox makes the relay once per event across redeliveries. A copy carries
 ``Nats-Msg-Id`` = the event id: if the hub fails between storing and recording it, the retry
 sends the same id again; the stream drops it within its duplicate window, receivers' inboxes
@@ -22,12 +25,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.events import Envelope, Event, Handler, SharedEvent
+from concordia.events.exchange import PracticeRevisionPublished
 from concordia.hub.ingest.handler import refuse
+from concordia.hub.models import LibraryPractice
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +64,28 @@ def relayed_subject(code: str, subject: str) -> str:
     return f"hub.broadcast.{code}.{subject.removeprefix(prefix)}"
 
 
+async def keep_in_library(session: AsyncSession, event: PracticeRevisionPublished) -> None:
+    """Keep the newest revision of a relayed practice in the hub's library (an older one that
+    arrives late changes nothing)."""
+    row = await session.get(LibraryPractice, event.practice)
+    if row is not None and row.revision >= event.revision:
+        return
+    if row is None:
+        row = LibraryPractice(practice=event.practice)
+        session.add(row)
+    row.origin, row.revision, row.topic = event.node, event.revision, event.topic
+    row.standing, row.country, row.language = event.standing, event.country, event.language
+    row.tags, row.title, row.summary, row.body = (
+        list(event.tags),
+        event.title,
+        event.summary,
+        event.body,
+    )
+    row.legal_basis, row.what_worked = event.legal_basis, event.what_worked
+    row.what_did_not, row.published_at = event.what_did_not, event.published_at
+    row.received_at = datetime.now(UTC)
+
+
 def broadcast_handler(code: str, targets: Callable[[], Mapping[str, Target]]) -> Handler:
     """The consumer handler relaying country ``code``'s broadcasts to ``targets()`` but itself."""
 
@@ -85,6 +113,8 @@ def broadcast_handler(code: str, targets: Callable[[], Mapping[str, Target]]) ->
         subject, data = relayed_subject(code, envelope.subject), envelope.to_bytes()
         for target in others.values():
             await target.send(subject, data, {"Nats-Msg-Id": envelope.id})
+        if isinstance(event, PracticeRevisionPublished):
+            await keep_in_library(session, event)
         log.info("broadcast relayed", extra={"node": code, "to": sorted(others)})
 
     return handle

@@ -1,5 +1,5 @@
 """the log of sync runs: bulk syncs and imports with counts and the first rejections' reasons
-(revision kit_dash15, 2026-12-05).
+(revision kit_dash15, 2026-12-06).
 """
 
 from __future__ import annotations

@@ -1,0 +1,99 @@
+"""The dashboard in a real browser: sign in, every page renders the seeded coalition with zero
+axe-core violations, charts carry the seeded numbers, a suppressed cell reads "suppressed", a
+reader without the scope is refused, /docs works with nothing loaded from outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_support import SCREENSHOTS, browser, check, served
+from dashboard_support import broadcast_practices, seed
+from hub_support import Hub
+from playwright.async_api import Page
+
+from concordia.events import NatsServer
+
+pytestmark = pytest.mark.slow
+
+
+async def _sign_in(page: Page, base: str, token: str, path: str = "/dashboard") -> None:
+    await page.goto(f"{base}{path}")
+    await page.get_by_label("Token", exact=True).fill(token)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(f"{base}{path}")
+
+
+async def test_every_dashboard_page_in_chromium(
+    hub: Hub, country_nats: NatsServer, tmp_path: Path
+) -> None:
+    await seed(hub, country_nats)
+    await broadcast_practices(hub, country_nats)
+    async with served(hub.app) as base, browser(tmp_path) as context:
+        page = await context.new_page()
+        response = await page.goto(f"{base}/dashboard")
+        assert response is not None
+        assert response.status == 401
+        await check(page, "dashboard-sign-in")
+        await _sign_in(page, base, hub.tokens["hub:read"])
+        assert await page.locator("h1").inner_text() == "Coalition overview"
+        # The chart draws the seeded totals: independent media 190,000 in 2026-Q4.
+        chart = page.locator("#chart-committed_eur_by_purpose")
+        assert await chart.locator("[data-total='190000.00']").count() == 1
+        assert "Committed" in (await chart.locator("svg title").first.text_content() or "")
+        # pl's legal aid is withheld: its cell reads "suppressed", never 0.
+        row = page.locator("#table-committed_eur_by_purpose tr", has_text="legal_aid")
+        assert await row.locator(".suppressed").inner_text() == "suppressed"
+        tiles = page.locator("#chart-districts [data-district='central']")
+        assert await tiles.count() == 1
+        await check(page, "dashboard-overview")
+        await page.get_by_label("Period", exact=True).select_option("2026-Q3")
+        await page.get_by_role("button", name="Show").click()
+        await page.wait_for_url("**period=2026-Q3")
+        await check(page, "dashboard-overview-2026-Q3")
+        await page.get_by_role("link", name="Nodes").click()
+        assert await page.locator("h1").inner_text() == "Nodes"
+        assert await page.locator("#table-nodes tbody tr").count() == 2
+        await check(page, "dashboard-nodes")
+        await page.get_by_role("link", name="Overlaps").click()
+        assert await page.locator("#table-overlaps tbody tr").count() == 1
+        await check(page, "dashboard-overlaps")
+        await page.get_by_role("link", name="Practices", exact=True).click()
+        await page.get_by_label("Search the library").fill("legal clinics")
+        await page.get_by_role("button", name="Search", exact=True).click()
+        await page.wait_for_url("**q=legal+clinics")
+        assert await page.locator("#table-practices tbody tr").count() == 1
+        await check(page, "dashboard-practices")
+        await page.get_by_role("link", name="Test practice 2: legal aid clinics").click()
+        assert await page.locator("h1").inner_text() == "Test practice 2: legal aid clinics"
+        await check(page, "dashboard-practice")
+        await page.get_by_role("link", name="Overlaps").click()
+        await page.get_by_role("link", name="Русский").click()
+        assert await page.locator("html").get_attribute("lang") == "ru"
+        await check(page, "dashboard-overlaps-ru")
+        download_link = page.locator("#table-overlaps a[download]")
+        async with page.expect_download() as download:
+            await download_link.click()
+        saved = tmp_path / "overlaps.csv"
+        await (await download.value).save_as(saved)
+        assert "independent_media,se,pl,counted,3" in saved.read_text()
+        await page.get_by_role("button", name="Выйти").click()
+        signed_out = await page.goto(f"{base}/dashboard/nodes")
+        assert signed_out is not None
+        assert signed_out.status == 401
+
+        refused = await context.new_page()
+        await context.clear_cookies()
+        await refused.goto(f"{base}/dashboard")
+        await refused.get_by_label("Token", exact=True).fill(hub.tokens["ops"])
+        await refused.get_by_role("button", name="Sign in").click()
+        await refused.wait_for_url(f"{base}/dashboard")
+        assert await refused.locator("h1").inner_text() == "Not allowed"
+        assert await refused.locator("table").count() == 0
+        await check(refused, "dashboard-refused")
+
+        docs = await context.new_page()
+        await docs.goto(f"{base}/docs")
+        await docs.locator(".swagger-ui .title").first.wait_for()
+        assert "Concordia hub" in await docs.locator(".swagger-ui .title").first.inner_text()
+        await docs.screenshot(path=str(SCREENSHOTS / "hub-docs.png"))
