@@ -354,8 +354,10 @@ def caller(
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
+        store: TokenStore = request.app.state.concordia.tokens
         token = credentials.credentials if credentials else None
-        return authorize(request, token, needed, any_of=any_of)
+        principal = await store.verify_async(token) if token else None
+        return authorize(request, principal, needed, any_of=any_of)
 
     # The token is checked first: a caller without it learns nothing of the purpose rules.
     async def dependency(

@@ -33,7 +33,15 @@ async def _expiring(ctx: ConsoleContext) -> Section:
     _ = ctx.lang.gettext
     trail = registry_state(ctx.request).trail
     assert trail is not None, "the audit trail starts with the app"
-    actor = Actor(principal=ctx.principal, purpose="permit_case_work; node console")
+    p = ctx.principal
+    actor = Actor(
+        token_id=p.token_id,
+        name=p.name,
+        scopes=p.scopes,
+        owner=p.owner,
+        purpose="permit_case_work; node console",
+        admin_scope="registry:admin",
+    )
     today = now().date()
     found = await permits.search(
         session=ctx.session, trail=trail, actor=actor, person_id=None, status=None,
