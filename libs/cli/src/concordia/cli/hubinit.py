@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from concordia.cli._layout import write_private
 from concordia.cli._leaftls import LeafTls, ensure_leaf_tls, wanted_names
 from concordia.cli._natsconf.base import (
     check_code,
@@ -31,7 +32,7 @@ from concordia.cli._natsconf.base import (
 )
 from concordia.cli._natsconf.hub import Country, HubNats, country_account, hub_config
 from concordia.cli._natsconf.text import render
-from concordia.cli.nodeinit import AlreadyInitialisedError, write_private
+from concordia.cli.nodeinit import AlreadyInitialisedError
 from concordia.identity import PublicKey
 
 app = typer.Typer(help="Set up the coalition hub's broker.", no_args_is_help=True)

@@ -98,7 +98,7 @@ def publish_key(root: Path, key: PublicKey) -> None:
     write_json(root / "node.json", public)
     join_path = root / "hub-join.json"
     if join_path.exists():
-        from concordia.cli.nodeinit import write_private  # nodeinit imports this module
+        from concordia.cli._layout import write_private
 
         join = json.loads(join_path.read_text()) | {
             "public_key": key.text, "fingerprint": key.fingerprint

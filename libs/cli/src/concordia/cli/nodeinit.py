@@ -23,7 +23,6 @@ and the signing key (``concordia node rotate-identity`` changes that one).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -31,7 +30,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from concordia.cli._layout import node_key, write_json
+from concordia.cli._layout import node_key, write_json, write_private
 from concordia.cli._leaftls import fingerprint
 from concordia.cli._natsconf.base import check_code, is_tls_url
 from concordia.cli._natsconf.node import NodeNats, NodePasswords, node_config
@@ -67,17 +66,6 @@ class NodeFiles:
     def join(self) -> Path:
         """``hub-join.json``."""
         return self.root / "hub-join.json"
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` readable by the owner only (atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
 
 
 def env_text(values: dict[str, str]) -> str:
