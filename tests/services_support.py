@@ -48,7 +48,8 @@ CROSS_RECORD: dict[str, set[str]] = {
         "POST /v1/grants/{grant_id}/transactions", "PUT /v1/rates", "PUT /v1/rates.csv",
     },
     # a target needs a bound, min_share <= max_share, unique indicators, reserved `default`
-    "hub": {"PUT /v1/charter"},
+    # (a decision may carry the charter revision it adopts: the same rules)
+    "hub": {"PUT /v1/charter", "POST /v1/agenda/{item_id}/decision"},
     # each translation in a language of its own, not the practice's
     "exchange": {"POST /v1/practices", "PATCH /v1/practices/{practice_id}"},
     # the declared evaluator, the assessed grant or organisation must exist
