@@ -72,7 +72,9 @@ class Figure:
             "value": round(self.value, 3),
             "unit": self.unit,
             "ceiling": round(self.ceiling, 3),
-            "ratio": round(self.ratio, 3),
+            # Four significant digits: a small ratio (a secure round against a plain gather)
+            # keeps its precision.
+            "ratio": float(f"{self.ratio:.4g}"),
             "ratio_of": self.ratio_of,
             "goal": self.goal,
             "goal_is": self.goal_is,
