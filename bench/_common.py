@@ -69,9 +69,9 @@ class Figure:
     def as_json(self) -> dict[str, Any]:
         """The entry written to ``var/bench.json``."""
         return {
-            "value": round(self.value, 3),
+            "value": float(f"{self.value:.6g}"),
             "unit": self.unit,
-            "ceiling": round(self.ceiling, 3),
+            "ceiling": float(f"{self.ceiling:.6g}"),
             # Four significant digits: a small ratio (a secure round against a plain gather)
             # keeps its precision.
             "ratio": float(f"{self.ratio:.4g}"),

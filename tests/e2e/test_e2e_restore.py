@@ -189,6 +189,12 @@ async def test_restore_drill_and_a_backup_older_than_the_hub(
     for _ in range(2):
         await _write_round(registry, writer)
         await asyncio.sleep(0.8)  # a few aggregate rounds: each round of writes is a release
+
+    async def released_more() -> bool:
+        newest = await _node_released(registry, auditor)
+        return any(newest[k]["version"] > released[k]["version"] for k in released)
+
+    await eventually(released_more)  # a loaded machine publishes later: wait, never assume
     await eventually(converged)
     newest = await _node_released(registry, auditor)
     assert any(newest[k]["version"] > released[k]["version"] for k in released)
