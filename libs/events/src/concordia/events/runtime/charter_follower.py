@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from nats.aio.client import Client
@@ -28,6 +29,38 @@ from concordia.events.runtime.outbox import Outbox
 from concordia.events.status import CharterRefusal, ServiceStatusReported
 
 log = logging.getLogger("concordia.events.charter")
+
+
+MessageHandler = Callable[[Msg], Awaitable[None]]
+
+
+async def subscribe_when_connected(
+    client: Client, subject: str, cb: MessageHandler
+) -> Subscription:
+    """Subscribe to ``subject`` once the link is connected (it connects on its own), retrying
+    until it holds; nats-py re-subscribes by itself after a reconnect."""
+    while True:
+        if not client.is_connected:
+            await asyncio.sleep(0.1)
+            continue
+        try:
+            return await client.subscribe(subject, cb=cb)
+        except Exception as exc:  # e.g. the connection dropped in between: try again
+            log.warning(
+                "subscription failed", extra={"subject": subject, "error": type(exc).__name__}
+            )
+            await asyncio.sleep(1.0)
+
+
+async def stop_listening(task: asyncio.Task[None] | None, sub: Subscription | None) -> None:
+    """Cancel a follower's task and drop its subscription."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    if sub is not None:
+        with contextlib.suppress(Exception):
+            await sub.unsubscribe()
 
 
 class CharterStore:
@@ -136,29 +169,14 @@ class CharterFollower:
 
     async def stop(self) -> None:
         """Stop listening and reporting."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        if self._sub is not None:
-            with contextlib.suppress(Exception):
-                await self._sub.unsubscribe()
-            self._sub = None
+        await stop_listening(self._task, self._sub)
+        self._task = self._sub = None
 
     async def _run(self) -> None:
         assert self._client is not None
-        while self._sub is None:
-            if not self._client.is_connected:  # the link connects on its own
-                await asyncio.sleep(0.1)
-                continue
-            try:  # nats-py re-subscribes by itself after a reconnect
-                self._sub = await self._client.subscribe(
-                    CharterPublished.subject_template(), cb=self._on
-                )
-            except Exception as exc:  # e.g. the connection dropped in between: try again
-                log.warning("charter subscription failed", extra={"error": type(exc).__name__})
-                await asyncio.sleep(1.0)
+        self._sub = await subscribe_when_connected(
+            self._client, CharterPublished.subject_template(), self._on
+        )
         while True:
             with contextlib.suppress(Exception):  # a report lost now is sent next round
                 await self.report()

@@ -11,7 +11,6 @@ that was offline, and nothing counts twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, func, sel
 from concordia.core.db import Database, UtcDateTime
 from concordia.events._envelope import Envelope, EnvelopeError
 from concordia.events.coordination import CoalitionDecisionPublished
+from concordia.events.runtime.charter_follower import stop_listening, subscribe_when_connected
 
 log = logging.getLogger("concordia.events.decisions")
 
@@ -139,29 +139,14 @@ class DecisionFollower:
 
     async def stop(self) -> None:
         """Stop listening."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        if self._sub is not None:
-            with contextlib.suppress(Exception):
-                await self._sub.unsubscribe()
-            self._sub = None
+        await stop_listening(self._task, self._sub)
+        self._task = self._sub = None
 
     async def _run(self) -> None:
         assert self._client is not None
-        while self._sub is None:
-            if not self._client.is_connected:
-                await asyncio.sleep(0.1)
-                continue
-            try:
-                self._sub = await self._client.subscribe(
-                    CoalitionDecisionPublished.subject_template(), cb=self._on
-                )
-            except Exception as exc:  # the connection dropped in between: try again
-                log.warning("decision subscription failed", extra={"error": type(exc).__name__})
-                await asyncio.sleep(1.0)
+        self._sub = await subscribe_when_connected(
+            self._client, CoalitionDecisionPublished.subject_template(), self._on
+        )
 
     async def _on(self, msg: Msg) -> None:
         try:

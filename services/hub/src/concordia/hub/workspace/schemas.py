@@ -82,6 +82,8 @@ Pledge = Annotated[PurposePledge | HorizonPledge | GoalPledge, Field(discriminat
 
 
 class _Commitment(Strict):
+    """What every kind of commitment has; each kind says what it is tracked on (``tracked``)."""
+
     period: str = Field(pattern=PERIOD, examples=["2026-Q4"])
     node: str = Field(
         default=OMITTED, pattern=r"^[a-z]{2}$",
@@ -97,10 +99,6 @@ class _Commitment(Strict):
     @classmethod
     def _note(cls, value: str) -> str:
         return _no_title_and_name(value)
-
-    def tracked(self) -> tuple[str, str | None, str | None]:
-        """(measure, dimension, level) of what it is tracked on."""
-        raise NotImplementedError
 
 
 class PermitsCommitment(_Commitment):
