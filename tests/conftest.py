@@ -158,3 +158,51 @@ _CODES = (a + b for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnop
 def node_code() -> str:
     """A node code no other test of this session uses, so streams never collide."""
     return next(_CODES)
+
+
+@pytest.fixture(autouse=True)
+def _dump_asyncio_tasks_before_timeout(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Shortly before pytest-timeout fires, print every pending asyncio task's stack.
+
+    pytest-timeout shows threads, and a hung async test shows only its loop idling in select();
+    the task that awaits forever is what tells the cause.
+    """
+    limit = float(request.config.getini("timeout") or 0)
+    marker = request.node.get_closest_marker("timeout")
+    if marker is not None and marker.args:
+        limit = float(marker.args[0])
+    if request.config.getoption("timeout", None):
+        limit = float(request.config.getoption("timeout"))
+    if limit <= 0:
+        yield
+        return
+    import sys
+    import threading
+
+    loops: dict[int, asyncio.AbstractEventLoop] = {}
+    original = asyncio.BaseEventLoop.run_forever
+
+    def dump() -> None:
+        for loop in loops.values():
+            if loop.is_running():
+                loop.call_soon_threadsafe(_print_tasks, loop)
+
+    def _print_tasks(loop: asyncio.AbstractEventLoop) -> None:
+        print(f"\n=== pending asyncio tasks of {request.node.nodeid} ===", file=sys.stderr)
+        for task in asyncio.all_tasks(loop):
+            print(f"--- {task!r}", file=sys.stderr)
+            task.print_stack(file=sys.stderr)
+
+    def tracking(self: asyncio.BaseEventLoop) -> None:
+        loops[id(self)] = self
+        original(self)
+
+    timer = threading.Timer(limit * 0.9, dump)
+    timer.daemon = True
+    asyncio.BaseEventLoop.run_forever = tracking  # type: ignore[method-assign]
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        asyncio.BaseEventLoop.run_forever = original  # type: ignore[method-assign]

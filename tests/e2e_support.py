@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -10,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import polling
 from federation_support import Coalition
+from registry_support import person
 
 from concordia import kit
 from concordia.cli._procs import ServiceProcess
@@ -108,3 +111,62 @@ async def eventually(check: Callable[[], Awaitable[T]], seconds: float = 60) -> 
 def bearer(token: str, **headers: str) -> dict[str, Any]:
     """Request headers with ``token`` and a registry purpose (other services ignore it)."""
     return {"Authorization": f"Bearer {token}", "X-Purpose": "permit_case_work", **headers}
+
+
+#: The default charter's threshold: one round of K persons in one cell is a release.
+K = 10
+_ids = itertools.count()
+
+
+async def write_round(registry: str, token: str) -> None:
+    """Register K synthetic persons in one cell (a release the per-cell rule lets through)."""
+    records = [
+        person(next(_ids), gender="female", region_of_origin="RU-MOW", ethnic_origin="russian")
+        for _ in range(K)
+    ]
+    async with httpx.AsyncClient(base_url=registry, timeout=30) as client:
+        answer = await client.put(
+            "/v1/sync/persons", json={"records": records}, headers=bearer(token)
+        )
+    assert answer.status_code == 200, answer.text
+
+
+async def get_json(url: str, token: str, path: str, **params: Any) -> Any:
+    """``GET url+path`` with ``token``; the answer must be 200."""
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        answer = await client.get(path, params=params, headers=bearer(token))
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+async def node_released(registry: str, token: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """The registry's newest released snapshot of each table and period."""
+    body = await get_json(registry, token, "/v1/aggregates")
+    return {(s["aggregate"], s["period"]): s for s in body["snapshots"]}
+
+
+async def hub_history(hub: str, token: str) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Every version the hub holds of node ``se``'s registry tables."""
+    found = await get_json(hub, token, "/v1/aggregates", node="se", service="registry",
+                           history="true", limit=10_000)  # fmt: skip
+    history: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for snapshot in found:
+        history.setdefault((snapshot["aggregate"], snapshot["period"]), []).append(snapshot)
+    return history
+
+
+async def converged(registry: str, node_token_: str, hub: str, hub_token: str) -> bool:
+    """The hub holds versions 1..n of every table the node released, n its newest, once each."""
+    released = await node_released(registry, node_token_)
+    history = await hub_history(hub, hub_token)
+    if not released or set(history) != set(released):
+        return False
+    for key, newest in released.items():
+        versions = sorted(s["version"] for s in history[key])
+        if versions != list(range(1, newest["version"] + 1)):
+            assert len(versions) == len(set(versions)), f"{key}: a version counted twice"
+            return False
+        held = next(s for s in history[key] if s["version"] == newest["version"])
+        if held["cells"] != newest["cells"]:
+            return False
+    return True

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import itertools
 import json
 import os
 import subprocess
@@ -23,67 +22,23 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_support import Running, bearer, eventually, node_token
+from e2e_support import (
+    Running,
+    bearer,
+    converged,
+    eventually,
+    get_json,
+    hub_history,
+    node_released,
+    node_token,
+    write_round,
+)
 from federation_support import Coalition
-from registry_support import person
 
 from concordia.cli.backup import position
 from concordia.cli.nodeinit import service_env
 
 pytestmark = [pytest.mark.slow]
-
-K = 10  # the default charter's threshold: one round of K persons in one cell is a release
-_ids = itertools.count()
-
-
-async def _write_round(registry: str, token: str) -> None:
-    records = [
-        person(next(_ids), gender="female", region_of_origin="RU-MOW", ethnic_origin="russian")
-        for _ in range(K)
-    ]
-    async with httpx.AsyncClient(base_url=registry, timeout=30) as client:
-        answer = await client.put(
-            "/v1/sync/persons", json={"records": records}, headers=bearer(token)
-        )
-    assert answer.status_code == 200, answer.text
-
-
-async def _get(url: str, token: str, path: str, **params: Any) -> Any:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        answer = await client.get(path, params=params, headers=bearer(token))
-    assert answer.status_code == 200, answer.text
-    return answer.json()
-
-
-async def _node_released(registry: str, token: str) -> dict[tuple[str, str], dict[str, Any]]:
-    body = await _get(registry, token, "/v1/aggregates")
-    return {(s["aggregate"], s["period"]): s for s in body["snapshots"]}
-
-
-async def _hub_history(hub: str, token: str) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    found = await _get(hub, token, "/v1/aggregates", node="se", service="registry",
-                       history="true", limit=10_000)  # fmt: skip
-    history: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for snapshot in found:
-        history.setdefault((snapshot["aggregate"], snapshot["period"]), []).append(snapshot)
-    return history
-
-
-async def _converged(registry: str, node_token_: str, hub: str, hub_token: str) -> bool:
-    """The hub holds versions 1..n of every table the node released, n its newest, once each."""
-    released = await _node_released(registry, node_token_)
-    history = await _hub_history(hub, hub_token)
-    if not released or set(history) != set(released):
-        return False
-    for key, newest in released.items():
-        versions = sorted(s["version"] for s in history[key])
-        if versions != list(range(1, newest["version"] + 1)):
-            assert len(versions) == len(set(versions)), f"{key}: a version counted twice"
-            return False
-        held = next(s for s in history[key] if s["version"] == newest["version"])
-        if held["cells"] != newest["cells"]:
-            return False
-    return True
 
 
 async def _persons(registry: str, token: str) -> dict[str, dict[str, Any]]:
@@ -120,7 +75,7 @@ def _destroy(url: str) -> None:
 
 
 async def _refused(hub: str, token: str) -> int:
-    nodes = await _get(hub, token, "/v1/nodes")
+    nodes = await get_json(hub, token, "/v1/nodes")
     return int(next(n for n in nodes if n["code"] == "se")["refused"])
 
 
@@ -137,15 +92,15 @@ async def test_restore_drill_and_a_backup_older_than_the_hub(
     restore_args = ["node", "restore", "--database-url", f"registry={url}", "--node", "se",
                     "--hub-url", hub, "--hub-token", reader, "--force"]  # fmt: skip
 
-    async def converged() -> bool:
-        return await _converged(registry, auditor, hub, reader)
+    async def hub_has_all() -> bool:
+        return await converged(registry, auditor, hub, reader)
 
     # Seed, and back up while the node runs.
-    await _write_round(registry, writer)
-    await _write_round(registry, writer)
-    await eventually(converged)
+    await write_round(registry, writer)
+    await write_round(registry, writer)
+    await eventually(hub_has_all)
     before = await _persons(registry, auditor)
-    released = await _node_released(registry, auditor)
+    released = await node_released(registry, auditor)
     first = tmp_path / "backup-1"
     out = await asyncio.to_thread(_cli, env, "node", "backup", "--out", str(first),
                                   "--database-url", f"registry={url}", "--node", "se")  # fmt: skip
@@ -168,10 +123,10 @@ async def test_restore_drill_and_a_backup_older_than_the_hub(
     }
     registry = await running.node_service(c, "se", "registry", interval=0.3)
     assert await _persons(registry, auditor) == before
-    assert {k: s["version"] for k, s in (await _node_released(registry, auditor)).items()} == {
+    assert {k: s["version"] for k, s in (await node_released(registry, auditor)).items()} == {
         k: s["version"] for k, s in released.items()
     }
-    await eventually(converged)
+    await eventually(hub_has_all)
 
     # A wrong key is refused before anything is said restored.
     wrong = env | {"CONCORDIA_NODE_KEY": "A" * 43 + "="}
@@ -187,33 +142,33 @@ async def test_restore_drill_and_a_backup_older_than_the_hub(
 
     # The harder case: the node releases more after the backup, the hub holds it, the disk dies.
     for _ in range(2):
-        await _write_round(registry, writer)
+        await write_round(registry, writer)
         await asyncio.sleep(0.8)  # a few aggregate rounds: each round of writes is a release
 
     async def released_more() -> bool:
-        newest = await _node_released(registry, auditor)
+        newest = await node_released(registry, auditor)
         return any(newest[k]["version"] > released[k]["version"] for k in released)
 
     await eventually(released_more)  # a loaded machine publishes later: wait, never assume
-    await eventually(converged)
-    newest = await _node_released(registry, auditor)
+    await eventually(hub_has_all)
+    newest = await node_released(registry, auditor)
     assert any(newest[k]["version"] > released[k]["version"] for k in released)
     running.processes[-1].stop()
     _destroy(url)
     out = await asyncio.to_thread(_cli, env, *restore_args, "--from", str(first))
     assert "tables adopted" in out
     registry = await running.node_service(c, "se", "registry", interval=0.3)
-    await _write_round(registry, writer)
+    await write_round(registry, writer)
 
     async def continued() -> bool:
-        now = await _node_released(registry, auditor)
+        now = await node_released(registry, auditor)
         grown = any(now[k]["version"] > newest[k]["version"] for k in newest)
-        return grown and await converged()
+        return grown and await hub_has_all()
 
     await eventually(continued, seconds=120)
     assert await _refused(hub, reader) == 0
     # Nothing the hub held was sent again under another content: versions 1..n, once each.
-    history = await _hub_history(hub, reader)
+    history = await hub_history(hub, reader)
     for key, versions in history.items():
         numbers = sorted(s["version"] for s in versions)
         assert numbers == list(range(1, numbers[-1] + 1)), key

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-import httpx
 import pytest
+from apps import Apps
 from evaluation_support import Evaluation
 
 from concordia.core.auth import TokenStore
@@ -46,11 +46,9 @@ async def evaluation(
         aggregate_interval_seconds=3600, agreement_min_items=2,
     )  # fmt: skip
     app = evaluation_app.create(settings)
-    ctx = app.router.lifespan_context(app)
-    await ctx.__aenter__()
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://evaluation")
+    apps = Apps()
+    client = await apps.start(app, "http://evaluation")
     try:
         yield Evaluation(app, client, tokens, node_code, nats_server.url)
     finally:
-        await client.aclose()
-        await ctx.__aexit__(None, None, None)
+        await apps.aclose()

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from apps import Apps
 from typer.testing import CliRunner
 
 from concordia.cli.main import app as cli
@@ -40,15 +41,12 @@ async def _evaluation(
         env="test", node=node, database_url=url, nats_url=nats.url,
         tokens_file=tmp_path / "tokens.json", aggregate_interval_seconds=3600, **keys,
     )  # fmt: skip
-    app = evaluation_app.create(settings)
-    ctx = app.router.lifespan_context(app)
-    await ctx.__aenter__()
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://evaluation")
+    apps = Apps()
+    client = await apps.start(evaluation_app.create(settings), "http://evaluation")
     try:
         yield client, admin
     finally:
-        await client.aclose()
-        await ctx.__aexit__(None, None, None)
+        await apps.aclose()
 
 
 async def _names(client: httpx.AsyncClient, admin: dict[str, str]) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from apps import Apps
 from exchange_support import Exchange, issue_tokens
 from registry_support import settings_for as registry_settings
 
@@ -25,15 +26,9 @@ async def make_exchange(
     tmp_path: Path,
 ) -> AsyncIterator[Callable[..., Awaitable[Exchange]]]:
     """Start an exchange (and its registry) per call; stopped after the test."""
-    contexts: list[Any] = []
-    clients: list[httpx.AsyncClient] = []
+    apps = Apps()
     tokens_path = tmp_path / "tokens.json"
     tokens = issue_tokens(tokens_path)
-
-    async def enter(app: Any) -> None:
-        ctx = app.router.lifespan_context(app)
-        await ctx.__aenter__()
-        contexts.append(ctx)
 
     async def start(screen_role: str = "screen", **extra: Any) -> Exchange:
         reg = registry_app.create(
@@ -42,24 +37,18 @@ async def make_exchange(
                 **extra.pop("registry", {}),
             )
         )  # fmt: skip
-        await enter(reg)
+        registry = await apps.start(reg, "http://r")
         settings = ExchangeSettings(
             env="test", node=node_code, database_url=await database_factories("exchange"),
             nats_url=nats_server.url, tokens_file=tokens_path, aggregate_interval_seconds=3600,
             registry_token=tokens[screen_role], **extra,
         )  # fmt: skip
         app = exchange_app.create(settings, registry_transport=httpx.ASGITransport(reg))
-        await enter(app)
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://exchange")
-        registry = httpx.AsyncClient(transport=httpx.ASGITransport(reg), base_url="http://r")
-        clients.extend([client, registry])
+        client = await apps.start(app, "http://exchange")
         return Exchange(app, client, registry, tokens, settings)
 
     yield start
-    for client in clients:
-        await client.aclose()
-    for ctx in reversed(contexts):
-        await ctx.__aexit__(None, None, None)
+    await apps.aclose()
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from apps import Apps
 from hub_support import Hub, accounts_config, hub_settings, issue_tokens, write_node
 
 from concordia.events import NatsServer
@@ -28,7 +28,7 @@ async def make_hub(
     tmp_path: Path,
 ) -> AsyncIterator[Callable[..., Awaitable[Hub]]]:
     """Start hubs (usually one); each stopped after the test. ``nodes`` are written first."""
-    running: list[tuple[Any, httpx.AsyncClient]] = []
+    apps = Apps()
     tokens_path = tmp_path / "tokens.json"
     tokens = issue_tokens(tokens_path)
     nodes_dir = tmp_path / "nodes"
@@ -42,21 +42,12 @@ async def make_hub(
         url = url or await database_factories("hub")
         settings = hub_settings(url, tokens_path, nodes_dir, **extra)
         app = hub_app.create(settings)
-        ctx = app.router.lifespan_context(app)
-        await ctx.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://hub")
-        running.append((ctx, client))
+        client = await apps.start(app, "http://hub")
         return Hub(app, client, tokens, settings)
 
-    async def stop_all() -> None:
-        while running:
-            ctx, client = running.pop()
-            await client.aclose()
-            await ctx.__aexit__(None, None, None)
-
-    start.stop_all = stop_all  # type: ignore[attr-defined]
+    start.stop_all = apps.aclose  # type: ignore[attr-defined]
     yield start
-    await stop_all()
+    await apps.aclose()
 
 
 @pytest.fixture

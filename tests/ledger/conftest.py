@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import registry_support
-from fastapi import FastAPI
+from apps import Apps
 from ledger_support import Ledger, grant, issue_tokens, new_donor, settings_for
 from registry_support import Registry
 
@@ -27,7 +27,7 @@ async def make_ledger(
     tmp_path: Path,
 ) -> AsyncIterator[Callable[..., Awaitable[Ledger]]]:
     """Start ledgers (usually one) with a fresh database; stopped after the test."""
-    stack: list[tuple[FastAPI, httpx.AsyncClient]] = []
+    apps = Apps()
     tokens_path = tmp_path / "tokens.json"
     tokens = issue_tokens(tokens_path)
 
@@ -35,16 +35,11 @@ async def make_ledger(
         url = url or await database_factories("ledger")
         settings = settings_for(url, nats_server.url, tokens_path, node_code, **extra)
         app = ledger_app.create(settings)
-        ctx = app.router.lifespan_context(app)
-        await ctx.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://ledger")
-        stack.append((ctx, client))  # type: ignore[arg-type]
+        client = await apps.start(app, "http://ledger")
         return Ledger(app, client, tokens, settings, nats_server.url)
 
     yield start
-    for ctx, client in reversed(stack):
-        await client.aclose()
-        await ctx.__aexit__(None, None, None)  # type: ignore[attr-defined]
+    await apps.aclose()
 
 
 @pytest.fixture

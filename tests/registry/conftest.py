@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
+from apps import Apps
 from registry_support import Registry, issue_tokens, settings_for
 
 from concordia.events import NatsServer
@@ -23,7 +22,7 @@ async def make_registry(
     tmp_path: Path,
 ) -> AsyncIterator[Callable[..., Awaitable[Registry]]]:
     """Start registries (usually one) with a fresh database; stopped after the test."""
-    stack: list[tuple[FastAPI, httpx.AsyncClient]] = []
+    apps = Apps()
     tokens_path = tmp_path / "tokens.json"
     tokens = issue_tokens(tokens_path)
 
@@ -31,16 +30,11 @@ async def make_registry(
         url = url or await database_factories("registry")
         settings = settings_for(url, nats_server.url, tokens_path, node_code, **extra)
         app = registry_app.create(settings)
-        ctx = app.router.lifespan_context(app)
-        await ctx.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://registry")
-        stack.append((ctx, client))  # type: ignore[arg-type]
+        client = await apps.start(app, "http://registry")
         return Registry(app, client, tokens, settings, nats_server.url)
 
     yield start
-    for ctx, client in reversed(stack):
-        await client.aclose()
-        await ctx.__aexit__(None, None, None)  # type: ignore[attr-defined]
+    await apps.aclose()
 
 
 @pytest.fixture

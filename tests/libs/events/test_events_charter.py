@@ -152,6 +152,25 @@ async def test_reports_repeat_every_interval(
         await client.close()
 
 
+async def test_stop_is_not_lost_when_a_wake_up_arrives_with_it(
+    db: Database, nats_server: NatsServer, nc: Client, node_code: str
+) -> None:
+    """A report wake-up set in the same tick as stop() must not swallow the cancellation.
+
+    With ``asyncio.wait_for`` (Python 3.11) the follower's loop took the wake-up as its result,
+    went round again and never ended, so an app's shutdown hung.
+    """
+    reports = await nc.subscribe(f"shared.{node_code}.registry.status")
+    client, follower = await _follower(db, nats_server, node_code)
+    try:
+        await _next_report(reports)  # the loop now waits for its next wake-up
+        follower.held_decisions(1)  # wakes the loop ...
+        async with asyncio.timeout(5):  # ... as it is cancelled, in the same tick
+            await follower.stop()
+    finally:
+        await client.close()
+
+
 async def test_two_workers_keep_one_copy(db: Database, node_code: str) -> None:
     followers = [CharterFollower(db, STORE, node=node_code, service="registry") for _ in range(2)]
     results = await asyncio.gather(*(f.apply(charter(3)) for f in followers))

@@ -47,21 +47,26 @@ class Opaque:
     max_bytes: int = MAX_OPAQUE_BYTES
 
 
-def _opaque_in(value: Any) -> bytes:
+def _base64_bytes(value: Any, *, what: str, limit: int, over: str) -> bytes:
+    """Bytes, or standard base64 of them: not empty and at most ``limit`` long."""
     if isinstance(value, bytes | bytearray):
         raw = bytes(value)
     elif isinstance(value, str):
         try:
             raw = base64.b64decode(value.encode("ascii"), validate=True)
         except (binascii.Error, UnicodeEncodeError, ValueError):
-            raise ValueError("opaque data must be standard base64") from None
+            raise ValueError(f"{what} must be standard base64") from None
     else:
-        raise ValueError("opaque data must be bytes or a base64 string")
+        raise ValueError(f"{what} must be bytes or a base64 string")
     if not raw:
-        raise ValueError("opaque data must not be empty")
-    if len(raw) > MAX_OPAQUE_BYTES:
-        raise ValueError(f"opaque data is {len(raw)} bytes; at most {MAX_OPAQUE_BYTES} allowed")
+        raise ValueError(f"{what} must not be empty")
+    if len(raw) > limit:
+        raise ValueError(f"{over} is {len(raw)} bytes; at most {limit} allowed")
     return raw
+
+
+def _opaque_in(value: Any) -> bytes:
+    return _base64_bytes(value, what="opaque data", limit=MAX_OPAQUE_BYTES, over="opaque data")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,20 +99,7 @@ class ScreenedContent:
 
 
 def _chunk_in(value: Any) -> bytes:
-    if isinstance(value, bytes | bytearray):
-        raw = bytes(value)
-    elif isinstance(value, str):
-        try:
-            raw = base64.b64decode(value.encode("ascii"), validate=True)
-        except (binascii.Error, UnicodeEncodeError, ValueError):
-            raise ValueError("attachment content must be standard base64") from None
-    else:
-        raise ValueError("attachment content must be bytes or a base64 string")
-    if not raw:
-        raise ValueError("attachment content must not be empty")
-    if len(raw) > MAX_CHUNK_BYTES:
-        raise ValueError(f"a piece is {len(raw)} bytes; at most {MAX_CHUNK_BYTES} allowed")
-    return raw
+    return _base64_bytes(value, what="attachment content", limit=MAX_CHUNK_BYTES, over="a piece")
 
 
 ScreenedBytes = Annotated[

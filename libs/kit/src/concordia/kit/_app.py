@@ -10,7 +10,6 @@ status, publishes aggregates under the current charter, and stops all of it in r
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
@@ -44,6 +43,7 @@ from concordia.events import (
     local_stream,
     run_publisher,
 )
+from concordia.events.runtime.tasks import cancel_and_wait
 from concordia.kit import console
 from concordia.kit._migrations import ensure_migrated
 from concordia.kit._services import SERVICES
@@ -300,11 +300,7 @@ def consumer_name(service: str, name: str, node: str) -> str:
 
 async def cancel_all(tasks: Sequence[asyncio.Task[Any]]) -> None:
     """Cancel background tasks and wait until each has stopped."""
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await cancel_and_wait(*tasks)
 
 
 def background(name: str, run: Callable[[Runtime], Awaitable[None]]) -> Part:

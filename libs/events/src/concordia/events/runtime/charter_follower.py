@@ -26,6 +26,7 @@ from concordia.events._envelope import Envelope, EnvelopeError
 from concordia.events._floors import DisclosureFloors
 from concordia.events.charter import DEFAULT_CHARTER, CharterPublished
 from concordia.events.runtime.outbox import Outbox
+from concordia.events.runtime.tasks import cancel_and_wait
 from concordia.events.status import CharterRefusal, ServiceStatusReported
 
 log = logging.getLogger("concordia.events.charter")
@@ -54,10 +55,7 @@ async def subscribe_when_connected(
 
 async def stop_listening(task: asyncio.Task[None] | None, sub: Subscription | None) -> None:
     """Cancel a follower's task and drop its subscription."""
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await cancel_and_wait(task)
     if sub is not None:
         with contextlib.suppress(Exception):
             await sub.unsubscribe()
@@ -181,8 +179,11 @@ class CharterFollower:
             with contextlib.suppress(Exception):  # a report lost now is sent next round
                 await self.report()
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # arrives as the event is set, and stop() would then wait for this loop forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
+                async with asyncio.timeout(self.interval):
+                    await self._wake.wait()
 
     async def _on(self, msg: Msg) -> None:
         try:

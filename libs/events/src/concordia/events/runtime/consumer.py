@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from types import TracebackType
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
@@ -18,6 +16,7 @@ from concordia.core.db import Database
 from concordia.events._envelope import Envelope, EnvelopeError
 from concordia.events._model import Event
 from concordia.events.runtime.inbox import AlreadyProcessedError, Inbox
+from concordia.events.runtime.tasks import Worker
 
 log = logging.getLogger("concordia.events.consumer")
 
@@ -45,7 +44,7 @@ class ConsumerMetrics:
     fetch_errors_total: int = 0
 
 
-class Consumer:
+class Consumer(Worker):
     """A durable pull consumer whose handler's effect is applied exactly once per event.
 
     Each message: parse the envelope, open one unit of work, claim the event in the inbox
@@ -90,6 +89,7 @@ class Consumer:
         self.filters = [s if isinstance(s, str) else s.subject_filter(node) for s in items]
         if not self.filters:
             raise ValueError("a consumer needs at least one subject")
+        super().__init__()
         self.js = js
         self.db = db
         self.inbox = inbox
@@ -107,8 +107,6 @@ class Consumer:
         self.on_terminated = on_terminated
         self.metrics = ConsumerMetrics()
         self._sub: JetStreamContext.PullSubscription | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
 
     def consumer_config(self) -> api.ConsumerConfig:
         """The durable consumer's JetStream configuration."""
@@ -138,36 +136,15 @@ class Consumer:
         """Process messages in a background task; it creates the consumer, retrying until it can."""
         if self._task is None or self._task.done():
             self._sub = None
-            self._stopping = asyncio.Event()
-            self._task = asyncio.create_task(self._run(), name=f"consumer:{self.name}")
+        self._spawn(f"consumer:{self.name}")
 
     async def stop(self) -> None:
         """Stop after the message in hand; unacked messages are redelivered later."""
-        self._stopping.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), self.fetch_timeout + 5)
-            except TimeoutError:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
-            self._task = None
+        await self._halt(self.fetch_timeout + 5)
         if self._sub is not None:
             with contextlib.suppress(Exception):
                 await self._sub.unsubscribe()
             self._sub = None
-
-    async def __aenter__(self) -> Consumer:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     async def _run(self) -> None:
         failures = 0
@@ -187,8 +164,7 @@ class Consumer:
                     with contextlib.suppress(Exception):
                         await self._sub.unsubscribe()
                     self._sub = None
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), min(0.2 * 2**failures, 5.0))
+                await self._pause(min(0.2 * 2**failures, 5.0))
                 continue
             for msg in msgs:
                 await self.handle(msg)

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
+from concordia.events.runtime.tasks import cancel_and_wait
+
 log = logging.getLogger("concordia.events.link")
 
 
@@ -82,11 +84,7 @@ class NatsLink:
 
     async def stop(self) -> None:
         """Stop connecting and close the client."""
-        for task in (self._task, self._setup):
-            if task is not None and not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await cancel_and_wait(self._task, self._setup)
         if not self.client.is_closed:
             with contextlib.suppress(Exception):
                 await self.client.drain()

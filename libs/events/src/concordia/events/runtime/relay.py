@@ -44,7 +44,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
 
 from nats.aio.client import Client
 from nats.js import api
@@ -55,6 +54,7 @@ from concordia.core.db import Database
 from concordia.events.runtime.lease import Lease
 from concordia.events.runtime.outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
 from concordia.events.runtime.pipeline import AckPipeline, Route, router
+from concordia.events.runtime.tasks import Worker
 
 log = logging.getLogger("concordia.events.relay")
 
@@ -86,7 +86,7 @@ class _Row:
     headers: dict[str, str] | None
 
 
-class OutboxRelay:
+class OutboxRelay(Worker):
     """Publishes a database's outbox to JetStream in the background.
 
     Example (in a FastAPI lifespan)::
@@ -115,6 +115,7 @@ class OutboxRelay:
     ) -> None:
         if ack_timeout * 3 > lease_ttl:
             raise ValueError("ack_timeout must be under a third of lease_ttl")
+        super().__init__()
         self.db = db
         self.outbox = outbox
         self.batch_size = batch_size
@@ -134,8 +135,6 @@ class OutboxRelay:
         )
         self._route = router(route)
         self._pipelines: dict[int, AckPipeline] = {}
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._next_purge = 0.0
         self._next_gauges = 0.0
 
@@ -143,39 +142,17 @@ class OutboxRelay:
 
     async def start(self) -> None:
         """Run the relay as a background task."""
-        if self._task is None or self._task.done():
-            self._stopping = asyncio.Event()
-            self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        self._spawn("outbox-relay")
 
     async def stop(self) -> None:
         """Stop after the current batch and give the lease up."""
-        self._stopping.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), self.ack_timeout + 5)
-            except TimeoutError:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
-            self._task = None
+        await self._halt(self.ack_timeout + 5)
         for pipe in self._pipelines.values():
             await pipe.close()
         self._pipelines.clear()
         with contextlib.suppress(Exception):
             await self.lease.release()
         self.metrics.is_leader = False
-
-    async def __aenter__(self) -> OutboxRelay:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     async def wait_until_idle(self) -> None:
         """Wait until no row is pending (wrap in ``asyncio.timeout`` to bound it)."""
@@ -222,10 +199,6 @@ class OutboxRelay:
         # Exponential, capped, with jitter: spreads the retries of many relays after an outage.
         ceiling = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 30))
         return random.uniform(ceiling / 2, ceiling)
-
-    async def _pause(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _idle(self) -> None:
         wakeup = self.outbox.wakeup_event()

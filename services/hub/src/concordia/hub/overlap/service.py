@@ -13,7 +13,6 @@ kept in ``overlap_outcomes``. A round runs in the background; the API answers wi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.db import Database
 from concordia.core.errors import ConflictError, DomainError
 from concordia.events import quarter_of
+from concordia.events.runtime.tasks import cancel_and_wait
 from concordia.hub.models import OverlapOutcome
 from concordia.hub.overlap.coordinator import OverlapCoordinator, PairOutcome
 
@@ -150,10 +150,7 @@ class OverlapRounds:
 
     async def stop(self) -> None:
         """Cancel running rounds and unsubscribe."""
-        for task in list(self._tasks):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(*self._tasks)
         await self.coordinator.stop()
 
 

@@ -32,6 +32,7 @@ from nats.aio.subscription import Subscription
 
 from concordia.core.db import Database
 from concordia.events import NatsLink
+from concordia.events.runtime.tasks import cancel_and_wait
 from concordia.ledger.feed import service as feed
 
 log = logging.getLogger(__name__)
@@ -98,10 +99,7 @@ class FeedNotifier:
         """Close, unsubscribe and restore signal handlers."""
         self.close()
         self._unchain_exit_signals()
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
         if self._sub is not None:
             with contextlib.suppress(Exception):
                 await self._sub.unsubscribe()

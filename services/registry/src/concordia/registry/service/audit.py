@@ -12,11 +12,11 @@ its writing unit of work, which holds the database's write lock.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
 from concordia.core.db import Database
+from concordia.events.runtime.tasks import cancel_and_wait
 from concordia.registry.service import audit_chain
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,7 @@ class AuditTrail:
         """Write what is pending, then stop and close the trail's connections."""
         if self._task is None:
             return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await cancel_and_wait(self._task)
         await self._flush()
         await self.db.dispose()
 
