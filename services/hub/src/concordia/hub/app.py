@@ -67,7 +67,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
         federation.listeners.append(rounds)
         FederationCollector(federation).register(rt.metrics)
         health.register(rt.metrics)
-        return HubState(federation=federation, rounds=rounds)
+        return HubState(federation=federation, rounds=rounds, health=health)
 
     @asynccontextmanager
     async def links(rt: Runtime) -> AsyncIterator[None]:

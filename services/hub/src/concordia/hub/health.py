@@ -135,11 +135,24 @@ class HubHealth(Collector):
             refused.add_metric([node, service], int((node, service) in r.charter_refused))
         yield behind
         yield refused
+        # Every known node has its series from the start (at 0): ``increase()`` sees its first
+        # refusal, which it would not on a series that appeared with it.
+        totals = dict.fromkeys(r.last_report, 0)
+        for (node, _reason), count in r.refusals.items():
+            totals[node] = totals.get(node, 0) + count
         refusals = CounterMetricFamily(
             "concordia_hub_refusals",
-            "Messages the hub refused (recorded without their content), by node and reason",
+            "Messages the hub refused (recorded without their content), by node",
+            labels=["node"],
+        )
+        for node, count in sorted(totals.items()):
+            refusals.add_metric([node], count)
+        yield refusals
+        reasons = CounterMetricFamily(
+            "concordia_hub_refusals_by_reason",
+            "Messages the hub refused, by node and reason",
             labels=["node", "reason"],
         )
         for (node, reason), count in sorted(r.refusals.items()):
-            refusals.add_metric([node, reason], count)
-        yield refusals
+            reasons.add_metric([node, reason], count)
+        yield reasons
