@@ -54,14 +54,14 @@ def _consumer_span(spans: InMemorySpanExporter, group: str) -> ReadableSpan | No
 
 def _trace_id(span: ReadableSpan) -> int:
     assert span.context is not None
-    return span.context.trace_id
+    return int(span.context.trace_id)
 
 
 async def _metrics(running: Running, tokens: Path) -> str:
     token = TokenStore(tokens).create("test-scraper", {"ops"})
     response = await running.client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.text
-    return response.text
+    return str(response.text)
 
 
 def _families(exposition: str) -> set[str]:
