@@ -101,7 +101,12 @@ def active() -> bool:
 
 
 def instrument(app: FastAPI, *, service: str, settings: CoreSettings, engine: Engine) -> None:
-    """Trace ``app``'s requests, its database's queries and httpx calls, when tracing is on."""
+    """Trace ``app``'s requests, its database's queries and httpx calls, when tracing is on.
+
+    The SQLAlchemy instrumentor is one per process: the first call traces ``engine`` and wraps
+    engine creation, so engines made after it are traced from birth (a process runs one
+    service; in a test process, apps made later are traced too).
+    """
     if not configure(service, settings):
         return
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
