@@ -151,6 +151,20 @@ class CoreSettings(BaseSettings):
     relay_enabled: bool = Field(
         default=True, description="Publish the outbox (off: events wait in the database)."
     )
+    otlp_endpoint: AnyHttpUrl | None = Field(
+        default=None,
+        validation_alias="CONCORDIA_OTLP_ENDPOINT",
+        description="OpenTelemetry collector to export traces to, OTLP over HTTP "
+        "(e.g. http://collector:4318); unset: tracing is off (no spans, no overhead).",
+    )
+    trace_sample_ratio: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        validation_alias="CONCORDIA_TRACE_SAMPLE_RATIO",
+        description="Share of new traces recorded when tracing is on; a continued trace "
+        "follows its parent's decision.",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -30,9 +30,11 @@ from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
 
+from concordia.core import tracing
 from concordia.core.auth import TokenStore, require
 from concordia.core.db import Database
 from concordia.core.errors import DomainError, FieldError
+from concordia.core.logging import RequestIdMiddleware
 from concordia.core.oidc import OidcVerifier
 from concordia.core.settings import CoreSettings
 
@@ -288,6 +290,9 @@ def create_app(
     _register_schemas(app, extra_schemas)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, registry=registry, service=service)
+    # Outermost: the access line and everything a request logs carry its id (and trace id).
+    app.add_middleware(RequestIdMiddleware)
+    tracing.instrument(app, service=service, settings=settings, engine=db.engine.sync_engine)
     return app
 
 

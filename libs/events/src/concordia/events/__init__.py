@@ -153,6 +153,9 @@ if TYPE_CHECKING:  # the runtime, as the type checker sees it; loaded lazily bel
         NatsLink as NatsLink,
     )
     from concordia.events.runtime.metrics import (
+        ConsumerCollector as ConsumerCollector,
+    )
+    from concordia.events.runtime.metrics import (
         RelayCollector as RelayCollector,
     )
     from concordia.events.runtime.outbox import (
@@ -243,6 +246,7 @@ _RUNTIME: dict[str, str] = {
     "Lease": "concordia.events.runtime.lease",
     "BrokerUnavailableError": "concordia.events.runtime.link",
     "NatsLink": "concordia.events.runtime.link",
+    "ConsumerCollector": "concordia.events.runtime.metrics",
     "RelayCollector": "concordia.events.runtime.metrics",
     "EXPECTED_LAST_SUBJECT_SEQUENCE": "concordia.events.runtime.outbox",
     "Outbox": "concordia.events.runtime.outbox",
@@ -313,6 +317,7 @@ __all__ = [
     "Code",
     "CodeList",
     "Consumer",
+    "ConsumerCollector",
     "ConsumerMetrics",
     "ContributionPublished",
     "CountryCode",

@@ -106,6 +106,12 @@ def _envelope_schema(event_type: str, schema_uri: str, data_ref: dict[str, Any])
             "dataschema": {"const": schema_uri},
             "datacontenttype": {"const": CONTENT_TYPE},
             "data": data_ref,
+            "traceparent": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+                "description": "CloudEvents distributed-tracing extension: the W3C trace "
+                "context the event was written in (absent outside a trace).",
+            },
         },
     }
 
@@ -119,4 +125,8 @@ def _headers(once_per_subject: bool) -> dict[str, Any]:
             "const": "0",
             "description": "The subject holds one immutable message, forever.",
         }
+    properties["traceparent"] = {
+        "type": "string",
+        "description": "W3C trace context of the relay's publish span (absent outside a trace).",
+    }
     return {"type": "object", "properties": properties, "required": ["Nats-Msg-Id"]}

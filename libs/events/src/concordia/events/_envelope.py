@@ -15,6 +15,7 @@ import orjson
 import uuid_utils
 from pydantic import ValidationError
 
+from concordia.core.tracing import valid_traceparent
 from concordia.events._model import Event, event_class
 
 E_co = TypeVar("E_co", bound=Event, covariant=True)
@@ -53,6 +54,9 @@ class Envelope(Generic[E_co]):
     data: E_co
     specversion: str = SPECVERSION
     datacontenttype: str = CONTENT_TYPE
+    #: The CloudEvents distributed-tracing extension: the W3C trace context the event was
+    #: written in (``concordia.core.tracing``); None outside a trace.
+    traceparent: str | None = None
 
     @classmethod
     def wrap(
@@ -71,7 +75,7 @@ class Envelope(Generic[E_co]):
 
     def to_dict(self) -> dict[str, Any]:
         """The structured-mode CloudEvents JSON object."""
-        return {
+        obj: dict[str, Any] = {
             "specversion": self.specversion,
             "id": self.id,
             "source": self.source,
@@ -82,6 +86,9 @@ class Envelope(Generic[E_co]):
             "datacontenttype": self.datacontenttype,
             "data": self.data.model_dump(mode="json"),
         }
+        if self.traceparent is not None:
+            obj["traceparent"] = self.traceparent
+        return obj
 
     def to_bytes(self) -> bytes:
         """Serialise as compact JSON."""
@@ -132,6 +139,8 @@ class Envelope(Generic[E_co]):
             time=time.astimezone(UTC),
             dataschema=attrs["dataschema"],
             data=data,
+            # A malformed trace context is dropped, never a reason to refuse the event.
+            traceparent=valid_traceparent(obj.get("traceparent")),
         )
 
     @classmethod

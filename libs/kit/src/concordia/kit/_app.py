@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from concordia.core import tracing
 from concordia.core.auth import Principal, require
 from concordia.core.db import Database
 from concordia.core.logging import configure_logging
@@ -31,6 +32,7 @@ from concordia.events import (
     CharterFollower,
     CoalitionDecisionPublished,
     Consumer,
+    ConsumerCollector,
     DecisionFollower,
     DisclosureRules,
     Event,
@@ -180,11 +182,14 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         rt.decisions = DecisionFollower(
             db, decisions, node=settings.node, on_held=rt.follower.held_decisions
         )
+        ConsumerCollector(lambda: rt.consumers.values()).register(rt.metrics)
     if d.publish is not None:
         publish = d.publish
 
         async def publish_aggregates() -> list[AggregateSnapshotPublished]:
-            return await publish(rt, rt.rules())
+            # In the trace of the newest traced change since the last round (tracing on).
+            with tracing.release_round(db.engine.sync_engine, f"{d.name} aggregates release"):
+                return await publish(rt, rt.rules())
 
         rt.publish_aggregates = publish_aggregates
 

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from concordia.hub import charter, dashboard
 from concordia.hub.api import routes
 from concordia.hub.api.deps import HubState
+from concordia.hub.health import HubHealth
 from concordia.hub.metrics import FederationCollector
 from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
@@ -50,6 +51,7 @@ def _state(rt: Runtime) -> HubState:
 def create(settings: HubSettings | None = None) -> FastAPI:
     """Build the hub app from settings (environment by default)."""
     settings = settings or HubSettings()
+    health = HubHealth()  # the figures the alert rules read (deploy/prometheus)
 
     def setup(rt: Runtime) -> HubState:
         federation = Federation(
@@ -64,7 +66,8 @@ def create(settings: HubSettings | None = None) -> FastAPI:
         )
         federation.listeners.append(rounds)
         FederationCollector(federation).register(rt.metrics)
-        return HubState(federation=federation, rounds=rounds)
+        health.register(rt.metrics)
+        return HubState(federation=federation, rounds=rounds, health=health)
 
     @asynccontextmanager
     async def links(rt: Runtime) -> AsyncIterator[None]:
@@ -95,6 +98,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
     parts: list[Part] = [
         links, background("nodes-scan", scan), background("charter-resend", resend),
         background("decisions", follow_decisions),
+        background("health", lambda rt: health.run(rt.db)),
     ]  # fmt: skip
     if settings.agenda_scan_seconds is not None:
         every_scan = settings.agenda_scan_seconds

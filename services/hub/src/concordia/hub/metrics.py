@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
+from concordia.events import Consumer, ConsumerCollector
 from concordia.hub.nodes import Federation
 
 
@@ -22,8 +23,14 @@ class FederationCollector(Collector):
         self.federation = federation
 
     def register(self, registry: CollectorRegistry) -> None:
-        """Add this collector to ``registry``."""
+        """Add this collector to ``registry``, and the country consumers' own figures
+        (``concordia_consumer_*``: lag, redeliveries, terminated messages)."""
         registry.register(self)
+        ConsumerCollector(self.consumers).register(registry)
+
+    def consumers(self) -> list[Consumer]:
+        """Every country's ingest and broadcast-relay consumers."""
+        return [c for link in self.federation.links.values() for c in (link.consumer, link.relay)]
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         """Yield each linked country's current figures."""

@@ -14,7 +14,7 @@ from concordia.events.runtime.federation import NodeLinks
 from concordia.events.runtime.inbox import AlreadyProcessedError, Inbox
 from concordia.events.runtime.lease import Lease
 from concordia.events.runtime.link import BrokerUnavailableError, NatsLink
-from concordia.events.runtime.metrics import RelayCollector
+from concordia.events.runtime.metrics import ConsumerCollector, RelayCollector
 from concordia.events.runtime.outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
 from concordia.events.runtime.pipeline import AckPipeline, Route
 from concordia.events.runtime.relay import OutboxRelay, RelayMetrics
@@ -50,6 +50,7 @@ __all__ = [
     "CharterFollower",
     "CharterStore",
     "Consumer",
+    "ConsumerCollector",
     "ConsumerMetrics",
     "DecisionFollower",
     "DecisionStore",

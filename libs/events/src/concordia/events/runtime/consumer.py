@@ -6,12 +6,16 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
+import orjson
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
+from opentelemetry.trace import SpanKind
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core import tracing
 from concordia.core.db import Database
 from concordia.events._envelope import Envelope, EnvelopeError
 from concordia.events._model import Event
@@ -42,6 +46,12 @@ class ConsumerMetrics:
     retries_total: int = 0
     terminated_total: int = 0
     fetch_errors_total: int = 0
+    #: Deliveries of a message delivered before (a nak, a lost ack, an ack wait run out).
+    redelivered_total: int = 0
+    #: Messages of the stream this consumer has still to receive, as of its last delivery.
+    pending: int = 0
+    #: How long the message in hand waited in the stream (0 when idle).
+    lag_seconds: float = 0.0
 
 
 class Consumer(Worker):
@@ -154,6 +164,7 @@ class Consumer(Worker):
                 msgs = await sub.fetch(self.batch, timeout=self.fetch_timeout)
                 failures = 0
             except TimeoutError:
+                self.metrics.pending, self.metrics.lag_seconds = 0, 0.0  # nothing waits
                 continue
             except Exception as exc:  # keep consuming through broker restarts
                 failures += 1
@@ -191,7 +202,33 @@ class Consumer(Worker):
         return Outcome.APPLIED
 
     async def handle(self, msg: Msg) -> Outcome:
-        """Apply one message, then ack it, or nak it with a delay, or terminate it."""
+        """Apply one message, then ack it, or nak it with a delay, or terminate it.
+
+        A message sent in a trace is handled in a span continuing it (tracing on only).
+        """
+        self._observe(msg)
+        if not tracing.active():
+            return await self._handle(msg)
+        with tracing.continued(
+            f"process {msg.subject}", _trace_carrier(msg), kind=SpanKind.CONSUMER,
+            attributes={"messaging.system": "nats", "messaging.destination.name": msg.subject,
+                        "messaging.consumer.group.name": self.name},
+        ):  # fmt: skip
+            return await self._handle(msg)
+
+    def _observe(self, msg: Msg) -> None:
+        try:
+            meta = msg.metadata
+        except Exception:  # not a JetStream delivery (a test's message): nothing to observe
+            return
+        if (meta.num_delivered or 1) > 1:
+            self.metrics.redelivered_total += 1
+        self.metrics.pending = meta.num_pending or 0
+        if meta.timestamp is not None:
+            waited = (datetime.now(UTC) - meta.timestamp).total_seconds()
+            self.metrics.lag_seconds = max(0.0, waited)
+
+    async def _handle(self, msg: Msg) -> Outcome:
         try:
             outcome = await self.apply(msg)
         except EnvelopeError as exc:
@@ -226,3 +263,16 @@ class Consumer(Worker):
         if self.on_terminated is not None:
             await self.on_terminated(msg, exc)
         return Outcome.TERMINATED
+
+
+def _trace_carrier(msg: Msg) -> dict[str, str]:
+    """Where a message's trace context is: its headers (the relay's span), else its envelope."""
+    headers = msg.headers or {}
+    if tracing.TRACEPARENT in headers:
+        return dict(headers)
+    try:
+        value = orjson.loads(msg.data).get("traceparent")
+    except (orjson.JSONDecodeError, AttributeError):
+        return {}
+    traceparent = tracing.valid_traceparent(value)
+    return {tracing.TRACEPARENT: traceparent} if traceparent else {}

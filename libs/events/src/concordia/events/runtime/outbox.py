@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,12 +32,14 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from concordia.core import tracing
 from concordia.events._envelope import Envelope
 from concordia.events._model import Event
 
 #: Header that makes JetStream store a message only if its subject holds no message yet.
 EXPECTED_LAST_SUBJECT_SEQUENCE = "Nats-Expected-Last-Subject-Sequence"
 _WAKE_KEY = "concordia.events.outbox.wake"
+_TRACE_KEY = "concordia.events.outbox.traced"
 
 #: Autoincrementing on every backend: BIGSERIAL-like on PostgreSQL, ``INTEGER PRIMARY KEY
 #: AUTOINCREMENT`` on SQLite (which only autoincrements a column typed exactly INTEGER).
@@ -105,6 +108,8 @@ class Outbox:
         merged: dict[str, str] = {}
         if envelope.data.once_per_subject:
             merged[EXPECTED_LAST_SUBJECT_SEQUENCE] = "0"
+        if envelope.traceparent is not None:
+            merged[tracing.TRACEPARENT] = envelope.traceparent
         merged.update(headers or {})
         return {
             "event_id": envelope.id,
@@ -135,10 +140,22 @@ class Outbox:
         node: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> list[Envelope[Event]]:
-        """Write events, in order, in the caller's unit of work (never commits)."""
+        """Write events, in order, in the caller's unit of work (never commits).
+
+        In a trace, each envelope carries its ``traceparent`` (kept when it has one already),
+        and the change is noted for the next release round once committed.
+        """
         envelopes = [_envelope(item, node) for item in events]
         if not envelopes:
             return []
+        traceparent = tracing.current_traceparent()
+        if traceparent is not None:
+            envelopes = [
+                env if env.traceparent else replace(env, traceparent=traceparent)
+                for env in envelopes
+            ]
+            if tracing.recording_changes():
+                session.info.setdefault(_TRACE_KEY, []).append(traceparent)
         rows = [self.build_row(env, headers=headers) for env in envelopes]
         await session.execute(insert(self.table), rows)
         session.info.setdefault(_WAKE_KEY, set()).add(self)
@@ -174,6 +191,9 @@ def _envelope(item: Event | Envelope[Event], node: str | None) -> Envelope[Event
 
 @event.listens_for(Session, "after_commit")
 def _wake_relays(session: Session) -> None:
+    traced = session.info.pop(_TRACE_KEY, None)
+    if traced:
+        tracing.note_change(session.get_bind(), traced)
     for outbox in session.info.pop(_WAKE_KEY, ()):
         # Outside a running loop (sync use) there is no relay to wake here: the poll covers it.
         with contextlib.suppress(RuntimeError):
@@ -183,3 +203,4 @@ def _wake_relays(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_wake(session: Session) -> None:
     session.info.pop(_WAKE_KEY, None)
+    session.info.pop(_TRACE_KEY, None)

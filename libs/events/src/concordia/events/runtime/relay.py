@@ -48,8 +48,10 @@ from datetime import UTC, datetime, timedelta
 from nats.aio.client import Client
 from nats.js import api
 from nats.js.errors import APIError
+from opentelemetry.trace import SpanKind
 from sqlalchemy import func, select, update
 
+from concordia.core import tracing
 from concordia.core.db import Database
 from concordia.events.runtime.lease import Lease
 from concordia.events.runtime.outbox import EXPECTED_LAST_SUBJECT_SEQUENCE, Outbox
@@ -256,13 +258,19 @@ class OutboxRelay(Worker):
     async def _publish(self, rows: Sequence[_Row]) -> tuple[list[_Row], Exception | None]:
         futures: list[asyncio.Future[api.PubAck]] = []
         error: Exception | None = None
+        traced = tracing.active()  # off: not one call more per row
         for row in rows:
             headers = {"Nats-Msg-Id": row.event_id, **(row.headers or {})}
             try:
                 nc = self._route(row.subject)
                 if not nc.is_connected:
                     raise ConnectionError(f"NATS connection for {row.subject} is not connected")
-                futures.append(await self._pipeline(nc).publish(row.subject, row.payload, headers))
+                if traced and tracing.TRACEPARENT in headers:
+                    futures.append(await self._publish_traced(nc, row, headers))
+                else:
+                    futures.append(
+                        await self._pipeline(nc).publish(row.subject, row.payload, headers)
+                    )
             except Exception as exc:  # nothing after a refused send goes out: order is kept
                 error = exc
                 break
@@ -279,6 +287,18 @@ class OutboxRelay(Worker):
         if isinstance(first_failure, Exception):
             error = first_failure
         return stored, error
+
+    async def _publish_traced(
+        self, nc: Client, row: _Row, headers: dict[str, str]
+    ) -> asyncio.Future[api.PubAck]:
+        """Send a row written in a trace in a span of it; the consumer continues that span."""
+        with tracing.continued(
+            f"publish {row.subject}", row.headers, kind=SpanKind.PRODUCER,
+            attributes=_messaging(row.subject, row.event_id),
+        ) as span:  # fmt: skip
+            if span is not None:
+                tracing.inject(headers)
+            return await self._pipeline(nc).publish(row.subject, row.payload, headers)
 
     def _stored(
         self, rows: Sequence[_Row], futures: Sequence[asyncio.Future[api.PubAck]]
@@ -362,6 +382,15 @@ class OutboxRelay(Worker):
             )
         if purged:
             log.info("outbox relay: purged %d published rows", purged)
+
+
+def _messaging(subject: str, event_id: str) -> dict[str, str | int]:
+    """The OpenTelemetry messaging attributes of one event on NATS."""
+    return {
+        "messaging.system": "nats",
+        "messaging.destination.name": subject,
+        "messaging.message.id": event_id,
+    }
 
 
 def _outcome(row: _Row, future: asyncio.Future[api.PubAck]) -> bool | Exception:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from concordia.core.auth import Caller, caller
+from concordia.hub.health import HubHealth
 from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
 from concordia.hub.settings import HubSettings
@@ -20,6 +21,8 @@ class HubState:
 
     federation: Federation
     rounds: OverlapRounds
+    #: The coalition's health figures on /metrics (what the alert rules read).
+    health: HubHealth | None = None
 
 
 def hub_state(request: Request) -> HubState:

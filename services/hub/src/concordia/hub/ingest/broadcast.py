@@ -30,6 +30,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core import tracing
 from concordia.events import Envelope, Event, Handler, SharedEvent
 from concordia.events.exchange import PracticeRevisionPublished
 from concordia.hub.ingest.handler import refuse
@@ -111,8 +112,10 @@ def broadcast_handler(code: str, targets: Callable[[], Mapping[str, Target]]) ->
         if down:  # retried later (the inbox row rolls back with this)
             raise RuntimeError(f"broadcast of {code} waits for the links of {down}")
         subject, data = relayed_subject(code, envelope.subject), envelope.to_bytes()
+        headers = {"Nats-Msg-Id": envelope.id}
+        tracing.inject(headers)  # the receiving nodes continue this relay's span (tracing on)
         for target in others.values():
-            await target.send(subject, data, {"Nats-Msg-Id": envelope.id})
+            await target.send(subject, data, dict(headers))
         if isinstance(event, PracticeRevisionPublished):
             await keep_in_library(session, event)
         log.info("broadcast relayed", extra={"node": code, "to": sorted(others)})
