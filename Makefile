@@ -33,6 +33,7 @@ lint: env ## ruff (lint and format check), mypy over the libraries and the servi
 	$(BIN)/mypy $(wildcard libs/*/src) $(wildcard services/*/src)
 	$(BIN)/concordia deploy render --check
 	$(BIN)/concordia config docs --check
+	$(BIN)/concordia api docs --check
 
 bench: env ## throughput figures against raw ceilings measured in the same run
 	$(BIN)/python -m bench

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from concordia.cli import (
+    api,
     audit,
     backup,
     config,
@@ -41,6 +42,7 @@ app.add_typer(hubinit.app, name="hub")
 app.add_typer(audit.app, name="audit")
 app.add_typer(deploy.app, name="deploy")
 app.add_typer(config.app, name="config")
+app.add_typer(api.app, name="api")
 
 if __name__ == "__main__":
     app()

@@ -348,13 +348,18 @@ def _complete_document(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
 
 def _problem_content(operation: dict[str, Any]) -> None:
     """Error answers are ``application/problem+json``, whatever the route's own media type."""
+    problem_refs = {
+        f"#/components/schemas/{model.__name__}"
+        for model in (ProblemDetails, ValidationProblemDetails)
+    }
     for status, response in operation.get("responses", {}).items():
-        content = response.get("content")
-        if not status.isdigit() or int(status) < 400 or not content:
+        content = response.get("content") or {}
+        if not status.isdigit() or int(status) < 400:
             continue
-        schema = content.pop("application/json", None)
-        if schema is not None:
-            content[PROBLEM_JSON] = schema
+        for media in content.values():
+            if media.get("schema", {}).get("$ref") in problem_refs:
+                response["content"] = {PROBLEM_JSON: media}
+                break
 
 
 def _ops_router(
