@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.feed_grant import FeedGrant
 from ...models.problem_details import ProblemDetails
 from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import UNSET, Response, Unset
@@ -42,7 +43,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | ValidationProblemDetails | None:
+) -> FeedGrant | ProblemDetails | ValidationProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = FeedGrant.from_dict(response.text)
+
+        return response_200
+
     if response.status_code == 400:
         response_400 = ProblemDetails.from_dict(response.json())
 
@@ -86,7 +92,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | ValidationProblemDetails]:
+) -> Response[FeedGrant | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,7 +106,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     after: int | None | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
-) -> Response[ProblemDetails | ValidationProblemDetails]:
+) -> Response[FeedGrant | ProblemDetails | ValidationProblemDetails]:
     """Stream Grants
 
      New and changed grants as Server-Sent Events, resumable with `Last-Event-ID`.
@@ -119,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ValidationProblemDetails]
+        Response[FeedGrant | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -139,7 +145,7 @@ def sync(
     client: AuthenticatedClient,
     after: int | None | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
-) -> ProblemDetails | ValidationProblemDetails | None:
+) -> FeedGrant | ProblemDetails | ValidationProblemDetails | None:
     """Stream Grants
 
      New and changed grants as Server-Sent Events, resumable with `Last-Event-ID`.
@@ -158,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ValidationProblemDetails
+        FeedGrant | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -173,7 +179,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     after: int | None | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
-) -> Response[ProblemDetails | ValidationProblemDetails]:
+) -> Response[FeedGrant | ProblemDetails | ValidationProblemDetails]:
     """Stream Grants
 
      New and changed grants as Server-Sent Events, resumable with `Last-Event-ID`.
@@ -192,7 +198,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ValidationProblemDetails]
+        Response[FeedGrant | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -210,7 +216,7 @@ async def asyncio(
     client: AuthenticatedClient,
     after: int | None | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
-) -> ProblemDetails | ValidationProblemDetails | None:
+) -> FeedGrant | ProblemDetails | ValidationProblemDetails | None:
     """Stream Grants
 
      New and changed grants as Server-Sent Events, resumable with `Last-Event-ID`.
@@ -229,7 +235,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ValidationProblemDetails
+        FeedGrant | ProblemDetails | ValidationProblemDetails
     """
 
     return (
