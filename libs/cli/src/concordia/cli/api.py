@@ -21,7 +21,7 @@ def docs(
     root: Annotated[Path, typer.Option(help="The repository's root.")] = Path(),
     check_only: Annotated[
         bool,
-        typer.Option("--check", help="Only tell whether the documents are current (exit 1 if not)."),
+        typer.Option("--check", help="Only tell whether the documents are current (exit 1 if not)"),
     ] = False,
 ) -> None:
     """Write docs/api/*.json from the services' code."""

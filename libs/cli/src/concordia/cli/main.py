@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from typing import Annotated
+
 import typer
 
 from concordia.cli import (
@@ -23,6 +26,24 @@ from concordia.cli import (
 )
 
 app = typer.Typer(help="Operate Concordia nodes.", no_args_is_help=True)
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"concordia {version('concordia-cli')}")
+        raise typer.Exit
+
+
+@app.callback()
+def main(
+    _show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Operate Concordia nodes."""
+
+
 app.command()(up.up)
 app.command()(seed.seed)
 app.command()(migrate.migrate)
