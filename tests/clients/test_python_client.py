@@ -100,7 +100,8 @@ def test_persons_sync_through_the_client(node: dict[str, Any]) -> None:
     assert [r.status.value for r in again.results] == ["unchanged"] * 3
     page = persons_list.sync(client=client, limit=2, x_purpose=PURPOSE)
     assert isinstance(page, PagePersonRead)
-    assert len(page.items) == 2 and isinstance(page.next_, str)
+    assert len(page.items) == 2
+    assert isinstance(page.next_, str)
     rest = persons_list.sync(client=client, limit=2, after=page.next_, x_purpose=PURPOSE)
     assert isinstance(rest, PagePersonRead)
     names = {p.name for p in [*page.items, *rest.items]}

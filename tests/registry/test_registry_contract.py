@@ -21,7 +21,8 @@ def _problem(response: httpx.Response, status: int) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert body.keys() >= PROBLEM_MEMBERS, body
     assert body["status"] == status
-    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
     return body
 
 
@@ -81,4 +82,5 @@ async def test_a_full_page_links_to_the_next(registry: Registry) -> None:
     assert following.json()["next"] is None
     assert "Link" not in following.headers
     single = await registry.client.get("/v1/permits", headers=registry.rw)
-    assert single.status_code == 200 and "Link" not in single.headers
+    assert single.status_code == 200
+    assert "Link" not in single.headers
