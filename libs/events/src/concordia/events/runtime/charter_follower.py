@@ -55,7 +55,12 @@ async def subscribe_when_connected(
 async def stop_listening(task: asyncio.Task[None] | None, sub: Subscription | None) -> None:
     """Cancel a follower's task and drop its subscription."""
     if task is not None:
-        task.cancel()
+        # A cancellation can be swallowed (Python 3.11's ``wait_for`` loses one that arrives as
+        # its inner wait completes), leaving the task asleep for a whole interval: cancel again
+        # until it is done instead of waiting for it indefinitely.
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=1.0)
         with contextlib.suppress(asyncio.CancelledError):
             await task
     if sub is not None:
