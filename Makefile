@@ -12,7 +12,7 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.synced: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml) clients/python/pyproject.toml
 	$(UV) sync --frozen --all-packages --python $(PYTHON)
 	@touch $@
 
@@ -33,6 +33,7 @@ lint: env ## ruff (lint and format check), mypy over the libraries and the servi
 	$(BIN)/mypy $(wildcard libs/*/src) $(wildcard services/*/src)
 	$(BIN)/concordia deploy render --check
 	$(BIN)/concordia config docs --check
+	$(BIN)/concordia api docs --check
 
 bench: env ## throughput figures against raw ceilings measured in the same run
 	$(BIN)/python -m bench

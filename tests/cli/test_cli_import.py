@@ -4,6 +4,7 @@ the image entrypoint, SQLite, a real nats-server): batches, per-row errors, idem
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 import time
@@ -248,3 +249,33 @@ def test_a_wrong_header_or_token_stops_before_anything_is_written(
     assert "401" in result.output
     page = node.get(node.registry, "/v1/organisations", limit=100)
     assert not [o for o in page["items"] if o["external_id"] == "TEST-ORG-700"]
+
+
+def test_import_and_status_answer_in_json(node: Node, tmp_path: Path) -> None:
+    header = ["external_id", "name", "gender", "host_country"]
+    rows = [["TEST-J-001", "Testperson Json", "female", "SE"],
+            ["TEST-J-002", "Testperson Robot", "robot", "SE"]]  # fmt: skip
+    path = write_csv(tmp_path / "json.csv", header, rows)
+    result = run(node, node.registry, "persons", str(path), "--json")
+    assert result.exit_code == 1
+    outcome = json.loads(result.stdout)
+    assert outcome["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert [(e["row"], e["field"]) for e in outcome["errors"]] == [(3, "gender")]
+    assert outcome["report"] == str(tmp_path / "json.errors.csv")
+    probe = CliRunner().invoke(
+        app, ["status", "--json", "--url", node.registry, "--url", node.ledger]
+    )
+    assert probe.exit_code == 0, probe.output
+    answer = json.loads(probe.stdout)
+    assert answer["ready"] is True
+    assert [(s["url"], s["ready"]) for s in answer["services"]] == [
+        (node.registry, True),
+        (node.ledger, True),
+    ]
+    assert "database: ok" in answer["services"][0]["detail"]
+
+
+def test_the_command_tells_its_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("concordia 0.")

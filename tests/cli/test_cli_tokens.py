@@ -209,3 +209,31 @@ def test_a_read_only_tokens_directory_costs_the_record_not_the_request(tmp_path:
         assert store.last_used(token.split("_")[1]) is None
     finally:
         tokens.parent.chmod(0o700)
+
+
+def test_list_in_json_never_shows_a_secret(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    token = _create(tokens, "--name", "agency-sync", "--scope", "registry:read",
+                    "--owner", "agency:se-1", "--expires-in", "90d")  # fmt: skip
+    _create(tokens, "--name", "ops", "--scope", "ops")
+    assert TokenStore(tokens).verify(token) is not None  # a use, recorded as last use
+    listed = runner.invoke(app, ["token", "list", "--tokens-file", str(tokens), "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    assert [(r["name"], r["owner"], r["scopes"]) for r in rows] == [
+        ("agency-sync", "agency:se-1", ["registry:read"]),
+        ("ops", "operator", ["ops"]),
+    ]
+    assert rows[0]["id"] in token
+    assert rows[0]["expires"] is not None
+    assert rows[1]["expires"] is None
+    assert token.split("_", 2)[2] not in listed.stdout
+    empty = runner.invoke(app, ["token", "list", "--tokens-file", str(tmp_path / "n.json"),
+                                "--json"])  # fmt: skip
+    assert json.loads(empty.stdout) == []
+
+
+def test_no_node_is_assumed(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["token", "list", "--var", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--node" in result.output

@@ -153,7 +153,7 @@ async def test_a_score_out_of_range_or_without_evidence_is_422_naming_the_field(
         body = {"assignment_id": assignment, **scores(2), criterion: bad}
         refused = await ev.client.post("/v1/assessments", headers=headers, json=body)
         assert refused.status_code == 422, refused.text
-        assert refused.json()["detail"][0]["loc"] == ["body", criterion, field]
+        assert refused.json()["errors"][0]["loc"] == ["body", criterion, field]
     # Nothing was half-written: the assessor still scores the assignment once.
     good = await ev.client.post(
         "/v1/assessments", headers=headers, json={"assignment_id": assignment, **scores(2)}

@@ -47,7 +47,7 @@ async def test_content_addressed_and_checked_by_content(
     assert fetched.content == text
     lying = await _attach(exchange, pid, PNG, "application/pdf")
     assert lying.status_code == 422
-    assert lying.json()["detail"][0]["loc"] == ["body"]
+    assert lying.json()["errors"][0]["loc"] == ["body"]
     too_big = await _attach(exchange, pid, b"a" * 4096, "text/plain")
     assert too_big.status_code == 413
 

@@ -132,7 +132,7 @@ async def test_bad_input_names_the_field(exchange: Exchange) -> None:
         "/v1/practices", json=practice(topic="astrology"), headers=exchange.auth("editor")
     )
     assert bad.status_code == 422
-    assert bad.json()["detail"][0]["loc"] == ["body", "topic"]
+    assert bad.json()["errors"][0]["loc"] == ["body", "topic"]
     clash = await c.post(
         "/v1/practices",
         json=practice(translations=[{"language": "en", "title": "T", "summary": "S", "body": "B"}]),

@@ -97,7 +97,7 @@ async def test_bad_thresholds_are_refused_with_the_field(
     change(data)
     response = await put(hub, data)
     assert response.status_code == 422, response.text
-    assert any(field in issue["loc"] for issue in response.json()["detail"])
+    assert any(field in issue["loc"] for issue in response.json()["errors"])
     assert (await hub.get("/v1/charter"))["version"] == "default"
 
 

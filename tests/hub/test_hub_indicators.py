@@ -160,7 +160,7 @@ async def test_the_api_serves_coalition_totals(hub: Hub, country_nats: NatsServe
     assert (await hub.get("/v1/coalition/indicators", period="2025-Q1"))["aggregates"] == []
     response = await hub.client.get("/v1/coalition/indicators", headers=hub.auth())
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["query", "period"]
+    assert response.json()["errors"][0]["loc"] == ["query", "period"]
 
 
 def _band(node: str, **counts: int | None) -> AggregateSnapshotPublished:

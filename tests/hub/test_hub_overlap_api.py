@@ -74,7 +74,7 @@ async def test_bad_rounds_are_refused_with_the_field(
 ) -> None:
     response = await start(hub, body)
     assert response.status_code == 422, response.text
-    assert any(e["loc"][-1] == field for e in response.json()["detail"]), response.json()
+    assert any(e["loc"][-1] == field for e in response.json()["errors"]), response.json()
 
 
 async def test_only_admins_start_rounds_two_countries_are_needed_and_more_can_join(

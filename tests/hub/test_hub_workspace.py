@@ -160,7 +160,7 @@ async def test_commitments_are_tracked_against_the_aggregates(
     ):
         bad = await commit("se", **body)
         assert bad.status_code == 422, (body, bad.text)
-        assert any(field in str(issue["loc"]) for issue in bad.json()["detail"]), bad.text
+        assert any(field in str(issue["loc"]) for issue in bad.json()["errors"]), bad.text
     assert (await commit("se", target="5", node="pl")).status_code == 403  # not its node
     assert (await commit("donor", target="5", node="xx")).status_code == 404
     assert len(await hub.get("/v1/commitments", period=PERIOD)) == 4

@@ -50,7 +50,7 @@ async def test_learns_organisations_from_a_real_registry(
         "/v1/grants", json=grant(donor["id"], by_identifier, 1), headers=ledger.rw
     )
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["loc"] == ["body", "recipient"]
+    assert refused.json()["errors"][0]["loc"] == ["body", "recipient"]
     kept = await ledger.client.get(f"/v1/grants/{response.json()['id']}", headers=ledger.rw)
     assert kept.status_code == 200  # the existing grant stays
 
@@ -115,4 +115,4 @@ async def test_erasure_keeps_the_grant_but_forgets_the_person(ledger: Ledger) ->
         "/v1/grants", json=grant(donor["id"], recipient, 1), headers=ledger.rw
     )
     assert again.status_code == 422
-    assert "erased" in again.json()["detail"][0]["msg"]
+    assert "erased" in again.json()["errors"][0]["msg"]

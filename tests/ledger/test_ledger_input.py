@@ -11,7 +11,7 @@ from ledger_support import Ledger, grant
 
 def _locs(response: Any) -> list[list[Any]]:
     assert response.status_code == 422, response.text
-    issues = response.json()["detail"]
+    issues = response.json()["errors"]
     assert all(issue["msg"] for issue in issues)
     return [issue["loc"] for issue in issues]
 
@@ -51,7 +51,7 @@ async def test_transaction_on_a_grant_of_another_donor(
     url = f"/v1/grants/{funded['grant']['id']}/transactions"
     response = await ledger.client.post(url, json=tx, headers=ledger.rw)
     assert _locs(response) == [["body", "donor_id"]]
-    assert "another donor" in response.json()["detail"][0]["msg"]
+    assert "another donor" in response.json()["errors"][0]["msg"]
     before = await ledger.client.get(f"/v1/grants/{funded['grant']['id']}", headers=ledger.rw)
     assert before.json()["feed_seq"] == funded["grant"]["feed_seq"]  # nothing half-written
 
@@ -92,7 +92,7 @@ async def test_recipients_the_registry_never_announced(
             "/v1/grants", json=grant(donor_id, recipient, 8), headers=ledger.rw
         )
         assert _locs(response) == [["body", "recipient"]]
-        assert "not known to the ledger" in response.json()["detail"][0]["msg"]
+        assert "not known to the ledger" in response.json()["errors"][0]["msg"]
     unknown_donor = grant(str(uuid.uuid4()), funded["recipient"], 8)
     response = await ledger.client.post("/v1/grants", json=unknown_donor, headers=ledger.rw)
     assert _locs(response) == [["body", "donor_id"]]
@@ -166,7 +166,7 @@ async def test_a_csv_field_over_the_csv_limit_is_the_clients_error(ledger: Ledge
     ):
         response = await ledger.client.put("/v1/rates.csv", content=body, headers=headers)
         assert response.status_code == 422, response.text
-        assert "CSV" in response.json()["detail"][0]["msg"]
+        assert "CSV" in response.json()["errors"][0]["msg"]
     stored = await ledger.client.get("/v1/rates?currency=SEK", headers=ledger.rw)
     assert stored.json() == []
 

@@ -166,7 +166,7 @@ async def test_donors_see_which_grantees_are_funded_elsewhere(world: World) -> N
         "/v1/overlaps", params={"period": "2026-13", "purpose": "x"}, headers=a.ledger.feed
     )
     assert bad.status_code == 422
-    assert {tuple(e["loc"]) for e in bad.json()["detail"]} >= {("query", "period")}
+    assert {tuple(e["loc"]) for e in bad.json()["errors"]} >= {("query", "period")}
     anonymous = await a.ledger.client.get(
         "/v1/overlaps", params={"period": period, "purpose": PURPOSE}
     )

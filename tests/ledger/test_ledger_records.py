@@ -140,7 +140,7 @@ async def test_activities(ledger: Ledger, funded: dict[str, Any]) -> None:
         one, json={"participants_by_gender": {"women": 100}}, headers=ledger.rw
     )
     assert inconsistent.status_code == 422
-    assert inconsistent.json()["detail"][0]["loc"] == ["body", "participants_by_origin"]
+    assert inconsistent.json()["errors"][0]["loc"] == ["body", "participants_by_origin"]
     listed = await ledger.client.get(url, headers=ledger.rw)
     assert [a["city"] for a in listed.json()] == ["Riga"]
     # Per-activity counts are unprotected detail: donor portals get the protected tables.

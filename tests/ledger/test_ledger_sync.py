@@ -83,7 +83,7 @@ async def test_limits_and_shape(ledger: Ledger, funded: dict[str, Any]) -> None:
         headers={**ledger.rw, "Content-Type": "application/json"},
     )
     assert too_many.status_code == 422
-    assert too_many.json()["detail"][0]["loc"] == ["body", "records"]
+    assert too_many.json()["errors"][0]["loc"] == ["body", "records"]
     shape = await ledger.client.put("/v1/sync/grants", json=[], headers=ledger.rw)
     assert shape.status_code == 422
     malformed = await ledger.client.put(

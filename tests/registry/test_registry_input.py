@@ -24,7 +24,7 @@ async def test_invalid_fields_get_422_naming_the_field(
 ) -> None:
     response = await create(registry, person(1, **patch))
     assert response.status_code == 422
-    issues = response.json()["detail"]
+    issues = response.json()["errors"]
     assert any(issue["loc"] == loc for issue in issues), issues
     assert all(issue["msg"] for issue in issues)
     listed = await registry.client.get("/v1/persons", headers=registry.rw)

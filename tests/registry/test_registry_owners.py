@@ -116,8 +116,8 @@ async def test_personal_data_needs_a_purpose_from_the_code_list(
     ):
         response = await registry.client.request(method, path, json=body, headers=headers)
         assert response.status_code == 422, (method, path)
-        assert response.json()["detail"][0]["loc"][:2] == ["header", "x-purpose"] or (
-            response.json()["detail"][0]["loc"][:2] == ["header", "X-Purpose"]
+        assert response.json()["errors"][0]["loc"][:2] == ["header", "x-purpose"] or (
+            response.json()["errors"][0]["loc"][:2] == ["header", "X-Purpose"]
         )
     assert (await registry.client.get("/v1/codes", headers=headers)).status_code == 200
 

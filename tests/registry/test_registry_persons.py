@@ -104,7 +104,7 @@ async def test_region_codes_respect_ukraine(registry: Registry) -> None:
         "/v1/persons", json=person(5, region_of_origin="RU-CR"), headers=registry.rw
     )
     assert refused.status_code == 422
-    issue = refused.json()["detail"][0]
+    issue = refused.json()["errors"][0]
     assert issue["loc"] == ["body", "region_of_origin"]
     assert "UA-43" in issue["msg"]
     accepted = await registry.client.post(

@@ -55,7 +55,7 @@ async def test_unknown_groups_and_refused_regions_are_422(registry: Registry) ->
             "/v1/organisations", json={**ORG, field: value}, headers=registry.rw
         )
         assert bad.status_code == 422, bad.text
-        assert bad.json()["detail"][0]["loc"] == ["body", field, 0]
+        assert bad.json()["errors"][0]["loc"] == ["body", field, 0]
 
 
 async def test_an_organisation_without_them_reads_empty(registry: Registry) -> None:

@@ -28,7 +28,7 @@ async def test_organisation_crud_and_members(registry: Registry) -> None:
     assert changed.json()["version"] == 2
     bad = await registry.client.patch(url, json={"languages": ["xx"]}, headers=registry.rw)
     assert bad.status_code == 422
-    assert bad.json()["detail"][0]["loc"] == ["body", "languages", 0]
+    assert bad.json()["errors"][0]["loc"] == ["body", "languages", 0]
 
     member = (await create(registry, person(1))).json()
     joined = await registry.client.post(
@@ -45,7 +45,7 @@ async def test_organisation_crud_and_members(registry: Registry) -> None:
         headers=registry.rw,
     )
     assert unknown.status_code == 422
-    assert unknown.json()["detail"][0]["loc"] == ["body", "person_id"]
+    assert unknown.json()["errors"][0]["loc"] == ["body", "person_id"]
     members = await registry.client.get(f"{url}/members", headers=registry.rw)
     assert [m["person_id"] for m in members.json()] == [member["id"]]
     assert (await registry.client.delete(url, headers=registry.rw)).status_code == 204
@@ -90,7 +90,7 @@ async def test_permit_validation_and_concurrency(registry: Registry) -> None:
         headers=registry.rw,
     )  # fmt: skip
     assert backwards.status_code == 422
-    assert backwards.json()["detail"][0]["loc"] == ["body", "valid_to"]
+    assert backwards.json()["errors"][0]["loc"] == ["body", "valid_to"]
     unknown = await registry.client.post(
         "/v1/permits",
         json={"person_id": "01900000-0000-7000-8000-000000000000", "host_country": "SE",

@@ -82,7 +82,7 @@ async def test_duplicates_and_limits(registry: Registry) -> None:
         headers={**registry.rw, "Content-Type": "application/json"},
     )
     assert too_many.status_code == 422
-    assert too_many.json()["detail"][0]["loc"] == ["body", "records"]
+    assert too_many.json()["errors"][0]["loc"] == ["body", "records"]
     shape = await registry.client.put("/v1/sync/persons", json=[person(1)], headers=registry.rw)
     assert shape.status_code == 422
 

@@ -90,12 +90,22 @@ def send_batch(
             if response.status_code == 200:
                 return response.json(), response.headers.get("Idempotent-Replayed") == "true"
             if response.status_code != 429 and response.status_code < 500:
-                raise ImportAbortedError(f"{kind.path} answered {response.status_code}: "
-                                         f"{response.text[:500]}")  # fmt: skip
+                raise ImportAbortedError(
+                    f"{kind.path} answered {response.status_code}: {_refusal(response)}"
+                )
             if attempt == RETRIES:
                 raise ImportAbortedError(f"{kind.path} answered {response.status_code}")
         time.sleep(0.5 * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
+
+
+def _refusal(response: httpx.Response) -> str:
+    """What a refusal says: a problem's ``detail``, else the start of the body."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    return detail if isinstance(detail, str) else response.text[:500]
 
 
 def _error(row: int, external_id: Any, field_: str, reason: str) -> dict[str, Any]:
@@ -163,6 +173,10 @@ ERRORS_HELP = "Where to write the per-row error report (default: <file>.errors.c
 ErrorsOpt = Annotated[Path | None, typer.Option(help=ERRORS_HELP)]
 DryRunOpt = Annotated[bool, typer.Option(help="Validate and report; write nothing.")]
 TimeoutOpt = Annotated[float, typer.Option(help="Seconds to wait for one batch.")]
+JsonOpt = Annotated[
+    bool,
+    typer.Option("--json", help="Print the outcome as JSON on standard output (no table)."),
+]
 
 
 def import_(
@@ -174,6 +188,7 @@ def import_(
     errors: ErrorsOpt = None,
     dry_run: DryRunOpt = False,
     timeout: TimeoutOpt = 300.0,
+    as_json: JsonOpt = False,
 ) -> None:
     """Import a CSV file into a node's bulk sync endpoint, with a per-row error report."""
     if kind not in KINDS:
@@ -190,12 +205,31 @@ def import_(
         except ValueError as exc:  # the header does not fit the kind
             raise typer.BadParameter(str(exc), param_hint="CSV_FILE") from exc
         except ImportAbortedError as exc:
-            console.print(f"[red]Import stopped:[/] {exc}")
+            if as_json:
+                typer.echo(json.dumps({"kind": spec.name, "stopped": str(exc)}, indent=2))
+            else:
+                console.print(f"[red]Import stopped:[/] {exc}")
             raise typer.Exit(2) from exc
     write_report(report_path, outcome)
-    summarise(outcome, spec, report_path, dry_run, console)
+    if as_json:
+        typer.echo(json.dumps(outcome_json(outcome, spec, report_path, dry_run), indent=2))
+    else:
+        summarise(outcome, spec, report_path, dry_run, console)
     if outcome.errors:
         raise typer.Exit(1)
+
+
+def outcome_json(outcome: Outcome, kind: Kind, report: Path, dry_run: bool) -> dict[str, Any]:
+    """The outcome for ``--json``: counts by status, replayed batches, every error, the report."""
+    return {
+        "kind": kind.name,
+        "dry_run": dry_run,
+        "counts": {s: outcome.counts[s] for s in ("created", "updated", "unchanged", "rejected")},
+        "replayed_batches": outcome.replayed_batches,
+        "rejected_rows": outcome.rejected_rows,
+        "errors": sorted(outcome.errors, key=lambda e: (e["row"], e["field"])),
+        "report": str(report),
+    }
 
 
 def summarise(outcome: Outcome, kind: Kind, report: Path, dry_run: bool, console: Console) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from typing import Annotated
+
 import typer
 
 from concordia.cli import (
+    api,
     audit,
     backup,
     config,
@@ -22,6 +26,24 @@ from concordia.cli import (
 )
 
 app = typer.Typer(help="Operate Concordia nodes.", no_args_is_help=True)
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"concordia {version('concordia-cli')}")
+        raise typer.Exit
+
+
+@app.callback()
+def main(
+    _show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Operate Concordia nodes."""
+
+
 app.command()(up.up)
 app.command()(seed.seed)
 app.command()(migrate.migrate)
@@ -41,6 +63,7 @@ app.add_typer(hubinit.app, name="hub")
 app.add_typer(audit.app, name="audit")
 app.add_typer(deploy.app, name="deploy")
 app.add_typer(config.app, name="config")
+app.add_typer(api.app, name="api")
 
 if __name__ == "__main__":
     app()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -24,9 +25,11 @@ def probe_http(client: httpx.Client, base_url: str) -> tuple[bool, str]:
     except httpx.HTTPError as exc:
         return False, f"unreachable ({type(exc).__name__})"
     try:
-        checks = answer.json()
+        body = answer.json()
+        # Not ready: a problem (RFC 9457) whose ``checks`` says which check failed.
+        checks = body.get("checks", body) if "status" in body else body
         detail = ", ".join(f"{k}: {v}" for k, v in checks.items())
-    except ValueError:
+    except (ValueError, AttributeError):
         detail = answer.text[:200]
     return answer.status_code == 200, f"{answer.status_code} {detail}".strip()
 
@@ -70,32 +73,75 @@ def identities(var: Path, codes: list[str]) -> Table:
     return table
 
 
-def status(
-    var: Annotated[Path, typer.Option(help="The directory `concordia up` uses.")] = Path("var"),
-) -> None:
-    """Show whether the hub and each node's services are ready (exit 1 if any is not)."""
-    console = Console(soft_wrap=True)
+Probes = list[tuple[str, str, str]]
+
+
+def _places(var: Path, urls: list[str]) -> tuple[Path | None, Probes]:
+    """What to probe, as (node, service, URL): the given URLs, else every service that
+    ``concordia up`` wrote down."""
+    if urls:
+        return None, [("-", _service_of(url), url) for url in urls]
     path = endpoints_file(var)
     endpoints = read_json(path)
     if not endpoints or not endpoints.get("nodes"):
-        console.print(f"Nothing is running: no {path}. Start the demo with `concordia up`.")
-        raise typer.Exit(1)
-    table = Table(title=f"Concordia services ({path})")
-    for column in ("node", "service", "url", "ready", "detail"):
-        table.add_column(column, overflow="fold")
-    all_ready = True
+        return path, []
     places = sorted(endpoints["nodes"].items())
     if endpoints.get("hub"):
         places.insert(0, ("hub", endpoints["hub"]))
+    return path, [(node, name, url) for node, services in places for name, url in services.items()]
+
+
+def _service_of(url: str) -> str:
+    return "nats" if urlsplit(url).scheme in ("nats", "tls") else "http"
+
+
+UrlsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--url",
+        help="A service's base URL (http://…) or a broker's (nats://…) to probe instead of the "
+        "demo's: a node that is not the demo (repeat).",
+    ),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print every probe as JSON on standard output.")
+]
+
+
+def status(
+    var: Annotated[Path, typer.Option(help="The directory `concordia up` uses.")] = Path("var"),
+    url: UrlsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show whether the hub and each node's services are ready (exit 1 if any is not)."""
+    console = Console(soft_wrap=True)
+    path, places = _places(var, list(url or []))
+    if not places:
+        if as_json:
+            typer.echo(json.dumps({"services": [], "error": f"nothing is running: no {path}"}))
+        else:
+            console.print(f"Nothing is running: no {path}. Start the demo with `concordia up`.")
+        raise typer.Exit(1)
+    rows: list[dict[str, Any]] = []
     with httpx.Client(timeout=3.0) as client:
-        for node, services in places:
-            for name, url in services.items():
-                is_nats = name in ("nats", "leaf")
-                ready, detail = probe_nats(url) if is_nats else probe_http(client, url)
-                all_ready &= ready
-                mark = "[green]yes[/]" if ready else "[red]no[/]"
-                table.add_row(node, name, url, mark, detail)
-    console.print(table)
-    console.print(identities(var, sorted(endpoints["nodes"])))
+        for node, name, address in places:
+            is_nats = name in ("nats", "leaf")
+            ready, detail = probe_nats(address) if is_nats else probe_http(client, address)
+            rows.append({"node": node, "service": name, "url": address, "ready": ready,
+                         "detail": detail})  # fmt: skip
+    all_ready = all(row["ready"] for row in rows)
+    if as_json:
+        typer.echo(json.dumps({"ready": all_ready, "services": rows}, indent=2))
+    else:
+        table = Table(title=f"Concordia services ({path or 'given URLs'})")
+        for column in ("node", "service", "url", "ready", "detail"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            mark = "[green]yes[/]" if row["ready"] else "[red]no[/]"
+            table.add_row(row["node"], row["service"], row["url"], mark, row["detail"])
+        console.print(table)
+        if path is not None:
+            endpoints = read_json(path) or {}
+            console.print(identities(var, sorted(endpoints.get("nodes", {}))))
     if not all_ready:
         raise typer.Exit(1)

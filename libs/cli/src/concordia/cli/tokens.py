@@ -6,6 +6,7 @@ effect at once, without a restart.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +21,10 @@ from concordia.core.auth import OPERATOR, SCOPES, TokenStore, check_owner
 
 app = typer.Typer(help="Issue, list and revoke API tokens of a node.", no_args_is_help=True)
 
-NodeOpt = Annotated[str, typer.Option(help="The node whose tokens to manage.")]
+NodeOpt = Annotated[
+    str | None,
+    typer.Option(help="The node whose tokens to manage (or give --tokens-file)."),
+]
 VarOpt = Annotated[Path, typer.Option(help="The directory `concordia up` uses.")]
 TokensFileOpt = Annotated[
     Path | None,
@@ -45,10 +49,13 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{_UNITS[found[2]]: int(found[1])})
 
 
-def tokens_path(tokens_file: Path | None, var: Path, node: str) -> Path:
-    """The tokens file: explicit, else ``<var>/<node>/tokens.json``."""
+def tokens_path(tokens_file: Path | None, var: Path, node: str | None) -> Path:
+    """The tokens file: explicit, else ``<var>/<node>/tokens.json``; no node is assumed."""
     if tokens_file is not None:
         return tokens_file
+    if node is None:
+        raise typer.BadParameter("name the node (--node se) or the file (--tokens-file)",
+                                 param_hint="--node")  # fmt: skip
     try:
         node = check_node(node)
     except ValueError as exc:
@@ -77,7 +84,7 @@ def create(
             "or 'operator' (the node's operator, the default)."
         ),
     ] = OPERATOR,
-    node: NodeOpt = "se",
+    node: NodeOpt = None,
     var: VarOpt = Path("var"),
     tokens_file: TokensFileOpt = None,
     expires_in: Annotated[
@@ -112,38 +119,59 @@ def create(
 
 @app.command("list")
 def list_(
-    node: NodeOpt = "se",
+    node: NodeOpt = None,
     var: VarOpt = Path("var"),
     tokens_file: TokensFileOpt = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the tokens as JSON (a list, oldest first).")
+    ] = False,
 ) -> None:
     """Show every token's id, name, scopes, creation, expiry and last use (never a secret)."""
     path = tokens_path(tokens_file, var, node)
-    tokens = list_tokens(path)
+    rows = token_rows(path)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
     # Seven columns: wider than the 80 a pipe gets by default, and ids must not wrap.
     console = Console(soft_wrap=True, width=max(Console().width, 160))
-    if not tokens:
+    if not rows:
         console.print(f"No tokens in {path}.")
         return
     table = Table(title=f"Tokens in {path}")
     for column in ("id", "name", "owner", "scopes", "created", "expires", "last used"):
         table.add_column(column)
-    store = TokenStore(path)
-    ordered = sorted(tokens.items(), key=lambda item: item[1].get("created_at", ""))
-    for token_id, entry in ordered:
-        created = str(entry.get("created_at", ""))[:16].replace("T", " ")
-        owner = entry.get("owner", OPERATOR)
-        expires = str(entry.get("expires_at", "never"))[:16].replace("T", " ")
-        used = store.last_used(token_id)
-        last = used.isoformat()[:16].replace("T", " ") if used else "never"
-        scopes = " ".join(entry["scopes"])
-        table.add_row(token_id, entry["name"], owner, scopes, created, expires, last)
+    for row in rows:
+        table.add_row(
+            row["id"], row["name"], row["owner"], " ".join(row["scopes"]), _minutes(row["created"]),
+            _minutes(row["expires"]) or "never", _minutes(row["last_used"]) or "never",
+        )  # fmt: skip
     console.print(table)
+
+
+def token_rows(path: Path) -> list[dict[str, Any]]:
+    """Every token in ``path``, oldest first: id, name, owner, scopes, created, expires (None:
+    never) and last use (None: never), times in ISO 8601; never the hash."""
+    store = TokenStore(path)
+    ordered = sorted(list_tokens(path).items(), key=lambda item: item[1].get("created_at", ""))
+    rows: list[dict[str, Any]] = []
+    for token_id, entry in ordered:
+        used = store.last_used(token_id)
+        rows.append({
+            "id": token_id, "name": entry["name"], "owner": entry.get("owner", OPERATOR),
+            "scopes": list(entry["scopes"]), "created": entry.get("created_at"),
+            "expires": entry.get("expires_at"), "last_used": used.isoformat() if used else None,
+        })  # fmt: skip
+    return rows
+
+
+def _minutes(stamp: str | None) -> str:
+    return "" if stamp is None else str(stamp)[:16].replace("T", " ")
 
 
 @app.command("revoke")
 def revoke(
     token_id: Annotated[str, typer.Argument(metavar="ID", help="The id shown by `token list`.")],
-    node: NodeOpt = "se",
+    node: NodeOpt = None,
     var: VarOpt = Path("var"),
     tokens_file: TokensFileOpt = None,
 ) -> None:

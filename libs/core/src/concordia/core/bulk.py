@@ -46,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.crypto import FieldCipher
 from concordia.core.db import UtcDateTime
 from concordia.core.errors import ConflictError, FieldError
+from concordia.core.problems import MALFORMED_BODY, problem
 
 MAX_RECORDS = 5000
 #: Bounds ``IN (...)`` lists and executemany batches on every backend.
@@ -419,8 +420,8 @@ async def run_sync(
     try:
         records = parse_records(body)
     except _MalformedError as exc:
-        return Response(orjson.dumps({"detail": f"malformed JSON body: {exc}"}), 400,
-                        media_type="application/json")  # fmt: skip
+        detail = f"malformed JSON body: {exc}"
+        return problem(400, detail, instance=request.url.path, type_=MALFORMED_BODY)
     result = await apply(records)
     if log is not None:
         await log.record(session, route=request.url.path, token_id=token_id, report=result)

@@ -15,7 +15,6 @@ from typing import Any, Self
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import (
@@ -26,16 +25,23 @@ from prometheus_client import (
     generate_latest,
 )
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from starlette.datastructures import URL, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
 
-from concordia.core import tracing
+from concordia.core import problems, tracing
 from concordia.core.auth import TokenStore, require
+from concordia.core.contract import operation_id, tag_metadata
 from concordia.core.db import Database
-from concordia.core.errors import DomainError, FieldError
 from concordia.core.logging import RequestIdMiddleware
 from concordia.core.oidc import OidcVerifier
+from concordia.core.problems import (
+    BODY_TOO_LARGE,
+    PROBLEM_JSON,
+    ProblemDetails,
+    ValidationProblemDetails,
+    problem,
+)
 from concordia.core.settings import CoreSettings
 
 log = logging.getLogger("concordia.http")
@@ -44,35 +50,22 @@ ReadinessCheck = Callable[[], Awaitable[None]]
 Lifespan = Callable[[FastAPI], Any]
 
 
-class Problem(BaseModel):
-    """An error the client can act on."""
-
-    detail: str
-
-
-class ValidationIssue(BaseModel):
-    """One rejected field: where it is, and why."""
-
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class ValidationProblem(BaseModel):
-    """422: every field that was rejected, with the reason."""
-
-    detail: list[ValidationIssue]
-
+#: Kept for the services that name them: an error's body is always a ``ProblemDetails``.
+Problem = ProblemDetails
+ValidationProblem = ValidationProblemDetails
 
 #: Documented on every route: what a client can get back besides success.
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": Problem, "description": "Malformed JSON body"},
-    401: {"model": Problem, "description": "Missing or invalid bearer token"},
-    403: {"model": Problem, "description": "Token lacks the required scope"},
-    404: {"model": Problem, "description": "No such record"},
-    409: {"model": Problem, "description": "Conflicts with the current state (a taken key)"},
-    413: {"model": Problem, "description": "Request body too large"},
-    422: {"model": ValidationProblem, "description": "A field was rejected; `loc` names it"},
+    400: {"model": ProblemDetails, "description": "Malformed JSON body"},
+    401: {"model": ProblemDetails, "description": "Missing or invalid bearer token"},
+    403: {"model": ProblemDetails, "description": "Token lacks the required scope"},
+    404: {"model": ProblemDetails, "description": "No such record"},
+    409: {"model": ProblemDetails, "description": "Conflicts with the current state (a taken key)"},
+    413: {"model": ProblemDetails, "description": "Request body too large"},
+    422: {
+        "model": ValidationProblemDetails,
+        "description": "A field was rejected; `errors` names each, with its reason",
+    },
 }
 
 
@@ -111,8 +104,9 @@ class _BodyTooLargeError(Exception):
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-    body = {"detail": f"request body exceeds {limit} bytes"}
-    await JSONResponse(body, status_code=413)(scope, receive, send)
+    detail = f"request body exceeds {limit} bytes"
+    answer = problem(413, detail, instance=scope.get("path"), type_=BODY_TOO_LARGE)
+    await answer(scope, receive, send)
 
 
 class ObservabilityMiddleware:
@@ -159,34 +153,64 @@ class ObservabilityMiddleware:
                 )
 
 
-def _validation_handler(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = exc.errors()
-    for error in errors:
-        if error.get("type") == "json_invalid":
-            reason = error.get("ctx", {}).get("error", "invalid JSON")
-            return JSONResponse({"detail": f"malformed JSON body: {reason}"}, status_code=400)
-    # Never echo the rejected input back: it may be a person's data.
-    issues = [
-        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-        for e in errors
-    ]
-    return JSONResponse({"detail": issues}, status_code=422)
+class NextLinkMiddleware:
+    """``Link: <...>; rel="next"`` on every page of a cursor-paginated list (RFC 8288).
+
+    A list route answers a ``Page`` (``items`` and ``next``); when ``next`` is set and moves on
+    from the request's ``after``, the header repeats it as the URL of the next page, the
+    request's other query parameters kept. Other answers pass through untouched.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def paged_send(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                if message["status"] == 200 and _is_page(scope.get("route")):
+                    start = message
+                    return
+                await send(message)
+            elif start is None:
+                await send(message)
+            else:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                body = b"".join(chunks)
+                link = _next_link(scope, body)
+                if link is not None:
+                    start["headers"] = [*start.get("headers", []), (b"link", link.encode())]
+                await send(start)
+                await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, paged_send)
 
 
-def _domain_handler(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
-    if isinstance(exc, FieldError):
-        issue = {"loc": exc.loc, "msg": exc.msg, "type": exc.type}
-        return JSONResponse({"detail": [issue]}, status_code=422)
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+def _is_page(route: Any) -> bool:
+    model = getattr(route, "response_model", None)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return False
+    return {"items", "next"} <= model.model_fields.keys()
 
 
-def _integrity_handler(_request: Request, exc: Exception) -> JSONResponse:
-    # A unique key raced by a concurrent write: the transaction rolled back, nothing half-written.
-    log.info("integrity conflict", extra={"error": type(exc).__name__})
-    detail = "conflicting concurrent write: a unique value is taken; read again and retry"
-    return JSONResponse({"detail": detail}, status_code=409)
+def _next_link(scope: Scope, body: bytes) -> str | None:
+    try:
+        cursor = orjson.loads(body).get("next")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    url = URL(scope=scope)
+    if cursor is None or str(cursor) == QueryParams(url.query).get("after"):
+        return None
+    following = url.include_query_params(after=str(cursor))
+    return f'<{following.path}?{following.query}>; rel="next"'
 
 
 @dataclass(eq=False)
@@ -278,16 +302,17 @@ def create_app(
         # The API docs are served from the package (``_docs_router``), never from a CDN.
         docs_url=None,
         redoc_url=None,
+        # ``persons.create``, not ``create_person_v1_persons_post``: see concordia.core.contract.
+        generate_unique_id_function=operation_id,
     )
     app.state.concordia = state
-    app.add_exception_handler(RequestValidationError, _validation_handler)
-    app.add_exception_handler(DomainError, _domain_handler)
-    app.add_exception_handler(IntegrityError, _integrity_handler)
+    problems.install(app)
     for router in routers:
         app.include_router(router)
     app.include_router(_ops_router(db, registry, dict(readiness or {})))
     _mount_docs(app, f"Concordia {service}")
-    _register_schemas(app, extra_schemas)
+    _complete_document(app, extra_schemas)
+    app.add_middleware(NextLinkMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, registry=registry, service=service)
     # Outermost: the access line and everything a request logs carry its id (and trace id).
@@ -296,10 +321,12 @@ def create_app(
     return app
 
 
-def _register_schemas(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
-    """Add models that routes validate by hand (bulk bodies) to the OpenAPI components."""
-    if not models:
-        return
+def _complete_document(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
+    """Finish the OpenAPI document FastAPI generates.
+
+    Adds models that routes validate by hand (bulk bodies) to the components, a description to
+    every tag, and documents every error answer as ``application/problem+json``.
+    """
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -311,10 +338,32 @@ def _register_schemas(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
             schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(schema.pop("$defs", {}))
             components[model.__name__] = schema
+        tags: list[str] = []
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                tags.extend(operation.get("tags", ()))
+                _problem_content(operation)
+        document["tags"] = tag_metadata(tags)
         app.openapi_schema = document
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _problem_content(operation: dict[str, Any]) -> None:
+    """Error answers are ``application/problem+json``, whatever the route's own media type."""
+    problem_refs = {
+        f"#/components/schemas/{model.__name__}"
+        for model in (ProblemDetails, ValidationProblemDetails)
+    }
+    for status, response in operation.get("responses", {}).items():
+        content = response.get("content") or {}
+        if not status.isdigit() or int(status) < 400:
+            continue
+        for media in content.values():
+            if media.get("schema", {}).get("$ref") in problem_refs:
+                response["content"] = {PROBLEM_JSON: media}
+                break
 
 
 def _ops_router(
@@ -337,8 +386,11 @@ def _ops_router(
                 checks[name] = "ok"
             except Exception as exc:  # a probe reports every failure, whatever its kind
                 checks[name] = f"failed: {type(exc).__name__}"
-        ok = all(v == "ok" for v in checks.values())
-        return JSONResponse(checks, status_code=200 if ok else 503)
+        failed = [f"{name} {state}" for name, state in checks.items() if state != "ok"]
+        if failed:
+            detail = "not ready: " + "; ".join(failed)
+            return problem(503, detail, instance="/readyz", extra={"checks": checks})
+        return JSONResponse(checks)
 
     @router.get(
         "/metrics",

@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from concordia.core.crypto import FieldCipher
 from concordia.core.db import Database
+from concordia.core.problems import problem
 from concordia.events import AggregateSnapshotPublished, DisclosureRules
 from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
 from concordia.registry import aggregates, console
@@ -101,10 +102,10 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
     )
 
 
-def _audit_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
+def _audit_unavailable(request: Request, _exc: Exception) -> Response:
     # Refuse rather than serve a person's record without a durable audit entry.
     detail = "the audit log cannot be written right now; the record is not served"
-    return JSONResponse({"detail": detail}, status_code=503)
+    return problem(503, detail, instance=request.url.path)
 
 
 def main() -> FastAPI:

@@ -54,6 +54,9 @@ LastEventId = Annotated[
 ]
 
 
+_FEED_GRANT = f"#/components/schemas/{FeedGrant.__name__}"
+
+
 class EventStreamResponse(Response):
     """Documents ``text/event-stream`` in the OpenAPI (the route streams by itself)."""
 
@@ -128,7 +131,8 @@ async def feed_grants(
         200: {
             "description": "Events `grant` with `id` = `feed_seq` and `data` = a feed item "
             "(the schema below), plus keep-alive comments.",
-            "content": {"text/event-stream": {"schema": FeedGrant.model_json_schema()}},
+            # FeedGrant is among the components (the pages' FeedPageDoc names it).
+            "content": {"text/event-stream": {"schema": {"$ref": _FEED_GRANT}}},
         }
     },
 )

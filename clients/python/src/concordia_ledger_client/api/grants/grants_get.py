@@ -1,0 +1,201 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.grant_read import GrantRead
+from ...models.problem_details import ProblemDetails
+from ...models.validation_problem_details import ValidationProblemDetails
+from ...types import Response
+
+
+def _get_kwargs(
+    grant_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/grants/{grant_id}".format(
+            grant_id=quote(str(grant_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = GrantRead.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ValidationProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    grant_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
+    """Get Grant
+
+     One grant with its committed and disbursed totals in EUR.
+
+    Args:
+        grant_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GrantRead | ProblemDetails | ValidationProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        grant_id=grant_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    grant_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
+    """Get Grant
+
+     One grant with its committed and disbursed totals in EUR.
+
+    Args:
+        grant_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GrantRead | ProblemDetails | ValidationProblemDetails
+    """
+
+    return sync_detailed(
+        grant_id=grant_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    grant_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
+    """Get Grant
+
+     One grant with its committed and disbursed totals in EUR.
+
+    Args:
+        grant_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GrantRead | ProblemDetails | ValidationProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        grant_id=grant_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    grant_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
+    """Get Grant
+
+     One grant with its committed and disbursed totals in EUR.
+
+    Args:
+        grant_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GrantRead | ProblemDetails | ValidationProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            grant_id=grant_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class FeedDonorType(StrEnum):
+    FOUNDATION = "foundation"
+    GOVERNMENT_PROGRAMME = "government_programme"
+    MULTILATERAL = "multilateral"
+
+    def __str__(self) -> str:
+        return str(self.value)

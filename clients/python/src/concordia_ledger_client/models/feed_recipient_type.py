@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class FeedRecipientType(StrEnum):
+    INDIVIDUAL = "individual"
+    ORGANISATION = "organisation"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.feed_transaction_type import FeedTransactionType
+
+T = TypeVar("T", bound="FeedTransaction")
+
+
+@_attrs_define
+class FeedTransaction:
+    """An IATI transaction on a grant; amounts are decimal strings.
+
+    Attributes:
+        id (str):
+        external_id (None | str):
+        type_ (FeedTransactionType): IATI: 1 incoming funds, 2 outgoing commitment, 3 disbursement, 4 expenditure, 11
+            incoming commitment, 12 outgoing pledge.
+        amount (str):
+        currency (str):
+        value_date (datetime.date):
+        amount_eur (None | str): The amount in EUR at the latest rate on or before the value date; null where no rate
+            covers it.
+        description (None | str):
+    """
+
+    id: str
+    external_id: str | None
+    type_: FeedTransactionType
+    amount: str
+    currency: str
+    value_date: datetime.date
+    amount_eur: str | None
+    description: str | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        external_id: str | None
+        external_id = self.external_id
+
+        type_ = self.type_.value
+
+        amount = self.amount
+
+        currency = self.currency
+
+        value_date = self.value_date.isoformat()
+
+        amount_eur: str | None
+        amount_eur = self.amount_eur
+
+        description: str | None
+        description = self.description
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "external_id": external_id,
+                "type": type_,
+                "amount": amount,
+                "currency": currency,
+                "value_date": value_date,
+                "amount_eur": amount_eur,
+                "description": description,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        def _parse_external_id(data: object) -> str | None:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        external_id = _parse_external_id(d.pop("external_id"))
+
+        type_ = FeedTransactionType(d.pop("type"))
+
+        amount = d.pop("amount")
+
+        currency = d.pop("currency")
+
+        value_date = datetime.date.fromisoformat(d.pop("value_date"))
+
+        def _parse_amount_eur(data: object) -> str | None:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        amount_eur = _parse_amount_eur(d.pop("amount_eur"))
+
+        def _parse_description(data: object) -> str | None:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        description = _parse_description(d.pop("description"))
+
+        feed_transaction = cls(
+            id=id,
+            external_id=external_id,
+            type_=type_,
+            amount=amount,
+            currency=currency,
+            value_date=value_date,
+            amount_eur=amount_eur,
+            description=description,
+        )
+
+        feed_transaction.additional_properties = d
+        return feed_transaction
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

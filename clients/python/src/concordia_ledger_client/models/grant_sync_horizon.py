@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class GrantSyncHorizon(StrEnum):
+    LONG = "long"
+    MID = "mid"
+    SHORT = "short"
+
+    def __str__(self) -> str:
+        return str(self.value)

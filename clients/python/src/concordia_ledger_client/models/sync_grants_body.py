@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.grant_sync import GrantSync
+
+
+T = TypeVar("T", bound="SyncGrantsBody")
+
+
+@_attrs_define
+class SyncGrantsBody:
+    """
+    Attributes:
+        records (list[GrantSync]):
+    """
+
+    records: list[GrantSync]
+
+    def to_dict(self) -> dict[str, Any]:
+        records = []
+        for records_item_data in self.records:
+            records_item = records_item_data.to_dict()
+            records.append(records_item)
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "records": records,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.grant_sync import GrantSync
+
+        d = dict(src_dict)
+        records = []
+        _records = d.pop("records")
+        for records_item_data in _records:
+            records_item = GrantSync.from_dict(records_item_data)
+
+            records.append(records_item)
+
+        sync_grants_body = cls(
+            records=records,
+        )
+
+        return sync_grants_body

@@ -1,0 +1,225 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.feeds_event_contracts_response_feeds_event_contracts import (
+    FeedsEventContractsResponseFeedsEventContracts,
+)
+from ...models.problem_details import ProblemDetails
+from ...models.validation_problem_details import ValidationProblemDetails
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    x_purpose: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_purpose, Unset):
+        headers["x-purpose"] = x_purpose
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/events/asyncapi.json",
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    FeedsEventContractsResponseFeedsEventContracts
+    | ProblemDetails
+    | ValidationProblemDetails
+    | None
+):
+    if response.status_code == 200:
+        response_200 = FeedsEventContractsResponseFeedsEventContracts.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ValidationProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    FeedsEventContractsResponseFeedsEventContracts | ProblemDetails | ValidationProblemDetails
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    x_purpose: None | str | Unset = UNSET,
+) -> Response[
+    FeedsEventContractsResponseFeedsEventContracts | ProblemDetails | ValidationProblemDetails
+]:
+    """Event Contracts
+
+     The AsyncAPI 3.0 document of every event type: subjects and payload schemas.
+
+    Args:
+        x_purpose (None | str | Unset): Why; kept in the audit log.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FeedsEventContractsResponseFeedsEventContracts | ProblemDetails | ValidationProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        x_purpose=x_purpose,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    x_purpose: None | str | Unset = UNSET,
+) -> (
+    FeedsEventContractsResponseFeedsEventContracts
+    | ProblemDetails
+    | ValidationProblemDetails
+    | None
+):
+    """Event Contracts
+
+     The AsyncAPI 3.0 document of every event type: subjects and payload schemas.
+
+    Args:
+        x_purpose (None | str | Unset): Why; kept in the audit log.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FeedsEventContractsResponseFeedsEventContracts | ProblemDetails | ValidationProblemDetails
+    """
+
+    return sync_detailed(
+        client=client,
+        x_purpose=x_purpose,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    x_purpose: None | str | Unset = UNSET,
+) -> Response[
+    FeedsEventContractsResponseFeedsEventContracts | ProblemDetails | ValidationProblemDetails
+]:
+    """Event Contracts
+
+     The AsyncAPI 3.0 document of every event type: subjects and payload schemas.
+
+    Args:
+        x_purpose (None | str | Unset): Why; kept in the audit log.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FeedsEventContractsResponseFeedsEventContracts | ProblemDetails | ValidationProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        x_purpose=x_purpose,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    x_purpose: None | str | Unset = UNSET,
+) -> (
+    FeedsEventContractsResponseFeedsEventContracts
+    | ProblemDetails
+    | ValidationProblemDetails
+    | None
+):
+    """Event Contracts
+
+     The AsyncAPI 3.0 document of every event type: subjects and payload schemas.
+
+    Args:
+        x_purpose (None | str | Unset): Why; kept in the audit log.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FeedsEventContractsResponseFeedsEventContracts | ProblemDetails | ValidationProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            x_purpose=x_purpose,
+        )
+    ).parsed

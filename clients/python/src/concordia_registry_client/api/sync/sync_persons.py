@@ -1,0 +1,266 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem_details import ProblemDetails
+from ...models.sync_persons_body import SyncPersonsBody
+from ...models.sync_report import SyncReport
+from ...models.validation_problem_details import ValidationProblemDetails
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: SyncPersonsBody,
+    dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
+    x_purpose: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
+    headers["x-purpose"] = x_purpose
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/sync/persons",
+        "params": params,
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = SyncReport.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = cast(Any, None)
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ValidationProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SyncPersonsBody,
+    dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
+    x_purpose: str,
+) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+    """Sync Persons
+
+     Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
+
+    Args:
+        dry_run (bool | Unset): Validate and report without writing anything. Default: False.
+        idempotency_key (None | str | Unset): Repeat a sync safely: the same key and body replay
+            the first answer.
+        x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
+            (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
+            relocation`. Kept in the audit trail; required.
+        body (SyncPersonsBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        dry_run=dry_run,
+        idempotency_key=idempotency_key,
+        x_purpose=x_purpose,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: SyncPersonsBody,
+    dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
+    x_purpose: str,
+) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+    """Sync Persons
+
+     Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
+
+    Args:
+        dry_run (bool | Unset): Validate and report without writing anything. Default: False.
+        idempotency_key (None | str | Unset): Repeat a sync safely: the same key and body replay
+            the first answer.
+        x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
+            (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
+            relocation`. Kept in the audit trail; required.
+        body (SyncPersonsBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ProblemDetails | SyncReport | ValidationProblemDetails
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        dry_run=dry_run,
+        idempotency_key=idempotency_key,
+        x_purpose=x_purpose,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SyncPersonsBody,
+    dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
+    x_purpose: str,
+) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+    """Sync Persons
+
+     Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
+
+    Args:
+        dry_run (bool | Unset): Validate and report without writing anything. Default: False.
+        idempotency_key (None | str | Unset): Repeat a sync safely: the same key and body replay
+            the first answer.
+        x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
+            (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
+            relocation`. Kept in the audit trail; required.
+        body (SyncPersonsBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        dry_run=dry_run,
+        idempotency_key=idempotency_key,
+        x_purpose=x_purpose,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: SyncPersonsBody,
+    dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
+    x_purpose: str,
+) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+    """Sync Persons
+
+     Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
+
+    Args:
+        dry_run (bool | Unset): Validate and report without writing anything. Default: False.
+        idempotency_key (None | str | Unset): Repeat a sync safely: the same key and body replay
+            the first answer.
+        x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
+            (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
+            relocation`. Kept in the audit trail; required.
+        body (SyncPersonsBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ProblemDetails | SyncReport | ValidationProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            dry_run=dry_run,
+            idempotency_key=idempotency_key,
+            x_purpose=x_purpose,
+        )
+    ).parsed

@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class PersonUpdateVulnerabilitiesItem(StrEnum):
+    CHRONIC_ILLNESS = "chronic_illness"
+    DISABILITY = "disability"
+    LGBTQ = "lgbtq"
+    MINOR = "minor"
+    OTHER = "other"
+
+    def __str__(self) -> str:
+        return str(self.value)

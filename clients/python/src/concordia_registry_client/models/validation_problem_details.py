@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.invalid_field import InvalidField
+
+
+T = TypeVar("T", bound="ValidationProblemDetails")
+
+
+@_attrs_define
+class ValidationProblemDetails:
+    """422: the fields that were rejected, each with its reason.
+
+    Attributes:
+        title (str): A short summary of the kind of problem.
+        status (int): The HTTP status code.
+        detail (str): What went wrong this time, for a person to read.
+        errors (list[InvalidField]): Every rejected field.
+        type_ (str | Unset): What kind of problem: a URI, `about:blank` if none. Default: 'about:blank'.
+        instance (None | str | Unset): The path that was asked for.
+    """
+
+    title: str
+    status: int
+    detail: str
+    errors: list[InvalidField]
+    type_: str | Unset = "about:blank"
+    instance: str | Unset | None = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        title = self.title
+
+        status = self.status
+
+        detail = self.detail
+
+        errors = []
+        for errors_item_data in self.errors:
+            errors_item = errors_item_data.to_dict()
+            errors.append(errors_item)
+
+        type_ = self.type_
+
+        instance: str | Unset | None
+        if isinstance(self.instance, Unset):
+            instance = UNSET
+        else:
+            instance = self.instance
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "title": title,
+                "status": status,
+                "detail": detail,
+                "errors": errors,
+            }
+        )
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if instance is not UNSET:
+            field_dict["instance"] = instance
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.invalid_field import InvalidField
+
+        d = dict(src_dict)
+        title = d.pop("title")
+
+        status = d.pop("status")
+
+        detail = d.pop("detail")
+
+        errors = []
+        _errors = d.pop("errors")
+        for errors_item_data in _errors:
+            errors_item = InvalidField.from_dict(errors_item_data)
+
+            errors.append(errors_item)
+
+        type_ = d.pop("type", UNSET)
+
+        def _parse_instance(data: object) -> str | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        instance = _parse_instance(d.pop("instance", UNSET))
+
+        validation_problem_details = cls(
+            title=title,
+            status=status,
+            detail=detail,
+            errors=errors,
+            type_=type_,
+            instance=instance,
+        )
+
+        validation_problem_details.additional_properties = d
+        return validation_problem_details
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
