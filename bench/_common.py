@@ -90,6 +90,18 @@ def percentile(samples: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
 
 
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of process ``pid`` (VmHWM), in MB; 0 where /proc is missing."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 def person(n: int) -> dict[str, Any]:
     """A visibly synthetic person record, valid for ``PUT /v1/sync/persons``."""
     return {
@@ -280,6 +292,12 @@ class UvicornServer:
         except OSError:
             return 0.0
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss_mb(self) -> float:
+        """The server process's peak resident memory so far, in MB (0 where /proc is missing)."""
+        if self.process is None:
+            return 0.0
+        return peak_rss_mb(self.process.pid)
 
     def tail(self, size: int = 3000) -> str:
         """The end of the server's log."""

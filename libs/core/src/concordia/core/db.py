@@ -202,19 +202,36 @@ class Database:
         transaction. Objects come back loaded and detached; use it for reads on hot paths.
         """
         if self.sqlite:
-            return await asyncio.to_thread(self._read_in_thread, fn)
+            return await asyncio.to_thread(_read_in_thread, self._sync(), fn)
         async with self.sessionmaker() as session:
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await session.run_sync(fn)
 
-    def _read_in_thread(self, fn: Callable[[Session], T]) -> T:
+    async def write(self, fn: Callable[[Session], T]) -> T:
+        """Run a writing unit of work written as one synchronous function of a session.
+
+        It commits when ``fn`` returns and rolls back when it raises, alone among the
+        database's writers as :meth:`unit_of_work`. On SQLite the whole unit (BEGIN IMMEDIATE,
+        every statement, COMMIT) is one hand-off to a worker thread, where the async driver
+        hands off each step separately; on PostgreSQL it is the async unit of work. Objects
+        come back loaded and detached (nothing expires on commit).
+        """
+        if self.sqlite:
+            return await asyncio.to_thread(_write_in_thread, self._sync(), fn)
+        async with self.unit_of_work() as session:
+            return await session.run_sync(fn)
+
+    def _sync(self) -> Engine:
+        """The synchronous twin of a SQLite engine, for work done whole in a worker thread."""
         if self._sync_engine is None:
             sync_url = make_url(self.url).set(drivername="sqlite+pysqlite")
-            engine = sqlalchemy.create_engine(sync_url, hide_parameters=True)
+            engine = sqlalchemy.create_engine(
+                sync_url, hide_parameters=True, json_serializer=_json_dumps
+            )
             event.listen(engine, "connect", _tune_sqlite)
+            event.listen(engine, "begin", _begin_sqlite)
             self._sync_engine = engine
-        with Session(self._sync_engine) as session:
-            return fn(session)
+        return self._sync_engine
 
     @asynccontextmanager
     async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
@@ -253,6 +270,23 @@ class Database:
         await self.engine.dispose()
         if self._sync_engine is not None:
             self._sync_engine.dispose()
+
+
+def _read_in_thread(engine: Engine, fn: Callable[[Session], T]) -> T:
+    with Session(engine) as session:
+        return fn(session)
+
+
+def _write_in_thread(engine: Engine, fn: Callable[[Session], T]) -> T:
+    with Session(engine, expire_on_commit=False) as session:
+        session.connection(execution_options={_WRITE: True})  # BEGIN IMMEDIATE
+        try:
+            result = fn(session)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        return result
 
 
 def table_of(model: type[Any]) -> Table:
