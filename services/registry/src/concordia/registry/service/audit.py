@@ -103,7 +103,8 @@ class AuditTrail:
         if not pending:
             return
         try:
-            rows = await self.db.write(lambda session: _write(session, pending))
+            # Inline: a batch is short, and the trail is what every audited read waits for.
+            rows = await self.db.write(lambda session: _write(session, pending), inline=True)
         except Exception as exc:  # every waiter learns the failure; none is answered unaudited
             log.exception("audit write failed")
             for item in pending:
