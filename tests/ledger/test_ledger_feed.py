@@ -6,6 +6,7 @@ import gzip
 from typing import Any
 
 import orjson
+import zstandard
 from ledger_support import Ledger, eventually, grant, new_donor
 
 from concordia.events import OrganisationUpdated
@@ -180,6 +181,24 @@ async def test_gzip_when_asked(ledger: Ledger, funded: dict[str, Any]) -> None:
         "/v1/feed/grants", headers={**ledger.feed, "Accept-Encoding": "gzip;q=0"}
     )
     assert "Content-Encoding" not in refused.headers
+
+
+async def test_zstd_when_accepted(ledger: Ledger, funded: dict[str, Any]) -> None:
+    async def raw(accept: str) -> tuple[str | None, bytes]:
+        async with ledger.client.stream(
+            "GET", "/v1/feed/grants", headers={**ledger.feed, "Accept-Encoding": accept}
+        ) as response:
+            body = b"".join([chunk async for chunk in response.aiter_raw()])
+        return response.headers.get("Content-Encoding"), body
+
+    coding, body = await raw("gzip, deflate, br, zstd")
+    assert coding == "zstd"
+    page = orjson.loads(zstandard.ZstdDecompressor().decompress(body))
+    assert page["items"][0]["id"] == funded["grant"]["id"]
+    _, identity = await raw("identity")
+    assert orjson.loads(identity) == page  # the same page, only coded
+    assert (await raw("zstd;q=0, gzip"))[0] == "gzip"
+    assert (await raw("*"))[0] == "gzip"  # a wildcard gets the coding every client decodes
 
 
 async def test_feed_is_documented(ledger: Ledger) -> None:
