@@ -1,7 +1,8 @@
 """``python -m bench``: every figure beside its ceiling; prints a table, writes var/bench.json.
 
-The PostgreSQL figures run when ``CONCORDIA_BENCH_DATABASE_URL`` (or, as in CI,
-``CONCORDIA_TEST_DATABASE_URL``) names a server the bench may create databases on.
+The PostgreSQL figures (``<name>.pg``, and ``exchange.search_pg``) run when ``--pg URL``,
+``CONCORDIA_BENCH_DATABASE_URL`` or, as in CI, ``CONCORDIA_TEST_DATABASE_URL`` names a server
+the bench may create databases on, e.g. ``postgresql://postgres@127.0.0.1:5432/test``.
 
 Options: ``--quick`` (small sizes, a smoke run), ``--only NAME`` (repeatable), ``--strict``
 (exit 1 when a ratio misses its goal), ``--profile DIR`` (run the servers under cProfile, and
@@ -37,7 +38,7 @@ from bench import (
     outbox_relay,
     registry_sync,
 )
-from bench._common import ROOT, Figure, Workspace
+from bench._common import PG_ENV, ROOT, Figure, Workspace, pg_server
 
 OUTPUT = ROOT / "var" / "bench.json"
 Bench = Callable[[Workspace], Awaitable[Figure | list[Figure]]]
@@ -45,9 +46,11 @@ Bench = Callable[[Workspace], Awaitable[Figure | list[Figure]]]
 
 def _benches(quick: bool) -> dict[str, Bench]:
     benches = _sqlite_benches(quick)
-    if exchange_search.pg_server() is not None:  # a PostgreSQL server is configured
+    if pg_server() is not None:  # a PostgreSQL server is configured
         size = {"total": 2_000, "queries": 50} if quick else {}
         benches["exchange.search_pg"] = lambda ws: exchange_search.run_pg(ws, **size)
+        get = {"seconds": 1.0, "rounds": 2} if quick else {}
+        benches["registry.get_person.pg"] = lambda ws: get_person.run(ws, pg=True, **get)
     return benches
 
 
@@ -172,7 +175,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile servers and relay")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the JSON")
+    parser.add_argument(
+        "--pg",
+        metavar="URL",
+        help="PostgreSQL server for the <name>.pg figures (as " + PG_ENV[0] + ")",
+    )
     args = parser.parse_args(argv)
+    if args.pg:
+        os.environ[PG_ENV[0]] = args.pg
 
     console = Console(width=max(100, Console().width))
     benches = _benches(args.quick)

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,45 @@ def person(n: int) -> dict[str, Any]:
         "risk_level": "high",
         "family": [{"relation": "child", "count": 2}],
     }
+
+
+#: Where the PostgreSQL figures get their server (the bench's own setting first, then CI's).
+PG_ENV = ("CONCORDIA_BENCH_DATABASE_URL", "CONCORDIA_TEST_DATABASE_URL")
+
+
+def pg_server() -> str | None:
+    """The PostgreSQL server the bench may create databases on, if one is configured."""
+    return next((os.environ[name] for name in PG_ENV if os.environ.get(name)), None)
+
+
+@contextlib.asynccontextmanager
+async def pg_database(name: str, service_dir: Path = REGISTRY_DIR) -> AsyncIterator[str]:
+    """A fresh database on the configured PostgreSQL server, migrated to the service's head;
+    yields its URL and drops it afterwards."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    server = pg_server()
+    if server is None:
+        raise RuntimeError(f"no PostgreSQL server: set {PG_ENV[0]}")
+    admin = make_url(server).set(drivername="postgresql")
+    database = f"bench_{name}_{uuid.uuid4().hex[:12]}"
+    url = admin.set(database=database).render_as_string(hide_password=False)
+    admin_url = admin.render_as_string(hide_password=False)
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()
+    try:
+        await asyncio.to_thread(_migrate, url, service_dir)
+        yield url
+    finally:
+        conn = await asyncpg.connect(admin_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        finally:
+            await conn.close()
 
 
 def _migrate(url: str, service_dir: Path = REGISTRY_DIR) -> None:

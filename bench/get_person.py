@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import orjson
 
-from bench._common import ROOT, Figure, UvicornServer, Workspace, person
+from bench._common import ROOT, Figure, UvicornServer, Workspace, person, pg_database
 
 #: Against the plain FastAPI + SQLAlchemy read, and against the bare app.
 GOAL = 0.5
@@ -73,17 +73,33 @@ async def run(
     rounds: int = 3,
     concurrency: int = 32,
     client: str = "raw",
+    pg: bool = False,
 ) -> list[Figure]:
     """Measure registry GETs and both ceilings in alternating rounds; keep each side's best.
 
     Alternating rounds, best of each, so that a burst of other work on the machine depresses
-    one round rather than one side of the ratio.
+    one round rather than one side of the ratio. With ``pg`` the registry and the plain app
+    run on a fresh PostgreSQL database (figures ``<name>.pg``).
     """
+    if pg:
+        async with pg_database("get") as url:
+            return await _run(ws, url, seconds, rounds, concurrency, client, suffix=".pg")
+    return await _run(ws, await ws.database("get"), seconds, rounds, concurrency, client)
+
+
+async def _run(
+    ws: Workspace,
+    database: str,
+    seconds: float,
+    rounds: int,
+    concurrency: int,
+    client: str,
+    suffix: str = "",
+) -> list[Figure]:
     config = {
         "concurrency": concurrency, "seconds": seconds, "max_requests": 10_000_000,
         "warmup": 1.0, "client": client,
     }  # fmt: skip
-    database = await ws.database("get")
     bare = await ws.uvicorn("bare", "bench._bare_app:create", {})
     env = ws.registry_env(database)
     registry = await ws.uvicorn("registry-get", "concordia.registry.app:main", env)
@@ -102,7 +118,10 @@ async def run(
         await ws.stop(server)
     best = {name: max(rs, key=lambda r: r["rps"]) for name, rs in results.items()}
     figure = best["registry"]
-    what = f"audited GET of a person, {concurrency} in flight, best of {rounds} x {seconds:g} s"
+    what = (
+        f"audited GET of a person, {concurrency} in flight, best of {rounds} x {seconds:g} s"
+        f"{' (PostgreSQL)' if suffix else ''}"
+    )
     extras = {
         "p50_ms": figure["p50_ms"],
         "p99_ms": figure["p99_ms"],
@@ -122,7 +141,7 @@ async def run(
 
     return [
         Figure(
-            name="registry.get_person",
+            name=f"registry.get_person{suffix}",
             value=figure["rps"],
             unit="requests/s",
             ceiling=best["plain"]["rps"],
@@ -133,7 +152,7 @@ async def run(
             extras={**extras, **ceiling_extras("plain"), "bare_rps": round(best["bare"]["rps"])},
         ),
         Figure(
-            name="registry.get_person_bare",
+            name=f"registry.get_person_bare{suffix}",
             value=figure["rps"],
             unit="requests/s",
             ceiling=best["bare"]["rps"],

@@ -24,7 +24,7 @@ from bench._common import Figure, Workspace, percentile, person
 from concordia.registry.models import Person
 
 BATCH = 5000
-GOAL = 0.25
+GOAL = 0.4
 
 
 def _bodies(total: int) -> list[tuple[bytes, int]]:
