@@ -51,6 +51,8 @@ def _benches(quick: bool) -> dict[str, Bench]:
         benches["exchange.search_pg"] = lambda ws: exchange_search.run_pg(ws, **size)
         get = {"seconds": 1.0, "rounds": 2} if quick else {}
         benches["registry.get_person.pg"] = lambda ws: get_person.run(ws, pg=True, **get)
+        sync = {"total": 10_000} if quick else {}
+        benches["registry.bulk_sync.pg"] = lambda ws: registry_sync.run(ws, pg=True, **sync)
     return benches
 
 
