@@ -98,7 +98,7 @@ async def _measure(
 ) -> tuple[list[Figure], list[str]]:
     figures, failed = [], []
     for name, bench in benches.items():
-        started = time.perf_counter()
+        started, servers = time.perf_counter(), len(ws.started)
         try:
             with console.status(f"measuring {name}..."):
                 measured = await bench(ws)
@@ -106,7 +106,11 @@ async def _measure(
             console.print_exception(max_frames=5)
             failed.append(f"{name} ({type(exc).__name__}: {str(exc)[:300]})")
             continue
+        # Each service's peak memory during the bench (goal: under 300 MB).
+        rss = {server.name: server.peak_rss_mb() for server in ws.started[servers:]}
         for figure in measured if isinstance(measured, list) else [measured]:
+            if rss:
+                figure.extras.setdefault("peak_rss_mb", rss)
             console.print(
                 f"[dim]{figure.name}: {figure.value:,.1f} {figure.unit} vs "
                 f"{figure.ceiling:,.1f} ({figure.ratio:.2f}) in "

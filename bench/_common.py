@@ -184,6 +184,8 @@ class Workspace:
         self.nats = NatsServer(store_dir=self.path / "nats")
         self._templates: dict[str, Path] = {}
         self._servers: list[UvicornServer] = []
+        #: Every server started, stopped ones too (their peak memory stays readable).
+        self.started: list[UvicornServer] = []
         #: What one figure prepares and the next may reuse within the run (a seeded database).
         self.cache: dict[str, Any] = {}
         self.tokens_file = self.path / "tokens.json"
@@ -266,6 +268,7 @@ class Workspace:
         profile = self.profile_dir / f"{name}.prof" if self.profile_dir else None
         server = UvicornServer(name, factory, env, log=self.path / f"{name}.log", profile=profile)
         self._servers.append(server)
+        self.started.append(server)
         await server.start()
         return server
 
@@ -285,6 +288,8 @@ class UvicornServer:
         self.name, self.factory, self.env, self.log, self.profile = name, factory, env, log, profile
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        #: Peak resident memory (MB) when the server stopped.
+        self.peak_rss = 0.0
 
     @property
     def url(self) -> str:
@@ -333,9 +338,10 @@ class UvicornServer:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def peak_rss_mb(self) -> float:
-        """The server process's peak resident memory so far, in MB (0 where /proc is missing)."""
+        """The server process's peak resident memory so far (or at its stop), in MB (0 where
+        /proc is missing)."""
         if self.process is None:
-            return 0.0
+            return self.peak_rss
         return peak_rss_mb(self.process.pid)
 
     def tail(self, size: int = 3000) -> str:
@@ -349,6 +355,7 @@ class UvicornServer:
         """SIGINT (graceful; uvicorn re-raises it, and cProfile still writes), then SIGKILL."""
         if self.process is None:
             return
+        self.peak_rss = max(self.peak_rss, peak_rss_mb(self.process.pid))
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:

@@ -113,7 +113,6 @@ async def _run(
         results["bare"].append(await _load(bare, bare_paths, ws.auth, **config))
         results["plain"].append(await _load(plain, registry_paths, ws.auth, **config))
         results["registry"].append(await _load(registry, registry_paths, ws.auth, **config))
-    rss = {s.name: s.peak_rss_mb() for s in (bare, plain, registry)}
     for server in (bare, plain, registry):
         await ws.stop(server)
     best = {name: max(rs, key=lambda r: r["rps"]) for name, rs in results.items()}
@@ -127,7 +126,6 @@ async def _run(
         "p99_ms": figure["p99_ms"],
         "rounds_rps": [round(r["rps"]) for r in results["registry"]],
         "server_cpu": figure["server_cpu"],
-        "peak_rss_mb": rss["registry-get"],
         "client": f"{client} (cpu {max(r['client_cpu'] for rs in results.values() for r in rs)})",
     }
 

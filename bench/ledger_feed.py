@@ -148,7 +148,6 @@ async def run_full_pull(
     cpu = server.cpu_seconds() - cpu
     zs = await pull(server.url, ws.feed_auth, coding="zstd") if zstd else None
     plain = await pull(server.url, ws.feed_auth, coding="identity") if identity else None
-    rss = server.peak_rss_mb()
     await ws.stop(server)
     raw.append(await asyncio.to_thread(raw_scan, data))
     ceiling, raw_grants, raw_transactions = min(raw)
@@ -170,7 +169,6 @@ async def run_full_pull(
         "page_p50_ms": gz["page_p50_ms"],
         "wire_mb": gz["wire_mb"],
         "server_cpu": round(cpu / gz["seconds"], 2),
-        "peak_rss_mb": rss,
         "ceiling_seconds": [round(r[0], 2) for r in raw],
         "seed_seconds": round(data.seconds, 1),
     }

@@ -173,7 +173,6 @@ async def run(ws: Workspace, *, total: int = 100_000, clients: int = 1, pg: bool
         latencies = await _sync(server.url, headers, bodies, clients)
         seconds = time.perf_counter() - started
         cpu = server.cpu_seconds() - cpu
-        rss = server.peak_rss_mb()
         await ws.stop(server)
         raw_seconds.append(await raw())
     ceiling_what = (
@@ -196,6 +195,5 @@ async def run(ws: Workspace, *, total: int = 100_000, clients: int = 1, pg: bool
             "put_p50_ms": round(percentile(latencies, 50) * 1000, 1),
             "put_max_ms": round(max(latencies) * 1000, 1),
             "server_cpu": round(cpu / seconds, 2),
-            "peak_rss_mb": rss,
         },
     )
