@@ -7,6 +7,7 @@ outbox rows describing it land together or not at all. Services never call ``com
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -225,9 +226,8 @@ class Database:
         """
         if self.sqlite:
             if inline:
-                done, result = _write_now(self._sync(inline=True), fn)
-                if done:
-                    return result
+                with contextlib.suppress(_LockBusyError):
+                    return _write_now(self._sync(inline=True), fn)
             return await asyncio.to_thread(_write_in_thread, self._sync(), fn)
         async with self.unit_of_work() as session:
             return await session.run_sync(fn)
@@ -319,15 +319,18 @@ def _never_wait(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _write_now(engine: Engine, fn: Callable[[Session], T]) -> tuple[bool, T | None]:
-    """Run the unit here if SQLite's write lock is free: ``(True, result)``; ``(False, None)``
-    when another writer holds it (nothing was done)."""
+class _LockBusyError(Exception):
+    """Another writer holds SQLite's write lock (nothing was done)."""
+
+
+def _write_now(engine: Engine, fn: Callable[[Session], T]) -> T:
+    """Run the unit here if SQLite's write lock is free; ``_LockBusyError`` when it is not."""
     with Session(engine, expire_on_commit=False) as session:
         try:
             session.connection(execution_options={_WRITE: True})  # BEGIN IMMEDIATE
         except OperationalError as exc:
             if getattr(exc.orig, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-                return False, None
+                raise _LockBusyError from exc
             raise
         try:
             result = fn(session)
@@ -335,7 +338,7 @@ def _write_now(engine: Engine, fn: Callable[[Session], T]) -> tuple[bool, T | No
         except BaseException:
             session.rollback()
             raise
-        return True, result
+        return result
 
 
 def table_of(model: type[Any]) -> Table:
