@@ -7,7 +7,8 @@ the bench may create databases on, e.g. ``postgresql://postgres@127.0.0.1:5432/t
 Options: ``--quick`` (small sizes, a smoke run), ``--only NAME`` (repeatable), ``--strict``
 (exit 1 when a ratio misses its goal), ``--profile DIR`` (run the servers under cProfile, and
 the in-process relay too: ``DIR/<server>.prof``, ``DIR/relay.prof``; the figures then describe
-the profiler more than the code), ``--keep`` (keep the scratch directory and the server logs).
+the profiler more than the code; ``--profiler pyinstrument`` samples the servers instead:
+``DIR/<server>.html``), ``--keep`` (keep the scratch directory and the server logs).
 """
 
 from __future__ import annotations
@@ -178,7 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this figure")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a goal is missed")
-    parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile servers and relay")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="profile servers and relay")
+    parser.add_argument(
+        "--profiler",
+        choices=("cprofile", "pyinstrument"),
+        default="cprofile",
+        help="with --profile: cProfile (DIR/<server>.prof) or pyinstrument (DIR/<server>.html)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the JSON")
     parser.add_argument(
@@ -204,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
 
-    with Workspace(keep=args.keep, profile_dir=args.profile) as ws:
+    with Workspace(keep=args.keep, profile_dir=args.profile, profiler=args.profiler) as ws:
         if args.keep:
             console.print(f"[dim]scratch directory: {ws.path}[/dim]")
         figures, failed = uvloop.run(_measure(ws, benches, console))

@@ -177,10 +177,14 @@ class Workspace:
             server = ws.uvicorn("registry", "concordia.registry.app:main", ws.registry_env(url))
     """
 
-    def __init__(self, *, keep: bool = False, profile_dir: Path | None = None) -> None:
+    def __init__(
+        self, *, keep: bool = False, profile_dir: Path | None = None, profiler: str = "cprofile"
+    ) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="concordia-bench-"))
         self.keep = keep
         self.profile_dir = profile_dir
+        #: ``cprofile`` (``<server>.prof``) or ``pyinstrument`` (``<server>.html``, sampled).
+        self.profiler = profiler
         self.nats = NatsServer(store_dir=self.path / "nats")
         self._templates: dict[str, Path] = {}
         self._servers: list[UvicornServer] = []
@@ -265,7 +269,8 @@ class Workspace:
 
     async def uvicorn(self, name: str, factory: str, env: dict[str, str]) -> UvicornServer:
         """Run ``factory`` under uvicorn (uvloop, httptools, one worker); wait until it serves."""
-        profile = self.profile_dir / f"{name}.prof" if self.profile_dir else None
+        suffix = ".html" if self.profiler == "pyinstrument" else ".prof"
+        profile = self.profile_dir / f"{name}{suffix}" if self.profile_dir else None
         server = UvicornServer(name, factory, env, log=self.path / f"{name}.log", profile=profile)
         self._servers.append(server)
         self.started.append(server)
@@ -298,7 +303,12 @@ class UvicornServer:
 
     async def start(self) -> None:
         """Spawn the process and wait (up to 60 s) until ``/healthz`` answers."""
-        profiler = ["-m", "cProfile", "-o", str(self.profile)] if self.profile else []
+        profiler: list[str] = []
+        if self.profile is not None and self.profile.suffix == ".html":
+            # Sampling: a far smaller distortion than cProfile's, and the time in C shows.
+            profiler = ["-m", "pyinstrument", "-r", "html", "-o", str(self.profile)]
+        elif self.profile is not None:
+            profiler = ["-m", "cProfile", "-o", str(self.profile)]
         cmd = [
             sys.executable, *profiler, "-m", "uvicorn", "--factory", self.factory,
             "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop",
