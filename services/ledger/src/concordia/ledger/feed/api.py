@@ -137,9 +137,17 @@ async def feed_grants(
     grants never appear, coalition grants only with `feed:coalition`; withdrawn ones are
     tombstones; persons appear as `individual`, without titles or descriptions.
     """
-    body, _ = await feed_body.page_body(
-        session=session, after=after, limit=limit, audience=Viewer(principal=caller).audience
-    )
+    audience = Viewer(principal=caller).audience
+    ahead = ledger_state(request).feed_ahead
+    page = None if ahead is None else await ahead.take(session, (after, limit, audience))
+    if page is None:
+        page = await feed_body.page_body(
+            session=session, after=after, limit=limit, audience=audience
+        )
+    body, count = page
+    if ahead is not None and count == limit:
+        # A full page: the portal will ask for the next one; build it while this one travels.
+        ahead.start(feed_body.next_of(body), limit, audience)
     # Weak: the gzip and identity bodies are the same page, and share the tag.
     tag = f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
     headers = {"ETag": tag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache"}

@@ -108,6 +108,12 @@ def _day(value: Any) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def next_of(body: bytes) -> int:
+    """The ``next`` of a page body (its last member), without parsing the page."""
+    at = body.rindex(b'"next":"') + len(b'"next":"')
+    return int(body[at : body.index(b'"', at)])
+
+
 async def page_body(
     *, session: AsyncSession, after: int, limit: int, audience: frozenset[str] = PUBLIC
 ) -> tuple[bytes, int]:
