@@ -1,12 +1,14 @@
 """``python -m bench``: every figure beside its ceiling; prints a table, writes var/bench.json.
 
-The PostgreSQL figures run when ``CONCORDIA_BENCH_DATABASE_URL`` (or, as in CI,
-``CONCORDIA_TEST_DATABASE_URL``) names a server the bench may create databases on.
+The PostgreSQL figures (``<name>.pg``, and ``exchange.search_pg``) run when ``--pg URL``,
+``CONCORDIA_BENCH_DATABASE_URL`` or, as in CI, ``CONCORDIA_TEST_DATABASE_URL`` names a server
+the bench may create databases on, e.g. ``postgresql://postgres@127.0.0.1:5432/test``.
 
 Options: ``--quick`` (small sizes, a smoke run), ``--only NAME`` (repeatable), ``--strict``
 (exit 1 when a ratio misses its goal), ``--profile DIR`` (run the servers under cProfile, and
 the in-process relay too: ``DIR/<server>.prof``, ``DIR/relay.prof``; the figures then describe
-the profiler more than the code), ``--keep`` (keep the scratch directory and the server logs).
+the profiler more than the code; ``--profiler pyinstrument`` samples the servers instead:
+``DIR/<server>.html``), ``--keep`` (keep the scratch directory and the server logs).
 """
 
 from __future__ import annotations
@@ -37,17 +39,21 @@ from bench import (
     outbox_relay,
     registry_sync,
 )
-from bench._common import ROOT, Figure, Workspace
+from bench._common import PG_ENV, ROOT, Figure, Workspace, pg_server
 
 OUTPUT = ROOT / "var" / "bench.json"
-Bench = Callable[[Workspace], Awaitable[Figure]]
+Bench = Callable[[Workspace], Awaitable[Figure | list[Figure]]]
 
 
 def _benches(quick: bool) -> dict[str, Bench]:
     benches = _sqlite_benches(quick)
-    if exchange_search.pg_server() is not None:  # a PostgreSQL server is configured
+    if pg_server() is not None:  # a PostgreSQL server is configured
         size = {"total": 2_000, "queries": 50} if quick else {}
         benches["exchange.search_pg"] = lambda ws: exchange_search.run_pg(ws, **size)
+        get = {"seconds": 1.0, "rounds": 2} if quick else {}
+        benches["registry.get_person.pg"] = lambda ws: get_person.run(ws, pg=True, **get)
+        sync = {"total": 10_000} if quick else {}
+        benches["registry.bulk_sync.pg"] = lambda ws: registry_sync.run(ws, pg=True, **sync)
     return benches
 
 
@@ -93,19 +99,25 @@ async def _measure(
 ) -> tuple[list[Figure], list[str]]:
     figures, failed = [], []
     for name, bench in benches.items():
-        started = time.perf_counter()
+        started, servers = time.perf_counter(), len(ws.started)
         try:
             with console.status(f"measuring {name}..."):
-                figure = await bench(ws)
+                measured = await bench(ws)
         except Exception as exc:  # report it and go on: the other figures still count
             console.print_exception(max_frames=5)
             failed.append(f"{name} ({type(exc).__name__}: {str(exc)[:300]})")
             continue
-        console.print(
-            f"[dim]{name}: {figure.value:,.1f} {figure.unit} vs {figure.ceiling:,.1f} "
-            f"({figure.ratio:.2f}) in {time.perf_counter() - started:.0f} s[/dim]"
-        )
-        figures.append(figure)
+        # Each service's peak memory during the bench (goal: under 300 MB).
+        rss = {server.name: server.peak_rss_mb() for server in ws.started[servers:]}
+        for figure in measured if isinstance(measured, list) else [measured]:
+            if rss:
+                figure.extras.setdefault("peak_rss_mb", rss)
+            console.print(
+                f"[dim]{figure.name}: {figure.value:,.1f} {figure.unit} vs "
+                f"{figure.ceiling:,.1f} ({figure.ratio:.2f}) in "
+                f"{time.perf_counter() - started:.0f} s[/dim]"
+            )
+            figures.append(figure)
     return figures, failed
 
 
@@ -167,10 +179,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this figure")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a goal is missed")
-    parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile servers and relay")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="profile servers and relay")
+    parser.add_argument(
+        "--profiler",
+        choices=("cprofile", "pyinstrument"),
+        default="cprofile",
+        help="with --profile: cProfile (DIR/<server>.prof) or pyinstrument (DIR/<server>.html)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the JSON")
+    parser.add_argument(
+        "--pg",
+        metavar="URL",
+        help="PostgreSQL server for the <name>.pg figures (as " + PG_ENV[0] + ")",
+    )
     args = parser.parse_args(argv)
+    if args.pg:
+        os.environ[PG_ENV[0]] = args.pg
 
     console = Console(width=max(100, Console().width))
     benches = _benches(args.quick)
@@ -186,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
 
-    with Workspace(keep=args.keep, profile_dir=args.profile) as ws:
+    with Workspace(keep=args.keep, profile_dir=args.profile, profiler=args.profiler) as ws:
         if args.keep:
             console.print(f"[dim]scratch directory: {ws.path}[/dim]")
         figures, failed = uvloop.run(_measure(ws, benches, console))

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,18 @@ def percentile(samples: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
 
 
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of process ``pid`` (VmHWM), in MB; 0 where /proc is missing."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 def person(n: int) -> dict[str, Any]:
     """A visibly synthetic person record, valid for ``PUT /v1/sync/persons``."""
     return {
@@ -106,6 +118,45 @@ def person(n: int) -> dict[str, Any]:
         "risk_level": "high",
         "family": [{"relation": "child", "count": 2}],
     }
+
+
+#: Where the PostgreSQL figures get their server (the bench's own setting first, then CI's).
+PG_ENV = ("CONCORDIA_BENCH_DATABASE_URL", "CONCORDIA_TEST_DATABASE_URL")
+
+
+def pg_server() -> str | None:
+    """The PostgreSQL server the bench may create databases on, if one is configured."""
+    return next((os.environ[name] for name in PG_ENV if os.environ.get(name)), None)
+
+
+@contextlib.asynccontextmanager
+async def pg_database(name: str, service_dir: Path = REGISTRY_DIR) -> AsyncIterator[str]:
+    """A fresh database on the configured PostgreSQL server, migrated to the service's head;
+    yields its URL and drops it afterwards."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    server = pg_server()
+    if server is None:
+        raise RuntimeError(f"no PostgreSQL server: set {PG_ENV[0]}")
+    admin = make_url(server).set(drivername="postgresql")
+    database = f"bench_{name}_{uuid.uuid4().hex[:12]}"
+    url = admin.set(database=database).render_as_string(hide_password=False)
+    admin_url = admin.render_as_string(hide_password=False)
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()
+    try:
+        await asyncio.to_thread(_migrate, url, service_dir)
+        yield url
+    finally:
+        conn = await asyncpg.connect(admin_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        finally:
+            await conn.close()
 
 
 def _migrate(url: str, service_dir: Path = REGISTRY_DIR) -> None:
@@ -126,13 +177,19 @@ class Workspace:
             server = ws.uvicorn("registry", "concordia.registry.app:main", ws.registry_env(url))
     """
 
-    def __init__(self, *, keep: bool = False, profile_dir: Path | None = None) -> None:
+    def __init__(
+        self, *, keep: bool = False, profile_dir: Path | None = None, profiler: str = "cprofile"
+    ) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="concordia-bench-"))
         self.keep = keep
         self.profile_dir = profile_dir
+        #: ``cprofile`` (``<server>.prof``) or ``pyinstrument`` (``<server>.html``, sampled).
+        self.profiler = profiler
         self.nats = NatsServer(store_dir=self.path / "nats")
         self._templates: dict[str, Path] = {}
         self._servers: list[UvicornServer] = []
+        #: Every server started, stopped ones too (their peak memory stays readable).
+        self.started: list[UvicornServer] = []
         #: What one figure prepares and the next may reuse within the run (a seeded database).
         self.cache: dict[str, Any] = {}
         self.tokens_file = self.path / "tokens.json"
@@ -212,9 +269,11 @@ class Workspace:
 
     async def uvicorn(self, name: str, factory: str, env: dict[str, str]) -> UvicornServer:
         """Run ``factory`` under uvicorn (uvloop, httptools, one worker); wait until it serves."""
-        profile = self.profile_dir / f"{name}.prof" if self.profile_dir else None
+        suffix = ".html" if self.profiler == "pyinstrument" else ".prof"
+        profile = self.profile_dir / f"{name}{suffix}" if self.profile_dir else None
         server = UvicornServer(name, factory, env, log=self.path / f"{name}.log", profile=profile)
         self._servers.append(server)
+        self.started.append(server)
         await server.start()
         return server
 
@@ -234,6 +293,8 @@ class UvicornServer:
         self.name, self.factory, self.env, self.log, self.profile = name, factory, env, log, profile
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        #: Peak resident memory (MB) when the server stopped.
+        self.peak_rss = 0.0
 
     @property
     def url(self) -> str:
@@ -242,7 +303,12 @@ class UvicornServer:
 
     async def start(self) -> None:
         """Spawn the process and wait (up to 60 s) until ``/healthz`` answers."""
-        profiler = ["-m", "cProfile", "-o", str(self.profile)] if self.profile else []
+        profiler: list[str] = []
+        if self.profile is not None and self.profile.suffix == ".html":
+            # Sampling: a far smaller distortion than cProfile's, and the time in C shows.
+            profiler = ["-m", "pyinstrument", "-r", "html", "-o", str(self.profile)]
+        elif self.profile is not None:
+            profiler = ["-m", "cProfile", "-o", str(self.profile)]
         cmd = [
             sys.executable, *profiler, "-m", "uvicorn", "--factory", self.factory,
             "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop",
@@ -281,6 +347,13 @@ class UvicornServer:
             return 0.0
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def peak_rss_mb(self) -> float:
+        """The server process's peak resident memory so far (or at its stop), in MB (0 where
+        /proc is missing)."""
+        if self.process is None:
+            return self.peak_rss
+        return peak_rss_mb(self.process.pid)
+
     def tail(self, size: int = 3000) -> str:
         """The end of the server's log."""
         try:
@@ -292,6 +365,7 @@ class UvicornServer:
         """SIGINT (graceful; uvicorn re-raises it, and cProfile still writes), then SIGKILL."""
         if self.process is None:
             return
+        self.peak_rss = max(self.peak_rss, peak_rss_mb(self.process.pid))
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:

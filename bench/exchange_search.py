@@ -17,7 +17,6 @@ are per-query latencies: p50 beside the raw p50, p99 in the extras.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import sqlite3
 import time
@@ -28,7 +27,7 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
-from bench._common import ROOT, Figure, Workspace, _migrate, percentile
+from bench._common import PG_ENV, ROOT, Figure, Workspace, _migrate, percentile, pg_server
 from concordia.core.auth import TokenStore
 from concordia.core.db import Database
 from concordia.events import PracticeRevisionPublished
@@ -100,17 +99,11 @@ def _raw(path: str, queries: list[str]) -> list[float]:
 
 
 #: Where the PostgreSQL figure makes its database (an admin DSN); unset: no PostgreSQL figure.
-PG_ENV = ("CONCORDIA_BENCH_DATABASE_URL", "CONCORDIA_TEST_DATABASE_URL")
 _PG_RAW = (
     "SELECT s.practice_id, ts_rank(s.stemmed_tsv, q) AS score "
     "FROM practice_search s, plainto_tsquery('simple', $1) q "
     "WHERE s.stemmed_tsv @@ q ORDER BY score DESC LIMIT 20"
 )
-
-
-def pg_server() -> str | None:
-    """The PostgreSQL server the bench may use, if one is configured."""
-    return next((os.environ[name] for name in PG_ENV if os.environ.get(name)), None)
 
 
 async def _raw_pg(url: str, queries: list[str]) -> list[float]:

@@ -1,9 +1,13 @@
-"""``registry.get_person``: authenticated, audited ``GET /v1/persons/{id}`` vs a bare FastAPI app.
+"""``registry.get_person``: authenticated, audited ``GET /v1/persons/{id}`` vs two ceilings.
 
-Both apps run the same way (``python -m uvicorn --factory``, uvloop, httptools, one worker) and
-take the same load from a separate process (``bench._load``): a fixed number of requests in
-flight for a fixed time. The registry reads a row, decrypts three fields, writes an audit row
-and commits per request; the bare app returns a dict of the same shape.
+The ceilings: a plain FastAPI + SQLAlchemy app reading the same row by primary key from the
+same database (``bench._plain_app``: a session per request, ``session.get``, a response model),
+and a bare FastAPI app returning a dict of the same shape (``bench._bare_app``). All three run
+the same way (``python -m uvicorn --factory``, uvloop, httptools, one worker) and take the same
+load from a separate process (``bench._load``): a fixed number of requests in flight for a fixed
+time. The registry checks the token and the purpose, reads the row, decrypts four fields, and
+answers once the read's entry in the hash-chained audit trail is committed (entries of
+concurrent reads share a commit).
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from typing import Any
 import httpx
 import orjson
 
-from bench._common import ROOT, Figure, UvicornServer, Workspace, person
+from bench._common import ROOT, Figure, UvicornServer, Workspace, person, pg_database
 
+#: Against the plain FastAPI + SQLAlchemy read, and against the bare app.
 GOAL = 0.5
+GOAL_BARE = 0.25
 SEEDED = 1000
 
 
@@ -67,47 +73,90 @@ async def run(
     rounds: int = 3,
     concurrency: int = 32,
     client: str = "raw",
-) -> Figure:
-    """Measure registry GETs and the bare app's in alternating rounds; keep each side's best.
+    pg: bool = False,
+) -> list[Figure]:
+    """Measure registry GETs and both ceilings in alternating rounds; keep each side's best.
 
     Alternating rounds, best of each, so that a burst of other work on the machine depresses
-    one round rather than one side of the ratio.
+    one round rather than one side of the ratio. With ``pg`` the registry and the plain app
+    run on a fresh PostgreSQL database (figures ``<name>.pg``).
     """
+    if pg:
+        async with pg_database("get") as url:
+            return await _run(ws, url, seconds, rounds, concurrency, client, suffix=".pg")
+    return await _run(ws, await ws.database("get"), seconds, rounds, concurrency, client)
+
+
+async def _run(
+    ws: Workspace,
+    database: str,
+    seconds: float,
+    rounds: int,
+    concurrency: int,
+    client: str,
+    suffix: str = "",
+) -> list[Figure]:
     config = {
         "concurrency": concurrency, "seconds": seconds, "max_requests": 10_000_000,
         "warmup": 1.0, "client": client,
     }  # fmt: skip
     bare = await ws.uvicorn("bare", "bench._bare_app:create", {})
-    env = ws.registry_env(await ws.database("get"))
+    env = ws.registry_env(database)
     registry = await ws.uvicorn("registry-get", "concordia.registry.app:main", env)
+    plain_env = {"CONCORDIA_BENCH_PLAIN_DATABASE_URL": database}
+    plain = await ws.uvicorn("plain", "bench._plain_app:create", plain_env)
     bare_paths = [f"/v1/persons/{uuid.uuid4()}" for _ in range(SEEDED)]
     registry_paths = [f"/v1/persons/{i}" for i in await _seed(registry.url, ws.auth)]
     await asyncio.sleep(1.0)  # let the relay publish the seed's events before measuring
-    ceilings, figures = [], []
+    results: dict[str, list[dict[str, Any]]] = {"bare": [], "plain": [], "registry": []}
     for _ in range(rounds):
-        ceilings.append(await _load(bare, bare_paths, ws.auth, **config))
-        figures.append(await _load(registry, registry_paths, ws.auth, **config))
-    await ws.stop(bare)
-    await ws.stop(registry)
-    ceiling = max(ceilings, key=lambda r: r["rps"])
-    figure = max(figures, key=lambda r: r["rps"])
-    return Figure(
-        name="registry.get_person",
-        value=figure["rps"],
-        unit="requests/s",
-        ceiling=ceiling["rps"],
-        goal=GOAL,
-        what=f"audited GET of a person, {concurrency} in flight, best of {rounds} x {seconds:g} s",
-        ceiling_what="bare FastAPI GET route returning a same-shape dict, same uvicorn setup",
-        extras={
-            "p50_ms": figure["p50_ms"],
-            "p99_ms": figure["p99_ms"],
-            "ceiling_p50_ms": ceiling["p50_ms"],
-            "ceiling_p99_ms": ceiling["p99_ms"],
-            "rounds_rps": [round(r["rps"]) for r in figures],
-            "ceiling_rounds_rps": [round(r["rps"]) for r in ceilings],
-            "server_cpu": figure["server_cpu"],
-            "ceiling_server_cpu": ceiling["server_cpu"],
-            "client": f"{client} (cpu {max(r['client_cpu'] for r in figures + ceilings)})",
-        },
+        results["bare"].append(await _load(bare, bare_paths, ws.auth, **config))
+        results["plain"].append(await _load(plain, registry_paths, ws.auth, **config))
+        results["registry"].append(await _load(registry, registry_paths, ws.auth, **config))
+    for server in (bare, plain, registry):
+        await ws.stop(server)
+    best = {name: max(rs, key=lambda r: r["rps"]) for name, rs in results.items()}
+    figure = best["registry"]
+    what = (
+        f"audited GET of a person, {concurrency} in flight, best of {rounds} x {seconds:g} s"
+        f"{' (PostgreSQL)' if suffix else ''}"
     )
+    extras = {
+        "p50_ms": figure["p50_ms"],
+        "p99_ms": figure["p99_ms"],
+        "rounds_rps": [round(r["rps"]) for r in results["registry"]],
+        "server_cpu": figure["server_cpu"],
+        "client": f"{client} (cpu {max(r['client_cpu'] for rs in results.values() for r in rs)})",
+    }
+
+    def ceiling_extras(name: str) -> dict[str, Any]:
+        return {
+            "ceiling_p50_ms": best[name]["p50_ms"],
+            "ceiling_p99_ms": best[name]["p99_ms"],
+            "ceiling_rounds_rps": [round(r["rps"]) for r in results[name]],
+            "ceiling_server_cpu": best[name]["server_cpu"],
+        }
+
+    return [
+        Figure(
+            name=f"registry.get_person{suffix}",
+            value=figure["rps"],
+            unit="requests/s",
+            ceiling=best["plain"]["rps"],
+            goal=GOAL,
+            what=what,
+            ceiling_what="plain FastAPI + SQLAlchemy GET by primary key (async session per "
+            "request, response model) on the same database, same uvicorn setup",
+            extras={**extras, **ceiling_extras("plain"), "bare_rps": round(best["bare"]["rps"])},
+        ),
+        Figure(
+            name=f"registry.get_person_bare{suffix}",
+            value=figure["rps"],
+            unit="requests/s",
+            ceiling=best["bare"]["rps"],
+            goal=GOAL_BARE,
+            what=what,
+            ceiling_what="bare FastAPI GET route returning a same-shape dict, same uvicorn setup",
+            extras={**extras, **ceiling_extras("bare")},
+        ),
+    ]

@@ -26,7 +26,7 @@ from concordia.ledger.models import Donor, Grant, KnownOrganisation, KnownPerson
 from concordia.ledger.service import grants
 
 BATCH = 5000
-GOAL = 0.25
+GOAL = 0.35
 
 
 def _parties_into(url: str, rows: tuple[list[Any], list[Any], list[Any]]) -> None:

@@ -6,6 +6,7 @@ import gzip
 from typing import Any
 
 import orjson
+import zstandard
 from ledger_support import Ledger, eventually, grant, new_donor
 
 from concordia.events import OrganisationUpdated
@@ -125,6 +126,46 @@ async def test_a_change_moves_a_grant_to_the_end(ledger: Ledger, funded: dict[st
     assert [i for i in everything if i["id"] == third] == [tail[1]]  # nothing but the tombstone
 
 
+async def test_a_page_read_ahead_is_served_only_while_nothing_moved(
+    ledger: Ledger, funded: dict[str, Any]
+) -> None:
+    donor_id, recipient = funded["donor"]["id"], funded["recipient"]
+    await sync_grants(ledger, [grant(donor_id, recipient, n) for n in range(1, 12)])
+    ahead = ledger.app.state.concordia.extra.feed_ahead
+
+    async def page(after: str) -> dict[str, Any]:
+        response = await ledger.client.get(
+            "/v1/feed/grants", params={"after": after, "limit": 4}, headers=ledger.coalition_feed
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    first = await page("0")
+    key = (int(first["next"]), 4, frozenset({"public", "coalition"}))
+    assert key in ahead._pages  # a full page: the next one is under way
+    fresh = await page("0")  # a second portal, same page: read as usual, the same answer
+    assert fresh == first
+    second = await page(first["next"])
+    assert key not in ahead._pages  # taken
+    assert [i["feed_seq"] for i in second["items"]] == sorted(
+        i["feed_seq"] for i in second["items"]
+    )
+
+    # A grant of the page read ahead changes: the request reads again and it is gone from there.
+    await page("0")
+    assert key in ahead._pages
+    moved = second["items"][0]["id"]
+    changed = await ledger.client.patch(
+        f"/v1/grants/{moved}", json={"title": "Example renamed"}, headers=ledger.rw
+    )
+    assert changed.status_code == 200, changed.text
+    again = await page(first["next"])
+    assert moved not in [i["id"] for i in again["items"]]
+    items, _ = await pull(ledger, limit=4)
+    assert next(i for i in items if i["id"] == moved)["title"] == "Example renamed"
+    assert len(items) == 12
+
+
 async def test_limit_bounds_and_cursor(ledger: Ledger, funded: dict[str, Any]) -> None:
     get = ledger.client.get
     assert (await get("/v1/feed/grants?limit=10001", headers=ledger.feed)).status_code == 422
@@ -180,6 +221,24 @@ async def test_gzip_when_asked(ledger: Ledger, funded: dict[str, Any]) -> None:
         "/v1/feed/grants", headers={**ledger.feed, "Accept-Encoding": "gzip;q=0"}
     )
     assert "Content-Encoding" not in refused.headers
+
+
+async def test_zstd_when_accepted(ledger: Ledger, funded: dict[str, Any]) -> None:
+    async def raw(accept: str) -> tuple[str | None, bytes]:
+        async with ledger.client.stream(
+            "GET", "/v1/feed/grants", headers={**ledger.feed, "Accept-Encoding": accept}
+        ) as response:
+            body = b"".join([chunk async for chunk in response.aiter_raw()])
+        return response.headers.get("Content-Encoding"), body
+
+    coding, body = await raw("gzip, deflate, br, zstd")
+    assert coding == "zstd"
+    page = orjson.loads(zstandard.ZstdDecompressor().decompress(body))
+    assert page["items"][0]["id"] == funded["grant"]["id"]
+    _, identity = await raw("identity")
+    assert orjson.loads(identity) == page  # the same page, only coded
+    assert (await raw("zstd;q=0, gzip"))[0] == "gzip"
+    assert (await raw("*"))[0] == "gzip"  # a wildcard gets the coding every client decodes
 
 
 async def test_feed_is_documented(ledger: Ledger) -> None:

@@ -7,6 +7,7 @@ outbox rows describing it land together or not at all. Services never call ``com
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ import orjson
 import sqlalchemy
 from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -192,6 +194,7 @@ class Database:
         self.engine = create_engine(self.url, echo=echo)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._sync_engine: Engine | None = None
+        self._inline_engine: Engine | None = None
 
     async def read(self, fn: Callable[[Session], T]) -> T:
         """Run a pure read, written as one synchronous function of a session.
@@ -202,19 +205,55 @@ class Database:
         transaction. Objects come back loaded and detached; use it for reads on hot paths.
         """
         if self.sqlite:
-            return await asyncio.to_thread(self._read_in_thread, fn)
+            return await asyncio.to_thread(_read_in_thread, self._sync(), fn)
         async with self.sessionmaker() as session:
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await session.run_sync(fn)
 
-    def _read_in_thread(self, fn: Callable[[Session], T]) -> T:
-        if self._sync_engine is None:
+    async def write(self, fn: Callable[[Session], T], *, inline: bool = False) -> T:
+        """Run a writing unit of work written as one synchronous function of a session.
+
+        It commits when ``fn`` returns and rolls back when it raises, alone among the
+        database's writers as :meth:`unit_of_work`. On SQLite the whole unit (BEGIN IMMEDIATE,
+        every statement, COMMIT) is one hand-off to a worker thread, where the async driver
+        hands off each step separately; on PostgreSQL it is the async unit of work. Objects
+        come back loaded and detached (nothing expires on commit).
+
+        ``inline`` (for short units on a hot path): on SQLite, first try the unit on the
+        event loop's own thread, without waiting for the write lock. When the lock is free it
+        runs there, with no hand-off at all (whose wake-ups, on a busy machine, cost more than
+        the unit); when another writer holds it, the unit waits in a worker thread as usual.
+        """
+        if self.sqlite:
+            if inline:
+                with contextlib.suppress(_LockBusyError):
+                    return _write_now(self._sync(inline=True), fn)
+            return await asyncio.to_thread(_write_in_thread, self._sync(), fn)
+        async with self.unit_of_work() as session:
+            return await session.run_sync(fn)
+
+    def _sync(self, *, inline: bool = False) -> Engine:
+        """The synchronous twin of a SQLite engine, for work done whole in a worker thread
+        (``inline``: on the event loop's thread, never waiting for a lock)."""
+        engine = self._inline_engine if inline else self._sync_engine
+        if engine is None:
             sync_url = make_url(self.url).set(drivername="sqlite+pysqlite")
-            engine = sqlalchemy.create_engine(sync_url, hide_parameters=True)
+            engine = sqlalchemy.create_engine(
+                sync_url,
+                hide_parameters=True,
+                json_serializer=_json_dumps,
+                # One unit at a time runs inline (it never awaits): one connection is enough.
+                **({"pool_size": 1, "max_overflow": 0} if inline else {}),
+            )
             event.listen(engine, "connect", _tune_sqlite)
-            self._sync_engine = engine
-        with Session(self._sync_engine) as session:
-            return fn(session)
+            if inline:
+                event.listen(engine, "connect", _never_wait)
+            event.listen(engine, "begin", _begin_sqlite)
+            if inline:
+                self._inline_engine = engine
+            else:
+                self._sync_engine = engine
+        return engine
 
     @asynccontextmanager
     async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
@@ -251,8 +290,55 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
-        if self._sync_engine is not None:
-            self._sync_engine.dispose()
+        for engine in (self._sync_engine, self._inline_engine):
+            if engine is not None:
+                engine.dispose()
+
+
+def _read_in_thread(engine: Engine, fn: Callable[[Session], T]) -> T:
+    with Session(engine) as session:
+        return fn(session)
+
+
+def _write_in_thread(engine: Engine, fn: Callable[[Session], T]) -> T:
+    with Session(engine, expire_on_commit=False) as session:
+        session.connection(execution_options={_WRITE: True})  # BEGIN IMMEDIATE
+        try:
+            result = fn(session)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        return result
+
+
+def _never_wait(dbapi_connection: Any, _record: Any) -> None:
+    # A busy write lock answers at once (SQLITE_BUSY) instead of blocking the event loop.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.close()
+
+
+class _LockBusyError(Exception):
+    """Another writer holds SQLite's write lock (nothing was done)."""
+
+
+def _write_now(engine: Engine, fn: Callable[[Session], T]) -> T:
+    """Run the unit here if SQLite's write lock is free; ``_LockBusyError`` when it is not."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            session.connection(execution_options={_WRITE: True})  # BEGIN IMMEDIATE
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                raise _LockBusyError from exc
+            raise
+        try:
+            result = fn(session)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        return result
 
 
 def table_of(model: type[Any]) -> Table:

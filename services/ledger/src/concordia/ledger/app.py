@@ -25,6 +25,7 @@ from concordia.ledger.api import activities, donors, grants, rates, sync
 from concordia.ledger.api import aggregates as aggregates_routes
 from concordia.ledger.api.deps import LedgerState
 from concordia.ledger.feed import api as feed
+from concordia.ledger.feed.ahead import ReadAhead
 from concordia.ledger.feed.stream import FeedNotifier
 from concordia.ledger.overlap import api as overlaps
 from concordia.ledger.overlap.engine import OverlapEngine
@@ -78,9 +79,11 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
     async def feed_notifier(rt: Runtime) -> AsyncIterator[None]:
         state.notifier = FeedNotifier(rt.link, settings.node)
         await state.notifier.start()
+        state.feed_ahead = ReadAhead(rt.db)
         try:
             yield
         finally:
+            await state.feed_ahead.stop()
             await state.notifier.stop()
 
     @asynccontextmanager

@@ -12,6 +12,7 @@ from concordia.kit import service_state
 from concordia.ledger.service._common import NodeContext
 
 if TYPE_CHECKING:
+    from concordia.ledger.feed.ahead import ReadAhead
     from concordia.ledger.feed.stream import FeedNotifier
     from concordia.ledger.overlap.engine import OverlapEngine
 
@@ -22,6 +23,8 @@ class LedgerState:
 
     ctx: NodeContext
     notifier: FeedNotifier | None = None
+    #: The feed pages read ahead after full ones.
+    feed_ahead: ReadAhead | None = None
     engine: OverlapEngine | None = None
     #: Seconds between SSE keep-alive comments, and between feed polls without a notice.
     feed_keepalive: float = 15.0

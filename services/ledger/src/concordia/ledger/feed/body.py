@@ -10,7 +10,6 @@ organisations repeat across a page, so each is built once per page. The JSON is 
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -57,6 +56,14 @@ _BODY_GRANT_COLUMNS = (
     *_text(GRANT_FIELDS),
     raw_id(Grant.donor_id, "donor_id"),
     raw_id(Grant.recipient_organisation_id, "org_id"),
+    # The donor and the recipient organisation come joined to each grant, as in the raw scan:
+    # one statement, where fetching them apart cost a query with thousands of bound ids.
+    Donor.identifier.label("donor_identifier"),
+    Donor.name.label("donor_name"),
+    Donor.type.label("donor_type"),
+    Donor.country.label("donor_country"),
+    KnownOrganisation.identifier.label("org_identifier"),
+    KnownOrganisation.name.label("org_name"),
 )
 _BODY_TX_COLUMNS = _text(TX_COLUMNS)
 
@@ -101,26 +108,10 @@ def _day(value: Any) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-async def _parties(conn: Any, donor_ids: set[Any], org_ids: set[Any]) -> tuple[dict[Any, Any], ...]:
-    """The page's donors and recipient organisations as feed dicts, by raw id."""
-    donors: dict[Any, Any] = {}
-    orgs: dict[Any, Any] = {}
-    if donor_ids:
-        query = select(raw_id(Donor.id, "id"), Donor.identifier, Donor.name, Donor.type,
-                       Donor.country).where(Donor.id.in_(list(donor_ids)))  # fmt: skip
-        for d in (await conn.execute(query)).all():
-            donors[d.id] = {"id": feed_id(d.id), "identifier": d.identifier, "name": d.name,
-                            "type": d.type, "country": d.country}  # fmt: skip
-    if org_ids:
-        query = select(
-            raw_id(KnownOrganisation.id, "id"),
-            KnownOrganisation.identifier,
-            KnownOrganisation.name,
-        ).where(KnownOrganisation.id.in_(list(org_ids)))
-        for o in (await conn.execute(query)).all():
-            orgs[o.id] = {"type": "organisation", "id": feed_id(o.id), "identifier": o.identifier,
-                          "name": o.name}  # fmt: skip
-    return donors, orgs
+def next_of(body: bytes) -> int:
+    """The ``next`` of a page body (its last member), without parsing the page."""
+    at = body.rindex(b'"next":"') + len(b'"next":"')
+    return int(body[at : body.index(b'"', at)])
 
 
 async def page_body(
@@ -131,6 +122,8 @@ async def page_body(
     conn = await session.connection()
     query = (
         select(*_BODY_GRANT_COLUMNS)
+        .join(Donor, Donor.id == Grant.donor_id)
+        .outerjoin(KnownOrganisation, KnownOrganisation.id == Grant.recipient_organisation_id)
         .where(Grant.feed_seq > after, Grant.feed_seq < HIDDEN_BASE, in_feed(audience))
         .order_by(Grant.feed_seq)
         .limit(limit)
@@ -139,14 +132,6 @@ async def page_body(
     if not rows:
         return orjson.dumps({"items": [], "next": str(after)}), 0
     last = rows[-1].feed_seq
-    # Raw ids stand for the uuids, as UUID or in SQLite's form; Core binds need real UUIDs.
-    live = [r for r in rows if r.withdrawn_at is None and r.visibility in audience]
-    raw_orgs = {r.org_id for r in live if r.recipient_type == "organisation"} - {None}
-    donors, orgs = await _parties(
-        conn,
-        {uuid.UUID(str(i)) for i in {r.donor_id for r in live}},
-        {uuid.UUID(str(i)) for i in raw_orgs},
-    )
     # feed_seq first: the grants' index gives that order, leaving SQLite only a small sort of
     # each grant's few transactions (grant_id first sorted the whole page).
     tx_query = page_transactions(_BODY_TX_COLUMNS, after, last, audience).order_by(
@@ -180,20 +165,35 @@ async def page_body(
     individual = {"type": "individual"}
     items: list[dict[str, Any]] = []
     append, empty, stamps = items.append, (), _Stamps()
+    # Donors and organisations repeat across a page: each dict is built once and shared.
+    donors: dict[Any, dict[str, Any]] = {}
+    orgs: dict[Any, dict[str, Any]] = {}
     for (grant_id, seq, version, external_id, recipient_type, title, description, purpose,
          horizon, goals, gender_marker, start_date, end_date, visibility, withdrawn_at,
-         updated_at, donor_id, org_id) in rows:  # fmt: skip
+         updated_at, donor_id, org_id, donor_identifier, donor_name, donor_type, donor_country,
+         org_identifier, org_name) in rows:  # fmt: skip
         if withdrawn_at is not None or visibility not in audience:
             append({"id": feed_id(grant_id), "feed_seq": seq, "withdrawn": True})
             continue
-        org = orgs.get(org_id) if recipient_type == "organisation" else None
+        donor = donors.get(donor_id)
+        if donor is None:
+            donor = donors[donor_id] = {
+                "id": feed_id(donor_id), "identifier": donor_identifier, "name": donor_name,
+                "type": donor_type, "country": donor_country,
+            }  # fmt: skip
+        org = None
+        if recipient_type == "organisation" and org_identifier is not None:
+            org = orgs.get(org_id)
+            if org is None:
+                org = orgs[org_id] = {"type": "organisation", "id": feed_id(org_id),
+                                      "identifier": org_identifier, "name": org_name}  # fmt: skip
         txs = by_grant.get(grant_id, empty)
         if recipient_type != "organisation":  # a person's grant: no free text leaves
             title, description = INDIVIDUAL_TITLE, None
             txs = [{**tx, "description": None} for tx in txs]
         append(
             {"id": feed_id(grant_id), "feed_seq": seq, "withdrawn": False, "version": version,
-             "external_id": external_id, "donor": donors[donor_id],
+             "external_id": external_id, "donor": donor,
              "recipient": org or individual, "title": title, "description": description,
              "purpose": purpose, "horizon": horizon, "goals": _json(goals),
              "gender_marker": gender_marker, "start_date": start_date, "end_date": end_date,

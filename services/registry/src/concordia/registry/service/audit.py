@@ -6,20 +6,27 @@ trail, which commits whatever has gathered in one transaction and then releases 
 request. A request whose entry cannot be written fails, so no record is ever served unaudited.
 
 The batch is chained (``audit_chain``) in this writer, in the order the entries arrived, inside
-its writing unit of work, which holds the database's write lock.
+its writing unit of work, which holds the database's write lock. A read that is audited can ride
+in the same unit of work (``record_then_get``): one hand-off to the database per batch, not per
+request, and its result is released with the commit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
 
 from concordia.core.db import Database
 from concordia.events.runtime.tasks import cancel_and_wait
 from concordia.registry.service import audit_chain
 
 log = logging.getLogger(__name__)
+M = TypeVar("M")
 
 
 class AuditUnavailableError(RuntimeError):
@@ -34,13 +41,13 @@ class AuditTrail:
         trail = AuditTrail(Database(url))   # its own engine, apart from the requests' pool
         await trail.start()
         await trail.record([{"at": ..., "token_id": ..., "person_id": ..., ...}])  # durable now
+        person = await trail.record_then_get(entries, Person, person_id)
         await trail.stop()
     """
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._entries: list[dict[str, Any]] = []
-        self._waiters: list[asyncio.Future[None]] = []
+        self._pending: list[_Pending] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -58,15 +65,30 @@ class AuditTrail:
 
     async def record(self, entries: list[dict[str, Any]]) -> None:
         """Add entries and return once they are committed; raises if they cannot be."""
-        if not entries:
-            return
+        if entries:
+            await self._submit(entries, None)
+
+    async def record_then_get(
+        self, entries: list[dict[str, Any]], model: type[M], key: Any
+    ) -> M | None:
+        """Add entries, and read the row of ``model`` with primary key ``key`` in the
+        transaction that commits them; return it (None when there is none) once they are
+        committed.
+
+        The read costs no hand-off of its own: the batch's rows of each model are read in one
+        query, in the batch's one hand-off to the database, and released only with its commit,
+        so what was read is never served before the entries that audit it are durable.
+        """
+        row: M | None = await self._submit(entries, (model, key))
+        return row
+
+    async def _submit(self, entries: list[dict[str, Any]], get: Get | None) -> Any:
         if self._task is None or self._task.done():
             raise AuditUnavailableError("the audit trail is not running")
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._entries.extend(entries)
-        self._waiters.append(waiter)
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Pending(entries, get, waiter))
         self._wake.set()
-        await waiter
+        return await waiter
 
     async def _run(self) -> None:
         while True:
@@ -75,19 +97,51 @@ class AuditTrail:
             await self._flush()
 
     async def _flush(self) -> None:
-        entries, waiters = self._entries, self._waiters
-        self._entries, self._waiters = [], []
-        if not entries:
+        pending, self._pending = self._pending, []
+        if not pending:
             return
         try:
-            async with self.db.unit_of_work() as session:
-                await audit_chain.append(session, entries)
+            # Inline: a batch is short, and the trail is what every audited read waits for.
+            rows = await self.db.write(lambda session: _write(session, pending), inline=True)
         except Exception as exc:  # every waiter learns the failure; none is answered unaudited
             log.exception("audit write failed")
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_exception(AuditUnavailableError(str(exc)))
+            for item in pending:
+                if not item.waiter.done():
+                    item.waiter.set_exception(AuditUnavailableError(str(exc)))
             return
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
+        for item, row in zip(pending, rows, strict=True):
+            if not item.waiter.done():
+                item.waiter.set_result(row)
+
+
+#: What a caller reads with its entries: a mapped class and a primary key.
+Get = tuple[type[Any], Any]
+#: Primary keys per query (SQLite's bound-parameter limit is far above it).
+_CHUNK = 500
+
+
+@dataclass(slots=True)
+class _Pending:
+    """One caller's entries, the row it reads (if any), and the future it waits on."""
+
+    entries: list[dict[str, Any]]
+    get: Get | None
+    waiter: asyncio.Future[Any]
+
+
+def _write(session: Session, pending: list[_Pending]) -> list[Any]:
+    """Chain and insert every entry of the batch, then read its rows, in one transaction."""
+    audit_chain.append_to(session, [entry for item in pending for entry in item.entries])
+    wanted: dict[type[Any], set[Any]] = {}
+    for item in pending:
+        if item.get is not None:
+            wanted.setdefault(item.get[0], set()).add(item.get[1])
+    found: dict[tuple[type[Any], Any], Any] = {}
+    for model, keys in wanted.items():
+        column = inspect(model).primary_key[0]
+        ordered = list(keys)
+        for start in range(0, len(ordered), _CHUNK):
+            query = select(model).where(column.in_(ordered[start : start + _CHUNK]))
+            for row in session.scalars(query):
+                found[model, getattr(row, column.key)] = row
+    return [None if item.get is None else found.get(item.get) for item in pending]

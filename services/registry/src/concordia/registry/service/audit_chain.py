@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from concordia.core.db import Database, table_of
 from concordia.events import AuditHeadAnchored
@@ -52,10 +53,13 @@ def entry_hash(previous: bytes, entry: dict[str, Any] | AuditEntry) -> bytes:
 
 async def head(session: AsyncSession) -> tuple[int, bytes]:
     """The last entry's sequence number and hash, (0, GENESIS) for an empty trail."""
-    row = (
-        await session.execute(
-            select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-        )
+    return await session.run_sync(head_of)
+
+
+def head_of(session: Session) -> tuple[int, bytes]:
+    """:func:`head`, on a synchronous session."""
+    row = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     if row is None:
         return 0, GENESIS
@@ -68,7 +72,12 @@ async def append(session: AsyncSession, entries: Sequence[dict[str, Any]]) -> tu
     Returns the new head. Sequence numbers are assigned here, not by the database, because
     the hash covers them: a gap is then a removed entry.
     """
-    seq, previous = await head(session)
+    return await session.run_sync(append_to, entries)
+
+
+def append_to(session: Session, entries: Sequence[dict[str, Any]]) -> tuple[int, bytes]:
+    """:func:`append`, on a synchronous session (one hand-off for a whole batch)."""
+    seq, previous = head_of(session)
     rows = []
     for entry in entries:
         seq += 1
@@ -76,7 +85,7 @@ async def append(session: AsyncSession, entries: Sequence[dict[str, Any]]) -> tu
         previous = row["hash"] = entry_hash(previous, row)
         rows.append(row)
     if rows:
-        await session.execute(insert(table_of(AuditEntry)), rows)
+        session.execute(insert(table_of(AuditEntry)), rows)
     return seq, previous
 
 

@@ -9,7 +9,6 @@ import orjson
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.db import Database
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.core.pagination import owned_page
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
@@ -259,14 +258,15 @@ async def audit(
         await audit_chain.append(session, audit_entries(actor, person_ids, action))
 
 
-async def get(*, db: Database, trail: AuditTrail, actor: Actor, person_id: uuid.UUID) -> Person:
+async def get(*, trail: AuditTrail, actor: Actor, person_id: uuid.UUID) -> Person:
     """Read one person; the attempt is durably audited before the record is fetched.
 
-    The hottest read of the registry: it goes through ``Database.read`` (one hand-off to the
-    database on SQLite) and holds no unit of work while it waits for the audit trail.
+    The hottest read of the registry: the row is read in the audit trail's own batch (one
+    hand-off to the database per batch of requests, none per request), and released only once
+    the batch's audit entries are committed.
     """
-    await trail.record(audit_entries(actor, [person_id], "read"))
-    person = await db.read(lambda session: session.get(Person, person_id))
+    entries = audit_entries(actor, [person_id], "read")
+    person = await trail.record_then_get(entries, Person, person_id)
     return visible(person, person_id, actor)
 
 

@@ -1,0 +1,122 @@
+"""Read-ahead of the funding feed: the page after a full one, built while the portal reads.
+
+A portal's full pull asks for page N+1 only once page N has arrived and it has started parsing
+it, so the server stood idle for a good part of every page (measured: busy 56 % of a
+million-grant pull). After serving a full page, the feed starts building the next one, the
+page after ``next``, for the same audience and limit; the request for it takes the bytes.
+
+A page read ahead is what that request would have got had it come a moment earlier, which a
+keyset feed allows: a change moves its grant to the end, where the portal still finds it. It
+is served only if no grant moved since (the feed counters are the same), and for at most
+``keep_seconds``, so a later change of anything else (a rate, a donor's name) is never held
+back longer than that. Few pages are kept (``slots``; each is the page's JSON bytes).
+
+Example::
+
+    ahead = ReadAhead(db)
+    found = await ahead.take(session, (after, limit, audience))   # bytes and count, or None
+    ...
+    ahead.start(next_after, limit, audience)            # after a full page
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.db import Database
+from concordia.ledger.feed.body import page_body
+from concordia.ledger.models import FeedCounter
+
+log = logging.getLogger(__name__)
+
+Key = tuple[int, int, frozenset[str]]
+Page = tuple[bytes, int]
+
+
+@dataclass
+class _Ahead:
+    task: asyncio.Task[tuple[Any, Page]]
+    started: float
+
+
+async def counters(session: AsyncSession) -> tuple[Any, ...]:
+    """The feed counters: any grant that changes or appears moves one of them."""
+    query = select(FeedCounter.name, FeedCounter.value).order_by(FeedCounter.name)
+    return tuple((await session.execute(query)).all())
+
+
+class ReadAhead:
+    """Pages being read ahead, by (after, limit, audience)."""
+
+    def __init__(self, db: Database, *, keep_seconds: float = 5.0, slots: int = 4) -> None:
+        self.db = db
+        self.keep_seconds, self.slots = keep_seconds, slots
+        self._pages: dict[Key, _Ahead] = {}
+
+    def start(self, after: int, limit: int, audience: frozenset[str]) -> None:
+        """Start building the page after ``after`` (unless it is under way already)."""
+        key = (after, limit, audience)
+        self._expire()
+        if key in self._pages or len(self._pages) >= self.slots:
+            return
+        task = asyncio.create_task(self._build(key), name=f"feed-ahead-{after}")
+        task.add_done_callback(_retrieve)  # a failure dropped unseen is still retrieved
+        self._pages[key] = _Ahead(task, time.monotonic())
+
+    async def take(self, session: AsyncSession, key: Key) -> Page | None:
+        """The page read ahead for ``key`` if it is still what a read now may give, else None.
+
+        ``session`` reads the counters now; the page is given once (a second request reads).
+        """
+        ahead = self._pages.pop(key, None)
+        if ahead is None:
+            return None
+        if time.monotonic() - ahead.started > self.keep_seconds:
+            ahead.task.cancel()
+            return None
+        try:
+            seen, page = await ahead.task
+        except Exception:  # the request builds the page itself
+            log.exception("reading a feed page ahead failed")
+            return None
+        if time.monotonic() - ahead.started > self.keep_seconds:
+            return None
+        return page if seen == await counters(session) else None
+
+    async def _build(self, key: Key) -> tuple[Any, Page]:
+        after, limit, audience = key
+        async with self.db.unit_of_work(write=False) as session:
+            seen = await counters(session)  # first: a change after it makes the page unusable
+            return seen, await page_body(
+                session=session, after=after, limit=limit, audience=audience
+            )
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for key, ahead in list(self._pages.items()):
+            if now - ahead.started > self.keep_seconds:
+                ahead.task.cancel()
+                del self._pages[key]
+
+    async def stop(self) -> None:
+        """Cancel every page under way."""
+        tasks = [ahead.task for ahead in self._pages.values()]
+        self._pages.clear()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
