@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session
 
+from concordia.core.errors import NotFoundError
+
 T = TypeVar("T")
 
 #: Deterministic constraint names, so Alembic migrations are stable across databases.
@@ -253,6 +255,25 @@ class Database:
         await self.engine.dispose()
         if self._sync_engine is not None:
             self._sync_engine.dispose()
+
+
+async def get_or_404(
+    session: AsyncSession,
+    model: type[T],
+    key: Any,
+    what: str,
+    *,
+    visible: Callable[[T], bool] | None = None,
+    **options: Any,
+) -> T:
+    """The row of ``model`` under primary ``key``, or ``NotFoundError("no {what} {key}")``:
+    also when ``visible`` says the caller may not see it (another owner's record is a 404,
+    like a missing one). ``options`` go to ``session.get`` (``populate_existing=True``, for
+    instance)."""
+    row = await session.get(model, key, **options)
+    if row is None or (visible is not None and not visible(row)):
+        raise NotFoundError(f"no {what} {key}")
+    return row
 
 
 def table_of(model: type[Any]) -> Table:
