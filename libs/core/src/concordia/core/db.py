@@ -276,6 +276,21 @@ async def get_or_404(
     return row
 
 
+def learn(
+    session: AsyncSession, known: T | None, model: type[T], facts: dict[str, Any], **new: Any
+) -> T:
+    """A replica row brought up to ``facts`` (what a consumer learned of a record): a new
+    ``model(**new, **facts)`` added to the session when ``known`` is None, else ``facts`` set
+    on ``known``. ``new`` holds what only a new row gets (its id, for instance)."""
+    if known is None:
+        known = model(**new, **facts)
+        session.add(known)
+    else:
+        for key, value in facts.items():
+            setattr(known, key, value)
+    return known
+
+
 def table_of(model: type[Any]) -> Table:
     """The Core table of a mapped class, for bulk statements (``insert(table_of(Person))``)."""
     table = model.__table__
