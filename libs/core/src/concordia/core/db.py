@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import orjson
 import sqlalchemy
-from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, text
+from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -289,6 +290,41 @@ def learn(
         for key, value in facts.items():
             setattr(known, key, value)
     return known
+
+
+@dataclass
+class Rotation:
+    """What a key rotation did: rows looked at, rows re-encrypted, batches committed."""
+
+    seen: int = 0
+    rotated: int = 0
+    batches: int = 0
+
+
+async def rotate_rows(
+    db: Database,
+    model: type[Any],
+    reseal: Callable[[AsyncSession, Any], Awaitable[bool]],
+    *,
+    where: Sequence[Any] = (),
+    batch: int = 500,
+) -> Rotation:
+    """Walk the rows of ``model`` (those matching ``where``) in ``id`` order, ``batch`` rows a
+    unit of work, and ``reseal`` each: it re-encrypts the row under the current node key unless
+    it already is, and says whether it did. Resumable: a row under the current key is skipped,
+    so an interrupted rotation runs again and finishes the rest."""
+    done, after = Rotation(), uuid.UUID(int=0)
+    while True:
+        async with db.unit_of_work() as session:
+            query = select(model).where(model.id > after, *where).order_by(model.id).limit(batch)
+            rows = (await session.scalars(query)).all()
+            if not rows:
+                return done
+            for row in rows:
+                done.seen += 1
+                done.rotated += await reseal(session, row)
+            after = rows[-1].id
+        done.batches += 1
 
 
 def table_of(model: type[Any]) -> Table:
