@@ -70,9 +70,9 @@ def _kind_routes(
         principal: Approver,
     ) -> ContributionRead:
         c = await service.approve(
-            session=session, node=state.node, principal=principal, contribution_id=contribution_id,
+            contribution_id=contribution_id, practice_id=practice_id, kind=kind,
+            session=session, node=state.node, principal=principal,
             override_reason=data.override_reason, screen=state.screen,
-            practice_id=practice_id, kind=kind,
         )  # fmt: skip
         return service.to_read(c)
 
