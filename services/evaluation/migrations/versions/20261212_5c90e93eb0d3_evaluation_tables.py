@@ -6,23 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from concordia.events.ledger import PARTICIPANT_COUNTS
-from concordia.kit.ddl import (
-    binary,
-    boolean,
-    create_table,
-    day,
-    drop_tables,
-    index,
-    integers,
-    json,
-    moment,
-    owner,
-    ref,
-    small,
-    string,
-    uuid,
-    version,
-)
+from concordia.kit.ddl import *
 
 revision, down_revision = "5c90e93eb0d3", None
 branch_labels, depends_on = ("evaluation",), None

@@ -4,21 +4,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from concordia.kit.ddl import (
-    binary,
-    create_table,
-    drop_tables,
-    index,
-    integer,
-    json,
-    moment,
-    owner,
-    ref,
-    serial,
-    string,
-    text,
-    uuid,
-)
+from concordia.kit.ddl import *
 
 revision, down_revision = "a22534f442f0", None
 branch_labels, depends_on = ("exchange",), None

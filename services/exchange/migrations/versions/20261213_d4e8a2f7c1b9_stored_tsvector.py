@@ -8,7 +8,7 @@ index. SQLite (FTS5) is unchanged.
 
 from __future__ import annotations
 
-from alembic import op
+from concordia.kit.ddl import *
 
 revision, down_revision = "d4e8a2f7c1b9", "a22534f442f0"
 branch_labels, depends_on = None, None
@@ -16,23 +16,21 @@ branch_labels, depends_on = None, None
 
 def upgrade() -> None:
     """Add ``practice_search.stemmed_tsv`` and its index; drop the expression index."""
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    op.execute(
+    execute_on(
+        "postgresql",
         "ALTER TABLE practice_search ADD COLUMN stemmed_tsv tsvector "
-        "GENERATED ALWAYS AS (to_tsvector('simple', stemmed)) STORED"
+        "GENERATED ALWAYS AS (to_tsvector('simple', stemmed)) STORED",
+        "CREATE INDEX ix_practice_search_tsv ON practice_search USING gin (stemmed_tsv)",
+        "DROP INDEX IF EXISTS ix_practice_search_fts",
     )
-    op.execute("CREATE INDEX ix_practice_search_tsv ON practice_search USING gin (stemmed_tsv)")
-    op.execute("DROP INDEX IF EXISTS ix_practice_search_fts")
 
 
 def downgrade() -> None:
     """Back to the expression index."""
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    op.execute(
+    execute_on(
+        "postgresql",
         "CREATE INDEX ix_practice_search_fts ON practice_search "
-        "USING gin (to_tsvector('simple', stemmed))"
+        "USING gin (to_tsvector('simple', stemmed))",
+        "DROP INDEX IF EXISTS ix_practice_search_tsv",
+        "ALTER TABLE practice_search DROP COLUMN stemmed_tsv",
     )
-    op.execute("DROP INDEX IF EXISTS ix_practice_search_tsv")
-    op.execute("ALTER TABLE practice_search DROP COLUMN stemmed_tsv")

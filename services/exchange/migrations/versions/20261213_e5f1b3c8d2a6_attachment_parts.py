@@ -3,8 +3,7 @@ e5f1b3c8d2a6)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from concordia.kit.ddl import *
 
 revision, down_revision = "e5f1b3c8d2a6", "d4e8a2f7c1b9"
 branch_labels, depends_on = None, None
@@ -12,21 +11,20 @@ branch_labels, depends_on = None, None
 
 def upgrade() -> None:
     """Create ``attachment_parts``."""
-    op.create_table(
+    create_table(
         "attachment_parts",
-        sa.Column("practice_id", sa.Uuid(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("index", sa.Integer(), nullable=False),
-        sa.Column("count", sa.Integer(), nullable=False),
-        sa.Column("media_type", sa.String(length=64), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("origin", sa.String(length=8), nullable=False),
-        sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("practice_id", "sha256", "index", name=op.f("pk_attachment_parts")),
+        uuid("practice_id"),
+        string("sha256", 64),
+        *integers("index", "count"),
+        string("media_type", 64),
+        integer("size"),
+        string("origin", 8),
+        binary("content"),
+        moment("published_at"),
+        key=("practice_id", "sha256", "index"),
     )
 
 
 def downgrade() -> None:
     """Drop it."""
-    op.drop_table("attachment_parts")
+    drop_tables("attachment_parts")

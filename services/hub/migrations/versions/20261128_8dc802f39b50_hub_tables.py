@@ -6,16 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from concordia.kit.ddl import (
-    create_table,
-    day,
-    drop_tables,
-    integer,
-    json,
-    moment,
-    serial,
-    string,
-)
+from concordia.kit.ddl import *
 
 revision, down_revision = "8dc802f39b50", None
 branch_labels, depends_on = ("hub",), None

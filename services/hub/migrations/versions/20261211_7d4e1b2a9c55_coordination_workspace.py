@@ -10,150 +10,108 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from concordia.kit.ddl import *
+
 revision, down_revision = "7d4e1b2a9c55", "3c1a9e7d2b44"
 branch_labels, depends_on = None, None
 
 
 def upgrade() -> None:
     """Apply this revision."""
-
-    op.create_table(
+    create_table(
         "agenda_items",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("signal_key", sa.String(length=255), nullable=True),
-        sa.Column("title", sa.Text(), nullable=False),
-        sa.Column("period", sa.String(length=16), nullable=True),
-        sa.Column("evidence", sa.JSON(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("raised_by", sa.String(length=80), nullable=False),
-        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_agenda_items")),
-        sa.UniqueConstraint("signal_key", name=op.f("uq_agenda_items_signal_key")),
+        string("id", 36),
+        string("kind", 32),
+        string("signal_key", 255, nullable=True),
+        text("title", nullable=False),
+        string("period", 16, nullable=True),
+        json("evidence"),
+        string("status", 16),
+        string("raised_by", 80),
+        moment("raised_at"),
+        moment("updated_at"),
+        unique=[("signal_key",)],
+        indexes=["kind", "status"],
     )
-    with op.batch_alter_table("agenda_items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_agenda_items_kind"), ["kind"], unique=False)
-        batch_op.create_index(batch_op.f("ix_agenda_items_status"), ["status"], unique=False)
-
-    op.create_table(
+    create_table(
         "commitments",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("member", sa.String(length=80), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("period", sa.String(length=16), nullable=False),
-        sa.Column("node", sa.String(length=8), nullable=True),
-        sa.Column("measure", sa.String(length=32), nullable=False),
-        sa.Column("dimension", sa.String(length=32), nullable=True),
-        sa.Column("level", sa.String(length=64), nullable=True),
+        string("id", 36),
+        string("member", 80),
+        string("kind", 16),
+        string("period", 16),
+        string("node", 8, nullable=True),
+        string("measure", 32),
+        string("dimension", 32, nullable=True),
+        string("level", 64, nullable=True),
         sa.Column("target", sa.Numeric(precision=16, scale=2), nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("withdrawn", sa.Boolean(), nullable=False),
-        sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_commitments")),
+        text("note"),
+        boolean("withdrawn"),
+        integer("revision"),
+        moment("created_at"),
+        moment("updated_at"),
+        indexes=["member", "period"],
     )
-    with op.batch_alter_table("commitments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_commitments_member"), ["member"], unique=False)
-        batch_op.create_index(batch_op.f("ix_commitments_period"), ["period"], unique=False)
-
-    op.create_table(
+    create_table(
         "decision_log",
-        sa.Column(
-            "seq",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("decision_id", sa.String(length=36), nullable=False),
-        sa.Column("concerns", sa.JSON(), nullable=False),
-        sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_decision_log")),
+        serial(),
+        string("decision_id", 36),
+        json("concerns"),
+        json("payload"),
+        moment("at"),
+        key=("seq",),
+        indexes=["decision_id"],
     )
-    with op.batch_alter_table("decision_log", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_decision_log_decision_id"), ["decision_id"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "agenda_comments",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("item_id", sa.String(length=36), nullable=False),
-        sa.Column("author", sa.String(length=80), nullable=False),
-        sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_id"],
-            ["agenda_items.id"],
-            name=op.f("fk_agenda_comments_item_id_agenda_items"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_agenda_comments")),
+        serial("id"),
+        string("item_id", 36),
+        string("author", 80),
+        string("role", 16),
+        string("kind", 16),
+        text("body", nullable=False),
+        moment("at"),
+        refs=[ref("item_id", "agenda_items.id", ondelete="CASCADE")],
+        indexes=["item_id"],
     )
-    with op.batch_alter_table("agenda_comments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_agenda_comments_item_id"), ["item_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "commitment_revisions",
-        sa.Column("commitment_id", sa.String(length=36), nullable=False),
+        string("commitment_id", 36),
         sa.Column("revision", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("changed_by", sa.String(length=80), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["commitment_id"],
-            ["commitments.id"],
-            name=op.f("fk_commitment_revisions_commitment_id_commitments"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("commitment_id", "revision", name=op.f("pk_commitment_revisions")),
+        json("payload"),
+        string("changed_by", 80),
+        moment("at"),
+        key=("commitment_id", "revision"),
+        refs=[ref("commitment_id", "commitments.id", ondelete="CASCADE")],
     )
-    op.create_table(
+    create_table(
         "decisions",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("item_id", sa.String(length=36), nullable=False),
-        sa.Column("decided", sa.Text(), nullable=False),
-        sa.Column("rationale", sa.Text(), nullable=False),
-        sa.Column("period", sa.String(length=16), nullable=True),
-        sa.Column("concerns", sa.JSON(), nullable=False),
-        sa.Column("due", sa.Date(), nullable=True),
-        sa.Column("status", sa.String(length=24), nullable=False),
-        sa.Column("charter_version", sa.String(length=64), nullable=True),
-        sa.Column("charter_payload", sa.JSON(), nullable=True),
-        sa.Column("decided_by", sa.String(length=80), nullable=False),
-        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_id"], ["agenda_items.id"], name=op.f("fk_decisions_item_id_agenda_items")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_decisions")),
-        sa.UniqueConstraint("item_id", name=op.f("uq_decisions_item_id")),
+        string("id", 36),
+        string("item_id", 36),
+        text("decided", nullable=False),
+        text("rationale", nullable=False),
+        string("period", 16, nullable=True),
+        json("concerns"),
+        day("due", nullable=True),
+        string("status", 24),
+        string("charter_version", 64, nullable=True),
+        json("charter_payload", nullable=True),
+        string("decided_by", 80),
+        moment("decided_at"),
+        moment("updated_at"),
+        refs=[ref("item_id", "agenda_items.id")],
+        unique=[("item_id",)],
     )
-    op.create_table(
+    create_table(
         "decision_follow_ups",
-        sa.Column("decision_id", sa.String(length=36), nullable=False),
+        string("decision_id", 36),
         sa.Column("number", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("action", sa.Text(), nullable=False),
-        sa.Column("actor", sa.String(length=80), nullable=False),
-        sa.Column("due", sa.Date(), nullable=True),
-        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("done_by", sa.String(length=80), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["decision_id"],
-            ["decisions.id"],
-            name=op.f("fk_decision_follow_ups_decision_id_decisions"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("decision_id", "number", name=op.f("pk_decision_follow_ups")),
+        text("action", nullable=False),
+        string("actor", 80),
+        day("due", nullable=True),
+        moment("done_at", nullable=True),
+        string("done_by", 80, nullable=True),
+        key=("decision_id", "number"),
+        refs=[ref("decision_id", "decisions.id", ondelete="CASCADE")],
     )
     with op.batch_alter_table("service_status", schema=None) as batch_op:
         batch_op.add_column(sa.Column("decisions_held", sa.Integer(), nullable=True))
@@ -161,28 +119,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
-
     with op.batch_alter_table("service_status", schema=None) as batch_op:
         batch_op.drop_column("decisions_held")
-
-    op.drop_table("decision_follow_ups")
-    op.drop_table("decisions")
-    op.drop_table("commitment_revisions")
-    with op.batch_alter_table("agenda_comments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_agenda_comments_item_id"))
-
-    op.drop_table("agenda_comments")
-    with op.batch_alter_table("decision_log", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_decision_log_decision_id"))
-
-    op.drop_table("decision_log")
-    with op.batch_alter_table("commitments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_commitments_period"))
-        batch_op.drop_index(batch_op.f("ix_commitments_member"))
-
-    op.drop_table("commitments")
-    with op.batch_alter_table("agenda_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_agenda_items_status"))
-        batch_op.drop_index(batch_op.f("ix_agenda_items_kind"))
-
-    op.drop_table("agenda_items")
+    drop_tables("decision_follow_ups", "decisions", "commitment_revisions")
+    drop_indexed("agenda_comments", "item_id")
+    drop_indexed("decision_log", "decision_id")
+    drop_indexed("commitments", "period", "member")
+    drop_indexed("agenda_items", "status", "kind")

@@ -6,8 +6,7 @@ searched by the dashboard.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from concordia.kit.ddl import *
 
 revision, down_revision = "d15a0e5c1b77", "7d4e1b2a9c55"
 branch_labels, depends_on = None, None
@@ -15,36 +14,25 @@ branch_labels, depends_on = None, None
 
 def upgrade() -> None:
     """Create ``library_practices``."""
-    op.create_table(
+    create_table(
         "library_practices",
-        sa.Column("practice", sa.String(length=64), nullable=False),
-        sa.Column("origin", sa.String(length=8), nullable=False),
-        sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("topic", sa.String(length=64), nullable=False),
-        sa.Column("standing", sa.String(length=16), nullable=False),
-        sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("language", sa.String(length=8), nullable=False),
-        sa.Column("tags", sa.JSON(), nullable=False),
-        sa.Column("title", sa.Text(), nullable=False),
-        sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("legal_basis", sa.Text(), nullable=True),
-        sa.Column("what_worked", sa.Text(), nullable=True),
-        sa.Column("what_did_not", sa.Text(), nullable=True),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("practice", name=op.f("pk_library_practices")),
-    )
-    op.create_index(
-        op.f("ix_library_practices_origin"), "library_practices", ["origin"], unique=False
-    )
-    op.create_index(
-        op.f("ix_library_practices_topic"), "library_practices", ["topic"], unique=False
+        string("practice", 64),
+        string("origin", 8),
+        integer("revision"),
+        string("topic", 64),
+        string("standing", 16),
+        string("country", 2),
+        string("language", 8),
+        json("tags"),
+        *(text(name, nullable=False) for name in ("title", "summary", "body")),
+        *(text(name) for name in ("legal_basis", "what_worked", "what_did_not")),
+        moment("published_at"),
+        moment("received_at"),
+        key=("practice",),
+        indexes=["origin", "topic"],
     )
 
 
 def downgrade() -> None:
     """Drop ``library_practices``."""
-    op.drop_index(op.f("ix_library_practices_topic"), table_name="library_practices")
-    op.drop_index(op.f("ix_library_practices_origin"), table_name="library_practices")
-    op.drop_table("library_practices")
+    drop_indexed("library_practices", "topic", "origin")

@@ -8,26 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from concordia.events.ledger import PARTICIPANT_COUNTS
-from concordia.kit.ddl import (
-    big,
-    binary,
-    create_table,
-    day,
-    drop_tables,
-    index,
-    integer,
-    integers,
-    json,
-    moment,
-    money,
-    ref,
-    small,
-    stamps,
-    string,
-    text,
-    uuid,
-    version,
-)
+from concordia.kit.ddl import *
 
 revision, down_revision = "d36377d756bd", None
 branch_labels, depends_on = ("ledger",), None

@@ -4,22 +4,7 @@ persons, organisations, memberships, permits, consents, audit, delta feed (the f
 
 from __future__ import annotations
 
-from concordia.kit.ddl import (
-    binary,
-    create_table,
-    day,
-    drop_tables,
-    index,
-    integer,
-    json,
-    moment,
-    ref,
-    serial,
-    stamps,
-    string,
-    uuid,
-    version,
-)
+from concordia.kit.ddl import *
 
 revision, down_revision = "cf187471128f", None
 branch_labels, depends_on = ("registry",), None

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from concordia.kit.ddl import (
-    create_table,
-    drop_tables,
-    index,
-    integers,
-    moment,
-    serial,
-    string,
-)
+from concordia.kit.ddl import *
 
 revision, down_revision = "5fc7375040da", "a1b2c3d4e5f6"
 branch_labels, depends_on = None, None

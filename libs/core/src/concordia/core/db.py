@@ -9,15 +9,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import orjson
 import sqlalchemy
-from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, text
+from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -27,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
+
+from concordia.core.errors import NotFoundError
 
 T = TypeVar("T")
 
@@ -339,6 +342,75 @@ def _write_now(engine: Engine, fn: Callable[[Session], T]) -> T:
             session.rollback()
             raise
         return result
+
+
+async def get_or_404(
+    session: AsyncSession,
+    model: type[T],
+    key: Any,
+    what: str,
+    *,
+    visible: Callable[[T], bool] | None = None,
+    **options: Any,
+) -> T:
+    """The row of ``model`` under primary ``key``, or ``NotFoundError("no {what} {key}")``:
+    also when ``visible`` says the caller may not see it (another owner's record is a 404,
+    like a missing one). ``options`` go to ``session.get`` (``populate_existing=True``, for
+    instance)."""
+    row = await session.get(model, key, **options)
+    if row is None or (visible is not None and not visible(row)):
+        raise NotFoundError(f"no {what} {key}")
+    return row
+
+
+def learn(
+    session: AsyncSession, known: T | None, model: type[T], facts: dict[str, Any], **new: Any
+) -> T:
+    """A replica row brought up to ``facts`` (what a consumer learned of a record): a new
+    ``model(**new, **facts)`` added to the session when ``known`` is None, else ``facts`` set
+    on ``known``. ``new`` holds what only a new row gets (its id, for instance)."""
+    if known is None:
+        known = model(**new, **facts)
+        session.add(known)
+    else:
+        for key, value in facts.items():
+            setattr(known, key, value)
+    return known
+
+
+@dataclass
+class Rotation:
+    """What a key rotation did: rows looked at, rows re-encrypted, batches committed."""
+
+    seen: int = 0
+    rotated: int = 0
+    batches: int = 0
+
+
+async def rotate_rows(
+    db: Database,
+    model: type[Any],
+    reseal: Callable[[AsyncSession, Any], Awaitable[bool]],
+    *,
+    where: Sequence[Any] = (),
+    batch: int = 500,
+) -> Rotation:
+    """Walk the rows of ``model`` (those matching ``where``) in ``id`` order, ``batch`` rows a
+    unit of work, and ``reseal`` each: it re-encrypts the row under the current node key unless
+    it already is, and says whether it did. Resumable: a row under the current key is skipped,
+    so an interrupted rotation runs again and finishes the rest."""
+    done, after = Rotation(), uuid.UUID(int=0)
+    while True:
+        async with db.unit_of_work() as session:
+            query = select(model).where(model.id > after, *where).order_by(model.id).limit(batch)
+            rows = (await session.scalars(query)).all()
+            if not rows:
+                return done
+            for row in rows:
+                done.seen += 1
+                done.rotated += await reseal(session, row)
+            after = rows[-1].id
+        done.batches += 1
 
 
 def table_of(model: type[Any]) -> Table:

@@ -28,6 +28,14 @@ Environment = Literal["dev", "test", "prod"]
 _NODE_CODE = re.compile(r"^[a-z]{2}$|^hub$")
 
 
+def service_config(service: str) -> SettingsConfigDict:
+    """The settings config of one service: its variables are ``CONCORDIA_<SERVICE>_*`` (a field
+    with a ``validation_alias`` reads that name instead), unknown ones ignored."""
+    return SettingsConfigDict(
+        env_prefix=f"CONCORDIA_{service.upper()}_", extra="ignore", validate_by_name=True
+    )
+
+
 class CoreSettings(BaseSettings):
     """Fields every service needs; subclasses set ``env_prefix="CONCORDIA_<SERVICE>_"``.
 

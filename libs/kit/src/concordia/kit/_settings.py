@@ -17,9 +17,7 @@ class ServiceSettings(CoreSettings):
     Example::
 
         class ExchangeSettings(ServiceSettings):
-            model_config = SettingsConfigDict(
-                env_prefix="CONCORDIA_EXCHANGE_", extra="ignore", validate_by_name=True
-            )
+            model_config = service_config("exchange")
             database_url: str = "sqlite:///var/node/exchange.db"
     """
 

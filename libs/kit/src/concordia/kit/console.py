@@ -10,9 +10,10 @@ allowed none gets 403 and no data.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -22,9 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.auth import Principal
 from concordia.core.deps import SessionDep
 from concordia.kit.tables import snapshots, sync_runs
+from concordia.web import charts
 from concordia.web.i18n import N_
 from concordia.web.pages import Lang, NavItem, Pages
 from concordia.web.tables import SUPPRESSED, Column, Section, Table
+
+K = TypeVar("K")
 
 MOUNT = "/console"
 OPS = frozenset({"ops"})
@@ -52,6 +56,30 @@ class ConsoleSection:
     id: str
     scopes: frozenset[str]
     build: Callable[[ConsoleContext], Awaitable[Section]]
+
+
+def counted_section(
+    *,
+    id: str,
+    title: str,
+    note: str,
+    chart: tuple[str, str, str],
+    series: str,
+    labels: Mapping[K, str],
+    counts: Mapping[K, int],
+) -> Section:
+    """A section that opens with one bar chart: how many of ``series`` there are in each
+    category (``counts``, in its order, named by ``labels``); ``chart`` is the chart's id,
+    title and description. The builder appends its tables."""
+    chart_id, chart_title, description = chart
+    section = Section(id=id, title=title, note=note)
+    section.charts.append(
+        charts.stacked_bars(
+            chart_id, chart_title, description, [labels[k] for k in counts], [series],
+            {(labels[k], series): n for k, n in counts.items()},
+        )
+    )  # fmt: skip
+    return section
 
 
 def pages(service: str, locale_dirs: Sequence[Path] = ()) -> Pages:

@@ -5,7 +5,7 @@ A revision states only what is particular to its tables; the names are the ones 
 gives (``pk_<table>``, ``uq_<table>_<columns>``, ``fk_<table>_<column>_<target>``,
 ``ix_<table>_<columns>``), so a schema built with these helpers is the one the models describe.
 
-Example::
+Example (a revision imports them all: ``from concordia.kit.ddl import *``)::
 
     create_table(
         "donors",
@@ -27,6 +27,37 @@ import sqlalchemy as sa
 from alembic import op
 
 Column = sa.Column[Any]
+
+#: A revision reads these as its vocabulary: ``from concordia.kit.ddl import *``.
+__all__ = [
+    "BIG",
+    "Column",
+    "Index",
+    "Ref",
+    "big",
+    "binary",
+    "boolean",
+    "create_table",
+    "day",
+    "drop_indexed",
+    "drop_tables",
+    "execute_on",
+    "index",
+    "integer",
+    "integers",
+    "json",
+    "moment",
+    "money",
+    "owner",
+    "ref",
+    "serial",
+    "small",
+    "stamps",
+    "string",
+    "text",
+    "uuid",
+    "version",
+]
 
 #: A 64-bit integer (an auto-incremented key, a feed position) that SQLite keeps as its INTEGER.
 BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -188,3 +219,19 @@ def drop_tables(*names: str) -> None:
     """Drop tables (with their indexes), in the order given."""
     for name in names:
         op.drop_table(name)
+
+
+def drop_indexed(name: str, *columns: str) -> None:
+    """Drop the one-column indexes ``ix_<name>_<column>`` of table ``name``, in the order
+    given, then the table (as a revision that created them one by one undoes them)."""
+    for column in columns:
+        op.drop_index(op.f(f"ix_{name}_{column}"), table_name=name)
+    op.drop_table(name)
+
+
+def execute_on(dialect: str, *statements: str) -> None:
+    """Execute ``statements`` in order on a ``dialect`` database (``postgresql``, ``sqlite``);
+    on any other, nothing (DDL only one database has, such as a generated tsvector)."""
+    if op.get_bind().dialect.name == dialect:
+        for statement in statements:
+            op.execute(statement)

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.db import learn
 from concordia.evaluation.models import (
     KnownActivity,
     KnownGrant,
@@ -71,11 +72,7 @@ async def _organisation(session: AsyncSession, event: OrganisationRegistered) ->
         "identifier": event.identifier, "type": event.type, "version": event.version,
         "represents": list(event.represents), "regions_of_focus": list(event.regions_of_focus),
     }  # fmt: skip
-    if known is None:
-        session.add(KnownOrganisation(id=event.organisation_id, removed=False, **facts))
-    else:
-        for key, value in facts.items():
-            setattr(known, key, value)
+    learn(session, known, KnownOrganisation, facts, id=event.organisation_id, removed=False)
 
 
 async def _removed(session: AsyncSession, event: OrganisationRemoved) -> None:
@@ -99,11 +96,7 @@ async def _grant(session: AsyncSession, event: GrantRecorded) -> None:
         "start_date": event.start_date, "end_date": event.end_date, "feed_seq": event.feed_seq,
         "withdrawn": isinstance(event, GrantWithdrawn),
     }  # fmt: skip
-    if known is None:
-        session.add(KnownGrant(id=event.grant_id, **facts))
-    else:
-        for key, value in facts.items():
-            setattr(known, key, value)
+    learn(session, known, KnownGrant, facts, id=event.grant_id)
 
 
 async def _transaction(session: AsyncSession, event: TransactionRecorded) -> None:
@@ -121,11 +114,7 @@ async def _activity(session: AsyncSession, event: ActivityRecorded) -> None:
     facts = {name: getattr(event, name) for name in PARTICIPANT_COUNTS}
     facts |= {"grant_id": event.grant_id, "kind": event.kind, "start_date": event.start_date,
               "version": event.version}  # fmt: skip
-    if known is None:
-        session.add(KnownActivity(id=event.activity_id, **facts))
-    else:
-        for key, value in facts.items():
-            setattr(known, key, value)
+    learn(session, known, KnownActivity, facts, id=event.activity_id)
 
 
 async def _permit(session: AsyncSession, event: PermitRecorded, at: date) -> None:
@@ -142,11 +131,7 @@ async def _permit(session: AsyncSession, event: PermitRecorded, at: date) -> Non
         "holder_vulnerable": event.holder_vulnerable,
         "family_members_covered": event.family_members_covered,
     }  # fmt: skip
-    if known is None:
-        session.add(KnownPermit(id=event.permit_id, **facts))
-    else:
-        for key, value in facts.items():
-            setattr(known, key, value)
+    learn(session, known, KnownPermit, facts, id=event.permit_id)
 
 
 def handler() -> Handler:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pydantic import Field
-from pydantic_settings import SettingsConfigDict
 
+from concordia.core.settings import service_config
 from concordia.kit import ServiceSettings
 
 
@@ -14,9 +14,7 @@ class EvaluationSettings(ServiceSettings):
     """The evaluation service's settings; once the hub sent a charter, its evaluation section
     (rotation, third-assessor gap, fragmentation threshold) wins over these."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="CONCORDIA_EVALUATION_", extra="ignore", validate_by_name=True
-    )
+    model_config = service_config("evaluation")
 
     database_url: str = "sqlite:///var/node/evaluation.db"
     agreement_min_items: int = Field(

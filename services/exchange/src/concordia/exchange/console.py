@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from concordia.exchange.codes import Workflow
 from concordia.exchange.models import Practice
-from concordia.kit.console import ConsoleContext, ConsoleSection
-from concordia.web import charts
+from concordia.kit.console import ConsoleContext, ConsoleSection, counted_section
 from concordia.web.tables import Column, Section, Table
 
 LOCALES = Path(__file__).parent / "locales"
@@ -32,17 +31,15 @@ async def _practices(ctx: ConsoleContext) -> Section:
         "withdrawn": _("Withdrawn"),
     }
     counts = {s: sum(1 for p in local if p.workflow == s) for s in states}
-    section = Section(
+    section = counted_section(
         id="practices", title=_("Best practices"),
         note=_("This node's practices by their state; replicas from other nodes are listed "
                "apart."),
+        chart=("practices-by-state", _("Practices by state"), _(
+            "How many of this node's practices are in draft, in review, published or withdrawn."
+        )),
+        series=_("Practices"), labels=labels, counts=counts,
     )  # fmt: skip
-    section.charts.append(charts.stacked_bars(
-        "practices-by-state", _("Practices by state"),
-        _("How many of this node's practices are in draft, in review, published or withdrawn."),
-        [labels[s] for s in states], [_("Practices")],
-        {(labels[s], _("Practices")): counts[s] for s in states},
-    ))  # fmt: skip
     columns = [
         Column("workflow", _("State")),
         Column("title", _("Title")),

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.auth import Principal
 from concordia.core.changes import new_id, now
+from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, DomainError, NotFoundError, PreconditionFailedError
 from concordia.events import (
     MAX_CHUNK_BYTES,
@@ -63,10 +64,7 @@ def same_person(principal: Principal, token: str | None, owner: str | None) -> b
 
 async def load(session: AsyncSession, practice_id: uuid.UUID) -> Practice:
     """The practice, or 404."""
-    practice = await session.get(Practice, practice_id)
-    if practice is None:
-        raise NotFoundError(f"no practice {practice_id}")
-    return practice
+    return await get_or_404(session, Practice, practice_id, "practice")
 
 
 def editable(practice: Practice, node: str) -> None:

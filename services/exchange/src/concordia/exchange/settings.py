@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pydantic import Field, SecretStr
-from pydantic_settings import SettingsConfigDict
 
+from concordia.core.settings import service_config
 from concordia.kit import ServiceSettings
 
 
 class ExchangeSettings(ServiceSettings):
     """The exchange's settings; the shared ones come from the kit's ``ServiceSettings``."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="CONCORDIA_EXCHANGE_", extra="ignore", validate_by_name=True
-    )
+    model_config = service_config("exchange")
 
     database_url: str = "sqlite:///var/node/exchange.db"
     registry_url: str | None = Field(

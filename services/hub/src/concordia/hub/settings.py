@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
-from pydantic_settings import SettingsConfigDict
 
-from concordia.core.settings import CoreSettings
+from concordia.core.settings import CoreSettings, service_config
 from concordia.events.codes import PURPOSE_CODES, Purpose
 
 #: The grant purposes an overlap round may name (the ledger's code list).
@@ -23,9 +22,7 @@ class HubSettings(CoreSettings):
         HubSettings(database_url="sqlite:///var/hub/hub.db", nodes_dir=Path("var/hub/nodes"))
     """
 
-    model_config = SettingsConfigDict(
-        env_prefix="CONCORDIA_HUB_", extra="ignore", validate_by_name=True
-    )
+    model_config = service_config("hub")
 
     node: str = Field(
         default="hub", validation_alias="CONCORDIA_NODE", description="Always `hub` at the hub."

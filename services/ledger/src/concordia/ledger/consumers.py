@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.db import learn
 from concordia.events import (
     Envelope,
     Event,
@@ -59,12 +60,8 @@ async def _organisation(session: AsyncSession, event: OrganisationRegistered) ->
         "version": event.version,
         "updated_at": now(),
     }
-    if known is None:
-        session.add(KnownOrganisation(id=event.organisation_id, removed_at=None, **facts))
-        return
-    shown = (known.identifier, known.name) != (event.identifier, event.name)
-    for key, value in facts.items():
-        setattr(known, key, value)
+    shown = known is not None and (known.identifier, known.name) != (event.identifier, event.name)
+    learn(session, known, KnownOrganisation, facts, id=event.organisation_id, removed_at=None)
     if shown:  # feed items show the recipient's name and identifier: portals must see them again
         await session.flush()
         await feed_moves.for_organisation(session, event.organisation_id)

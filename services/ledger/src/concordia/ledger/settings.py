@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import SettingsConfigDict
 
+from concordia.core.settings import service_config
 from concordia.kit import ServiceSettings
 
 
 class LedgerSettings(ServiceSettings):
     """The ledger's settings; the shared ones come from the kit's ``ServiceSettings``."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="CONCORDIA_LEDGER_", extra="ignore", validate_by_name=True
-    )
+    model_config = service_config("ledger")
 
     database_url: str = "sqlite:///var/node/ledger.db"
     overlap_enabled: bool = Field(

@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from concordia.kit.console import ConsoleContext, ConsoleSection
+from concordia.kit.console import ConsoleContext, ConsoleSection, counted_section
 from concordia.registry.api.deps import registry_state
 from concordia.registry.service import permits
 from concordia.registry.service._common import Actor, now
-from concordia.web import charts
 from concordia.web.tables import Column, Section, Table
 
 LOCALES = Path(__file__).parent / "locales"
@@ -59,17 +58,14 @@ async def _expiring(ctx: ConsoleContext) -> Section:
         })  # fmt: skip
     counts = {w: sum(1 for r in rows if r["window"] == w) for w in WINDOWS}
     labels = {w: _("within %(days)s days") % {"days": w} for w in WINDOWS}
-    section = Section(
+    section = counted_section(
         id="permits", title=_("Permits expiring in the next 90 days"),
         note=_("Granted permits whose validity ends within 30, 60 or 90 days; the read is "
                "recorded in the audit trail."),
+        chart=("permits-expiring", _("Permits expiring, by window"),
+               _("How many granted permits end within 30 days, 31 to 60 and 61 to 90 days.")),
+        series=_("Permits"), labels=labels, counts=counts,
     )  # fmt: skip
-    section.charts.append(charts.stacked_bars(
-        "permits-expiring", _("Permits expiring, by window"),
-        _("How many granted permits end within 30 days, 31 to 60 and 61 to 90 days."),
-        [labels[w] for w in WINDOWS], [_("Permits")],
-        {(labels[w], _("Permits")): counts[w] for w in WINDOWS},
-    ))  # fmt: skip
     section.tables.append(Table(
         id="permits-expiring", caption=_("Permits by the day they end"), columns=[
             Column("window", _("Window, days"), True), Column("valid_to", _("Valid to")),

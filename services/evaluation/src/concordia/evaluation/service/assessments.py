@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.auth import Principal
+from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.core.pagination import keyset
 from concordia.evaluation.models import Assessment, Assignment, Conflict, Draw, Evaluator
@@ -168,9 +169,9 @@ async def get_draw(
 ) -> tuple[Draw, list[uuid.UUID]]:
     """A draw and the ids of its assignments; 404 also when it is another owner's than
     ``scope``."""
-    row = await session.get(Draw, draw_id)
-    if row is None or (scope is not None and row.owner != scope):
-        raise NotFoundError(f"no draw {draw_id}")
+    row = await get_or_404(
+        session, Draw, draw_id, "draw", visible=lambda d: scope is None or d.owner == scope
+    )
     ids = (await session.scalars(select(Assignment.id).where(Assignment.draw_id == draw_id))).all()
     return row, list(ids)
 

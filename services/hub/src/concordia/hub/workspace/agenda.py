@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.db import Database
-from concordia.core.errors import ConflictError, NotFoundError
+from concordia.core.db import Database, get_or_404
+from concordia.core.errors import ConflictError
 from concordia.events.runtime.snapshots import quarter_of
 from concordia.hub import indicators, service
 from concordia.hub.charter import service as charters
@@ -132,10 +132,7 @@ async def add(session: AsyncSession, member: str, data: AgendaItemCreate) -> Age
 
 async def get(session: AsyncSession, item_id: str) -> AgendaItem:
     """The item, or 404."""
-    item = await session.get(AgendaItem, item_id)
-    if item is None:
-        raise NotFoundError(f"no agenda item {item_id}")
-    return item
+    return await get_or_404(session, AgendaItem, item_id, "agenda item")
 
 
 async def comment(

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.events.aggregates import ALL
 from concordia.events.runtime.snapshots import quarter_bounds
@@ -148,10 +149,7 @@ async def create(session: AsyncSession, member: str, data: CommitmentCreate) -> 
 
 async def get(session: AsyncSession, commitment_id: str) -> Commitment:
     """The commitment, or 404."""
-    row = await session.get(Commitment, commitment_id)
-    if row is None:
-        raise NotFoundError(f"no commitment {commitment_id}")
-    return row
+    return await get_or_404(session, Commitment, commitment_id, "commitment")
 
 
 async def update(

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.events import CoalitionDecisionPublished, FollowUp
 from concordia.hub.charter import service as charters
@@ -70,9 +71,7 @@ async def take(
     session: AsyncSession, item_id: str, decided_by: str, data: DecisionCreate
 ) -> DecisionRead:
     """Close ``item_id`` with a decision (once), and log it for the nodes."""
-    item = await session.get(AgendaItem, item_id, with_for_update=True)
-    if item is None:
-        raise NotFoundError(f"no agenda item {item_id}")
+    item = await get_or_404(session, AgendaItem, item_id, "agenda item", with_for_update=True)
     if item.status != "open":
         raise ConflictError("the item is decided already")
     charter_version = None
@@ -108,10 +107,7 @@ async def take(
 
 async def get(session: AsyncSession, decision_id: str) -> Decision:
     """The decision, or 404."""
-    d = await session.get(Decision, decision_id)
-    if d is None:
-        raise NotFoundError(f"no decision {decision_id}")
-    return d
+    return await get_or_404(session, Decision, decision_id, "decision")
 
 
 async def one(session: AsyncSession, decision_id: str) -> DecisionRead:

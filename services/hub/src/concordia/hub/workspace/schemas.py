@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -57,6 +58,13 @@ def _cents(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.01"))
 
 
+#: Free text of and about roles (an honorific followed by a name is refused): a line, a text.
+RoleLine = Annotated[OneLine, AfterValidator(_no_title_and_name)]
+RoleText = Annotated[Text, AfterValidator(_no_title_and_name)]
+#: A target in whole cents.
+CentsTarget = Annotated[Target, AfterValidator(_cents)]
+
+
 class PurposePledge(Strict):
     """Funding for one purpose."""
 
@@ -90,15 +98,8 @@ class _Commitment(Strict):
         description="The node whose aggregates track it (a state's own node by default; a "
         "donor's commitment without one is tracked on the coalition's totals).",
     )  # fmt: skip
-    target: Target
-    note: Text = OMITTED
-
-    _target = field_validator("target")(classmethod(lambda cls, v: _cents(v)))
-
-    @field_validator("note")
-    @classmethod
-    def _note(cls, value: str) -> str:
-        return _no_title_and_name(value)
+    target: CentsTarget
+    note: RoleText = OMITTED
 
 
 class PermitsCommitment(_Commitment):
@@ -144,16 +145,9 @@ CommitmentCreate = Annotated[
 class CommitmentUpdate(Strict):
     """A change to a commitment: a new target or note, or its withdrawal (fields sent only)."""
 
-    target: Target = OMITTED
-    note: Text = OMITTED
+    target: CentsTarget = OMITTED
+    note: RoleText = OMITTED
     withdrawn: bool = OMITTED
-
-    _target = field_validator("target")(classmethod(lambda cls, v: _cents(v)))
-
-    @field_validator("note")
-    @classmethod
-    def _note(cls, value: str) -> str:
-        return _no_title_and_name(value)
 
 
 class Progress(BaseModel):
@@ -198,26 +192,16 @@ class CommitmentRevisionRead(BaseModel):
 class AgendaItemCreate(Strict):
     """An item a member adds to the agenda."""
 
-    title: OneLine
+    title: RoleLine
     period: str | None = Field(default=None, pattern=PERIOD)
-    description: Text | None = None
-
-    @field_validator("title", "description")
-    @classmethod
-    def _text(cls, value: str | None) -> str | None:
-        return None if value is None else _no_title_and_name(value)
+    description: RoleText | None = None
 
 
 class CommentCreate(Strict):
     """A comment; an expert may also propose an objective."""
 
-    body: Text
+    body: RoleText
     kind: Literal["comment", "objective"] = "comment"
-
-    @field_validator("body")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return _no_title_and_name(value)
 
 
 class CommentRead(BaseModel):
@@ -234,14 +218,9 @@ class CommentRead(BaseModel):
 class FollowUpCreate(Strict):
     """A follow-up action: what, who acts (a member), by when."""
 
-    action: OneLine
+    action: RoleLine
     actor: str = Field(pattern=MEMBER, examples=["state:se"])
     due: date | None = None
-
-    @field_validator("action")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return _no_title_and_name(value)
 
 
 class FollowUpRead(BaseModel):
@@ -258,8 +237,8 @@ class FollowUpRead(BaseModel):
 class DecisionCreate(Strict):
     """How the group closes an agenda item."""
 
-    decided: Text = Field(description="What was decided.")
-    rationale: Text = Field(description="Why.")
+    decided: RoleText = Field(description="What was decided.")
+    rationale: RoleText = Field(description="Why.")
     concerns: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(
         default_factory=list, max_length=64, description="The nodes it concerns (empty: all)."
     )
@@ -270,11 +249,6 @@ class DecisionCreate(Strict):
         description="The charter revision the decision adopts; it takes effect only once the "
         "member states have signed it.",
     )
-
-    @field_validator("decided", "rationale")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return _no_title_and_name(value)
 
     @field_validator("concerns")
     @classmethod

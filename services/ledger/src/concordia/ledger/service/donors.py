@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.errors import ConflictError, NotFoundError
+from concordia.core.db import get_or_404
+from concordia.core.errors import ConflictError
 from concordia.core.pagination import owned_page
 from concordia.ledger.feed import moves as feed_moves
 from concordia.ledger.models import Donor, Grant
@@ -44,13 +45,10 @@ async def get(
     *, session: AsyncSession, viewer: Viewer, donor_id: uuid.UUID, change: bool = False
 ) -> Donor:
     """One donor, or 404 (also another owner's, unless a feed reader only reads it)."""
-    donor = await session.get(Donor, donor_id, populate_existing=True)
-    allowed = donor is not None and (
-        viewer.may_change(donor.owner) or (viewer.feed_reader and not change)
-    )
-    if donor is None or not allowed:
-        raise NotFoundError(f"no donor {donor_id}")
-    return donor
+    return await get_or_404(
+        session, Donor, donor_id, "donor", populate_existing=True,
+        visible=lambda d: viewer.may_change(d.owner) or (viewer.feed_reader and not change),
+    )  # fmt: skip
 
 
 async def list_page(

@@ -10,7 +10,8 @@ import orjson
 from sqlalchemy import false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.core.db import get_or_404
+from concordia.core.errors import ConflictError, FieldError
 from concordia.core.pagination import keyset
 from concordia.events.ledger import GrantRecorded, GrantUpdated, GrantWithdrawn
 from concordia.ledger.feed import service as feed
@@ -142,13 +143,17 @@ async def get(
 ) -> Grant:
     """One live grant, or 404: also for a grant the viewer may not see (another owner's, or a
     restricted one for a feed reader), or with ``change`` may not change."""
-    grant = await session.get(Grant, grant_id, populate_existing=True)
-    hidden = grant is not None and not (
-        viewer.may_change(grant.owner) if change else viewer.may_see(grant.owner, grant.visibility)
+
+    def visible(grant: Grant) -> bool:
+        if grant.withdrawn_at is not None:
+            return False
+        if change:
+            return viewer.may_change(grant.owner)
+        return viewer.may_see(grant.owner, grant.visibility)
+
+    return await get_or_404(
+        session, Grant, grant_id, "grant", visible=visible, populate_existing=True
     )
-    if grant is None or grant.withdrawn_at is not None or hidden:
-        raise NotFoundError(f"no grant {grant_id}")
-    return grant
 
 
 async def list_page(

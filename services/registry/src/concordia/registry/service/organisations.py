@@ -9,6 +9,8 @@ import orjson
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.changes import check_version, new_id, now
+from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, FieldError, NotFoundError
 from concordia.core.pagination import owned_page
 from concordia.events.registry import (
@@ -24,16 +26,7 @@ from concordia.registry.schemas import (
     OrganisationFields,
     OrganisationUpdate,
 )
-from concordia.registry.service._common import (
-    Actor,
-    NodeContext,
-    check_version,
-    emit,
-    new_id,
-    now,
-    record_changes,
-    save_change,
-)
+from concordia.registry.service._common import Actor, NodeContext, emit, record_changes, save_change
 from concordia.registry.service.audit import AuditTrail
 from concordia.registry.service.external_ids import ensure_external_id_free
 from concordia.registry.service.persons import audit, audit_entries
@@ -119,10 +112,10 @@ async def create(
 
 async def get(*, session: AsyncSession, actor: Actor, org_id: uuid.UUID) -> Organisation:
     """One organisation the actor may see, or 404."""
-    org = await session.get(Organisation, org_id, populate_existing=True)
-    if org is None or not actor.owns(org.owner):
-        raise NotFoundError(f"no organisation {org_id}")
-    return org
+    return await get_or_404(
+        session, Organisation, org_id, "organisation", visible=lambda r: actor.owns(r.owner),
+        populate_existing=True,
+    )  # fmt: skip
 
 
 async def list_page(

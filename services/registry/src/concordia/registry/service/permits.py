@@ -8,21 +8,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.changes import check_version, new_id, now
+from concordia.core.db import get_or_404
 from concordia.core.errors import FieldError, NotFoundError
 from concordia.core.pagination import keyset
 from concordia.events.registry import PermitRecorded, PermitUpdated
 from concordia.registry.models import Consent, Permit, Person
 from concordia.registry.schemas import ConsentCreate, PermitCreate, PermitFields, PermitUpdate
-from concordia.registry.service._common import (
-    Actor,
-    NodeContext,
-    check_version,
-    emit,
-    new_id,
-    now,
-    record_changes,
-    save_change,
-)
+from concordia.registry.service._common import Actor, NodeContext, emit, record_changes, save_change
 from concordia.registry.service.audit import AuditTrail
 from concordia.registry.service.persons import audit, audit_entries
 
@@ -93,10 +86,9 @@ async def create(
 
 async def get(*, session: AsyncSession, actor: Actor, permit_id: uuid.UUID) -> Permit:
     """One permit the actor may see, or 404 (another owner's permit is a 404 too)."""
-    permit = await session.get(Permit, permit_id)
-    if permit is None or not actor.owns(permit.owner):
-        raise NotFoundError(f"no permit {permit_id}")
-    return permit
+    return await get_or_404(
+        session, Permit, permit_id, "permit", visible=lambda r: actor.owns(r.owner)
+    )
 
 
 async def read(
@@ -171,9 +163,10 @@ async def add_consent(
     *, session: AsyncSession, actor: Actor, person_id: uuid.UUID, data: ConsentCreate
 ) -> Consent:
     """Record a consent the person gave; it belongs to the person's owner."""
-    person = await session.get(Person, person_id)
-    if person is None or person.erased_at is not None or not actor.owns(person.owner):
-        raise NotFoundError(f"no person {person_id}")
+    person = await get_or_404(
+        session, Person, person_id, "person",
+        visible=lambda p: p.erased_at is None and actor.owns(p.owner),
+    )  # fmt: skip
     consent = Consent(
         id=new_id(), owner=person.owner, person_id=person_id, given_at=now(), **data.model_dump()
     )
@@ -191,9 +184,7 @@ async def consents(
     Another owner's person is a 404, like a missing one.
     """
     await trail.record(audit_entries(actor, [person_id], "read_consents"))
-    person = await session.get(Person, person_id)
-    if person is None or not actor.owns(person.owner):
-        raise NotFoundError(f"no person {person_id}")
+    await get_or_404(session, Person, person_id, "person", visible=lambda r: actor.owns(r.owner))
     query = select(Consent).where(Consent.person_id == person_id).order_by(Consent.given_at)
     return list((await session.scalars(query)).all())
 

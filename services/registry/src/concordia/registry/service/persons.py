@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.changes import check_version, new_id, now
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.core.pagination import owned_page
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
@@ -16,16 +17,7 @@ from concordia.registry import codes
 from concordia.registry.models import Consent, Membership, Permit, Person
 from concordia.registry.schemas import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from concordia.registry.service import audit_chain
-from concordia.registry.service._common import (
-    Actor,
-    NodeContext,
-    check_version,
-    emit,
-    new_id,
-    now,
-    record_changes,
-    save_change,
-)
+from concordia.registry.service._common import Actor, NodeContext, emit, record_changes, save_change
 from concordia.registry.service.audit import AuditTrail
 
 _ENCRYPTED = ("name", "aliases", "host_city")
@@ -151,24 +143,23 @@ def to_read(ctx: NodeContext, person: Person) -> PersonRead:
     )
 
 
+_PersonEvent = TypeVar("_PersonEvent", PersonRegistered, PersonUpdated)
+
+
+def _person_event(kind: type[_PersonEvent], person: Person | dict[str, Any]) -> _PersonEvent:
+    # A person's local event carries ids and codes, never names.
+    get = person.get if isinstance(person, dict) else lambda k: getattr(person, k)
+    return kind(person_id=get("id"), host_country=get("host_country"), version=get("version"))
+
+
 def registered_event(person: Person | dict[str, Any]) -> PersonRegistered:
     """The local event for a new person: ids and codes, never names."""
-    get = person.get if isinstance(person, dict) else lambda k: getattr(person, k)
-    return PersonRegistered(
-        person_id=get("id"),
-        host_country=get("host_country"),
-        version=get("version"),
-    )
+    return _person_event(PersonRegistered, person)
 
 
 def updated_event(person: Person | dict[str, Any]) -> PersonUpdated:
     """The local event for a changed person."""
-    get = person.get if isinstance(person, dict) else lambda k: getattr(person, k)
-    return PersonUpdated(
-        person_id=get("id"),
-        host_country=get("host_country"),
-        version=get("version"),
-    )
+    return _person_event(PersonUpdated, person)
 
 
 async def create(
