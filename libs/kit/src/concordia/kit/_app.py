@@ -44,7 +44,9 @@ from concordia.events import (
     local_stream,
     run_publisher,
 )
+from concordia.identity import NodeIdentity
 from concordia.kit import console
+from concordia.kit._identity import load_identity
 from concordia.kit._migrations import ensure_migrated
 from concordia.kit._services import SERVICES
 from concordia.kit._settings import ServiceSettings
@@ -89,6 +91,8 @@ class Runtime(AppState):
     publish_aggregates: Callable[[], Awaitable[list[AggregateSnapshotPublished]]] | None = None
     #: The service's own typed state (``service_state(request, Kind)``).
     extra: Any = None
+    #: The node's signing key and pinned directory (``CONCORDIA_IDENTITY_*``); None unset.
+    identity: NodeIdentity | None = None
 
     @property
     def link(self) -> NatsLink:
@@ -169,6 +173,8 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         else None
     )
     rt = Runtime.for_app(settings=settings, db=db, service=d.name, links=links, extra=d.extra)
+    if isinstance(settings, ServiceSettings):
+        rt.identity = load_identity(settings)
     if d.setup is not None:
         rt.extra = d.setup(rt)
     if d.node_service:

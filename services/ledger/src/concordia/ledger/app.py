@@ -27,7 +27,7 @@ from concordia.ledger.api.deps import LedgerState
 from concordia.ledger.feed import api as feed
 from concordia.ledger.feed.stream import FeedNotifier
 from concordia.ledger.overlap import api as overlaps
-from concordia.ledger.overlap.engine import OverlapEngine
+from concordia.ledger.overlap.engine import EngineCollector, OverlapEngine
 from concordia.ledger.overlap.service import RunLimits
 from concordia.ledger.schemas import GrantSync
 from concordia.ledger.service._common import NodeContext
@@ -98,6 +98,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                 answers_per_day=settings.overlap_answers_per_day,
             ),
             run_ttl=settings.overlap_run_ttl_seconds,
+            identity=rt.identity,
         )
 
         async def start() -> None:
@@ -105,9 +106,12 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             await engine.start()
 
         task = asyncio.create_task(start(), name="overlap-engine")
+        collector = EngineCollector(lambda: engine)
+        collector.register(rt.metrics)
         try:
             yield
         finally:
+            rt.metrics.unregister(collector)
             await cancel_all([task])
             await engine.stop()
 
