@@ -334,3 +334,34 @@ async def test_an_answer_the_hub_forged_counts_nothing(
             select(func.count()).select_from(OverlapMatch).where(OverlapMatch.run_id == run_id)
         )
     assert kept == 0
+
+
+async def test_a_client_asks_only_peers_of_its_directory_and_only_with_a_key(
+    world: World, nats_server: NatsServer
+) -> None:
+    a, _, _, _ = world
+    # A peer the hub made up: a sends no request (nothing of its set is blinded for it).
+    run_id = f"stranger-{uuid.uuid4().hex[:8]}"
+    subject = f"shared.{a.code}.ledger.psi.{run_id}."
+    async with spying(nats_server.url) as spy:
+        await send(a, PsiInvitation(node=a.code, run_id=run_id, period=PERIOD, purpose=PURPOSE,
+                                    role="client", peer="zz"))  # fmt: skip
+        (reply,) = await replies(lambda: spy.on(subject))
+    assert isinstance(reply, PsiResult)
+    assert (reply.role, reply.reason) == ("client", "unknown_peer")
+    assert await run_record(a, run_id) == ("declined", "unknown_peer")
+
+    # Without a node key the ledger takes part in no run, either role.
+    identity, a.engine.identity = a.engine.identity, None
+    try:
+        run_id = f"keyless-{uuid.uuid4().hex[:8]}"
+        subject = f"shared.{a.code}.ledger.psi.{run_id}."
+        async with spying(nats_server.url) as spy:
+            invite = PsiInvitation(node=a.code, run_id=run_id, period=PERIOD, purpose=PURPOSE,
+                                   role="client", peer=world.b.code)  # fmt: skip
+            await send(a, invite)
+            (reply,) = await replies(lambda: spy.on(subject))
+    finally:
+        a.engine.identity = identity
+    assert isinstance(reply, PsiResult)
+    assert reply.reason == "unsigned"
