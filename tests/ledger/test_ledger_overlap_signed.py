@@ -31,6 +31,7 @@ from concordia.events import (
     PsiResponse,
     PsiResult,
     PsiSeal,
+    event_signature_problem,
     make_seal,
     payload_digest,
     response_digest,
@@ -365,3 +366,15 @@ async def test_a_client_asks_only_peers_of_its_directory_and_only_with_a_key(
         a.engine.identity = identity
     assert isinstance(reply, PsiResult)
     assert reply.reason == "unsigned"
+
+
+async def test_the_ledger_signs_its_status_reports(world: World) -> None:
+    """What the hub checks (tests/hub/test_hub_signatures.py) is made here: each status report
+    carries the node's signature under its pinned directory's key (snapshots likewise, checked
+    through the hub in tests/federation/test_charter_wiring.py)."""
+    rt = world.a.ledger.app.state.concordia
+    keys = {code: key.public for code, key in world.coalition.keys.items()}
+    report = rt.follower.status(0)
+    assert report.signature is not None
+    assert event_signature_problem(report, keys) is None
+    assert event_signature_problem(report, {world.b.code: keys[world.b.code]}) == "unknown_signer"

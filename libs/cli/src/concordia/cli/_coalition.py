@@ -152,7 +152,8 @@ def node_env(layout: NodeLayout, service: str) -> dict[str, str]:
 
 
 def hub_env(layout: NodeLayout) -> dict[str, str]:
-    """The hub service's environment: its database, nodes directory and tokens under the hub."""
+    """The hub service's environment: its database, nodes directory, coalition directory and
+    tokens under the hub."""
     root = layout.root
     tokens = root / "tokens.json"
     if not tokens.exists():
@@ -163,6 +164,8 @@ def hub_env(layout: NodeLayout) -> dict[str, str]:
         "CONCORDIA_TOKENS_FILE": str(tokens),
         "CONCORDIA_HUB_DATABASE_URL": layout.database_url(HUB_SERVICE),
         "CONCORDIA_HUB_NODES_DIR": str(root / "nodes"),
+        # The directory `up` makes (signed by every node): node signatures are checked with it.
+        "CONCORDIA_HUB_DIRECTORY_FILE": str(root / "directory.json"),
     }
 
 

@@ -33,7 +33,14 @@ from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventType
 from concordia.events._floors import DisclosureFloors
 from concordia.events._guard import personal_field_violations
 from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
-from concordia.events._signature import NodeSignature
+from concordia.events._signature import (
+    EventSignatureProblem,
+    NodeSignature,
+    SigningIdentity,
+    event_signature_problem,
+    event_signer,
+    sign_event,
+)
 from concordia.events._types import (
     CODE_PATTERN,
     MAX_CHUNK_BYTES,
@@ -337,6 +344,7 @@ __all__ = [
     "EnvelopeError",
     "EvaluationRules",
     "Event",
+    "EventSignatureProblem",
     "FollowUp",
     "Handler",
     "Inbox",
@@ -384,6 +392,7 @@ __all__ = [
     "SecureTable",
     "ServiceStatusReported",
     "SharedEvent",
+    "SigningIdentity",
     "SnapshotStore",
     "StreamSpec",
     "SubjectToken",
@@ -404,6 +413,8 @@ __all__ = [
     "ensure_stream",
     "ensure_streams",
     "event_class",
+    "event_signature_problem",
+    "event_signer",
     "event_types",
     "inbound_stream",
     "local_stream",
@@ -420,5 +431,6 @@ __all__ = [
     "response_digest",
     "run_publisher",
     "shared_stream",
+    "sign_event",
     "status",
 ]

@@ -31,13 +31,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from concordia.events._signature import NodeSignature
+from concordia.events._signature import NodeSignature, SigningIdentity
 from concordia.events._types import Code, SubjectToken
-from concordia.identity import PublicKey, Signature
+from concordia.identity import PublicKey
 
 PsiStep = Literal["request", "response"]
 #: Why a node refused a PSI message (its sender could not be authenticated or it was not for
@@ -54,14 +54,6 @@ SealProblem = Literal[
 SEAL_PROBLEMS: tuple[str, ...] = SealProblem.__args__  # type: ignore[attr-defined]
 #: The longest life a seal may claim (a run is over within minutes).
 MAX_SEAL_SECONDS = 3600
-
-
-class _Identity(Protocol):
-    """What sealing needs of a node's identity (``concordia.identity.NodeIdentity``)."""
-
-    node: str
-
-    def sign_document(self, kind: str, body: Mapping[str, Any]) -> Signature: ...
 
 
 class PsiSeal(BaseModel):
@@ -128,7 +120,7 @@ def response_digest(request: bytes, setup: bytes, response: bytes) -> str:
 
 
 def make_seal(
-    identity: _Identity,
+    identity: SigningIdentity,
     *,
     step: PsiStep,
     recipient: str,

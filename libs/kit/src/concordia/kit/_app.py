@@ -41,6 +41,7 @@ from concordia.events import (
     OutboxRelay,
     RelayCollector,
     disclosure_rules,
+    event_signer,
     local_stream,
     run_publisher,
 )
@@ -182,6 +183,7 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         rt.follower = CharterFollower(
             db, charters, node=settings.node, service=d.name, outbox=outbox,
             interval=settings.status_interval_seconds, floors=settings.disclosure_floors(),
+            sign=event_signer(rt.identity),
         )  # fmt: skip
         rt.decisions = DecisionFollower(
             db, decisions, node=settings.node, on_held=rt.follower.held_decisions

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from concordia.events import AggregateSnapshotPublished, DisclosureRules
+from concordia.events import AggregateSnapshotPublished, DisclosureRules, event_signer
 from concordia.kit import (
     ConsumerSpec,
     Part,
@@ -72,6 +72,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             charter_version=rt.follower.current.version,
             money_rules=money,
             band=aggregates.Band.of(rt.follower.current),
+            sign=event_signer(rt.identity),
         )
 
     @asynccontextmanager
