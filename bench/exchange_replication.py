@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import random
 import time
 import uuid
@@ -36,7 +35,8 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from bench._common import REGISTRY_DIR, ROOT, Figure, Workspace, _migrate, percentile
 from bench.hub_propagation import HUB_DIR, Broker
-from concordia.cli.hubinit import add_node, init_hub
+from concordia.cli._coalition import join_hub
+from concordia.cli.hubinit import init_hub
 from concordia.cli.nodeinit import init_node, service_env
 from concordia.core.auth import TokenStore
 from concordia.events import Envelope, PracticeRevisionPublished
@@ -78,8 +78,7 @@ def _topology(root: Path) -> tuple[Broker, dict[str, Broker], dict[str, Path]]:
             monitor_port=monitor, hub_leaf_url=f"nats-leaf://127.0.0.1:{leaf_port}",
             hub_ca=root / "hub" / "leaf-ca.pem",
         )  # fmt: skip
-        join = json.loads(files.join.read_text())
-        add_node(root / "hub", code, join["name"], join["leaf_password"])
+        join_hub(root / "hub", files.root)  # added, its leaf client certificate installed
         brokers[code], roots[code] = Broker(files.conf, monitor), files.root
     return Broker(root / "hub" / "nats.conf", hub_monitor), brokers, roots
 

@@ -31,7 +31,8 @@ import nats
 from nats.js.api import DeliverPolicy
 
 from bench._common import NODE, REGISTRY_DIR, Figure, Workspace, _migrate, percentile, person
-from concordia.cli.hubinit import add_node, init_hub
+from concordia.cli._coalition import join_hub
+from concordia.cli.hubinit import init_hub
 from concordia.cli.nodeinit import init_node, service_env
 from concordia.core.auth import TokenStore
 from concordia.events import country_stream, ensure_streams, shared_stream
@@ -90,8 +91,8 @@ def _topology(root: Path) -> tuple[Broker, Broker, Path, str]:
         root / NODE, NODE, "Benchland", port=free_port(), monitor_port=node_monitor,
         hub_leaf_url=f"nats-leaf://127.0.0.1:{leaf_port}", hub_ca=root / "hub" / "leaf-ca.pem",
     )  # fmt: skip
-    join = json.loads(files.join.read_text())
-    nodes_file = add_node(root / "hub", NODE, join["name"], join["leaf_password"])
+    # The hub adds the node and issues its leaf client certificate (mutual TLS), installed.
+    nodes_file = join_hub(root / "hub", files.root)
     hub_url = json.loads(nodes_file.read_text())["nats_url"]
     return (
         Broker(root / "hub" / "nats.conf", hub_monitor),

@@ -19,7 +19,9 @@ import pytest
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
+from concordia.cli._coalition import join_hub
 from concordia.cli.hubinit import add_node, init_hub
+from concordia.cli.identity import demo_directory
 from concordia.cli.nodeinit import NodeFiles, init_node
 from concordia.events.natsserver import find_binary, free_port
 
@@ -137,11 +139,17 @@ def add_spies(conf: Path, accounts: dict[str, str]) -> None:
 
 
 def make_coalition(
-    root: Path, codes: tuple[str, ...] = ("se", "pl"), *, plain: tuple[str, ...] = ()
+    root: Path,
+    codes: tuple[str, ...] = ("se", "pl"),
+    *,
+    plain: tuple[str, ...] = (),
+    uncertified: tuple[str, ...] = (),
 ) -> Coalition:
     """Generate a hub and nodes with the CLI's functions, on free ports (not started).
 
-    Every leaf connection is TLS (the hub's CA given to the node) except the nodes in ``plain``.
+    Every leaf connection is mutual TLS (the hub's CA given to the node, the node's client
+    certificate issued by the hub) except the nodes in ``plain`` (no TLS) and ``uncertified``
+    (TLS, but the hub never issued them a client certificate).
     """
     hub_monitor, leaf_port = free_port(), free_port()
     init_hub(root / "hub", port=free_port(), monitor_port=hub_monitor, leaf_port=leaf_port)
@@ -155,8 +163,13 @@ def make_coalition(
         )  # fmt: skip
         coalition.nodes[code] = files
         coalition.brokers[code] = Broker(files.conf, monitor)
-        join = json.loads(files.join.read_text())
-        add_node(root / "hub", code, join["name"], join["leaf_password"])
+        if code in uncertified:  # added with its password only: no certificate to present
+            join = json.loads(files.join.read_text())
+            add_node(root / "hub", code, join["name"], join["leaf_password"])
+        else:  # the hub adds it and issues its leaf client certificate; the node installs it
+            join_hub(root / "hub", root / code)
+    # Every node pins one directory of all (as `concordia up` does): their ledgers seal PSI.
+    demo_directory(root / "hub", [root / code for code in codes])
     return coalition
 
 

@@ -3,7 +3,8 @@
 Everything is real: each ledger app runs its lifespan on its own database, organisations arrive
 through the registry's local events, grants through the HTTP API, and the engines and the
 hub's coordinator talk over a real nats-server (one account: the broker's isolation between
-countries is tested with the topology, not here).
+countries is tested with the topology, not here). Each node has its own node key; one directory
+of every node started, signed by all, is pinned by all (rewritten as nodes join).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from concordia.events import OrganisationRegistered, quarter_bounds
+from concordia.identity import Directory, DirectoryPin, Member, NodeIdentity, NodeKey
 from concordia.ledger import app as ledger_app
 from concordia.ledger.models import KnownOrganisation
 from concordia.ledger.overlap.engine import OverlapEngine
@@ -53,8 +55,10 @@ class Node:
         """A new engine on the same database and link, as after a process restart."""
         await self.engine.stop()
         state = self.ledger.app.state.concordia
-        self.engine = OverlapEngine(state.db, state.link.client, node=self.code, limits=limits,
-                                    clock=self.engine.clock)  # fmt: skip
+        self.engine = OverlapEngine(
+            state.db, state.link.client, node=self.code, limits=limits, clock=self.engine.clock,
+            identity=self.engine.identity,
+        )  # fmt: skip
         await self.engine.start()
 
 
@@ -106,6 +110,9 @@ class Coalition:
     def __init__(self, database_factories: Any, nats_url: str, tmp: Path) -> None:
         self.database_factories, self.nats_url, self.tmp = database_factories, nats_url, tmp
         self.nodes: dict[str, Node] = {}
+        #: Every node's key, and the directory file all nodes pin.
+        self.keys: dict[str, NodeKey] = {}
+        self.directory_file = tmp / "directory.json"
         self._stack: list[tuple[Any, httpx.AsyncClient, Client, Node]] = []
 
     async def node(
@@ -121,12 +128,17 @@ class Coalition:
         tokens = issue_tokens(tokens_path)
         url = await self.database_factories("ledger")
         limits = limits or RunLimits()
+        key_file = self.tmp / f"identity-{code}.key"
+        self.keys[code] = NodeKey.generate()
+        self.keys[code].save(key_file)
+        self.pin_all()
         # The app runs its own engine on its shared link (the local one: no COALITION here).
         settings = settings_for(
             url, self.nats_url, tokens_path, code,
             overlap_min_set_size=limits.min_set_size, overlap_max_set_size=limits.max_set_size,
             overlap_runs_per_day=limits.runs_per_day,
             overlap_answers_per_day=limits.answers_per_day,
+            identity_key_file=key_file, identity_directory_file=self.directory_file,
         )  # fmt: skip
         app = ledger_app.create(settings)
         lifespan = app.router.lifespan_context(app)
@@ -141,6 +153,22 @@ class Coalition:
         await self._fund(node, planted)
         self.nodes[code] = node
         return node
+
+    def pin_all(self) -> None:
+        """Write one directory of every node's key, signed by all, as every node's pin."""
+        directory = Directory(
+            serial=len(self.keys),
+            members=tuple(Member(code=c, name=f"Testland {c}", public_key=k.public.text)
+                          for c, k in self.keys.items()),
+        )  # fmt: skip
+        document = directory.document()
+        for code, key in self.keys.items():
+            document = document.signed(code, key)
+        DirectoryPin.first(document).save(self.directory_file)
+
+    def identity(self, code: str) -> NodeIdentity:
+        """Node ``code``'s identity as its services hold it (to seal messages in a test)."""
+        return NodeIdentity(code, self.keys[code], DirectoryPin.load(self.directory_file))
 
     async def _fund(self, node: Node, planted: list[tuple[str, dict[str, Any]]]) -> None:
         donor = await new_donor(node.ledger)

@@ -87,13 +87,15 @@ def node_settings(
 
 
 async def start_hub(runner: Apps, coalition: Coalition, database_url: str, **extra: Any) -> Running:
-    """The hub service on the coalition's generated nodes directory (sourced streams)."""
+    """The hub service on the coalition's generated nodes directory (sourced streams), checking
+    the nodes' signatures against the coalition directory (every node signs: it has a key)."""
     tokens = coalition.root / "hub" / "tokens.json"
     token = TokenStore(tokens).create("test-hub-admin", {"hub:admin"})
     settings = HubSettings(
         env="test", database_url=database_url, tokens_file=tokens,
         nodes_dir=coalition.root / "hub" / "nodes", stream_mode="sourced",
-        nodes_scan_seconds=0.2, **({"charter_resend_seconds": 0.5} | extra),
+        nodes_scan_seconds=0.2, directory_file=coalition.root / "hub" / "directory.json",
+        require_signatures=True, **({"charter_resend_seconds": 0.5} | extra),
     )  # fmt: skip
     hub = await runner.run(hub_app.create(settings), token, "hub")
     for code in coalition.nodes:

@@ -99,7 +99,12 @@ def test_a_hub_and_node_from_before_tls_gain_it_and_keep_their_passwords(tmp_pat
     conf = (node.root / "nats.conf").read_text()
     assert json.dumps(str(node.root / "hub-ca.pem")) in conf
     assert read_env(node.root / "ledger.env") == env  # the services' passwords kept
-    assert (node.root / "hub-join.json").read_text() == join  # and the leaf password
+    joined = json.loads((node.root / "hub-join.json").read_text())
+    assert joined["leaf_password"] == json.loads(join)["leaf_password"]  # and the leaf password
+    # ...and now mutual TLS: the hub issued the node's client certificate, which it presents.
+    assert "leaf_csr" in joined
+    assert json.dumps(str(node.root / "leaf-client.pem")) in conf
+    assert '"verify": true' in (hub.root / "nats.conf").read_text()
 
     prepare_hub(hub, _quiet())  # a third run changes nothing
     prepare_node(node, hub.leaf_url, _quiet(), hub.root / "leaf-ca.pem")

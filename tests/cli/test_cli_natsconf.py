@@ -247,8 +247,11 @@ def test_hub_init_makes_its_leaf_ca_once_and_a_tls_only_listener(tmp_path: Path)
     }
     conf = (hub / "nats.conf").read_text()
     leafnodes, _ = json.JSONDecoder().raw_decode(conf, conf.index("leafnodes: ") + 11)
-    assert leafnodes["tls"] == {"cert_file": str(tls.cert), "key_file": str(tls.key), "timeout": 5}
-    assert "verify" not in leafnodes["tls"]  # nodes authenticate by password, not certificate
+    # Mutual TLS: a node presents a client certificate of the same CA (and its leaf password).
+    assert leafnodes["tls"] == {
+        "cert_file": str(tls.cert), "key_file": str(tls.key), "ca_file": str(tls.ca_cert),
+        "verify": True, "timeout": 5,
+    }  # fmt: skip
     assert check(hub / "nats.conf").returncode == 0
 
     ca_before, cert_before = tls.ca_cert.read_bytes(), tls.cert.read_bytes()

@@ -8,7 +8,7 @@ import json
 import polling
 from federation_support import Broker, Coalition, stream_holds
 
-from concordia.cli.hubinit import add_node
+from concordia.cli._coalition import join_hub
 from concordia.cli.nodeinit import init_node
 from concordia.events import country_stream, ensure_streams, shared_stream
 from concordia.events.natsserver import free_port
@@ -37,10 +37,8 @@ async def test_adding_a_country_keeps_the_others_connected(coalition: Coalition)
         hub_leaf_url=f"nats-leaf://127.0.0.1:{hub_port}",
         hub_ca=coalition.root / "hub" / "leaf-ca.pem",  # the hub's leaf listener is TLS only
     )  # fmt: skip
-    join = json.loads(files.join.read_text())
-    await asyncio.to_thread(
-        add_node, coalition.root / "hub", "de", "Testland DE", join["leaf_password"]
-    )
+    # The hub adds DE and issues its leaf client certificate, which DE installs (mutual TLS).
+    await asyncio.to_thread(join_hub, coalition.root / "hub", coalition.root / "de")
     log = coalition.root / "hub" / "nats-server.log"
     await polling.eventually(  # the reload is asynchronous
         lambda: "Reloaded server configuration" in log.read_text(), what="the hub's reload"

@@ -102,6 +102,10 @@ async def test_a_charter_reaches_registry_and_ledger_and_their_snapshots_follow_
         shown = await services(hub, "se")
         assert shown["registry"]["charter_version"] == "test.2"
         assert shown["registry"]["charter_revision"] == 1
+        # Each report is signed by its node and checked against the directory (required here).
+        assert shown["registry"]["signature_verified"] is True
+        assert shown["registry"]["signature"]["signer"] == "se"
+        assert (await services(hub, "pl"))["ledger"]["signature_verified"] is True
 
         # The next snapshots are made under the charter: its version, its k, its rounding.
         for n in range(4):  # four journalists: k 3 shows them (k 10 would hide them)
@@ -130,6 +134,8 @@ async def test_a_charter_reaches_registry_and_ledger_and_their_snapshots_follow_
         assert cell(snapshot, "journalist")["value"] == 4
         (snapshot,) = await until(lambda: at_hub("pl", "participants_by_gender"))
         assert (snapshot["charter_version"], cell(snapshot, "women")["value"]) == ("test.2", 13)
+        assert (snapshot["signature"]["signer"], snapshot["signature_verified"]) == ("pl", True)
+        assert gender.signature is not None  # signed at the node, as it was kept there
 
         # The women band, judged on the one event (13 of 20: above the 60 % ceiling) at the
         # node, reaches the hub as counts; pooled the share is the same 65 %, both not met.

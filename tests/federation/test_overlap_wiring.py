@@ -3,7 +3,8 @@
 SE funds six synthetic organisations, PL six others, three of them the same. A round started at
 the hub (``POST /v1/overlaps/runs``) runs PSI in both directions over the leaf connections (the
 ledgers' COALITION users, the hub's per-country users); each ledger then shows exactly its own
-grantees that the other funds, and the hub keeps only how many.
+grantees that the other funds, and the hub keeps only how many. A request the hub forges
+(sent with its own per-country user, as a dishonest hub would) gets a declined result only.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from ledger_support import Ledger, grant, new_donor
 from sqlalchemy import select
 from wiring_support import Running, apps, start_hub, start_ledger, until
 
-from concordia.events import quarter_of
+from concordia.events import Envelope, PsiInvitation, PsiResult, quarter_of
 from concordia.hub.models import OverlapOutcome
+from concordia.ledger.overlap import psi
 
 # Ledgers take part only in the current and previous quarter (grants run 2026-2030).
 ROUND = {"period": quarter_of(datetime.now(UTC).date()), "purpose": "independent_media"}
@@ -88,3 +90,23 @@ async def test_a_round_through_the_hub_finds_exactly_the_planted_overlaps(
         assert len(rows) == 2
         for identifier in {i for ids in PLANTED.values() for i in ids}:
             assert identifier not in kept
+
+        # The hub forges a request of SE to PL (guessed identifiers, no SE seal): PL refuses.
+        hub_pl = await coalition.connect(coalition.hub_url("pl"))
+        replies: list[Any] = []
+
+        async def keep(msg: Any) -> None:
+            replies.append(Envelope.from_bytes(msg.data).data)
+
+        await hub_pl.subscribe("shared.pl.ledger.psi.forged-run.>", cb=keep)
+        _, request = psi.client_request([*SHARED, "XM-SYN-0999"])
+        forged = PsiInvitation(node="pl", run_id="forged-run", role="server", peer="se",
+                               request=request, **ROUND)  # fmt: skip
+        envelope = Envelope.wrap(forged, node="hub")
+        await hub_pl.publish(envelope.subject, envelope.to_bytes())
+        await until(lambda: replies)
+        (reply,) = replies
+        assert isinstance(reply, PsiResult)
+        assert (reply.outcome, reply.reason, reply.count) == ("declined", "unsigned", None)
+        engine = ledgers["pl"].app.state.concordia.extra.engine
+        assert engine.metrics.refused == {"unsigned": 1}

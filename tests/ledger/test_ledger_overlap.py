@@ -27,8 +27,11 @@ from concordia.events import (
     NatsServer,
     PsiInvitation,
     PsiResult,
+    make_seal,
+    payload_digest,
 )
 from concordia.hub.overlap import OverlapCoordinator
+from concordia.identity import NodeIdentity
 from concordia.ledger.models import OverlapMatch, OverlapRun
 
 PERIOD = "2026-Q4"
@@ -228,12 +231,15 @@ async def test_replayed_messages_count_nothing_twice(world: World, nats_server: 
             )
             return runs or 0, matches or 0
 
-    before, ignored_a, ignored_hub = await counted(), a.engine.metrics.ignored, hub.ignored
+    def replays_refused() -> int:
+        return a.engine.metrics.refused.get("replayed", 0)
+
+    before, refused_a, ignored_hub = await counted(), replays_refused(), hub.ignored
     async with spying(nats_server.url) as replay:
         for msg in spy.messages:  # every message of the run, sent again
             await a.nc.publish(msg.subject, msg.data)
         await a.nc.flush()
-        await eventually(lambda: a.engine.metrics.ignored >= ignored_a + 2)  # invite, answer
+        await eventually(lambda: replays_refused() >= refused_a + 2)  # invite, answer
         await eventually(lambda: hub.ignored >= ignored_hub + 2)  # request, result
     assert await counted() == before == (1, 2)
     assert len(hub.outcomes) == 1
@@ -241,6 +247,33 @@ async def test_replayed_messages_count_nothing_twice(world: World, nats_server: 
                 and m.data not in {s.data for s in spy.messages}]  # fmt: skip
     assert run in {m.subject.split(".")[3] for m in spy.on(f"hub.psi.{a.code}.")}
     await hub.stop()
+
+
+def server_invitation(
+    client: Node,
+    server: Node,
+    run_id: str,
+    period: str,
+    request: bytes,
+    *,
+    sealer: NodeIdentity | None = None,
+    recipient: str | None = None,
+    sealed_run: str | None = None,
+    ttl: float = 900,
+) -> PsiInvitation:
+    """The hub's invitation of ``server`` with ``request`` sealed as ``client``'s would be
+    (or by ``sealer``, for another recipient or run, or with another life)."""
+    identity = sealer or client.engine.identity
+    assert identity is not None
+    seal = make_seal(
+        identity, step="request", recipient=recipient or server.code,
+        run_id=sealed_run or run_id, purpose=PURPOSE, period=period,
+        digest=payload_digest(request), now=server.engine.clock(), ttl=ttl,
+    )  # fmt: skip
+    return PsiInvitation(
+        node=server.code, run_id=run_id, period=period, purpose=PURPOSE, role="server",
+        peer=client.code, request=request, request_seal=seal,
+    )  # fmt: skip
 
 
 async def eventually(check: Callable[[], bool], seconds: float = 10) -> None:
@@ -267,11 +300,9 @@ async def test_other_declines_are_codes_and_a_garbled_request_is_refused(
     await b.restart_engine(limits)
     await hub.stop()
 
-    # A server handed a request that is no PSI message declines it, and says only that.
-    invitation = PsiInvitation(
-        node=b.code, run_id="garbled-run", period=period, purpose=PURPOSE, role="server",
-        peer=a.code, request=b"this is not a PSI request",
-    )  # fmt: skip
+    # A server handed a request that is no PSI message (sealed by its client) declines it, and
+    # says only that.
+    invitation = server_invitation(a, b, "garbled-run", period, b"this is not a PSI request")
     envelope = Envelope.wrap(invitation, node="hub")
     async with spying(nats_server.url) as spy:
         await a.nc.publish(envelope.subject, envelope.to_bytes())
@@ -297,11 +328,8 @@ async def test_a_node_takes_part_only_for_the_current_and_the_previous_quarter(
         )  # fmt: skip
     await hub.stop()
 
-    # A server invited straight away (as a forging hub would) declines too, without answering.
-    invitation = PsiInvitation(
-        node=b.code, run_id="old-period-run", period="2027-Q4", purpose=PURPOSE, role="server",
-        peer=a.code, request=b"never read",
-    )  # fmt: skip
+    # A server invited straight away with its client's sealed request declines too, unanswered.
+    invitation = server_invitation(a, b, "old-period-run", "2027-Q4", b"never read")
     envelope = Envelope.wrap(invitation, node="hub")
     async with spying(nats_server.url) as spy:
         await a.nc.publish(envelope.subject, envelope.to_bytes())

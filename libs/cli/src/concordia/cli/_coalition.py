@@ -28,10 +28,22 @@ import nats
 from rich.console import Console
 
 from concordia.cli._layout import HUB_SERVICE, NodeLayout, read_json, write_json
-from concordia.cli._leaftls import fingerprint
+from concordia.cli._leaftls import CLIENT_CERT, fingerprint, issued_cert
 from concordia.cli._natsconf.base import with_credentials
-from concordia.cli.hubinit import add_node, init_hub, load_hub, save_hub, secure_leaf
-from concordia.cli.nodeinit import init_node, read_passwords, service_env
+from concordia.cli.hubinit import (
+    add_node,
+    hub_conf_text,
+    init_hub,
+    load_hub,
+    save_hub,
+    secure_leaf,
+)
+from concordia.cli.nodeinit import (
+    init_node,
+    install_leaf_certificate,
+    read_passwords,
+    service_env,
+)
 
 #: Names of the countries the demo knows; any other code is "Testland <CODE>".
 COUNTRY_NAMES = {"se": "Sweden", "pl": "Poland", "de": "Germany", "lt": "Lithuania",
@@ -75,6 +87,9 @@ def prepare_hub(layout: NodeLayout, console: Console) -> None:
     hub = load_hub(root)
     secured = secure_leaf(root, replace(hub, **ports))  # a hub from before TLS gains it here
     if secured == hub:
+        if (root / "nats.conf").read_text() != hub_conf_text(root, hub):  # before mutual TLS
+            save_hub(root, hub)
+            console.print("  hub files    leaf listener now requires client certificates")
         return
     had_tls, hub = hub.leaf_tls is not None, secured
     save_hub(root, hub)
@@ -101,9 +116,12 @@ def prepare_node(
     """
     root, code = layout.root, layout.node
     forget_pid_file(root)
+    tls = bool(hub_ca and hub_leaf_url)
     wanted = {"host": layout.host, "port": layout.nats_port,
               "monitor_port": layout.nats_monitor_port, "hub_leaf_url": hub_leaf_url,
-              "hub_ca": fingerprint(hub_ca) if hub_ca and hub_leaf_url else None}  # fmt: skip
+              "hub_ca": fingerprint(hub_ca) if hub_ca and tls else None,
+              # Its leaf client certificate, once the hub issued it (join_hub), is presented.
+              "leaf_client": tls and (root / CLIENT_CERT).exists()}  # fmt: skip
     current = read_json(root / "node.json") if (root / "nats.conf").exists() else None
     if current is not None and all(current.get(k) == v for k, v in wanted.items()):
         return
@@ -133,15 +151,19 @@ def prepare_node(
 
 
 def join_hub(hub_root: Path, node_root: Path) -> Path:
-    """Add the node in ``node_root`` to the hub (idempotent); returns its ``nodes/<code>.json``."""
+    """Add the node in ``node_root`` to the hub (idempotent) and install the leaf client
+    certificate the hub issued for it (its ``nats.conf`` then presents it); returns its
+    ``nodes/<code>.json``."""
     join = json.loads((node_root / "hub-join.json").read_text())
     code, secret = join["code"], join["leaf_password"]
     known = {c.code: c for c in load_hub(hub_root).countries}
     renewed = code in known and known[code].leaf_password != secret  # node files regenerated
     path: Path = add_node(
         hub_root, code, join.get("name", code), secret, force=renewed,
-        public_key=join.get("public_key"),
+        public_key=join.get("public_key"), leaf_csr=join.get("leaf_csr"),
     )  # fmt: skip
+    if join.get("leaf_csr"):  # the node presents the certificate the hub issued (mutual TLS)
+        install_leaf_certificate(node_root, issued_cert(hub_root, code))
     return path
 
 
@@ -152,7 +174,8 @@ def node_env(layout: NodeLayout, service: str) -> dict[str, str]:
 
 
 def hub_env(layout: NodeLayout) -> dict[str, str]:
-    """The hub service's environment: its database, nodes directory and tokens under the hub."""
+    """The hub service's environment: its database, nodes directory, coalition directory and
+    tokens under the hub."""
     root = layout.root
     tokens = root / "tokens.json"
     if not tokens.exists():
@@ -163,6 +186,8 @@ def hub_env(layout: NodeLayout) -> dict[str, str]:
         "CONCORDIA_TOKENS_FILE": str(tokens),
         "CONCORDIA_HUB_DATABASE_URL": layout.database_url(HUB_SERVICE),
         "CONCORDIA_HUB_NODES_DIR": str(root / "nodes"),
+        # The directory `up` makes (signed by every node): node signatures are checked with it.
+        "CONCORDIA_HUB_DIRECTORY_FILE": str(root / "directory.json"),
     }
 
 

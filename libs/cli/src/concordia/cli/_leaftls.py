@@ -157,3 +157,119 @@ def ensure_leaf_tls(root: Path, names: Iterable[str]) -> LeafTls:
     if _needs_leaf(tls, wanted, now):
         _make_leaf(tls, wanted, now)
     return tls
+
+
+# Client certificates: every node's leaf connection presents one, issued by the hub's leaf CA
+# from the node's own key (its certificate signing request travels in hub-join.json).
+
+#: A node's leaf client key (0600, never leaves the node) and the certificate the hub issued.
+CLIENT_KEY, CLIENT_CERT = "leaf-client-key.pem", "leaf-client.pem"
+
+
+def client_name(code: str) -> str:
+    """The subject common name of node ``code``'s client certificate: its leaf user."""
+    return f"leaf-{code}"
+
+
+def ensure_client_key(root: Path) -> Path:
+    """The node's leaf client key in ``root`` (made once, 0600, kept by ``--force``)."""
+    path = root / CLIENT_KEY
+    if not path.exists():
+        _write(path, _key_pem(ec.generate_private_key(ec.SECP256R1())), 0o600)
+    return path
+
+
+def _load_key(path: Path) -> ec.EllipticCurvePrivateKey:
+    key = serialization.load_pem_private_key(path.read_bytes(), None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ValueError(f"{path} is not an EC private key")
+    return key
+
+
+def client_csr(root: Path, code: str) -> str:
+    """A certificate signing request (PEM) for the node's client key, named ``leaf-<code>``."""
+    key = _load_key(ensure_client_key(root))
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, client_name(code))])
+    csr = x509.CertificateSigningRequestBuilder().subject_name(name).sign(key, hashes.SHA256())
+    return csr.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def issued_cert(root: Path, code: str) -> Path:
+    """Where the hub keeps the client certificate it issued to ``code`` (to give the node)."""
+    return root / "issued" / f"{code}-{CLIENT_CERT}"
+
+
+def _public(key: object) -> bytes:
+    assert isinstance(key, ec.EllipticCurvePublicKey)
+    return key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def _current(cert_path: Path, ca_path: Path, public_der: bytes, now: dt.datetime) -> bool:
+    """Whether ``cert_path`` is a client certificate of ``ca_path`` for that key, not expiring."""
+    if not cert_path.exists():
+        return False
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    ca = x509.load_pem_x509_certificate(ca_path.read_bytes())
+    return (
+        cert.issuer == ca.subject
+        and _public(cert.public_key()) == public_der
+        and cert.not_valid_after_utc - now >= dt.timedelta(RENEW_DAYS)
+    )
+
+
+def issue_client_cert(root: Path, code: str, csr_pem: str) -> Path:
+    """Issue (or keep) node ``code``'s client certificate from the hub's CA in ``root``.
+
+    The request must be signed by its key and name ``leaf-<code>`` (``ValueError`` otherwise).
+    A current certificate for the same key is kept; returns ``issued_cert(root, code)``.
+    """
+    tls, now = LeafTls.at(root), dt.datetime.now(dt.UTC)
+    csr = x509.load_pem_x509_csr(csr_pem.encode())
+    if not csr.is_signature_valid:
+        raise ValueError("the leaf certificate request is not signed by its key")
+    names = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if [n.value for n in names] != [client_name(code)]:
+        raise ValueError(f"the leaf certificate request must name {client_name(code)}")
+    path = issued_cert(root, code)
+    if _current(path, tls.ca_cert, _public(csr.public_key()), now):
+        return path
+    ca_key = _load_key(tls.ca_key)
+    ca = x509.load_pem_x509_certificate(tls.ca_cert.read_bytes())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(csr.subject)
+        .issuer_name(ca.subject)
+        .public_key(csr.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=LEAF_DAYS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    _write(path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    return path
+
+
+def install_client_cert(root: Path, cert_file: Path) -> Path:
+    """Install the hub's certificate for this node's client key (``root/leaf-client.pem``).
+
+    Refused (``ValueError``) unless it is issued by the hub CA the node was given
+    (``hub-ca.pem``) for the node's own key.
+    """
+    key, ca = root / CLIENT_KEY, root / "hub-ca.pem"
+    if not (key.exists() and ca.exists()):
+        raise ValueError(f"{root} has no leaf client key or hub CA: run `concordia node init "
+                         "--hub-ca`")  # fmt: skip
+    public = _public(_load_key(key).public_key())
+    now = dt.datetime.now(dt.UTC)
+    if not _current(cert_file, ca, public, now):
+        raise ValueError(
+            f"{cert_file} is not a current certificate of the hub's CA for this node's key"
+        )
+    target = root / CLIENT_CERT
+    if not target.exists() or target.read_bytes() != cert_file.read_bytes():
+        _write(target, cert_file.read_bytes(), 0o644)
+    return target

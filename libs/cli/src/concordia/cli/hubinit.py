@@ -8,6 +8,9 @@ Adding accounts and users is a reload: the other countries' leaf connections sta
 
 ``hub init`` also makes the leaf listener TLS only (``_leaftls``): a private CA, made once and
 kept, whose certificate ``leaf-ca.pem`` every node is given (``concordia node init --hub-ca``).
+The listener requires a client certificate of that CA (mutual TLS): ``hub add-node`` issues it
+from the node's certificate request (``leaf_csr`` in ``hub-join.json``), and the node installs
+it (``concordia node install-leaf-cert``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ import typer
 from rich.console import Console
 
 from concordia.cli._layout import write_private
-from concordia.cli._leaftls import LeafTls, ensure_leaf_tls, wanted_names
+from concordia.cli._leaftls import (
+    LeafTls,
+    ensure_leaf_tls,
+    issue_client_cert,
+    issued_cert,
+    wanted_names,
+)
 from concordia.cli._natsconf.base import (
     check_code,
     country_stream_name,
@@ -46,13 +55,17 @@ def load_hub(root: Path) -> HubNats:
     data["leaf_hosts"] = tuple(data.get("leaf_hosts", ()))
     tls = LeafTls.at(root)
     leaf_tls = (str(tls.cert), str(tls.key)) if tls.present() else None
-    return HubNats(**data, store_dir=root / "nats", countries=countries, leaf_tls=leaf_tls)
+    client_ca = str(tls.ca_cert) if tls.present() else None
+    return HubNats(
+        **data, store_dir=root / "nats", countries=countries, leaf_tls=leaf_tls,
+        leaf_client_ca=client_ca,
+    )  # fmt: skip
 
 
 def secure_leaf(root: Path, hub: HubNats) -> HubNats:
     """``hub`` with its leaf listener on TLS: the CA made once, the certificate for its names."""
     tls = ensure_leaf_tls(root, wanted_names(hub.host, hub.leaf_hosts))
-    return replace(hub, leaf_tls=(str(tls.cert), str(tls.key)))
+    return replace(hub, leaf_tls=(str(tls.cert), str(tls.key)), leaf_client_ca=str(tls.ca_cert))
 
 
 def save_hub(root: Path, hub: HubNats) -> None:
@@ -60,11 +73,17 @@ def save_hub(root: Path, hub: HubNats) -> None:
     state: dict[str, Any] = asdict(hub)
     state.pop("store_dir")
     state.pop("leaf_tls")  # follows the files under root/tls
+    state.pop("leaf_client_ca")
     write_private(root / "hub.json", json.dumps(state, indent=2, sort_keys=True) + "\n")
     pid_file(root).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_private(root / "nats.conf", hub_conf_text(root, hub))
+
+
+def hub_conf_text(root: Path, hub: HubNats) -> str:
+    """The hub's ``nats.conf`` as ``save_hub`` writes it for ``hub``."""
     conf = hub_config(hub) | {"pid_file": str(pid_file(root))}
     header = "nats-server of the Concordia hub, written by `concordia hub init|add-node`."
-    write_private(root / "nats.conf", render(conf, header=header))
+    return render(conf, header=header)
 
 
 def pid_file(root: Path) -> Path:
@@ -96,12 +115,15 @@ def init_hub(
 
 def add_node(
     root: Path, code: str, name: str, leaf_password: str, *, force: bool = False,
-    public_key: str | None = None,
+    public_key: str | None = None, leaf_csr: str | None = None,
 ) -> Path:  # fmt: skip
     """Add (or, with ``force``, replace) a country; return its ``nodes/<code>.json``.
 
     ``public_key``: the node's signing key (``ed25519:…``, from its ``hub-join.json``): the hub
     checks the signatures it collects with it and shows its fingerprint.
+    ``leaf_csr``: the node's leaf certificate request (``hub-join.json``): the hub's CA issues
+    its client certificate (``issued/<code>-leaf-client.pem``, kept while current for that
+    key), which the node installs; the hub's leaf listener refuses a leaf without one.
     """
     root = root.resolve()
     code = check_code(code)
@@ -117,8 +139,12 @@ def add_node(
                 if node.get("public_key") != public_key:
                     node["public_key"] = public_key
                     write_private(path, json.dumps(node, indent=2) + "\n")
+            if leaf_csr is not None:  # a certificate for its (possibly new) key
+                issue_client_cert(root, code, leaf_csr)
             return path  # the same join again: nothing else to do
         raise AlreadyInitialisedError(f"{code} is already a member; pass --force to replace it")
+    if leaf_csr is not None:
+        issue_client_cert(root, code, leaf_csr)  # ValueError: not a request of leaf-<code>
     country = Country(code, name, leaf_password, password())
     countries = (*tuple(c for c in hub.countries if c.code != code), country)
     hub = replace(hub, countries=countries)
@@ -191,10 +217,11 @@ def add_node_command(
 ) -> None:
     """Add a country to the hub; a running hub reloads without dropping the others."""
     public_key: str | None = None
+    leaf_csr: str | None = None
     if join is not None:
         data = json.loads(join.read_text())
         code, name, password_ = data["code"], data.get("name", data["code"]), data["leaf_password"]
-        public_key = data.get("public_key")
+        public_key, leaf_csr = data.get("public_key"), data.get("leaf_csr")
     if code is None or password_ is None:
         raise typer.BadParameter(
             "give a hub-join.json, or --code and --password", param_hint="JOIN"
@@ -204,7 +231,10 @@ def add_node_command(
             f"no hub in {dir}: run `concordia hub init` first", param_hint="--dir"
         )
     try:
-        path = add_node(dir, code, name or code, password_, force=force, public_key=public_key)
+        path = add_node(
+            dir, code, name or code, password_, force=force, public_key=public_key,
+            leaf_csr=leaf_csr,
+        )  # fmt: skip
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--code") from exc
     except AlreadyInitialisedError as exc:
@@ -216,6 +246,17 @@ def add_node_command(
         console.print(
             f"Its signing key's fingerprint: {PublicKey.parse(public_key).fingerprint} "
             "(confirm it with that country out of band)."
+        )
+    if leaf_csr is not None:
+        console.print(
+            f"Its leaf client certificate: {issued_cert(dir, code)}. Give it to that country: "
+            f"`concordia node install-leaf-cert FILE --dir var/{code}` (the hub refuses a leaf "
+            "without one)."
+        )
+    else:
+        console.print(
+            "[yellow]No leaf certificate request (a join file from `concordia node init "
+            "--hub-ca` carries one)[/]: this node cannot connect until it has a certificate."
         )
     running = "reloaded" if pid_file(dir).exists() else "not running; start it to apply"
     console.print(f"Hub nats-server {running}.")

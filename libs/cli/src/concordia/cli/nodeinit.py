@@ -14,6 +14,11 @@ Writes under ``--dir`` (``var/<code>`` by default), secrets with mode 0600:
 * ``hub-join.json``: what ``concordia hub add-node`` needs (code, name, leaf password, public key);
 * ``hub-ca.pem``: a copy of the hub's leaf CA (``--hub-ca``); the leaf remote is then TLS and
   verifies the hub's certificate. Without it the remote is plain, and the command warns.
+  With it the node also makes its leaf client key ``leaf-client-key.pem`` (0600, kept by
+  ``--force``) and puts a certificate request for it in ``hub-join.json`` (``leaf_csr``); the
+  remote presents ``leaf-client.pem``, the certificate ``hub add-node`` issues, once installed
+  (``concordia node install-leaf-cert``, which rewrites ``nats.conf``): the hub refuses a leaf
+  without one. Until then the node runs alone.
 
 A second run refuses to overwrite; ``--force`` regenerates every password (the hub must then
 ``add-node --force`` the new ``hub-join.json``) but keeps the node key, which encrypts data,
@@ -31,7 +36,14 @@ import typer
 from rich.console import Console
 
 from concordia.cli._layout import node_key, write_json, write_private
-from concordia.cli._leaftls import fingerprint
+from concordia.cli._leaftls import (
+    CLIENT_CERT,
+    CLIENT_KEY,
+    client_csr,
+    ensure_client_key,
+    fingerprint,
+    install_client_cert,
+)
 from concordia.cli._natsconf.base import check_code, is_tls_url
 from concordia.cli._natsconf.node import NodeNats, NodePasswords, node_config
 from concordia.cli._natsconf.text import render
@@ -122,15 +134,19 @@ def init_node(
         raise AlreadyInitialisedError(f"{root} already holds node files; pass --force to redo")
     root = root.resolve()
     ca_file: str | None = None
+    client: tuple[str, str] | None = None
     if hub_ca is not None and hub_leaf_url is not None:
         root.mkdir(parents=True, exist_ok=True)
         copy = root / "hub-ca.pem"
         if hub_ca.resolve() != copy:
             copy.write_bytes(hub_ca.read_bytes())
         ca_file = str(copy)
+        ensure_client_key(root)
+        if (root / CLIENT_CERT).exists():  # installed: the remote presents it
+            client = (str(root / CLIENT_CERT), str(root / CLIENT_KEY))
     nats = NodeNats(
         code, port, monitor_port, root / "nats", passwords or NodePasswords.generate(),
-        hub_leaf_url, host, hub_ca_file=ca_file,
+        hub_leaf_url, host, hub_ca_file=ca_file, hub_client=client,
     )  # fmt: skip
     header = f"nats-server of Concordia node {code} ({name}), written by `concordia node init`."
     root.mkdir(parents=True, exist_ok=True)
@@ -160,10 +176,13 @@ def init_node(
     join = {"code": code, "name": name, "leaf_user": f"leaf-{code}"}
     join["leaf_password"] = nats.passwords.users["leaf"]
     join |= {"public_key": signing.text, "fingerprint": signing.fingerprint}
+    if ca_file is not None:  # the hub issues the leaf client certificate for this key
+        join["leaf_csr"] = client_csr(root, code)
     write_private(root / "hub-join.json", json.dumps(join, indent=2) + "\n")
     public = {"code": code, "name": name, "host": host, "port": port}
     public |= {"monitor_port": monitor_port, "hub_leaf_url": hub_leaf_url}
     public["hub_ca"] = fingerprint(Path(ca_file)) if ca_file else None
+    public["leaf_client"] = client is not None  # the remote presents its client certificate
     public |= {"public_key": signing.text, "fingerprint": signing.fingerprint}
     write_json(root / "node.json", public)
     return NodeFiles(root, nats)
@@ -208,6 +227,12 @@ def init(
     console.print(f"Signing key fingerprint: {json.loads(files.join.read_text())['fingerprint']}")
     console.print(f"Start it: nats-server -c {files.conf}")
     console.print(f"Give {files.join} to the hub: concordia hub add-node {files.join}")
+    if hub_ca is not None and hub_leaf_url is not None:
+        console.print(
+            "Then install the leaf client certificate the hub issues: concordia node "
+            f"install-leaf-cert FILE --dir {files.root} (until then the hub refuses the leaf "
+            "connection)."
+        )
     if hub_leaf_url is None:
         console.print("No --hub-leaf-url: the node runs alone until it is given one.")
     elif hub_ca is None and not is_tls_url(hub_leaf_url):
@@ -216,3 +241,37 @@ def init(
             "(passwords, aggregates and the charter travel in clear); a hub made by `concordia "
             "hub init` accepts TLS only. Pass --hub-ca <hub>/leaf-ca.pem."
         )
+
+
+@app.command("install-leaf-cert")
+def install_leaf_cert(
+    cert: Annotated[Path, typer.Argument(help="The certificate `hub add-node` issued.")],
+    dir: Annotated[Path, typer.Option(help="The node's directory (var/<code>).")],
+) -> None:
+    """Install the leaf client certificate the hub issued for this node's key (mutual TLS)."""
+    try:
+        path = install_leaf_certificate(dir, cert)
+    except ValueError as exc:
+        Console(stderr=True, soft_wrap=True).print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console = Console(soft_wrap=True)
+    console.print(
+        f"Installed {path}; {dir / 'nats.conf'} presents it. Restart (or start) the node's "
+        "nats-server to connect."
+    )
+
+
+def install_leaf_certificate(root: Path, cert: Path) -> Path:
+    """Install the hub's client certificate for this node and rewrite ``nats.conf`` to present
+    it (passwords, keys and ports kept); ``ValueError`` when it is not for this node's key."""
+    before = (root / CLIENT_CERT).read_bytes() if (root / CLIENT_CERT).exists() else None
+    path = install_client_cert(root, cert)
+    node = json.loads((root / "node.json").read_text())
+    if before != path.read_bytes() or not node.get("leaf_client"):
+        ca = root / "hub-ca.pem"
+        init_node(
+            root, node["code"], node["name"], hub_leaf_url=node.get("hub_leaf_url"),
+            host=node["host"], port=node["port"], monitor_port=node["monitor_port"],
+            hub_ca=ca if ca.exists() else None, passwords=read_passwords(root), force=True,
+        )  # fmt: skip
+    return path

@@ -33,6 +33,14 @@ from concordia.events._envelope import Envelope, EnvelopeError, UnknownEventType
 from concordia.events._floors import DisclosureFloors
 from concordia.events._guard import personal_field_violations
 from concordia.events._model import Event, LocalEvent, Scope, SharedEvent, event_class, event_types
+from concordia.events._signature import (
+    EventSignatureProblem,
+    NodeSignature,
+    SigningIdentity,
+    event_signature_problem,
+    event_signer,
+    sign_event,
+)
 from concordia.events._types import (
     CODE_PATTERN,
     MAX_CHUNK_BYTES,
@@ -87,6 +95,15 @@ from concordia.events.overlap import (
     PsiRole,
 )
 from concordia.events.practices import PracticePublished
+from concordia.events.psi_seal import (
+    MAX_SEAL_SECONDS,
+    PsiSeal,
+    SealProblem,
+    check_seal,
+    make_seal,
+    payload_digest,
+    response_digest,
+)
 from concordia.events.registry import (
     AuditHeadAnchored,
     MembershipChanged,
@@ -296,6 +313,7 @@ __all__ = [
     "MAX_CHUNK_BYTES",
     "MAX_COUNT",
     "MAX_OPAQUE_BYTES",
+    "MAX_SEAL_SECONDS",
     "NON_PERSONAL_PATTERNS",
     "PSI_MESSAGE_TTL_SECONDS",
     "SHARED_LIMITS",
@@ -331,6 +349,7 @@ __all__ = [
     "EnvelopeError",
     "EvaluationRules",
     "Event",
+    "EventSignatureProblem",
     "FollowUp",
     "Handler",
     "Inbox",
@@ -341,6 +360,7 @@ __all__ = [
     "NatsServer",
     "NatsServerError",
     "NodeLinks",
+    "NodeSignature",
     "Opaque",
     "OpaqueBytes",
     "OrganisationRegistered",
@@ -363,6 +383,7 @@ __all__ = [
     "PsiResponse",
     "PsiResult",
     "PsiRole",
+    "PsiSeal",
     "Publisher",
     "RelayCollector",
     "RelayMetrics",
@@ -372,9 +393,11 @@ __all__ = [
     "ScreenedBytes",
     "ScreenedContent",
     "ScreenedText",
+    "SealProblem",
     "SecureTable",
     "ServiceStatusReported",
     "SharedEvent",
+    "SigningIdentity",
     "SnapshotStore",
     "StreamSpec",
     "SubjectToken",
@@ -385,6 +408,7 @@ __all__ = [
     "bounds_violation",
     "broadcast_stream",
     "charter",
+    "check_seal",
     "codes",
     "connect",
     "consistent_totals",
@@ -394,18 +418,24 @@ __all__ = [
     "ensure_stream",
     "ensure_streams",
     "event_class",
+    "event_signature_problem",
+    "event_signer",
     "event_types",
     "inbound_stream",
     "local_stream",
+    "make_seal",
     "out_of_range",
     "overlap",
+    "payload_digest",
     "personal_field_violations",
     "practices",
     "published_cells",
     "quarter_bounds",
     "quarter_of",
     "registry",
+    "response_digest",
     "run_publisher",
     "shared_stream",
+    "sign_event",
     "status",
 ]

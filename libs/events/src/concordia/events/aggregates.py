@@ -15,6 +15,7 @@ from typing import ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from concordia.events._model import SharedEvent
+from concordia.events._signature import NodeSignature
 from concordia.events._types import Code, SubjectToken
 
 #: The key position of a margin that sums over a dimension.
@@ -144,6 +145,11 @@ class AggregateSnapshotPublished(SharedEvent):
     margins: tuple[Cell, ...] = Field(
         default=(),
         description="Totals: `_all` where a dimension is summed; all `_all` is the grand total.",
+    )
+    signature: NodeSignature | None = Field(
+        default=None,
+        description="The node's signature of this release (``concordia.events.sign_event``): "
+        "proves to anyone holding the coalition directory that the node published it.",
     )
 
     @model_validator(mode="after")

@@ -10,8 +10,11 @@ For one period and purpose, the hub runs each ordered pair of nodes (A client, B
     A → hub   shared.a.ledger.psi.<run>.result    PsiResult(count)
 
 Only A learns which of its own organisation identifiers B funds too; B learns nothing; the hub
-sees opaque bytes and the count. Set sizes are not sent: every set is padded with random
-dummies to a power of two, and the server reads the padded size from the request itself.
+sees opaque bytes and the count. A's request and B's response are sealed by their ledger's node
+key (``concordia.events.psi_seal``) and checked by the other before it answers or counts, so the
+hub relays them but cannot forge, replay or redirect one. Set sizes are not sent: every set is
+padded with random dummies to a power of two, and the server reads the padded size from the
+request itself.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pydantic import Field, field_validator, model_validator
 from concordia.core.types import QUARTER_PATTERN
 from concordia.events._model import SharedEvent
 from concordia.events._types import Code, OpaqueBytes, SubjectToken
+from concordia.events.psi_seal import PsiSeal
 
 PsiRole = Literal["client", "server"]
 #: Why a node took no part in a run; no reason carries a number (a size stays home).
@@ -35,6 +39,14 @@ DeclineReason = Literal[
     "period_out_of_range",  # neither the current nor the previous quarter at the node
     "unknown_purpose",  # the purpose is not in the node's code list
     "bad_message",  # the peer's request could not be read
+    # The peer's message was refused before anything was read (``concordia.events.psi_seal``):
+    "unsigned",
+    "unknown_peer",
+    "bad_signature",
+    "wrong_recipient",
+    "mismatch",
+    "expired",
+    "replayed",
 ]
 #: How long a PSI message stays in the streams (``Nats-TTL``): a run is over within minutes.
 PSI_MESSAGE_TTL_SECONDS = 3600
@@ -106,6 +118,11 @@ class PsiInvitation(_Addressed):
     request: OpaqueBytes | None = Field(
         default=None, description="For a server: the client's request (blinded identifiers)."
     )
+    request_seal: PsiSeal | None = Field(
+        default=None,
+        description="For a server: the client ledger's seal of its request, as the client sent "
+        "it (the hub relays it; the server refuses a request without a valid one).",
+    )
 
     @field_validator("period")
     @classmethod
@@ -135,6 +152,9 @@ class PsiRequest(_FromLedger):
     step: ClassVar[str] = "request"
 
     request: OpaqueBytes = Field(description="The serialised PSI request.")
+    seal: PsiSeal | None = Field(
+        default=None, description="The client ledger's seal: for the server, this run only."
+    )
 
 
 class PsiResponse(_FromLedger):
@@ -150,6 +170,9 @@ class PsiResponse(_FromLedger):
 
     setup: OpaqueBytes = Field(description="The serialised PSI server setup.")
     response: OpaqueBytes = Field(description="The serialised PSI response.")
+    seal: PsiSeal | None = Field(
+        default=None, description="The server ledger's seal: for the client, this run only."
+    )
 
 
 class PsiAnswer(_Addressed):
@@ -165,6 +188,9 @@ class PsiAnswer(_Addressed):
 
     setup: OpaqueBytes = Field(description="The server's serialised PSI setup.")
     response: OpaqueBytes = Field(description="The server's serialised PSI response.")
+    seal: PsiSeal | None = Field(
+        default=None, description="The server ledger's seal, as the server sent it."
+    )
 
 
 class PsiResult(_FromLedger):

@@ -12,6 +12,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from concordia.events._model import SharedEvent
+from concordia.events._signature import NodeSignature
 from concordia.events._types import Code, SubjectToken
 
 
@@ -72,6 +73,10 @@ class ServiceStatusReported(SharedEvent):
         ge=0,
         description="The newest entry of the hub's decision log the service holds with every "
         "earlier one concerning its node (null: it does not follow decisions).",
+    )
+    signature: NodeSignature | None = Field(
+        default=None,
+        description="The node's signature of this report (``concordia.events.sign_event``).",
     )
 
     @classmethod

@@ -42,11 +42,14 @@ from concordia.events import (
     OutboxRelay,
     RelayCollector,
     disclosure_rules,
+    event_signer,
     local_stream,
     run_publisher,
 )
 from concordia.events.runtime.tasks import cancel_and_wait
+from concordia.identity import NodeIdentity
 from concordia.kit import console
+from concordia.kit._identity import load_identity
 from concordia.kit._migrations import ensure_migrated
 from concordia.kit._services import SERVICES
 from concordia.kit._settings import ServiceSettings
@@ -91,6 +94,8 @@ class Runtime(AppState):
     publish_aggregates: Callable[[], Awaitable[list[AggregateSnapshotPublished]]] | None = None
     #: The service's own typed state (``service_state(request, Kind)``).
     extra: Any = None
+    #: The node's signing key and pinned directory (``CONCORDIA_IDENTITY_*``); None unset.
+    identity: NodeIdentity | None = None
 
     @property
     def link(self) -> NatsLink:
@@ -171,6 +176,8 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         else None
     )
     rt = Runtime.for_app(settings=settings, db=db, service=d.name, links=links, extra=d.extra)
+    if isinstance(settings, ServiceSettings):
+        rt.identity = load_identity(settings)
     if d.setup is not None:
         rt.extra = d.setup(rt)
     if d.node_service:
@@ -178,6 +185,7 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         rt.follower = CharterFollower(
             db, charters, node=settings.node, service=d.name, outbox=outbox,
             interval=settings.status_interval_seconds, floors=settings.disclosure_floors(),
+            sign=event_signer(rt.identity),
         )  # fmt: skip
         rt.decisions = DecisionFollower(
             db, decisions, node=settings.node, on_held=rt.follower.held_decisions

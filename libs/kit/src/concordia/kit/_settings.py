@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator
@@ -61,6 +62,17 @@ class ServiceSettings(CoreSettings):
         default=False, validation_alias="CONCORDIA_DISCLOSURE_ACCEPT_LOOSER",
         description="The operator's opt-in: apply a charter looser than these floors as sent "
         "(off: such a charter is refused and reported to the hub).",
+    )  # fmt: skip
+
+    identity_key_file: Path | None = Field(
+        default=None, validation_alias="CONCORDIA_IDENTITY_KEY_FILE",
+        description="The node's Ed25519 signing key (0600; `concordia node init` makes it). "
+        "Unset: the service signs nothing and takes part in no overlap detection.",
+    )  # fmt: skip
+    identity_directory_file: Path | None = Field(
+        default=None, validation_alias="CONCORDIA_IDENTITY_DIRECTORY_FILE",
+        description="The coalition directory this node pinned (`directory.json`): the only "
+        "peers and keys it accepts; re-read when it changes.",
     )  # fmt: skip
 
     @field_validator("disclosure_rounding_base_min", mode="before")

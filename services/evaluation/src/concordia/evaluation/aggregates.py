@@ -17,7 +17,7 @@ shares (``funding_health``) leave only for a period with at least k funded organ
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median_low
@@ -291,8 +291,10 @@ def protect(
 async def publish(
     *, db: Database, ctx: NodeContext, k: int, rounding_base: int | None,
     charter_version: str = "default", small_below: Decimal = Decimal(10000),
+    sign: Callable[[AggregateSnapshotPublished], AggregateSnapshotPublished] | None = None,
 ) -> list[AggregateSnapshotPublished]:  # fmt: skip
-    """Publish a new version of every table the release rule allows."""
+    """Publish a new version of every table the release rule allows; ``sign`` signs each
+    release with the node key."""
 
     async def emit(session: AsyncSession, events: list[AggregateSnapshotPublished]) -> None:
         await outbox.add_many(session, events, node=ctx.node)
@@ -300,7 +302,7 @@ async def publish(
     publisher = Publisher(
         db, snapshots, node=ctx.node, service="evaluation", k=k,
         charter_version=charter_version,
-        emit=emit,
+        emit=emit, sign=sign,
     )  # fmt: skip
     return await publisher.publish(
         gather=gather, protect=lambda rows: protect(rows, k, rounding_base, small_below), at=now()

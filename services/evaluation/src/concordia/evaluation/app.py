@@ -10,7 +10,7 @@ from concordia.core.crypto import FieldCipher
 from concordia.evaluation import aggregates, api, console, consumers
 from concordia.evaluation.service._common import NodeContext, Rules
 from concordia.evaluation.settings import EvaluationSettings
-from concordia.events import AggregateSnapshotPublished, DisclosureRules
+from concordia.events import AggregateSnapshotPublished, DisclosureRules, event_signer
 from concordia.kit import ConsumerSpec, Runtime, ServiceDefinition, build_app, serve
 
 SERVICE_DIR = Path(__file__).resolve().parents[3]
@@ -46,6 +46,7 @@ def create(settings: EvaluationSettings | None = None) -> FastAPI:
             db=rt.db, ctx=ctx, k=rules_.k, rounding_base=rules_.rounding_base,
             charter_version=rt.follower.current.version,
             small_below=rt.follower.current.evaluation.fragmentation_threshold_eur,
+            sign=event_signer(rt.identity),
         )  # fmt: skip
 
     return build_app(

@@ -20,6 +20,7 @@ from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
 from concordia.hub.overlap import api as overlaps
 from concordia.hub.settings import HubSettings
+from concordia.hub.signatures import DirectoryFile, SignatureCheck
 from concordia.hub.workspace import agenda, decisions, delivery
 from concordia.hub.workspace import api as workspace
 from concordia.kit import Part, Runtime, ServiceDefinition, background, build_app, serve
@@ -57,6 +58,10 @@ def create(settings: HubSettings | None = None) -> FastAPI:
         federation = Federation(
             rt.db, settings.nodes_dir, mode=settings.stream_mode,
             snapshots_per_day=settings.snapshots_per_node_per_day,
+            signatures=SignatureCheck(
+                None if settings.directory_file is None else DirectoryFile(settings.directory_file),
+                required=settings.require_signatures,
+            ),
         )  # fmt: skip
         # Built from the country links as they come up (and again when a country is added).
         rounds = OverlapRounds(

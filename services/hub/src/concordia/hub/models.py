@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -57,6 +58,10 @@ class ServiceStatus(Base):
     charter_refused: Mapped[dict[str, Any] | None]
     #: The newest decision log entry it holds in order; None: it does not follow decisions.
     decisions_held: Mapped[int | None]
+    #: The node's signature of that report (``NodeSignature`` as JSON), or None.
+    signature: Mapped[dict[str, Any] | None]
+    #: Whether the signature was checked against the hub's directory and holds.
+    signature_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Snapshot(Base):
@@ -80,6 +85,8 @@ class Snapshot(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[datetime]
     received_at: Mapped[datetime]
+    #: Whether the node's signature (in ``payload``) was checked against the hub's directory.
+    signature_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Refusal(Base):

@@ -41,6 +41,7 @@ from concordia.hub.ingest import (
     unparseable_recorder,
 )
 from concordia.hub.models import Node
+from concordia.hub.signatures import SignatureCheck
 from concordia.kit.tables import inbox
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,10 @@ class CountryLink:
         link = NatsLink(node.nats_url, name=f"concordia-hub-{node.code}")
         stream = hub_country_stream(node.code, federation.mode)
         db = federation.db
-        handler = ingest_handler(node.code, snapshots_per_day=federation.snapshots_per_day)
+        handler = ingest_handler(
+            node.code, snapshots_per_day=federation.snapshots_per_day,
+            signatures=federation.signatures,
+        )  # fmt: skip
         consumer = Consumer(
             link.js, db, inbox, handler,
             name=f"hub-ingest-{node.code}", stream=stream.name,
@@ -206,9 +210,12 @@ class Federation:
         *,
         mode: StreamMode,
         snapshots_per_day: int | None = None,
+        signatures: SignatureCheck | None = None,
     ) -> None:
         self.db, self.nodes_dir, self.mode = db, nodes_dir, mode
         self.snapshots_per_day = snapshots_per_day
+        #: How node signatures on snapshots and status reports are checked.
+        self.signatures = signatures
         self.links: dict[str, CountryLink] = {}
         self.listeners: list[LinkListener] = []
 

@@ -15,6 +15,7 @@ from concordia.events import (
     CharterRefusal,
     CodeList,
     DisclosureRules,
+    NodeSignature,
     SecureTable,
     Target,
 )
@@ -38,6 +39,13 @@ class ServiceRead(BaseModel):
         description="The newest charter it refused as looser than its node's floors (it runs "
         "the one above instead), or null.",
     )
+    signature: NodeSignature | None = Field(
+        default=None, description="The node's signature of that report, as received, or null."
+    )
+    signature_verified: bool = Field(
+        default=False,
+        description="The signature was checked against the hub's coalition directory and holds.",
+    )
 
 
 class NodeRead(BaseModel):
@@ -58,9 +66,15 @@ class NodeRead(BaseModel):
 
 
 class SnapshotRead(AggregateSnapshotPublished):
-    """One stored aggregate version, as the node published it, with when the hub received it."""
+    """One stored aggregate version, as the node published it (its ``signature`` too), with
+    when the hub received it and whether that signature holds against the hub's directory."""
 
     received_at: datetime
+    signature_verified: bool = Field(
+        default=False,
+        description="The node's signature was checked against the hub's coalition directory "
+        "and holds: anyone with the directory can check it again from this body.",
+    )
 
 
 class CellTotal(BaseModel):

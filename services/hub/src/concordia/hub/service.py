@@ -44,6 +44,8 @@ async def nodes(
                 lag_seconds=max(0.0, (now - s.sent_at).total_seconds()),
                 stale=(now - s.sent_at).total_seconds() > stale_after,
                 charter_refused=s.charter_refused,
+                signature=s.signature,
+                signature_verified=s.signature_verified,
             )
             for s in statuses
             if s.node == node.code
@@ -109,6 +111,12 @@ async def aggregates(
         Snapshot.period, Snapshot.aggregate, Snapshot.node, Snapshot.service, Snapshot.version
     ).limit(limit)
     return [
-        SnapshotRead.model_validate({**row.payload, "received_at": row.received_at})
+        SnapshotRead.model_validate(
+            {
+                **row.payload,
+                "received_at": row.received_at,
+                "signature_verified": row.signature_verified,
+            }
+        )
         for row in await session.scalars(query)
     ]

@@ -81,6 +81,17 @@ class HubSettings(CoreSettings):
         default=2, ge=1, le=8,
         description="How many quarters a scan looks at: the current one and those before it.",
     )  # fmt: skip
+    directory_file: Path | None = Field(
+        default=None,
+        description="The coalition directory the hub keeps (`var/hub/directory.json`, from "
+        "`concordia hub accept-directory`): snapshot and status signatures are checked against "
+        "its keys (re-read when it changes). Unset: signatures are kept unchecked.",
+    )
+    require_signatures: bool = Field(
+        default=False,
+        description="Refuse snapshots and status reports without a valid signature of their "
+        "node (`unsigned`); off: an unsigned one is kept, shown unverified.",
+    )
     decision_push_seconds: float = Field(
         default=10.0, gt=0,
         description="Seconds between two sends of the decision log to nodes that miss entries.",

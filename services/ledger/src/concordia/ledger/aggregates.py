@@ -336,11 +336,13 @@ async def publish(
     charter_version: str = "default",
     money_rules: dict[str, Any] | None = None,
     band: Band | None = None,
+    sign: Callable[[AggregateSnapshotPublished], AggregateSnapshotPublished] | None = None,
 ) -> list[AggregateSnapshotPublished]:
-    """Publish a new version of every table the release rule allows (``Publisher.publish``)."""
+    """Publish a new version of every table the release rule allows (``Publisher.publish``);
+    ``sign`` signs each release with the node key."""
     publisher = Publisher(
         db, snapshots, node=ctx.node, service="ledger", k=k, charter_version=charter_version,
-        emit=lambda session, events: emit(session, ctx, list(events)),
+        emit=lambda session, events: emit(session, ctx, list(events)), sign=sign,
     )  # fmt: skip
     return await publisher.publish(
         gather=gather,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from concordia.events import AggregateSnapshotPublished, DisclosureRules
+from concordia.events import AggregateSnapshotPublished, DisclosureRules, event_signer
 from concordia.kit import (
     ConsumerSpec,
     Part,
@@ -28,7 +28,7 @@ from concordia.ledger.feed import api as feed
 from concordia.ledger.feed.ahead import ReadAhead
 from concordia.ledger.feed.stream import FeedNotifier
 from concordia.ledger.overlap import api as overlaps
-from concordia.ledger.overlap.engine import OverlapEngine
+from concordia.ledger.overlap.engine import EngineCollector, OverlapEngine
 from concordia.ledger.overlap.service import RunLimits
 from concordia.ledger.schemas import GrantSync
 from concordia.ledger.service._common import NodeContext
@@ -73,6 +73,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             charter_version=rt.follower.current.version,
             money_rules=money,
             band=aggregates.Band.of(rt.follower.current),
+            sign=event_signer(rt.identity),
         )
 
     @asynccontextmanager
@@ -101,6 +102,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                 answers_per_day=settings.overlap_answers_per_day,
             ),
             run_ttl=settings.overlap_run_ttl_seconds,
+            identity=rt.identity,
         )
 
         async def start() -> None:
@@ -108,9 +110,12 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             await engine.start()
 
         task = asyncio.create_task(start(), name="overlap-engine")
+        collector = EngineCollector(lambda: engine)
+        collector.register(rt.metrics)
         try:
             yield
         finally:
+            rt.metrics.unregister(collector)
             await cancel_all([task])
             await engine.stop()
 

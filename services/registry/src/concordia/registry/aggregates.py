@@ -139,13 +139,15 @@ async def publish(
     rounding_base: int | None,
     protect: Callable[[Rows, int, int | None, str], list[Draft]] = protect,
     charter_version: str = "default",
+    sign: Callable[[AggregateSnapshotPublished], AggregateSnapshotPublished] | None = None,
 ) -> list[AggregateSnapshotPublished]:
-    """Publish this quarter's tables where the release rule allows (``Publisher.publish``)."""
+    """Publish this quarter's tables where the release rule allows (``Publisher.publish``);
+    ``sign`` signs each release with the node key."""
     at = now()
     period = quarter_of(at.date())
     publisher = Publisher(
         db, snapshots, node=ctx.node, service="registry", k=k, charter_version=charter_version,
-        emit=lambda session, events: emit(session, ctx, list(events)),
+        emit=lambda session, events: emit(session, ctx, list(events)), sign=sign,
     )  # fmt: skip
     return await publisher.publish(
         gather=gather, protect=lambda rows: protect(rows, k, rounding_base, period), at=at

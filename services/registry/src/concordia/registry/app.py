@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from concordia.core.crypto import FieldCipher
 from concordia.core.db import Database
 from concordia.core.problems import problem
-from concordia.events import AggregateSnapshotPublished, DisclosureRules
+from concordia.events import AggregateSnapshotPublished, DisclosureRules, event_signer
 from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
 from concordia.registry import aggregates, console
 from concordia.registry.api import feeds, organisations, permits, persons, screen, sync
@@ -58,6 +58,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
             k=rules.k,
             rounding_base=rules.rounding_base,
             charter_version=rt.follower.current.version,
+            sign=event_signer(rt.identity),
         )
 
     @asynccontextmanager

@@ -143,6 +143,9 @@ class HubNats:
     leaf_hosts: tuple[str, ...] = ()
     #: The leaf listener's TLS certificate and key files; None: plain (a hub from before TLS).
     leaf_tls: tuple[str, str] | None = None
+    #: The CA every node's leaf client certificate must be issued by (the hub's leaf CA); with
+    #: it the listener requires and verifies a client certificate (mutual TLS).
+    leaf_client_ca: str | None = None
     #: File storage of each country account (bytes); what the hub keeps of one node.
     country_max_file: int = COUNTRY_MAX_FILE
 
@@ -162,8 +165,10 @@ def hub_config(hub: HubNats) -> dict[str, Any]:
     # kind that can carry permissions (leafnodes.authorization.users[] takes none).
     leafnodes: dict[str, Any] = {"host": hub.host, "port": hub.leaf_port}
     leafnodes["isolate_leafnode_interest"] = True
-    if hub.leaf_tls is not None:  # TLS only: a node without it cannot connect (no `verify`)
+    if hub.leaf_tls is not None:  # TLS only: a node without it cannot connect
         leafnodes["tls"] = {"cert_file": hub.leaf_tls[0], "key_file": hub.leaf_tls[1]}
+        if hub.leaf_client_ca is not None:  # and only with a client certificate of the hub's CA
+            leafnodes["tls"] |= {"ca_file": hub.leaf_client_ca, "verify": True}
         leafnodes["tls"]["timeout"] = 5
     return {
         "server_name": "concordia-hub",

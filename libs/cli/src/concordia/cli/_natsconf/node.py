@@ -80,11 +80,15 @@ def broadcast_user(code: str, service: str, secret: str) -> dict[str, Any]:
     return user_entry
 
 
-def leaf_remote(code: str, url: str, ca_file: str | None = None) -> dict[str, Any]:
+def leaf_remote(
+    code: str, url: str, ca_file: str | None = None, client: tuple[str, str] | None = None
+) -> dict[str, Any]:
     """The node's leaf remote to the hub: COALITION only, JetStream API and ``local.>`` closed.
 
     With ``ca_file`` (the hub's leaf CA) the connection is TLS and the hub's certificate is
-    verified against that CA (and its name against the URL's host).
+    verified against that CA (and its name against the URL's host). With ``client`` (the
+    certificate the hub issued for the node's key, and that key) the node presents it: the hub
+    refuses a leaf without one (mutual TLS).
     """
     remote: dict[str, Any] = {
         "url": url,
@@ -94,6 +98,8 @@ def leaf_remote(code: str, url: str, ca_file: str | None = None) -> dict[str, An
     }
     if ca_file is not None:
         remote["tls"] = {"ca_file": ca_file, "timeout": 5}
+        if client is not None:
+            remote["tls"] |= {"cert_file": client[0], "key_file": client[1]}
     return remote
 
 
@@ -138,6 +144,8 @@ class NodeNats:
     host: str = "127.0.0.1"
     services: tuple[str, ...] = NODE_SERVICES
     hub_ca_file: str | None = None
+    #: The node's leaf client certificate (issued by the hub's CA) and key files.
+    hub_client: tuple[str, str] | None = None
 
     def leaf_url(self) -> str | None:
         """The hub's leaf URL with this node's leaf credentials in its user-info."""
@@ -189,5 +197,6 @@ def node_config(node: NodeNats) -> dict[str, Any]:
     }
     leaf = node.leaf_url()
     if leaf is not None:
-        conf["leafnodes"] = {"remotes": [leaf_remote(code, leaf, node.hub_ca_file)]}
+        remote = leaf_remote(code, leaf, node.hub_ca_file, node.hub_client)
+        conf["leafnodes"] = {"remotes": [remote]}
     return conf

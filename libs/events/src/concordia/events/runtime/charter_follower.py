@@ -139,8 +139,11 @@ class CharterFollower:
         outbox: Outbox | None = None,
         interval: float = 30.0,
         floors: DisclosureFloors | None = None,
+        sign: Callable[[ServiceStatusReported], ServiceStatusReported] | None = None,
     ) -> None:
         self.db, self.store, self.node, self.service = db, store, node, service
+        #: Signs each status report with the node key (``event_signer``); None: unsigned.
+        self.sign = sign
         self.outbox, self.interval, self.floors = outbox, interval, floors
         self.current: CharterPublished = DEFAULT_CHARTER
         self.refused: CharterRefusal | None = None
@@ -253,8 +256,8 @@ class CharterFollower:
         return int(count or 0)
 
     def status(self, pending: int) -> ServiceStatusReported:
-        """This service's status report as of now."""
-        return ServiceStatusReported(
+        """This service's status report as of now (signed when the node has a key)."""
+        report = ServiceStatusReported(
             node=self.node,
             service=self.service,
             charter_version=self.current.version,
@@ -264,6 +267,7 @@ class CharterFollower:
             charter_refused=self.refused,
             decisions_held=self.decisions_held,
         )
+        return report if self.sign is None else self.sign(report)
 
     async def report(self) -> None:
         """Send the status report now (a plain publish: the node's shared stream keeps it)."""

@@ -178,6 +178,8 @@ class Publisher:
     emit: Callable[[AsyncSession, list[AggregateSnapshotPublished]], Awaitable[None]]
     #: The charter whose rules made the drafts; a new charter is a new round, not a skip.
     charter_version: str = "default"
+    #: Signs each release with the node key (``event_signer``); None: releases go unsigned.
+    sign: Callable[[AggregateSnapshotPublished], AggregateSnapshotPublished] | None = None
 
     async def publish(
         self,
@@ -239,6 +241,8 @@ class Publisher:
                 measure=draft.measure, dimensions=draft.dimensions, cells=draft.cells,
                 margins=draft.margins,
             )  # fmt: skip
+            if self.sign is not None:
+                event = self.sign(event)
             chosen.append((event, normalise_contributions(draft.contributions)))
         return chosen
 

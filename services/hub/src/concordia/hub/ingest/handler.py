@@ -4,7 +4,9 @@ A country's account can only carry ``shared.<code>.>``; a payload naming another
 (a country cannot speak for another), recorded with its reason and event id, never its content.
 So is what no honest node sends: a count outside 0..10^7 or an amount outside 0..10^12 EUR or
 with more than two decimals (one node must not poison coalition totals), a dimension or code
-outside the charter's code lists, and snapshots beyond the node's daily quota.
+outside the charter's code lists, and snapshots beyond the node's daily quota. A snapshot or
+status report whose node signature does not hold against the hub's directory is refused too
+(``concordia.hub.signatures``); a valid signature is kept with it, marked verified.
 """
 
 from __future__ import annotations
@@ -30,12 +32,19 @@ from concordia.events import (
 from concordia.events.aggregates import ALL
 from concordia.hub.charter import current
 from concordia.hub.models import Node, Refusal, ServiceStatus, Snapshot
+from concordia.hub.signatures import SignatureCheck
 
 log = logging.getLogger(__name__)
 
 
-def ingest_handler(code: str, *, snapshots_per_day: int | None = None) -> Handler:
-    """The consumer handler for the account of country ``code``; ``None``: no daily quota."""
+def ingest_handler(
+    code: str, *, snapshots_per_day: int | None = None, signatures: SignatureCheck | None = None
+) -> Handler:
+    """The consumer handler for the account of country ``code``; ``None``: no daily quota.
+
+    ``signatures``: how node signatures are checked (default: kept as sent, unchecked).
+    """
+    check = signatures or SignatureCheck()
 
     async def handle(session: AsyncSession, envelope: Envelope[Event]) -> None:
         event = envelope.data
@@ -50,15 +59,21 @@ def ingest_handler(code: str, *, snapshots_per_day: int | None = None) -> Handle
             # claiming another would dodge the broker's one-message-per-subject guarantee.
             await refuse(session, code, "subject_mismatch", envelope.id)
             return
+        verdict = check.judge(event)
+        if verdict.refusal is not None:
+            await refuse(session, code, verdict.refusal, envelope.id)
+            return
         now = datetime.now(UTC)
         if isinstance(event, AggregateSnapshotPublished):
             reason = inadmissible(event, await current(session=session))
             if reason is not None:
                 await refuse(session, code, reason, envelope.id)
                 return
-            await _snapshot(session, code, event, envelope, now, snapshots_per_day)
+            await _snapshot(
+                session, code, event, envelope, now, snapshots_per_day, verdict.verified
+            )
         else:
-            await _status(session, event, now)
+            await _status(session, event, now, verdict.verified)
         sent = min(envelope.time, now)  # a node clock ahead of ours does not make it "future"
         await session.execute(
             update(Node)
@@ -113,6 +128,7 @@ async def _snapshot(
     envelope: Envelope[Event],
     now: datetime,
     per_day: int | None,
+    verified: bool,
 ) -> None:
     payload = event.model_dump(mode="json")
     existing = await session.scalar(
@@ -146,12 +162,14 @@ async def _snapshot(
             node=event.node, service=event.service, aggregate=event.aggregate,
             period=event.period, version=event.version, measure=event.measure,
             charter_version=event.charter_version, payload=payload, event_id=envelope.id,
-            published_at=envelope.time, received_at=now,
+            published_at=envelope.time, received_at=now, signature_verified=verified,
         )
     )  # fmt: skip
 
 
-async def _status(session: AsyncSession, event: ServiceStatusReported, now: datetime) -> None:
+async def _status(
+    session: AsyncSession, event: ServiceStatusReported, now: datetime, verified: bool
+) -> None:
     # A node clock ahead of ours must not make a report "future": it would hide every later one
     # and keep a dead service looking fresh.
     sent = min(event.sent_at, now)
@@ -167,5 +185,8 @@ async def _status(session: AsyncSession, event: ServiceStatusReported, now: date
     refused = event.charter_refused
     row.charter_refused = None if refused is None else refused.model_dump(mode="json")
     row.decisions_held = event.decisions_held
+    signature = event.signature
+    row.signature = None if signature is None else signature.model_dump(mode="json")
+    row.signature_verified = verified
     row.sent_at = sent
     row.received_at = now

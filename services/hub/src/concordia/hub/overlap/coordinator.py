@@ -1,6 +1,7 @@
 """The hub's side of overlap detection: relay opaque PSI messages between nodes, keep counts.
 
-The coordinator never holds a key and never parses a PSI message: it moves base64 blobs from
+The coordinator never holds a key and never parses a PSI message: it moves base64 blobs (and the
+ledgers' seals of them, which it cannot make: each node checks its peer's) from
 one country's account to another's and records, per ordered pair, only how the run ended (a
 count, a decline with a reason code, or a timeout). It deliberately does not import
 ``private_set_intersection``; a test checks that.
@@ -206,7 +207,8 @@ class OverlapCoordinator:
                 answer = await self._exchange(
                     server, run_id, {"response", "result"},
                     PsiInvitation(node=server, run_id=run_id, period=period, purpose=purpose,
-                                  role="server", peer=client, request=reply.request),
+                                  role="server", peer=client, request=reply.request,
+                                  request_seal=reply.seal),
                 )  # fmt: skip
                 if isinstance(answer, PsiResult):
                     return ended("declined", declined_by=server, reason=_why(answer))
@@ -215,7 +217,7 @@ class OverlapCoordinator:
                 result = await self._exchange(
                     client, run_id, {"result"},
                     PsiAnswer(node=client, run_id=run_id, setup=answer.setup,
-                              response=answer.response),
+                              response=answer.response, seal=answer.seal),
                 )  # fmt: skip
             except TimeoutError:
                 return ended("timeout", reason=step)

@@ -7,8 +7,16 @@ held in memory only), so a reply lost in a crash costs a timeout at the hub and 
 later round, never a wrong count. PSI work runs in a thread, off the event loop.
 
 Only the leader replica answers (``is_leader``), since a client run's key lives in one process.
-Messages are handled one at a time, in order; a replayed invitation or answer is ignored (the
+Messages are handled one at a time, in order; a replayed invitation or answer is refused (the
 run is already recorded), so nothing is counted twice.
+
+Signed end to end (``concordia.events.psi_seal``): the client seals its request for the server,
+the server its response for the client, each with the node key (``NodeIdentity``). A node takes
+part only with a peer of its pinned directory, and checks the peer's seal (sender, recipient,
+run, purpose, period, expiry, payload) before it reads its own grantees (server) or counts
+(client). A refused message is logged, counted (``concordia_ledger_psi_refused_total``),
+recorded as a declined run with the refusal's code, and (but for a replay) reported to the hub
+as a declined result.
 
 Example::
 
@@ -24,7 +32,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -33,6 +41,8 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import NoStreamResponseError
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector, CollectorRegistry
 
 from concordia.core.db import Database
 from concordia.events import (
@@ -47,7 +57,13 @@ from concordia.events import (
     PsiResponse,
     PsiResult,
     PsiRole,
+    SealProblem,
+    check_seal,
+    make_seal,
+    payload_digest,
+    response_digest,
 )
+from concordia.identity import NodeIdentity
 from concordia.ledger.overlap import psi
 from concordia.ledger.overlap import service as overlaps
 from concordia.ledger.service._common import now
@@ -62,7 +78,49 @@ class EngineMetrics:
     handled: int = 0
     ignored: int = 0
     declined: dict[str, int] = field(default_factory=dict)
+    #: Peer messages refused by their seal (or a replayed run id), per reason code.
+    refused: dict[str, int] = field(default_factory=dict)
     published: int = 0
+
+
+class EngineCollector(Collector):
+    """Exports the engine's refusals as ``concordia_ledger_psi_refused_total{reason}``.
+
+    Example::
+
+        EngineCollector(lambda: state.engine).register(rt.metrics)
+    """
+
+    def __init__(self, engine: Callable[[], OverlapEngine | None]) -> None:
+        self.engine = engine
+
+    def register(self, registry: CollectorRegistry) -> None:
+        """Add this collector to ``registry``."""
+        registry.register(self)
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        """Yield the refusals so far, per reason."""
+        family = CounterMetricFamily(
+            "concordia_ledger_psi_refused",
+            "PSI messages refused: unsigned, unknown peer, bad signature, redirected, replayed…",
+            labels=["reason"],
+        )
+        engine = self.engine()
+        for reason, count in sorted((engine.metrics.refused if engine else {}).items()):
+            family.add_metric([reason], count)
+        yield family
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A client run waiting for the server's answer: its key and what the answer must match."""
+
+    run: psi.ClientRun
+    deadline: float
+    peer: str
+    period: str
+    purpose: str
+    request: bytes
 
 
 class OverlapEngine:
@@ -86,8 +144,12 @@ class OverlapEngine:
         ack_timeout: float = 5.0,
         clock: Callable[[], datetime] = now,
         message_ttl: float = PSI_MESSAGE_TTL_SECONDS,
+        identity: NodeIdentity | None = None,
     ) -> None:
         self.db, self.nc, self.node = db, nc, node
+        #: The node key that seals this node's messages and the pinned directory that names its
+        #: peers; without one the node takes part in no run (declined ``unsigned``).
+        self.identity = identity
         self.limits = limits or overlaps.RunLimits()
         self.run_ttl, self.is_leader, self.ack_timeout = run_ttl, is_leader, ack_timeout
         self.metrics = EngineMetrics()
@@ -95,7 +157,7 @@ class OverlapEngine:
         self.clock = clock
         #: Seconds the streams keep each message this engine publishes (whole seconds, >= 1).
         self.message_ttl = message_ttl
-        self._pending: dict[str, tuple[psi.ClientRun, float]] = {}
+        self._pending: dict[str, _Pending] = {}
         self._sub: Subscription | None = None
 
     async def start(self) -> None:
@@ -148,27 +210,52 @@ class OverlapEngine:
                 period=message.period, purpose=message.purpose, limits=self.limits, at=self.clock(),
             )  # fmt: skip
         if opened is None:
-            self._ignore("a run already seen (replayed invitation)")
+            await self._refuse(message.run_id, message.role, "replayed", known=True)
         elif opened.reason is not None:
             await self._decline(message.run_id, message.role, opened.reason)
             return None
         return opened
 
     async def _request(self, message: PsiInvitation) -> None:
-        """As client: blind our identifiers with a fresh key and send the request."""
+        """As client: blind our identifiers with a fresh key, seal the request for the peer."""
+        identity = self.identity
+        peers = identity.keys() if identity is not None else {}
+        if identity is None or message.peer not in peers:
+            reason: SealProblem = "unsigned" if identity is None else "unknown_peer"
+            await self._refuse_invitation(message, reason)
+            return
         opened = await self._open(message)
         if opened is None:
             return
         run, request = await asyncio.to_thread(psi.client_request, opened.identifiers)
-        self._pending[message.run_id] = (run, time.monotonic() + self.run_ttl)
-        await self._publish(PsiRequest(run_id=message.run_id, request=request))
+        seal = make_seal(
+            identity, step="request", recipient=message.peer, run_id=message.run_id,
+            purpose=message.purpose, period=message.period, digest=payload_digest(request),
+            now=self.clock(), ttl=self.run_ttl,
+        )  # fmt: skip
+        self._pending[message.run_id] = _Pending(
+            run, time.monotonic() + self.run_ttl, message.peer, message.period, message.purpose,
+            request,
+        )  # fmt: skip
+        await self._publish(PsiRequest(run_id=message.run_id, request=request, seal=seal))
 
     async def _serve(self, message: PsiInvitation) -> None:
-        """As server: answer the client's request with a fresh key; learn nothing."""
+        """As server: check the client's seal, answer with a fresh key, seal it; learn nothing."""
+        assert message.request is not None  # the model requires it for a server
+        identity = self.identity
+        problem: SealProblem | None = "unsigned"
+        if identity is not None:
+            problem = check_seal(
+                message.request_seal, identity.keys(), step="request", sender=message.peer,
+                recipient=self.node, run_id=message.run_id, purpose=message.purpose,
+                period=message.period, digest=payload_digest(message.request), now=self.clock(),
+            )  # fmt: skip
+        if problem is not None or identity is None:
+            await self._refuse_invitation(message, problem or "unsigned")
+            return
         opened = await self._open(message)
         if opened is None:
             return
-        assert message.request is not None  # the model requires it for a server
         try:
             setup, response = await asyncio.to_thread(
                 psi.server_answer, opened.identifiers, message.request
@@ -179,17 +266,38 @@ class OverlapEngine:
             await self._decline(message.run_id, "server", "bad_message")
             return
         await self._finish(message.run_id, "answered", None)
-        await self._publish(PsiResponse(run_id=message.run_id, setup=setup, response=response))
+        seal = make_seal(
+            identity, step="response", recipient=message.peer, run_id=message.run_id,
+            purpose=message.purpose, period=message.period,
+            digest=response_digest(message.request, setup, response), now=self.clock(),
+            ttl=self.run_ttl,
+        )  # fmt: skip
+        await self._publish(
+            PsiResponse(run_id=message.run_id, setup=setup, response=response, seal=seal)
+        )
 
     async def _conclude(self, message: PsiAnswer) -> None:
-        """As client: intersect, keep which of our grantees the peer funds, report the count."""
+        """As client: check the server's seal, intersect, keep which of our grantees the peer
+        funds, report the count."""
         pending = self._pending.pop(message.run_id, None)
         if pending is None:
-            self._ignore("an answer for no waiting run (replayed, expired or after a restart)")
+            # Answered already (a replay), or expired, or the key went with a restart.
+            await self._refuse(message.run_id, "client", "replayed", known=True)
+            return
+        problem = check_seal(
+            message.seal, self.identity.keys() if self.identity else {}, step="response",
+            sender=pending.peer, recipient=self.node, run_id=message.run_id,
+            purpose=pending.purpose, period=pending.period,
+            digest=response_digest(pending.request, message.setup, message.response),
+            now=self.clock(),
+        )  # fmt: skip
+        if problem is not None:
+            await self._finish(message.run_id, "declined", problem)
+            await self._refuse(message.run_id, "client", problem, known=True, report=True)
             return
         try:
             found = await asyncio.to_thread(
-                psi.client_intersection, pending[0], message.setup, message.response
+                psi.client_intersection, pending.run, message.setup, message.response
             )
         except psi.BadPsiMessageError as exc:
             log.warning("psi answer refused", extra={"run": message.run_id, "error": str(exc)})
@@ -211,6 +319,36 @@ class OverlapEngine:
         async with self.db.unit_of_work() as session:
             await overlaps.finish_run(
                 session=session, run_id=run_id, status=status, reason=reason, at=self.clock()
+            )
+
+    async def _refuse_invitation(self, message: PsiInvitation, reason: SealProblem) -> None:
+        """Record a run refused before it opened (a replay if its id is known) and report it."""
+        async with self.db.unit_of_work() as session:
+            recorded = await overlaps.refuse_run(
+                session=session, run_id=message.run_id, role=message.role, peer=message.peer,
+                period=message.period, purpose=message.purpose, reason=reason, at=self.clock(),
+            )  # fmt: skip
+        if not recorded:
+            reason = "replayed"
+        await self._refuse(message.run_id, message.role, reason, known=True, report=recorded)
+
+    async def _refuse(
+        self, run_id: str, role: PsiRole, reason: SealProblem, *, known: bool, report: bool = False
+    ) -> None:
+        """Count and log a refused message; with ``report``, tell the hub (a declined result).
+
+        A replay is never reported: the run's own messages stand (a result on the run's subject
+        would replace the one the stream keeps).
+        """
+        self.metrics.refused[reason] = self.metrics.refused.get(reason, 0) + 1
+        log.warning(
+            "psi message refused",
+            extra={"node": self.node, "run": run_id, "role": role, "reason": reason,
+                   "known_run": known},
+        )  # fmt: skip
+        if report and reason != "replayed":
+            await self._publish(
+                PsiResult(run_id=run_id, role=role, outcome="declined", reason=reason)
             )
 
     async def _decline(self, run_id: str, role: PsiRole, reason: DeclineReason) -> None:
@@ -239,7 +377,7 @@ class OverlapEngine:
     def _expire(self) -> None:
         """Forget client runs whose answer never came (their key goes with them)."""
         moment = time.monotonic()
-        for run_id in [r for r, (_, deadline) in self._pending.items() if deadline < moment]:
+        for run_id in [r for r, pending in self._pending.items() if pending.deadline < moment]:
             del self._pending[run_id]
 
     def _ignore(self, why: str) -> None:

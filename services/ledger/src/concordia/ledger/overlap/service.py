@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.events import DeclineReason, PsiRole, quarter_bounds, quarter_of
+from concordia.events.psi_seal import SEAL_PROBLEMS, SealProblem
 from concordia.ledger.codes import PURPOSES
 from concordia.ledger.models import Grant, KnownOrganisation, OverlapMatch, OverlapRun
 from concordia.ledger.overlap.psi import normalise
@@ -89,7 +90,10 @@ async def open_run(
         .where(
             OverlapRun.peer == peer, OverlapRun.period == period,
             OverlapRun.purpose == purpose, OverlapRun.role == role, *today,
-            or_(OverlapRun.reason.is_(None), OverlapRun.reason != "rate_limited"),
+            # Runs refused for their seal took nothing of the allowance: a forging hub cannot
+            # use up a node's runs with a peer.
+            or_(OverlapRun.reason.is_(None),
+                OverlapRun.reason.not_in(("rate_limited", *SEAL_PROBLEMS))),
         )
     )  # fmt: skip
     # Every run today that used the node's set, in either role and whoever asked: a hub that
@@ -123,6 +127,31 @@ async def open_run(
     )  # fmt: skip
     await session.flush()
     return Opened(identifiers=[] if reason else identifiers, reason=reason)
+
+
+async def refuse_run(
+    *,
+    session: AsyncSession,
+    run_id: str,
+    role: PsiRole,
+    peer: str,
+    period: str,
+    purpose: str,
+    reason: SealProblem,
+    at: datetime,
+) -> bool:
+    """Record a run refused before it opened (its peer's seal, or no identity to check one);
+    False when the run id is known already (then it is a replay, and nothing is written)."""
+    if await session.get(OverlapRun, run_id) is not None:
+        return False
+    session.add(
+        OverlapRun(
+            run_id=run_id, role=role, peer=peer, period=period, purpose=purpose,
+            status="declined", reason=reason, count=None, created_at=at, finished_at=at,
+        )
+    )  # fmt: skip
+    await session.flush()
+    return True
 
 
 async def finish_run(
