@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator
@@ -63,6 +64,15 @@ class ServiceSettings(CoreSettings):
         default=False, validation_alias="CONCORDIA_DISCLOSURE_ACCEPT_LOOSER",
         description="The operator's opt-in: apply a charter looser than these floors as sent "
         "(off: such a charter is refused and reported to the hub).",
+    )  # fmt: skip
+
+    # The coalition's signed directory (node-wide): whose signatures make a charter or a
+    # decision of the coordination group (m of n members; the hub relays, it cannot sign).
+    identity_directory_file: Path | None = Field(
+        default=None, validation_alias="CONCORDIA_IDENTITY_DIRECTORY_FILE",
+        description="The coalition directory the node pinned (`concordia node pin-directory`); "
+        "charters and decisions count only with m signatures of its members (unset or missing: "
+        "every charter from the hub is refused, `no_directory`).",
     )  # fmt: skip
 
     @field_validator("disclosure_rounding_base_min", mode="before")

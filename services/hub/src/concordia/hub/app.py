@@ -86,7 +86,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
         while True:  # charters adopted by a decision put it in force; nodes get the log
             try:
                 async with rt.db.unit_of_work() as session:
-                    await decisions.refresh(session)
+                    await decisions.refresh(session, charter.hub_directory(settings.directory_file))
                 await delivery.push(rt.db, _state(rt).federation)
             except Exception:  # the next round tries again
                 log.exception("decision follow-up failed")

@@ -44,6 +44,7 @@ async def nodes(
                 lag_seconds=max(0.0, (now - s.sent_at).total_seconds()),
                 stale=(now - s.sent_at).total_seconds() > stale_after,
                 charter_refused=s.charter_refused,
+                charter_pending=s.charter_pending,
             )
             for s in statuses
             if s.node == node.code

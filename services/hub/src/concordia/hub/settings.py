@@ -40,6 +40,12 @@ class HubSettings(CoreSettings):
         default=Path("var/hub/nodes"),
         description="One `<code>.json` per country ({code, name, nats_url}); re-scanned.",
     )
+    directory_file: Path = Field(
+        default=Path("var/hub/directory.json"),
+        description="The coalition directory the hub keeps (`concordia hub accept-directory`): "
+        "the members whose signatures adopt a charter or a decision (m of n). The hub holds no "
+        "key; without this file nothing can be adopted.",
+    )
     nodes_scan_seconds: float = Field(
         default=10.0, gt=0, description="How often nodes_dir is re-read for added countries."
     )

@@ -167,5 +167,6 @@ async def _status(session: AsyncSession, event: ServiceStatusReported, now: date
     refused = event.charter_refused
     row.charter_refused = None if refused is None else refused.model_dump(mode="json")
     row.decisions_held = event.decisions_held
+    row.charter_pending = event.charter_pending
     row.sent_at = sent
     row.received_at = now
