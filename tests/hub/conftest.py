@@ -8,7 +8,14 @@ from typing import Any
 
 import httpx
 import pytest
-from hub_support import Hub, accounts_config, hub_settings, issue_tokens, write_node
+from hub_support import (
+    Hub,
+    accounts_config,
+    hub_settings,
+    issue_tokens,
+    write_directory,
+    write_node,
+)
 
 from concordia.events import NatsServer
 from concordia.hub import app as hub_app
@@ -33,6 +40,7 @@ async def make_hub(
     tokens = issue_tokens(tokens_path)
     nodes_dir = tmp_path / "nodes"
     nodes_dir.mkdir(exist_ok=True)
+    keys = write_directory(tmp_path / "directory.json")
 
     async def start(
         url: str | None = None, nodes: tuple[str, ...] = ("se", "pl"), **extra: Any
@@ -46,7 +54,7 @@ async def make_hub(
         await ctx.__aenter__()
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://hub")
         running.append((ctx, client))
-        return Hub(app, client, tokens, settings)
+        return Hub(app, client, tokens, settings, keys)
 
     async def stop_all() -> None:
         while running:

@@ -64,11 +64,13 @@ class MemberSignature(BaseModel):
 
 
 def required(directory: Directory, *ms: int | None) -> int:
-    """How many members must sign: the largest ``m`` given, else the directory's default."""
-    given = [m for m in ms if m is not None]
-    if not given:
-        return directory.required()
-    return required_signatures(len(directory.members), max(given))
+    """How many members must sign: the largest of the ``m`` given, each None standing for the
+    directory's default (its threshold, else a simple majority)."""
+    n = len(directory.members)
+    return max(
+        (required_signatures(n, directory.threshold if m is None else m) for m in ms),
+        default=directory.required(),
+    )
 
 
 def signature_shortfall(
