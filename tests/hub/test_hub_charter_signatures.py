@@ -8,14 +8,26 @@ the hub and the nodes pinned alike.
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import nats
 import pytest
 from hub_support import Hub, user_url, wait_for
+from typer.testing import CliRunner
 
+from concordia.cli.identity import (
+    DIRECTORY_FILE,
+    IDENTITY_KEY,
+    accept_at_hub,
+    read_document,
+    rotate_identity,
+)
+from concordia.cli.main import app
 from concordia.core.db import Database
 from concordia.events import (
     DEFAULT_CHARTER,
@@ -67,7 +79,8 @@ def signature(revision_doc: dict[str, Any], code: str, key: NodeKey) -> dict[str
 async def test_a_charter_is_adopted_only_with_m_valid_member_signatures(hub: Hub) -> None:
     revision = await propose(hub, body("2026.9"))
     served = await hub.get(f"/v1/charter/{revision}/document")
-    assert served["kind"] == "charter" and "signatures" not in served["body"]
+    assert served["kind"] == "charter"
+    assert "signatures" not in served["body"]
     url = f"/v1/charter/{revision}/signatures"
 
     async def post(data: dict[str, Any]) -> Any:
@@ -91,7 +104,8 @@ async def test_a_charter_is_adopted_only_with_m_valid_member_signatures(hub: Hub
     assert again["signers"] == ["pl", "se"]
 
     status = await hub.sign(f"charter/{revision}", ("fi",))
-    assert status["signed"] and status["shortfall"] == []
+    assert status["signed"]
+    assert status["shortfall"] == []
     current = await hub.get("/v1/charter")
     assert (current["version"], current["revision"]) == ("2026.9", revision)
     assert sorted(s["signer"] for s in current["signatures"]) == ["fi", "pl", "se"]
@@ -233,8 +247,9 @@ async def test_a_charter_with_a_future_effective_day_applies_then_not_before(
         # Restarted before the day: still held, not applied.
         await follower.stop()
         await follower.start(client)
-        assert (follower.current.version, follower.pending) == ("default", follower.pending)
-        assert follower.pending is not None and follower.pending.version == "2027.1"
+        assert follower.current.version == "default"
+        assert follower.pending is not None
+        assert follower.pending.version == "2027.1"
 
         ahead = timedelta(days=1)  # the day comes
 
@@ -243,8 +258,63 @@ async def test_a_charter_with_a_future_effective_day_applies_then_not_before(
             return shown if shown and shown["charter_version"] == "2027.1" else None
 
         shown = await wait_for(runs)
-        assert shown["charter_pending"] is None and shown["charter_refused"] is None
+        assert shown["charter_pending"] is None
+        assert shown["charter_refused"] is None
         assert follower.current.disclosure.k == 12
     finally:
         await follower.stop()
         await client.close()
+
+
+async def test_a_key_rotation_keeps_a_node_signing_with_the_cli(
+    hub: Hub, tmp_path: Path, country_nats: NatsServer, node_db: Callable[[], Any]
+) -> None:
+    # se's node directory as `concordia node init` and `pin-directory` leave it.
+    root = tmp_path / "se"
+    root.mkdir()
+    (root / "node.json").write_text(json.dumps({"code": "se", "name": "Testland SE"}))
+    hub.keys["se"].save(root / IDENTITY_KEY)
+    shutil.copy(hub.settings.directory_file, root / DIRECTORY_FILE)
+
+    # se rotates its key; the old key signs the new directory, the hub (and a node) accept it.
+    old, new, rotation = rotate_identity(root)
+    assert rotation is not None
+    accept_at_hub(hub.settings.directory_file.parent, read_document(rotation))
+    assert hub.directory()() is not None
+    assert hub.directory()().keys()["se"] == new  # type: ignore[union-attr]
+
+    revision = await propose(hub, body("2026.9"))
+    served = await hub.get(f"/v1/charter/{revision}/document")
+    url = f"/v1/charter/{revision}/signatures"
+    with_old = signature(served, "se", hub.keys["se"])
+    refused = await hub.client.post(url, json=with_old, headers=hub.auth("hub:admin"))
+    assert refused.status_code == 422  # the retired key signs nothing any more
+
+    # `concordia charter sign --file` with the new key, relayed to the hub.
+    file = tmp_path / "charter.json"
+    file.write_text(json.dumps(served))
+    result = CliRunner().invoke(
+        app, ["charter", "sign", str(revision), "--dir", str(root), "--file", str(file), "--yes"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"digest {SignedDocument.model_validate(served).digest}" in result.output
+    (mine,) = read_document(file).signatures
+    assert (mine.signer, mine.key) == ("se", new.text)
+    relayed = await hub.client.post(url, json=mine.model_dump(), headers=hub.auth("hub:admin"))
+    assert relayed.json()["signers"] == ["se"]
+    await hub.adopt(revision, ("pl", "de"))
+
+    # A node that pinned the rotated directory applies the charter se signed with its new key.
+    db: Database = await node_db()
+    client = await nats.connect(user_url(country_nats, "pl", "node"))
+    follower = CharterFollower(
+        db, charters, node="pl", service="registry", interval=0.3, directory=hub.directory()
+    )
+    await follower.start(client)
+    try:
+        await wait_for(lambda: follower.current.version == "2026.9")
+        assert follower.refused is None
+    finally:
+        await follower.stop()
+        await client.close()
+    assert old != new

@@ -293,7 +293,8 @@ async def test_experts_advise_and_members_decide(hub: Hub, tokens: dict[str, str
 
     # In force once a majority of the member states signed it with their node keys.
     signed = await hub.sign(f"decisions/{taken.json()['id']}", ("se", "pl", "de"))
-    assert signed["signed"] and signed["kind"] == "decision"
+    assert signed["signed"]
+    assert signed["kind"] == "decision"
     decided = await hub.get(f"/v1/decisions/{taken.json()['id']}")
     assert decided["status"] == "in_force"
     assert [s["signer"] for s in decided["signatures"]] == ["se", "pl", "de"]
