@@ -133,9 +133,9 @@ class Hub:
         status = None
         for code in signers:
             signature = document.signed(code, self.keys[code]).signatures[-1]
-            response = await self.client.post(
-                f"/v1/{what}/signatures", json=signature.model_dump(), headers=self.auth("hub:admin")
-            )
+            data = signature.model_dump()
+            headers = self.auth("hub:admin")
+            response = await self.client.post(f"/v1/{what}/signatures", json=data, headers=headers)
             assert response.status_code == 200, response.text
             status = response.json()
         return status
