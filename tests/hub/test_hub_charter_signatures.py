@@ -281,7 +281,7 @@ async def test_a_key_rotation_keeps_a_node_signing_with_the_cli(
     assert rotation is not None
     accept_at_hub(hub.settings.directory_file.parent, read_document(rotation))
     assert hub.directory()() is not None
-    assert hub.directory()().keys()["se"] == new  # type: ignore[union-attr]
+    assert hub.directory()().keys()["se"] == new
 
     revision = await propose(hub, body("2026.9"))
     served = await hub.get(f"/v1/charter/{revision}/document")
