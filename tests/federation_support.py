@@ -20,6 +20,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from concordia.cli.hubinit import add_node, init_hub
+from concordia.cli.identity import demo_directory
 from concordia.cli.nodeinit import NodeFiles, init_node
 from concordia.events.natsserver import find_binary, free_port
 
@@ -157,6 +158,8 @@ def make_coalition(
         coalition.brokers[code] = Broker(files.conf, monitor)
         join = json.loads(files.join.read_text())
         add_node(root / "hub", code, join["name"], join["leaf_password"])
+    # Every node's key in one directory, signed by all and pinned at each node and the hub.
+    demo_directory(root / "hub", [files.root for files in coalition.nodes.values()])
     return coalition
 
 
