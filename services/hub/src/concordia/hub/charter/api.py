@@ -20,6 +20,8 @@ router = APIRouter(tags=["hub"])
 
 #: A member state's representative relays its node's signature (or the operator does).
 Relayer = Annotated[Principal, require("hub:member", "hub:admin", any_of=True)]
+#: What a member signs is readable to the members too (and to readers).
+SignerReader = Annotated[Principal, require("hub:read", "hub:member", "hub:admin", any_of=True)]
 RevisionPath = Annotated[int, Path(ge=1, le=1_000_000)]
 
 
@@ -53,13 +55,15 @@ async def put_charter(
 
 
 @router.get("/charter/{revision}", response_model=CharterPublished)
-async def get_revision(revision: RevisionPath, session: SessionDep, _: Reader) -> CharterPublished:
+async def get_revision(
+    revision: RevisionPath, session: SessionDep, _: SignerReader
+) -> CharterPublished:
     """One revision, adopted or proposed, with the signatures relayed so far."""
     return await charters.revision(session=session, number=revision)
 
 
 @router.get("/charter/{revision}/document", response_model=SignedDocument)
-async def charter_document(revision: RevisionPath, session: SessionDep, _: Reader) -> Any:
+async def charter_document(revision: RevisionPath, session: SessionDep, _: SignerReader) -> Any:
     """What a member signs (kind `charter`, the charter without its signatures), and the
     signatures so far: `concordia charter sign` fetches it, signs it and posts the signature."""
     charter = await charters.revision(session=session, number=revision)
@@ -71,7 +75,7 @@ async def charter_document(revision: RevisionPath, session: SessionDep, _: Reade
 
 @router.get("/charter/{revision}/signatures", response_model=SignaturesRead)
 async def charter_signatures(
-    revision: RevisionPath, session: SessionDep, directory: DirectoryDep, _: Reader
+    revision: RevisionPath, session: SessionDep, directory: DirectoryDep, _: SignerReader
 ) -> SignaturesRead:
     """Where the member states' signatures of a revision stand (checked like a node would)."""
     return await charters.signatures(session=session, number=revision, directory=directory)
