@@ -18,14 +18,10 @@ branch_labels, depends_on = None, None
 def upgrade() -> None:
     """Add the signature columns."""
     with op.batch_alter_table("charters", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("signatures", sa.JSON(), nullable=False, server_default="[]")
-        )
+        batch_op.add_column(sa.Column("signatures", sa.JSON(), nullable=False, server_default="[]"))
         batch_op.add_column(sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("decisions", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("signatures", sa.JSON(), nullable=False, server_default="[]")
-        )
+        batch_op.add_column(sa.Column("signatures", sa.JSON(), nullable=False, server_default="[]"))
     with op.batch_alter_table("service_status", schema=None) as batch_op:
         batch_op.add_column(sa.Column("charter_pending", sa.Integer(), nullable=True))
 
