@@ -84,6 +84,7 @@ class Running:
             "CONCORDIA_ENV": "dev", "CONCORDIA_HUB_DATABASE_URL": database,
             "CONCORDIA_TOKENS_FILE": str(tokens), "CONCORDIA_HUB_NODES_DIR": str(root / "nodes"),
             "CONCORDIA_HUB_STREAM_MODE": "sourced", "CONCORDIA_HUB_NODES_SCAN_SECONDS": "1",
+            "CONCORDIA_HUB_DIRECTORY_FILE": str(root / "directory.json"),
         }  # fmt: skip
         env |= {f"CONCORDIA_HUB_{key.upper()}": value for key, value in extra.items()}
         url = await asyncio.to_thread(self.start, "hub", "concordia.hub.app:main", env, root)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,9 +29,11 @@ from concordia.events import (
     Envelope,
     Event,
     NatsServer,
+    PinnedDirectoryFile,
     ServiceStatusReported,
 )
 from concordia.hub.settings import HubSettings
+from concordia.identity import Directory, DirectoryPin, Member, NodeKey, SignedDocument
 
 COUNTRIES = ("se", "pl", "de", "fi")
 _PASSWORD = "synthetic-test-password"
@@ -64,13 +66,32 @@ def write_node(nodes_dir: Path, server: NatsServer, code: str, title: str | None
     (nodes_dir / f"{code}.json").write_text(json.dumps(record))
 
 
+def write_directory(
+    path: Path, codes: tuple[str, ...] = COUNTRIES, threshold: int | None = None
+) -> dict[str, NodeKey]:
+    """A coalition directory of ``codes`` with fresh node keys, signed by all, pinned at
+    ``path`` (as ``concordia hub accept-directory`` keeps it); the keys by code."""
+    keys = {code: NodeKey.generate() for code in codes}
+    members = tuple(
+        Member(code=code, name=f"Testland {code.upper()}", public_key=key.public.text)
+        for code, key in keys.items()
+    )
+    document = Directory(serial=1, members=members, threshold=threshold).document()
+    for code, key in keys.items():
+        document = document.signed(code, key)
+    DirectoryPin.first(document).save(path)
+    return keys
+
+
 def hub_settings(url: str, tokens: Path, nodes_dir: Path, **extra: Any) -> HubSettings:
-    """Hub settings for a test: quick scans and re-sends, direct streams."""
+    """Hub settings for a test: quick scans and re-sends, direct streams, the directory next
+    to the nodes directory."""
     values: dict[str, Any] = {
         "env": "test",
         "database_url": url,
         "tokens_file": tokens,
         "nodes_dir": nodes_dir,
+        "directory_file": nodes_dir.parent / "directory.json",
         "nodes_scan_seconds": 0.2,
         "charter_resend_seconds": 0.5,
         "stream_mode": "direct",
@@ -92,6 +113,8 @@ class Hub:
     client: httpx.AsyncClient
     tokens: dict[str, str]
     settings: HubSettings
+    #: The members' node keys of the hub's directory (``write_directory``), by code.
+    keys: dict[str, NodeKey] = field(default_factory=dict)
 
     def auth(self, scope: str = "hub:read") -> dict[str, str]:
         """Headers with a token of ``scope``."""
@@ -102,6 +125,30 @@ class Hub:
         response = await self.client.get(path, params=params, headers=self.auth())
         assert response.status_code == 200, response.text
         return response.json()
+
+    async def sign(self, what: str, signers: tuple[str, ...]) -> Any:
+        """Each of ``signers`` signs ``what`` (``charter/<revision>`` or ``decisions/<id>``)
+        with its node key as served by the hub, and relays it; the last signature status."""
+        document = SignedDocument.model_validate(await self.get(f"/v1/{what}/document"))
+        status = None
+        for code in signers:
+            signature = document.signed(code, self.keys[code]).signatures[-1]
+            data = signature.model_dump()
+            headers = self.auth("hub:admin")
+            response = await self.client.post(f"/v1/{what}/signatures", json=data, headers=headers)
+            assert response.status_code == 200, response.text
+            status = response.json()
+        return status
+
+    async def adopt(self, revision: int, signers: tuple[str, ...] = ("se", "pl", "de")) -> Any:
+        """A majority of the members signs charter ``revision``: it is adopted."""
+        status = await self.sign(f"charter/{revision}", signers)
+        assert status["signed"], status
+        return status
+
+    def directory(self) -> PinnedDirectoryFile:
+        """The hub's directory, as a node that pinned the same one reads it."""
+        return PinnedDirectoryFile(self.settings.directory_file)
 
     async def linked(self, code: str) -> None:
         """Wait until the hub's stream and consumer of ``code`` are up."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from hub_support import write_directory
 
 from concordia.kit import ServiceSpec
 
@@ -21,6 +22,9 @@ def settings_for_test(
     else:
         (workdir / "nodes").mkdir(exist_ok=True)
         values |= {"nodes_dir": workdir / "nodes", "stream_mode": "direct"}
+        # A directory of the test's own (a signature of a generated key verifies with none).
+        write_directory(workdir / "directory.json", ("se", "pl"))
+        values |= {"directory_file": workdir / "directory.json"}
     return spec.settings_class()(**(values | extra))
 
 
@@ -49,7 +53,11 @@ CROSS_RECORD: dict[str, set[str]] = {
     },
     # a target needs a bound, min_share <= max_share, unique indicators, reserved `default`
     # (a decision may carry the charter revision it adopts: the same rules)
-    "hub": {"PUT /v1/charter", "POST /v1/agenda/{item_id}/decision"},
+    # a relayed signature must verify with its member's key in the hub's directory
+    "hub": {
+        "PUT /v1/charter", "POST /v1/agenda/{item_id}/decision",
+        "POST /v1/charter/{revision}/signatures", "POST /v1/decisions/{decision_id}/signatures",
+    },
     # each translation in a language of its own, not the practice's
     "exchange": {"POST /v1/practices", "PATCH /v1/practices/{practice_id}"},
     # the declared evaluator, the assessed grant or organisation must exist

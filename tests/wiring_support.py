@@ -21,10 +21,12 @@ import registry_support
 from fastapi import FastAPI
 from federation_support import Coalition
 
+from concordia.cli.identity import sign_document
 from concordia.cli.nodeinit import service_env
 from concordia.core.auth import TokenStore
 from concordia.hub import app as hub_app
 from concordia.hub.settings import HubSettings
+from concordia.identity import SignedDocument
 from concordia.ledger import app as ledger_app
 from concordia.ledger.settings import LedgerSettings
 from concordia.registry import app as registry_app
@@ -101,6 +103,24 @@ async def start_hub(runner: Apps, coalition: Coalition, database_url: str, **ext
     for code in coalition.nodes:
         await until(lambda c=code: _consuming(hub, c), 20)
     return hub
+
+
+async def adopt(hub: Running, coalition: Coalition, revision: int) -> Any:
+    """Every node signs charter ``revision`` with its node key (``concordia charter sign``
+    as the hub serves it) and the hub relays it: adopted; the last signature status."""
+    document = SignedDocument.model_validate(await hub.get(f"/v1/charter/{revision}/document"))
+    status: Any = None
+    for code, files in coalition.nodes.items():
+        mine = sign_document(files.root, document).signatures[-1]
+        response = await hub.client.post(
+            f"/v1/charter/{revision}/signatures", json=mine.model_dump(), headers=hub.auth
+        )
+        assert response.status_code == 200, response.text
+        status = response.json()
+        assert mine.signer == code
+    assert status is not None
+    assert status["signed"], status
+    return status
 
 
 async def _consuming(hub: Running, code: str) -> bool:

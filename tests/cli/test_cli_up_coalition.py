@@ -119,6 +119,21 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     listed = _hub_get(hub_url, reader, "/v1/nodes")
     assert sorted(n["code"] for n in listed) == sorted(NODES)
     assert all(n["linked"] for n in listed), listed
+    # The demo charter: signed by every node's key, adopted at the hub, checked and run by
+    # every service of every node against the directory it pinned.
+    charter = _hub_get(hub_url, reader, "/v1/charter")
+    assert charter["version"] == "demo.1"
+    assert sorted(s["signer"] for s in charter["signatures"]) == sorted(NODES)
+    deadline = time.monotonic() + SOURCING_SECONDS
+    while True:
+        shown = [s for n in _hub_get(hub_url, reader, "/v1/nodes") for s in n["services"]]
+        if len(shown) == len(NODES) * len(NODE_SERVICES) and all(
+            s["charter_version"] == "demo.1" for s in shown
+        ):
+            break
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.5)
+    assert not any(s["charter_refused"] for s in shown), shown
     snapshots = _wait_for_aggregates(hub_url, reader, "pl")
     assert {s["node"] for s in snapshots} == {"pl"}
     assert {s["service"] for s in snapshots} <= {s.name for s in NODE_SERVICES}

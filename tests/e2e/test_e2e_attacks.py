@@ -20,8 +20,10 @@ from hub_support import snapshot
 from ledger_support import donor, grant
 from registry_support import person
 
+from concordia.cli.identity import sign_document
 from concordia.core.auth import TokenStore
 from concordia.events import Envelope
+from concordia.identity import SignedDocument
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
@@ -162,11 +164,22 @@ async def test_a_loosening_charter_from_the_hub_is_refused_by_the_nodes_services
     for service in ("registry", "ledger"):
         assert (first[service]["charter_revision"], first[service]["charter_refused"]) == (0, None)
 
-    charter = {"version": "e2e.loose", "effective": "2027-01-01", "disclosure": LOOSE}
+    charter = {"version": "e2e.loose", "effective": "2026-01-01", "disclosure": LOOSE}
     async with httpx.AsyncClient(base_url=hub, timeout=10) as client:
         put = await client.put("/v1/charter", json=charter, headers=bearer(admin))
-    assert put.status_code == 200, put.text
-    revision = put.json()["revision"]
+        assert put.status_code == 200, put.text
+        revision = put.json()["revision"]
+        # Even signed by every member state (`concordia charter sign`), it is refused below.
+        served = await client.get(f"/v1/charter/{revision}/document", headers=bearer(admin))
+        document = SignedDocument.model_validate(served.json())
+        for code, files in c.nodes.items():
+            mine = sign_document(files.root, document).signatures[-1]
+            signed = await client.post(
+                f"/v1/charter/{revision}/signatures", json=mine.model_dump(),
+                headers=bearer(admin),
+            )  # fmt: skip
+            assert signed.status_code == 200, (code, signed.text)
+        assert signed.json()["signed"], signed.text
 
     async def refused_by_both() -> dict[str, dict[str, Any]] | None:
         shown = await services()

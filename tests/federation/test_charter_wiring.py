@@ -13,7 +13,7 @@ from typing import Any
 from federation_support import Coalition
 from ledger_support import Ledger, grant, new_donor
 from registry_support import person
-from wiring_support import Running, apps, start_hub, start_ledger, start_registry, until
+from wiring_support import Running, adopt, apps, start_hub, start_ledger, start_registry, until
 
 from concordia.events import ensure_streams, shared_stream
 from concordia.hub import charter
@@ -93,6 +93,7 @@ async def test_a_charter_reaches_registry_and_ledger_and_their_snapshots_follow_
 
         response = await hub.client.put("/v1/charter", json=CHARTER, headers=hub.auth)
         assert response.status_code == 200, response.text
+        await adopt(hub, coalition, response.json()["revision"])  # se and pl sign it
         for service in (registry, ledger):
             follower = service.app.state.concordia.follower
             await until(lambda f=follower: f.current.version == "test.2")
@@ -162,6 +163,7 @@ async def test_a_service_on_an_old_charter_is_shown_stale_then_converges(
         )
         response = await hub.client.put("/v1/charter", json=CHARTER, headers=hub.auth)
         assert response.status_code == 200, response.text
+        await adopt(hub, coalition, response.json()["revision"])  # se and pl sign it
         # The ledger was not running when the charter went out: it starts on the defaults.
         ledger, _ = await start_ledger(runner, coalition, "pl", await database_factories("ledger"))
         assert ledger.app.state.concordia.follower.current.version == "default"

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 from apps import Apps
-from hub_support import Hub, accounts_config, hub_settings, issue_tokens, write_node
+from hub_support import (
+    Hub,
+    accounts_config,
+    hub_settings,
+    issue_tokens,
+    write_directory,
+    write_node,
+)
 
 from concordia.events import NatsServer
 from concordia.hub import app as hub_app
@@ -33,6 +40,7 @@ async def make_hub(
     tokens = issue_tokens(tokens_path)
     nodes_dir = tmp_path / "nodes"
     nodes_dir.mkdir(exist_ok=True)
+    keys = write_directory(tmp_path / "directory.json")
 
     async def start(
         url: str | None = None, nodes: tuple[str, ...] = ("se", "pl"), **extra: Any
@@ -43,7 +51,7 @@ async def make_hub(
         settings = hub_settings(url, tokens_path, nodes_dir, **extra)
         app = hub_app.create(settings)
         client = await apps.start(app, "http://hub")
-        return Hub(app, client, tokens, settings)
+        return Hub(app, client, tokens, settings, keys)
 
     start.stop_all = apps.aclose  # type: ignore[attr-defined]
     yield start

@@ -140,7 +140,7 @@ async def test_a_charter_replaces_one_code_list_and_keeps_the_others(
 ) -> None:
     body = {
         "version": "2026.9",
-        "effective": "2027-01-01",
+        "effective": "2026-01-01",
         "disclosure": {"k": 10, "dominance_n": 2, "dominance_k": "85", "p_percent": "10",
                        "rounding_base": 5},
         "code_lists": [{"dimension": "gender", "codes": ["female", "male", "robot"]}],
@@ -150,6 +150,7 @@ async def test_a_charter_replaces_one_code_list_and_keeps_the_others(
     lists = {c["dimension"]: c["codes"] for c in response.json()["code_lists"]}
     assert lists["gender"] == ["female", "male", "robot"]
     assert lists["purpose"] == list(BUILT_IN_CODE_LISTS["purpose"])
+    await hub.adopt(response.json()["revision"])  # the members sign: it applies at the hub
     nc = await node_client(country_nats, "se")
     try:
         await publish(nc, Envelope.wrap(snapshot(female=40, robot=35), node="se"))

@@ -1,5 +1,5 @@
-"""The charter: versioned at the hub, sent to every country, applied and reported by services,
-re-sent to a node that was away."""
+"""The charter: proposed at the hub, adopted only with m members' signatures, sent to every
+country, applied and reported by services, re-sent to a node that was away."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def body(version: str = "2026.1", **disclosure: Any) -> dict[str, Any]:
     rules = {"k": 12, "dominance_n": 2, "dominance_k": "85", "p_percent": "10", "rounding_base": 5}
     return {
         "version": version,
-        "effective": "2027-01-01",
+        "effective": "2026-01-01",
         "disclosure": rules | disclosure,
         "targets": [
             {
@@ -63,14 +63,21 @@ async def test_versions_etags_and_conflicts(hub: Hub) -> None:
     assert (await put(hub, body(), scope="hub:read")).status_code == 403
     created = await put(hub, body(), if_match='"0"')
     assert created.status_code == 200, created.text
-    assert created.headers["ETag"] == '"1"'
     assert created.json()["revision"] == 1
+    # A proposal: nothing changes until the members sign it.
+    assert (await hub.get("/v1/charter"))["version"] == "default"
+    assert [p["version"] for p in await hub.get("/v1/charter/proposals")] == ["2026.1"]
+    await hub.adopt(1)
+    response = await hub.client.get("/v1/charter", headers=hub.auth())
+    assert response.headers["ETag"] == '"1"'
+    assert [s["signer"] for s in response.json()["signatures"]] == ["se", "pl", "de"]
 
     stale = await put(hub, body("2026.2"), if_match='"0"')
     assert stale.status_code == 409
     assert "revision 1 is current" in stale.json()["detail"]
     assert (await put(hub, body("2026.1"), if_match='"1"')).status_code == 409  # taken version
     assert (await put(hub, body("2026.2"), if_match='"1"')).status_code == 200
+    await hub.adopt(2)
     versions = await hub.get("/v1/charter/versions")
     assert [(v["version"], v["revision"]) for v in versions] == [
         ("default", 0), ("2026.1", 1), ("2026.2", 2),
@@ -126,8 +133,9 @@ async def test_a_new_charter_reaches_services_and_a_late_node_catches_up(
     async def follow(code: str) -> CharterFollower:
         client = await nats.connect(user_url(country_nats, code, "node"))
         follower = CharterFollower(
-            await service_db(f"registry-{code}"), STORE, node=code, service="registry", interval=0.3
-        )
+            await service_db(f"registry-{code}"), STORE, node=code, service="registry",
+            interval=0.3, directory=hub.directory(),
+        )  # fmt: skip
         await follower.start(client)
         running.append((client, follower))
         return follower
@@ -143,6 +151,7 @@ async def test_a_new_charter_reaches_services_and_a_late_node_catches_up(
         se = await follow("se")
         await wait_for(lambda: runs("se", "default"))
         assert (await put(hub, body(k=20))).status_code == 200
+        await hub.adopt(1)
         await wait_for(lambda: runs("se", "2026.1"))
         assert se.current.disclosure.k == 20
 

@@ -29,7 +29,7 @@ LOOSER = {"k": 5, "dominance_n": 1, "dominance_k": "95", "p_percent": "5", "roun
 def body(version: str, **disclosure: Any) -> dict[str, Any]:
     """A charter as the coordination group (or whoever took the hub) would send it."""
     rules = {"k": 12, "dominance_n": 2, "dominance_k": "85", "p_percent": "10", "rounding_base": 5}
-    return {"version": version, "effective": "2027-01-01", "disclosure": rules | disclosure}
+    return {"version": version, "effective": "2026-01-01", "disclosure": rules | disclosure}
 
 
 @pytest.fixture
@@ -60,14 +60,16 @@ async def test_a_looser_charter_is_refused_at_the_node_and_shown_at_the_hub(
     db: Database = await node_db()
     client = await nats.connect(user_url(country_nats, "se", "node"))
     follower = CharterFollower(
-        db, charters, node="se", service="registry", interval=0.3, floors=DisclosureFloors()
-    )
+        db, charters, node="se", service="registry", interval=0.3, floors=DisclosureFloors(),
+        directory=hub.directory(),
+    )  # fmt: skip
     await follower.start(client)
     try:
         put = await hub.client.put(
             "/v1/charter", json=body("2027.1", **LOOSER), headers=hub.auth("hub:admin")
         )
         assert put.status_code == 200, put.text
+        await hub.adopt(put.json()["revision"])
 
         async def refused() -> dict[str, Any] | None:
             shown = (await _services(hub, "se")).get("registry")
@@ -92,6 +94,7 @@ async def test_a_looser_charter_is_refused_at_the_node_and_shown_at_the_hub(
                 "/v1/charter", json=body(version, **rules), headers=hub.auth("hub:admin")
             )
             assert put.status_code == 200, put.text
+            await hub.adopt(put.json()["revision"])
 
         async def runs_2027_3() -> bool:
             shown = (await _services(hub, "se")).get("registry")
@@ -113,13 +116,16 @@ async def test_the_operators_opt_in_applies_a_looser_charter(
 ) -> None:
     db: Database = await node_db()
     client = await nats.connect(user_url(country_nats, "pl", "node"))
-    follower = CharterFollower(db, charters, node="pl", service="registry", interval=0.3)
+    follower = CharterFollower(
+        db, charters, node="pl", service="registry", interval=0.3, directory=hub.directory()
+    )
     await follower.start(client)
     try:
         put = await hub.client.put(
             "/v1/charter", json=body("2027.1", **LOOSER), headers=hub.auth("hub:admin")
         )
         assert put.status_code == 200, put.text
+        await hub.adopt(put.json()["revision"])
 
         async def runs() -> bool:
             shown = (await _services(hub, "pl")).get("registry")

@@ -193,6 +193,7 @@ async def test_each_signal_raises_exactly_one_item(
     # The charter moves on (revision 1) while se's registry still reports revision 0.
     put = await hub.client.put("/v1/charter", json=CHARTER_BODY, headers=hub.auth("hub:admin"))
     assert put.status_code == 200, put.text
+    await hub.adopt(put.json()["revision"])
     groups = {g: Decimal(50000) for g in
               ("women", "lgbt", "regional_communities", "other_discriminated")}  # fmt: skip
     groups["national_minorities"] = Decimal(0)
@@ -278,7 +279,10 @@ async def test_experts_advise_and_members_decide(hub: Hub, tokens: dict[str, str
 
     taken = await hub.client.post(f"{url}/decision", json=decision, headers=auth(tokens["pl"]))
     assert taken.status_code == 201, taken.text
-    assert (taken.json()["status"], taken.json()["decided_by"]) == ("taken", "state:pl")
+    assert (taken.json()["status"], taken.json()["decided_by"]) == (
+        "pending_signatures",
+        "state:pl",
+    )
     again = await hub.client.post(f"{url}/decision", json=decision, headers=auth(tokens["pl"]))
     assert again.status_code == 409
     closed = await hub.client.post(f"{url}/comments", json=proposal, headers=auth(tokens["pl"]))
@@ -287,6 +291,13 @@ async def test_experts_advise_and_members_decide(hub: Hub, tokens: dict[str, str
     assert read["status"] == "decided"
     assert read["decision"]["id"] == taken.json()["id"]
 
+    # In force once a majority of the member states signed it with their node keys.
+    signed = await hub.sign(f"decisions/{taken.json()['id']}", ("se", "pl", "de"))
+    assert signed["signed"]
+    assert signed["kind"] == "decision"
+    decided = await hub.get(f"/v1/decisions/{taken.json()['id']}")
+    assert decided["status"] == "in_force"
+    assert [s["signer"] for s in decided["signatures"]] == ["se", "pl", "de"]
     done_url = f"/v1/decisions/{taken.json()['id']}/follow-ups/1/done"
     assert (await hub.client.post(done_url, headers=auth(tokens["pl"]))).status_code == 403
     done = await hub.client.post(done_url, headers=auth(tokens["se"]))
@@ -311,13 +322,17 @@ async def test_a_charter_decision_stays_pending_until_the_charter_is_in_force(
     url = f"/v1/decisions/{taken.json()['id']}"
     from concordia.hub.workspace import decisions
 
+    # Signed by the members, but its charter is not adopted yet: still pending.
+    assert (await hub.sign(f"decisions/{taken.json()['id']}", ("se", "pl", "de")))["signed"]
     async with hub.app.state.concordia.db.unit_of_work() as session:
-        assert await decisions.refresh(session) == []
+        assert await decisions.refresh(session, hub.directory()()) == []
     assert (await hub.get(url))["status"] == "pending_signatures"
     assert (await hub.get("/v1/charter"))["version"] == "default"  # nothing took effect
 
     put = await hub.client.put("/v1/charter", json=CHARTER_BODY, headers=hub.auth("hub:admin"))
     assert put.status_code == 200, put.text
+    assert (await hub.get(url))["status"] == "pending_signatures"  # proposed, not adopted
+    await hub.adopt(put.json()["revision"])
 
     async def in_force() -> bool:
         return bool((await hub.get(url))["status"] == "in_force")
@@ -355,11 +370,16 @@ async def test_decisions_reach_a_node_that_was_offline(
                                                             "actor": "state:se"}]})  # fmt: skip
         assert taken.status_code == 201, taken.text
         made.append(taken.json()["id"])
+        await hub.sign(f"decisions/{taken.json()['id']}", ("se", "pl", "de"))
 
     db = await node_db("se-registry")
     client = await nats.connect(user_url(country_nats, "se", "node"))
-    charter = CharterFollower(db, CHARTERS, node="se", service="registry", interval=0.3)
-    follower = DecisionFollower(db, DECISIONS, node="se", on_held=charter.held_decisions)
+    charter = CharterFollower(
+        db, CHARTERS, node="se", service="registry", interval=0.3, directory=hub.directory()
+    )
+    follower = DecisionFollower(
+        db, DECISIONS, node="se", on_held=charter.held_decisions, directory=hub.directory()
+    )
     await charter.start(client)
     await follower.start(client)
     try:
@@ -368,10 +388,12 @@ async def test_decisions_reach_a_node_that_was_offline(
             kept = await DECISIONS.all(db)
             return {d.decision_id for d in kept} == ids and all(d.status == status_ for d in kept)
 
-        await wait_for(lambda: holds({made[0], made[2]}, "taken"))
-        assert [d.previous for d in sorted(await DECISIONS.all(db), key=lambda d: d.seq)] == [
-            0, min(d.seq for d in await DECISIONS.all(db)),
-        ]  # fmt: skip
+        await wait_for(lambda: holds({made[0], made[2]}, "in_force"))
+        assert follower.unsigned_total == 0
+        # Each in-force entry follows its decision's pending one (pl's pair is not se's).
+        kept = sorted(await DECISIONS.all(db), key=lambda d: d.seq)
+        assert [d.previous for d in kept] == [d.seq - 1 for d in kept]
+        assert kept[1].seq - kept[0].seq == 4
 
         # A follow-up done changes the decision: the node gets the new state, once.
         for decision_id in (made[0], made[2]):

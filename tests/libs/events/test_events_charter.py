@@ -22,6 +22,7 @@ from concordia.events import (
     CharterStore,
     DisclosureRules,
     Envelope,
+    MemberSignature,
     NatsServer,
     Outbox,
     PsiResult,
@@ -29,18 +30,43 @@ from concordia.events import (
     Target,
 )
 from concordia.events.registry import PersonErased
+from concordia.identity import Directory, Member, NodeKey, SignedDocument
 
 METADATA = new_metadata()
 OUTBOX = Outbox(METADATA)
 STORE = CharterStore(METADATA)
+#: The coalition: two members' node keys and the directory a node pinned.
+KEYS = {code: NodeKey.generate() for code in ("se", "pl")}
+DIRECTORY = Directory(
+    serial=1,
+    members=tuple(
+        Member(code=code, name=code.upper(), public_key=key.public.text)
+        for code, key in KEYS.items()
+    ),
+)
+
+
+def signed(charter: CharterPublished) -> CharterPublished:
+    """``charter`` signed by every member."""
+    kind, body = charter.document()
+    document = SignedDocument(kind=kind, body=body)
+    for code, key in KEYS.items():
+        document = document.signed(code, key)
+    return charter.model_copy(
+        update={"signatures": tuple(MemberSignature.of(s) for s in document.signatures)}
+    )
 
 
 def charter(revision: int, k: int = 15) -> CharterPublished:
-    """A synthetic charter."""
+    """A synthetic charter, signed by both members."""
+    return signed(_charter(revision, k))
+
+
+def _charter(revision: int, k: int) -> CharterPublished:
     return CharterPublished(
         version=f"test.{revision}",
         revision=revision,
-        effective=date(2027, 1, 1),
+        effective=date(2026, 1, 1),
         disclosure=DisclosureRules(
             k=k, dominance_n=2, dominance_k=Decimal(80), p_percent=Decimal(15), rounding_base=10
         ),
@@ -78,8 +104,9 @@ async def _follower(
 ) -> tuple[Client, CharterFollower]:
     client = await nats.connect(nats_server.url)
     follower = CharterFollower(
-        db, STORE, node=node, service="registry", outbox=OUTBOX, interval=0.3
-    )
+        db, STORE, node=node, service="registry", outbox=OUTBOX, interval=0.3,
+        directory=lambda: DIRECTORY,
+    )  # fmt: skip
     await follower.start(client)
     return client, follower
 
@@ -172,7 +199,10 @@ async def test_stop_is_not_lost_when_a_wake_up_arrives_with_it(
 
 
 async def test_two_workers_keep_one_copy(db: Database, node_code: str) -> None:
-    followers = [CharterFollower(db, STORE, node=node_code, service="registry") for _ in range(2)]
+    followers = [
+        CharterFollower(db, STORE, node=node_code, service="registry", directory=lambda: DIRECTORY)
+        for _ in range(2)
+    ]
     results = await asyncio.gather(*(f.apply(charter(3)) for f in followers))
     assert results == [True, True]
     assert await STORE.current(db) == charter(3)

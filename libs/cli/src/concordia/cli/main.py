@@ -20,6 +20,7 @@ from concordia.cli import (
     nodeinit,
     rotatekey,
     seed,
+    signing,
     status,
     tokens,
     up,
@@ -60,6 +61,8 @@ nodeinit.app.command("backup")(backup.backup)
 nodeinit.app.command("restore")(backup.restore)
 app.add_typer(nodeinit.app, name="node")
 app.add_typer(hubinit.app, name="hub")
+app.add_typer(signing.charter_app, name="charter")
+app.add_typer(signing.decision_app, name="decision")
 app.add_typer(audit.app, name="audit")
 app.add_typer(deploy.app, name="deploy")
 app.add_typer(config.app, name="config")

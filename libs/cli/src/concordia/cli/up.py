@@ -29,6 +29,7 @@ import typer
 from rich.console import Console
 
 from concordia.cli._banner import banner
+from concordia.cli._charter_seed import adopt_demo_charter
 from concordia.cli._coalition import (
     hub_env,
     join_hub,
@@ -351,6 +352,11 @@ def _run_locked(
             wanted, owners = hub_dev_tokens([layout.node for layout in layouts])
             tokens[hub.node] = dev_tokens(hub.tokens_file, known.get(hub.node, {}), wanted, owners)
         write_json(demo_tokens_file(var), known | tokens, private=True)
+        if hub is not None:  # the demo holds every node key: each member state signs it
+            adopted = adopt_demo_charter(
+                endpoints["hub"]["hub"], tokens[hub.node], [lay.root for lay in layouts]
+            )
+            console.print(f"  charter      {adopted}")
         if seed:
             for layout in layouts:
                 console.print(f"[bold]Seeding node {layout.node}[/] (synthetic demo data)")

@@ -25,6 +25,7 @@ from concordia.events import (
     overlap,
     practices,
     registry,
+    signatures,
     status,
 )
 from concordia.events._asyncapi import asyncapi_document
@@ -116,6 +117,7 @@ from concordia.events.registry import (
     PersonRegistered,
     PersonUpdated,
 )
+from concordia.events.signatures import MemberSignature, signature_shortfall
 from concordia.events.status import CharterRefusal, ServiceStatusReported
 
 if TYPE_CHECKING:  # the runtime, as the type checker sees it; loaded lazily below
@@ -132,6 +134,9 @@ if TYPE_CHECKING:  # the runtime, as the type checker sees it; loaded lazily bel
     )
     from concordia.events.runtime.charter_follower import (
         CharterStore as CharterStore,
+    )
+    from concordia.events.runtime.charter_follower import (
+        PinnedDirectoryFile as PinnedDirectoryFile,
     )
     from concordia.events.runtime.consumer import (
         Consumer as Consumer,
@@ -251,6 +256,7 @@ _RUNTIME: dict[str, str] = {
     "ensure_stream": "concordia.events.runtime.broker",
     "CharterFollower": "concordia.events.runtime.charter_follower",
     "CharterStore": "concordia.events.runtime.charter_follower",
+    "PinnedDirectoryFile": "concordia.events.runtime.charter_follower",
     "DecisionFollower": "concordia.events.runtime.decision_follower",
     "DecisionStore": "concordia.events.runtime.decision_follower",
     "Consumer": "concordia.events.runtime.consumer",
@@ -355,6 +361,7 @@ __all__ = [
     "Inbox",
     "Lease",
     "LocalEvent",
+    "MemberSignature",
     "MembershipChanged",
     "NatsLink",
     "NatsServer",
@@ -374,6 +381,7 @@ __all__ = [
     "PersonErased",
     "PersonRegistered",
     "PersonUpdated",
+    "PinnedDirectoryFile",
     "PracticePublished",
     "PracticeRevisionPublished",
     "PracticeTranslationV1",
@@ -437,5 +445,7 @@ __all__ = [
     "run_publisher",
     "shared_stream",
     "sign_event",
+    "signature_shortfall",
+    "signatures",
     "status",
 ]

@@ -20,9 +20,13 @@ CODE_PATTERN: Final = r"^[A-Za-z0-9_.:+\-]{1,64}$"
 TOKEN_PATTERN: Final = r"^[A-Za-z0-9_\-]{1,64}$"  # noqa: S105 - not a password
 #: ISO 3166-1 alpha-2.
 COUNTRY_PATTERN: Final = r"^[A-Z]{2}$"
+#: An Ed25519 signature (64 bytes) in base64url without padding: 86 characters, no prose.
+SIGNATURE_PATTERN: Final = r"^[A-Za-z0-9_\-]{86}$"
 
 #: The patterns a string in a shared model may carry (checked when a shared model is defined).
-NON_PERSONAL_PATTERNS: Final = frozenset({CODE_PATTERN, TOKEN_PATTERN, COUNTRY_PATTERN})
+NON_PERSONAL_PATTERNS: Final = frozenset(
+    {CODE_PATTERN, TOKEN_PATTERN, COUNTRY_PATTERN, SIGNATURE_PATTERN}
+)
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 """A machine code such as ``RU-MOS``, ``female``, ``charter:2026.1`` or ``sum:EUR``."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from concordia.events._code_lists import BUILT_IN_CODE_LISTS
 from concordia.events._model import SharedEvent
 from concordia.events._types import Code
+from concordia.events.signatures import CHARTER, MemberSignature
 
 
 def _decimal_text(pattern: str, what: str) -> WithJsonSchema:
@@ -254,6 +255,24 @@ class CharterPublished(SharedEvent):
     secure: tuple[SecureTable, ...] = Field(
         default=(), description="Tables computed by secure aggregation (one channel per table)."
     )
+    signatures_required: int | None = Field(
+        default=None, ge=1, le=64,
+        description="m: how many member states must sign a charter (this one and the next) or a "
+        "decision while it applies; null: a simple majority of the directory's members.",
+    )  # fmt: skip
+    signatures: tuple[MemberSignature, ...] = Field(
+        default=(), max_length=64,
+        description="The member states' signatures of this charter (everything but this list, "
+        "kind `charter`); a node applies it only with m valid ones from its pinned directory.",
+    )  # fmt: skip
+
+    def signed_body(self) -> dict[str, Any]:
+        """What the members sign (kind ``charter``): the charter without its signatures."""
+        return self.model_dump(mode="json", exclude={"signatures"})
+
+    def document(self) -> tuple[str, dict[str, Any]]:
+        """The signed document's kind and body."""
+        return CHARTER, self.signed_body()
 
     @model_validator(mode="after")
     def _unique(self) -> Self:

@@ -12,12 +12,13 @@ when a decision was taken still gets it, in order, once, however often it is sen
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from concordia.events._model import SharedEvent
 from concordia.events._types import CoalitionText, Code, SubjectToken
+from concordia.events.signatures import DECISION, MemberSignature
 
 DecisionStatus = Literal["taken", "pending_signatures", "in_force", "done"]
 
@@ -61,14 +62,37 @@ class CoalitionDecisionPublished(SharedEvent):
     )
     due: date | None = Field(default=None, description="By when it is to be carried out.")
     status: DecisionStatus = Field(
-        description="`taken`; `pending_signatures` (a charter change awaiting the members' "
-        "signatures); `in_force` (that charter revision applies); `done` (every follow-up done)."
+        description="`pending_signatures` (awaiting m members' signatures of the decision "
+        "and, for a charter change, of that charter); `in_force` (signed, and its charter "
+        "revision adopted); `done` (every follow-up done); `taken` (an unsigned decision of an "
+        "older hub)."
     )
     charter_version: Code | None = Field(
         default=None, description="The charter version the decision adopts, if any."
     )
     follow_ups: tuple[FollowUp, ...] = Field(default=(), description="Its follow-up actions.")
     decided_at: datetime = Field(description="When it was taken (UTC).")
+    signatures: tuple[MemberSignature, ...] = Field(
+        default=(), max_length=64,
+        description="The member states' signatures of the decision (`signed_body`, kind "
+        "`decision`); a node holds it as in force only with m valid ones.",
+    )  # fmt: skip
+
+    def signed_body(self) -> dict[str, Any]:
+        """What the members sign (kind ``decision``): what was decided, not how it went on."""
+        body = self.model_dump(
+            mode="json",
+            include={"decision_id", "item_id", "decided", "rationale", "period", "concerns",
+                     "due", "charter_version", "decided_at"},
+        )  # fmt: skip
+        body["follow_ups"] = [
+            f.model_dump(mode="json", exclude={"done_at"}) for f in self.follow_ups
+        ]
+        return body
+
+    def document(self) -> tuple[str, dict[str, Any]]:
+        """The signed document's kind and body."""
+        return DECISION, self.signed_body()
 
     @classmethod
     def subject_template(cls) -> str:

@@ -17,7 +17,8 @@ from concordia.events._types import Code, SubjectToken
 
 
 class CharterRefusal(BaseModel):
-    """A charter a service refused because it loosens the node's own disclosure floors.
+    """A charter a service refused: it loosens the node's own disclosure floors, or m of the
+    members of the directory the node pinned did not sign it.
 
     Example::
 
@@ -31,7 +32,9 @@ class CharterRefusal(BaseModel):
     reasons: tuple[Code, ...] = Field(
         min_length=1,
         description="Which floors it breaks: `k_below_floor`, `dominance_n_below_floor`, "
-        "`dominance_k_above_ceiling`, `p_percent_below_floor`, `rounding_below_floor`.",
+        "`dominance_k_above_ceiling`, `p_percent_below_floor`, `rounding_below_floor`; or why "
+        "its signatures fall short: `unsigned`, `not_enough_signatures`, `bad_signature`, "
+        "`non_member_signature`, `no_directory` (the node pinned none).",
         examples=[["k_below_floor"]],
     )
 
@@ -67,6 +70,12 @@ class ServiceStatusReported(SharedEvent):
         default=None,
         description="The newest charter the service refused (it keeps running the one named "
         "above), or null.",
+    )
+    charter_pending: int | None = Field(
+        default=None,
+        ge=1,
+        description="A signed charter revision the service holds and applies from its "
+        "`effective` day (null: none waiting).",
     )
     decisions_held: int | None = Field(
         default=None,

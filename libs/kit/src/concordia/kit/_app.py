@@ -40,6 +40,7 @@ from concordia.events import (
     NatsLink,
     NodeLinks,
     OutboxRelay,
+    PinnedDirectoryFile,
     RelayCollector,
     disclosure_rules,
     event_signer,
@@ -182,14 +183,17 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         rt.extra = d.setup(rt)
     if d.node_service:
         assert isinstance(settings, ServiceSettings)
-        rt.follower = CharterFollower(
+        # Charters and decisions count with m signatures of the directory the node pinned.
+        pinned = PinnedDirectoryFile(settings.identity_directory_file)
+        rt.follower = follower = CharterFollower(
             db, charters, node=settings.node, service=d.name, outbox=outbox,
             interval=settings.status_interval_seconds, floors=settings.disclosure_floors(),
-            sign=event_signer(rt.identity),
+            sign=event_signer(rt.identity), directory=pinned,
         )  # fmt: skip
         rt.decisions = DecisionFollower(
-            db, decisions, node=settings.node, on_held=rt.follower.held_decisions
-        )
+            db, decisions, node=settings.node, on_held=follower.held_decisions,
+            directory=pinned, signatures_required=lambda: follower.current.signatures_required,
+        )  # fmt: skip
         ConsumerCollector(lambda: rt.consumers.values()).register(rt.metrics)
     if d.publish is not None:
         publish = d.publish

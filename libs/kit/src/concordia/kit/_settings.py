@@ -71,8 +71,10 @@ class ServiceSettings(CoreSettings):
     )  # fmt: skip
     identity_directory_file: Path | None = Field(
         default=None, validation_alias="CONCORDIA_IDENTITY_DIRECTORY_FILE",
-        description="The coalition directory this node pinned (`directory.json`): the only "
-        "peers and keys it accepts; re-read when it changes.",
+        description="The coalition directory this node pinned (`concordia node pin-directory`): "
+        "the only peers and keys it accepts, re-read when it changes; charters and decisions "
+        "count only with m signatures of its members (unset or missing: every charter from the "
+        "hub is refused, `no_directory`).",
     )  # fmt: skip
 
     @field_validator("disclosure_rounding_base_min", mode="before")

@@ -59,7 +59,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
             rt.db, settings.nodes_dir, mode=settings.stream_mode,
             snapshots_per_day=settings.snapshots_per_node_per_day,
             signatures=SignatureCheck(
-                None if settings.directory_file is None else DirectoryFile(settings.directory_file),
+                DirectoryFile(settings.directory_file),
                 required=settings.require_signatures,
             ),
         )  # fmt: skip
@@ -94,7 +94,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
         while True:  # charters adopted by a decision put it in force; nodes get the log
             try:
                 async with rt.db.unit_of_work() as session:
-                    await decisions.refresh(session)
+                    await decisions.refresh(session, charter.hub_directory(settings.directory_file))
                 await delivery.push(rt.db, _state(rt).federation)
             except Exception:  # the next round tries again
                 log.exception("decision follow-up failed")

@@ -62,6 +62,8 @@ class ServiceStatus(Base):
     signature: Mapped[dict[str, Any] | None]
     #: Whether the signature was checked against the hub's directory and holds.
     signature_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A signed charter revision it holds until its effective day, or None.
+    charter_pending: Mapped[int | None]
 
 
 class Snapshot(Base):
@@ -109,8 +111,13 @@ class Charter(Base):
     revision: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[str] = mapped_column(String(64), unique=True)
     effective: Mapped[date]
+    #: ``CharterPublished`` without its signatures: what the members sign.
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+    #: The member states' signatures (``MemberSignature`` as JSON), as relayed to the nodes.
+    signatures: Mapped[list[Any]] = mapped_column(server_default="[]")
+    #: When m members had signed it: adopted from then on (None: a proposal).
+    signed_at: Mapped[datetime | None]
 
 
 class OverlapOutcome(Base):
@@ -248,6 +255,8 @@ class Decision(Base):
     #: The charter revision it adopts, as proposed; in force once the members have signed it.
     charter_version: Mapped[str | None] = mapped_column(String(64))
     charter_payload: Mapped[dict[str, Any] | None]
+    #: The member states' signatures of the decision (``MemberSignature`` as JSON).
+    signatures: Mapped[list[Any]] = mapped_column(server_default="[]")
     decided_by: Mapped[str] = mapped_column(String(80))
     decided_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -15,6 +15,7 @@ from concordia.events import (
     CharterRefusal,
     CodeList,
     DisclosureRules,
+    MemberSignature,
     NodeSignature,
     SecureTable,
     Target,
@@ -36,8 +37,13 @@ class ServiceRead(BaseModel):
     stale: bool = Field(description="Silent for longer than the hub's stale_after_seconds.")
     charter_refused: CharterRefusal | None = Field(
         default=None,
-        description="The newest charter it refused as looser than its node's floors (it runs "
-        "the one above instead), or null.",
+        description="The newest charter it refused, as looser than its node's floors or "
+        "without m valid signatures of its pinned directory (it runs the one above instead), "
+        "or null.",
+    )
+    charter_pending: int | None = Field(
+        default=None,
+        description="A signed charter revision it holds and applies from its effective day.",
     )
     signature: NodeSignature | None = Field(
         default=None, description="The node's signature of that report, as received, or null."
@@ -164,6 +170,14 @@ class CharterUpdate(BaseModel):
         description="Tables computed by secure aggregation: no longer published per node "
         "(docs/secure-aggregation.md); special-category tables need an epsilon.",
     )
+    signatures_required: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="m: how many member states must sign a charter or a decision while this "
+        "one applies (this charter itself needs the larger of its m and the current one's); "
+        "null: a simple majority of the directory's members.",
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
@@ -229,3 +243,26 @@ class OverlapPairRead(BaseModel):
         "mid-round), or the step that timed out."
     )
     at: datetime
+
+
+class SignaturesRead(BaseModel):
+    """Where the member states' signatures of a charter or decision stand.
+
+    Example::
+
+        {"kind": "charter", "digest": "9f2c…", "required": 2, "signers": ["se"],
+         "shortfall": ["not_enough_signatures"], "signed": false, "signatures": [...]}
+    """
+
+    kind: str = Field(description="`charter` or `decision`.")
+    digest: str = Field(description="SHA-256 (hex) of what is signed: compare it out of band.")
+    required: int | None = Field(
+        description="m: valid member signatures needed (null: the hub pinned no directory)."
+    )
+    signers: list[str] = Field(description="The members whose signature verifies.")
+    shortfall: list[str] = Field(
+        description="Why it is not signed yet (`unsigned`, `not_enough_signatures`, "
+        "`bad_signature`, `non_member_signature`, `no_directory`); empty once signed."
+    )
+    signed: bool = Field(description="Whether m members signed it.")
+    signatures: list[MemberSignature] = Field(description="Every signature relayed.")

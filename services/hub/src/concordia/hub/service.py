@@ -46,6 +46,7 @@ async def nodes(
                 charter_refused=s.charter_refused,
                 signature=s.signature,
                 signature_verified=s.signature_verified,
+                charter_pending=s.charter_pending,
             )
             for s in statuses
             if s.node == node.code

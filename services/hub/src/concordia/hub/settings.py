@@ -37,6 +37,13 @@ class HubSettings(CoreSettings):
         default=Path("var/hub/nodes"),
         description="One `<code>.json` per country ({code, name, nats_url}); re-scanned.",
     )
+    directory_file: Path = Field(
+        default=Path("var/hub/directory.json"),
+        description="The coalition directory the hub keeps (`concordia hub accept-directory`): "
+        "the members whose signatures adopt a charter or a decision (m of n), and the keys "
+        "snapshot and status signatures are checked against (re-read when it changes). The hub "
+        "holds no key; without this file nothing can be adopted and signatures stay unchecked.",
+    )
     nodes_scan_seconds: float = Field(
         default=10.0, gt=0, description="How often nodes_dir is re-read for added countries."
     )
@@ -81,12 +88,6 @@ class HubSettings(CoreSettings):
         default=2, ge=1, le=8,
         description="How many quarters a scan looks at: the current one and those before it.",
     )  # fmt: skip
-    directory_file: Path | None = Field(
-        default=None,
-        description="The coalition directory the hub keeps (`var/hub/directory.json`, from "
-        "`concordia hub accept-directory`): snapshot and status signatures are checked against "
-        "its keys (re-read when it changes). Unset: signatures are kept unchecked.",
-    )
     require_signatures: bool = Field(
         default=False,
         description="Refuse snapshots and status reports without a valid signature of their "

@@ -1,10 +1,14 @@
-"""The node side of the charter: follow what the hub sets, keep it, and say which one runs.
+"""The node side of the charter: follow what the hub relays, keep it, and say which one runs.
 
 A service starts one ``CharterFollower`` on its shared (COALITION) NATS connection. It listens
-on ``hub.charter``, keeps every newer charter in the service's own database (a small table next
-to the outbox, so a restart does not fall back to the defaults), and reports
-``ServiceStatusReported`` every ``interval`` seconds and right after applying a new charter; the
-hub re-sends the charter to services whose report shows an older one.
+on ``hub.charter`` and checks every newer charter before keeping it: m members of the directory
+the node pinned must have signed it (the hub relays the signatures and cannot make one), and it
+must not loosen the node's own floors. A refused charter is reported to the hub in the status
+(``charter_refused``). A kept charter (a small table next to the outbox, so a restart does not
+fall back to the defaults) applies from its ``effective`` day (00:00 UTC): before that it is held
+(``charter_pending``). The follower reports ``ServiceStatusReported`` every ``interval`` seconds
+and right after applying a new charter; the hub re-sends the charter to services whose report
+shows an older one.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
+from pathlib import Path
 
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -27,9 +32,74 @@ from concordia.events._floors import DisclosureFloors
 from concordia.events.charter import DEFAULT_CHARTER, CharterPublished
 from concordia.events.runtime.outbox import Outbox
 from concordia.events.runtime.tasks import cancel_and_wait
+from concordia.events.signatures import required, signature_shortfall
 from concordia.events.status import CharterRefusal, ServiceStatusReported
+from concordia.identity import Directory, DirectoryPin
+
+#: Where a follower finds the directory the node pinned (None: it pinned none yet).
+DirectorySource = Callable[[], Directory | None]
+Clock = Callable[[], datetime]
 
 log = logging.getLogger("concordia.events.charter")
+
+
+class PinnedDirectoryFile:
+    """The directory a node pinned, read from its file (re-read when another process moved it).
+
+    Example::
+
+        directory = PinnedDirectoryFile(Path("var/se/directory.json"))
+        directory()        # the Directory, or None while there is no file
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._mtime: float | None = None
+        self._directory: Directory | None = None
+
+    def __call__(self) -> Directory | None:
+        if self.path is None:
+            return None
+        try:
+            mtime = self.path.stat().st_mtime
+        except FileNotFoundError:
+            return None
+        if mtime != self._mtime:
+            try:
+                self._directory = DirectoryPin.load(self.path).directory
+            except (OSError, ValueError) as exc:  # half-written or broken: trust nothing
+                log.warning("directory unreadable", extra={"error": type(exc).__name__})
+                return None
+            self._mtime = mtime
+        return self._directory
+
+
+def utc_now() -> datetime:
+    """The current time, UTC."""
+    return datetime.now(UTC)
+
+
+def effective_at(charter: CharterPublished) -> datetime:
+    """When ``charter`` starts to apply: its ``effective`` day at 00:00 UTC."""
+    return datetime.combine(charter.effective, time.min, tzinfo=UTC)
+
+
+def charter_shortfall(
+    charter: CharterPublished, directory: Directory | None, replaces: CharterPublished
+) -> tuple[str, ...]:
+    """Why ``charter``'s signatures do not make it the coalition's; () when they do.
+
+    m is the larger of the charter's own ``signatures_required`` and that of the charter it
+    replaces (a simple majority of ``directory`` when neither says). The built-in charter
+    (revision 0) needs none.
+    """
+    if charter.revision == 0:
+        return ()
+    need = None
+    if directory is not None:
+        need = required(directory, charter.signatures_required, replaces.signatures_required)
+    kind, body = charter.document()
+    return signature_shortfall(kind, body, charter.signatures, directory, need)
 
 
 MessageHandler = Callable[[Msg], Awaitable[None]]
@@ -117,13 +187,17 @@ class CharterStore:
 class CharterFollower:
     """Applies the hub's charter in one service and reports the service's status to the hub.
 
-    With ``floors``, a charter looser than the node's own floors is refused: not kept, not
-    applied (the service keeps the charter it runs) and reported in the status
-    (``charter_refused``); ``floors=None`` (the operator opted in) applies every charter.
+    A charter without m valid signatures of the members of ``directory()`` (the directory the
+    node pinned; None: none pinned, every charter refused) is refused: not kept, not applied
+    (the service keeps the charter it runs) and reported in the status (``charter_refused``).
+    So is, with ``floors``, a charter looser than the node's own floors; ``floors=None`` (the
+    operator opted in) accepts looser ones. A signed charter whose ``effective`` day is ahead
+    (by ``clock``) is kept and applied then.
 
     Example::
 
-        follower = CharterFollower(db, charters, node="se", service="registry", outbox=outbox)
+        follower = CharterFollower(db, charters, node="se", service="registry", outbox=outbox,
+                                   directory=pinned_directory)
         await follower.start(shared_link.client)   # returns at once; connects when it can
         k = follower.current.disclosure.k          # 10 until the hub sends a charter
         await follower.stop()
@@ -140,12 +214,18 @@ class CharterFollower:
         interval: float = 30.0,
         floors: DisclosureFloors | None = None,
         sign: Callable[[ServiceStatusReported], ServiceStatusReported] | None = None,
+        directory: DirectorySource | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         self.db, self.store, self.node, self.service = db, store, node, service
         #: Signs each status report with the node key (``event_signer``); None: unsigned.
         self.sign = sign
         self.outbox, self.interval, self.floors = outbox, interval, floors
+        self.directory: DirectorySource = directory or (lambda: None)
+        self.clock = clock
         self.current: CharterPublished = DEFAULT_CHARTER
+        #: A signed charter kept until its ``effective`` day, or None.
+        self.pending: CharterPublished | None = None
         self.refused: CharterRefusal | None = None
         self.refused_total = 0
         self.reports_total = 0
@@ -160,12 +240,17 @@ class CharterFollower:
     async def start(self, client: Client) -> None:
         """Load the kept charter, then listen and report in the background."""
         self._client = client
-        self.current = DEFAULT_CHARTER
-        # A charter kept before the floors were raised is not run: the newest that holds them is.
+        self.current, self.pending = DEFAULT_CHARTER, None
+        # A charter kept before the floors were raised is not run: the newest that holds them is
+        # (its signatures were checked when it came). One whose day has not come waits.
         for kept in await self.store.kept(self.db):
-            if not self._refuse(kept):
-                self.current = kept
-                break
+            if self._refuse(kept, signatures=False):
+                continue
+            if not self._in_effect(kept):
+                self.pending = self.pending or kept
+                continue
+            self.current = kept
+            break
         self._task = asyncio.create_task(self._run(), name=f"charter-follower:{self.service}")
 
     async def stop(self) -> None:
@@ -179,14 +264,42 @@ class CharterFollower:
             self._client, CharterPublished.subject_template(), self._on
         )
         while True:
+            await self.promote()
             with contextlib.suppress(Exception):  # a report lost now is sent next round
                 await self.report()
             self._wake.clear()
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
             # arrives as the event is set, and stop() would then wait for this loop forever.
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.interval):
+                async with asyncio.timeout(self._next_wait()):
                     await self._wake.wait()
+
+    def _next_wait(self) -> float:
+        """Until the next report, or sooner when a held charter's day comes."""
+        if self.pending is None:
+            return self.interval
+        due = (effective_at(self.pending) - self.clock()).total_seconds()
+        return max(0.05, min(self.interval, due))
+
+    def _in_effect(self, charter: CharterPublished) -> bool:
+        return effective_at(charter) <= self.clock()
+
+    async def promote(self) -> bool:
+        """Apply the held charter if its ``effective`` day has come; True if it did."""
+        async with self._lock:
+            charter = self.pending
+            if charter is None or not self._in_effect(charter):
+                return False
+            self.pending = None
+            if charter.revision <= self.current.revision:
+                return False
+            self.current = charter
+        log.info(
+            "charter in effect",
+            extra={"charter_version": charter.version, "revision": charter.revision},
+        )
+        self._wake.set()
+        return True
 
     async def _on(self, msg: Msg) -> None:
         try:
@@ -204,40 +317,51 @@ class CharterFollower:
             log.exception("charter not applied")
 
     async def apply(self, charter: CharterPublished) -> bool:
-        """Keep and apply ``charter`` if it is newer than the current one; report at once."""
+        """Keep ``charter`` if it is newer and properly signed; applied at once when its day
+        has come, else held until then; report at once. True if it was kept."""
         async with self._lock:
-            if charter.revision <= self.current.revision:
+            if charter.revision <= max(self.current.revision, self._pending_revision()):
                 return False
             if self._refuse(charter):
                 self._wake.set()  # the hub hears of it at once
                 return False
             await self.store.keep(self.db, charter)
-            self.current = charter
             if self.refused is not None and self.refused.revision <= charter.revision:
                 self.refused = None
-        log.info(
-            "charter applied",
-            extra={"charter_version": charter.version, "revision": charter.revision},
-        )
+            if self._in_effect(charter):
+                self.current, self.pending = charter, None
+                what = "charter applied"
+            else:
+                self.pending = charter
+                what = "charter held until its effective day"
+        log.info(what, extra={"charter_version": charter.version, "revision": charter.revision})
         self._wake.set()
         return True
+
+    def _pending_revision(self) -> int:
+        return 0 if self.pending is None else self.pending.revision
 
     def held_decisions(self, seq: int) -> None:
         """Note the newest decision log entry held and report it at once."""
         self.decisions_held = seq
         self._wake.set()
 
-    def _refuse(self, charter: CharterPublished) -> bool:
-        """Whether ``charter`` breaks the node's floors; if so it is remembered as refused."""
-        reasons = () if self.floors is None else self.floors.looser(charter.disclosure)
-        if not reasons or charter.revision == 0:
+    def _refuse(self, charter: CharterPublished, *, signatures: bool = True) -> bool:
+        """Whether ``charter`` falls short of m members' signatures (``signatures``: checked)
+        or breaks the node's floors; if so it is remembered as refused."""
+        if charter.revision == 0:
             return False
-        if self.refused is None or self.refused.revision < charter.revision:
+        unsigned = charter_shortfall(charter, self.directory(), self.current) if signatures else ()
+        looser = () if self.floors is None else self.floors.looser(charter.disclosure)
+        reasons = (*unsigned, *looser)
+        if not reasons:
+            return False
+        if self.refused is None or self.refused.revision <= charter.revision:
             self.refused = CharterRefusal(
                 revision=charter.revision, version=charter.version, reasons=reasons
             )
         log.warning(
-            "charter refused: looser than the node's floors",
+            "charter refused",
             extra={"charter_version": charter.version, "reasons": ",".join(reasons)},
         )
         return True
@@ -265,6 +389,7 @@ class CharterFollower:
             outbox_pending=pending,
             sent_at=datetime.now(UTC),
             charter_refused=self.refused,
+            charter_pending=None if self.pending is None else self.pending.revision,
             decisions_held=self.decisions_held,
         )
         return report if self.sign is None else self.sign(report)

@@ -6,6 +6,11 @@ holds the entry before it (``previous``): then ``held`` moves to it, the status 
 (``decisions_held``), and the hub sends whatever comes after. An entry whose predecessor is
 missing waits for the hub's re-send; one already held is ignored. Nothing is ever lost to a node
 that was offline, and nothing counts twice.
+
+A decision is in force only when m members of the directory the node pinned signed it (m from
+the charter the node runs, a simple majority by default): an entry that says ``in_force`` or
+``done`` without those signatures is kept as ``pending_signatures`` (the chain goes on; the hub
+cannot put a decision in force at a node by saying so) and counted in ``unsigned_total``.
 """
 
 from __future__ import annotations
@@ -23,7 +28,26 @@ from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, func, sel
 from concordia.core.db import Database, UtcDateTime
 from concordia.events._envelope import Envelope, EnvelopeError
 from concordia.events.coordination import CoalitionDecisionPublished
-from concordia.events.runtime.charter_follower import stop_listening, subscribe_when_connected
+from concordia.events.runtime.charter_follower import (
+    DirectorySource,
+    stop_listening,
+    subscribe_when_connected,
+)
+from concordia.events.signatures import required, signature_shortfall
+from concordia.identity import Directory
+
+#: Statuses that say a decision applies: only with the members' signatures.
+IN_FORCE = frozenset({"in_force", "done"})
+
+
+def decision_shortfall(
+    entry: CoalitionDecisionPublished, directory: Directory | None, m: int | None
+) -> tuple[str, ...]:
+    """Why ``entry``'s signatures do not put it in force (m of ``directory``); () if they do."""
+    need = None if directory is None else required(directory, m)
+    kind, body = entry.document()
+    return signature_shortfall(kind, body, entry.signatures, directory, need)
+
 
 log = logging.getLogger("concordia.events.decisions")
 
@@ -120,10 +144,17 @@ class DecisionFollower:
         *,
         node: str,
         on_held: Callable[[int], None] | None = None,
+        directory: DirectorySource | None = None,
+        signatures_required: Callable[[], int | None] = lambda: None,
     ) -> None:
         self.db, self.store, self.node, self.on_held = db, store, node, on_held
+        self.directory: DirectorySource = directory or (lambda: None)
+        #: m of the charter the node runs (None: a simple majority of the directory).
+        self.signatures_required = signatures_required
         self.held = 0
         self.refused_total = 0
+        #: Entries that said in force without enough valid signatures (kept as pending).
+        self.unsigned_total = 0
         self._client: Client | None = None
         self._sub: Subscription | None = None
         self._task: asyncio.Task[None] | None = None
@@ -166,7 +197,16 @@ class DecisionFollower:
             log.exception("decision not kept")
 
     async def apply(self, entry: CoalitionDecisionPublished) -> bool:
-        """Keep ``entry`` if it is the next one; True if it was."""
+        """Keep ``entry`` if it is the next one (in force only if signed); True if it was."""
+        if entry.status in IN_FORCE:
+            reasons = decision_shortfall(entry, self.directory(), self.signatures_required())
+            if reasons:
+                self.unsigned_total += 1
+                log.warning(
+                    "decision not in force: signatures fall short",
+                    extra={"decision_id": entry.decision_id, "reasons": ",".join(reasons)},
+                )
+                entry = entry.model_copy(update={"status": "pending_signatures"})
         async with self._lock:
             if not await self.store.apply(self.db, entry):
                 return False

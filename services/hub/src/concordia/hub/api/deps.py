@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from concordia.core.auth import Caller, caller
+from concordia.hub.charter.service import hub_directory
 from concordia.hub.health import HubHealth
 from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
 from concordia.hub.settings import HubSettings
+from concordia.identity import Directory
 from concordia.kit import runtime, service_state
 
 
@@ -40,6 +42,14 @@ def hub_settings(request: Request) -> HubSettings:
 #: Reads are open to readers and to admins.
 Reader = Annotated[Caller, caller("hub:read", "hub:admin", any_of=True, admin="hub:admin")]
 Admin = Annotated[Caller, caller("hub:admin", admin="hub:admin")]
+
+
+def _directory(request: Request) -> Directory | None:
+    return hub_directory(hub_settings(request).directory_file)
+
+
+#: The coalition directory the hub keeps (read per request: ``accept-directory`` moves it).
+DirectoryDep = Annotated[Directory | None, Depends(_directory)]
 
 
 def _federation(request: Request) -> Federation:

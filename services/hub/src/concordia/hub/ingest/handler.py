@@ -188,5 +188,6 @@ async def _status(
     signature = event.signature
     row.signature = None if signature is None else signature.model_dump(mode="json")
     row.signature_verified = verified
+    row.charter_pending = event.charter_pending
     row.sent_at = sent
     row.received_at = now

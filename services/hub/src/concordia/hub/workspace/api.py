@@ -8,12 +8,14 @@ objectives, never decide), ``hub:admin`` (the hub's operator), ``hub:read`` (rea
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from concordia.core.deps import IfMatchDep, SessionDep, etag
-from concordia.hub.api.deps import FederationDep, hub_settings
+from concordia.events import MemberSignature
+from concordia.hub.api.deps import DirectoryDep, FederationDep, hub_settings
+from concordia.hub.schemas import SignaturesRead
 from concordia.hub.workspace import agenda, commitments, decisions, delivery
 from concordia.hub.workspace.members import (
     Admin,
@@ -40,6 +42,7 @@ from concordia.hub.workspace.schemas import (
     DecisionRead,
     ScanResult,
 )
+from concordia.identity import SignedDocument
 from concordia.kit import runtime
 
 router = APIRouter(prefix="/v1", tags=["workspace"])
@@ -197,6 +200,38 @@ async def list_decisions(
 async def get_decision(decision_id: Id, session: SessionDep, _: WorkspaceReader) -> DecisionRead:
     """One decision and its follow-ups."""
     return await decisions.one(session, decision_id)
+
+
+@router.get("/decisions/{decision_id}/document", response_model=SignedDocument)
+async def decision_document(decision_id: Id, session: SessionDep, _: WorkspaceReader) -> Any:
+    """What a member signs of a decision (kind `decision`: what was decided, not how it went
+    on), and the signatures so far (`concordia decision sign` fetches, signs and posts)."""
+    return await decisions.document(session, decision_id)
+
+
+@router.get("/decisions/{decision_id}/signatures", response_model=SignaturesRead)
+async def decision_signatures(
+    decision_id: Id, session: SessionDep, directory: DirectoryDep, _: WorkspaceReader
+) -> SignaturesRead:
+    """Where the member states' signatures of a decision stand (checked like a node would)."""
+    return await decisions.signature_status(
+        session, await decisions.get(session, decision_id), directory
+    )
+
+
+@router.post("/decisions/{decision_id}/signatures", response_model=SignaturesRead)
+async def sign_decision(
+    decision_id: Id, signature: MemberSignature, request: Request, directory: DirectoryDep,
+    federation: FederationDep, _: MemberOrAdmin,
+) -> SignaturesRead:  # fmt: skip
+    """Relay a member state's signature of a decision (422 unless it verifies with the key of
+    its node in the hub's directory); with m of them it comes into force and the nodes hear."""
+    db = runtime(request).db
+    async with db.unit_of_work() as session:
+        status = await decisions.sign(session, decision_id, signature, directory)
+        await decisions.refresh(session, directory)
+    await delivery.push(db, federation)
+    return status
 
 
 @router.post("/decisions/{decision_id}/follow-ups/{number}/done", response_model=DecisionRead)

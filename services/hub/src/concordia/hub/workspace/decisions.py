@@ -1,9 +1,12 @@
 """Decisions: how the group closes an agenda item, their follow-up, and the log nodes follow.
 
-Every change to a decision (taken, a follow-up done, its charter revision in force) appends the
-decision as it now stands to the decision log; ``delivery`` sends the log to the nodes. A
-decision that changes the charter stays ``pending_signatures`` until the charter revision it
-proposes is in force at the hub, which needs the member states' signatures.
+Every change to a decision (taken, signed into force, a follow-up done) appends the decision as
+it now stands to the decision log; ``delivery`` sends the log to the nodes. A decision is
+``pending_signatures`` until m member states signed it with their node keys (``POST
+/v1/decisions/{id}/signatures``, checked against the hub's directory; m from the charter in
+force), and one that changes the charter also until the charter revision it proposes is adopted
+(signed by m members in turn). Then it is ``in_force``, and its log entry carries the signatures,
+which every node checks again before it holds the decision as in force.
 """
 
 from __future__ import annotations
@@ -16,11 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, NotFoundError
-from concordia.events import CoalitionDecisionPublished, FollowUp
+from concordia.events import CoalitionDecisionPublished, FollowUp, MemberSignature
+from concordia.events.signatures import required, signature_shortfall, valid_members
 from concordia.hub.charter import service as charters
+from concordia.hub.charter.service import check_one
 from concordia.hub.models import AgendaItem, Charter, Decision, DecisionFollowUp, DecisionLogEntry
+from concordia.hub.schemas import SignaturesRead
 from concordia.hub.workspace.members import ForbiddenError
 from concordia.hub.workspace.schemas import DecisionCreate, DecisionRead, FollowUpRead
+from concordia.identity import Directory, SignedDocument, body_digest
 
 
 async def _follow_ups(session: AsyncSession, decision_id: str) -> list[DecisionFollowUp]:
@@ -41,22 +48,28 @@ async def _read(session: AsyncSession, d: Decision) -> DecisionRead:
         period=d.period, concerns=list(d.concerns), due=d.due, status=d.status,
         charter_version=d.charter_version, decided_by=d.decided_by, decided_at=d.decided_at,
         updated_at=d.updated_at,
+        signatures=[MemberSignature.model_validate(s) for s in d.signatures or ()],
         follow_ups=[FollowUpRead.model_validate(f, from_attributes=True)
                     for f in await _follow_ups(session, d.id)],
     )  # fmt: skip
 
 
-async def _log(session: AsyncSession, d: Decision) -> None:
-    """Append ``d`` as it stands now to the decision log."""
+async def event_of(session: AsyncSession, d: Decision) -> CoalitionDecisionPublished:
+    """``d`` as it stands now, as the log carries it (``seq``/``previous`` set on sending)."""
     read = await _read(session, d)
-    event = CoalitionDecisionPublished(
+    return CoalitionDecisionPublished(
         seq=1, previous=0, decision_id=d.id, item_id=d.item_id, title=read.title,
         decided=d.decided, rationale=d.rationale, period=d.period, concerns=tuple(d.concerns),
         due=d.due, status=read.status, charter_version=d.charter_version,
         follow_ups=tuple(FollowUp(action=f.action, actor=f.actor, due=f.due, done_at=f.done_at)
                          for f in read.follow_ups),
-        decided_at=d.decided_at,
+        decided_at=d.decided_at, signatures=tuple(read.signatures),
     )  # fmt: skip
+
+
+async def _log(session: AsyncSession, d: Decision) -> None:
+    """Append ``d`` as it stands now to the decision log."""
+    event = await event_of(session, d)
     session.add(
         DecisionLogEntry(
             decision_id=d.id, concerns=list(d.concerns),
@@ -83,12 +96,12 @@ async def take(
         )
         if taken is not None or charter_version == current.version:
             raise ConflictError(f"charter {charter_version!r} exists: propose a new version")
-    now = datetime.now(UTC)
+    # Whole seconds: the members sign the time as the hub serves it, on every database.
+    now = datetime.now(UTC).replace(microsecond=0)
     d = Decision(
         id=str(uuid.uuid4()), item_id=item.id, decided=data.decided, rationale=data.rationale,
-        period=item.period, concerns=data.concerns, due=data.due,
-        status="pending_signatures" if data.charter is not None else "taken",
-        charter_version=charter_version,
+        period=item.period, concerns=data.concerns, due=data.due, status="pending_signatures",
+        charter_version=charter_version, signatures=[],
         charter_payload=None if data.charter is None else data.charter.model_dump(mode="json"),
         decided_by=decided_by, decided_at=now, updated_at=now,
     )  # fmt: skip
@@ -159,17 +172,63 @@ async def done(
     return await _read(session, d)
 
 
-async def refresh(session: AsyncSession) -> list[str]:
-    """Decisions whose charter revision is now in force move on; the ids moved."""
+async def signature_status(
+    session: AsyncSession, d: Decision, directory: Directory | None
+) -> SignaturesRead:
+    """Where the member states' signatures of ``d`` stand (m from the charter in force)."""
+    event = await event_of(session, d)
+    kind, body = event.document()
+    m = (await charters.current(session=session)).signatures_required
+    need = None if directory is None else required(directory, m)
+    reasons = signature_shortfall(kind, body, event.signatures, directory, need)
+    return SignaturesRead(
+        kind=kind, digest=body_digest(kind, body), required=need,
+        signers=valid_members(kind, body, event.signatures, directory),
+        shortfall=list(reasons), signed=not reasons, signatures=list(event.signatures),
+    )  # fmt: skip
+
+
+async def document(session: AsyncSession, decision_id: str) -> SignedDocument:
+    """What a member signs of the decision (kind ``decision``), with the signatures so far."""
+    event = await event_of(session, await get(session, decision_id))
+    kind, body = event.document()
+    return SignedDocument(
+        kind=kind, body=body, signatures=tuple(s.signature() for s in event.signatures)
+    )
+
+
+async def sign(
+    session: AsyncSession, decision_id: str, signature: MemberSignature,
+    directory: Directory | None,
+) -> SignaturesRead:  # fmt: skip
+    """Relay a member state's signature of the decision (422 unless it verifies)."""
+    d = await session.get(Decision, decision_id, with_for_update=True)
+    if d is None:
+        raise NotFoundError(f"no decision {decision_id}")
+    kind, body = (await event_of(session, d)).document()
+    check_one(kind, body, signature, directory)
+    kept = [s for s in d.signatures or () if s.get("signer") != signature.signer]
+    d.signatures = [*kept, signature.model_dump(mode="json")]
+    await session.flush()
+    return await signature_status(session, d, directory)
+
+
+async def refresh(session: AsyncSession, directory: Directory | None) -> list[str]:
+    """Decisions signed by m members (and whose charter revision is adopted) come into force;
+    the ids moved."""
     pending = list(
         await session.scalars(select(Decision).where(Decision.status == "pending_signatures"))
     )
     if not pending:
         return []
-    versions = set(await session.scalars(select(Charter.version)))
+    adopted = set(
+        await session.scalars(select(Charter.version).where(Charter.signed_at.is_not(None)))
+    )
     moved = []
     for d in pending:
-        if d.charter_version in versions:
+        if d.charter_version is not None and d.charter_version not in adopted:
+            continue
+        if (await signature_status(session, d, directory)).signed:
             follow_ups = await _follow_ups(session, d.id)
             d.status = "done" if _all_done(follow_ups) else "in_force"
             d.updated_at = datetime.now(UTC)

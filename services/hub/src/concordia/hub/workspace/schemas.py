@@ -19,7 +19,7 @@ from pydantic import (
 from concordia.core.schemas import OMITTED
 from concordia.core.types import QUARTER_PATTERN, LongText
 from concordia.core.types import Text as OneLine
-from concordia.events import CharterPublished
+from concordia.events import CharterPublished, MemberSignature
 from concordia.events.codes import GoalCode, Horizon, Purpose
 from concordia.hub.schemas import CharterUpdate
 
@@ -273,6 +273,9 @@ class DecisionRead(BaseModel):
     decided_at: datetime
     updated_at: datetime
     follow_ups: list[FollowUpRead]
+    signatures: list[MemberSignature] = Field(
+        default=[], description="The member states' signatures relayed so far."
+    )
 
 
 class AgendaItemRead(BaseModel):
