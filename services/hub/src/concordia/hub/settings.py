@@ -88,3 +88,21 @@ class HubSettings(CoreSettings):
         default=10.0, gt=0,
         description="Seconds between two sends of the decision log to nodes that miss entries.",
     )  # fmt: skip
+    directory_file: Path = Field(
+        default=Path("var/hub/directory.json"),
+        description="The coalition directory (the nodes' public identity keys) the hub keeps; "
+        "secure aggregation checks the nodes' signatures against it (absent: no secure rounds).",
+    )
+    secure_round_seconds: float | None = Field(
+        default=600.0, gt=0,
+        description="Seconds between two runs of the secure tables' rounds for the quarter just "
+        "closed (unset: only on request, `POST /v1/secure/rounds`).",
+    )  # fmt: skip
+    secure_step_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="How long the hub waits for a node's secure-round step."
+    )
+    secure_colluders: int = Field(
+        default=0, ge=0,
+        description="Nodes that may pool their own noise shares: the noise is split so that the "
+        "release keeps the charter's epsilon without theirs.",
+    )  # fmt: skip

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from concordia.core.auth import Caller, caller
 from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
+from concordia.hub.secure.service import SecureRounds
 from concordia.hub.settings import HubSettings
 from concordia.kit import runtime, service_state
 
@@ -20,6 +21,8 @@ class HubState:
 
     federation: Federation
     rounds: OverlapRounds
+    #: Secure aggregation's rounds (None without a directory of node keys).
+    secure: SecureRounds | None = None
 
 
 def hub_state(request: Request) -> HubState:

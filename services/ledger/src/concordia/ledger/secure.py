@@ -1,0 +1,82 @@
+"""The ledger's secure tables: each node's cells, for rounds of secure aggregation.
+
+When the charter lists a table as secure (``CharterPublished.secure``), the ledger no longer
+publishes it per node (one channel per table, see ``concordia.kit.secure``) and gives the
+coalition's rounds its cells instead: the same figures as the plain tables, before any
+suppression or rounding (the coalition-level rules apply to the total at the hub).
+
+- ``participants_by_gender`` and ``participants_by_ethnic_origin``: participants of the
+  activities that began in the quarter. The ledger holds counts per activity, not persons, so a
+  person at two events counts twice; the charter's ``sensitivity`` must cover that.
+- ``<measure>_eur_by_<dimension>`` (purpose, horizon, strategic goal): EUR committed or
+  disbursed in the quarter, in whole euros (the node's cell clipped by the round's bound; a
+  recipient's own top amounts are not masked separately yet, see docs/secure-aggregation.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.events import quarter_of
+from concordia.kit.secure import SecureSource
+from concordia.ledger import aggregates, codes
+from concordia.ledger.aggregates import GENDER_LEVELS, ORIGIN_LEVELS
+
+_GENDER = slice(0, 4)
+_ORIGIN = slice(4, 7)
+
+
+def _participants(levels: tuple[str, ...], part: slice) -> SecureSource:
+    async def cells(session: AsyncSession, period: str) -> Mapping[str, int]:
+        rows = await aggregates.gather(session)
+        totals: dict[str, int] = dict.fromkeys(levels, 0)
+        for _activity, start, *counts in rows.activities:
+            if quarter_of(start) != period:
+                continue
+            for level, n in zip(levels, counts[part], strict=True):
+                totals[level] += int(n or 0)
+        return totals
+
+    return cells
+
+
+def _funding(measure: str, dimension: str) -> SecureSource:
+    types = aggregates.MEASURES[measure][1]
+
+    async def cells(session: AsyncSession, period: str) -> Mapping[str, int]:
+        rows = await aggregates.gather(session)
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for row in rows.funding:
+            _, _org, _person, purpose, horizon, goals, donor_type = row[:7]
+            tx_type, amount, currency, value_date = row[7:]
+            if tx_type not in types or quarter_of(value_date) != period:
+                continue
+            eur = aggregates._to_eur(rows.rates, amount, currency, value_date)
+            if eur is None:
+                continue
+            if dimension == "strategic_goal":
+                ordered = sorted(goals, key=codes.GOALS.index)
+                for goal, share in zip(ordered, aggregates._split(eur, len(ordered)), strict=True):
+                    totals[goal] += share
+            else:
+                label = {"purpose": purpose, "horizon": horizon, "donor_type": donor_type}
+                totals[label[dimension]] += eur
+        return {k: int(v.quantize(Decimal(1), ROUND_HALF_EVEN)) for k, v in totals.items()}
+
+    return cells
+
+
+#: Every table the ledger can compute securely, by its aggregate name.
+SOURCES: dict[str, SecureSource] = {
+    "participants_by_gender": _participants(GENDER_LEVELS, _GENDER),
+    "participants_by_ethnic_origin": _participants(ORIGIN_LEVELS, _ORIGIN),
+    **{
+        f"{measure}_eur_by_{dimension}": _funding(measure, dimension)
+        for measure in aggregates.MEASURES
+        for dimension in ("purpose", "horizon", "strategic_goal")
+    },
+}
