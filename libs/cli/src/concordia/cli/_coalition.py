@@ -163,6 +163,7 @@ def hub_env(layout: NodeLayout) -> dict[str, str]:
         "CONCORDIA_TOKENS_FILE": str(tokens),
         "CONCORDIA_HUB_DATABASE_URL": layout.database_url(HUB_SERVICE),
         "CONCORDIA_HUB_NODES_DIR": str(root / "nodes"),
+        "CONCORDIA_HUB_DIRECTORY_FILE": str(root / "directory.json"),
     }
 
 

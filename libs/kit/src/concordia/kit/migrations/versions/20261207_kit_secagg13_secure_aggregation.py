@@ -12,7 +12,9 @@ branch_labels, depends_on = None, None
 
 
 def upgrade() -> None:
-    """Create ``secagg_participants``."""
+    """Create ``secagg_participants`` (unless a database adopted by the kit already has it)."""
+    if "secagg_participants" in sa.inspect(op.get_bind()).get_table_names():
+        return
     op.create_table(
         "secagg_participants",
         sa.Column("service", sa.String(length=32), nullable=False),
