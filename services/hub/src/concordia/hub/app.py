@@ -18,7 +18,7 @@ from concordia.hub.metrics import FederationCollector
 from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
 from concordia.hub.overlap import api as overlaps
-from concordia.hub.secure import DirectoryVerifier, Limits, SecureRounds, previous_quarter
+from concordia.hub.secure import DirectoryVerifier, Limits, SecureRounds
 from concordia.hub.secure import api as secure_api
 from concordia.hub.settings import HubSettings
 from concordia.hub.workspace import agenda, decisions, delivery
@@ -125,7 +125,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
         async def secure_rounds(rt: Runtime) -> None:
             state = _state(rt)
             assert state.secure is not None
-            await state.secure.schedule(every_close, previous_quarter)
+            await state.secure.schedule(every_close)
 
         parts.append(background("secure-rounds", secure_rounds))
     if settings.overlap_round_seconds is not None:

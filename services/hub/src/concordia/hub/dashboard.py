@@ -31,6 +31,7 @@ from concordia.hub.charter import service as charters
 from concordia.hub.models import LibraryPractice, OverlapOutcome, Snapshot
 from concordia.hub.overlap import service as overlap
 from concordia.hub.schemas import AggregateTotal, CellTotal, CoalitionIndicators, SnapshotRead
+from concordia.hub.secure import service as secure
 from concordia.web import charts
 from concordia.web.i18n import N_
 from concordia.web.pages import Lang, NavItem, Pages
@@ -64,12 +65,9 @@ Period = Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
 
 
 def secure_tables(charter: CharterPublished) -> frozenset[str]:
-    """Tables the charter has computed by secure aggregation: shown as coalition totals only.
-
-    None yet: when the charter names them, this returns its list, and the dashboard stops
-    showing those tables per country.
-    """
-    return frozenset(getattr(charter, "secure_tables", ()))
+    """Tables the charter has computed by secure aggregation: shown as coalition totals only
+    (from their secure release, ``concordia.hub.secure``), never per country."""
+    return frozenset(t.table for t in charter.secure)
 
 
 async def _periods(session: AsyncSession) -> list[str]:
@@ -265,7 +263,8 @@ async def _trends(
         snaps = await service.aggregates(
             session=session, filters={"period": period}, history=False, limit=100_000
         )
-        result = indicators.coalition(period, snaps, charter)
+        released = secure.totals(await secure.releases(session, period=period))
+        result = indicators.coalition(period, snaps, charter, released)
         shares: dict[str, Any] = {}
         for t in result.targets:  # the first table measuring it (by name): the one-way table
             shares.setdefault(t.indicator, t.share)
@@ -328,7 +327,8 @@ async def overview(request: Request, session: SessionDep, period: Period = None)
         snapshots = await service.aggregates(
             session=session, filters={"period": chosen}, history=False, limit=100_000
         )
-        result = indicators.coalition(chosen, snapshots, charter)
+        released = secure.totals(await secure.releases(session, period=chosen))
+        result = indicators.coalition(chosen, snapshots, charter, released)
         totals = {t.aggregate: t for t in result.aggregates}
         sections += _funding(lang, chosen, snapshots, totals, secure_tables(charter))
         sections.append(_targets(lang, chosen, result))

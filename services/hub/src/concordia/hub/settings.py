@@ -95,8 +95,9 @@ class HubSettings(CoreSettings):
     )
     secure_round_seconds: float | None = Field(
         default=600.0, gt=0,
-        description="Seconds between two runs of the secure tables' rounds for the quarter just "
-        "closed (unset: only on request, `POST /v1/secure/rounds`).",
+        description="Seconds between two runs of the secure tables' rounds that are due: flow "
+        "tables for the quarter just closed, stock tables for the current quarter (unset: only "
+        "on request, `POST /v1/secure/rounds`).",
     )  # fmt: skip
     secure_step_timeout_seconds: float = Field(
         default=30.0, gt=0, description="How long the hub waits for a node's secure-round step."

@@ -139,8 +139,13 @@ async def publish(
     rounding_base: int | None,
     protect: Callable[[Rows, int, int | None, str], list[Draft]] = protect,
     charter_version: str = "default",
+    secure: frozenset[str] = frozenset(),
 ) -> list[AggregateSnapshotPublished]:
-    """Publish this quarter's tables where the release rule allows (``Publisher.publish``)."""
+    """Publish this quarter's tables where the release rule allows (``Publisher.publish``).
+
+    ``secure``: tables not to publish per node (computed by secure aggregation, or carrying a
+    secure table's figures: ``concordia.registry.secure.not_plain``).
+    """
     at = now()
     period = quarter_of(at.date())
     publisher = Publisher(
@@ -148,7 +153,11 @@ async def publish(
         emit=lambda session, events: emit(session, ctx, list(events)),
     )  # fmt: skip
     return await publisher.publish(
-        gather=gather, protect=lambda rows: protect(rows, k, rounding_base, period), at=at
+        gather=gather,
+        protect=lambda rows: [
+            d for d in protect(rows, k, rounding_base, period) if d.name not in secure
+        ],
+        at=at,
     )
 
 

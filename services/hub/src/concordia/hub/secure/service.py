@@ -12,9 +12,11 @@ runs two rounds with the nodes of the directory whose service runs the current c
    longer holds is suppressed.
 
 Then the coalition-level rules (``concordia.disclosure``: threshold, complementary suppression,
-rounding of counts; money is not rounded) apply to the opened totals, and the release is kept
-(``SecureRelease``) with its signed statement: the table's log, sent to the nodes with the
-next round. One release per table, period and phase: a period is never computed twice.
+rounding of counts; money is not rounded) apply to the opened exact totals, rounding only to
+the noisy ones of a table under differential privacy (the noise protects them), and the
+release is kept (``SecureRelease``) with its signed statement: the table's log, sent to the
+nodes with the next round. One release per table, period and phase: a period is never
+computed twice.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
 from concordia.disclosure import CountTable, DisclosurePolicy, protect_counts
-from concordia.events import CharterPublished, SecureTable
+from concordia.events import CharterPublished, SecureTable, quarter_of
 from concordia.hub.charter import service as charters
 from concordia.hub.models import SecureRelease, ServiceStatus
 from concordia.hub.schemas import AggregateTotal, CellTotal
@@ -108,8 +110,10 @@ def protect(
     *, k: int, rounding_base: int | None, lost: int,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """The published cells of a sum release: cells with 1 or 2 contributing nodes suppressed
-    (``contributors``), cells with none 0 (unless special category), the opened ones under the
-    coalition-level rules (noise may push a count below 0: clipped)."""
+    (``contributors``), cells with none 0 (unless under differential privacy, where a zero is
+    not told), the opened ones under the coalition-level rules: threshold, complementary
+    suppression and rounding for exact totals, rounding only for noisy ones (noise that takes
+    a count below 0 is clipped: post-processing)."""
     by_cell = dict(zip(opened, totals, strict=True))
     contributors = dict(zip(spec.cells, counts, strict=True))
     open_now = [c for c in opened if contributors[c] - lost >= MIN_CONTRIBUTORS]
@@ -131,8 +135,13 @@ def protect(
                 "reason": None,
             }
     elif open_now:
-        policy = DisclosurePolicy(
-            k=k, rounding_base=rounding_base, zeros_disclosive=spec.epsilon is not None
+        # Under differential privacy the noise protects the cell: no threshold (nor the
+        # complementary suppression it would call for), rounding only. Exact totals pass the
+        # coalition's threshold, complementary suppression and rounding.
+        policy = (
+            DisclosurePolicy(k=1, rounding_base=rounding_base)
+            if spec.epsilon is not None
+            else DisclosurePolicy(k=k, rounding_base=rounding_base)
         )
         table = CountTable.one_way(
             spec.dimension, {c: max(by_cell[c], 0) for c in open_now}, open_now
@@ -306,11 +315,26 @@ class SecureRounds:
             session.add(row)
         return row
 
-    async def schedule(self, every: float, period_of: Any) -> None:
-        """Every ``every`` s, release the period ``period_of()`` names (the quarter just closed)."""
+    async def run_due(self, now: datetime | None = None) -> list[RoundReport]:
+        """The rounds due now: flow tables for the quarter just closed, stock tables (a state,
+        counted as it stands) for the current quarter."""
+        now = now or datetime.now(UTC)
+        async with self.db.unit_of_work(write=False) as session:
+            charter = await charters.current(session=session)
+        flows = [t.table for t in charter.secure if not t.stock]
+        stocks = [t.table for t in charter.secure if t.stock]
+        reports = []
+        if flows:
+            reports += await self.run_period(previous_quarter(now), flows)
+        if stocks:
+            reports += await self.run_period(quarter_of(now.date()), stocks)
+        return reports
+
+    async def schedule(self, every: float) -> None:
+        """Run the rounds due every ``every`` s (a released period is never run again)."""
         while True:
             try:
-                await self.run_period(period_of())
+                await self.run_due()
             except Exception:  # the next run tries again
                 log.exception("scheduled secure rounds failed")
             await asyncio.sleep(every)
