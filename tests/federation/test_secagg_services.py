@@ -138,9 +138,14 @@ async def test_secure_tables_give_complete_shares_and_the_hub_holds_no_node_valu
 
         # A spy in PL's hub account hears everything the hub and PL exchange.
         heard: list[bytes] = []
+        adverts: list[Msg] = []
 
         async def keep(msg: Msg) -> None:
             heard.append(msg.subject.encode() + msg.data)
+            if msg.subject.startswith("hub.secagg.pl.ledger.") and msg.subject.endswith(
+                ".advertise"
+            ):
+                adverts.append(msg)
 
         spy = await three.connect(three.hub_spy_url("pl"))
         await spy.subscribe(">", cb=keep)
@@ -178,6 +183,13 @@ async def test_secure_tables_give_complete_shares_and_the_hub_holds_no_node_valu
         assert {r["phase"] for r in ledger["participants_by_gender"]["releases"]} == {
             "count", "sum"
         }  # fmt: skip
+
+        # A replayed round: the hub's first request, sent again, is refused, nothing revealed.
+        inbox = "_SECAGG.pl.replayed"
+        answers = await spy.subscribe(inbox, max_msgs=1)
+        await spy.publish(adverts[0].subject, adverts[0].data, reply=inbox)
+        answer = json.loads((await answers.next_msg(timeout=10)).data)
+        assert answer == {"refused": {"code": "replay", "detail": "round already seen"}}
 
         # A period is released once: asking again runs no round.
         again = await rounds(hub, "2026-Q4")

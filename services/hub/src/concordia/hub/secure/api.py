@@ -110,7 +110,11 @@ async def epsilon_spent(session: SessionDep, _: Reader) -> list[EpsilonRead]:
     ]
 
 
-@router.get("/research.csv", response_class=Response)
+@router.get(
+    "/research.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 async def research_release(session: SessionDep, _: Reader) -> Response:
     """The coalition's differentially private tables over past periods, as CSV with their
     epsilon: for independent research (the current period is left out until it closes)."""
@@ -129,7 +133,7 @@ async def research_release(session: SessionDep, _: Reader) -> Response:
                 row.epsilon, row.sensitivity, len(row.survivors),
             ])  # fmt: skip
     return Response(
-        out.getvalue(), media_type="text/csv",
+        out.getvalue(), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="concordia-dp-tables.csv"'},
     )  # fmt: skip
 
