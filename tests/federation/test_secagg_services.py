@@ -34,6 +34,11 @@ ORIGIN = {
     "dimension": "ethnic_origin", "measure": "participants",
     "cells": ["russian", "non_russian", "undisclosed"], "epsilon": "1",
 }  # fmt: skip
+MONEY = {
+    "table": "committed_eur_by_purpose", "service": "ledger", "dimension": "purpose",
+    "measure": "eur_committed",
+    "cells": ["independent_media", "human_rights", "education", "culture"],
+}  # fmt: skip
 CHARTER = {
     "version": "secure.1",
     "effective": "2026-01-01",
@@ -46,7 +51,7 @@ CHARTER = {
         {"indicator": "non_russian_share", "dimension": "ethnic_origin",
          "levels": ["non_russian"], "min_share": "0.15", "aim_share": "0.20"},
     ],
-    "secure": [GENDER, ORIGIN],
+    "secure": [GENDER, ORIGIN, MONEY],
 }  # fmt: skip
 #: Each node's one event: (women, men) and (russian, non_russian); PL's women are the canary.
 EVENTS = {
@@ -73,6 +78,11 @@ async def fund(ledger: Ledger, code: str, start: str, n: int = 0) -> None:
         "/v1/grants", json=grant(donor["id"], recipient, n), headers=ledger.rw
     )
     assert response.status_code == 201, response.text
+    commitment = {"type": 2, "amount": "50000.00", "currency": "EUR", "value_date": start}
+    made = await ledger.client.post(
+        f"/v1/grants/{response.json()['id']}/transactions", json=commitment, headers=ledger.rw
+    )
+    assert made.status_code == 201, made.text
     (women, men), (russian, non_russian) = EVENTS[code]
     body = {
         "kind": "event", "title": "Example test seminar", "start_date": start,
@@ -153,7 +163,17 @@ async def test_secure_tables_give_complete_shares_and_the_hub_holds_no_node_valu
         reports = await rounds(hub, "2026-Q4")
         assert {t: r["status"] for t, r in reports.items()} == {
             "participants_by_gender": "released", "participants_by_ethnic_origin": "released",
+            "committed_eur_by_purpose": "released",
         }, reports  # fmt: skip
+        # Money: each node's one recipient is all of its cell, so the nodes' local top two
+        # sum to the whole: dominated, suppressed (never rounded, never guessed).
+        releases = await hub.get(
+            "/v1/secure/releases", table="committed_eur_by_purpose", period="2026-Q4"
+        )
+        (money,) = [r for r in releases if r["phase"] == "sum"]
+        media = next(c for c in money["values"] if c["key"] == ["independent_media"])
+        assert (media["value"], media["reason"]) == (None, "dominance")
+        assert "independent_media~top2" in money["cells"]
 
         shown = await hub.get("/v1/coalition/indicators", period="2026-Q4")
         pooled = {t["indicator"]: t for t in shown["targets"] if t["judged"] == "pooled"}

@@ -15,6 +15,7 @@ from concordia.events import SecureTable
 from concordia.hub.models import SecureRelease
 from concordia.hub.secure import previous_quarter
 from concordia.hub.secure.service import protect
+from concordia.kit.secure import top_cell
 
 ORIGIN = {
     "table": "participants_by_ethnic_origin", "service": "ledger", "dimension": "ethnic_origin",
@@ -51,34 +52,68 @@ def shown(cells: list[dict[str, Any]]) -> dict[str, tuple[int | None, bool]]:
 def test_a_cell_opens_with_three_contributing_nodes_and_passes_the_coalition_rules() -> None:
     # women: 3 nodes, men: 4, other: 2 (never opened), undisclosed: none (a known zero).
     counts, opened = [3, 4, 2, 0], ["women", "men"]
-    cells = protect(GENDER, counts, opened, [120, 95], k=10, rounding_base=5, lost=0)
+    sums = {"women": 120, "men": 95}
+    cells = protect(GENDER, counts, opened, sums, k=10, rounding_base=5, lost=0)
+    # The cell of two nodes is suppressed, and so is a complement: the total is known
+    # elsewhere (another table of the same people), so it cannot be recovered by difference.
     assert shown(cells) == {
-        "women": (120, False), "men": (95, False), "other": (None, True),
+        "women": (120, False), "men": (None, True), "other": (None, True),
         "undisclosed": (0, False),
     }  # fmt: skip
-    assert cells[2]["reason"] == "contributors"
+    assert [c["reason"] for c in cells] == [None, "complementary", "contributors", None]
     # Under the coalition's threshold a cell is suppressed, and so is its complement.
-    cells = protect(GENDER, counts, opened, [120, 4], k=10, rounding_base=None, lost=0)
+    counts = [3, 4, 0, 0]
+    cells = protect(GENDER, counts, opened, {"women": 120, "men": 4}, k=10, rounding_base=None,
+                    lost=0)  # fmt: skip
     assert shown(cells)["men"] == (None, True)
     assert shown(cells)["women"] == (None, True)
     # A node lost between the rounds: a cell of 3 contributors may now hold 2 of them.
-    cells = protect(GENDER, counts, opened, [120, 95], k=10, rounding_base=None, lost=1)
+    cells = protect(GENDER, counts, opened, sums, k=10, rounding_base=None, lost=1)
     assert shown(cells)["women"] == (None, True)
-    assert shown(cells)["men"] == (95, False)
+    assert cells[0]["reason"] == "contributors"
 
 
 def test_zeros_and_noise_under_differential_privacy() -> None:
     dp = GENDER.model_copy(update={"epsilon": Decimal(1)})
     counts, opened = [3, 3, 3, 0], ["women", "men", "other"]
-    cells = protect(dp, counts, opened, [52, -2, 4], k=10, rounding_base=5, lost=0)
+    sums = {"women": 52, "men": -2, "other": 4}
+    cells = protect(dp, counts, opened, sums, k=10, rounding_base=5, lost=0)
     # The noise protects a small cell: rounded, not suppressed (nor its complement); noise
     # under 0 is clipped (post-processing); a zero no node populates is not told.
     assert shown(cells) == {
         "women": (50, False), "men": (0, False), "other": (5, False), "undisclosed": (None, True)
     }  # fmt: skip
     # Still never a cell of fewer than 3 nodes.
-    cells = protect(dp, [3, 2, 3, 0], ["women", "other"], [52, 4], k=10, rounding_base=5, lost=0)
+    cells = protect(dp, [3, 2, 3, 0], ["women", "other"], {"women": 52, "other": 4}, k=10,
+                    rounding_base=5, lost=0)  # fmt: skip
     assert shown(cells)["men"] == (None, True)
+
+
+PURPOSE = SecureTable(
+    table="committed_eur_by_purpose", service="ledger", dimension="purpose",
+    measure="eur_committed", cells=("independent_media", "human_rights", "education"),
+)  # fmt: skip
+
+
+def test_money_cells_dominated_by_few_recipients_are_suppressed_with_a_complement() -> None:
+    opened = ["independent_media", "human_rights", "education"]
+    sums = {
+        "independent_media": 1_000_000, top_cell("independent_media", 2): 900_000,
+        "human_rights": 400_000, top_cell("human_rights", 2): 120_000,
+        "education": 250_000, top_cell("education", 2): 100_000,
+    }  # fmt: skip
+    cells = protect(PURPOSE, [3, 3, 3], opened, sums, k=10, rounding_base=5, lost=0,
+                    dominance_n=2, dominance_k=Decimal(85))  # fmt: skip
+    # 90 % of the media cell went to at most two recipients (an upper bound of the top two).
+    assert [(c["value"], c["reason"]) for c in cells] == [
+        (None, "dominance"),
+        (400_000, None),
+        (None, "complementary"),
+    ]
+    # Money is never rounded.
+    cells = protect(PURPOSE, [3, 3, 3], opened, sums, k=10, rounding_base=5, lost=0,
+                    dominance_n=2, dominance_k=Decimal(95))  # fmt: skip
+    assert [c["value"] for c in cells] == [1_000_000, 400_000, 250_000]
 
 
 def test_the_quarter_just_closed() -> None:

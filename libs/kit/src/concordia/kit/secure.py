@@ -88,6 +88,30 @@ class DatabaseStore:
         asyncio.run_coroutine_threadsafe(coro, self.loop).result(DB_TIMEOUT)
 
 
+#: Besides its cells, a money table's sum round asks for each cell's local top-n sum.
+TOP = "~top"
+#: The largest n of the dominance rule (the nodes' floors allow at most 5).
+TOP_MAX = 5
+
+
+def is_money(measure: str) -> bool:
+    """Whether a table's measure is money (``eur_committed``...): not rounded, dominance."""
+    return measure.startswith("eur_")
+
+
+def top_cell(cell: str, n: int) -> str:
+    """The cell of ``cell``'s local top-``n`` sum (``purpose~top2``): the node's ``n`` largest
+    contributions to it, whose sum over the nodes bounds the coalition's top ``n``."""
+    return f"{cell}{TOP}{n}"
+
+
+def _allowed(spec: SecureTable) -> set[str]:
+    cells = set(spec.cells)
+    if is_money(spec.measure):
+        cells |= {top_cell(c, n) for c in spec.cells for n in range(1, TOP_MAX + 1)}
+    return cells
+
+
 def _spec(charter: CharterPublished, service: str, table: str) -> SecureTable | None:
     return next((t for t in charter.secure if t.table == table and t.service == service), None)
 
@@ -146,7 +170,7 @@ class CharterParticipant(Participant):
             raise Refused("not_secure", f"the charter does not list {header.table} as secure")
         if header.stock != spec.stock or header.sensitivity < spec.sensitivity:
             raise Refused("charter_mismatch", "stock or sensitivity differ from the charter")
-        if not set(header.cells) <= set(spec.cells) or (
+        if not set(header.cells) <= _allowed(spec) or (
             header.phase == "count" and tuple(header.cells) != spec.cells
         ):
             raise Refused("charter_mismatch", "cells differ from the charter's")
@@ -287,6 +311,7 @@ def router(service: str, scopes: Sequence[str]) -> APIRouter:
 
 
 __all__ = [
+    "TOP",
     "CharterParticipant",
     "DatabaseStore",
     "KitSource",
@@ -295,7 +320,9 @@ __all__ = [
     "SecureSource",
     "SecureStateStore",
     "SecureTableState",
+    "is_money",
     "ledger_of",
     "router",
     "secure_part",
+    "top_cell",
 ]

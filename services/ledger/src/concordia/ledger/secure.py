@@ -9,8 +9,9 @@ suppression or rounding (the coalition-level rules apply to the total at the hub
   activities that began in the quarter. The ledger holds counts per activity, not persons, so a
   person at two events counts twice; the charter's ``sensitivity`` must cover that.
 - ``<measure>_eur_by_<dimension>`` (purpose, horizon, strategic goal): EUR committed or
-  disbursed in the quarter, in whole euros (the node's cell clipped by the round's bound; a
-  recipient's own top amounts are not masked separately yet, see docs/secure-aggregation.md).
+  disbursed in the quarter, in whole euros, and for each cell the sum of its ``n`` largest
+  recipients' amounts at this node (``<cell>~top<n>``, n 1 to 5): summed under the masks, they
+  bound the coalition's top n, for the hub's dominance rule.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.events import quarter_of
-from concordia.kit.secure import SecureSource
+from concordia.kit.secure import TOP_MAX, SecureSource, top_cell
 from concordia.ledger import aggregates, codes
 from concordia.ledger.aggregates import GENDER_LEVELS, ORIGIN_LEVELS
 
@@ -44,28 +45,41 @@ def _participants(levels: tuple[str, ...], part: slice) -> SecureSource:
     return cells
 
 
+def _euros(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), ROUND_HALF_EVEN))
+
+
 def _funding(measure: str, dimension: str) -> SecureSource:
     types = aggregates.MEASURES[measure][1]
 
     async def cells(session: AsyncSession, period: str) -> Mapping[str, int]:
         rows = await aggregates.gather(session)
-        totals: dict[str, Decimal] = defaultdict(Decimal)
+        # label -> recipient -> EUR (a recipient: an organisation or a person, as in the plain
+        # tables' dominance rule).
+        sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for row in rows.funding:
-            _, _org, _person, purpose, horizon, goals, donor_type = row[:7]
+            _, org, person, purpose, horizon, goals, donor_type = row[:7]
             tx_type, amount, currency, value_date = row[7:]
             if tx_type not in types or quarter_of(value_date) != period:
                 continue
             eur = aggregates._to_eur(rows.rates, amount, currency, value_date)
             if eur is None:
                 continue
+            who = aggregates._contributor(org, person)
             if dimension == "strategic_goal":
                 ordered = sorted(goals, key=codes.GOALS.index)
                 for goal, share in zip(ordered, aggregates._split(eur, len(ordered)), strict=True):
-                    totals[goal] += share
+                    sums[goal][who] += share
             else:
-                label = {"purpose": purpose, "horizon": horizon, "donor_type": donor_type}
-                totals[label[dimension]] += eur
-        return {k: int(v.quantize(Decimal(1), ROUND_HALF_EVEN)) for k, v in totals.items()}
+                labels = {"purpose": purpose, "horizon": horizon, "donor_type": donor_type}
+                sums[labels[dimension]][who] += eur
+        out: dict[str, int] = {}
+        for label, by_who in sums.items():
+            out[label] = _euros(sum(by_who.values(), Decimal(0)))
+            largest = sorted(by_who.values(), reverse=True)
+            for n in range(1, TOP_MAX + 1):  # the local top n, for the coalition's dominance rule
+                out[top_cell(label, n)] = _euros(sum(largest[:n], Decimal(0)))
+        return out
 
     return cells
 

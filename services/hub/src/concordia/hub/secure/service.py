@@ -44,6 +44,7 @@ from concordia.hub.models import SecureRelease, ServiceStatus
 from concordia.hub.schemas import AggregateTotal, CellTotal
 from concordia.identity import RAW_DOMAIN, SignedDocument, parse_directory
 from concordia.identity import PublicKey as IdentityKey
+from concordia.kit.secure import is_money, top_cell
 from concordia.secagg import Release, RoundHeader
 from concordia.secagg.transport import Coordinator, Outcome
 
@@ -102,58 +103,70 @@ class RoundReport:
 
 
 def _is_money(spec: SecureTable) -> bool:
-    return spec.measure.startswith("eur_")
+    return is_money(spec.measure)
+
+
+def _complete(hidden: dict[str, str], values: Mapping[str, int]) -> None:
+    """A lone suppressed cell follows from the table's total (known elsewhere, for instance
+    from another table of the same grand total): suppress the smallest other non-zero one."""
+    if len(hidden) != 1:
+        return
+    others = [c for c, v in values.items() if c not in hidden and v > 0]
+    if others:
+        hidden[min(others, key=lambda c: (values[c], c))] = "complementary"
 
 
 def protect(
-    spec: SecureTable, counts: Sequence[int], opened: Sequence[str], totals: Sequence[int],
-    *, k: int, rounding_base: int | None, lost: int,
+    spec: SecureTable, counts: Sequence[int], opened: Sequence[str], totals: Mapping[str, int],
+    *, k: int, rounding_base: int | None, lost: int, dominance_n: int = 2,
+    dominance_k: Decimal = Decimal(85),
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """The published cells of a sum release: cells with 1 or 2 contributing nodes suppressed
-    (``contributors``), cells with none 0 (unless under differential privacy, where a zero is
-    not told), the opened ones under the coalition-level rules: threshold, complementary
-    suppression and rounding for exact totals, rounding only for noisy ones (noise that takes
-    a count below 0 is clipped: post-processing)."""
-    by_cell = dict(zip(opened, totals, strict=True))
+    """The published cells of a sum release (``totals``: the round's sums by cell).
+
+    Cells with 1 or 2 contributing nodes are suppressed (``contributors``); a cell with none is
+    a known 0 (not told under differential privacy). Exact counts then pass the coalition's
+    threshold, complementary suppression (which protects the ``contributors`` cells too) and
+    rounding; noisy counts are rounded only (the noise protects them; noise under 0 is
+    clipped, post-processing). Money is never rounded: a cell whose nodes' local top-n sums
+    (``<cell>~top<n>``, an upper bound of the coalition's top n) exceed ``dominance_k`` % of
+    it is suppressed (``dominance``), and a lone suppressed cell gets a complement.
+    """
     contributors = dict(zip(spec.cells, counts, strict=True))
     open_now = [c for c in opened if contributors[c] - lost >= MIN_CONTRIBUTORS]
-    cells: dict[str, dict[str, Any]] = {
-        c: {"key": [c], "value": None, "suppressed": True, "reason": "contributors"}
-        for c in spec.cells
-    }
-    # A cell no node populates is a zero the count round told already; it is shown as such,
-    # except over special-category data (a zero says "nobody here is X").
-    for c in spec.cells:
-        if contributors[c] == 0 and spec.epsilon is None:
-            cells[c] = {"key": [c], "value": 0, "suppressed": False, "reason": None}
+    noisy = spec.epsilon is not None
+    zeros = [c for c in spec.cells if contributors[c] == 0 and not noisy]
+    values = {c: max(int(totals[c]), 0) for c in open_now} | dict.fromkeys(zeros, 0)
+    hidden = {c: "contributors" for c in spec.cells if c not in values}
     if _is_money(spec):
         for c in open_now:
-            cells[c] = {
-                "key": [c],
-                "value": max(by_cell[c], 0),
-                "suppressed": False,
-                "reason": None,
-            }
-    elif open_now:
-        # Under differential privacy the noise protects the cell: no threshold (nor the
-        # complementary suppression it would call for), rounding only. Exact totals pass the
-        # coalition's threshold, complementary suppression and rounding.
-        policy = (
-            DisclosurePolicy(k=1, rounding_base=rounding_base)
-            if spec.epsilon is not None
-            else DisclosurePolicy(k=k, rounding_base=rounding_base)
-        )
-        table = CountTable.one_way(
-            spec.dimension, {c: max(by_cell[c], 0) for c in open_now}, open_now
-        )
+            top = totals.get(top_cell(c, dominance_n))
+            if top is not None and values[c] > 0 and Decimal(top) * 100 > dominance_k * values[c]:
+                hidden[c] = "dominance"
+        _complete(hidden, values)
+    elif noisy:
+        policy = DisclosurePolicy(k=1, rounding_base=rounding_base)
+        table = CountTable.one_way(spec.dimension, values, list(values))
         protected = protect_counts(table, policy)
-        for c in open_now:
+        values = {c: protected[(c,)].value or 0 for c in values}
+    else:
+        # A cell of too few nodes has no value the hub knows: it enters as a primary
+        # suppression (a placeholder under k), so that its complement is chosen as for any.
+        policy = DisclosurePolicy(k=max(k, 2), rounding_base=rounding_base)
+        placeholder = dict.fromkeys(hidden, 1)
+        table = CountTable.one_way(spec.dimension, values | placeholder, list(spec.cells))
+        protected = protect_counts(table, policy)
+        for c in spec.cells:
             cell = protected[(c,)]
-            cells[c] = {
-                "key": [c], "value": cell.value, "suppressed": cell.suppressed,
-                "reason": None if cell.reason is None else str(cell.reason.value),
-            }  # fmt: skip
-    return [cells[c] for c in spec.cells]
+            if c not in hidden and cell.suppressed:
+                hidden[c] = "threshold" if cell.reason is None else str(cell.reason.value)
+            elif c not in hidden:
+                values[c] = cell.value or 0
+    return [
+        {"key": [c], "value": None, "suppressed": True, "reason": hidden[c]}
+        if c in hidden
+        else {"key": [c], "value": values[c], "suppressed": False, "reason": None}
+        for c in spec.cells
+    ]
 
 
 class SecureRounds:
@@ -243,14 +256,18 @@ class SecureRounds:
         roster = [n for n in count.survivors if n in self.clients]
         if len(roster) < MIN_CONTRIBUTORS:
             return RoundReport(spec.table, period, "skipped", "count survivors not linked", roster)
-        outcome = await self._round(spec, period, "sum", opened, roster, epsilon=spec.epsilon)
+        rules = charter.disclosure
+        cells = list(opened)
+        if _is_money(spec):  # each node's local top-n per cell bounds the coalition's top n
+            cells += [top_cell(c, rules.dominance_n) for c in opened]
+        outcome = await self._round(spec, period, "sum", cells, roster, epsilon=spec.epsilon)
         if outcome.result is None:
             return self._failed(spec, period, roster, outcome)
         lost = len(set(count.survivors) - set(outcome.result.survivors))
-        rules = charter.disclosure
+        sums = dict(zip(outcome.result.header.cells, outcome.result.values, strict=True))
         published = protect(
-            spec, counts, opened, outcome.result.values, k=rules.k,
-            rounding_base=rules.rounding_base, lost=lost,
+            spec, counts, opened, sums, k=rules.k, rounding_base=rules.rounding_base, lost=lost,
+            dominance_n=rules.dominance_n, dominance_k=rules.dominance_k,
         )  # fmt: skip
         await self._keep(spec, period, outcome, published, roster)
         return RoundReport(spec.table, period, "released", "", roster, _refusals(outcome))
