@@ -17,10 +17,13 @@ import pytest
 from federation_support import Coalition, make_coalition, running
 from ledger_support import Ledger, grant, new_donor
 from nats.aio.msg import Msg
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from wiring_support import Running, apps, start_hub, start_ledger, until
 
 from concordia.cli.identity import demo_directory
+from concordia.hub.models import SecureRelease
+from concordia.secagg import Release, RoundHeader
 
 CODES = ("de", "pl", "se")
 #: A count only PL holds (its women at one event): it must never be found at the hub.
@@ -210,6 +213,27 @@ async def test_secure_tables_give_complete_shares_and_the_hub_holds_no_node_valu
         await spy.publish(adverts[0].subject, adverts[0].data, reply=inbox)
         answer = json.loads((await answers.next_msg(timeout=10)).data)
         assert answer == {"refused": {"code": "replay", "detail": "round already seen"}}
+
+        # A second release of the period, by a hub that hides the log or shows it: refused.
+        first = RoundHeader.model_validate_json(adverts[0].data)
+        async with hub.app.state.concordia.db.unit_of_work(write=False) as session:
+            log = [
+                Release.model_validate(r)
+                for r in await session.scalars(
+                    select(SecureRelease.release)
+                    .where(SecureRelease.aggregate == first.table)
+                    .order_by(SecureRelease.seq)
+                )
+            ]
+        for history, code in (((), "history_incomplete"), (tuple(log), "already_released")):
+            forged = first.model_copy(update={"round": f"again-{code}", "history": history})
+            answers = await spy.subscribe(inbox, max_msgs=1)
+            await spy.publish(
+                f"hub.secagg.pl.ledger.{forged.round}.advertise",
+                forged.model_dump_json().encode(), reply=inbox,
+            )  # fmt: skip
+            answer = json.loads((await answers.next_msg(timeout=10)).data)
+            assert answer["refused"]["code"] == code, answer
 
         # A period is released once: asking again runs no round.
         again = await rounds(hub, "2026-Q4")
