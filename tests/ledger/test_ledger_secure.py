@@ -151,3 +151,16 @@ def test_the_node_takes_part_only_as_the_charter_asks() -> None:
     assert node.advertise(header(origin.table, cells, epsilon=1.0)).node == "pl"
     money = ("independent_media", top_cell("independent_media", 2))
     assert node.advertise(header(PURPOSE.table, money)).node == "pl"
+    # A finished round keeps its id, not its header (which carries the table's whole log):
+    # replayed, it is still refused.
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    refused_once = header(origin.table, cells, phase="count", expires_at=past)
+    with pytest.raises(Refused):
+        node.handle("advertise", refused_once)
+    node.handle("advertise", header(GENDER.table, GENDER.cells))
+    record = node.state["rounds"][refused_once.round]
+    assert "header" not in record
+    assert (record["step"], record["table"]) == ("refused", origin.table)
+    with pytest.raises(Refused) as replayed:
+        node.handle("advertise", refused_once)
+    assert replayed.value.code == "replay"

@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 SecureSource = Callable[[AsyncSession, str], Awaitable[Mapping[str, int]]]
 #: How long a step waits for the database (from the participant's worker thread).
 DB_TIMEOUT = 60.0
+#: Steps after which a round takes no further step.
+FINISHED = frozenset({"revealed", "aborted", "refused"})
 
 
 def _off_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -162,7 +164,17 @@ class CharterParticipant(Participant):
     def handle(self, step: str, request: BaseModel) -> BaseModel:
         # Another worker may have answered the previous step: the database holds the truth.
         self.state = self.store.load() or self.state
+        self._compact()  # saved with the step's own state
         return super().handle(step, request)
+
+    def _compact(self) -> None:
+        """Finished rounds keep their id (a replay is still refused) and what they released,
+        not their header: each header carries the table's whole log, so the state would grow
+        with the square of the releases."""
+        for record in self.state["rounds"].values():
+            if record.get("step") in FINISHED and "header" in record:
+                header = record.pop("header")
+                record.update(table=header.get("table"), period=header.get("period"))
 
     def advertise(self, header: RoundHeader) -> Any:
         spec = _spec(self.charter(), self.service, header.table)
