@@ -186,6 +186,12 @@ async def test_epsilon_spent_and_the_research_release(hub: Hub) -> None:
         ("2026-Q2", "undisclosed", "", "0.5000"),
     ]
     assert (await hub.client.get("/v1/secure/research.csv")).status_code == 401
+    # The dashboard shows the epsilon spent per secure table.
+    page = await hub.client.get("/dashboard", headers=hub.auth())
+    assert page.status_code == 200
+    section = page.text[page.text.index('id="privacy"') :]
+    assert "participants_by_ethnic_origin" in section
+    assert "2026-Q2, 2099-Q1" in section
     response = await hub.client.post(
         "/v1/secure/rounds", json={"period": "2026-Q4"}, headers=hub.auth()
     )

@@ -213,6 +213,31 @@ def _targets(lang: Lang, period: str, result: CoalitionIndicators) -> Section:
     return section
 
 
+def _privacy(lang: Lang, released: Sequence[Any]) -> Section:
+    """Epsilon spent on each secure table (each node keeps and enforces its own ledger)."""
+    _ = lang.gettext
+    section = Section(
+        id="privacy", title=_("Secure tables"),
+        note=_("Tables the nodes compute together by secure aggregation: the hub learns the "
+               "coalition total only. Epsilon is the privacy loss spent on a table under "
+               "differential privacy; each node refuses past its own budget."),
+    )  # fmt: skip
+    spent = secure.spent(released)
+    rows = [
+        {"table": table, "epsilon": spent.get(table),
+         "periods": ", ".join(sorted({r.period for r in released
+                                      if r.aggregate == table and r.phase == "sum"}))}
+        for table in sorted({r.aggregate for r in released})
+    ]  # fmt: skip
+    section.tables.append(Table(
+        id="privacy", caption=_("Epsilon spent per secure table"),
+        columns=[Column("table", _("Table")), Column("epsilon", _("Epsilon spent"), True),
+                 Column("periods", _("Periods released"))],
+        rows=rows, empty=_("no secure table released yet."),
+    ))  # fmt: skip
+    return section
+
+
 def _districts(result: CoalitionIndicators) -> dict[str, Any]:
     """Persons by federal district (every gender), as the coalition totals give them."""
     for total in result.aggregates:
@@ -334,6 +359,7 @@ async def overview(request: Request, session: SessionDep, period: Period = None)
         sections.append(_targets(lang, chosen, result))
         sections.append(_regions(lang, chosen, result))
     sections.append(await _trends(lang, session, periods, charter))
+    sections.append(_privacy(lang, await secure.releases(session)))
     return PAGES.render(
         request, reader, heading=_("Coalition overview"), sections=sections,
         template="filtered.html", periods=periods, period=chosen,
