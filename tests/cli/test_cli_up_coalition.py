@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from up_support import (
 
 from concordia.cli._overlaps import OVERLAP_PURPOSE, shared_identifier
 from concordia.cli.main import app
+from concordia.events import quarter_of
 from concordia.kit import NODE_SERVICES
 
 __all__ = ["launchers"]
@@ -141,6 +143,18 @@ def test_make_run_starts_the_coalition_feeds_the_hub_and_resumes(
     indicators = _hub_get(hub_url, reader, "/v1/coalition/indicators", period=period)
     assert indicators["period"] == period
     assert indicators["aggregates"], indicators
+    # The headline shares of the current quarter, from the secure tables: complete, judged.
+    quarter = quarter_of(datetime.now(UTC).date())
+    assert f"released participants_by_gender {quarter}" in log, log
+    shown = _hub_get(hub_url, reader, "/v1/coalition/indicators", period=quarter)
+    pooled = {t["aggregate"]: t for t in shown["targets"] if t["judged"] == "pooled"}
+    released = [a for a in shown["aggregates"] if a["aggregate"].startswith("participants_by")]
+    for aggregate in ("participants_by_gender", "participants_by_ethnic_origin"):
+        assert pooled[aggregate]["incomplete"] is False, released
+        assert pooled[aggregate]["share"] is not None, pooled
+        assert pooled[aggregate]["met"] in (True, False), pooled
+    secure = {a["aggregate"] for a in _hub_get(hub_url, reader, "/v1/aggregates", node="pl")}
+    assert not secure & {"participants_by_gender", "participants_by_ethnic_origin"}
 
     # The coordination group's workspace: each country's commitments and a donor's, a member's
     # item with an expert's proposal, and items the hub raises by itself from the signals.

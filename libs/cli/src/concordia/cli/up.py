@@ -60,6 +60,7 @@ from concordia.cli._layout import (
 )
 from concordia.cli._overlaps import seed_overlaps
 from concordia.cli._procs import Guardian, LaunchError, ServiceProcess, check_ports_free
+from concordia.cli._secure_seed import secure_charter, seed_secure
 from concordia.cli._seedhttp import SeedError
 from concordia.cli._supervise import DEFAULT_DELAYS, Supervised, Supervisor, parse_delays
 from concordia.cli._workspace_seed import seed_workspace
@@ -358,6 +359,9 @@ def _run_locked(
             )
             console.print(f"  charter      {adopted}")
         if seed:
+            secure = None
+            if hub is not None:  # before the nodes hold data: no table leaves them plainly
+                secure = secure_charter(endpoints["hub"]["hub"], tokens[hub.node]["hub:admin"])
             for layout in layouts:
                 console.print(f"[bold]Seeding node {layout.node}[/] (synthetic demo data)")
                 _seed(
@@ -370,6 +374,13 @@ def _run_locked(
                     endpoints["hub"]["hub"], tokens[hub.node], [lay.node for lay in layouts]
                 )
                 console.print(f"  workspace    {made.describe()}")
+                assert secure is not None
+                console.print("[bold]Secure tables[/] (the current quarter's rounds)")
+                released = seed_secure(
+                    endpoints["hub"]["hub"], tokens[hub.node]["hub:admin"],
+                    [lay.node for lay in layouts], secure,
+                )  # fmt: skip
+                console.print(f"  secure       {released.describe()}")
         banner(console, var, endpoints, tokens)
         # The banner is out (stdout may be a block-buffered file) before endpoints.json says
         # that everything is up: whoever waits for the file finds the banner too.

@@ -10,9 +10,10 @@ from pydantic import Field, field_validator
 
 from concordia.core.settings import CoreSettings
 from concordia.events import DisclosureFloors
+from concordia.kit._secure_state import SecureSettings
 
 
-class ServiceSettings(CoreSettings):
+class ServiceSettings(CoreSettings, SecureSettings):
     """What every node service reads besides the node-wide fields of ``CoreSettings``.
 
     Example::

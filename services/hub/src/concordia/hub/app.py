@@ -19,6 +19,8 @@ from concordia.hub.metrics import FederationCollector
 from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
 from concordia.hub.overlap import api as overlaps
+from concordia.hub.secure import DirectoryVerifier, Limits, SecureRounds
+from concordia.hub.secure import api as secure_api
 from concordia.hub.settings import HubSettings
 from concordia.hub.signatures import DirectoryFile, SignatureCheck
 from concordia.hub.workspace import agenda, decisions, delivery
@@ -70,9 +72,15 @@ def create(settings: HubSettings | None = None) -> FastAPI:
             runs_per_day=settings.psi_runs_per_day,
         )
         federation.listeners.append(rounds)
+        secure = SecureRounds(
+            rt.db, DirectoryVerifier(settings.directory_file),
+            Limits(step_timeout=settings.secure_step_timeout_seconds,
+                   colluders=settings.secure_colluders),
+        )  # fmt: skip
+        federation.listeners.append(secure)
         FederationCollector(federation).register(rt.metrics)
         health.register(rt.metrics)
-        return HubState(federation=federation, rounds=rounds, health=health)
+        return HubState(federation=federation, rounds=rounds, health=health, secure=secure)
 
     @asynccontextmanager
     async def links(rt: Runtime) -> AsyncIterator[None]:
@@ -120,6 +128,15 @@ def create(settings: HubSettings | None = None) -> FastAPI:
                     log.exception("agenda scan failed")
 
         parts.append(background("agenda-scan", agenda_scan))
+    if settings.secure_round_seconds is not None:
+        every_close = settings.secure_round_seconds
+
+        async def secure_rounds(rt: Runtime) -> None:
+            state = _state(rt)
+            assert state.secure is not None
+            await state.secure.schedule(every_close)
+
+        parts.append(background("secure-rounds", secure_rounds))
     if settings.overlap_round_seconds is not None:
         every, purposes = settings.overlap_round_seconds, settings.overlap_purposes
 
@@ -132,7 +149,13 @@ def create(settings: HubSettings | None = None) -> FastAPI:
             name="hub",
             service_dir=SERVICE_DIR,
             settings=settings,
-            routers=[routes.router, overlaps.router, workspace.router, dashboard.router],
+            routers=[
+                routes.router,
+                overlaps.router,
+                secure_api.router,
+                workspace.router,
+                dashboard.router,
+            ],
             description=DESCRIPTION,
             node_service=False,
             setup=setup,

@@ -31,6 +31,7 @@ from concordia.hub.charter import service as charters
 from concordia.hub.models import LibraryPractice, OverlapOutcome, Snapshot
 from concordia.hub.overlap import service as overlap
 from concordia.hub.schemas import AggregateTotal, CellTotal, CoalitionIndicators, SnapshotRead
+from concordia.hub.secure import service as secure
 from concordia.web import charts
 from concordia.web.i18n import N_
 from concordia.web.pages import Lang, NavItem, Pages
@@ -64,12 +65,9 @@ Period = Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
 
 
 def secure_tables(charter: CharterPublished) -> frozenset[str]:
-    """Tables the charter has computed by secure aggregation: shown as coalition totals only.
-
-    None yet: when the charter names them, this returns its list, and the dashboard stops
-    showing those tables per country.
-    """
-    return frozenset(getattr(charter, "secure_tables", ()))
+    """Tables the charter has computed by secure aggregation: shown as coalition totals only
+    (from their secure release, ``concordia.hub.secure``), never per country."""
+    return frozenset(t.table for t in charter.secure)
 
 
 async def _periods(session: AsyncSession) -> list[str]:
@@ -215,6 +213,31 @@ def _targets(lang: Lang, period: str, result: CoalitionIndicators) -> Section:
     return section
 
 
+def _privacy(lang: Lang, released: Sequence[Any]) -> Section:
+    """Epsilon spent on each secure table (each node keeps and enforces its own ledger)."""
+    _ = lang.gettext
+    section = Section(
+        id="privacy", title=_("Secure tables"),
+        note=_("Tables the nodes compute together by secure aggregation: the hub learns the "
+               "coalition total only. Epsilon is the privacy loss spent on a table under "
+               "differential privacy; each node refuses past its own budget."),
+    )  # fmt: skip
+    spent = secure.spent(released)
+    rows = [
+        {"table": table, "epsilon": spent.get(table),
+         "periods": ", ".join(sorted({r.period for r in released
+                                      if r.aggregate == table and r.phase == "sum"}))}
+        for table in sorted({r.aggregate for r in released})
+    ]  # fmt: skip
+    section.tables.append(Table(
+        id="privacy", caption=_("Epsilon spent per secure table"),
+        columns=[Column("table", _("Table")), Column("epsilon", _("Epsilon spent"), True),
+                 Column("periods", _("Periods released"))],
+        rows=rows, empty=_("no secure table released yet."),
+    ))  # fmt: skip
+    return section
+
+
 def _districts(result: CoalitionIndicators) -> dict[str, Any]:
     """Persons by federal district (every gender), as the coalition totals give them."""
     for total in result.aggregates:
@@ -265,7 +288,8 @@ async def _trends(
         snaps = await service.aggregates(
             session=session, filters={"period": period}, history=False, limit=100_000
         )
-        result = indicators.coalition(period, snaps, charter)
+        released = secure.totals(await secure.releases(session, period=period))
+        result = indicators.coalition(period, snaps, charter, released)
         shares: dict[str, Any] = {}
         for t in result.targets:  # the first table measuring it (by name): the one-way table
             shares.setdefault(t.indicator, t.share)
@@ -328,12 +352,14 @@ async def overview(request: Request, session: SessionDep, period: Period = None)
         snapshots = await service.aggregates(
             session=session, filters={"period": chosen}, history=False, limit=100_000
         )
-        result = indicators.coalition(chosen, snapshots, charter)
+        released = secure.totals(await secure.releases(session, period=chosen))
+        result = indicators.coalition(chosen, snapshots, charter, released)
         totals = {t.aggregate: t for t in result.aggregates}
         sections += _funding(lang, chosen, snapshots, totals, secure_tables(charter))
         sections.append(_targets(lang, chosen, result))
         sections.append(_regions(lang, chosen, result))
     sections.append(await _trends(lang, session, periods, charter))
+    sections.append(_privacy(lang, await secure.releases(session)))
     return PAGES.render(
         request, reader, heading=_("Coalition overview"), sections=sections,
         template="filtered.html", periods=periods, period=chosen,

@@ -11,6 +11,11 @@ and publishes the participants by that place (``participants_by_<indicator>_band
 below the floor, above the ceiling, no data). The target is met per activity when no
 participant was at an activity outside the band; its share is the share of participants who
 were at one inside it. A pooled share of 50 % can hide all-male panels; this cannot.
+
+A table the charter lists as secure comes from its secure release instead (``secure``: the
+coalition total the nodes computed together, complete where a cell had at least 3 contributing
+nodes and passed the coalition-level rules); its plain per-node snapshots, if any were sent
+before the charter listed it, are left out (one channel per table).
 """
 
 from __future__ import annotations
@@ -149,11 +154,20 @@ def _per_activity(target: Target, total: AggregateTotal) -> TargetResult | None:
 
 
 def coalition(
-    period: str, snapshots: Iterable[AggregateSnapshotPublished], charter: CharterPublished
+    period: str,
+    snapshots: Iterable[AggregateSnapshotPublished],
+    charter: CharterPublished,
+    secure: Sequence[AggregateTotal] = (),
 ) -> CoalitionIndicators:
     """Totals of ``period`` and every charter target measured on every aggregate that has it:
-    pooled on the target's dimension, and per activity on its band table."""
-    totals = aggregate_totals(snapshots)
+    pooled on the target's dimension, and per activity on its band table. ``secure``: the
+    totals of the period's secure releases (``concordia.hub.secure.totals``)."""
+    channel = {(t.service, t.table) for t in charter.secure}
+    plain = [s for s in snapshots if (s.service, s.aggregate) not in channel]
+    totals = sorted(
+        [*aggregate_totals(plain), *(t for t in secure if (t.service, t.aggregate) in channel)],
+        key=lambda t: (t.service, t.aggregate),
+    )
     targets = [
         result
         for target in charter.targets

@@ -290,3 +290,35 @@ class DecisionLogEntry(Base):
     #: ``CoalitionDecisionPublished`` without ``seq`` and ``previous``.
     payload: Mapped[dict[str, Any]]
     at: Mapped[datetime]
+
+
+class SecureRelease(Base):
+    """One release of a secure table (``concordia.secagg``): the coalition total, never a node's.
+
+    ``phase`` ``count``: ``values`` holds how many nodes populate each cell (nodes, not people);
+    ``sum``: the totals of the cells opened (at least 3 contributing nodes) after the
+    coalition-level rules, as ``[{"key": [...], "value": ..., "suppressed": ...}]``. ``release``
+    is the statement every survivor signed and their signatures: the table's append-only log,
+    sent back to the nodes with every round.
+    """
+
+    __tablename__ = "secure_releases"
+    __table_args__ = (UniqueConstraint("service", "aggregate", "period", "phase"),)
+
+    seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
+    release_id: Mapped[str] = mapped_column(String(64), unique=True)
+    service: Mapped[str] = mapped_column(String(64))
+    aggregate: Mapped[str] = mapped_column(String(64), index=True)
+    period: Mapped[str] = mapped_column(String(64))
+    phase: Mapped[str] = mapped_column(String(8))
+    round_id: Mapped[str] = mapped_column(String(64))
+    measure: Mapped[str] = mapped_column(String(64))
+    dimension: Mapped[str] = mapped_column(String(64))
+    roster: Mapped[list[Any]]
+    survivors: Mapped[list[Any]]
+    cells: Mapped[list[Any]]
+    values: Mapped[list[Any]]
+    epsilon: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    sensitivity: Mapped[int]
+    release: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]

@@ -42,7 +42,8 @@ class HubSettings(CoreSettings):
         description="The coalition directory the hub keeps (`concordia hub accept-directory`): "
         "the members whose signatures adopt a charter or a decision (m of n), and the keys "
         "snapshot and status signatures are checked against (re-read when it changes). The hub "
-        "holds no key; without this file nothing can be adopted and signatures stay unchecked.",
+        "holds no key; without this file nothing can be adopted, signatures stay unchecked and no "
+        "secure round runs.",
     )
     nodes_scan_seconds: float = Field(
         default=10.0, gt=0, description="How often nodes_dir is re-read for added countries."
@@ -96,4 +97,18 @@ class HubSettings(CoreSettings):
     decision_push_seconds: float = Field(
         default=10.0, gt=0,
         description="Seconds between two sends of the decision log to nodes that miss entries.",
+    )  # fmt: skip
+    secure_round_seconds: float | None = Field(
+        default=600.0, gt=0,
+        description="Seconds between two runs of the secure tables' rounds that are due: flow "
+        "tables for the quarter just closed, stock tables for the current quarter (unset: only "
+        "on request, `POST /v1/secure/rounds`).",
+    )  # fmt: skip
+    secure_step_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="How long the hub waits for a node's secure-round step."
+    )
+    secure_colluders: int = Field(
+        default=0, ge=0,
+        description="Nodes that may pool their own noise shares: the noise is split so that the "
+        "release keeps the charter's epsilon without theirs.",
     )  # fmt: skip

@@ -337,16 +337,23 @@ async def publish(
     money_rules: dict[str, Any] | None = None,
     band: Band | None = None,
     sign: Callable[[AggregateSnapshotPublished], AggregateSnapshotPublished] | None = None,
+    secure: frozenset[str] = frozenset(),
 ) -> list[AggregateSnapshotPublished]:
-    """Publish a new version of every table the release rule allows (``Publisher.publish``);
-    ``sign`` signs each release with the node key."""
+    """Publish a new version of every table the release rule allows (``Publisher.publish``).
+
+    ``sign`` signs each release with the node key.
+    ``secure``: the tables the charter has the nodes compute by secure aggregation; they are not
+    published per node (one channel per table, ``concordia.ledger.secure``).
+    """
     publisher = Publisher(
         db, snapshots, node=ctx.node, service="ledger", k=k, charter_version=charter_version,
         emit=lambda session, events: emit(session, ctx, list(events)), sign=sign,
     )  # fmt: skip
     return await publisher.publish(
         gather=gather,
-        protect=lambda rows: protect(rows, k, rounding_base, money_rules, band),
+        protect=lambda rows: [
+            d for d in protect(rows, k, rounding_base, money_rules, band) if d.name not in secure
+        ],
         at=now(),
         fingerprint=fingerprint,
     )

@@ -19,8 +19,11 @@ from concordia.kit import (
     cancel_all,
     consumer_name,
     serve,
+    service_named,
 )
-from concordia.ledger import aggregates, console, consumers
+from concordia.kit.secure import router as secure_router
+from concordia.kit.secure import secure_part
+from concordia.ledger import aggregates, console, consumers, secure
 from concordia.ledger.api import activities, donors, grants, rates, sync
 from concordia.ledger.api import aggregates as aggregates_routes
 from concordia.ledger.api.deps import LedgerState
@@ -74,6 +77,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             money_rules=money,
             band=aggregates.Band.of(rt.follower.current),
             sign=event_signer(rt.identity),
+            secure=frozenset(t.table for t in rt.follower.current.secure if t.service == "ledger"),
         )
 
     @asynccontextmanager
@@ -119,7 +123,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             await cancel_all([task])
             await engine.stop()
 
-    parts: list[Part] = [feed_notifier]
+    parts: list[Part] = [feed_notifier, secure_part(secure.SOURCES)]
     if settings.overlap_enabled:
         parts.append(overlap_engine)
     return build_app(
@@ -136,6 +140,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                 feed.router,
                 aggregates_routes.router,
                 overlaps.router,
+                secure_router("ledger", service_named("ledger").scopes),
             ],
             description=DESCRIPTION,
             publish=publish,

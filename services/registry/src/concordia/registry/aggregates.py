@@ -140,9 +140,14 @@ async def publish(
     protect: Callable[[Rows, int, int | None, str], list[Draft]] = protect,
     charter_version: str = "default",
     sign: Callable[[AggregateSnapshotPublished], AggregateSnapshotPublished] | None = None,
+    secure: frozenset[str] = frozenset(),
 ) -> list[AggregateSnapshotPublished]:
-    """Publish this quarter's tables where the release rule allows (``Publisher.publish``);
-    ``sign`` signs each release with the node key."""
+    """Publish this quarter's tables where the release rule allows (``Publisher.publish``).
+
+    ``sign`` signs each release with the node key.
+    ``secure``: tables not to publish per node (computed by secure aggregation, or carrying a
+    secure table's figures: ``concordia.registry.secure.not_plain``).
+    """
     at = now()
     period = quarter_of(at.date())
     publisher = Publisher(
@@ -150,7 +155,11 @@ async def publish(
         emit=lambda session, events: emit(session, ctx, list(events)), sign=sign,
     )  # fmt: skip
     return await publisher.publish(
-        gather=gather, protect=lambda rows: protect(rows, k, rounding_base, period), at=at
+        gather=gather,
+        protect=lambda rows: [
+            d for d in protect(rows, k, rounding_base, period) if d.name not in secure
+        ],
+        at=at,
     )
 
 

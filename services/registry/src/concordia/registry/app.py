@@ -13,8 +13,10 @@ from concordia.core.crypto import FieldCipher
 from concordia.core.db import Database
 from concordia.core.problems import problem
 from concordia.events import AggregateSnapshotPublished, DisclosureRules, event_signer
-from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
-from concordia.registry import aggregates, console
+from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve, service_named
+from concordia.kit.secure import router as secure_router
+from concordia.kit.secure import secure_part
+from concordia.registry import aggregates, console, secure
 from concordia.registry.api import feeds, organisations, permits, persons, screen, sync
 from concordia.registry.api.deps import RegistryState
 from concordia.registry.schemas import OrganisationSync, PersonSync
@@ -59,6 +61,9 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
             rounding_base=rules.rounding_base,
             charter_version=rt.follower.current.version,
             sign=event_signer(rt.identity),
+            secure=secure.not_plain(
+                frozenset(t.table for t in rt.follower.current.secure if t.service == "registry")
+            ),
         )
 
     @asynccontextmanager
@@ -89,10 +94,15 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                 sync.router,
                 feeds.router,
                 screen.router,
+                secure_router("registry", service_named("registry").scopes),
             ],
             description=DESCRIPTION,
             publish=publish,
-            parts=[audit_trail, background("registry-audit-anchor", anchor_audit)],
+            parts=[
+                audit_trail,
+                background("registry-audit-anchor", anchor_audit),
+                secure_part(secure.SOURCES),
+            ],
             extra=state,
             extra_schemas=[PersonSync, OrganisationSync],
             error_handlers={AuditUnavailableError: _audit_unavailable},

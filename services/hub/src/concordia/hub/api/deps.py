@@ -12,6 +12,7 @@ from concordia.hub.charter.service import hub_directory
 from concordia.hub.health import HubHealth
 from concordia.hub.nodes import Federation
 from concordia.hub.overlap import OverlapRounds
+from concordia.hub.secure.service import SecureRounds
 from concordia.hub.settings import HubSettings
 from concordia.identity import Directory
 from concordia.kit import runtime, service_state
@@ -25,6 +26,8 @@ class HubState:
     rounds: OverlapRounds
     #: The coalition's health figures on /metrics (what the alert rules read).
     health: HubHealth | None = None
+    #: Secure aggregation's rounds (None without a directory of node keys).
+    secure: SecureRounds | None = None
 
 
 def hub_state(request: Request) -> HubState:

@@ -13,6 +13,7 @@ from concordia.hub.api.deps import FederationDep, Reader, hub_settings
 from concordia.hub.charter import api as charter_api
 from concordia.hub.charter import service as charters
 from concordia.hub.schemas import CoalitionIndicators, NodeRead, SnapshotRead
+from concordia.hub.secure import service as secure
 
 router = APIRouter(prefix="/v1", tags=["hub"])
 Token = Annotated[str | None, Query(pattern=TOKEN_PATTERN)]
@@ -47,12 +48,14 @@ async def list_aggregates(
 async def coalition_indicators(
     session: SessionDep, _: Reader, period: Annotated[str, Query(pattern=TOKEN_PATTERN)]
 ) -> CoalitionIndicators:
-    """Coalition totals of a period from every node's protected cells, and the targets."""
+    """Coalition totals of a period from every node's protected cells (and, for the charter's
+    secure tables, from their secure release), and the targets."""
     snapshots = await service.aggregates(
         session=session, filters={"period": period}, history=False, limit=100_000
     )
     charter = await charters.current(session=session)
-    return indicators.coalition(period, snapshots, charter)
+    released = secure.totals(await secure.releases(session, period=period))
+    return indicators.coalition(period, snapshots, charter, released)
 
 
 # The charter's routes live with the charter; app.py keeps including this router alone.

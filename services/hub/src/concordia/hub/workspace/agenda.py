@@ -24,6 +24,7 @@ from concordia.hub import indicators, service
 from concordia.hub.charter import service as charters
 from concordia.hub.models import AgendaComment, AgendaItem, OverlapOutcome
 from concordia.hub.nodes import Federation
+from concordia.hub.secure import service as secure
 from concordia.hub.workspace import commitments, signals
 from concordia.hub.workspace.members import Role
 from concordia.hub.workspace.schemas import (
@@ -65,9 +66,12 @@ async def detect(
                                     limit=100_000)
         for p in periods
     }  # fmt: skip
+    released = {p: secure.totals(await secure.releases(session, period=p)) for p in periods}
     return signals.every(
         periods=periods,
-        indicators={p: indicators.coalition(p, snapshots[p], charter) for p in periods},
+        indicators={
+            p: indicators.coalition(p, snapshots[p], charter, released[p]) for p in periods
+        },
         snapshots=snapshots,
         overlaps=await _overlaps(session, periods),
         commitments=await commitments.tracked_all(session, periods),
