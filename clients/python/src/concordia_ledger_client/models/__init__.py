@@ -50,6 +50,7 @@ from .grant_update_horizon import GrantUpdateHorizon
 from .grant_update_purpose import GrantUpdatePurpose
 from .grant_update_visibility import GrantUpdateVisibility
 from .invalid_field import InvalidField
+from .member_signature import MemberSignature
 from .ops_healthz_response_ops_healthz import OpsHealthzResponseOpsHealthz
 from .ops_readyz_response_ops_readyz import OpsReadyzResponseOpsReadyz
 from .overlap_peer_read import OverlapPeerRead
@@ -70,6 +71,8 @@ from .recipient_ref_type_0 import RecipientRefType0
 from .recipient_ref_type_1 import RecipientRefType1
 from .recipient_ref_type_2 import RecipientRefType2
 from .record_error import RecordError
+from .secure_release import SecureRelease
+from .secure_table_state import SecureTableState
 from .sync_grants_body import SyncGrantsBody
 from .sync_report import SyncReport
 from .sync_report_counts import SyncReportCounts
@@ -133,6 +136,7 @@ __all__ = (
     "GrantUpdatePurpose",
     "GrantUpdateVisibility",
     "InvalidField",
+    "MemberSignature",
     "OpsHealthzResponseOpsHealthz",
     "OpsReadyzResponseOpsReadyz",
     "OverlapPeerRead",
@@ -153,6 +157,8 @@ __all__ = (
     "RecipientRefType1",
     "RecipientRefType2",
     "RecordError",
+    "SecureRelease",
+    "SecureTableState",
     "SyncGrantsBody",
     "SyncReport",
     "SyncReportCounts",

@@ -19,6 +19,7 @@ from .feeds_event_contracts_response_feeds_event_contracts import (
 )
 from .follow_up import FollowUp
 from .invalid_field import InvalidField
+from .member_signature import MemberSignature
 from .membership_create import MembershipCreate
 from .membership_read import MembershipRead
 from .ops_healthz_response_ops_healthz import OpsHealthzResponseOpsHealthz
@@ -92,6 +93,8 @@ from .screen_match_kind import ScreenMatchKind
 from .screen_request import ScreenRequest
 from .screen_result import ScreenResult
 from .screen_text import ScreenText
+from .secure_release import SecureRelease
+from .secure_table_state import SecureTableState
 from .sync_organisations_body import SyncOrganisationsBody
 from .sync_persons_body import SyncPersonsBody
 from .sync_report import SyncReport
@@ -118,6 +121,7 @@ __all__ = (
     "FeedsEventContractsResponseFeedsEventContracts",
     "FollowUp",
     "InvalidField",
+    "MemberSignature",
     "MembershipCreate",
     "MembershipRead",
     "OpsHealthzResponseOpsHealthz",
@@ -191,6 +195,8 @@ __all__ = (
     "ScreenRequest",
     "ScreenResult",
     "ScreenText",
+    "SecureRelease",
+    "SecureTableState",
     "SyncOrganisationsBody",
     "SyncPersonsBody",
     "SyncReport",

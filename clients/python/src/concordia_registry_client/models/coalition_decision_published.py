@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.follow_up import FollowUp
+    from ..models.member_signature import MemberSignature
 
 
 T = TypeVar("T", bound="CoalitionDecisionPublished")
@@ -34,14 +35,17 @@ class CoalitionDecisionPublished:
             title (str): The agenda item's title.
             decided (str): What was decided.
             rationale (str): Why.
-            status (CoalitionDecisionPublishedStatus): `taken`; `pending_signatures` (a charter change awaiting the members'
-                signatures); `in_force` (that charter revision applies); `done` (every follow-up done).
+            status (CoalitionDecisionPublishedStatus): `pending_signatures` (awaiting m members' signatures of the decision
+                and, for a charter change, of that charter); `in_force` (signed, and its charter revision adopted); `done`
+                (every follow-up done); `taken` (an unsigned decision of an older hub).
             decided_at (datetime.datetime): When it was taken (UTC).
             period (None | str | Unset): The period it is about.
             concerns (list[str] | Unset): The nodes it concerns (empty: every node).
             due (datetime.date | None | Unset): By when it is to be carried out.
             charter_version (None | str | Unset): The charter version the decision adopts, if any.
             follow_ups (list[FollowUp] | Unset): Its follow-up actions.
+            signatures (list[MemberSignature] | Unset): The member states' signatures of the decision (`signed_body`, kind
+                `decision`); a node holds it as in force only with m valid ones.
     """
 
     seq: int
@@ -58,6 +62,7 @@ class CoalitionDecisionPublished:
     due: datetime.date | Unset | None = UNSET
     charter_version: str | Unset | None = UNSET
     follow_ups: list[FollowUp] | Unset = UNSET
+    signatures: list[MemberSignature] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         seq = self.seq
@@ -109,6 +114,13 @@ class CoalitionDecisionPublished:
                 follow_ups_item = follow_ups_item_data.to_dict()
                 follow_ups.append(follow_ups_item)
 
+        signatures: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.signatures, Unset):
+            signatures = []
+            for signatures_item_data in self.signatures:
+                signatures_item = signatures_item_data.to_dict()
+                signatures.append(signatures_item)
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -134,12 +146,15 @@ class CoalitionDecisionPublished:
             field_dict["charter_version"] = charter_version
         if follow_ups is not UNSET:
             field_dict["follow_ups"] = follow_ups
+        if signatures is not UNSET:
+            field_dict["signatures"] = signatures
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.follow_up import FollowUp
+        from ..models.member_signature import MemberSignature
 
         d = dict(src_dict)
         seq = d.pop("seq")
@@ -206,6 +221,15 @@ class CoalitionDecisionPublished:
 
                 follow_ups.append(follow_ups_item)
 
+        _signatures = d.pop("signatures", UNSET)
+        signatures: list[MemberSignature] | Unset = UNSET
+        if _signatures is not UNSET:
+            signatures = []
+            for signatures_item_data in _signatures:
+                signatures_item = MemberSignature.from_dict(signatures_item_data)
+
+                signatures.append(signatures_item)
+
         coalition_decision_published = cls(
             seq=seq,
             previous=previous,
@@ -221,6 +245,7 @@ class CoalitionDecisionPublished:
             due=due,
             charter_version=charter_version,
             follow_ups=follow_ups,
+            signatures=signatures,
         )
 
         return coalition_decision_published
