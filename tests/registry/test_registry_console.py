@@ -14,7 +14,8 @@ from sqlalchemy import insert, select
 from web_support import untranslated, visible_text
 
 from concordia.core.bulk import SYNC_LOG_RETENTION
-from concordia.kit.tables import snapshots, sync_runs
+from concordia.events import CoalitionDecisionPublished
+from concordia.kit.tables import decisions, snapshots, sync_runs
 
 
 def _csv(text: str) -> list[list[str]]:
@@ -155,3 +156,29 @@ async def test_the_sync_log_forgets_runs_after_its_retention(registry: Registry)
         tokens = list(await session.scalars(select(sync_runs.table.c.token_id)))
     assert "old" not in tokens
     assert len(tokens) == 1
+
+
+async def test_the_coalitions_decisions_that_concern_the_node(registry: Registry) -> None:
+    """Decisions the node holds (sent by the hub over the coalition link) show on its console."""
+    db = registry.app.state.concordia.db
+    node = registry.settings.node
+    for seq, (concerns, decided) in enumerate(
+        (((node,), "Open a second permit track for synthetic test families"),
+         ((), "Report women's shares per event every quarter")), start=1,
+    ):  # fmt: skip
+        entry = CoalitionDecisionPublished(
+            seq=seq, previous=seq - 1, decision_id=f"d-test{seq}", item_id=f"a-test{seq}",
+            title=f"Synthetic agenda item {seq}", decided=decided, rationale="Synthetic test.",
+            concerns=concerns, status="in_force", decided_at=datetime.now(UTC),
+        )  # fmt: skip
+        assert await decisions.apply(db, entry)
+    page = await registry.client.get("/console", headers=registry.auth("registry:read"))
+    assert page.status_code == 200, page.text
+    text = visible_text(page.text)
+    assert "The coalition's decisions" in text
+    assert "Open a second permit track for synthetic test families" in text
+    assert "Report women's shares per event every quarter" in text
+    assert text.index("Report women's") < text.index("Open a second")  # newest first
+    assert not untranslated(
+        (await registry.client.get("/console?lang=qps", headers=registry.auth("ops"))).text
+    )

@@ -231,6 +231,9 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         sections = [*d.console]
         if d.sync_scopes is not None:
             sections.append(console.sync_runs_section(d.sync_scopes))
+        # The coalition's decisions: for the node's readers, administrators and operators.
+        readers = {"ops", f"{d.name}:read", f"{d.name}:admin"}
+        sections.append(console.decisions_section(frozenset(readers)))
         sections.append(console.sent_section())
         app.include_router(console.router(d.name, settings.node, sections, d.console_locales))
     return app

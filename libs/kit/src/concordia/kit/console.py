@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.auth import Principal
 from concordia.core.deps import SessionDep
-from concordia.kit.tables import snapshots, sync_runs
+from concordia.kit.tables import decisions, snapshots, sync_runs
 from concordia.web import charts
 from concordia.web.i18n import N_
 from concordia.web.pages import Lang, NavItem, Pages
@@ -176,6 +176,36 @@ def sync_runs_section(scopes: frozenset[str]) -> ConsoleSection:
         ])  # fmt: skip
 
     return ConsoleSection("sync-runs", scopes, build)
+
+
+def decisions_section(scopes: frozenset[str]) -> ConsoleSection:
+    """The coordination group's decisions that concern this node, as the node holds them."""
+
+    async def build(ctx: ConsoleContext) -> Section:
+        _ = ctx.lang.gettext
+        rows = [
+            {
+                "decided_at": d.decided_at, "title": d.title, "decided": d.decided,
+                "period": d.period or "", "due": d.due or "", "status": d.status,
+                "concerns": ", ".join(d.concerns) or _("every node"),
+                "signatures": len(d.signatures),
+                "follow_ups": sum(1 for f in d.follow_ups if f.done_at is None),
+            }
+            for d in await decisions.listed(ctx.session)
+            if not d.concerns or ctx.node in d.concerns
+        ]  # fmt: skip
+        return Section(id="decisions", title=_("The coalition's decisions"), tables=[
+            Table(id="decisions", caption=_("Decisions that concern this node, newest first"),
+                  columns=[
+                Column("decided_at", _("Decided")), Column("title", _("Item")),
+                Column("decided", _("Decision")), Column("period", _("Period")),
+                Column("due", _("Due")), Column("status", _("Status")),
+                Column("concerns", _("Concerns")), Column("signatures", _("Signatures"), True),
+                Column("follow_ups", _("Open follow-ups"), True),
+            ], rows=rows, empty=_("no decision of the coordination group has reached this node."))
+        ])  # fmt: skip
+
+    return ConsoleSection("decisions", scopes, build)
 
 
 def router(

@@ -24,6 +24,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database, UtcDateTime
 from concordia.events._envelope import Envelope, EnvelopeError
@@ -86,13 +87,19 @@ class DecisionStore:
     async def all(self, db: Database, *, limit: int = 500) -> list[CoalitionDecisionPublished]:
         """The decisions held, newest change first."""
         async with db.unit_of_work(write=False) as session:
-            rows = await session.scalars(
-                select(self.table.c.payload)
-                .where(self.table.c.decision_id != self._held_key)
-                .order_by(self.table.c.seq.desc())
-                .limit(limit)
-            )
-            return [CoalitionDecisionPublished.model_validate(p) for p in rows]
+            return await self.listed(session, limit=limit)
+
+    async def listed(
+        self, session: AsyncSession, *, limit: int = 500
+    ) -> list[CoalitionDecisionPublished]:
+        """The decisions held, newest change first, read in ``session``."""
+        rows = await session.scalars(
+            select(self.table.c.payload)
+            .where(self.table.c.decision_id != self._held_key)
+            .order_by(self.table.c.seq.desc())
+            .limit(limit)
+        )
+        return [CoalitionDecisionPublished.model_validate(p) for p in rows]
 
     async def apply(self, db: Database, entry: CoalitionDecisionPublished) -> bool:
         """Keep ``entry`` if it follows what is held; True if it moved ``held`` on."""
