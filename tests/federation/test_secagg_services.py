@@ -19,7 +19,7 @@ from ledger_support import Ledger, grant, new_donor
 from nats.aio.msg import Msg
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
-from wiring_support import Running, apps, start_hub, start_ledger, until
+from wiring_support import Running, adopt, apps, start_hub, start_ledger, until
 
 from concordia.cli.identity import demo_directory
 from concordia.hub.models import SecureRelease
@@ -122,6 +122,7 @@ async def start(
     )  # fmt: skip
     response = await hub.client.put("/v1/charter", json=CHARTER, headers=hub.auth)
     assert response.status_code == 200, response.text
+    await adopt(hub, three, response.json()["revision"])  # every member signs it
     await until(lambda: on_charter(hub, "secure.1"), 60)
     return ledgers, hub
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from concordia.cli._secure_seed import SECURE_TABLES
 from concordia.cli._seedhttp import SeedError
 from concordia.cli.identity import node_code
 from concordia.cli.signing import SigningError, sign
@@ -24,12 +25,15 @@ DEMO_VERSION = "demo.1"
 
 
 def demo_charter() -> dict[str, Any]:
-    """The coalition's defaults as a charter proposal (a node's floors all hold)."""
+    """The coalition's defaults as a charter proposal (a node's floors all hold), with the
+    demo's secure tables."""
     return {
         "version": DEMO_VERSION,
         "effective": date(2026, 1, 1).isoformat(),
         "disclosure": DEFAULT_CHARTER.disclosure.model_dump(mode="json"),
         "targets": [t.model_dump(mode="json") for t in DEFAULT_CHARTER.targets],
+        # Adopted before any node holds data, so no secure table ever leaves a node plainly.
+        "secure": list(SECURE_TABLES),
     }
 
 
