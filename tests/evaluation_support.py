@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from concordia.evaluation.models import KnownGrant, KnownOrganisation
 from concordia.events import Envelope, Event, OrganisationRegistered
 from concordia.events.ledger import GrantRecorded, TransactionRecorded
+from concordia.identity import NodeKey
 
 
 @dataclass
@@ -28,6 +29,8 @@ class Evaluation:
     tokens: dict[str, str]
     node: str
     nats_url: str
+    #: The node keys of the coalition directory the service pinned (members' charter signatures).
+    keys: dict[str, NodeKey] = field(default_factory=dict)
 
     def auth(self, name: str) -> dict[str, str]:
         """Headers with the token called ``name``."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from apps import Apps
 from evaluation_support import Evaluation
+from hub_support import write_directory
 
 from concordia.core.auth import TokenStore
 from concordia.evaluation import app as evaluation_app
@@ -40,15 +41,17 @@ async def evaluation(
     store = TokenStore(tmp_path / "tokens.json")
     tokens = {name: store.create(name, scopes) for name, scopes in TOKENS.items()}
     tokens |= {key: store.create(n, s, owner=o) for key, (n, s, o) in OWNED.items()}
+    keys = write_directory(tmp_path / "directory.json")  # the node pinned it
     settings = EvaluationSettings(
         env="test", node=node_code, database_url=await database_factories("evaluation"),
         nats_url=nats_server.url, tokens_file=tmp_path / "tokens.json",
         aggregate_interval_seconds=3600, agreement_min_items=2,
+        identity_directory_file=tmp_path / "directory.json",
     )  # fmt: skip
     app = evaluation_app.create(settings)
     apps = Apps()
     client = await apps.start(app, "http://evaluation")
     try:
-        yield Evaluation(app, client, tokens, node_code, nats_server.url)
+        yield Evaluation(app, client, tokens, node_code, nats_server.url, keys)
     finally:
         await apps.aclose()

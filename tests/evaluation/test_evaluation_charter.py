@@ -11,7 +11,14 @@ import pytest
 from evaluation_support import PERIOD, Evaluation, assess, draw, new_evaluator, seed_grant
 from pydantic import ValidationError
 
-from concordia.events import DEFAULT_CHARTER, CharterPublished, Envelope, EvaluationRules
+from concordia.events import (
+    DEFAULT_CHARTER,
+    CharterPublished,
+    Envelope,
+    EvaluationRules,
+    MemberSignature,
+)
+from concordia.identity import SignedDocument
 
 
 async def _indicator(ev: Evaluation, code: str) -> object:
@@ -24,6 +31,13 @@ async def _send_charter(ev: Evaluation, rules: EvaluationRules) -> None:
         update={"version": "test.eval", "revision": 1, "effective": date(2026, 1, 1),
                 "evaluation": rules}
     )  # fmt: skip
+    kind, body = charter.document()
+    document = SignedDocument(kind=kind, body=body)
+    for code, key in ev.keys.items():  # the members sign it, as `concordia charter sign` does
+        document = document.signed(code, key)
+    charter = charter.model_copy(
+        update={"signatures": tuple(MemberSignature.of(s) for s in document.signatures)}
+    )
     nc = await nats.connect(ev.nats_url)
     try:
         await nc.publish(

@@ -92,7 +92,7 @@ async def test_a_charter_is_adopted_only_with_m_valid_member_signatures(hub: Hub
     stranger = signature(served, "fi", NodeKey.generate())
     assert (await post(stranger)).status_code == 422
     outside = signature(served, "no", NodeKey.generate())
-    assert "not in the directory" in (await post(outside)).json()["detail"][0]["msg"]
+    assert "not in the directory" in (await post(outside)).json()["errors"][0]["msg"]
     tampered = served | {"body": served["body"] | {"version": "2026.10"}}
     assert (await post(signature(tampered, "se", hub.keys["se"]))).status_code == 422
 

@@ -146,6 +146,7 @@ async def test_indicators_take_a_secure_table_from_its_release_not_from_snapshot
 ) -> None:
     response = await put(hub, secure_body(GENDER.model_dump(mode="json")))
     assert response.status_code == 200, response.text
+    await hub.adopt(response.json()["revision"])  # the members sign it: in force
     await keep_release(
         hub, "2026-Q4", [cell("women", 60), cell("men", 40), cell("other", 0),
                          cell("undisclosed", None)],

@@ -138,8 +138,10 @@ async def _refused(hub: Hub, n: int = 1) -> bool:
 
 
 async def test_without_a_directory_signatures_are_kept_unchecked(
-    hub: Hub, country_nats: NatsServer
+    make_hub: Callable[..., Awaitable[Hub]], country_nats: NatsServer, tmp_path: Path
 ) -> None:
+    hub = await make_hub(directory_file=tmp_path / "no-directory.json")
+    await hub.linked("se")
     await send(country_nats, snapshot(version=1), sign_event(snapshot(version=2), SE))
 
     async def shown() -> Any:

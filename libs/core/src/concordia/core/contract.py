@@ -38,7 +38,10 @@ TAG_DESCRIPTIONS: dict[str, str] = {
     "evaluation": "Independent assessors, their conflicts and assignments, agreement, targets.",
     "hub": "The coalition's nodes, their aggregates, coalition indicators and the charter.",
     "workspace": "The coordination group's workspace: commitments, agenda items, decisions.",
-    "coalition": "The coalition's decisions that concern this node, as it received them.",
+    "coalition": "The coalition's decisions that concern this node, as it received them, and "
+    "its secure tables: the rounds it took part in and the epsilon it spent.",
+    "secure": "Secure aggregation: the rounds the hub runs, the releases, the epsilon spent, "
+    "the research release.",
     "ops": "Health, readiness and metrics of the process.",
 }
 

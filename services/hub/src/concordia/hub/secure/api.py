@@ -20,7 +20,7 @@ from concordia.events._types import TOKEN_PATTERN
 from concordia.hub.api.deps import Admin, Reader, hub_state
 from concordia.hub.secure import service
 
-router = APIRouter(prefix="/v1/secure", tags=["secure aggregation"])
+router = APIRouter(prefix="/v1/secure", tags=["secure"])
 Token = Annotated[str | None, Query(pattern=TOKEN_PATTERN)]
 
 
