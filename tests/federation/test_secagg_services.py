@@ -117,7 +117,7 @@ async def start(
         extra = {"secagg_epsilon_budget": budgets[code]} if budgets and code in budgets else {}
         ledgers[code] = await start_ledger(runner, three, code, await factories("ledger"), **extra)
     hub = await start_hub(
-        runner, three, await factories("hub"), directory_file=three.root / "hub" / "directory.json",
+        runner, three, await factories("hub"),
         secure_round_seconds=None, secure_step_timeout_seconds=15,
     )  # fmt: skip
     response = await hub.client.put("/v1/charter", json=CHARTER, headers=hub.auth)
