@@ -22,7 +22,7 @@ run: env ## start the coalition: the hub and nodes se, pl, de (each nats-server,
 	$(BIN)/concordia up
 
 test: env ## the whole suite (PostgreSQL too when CONCORDIA_TEST_DATABASE_URL is set)
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=25
 
 test-fast: env ## everything but the slow end-to-end tests
 	$(BIN)/pytest -n 2 -m "not slow"
