@@ -343,11 +343,31 @@ def _complete_document(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
             for operation in operations.values():
                 tags.extend(operation.get("tags", ()))
                 _problem_content(operation)
+                _link_header(operation, components)
         document["tags"] = tag_metadata(tags)
         app.openapi_schema = document
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+#: The ``Link`` header a page of a cursor-paginated list carries (RFC 8288).
+NEXT_LINK_HEADER = {
+    "description": 'The next page, `<path?after=...>; rel="next"` (RFC 8288), beside the '
+    "body's `next`; absent on a page that ends the list.",
+    "schema": {"type": "string"},
+}
+
+
+def _link_header(operation: dict[str, Any], components: dict[str, Any]) -> None:
+    """Document ``Link`` on every answer that is a page (a body with ``items`` and ``next``)."""
+    ok = operation.get("responses", {}).get("200", {})
+    for media in (ok.get("content") or {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        model = components.get(ref.rpartition("/")[2], {})
+        if {"items", "next"} <= model.get("properties", {}).keys():
+            ok.setdefault("headers", {})["Link"] = NEXT_LINK_HEADER
+            return
 
 
 def _problem_content(operation: dict[str, Any]) -> None:
