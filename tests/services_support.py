@@ -65,5 +65,9 @@ CROSS_RECORD: dict[str, set[str]] = {
         "POST /v1/conflicts", "POST /v1/assignments", "POST /v1/assessments", "POST /v1/panels",
     },
 }  # fmt: skip
+# Every node service: a document to sign needs a canonical JSON form (RFC 8785: no floats, no
+# lone surrogates), which JSON Schema cannot state.
+for _service in ("registry", "ledger", "exchange", "evaluation"):
+    CROSS_RECORD[_service].add("POST /v1/coalition/signatures")
 #: Endless by design (Server-Sent Events): tests/ledger/test_ledger_feed_stream.py covers it.
 ENDLESS: dict[str, set[str]] = {"ledger": {"GET /v1/feed/grants/stream"}}

@@ -17,6 +17,7 @@ from openapi_support import conformance_failures, live_service
 from services_support import CROSS_RECORD, ENDLESS, create_app, settings_for_test
 
 from concordia.events import NatsServer
+from concordia.identity import NodeKey
 from concordia.kit import SERVICES, ServiceSpec
 
 
@@ -32,9 +33,14 @@ def live(
         if spec.role == "hub":
             write_node(work / "nodes", server, "se")
 
+        extra: dict[str, Any] = {}
+        if spec.role == "node":  # a node has its key (its API signs charters and decisions)
+            NodeKey.generate().save(work / "identity.key")
+            extra["identity_key_file"] = work / "identity.key"
+
         def make_app(url: str, tokens: Path) -> Any:
             settings = settings_for_test(
-                spec, url=url, nats_url=server.url, tokens=tokens, workdir=work
+                spec, url=url, nats_url=server.url, tokens=tokens, workdir=work, **extra
             )
             return create_app(spec, settings)
 

@@ -15,6 +15,9 @@ from .by_gender import ByGender
 from .by_origin import ByOrigin
 from .coalition_decision_published import CoalitionDecisionPublished
 from .coalition_decision_published_status import CoalitionDecisionPublishedStatus
+from .coalition_document import CoalitionDocument
+from .coalition_document_body import CoalitionDocumentBody
+from .coalition_document_kind import CoalitionDocumentKind
 from .donor_create import DonorCreate
 from .donor_create_country import DonorCreateCountry
 from .donor_create_type import DonorCreateType
@@ -73,6 +76,9 @@ from .recipient_ref_type_2 import RecipientRefType2
 from .record_error import RecordError
 from .secure_release import SecureRelease
 from .secure_table_state import SecureTableState
+from .signature import Signature
+from .signed_document import SignedDocument
+from .signed_document_body import SignedDocumentBody
 from .sync_grants_body import SyncGrantsBody
 from .sync_report import SyncReport
 from .sync_report_counts import SyncReportCounts
@@ -101,6 +107,9 @@ __all__ = (
     "ByOrigin",
     "CoalitionDecisionPublished",
     "CoalitionDecisionPublishedStatus",
+    "CoalitionDocument",
+    "CoalitionDocumentBody",
+    "CoalitionDocumentKind",
     "DonorCreate",
     "DonorCreateCountry",
     "DonorCreateType",
@@ -159,6 +168,9 @@ __all__ = (
     "RecordError",
     "SecureRelease",
     "SecureTableState",
+    "Signature",
+    "SignedDocument",
+    "SignedDocumentBody",
     "SyncGrantsBody",
     "SyncReport",
     "SyncReportCounts",

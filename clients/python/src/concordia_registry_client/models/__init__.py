@@ -8,6 +8,9 @@ from .change_read_entity import ChangeReadEntity
 from .change_read_op import ChangeReadOp
 from .coalition_decision_published import CoalitionDecisionPublished
 from .coalition_decision_published_status import CoalitionDecisionPublishedStatus
+from .coalition_document import CoalitionDocument
+from .coalition_document_body import CoalitionDocumentBody
+from .coalition_document_kind import CoalitionDocumentKind
 from .consent_create import ConsentCreate
 from .consent_create_purpose import ConsentCreatePurpose
 from .consent_read import ConsentRead
@@ -95,6 +98,9 @@ from .screen_result import ScreenResult
 from .screen_text import ScreenText
 from .secure_release import SecureRelease
 from .secure_table_state import SecureTableState
+from .signature import Signature
+from .signed_document import SignedDocument
+from .signed_document_body import SignedDocumentBody
 from .sync_organisations_body import SyncOrganisationsBody
 from .sync_persons_body import SyncPersonsBody
 from .sync_report import SyncReport
@@ -112,6 +118,9 @@ __all__ = (
     "ChangeReadOp",
     "CoalitionDecisionPublished",
     "CoalitionDecisionPublishedStatus",
+    "CoalitionDocument",
+    "CoalitionDocumentBody",
+    "CoalitionDocumentKind",
     "ConsentCreate",
     "ConsentCreatePurpose",
     "ConsentRead",
@@ -197,6 +206,9 @@ __all__ = (
     "ScreenText",
     "SecureRelease",
     "SecureTableState",
+    "Signature",
+    "SignedDocument",
+    "SignedDocumentBody",
     "SyncOrganisationsBody",
     "SyncPersonsBody",
     "SyncReport",

@@ -33,6 +33,13 @@ class PreconditionFailedError(DomainError):
     status = 412
 
 
+class ServiceUnavailableError(DomainError):
+    """What the request needs is not set up at this service (a key, a link); retrying won't
+    help until an operator sets it up."""
+
+    status = 503
+
+
 class FieldError(DomainError):
     """A well-formed value the service rejects, such as a reference to an unknown record."""
 

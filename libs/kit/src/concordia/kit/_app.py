@@ -15,15 +15,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 
 from concordia.core import tracing
 from concordia.core.auth import Principal, require
 from concordia.core.db import Database
+from concordia.core.errors import FieldError, ServiceUnavailableError
 from concordia.core.logging import configure_logging
 from concordia.core.settings import CoreSettings
 from concordia.core.web import AppState, create_app
@@ -48,7 +49,7 @@ from concordia.events import (
     run_publisher,
 )
 from concordia.events.runtime.tasks import cancel_and_wait
-from concordia.identity import NodeIdentity
+from concordia.identity import NodeIdentity, SignedDocument
 from concordia.kit import console
 from concordia.kit._identity import load_identity
 from concordia.kit._migrations import ensure_migrated
@@ -310,7 +311,52 @@ def _decisions_router(service: str) -> APIRouter:
         """
         return await decisions.all(runtime(request).db)
 
+    @router.post(
+        "/signatures", response_model=SignedDocument,
+        responses={503: {"description": "This node has no signing key."}},
+    )  # fmt: skip
+    async def coalition_sign(
+        document: CoalitionDocument, request: Request, principal: Principal = require("ops")
+    ) -> SignedDocument:
+        """Sign a proposed charter or a decision of the coordination group with this node's
+        key (scope `ops`): what `concordia charter sign` and `decision sign` do, for a portal.
+
+        Send the document the hub serves (`GET /v1/charter/{revision}/document` or
+        `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
+        which the caller relays to the hub (`POST .../signatures`). A body without a canonical
+        JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+        Only charters and decisions are signed here: a directory change is signed offline
+        (`concordia node pin-directory`). 503 when this node has no key.
+        """
+        identity = runtime(request).identity
+        if identity is None:
+            raise ServiceUnavailableError(
+                "this node has no signing key (CONCORDIA_IDENTITY_KEY_FILE; concordia node init)"
+            )
+        try:
+            signed = SignedDocument(kind=document.kind, body=document.body).signed(
+                identity.node, identity.key
+            )
+        except (ValueError, UnicodeError) as exc:  # no canonical form (RFC 8785): not signable
+            raise FieldError(["body", "body"], f"not signable JSON: {exc}") from exc
+        log.warning(
+            "signed for the coalition",
+            extra={"kind": document.kind, "digest": signed.digest, "token": principal.name},
+        )
+        return signed
+
     return router
+
+
+class CoalitionDocument(BaseModel):
+    """A document a node's API signs (``POST /v1/coalition/signatures``): a proposed charter or
+    a decision of the coordination group, as the hub serves it (its signatures need not come
+    along: this node's is added to none of them)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: Literal["charter", "decision"]
+    body: dict[str, Any]
 
 
 def consumer_name(service: str, name: str, node: str) -> str:
