@@ -22,9 +22,11 @@ import polling
 import pytest
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import ExternalStream, StreamConfig, StreamSource
+from typer.testing import CliRunner
 
 from concordia.cli._leaftls import CLIENT_CERT, client_csr, ensure_leaf_tls, issue_client_cert
 from concordia.cli._natsconf import Country, HubNats, hub_config
+from concordia.cli.main import app
 from concordia.events import broadcast_stream, ensure_streams, inbound_stream
 from concordia.events.natsserver import find_binary, free_port
 
@@ -340,3 +342,54 @@ def test_the_hub_refuses_a_leaf_without_a_client_certificate_of_its_ca(
         deadline = time.monotonic() + 10
         while leaf_accounts(hub) != ["SE"] and time.monotonic() < deadline:
             time.sleep(0.2)
+
+
+def test_what_the_cli_makes_fills_the_deploy_secrets_file_for_file(tmp_path: Path) -> None:
+    """The operator's way, into the deploy configs: `hub init` makes the hub's files
+    (hub-nats-tls), `node init --hub-ca`, `hub add-node` and `node install-leaf-cert` the
+    node's (nats-leaf-tls), under the names the configs read; deploy/nats/node.conf with them
+    joins deploy/nats/hub.conf with the hub's (the same verify rules as the generated configs)."""
+    runner = CliRunner()
+    hub_dir, se = tmp_path / "hub", tmp_path / "se"
+    made = runner.invoke(app, ["hub", "init", "--dir", str(hub_dir)])
+    assert made.exit_code == 0, made.output
+    url = "nats-leaf://127.0.0.1:7422"  # the deploy takes NATS_HUB_LEAF_URL from its Secret
+    made = runner.invoke(app, ["node", "init", "--code", "se", "--name", "Testland", "--dir",
+                               str(se), "--hub-leaf-url", url, "--hub-ca",
+                               str(hub_dir / "leaf-ca.pem")])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    made = runner.invoke(app, ["hub", "add-node", str(se / "hub-join.json"), "--dir", str(hub_dir)])
+    assert made.exit_code == 0, made.output
+    issued = hub_dir / "issued" / f"se-{CLIENT_CERT}"
+    made = runner.invoke(app, ["node", "install-leaf-cert", str(issued), "--dir", str(se)])
+    assert made.exit_code == 0, made.output
+    # The Secrets, file for file (deploy/README.md, "Node identity and mutual TLS").
+    hub_secret, node_secret = tmp_path / "hub-nats-tls", tmp_path / "nats-leaf-tls"
+    hub_secret.mkdir()
+    node_secret.mkdir()
+    for source, name in ((hub_dir / "tls" / "leaf.pem", "leaf.pem"),
+                         (hub_dir / "tls" / "leaf-key.pem", "leaf-key.pem"),
+                         (hub_dir / "leaf-ca.pem", "leaf-ca.pem")):  # fmt: skip
+        shutil.copy(source, hub_secret / name)
+    for name in ("hub-ca.pem", CLIENT_CERT, "leaf-client-key.pem"):
+        shutil.copy(se / name, node_secret / name)
+    shutil.copy(NATS / "hub-accounts.conf", tmp_path / "hub-accounts.conf")
+    password = json.loads((se / "hub-join.json").read_text())["leaf_password"]
+    env = HUB_ENV | {"NATS_LEAF_SE_PASSWORD": password}
+    hub_conf = (NATS / "hub.conf").read_text().replace(f'"{HUB_TLS_DIR}/', f'"{hub_secret}/')
+    hub = start(hub_conf, "hub", tmp_path, env, leaf=True)
+    node_conf = (NATS / "node.conf").read_text().replace(*node_tls("se", node_secret))
+    node_environment = node_env("se", hub) | {
+        "NATS_HUB_LEAF_URL": f"nats://leaf-se:{password}@127.0.0.1:{hub.leaf}"
+    }
+    node = start(node_conf, "node-se", tmp_path, node_environment, leaf=False)
+    try:
+        deadline = time.monotonic() + 15
+        while leaf_accounts(hub) != ["SE"]:
+            assert hub.log is not None
+            assert time.monotonic() < deadline, hub.log.read_text()[-2000:]
+            time.sleep(0.2)
+    finally:
+        for server in (node, hub):
+            server.process.terminate()
+            server.process.wait(timeout=10)
