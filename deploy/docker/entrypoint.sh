@@ -10,7 +10,8 @@
 #   <other>   run that command instead, e.g. `sh` or `python -c ...`
 #
 # Settings come from the environment (CONCORDIA_ENV, CONCORDIA_NODE, CONCORDIA_NATS_URL,
-# CONCORDIA_TOKENS_FILE, CONCORDIA_NODE_KEY, CONCORDIA_<SERVICE>_DATABASE_URL, ...);
+# CONCORDIA_TOKENS_FILE, CONCORDIA_NODE_KEY, CONCORDIA_<SERVICE>_DATABASE_URL, ...;
+# CONCORDIA_IDENTITY_KEY_SOURCE: see identity_key below);
 # WORKERS sets the number of uvicorn worker processes (default 2), PORT the port (default 8000).
 set -eu
 
@@ -39,6 +40,17 @@ print(f"{spec.name}: {make_url(url).render_as_string(hide_password=True)} is at 
 '
 }
 
+identity_key() {
+    # The node's signing key arrives on a read-only mount (a Kubernetes Secret, a compose bind
+    # mount) that the service's group may read, and the identity loader takes only a 0600 file
+    # of its own: CONCORDIA_IDENTITY_KEY_SOURCE names the mounted key, copied here to
+    # CONCORDIA_IDENTITY_KEY_FILE (on a memory volume) with mode 0600. Unset: nothing copied.
+    if [ -n "${CONCORDIA_IDENTITY_KEY_SOURCE:-}" ]; then
+        : "${CONCORDIA_IDENTITY_KEY_FILE:?CONCORDIA_IDENTITY_KEY_SOURCE is set: set CONCORDIA_IDENTITY_KEY_FILE too}"
+        install -m 0600 "$CONCORDIA_IDENTITY_KEY_SOURCE" "$CONCORDIA_IDENTITY_KEY_FILE"
+    fi
+}
+
 serve() {
     # exec: uvicorn becomes PID 1 and gets SIGTERM itself, for a graceful shutdown.
     # --no-access-log: the app writes its own JSON line per request.
@@ -48,8 +60,8 @@ serve() {
 }
 
 case "${1:-start}" in
-    start) migrate; serve ;;
+    start) migrate; identity_key; serve ;;
     migrate) migrate ;;
-    serve) serve ;;
+    serve) identity_key; serve ;;
     *) exec "$@" ;;
 esac

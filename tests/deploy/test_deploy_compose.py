@@ -5,6 +5,7 @@ files that agree with each other, with the NATS configs and with the settings.""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,10 +14,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from cryptography.hazmat.primitives import serialization
 
 from concordia.events.natsserver import find_binary
 from concordia.hub.nodes import read_nodes_dir
 from concordia.hub.settings import HubSettings
+from concordia.identity import DirectoryPin, NodeKey
 from concordia.kit import HUB_SERVICES, NODE_SERVICES, SERVICES, ServiceSpec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +35,11 @@ CORE_ENV = {
     "CONCORDIA_TOKENS_FILE",
     "CONCORDIA_NATS_URL",
     "CONCORDIA_NATS_SHARED_URL",
+    "CONCORDIA_IDENTITY_KEY_FILE",
+    "CONCORDIA_IDENTITY_DIRECTORY_FILE",
 }
+#: Read by the image's entrypoint (deploy/docker/entrypoint.sh), not by the settings.
+ENTRYPOINT_ENV = {"CONCORDIA_IDENTITY_KEY_SOURCE"}
 
 
 def compose_command() -> list[str] | None:
@@ -302,7 +309,12 @@ def test_services_accept_their_settings(
             assert settings.nats_url == env["CONCORDIA_NATS_URL"]
             prefix = f"CONCORDIA_{kind.upper()}_"
             for key in env:
-                assert key in CORE_ENV or key.startswith(prefix), f"{code}-{kind}: unknown {key}"
+                assert key in CORE_ENV | ENTRYPOINT_ENV or key.startswith(prefix), (
+                    f"{code}-{kind}: unknown {key}"
+                )
+            assert settings.identity_key_file == Path(env["CONCORDIA_IDENTITY_KEY_FILE"])
+            directory = Path(env["CONCORDIA_IDENTITY_DIRECTORY_FILE"])
+            assert settings.identity_directory_file == directory
 
 
 def test_hub_accepts_its_settings(
@@ -330,23 +342,133 @@ def _mounted(service: dict[str, Any], target: str) -> Path:
     return Path(mount["source"])
 
 
+def read_only(service: dict[str, Any], target: str) -> bool:
+    """Whether the volume mounted at ``target`` is read-only."""
+    for volume in service.get("volumes", []):
+        if isinstance(volume, str):
+            parts = volume.split(":")
+            if parts[1] == target:
+                return len(parts) > 2 and "ro" in parts[2].split(",")
+        elif volume["target"] == target:
+            return bool(volume.get("read_only"))
+    raise AssertionError(f"nothing is mounted at {target}")
+
+
+def host_path(service: dict[str, Any], path: str) -> Path:
+    """The file on the host that a bind mount of ``service`` shows at container ``path``."""
+    for mount in mounts(service):
+        if mount["type"] == "bind" and (path + "/").startswith(mount["target"].rstrip("/") + "/"):
+            return Path(mount["source"]) / path.removeprefix(mount["target"]).lstrip("/")
+    raise AssertionError(f"no bind mount shows {path}")
+
+
 @pytest.mark.parametrize("node", ["hub", *CODES])
 def test_nats_configs_are_valid_with_the_compose_environment(
-    services: dict[str, dict[str, Any]], node: str
+    services: dict[str, dict[str, Any]], node: str, tmp_path: Path
 ) -> None:
+    """nats-server accepts its config with the compose environment and only the files compose
+    mounts: the config, its includes next to it, and the leaf TLS directories (read-only)."""
     service = services[f"{node}-nats"]
     conf_path = service["command"][-1]
     conf = _mounted(service, conf_path)
     assert conf.is_file(), conf
-    for mount in mounts(service):  # includes resolve next to the config, as in the container
-        if mount["type"] == "bind":
-            assert Path(mount["source"]).parent == conf.parent, mount
+    text = conf.read_text()
+    for mount in mounts(service):
+        if mount["type"] != "bind":
+            continue
+        source, target = Path(mount["source"]), mount["target"]
+        assert read_only(service, target), f"{node}-nats: {target} is mounted writable"
+        if Path(target).parent == Path(conf_path).parent and source.is_file():
+            # includes resolve next to the config, as in the container
+            assert source.parent == conf.parent, mount
+            shutil.copy(source, tmp_path / Path(target).name)
+        else:  # a directory of files the config names by their container path
+            assert source.is_dir(), mount
+            assert f'"{target}/' in text, f"{node}-nats mounts {target}, unused by its config"
+            text = text.replace(f'"{target}/', f'"{source}/')
+    assert '"/etc/' not in text, f"{node}-nats: its config reads a file compose does not mount"
+    (tmp_path / conf.name).write_text(text)
     env = {k: str(v) for k, v in service["environment"].items()}
     result = subprocess.run(
-        [str(find_binary()), "-c", str(conf), "-t"],
+        [str(find_binary()), "-c", str(tmp_path / conf.name), "-t"],
         env=env, capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_the_hub_verifies_every_nodes_leaf_client_certificate(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """Mutual TLS in compose: the hub's leaf listener verifies client certificates of the CA
+    it mounts, and every node's leaf remote presents one of that CA, named for its leaf user."""
+    from cryptography import x509
+
+    hub = services["hub-nats"]
+    hub_conf = _mounted(hub, hub["command"][-1]).read_text()
+    leaf = hub_conf[hub_conf.index("\nleafnodes {") :]
+    leaf = leaf[: leaf.index("\n}")]
+    assert re.search(r"^\s*verify: true$", leaf, re.M), "the hub's leaf listener verifies nothing"
+    ca_path = re.search(r'ca_file: "([^"]+)"', leaf)
+    assert ca_path, "the hub's leaf listener names no CA for client certificates"
+    ca = x509.load_pem_x509_certificate(host_path(hub, ca_path.group(1)).read_bytes())
+    for code in CODES:
+        node = services[f"{code}-nats"]
+        conf = _mounted(node, node["command"][-1]).read_text()
+        remote = conf[conf.index("# >>> leaf remote") : conf.index("# <<< leaf remote")]
+        files = dict(re.findall(r'(ca_file|cert_file|key_file): "([^"]+)"', remote))
+        assert set(files) == {"ca_file", "cert_file", "key_file"}, files
+        assert host_path(node, files["ca_file"]).read_bytes() == ca.public_bytes(
+            serialization.Encoding.PEM
+        ), f"{code}: the node's hub CA is not the hub's"
+        cert = x509.load_pem_x509_certificate(host_path(node, files["cert_file"]).read_bytes())
+        assert cert.issuer == ca.subject, code
+        cert.verify_directly_issued_by(ca)
+        names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+        assert [n.value for n in names] == [f"leaf-{code}"]
+        key = serialization.load_pem_private_key(
+            host_path(node, files["key_file"]).read_bytes(), None
+        )
+        public = serialization.PublicFormat.SubjectPublicKeyInfo
+        assert key.public_key().public_bytes(serialization.Encoding.DER, public) == (
+            cert.public_key().public_bytes(serialization.Encoding.DER, public)
+        ), f"{code}: the leaf client key is not the certificate's"
+
+
+def test_node_services_mount_their_identity_read_only(
+    services: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Every node service gets the node's signing key and the directory it pinned, from a
+    read-only mount; the key it loads is a copy on a tmpfs (the entrypoint makes it 0600), and
+    it is the key the pinned directory lists for the node."""
+    pins = {}
+    for name, code, spec in apps():
+        if spec.role != "node":
+            continue
+        service = services[name]
+        env = service["environment"]
+        source, directory = (
+            env["CONCORDIA_IDENTITY_KEY_SOURCE"],
+            env["CONCORDIA_IDENTITY_DIRECTORY_FILE"],
+        )
+        for path in (source, directory):
+            mount = next(m for m in mounts(service) if path.startswith(m["target"] + "/"))
+            assert read_only(service, mount["target"]), f"{name}: {path} is mounted writable"
+        key_file = env["CONCORDIA_IDENTITY_KEY_FILE"]
+        assert any(key_file.startswith(t.split(":")[0] + "/") for t in service.get("tmpfs", [])), (
+            f"{name}: the copy of the key ({key_file}) is not on a tmpfs"
+        )
+        copy = tmp_path / f"{name}.key"
+        copy.write_bytes(host_path(service, source).read_bytes())
+        copy.chmod(0o600)
+        pin = DirectoryPin.load(host_path(service, directory))
+        assert pin.keys()[code] == NodeKey.load(copy).public, f"{name}: not {code}'s key"
+        pins[name] = pin.document
+    assert len({doc.model_dump_json() for doc in pins.values()}) == 1, "nodes pin different ones"
+    hub = services["hub"]
+    directory = hub["environment"]["CONCORDIA_HUB_DIRECTORY_FILE"]
+    assert read_only(hub, str(Path(directory).parent)), "the hub's directory is mounted writable"
+    kept = DirectoryPin.load(host_path(hub, directory)).document
+    assert kept.model_dump_json() == next(iter(pins.values())).model_dump_json()
 
 
 def test_postgres_init_script_is_valid_sh() -> None:

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from concordia.cli import _images
+from concordia.events.natsserver import free_port
 from concordia.kit import SERVICES, ServiceSpec, service_named
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -569,3 +570,44 @@ def test_entrypoint_runs_any_other_command(tmp_path: Path) -> None:
     result = _run_entrypoint("python", "-c", "print('passed through')", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "passed through"
+
+
+def test_entrypoint_copies_the_mounted_identity_key_to_a_private_file(tmp_path: Path) -> None:
+    """A key mounted readable by the group (a Secret, a bind mount) becomes a 0600 copy the
+    identity loader accepts, before the server starts; migrations copy nothing."""
+    from concordia.identity import KeyFileError, NodeKey
+
+    mounted = tmp_path / "mounted" / "identity.key"
+    key = NodeKey.generate()
+    key.save(mounted)
+    mounted.chmod(0o440)
+    with pytest.raises(KeyFileError):
+        NodeKey.load(mounted)  # why the copy: the loader refuses what the group may read
+    copy = tmp_path / "run" / "identity.key"
+    copy.parent.mkdir()
+    env = {
+        "SERVICE": "registry",
+        "CONCORDIA_IDENTITY_KEY_SOURCE": str(mounted),
+        "CONCORDIA_IDENTITY_KEY_FILE": str(copy),
+        # No such app: uvicorn (one process) stops right after the entrypoint handed over.
+        "APP_FACTORY": "concordia_no_such_module:main",
+        "WORKERS": "1",
+        "PORT": str(free_port()),
+    }
+    database = {"CONCORDIA_REGISTRY_DATABASE_URL": f"sqlite:///{tmp_path / 'registry.db'}"}
+    result = _run_entrypoint("migrate", env=env | {"CONCORDIA_ENV": "test"} | database,
+                             cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert not copy.exists()
+    result = _run_entrypoint("serve", env=env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "concordia_no_such_module" in result.stderr  # uvicorn ran, after the copy
+    assert copy.stat().st_mode & 0o777 == 0o600
+    assert NodeKey.load(copy).public == key.public
+
+
+def test_entrypoint_needs_a_file_for_the_identity_key_copy(tmp_path: Path) -> None:
+    env = {"SERVICE": "registry", "CONCORDIA_IDENTITY_KEY_SOURCE": str(tmp_path / "k")}
+    result = _run_entrypoint("serve", env=env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "set CONCORDIA_IDENTITY_KEY_FILE too" in result.stderr

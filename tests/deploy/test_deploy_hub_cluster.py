@@ -4,6 +4,7 @@ country stream keeps three JetStream replicas that survive the loss of one serve
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import subprocess
 import time
@@ -30,10 +31,12 @@ ENV = {"NATS_ROUTE_PASSWORD": "r0ute2c3d4", **PASSWORDS}
 
 
 def self_signed(tmp: Path) -> None:
-    """A throwaway certificate for the leaf listener's TLS block (the hub init's own code)."""
+    """A throwaway certificate and CA for the leaf listener's TLS block (the hub init's own
+    code)."""
     tls = ensure_leaf_tls(tmp / "leaf", ["leaf.hub.test"])
     shutil.copy(tls.key, tmp / "tls.key")
     shutil.copy(tls.cert, tmp / "tls.crt")
+    shutil.copy(tls.ca_cert, tmp / "ca.crt")  # the CA of the nodes' client certificates
 
 
 def render(tmp: Path, index: int, ports: list[dict[str, int]]) -> Path:
@@ -101,6 +104,12 @@ def test_cluster_config_is_valid() -> None:
     assert "routes: [$NATS_ROUTE_URL_0, $NATS_ROUTE_URL_1, $NATS_ROUTE_URL_2]" in text
     assert "domain: hub" in text
     assert "isolate_leafnode_interest: true" in text
+    # Mutual TLS, as deploy/nats/hub.conf: a leaf without a client certificate of the CA is
+    # refused (tests/deploy/test_deploy_hub_nats.py shows it with a real node).
+    leaf = text[text.index("\nleafnodes {") :]
+    leaf = leaf[: leaf.index("\n}")]
+    assert re.search(r"^    verify: true$", leaf, re.M), "the hub cluster verifies no leaf"
+    assert 'ca_file: "/etc/nats/tls/ca.crt"' in leaf
 
 
 async def test_a_country_stream_keeps_three_replicas_and_survives_a_lost_server(

@@ -22,8 +22,11 @@ import polling
 import pytest
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import ExternalStream, StreamConfig, StreamSource
+from typer.testing import CliRunner
 
+from concordia.cli._leaftls import CLIENT_CERT, client_csr, ensure_leaf_tls, issue_client_cert
 from concordia.cli._natsconf import Country, HubNats, hub_config
+from concordia.cli.main import app
 from concordia.events import broadcast_stream, ensure_streams, inbound_stream
 from concordia.events.natsserver import find_binary, free_port
 
@@ -36,6 +39,9 @@ HUB_ENV = {"NATS_SERVER_NAME": "concordia-hub-nats-0"} | {
     for code in CODES
 }
 NODE_PASSWORDS = {"registry": "r1a2b3", "registry-shared": "r4c5d6", "ledger": "l1a2b3"}
+COMPOSE = ROOT / "deploy" / "compose"
+#: Where hub.conf and node.conf read their leaf TLS files (mounted read-only).
+HUB_TLS_DIR, LEAF_TLS_DIR = "/etc/nats/tls", "/etc/nats/leaf-tls"
 
 
 def nats_check(conf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -46,13 +52,30 @@ def nats_check(conf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )  # fmt: skip
 
 
-def test_hub_conf_is_valid_and_needs_every_password() -> None:
-    result = nats_check(NATS / "hub.conf", HUB_ENV)
+def test_hub_conf_is_valid_and_needs_every_password(tmp_path: Path) -> None:
+    shutil.copy(NATS / "hub-accounts.conf", tmp_path / "hub-accounts.conf")
+    conf = tmp_path / "hub.conf"
+    conf.write_text(hub_text())
+    result = nats_check(conf, HUB_ENV)
     assert result.returncode == 0, result.stderr
     for name in HUB_ENV:
         missing = {k: v for k, v in HUB_ENV.items() if k != name}
-        result = nats_check(NATS / "hub.conf", missing)
+        result = nats_check(conf, missing)
         assert result.returncode != 0, f"nats-server started without {name}"
+
+
+def test_the_leaf_listener_is_mutual_tls_only() -> None:
+    """hub.conf, as `concordia hub init` writes it: TLS with the leaf CA, client verified."""
+    text = (NATS / "hub.conf").read_text()
+    block = text[text.index("\nleafnodes {") :]
+    block = block[: block.index("\n}")]
+    tls = re.search(r"^  tls \{\n(.*?)^  \}$", block, re.M | re.S)
+    assert tls, "hub.conf's leaf listener is not TLS"
+    written = dict(re.findall(r"^\s*(\w+): (.+)$", tls.group(1), re.M))
+    hub = HubNats(4222, 8222, 7422, Path("/data"), "z3", leaf_tls=("c", "k"), leaf_client_ca="a")
+    assert set(written) == set(hub_config(hub)["leafnodes"]["tls"]), written
+    assert written["verify"] == "true"
+    assert written["ca_file"] == f'"{HUB_TLS_DIR}/leaf-ca.pem"'
 
 
 def test_every_country_has_an_account_with_its_two_users() -> None:
@@ -115,6 +138,7 @@ class Server:
     port: int
     monitor: int
     leaf: int = 0
+    log: Path | None = None
 
 
 def start(conf_text: str, name: str, tmp: Path, env: dict[str, str], leaf: bool) -> Server:
@@ -128,7 +152,8 @@ def start(conf_text: str, name: str, tmp: Path, env: dict[str, str], leaf: bool)
         text = text.replace("  port: 7422", f"  port: {server.leaf}")
     conf = tmp / f"{name}.conf"
     conf.write_text(text)
-    log = (tmp / f"{name}.log").open("w")
+    server.log = tmp / f"{name}.log"
+    log = server.log.open("w")
     server.process = subprocess.Popen([str(find_binary()), "-c", str(conf)], env=env,
                                       stdout=log, stderr=log)  # fmt: skip
     deadline = time.monotonic() + 15
@@ -143,15 +168,25 @@ def start(conf_text: str, name: str, tmp: Path, env: dict[str, str], leaf: bool)
             time.sleep(0.1)
 
 
-@pytest.fixture(scope="module")
-def coalition(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
-    """The hub and node se, joined by se's leaf connection."""
-    tmp = tmp_path_factory.mktemp("coalition")
-    shutil.copy(NATS / "hub-accounts.conf", tmp / "hub-accounts.conf")
-    hub = start((NATS / "hub.conf").read_text(), "hub", tmp, HUB_ENV, leaf=True)
-    node_env = {
-        "NATS_SERVER_NAME": "concordia-se-nats-0",
-        "NATS_DOMAIN": "se",
+#: The leaf TLS files as compose mounts them: the hub's (listener and CA) and each node's.
+HUB_TLS = (f'"{HUB_TLS_DIR}/', f'"{COMPOSE / "hub" / "tls"}/')
+
+
+def node_tls(code: str, directory: Path | None = None) -> tuple[str, str]:
+    """node.conf's leaf TLS directory replaced by ``directory`` (default: node's compose copy)."""
+    return f'"{LEAF_TLS_DIR}/', f'"{directory or COMPOSE / code / "leaf-tls"}/'
+
+
+def hub_text() -> str:
+    """hub.conf reading its TLS files from the development copies, as compose mounts them."""
+    return (NATS / "hub.conf").read_text().replace(*HUB_TLS)
+
+
+def node_env(code: str, hub: Server) -> dict[str, str]:
+    """The environment of node ``code``'s nats-server joining ``hub``."""
+    return {
+        "NATS_SERVER_NAME": f"concordia-{code}-nats-0",
+        "NATS_DOMAIN": code,
         "NATS_REGISTRY_PASSWORD": NODE_PASSWORDS["registry"],
         "NATS_REGISTRY_SHARED_PASSWORD": NODE_PASSWORDS["registry-shared"],
         "NATS_LEDGER_PASSWORD": NODE_PASSWORDS["ledger"],
@@ -160,15 +195,28 @@ def coalition(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server
         "NATS_EXCHANGE_SHARED_PASSWORD": "x4e5c6",
         "NATS_EVALUATION_PASSWORD": "x7v8c9",
         "NATS_EVALUATION_SHARED_PASSWORD": "x4v5c6",
-        "NATS_HUB_LEAF_URL": f"nats://leaf-se:{HUB_ENV['NATS_LEAF_SE_PASSWORD']}"
+        "NATS_HUB_LEAF_URL": f"nats://leaf-{code}:{HUB_ENV[f'NATS_LEAF_{code.upper()}_PASSWORD']}"
         f"@127.0.0.1:{hub.leaf}",
     }
-    node = start((NATS / "node.conf").read_text(), "node-se", tmp, node_env, leaf=False)
+
+
+def leaf_accounts(hub: Server) -> list[str]:
+    """The accounts of the leaf connections the hub has now."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{hub.monitor}/leafz", timeout=2) as answer:
+        return sorted(leaf["account"] for leaf in json.loads(answer.read()).get("leafs") or [])
+
+
+@pytest.fixture(scope="module")
+def coalition(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
+    """The hub and node se, joined by se's leaf connection (mutual TLS, compose's files)."""
+    tmp = tmp_path_factory.mktemp("coalition")
+    shutil.copy(NATS / "hub-accounts.conf", tmp / "hub-accounts.conf")
+    hub = start(hub_text(), "hub", tmp, HUB_ENV, leaf=True)
+    node_text = (NATS / "node.conf").read_text().replace(*node_tls("se"))
+    node = start(node_text, "node-se", tmp, node_env("se", hub), leaf=False)
     try:
         deadline = time.monotonic() + 15
-        while b'"leafnodes": 1' not in urllib.request.urlopen(
-            f"http://127.0.0.1:{hub.monitor}/varz", timeout=2
-        ).read().replace(b'"leafnodes":1', b'"leafnodes": 1'):
+        while leaf_accounts(hub) != ["SE"]:
             assert time.monotonic() < deadline, (tmp / "hub.log").read_text()
             time.sleep(0.2)
         yield hub, node
@@ -244,3 +292,104 @@ async def test_hub_sources_the_node_outbound_stream_and_reaches_the_node(
     finally:
         for client in (shared, hub_se, hub_pl):
             await client.close()
+
+
+@pytest.mark.parametrize("client", ["no certificate", "another CA's certificate"])
+def test_the_hub_refuses_a_leaf_without_a_client_certificate_of_its_ca(
+    coalition: tuple[Server, Server], tmp_path: Path, client: str
+) -> None:
+    """Node pl with the right password and the hub's CA, but without a client certificate of
+    the hub's CA: refused at the TLS handshake; the same node with its own certificate joins."""
+    hub, _ = coalition
+    own = COMPOSE / "pl" / "leaf-tls"
+    wrong = tmp_path / "leaf-tls"
+    wrong.mkdir()
+    shutil.copy(own / "hub-ca.pem", wrong / "hub-ca.pem")
+    text = (NATS / "node.conf").read_text()
+    if client == "no certificate":
+        text = re.sub(r"^\s*(cert_file|key_file): .*\n", "", text, flags=re.M)
+        assert "cert_file" not in text
+    else:
+        other = tmp_path / "other-hub"
+        ensure_leaf_tls(other, ["localhost"])
+        issued = issue_client_cert(other, "pl", client_csr(wrong, "pl"))
+        shutil.copy(issued, wrong / CLIENT_CERT)
+    refused = start(
+        text.replace(*node_tls("pl", wrong)), "node-pl-refused", tmp_path, node_env("pl", hub),
+        leaf=False,
+    )  # fmt: skip
+    try:
+        assert hub.log is not None
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
+            assert leaf_accounts(hub) == ["SE"], "the hub admitted pl's leaf"
+            time.sleep(0.2)
+        assert "certificate" in hub.log.read_text().lower(), hub.log.read_text()[-2000:]
+    finally:
+        refused.process.terminate()
+        refused.process.wait(timeout=10)
+    # The control: the same node with its own certificate joins.
+    full = (NATS / "node.conf").read_text().replace(*node_tls("pl"))
+    joined = start(full, "node-pl", tmp_path, node_env("pl", hub), leaf=False)
+    try:
+        deadline = time.monotonic() + 15
+        while leaf_accounts(hub) != ["PL", "SE"]:
+            assert time.monotonic() < deadline, "pl with its certificate never joined"
+            time.sleep(0.2)
+    finally:
+        joined.process.terminate()
+        joined.process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while leaf_accounts(hub) != ["SE"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+
+def test_what_the_cli_makes_fills_the_deploy_secrets_file_for_file(tmp_path: Path) -> None:
+    """The operator's way, into the deploy configs: `hub init` makes the hub's files
+    (hub-nats-tls), `node init --hub-ca`, `hub add-node` and `node install-leaf-cert` the
+    node's (nats-leaf-tls), under the names the configs read; deploy/nats/node.conf with them
+    joins deploy/nats/hub.conf with the hub's (the same verify rules as the generated configs)."""
+    runner = CliRunner()
+    hub_dir, se = tmp_path / "hub", tmp_path / "se"
+    made = runner.invoke(app, ["hub", "init", "--dir", str(hub_dir)])
+    assert made.exit_code == 0, made.output
+    url = "nats-leaf://127.0.0.1:7422"  # the deploy takes NATS_HUB_LEAF_URL from its Secret
+    made = runner.invoke(app, ["node", "init", "--code", "se", "--name", "Testland", "--dir",
+                               str(se), "--hub-leaf-url", url, "--hub-ca",
+                               str(hub_dir / "leaf-ca.pem")])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    made = runner.invoke(app, ["hub", "add-node", str(se / "hub-join.json"), "--dir", str(hub_dir)])
+    assert made.exit_code == 0, made.output
+    issued = hub_dir / "issued" / f"se-{CLIENT_CERT}"
+    made = runner.invoke(app, ["node", "install-leaf-cert", str(issued), "--dir", str(se)])
+    assert made.exit_code == 0, made.output
+    # The Secrets, file for file (deploy/README.md, "Node identity and mutual TLS").
+    hub_secret, node_secret = tmp_path / "hub-nats-tls", tmp_path / "nats-leaf-tls"
+    hub_secret.mkdir()
+    node_secret.mkdir()
+    for source, name in ((hub_dir / "tls" / "leaf.pem", "leaf.pem"),
+                         (hub_dir / "tls" / "leaf-key.pem", "leaf-key.pem"),
+                         (hub_dir / "leaf-ca.pem", "leaf-ca.pem")):  # fmt: skip
+        shutil.copy(source, hub_secret / name)
+    for name in ("hub-ca.pem", CLIENT_CERT, "leaf-client-key.pem"):
+        shutil.copy(se / name, node_secret / name)
+    shutil.copy(NATS / "hub-accounts.conf", tmp_path / "hub-accounts.conf")
+    password = json.loads((se / "hub-join.json").read_text())["leaf_password"]
+    env = HUB_ENV | {"NATS_LEAF_SE_PASSWORD": password}
+    hub_conf = (NATS / "hub.conf").read_text().replace(f'"{HUB_TLS_DIR}/', f'"{hub_secret}/')
+    hub = start(hub_conf, "hub", tmp_path, env, leaf=True)
+    node_conf = (NATS / "node.conf").read_text().replace(*node_tls("se", node_secret))
+    node_environment = node_env("se", hub) | {
+        "NATS_HUB_LEAF_URL": f"nats://leaf-se:{password}@127.0.0.1:{hub.leaf}"
+    }
+    node = start(node_conf, "node-se", tmp_path, node_environment, leaf=False)
+    try:
+        deadline = time.monotonic() + 15
+        while leaf_accounts(hub) != ["SE"]:
+            assert hub.log is not None
+            assert time.monotonic() < deadline, hub.log.read_text()[-2000:]
+            time.sleep(0.2)
+    finally:
+        for server in (node, hub):
+            server.process.terminate()
+            server.process.wait(timeout=10)

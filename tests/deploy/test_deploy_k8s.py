@@ -29,7 +29,8 @@ K8S = ROOT / "deploy" / "k8s"
 BASE = K8S / "base"
 HUB = K8S / "hub"
 CODES = ("se", "pl", "de")
-ENTRYPOINT_ENV = {"WORKERS"}  # read by the image's entrypoint, not by the settings
+# Read by the image's entrypoint (deploy/docker/entrypoint.sh), not by the settings.
+ENTRYPOINT_ENV = {"WORKERS", "CONCORDIA_IDENTITY_KEY_SOURCE"}
 # Settings docs/federation.md names for every service; CoreSettings may not read them yet (the
 # federation branch adds them): allowed when the contract documents them.
 CONTRACT_ENV = {"CONCORDIA_NATS_SHARED_URL"}
@@ -454,6 +455,99 @@ def test_hub_reads_its_countries_from_a_mounted_secret() -> None:
         for kind in ("HUB", "LEAF"):
             assert f"NATS_{kind}_{node.code.upper()}_PASSWORD" in nats_env
         assert f"user: hub-{node.code}\n" in accounts
+
+
+def mounted_from(pod: dict[str, Any], container: dict[str, Any], path: str) -> dict[str, Any]:
+    """The volume that shows file ``path`` in ``container``, with the key or file it shows:
+    ``{"volume": ..., "mount": ..., "file": <name inside the volume>}``."""
+    # The deepest mount wins (a Secret at /etc/nats/tls inside the config at /etc/nats).
+    for mount in sorted(container.get("volumeMounts", []), key=lambda m: -len(m["mountPath"])):
+        prefix = mount["mountPath"].rstrip("/") + "/"
+        if path.startswith(prefix):
+            (volume,) = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+            return {"volume": volume, "mount": mount, "file": path.removeprefix(prefix)}
+    raise AssertionError(f"{container['name']}: nothing is mounted at {path}")
+
+
+def secret_key(found: dict[str, Any]) -> tuple[str, str]:
+    """(Secret, key) behind a file of a Secret volume (``items`` map keys to paths)."""
+    secret = found["volume"].get("secret")
+    assert secret is not None, f"{found['file']} is not from a Secret: {found['volume']}"
+    for item in secret.get("items", []):
+        if item["path"] == found["file"]:
+            return secret["secretName"], item["key"]
+    assert "items" not in secret, f"{found['file']} is not among the Secret's items"
+    return secret["secretName"], found["file"]
+
+
+@pytest.mark.parametrize("service", [s.name for s in SERVICES if s.role == "node"])
+def test_node_services_mount_the_node_identity_read_only(
+    service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The node's signing key and pinned directory come from the concordia-identity Secret,
+    mounted read-only as a directory (a newly pinned directory reaches the running pods); the
+    key the service loads is the entrypoint's 0600 copy on a memory volume."""
+    path = manifest(service, "deployment")
+    pod, container = pod_of(path), main_container(path)
+    env = {e["name"]: e.get("value") for e in container.get("env", [])}
+    documented = examples(BASE)
+    for name, key in (("CONCORDIA_IDENTITY_KEY_SOURCE", "identity.key"),
+                      ("CONCORDIA_IDENTITY_DIRECTORY_FILE", "directory.json")):  # fmt: skip
+        found = mounted_from(pod, container, env[name])
+        assert found["mount"].get("readOnly") is True, f"{service}: {name} is mounted writable"
+        assert "subPath" not in found["mount"], f"{service}: a subPath never sees an update"
+        assert secret_key(found) == ("concordia-identity", key), (service, name)
+        assert key in documented["concordia-identity"]["stringData"]
+    copy = mounted_from(pod, container, env["CONCORDIA_IDENTITY_KEY_FILE"])
+    assert copy["volume"].get("emptyDir", {}).get("medium") == "Memory", copy["volume"]
+    entrypoint = (ROOT / "deploy" / "docker" / "entrypoint.sh").read_text()
+    copying = 'install -m 0600 "$CONCORDIA_IDENTITY_KEY_SOURCE" "$CONCORDIA_IDENTITY_KEY_FILE"'
+    assert copying in entrypoint
+    for key, value in one(manifest(service, "configmap"))["data"].items():
+        monkeypatch.setenv(key, str(value))
+    for key, value in env.items():
+        if value is not None:
+            monkeypatch.setenv(key, value)
+    monkeypatch.setenv("CONCORDIA_NODE", "pl")
+    monkeypatch.setenv("CONCORDIA_NODE_KEY", "A" * 43 + "=")
+    spec = service_named(service)
+    monkeypatch.setenv(f"{spec.env_prefix}DATABASE_URL", f"postgresql://x:y@db/{service}")
+    settings = spec.settings_class()()
+    assert settings.identity_key_file == Path(env["CONCORDIA_IDENTITY_KEY_FILE"])
+    assert settings.identity_directory_file == Path(env["CONCORDIA_IDENTITY_DIRECTORY_FILE"])
+
+
+def test_hub_reads_its_directory_from_a_mounted_secret() -> None:
+    path = HUB / "deployment.yaml"
+    pod, container = pod_of(path), main_container(path)
+    file = one(HUB / "configmap.yaml")["data"]["CONCORDIA_HUB_DIRECTORY_FILE"]
+    found = mounted_from(pod, container, file)
+    assert found["mount"].get("readOnly") is True
+    assert "subPath" not in found["mount"]
+    secret, key = secret_key(found)
+    assert key in examples(HUB)[secret]["stringData"]
+
+
+@pytest.mark.parametrize(
+    ("workload", "conf"),
+    [
+        (BASE / "nats" / "statefulset.yaml", BASE / "nats" / "node.conf"),
+        (HUB / "nats" / "statefulset.yaml", HUB / "nats" / "hub-cluster.conf"),
+    ],
+    ids=["node", "hub"],
+)
+def test_nats_gets_every_tls_file_its_config_reads(workload: Path, conf: Path) -> None:
+    """Every certificate, key and CA the leaf TLS blocks name is a documented key of a Secret
+    mounted read-only: the node presents its client certificate, the hub verifies it."""
+    pod, container = pod_of(workload), main_container(workload)
+    files = re.findall(r'^\s*(?:ca_file|cert_file|key_file): "([^"]+)"', conf.read_text(), re.M)
+    wanted = {"ca_file", "cert_file", "key_file"}
+    assert {k for k in wanted if re.search(rf"^\s*{k}: ", conf.read_text(), re.M)} == wanted
+    for file in files:
+        found = mounted_from(pod, container, file)
+        assert found["mount"].get("readOnly") is True, f"{file} is mounted writable"
+        secret, key = secret_key(found)
+        assert key in examples(conf.parent.parent)[secret]["stringData"], (secret, key)
 
 
 def test_nats_monitoring_is_in_no_service_and_behind_a_network_policy() -> None:

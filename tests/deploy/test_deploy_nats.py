@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -53,8 +54,26 @@ ENV = {
 DENIED_JS_API = ["STREAM", "DIRECT", "ACCOUNT", "META", "SERVER", "CONSUMER.DELETE"]
 
 
+#: Where node.conf reads the leaf connection's TLS files (the nats-leaf-tls Secret, mounted).
+LEAF_TLS_DIR = "/etc/nats/leaf-tls"
+#: The development copies of those files (docker-compose.yml mounts them for node se).
+DEV_LEAF_TLS = ROOT / "deploy" / "compose" / NODE / "leaf-tls"
+
+
+def with_leaf_files(text: str) -> str:
+    """node.conf reading its leaf TLS files from the development copies, as if mounted."""
+    return text.replace(f'"{LEAF_TLS_DIR}/', f'"{DEV_LEAF_TLS}/')
+
+
 def check(conf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """``nats-server -c conf -t``: parse and validate the configuration, start nothing."""
+    """``nats-server -c conf -t`` (the leaf TLS files mounted): validate, start nothing."""
+    with tempfile.TemporaryDirectory() as scratch:
+        mounted = Path(scratch) / conf.name
+        mounted.write_text(with_leaf_files(conf.read_text()))
+        return _check(mounted, env)
+
+
+def _check(conf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(find_binary()), "-c", str(conf), "-t"],
         env=env,
@@ -130,11 +149,19 @@ def test_template_agrees_with_the_generator(tmp_path: Path) -> None:
                 limit, expires = responses["max"], responses["expires"]
                 wanted = f'allow_responses: {{ max: {limit}, expires: "{expires}" }}'
                 assert wanted in block, entry["user"]
-    remote = leaf_remote("se", "nats-leaf://hub.example:7422")
+    client = (f"{LEAF_TLS_DIR}/leaf-client.pem", f"{LEAF_TLS_DIR}/leaf-client-key.pem")
+    remote = leaf_remote("se", "nats-leaf://hub.example:7422", f"{LEAF_TLS_DIR}/hub-ca.pem", client)
     block = leaf_block(text)
     assert f"account: {remote['account']}" in block
     for subject in remote["deny_imports"]:
         assert f'"{subject.replace(".se.", ".*.")}"' in block
+    # The same mutual TLS as `concordia node init --hub-ca` with an installed certificate.
+    tls = re.search(r"^      tls \{\n(.*?)^      \}$", block, re.M | re.S)
+    assert tls, "node.conf's leaf remote has no tls block: the hub would refuse it"
+    written = dict(re.findall(r"^\s*(\w+): (.+)$", tls.group(1), re.M))
+    assert set(written) == set(remote["tls"]), (written, remote["tls"])
+    for key, value in remote["tls"].items():
+        assert written[key] == (f'"{value}"' if isinstance(value, str) else str(value)), key
 
 
 @dataclass
@@ -158,6 +185,7 @@ def node_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNod
     rendered = re.sub(r"^port: 4222$", f"port: {node.port}", text, flags=re.M)
     rendered = re.sub(r"^http_port: 8222$", f"http_port: {node.monitor_port}", rendered, flags=re.M)
     rendered = rendered.replace('store_dir: "/data"', f'store_dir: "{tmp / "store"}"')
+    rendered = with_leaf_files(rendered)
     assert rendered.count(str(node.port)) == 1
     assert rendered.count(str(node.monitor_port)) == 1
     assert str(tmp) in rendered

@@ -187,7 +187,16 @@ def test_an_added_node_service_gets_its_kubernetes_manifests(with_sample: Path) 
     assert init["args"] == ["migrate"]
     assert main["args"] == ["serve"]
     assert init["image"] == main["image"] == "concordia-sample"
-    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in main["env"]}
+    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in main["env"] if "valueFrom" in e}
+    # The node's identity, as every node service: the Secret mounted read-only, the key copied.
+    values = {e["name"]: e["value"] for e in main["env"] if "value" in e}
+    mounts = {m["name"]: m for m in main["volumeMounts"]}
+    assert values["CONCORDIA_IDENTITY_DIRECTORY_FILE"].startswith(
+        mounts["identity"]["mountPath"] + "/"
+    )
+    assert mounts["identity"]["readOnly"] is True
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert volumes["identity"]["secret"]["secretName"] == "concordia-identity"
     assert refs["CONCORDIA_SAMPLE_DATABASE_URL"] == {"name": "sample", "key": "database-url"}
     assert refs["CONCORDIA_NATS_URL"] == {"name": "sample", "key": "nats-url"}
     config = yaml.safe_load((base / "sample" / "configmap.yaml").read_text())

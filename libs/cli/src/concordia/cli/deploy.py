@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from concordia.cli import _deploy, _images
+from concordia.cli import _deploy, _devsecrets, _images
 
 app = typer.Typer(help="The deployment files (compose, Kubernetes).", no_args_is_help=True)
 
@@ -49,6 +49,22 @@ def render(
     for path in changed:
         console.print(f"{'wrote' if path in files else 'removed'} {path}")
     console.print(f"{len(changed)} of {len(files)} deployment files changed.")
+
+
+@app.command("dev-secrets")
+def dev_secrets(
+    root: Annotated[
+        Path | None,
+        typer.Option(help="The repository root (default: found from the current directory)."),
+    ] = None,
+) -> None:
+    """Remake docker-compose.yml's DEVELOPMENT identity keys, pinned directory and leaf TLS
+    files under deploy/compose/ (public placeholders; never a real node's)."""
+    base = root if root is not None else repository_root(Path.cwd())
+    written = _devsecrets.write(base, _deploy.COMPOSE_CODES)
+    console = Console(soft_wrap=True)
+    for path in written:
+        console.print(f"wrote {path.relative_to(base)}")
 
 
 @app.command()
