@@ -1,0 +1,380 @@
+"""The coordination group's workspace on the dashboard: commitments, agenda, decisions.
+
+The same records the workspace API serves (``/v1/commitments``, ``/v1/agenda``,
+``/v1/decisions``), read by the same functions, as pages with their CSV downloads: every
+commitment with its status against the aggregates (and the versions it was read from), every
+agenda item with the evidence that raised it and its discussion, every decision with where its
+member signatures stand, its follow-ups and the log the nodes follow. Whoever may read the
+workspace through the API may read these pages (``hub:read``, ``hub:member``, ``hub:advise``,
+``hub:admin``); any other token gets 403 and none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from concordia.core.deps import SessionDep
+from concordia.hub.api.deps import DirectoryDep
+from concordia.hub.dashboard import MOUNT, PAGES, WORKSPACE
+from concordia.hub.models import AgendaItem, Commitment, Decision, DecisionLogEntry
+from concordia.hub.workspace import agenda, commitments, decisions
+from concordia.hub.workspace.schemas import AgendaItemRead, CommitmentRead, DecisionRead
+from concordia.identity import Directory
+from concordia.web.pages import Lang
+from concordia.web.tables import Column, Section, Table
+
+#: The most rows a page lists (as the API's largest page).
+LIMIT = 1000
+COMMITMENT_STATUSES = ("met", "on_track", "behind", "unknown")
+ITEM_STATUSES = ("open", "decided")
+DECISION_STATUSES = ("taken", "pending_signatures", "in_force", "done")
+
+router = APIRouter(include_in_schema=False)
+#: A filter left at "all" sends an empty value.
+PeriodFilter = Annotated[str, Query(pattern=r"^((19|20)\d{2}-Q[1-4])?$")]
+MemberFilter = Annotated[str, Query(pattern=r"^(state:[a-z]{2}|donor:[a-z0-9][a-z0-9._-]{0,62})?$")]
+CommitmentStatusFilter = Annotated[str, Query(pattern=r"^(met|on_track|behind|unknown)?$")]
+ItemStatusFilter = Annotated[str, Query(pattern=r"^(open|decided)?$")]
+KindFilter = Annotated[str, Query(pattern=r"^[a-z_]{0,32}$")]
+DecisionStatusFilter = Annotated[str, Query(pattern=r"^(taken|pending_signatures|in_force|done)?$")]
+NodeFilter = Annotated[str, Query(pattern=r"^([a-z]{2})?$")]
+Id = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
+
+
+def _filter(name: str, label: str, options: Sequence[str], chosen: str) -> dict[str, Any]:
+    """A select of the filter form: its values are data (codes), "all" is words."""
+    return {"name": name, "label": label, "options": list(options), "chosen": chosen}
+
+
+def evidence_text(evidence: Mapping[str, Any]) -> str:
+    """An item's evidence on one line, as the workspace holds it (``versions: pl 1, se 2``)."""
+    parts = []
+    for key, value in evidence.items():
+        if isinstance(value, Mapping):
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value) or "-"
+        elif value is None:
+            value = "-"
+        parts.append(f"{key}: {value}")
+    return "; ".join(parts)
+
+
+def _commitment_row(c: CommitmentRead) -> dict[str, Any]:
+    p = c.progress
+    return {
+        "member": c.member, "kind": c.kind, "period": c.period, "node": c.node,
+        "measure": c.measure,
+        "pledge": None if c.dimension is None else f"{c.dimension}: {c.level}",
+        "target": c.target, "actual": None if p is None else p.actual,
+        "expected": None if p is None else p.expected, "status": None if p is None else p.status,
+        "reason": None if p is None else p.reason,
+        "evidence": None if p is None else evidence_text(p.evidence),
+        "withdrawn": c.withdrawn, "revision": c.revision, "updated": c.updated_at,
+        "note": c.note,
+    }  # fmt: skip
+
+
+def _commitments_table(lang: Lang, rows: list[dict[str, Any]], empty: str) -> Table:
+    _ = lang.gettext
+    return Table(
+        id="commitments", caption=_("Commitments, newest period first"), columns=[
+            Column("member", _("Member")), Column("kind", _("Kind")),
+            Column("period", _("Period")), Column("node", _("Tracked at node")),
+            Column("measure", _("Measure")), Column("pledge", _("Pledged for")),
+            Column("target", _("Target"), True), Column("actual", _("Actual"), True),
+            Column("expected", _("Due by now"), True), Column("status", _("Status")),
+            Column("reason", _("Why unknown")), Column("evidence", _("Read from")),
+            Column("withdrawn", _("Withdrawn")), Column("revision", _("Revision"), True),
+            Column("updated", _("Changed")), Column("note", _("Note")),
+        ], rows=rows, empty=empty,
+    )  # fmt: skip
+
+
+@router.get(f"{MOUNT}/commitments")
+async def commitments_page(
+    request: Request, session: SessionDep, period: PeriodFilter = "",
+    member: MemberFilter = "", status: CommitmentStatusFilter = "",
+) -> Response:  # fmt: skip
+    """Commitments and their status against the aggregates; by period, member and status."""
+    reader = PAGES.guard(request, WORKSPACE)
+    if isinstance(reader, Response):
+        return reader
+    lang = PAGES.lang(request)
+    _ = lang.gettext
+    found = await commitments.listed(
+        session, period=period or None, member=member or None, limit=LIMIT
+    )
+    shown = [c for c in found if not status or (c.progress and c.progress.status == status)]
+    periods = sorted(set(await session.scalars(select(Commitment.period).distinct())))
+    members = sorted(set(await session.scalars(select(Commitment.member).distinct())))
+    filtered = bool(period or member or status)
+    section = Section(
+        id="commitments", title=_("Commitments and their status"),
+        note=_("Each commitment is tracked against the aggregates its node publishes (a donor's "
+               "without a node, against the coalition's totals). Status: met, the target is "
+               "reached; on_track, at least the share of the period gone by is; behind, less; "
+               "unknown, a cell it needs is suppressed or not published (never guessed)."),
+        tables=[_commitments_table(lang, [_commitment_row(c) for c in shown],
+                                   _("no commitment matches.") if filtered
+                                   else _("no member has recorded a commitment yet."))],
+    )  # fmt: skip
+    return PAGES.render(
+        request, reader, heading=_("Commitments"), sections=[section], template="workspace.html",
+        filters=[
+            _filter("period", _("Period"), periods[::-1], period),
+            _filter("member", _("Member"), members, member),
+            _filter("status", _("Status"), COMMITMENT_STATUSES, status),
+        ],
+    )  # fmt: skip
+
+
+def _item_row(item: AgendaItemRead) -> dict[str, Any]:
+    return {
+        "title": item.title, "href": f"{MOUNT}/agenda/{item.id}", "kind": item.kind,
+        "period": item.period, "status": item.status, "raised_by": item.raised_by,
+        "raised_at": item.raised_at, "evidence": evidence_text(item.evidence) or None,
+        "comments": len(item.comments),
+        "decision": None if item.decision is None else item.decision.decided,
+        "decision_href": None if item.decision is None
+        else f"{MOUNT}/decisions/{item.decision.id}",
+    }  # fmt: skip
+
+
+@router.get(f"{MOUNT}/agenda")
+async def agenda_page(
+    request: Request, session: SessionDep, status: ItemStatusFilter = "", kind: KindFilter = ""
+) -> Response:
+    """Agenda items, newest first, each with the evidence behind it; by status and kind."""
+    reader = PAGES.guard(request, WORKSPACE)
+    if isinstance(reader, Response):
+        return reader
+    lang = PAGES.lang(request)
+    _ = lang.gettext
+    items = await agenda.listed(session, status=status or None, kind=kind or None, limit=LIMIT)
+    kinds = sorted(set(await session.scalars(select(AgendaItem.kind).distinct())))
+    table = Table(
+        id="agenda", caption=_("Agenda items, newest first"), columns=[
+            Column("title", _("Item"), link="href"), Column("kind", _("Raised by signal")),
+            Column("period", _("Period")), Column("status", _("Status")),
+            Column("raised_by", _("Raised by")), Column("raised_at", _("Raised")),
+            Column("evidence", _("Evidence")), Column("comments", _("Comments"), True),
+            Column("decision", _("Decision"), link="decision_href"),
+        ], rows=[_item_row(i) for i in items],
+        empty=_("no item matches.") if status or kind else _("the agenda is empty."),
+    )  # fmt: skip
+    section = Section(
+        id="agenda", title=_("The agenda"),
+        note=_("Items the hub raised from what it sees (one per signal, with the aggregate "
+               "versions and values behind it as evidence), and items members added."),
+        tables=[table],
+    )  # fmt: skip
+    return PAGES.render(
+        request, reader, heading=_("Agenda"), sections=[section], template="workspace.html",
+        filters=[
+            _filter("status", _("Status"), ITEM_STATUSES, status),
+            _filter("kind", _("Kind"), kinds, kind),
+        ],
+    )  # fmt: skip
+
+
+def _not_found(request: Request, reader: Any, what: str) -> Response:
+    _ = PAGES.lang(request).gettext
+    return PAGES.render(
+        request, reader, heading=_("Not found"), sections=[], status=404, message=what
+    )
+
+
+@router.get(f"{MOUNT}/agenda/{{item_id}}")
+async def agenda_item_page(request: Request, session: SessionDep, item_id: Id) -> Response:
+    """One agenda item: its evidence, its discussion and the decision that closed it."""
+    reader = PAGES.guard(request, WORKSPACE)
+    if isinstance(reader, Response):
+        return reader
+    lang = PAGES.lang(request)
+    _ = lang.gettext
+    if await session.get(AgendaItem, item_id) is None:
+        return _not_found(request, reader, _("The workspace holds no agenda item with this id."))
+    item = await agenda.read(session, item_id)
+    evidence = Table(
+        id="evidence", caption=_("Evidence"),
+        columns=[Column("name", _("What")), Column("value", _("Value"))],
+        rows=[{"name": k, "value": evidence_text({k: v}).partition(": ")[2]}
+              for k, v in item.evidence.items()],
+        empty=_("this item carries no evidence."),
+    )  # fmt: skip
+    comments = Table(
+        id="comments", caption=_("Discussion, oldest first"), columns=[
+            Column("at", _("When")), Column("author", _("Author")), Column("role", _("Role")),
+            Column("kind", _("Kind")), Column("body", _("Comment")),
+        ], rows=[{"at": c.at, "author": c.author, "role": c.role, "kind": c.kind,
+                  "body": c.body} for c in item.comments],
+        empty=_("nobody has commented yet."),
+    )  # fmt: skip
+    sections = [
+        Section(id="evidence", title=_("Evidence"), tables=[evidence]),
+        Section(id="discussion", title=_("Discussion"), tables=[comments]),
+    ]
+    return PAGES.render(
+        request, reader, heading=item.title, heading_data=True, sections=sections,
+        template="workspace_item.html", item=item,
+    )  # fmt: skip
+
+
+async def _signature_state(
+    session: AsyncSession, directory: Directory | None, decision_id: str
+) -> dict[str, Any]:
+    state = await decisions.signature_status(
+        session, await decisions.get(session, decision_id), directory
+    )
+    return {
+        "signers": ", ".join(state.signers) or None, "required": state.required,
+        "signed": state.signed, "shortfall": ", ".join(state.shortfall) or None,
+        "digest": state.digest, "relayed": [s.signer for s in state.signatures],
+    }  # fmt: skip
+
+
+def _follow_up_rows(found: Sequence[DecisionRead]) -> list[dict[str, Any]]:
+    return [
+        {"decision": d.decided, "href": f"{MOUNT}/decisions/{d.id}", "number": f.number,
+         "action": f.action, "actor": f.actor, "due": f.due, "done_at": f.done_at,
+         "done_by": f.done_by}
+        for d in found for f in d.follow_ups
+    ]  # fmt: skip
+
+
+def _follow_up_columns(lang: Lang, *, titled: bool) -> list[Column]:
+    _ = lang.gettext
+    first = [Column("decision", _("Decision"), link="href")] if titled else []
+    return [
+        *first, Column("number", _("Number"), True), Column("action", _("Action")),
+        Column("actor", _("Who acts")), Column("due", _("Due")), Column("done_at", _("Done")),
+        Column("done_by", _("Reported by")),
+    ]  # fmt: skip
+
+
+@router.get(f"{MOUNT}/decisions")
+async def decisions_page(
+    request: Request, session: SessionDep, directory: DirectoryDep,
+    status: DecisionStatusFilter = "", node: NodeFilter = "",
+) -> Response:  # fmt: skip
+    """Decisions, newest first, with their signature state and follow-ups; by status and node."""
+    reader = PAGES.guard(request, WORKSPACE)
+    if isinstance(reader, Response):
+        return reader
+    lang = PAGES.lang(request)
+    _ = lang.gettext
+    found = await decisions.listed(session, status=status or None, node=node or None, limit=LIMIT)
+    rows = []
+    for d in found:
+        state = await _signature_state(session, directory, d.id)
+        rows.append({
+            "decided": d.decided, "href": f"{MOUNT}/decisions/{d.id}", "item": d.title,
+            "period": d.period, "concerns": ", ".join(d.concerns) or _("every node"),
+            "status": d.status, "signers": state["signers"], "required": state["required"],
+            "charter": d.charter_version, "due": d.due, "decided_by": d.decided_by,
+            "decided_at": d.decided_at,
+            "open": sum(1 for f in d.follow_ups if f.done_at is None),
+            "follow_ups": len(d.follow_ups),
+        })  # fmt: skip
+    concerned = sorted({n for row in await session.scalars(select(Decision.concerns))
+                        for n in row or ()})  # fmt: skip
+    filtered = bool(status or node)
+    sections = [
+        Section(id="decisions", title=_("Decisions"), note=_(
+            "A decision is pending until enough member states have signed it with their node "
+            "keys (and the charter revision it adopts, if any, is adopted); then it is in force, "
+            "and done once every follow-up is reported done. Signed by: the members whose "
+            "signature verifies against the hub's directory."
+        ), tables=[Table(id="decisions", caption=_("Decisions, newest first"), columns=[
+            Column("decided", _("Decision"), link="href"), Column("item", _("Agenda item")),
+            Column("period", _("Period")), Column("concerns", _("Concerns")),
+            Column("status", _("Status")), Column("signers", _("Signed by")),
+            Column("required", _("Signatures required"), True),
+            Column("charter", _("Charter adopted")), Column("due", _("Due")),
+            Column("decided_by", _("Recorded by")), Column("decided_at", _("Decided")),
+            Column("open", _("Open follow-ups"), True),
+            Column("follow_ups", _("Follow-ups"), True),
+        ], rows=rows, empty=_("no decision matches.") if filtered
+            else _("the group has taken no decision yet."))]),
+        Section(id="follow-ups", title=_("Follow-up"), tables=[Table(
+            id="follow_ups", caption=_("Follow-up actions of these decisions"),
+            columns=_follow_up_columns(lang, titled=True),
+            rows=_follow_up_rows(found),
+            empty=_("these decisions have no follow-up action."),
+        )]),
+    ]  # fmt: skip
+    return PAGES.render(
+        request, reader, heading=_("Decisions"), sections=sections, template="workspace.html",
+        filters=[
+            _filter("status", _("Status"), DECISION_STATUSES, status),
+            _filter("node", _("Concerns node"), concerned, node),
+        ],
+    )  # fmt: skip
+
+
+@router.get(f"{MOUNT}/decisions/{{decision_id}}")
+async def decision_page(
+    request: Request, session: SessionDep, directory: DirectoryDep, decision_id: Id
+) -> Response:
+    """One decision: what and why, where its signatures stand, its follow-ups, its log."""
+    reader = PAGES.guard(request, WORKSPACE)
+    if isinstance(reader, Response):
+        return reader
+    lang = PAGES.lang(request)
+    _ = lang.gettext
+    if await session.get(Decision, decision_id) is None:
+        return _not_found(request, reader, _("The workspace holds no decision with this id."))
+    decision = await decisions.one(session, decision_id)
+    state = await _signature_state(session, directory, decision_id)
+    valid = set((state["signers"] or "").split(", "))
+    signatures = Table(
+        id="signatures", caption=_("Signatures relayed"), columns=[
+            Column("signer", _("Member state")), Column("valid", _("Verifies")),
+            Column("key", _("Key")),
+        ], rows=[{"signer": s.signer, "valid": s.signer in valid, "key": s.key}
+                 for s in decision.signatures],
+        empty=_("no member state has signed yet."),
+    )  # fmt: skip
+    entries = await session.scalars(
+        select(DecisionLogEntry).where(DecisionLogEntry.decision_id == decision_id)
+        .order_by(DecisionLogEntry.seq)
+    )  # fmt: skip
+    log = Table(
+        id="log", caption=_("The decision log, oldest first"), columns=[
+            Column("seq", _("Entry"), True), Column("at", _("When")),
+            Column("status", _("Status")), Column("signatures", _("Signatures"), True),
+            Column("done", _("Follow-ups done"), True), Column("concerns", _("Sent to")),
+        ], rows=[{
+            "seq": e.seq, "at": e.at, "status": e.payload.get("status"),
+            "signatures": len(e.payload.get("signatures") or ()),
+            "done": sum(1 for f in e.payload.get("follow_ups") or () if f.get("done_at")),
+            "concerns": ", ".join(e.concerns) or _("every node"),
+        } for e in entries], empty=_("nothing logged yet."),
+    )  # fmt: skip
+    sections = [
+        Section(id="signatures", title=_("Signatures"), tables=[signatures]),
+        Section(id="follow-ups", title=_("Follow-up"), tables=[Table(
+            id="follow_ups", caption=_("Follow-up actions"),
+            columns=_follow_up_columns(lang, titled=False),
+            rows=_follow_up_rows([decision]),
+            empty=_("this decision has no follow-up action."),
+        )]),
+        Section(id="log", title=_("Decision log"), note=_(
+            "The decision as it stood after each change, as the hub sends it to the nodes it "
+            "concerns."), tables=[log]),
+    ]  # fmt: skip
+    return PAGES.render(
+        request, reader, heading=decision.decided, heading_data=True, sections=sections,
+        template="workspace_decision.html", decision=decision, state=state,
+        concerns=", ".join(decision.concerns),
+    )  # fmt: skip
+
+
+__all__ = ["evidence_text", "router"]
