@@ -380,3 +380,101 @@ async def test_the_workspace_shows_only_what_the_token_allows(
     reader = await hub.client.get("/dashboard", headers=hub.auth())
     for path in ("/dashboard/commitments", "/dashboard/agenda", "/dashboard/decisions"):
         assert f'href="{path}"' in reader.text  # linked from the navigation
+
+
+async def test_the_group_records_its_work_through_csrf_protected_forms(
+    seeded: Hub, workspace: dict[str, Any]
+) -> None:
+    hub, client = seeded, seeded.client
+    se = {"Authorization": f"Bearer {workspace['tokens']['se']}"}
+    expert = {"Authorization": f"Bearer {workspace['tokens']['expert']}"}
+    page = await client.get("/dashboard/commitments", headers=se)
+    form_tag = 'method="post" action="/dashboard/commitments"'
+    assert form_tag in page.text  # a member sees the form
+    csrf = client.cookies["concordia_csrf"]
+    reader_page = await client.get("/dashboard/commitments", headers=hub.auth())
+    assert form_tag not in reader_page.text  # a reader does not
+    form = {"kind": "funding", "period": "2026-Q3", "target": "50000",
+            "measure": "eur_committed", "dimension": "purpose", "level": "legal_aid",
+            "note": "Synthetic form pledge"}  # fmt: skip
+    forged = await client.post("/dashboard/commitments", data=form | {"csrf": "forged"}, headers=se)
+    assert forged.status_code == 403
+    read_only = await client.post("/dashboard/commitments", data=form | {"csrf": csrf},
+                                  headers=hub.auth())  # fmt: skip
+    assert read_only.status_code == 403
+    bad = await client.post("/dashboard/commitments", data=form | {"csrf": csrf, "target": "-5"},
+                            headers=se)  # fmt: skip
+    assert bad.status_code == 422
+    assert "target" in visible_text(bad.text)
+    assert len(await hub.get("/v1/commitments", member="state:se")) == 1  # nothing recorded
+    made = await client.post("/dashboard/commitments", data=form | {"csrf": csrf}, headers=se)
+    assert made.status_code == 303, made.text
+    assert made.headers["location"] == "/dashboard/commitments?period=2026-Q3"
+    recorded = [c for c in await hub.get("/v1/commitments", member="state:se")
+                if c["note"] == "Synthetic form pledge"]  # fmt: skip
+    assert [(c["node"], c["level"], c["target"], c["progress"]["status"]) for c in recorded] == [
+        ("se", "legal_aid", "50000.00", "behind")  # se's 20,000 of legal aid in 2026-Q3
+    ]  # fmt: skip
+
+    added = await client.post("/dashboard/agenda", headers=se, data={
+        "csrf": csrf, "title": "Synthetic form item", "period": "2026-Q4", "description": "",
+    })  # fmt: skip
+    assert added.status_code == 303, added.text
+    item_url = added.headers["location"]
+    for headers in (se, expert):  # the comment and decision forms: every string translated
+        pseudo = await client.get(f"{item_url}?lang=qps", headers=headers)
+        assert 'name="body"' in pseudo.text
+        assert untranslated(pseudo.text) == []
+    client.cookies.delete("concordia_lang", path="/dashboard")
+    item_page = await client.get(item_url, headers=expert)
+    assert 'name="kind"' in item_page.text  # an expert may propose an objective
+    assert f'action="{item_url}/decision"' not in item_page.text  # but never decides
+    advice = {"csrf": csrf, "body": "Synthetic advice", "kind": "objective"}
+    said = await client.post(f"{item_url}/comments", headers=expert, data=advice)
+    assert said.status_code == 303, said.text
+    refused = await client.post(f"{item_url}/decision", headers=expert,
+                                data={"csrf": csrf, "decided": "x", "rationale": "y"})  # fmt: skip
+    assert refused.status_code == 403
+    assert "hub:member" in visible_text(refused.text)  # members decide
+    decided = await client.post(f"{item_url}/decision", headers=se, data={
+        "csrf": csrf, "decided": "Synthetic form decision", "rationale": "Synthetic reasons",
+        "concerns": "se, pl", "due": "", "action": "Synthetic form follow-up",
+        "actor": "state:pl", "follow_up_due": "2027-01-31",
+    })  # fmt: skip
+    assert decided.status_code == 303, decided.text
+    decision_id = decided.headers["location"].rsplit("/", 1)[1]
+    item = await hub.get(f"/v1/agenda/{item_url.rsplit('/', 1)[1]}")
+    assert [(c["role"], c["kind"], c["body"]) for c in item["comments"]] == [
+        ("expert", "objective", "Synthetic advice")
+    ]
+    decision = await hub.get(f"/v1/decisions/{decision_id}")
+    assert (decision["status"], decision["concerns"], decision["decided_by"]) == (
+        "pending_signatures", ["pl", "se"], "state:se",
+    )  # fmt: skip
+    assert [(f["action"], f["actor"], f["due"]) for f in decision["follow_ups"]] == [
+        ("Synthetic form follow-up", "state:pl", "2027-01-31")
+    ]
+    # Only its actor (pl) sees and may use the button that reports the follow-up done.
+    done_url = f"/dashboard/decisions/{decision_id}/follow-ups/1/done"
+    assert done_url not in (await client.get(f"/dashboard/decisions/{decision_id}",
+                                             headers=se)).text  # fmt: skip
+    assert (await client.post(done_url, headers=se, data={"csrf": csrf})).status_code == 403
+    pl = {"Authorization": f"Bearer {workspace['tokens']['pl']}"}
+    button = await client.get(f"/dashboard/decisions/{decision_id}?lang=qps", headers=pl)
+    assert done_url in button.text
+    assert untranslated(button.text) == []
+    client.cookies.delete("concordia_lang", path="/dashboard")
+    reported = await client.post(done_url, headers=pl, data={"csrf": csrf})
+    assert reported.status_code == 303, reported.text
+    follow_up = (await hub.get(f"/v1/decisions/{decision_id}"))["follow_ups"][0]
+    assert follow_up["done_by"] == "state:pl"
+    for path, headers in (
+        ("/dashboard/commitments", se), ("/dashboard/agenda", se),
+        (f"/dashboard/decisions/{decision_id}", pl),
+    ):  # fmt: skip
+        pseudo = await client.get(f"{path}?lang=qps", headers=headers)
+        assert untranslated(pseudo.text) == [], path
+    bad_pseudo = await client.post("/dashboard/commitments?lang=qps", headers=se,
+                                   data=form | {"csrf": csrf, "target": "-5"})  # fmt: skip
+    assert bad_pseudo.status_code == 422
+    assert untranslated(bad_pseudo.text) == []

@@ -11,21 +11,34 @@ workspace through the API may read these pages (``hub:read``, ``hub:member``, ``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.db import Database
 from concordia.core.deps import SessionDep
-from concordia.hub.api.deps import DirectoryDep
+from concordia.core.errors import DomainError
+from concordia.hub.api.deps import DirectoryDep, FederationDep
 from concordia.hub.dashboard import MOUNT, PAGES, WORKSPACE
 from concordia.hub.models import AgendaItem, Commitment, Decision, DecisionLogEntry
-from concordia.hub.workspace import agenda, commitments, decisions
-from concordia.hub.workspace.schemas import AgendaItemRead, CommitmentRead, DecisionRead
+from concordia.hub.workspace import agenda, commitments, decisions, delivery, members
+from concordia.hub.workspace.members import ForbiddenError
+from concordia.hub.workspace.schemas import (
+    AgendaItemCreate,
+    AgendaItemRead,
+    CommentCreate,
+    CommitmentCreate,
+    CommitmentRead,
+    DecisionCreate,
+    DecisionRead,
+)
 from concordia.identity import Directory
+from concordia.kit import runtime
 from concordia.web.pages import Lang
 from concordia.web.tables import Column, Section, Table
 
@@ -132,6 +145,7 @@ async def commitments_page(
             _filter("member", _("Member"), members, member),
             _filter("status", _("Status"), COMMITMENT_STATUSES, status),
         ],
+        forms=["_commitment_form.html"] if _role(reader) == "member" else [],
     )  # fmt: skip
 
 
@@ -181,6 +195,7 @@ async def agenda_page(
             _filter("status", _("Status"), ITEM_STATUSES, status),
             _filter("kind", _("Kind"), kinds, kind),
         ],
+        forms=["_agenda_form.html"] if _role(reader) in ("member", "admin") else [],
     )  # fmt: skip
 
 
@@ -223,7 +238,7 @@ async def agenda_item_page(request: Request, session: SessionDep, item_id: Id) -
     ]
     return PAGES.render(
         request, reader, heading=item.title, heading_data=True, sections=sections,
-        template="workspace_item.html", item=item,
+        template="workspace_item.html", item=item, role=_role(reader),
     )  # fmt: skip
 
 
@@ -373,8 +388,193 @@ async def decision_page(
     return PAGES.render(
         request, reader, heading=decision.decided, heading_data=True, sections=sections,
         template="workspace_decision.html", decision=decision, state=state,
-        concerns=", ".join(decision.concerns),
+        concerns=", ".join(decision.concerns), reportable=_reportable(reader, decision),
     )  # fmt: skip
 
 
+def _reportable(reader: Any, decision: DecisionRead) -> list[Any]:
+    """The open follow-ups the reader may report done: its own, or any for the operator."""
+    role = _role(reader)
+    if role not in ("member", "admin"):
+        return []
+    actor = members.actor_of(reader)
+    return [f for f in decision.follow_ups
+            if f.done_at is None and (role == "admin" or f.actor == actor)]  # fmt: skip
+
+
 __all__ = ["evidence_text", "router"]
+
+
+# --- forms: the group records its work (the same rules as the API) ------------------------------
+
+
+def _role(principal: Any) -> str | None:
+    try:
+        return members.role_of(principal)
+    except ForbiddenError:
+        return None
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The form's fields as text (a file field is no text: refused as empty)."""
+    return {k: v if isinstance(v, str) else "" for k, v in (await request.form()).items()}
+
+
+def _refused(
+    request: Request, reader: Any, status: int, reasons: Sequence[str], back: str
+) -> Response:
+    _ = PAGES.lang(request).gettext
+    return PAGES.render(
+        request, reader, heading=_("Not recorded"), sections=[], status=status,
+        template="workspace_refused.html", reasons=list(reasons), back=back,
+        message=_("The workspace did not record this. Nothing was changed."),
+    )  # fmt: skip
+
+
+def _invalid(error: ValidationError) -> list[str]:
+    return [
+        f"{'.'.join(str(p) for p in e['loc'] if not isinstance(p, int)) or 'form'}: {e['msg']}"
+        for e in error.errors()
+    ]
+
+
+async def _write(
+    request: Request, scopes: frozenset[str], action: Any, done: Callable[[Any], str], back: str
+) -> Response:
+    """Check the reader, the CSRF field and the scopes; run ``action(principal, form, db)``;
+    303 to ``done(result)``, or the refusal with its reasons (and a link ``back``)."""
+    reader = PAGES.guard(request, scopes)
+    if isinstance(reader, Response):
+        return reader
+    form = await _form(request)
+    if not PAGES.csrf_ok(request, form.get("csrf", "")):
+        _ = PAGES.lang(request).gettext
+        return _refused(request, reader, 403, [_("The form expired. Please try again.")], back)
+    try:
+        result = await action(reader, form, runtime(request).db)
+    except ValidationError as error:
+        return _refused(request, reader, 422, _invalid(error), back)
+    except DomainError as error:
+        return _refused(request, reader, error.status, [error.detail], back)
+    return RedirectResponse(done(result), status_code=303)
+
+
+def _text(form: Mapping[str, str], name: str) -> str | None:
+    value = form.get(name, "").strip()
+    return value or None
+
+
+@router.post(f"{MOUNT}/commitments")
+async def record_commitment(request: Request) -> Response:
+    """A member's representative records a commitment (as ``POST /v1/commitments``)."""
+
+    async def action(reader: Any, form: Mapping[str, str], db: Database) -> Any:
+        member = members.member_of(reader)
+        kind = form.get("kind", "")
+        body: dict[str, Any] = {"kind": kind, "period": form.get("period", "").strip(),
+                                "target": form.get("target", "").strip()}  # fmt: skip
+        for name in ("node", "note"):
+            if _text(form, name):
+                body[name] = _text(form, name)
+        if kind != "permits" and _text(form, "measure"):
+            body["measure"] = _text(form, "measure")
+        if kind == "funding" and _text(form, "dimension"):
+            body["pledge"] = {"dimension": _text(form, "dimension"), "level": _text(form, "level")}
+        data = TypeAdapter(CommitmentCreate).validate_python(body)
+        async with db.unit_of_work() as session:
+            return await commitments.create(session, member, data)
+
+    return await _write(
+        request, frozenset({"hub:member"}), action,
+        lambda made: f"{MOUNT}/commitments?period={made.period}", f"{MOUNT}/commitments",
+    )  # fmt: skip
+
+
+@router.post(f"{MOUNT}/agenda")
+async def add_item(request: Request) -> Response:
+    """A member (or the operator) adds an item to the agenda (as ``POST /v1/agenda``)."""
+
+    async def action(reader: Any, form: Mapping[str, str], db: Database) -> Any:
+        data = AgendaItemCreate.model_validate({
+            "title": form.get("title", "").strip(), "period": _text(form, "period"),
+            "description": _text(form, "description"),
+        })  # fmt: skip
+        actor = members.actor_of(reader)
+        async with db.unit_of_work() as session:
+            return await agenda.add(session, actor, data)
+
+    return await _write(
+        request, frozenset({"hub:member", "hub:admin"}), action,
+        lambda item: f"{MOUNT}/agenda/{item.id}", f"{MOUNT}/agenda",
+    )  # fmt: skip
+
+
+@router.post(f"{MOUNT}/agenda/{{item_id}}/comments")
+async def comment_item(request: Request, item_id: Id) -> Response:
+    """Members, experts and the operator discuss an open item; experts may propose an
+    objective (as ``POST /v1/agenda/{id}/comments``)."""
+
+    async def action(reader: Any, form: Mapping[str, str], db: Database) -> Any:
+        data = CommentCreate.model_validate(
+            {"body": form.get("body", "").strip(), "kind": form.get("kind") or "comment"}
+        )
+        async with db.unit_of_work() as session:
+            return await agenda.comment(
+                session, item_id, members.actor_of(reader), members.role_of(reader), data
+            )
+
+    return await _write(
+        request, frozenset({"hub:member", "hub:advise", "hub:admin"}), action,
+        lambda _made: f"{MOUNT}/agenda/{item_id}#discussion", f"{MOUNT}/agenda/{item_id}",
+    )  # fmt: skip
+
+
+@router.post(f"{MOUNT}/agenda/{{item_id}}/decision")
+async def decide_item(request: Request, item_id: Id, federation: FederationDep) -> Response:
+    """A member closes an item with a decision and at most one follow-up (the API takes
+    more); it waits for the member states' signatures (as ``POST /v1/agenda/{id}/decision``)."""
+
+    async def action(reader: Any, form: Mapping[str, str], db: Database) -> Any:
+        by = members.may_decide(reader)
+        follow_ups = []
+        if _text(form, "action"):
+            follow_ups.append({"action": _text(form, "action"), "actor": _text(form, "actor"),
+                               "due": _text(form, "follow_up_due")})  # fmt: skip
+        data = DecisionCreate.model_validate({
+            "decided": form.get("decided", "").strip(),
+            "rationale": form.get("rationale", "").strip(),
+            "concerns": [c for c in form.get("concerns", "").replace(",", " ").split() if c],
+            "due": _text(form, "due"), "follow_ups": follow_ups,
+        })  # fmt: skip
+        async with db.unit_of_work() as session:
+            made = await decisions.take(session, item_id, by, data)
+        await delivery.push(db, federation)
+        return made
+
+    return await _write(
+        request, frozenset({"hub:member", "hub:admin"}), action,
+        lambda made: f"{MOUNT}/decisions/{made.id}", f"{MOUNT}/agenda/{item_id}",
+    )  # fmt: skip
+
+
+@router.post(f"{MOUNT}/decisions/{{decision_id}}/follow-ups/{{number}}/done")
+async def report_done(
+    request: Request, decision_id: Id, number: Annotated[int, Path(ge=1, le=50)],
+    federation: FederationDep,
+) -> Response:  # fmt: skip
+    """Its actor (or the operator) reports a follow-up done; the nodes hear of it."""
+
+    async def action(reader: Any, form: Mapping[str, str], db: Database) -> Any:
+        admin = members.role_of(reader) == "admin"
+        async with db.unit_of_work() as session:
+            changed = await decisions.done(
+                session, decision_id, number, members.actor_of(reader), admin=admin
+            )
+        await delivery.push(db, federation)
+        return changed
+
+    return await _write(
+        request, frozenset({"hub:member", "hub:admin"}), action,
+        lambda _changed: f"{MOUNT}/decisions/{decision_id}#follow-ups",
+        f"{MOUNT}/decisions/{decision_id}",
+    )  # fmt: skip
