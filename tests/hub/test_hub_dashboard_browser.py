@@ -160,6 +160,25 @@ async def test_the_workspace_pages_in_chromium(
         assert await menu.get_by_role("link", name="Decisions").count() == 1
         assert await menu.get_by_role("link", name="Nodes").count() == 0
         await check(member, "dashboard-decisions-member")
+        # pl reports its follow-up done, and records a commitment, through the forms.
+        decisions = member.locator("#table-decisions")
+        await decisions.get_by_role("link", name=made["decision"]["decided"]).click()
+        await member.get_by_role("button", name="Follow-up 2 is done").click()
+        await member.wait_for_url(f"**/dashboard/decisions/{made['decision']['id']}#follow-ups")
+        done = member.locator("#table-follow_ups tr", has_text="report the first quarter")
+        assert "state:pl" in (await done.locator("td").all_inner_texts())[-1]
+        assert await member.get_by_role("button", name="Follow-up 2 is done").count() == 0
+        await member.get_by_role("link", name="Commitments", exact=True).click()
+        await check(member, "dashboard-commitments-form")
+        await member.locator("#c-kind").select_option("permits")
+        await member.locator("#c-period").fill("2026-Q3")
+        await member.locator("#c-target").fill("12")
+        await member.locator("#c-note").fill("Synthetic places for journalists' families")
+        await member.get_by_role("button", name="Record the commitment").click()
+        await member.wait_for_url("**/dashboard/commitments?period=2026-Q3")
+        recorded = member.locator("#table-commitments tr", has_text="Synthetic places")
+        assert "permits_granted" in await recorded.inner_text()
+        assert "unknown" in await recorded.inner_text()  # no permit table is published
 
         await context.clear_cookies()
         refused = await context.new_page()
