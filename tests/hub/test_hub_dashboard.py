@@ -297,6 +297,19 @@ async def test_agenda_items_show_their_evidence_and_discussion(
     shown = _csv((await hub.client.get(f"/dashboard/agenda/{signal['id']}?csv=evidence",
                                        headers=hub.auth())).text)  # fmt: skip
     assert [r[0] for r in shown[1:]] == list(signal["evidence"])
+    # The donor's commitment behind in 2026-Q3: its evidence links to the commitment and to
+    # the overview's table it was read from (that one only for a reader of the coalition's).
+    assert signal["kind"] == "commitment_behind"
+    signal_url = f"/dashboard/agenda/{signal['id']}"
+    commitment = 'href="/dashboard/commitments?period=2026-Q3&amp;member=donor%3Afund-x"'
+    table = 'href="/dashboard?period=2026-Q3#table-committed_eur_by_purpose"'
+    read = await hub.client.get(signal_url, headers=hub.auth())
+    assert commitment in read.text
+    assert table in read.text
+    donor = {"Authorization": f"Bearer {workspace['tokens']['donor']}"}
+    member = await hub.client.get(signal_url, headers=donor)
+    assert commitment in member.text
+    assert table not in member.text
     missing = await hub.client.get(f"/dashboard/agenda/{'0' * 8}-0000-0000-0000-{'0' * 12}",
                                    headers=hub.auth())  # fmt: skip
     assert missing.status_code == 404

@@ -134,6 +134,14 @@ async def test_the_workspace_pages_in_chromium(
         behind = page.locator("#table-agenda tr", has_text="commitment_behind")
         assert "target: 160000.00" in await behind.inner_text()
         await check(page, "dashboard-agenda")
+        # The signal's evidence links to the overview's table it was read from.
+        await page.get_by_role("link", name=made["scan"]["raised"][0]["title"]).click()
+        await check(page, "dashboard-agenda-signal")
+        evidence = page.locator("#table-evidence")
+        await evidence.get_by_role("link", name="committed_eur_by_purpose").click()
+        await page.wait_for_url("**/dashboard?period=2026-Q3#table-committed_eur_by_purpose")
+        assert await page.locator("#table-committed_eur_by_purpose").count() == 1
+        await page.get_by_role("link", name="Agenda", exact=True).click()
         await page.get_by_role("link", name=made["item"]["title"]).click()
         assert await page.locator("h1").inner_text() == made["item"]["title"]
         assert "Synthetic objective" in await page.locator("#table-comments").inner_text()

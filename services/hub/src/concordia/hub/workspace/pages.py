@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,7 +25,15 @@ from concordia.core.db import Database
 from concordia.core.deps import SessionDep
 from concordia.core.errors import DomainError
 from concordia.hub.api.deps import DirectoryDep, FederationDep
-from concordia.hub.dashboard import MOUNT, PAGES, WORKSPACE
+from concordia.hub.dashboard import (
+    DISTRICT_TABLE,
+    FUNDING_DIMENSIONS,
+    MEASURES,
+    MOUNT,
+    PAGES,
+    READ,
+    WORKSPACE,
+)
 from concordia.hub.models import AgendaItem, Commitment, Decision, DecisionLogEntry
 from concordia.hub.workspace import agenda, commitments, decisions, delivery, members
 from concordia.hub.workspace.members import ForbiddenError
@@ -219,10 +228,13 @@ async def agenda_item_page(request: Request, session: SessionDep, item_id: Id) -
     item = await agenda.read(session, item_id)
     evidence = Table(
         id="evidence", caption=_("Evidence"),
-        columns=[Column("name", _("What")), Column("value", _("Value"))],
-        rows=[{"name": k, "value": evidence_text({k: v}).partition(": ")[2]}
+        columns=[Column("name", _("What")), Column("value", _("Value"), link="href")],
+        rows=[{"name": k, "value": evidence_text({k: v}).partition(": ")[2],
+               "href": await _evidence_link(session, reader, item, k, v)}
               for k, v in item.evidence.items()],
         empty=_("this item carries no evidence."),
+        note=_("Where the dashboard shows what a value names (a table, a node, a commitment), "
+               "the value links to it."),
     )  # fmt: skip
     comments = Table(
         id="comments", caption=_("Discussion, oldest first"), columns=[
@@ -240,6 +252,35 @@ async def agenda_item_page(request: Request, session: SessionDep, item_id: Id) -
         request, reader, heading=item.title, heading_data=True, sections=sections,
         template="workspace_item.html", item=item, role=_role(reader),
     )  # fmt: skip
+
+
+#: Tables the overview shows, by name: the funding tables and the districts.
+_OVERVIEW_TABLES = {
+    f"{measure}_eur_by_{dimension}": f"table-{measure}_eur_by_{dimension}"
+    for measure in MEASURES for dimension in FUNDING_DIMENSIONS
+} | {DISTRICT_TABLE: "table-districts"}  # fmt: skip
+
+
+async def _evidence_link(
+    session: AsyncSession, reader: Any, item: AgendaItemRead, key: str, value: Any
+) -> str | None:
+    """The dashboard page showing what an evidence value names, if the reader may read it."""
+    period = item.evidence.get("period") or item.period
+    period = period if isinstance(period, str) else None
+    if key == "commitment_id" and isinstance(value, str):
+        found = await session.get(Commitment, value)
+        if found is None:
+            return None
+        return f"{MOUNT}/commitments?" + urlencode({"period": found.period, "member": found.member})
+    if not reader.scopes & READ:
+        return None
+    if key == "node" and isinstance(value, str):
+        return f"{MOUNT}/nodes"
+    if key == "aggregate" and isinstance(value, str) and value in _OVERVIEW_TABLES and period:
+        return f"{MOUNT}?{urlencode({'period': period})}#{_OVERVIEW_TABLES[value]}"
+    if key == "purpose" and item.kind == "overlaps_rising" and period:
+        return f"{MOUNT}/overlaps?{urlencode({'period': period})}"
+    return None
 
 
 async def _signature_state(
