@@ -7,6 +7,12 @@ agenda item with the evidence that raised it and its discussion, every decision 
 member signatures stand, its follow-ups and the log the nodes follow. Whoever may read the
 workspace through the API may read these pages (``hub:read``, ``hub:member``, ``hub:advise``,
 ``hub:admin``); any other token gets 403 and none of it.
+
+The forms record what the API records, by the same functions and rules: a member's
+representative records a commitment; members and the operator add items and decide; experts
+comment and propose objectives, never decide; a follow-up's actor (or the operator) reports it
+done. Each form carries the CSRF token (double submit, ``Pages.csrf_ok``); a refusal names its
+reasons and changes nothing; a success answers 303 to the page that shows the record.
 """
 
 from __future__ import annotations
