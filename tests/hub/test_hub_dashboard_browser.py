@@ -187,6 +187,12 @@ async def test_the_workspace_pages_in_chromium(
         recorded = member.locator("#table-commitments tr", has_text="Synthetic places")
         assert "permits_granted" in await recorded.inner_text()
         assert "unknown" in await recorded.inner_text()  # no permit table is published
+        await member.locator("#c-period").fill("2026-Q3")
+        await member.locator("#c-target").fill("-5")
+        await member.get_by_role("button", name="Record the commitment").click()
+        assert await member.locator("h1").inner_text() == "Not recorded"
+        assert "target" in await member.locator(".reasons").inner_text()
+        await check(member, "dashboard-commitment-refused")
 
         await context.clear_cookies()
         refused = await context.new_page()
