@@ -13,6 +13,7 @@ from typing import Any
 
 from hub_support import Hub, node_client, publish, wait_for
 
+from concordia.core.auth import TokenStore
 from concordia.events import AggregateSnapshotPublished, Cell, Envelope, NatsServer
 from concordia.hub.models import OverlapOutcome
 
@@ -157,3 +158,74 @@ async def broadcast_practices(hub: Hub, server: NatsServer) -> None:
             return (await session.scalar(select(func.count()).select_from(LibraryPractice))) == 2
 
     await wait_for(kept, 30)
+
+
+#: The coordination group's workspace tokens (synthetic roles, never persons), by name.
+WORKSPACE_ROLES = {
+    "se": ({"hub:member"}, "state:se"),
+    "pl": ({"hub:member"}, "state:pl"),
+    "donor": ({"hub:member"}, "donor:fund-x"),
+    "expert": ({"hub:advise"}, "expert:panel-1"),
+}
+
+
+async def seed_workspace(hub: Hub) -> dict[str, Any]:
+    """The coordination group at work over the seeded coalition (``seed`` first), through the
+    workspace API: three commitments (se's of 2026-Q4 met; pl's of 2026-Q4 unknown, its legal
+    aid is suppressed; a donor's of 2026-Q3 on the coalition's totals, behind), the hub's scan
+    of 2026-Q3 (which raises the donor's commitment), a member's item with an expert's
+    objective, and its decision signed into force with one of its two follow-ups done.
+    Returns the tokens (by role) and what was made."""
+    store = TokenStore(hub.settings.tokens_file)
+    tokens = {
+        name: store.create(f"test-{name}", scopes, owner=owner)
+        for name, (scopes, owner) in WORKSPACE_ROLES.items()
+    }
+
+    async def post(who: str, path: str, body: Any = None, status: int = 201) -> Any:
+        headers = {"Authorization": f"Bearer {tokens[who]}"}
+        response = await hub.client.post(path, json=body, headers=headers)
+        assert response.status_code == status, response.text
+        return response.json()
+
+    media = {"dimension": "purpose", "level": "independent_media"}
+    made: dict[str, Any] = {"tokens": tokens}
+    made["met"] = await post("se", "/v1/commitments", {
+        "kind": "funding", "period": "2026-Q4", "pledge": media, "target": "100000",
+        "note": "Synthetic pledge of the Swedish ministry",
+    })  # fmt: skip
+    made["unknown"] = await post("pl", "/v1/commitments", {
+        "kind": "funding", "period": "2026-Q4", "target": "40000",
+        "pledge": {"dimension": "purpose", "level": "legal_aid"},
+    })  # fmt: skip
+    made["donor"] = await post("donor", "/v1/commitments", {
+        "kind": "funding", "period": "2026-Q3", "pledge": media, "target": "160000",
+    })  # fmt: skip
+    admin = {"Authorization": f"Bearer {hub.tokens['hub:admin']}"}
+    scan = await hub.client.post("/v1/agenda/scan?period=2026-Q3", headers=admin)
+    assert scan.status_code == 200, scan.text
+    made["scan"] = scan.json()
+    item = await post("se", "/v1/agenda", {
+        "title": "Synthetic item: pool legal aid across nodes", "period": "2026-Q4",
+        "description": "Legal aid is suppressed at pl for 2026-Q4",
+    })  # fmt: skip
+    made["item"] = item
+    made["comment"] = await post("expert", f"/v1/agenda/{item['id']}/comments", {
+        "body": "Synthetic objective: one legal aid desk per node", "kind": "objective",
+    })  # fmt: skip
+    decision = await post("pl", f"/v1/agenda/{item['id']}/decision", {
+        "decided": "Synthetic decision: pool legal aid in 2027",
+        "rationale": "Synthetic rationale: two members asked for it",
+        "concerns": ["pl", "se"], "due": "2027-03-31",
+        "follow_ups": [
+            {"action": "Synthetic follow-up: draft the desk's terms", "actor": "state:se"},
+            {"action": "Synthetic follow-up: report the first quarter", "actor": "state:pl",
+             "due": "2027-06-30"},
+        ],
+    })  # fmt: skip
+    signed = await hub.sign(f"decisions/{decision['id']}", ("se", "pl", "de"))
+    assert signed["signed"], signed
+    done = f"/v1/decisions/{decision['id']}/follow-ups/1/done"
+    made["decision"] = await post("se", done, status=200)
+    assert made["decision"]["status"] == "in_force"
+    return made

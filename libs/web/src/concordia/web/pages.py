@@ -158,6 +158,11 @@ class Pages:
             )  # fmt: skip
         return principal
 
+    def csrf_ok(self, request: Request, sent: str) -> bool:
+        """Whether a form's ``csrf`` field matches the reader's CSRF cookie (double submit):
+        every form that changes something checks it first."""
+        return _csrf_ok(request, sent)
+
     # -- answers ----------------------------------------------------------------------------
 
     def render(

@@ -47,6 +47,9 @@ class Column:
     numeric: bool = False
     #: The heading is data (a country code), not words: never translated.
     data: bool = False
+    #: The row key holding a link (a path of the site) for this column's cell; the CSV keeps
+    #: the cell's value only.
+    link: str = ""
 
 
 @dataclass

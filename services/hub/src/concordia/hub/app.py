@@ -25,6 +25,7 @@ from concordia.hub.settings import HubSettings
 from concordia.hub.signatures import DirectoryFile, SignatureCheck
 from concordia.hub.workspace import agenda, decisions, delivery
 from concordia.hub.workspace import api as workspace
+from concordia.hub.workspace import pages as workspace_pages
 from concordia.kit import Part, Runtime, ServiceDefinition, background, build_app, serve
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,7 @@ def create(settings: HubSettings | None = None) -> FastAPI:
                 secure_api.router,
                 workspace.router,
                 dashboard.router,
+                workspace_pages.router,
             ],
             description=DESCRIPTION,
             node_service=False,

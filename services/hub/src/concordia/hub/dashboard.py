@@ -39,6 +39,8 @@ from concordia.web.tables import SUPPRESSED, Column, Section, Table
 
 MOUNT = "/dashboard"
 READ = frozenset({"hub:read", "hub:admin"})
+#: Who reads the coordination group's workspace (as the workspace API's readers).
+WORKSPACE = frozenset({"hub:read", "hub:member", "hub:advise", "hub:admin"})
 HERE = pathlib.Path(__file__).parent
 PAGES = Pages(
     mount=MOUNT,
@@ -48,7 +50,10 @@ PAGES = Pages(
         NavItem("/nodes", N_("Nodes"), READ),
         NavItem("/overlaps", N_("Overlaps"), READ),
         NavItem("/practices", N_("Practices"), READ),
-        # The coordination group's workspace (commitments, agenda, decisions) joins here.
+        # The coordination group's workspace (``workspace.pages``): for every workspace role.
+        NavItem("/commitments", N_("Commitments"), WORKSPACE),
+        NavItem("/agenda", N_("Agenda"), WORKSPACE),
+        NavItem("/decisions", N_("Decisions"), WORKSPACE),
     ],
     locale_dirs=[HERE / "locales"],
     template_dirs=[HERE / "templates"],
@@ -546,4 +551,4 @@ async def practice(
     )
 
 
-__all__ = ["MOUNT", "PAGES", "router", "secure_tables"]
+__all__ = ["MOUNT", "PAGES", "WORKSPACE", "router", "secure_tables"]
