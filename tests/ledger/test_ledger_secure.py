@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from ledger_support import Ledger, grant, new_donor
+from pydantic import ValidationError
 
 from concordia.events import DEFAULT_CHARTER, CharterPublished, SecureTable
 from concordia.kit.secure import CharterParticipant, KitSource, top_cell
@@ -80,6 +81,26 @@ async def test_the_cells_and_the_local_top_n(ledger: Ledger) -> None:
     ]  # fmt: skip
     with pytest.raises(LookupError):
         await asyncio.to_thread(kit.values, "persons_by_profession", "2026-Q4", cells)
+
+
+async def test_each_recipient_is_clipped_to_the_charter_s_bound_before_the_sums(
+    ledger: Ledger,
+) -> None:
+    await fund(ledger)
+    # 70,000, 20,000 and 10,000 EUR to three organisations; the charter clips each at 25,000.
+    clipped = charter(PURPOSE.model_copy(update={"clip": Decimal(25000)}))
+    money = ["independent_media", top_cell("independent_media", 1),
+             top_cell("independent_media", 2), top_cell("independent_media", 3)]  # fmt: skip
+    assert await asyncio.to_thread(
+        source(ledger, clipped).values, "committed_eur_by_purpose", "2026-Q4", money
+    ) == [55_000, 25_000, 45_000, 55_000]
+    # Clipped or not, no top-n exceeds the cell it bounds.
+    plain = await asyncio.to_thread(
+        source(ledger, charter(PURPOSE)).values, "committed_eur_by_purpose", "2026-Q4", money
+    )
+    assert plain == [100_000, 70_000, 90_000, 100_000]
+    with pytest.raises(ValidationError, match="only a money table"):
+        GENDER.model_validate(GENDER.model_dump() | {"clip": Decimal(10)})
 
 
 async def test_a_table_published_plainly_is_given_only_under_differential_privacy(
