@@ -136,6 +136,11 @@ async def test_each_recipient_is_clipped_to_the_charter_s_bound_before_the_sums(
         source(ledger, charter(PURPOSE)).values, "committed_eur_by_purpose", "2026-Q4", money
     )
     assert plain == [100_000, 70_000, 90_000, 100_000]
+    # Each cell's recipients at this node, for the coalition's k recipients.
+    counted = ["independent_media~recipients", "education~recipients"]
+    assert await asyncio.to_thread(
+        source(ledger, clipped).values, "committed_eur_by_purpose", "2026-Q4", counted
+    ) == [3, 0]
     with pytest.raises(ValidationError, match="only a money table"):
         GENDER.model_validate(GENDER.model_dump() | {"clip": Decimal(10)})
 

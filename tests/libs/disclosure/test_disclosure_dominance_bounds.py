@@ -39,6 +39,9 @@ def test_p_percent_from_bounds_by_hand() -> None:
     total, tops = node_bounds([[10] * 10] * 3)
     assert money_bounds_reason(total, tops, lax) is None
     assert money_bounds_reason(0, {}, lax) is None  # nothing to protect in an empty cell
+    # Fewer contributors than k: hidden however spread (as money_cell_reason does).
+    assert money_bounds_reason(total, tops, lax, contributors=2) == Reason.THRESHOLD
+    assert money_bounds_reason(total, tops, lax, contributors=3) is None
 
 
 def test_bounds_are_conservative_counterexample() -> None:

@@ -91,15 +91,19 @@ def p_percent_bound_sensitive(
 
 def money_bounds_reason(
     total: Decimal | int, top_bounds: Mapping[int, Decimal | int],
-    policy: DisclosurePolicy | None = None,
+    policy: DisclosurePolicy | None = None, *, contributors: int | None = None,
 ) -> Reason | None:  # fmt: skip
     """Why a money cell known only by its ``total`` and upper bounds of its largest
     contributions (``top_bounds[n]``: at least the sum of the ``n`` largest) is suppressed under
     ``policy``'s dominance and p % rules, or None. A rule whose bounds are missing flags the
-    cell (nothing shows it safe); the contributor threshold is not checked here."""
+    cell (nothing shows it safe). With ``contributors`` (how many contributed to the cell), a
+    cell of fewer than the policy's contributor threshold is suppressed (``threshold``), as
+    ``money_cell_reason`` does."""
     policy = policy or DisclosurePolicy()
     if Fraction(total) <= 0:
         return None
+    if contributors is not None and contributors < policy.contributor_threshold:
+        return Reason.THRESHOLD
     if policy.dominance_n is not None and policy.dominance_k is not None:
         bound = top_bounds.get(policy.dominance_n)
         if bound is None or dominance_bound_sensitive(total, bound, k=policy.dominance_k):

@@ -127,6 +127,15 @@ def is_money(measure: str) -> bool:
     return measure.startswith("eur_")
 
 
+#: ... and each cell's number of recipients (for the coalition's contributor threshold).
+RECIPIENTS = "~recipients"
+
+
+def recipients_cell(cell: str) -> str:
+    """The cell of how many recipients ``cell`` has at this node (``purpose~recipients``)."""
+    return f"{cell}{RECIPIENTS}"
+
+
 def top_cell(cell: str, n: int) -> str:
     """The cell of ``cell``'s local top-``n`` sum (``purpose~top2``): the node's ``n`` largest
     contributions to it, whose sum over the nodes bounds the coalition's top ``n``."""
@@ -142,12 +151,14 @@ def money_cells(
 ) -> dict[str, int]:
     """A money table's values at this node from ``cell -> recipient -> EUR``: each cell's total
     in whole euros and the sum of its ``n`` largest recipients' amounts (``<cell>~top<n>``, n 1
-    to ``TOP_MAX``). With ``clip``, each recipient's amount in a cell counts at most ``clip``
-    (one recipient's influence on a released sum is bounded before it is masked)."""
+    to ``TOP_MAX``) and its number of recipients with a positive amount
+    (``<cell>~recipients``). With ``clip``, each recipient's amount in a cell counts at most
+    ``clip`` (one recipient's influence on a released sum is bounded before it is masked)."""
     out: dict[str, int] = {}
     for cell, by_recipient in amounts.items():
         values = [a if clip is None else min(a, clip) for a in by_recipient.values()]
         out[cell] = _euros(sum(values, Decimal(0)))
+        out[recipients_cell(cell)] = sum(1 for a in values if a > 0)
         largest = sorted(values, reverse=True)
         for n in range(1, TOP_MAX + 1):  # the local top n, for the coalition's dominance rules
             out[top_cell(cell, n)] = _euros(sum(largest[:n], Decimal(0)))
@@ -158,6 +169,7 @@ def _allowed(spec: SecureTable) -> set[str]:
     cells = set(spec.cells)
     if is_money(spec.measure):
         cells |= {top_cell(c, n) for c in spec.cells for n in range(1, TOP_MAX + 1)}
+        cells |= {recipients_cell(c) for c in spec.cells}
     return cells
 
 
@@ -379,6 +391,7 @@ def router(service: str, scopes: Sequence[str]) -> APIRouter:
 
 
 __all__ = [
+    "RECIPIENTS",
     "TOP",
     "TOP_MAX",
     "CellSource",
@@ -395,6 +408,7 @@ __all__ = [
     "is_money",
     "ledger_of",
     "money_cells",
+    "recipients_cell",
     "router",
     "secure_part",
     "top_cell",

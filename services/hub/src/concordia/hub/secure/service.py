@@ -49,7 +49,7 @@ from concordia.hub.models import SecureRelease, ServiceStatus
 from concordia.hub.schemas import AggregateTotal, CellTotal
 from concordia.identity import RAW_DOMAIN, SignedDocument, parse_directory
 from concordia.identity import PublicKey as IdentityKey
-from concordia.kit.secure import is_money, top_cell
+from concordia.kit.secure import is_money, recipients_cell, top_cell
 from concordia.secagg import Release, RoundHeader
 from concordia.secagg.transport import Coordinator, Outcome
 
@@ -141,8 +141,9 @@ def protect(
     clipped, post-processing). Money is never rounded: the nodes' local top-n sums
     (``<cell>~top<n>``) bound the coalition's top n from above, so ``concordia.disclosure``'s
     ``money_bounds_reason`` applies the (n, k) dominance rule (``dominance``) and the p % rule
-    (``p_percent``, from the top 1 and top 2 bounds) conservatively; a lone suppressed cell
-    gets a complement.
+    (``p_percent``, from the top 1 and top 2 bounds) conservatively, and a cell of fewer than
+    ``k`` recipients over all nodes (``<cell>~recipients``) is suppressed (``threshold``), as a
+    plain money table's; a lone suppressed cell gets a complement.
     """
     contributors = dict(zip(spec.cells, counts, strict=True))
     open_now = [c for c in opened if contributors[c] - lost >= MIN_CONTRIBUTORS]
@@ -157,7 +158,8 @@ def protect(
         for c in open_now:
             tops = {n: max(int(totals[top_cell(c, n)]), 0) for n in top_ns(dominance_n, p_percent)
                     if top_cell(c, n) in totals}  # fmt: skip
-            reason = money_bounds_reason(values[c], tops, policy)
+            recipients = max(int(totals.get(recipients_cell(c), 0)), 0)
+            reason = money_bounds_reason(values[c], tops, policy, contributors=recipients)
             if reason is not None:
                 hidden[c] = reason.value
         _complete(hidden, values)
@@ -279,6 +281,7 @@ class SecureRounds:
         if _is_money(spec):  # each node's local top-n per cell bounds the coalition's top n
             ns = top_ns(rules.dominance_n, rules.p_percent)
             cells += [top_cell(c, n) for c in opened for n in ns]
+            cells += [recipients_cell(c) for c in opened]  # the coalition's k recipients
         outcome = await self._round(spec, period, "sum", cells, roster, epsilon=spec.epsilon)
         if outcome.result is None:
             return self._failed(spec, period, roster, outcome)
