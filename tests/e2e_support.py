@@ -156,18 +156,25 @@ async def hub_history(hub: str, token: str) -> dict[tuple[str, str], list[dict[s
     return history
 
 
-async def converged(registry: str, node_token_: str, hub: str, hub_token: str) -> bool:
-    """The hub holds versions 1..n of every table the node released, n its newest, once each."""
+async def convergence_gap(registry: str, node_token_: str, hub: str, hub_token: str) -> str | None:
+    """Why the hub does not yet hold versions 1..n of every table the node released, or None."""
     released = await node_released(registry, node_token_)
     history = await hub_history(hub, hub_token)
-    if not released or set(history) != set(released):
-        return False
+    if not released:
+        return "the node has released nothing"
+    if set(history) != set(released):
+        return f"tables: node {sorted(released)} hub {sorted(history)}"
     for key, newest in released.items():
         versions = sorted(s["version"] for s in history[key])
         if versions != list(range(1, newest["version"] + 1)):
             assert len(versions) == len(set(versions)), f"{key}: a version counted twice"
-            return False
+            return f"{key}: node at version {newest['version']}, hub holds {versions}"
         held = next(s for s in history[key] if s["version"] == newest["version"])
         if held["cells"] != newest["cells"]:
-            return False
-    return True
+            return f"{key}: version {newest['version']} holds other cells at the hub"
+    return None
+
+
+async def converged(registry: str, node_token_: str, hub: str, hub_token: str) -> bool:
+    """The hub holds versions 1..n of every table the node released, n its newest, once each."""
+    return await convergence_gap(registry, node_token_, hub, hub_token) is None

@@ -26,6 +26,7 @@ from e2e_support import (
     Running,
     bearer,
     converged,
+    convergence_gap,
     eventually,
     get_json,
     hub_history,
@@ -164,8 +165,11 @@ async def test_restore_drill_and_a_backup_older_than_the_hub(
 
     async def continued() -> bool:
         now = await node_released(registry, auditor)
-        grown = any(now[k]["version"] > newest[k]["version"] for k in newest)
-        return grown and await hub_has_all()
+        mine = {k: (newest[k]["version"], now[k]["version"]) for k in newest}
+        assert any(b > a for a, b in mine.values()), f"no table grew past the hub's: {mine}"
+        gap = await convergence_gap(registry, auditor, hub, reader)
+        assert gap is None, gap
+        return True
 
     await eventually(continued, seconds=120)
     assert await _refused(hub, reader) == 0

@@ -73,7 +73,8 @@ async def test_versions_etags_and_conflicts(hub: Hub) -> None:
     assert [s["signer"] for s in response.json()["signatures"]] == ["se", "pl", "de"]
 
     stale = await put(hub, body("2026.2"), if_match='"0"')
-    assert stale.status_code == 409
+    assert stale.status_code == 412
+    assert stale.json()["type"] == "urn:concordia:problem:stale-version"
     assert "revision 1 is current" in stale.json()["detail"]
     assert (await put(hub, body("2026.1"), if_match='"1"')).status_code == 409  # taken version
     assert (await put(hub, body("2026.2"), if_match='"1"')).status_code == 200

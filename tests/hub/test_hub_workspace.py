@@ -168,7 +168,7 @@ async def test_commitments_are_tracked_against_the_aggregates(
     reader = await hub.client.post("/v1/commitments", json={}, headers=hub.auth())
     assert reader.status_code == 403
 
-    # Only its member changes it; each change is a revision; a stale If-Match is a 409.
+    # Only its member changes it; each change is a revision; a stale If-Match is a 412.
     url = f"/v1/commitments/{behind.json()['id']}"
     other = await hub.client.patch(url, json={"target": "1"}, headers=auth(tokens["pl"]))
     assert other.status_code == 403
@@ -180,7 +180,7 @@ async def test_commitments_are_tracked_against_the_aggregates(
     stale = await hub.client.patch(
         url, json={"target": "2"}, headers=auth(tokens["se"]) | {"If-Match": '"1"'}
     )
-    assert stale.status_code == 409
+    assert stale.status_code == 412
     history = await hub.get(f"{url}/history")
     assert [(h["revision"], h["commitment"]["target"]) for h in history] == [
         (1, "5000000.00"), (2, "150000.00"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 from typing import Any
 
+import httpx
 import orjson
 import zstandard
 from ledger_support import Ledger, eventually, grant, new_donor
@@ -39,8 +40,15 @@ async def pull(ledger: Ledger, limit: int, after: int = 0) -> tuple[list[dict[st
         body = response.json()
         items += body["items"]
         cursor = body["next"]
-        if len(body["items"]) < limit:
+        if len(body["items"]) < limit:  # the current end: no link to follow, poll `next`
+            assert "Link" not in response.headers
             return items, int(cursor)
+        # A full page links to the next one (RFC 8288), the same page the body's `next` names.
+        target, _, relation = response.headers["Link"].partition(">; ")
+        assert relation == 'rel="next"'
+        following = httpx.URL(target.removeprefix("<"))
+        assert following.path == "/v1/feed/grants"
+        assert dict(following.params) == {"after": cursor, "limit": str(limit)}
 
 
 async def test_paging_returns_every_visible_grant_once_in_order(
@@ -248,6 +256,7 @@ async def test_feed_is_documented(ledger: Ledger) -> None:
         "$ref": "#/components/schemas/FeedPageDoc"
     }
     assert "304" in page["responses"]
+    assert 'rel="next"' in page["responses"]["200"]["headers"]["Link"]["description"]
     limit = next(p for p in page["parameters"] if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 10_000
     assert "text/event-stream" in str(document["paths"]["/v1/feed/grants/stream"])

@@ -84,3 +84,8 @@ async def test_a_full_page_links_to_the_next(registry: Registry) -> None:
     single = await registry.client.get("/v1/permits", headers=registry.rw)
     assert single.status_code == 200
     assert "Link" not in single.headers
+    document = (await registry.client.get("/openapi.json")).json()
+    paged = document["paths"]["/v1/persons"]["get"]["responses"]["200"]
+    assert 'rel="next"' in paged["headers"]["Link"]["description"]
+    one = document["paths"]["/v1/persons/{person_id}"]["get"]["responses"]["200"]
+    assert "Link" not in one.get("headers", {})

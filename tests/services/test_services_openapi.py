@@ -58,3 +58,41 @@ def test_bulk_sync_bodies_are_described(name: str, tmp_path: Path) -> None:
 
 def test_the_hub_charter_can_be_set(tmp_path: Path) -> None:
     assert "put" in _document(service_named("hub"), tmp_path)["paths"]["/v1/charter"]
+
+
+def _errors(operation: dict[str, Any]) -> set[str]:
+    return {code for code in operation["responses"] if code >= "400"}
+
+
+@pytest.mark.parametrize("spec", SERVICES, ids=[s.name for s in SERVICES])
+def test_each_route_documents_the_errors_it_gives_and_no_more(
+    spec: ServiceSpec, tmp_path: Path
+) -> None:
+    """Errors as problem+json; 412 exactly where If-Match is taken; none where none can come."""
+    document = _document(spec, tmp_path)
+    assert _errors(document["paths"]["/healthz"]["get"]) == set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            where = f"{spec.name} {method.upper()} {path}"
+            errors = _errors(operation)
+            headers = {p["name"].lower() for p in operation.get("parameters", ())
+                       if p["in"] == "header"}  # fmt: skip
+            assert ("412" in errors) == ("if-match" in headers), where
+            if "requestBody" not in operation:
+                assert not {"400", "413"} & errors, where
+            if method == "get":
+                assert "409" not in errors, where
+            if not operation.get("security"):
+                assert not {"401", "403"} & errors, where
+            for code in errors:
+                content = operation["responses"][code]["content"]
+                assert list(content) == ["application/problem+json"], f"{where} {code}"
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+def test_a_list_and_a_guarded_change_document_their_own_errors(tmp_path: Path) -> None:
+    paths = _document(service_named("registry"), tmp_path)["paths"]
+    assert _errors(paths["/v1/persons"]["get"]) == {"401", "403", "422"}
+    patch = paths["/v1/persons/{person_id}"]["patch"]
+    assert _errors(patch) == {"400", "401", "403", "404", "409", "412", "413", "422"}
+    assert "no longer current" in patch["responses"]["412"]["description"]

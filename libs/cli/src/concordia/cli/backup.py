@@ -42,6 +42,8 @@ from sqlalchemy.engine import make_url
 from concordia.cli._layout import NodeLayout, check_node
 from concordia.cli.migrate import safe_url, upgrade_service
 from concordia.core.db import Database, is_sqlite
+from concordia.events.aggregates import AggregateSnapshotPublished
+from concordia.events.runtime.snapshot_store import digest_of
 from concordia.kit import NODE_SERVICES, ServiceSpec
 from concordia.kit.tables import outbox, snapshots
 
@@ -277,6 +279,20 @@ def hub_releases(hub_url: str, token: str, node: str, service: str) -> list[dict
     return found
 
 
+def adopted_release(held: dict[str, Any]) -> dict[str, Any]:
+    """The release the node sent, from the hub's record of it (which adds what the hub saw:
+    when it arrived, whether its signature held); stored exactly as the node's store would."""
+    fields = AggregateSnapshotPublished.model_fields
+    try:
+        event = AggregateSnapshotPublished.model_validate(
+            {k: v for k, v in held.items() if k in fields}
+        )
+    except ValidationError as exc:
+        where = f"{held.get('aggregate')} {held.get('period')} v{held.get('version')}"
+        raise BackupError(f"the hub's release {where} is not a release: {exc}") from exc
+    return event.model_dump(mode="json")
+
+
 async def rejoin(url: str, held: list[dict[str, Any]]) -> Rejoined:
     """Continue after the hub's newest releases (module docstring); one unit of work."""
     done = Rejoined()
@@ -291,14 +307,13 @@ async def rejoin(url: str, held: list[dict[str, Any]]) -> Rejoined:
                 mine = last.get((name, period))
                 if mine is not None and mine.version >= snapshot["version"]:
                     continue
-                payload = {k: v for k, v in snapshot.items() if k != "received_at"}
+                payload = adopted_release(snapshot)
                 # What stood behind the hub's cells is unknown here: the backup's last release
                 # of the table is the best account of it (empty for a table it never released).
                 contributions = {} if mine is None else _stored(mine.contributions)
-                canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
                 await session.execute(insert(s).values(
                     name=name, period=period, version=snapshot["version"],
-                    digest=hashlib.sha256(canonical).digest(), payload=payload,
+                    digest=digest_of(payload), payload=payload,
                     published_at=now, contributions=contributions,
                 ))  # fmt: skip
                 done.adopted += 1

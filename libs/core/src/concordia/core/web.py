@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import gc
+import http
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -54,19 +55,50 @@ Lifespan = Callable[[FastAPI], Any]
 Problem = ProblemDetails
 ValidationProblem = ValidationProblemDetails
 
-#: Documented on every route: what a client can get back besides success.
-COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+#: The error answers a route can give, each documented on the routes that can give it
+#: (``_route_errors``): a route's own ``responses`` add others (429, 503) or name one it gives
+#: beyond these rules (e.g. ``{404: {}}`` for a record its body refers to).
+COMMON_RESPONSES: dict[int, dict[str, Any]] = {
     400: {"model": ProblemDetails, "description": "Malformed JSON body"},
     401: {"model": ProblemDetails, "description": "Missing or invalid bearer token"},
     403: {"model": ProblemDetails, "description": "Token lacks the required scope"},
     404: {"model": ProblemDetails, "description": "No such record"},
     409: {"model": ProblemDetails, "description": "Conflicts with the current state (a taken key)"},
+    412: {
+        "model": ProblemDetails,
+        "description": "`If-Match` names a version that is no longer current: read it again",
+    },
     413: {"model": ProblemDetails, "description": "Request body too large"},
     422: {
         "model": ValidationProblemDetails,
         "description": "A field was rejected; `errors` names each, with its reason",
     },
 }
+_WRITES = frozenset({"post", "put", "patch", "delete"})
+
+
+def _route_errors(method: str, operation: dict[str, Any]) -> set[int]:
+    """The error answers the common machinery gives this operation, and no others.
+
+    401/403 where a token is required; 400/413 where a body is read; 422 where anything is
+    validated (a body, a parameter); 404 where the path names a record; 412 where `If-Match`
+    is taken; 409 on writes (a taken key, a state that forbids the change).
+    """
+    parameters = operation.get("parameters", [])
+    found: set[int] = set()
+    if operation.get("security"):
+        found |= {401, 403}
+    if "requestBody" in operation:
+        found |= {400, 413, 422}
+    if parameters:
+        found.add(422)
+    if any(p.get("in") == "path" for p in parameters):
+        found.add(404)
+    if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in parameters):
+        found.add(412)
+    if method in _WRITES:
+        found.add(409)
+    return found
 
 
 class BodyLimitMiddleware:
@@ -298,7 +330,6 @@ def create_app(
         description=description,
         version=version,
         lifespan=_lifespan,
-        responses=COMMON_RESPONSES,
         # The API docs are served from the package (``_docs_router``), never from a CDN.
         docs_url=None,
         redoc_url=None,
@@ -334,36 +365,74 @@ def _complete_document(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
             return app.openapi_schema
         document = generate()
         components = document.setdefault("components", {}).setdefault("schemas", {})
-        for model in models:
+        documented: list[type[BaseModel]] = [ProblemDetails, ValidationProblemDetails, *models]
+        for model in documented:
             schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(schema.pop("$defs", {}))
             components[model.__name__] = schema
         tags: list[str] = []
         for operations in document.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 tags.extend(operation.get("tags", ()))
-                _problem_content(operation)
+                _error_responses(method, operation)
+                _link_header(operation, components)
         document["tags"] = tag_metadata(tags)
+        # FastAPI's own 422 models, replaced by ValidationProblemDetails on every route above.
+        for unused in ("HTTPValidationError", "ValidationError"):
+            if f'"{_ref_name(unused)}"' not in orjson.dumps(document).decode():
+                components.pop(unused, None)
         app.openapi_schema = document
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _problem_content(operation: dict[str, Any]) -> None:
-    """Error answers are ``application/problem+json``, whatever the route's own media type."""
-    problem_refs = {
-        f"#/components/schemas/{model.__name__}"
-        for model in (ProblemDetails, ValidationProblemDetails)
+#: The ``Link`` header a page of a cursor-paginated list carries (RFC 8288).
+NEXT_LINK_HEADER = {
+    "description": 'The next page, `<path?after=...>; rel="next"` (RFC 8288), beside the '
+    "body's `next`; absent on a page that ends the list.",
+    "schema": {"type": "string"},
+}
+
+
+def _link_header(operation: dict[str, Any], components: dict[str, Any]) -> None:
+    """Document ``Link`` on every answer that is a page (a body with ``items`` and ``next``)."""
+    ok = operation.get("responses", {}).get("200", {})
+    for media in (ok.get("content") or {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        model = components.get(ref.rpartition("/")[2], {})
+        if {"items", "next"} <= model.get("properties", {}).keys():
+            ok.setdefault("headers", {})["Link"] = NEXT_LINK_HEADER
+            return
+
+
+def _error_responses(method: str, operation: dict[str, Any]) -> None:
+    """Document the errors this operation gives (``_route_errors`` and its own), each as
+    ``application/problem+json``, whatever the route's own media type."""
+    responses = operation.setdefault("responses", {})
+    statuses = _route_errors(method, operation) | {
+        int(code) for code in responses if code.isdigit() and int(code) >= 400
     }
-    for status, response in operation.get("responses", {}).items():
-        content = response.get("content") or {}
-        if not status.isdigit() or int(status) < 400:
-            continue
-        for media in content.values():
-            if media.get("schema", {}).get("$ref") in problem_refs:
-                response["content"] = {PROBLEM_JSON: media}
-                break
+    for status in statuses:
+        common = COMMON_RESPONSES.get(status)
+        answer = responses.setdefault(str(status), {})
+        if common is None:  # the route's own (429, 503): its model, as problem+json
+            own: dict[str, Any] = next(iter((answer.get("content") or {}).values()), {})
+            schema = own.get("schema", {"$ref": _ref(ProblemDetails)})
+        else:
+            schema = {"$ref": _ref(common["model"])}
+            if answer.get("description", "") in ("", http.HTTPStatus(status).phrase):
+                answer["description"] = common["description"]
+        answer["content"] = {PROBLEM_JSON: {"schema": schema}}
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _ref(model: type[BaseModel]) -> str:
+    return _ref_name(model.__name__)
+
+
+def _ref_name(name: str) -> str:
+    return f"#/components/schemas/{name}"
 
 
 def _ops_router(

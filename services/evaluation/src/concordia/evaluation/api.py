@@ -144,7 +144,10 @@ async def get_draw(draw_id: uuid.UUID, session: SessionDep, principal: Reader) -
 
 @router.post(
     "/assessments", status_code=status.HTTP_201_CREATED, response_model=AssessmentRead,
-    responses={409: {"description": "Conflict of interest, rotation, or already scored."}},
+    responses={
+        404: {"description": "No assignment with the body's `assignment_id`."},
+        409: {"description": "Conflict of interest, rotation, or already scored."},
+    },
 )  # fmt: skip
 async def record_assessment(
     data: AssessmentCreate, request: Request, session: SessionDep, principal: Writer

@@ -39,11 +39,6 @@ def _parse_response(
         response_204 = cast(Any, None)
         return response_204
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -65,13 +60,9 @@ def _parse_response(
         return response_409
 
     if response.status_code == 412:
-        response_412 = cast(Any, None)
+        response_412 = ProblemDetails.from_dict(response.json())
+
         return response_412
-
-    if response.status_code == 413:
-        response_413 = ProblemDetails.from_dict(response.json())
-
-        return response_413
 
     if response.status_code == 422:
         response_422 = ValidationProblemDetails.from_dict(response.json())

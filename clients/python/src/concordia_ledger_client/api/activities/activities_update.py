@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -41,7 +41,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ActivityRead | Any | ProblemDetails | ValidationProblemDetails | None:
+) -> ActivityRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = ActivityRead.from_dict(response.json())
 
@@ -73,7 +73,8 @@ def _parse_response(
         return response_409
 
     if response.status_code == 412:
-        response_412 = cast(Any, None)
+        response_412 = ProblemDetails.from_dict(response.json())
+
         return response_412
 
     if response.status_code == 413:
@@ -94,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ActivityRead | Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ActivityRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -109,7 +110,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ActivityUpdate,
     if_match: str | Unset = UNSET,
-) -> Response[ActivityRead | Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ActivityRead | ProblemDetails | ValidationProblemDetails]:
     """Update Activity
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -124,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivityRead | Any | ProblemDetails | ValidationProblemDetails]
+        Response[ActivityRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -146,7 +147,7 @@ def sync(
     client: AuthenticatedClient,
     body: ActivityUpdate,
     if_match: str | Unset = UNSET,
-) -> ActivityRead | Any | ProblemDetails | ValidationProblemDetails | None:
+) -> ActivityRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Activity
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -161,7 +162,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivityRead | Any | ProblemDetails | ValidationProblemDetails
+        ActivityRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -178,7 +179,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ActivityUpdate,
     if_match: str | Unset = UNSET,
-) -> Response[ActivityRead | Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ActivityRead | ProblemDetails | ValidationProblemDetails]:
     """Update Activity
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -193,7 +194,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivityRead | Any | ProblemDetails | ValidationProblemDetails]
+        Response[ActivityRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -213,7 +214,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ActivityUpdate,
     if_match: str | Unset = UNSET,
-) -> ActivityRead | Any | ProblemDetails | ValidationProblemDetails | None:
+) -> ActivityRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Activity
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -228,7 +229,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivityRead | Any | ProblemDetails | ValidationProblemDetails
+        ActivityRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

@@ -7,7 +7,6 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.aggregates_read import AggregatesRead
 from ...models.problem_details import ProblemDetails
-from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import Response
 
 
@@ -23,16 +22,11 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AggregatesRead | ProblemDetails | ValidationProblemDetails | None:
+) -> AggregatesRead | ProblemDetails | None:
     if response.status_code == 200:
         response_200 = AggregatesRead.from_dict(response.json())
 
         return response_200
-
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
@@ -44,26 +38,6 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ProblemDetails.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ValidationProblemDetails.from_dict(response.json())
-
-        return response_422
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -72,7 +46,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AggregatesRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[AggregatesRead | ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -84,7 +58,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[AggregatesRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[AggregatesRead | ProblemDetails]:
     """List Aggregates
 
      Exactly what this ledger publishes to the coalition: protected funding snapshots.
@@ -94,7 +68,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AggregatesRead | ProblemDetails | ValidationProblemDetails]
+        Response[AggregatesRead | ProblemDetails]
     """
 
     kwargs = _get_kwargs()
@@ -109,7 +83,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> AggregatesRead | ProblemDetails | ValidationProblemDetails | None:
+) -> AggregatesRead | ProblemDetails | None:
     """List Aggregates
 
      Exactly what this ledger publishes to the coalition: protected funding snapshots.
@@ -119,7 +93,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AggregatesRead | ProblemDetails | ValidationProblemDetails
+        AggregatesRead | ProblemDetails
     """
 
     return sync_detailed(
@@ -130,7 +104,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[AggregatesRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[AggregatesRead | ProblemDetails]:
     """List Aggregates
 
      Exactly what this ledger publishes to the coalition: protected funding snapshots.
@@ -140,7 +114,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AggregatesRead | ProblemDetails | ValidationProblemDetails]
+        Response[AggregatesRead | ProblemDetails]
     """
 
     kwargs = _get_kwargs()
@@ -153,7 +127,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> AggregatesRead | ProblemDetails | ValidationProblemDetails | None:
+) -> AggregatesRead | ProblemDetails | None:
     """List Aggregates
 
      Exactly what this ledger publishes to the coalition: protected funding snapshots.
@@ -163,7 +137,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AggregatesRead | ProblemDetails | ValidationProblemDetails
+        AggregatesRead | ProblemDetails
     """
 
     return (

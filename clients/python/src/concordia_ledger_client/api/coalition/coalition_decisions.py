@@ -7,7 +7,6 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.coalition_decision_published import CoalitionDecisionPublished
 from ...models.problem_details import ProblemDetails
-from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import Response
 
 
@@ -23,7 +22,7 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished] | None:
+) -> ProblemDetails | list[CoalitionDecisionPublished] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -33,11 +32,6 @@ def _parse_response(
             response_200.append(response_200_item)
 
         return response_200
-
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
@@ -49,26 +43,6 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ProblemDetails.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ValidationProblemDetails.from_dict(response.json())
-
-        return response_422
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -77,7 +51,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished]]:
+) -> Response[ProblemDetails | list[CoalitionDecisionPublished]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +63,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished]]:
+) -> Response[ProblemDetails | list[CoalitionDecisionPublished]]:
     """Coalition Decisions
 
      The coordination group's decisions that concern this node, newest change first.
@@ -102,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished]]
+        Response[ProblemDetails | list[CoalitionDecisionPublished]]
     """
 
     kwargs = _get_kwargs()
@@ -117,7 +91,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished] | None:
+) -> ProblemDetails | list[CoalitionDecisionPublished] | None:
     """Coalition Decisions
 
      The coordination group's decisions that concern this node, newest change first.
@@ -130,7 +104,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished]
+        ProblemDetails | list[CoalitionDecisionPublished]
     """
 
     return sync_detailed(
@@ -141,7 +115,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished]]:
+) -> Response[ProblemDetails | list[CoalitionDecisionPublished]]:
     """Coalition Decisions
 
      The coordination group's decisions that concern this node, newest change first.
@@ -154,7 +128,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished]]
+        Response[ProblemDetails | list[CoalitionDecisionPublished]]
     """
 
     kwargs = _get_kwargs()
@@ -167,7 +141,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished] | None:
+) -> ProblemDetails | list[CoalitionDecisionPublished] | None:
     """Coalition Decisions
 
      The coordination group's decisions that concern this node, newest change first.
@@ -180,7 +154,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ValidationProblemDetails | list[CoalitionDecisionPublished]
+        ProblemDetails | list[CoalitionDecisionPublished]
     """
 
     return (

@@ -35,11 +35,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -54,16 +49,6 @@ def _parse_response(
         response_404 = ProblemDetails.from_dict(response.json())
 
         return response_404
-
-    if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ProblemDetails.from_dict(response.json())
-
-        return response_413
 
     if response.status_code == 422:
         response_422 = ValidationProblemDetails.from_dict(response.json())

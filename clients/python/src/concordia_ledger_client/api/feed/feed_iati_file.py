@@ -6,7 +6,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
-from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import Response
 
 
@@ -22,12 +21,7 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | ValidationProblemDetails | None:
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
+) -> ProblemDetails | None:
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -38,26 +32,6 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ProblemDetails.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ValidationProblemDetails.from_dict(response.json())
-
-        return response_422
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -66,7 +40,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | ValidationProblemDetails]:
+) -> Response[ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -78,7 +52,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ProblemDetails | ValidationProblemDetails]:
+) -> Response[ProblemDetails]:
     """Iati File
 
      The node's public, live grants as an IATI 2.03 activity file, one snapshot, streamed.
@@ -90,7 +64,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ValidationProblemDetails]
+        Response[ProblemDetails]
     """
 
     kwargs = _get_kwargs()
@@ -105,7 +79,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ProblemDetails | ValidationProblemDetails | None:
+) -> ProblemDetails | None:
     """Iati File
 
      The node's public, live grants as an IATI 2.03 activity file, one snapshot, streamed.
@@ -117,7 +91,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ValidationProblemDetails
+        ProblemDetails
     """
 
     return sync_detailed(
@@ -128,7 +102,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ProblemDetails | ValidationProblemDetails]:
+) -> Response[ProblemDetails]:
     """Iati File
 
      The node's public, live grants as an IATI 2.03 activity file, one snapshot, streamed.
@@ -140,7 +114,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ValidationProblemDetails]
+        Response[ProblemDetails]
     """
 
     kwargs = _get_kwargs()
@@ -153,7 +127,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ProblemDetails | ValidationProblemDetails | None:
+) -> ProblemDetails | None:
     """Iati File
 
      The node's public, live grants as an IATI 2.03 activity file, one snapshot, streamed.
@@ -165,7 +139,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ValidationProblemDetails
+        ProblemDetails
     """
 
     return (

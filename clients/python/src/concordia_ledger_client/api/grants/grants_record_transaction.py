@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -41,7 +41,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | TransactionRead | ValidationProblemDetails | None:
+) -> ProblemDetails | TransactionRead | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = TransactionRead.from_dict(response.json())
 
@@ -68,7 +68,8 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = ProblemDetails.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 413:
@@ -89,7 +90,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails | TransactionRead | ValidationProblemDetails]:
+) -> Response[ProblemDetails | TransactionRead | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,7 +105,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: TransactionCreate,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | TransactionRead | ValidationProblemDetails]:
+) -> Response[ProblemDetails | TransactionRead | ValidationProblemDetails]:
     """Record Transaction
 
      Record an IATI transaction (commitment, disbursement...) on a grant.
@@ -120,7 +121,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | TransactionRead | ValidationProblemDetails]
+        Response[ProblemDetails | TransactionRead | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -142,7 +143,7 @@ def sync(
     client: AuthenticatedClient,
     body: TransactionCreate,
     idempotency_key: None | str | Unset = UNSET,
-) -> Any | ProblemDetails | TransactionRead | ValidationProblemDetails | None:
+) -> ProblemDetails | TransactionRead | ValidationProblemDetails | None:
     """Record Transaction
 
      Record an IATI transaction (commitment, disbursement...) on a grant.
@@ -158,7 +159,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | TransactionRead | ValidationProblemDetails
+        ProblemDetails | TransactionRead | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -175,7 +176,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: TransactionCreate,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | TransactionRead | ValidationProblemDetails]:
+) -> Response[ProblemDetails | TransactionRead | ValidationProblemDetails]:
     """Record Transaction
 
      Record an IATI transaction (commitment, disbursement...) on a grant.
@@ -191,7 +192,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | TransactionRead | ValidationProblemDetails]
+        Response[ProblemDetails | TransactionRead | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -211,7 +212,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: TransactionCreate,
     idempotency_key: None | str | Unset = UNSET,
-) -> Any | ProblemDetails | TransactionRead | ValidationProblemDetails | None:
+) -> ProblemDetails | TransactionRead | ValidationProblemDetails | None:
     """Record Transaction
 
      Record an IATI transaction (commitment, disbursement...) on a grant.
@@ -227,7 +228,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | TransactionRead | ValidationProblemDetails
+        ProblemDetails | TransactionRead | ValidationProblemDetails
     """
 
     return (

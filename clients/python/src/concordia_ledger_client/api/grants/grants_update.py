@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -41,7 +41,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | GrantRead | ProblemDetails | ValidationProblemDetails | None:
+) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = GrantRead.from_dict(response.json())
 
@@ -68,11 +68,13 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = ProblemDetails.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 412:
-        response_412 = cast(Any, None)
+        response_412 = ProblemDetails.from_dict(response.json())
+
         return response_412
 
     if response.status_code == 413:
@@ -93,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | GrantRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -108,7 +110,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: GrantUpdate,
     if_match: str | Unset = UNSET,
-) -> Response[Any | GrantRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
     """Update Grant
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -123,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | GrantRead | ProblemDetails | ValidationProblemDetails]
+        Response[GrantRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -145,7 +147,7 @@ def sync(
     client: AuthenticatedClient,
     body: GrantUpdate,
     if_match: str | Unset = UNSET,
-) -> Any | GrantRead | ProblemDetails | ValidationProblemDetails | None:
+) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Grant
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -160,7 +162,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | GrantRead | ProblemDetails | ValidationProblemDetails
+        GrantRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -177,7 +179,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: GrantUpdate,
     if_match: str | Unset = UNSET,
-) -> Response[Any | GrantRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
     """Update Grant
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -192,7 +194,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | GrantRead | ProblemDetails | ValidationProblemDetails]
+        Response[GrantRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -212,7 +214,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: GrantUpdate,
     if_match: str | Unset = UNSET,
-) -> Any | GrantRead | ProblemDetails | ValidationProblemDetails | None:
+) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Grant
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -227,7 +229,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | GrantRead | ProblemDetails | ValidationProblemDetails
+        GrantRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

@@ -6,7 +6,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
-from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import Response
 
 
@@ -22,15 +21,10 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | ValidationProblemDetails | str | None:
+) -> ProblemDetails | str | None:
     if response.status_code == 200:
         response_200 = response.text
         return response_200
-
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
@@ -42,26 +36,6 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ProblemDetails.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ValidationProblemDetails.from_dict(response.json())
-
-        return response_422
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -70,7 +44,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | ValidationProblemDetails | str]:
+) -> Response[ProblemDetails | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,7 +56,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ProblemDetails | ValidationProblemDetails | str]:
+) -> Response[ProblemDetails | str]:
     """Metrics
 
      Prometheus metrics of this process (scope `ops`).
@@ -92,7 +66,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ValidationProblemDetails | str]
+        Response[ProblemDetails | str]
     """
 
     kwargs = _get_kwargs()
@@ -107,7 +81,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ProblemDetails | ValidationProblemDetails | str | None:
+) -> ProblemDetails | str | None:
     """Metrics
 
      Prometheus metrics of this process (scope `ops`).
@@ -117,7 +91,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ValidationProblemDetails | str
+        ProblemDetails | str
     """
 
     return sync_detailed(
@@ -128,7 +102,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ProblemDetails | ValidationProblemDetails | str]:
+) -> Response[ProblemDetails | str]:
     """Metrics
 
      Prometheus metrics of this process (scope `ops`).
@@ -138,7 +112,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ValidationProblemDetails | str]
+        Response[ProblemDetails | str]
     """
 
     kwargs = _get_kwargs()
@@ -151,7 +125,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ProblemDetails | ValidationProblemDetails | str | None:
+) -> ProblemDetails | str | None:
     """Metrics
 
      Prometheus metrics of this process (scope `ops`).
@@ -161,7 +135,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ValidationProblemDetails | str
+        ProblemDetails | str
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -44,7 +44,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = SyncReport.from_dict(response.json())
 
@@ -65,13 +65,9 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
-
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = ProblemDetails.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 413:
@@ -92,7 +88,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -107,7 +103,7 @@ def sync_detailed(
     body: SyncGrantsBody,
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Grants
 
      Upsert grants by (`donor_id`, `external_id`); each is created, updated, unchanged or
@@ -124,7 +120,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -146,7 +142,7 @@ def sync(
     body: SyncGrantsBody,
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
-) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Grants
 
      Upsert grants by (`donor_id`, `external_id`); each is created, updated, unchanged or
@@ -163,7 +159,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | SyncReport | ValidationProblemDetails
+        ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -180,7 +176,7 @@ async def asyncio_detailed(
     body: SyncGrantsBody,
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Grants
 
      Upsert grants by (`donor_id`, `external_id`); each is created, updated, unchanged or
@@ -197,7 +193,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -217,7 +213,7 @@ async def asyncio(
     body: SyncGrantsBody,
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
-) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Grants
 
      Upsert grants by (`donor_id`, `external_id`); each is created, updated, unchanged or
@@ -234,7 +230,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | SyncReport | ValidationProblemDetails
+        ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return (

@@ -6,8 +6,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.ops_healthz_response_ops_healthz import OpsHealthzResponseOpsHealthz
-from ...models.problem_details import ProblemDetails
-from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import Response
 
 
@@ -23,46 +21,11 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails | None:
+) -> OpsHealthzResponseOpsHealthz | None:
     if response.status_code == 200:
         response_200 = OpsHealthzResponseOpsHealthz.from_dict(response.json())
 
         return response_200
-
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ProblemDetails.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = ProblemDetails.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ProblemDetails.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ValidationProblemDetails.from_dict(response.json())
-
-        return response_422
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -72,7 +35,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails]:
+) -> Response[OpsHealthzResponseOpsHealthz]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -84,7 +47,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails]:
+) -> Response[OpsHealthzResponseOpsHealthz]:
     """Healthz
 
      Liveness: the process answers.
@@ -94,7 +57,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails]
+        Response[OpsHealthzResponseOpsHealthz]
     """
 
     kwargs = _get_kwargs()
@@ -109,7 +72,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails | None:
+) -> OpsHealthzResponseOpsHealthz | None:
     """Healthz
 
      Liveness: the process answers.
@@ -119,7 +82,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails
+        OpsHealthzResponseOpsHealthz
     """
 
     return sync_detailed(
@@ -130,7 +93,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails]:
+) -> Response[OpsHealthzResponseOpsHealthz]:
     """Healthz
 
      Liveness: the process answers.
@@ -140,7 +103,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails]
+        Response[OpsHealthzResponseOpsHealthz]
     """
 
     kwargs = _get_kwargs()
@@ -153,7 +116,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails | None:
+) -> OpsHealthzResponseOpsHealthz | None:
     """Healthz
 
      Liveness: the process answers.
@@ -163,7 +126,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OpsHealthzResponseOpsHealthz | ProblemDetails | ValidationProblemDetails
+        OpsHealthzResponseOpsHealthz
     """
 
     return (

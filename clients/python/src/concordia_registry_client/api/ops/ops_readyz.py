@@ -7,7 +7,6 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.ops_readyz_response_ops_readyz import OpsReadyzResponseOpsReadyz
 from ...models.problem_details import ProblemDetails
-from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import Response
 
 
@@ -23,46 +22,11 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails | None:
+) -> OpsReadyzResponseOpsReadyz | ProblemDetails | None:
     if response.status_code == 200:
         response_200 = OpsReadyzResponseOpsReadyz.from_dict(response.json())
 
         return response_200
-
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ProblemDetails.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = ProblemDetails.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ProblemDetails.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ValidationProblemDetails.from_dict(response.json())
-
-        return response_422
 
     if response.status_code == 503:
         response_503 = ProblemDetails.from_dict(response.json())
@@ -77,7 +41,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails]:
+) -> Response[OpsReadyzResponseOpsReadyz | ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +53,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails]:
+) -> Response[OpsReadyzResponseOpsReadyz | ProblemDetails]:
     """Readyz
 
      Readiness: the database and the broker are reachable.
@@ -99,7 +63,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails]
+        Response[OpsReadyzResponseOpsReadyz | ProblemDetails]
     """
 
     kwargs = _get_kwargs()
@@ -114,7 +78,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails | None:
+) -> OpsReadyzResponseOpsReadyz | ProblemDetails | None:
     """Readyz
 
      Readiness: the database and the broker are reachable.
@@ -124,7 +88,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails
+        OpsReadyzResponseOpsReadyz | ProblemDetails
     """
 
     return sync_detailed(
@@ -135,7 +99,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails]:
+) -> Response[OpsReadyzResponseOpsReadyz | ProblemDetails]:
     """Readyz
 
      Readiness: the database and the broker are reachable.
@@ -145,7 +109,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails]
+        Response[OpsReadyzResponseOpsReadyz | ProblemDetails]
     """
 
     kwargs = _get_kwargs()
@@ -158,7 +122,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails | None:
+) -> OpsReadyzResponseOpsReadyz | ProblemDetails | None:
     """Readyz
 
      Readiness: the database and the broker are reachable.
@@ -168,7 +132,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OpsReadyzResponseOpsReadyz | ProblemDetails | ValidationProblemDetails
+        OpsReadyzResponseOpsReadyz | ProblemDetails
     """
 
     return (

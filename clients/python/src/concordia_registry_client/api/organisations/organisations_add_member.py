@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -40,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | MembershipRead | ProblemDetails | ValidationProblemDetails | None:
+) -> MembershipRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = MembershipRead.from_dict(response.json())
 
@@ -67,7 +67,8 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = ProblemDetails.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 413:
@@ -88,7 +89,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | MembershipRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[MembershipRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,7 +104,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: MembershipCreate,
     x_purpose: str,
-) -> Response[Any | MembershipRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[MembershipRead | ProblemDetails | ValidationProblemDetails]:
     """Add Member
 
      Add a person to an organisation.
@@ -120,7 +121,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | MembershipRead | ProblemDetails | ValidationProblemDetails]
+        Response[MembershipRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -142,7 +143,7 @@ def sync(
     client: AuthenticatedClient,
     body: MembershipCreate,
     x_purpose: str,
-) -> Any | MembershipRead | ProblemDetails | ValidationProblemDetails | None:
+) -> MembershipRead | ProblemDetails | ValidationProblemDetails | None:
     """Add Member
 
      Add a person to an organisation.
@@ -159,7 +160,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | MembershipRead | ProblemDetails | ValidationProblemDetails
+        MembershipRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -176,7 +177,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: MembershipCreate,
     x_purpose: str,
-) -> Response[Any | MembershipRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[MembershipRead | ProblemDetails | ValidationProblemDetails]:
     """Add Member
 
      Add a person to an organisation.
@@ -193,7 +194,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | MembershipRead | ProblemDetails | ValidationProblemDetails]
+        Response[MembershipRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -213,7 +214,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: MembershipCreate,
     x_purpose: str,
-) -> Any | MembershipRead | ProblemDetails | ValidationProblemDetails | None:
+) -> MembershipRead | ProblemDetails | ValidationProblemDetails | None:
     """Add Member
 
      Add a person to an organisation.
@@ -230,7 +231,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | MembershipRead | ProblemDetails | ValidationProblemDetails
+        MembershipRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

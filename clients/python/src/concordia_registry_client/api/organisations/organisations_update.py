@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -45,7 +45,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
+) -> OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = OrganisationRead.from_dict(response.json())
 
@@ -72,11 +72,13 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = ProblemDetails.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 412:
-        response_412 = cast(Any, None)
+        response_412 = ProblemDetails.from_dict(response.json())
+
         return response_412
 
     if response.status_code == 413:
@@ -97,7 +99,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | OrganisationRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -113,7 +115,7 @@ def sync_detailed(
     body: OrganisationUpdate,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Response[Any | OrganisationRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]:
     """Update Organisation
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -129,7 +131,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | OrganisationRead | ProblemDetails | ValidationProblemDetails]
+        Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -153,7 +155,7 @@ def sync(
     body: OrganisationUpdate,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Any | OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
+) -> OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Organisation
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -169,7 +171,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | OrganisationRead | ProblemDetails | ValidationProblemDetails
+        OrganisationRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -188,7 +190,7 @@ async def asyncio_detailed(
     body: OrganisationUpdate,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Response[Any | OrganisationRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]:
     """Update Organisation
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -204,7 +206,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | OrganisationRead | ProblemDetails | ValidationProblemDetails]
+        Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -226,7 +228,7 @@ async def asyncio(
     body: OrganisationUpdate,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Any | OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
+) -> OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Organisation
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -242,7 +244,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | OrganisationRead | ProblemDetails | ValidationProblemDetails
+        OrganisationRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

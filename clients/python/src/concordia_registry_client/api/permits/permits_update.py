@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -44,7 +44,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | PermitRead | ProblemDetails | ValidationProblemDetails | None:
+) -> PermitRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = PermitRead.from_dict(response.json())
 
@@ -76,7 +76,8 @@ def _parse_response(
         return response_409
 
     if response.status_code == 412:
-        response_412 = cast(Any, None)
+        response_412 = ProblemDetails.from_dict(response.json())
+
         return response_412
 
     if response.status_code == 413:
@@ -97,7 +98,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | PermitRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[PermitRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -113,7 +114,7 @@ def sync_detailed(
     body: PermitUpdate,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Response[Any | PermitRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[PermitRead | ProblemDetails | ValidationProblemDetails]:
     """Update Permit
 
      Change a permit's status, track or validity; `If-Match` guards against lost updates.
@@ -131,7 +132,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | PermitRead | ProblemDetails | ValidationProblemDetails]
+        Response[PermitRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +156,7 @@ def sync(
     body: PermitUpdate,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Any | PermitRead | ProblemDetails | ValidationProblemDetails | None:
+) -> PermitRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Permit
 
      Change a permit's status, track or validity; `If-Match` guards against lost updates.
@@ -173,7 +174,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | PermitRead | ProblemDetails | ValidationProblemDetails
+        PermitRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -192,7 +193,7 @@ async def asyncio_detailed(
     body: PermitUpdate,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Response[Any | PermitRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[PermitRead | ProblemDetails | ValidationProblemDetails]:
     """Update Permit
 
      Change a permit's status, track or validity; `If-Match` guards against lost updates.
@@ -210,7 +211,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | PermitRead | ProblemDetails | ValidationProblemDetails]
+        Response[PermitRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -232,7 +233,7 @@ async def asyncio(
     body: PermitUpdate,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Any | PermitRead | ProblemDetails | ValidationProblemDetails | None:
+) -> PermitRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Permit
 
      Change a permit's status, track or validity; `If-Match` guards against lost updates.
@@ -250,7 +251,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | PermitRead | ProblemDetails | ValidationProblemDetails
+        PermitRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

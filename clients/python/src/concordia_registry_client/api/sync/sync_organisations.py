@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -48,7 +48,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = SyncReport.from_dict(response.json())
 
@@ -69,13 +69,9 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
-
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = ProblemDetails.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 413:
@@ -96,7 +92,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -112,7 +108,7 @@ def sync_detailed(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: None | str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Organisations
 
      Upsert organisations by `external_id`, with per-record results.
@@ -129,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -153,7 +149,7 @@ def sync(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: None | str | Unset = UNSET,
-) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Organisations
 
      Upsert organisations by `external_id`, with per-record results.
@@ -170,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | SyncReport | ValidationProblemDetails
+        ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -189,7 +185,7 @@ async def asyncio_detailed(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: None | str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Organisations
 
      Upsert organisations by `external_id`, with per-record results.
@@ -206,7 +202,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -228,7 +224,7 @@ async def asyncio(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: None | str | Unset = UNSET,
-) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Organisations
 
      Upsert organisations by `external_id`, with per-record results.
@@ -245,7 +241,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | SyncReport | ValidationProblemDetails
+        ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return (

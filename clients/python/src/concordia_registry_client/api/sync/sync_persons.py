@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -47,7 +47,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = SyncReport.from_dict(response.json())
 
@@ -68,13 +68,9 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
-
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = ProblemDetails.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 413:
@@ -95,7 +91,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -111,7 +107,7 @@ def sync_detailed(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: str,
-) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Persons
 
      Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
@@ -130,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -154,7 +150,7 @@ def sync(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: str,
-) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Persons
 
      Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
@@ -173,7 +169,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | SyncReport | ValidationProblemDetails
+        ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -192,7 +188,7 @@ async def asyncio_detailed(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: str,
-) -> Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Persons
 
      Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
@@ -211,7 +207,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -233,7 +229,7 @@ async def asyncio(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: str,
-) -> Any | ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Persons
 
      Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
@@ -252,7 +248,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | SyncReport | ValidationProblemDetails
+        ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return (

@@ -49,7 +49,7 @@ async def put_charter(
     data: CharterUpdate, request: Request, _: Admin, if_match: IfMatchDep
 ) -> CharterPublished:
     """Propose a new charter (scope `hub:admin`): the next revision, adopted and sent to every
-    node only once m member states signed it; a stale If-Match: 409."""
+    node only once m member states signed it; a stale If-Match: 412."""
     async with runtime(request).db.unit_of_work() as session:
         return await charters.put(session=session, data=data, if_match=if_match)
 

@@ -22,7 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
-from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.core.errors import (
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PreconditionFailedError,
+)
 from concordia.events import DEFAULT_CHARTER, CharterPublished, Envelope, MemberSignature
 from concordia.events.signatures import required, signature_shortfall, valid_members
 from concordia.hub.models import Charter, ServiceStatus
@@ -104,11 +109,11 @@ async def revision(*, session: AsyncSession, number: int) -> CharterPublished:
 async def put(
     *, session: AsyncSession, data: CharterUpdate, if_match: int | None
 ) -> CharterPublished:
-    """Store ``data`` as the next revision, a proposal for the members to sign; 409 if
-    ``if_match`` is not the charter in force or the version is taken."""
+    """Store ``data`` as the next revision, a proposal for the members to sign; 412 if
+    ``if_match`` is not the charter in force, 409 if the version is taken."""
     now = await current(session=session)
     if if_match is not None and if_match != now.revision:
-        raise ConflictError(
+        raise PreconditionFailedError(
             f"the charter changed: revision {now.revision} is current, not {if_match}; "
             "read it again and retry"
         )

@@ -64,7 +64,10 @@ async def list_commitments(
     return await commitments.listed(session, period=period, member=member, limit=limit)
 
 
-@router.post("/commitments", response_model=CommitmentRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/commitments", response_model=CommitmentRead, status_code=status.HTTP_201_CREATED,
+    responses={404: {"description": "The hub knows no node of the body's `node`."}},
+)  # fmt: skip
 async def create_commitment(
     data: CommitmentCreate, request: Request, principal: MemberOrAdmin, response: Response
 ) -> CommitmentRead:
@@ -91,7 +94,7 @@ async def update_commitment(
     commitment_id: Id, data: CommitmentUpdate, request: Request, principal: MemberOrAdmin,
     if_match: IfMatchDep, response: Response,
 ) -> CommitmentRead:  # fmt: skip
-    """Change a commitment (its member, or the operator): a new revision; stale If-Match 409."""
+    """Change a commitment (its member, or the operator): a new revision; stale If-Match 412."""
     admin = "hub:admin" in principal.scopes and role_of(principal) == "admin"
     actor = actor_of(principal)
     async with runtime(request).db.unit_of_work() as session:

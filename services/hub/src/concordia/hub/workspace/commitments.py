@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import get_or_404
-from concordia.core.errors import ConflictError, NotFoundError
+from concordia.core.errors import NotFoundError, PreconditionFailedError
 from concordia.events.aggregates import ALL
 from concordia.events.runtime.snapshots import quarter_bounds
 from concordia.hub import service
@@ -161,7 +161,9 @@ async def update(
     if not admin and row.member != actor:
         raise ForbiddenError("a member changes its own commitments only")
     if if_match is not None and if_match != row.revision:
-        raise ConflictError(f"the commitment is at revision {row.revision}, not {if_match}")
+        raise PreconditionFailedError(
+            f"the commitment is at revision {row.revision}, not {if_match}: read it again"
+        )
     changes = data.model_dump(exclude_unset=True)
     if not changes or all(getattr(row, k) == v for k, v in changes.items()):
         return (await _tracked(session, [row]))[0]  # nothing changes: no new revision

@@ -154,6 +154,9 @@ async def feed_grants(
     # Weak: the gzip and identity bodies are the same page, and share the tag.
     tag = f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
     headers = {"ETag": tag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache"}
+    if count == limit:  # a short page is the current end: poll it, don't follow a link
+        following = request.url.include_query_params(after=str(feed_body.next_of(body)))
+        headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
     if _matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
     return Response(_compressed(request, body, headers), media_type="application/json",
