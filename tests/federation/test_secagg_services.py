@@ -61,6 +61,7 @@ EVENTS = {
     "de": ((40, 30), (50, 20)),
     "pl": ((CANARY, 17), (CANARY, 17)),
     "se": ((25, 22), (30, 17)),
+    "lt": ((33, 28), (40, 21)),
 }
 
 
@@ -99,31 +100,32 @@ async def fund(ledger: Ledger, code: str, start: str, n: int = 0) -> None:
     assert response.status_code == 201, response.text
 
 
-async def on_charter(hub: Running, version: str) -> bool:
+async def on_charter(hub: Running, version: str, codes: tuple[str, ...] = CODES) -> bool:
     nodes = {n["code"]: n for n in await hub.get("/v1/nodes")}
     return all(
         any(s["service"] == "ledger" and s["charter_version"] == version
             for s in nodes.get(code, {}).get("services", []))
-        for code in CODES
+        for code in codes
     )  # fmt: skip
 
 
 async def start(
     three: Coalition, runner: Any, factories: Callable[[str], Awaitable[str]],
-    budgets: dict[str, float] | None = None,
+    budgets: dict[str, float] | None = None, charter: dict[str, Any] = CHARTER,
 ) -> tuple[dict[str, tuple[Running, Ledger]], Running]:  # fmt: skip
+    codes = tuple(three.nodes)
     ledgers = {}
-    for code in CODES:
+    for code in codes:
         extra = {"secagg_epsilon_budget": budgets[code]} if budgets and code in budgets else {}
         ledgers[code] = await start_ledger(runner, three, code, await factories("ledger"), **extra)
     hub = await start_hub(
         runner, three, await factories("hub"),
         secure_round_seconds=None, secure_step_timeout_seconds=15,
     )  # fmt: skip
-    response = await hub.client.put("/v1/charter", json=CHARTER, headers=hub.auth)
+    response = await hub.client.put("/v1/charter", json=charter, headers=hub.auth)
     assert response.status_code == 200, response.text
     await adopt(hub, three, response.json()["revision"])  # every member signs it
-    await until(lambda: on_charter(hub, "secure.1"), 60)
+    await until(lambda: on_charter(hub, charter["version"], codes), 60)
     return ledgers, hub
 
 
@@ -177,7 +179,8 @@ async def test_secure_tables_give_complete_shares_and_the_hub_holds_no_node_valu
         (money,) = [r for r in releases if r["phase"] == "sum"]
         media = next(c for c in money["values"] if c["key"] == ["independent_media"])
         assert (media["value"], media["reason"]) == (None, "dominance")
-        assert "independent_media~top2" in money["cells"]
+        # The top 1 and top 2 bounds of the p % rule (dominance_n is 2 as well).
+        assert {"independent_media~top1", "independent_media~top2"} <= set(money["cells"])
 
         shown = await hub.get("/v1/coalition/indicators", period="2026-Q4")
         pooled = {t["indicator"]: t for t in shown["targets"] if t["judged"] == "pooled"}
@@ -283,3 +286,46 @@ async def test_a_node_at_the_end_of_its_epsilon_budget_refuses_and_the_round_fai
         pooled = {t["indicator"]: t for t in shown["targets"] if t["judged"] == "pooled"}
         assert "non_russian_share" not in pooled  # nothing released: no share, never a guess
         assert pooled["women_share"]["share"] is not None
+
+
+@pytest.fixture
+async def four(tmp_path: Path) -> AsyncIterator[Coalition]:
+    codes = (*CODES, "lt")
+    c = make_coalition(tmp_path, codes)
+    demo_directory(c.root / "hub", [c.nodes[code].root for code in codes])
+    async with running(c) as started:
+        yield started
+
+
+@pytest.mark.slow
+async def test_a_release_that_differs_from_an_earlier_one_by_one_node_is_refused(
+    four: Coalition, database_factories: Callable[[str], Awaitable[str]]
+) -> None:
+    """Differencing at the services: a stock table released over DE, LT, PL and SE for one
+    quarter, then asked for the next while LT is away (its broker stopped: it drops out of the
+    round). Released over DE, PL and SE, the two sums would differ by LT's cells alone; each
+    remaining node sees it in the signed log and refuses (``derivable``): nothing is released."""
+    stock = dict(GENDER, stock=True)
+    charter = dict(CHARTER, version="secure.stock", secure=[stock])
+    async with apps() as runner:
+        ledgers, hub = await start(four, runner, database_factories, charter=charter)
+        for code, (_, harness) in ledgers.items():
+            await fund(harness, code, "2026-08-04", 0)
+            await fund(harness, code, "2026-11-04", 1)
+        first = await rounds(hub, "2026-Q3")
+        assert first["participants_by_gender"]["status"] == "released", first
+        assert first["participants_by_gender"]["roster"] == ["de", "lt", "pl", "se"]
+
+        four.brokers["lt"].stop()  # LT misses the next period
+        second = (await rounds(hub, "2026-Q4"))["participants_by_gender"]
+        assert second["status"] == "failed", second
+        refusals = {(r["node"], r["code"]) for r in second["refusals"]}
+        assert {(code, "derivable") for code in CODES} <= refusals, second
+        releases = await hub.get("/v1/secure/releases", table="participants_by_gender")
+        assert {r["period"] for r in releases} == {"2026-Q3"}  # nothing of 2026-Q4 kept
+        shown = await hub.get("/v1/coalition/indicators", period="2026-Q4")
+        assert not [a for a in shown["aggregates"] if a["aggregate"] == "participants_by_gender"]
+        # Each node's own log holds the first quarter's releases only.
+        app, _ = ledgers["pl"]
+        mine = {t["table"]: t for t in await app.get("/v1/coalition/secure")}
+        assert {r["period"] for r in mine["participants_by_gender"]["releases"]} == {"2026-Q3"}

@@ -14,8 +14,8 @@ from test_hub_charter import body, put
 from concordia.events import SecureTable
 from concordia.hub.models import SecureRelease
 from concordia.hub.secure import previous_quarter
-from concordia.hub.secure.service import protect
-from concordia.kit.secure import top_cell
+from concordia.hub.secure.service import protect, top_ns
+from concordia.kit.secure import recipients_cell, top_cell
 
 ORIGIN = {
     "table": "participants_by_ethnic_origin", "service": "ledger", "dimension": "ethnic_origin",
@@ -101,9 +101,9 @@ def test_money_cells_dominated_by_few_recipients_are_suppressed_with_a_complemen
         "independent_media": 1_000_000, top_cell("independent_media", 2): 900_000,
         "human_rights": 400_000, top_cell("human_rights", 2): 120_000,
         "education": 250_000, top_cell("education", 2): 100_000,
-    }  # fmt: skip
+    } | {recipients_cell(c): 12 for c in opened}  # fmt: skip
     cells = protect(PURPOSE, [3, 3, 3], opened, sums, k=10, rounding_base=5, lost=0,
-                    dominance_n=2, dominance_k=Decimal(85))  # fmt: skip
+                    dominance_n=2, dominance_k=Decimal(85), p_percent=None)  # fmt: skip
     # 90 % of the media cell went to at most two recipients (an upper bound of the top two).
     assert [(c["value"], c["reason"]) for c in cells] == [
         (None, "dominance"),
@@ -112,8 +112,50 @@ def test_money_cells_dominated_by_few_recipients_are_suppressed_with_a_complemen
     ]
     # Money is never rounded.
     cells = protect(PURPOSE, [3, 3, 3], opened, sums, k=10, rounding_base=5, lost=0,
-                    dominance_n=2, dominance_k=Decimal(95))  # fmt: skip
+                    dominance_n=2, dominance_k=Decimal(95), p_percent=None)  # fmt: skip
     assert [c["value"] for c in cells] == [1_000_000, 400_000, 250_000]
+    # Without the top 1 and top 2 bounds the p % rule cannot show any cell safe.
+    cells = protect(PURPOSE, [3, 3, 3], opened, sums, k=10, rounding_base=5, lost=0,
+                    dominance_n=2, dominance_k=Decimal(95), p_percent=Decimal(10))  # fmt: skip
+    assert {c["reason"] for c in cells} == {"p_percent"}
+
+
+def test_money_cells_under_the_p_percent_rule_from_the_nodes_top_one_and_two() -> None:
+    opened = ["independent_media", "human_rights", "education"]
+    sums = {
+        "independent_media": 1_000_000, top_cell("independent_media", 1): 300_000,
+        top_cell("independent_media", 2): 500_000,
+        # The top two hold at most 84 % (not dominant at 85 %), but the rest, at least 40,000,
+        # is below 50 % of the largest's bound: the second largest could estimate the largest.
+        "education": 250_000, top_cell("education", 1): 150_000,
+        top_cell("education", 2): 210_000,
+        "human_rights": 400_000, top_cell("human_rights", 1): 100_000,
+        top_cell("human_rights", 2): 180_000,
+    } | {recipients_cell(c): 12 for c in opened}  # fmt: skip
+    cells = protect(PURPOSE, [3, 3, 3], opened, sums, k=10, rounding_base=5, lost=0,
+                    dominance_n=2, dominance_k=Decimal(85), p_percent=Decimal(50))  # fmt: skip
+    assert [(c["key"][0], c["value"], c["reason"]) for c in cells] == [
+        ("independent_media", 1_000_000, None),
+        ("human_rights", None, "complementary"),
+        ("education", None, "p_percent"),
+    ]
+    # At p = 10 % the same cell is safe.
+    cells = protect(PURPOSE, [3, 3, 3], opened, sums, k=10, rounding_base=5, lost=0,
+                    dominance_n=2, dominance_k=Decimal(85), p_percent=Decimal(10))  # fmt: skip
+    assert [c["value"] for c in cells] == [1_000_000, 400_000, 250_000]
+    # As in a plain money table, a cell of fewer than k recipients over all nodes is hidden
+    # (9 recipients at three nodes, k = 10), however spread its money; without the count, too.
+    few = sums | {recipients_cell("education"): 9}
+    cells = protect(PURPOSE, [3, 3, 3], opened, few, k=10, rounding_base=5, lost=0,
+                    dominance_n=2, dominance_k=Decimal(85), p_percent=Decimal(10))  # fmt: skip
+    assert [c["reason"] for c in cells] == [None, "complementary", "threshold"]
+    del few[recipients_cell("education")]
+    cells = protect(PURPOSE, [3, 3, 3], opened, few, k=10, rounding_base=5, lost=0,
+                    dominance_n=2, dominance_k=Decimal(85), p_percent=Decimal(10))  # fmt: skip
+    assert cells[2]["reason"] == "threshold"
+    # The sum round asks each node for its top 1 and top 2 beside the dominance rule's n.
+    assert top_ns(3, Decimal(10)) == [1, 2, 3]
+    assert top_ns(2, None) == [2]
 
 
 def test_the_quarter_just_closed() -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from ledger_support import Ledger, grant, new_donor
+from pydantic import ValidationError
 
 from concordia.events import DEFAULT_CHARTER, CharterPublished, SecureTable
 from concordia.kit.secure import CharterParticipant, KitSource, top_cell
@@ -29,8 +30,9 @@ def charter(*tables: SecureTable) -> CharterPublished:
     return DEFAULT_CHARTER.model_copy(update={"secure": tables})
 
 
-async def fund(ledger: Ledger) -> None:
-    donor = await new_donor(ledger)
+async def fund(ledger: Ledger) -> list[str]:
+    """Three grants (70,000, 20,000 and 10,000 EUR) each with an event; their ids."""
+    donor, grants = await new_donor(ledger), []
     for n, amount in enumerate(("70000.00", "20000.00", "10000.00")):
         org = await ledger.announce_organisation(f"SE-ON-80200{n:05d}", name=f"Testorg {n}")
         response = await ledger.client.post(
@@ -39,6 +41,7 @@ async def fund(ledger: Ledger) -> None:
         )  # fmt: skip
         assert response.status_code == 201, response.text
         grant_id = response.json()["id"]
+        grants.append(grant_id)
         body = {"type": 2, "amount": amount, "currency": "EUR", "value_date": "2026-11-10"}
         made = await ledger.client.post(
             f"/v1/grants/{grant_id}/transactions", json=body, headers=ledger.rw
@@ -54,6 +57,13 @@ async def fund(ledger: Ledger) -> None:
             f"/v1/grants/{grant_id}/activities", json=activity, headers=ledger.rw
         )
         assert made.status_code == 201, made.text
+    return grants
+
+
+BAND = SecureTable(
+    table="participants_by_women_share_band", service="ledger", dimension="women_share_band",
+    measure="participants", cells=("inside", "below_floor", "above_ceiling", "no_data"),
+)  # fmt: skip
 
 
 def source(ledger: Ledger, given: CharterPublished) -> KitSource:
@@ -80,6 +90,59 @@ async def test_the_cells_and_the_local_top_n(ledger: Ledger) -> None:
     ]  # fmt: skip
     with pytest.raises(LookupError):
         await asyncio.to_thread(kit.values, "persons_by_profession", "2026-Q4", cells)
+
+
+async def test_participants_by_their_own_activity_s_place_in_the_women_band(
+    ledger: Ledger,
+) -> None:
+    grants = await fund(ledger)  # three events of 15, 16 and 17, each over 60 % women
+    # Two more events on the first grant: one inside the band, one where nobody disclosed a
+    # gender. Pooled, the 70 participants who disclosed a gender are 60 % women, inside the
+    # 40-60 % band; judged event by event, only the 22 at one event were inside it.
+    for by_gender in ({"women": 9, "men": 13}, {"undisclosed": 11}):
+        activity = {
+            "kind": "event", "title": "Example test workshop", "start_date": "2026-12-01",
+            "end_date": "2026-12-01", "country": "LT", "city": "Vilnius",
+            "participants_by_gender": by_gender,
+        }  # fmt: skip
+        made = await ledger.client.post(
+            f"/v1/grants/{grants[0]}/activities", json=activity, headers=ledger.rw
+        )
+        assert made.status_code == 201, made.text
+    cells = list(BAND.cells)
+    assert await asyncio.to_thread(
+        source(ledger, charter(BAND)).values, BAND.table, "2026-Q4", cells
+    ) == [22, 0, 48, 11]
+    # The band is the charter's in force: a charter without one has nothing to judge against.
+    bandless = charter(BAND).model_copy(update={"targets": ()})
+    with pytest.raises(Refused) as refused:
+        await asyncio.to_thread(source(ledger, bandless).values, BAND.table, "2026-Q4", cells)
+    assert refused.value.code == "charter_mismatch"
+
+
+async def test_each_recipient_is_clipped_to_the_charter_s_bound_before_the_sums(
+    ledger: Ledger,
+) -> None:
+    await fund(ledger)
+    # 70,000, 20,000 and 10,000 EUR to three organisations; the charter clips each at 25,000.
+    clipped = charter(PURPOSE.model_copy(update={"clip": Decimal(25000)}))
+    money = ["independent_media", top_cell("independent_media", 1),
+             top_cell("independent_media", 2), top_cell("independent_media", 3)]  # fmt: skip
+    assert await asyncio.to_thread(
+        source(ledger, clipped).values, "committed_eur_by_purpose", "2026-Q4", money
+    ) == [55_000, 25_000, 45_000, 55_000]
+    # Clipped or not, no top-n exceeds the cell it bounds.
+    plain = await asyncio.to_thread(
+        source(ledger, charter(PURPOSE)).values, "committed_eur_by_purpose", "2026-Q4", money
+    )
+    assert plain == [100_000, 70_000, 90_000, 100_000]
+    # Each cell's recipients at this node, for the coalition's k recipients.
+    counted = ["independent_media~recipients", "education~recipients"]
+    assert await asyncio.to_thread(
+        source(ledger, clipped).values, "committed_eur_by_purpose", "2026-Q4", counted
+    ) == [3, 0]
+    with pytest.raises(ValidationError, match="only a money table"):
+        GENDER.model_validate(GENDER.model_dump() | {"clip": Decimal(10)})
 
 
 async def test_a_table_published_plainly_is_given_only_under_differential_privacy(

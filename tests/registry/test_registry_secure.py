@@ -59,3 +59,35 @@ async def test_a_secure_table_and_the_table_carrying_its_margins_are_not_publish
     assert {e.aggregate for e in published} == {
         "persons_by_permit_status", "persons_by_profession"
     }  # fmt: skip
+
+
+async def test_family_members_covered_by_each_person_s_best_permit(registry: Registry) -> None:
+    ids = []
+    for n in range(4):
+        created = await registry.client.post("/v1/persons", json=person(n), headers=registry.rw)
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["id"])
+    # (person, host country, status, family members covered): person 0 applied (2) and was
+    # granted (3): the granted permit counts; person 1 refused (4); person 2 holds two granted
+    # permits (1 and 5): the one covering most counts; a permit in another country than the
+    # person's host country does not; person 3 has none.
+    permits = [
+        (0, "SE", "applied", 2), (0, "SE", "granted", 3), (1, "SE", "refused", 4),
+        (2, "SE", "granted", 1), (2, "SE", "granted", 5), (2, "DE", "granted", 7),
+    ]  # fmt: skip
+    for n, country, status, family in permits:
+        body = {"person_id": ids[n], "host_country": country, "track": "residence",
+                "status": status, "family_members_covered": family}  # fmt: skip
+        made = await registry.client.post("/v1/permits", json=body, headers=registry.rw)
+        assert made.status_code == 201, made.text
+    now = quarter_of(datetime.now(UTC).date())
+    assert await cells(registry, "family_members_by_permit_status", now) == {
+        "granted": 8, "applied": 0, "expired": 0, "refused": 4,
+    }  # fmt: skip
+    # An erased person's permits count no more.
+    erased = await registry.client.delete(f"/v1/persons/{ids[2]}", headers=registry.rw)
+    assert erased.status_code in (200, 204), erased.text
+    assert (await cells(registry, "family_members_by_permit_status", now))["granted"] == 3
+    with pytest.raises(Refused) as refused:
+        await cells(registry, "family_members_by_permit_status", "2020-Q1")
+    assert refused.value.code == "not_current"

@@ -23,8 +23,11 @@ tables or releases are outside a single call's reach.
 from __future__ import annotations
 
 from ._dominance import (
+    dominance_bound_sensitive,
     dominance_sensitive,
+    money_bounds_reason,
     money_cell_reason,
+    p_percent_bound_sensitive,
     p_percent_sensitive,
 )
 from ._intervals import Interval
@@ -63,10 +66,13 @@ __all__ = [
     "SumTable",
     "below_threshold",
     "changed_contributors",
+    "dominance_bound_sensitive",
     "dominance_sensitive",
     "find_recoverable",
+    "money_bounds_reason",
     "money_cell_reason",
     "normalise_contributions",
+    "p_percent_bound_sensitive",
     "p_percent_sensitive",
     "protect_counts",
     "protect_sums",

@@ -3,11 +3,16 @@
 Each contribution is the total of one contributor (a person or an organisation) in the cell;
 aggregate per contributor before applying a rule. Contributions are never negative. Comparisons
 are done in exact rational arithmetic.
+
+Where the contributions are not known one by one (a coalition total computed by secure
+aggregation), ``money_bounds_reason`` applies both rules to upper bounds of the largest
+contributions instead (``top_bounds[n - 1]`` at least the sum of the ``n`` largest): it flags
+every cell the exact rules flag, and more.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -59,4 +64,54 @@ def money_cell_reason(
         return Reason.DOMINANCE
     if policy.p_percent is not None and p_percent_sensitive(values, p=policy.p_percent):
         return Reason.P_PERCENT
+    return None
+
+
+def dominance_bound_sensitive(
+    total: Decimal | int, top_n_bound: Decimal | int, *, k: Decimal | int = 85
+) -> bool:
+    """(n, k) dominance from an upper bound of the ``n`` largest contributions' sum: True if
+    that bound exceeds ``k`` % of ``total``. Flags every cell ``dominance_sensitive`` flags."""
+    return 100 * Fraction(top_n_bound) > Fraction(k) * Fraction(total)
+
+
+def p_percent_bound_sensitive(
+    total: Decimal | int, top1_bound: Decimal | int, top2_bound: Decimal | int,
+    *, p: Decimal | int = 10,
+) -> bool:  # fmt: skip
+    """The p % rule from upper bounds of the largest contribution (``top1_bound``) and of the
+    two largest' sum (``top2_bound``): the remainder is at least ``total - top2_bound`` and the
+    largest at most ``top1_bound``, so True if ``total - top2_bound`` is below ``p`` % of
+    ``top1_bound``. Flags every cell ``p_percent_sensitive`` flags."""
+    if Fraction(total) <= 0:
+        return False
+    remainder = Fraction(total) - Fraction(top2_bound)
+    return 100 * remainder < Fraction(p) * Fraction(top1_bound)
+
+
+def money_bounds_reason(
+    total: Decimal | int, top_bounds: Mapping[int, Decimal | int],
+    policy: DisclosurePolicy | None = None, *, contributors: int | None = None,
+) -> Reason | None:  # fmt: skip
+    """Why a money cell known only by its ``total`` and upper bounds of its largest
+    contributions (``top_bounds[n]``: at least the sum of the ``n`` largest) is suppressed under
+    ``policy``'s dominance and p % rules, or None. A rule whose bounds are missing flags the
+    cell (nothing shows it safe). With ``contributors`` (how many contributed to the cell), a
+    cell of fewer than the policy's contributor threshold is suppressed (``threshold``), as
+    ``money_cell_reason`` does."""
+    policy = policy or DisclosurePolicy()
+    if Fraction(total) <= 0:
+        return None
+    if contributors is not None and contributors < policy.contributor_threshold:
+        return Reason.THRESHOLD
+    if policy.dominance_n is not None and policy.dominance_k is not None:
+        bound = top_bounds.get(policy.dominance_n)
+        if bound is None or dominance_bound_sensitive(total, bound, k=policy.dominance_k):
+            return Reason.DOMINANCE
+    if policy.p_percent is not None:
+        top1, top2 = top_bounds.get(1), top_bounds.get(2)
+        if top1 is None or top2 is None:
+            return Reason.P_PERCENT
+        if p_percent_bound_sensitive(total, top1, top2, p=policy.p_percent):
+            return Reason.P_PERCENT
     return None

@@ -217,6 +217,13 @@ class SecureTable(BaseModel):
         default=1, ge=1, le=1_000_000, description="L1 bound of one person's contribution."
     )
     stock: bool = Field(default=False, description="A stock (state), not a flow, table.")
+    clip: Annotated[
+        Decimal, _decimal_text(r"^[0-9]{1,12}(\.[0-9]{1,2})?$", "An amount in EUR, e.g. `250000`.")
+    ] | None = Field(
+        default=None, gt=0, max_digits=14, decimal_places=2,
+        description="Money: each recipient's EUR in a cell counts at most this much, clipped at "
+        "the node before masking (null: not clipped).",
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _special_category(self) -> Self:
@@ -224,6 +231,8 @@ class SecureTable(BaseModel):
             raise ValueError(f"a table over {self.dimension} (special category) needs an epsilon")
         if len(set(self.cells)) != len(self.cells):
             raise ValueError("a cell appears twice")
+        if self.clip is not None and not self.measure.startswith("eur_"):
+            raise ValueError("only a money table (an eur_ measure) is clipped per recipient")
         return self
 
 

@@ -33,6 +33,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -53,7 +54,32 @@ from concordia.secagg.transport import Responder
 log = logging.getLogger(__name__)
 
 #: A secure table's cells at this node for one period: ``(session, period) -> cell -> value``.
-SecureSource = Callable[[AsyncSession, str], Awaitable[Mapping[str, int]]]
+CellSource = Callable[[AsyncSession, str], Awaitable[Mapping[str, int]]]
+
+
+@dataclass(frozen=True)
+class MoneySource:
+    """A money table's source: ``(session, period) -> cell -> recipient -> EUR`` at this node.
+
+    The kit, not the service, turns the amounts into the round's values (``money_cells``):
+    each cell's total in whole euros and its local top-n sums (``<cell>~top<n>``, for the
+    hub's dominance and p % rules), every recipient's amount first clipped to the charter's
+    ``clip`` (``SecureTable.clip``).
+    """
+
+    amounts: Callable[[AsyncSession, str], Awaitable[Mapping[str, Mapping[str, Decimal]]]]
+
+
+@dataclass(frozen=True)
+class ChartedSource:
+    """A source whose cells depend on the charter in force: ``(session, period, charter)``
+    (the ledger's participants by their activity's place in the women band)."""
+
+    cells: Callable[[AsyncSession, str, CharterPublished], Awaitable[Mapping[str, int]]]
+
+
+#: What a service gives the kit for each of its secure tables.
+SecureSource = CellSource | MoneySource | ChartedSource
 #: How long a step waits for the database (from the participant's worker thread).
 DB_TIMEOUT = 60.0
 #: Steps after which a round takes no further step.
@@ -101,16 +127,49 @@ def is_money(measure: str) -> bool:
     return measure.startswith("eur_")
 
 
+#: ... and each cell's number of recipients (for the coalition's contributor threshold).
+RECIPIENTS = "~recipients"
+
+
+def recipients_cell(cell: str) -> str:
+    """The cell of how many recipients ``cell`` has at this node (``purpose~recipients``)."""
+    return f"{cell}{RECIPIENTS}"
+
+
 def top_cell(cell: str, n: int) -> str:
     """The cell of ``cell``'s local top-``n`` sum (``purpose~top2``): the node's ``n`` largest
     contributions to it, whose sum over the nodes bounds the coalition's top ``n``."""
     return f"{cell}{TOP}{n}"
 
 
+def _euros(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), ROUND_HALF_EVEN))
+
+
+def money_cells(
+    amounts: Mapping[str, Mapping[str, Decimal]], clip: Decimal | None = None
+) -> dict[str, int]:
+    """A money table's values at this node from ``cell -> recipient -> EUR``: each cell's total
+    in whole euros and the sum of its ``n`` largest recipients' amounts (``<cell>~top<n>``, n 1
+    to ``TOP_MAX``) and its number of recipients with a positive amount
+    (``<cell>~recipients``). With ``clip``, each recipient's amount in a cell counts at most
+    ``clip`` (one recipient's influence on a released sum is bounded before it is masked)."""
+    out: dict[str, int] = {}
+    for cell, by_recipient in amounts.items():
+        values = [a if clip is None else min(a, clip) for a in by_recipient.values()]
+        out[cell] = _euros(sum(values, Decimal(0)))
+        out[recipients_cell(cell)] = sum(1 for a in values if a > 0)
+        largest = sorted(values, reverse=True)
+        for n in range(1, TOP_MAX + 1):  # the local top n, for the coalition's dominance rules
+            out[top_cell(cell, n)] = _euros(sum(largest[:n], Decimal(0)))
+    return out
+
+
 def _allowed(spec: SecureTable) -> set[str]:
     cells = set(spec.cells)
     if is_money(spec.measure):
         cells |= {top_cell(c, n) for c in spec.cells for n in range(1, TOP_MAX + 1)}
+        cells |= {recipients_cell(c) for c in spec.cells}
     return cells
 
 
@@ -134,9 +193,18 @@ class KitSource:
         self.db, self.sources, self.loop = db, dict(sources), loop
         self.plain_periods, self.charter, self.service = plain_periods, charter, service
 
-    async def _read(self, table: str, period: str) -> tuple[dict[str, int], bool]:
+    async def _read(
+        self, table: str, period: str, spec: SecureTable | None
+    ) -> tuple[dict[str, int], bool]:
+        source = self.sources[table]
         async with self.db.unit_of_work(write=False) as session:
-            rows = dict(await self.sources[table](session, period))
+            if isinstance(source, MoneySource):
+                clip = None if spec is None else spec.clip
+                rows = money_cells(await source.amounts(session, period), clip)
+            elif isinstance(source, ChartedSource):
+                rows = dict(await source.cells(session, period, self.charter()))
+            else:
+                rows = dict(await source(session, period))
             plain = period in await self.plain_periods(session, table)
         return rows, plain
 
@@ -144,9 +212,9 @@ class KitSource:
         if table not in self.sources:
             raise LookupError(table)
         _off_loop(self.loop)
-        future = asyncio.run_coroutine_threadsafe(self._read(table, period), self.loop)
-        rows, plain = future.result(DB_TIMEOUT)
         spec = _spec(self.charter(), self.service, table)
+        future = asyncio.run_coroutine_threadsafe(self._read(table, period, spec), self.loop)
+        rows, plain = future.result(DB_TIMEOUT)
         if plain and (spec is None or spec.epsilon is None):
             raise Refused("published_plainly", f"{table} {period} left this node as a snapshot")
         return [int(rows.get(cell, 0)) for cell in cells]
@@ -323,10 +391,15 @@ def router(service: str, scopes: Sequence[str]) -> APIRouter:
 
 
 __all__ = [
+    "RECIPIENTS",
     "TOP",
+    "TOP_MAX",
+    "CellSource",
+    "ChartedSource",
     "CharterParticipant",
     "DatabaseStore",
     "KitSource",
+    "MoneySource",
     "SecureRelease",
     "SecureSettings",
     "SecureSource",
@@ -334,6 +407,8 @@ __all__ = [
     "SecureTableState",
     "is_money",
     "ledger_of",
+    "money_cells",
+    "recipients_cell",
     "router",
     "secure_part",
     "top_cell",

@@ -292,9 +292,11 @@ async def publish(
     *, db: Database, ctx: NodeContext, k: int, rounding_base: int | None,
     charter_version: str = "default", small_below: Decimal = Decimal(10000),
     sign: Callable[[AggregateSnapshotPublished], AggregateSnapshotPublished] | None = None,
+    secure: frozenset[str] = frozenset(),
 ) -> list[AggregateSnapshotPublished]:  # fmt: skip
     """Publish a new version of every table the release rule allows; ``sign`` signs each
-    release with the node key."""
+    release with the node key. ``secure``: tables not to publish per node (computed by secure
+    aggregation, or carrying a secure table's figures: ``concordia.evaluation.secure``)."""
 
     async def emit(session: AsyncSession, events: list[AggregateSnapshotPublished]) -> None:
         await outbox.add_many(session, events, node=ctx.node)
@@ -305,5 +307,9 @@ async def publish(
         emit=emit, sign=sign,
     )  # fmt: skip
     return await publisher.publish(
-        gather=gather, protect=lambda rows: protect(rows, k, rounding_base, small_below), at=now()
+        gather=gather,
+        protect=lambda rows: [
+            d for d in protect(rows, k, rounding_base, small_below) if d.name not in secure
+        ],
+        at=now(),
     )

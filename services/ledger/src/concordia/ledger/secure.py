@@ -8,30 +8,37 @@ suppression or rounding (the coalition-level rules apply to the total at the hub
 - ``participants_by_gender`` and ``participants_by_ethnic_origin``: participants of the
   activities that began in the quarter. The ledger holds counts per activity, not persons, so a
   person at two events counts twice; the charter's ``sensitivity`` must cover that.
+- ``participants_by_women_share_band``: the same participants by where their own activity's
+  women share lies against the charter's band (``inside``, ``below_floor``, ``above_ceiling``,
+  ``no_data``): compliance judged per event and programme, not pooled (a ``ChartedSource``:
+  the band is the charter's in force).
 - ``<measure>_eur_by_<dimension>`` (purpose, horizon, strategic goal): EUR committed or
-  disbursed in the quarter, in whole euros, and for each cell the sum of its ``n`` largest
-  recipients' amounts at this node (``<cell>~top<n>``, n 1 to 5): summed under the masks, they
-  bound the coalition's top n, for the hub's dominance rule.
+  disbursed in the quarter by recipient (an organisation or a person); the kit clips each
+  recipient to the charter's ``clip`` and gives each cell's total in whole euros and the sum
+  of its ``n`` largest recipients' amounts at this node (``<cell>~top<n>``, n 1 to 5): summed
+  under the masks, they bound the coalition's top n, for the hub's dominance and p % rules
+  (``concordia.kit.secure.money_cells``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.events import quarter_of
-from concordia.kit.secure import TOP_MAX, SecureSource, top_cell
+from concordia.events import CharterPublished, quarter_of
+from concordia.kit.secure import CellSource, ChartedSource, MoneySource, SecureSource
 from concordia.ledger import aggregates, codes
-from concordia.ledger.aggregates import GENDER_LEVELS, ORIGIN_LEVELS
+from concordia.ledger.aggregates import BAND_LEVELS, BAND_TABLE, GENDER_LEVELS, ORIGIN_LEVELS
+from concordia.secagg import Refused
 
 _GENDER = slice(0, 4)
 _ORIGIN = slice(4, 7)
 
 
-def _participants(levels: tuple[str, ...], part: slice) -> SecureSource:
+def _participants(levels: tuple[str, ...], part: slice) -> CellSource:
     async def cells(session: AsyncSession, period: str) -> Mapping[str, int]:
         rows = await aggregates.gather(session)
         totals: dict[str, int] = dict.fromkeys(levels, 0)
@@ -45,14 +52,10 @@ def _participants(levels: tuple[str, ...], part: slice) -> SecureSource:
     return cells
 
 
-def _euros(amount: Decimal) -> int:
-    return int(amount.quantize(Decimal(1), ROUND_HALF_EVEN))
-
-
-def _funding(measure: str, dimension: str) -> SecureSource:
+def _funding(measure: str, dimension: str) -> MoneySource:
     types = aggregates.MEASURES[measure][1]
 
-    async def cells(session: AsyncSession, period: str) -> Mapping[str, int]:
+    async def amounts(session: AsyncSession, period: str) -> Mapping[str, Mapping[str, Decimal]]:
         rows = await aggregates.gather(session)
         # label -> recipient -> EUR (a recipient: an organisation or a person, as in the plain
         # tables' dominance rule).
@@ -73,21 +76,33 @@ def _funding(measure: str, dimension: str) -> SecureSource:
             else:
                 labels = {"purpose": purpose, "horizon": horizon, "donor_type": donor_type}
                 sums[labels[dimension]][who] += eur
-        out: dict[str, int] = {}
-        for label, by_who in sums.items():
-            out[label] = _euros(sum(by_who.values(), Decimal(0)))
-            largest = sorted(by_who.values(), reverse=True)
-            for n in range(1, TOP_MAX + 1):  # the local top n, for the coalition's dominance rule
-                out[top_cell(label, n)] = _euros(sum(largest[:n], Decimal(0)))
-        return out
+        return sums
 
-    return cells
+    return MoneySource(amounts)
+
+
+async def _band(session: AsyncSession, period: str, charter: CharterPublished) -> Mapping[str, int]:
+    """Participants of the quarter's activities by where *their own activity's* women share lies
+    against the charter's band: each event and programme judged on its own (a pooled share
+    hides all-male panels), as the plain ``participants_by_women_share_band``."""
+    band = aggregates.Band.of(charter)
+    if band is None:
+        raise Refused("charter_mismatch", "the charter sets no women band to judge against")
+    rows = await aggregates.gather(session)
+    totals: dict[str, int] = dict.fromkeys(BAND_LEVELS, 0)
+    for _activity, start, *counts in rows.activities:
+        if quarter_of(start) != period:
+            continue
+        women, men, other, undisclosed = (int(n or 0) for n in counts[_GENDER])
+        totals[band.level(women, women + men + other)] += women + men + other + undisclosed
+    return totals
 
 
 #: Every table the ledger can compute securely, by its aggregate name.
 SOURCES: dict[str, SecureSource] = {
     "participants_by_gender": _participants(GENDER_LEVELS, _GENDER),
     "participants_by_ethnic_origin": _participants(ORIGIN_LEVELS, _ORIGIN),
+    BAND_TABLE: ChartedSource(_band),
     **{
         f"{measure}_eur_by_{dimension}": _funding(measure, dimension)
         for measure in aggregates.MEASURES

@@ -8,7 +8,10 @@ guard then checks a later period's roster against the earlier ones.
 - ``persons_by_ethnic_origin`` and ``persons_by_vulnerability`` (special category: the charter
   needs an epsilon); a person counts once in each of their vulnerabilities (``none`` without),
   so the charter's ``sensitivity`` is the number of levels a person can hold;
-- ``persons_by_permit_status``: each person's best permit in their host country;
+- ``persons_by_permit_status``: each person's best permit in their host country, and
+  ``family_members_by_permit_status``: the family members that permit covers (families covered
+  included; at most 30 a permit, so the charter's ``sensitivity`` for it is 30). Not published
+  plainly: it exists only as a secure table;
 - ``persons_by_federal_district``: the district of the region of origin. Listed as secure, it
   also stops the plain ``persons_by_gender_and_district``, whose district margins are the same
   counts (``COVERED``): one channel per figure, not only per table name.
@@ -26,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.events import quarter_of
 from concordia.kit.secure import SecureSource
 from concordia.registry import aggregates, codes
-from concordia.registry.models import Person
+from concordia.registry.models import Permit, Person
 from concordia.registry.service._common import now
 from concordia.secagg import Refused
 
@@ -61,6 +64,27 @@ async def _vulnerabilities(session: AsyncSession, period: str) -> Mapping[str, i
     return found
 
 
+async def _families(session: AsyncSession, period: str) -> Mapping[str, int]:
+    """The family members each person's best permit in their host country covers, by that
+    permit's status: persons by permit status with their families (a tie between permits of
+    one status counts the one covering most)."""
+    _current(period)
+    rank = aggregates._PERMIT_RANK
+    best: dict[object, tuple[str, int]] = {}  # person -> (status, family members covered)
+    for person_id, status, family in await session.execute(
+        select(Permit.person_id, Permit.status, Permit.family_members_covered)
+        .join(Person, Person.id == Permit.person_id)
+        .where(Person.erased_at.is_(None), Permit.host_country == Person.host_country)
+    ):  # fmt: skip
+        held = best.get(person_id)
+        if held is None or (rank[status], -int(family)) < (rank[held[0]], -held[1]):
+            best[person_id] = (status, int(family))
+    found: Counter[str] = Counter(dict.fromkeys(rank, 0))
+    for status, family in best.values():
+        found[status] += family
+    return found
+
+
 def _permit(rows: aggregates.Rows, person: tuple[object, ...]) -> str:
     return rows.best_permit.get((person[0], str(person[1])), aggregates.NO_PERMIT)
 
@@ -72,6 +96,7 @@ SOURCES: dict[str, SecureSource] = {
         lambda _rows, p: codes.REGION_DISTRICT.get(str(p[3] or ""), "unknown")
     ),
     "persons_by_vulnerability": _vulnerabilities,
+    "family_members_by_permit_status": _families,
 }
 
 

@@ -37,14 +37,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
-from concordia.disclosure import CountTable, DisclosurePolicy, protect_counts
+from concordia.disclosure import (
+    CountTable,
+    DisclosurePolicy,
+    money_bounds_reason,
+    protect_counts,
+)
 from concordia.events import CharterPublished, SecureTable, quarter_of
 from concordia.hub.charter import service as charters
 from concordia.hub.models import SecureRelease, ServiceStatus
 from concordia.hub.schemas import AggregateTotal, CellTotal
 from concordia.identity import RAW_DOMAIN, SignedDocument, parse_directory
 from concordia.identity import PublicKey as IdentityKey
-from concordia.kit.secure import is_money, top_cell
+from concordia.kit.secure import is_money, recipients_cell, top_cell
 from concordia.secagg import Release, RoundHeader
 from concordia.secagg.transport import Coordinator, Outcome
 
@@ -116,10 +121,16 @@ def _complete(hidden: dict[str, str], values: Mapping[str, int]) -> None:
         hidden[min(others, key=lambda c: (values[c], c))] = "complementary"
 
 
+def top_ns(dominance_n: int, p_percent: Decimal | None) -> list[int]:
+    """The local top-n sums a money table's sum round asks for: the dominance rule's n, and
+    the top 1 and top 2 of the p % rule."""
+    return sorted({dominance_n, *((1, 2) if p_percent is not None else ())})
+
+
 def protect(
     spec: SecureTable, counts: Sequence[int], opened: Sequence[str], totals: Mapping[str, int],
     *, k: int, rounding_base: int | None, lost: int, dominance_n: int = 2,
-    dominance_k: Decimal = Decimal(85),
+    dominance_k: Decimal = Decimal(85), p_percent: Decimal | None = Decimal(10),
 ) -> list[dict[str, Any]]:  # fmt: skip
     """The published cells of a sum release (``totals``: the round's sums by cell).
 
@@ -127,9 +138,12 @@ def protect(
     a known 0 (not told under differential privacy). Exact counts then pass the coalition's
     threshold, complementary suppression (which protects the ``contributors`` cells too) and
     rounding; noisy counts are rounded only (the noise protects them; noise under 0 is
-    clipped, post-processing). Money is never rounded: a cell whose nodes' local top-n sums
-    (``<cell>~top<n>``, an upper bound of the coalition's top n) exceed ``dominance_k`` % of
-    it is suppressed (``dominance``), and a lone suppressed cell gets a complement.
+    clipped, post-processing). Money is never rounded: the nodes' local top-n sums
+    (``<cell>~top<n>``) bound the coalition's top n from above, so ``concordia.disclosure``'s
+    ``money_bounds_reason`` applies the (n, k) dominance rule (``dominance``) and the p % rule
+    (``p_percent``, from the top 1 and top 2 bounds) conservatively, and a cell of fewer than
+    ``k`` recipients over all nodes (``<cell>~recipients``) is suppressed (``threshold``), as a
+    plain money table's; a lone suppressed cell gets a complement.
     """
     contributors = dict(zip(spec.cells, counts, strict=True))
     open_now = [c for c in opened if contributors[c] - lost >= MIN_CONTRIBUTORS]
@@ -138,10 +152,16 @@ def protect(
     values = {c: max(int(totals[c]), 0) for c in open_now} | dict.fromkeys(zeros, 0)
     hidden = {c: "contributors" for c in spec.cells if c not in values}
     if _is_money(spec):
+        policy = DisclosurePolicy(
+            k=k, dominance_n=dominance_n, dominance_k=dominance_k, p_percent=p_percent
+        )
         for c in open_now:
-            top = totals.get(top_cell(c, dominance_n))
-            if top is not None and values[c] > 0 and Decimal(top) * 100 > dominance_k * values[c]:
-                hidden[c] = "dominance"
+            tops = {n: max(int(totals[top_cell(c, n)]), 0) for n in top_ns(dominance_n, p_percent)
+                    if top_cell(c, n) in totals}  # fmt: skip
+            recipients = max(int(totals.get(recipients_cell(c), 0)), 0)
+            reason = money_bounds_reason(values[c], tops, policy, contributors=recipients)
+            if reason is not None:
+                hidden[c] = reason.value
         _complete(hidden, values)
     elif noisy:
         policy = DisclosurePolicy(k=1, rounding_base=rounding_base)
@@ -259,7 +279,9 @@ class SecureRounds:
         rules = charter.disclosure
         cells = list(opened)
         if _is_money(spec):  # each node's local top-n per cell bounds the coalition's top n
-            cells += [top_cell(c, rules.dominance_n) for c in opened]
+            ns = top_ns(rules.dominance_n, rules.p_percent)
+            cells += [top_cell(c, n) for c in opened for n in ns]
+            cells += [recipients_cell(c) for c in opened]  # the coalition's k recipients
         outcome = await self._round(spec, period, "sum", cells, roster, epsilon=spec.epsilon)
         if outcome.result is None:
             return self._failed(spec, period, roster, outcome)
@@ -268,6 +290,7 @@ class SecureRounds:
         published = protect(
             spec, counts, opened, sums, k=rules.k, rounding_base=rules.rounding_base, lost=lost,
             dominance_n=rules.dominance_n, dominance_k=rules.dominance_k,
+            p_percent=rules.p_percent,
         )  # fmt: skip
         await self._keep(spec, period, outcome, published, roster)
         return RoundReport(spec.table, period, "released", "", roster, _refusals(outcome))
