@@ -420,6 +420,11 @@ def table_of(model: type[Any]) -> Table:
     return table
 
 
+#: A sequence key: SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit
+#: identity.
+SeqId = sqlalchemy.BigInteger().with_variant(sqlalchemy.Integer(), "sqlite")
+
+
 class ServiceTables:
     """The declarative-base mixin of every service: one type map, the service's own MetaData.
 

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.db import ServiceTables, new_metadata
-from concordia.kit.shapes import ParticipantCounts
+from concordia.kit.shapes import OwnedRecord, ParticipantCounts
 
 
 class Base(ServiceTables, DeclarativeBase):
@@ -110,7 +110,7 @@ class KnownPermit(Base):
     version: Mapped[int]
 
 
-class Evaluator(Base):
+class Evaluator(OwnedRecord, Base):
     """An independent expert; the name is personal data, encrypted with the node key."""
 
     __tablename__ = "evaluators"
@@ -126,8 +126,6 @@ class Evaluator(Base):
     languages: Mapped[list[Any]]
     european: Mapped[bool]
     active: Mapped[bool] = mapped_column(default=True)
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
 class Conflict(Base):
@@ -144,7 +142,7 @@ class Conflict(Base):
     declared_at: Mapped[datetime]
 
 
-class Draw(Base):
+class Draw(OwnedRecord, Base):
     """A random draw of assessors: the seed and the eligible list let anyone re-run it."""
 
     __tablename__ = "draws"
@@ -156,11 +154,9 @@ class Draw(Base):
     seed: Mapped[str] = mapped_column(String(64))
     eligible: Mapped[list[Any]]
     drawn: Mapped[list[Any]]
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
-class Assignment(Base):
+class Assignment(OwnedRecord, Base):
     """One drawn assessor for one item (a grant or an organisation) and period."""
 
     __tablename__ = "assignments"
@@ -176,11 +172,9 @@ class Assignment(Base):
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     period: Mapped[str] = mapped_column(String(8))
     evaluator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("evaluators.id"), index=True)
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
-class Assessment(Base):
+class Assessment(OwnedRecord, Base):
     """An assessor's scores (0-4) with written evidence on the five criteria."""
 
     __tablename__ = "assessments"
@@ -198,11 +192,9 @@ class Assessment(Base):
     relevance: Mapped[int] = mapped_column(SmallInteger)
     impact: Mapped[int] = mapped_column(SmallInteger)
     evidence: Mapped[dict[str, Any]]
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
-class Panel(Base):
+class Panel(OwnedRecord, Base):
     """The panel that decided a research or media grant's award."""
 
     __tablename__ = "panels"
@@ -211,5 +203,3 @@ class Panel(Base):
     grant_id: Mapped[uuid.UUID] = mapped_column(unique=True)
     members: Mapped[list[Any]]
     decided_on: Mapped[date] = mapped_column(Date)
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]

@@ -11,21 +11,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from concordia.core.db import ServiceTables, new_metadata
-
-SeqId = BigInteger().with_variant(Integer(), "sqlite")
+from concordia.core.db import SeqId, ServiceTables, new_metadata
+from concordia.kit.shapes import OwnedRecord
 
 #: Tables the migration makes outside the models (SQLite FTS5 and its shadow tables).
 FTS_TABLES: frozenset[str] = frozenset(
@@ -116,7 +106,7 @@ class Contribution(Base):
     published_at: Mapped[datetime | None]
 
 
-class Attachment(Base):
+class Attachment(OwnedRecord, Base):
     """A file of a practice, addressed by the SHA-256 of its content."""
 
     __tablename__ = "attachments"
@@ -129,8 +119,6 @@ class Attachment(Base):
     size: Mapped[int]
     #: Extracted text for the screen; None when none could be extracted (it cannot leave then).
     text: Mapped[str | None] = mapped_column(Text)
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
 class Blob(Base):

@@ -19,7 +19,6 @@ from sqlalchemy import (
     Dialect,
     ForeignKey,
     Index,
-    Integer,
     LargeBinary,
     Numeric,
     SmallInteger,
@@ -34,11 +33,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
 from concordia.core.auth import OPERATOR
-from concordia.core.db import ServiceTables, new_metadata
-from concordia.kit.shapes import ParticipantCounts
-
-# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit integer.
-SeqId = BigInteger().with_variant(Integer(), "sqlite")
+from concordia.core.db import SeqId, ServiceTables, new_metadata
+from concordia.kit.shapes import ParticipantCounts, Tracked
 
 
 class ScaledDecimal(TypeDecorator[Decimal]):
@@ -86,7 +82,7 @@ class Base(ServiceTables, DeclarativeBase):
     metadata = new_metadata()
 
 
-class Donor(Base):
+class Donor(Tracked, Base):
     """A government programme, foundation or multilateral that funds grants."""
 
     __tablename__ = "donors"
@@ -98,9 +94,6 @@ class Donor(Base):
     name: Mapped[str] = mapped_column(String(300))
     type: Mapped[str] = mapped_column(String(32))
     country: Mapped[str] = mapped_column(String(2))
-    version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class KnownOrganisation(Base):
@@ -202,7 +195,7 @@ class Rate(Base):
     updated_at: Mapped[datetime]
 
 
-class Activity(ParticipantCounts, Base):
+class Activity(ParticipantCounts, Tracked, Base):
     """An event or programme a grant funds, with participants as counts, never names."""
 
     __tablename__ = "activities"
@@ -215,9 +208,6 @@ class Activity(ParticipantCounts, Base):
     end_date: Mapped[date] = mapped_column(Date)
     country: Mapped[str] = mapped_column(String(2))
     city: Mapped[str] = mapped_column(String(120))
-    version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 #: Grants no feed reader sees take positions from here on (the ``hidden`` counter), so the

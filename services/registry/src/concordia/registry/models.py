@@ -6,24 +6,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    UniqueConstraint,
-    func,
-)
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.auth import OPERATOR
-from concordia.core.db import ServiceTables, new_metadata
-
-# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
-SeqId = BigInteger().with_variant(Integer(), "sqlite")
+from concordia.core.db import SeqId, ServiceTables, new_metadata
+from concordia.kit.shapes import Tracked
 
 
 class Base(ServiceTables, DeclarativeBase):
@@ -112,7 +100,7 @@ class Membership(Base):
     since: Mapped[date | None] = mapped_column(Date)
 
 
-class Permit(Base):
+class Permit(Tracked, Base):
     """A residence/work permit or visa of a person in a host state."""
 
     __tablename__ = "permits"
@@ -129,9 +117,6 @@ class Permit(Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     family_members_covered: Mapped[int] = mapped_column(default=0)
-    version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class Consent(Base):
