@@ -21,6 +21,7 @@ from concordia.ledger.codes import PURPOSES
 from concordia.ledger.models import Grant, KnownOrganisation, OverlapMatch, OverlapRun
 from concordia.ledger.overlap.psi import normalise
 from concordia.ledger.overlap.schemas import OverlapPeerRead, OverlapRead, OverlapsRead
+from concordia.ledger.settings import LedgerSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,16 @@ class RunLimits:
     runs_per_day: int = 2
     #: Runs per UTC day, as client or server, across every peer and purpose (bounds a hub).
     answers_per_day: int = 24
+
+    @classmethod
+    def of(cls, settings: LedgerSettings) -> RunLimits:
+        """The policy the node's ``CONCORDIA_LEDGER_OVERLAP_*`` settings set."""
+        return cls(
+            min_set_size=settings.overlap_min_set_size,
+            max_set_size=settings.overlap_max_set_size,
+            runs_per_day=settings.overlap_runs_per_day,
+            answers_per_day=settings.overlap_answers_per_day,
+        )
 
 
 def open_periods(day: date) -> tuple[str, str]:
