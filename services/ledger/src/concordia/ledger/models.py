@@ -14,63 +14,22 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Date,
-    Dialect,
     ForeignKey,
     Index,
     LargeBinary,
-    Numeric,
     SmallInteger,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeEngine
 
 from concordia.core.auth import OPERATOR
-from concordia.core.db import SeqId, ServiceTables, new_metadata
+from concordia.core.db import ScaledDecimal, SeqId, ServiceTables, new_metadata
 from concordia.kit.shapes import ParticipantCounts, Tracked
-
-
-class ScaledDecimal(TypeDecorator[Decimal]):
-    """``NUMERIC(p, s)`` on PostgreSQL; a scaled 64-bit integer on SQLite, which has no decimals.
-
-    SQLite would store a NUMERIC as a binary float; an integer of hundredths (or 10⁻⁸ for rates)
-    keeps every digit, and SQL sums stay exact on both backends.
-    """
-
-    impl = Numeric
-    cache_ok = True
-
-    def __init__(self, precision: int, scale: int) -> None:
-        super().__init__(precision, scale)
-        self.precision, self.scale = precision, scale
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        """A BIGINT on SQLite, NUMERIC(p, s) elsewhere."""
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(self.precision, self.scale))
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
-        """Scale to an integer on SQLite."""
-        if value is None or dialect.name != "sqlite":
-            return value
-        return int(Decimal(value).scaleb(self.scale).to_integral_exact())
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        """Back to a Decimal with the column's scale."""
-        if value is None:
-            return None
-        if dialect.name == "sqlite":
-            return Decimal(int(value)).scaleb(-self.scale)
-        return Decimal(value)
-
 
 Money = ScaledDecimal(18, 2)
 RateValue = ScaledDecimal(18, 8)
