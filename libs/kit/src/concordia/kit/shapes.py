@@ -1,20 +1,28 @@
 """Column shapes that several services' models share (the ORM side of ``concordia.kit.ddl``).
 
-A mixin's columns come after the model's own, in the order the mixins are named.
+A mixin's columns come after the model's own, in the order the mixins are named (``UuidKey``'s
+key comes first).
 
 Example::
 
-    class Activity(ParticipantCounts, Tracked, Base):
+    class Activity(Tracked, ParticipantCounts, Base):
         __tablename__ = "activities"
         ...
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import String, func
 from sqlalchemy.orm import Mapped, mapped_column
+
+
+class UuidKey:
+    """A record keyed by a UUID (``new_id()``: time-ordered, so keyset pages follow creation)."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, sort_order=-1)
 
 
 class ParticipantCounts:

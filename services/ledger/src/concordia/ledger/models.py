@@ -29,7 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.auth import OPERATOR
 from concordia.core.db import ScaledDecimal, SeqId, ServiceTables, new_metadata
-from concordia.kit.shapes import ParticipantCounts, Tracked
+from concordia.kit.shapes import ParticipantCounts, Tracked, UuidKey
 
 Money = ScaledDecimal(18, 2)
 RateValue = ScaledDecimal(18, 8)
@@ -41,12 +41,11 @@ class Base(ServiceTables, DeclarativeBase):
     metadata = new_metadata()
 
 
-class Donor(Tracked, Base):
+class Donor(UuidKey, Tracked, Base):
     """A government programme, foundation or multilateral that funds grants."""
 
     __tablename__ = "donors"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     #: Whose record it is (``donor:...`` or the node's operator): its grants are theirs too.
     owner: Mapped[str] = mapped_column(String(64), index=True, server_default=OPERATOR)
     identifier: Mapped[str] = mapped_column(String(96), unique=True)
@@ -55,12 +54,11 @@ class Donor(Tracked, Base):
     country: Mapped[str] = mapped_column(String(2))
 
 
-class KnownOrganisation(Base):
+class KnownOrganisation(UuidKey, Base):
     """An organisation the registry announced (its local events); removed ones stay, marked."""
 
     __tablename__ = "known_organisations"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     identifier: Mapped[str] = mapped_column(String(96), index=True)
     name: Mapped[str] = mapped_column(String(300))
     type: Mapped[str] = mapped_column(String(32))
@@ -70,25 +68,23 @@ class KnownOrganisation(Base):
     updated_at: Mapped[datetime]
 
 
-class KnownPerson(Base):
+class KnownPerson(UuidKey, Base):
     """A person the registry announced: the id only. Erased persons stay, marked, so no new
     grant can name them."""
 
     __tablename__ = "known_persons"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     version: Mapped[int]
     erased_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
 
-class Grant(Base):
+class Grant(UuidKey, Base):
     """A donor's grant to an organisation or a person, keyed by the donor's ``external_id``."""
 
     __tablename__ = "grants"
     __table_args__ = (UniqueConstraint("donor_id", "external_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     #: The donor's owner; the grant's transactions and activities are theirs through it.
     owner: Mapped[str] = mapped_column(String(64), index=True, server_default=OPERATOR)
     donor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("donors.id"))
@@ -123,7 +119,7 @@ class Grant(Base):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class Transaction(Base):
+class Transaction(UuidKey, Base):
     """An IATI transaction on a grant: an amount in a currency on a value date."""
 
     __tablename__ = "transactions"
@@ -132,7 +128,6 @@ class Transaction(Base):
         Index("ix_transactions_grant_id_value_date", "grant_id", "value_date"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     grant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grants.id"))
     external_id: Mapped[str | None] = mapped_column(String(128))
     type: Mapped[int] = mapped_column(SmallInteger)
@@ -154,12 +149,11 @@ class Rate(Base):
     updated_at: Mapped[datetime]
 
 
-class Activity(ParticipantCounts, Tracked, Base):
+class Activity(UuidKey, Tracked, ParticipantCounts, Base):
     """An event or programme a grant funds, with participants as counts, never names."""
 
     __tablename__ = "activities"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     grant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grants.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(300))

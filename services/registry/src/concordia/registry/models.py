@@ -11,7 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.auth import OPERATOR
 from concordia.core.db import SeqId, ServiceTables, new_metadata
-from concordia.kit.shapes import Tracked
+from concordia.kit.shapes import Tracked, UuidKey
 
 
 class Base(ServiceTables, DeclarativeBase):
@@ -26,7 +26,7 @@ def _owner() -> Mapped[str]:
     return mapped_column(String(64), index=True, server_default=OPERATOR)
 
 
-class Person(Base):
+class Person(UuidKey, Base):
     """A person at risk. Names are ciphertext; erasure nulls every personal column."""
 
     __tablename__ = "persons"
@@ -35,7 +35,6 @@ class Person(Base):
     #: the owner), by which it is found, and ``external_id_enc`` the value, encrypted.
     __table_args__ = (UniqueConstraint("owner", "external_key"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner: Mapped[str] = _owner()
     external_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     external_id_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -61,13 +60,12 @@ class Person(Base):
     erased_key: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
 
 
-class Organisation(Base):
+class Organisation(UuidKey, Base):
     """An organisation of the exiled civil society, known by its standard identifier."""
 
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("owner", "external_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner: Mapped[str] = _owner()
     external_id: Mapped[str | None] = mapped_column(String(128))
     identifier: Mapped[str] = mapped_column(String(96), unique=True)
@@ -100,13 +98,12 @@ class Membership(Base):
     since: Mapped[date | None] = mapped_column(Date)
 
 
-class Permit(Tracked, Base):
+class Permit(UuidKey, Tracked, Base):
     """A residence/work permit or visa of a person in a host state."""
 
     __tablename__ = "permits"
     __table_args__ = (Index("ix_permits_status_valid_to", "status", "valid_to"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner: Mapped[str] = _owner()
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), index=True
@@ -119,12 +116,11 @@ class Permit(Tracked, Base):
     family_members_covered: Mapped[int] = mapped_column(default=0)
 
 
-class Consent(Base):
+class Consent(UuidKey, Base):
     """A person's consent to one purpose of processing, and its withdrawal."""
 
     __tablename__ = "consents"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner: Mapped[str] = _owner()
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), index=True
