@@ -8,6 +8,7 @@ from concordia.evaluation.models import KnownActivity
 from concordia.events.ledger import PARTICIPANT_COUNTS, ActivityRecorded
 from concordia.kit.shapes import ParticipantCounts
 from concordia.ledger.models import Activity
+from concordia.registry.models import Permit
 
 
 def test_the_participant_counts_are_the_events_counts() -> None:
@@ -22,3 +23,10 @@ def test_both_activity_tables_carry_every_count() -> None:
         columns = model.__table__.columns
         assert set(PARTICIPANT_COUNTS) <= set(columns.keys())
         assert all(not columns[name].nullable for name in PARTICIPANT_COUNTS)
+
+
+def test_the_key_comes_first_and_the_tracking_columns_last() -> None:
+    columns = list(Permit.__table__.columns.keys())
+    assert columns[0] == "id"
+    assert columns[-3:] == ["version", "created_at", "updated_at"]
+    assert Activity.__table__.columns["version"].default.arg == 1  # type: ignore[union-attr]

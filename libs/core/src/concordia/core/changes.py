@@ -6,7 +6,9 @@ Services keep their own change tables; these helpers are the parts that do not d
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 import uuid_utils
 from sqlalchemy import text
@@ -31,6 +33,20 @@ def check_version(current: int, expected: int | None) -> None:
         raise PreconditionFailedError(
             f"the record is at version {current}, not {expected}: read it again and retry"
         )
+
+
+def field_reader(values: dict[str, Any] | object) -> Callable[[str], Any]:
+    """Reads a field of ``values`` by name: a row as a dict (a bulk sync's; a missing key reads
+    None) or a record's attribute, so one function builds an event or a digest from either."""
+    if isinstance(values, dict):
+        return values.get
+    return lambda name: getattr(values, name)
+
+
+def fields_of(values: dict[str, Any] | object, names: Iterable[str]) -> dict[str, Any]:
+    """The fields ``names`` of ``values`` (a row's dict or a record, see :func:`field_reader`)."""
+    get = field_reader(values)
+    return {name: get(name) for name in names}
 
 
 async def serialise_appends(session: AsyncSession, lock_key: int) -> None:

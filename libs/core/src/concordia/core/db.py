@@ -13,11 +13,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import orjson
 import sqlalchemy
+import sqlalchemy.types
 from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -62,6 +64,41 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class ScaledDecimal(TypeDecorator[Decimal]):
+    """``NUMERIC(p, s)`` on PostgreSQL; a scaled 64-bit integer on SQLite, which has no decimals.
+
+    SQLite would store a NUMERIC as a binary float; an integer of hundredths (or 10⁻⁸ for rates)
+    keeps every digit, and SQL sums stay exact on both backends.
+    """
+
+    impl = sqlalchemy.Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int) -> None:
+        super().__init__(precision, scale)
+        self.precision, self.scale = precision, scale
+
+    def load_dialect_impl(self, dialect: Dialect) -> sqlalchemy.types.TypeEngine[Any]:
+        """A BIGINT on SQLite, NUMERIC(p, s) elsewhere."""
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sqlalchemy.BigInteger())
+        return dialect.type_descriptor(sqlalchemy.Numeric(self.precision, self.scale))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        """Scale to an integer on SQLite."""
+        if value is None or dialect.name != "sqlite":
+            return value
+        return int(Decimal(value).scaleb(self.scale).to_integral_exact())
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        """Back to a Decimal with the column's scale."""
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.scale)
+        return Decimal(value)
 
 
 def new_metadata() -> MetaData:
@@ -418,6 +455,11 @@ def table_of(model: type[Any]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+#: A sequence key: SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit
+#: identity.
+SeqId = sqlalchemy.BigInteger().with_variant(sqlalchemy.Integer(), "sqlite")
 
 
 class ServiceTables:

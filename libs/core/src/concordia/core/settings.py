@@ -8,7 +8,7 @@ import hmac
 import os
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
@@ -34,6 +34,19 @@ def service_config(service: str) -> SettingsConfigDict:
     return SettingsConfigDict(
         env_prefix=f"CONCORDIA_{service.upper()}_", extra="ignore", validate_by_name=True
     )
+
+
+def seconds(default: float | None, description: str) -> Any:
+    """A duration setting, in seconds: positive when set.
+
+    Example: ``stale_after_seconds: float = seconds(90.0, "A service silent this long ...")``
+    """
+    return Field(default=default, gt=0, description=description)
+
+
+def at_least_one(default: int, description: str) -> Any:
+    """A count or quota setting that is at least one (runs per day, streams per token, ...)."""
+    return Field(default=default, ge=1, description=description)
 
 
 class CoreSettings(BaseSettings):

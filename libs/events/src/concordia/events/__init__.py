@@ -145,10 +145,16 @@ if TYPE_CHECKING:  # the runtime, as the type checker sees it; loaded lazily bel
         ConsumerMetrics as ConsumerMetrics,
     )
     from concordia.events.runtime.consumer import (
+        EventRoute as EventRoute,
+    )
+    from concordia.events.runtime.consumer import (
         Handler as Handler,
     )
     from concordia.events.runtime.consumer import (
         Outcome as Outcome,
+    )
+    from concordia.events.runtime.consumer import (
+        dispatch as dispatch,
     )
     from concordia.events.runtime.decision_follower import (
         DecisionFollower as DecisionFollower,
@@ -262,6 +268,8 @@ _RUNTIME: dict[str, str] = {
     "Consumer": "concordia.events.runtime.consumer",
     "ConsumerMetrics": "concordia.events.runtime.consumer",
     "Handler": "concordia.events.runtime.consumer",
+    "EventRoute": "concordia.events.runtime.consumer",
+    "dispatch": "concordia.events.runtime.consumer",
     "Outcome": "concordia.events.runtime.consumer",
     "NodeLinks": "concordia.events.runtime.federation",
     "AlreadyProcessedError": "concordia.events.runtime.inbox",
@@ -355,6 +363,7 @@ __all__ = [
     "EnvelopeError",
     "EvaluationRules",
     "Event",
+    "EventRoute",
     "EventSignatureProblem",
     "FollowUp",
     "Handler",
@@ -423,6 +432,7 @@ __all__ = [
     "coordination",
     "country_stream",
     "disclosure_rules",
+    "dispatch",
     "ensure_stream",
     "ensure_streams",
     "event_class",

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from concordia.core.settings import CoreSettings
+from concordia.core.settings import CoreSettings, at_least_one, seconds
 from concordia.events import DisclosureFloors
 from concordia.kit._secure_state import SecureSettings
 
@@ -26,19 +26,16 @@ class ServiceSettings(CoreSettings, SecureSettings):
     consumer_enabled: bool = Field(
         default=True, description="Apply the events this service consumes (off: publish only)."
     )
-    aggregate_interval_seconds: float = Field(
-        default=60.0, gt=0, description="How often aggregates are recomputed and published."
+    aggregate_interval_seconds: float = seconds(
+        60.0, "How often aggregates are recomputed and published."
     )
-    disclosure_k: int = Field(
-        default=10, ge=1, description="Minimum contributors (persons, recipients) in a cell."
-    )
+    disclosure_k: int = at_least_one(10, "Minimum contributors (persons, recipients) in a cell.")
     rounding_base: int | None = Field(
         default=5, ge=2, description="Round published counts to this base; money is never rounded."
     )
-    status_interval_seconds: float = Field(
-        default=30.0,
-        gt=0,
-        description="How often the service reports its status (charter run, outbox lag) to the "
+    status_interval_seconds: float = seconds(
+        30.0,
+        "How often the service reports its status (charter run, outbox lag) to the "
         "hub; it also reports right after applying a new charter.",
     )
     # The node's floors under the charter (node-wide names; k's is CONCORDIA_DISCLOSURE_K_MIN).

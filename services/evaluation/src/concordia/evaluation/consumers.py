@@ -24,12 +24,14 @@ from concordia.evaluation.models import (
 from concordia.events import (
     Envelope,
     Event,
+    EventRoute,
     Handler,
     OrganisationRegistered,
     OrganisationRemoved,
     OrganisationUpdated,
     PermitRecorded,
     PermitUpdated,
+    dispatch,
 )
 from concordia.events.ledger import (
     PARTICIPANT_COUNTS,
@@ -42,23 +44,6 @@ from concordia.events.ledger import (
     TransactionRecorded,
     TransactionRemoved,
 )
-
-#: The local events evaluation consumes.
-SUBJECTS: list[type[Event]] = [
-    OrganisationRegistered,
-    OrganisationUpdated,
-    OrganisationRemoved,
-    GrantRecorded,
-    GrantUpdated,
-    GrantWithdrawn,
-    TransactionRecorded,
-    TransactionRemoved,
-    ActivityRecorded,
-    ActivityUpdated,
-    ActivityRemoved,
-    PermitRecorded,
-    PermitUpdated,
-]
 
 #: A permit in one of these states was granted (an expired one too, in its day).
 GRANTED = frozenset({"granted", "expired"})
@@ -134,31 +119,38 @@ async def _permit(session: AsyncSession, event: PermitRecorded, at: date) -> Non
     learn(session, known, KnownPermit, facts, id=event.permit_id)
 
 
+async def _transaction_removed(session: AsyncSession, event: TransactionRemoved) -> None:
+    await session.execute(
+        delete(KnownTransaction).where(KnownTransaction.id == event.transaction_id)
+    )
+
+
+async def _activity_removed(session: AsyncSession, event: ActivityRemoved) -> None:
+    await session.execute(delete(KnownActivity).where(KnownActivity.id == event.activity_id))
+
+
+async def _permit_change(session: AsyncSession, envelope: Envelope[Event]) -> None:
+    # A permit granted without a first valid day counts from the day the registry said so.
+    await _permit(session, envelope.data, envelope.time.date())  # type: ignore[arg-type]
+
+
+#: How each local event is applied, in the consumer's unit of work.
+ROUTES: dict[type[Event], EventRoute] = {
+    OrganisationRegistered: _organisation, OrganisationUpdated: _organisation,
+    OrganisationRemoved: _removed,
+    GrantRecorded: _grant, GrantUpdated: _grant, GrantWithdrawn: _grant,
+    TransactionRecorded: _transaction, TransactionRemoved: _transaction_removed,
+    ActivityRecorded: _activity, ActivityUpdated: _activity, ActivityRemoved: _activity_removed,
+}  # fmt: skip
+PERMIT_ROUTES: dict[type[Event], Handler] = {
+    PermitRecorded: _permit_change,
+    PermitUpdated: _permit_change,
+}
+
+#: The local events evaluation consumes.
+SUBJECTS: list[type[Event]] = [*ROUTES, *PERMIT_ROUTES]
+
+
 def handler() -> Handler:
     """The consumer's handler: applies one local event in the given unit of work."""
-
-    async def handle(session: AsyncSession, envelope: Envelope[Event]) -> None:
-        event = envelope.data
-        if isinstance(event, OrganisationRegistered | OrganisationUpdated):
-            await _organisation(session, event)  # type: ignore[arg-type]
-        elif isinstance(event, OrganisationRemoved):
-            await _removed(session, event)
-        elif isinstance(event, GrantRecorded | GrantUpdated | GrantWithdrawn):
-            await _grant(session, event)  # type: ignore[arg-type]
-        elif isinstance(event, TransactionRecorded):
-            await _transaction(session, event)
-        elif isinstance(event, TransactionRemoved):
-            await session.execute(
-                delete(KnownTransaction).where(KnownTransaction.id == event.transaction_id)
-            )
-        elif isinstance(event, ActivityRecorded | ActivityUpdated):
-            await _activity(session, event)
-        elif isinstance(event, PermitRecorded | PermitUpdated):
-            await _permit(session, event, envelope.time.date())  # type: ignore[arg-type]
-        elif isinstance(event, ActivityRemoved):
-            await session.execute(
-                delete(KnownActivity).where(KnownActivity.id == event.activity_id)
-            )
-        await session.flush()
-
-    return handle
+    return dispatch(ROUTES, enveloped=PERMIT_ROUTES)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.db import ServiceTables, new_metadata
-from concordia.kit.shapes import ParticipantCounts
+from concordia.kit.shapes import OwnedRecord, ParticipantCounts, UuidKey
 
 
 class Base(ServiceTables, DeclarativeBase):
@@ -38,12 +38,11 @@ class Base(ServiceTables, DeclarativeBase):
     type_annotation_map = {**ServiceTables.type_annotation_map, Decimal: Numeric(18, 2)}
 
 
-class KnownOrganisation(Base):
+class KnownOrganisation(UuidKey, Base):
     """An organisation the registry announced: codes only (groups, regions), no members."""
 
     __tablename__ = "known_organisations"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     identifier: Mapped[str] = mapped_column(String(96))
     type: Mapped[str] = mapped_column(String(32))
     represents: Mapped[list[Any]]
@@ -52,12 +51,11 @@ class KnownOrganisation(Base):
     removed: Mapped[bool] = mapped_column(default=False)
 
 
-class KnownGrant(Base):
+class KnownGrant(UuidKey, Base):
     """A grant the ledger announced; ``feed_seq`` orders its changes (an older one is ignored)."""
 
     __tablename__ = "known_grants"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     donor_id: Mapped[uuid.UUID] = mapped_column(index=True)
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     purpose: Mapped[str | None] = mapped_column(String(32))
@@ -69,39 +67,36 @@ class KnownGrant(Base):
     withdrawn: Mapped[bool] = mapped_column(default=False)
 
 
-class KnownTransaction(Base):
+class KnownTransaction(UuidKey, Base):
     """A grant's transaction, in EUR as the ledger converted it (None: no rate then)."""
 
     __tablename__ = "known_transactions"
     __table_args__ = (Index("ix_known_transactions_grant_date", "grant_id", "value_date"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     grant_id: Mapped[uuid.UUID]
     type: Mapped[int] = mapped_column(SmallInteger)
     amount_eur: Mapped[Decimal | None]
     value_date: Mapped[date] = mapped_column(Date, index=True)
 
 
-class KnownActivity(ParticipantCounts, Base):
+class KnownActivity(UuidKey, ParticipantCounts, Base):
     """An activity a grant funds: dates, kind and participant counts."""
 
     __tablename__ = "known_activities"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     grant_id: Mapped[uuid.UUID] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(16))
     start_date: Mapped[date] = mapped_column(Date, index=True)
     version: Mapped[int]
 
 
-class KnownPermit(Base):
+class KnownPermit(UuidKey, Base):
     """A permit the registry announced, reduced to what the plurality indicators count: no
     person, no track, no dates but the day it counts from; whether its holder is in a
     vulnerable group (one bit, as the event says) and how many family members it covers."""
 
     __tablename__ = "known_permits"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
     #: The day it was granted: its first valid day, else the day the registry said "granted".
     granted_on: Mapped[date | None] = mapped_column(Date, index=True)
@@ -110,7 +105,7 @@ class KnownPermit(Base):
     version: Mapped[int]
 
 
-class Evaluator(Base):
+class Evaluator(UuidKey, OwnedRecord, Base):
     """An independent expert; the name is personal data, encrypted with the node key."""
 
     __tablename__ = "evaluators"
@@ -118,7 +113,6 @@ class Evaluator(Base):
     #: may share a name with the operator's, and neither blocks (or reveals) the other.
     __table_args__ = (UniqueConstraint("owner", "account"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     #: The name of the token the evaluator scores with (with ``owner``, that token).
     account: Mapped[str] = mapped_column(String(128))
@@ -126,16 +120,13 @@ class Evaluator(Base):
     languages: Mapped[list[Any]]
     european: Mapped[bool]
     active: Mapped[bool] = mapped_column(default=True)
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
-class Conflict(Base):
+class Conflict(UuidKey, Base):
     """A declared relationship of an evaluator with an organisation or a donor."""
 
     __tablename__ = "conflicts"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     evaluator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("evaluators.id"), index=True)
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     donor_id: Mapped[uuid.UUID | None]
@@ -144,23 +135,20 @@ class Conflict(Base):
     declared_at: Mapped[datetime]
 
 
-class Draw(Base):
+class Draw(UuidKey, OwnedRecord, Base):
     """A random draw of assessors: the seed and the eligible list let anyone re-run it."""
 
     __tablename__ = "draws"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     item_type: Mapped[str] = mapped_column(String(16))
     item_id: Mapped[uuid.UUID]
     period: Mapped[str] = mapped_column(String(8))
     seed: Mapped[str] = mapped_column(String(64))
     eligible: Mapped[list[Any]]
     drawn: Mapped[list[Any]]
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
-class Assignment(Base):
+class Assignment(UuidKey, OwnedRecord, Base):
     """One drawn assessor for one item (a grant or an organisation) and period."""
 
     __tablename__ = "assignments"
@@ -169,23 +157,19 @@ class Assignment(Base):
         Index("ix_assignments_item", "item_type", "item_id", "period"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     draw_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("draws.id"))
     item_type: Mapped[str] = mapped_column(String(16))
     item_id: Mapped[uuid.UUID]
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     period: Mapped[str] = mapped_column(String(8))
     evaluator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("evaluators.id"), index=True)
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
-class Assessment(Base):
+class Assessment(UuidKey, OwnedRecord, Base):
     """An assessor's scores (0-4) with written evidence on the five criteria."""
 
     __tablename__ = "assessments"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     assignment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assignments.id"), unique=True)
     evaluator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("evaluators.id"))
     item_type: Mapped[str] = mapped_column(String(16))
@@ -198,18 +182,13 @@ class Assessment(Base):
     relevance: Mapped[int] = mapped_column(SmallInteger)
     impact: Mapped[int] = mapped_column(SmallInteger)
     evidence: Mapped[dict[str, Any]]
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
-class Panel(Base):
+class Panel(UuidKey, OwnedRecord, Base):
     """The panel that decided a research or media grant's award."""
 
     __tablename__ = "panels"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     grant_id: Mapped[uuid.UUID] = mapped_column(unique=True)
     members: Mapped[list[Any]]
     decided_on: Mapped[date] = mapped_column(Date)
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from concordia.core.settings import service_config
+from concordia.core.settings import at_least_one, service_config
 from concordia.kit import ServiceSettings
 
 
@@ -20,8 +20,8 @@ class EvaluationSettings(ServiceSettings):
     agreement_min_items: int = Field(
         default=10, ge=2, description="Report alpha (and kappa) only over at least this many items."
     )
-    rotation_max_consecutive: int = Field(
-        default=2, ge=1, description="Consecutive periods an evaluator may assess one organisation."
+    rotation_max_consecutive: int = at_least_one(
+        2, "Consecutive periods an evaluator may assess one organisation."
     )
     fragmentation_threshold_eur: Decimal = Field(
         default=Decimal(10000), gt=0, description="A grant committed below this is 'spread thin'."

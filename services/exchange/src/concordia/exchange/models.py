@@ -11,21 +11,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from concordia.core.db import ServiceTables, new_metadata
-
-SeqId = BigInteger().with_variant(Integer(), "sqlite")
+from concordia.core.db import SeqId, ServiceTables, new_metadata
+from concordia.kit.shapes import OwnedRecord, UuidKey
 
 #: Tables the migration makes outside the models (SQLite FTS5 and its shadow tables).
 FTS_TABLES: frozenset[str] = frozenset(
@@ -44,13 +34,12 @@ class Base(ServiceTables, DeclarativeBase):
     metadata.info["unmapped_columns"] = frozenset({("practice_search", "stemmed_tsv")})
 
 
-class Practice(Base):
+class Practice(UuidKey, Base):
     """A practice: where it comes from, who owns it, its workflow and served revision."""
 
     __tablename__ = "practices"
     __table_args__ = (Index("ix_practices_topic_country", "topic", "country"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     #: The node it was written at; only there can it be edited.
     origin: Mapped[str] = mapped_column(String(8), index=True)
     owner: Mapped[str] = mapped_column(String(128))
@@ -69,13 +58,12 @@ class Practice(Base):
     updated_at: Mapped[datetime]
 
 
-class Revision(Base):
+class Revision(UuidKey, Base):
     """One revision of a practice: every edit is a new one, none is ever changed but its state."""
 
     __tablename__ = "practice_revisions"
     __table_args__ = (UniqueConstraint("practice_id", "number"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     practice_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("practices.id", ondelete="CASCADE"), index=True
     )
@@ -92,12 +80,11 @@ class Revision(Base):
     approved_at: Mapped[datetime | None]
 
 
-class Contribution(Base):
+class Contribution(UuidKey, Base):
     """An endorsement or a comment on a practice, by a role and a country, never a person."""
 
     __tablename__ = "contributions"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     #: No foreign key: a replicated comment may arrive before its practice does.
     practice_id: Mapped[uuid.UUID] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(16))  # endorsement | comment
@@ -116,7 +103,7 @@ class Contribution(Base):
     published_at: Mapped[datetime | None]
 
 
-class Attachment(Base):
+class Attachment(OwnedRecord, Base):
     """A file of a practice, addressed by the SHA-256 of its content."""
 
     __tablename__ = "attachments"
@@ -129,8 +116,6 @@ class Attachment(Base):
     size: Mapped[int]
     #: Extracted text for the screen; None when none could be extracted (it cannot leave then).
     text: Mapped[str | None] = mapped_column(Text)
-    owner: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime]
 
 
 class Blob(Base):

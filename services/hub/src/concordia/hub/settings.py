@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from concordia.core.settings import CoreSettings, service_config
+from concordia.core.settings import CoreSettings, at_least_one, seconds, service_config
 from concordia.events.codes import PURPOSE_CODES, Purpose
 
 #: The grant purposes an overlap round may name (the ledger's code list).
@@ -45,19 +45,14 @@ class HubSettings(CoreSettings):
         "holds no key; without this file nothing can be adopted, signatures stay unchecked and no "
         "secure round runs.",
     )
-    nodes_scan_seconds: float = Field(
-        default=10.0, gt=0, description="How often nodes_dir is re-read for added countries."
+    nodes_scan_seconds: float = seconds(10.0, "How often nodes_dir is re-read for added countries.")
+    charter_resend_seconds: float = seconds(
+        60.0, "How often the charter goes to services running another."
     )
-    charter_resend_seconds: float = Field(
-        default=60.0, gt=0, description="How often the charter goes to services running another."
-    )
-    stale_after_seconds: float = Field(
-        default=90.0, gt=0, description="A service silent this long is shown as stale."
-    )
-    snapshots_per_node_per_day: int = Field(
-        default=2000,
-        ge=1,
-        description="Snapshots the hub stores per node per UTC day (by arrival); beyond, each "
+    stale_after_seconds: float = seconds(90.0, "A service silent this long is shown as stale.")
+    snapshots_per_node_per_day: int = at_least_one(
+        2000,
+        "Snapshots the hub stores per node per UTC day (by arrival); beyond, each "
         "is refused (`quota_exceeded`) and the node publishes it again as a new version later.",
     )
     stream_mode: Literal["sourced", "direct"] = Field(
@@ -65,26 +60,23 @@ class HubSettings(CoreSettings):
         description="`sourced`: NODE_<CODE> sources the node's SHARED_<CODE> through "
         "$JS.<code>.API (production); `direct`: a plain stream on shared.<code>.> (tests).",
     )
-    psi_step_timeout_seconds: float = Field(
-        default=60.0, gt=0, description="How long the hub waits for a node's PSI step."
-    )
-    psi_runs_per_day: int = Field(
-        default=2, ge=1, description="PSI runs per UTC day per ordered pair, period and purpose."
+    psi_step_timeout_seconds: float = seconds(60.0, "How long the hub waits for a node's PSI step.")
+    psi_runs_per_day: int = at_least_one(
+        2, "PSI runs per UTC day per ordered pair, period and purpose."
     )
     overlap_purposes: tuple[Purpose, ...] = Field(
         default=PURPOSES, min_length=1, description="The purposes a scheduled round covers."
     )
-    overlap_round_seconds: float | None = Field(
-        default=None,
-        gt=0,
-        description="Run an overlap round of the current quarter for every purpose this often "
+    overlap_round_seconds: float | None = seconds(
+        None,
+        "Run an overlap round of the current quarter for every purpose this often "
         "(unset: only on request, `POST /v1/overlaps/runs`).",
     )
-    agenda_scan_seconds: float | None = Field(
-        default=300.0, gt=0,
-        description="Seconds between two scans of the signals that raise agenda items "
+    agenda_scan_seconds: float | None = seconds(
+        300.0,
+        "Seconds between two scans of the signals that raise agenda items "
         "(unset: only on request, `POST /v1/agenda/scan`).",
-    )  # fmt: skip
+    )
     agenda_periods: int = Field(
         default=2, ge=1, le=8,
         description="How many quarters a scan looks at: the current one and those before it.",
@@ -94,18 +86,17 @@ class HubSettings(CoreSettings):
         description="Refuse snapshots and status reports without a valid signature of their "
         "node (`unsigned`); off: an unsigned one is kept, shown unverified.",
     )
-    decision_push_seconds: float = Field(
-        default=10.0, gt=0,
-        description="Seconds between two sends of the decision log to nodes that miss entries.",
-    )  # fmt: skip
-    secure_round_seconds: float | None = Field(
-        default=600.0, gt=0,
-        description="Seconds between two runs of the secure tables' rounds that are due: flow "
+    decision_push_seconds: float = seconds(
+        10.0, "Seconds between two sends of the decision log to nodes that miss entries."
+    )
+    secure_round_seconds: float | None = seconds(
+        600.0,
+        "Seconds between two runs of the secure tables' rounds that are due: flow "
         "tables for the quarter just closed, stock tables for the current quarter (unset: only "
         "on request, `POST /v1/secure/rounds`).",
-    )  # fmt: skip
-    secure_step_timeout_seconds: float = Field(
-        default=30.0, gt=0, description="How long the hub waits for a node's secure-round step."
+    )
+    secure_step_timeout_seconds: float = seconds(
+        30.0, "How long the hub waits for a node's secure-round step."
     )
     secure_colluders: int = Field(
         default=0, ge=0,

@@ -99,12 +99,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             rt.coalition.client,
             node=settings.node,
             is_leader=rt.is_leader,
-            limits=RunLimits(
-                min_set_size=settings.overlap_min_set_size,
-                max_set_size=settings.overlap_max_set_size,
-                runs_per_day=settings.overlap_runs_per_day,
-                answers_per_day=settings.overlap_answers_per_day,
-            ),
+            limits=RunLimits.of(settings),
             run_ttl=settings.overlap_run_ttl_seconds,
             identity=rt.identity,
         )

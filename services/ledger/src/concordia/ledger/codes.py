@@ -22,6 +22,7 @@ __all__ = [
     "GOALS",
     "PURPOSES",
     "TRANSACTION_TYPES",
+    "TRANSACTION_TYPES_DOC",
     "ActivityKind",
     "DonorType",
     "GoalCode",
@@ -30,6 +31,12 @@ __all__ = [
     "TransactionType",
     "Visibility",
 ]
+
+#: How the API describes a transaction's ``type`` (the IATI codes a ``TransactionType`` takes).
+TRANSACTION_TYPES_DOC = (
+    "IATI: 1 incoming funds, 2 outgoing commitment, 3 disbursement, "
+    "4 expenditure, 11 incoming commitment, 12 outgoing pledge."
+)
 
 #: What a grant is for, with the OECD DAC 5-digit sector the IATI export will report.
 PURPOSES: dict[str, int] = {

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import learn
 from concordia.events import (
-    Envelope,
     Event,
     Handler,
     OrganisationRegistered,
@@ -27,6 +26,7 @@ from concordia.events import (
     PersonErased,
     PersonRegistered,
     PersonUpdated,
+    dispatch,
 )
 from concordia.events.ledger import GrantUpdated
 from concordia.ledger.feed import moves as feed_moves
@@ -110,16 +110,11 @@ async def _person_erased(session: AsyncSession, ctx: NodeContext, event: PersonE
 def handler(ctx: NodeContext) -> Handler:
     """The consumer's handler: applies one registry event in the given unit of work."""
 
-    async def handle(session: AsyncSession, envelope: Envelope[Event]) -> None:
-        event = envelope.data
-        if isinstance(event, OrganisationRegistered | OrganisationUpdated):
-            await _organisation(session, event)  # type: ignore[arg-type]
-        elif isinstance(event, OrganisationRemoved):
-            await _organisation_removed(session, event)
-        elif isinstance(event, PersonRegistered | PersonUpdated):
-            await _person(session, event)  # type: ignore[arg-type]
-        elif isinstance(event, PersonErased):
-            await _person_erased(session, ctx, event)
-        await session.flush()
+    async def person_erased(session: AsyncSession, event: PersonErased) -> None:
+        await _person_erased(session, ctx, event)
 
-    return handle
+    return dispatch({
+        OrganisationRegistered: _organisation, OrganisationUpdated: _organisation,
+        OrganisationRemoved: _organisation_removed,
+        PersonRegistered: _person, PersonUpdated: _person, PersonErased: person_erased,
+    })  # fmt: skip

@@ -14,67 +14,22 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Date,
-    Dialect,
     ForeignKey,
     Index,
-    Integer,
     LargeBinary,
-    Numeric,
     SmallInteger,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeEngine
 
 from concordia.core.auth import OPERATOR
-from concordia.core.db import ServiceTables, new_metadata
-from concordia.kit.shapes import ParticipantCounts
-
-# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit integer.
-SeqId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class ScaledDecimal(TypeDecorator[Decimal]):
-    """``NUMERIC(p, s)`` on PostgreSQL; a scaled 64-bit integer on SQLite, which has no decimals.
-
-    SQLite would store a NUMERIC as a binary float; an integer of hundredths (or 10⁻⁸ for rates)
-    keeps every digit, and SQL sums stay exact on both backends.
-    """
-
-    impl = Numeric
-    cache_ok = True
-
-    def __init__(self, precision: int, scale: int) -> None:
-        super().__init__(precision, scale)
-        self.precision, self.scale = precision, scale
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        """A BIGINT on SQLite, NUMERIC(p, s) elsewhere."""
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(self.precision, self.scale))
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
-        """Scale to an integer on SQLite."""
-        if value is None or dialect.name != "sqlite":
-            return value
-        return int(Decimal(value).scaleb(self.scale).to_integral_exact())
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        """Back to a Decimal with the column's scale."""
-        if value is None:
-            return None
-        if dialect.name == "sqlite":
-            return Decimal(int(value)).scaleb(-self.scale)
-        return Decimal(value)
-
+from concordia.core.db import ScaledDecimal, SeqId, ServiceTables, new_metadata
+from concordia.kit.shapes import ParticipantCounts, Tracked, UuidKey
 
 Money = ScaledDecimal(18, 2)
 RateValue = ScaledDecimal(18, 8)
@@ -86,29 +41,24 @@ class Base(ServiceTables, DeclarativeBase):
     metadata = new_metadata()
 
 
-class Donor(Base):
+class Donor(UuidKey, Tracked, Base):
     """A government programme, foundation or multilateral that funds grants."""
 
     __tablename__ = "donors"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     #: Whose record it is (``donor:...`` or the node's operator): its grants are theirs too.
     owner: Mapped[str] = mapped_column(String(64), index=True, server_default=OPERATOR)
     identifier: Mapped[str] = mapped_column(String(96), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     type: Mapped[str] = mapped_column(String(32))
     country: Mapped[str] = mapped_column(String(2))
-    version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class KnownOrganisation(Base):
+class KnownOrganisation(UuidKey, Base):
     """An organisation the registry announced (its local events); removed ones stay, marked."""
 
     __tablename__ = "known_organisations"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     identifier: Mapped[str] = mapped_column(String(96), index=True)
     name: Mapped[str] = mapped_column(String(300))
     type: Mapped[str] = mapped_column(String(32))
@@ -118,25 +68,23 @@ class KnownOrganisation(Base):
     updated_at: Mapped[datetime]
 
 
-class KnownPerson(Base):
+class KnownPerson(UuidKey, Base):
     """A person the registry announced: the id only. Erased persons stay, marked, so no new
     grant can name them."""
 
     __tablename__ = "known_persons"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     version: Mapped[int]
     erased_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
 
-class Grant(Base):
+class Grant(UuidKey, Base):
     """A donor's grant to an organisation or a person, keyed by the donor's ``external_id``."""
 
     __tablename__ = "grants"
     __table_args__ = (UniqueConstraint("donor_id", "external_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     #: The donor's owner; the grant's transactions and activities are theirs through it.
     owner: Mapped[str] = mapped_column(String(64), index=True, server_default=OPERATOR)
     donor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("donors.id"))
@@ -171,7 +119,7 @@ class Grant(Base):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class Transaction(Base):
+class Transaction(UuidKey, Base):
     """An IATI transaction on a grant: an amount in a currency on a value date."""
 
     __tablename__ = "transactions"
@@ -180,7 +128,6 @@ class Transaction(Base):
         Index("ix_transactions_grant_id_value_date", "grant_id", "value_date"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     grant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grants.id"))
     external_id: Mapped[str | None] = mapped_column(String(128))
     type: Mapped[int] = mapped_column(SmallInteger)
@@ -202,12 +149,11 @@ class Rate(Base):
     updated_at: Mapped[datetime]
 
 
-class Activity(ParticipantCounts, Base):
+class Activity(UuidKey, Tracked, ParticipantCounts, Base):
     """An event or programme a grant funds, with participants as counts, never names."""
 
     __tablename__ = "activities"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     grant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grants.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(300))
@@ -215,9 +161,6 @@ class Activity(ParticipantCounts, Base):
     end_date: Mapped[date] = mapped_column(Date)
     country: Mapped[str] = mapped_column(String(2))
     city: Mapped[str] = mapped_column(String(120))
-    version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 #: Grants no feed reader sees take positions from here on (the ``hidden`` counter), so the

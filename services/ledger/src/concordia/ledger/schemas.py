@@ -297,10 +297,7 @@ class GrantRead(BaseModel):
 class TransactionCreate(StrictModel):
     """A transaction on a grant."""
 
-    type: codes.TransactionType = Field(
-        description="IATI: 1 incoming funds, 2 outgoing commitment, 3 disbursement, "
-        "4 expenditure, 11 incoming commitment, 12 outgoing pledge."
-    )
+    type: codes.TransactionType = Field(description=codes.TRANSACTION_TYPES_DOC)
     amount: Amount = Field(examples=["25000.00"])
     currency: Currency = Field(examples=["SEK"])
     value_date: IsoDate

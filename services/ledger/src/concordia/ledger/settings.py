@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from concordia.core.settings import service_config
+from concordia.core.settings import at_least_one, seconds, service_config
 from concordia.kit import ServiceSettings
 
 
@@ -26,26 +26,22 @@ class LedgerSettings(ServiceSettings):
     overlap_max_set_size: int = Field(
         default=4096, ge=2, le=8192, description="Decline a PSI run above this many organisations."
     )
-    overlap_runs_per_day: int = Field(
-        default=2,
-        ge=1,
-        description="PSI runs per UTC day with one peer for one period and purpose, per role.",
+    overlap_runs_per_day: int = at_least_one(
+        2, "PSI runs per UTC day with one peer for one period and purpose, per role."
     )
-    overlap_answers_per_day: int = Field(
-        default=24,
-        ge=1,
-        description="PSI runs this node takes part in per UTC day, as server or client, across "
+    overlap_answers_per_day: int = at_least_one(
+        24,
+        "PSI runs this node takes part in per UTC day, as server or client, across "
         "every peer and purpose: bounds how many guessed sets a hub can test against it.",
     )
-    feed_stream_seconds: float = Field(
-        default=3600.0,
-        gt=0,
-        description="A feed stream ends after this long; the portal reconnects with "
+    feed_stream_seconds: float = seconds(
+        3600.0,
+        "A feed stream ends after this long; the portal reconnects with "
         "Last-Event-ID, and its token is checked again.",
     )
-    feed_streams_per_token: int = Field(
-        default=4, ge=1, description="Open feed streams one token may hold (429 beyond)."
+    feed_streams_per_token: int = at_least_one(
+        4, "Open feed streams one token may hold (429 beyond)."
     )
-    overlap_run_ttl_seconds: float = Field(
-        default=900.0, gt=0, description="How long a client run waits for the server's answer."
+    overlap_run_ttl_seconds: float = seconds(
+        900.0, "How long a client run waits for the server's answer."
     )

@@ -6,24 +6,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    UniqueConstraint,
-    func,
-)
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.auth import OPERATOR
-from concordia.core.db import ServiceTables, new_metadata
-
-# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
-SeqId = BigInteger().with_variant(Integer(), "sqlite")
+from concordia.core.db import SeqId, ServiceTables, new_metadata
+from concordia.kit.shapes import Tracked, UuidKey
 
 
 class Base(ServiceTables, DeclarativeBase):
@@ -38,7 +26,7 @@ def _owner() -> Mapped[str]:
     return mapped_column(String(64), index=True, server_default=OPERATOR)
 
 
-class Person(Base):
+class Person(UuidKey, Base):
     """A person at risk. Names are ciphertext; erasure nulls every personal column."""
 
     __tablename__ = "persons"
@@ -47,7 +35,6 @@ class Person(Base):
     #: the owner), by which it is found, and ``external_id_enc`` the value, encrypted.
     __table_args__ = (UniqueConstraint("owner", "external_key"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner: Mapped[str] = _owner()
     external_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     external_id_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -73,13 +60,12 @@ class Person(Base):
     erased_key: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
 
 
-class Organisation(Base):
+class Organisation(UuidKey, Base):
     """An organisation of the exiled civil society, known by its standard identifier."""
 
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("owner", "external_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner: Mapped[str] = _owner()
     external_id: Mapped[str | None] = mapped_column(String(128))
     identifier: Mapped[str] = mapped_column(String(96), unique=True)
@@ -112,13 +98,12 @@ class Membership(Base):
     since: Mapped[date | None] = mapped_column(Date)
 
 
-class Permit(Base):
+class Permit(UuidKey, Tracked, Base):
     """A residence/work permit or visa of a person in a host state."""
 
     __tablename__ = "permits"
     __table_args__ = (Index("ix_permits_status_valid_to", "status", "valid_to"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner: Mapped[str] = _owner()
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), index=True
@@ -129,17 +114,13 @@ class Permit(Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     family_members_covered: Mapped[int] = mapped_column(default=0)
-    version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class Consent(Base):
+class Consent(UuidKey, Base):
     """A person's consent to one purpose of processing, and its withdrawal."""
 
     __tablename__ = "consents"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner: Mapped[str] = _owner()
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), index=True

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
-from concordia.core.settings import service_config
+from concordia.core.settings import at_least_one, seconds, service_config
 from concordia.kit import ServiceSettings
 
 
@@ -14,11 +12,9 @@ class RegistrySettings(ServiceSettings):
     model_config = service_config("registry")
 
     database_url: str = "sqlite:///var/node/registry.db"
-    screen_per_day: int = Field(
-        default=500, ge=1, description="Screens (POST /v1/screen) one token may run per UTC day."
+    screen_per_day: int = at_least_one(
+        500, "Screens (POST /v1/screen) one token may run per UTC day."
     )
-    audit_anchor_seconds: float = Field(
-        default=60.0,
-        gt=0,
-        description="Seconds between anchors of the audit chain's head on the node's LOCAL stream.",
+    audit_anchor_seconds: float = seconds(
+        60.0, "Seconds between anchors of the audit chain's head on the node's LOCAL stream."
     )

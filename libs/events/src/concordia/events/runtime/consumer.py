@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 import orjson
 from nats.aio.msg import Msg
@@ -26,6 +27,43 @@ log = logging.getLogger("concordia.events.consumer")
 
 Handler = Callable[[AsyncSession, Envelope[Event]], Awaitable[None]]
 """Applies one event inside the unit of work it is given; never commits."""
+
+EventRoute = Callable[[AsyncSession, Any], Awaitable[None]]
+"""Applies one event of a given type (the event, without its envelope)."""
+
+
+def dispatch(
+    routes: Mapping[type[Event], EventRoute],
+    *,
+    enveloped: Mapping[type[Event], Handler] | None = None,
+) -> Handler:
+    """A handler that applies each event by its type's route, then flushes the unit of work.
+
+    ``routes`` get the event, ``enveloped`` routes the whole envelope (when they need its time).
+    An event of a type neither names changes nothing.
+
+    Example::
+
+        handler = dispatch({OrganisationRegistered: _organisation, PersonErased: _erased})
+    """
+    by_type: dict[type[Event], Handler] = {
+        kind: _on_data(route) for kind, route in routes.items()
+    } | dict(enveloped or {})
+
+    async def handle(session: AsyncSession, envelope: Envelope[Event]) -> None:
+        route = by_type.get(type(envelope.data))
+        if route is not None:
+            await route(session, envelope)
+        await session.flush()
+
+    return handle
+
+
+def _on_data(route: EventRoute) -> Handler:
+    async def handle(session: AsyncSession, envelope: Envelope[Event]) -> None:
+        await route(session, envelope.data)
+
+    return handle
 
 
 class Outcome(StrEnum):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,11 +176,23 @@ def _status(
 ) -> SignaturesRead:
     kind, body = charter.document()
     need = None if directory is None else _need(directory, charter, replaces)
-    reasons = signature_shortfall(kind, body, charter.signatures, directory, need)
+    return signatures_read(kind, body, charter.signatures, directory, need)
+
+
+def signatures_read(
+    kind: str,
+    body: dict[str, object],
+    signatures: Sequence[MemberSignature],
+    directory: Directory | None,
+    need: int | None,
+) -> SignaturesRead:
+    """Where the ``signatures`` of a document stand: valid signers, and what is still short of
+    ``need`` (a charter's and a decision's alike)."""
+    reasons = signature_shortfall(kind, body, signatures, directory, need)
     return SignaturesRead(
         kind=kind, digest=body_digest(kind, body), required=need,
-        signers=valid_members(kind, body, charter.signatures, directory),
-        shortfall=list(reasons), signed=not reasons, signatures=list(charter.signatures),
+        signers=valid_members(kind, body, signatures, directory),
+        shortfall=list(reasons), signed=not reasons, signatures=list(signatures),
     )  # fmt: skip
 
 

@@ -20,14 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.events import CoalitionDecisionPublished, FollowUp, MemberSignature
-from concordia.events.signatures import required, signature_shortfall, valid_members
+from concordia.events.signatures import required
 from concordia.hub.charter import service as charters
-from concordia.hub.charter.service import check_one
+from concordia.hub.charter.service import check_one, signatures_read
 from concordia.hub.models import AgendaItem, Charter, Decision, DecisionFollowUp, DecisionLogEntry
 from concordia.hub.schemas import SignaturesRead
 from concordia.hub.workspace.members import ForbiddenError
 from concordia.hub.workspace.schemas import DecisionCreate, DecisionRead, FollowUpRead
-from concordia.identity import Directory, SignedDocument, body_digest
+from concordia.identity import Directory, SignedDocument
 
 
 async def _follow_ups(session: AsyncSession, decision_id: str) -> list[DecisionFollowUp]:
@@ -180,12 +180,7 @@ async def signature_status(
     kind, body = event.document()
     m = (await charters.current(session=session)).signatures_required
     need = None if directory is None else required(directory, m)
-    reasons = signature_shortfall(kind, body, event.signatures, directory, need)
-    return SignaturesRead(
-        kind=kind, digest=body_digest(kind, body), required=need,
-        signers=valid_members(kind, body, event.signatures, directory),
-        shortfall=list(reasons), signed=not reasons, signatures=list(event.signatures),
-    )  # fmt: skip
+    return signatures_read(kind, body, event.signatures, directory, need)
 
 
 async def document(session: AsyncSession, decision_id: str) -> SignedDocument:

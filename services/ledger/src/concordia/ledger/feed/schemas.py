@@ -11,16 +11,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from concordia.ledger import codes
+
 
 class FeedTransaction(BaseModel):
     """An IATI transaction on a grant; amounts are decimal strings."""
 
     id: str
     external_id: str | None
-    type: Literal[1, 2, 3, 4, 11, 12] = Field(
-        description="IATI: 1 incoming funds, 2 outgoing commitment, 3 disbursement, "
-        "4 expenditure, 11 incoming commitment, 12 outgoing pledge."
-    )
+    type: codes.TransactionType = Field(description=codes.TRANSACTION_TYPES_DOC)
     amount: str = Field(examples=["25000.00"])
     currency: str = Field(examples=["SEK"])
     value_date: date

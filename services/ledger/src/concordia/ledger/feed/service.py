@@ -68,6 +68,21 @@ def page_transactions(
     )
 
 
+def page_grants(
+    columns: Sequence[Any], after: int, limit: int, audience: frozenset[str]
+) -> Select[Any]:
+    """``columns`` of the grants in ``audience``'s feed after position ``after`` (at most
+    ``limit``, in feed order), their donor and recipient organisation joined."""
+    return (
+        select(*columns)
+        .join(Donor, Donor.id == Grant.donor_id)
+        .outerjoin(KnownOrganisation, KnownOrganisation.id == Grant.recipient_organisation_id)
+        .where(Grant.feed_seq > after, Grant.feed_seq < HIDDEN_BASE, in_feed(audience))
+        .order_by(Grant.feed_seq)
+        .limit(limit)
+    )
+
+
 def in_feed(audience: frozenset[str]) -> Any:
     """In ``audience``'s feed: the grants it sees, and those it saw once (restricted or withdrawn
     since), which appear as tombstones so that portals drop the copy they hold."""
@@ -111,17 +126,24 @@ GRANT_FIELDS = (
     Grant.withdrawn_at,
     Grant.updated_at,
 )
-_GRANT_COLUMNS = (
-    raw_id(Grant.id, "id"),
-    *GRANT_FIELDS,
-    raw_id(Donor.id, "donor_id"),
+#: What a grant's row carries of its donor and of its recipient organisation (joined to it).
+DONOR_COLUMNS = (
     Donor.identifier.label("donor_identifier"),
     Donor.name.label("donor_name"),
     Donor.type.label("donor_type"),
     Donor.country.label("donor_country"),
-    raw_id(KnownOrganisation.id, "org_id"),
+)
+ORG_COLUMNS = (
     KnownOrganisation.identifier.label("org_identifier"),
     KnownOrganisation.name.label("org_name"),
+)
+_GRANT_COLUMNS = (
+    raw_id(Grant.id, "id"),
+    *GRANT_FIELDS,
+    raw_id(Donor.id, "donor_id"),
+    *DONOR_COLUMNS,
+    raw_id(KnownOrganisation.id, "org_id"),
+    *ORG_COLUMNS,
 )
 TX_COLUMNS = (
     raw_id(Transaction.grant_id, "grant_id"),
@@ -256,14 +278,7 @@ async def page(
 ) -> FeedPage:
     """The grants ``audience`` sees with ``feed_seq`` > ``after``, at most ``limit``, and their
     transactions (with EUR amounts where a rate covers the value date): two queries."""
-    query = (
-        select(*_GRANT_COLUMNS)
-        .join(Donor, Donor.id == Grant.donor_id)
-        .outerjoin(KnownOrganisation, KnownOrganisation.id == Grant.recipient_organisation_id)
-        .where(Grant.feed_seq > after, Grant.feed_seq < HIDDEN_BASE, in_feed(audience))
-        .order_by(Grant.feed_seq)
-        .limit(limit)
-    )
+    query = page_grants(_GRANT_COLUMNS, after, limit, audience)
     # Core execution: the ORM's row loading would cost more than the query on a 10k page.
     conn = await session.connection()
     rows = list((await conn.execute(query)).all())

@@ -206,9 +206,8 @@ class OverlapEngine:
     async def _open(self, message: PsiInvitation) -> overlaps.Opened | None:
         async with self.db.unit_of_work() as session:
             opened = await overlaps.open_run(
-                session=session, run_id=message.run_id, role=message.role, peer=message.peer,
-                period=message.period, purpose=message.purpose, limits=self.limits, at=self.clock(),
-            )  # fmt: skip
+                session=session, invitation=message, limits=self.limits, at=self.clock()
+            )
         if opened is None:
             await self._refuse(message.run_id, message.role, "replayed", known=True)
         elif opened.reason is not None:
@@ -325,9 +324,8 @@ class OverlapEngine:
         """Record a run refused before it opened (a replay if its id is known) and report it."""
         async with self.db.unit_of_work() as session:
             recorded = await overlaps.refuse_run(
-                session=session, run_id=message.run_id, role=message.role, peer=message.peer,
-                period=message.period, purpose=message.purpose, reason=reason, at=self.clock(),
-            )  # fmt: skip
+                session=session, invitation=message, reason=reason, at=self.clock()
+            )
         if not recorded:
             reason = "replayed"
         await self._refuse(message.run_id, message.role, reason, known=True, report=recorded)

@@ -15,12 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.events import DeclineReason, PsiRole, quarter_bounds, quarter_of
+from concordia.events import DeclineReason, PsiInvitation, quarter_bounds, quarter_of
 from concordia.events.psi_seal import SEAL_PROBLEMS, SealProblem
 from concordia.ledger.codes import PURPOSES
 from concordia.ledger.models import Grant, KnownOrganisation, OverlapMatch, OverlapRun
 from concordia.ledger.overlap.psi import normalise
 from concordia.ledger.overlap.schemas import OverlapPeerRead, OverlapRead, OverlapsRead
+from concordia.ledger.settings import LedgerSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,16 @@ class RunLimits:
     runs_per_day: int = 2
     #: Runs per UTC day, as client or server, across every peer and purpose (bounds a hub).
     answers_per_day: int = 24
+
+    @classmethod
+    def of(cls, settings: LedgerSettings) -> RunLimits:
+        """The policy the node's ``CONCORDIA_LEDGER_OVERLAP_*`` settings set."""
+        return cls(
+            min_set_size=settings.overlap_min_set_size,
+            max_set_size=settings.overlap_max_set_size,
+            runs_per_day=settings.overlap_runs_per_day,
+            answers_per_day=settings.overlap_answers_per_day,
+        )
 
 
 def open_periods(day: date) -> tuple[str, str]:
@@ -67,20 +78,24 @@ async def grantee_set(*, session: AsyncSession, period: str, purpose: str) -> li
     return sorted({normalise(identifier) for identifier in rows})
 
 
+def _run(invitation: PsiInvitation, *, reason: str | None, at: datetime, status: str) -> OverlapRun:
+    """The row of the run ``invitation`` opens (its count comes with the answer, if ever)."""
+    return OverlapRun(
+        run_id=invitation.run_id, role=invitation.role, peer=invitation.peer,
+        period=invitation.period, purpose=invitation.purpose, status=status, reason=reason,
+        count=None, created_at=at, finished_at=at if reason else None,
+    )  # fmt: skip
+
+
 async def open_run(
-    *,
-    session: AsyncSession,
-    run_id: str,
-    role: PsiRole,
-    peer: str,
-    period: str,
-    purpose: str,
-    limits: RunLimits,
-    at: datetime,
+    *, session: AsyncSession, invitation: PsiInvitation, limits: RunLimits, at: datetime
 ) -> Opened | None:
     """Record a new run and decide whether to take part; ``None`` if the run is known already."""
-    if await session.get(OverlapRun, run_id) is not None:
+    if await session.get(OverlapRun, invitation.run_id) is not None:
         return None
+    role, peer, period, purpose = (
+        invitation.role, invitation.peer, invitation.period, invitation.purpose
+    )  # fmt: skip
     day_start = datetime.combine(at.date(), time(), tzinfo=UTC)
     today = (OverlapRun.created_at >= day_start,
              OverlapRun.created_at < day_start + timedelta(days=1))  # fmt: skip
@@ -118,38 +133,20 @@ async def open_run(
             reason = "set_too_small"
         elif len(identifiers) > limits.max_set_size:
             reason = "set_too_large"
-    session.add(
-        OverlapRun(
-            run_id=run_id, role=role, peer=peer, period=period, purpose=purpose,
-            status="declined" if reason else ("requested" if role == "client" else "answering"),
-            reason=reason, count=None, created_at=at, finished_at=at if reason else None,
-        )
-    )  # fmt: skip
+    status = "declined" if reason else ("requested" if role == "client" else "answering")
+    session.add(_run(invitation, reason=reason, at=at, status=status))
     await session.flush()
     return Opened(identifiers=[] if reason else identifiers, reason=reason)
 
 
 async def refuse_run(
-    *,
-    session: AsyncSession,
-    run_id: str,
-    role: PsiRole,
-    peer: str,
-    period: str,
-    purpose: str,
-    reason: SealProblem,
-    at: datetime,
+    *, session: AsyncSession, invitation: PsiInvitation, reason: SealProblem, at: datetime
 ) -> bool:
     """Record a run refused before it opened (its peer's seal, or no identity to check one);
     False when the run id is known already (then it is a replay, and nothing is written)."""
-    if await session.get(OverlapRun, run_id) is not None:
+    if await session.get(OverlapRun, invitation.run_id) is not None:
         return False
-    session.add(
-        OverlapRun(
-            run_id=run_id, role=role, peer=peer, period=period, purpose=purpose,
-            status="declined", reason=reason, count=None, created_at=at, finished_at=at,
-        )
-    )  # fmt: skip
+    session.add(_run(invitation, reason=reason, at=at, status="declined"))
     await session.flush()
     return True
 

@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy import false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concordia.core.changes import field_reader, fields_of
 from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, FieldError
 from concordia.core.pagination import keyset
@@ -47,10 +48,14 @@ FIELD_COLUMNS = (
 )
 
 
+#: The columns a grant's events carry under their own names.
+_EVENT_COLUMNS = ("donor_id", "external_id", "visibility", "version", "feed_seq", "purpose",
+                  "horizon", "start_date", "end_date")  # fmt: skip
+
+
 def digest(columns: dict[str, Any] | Grant) -> bytes:
     """A fingerprint of a grant's client-set columns, to detect unchanged syncs and patches."""
-    get = columns.get if isinstance(columns, dict) else lambda k: getattr(columns, k)
-    values = {name: get(name) for name in FIELD_COLUMNS}
+    values = fields_of(columns, FIELD_COLUMNS)
     # default=str: asyncpg hands back its own UUID subclass, which orjson does not take.
     raw = orjson.dumps(values, default=str, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(raw).digest()
@@ -68,22 +73,14 @@ def grant_event(
     values: dict[str, Any] | Grant,
 ) -> GrantRecorded | GrantUpdated | GrantWithdrawn:
     """The local event for a grant's change."""
-    get = values.get if isinstance(values, dict) else lambda k: getattr(values, k)
+    get = field_reader(values)
     return cls(
         grant_id=get("id"),
-        donor_id=get("donor_id"),
-        external_id=get("external_id"),
-        visibility=get("visibility"),
-        version=get("version"),
-        feed_seq=get("feed_seq"),
-        purpose=get("purpose"),
-        horizon=get("horizon"),
         strategic_goals=tuple(get("goals") or ()),
         recipient_organisation_id=(
             get("recipient_organisation_id") if get("recipient_type") == "organisation" else None
         ),
-        start_date=get("start_date"),
-        end_date=get("end_date"),
+        **fields_of(values, _EVENT_COLUMNS),
     )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from concordia.core.changes import fields_of
 from concordia.core.db import Database, table_of
 from concordia.events import AuditHeadAnchored
 from concordia.kit.tables import outbox
@@ -46,8 +47,7 @@ def _text(value: Any) -> Any:
 
 def entry_hash(previous: bytes, entry: dict[str, Any] | AuditEntry) -> bytes:
     """SHA-256 of the previous hash and the entry's content (its fields as canonical JSON)."""
-    get = entry.get if isinstance(entry, dict) else lambda k: getattr(entry, k)
-    content = orjson.dumps([_text(get(name)) for name in FIELDS])
+    content = orjson.dumps([_text(value) for value in fields_of(entry, FIELDS).values()])
     return hashlib.sha256(previous + content).digest()
 
 

@@ -9,7 +9,7 @@ import orjson
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.changes import check_version, new_id, now
+from concordia.core.changes import check_version, field_reader, fields_of, new_id, now
 from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, FieldError, NotFoundError
 from concordia.core.pagination import owned_page
@@ -41,22 +41,18 @@ def org_event(
     values: dict[str, Any] | Organisation, *, created: bool
 ) -> OrganisationRegistered | OrganisationUpdated:
     """The local event that tells other services (the ledger) about an organisation."""
-    get = values.get if isinstance(values, dict) else lambda k: getattr(values, k)
+    get = field_reader(values)
     cls = OrganisationRegistered if created else OrganisationUpdated
     return cls(
         organisation_id=get("id"),
-        identifier=get("identifier"),
-        name=get("name"),
-        type=get("type"),
-        registration_country=get("registration_country"),
         represents=tuple(get("represents") or ()),
         regions_of_focus=tuple(get("regions_of_focus") or ()),
-        version=get("version"),
+        **fields_of(values, ("identifier", "name", "type", "registration_country", "version")),
     )
 
 
 def _change(org: dict[str, Any] | Organisation, op: str) -> dict[str, Any]:
-    get = org.get if isinstance(org, dict) else lambda k: getattr(org, k)
+    get = field_reader(org)
     return {
         "owner": get("owner"),
         "entity": "organisation",

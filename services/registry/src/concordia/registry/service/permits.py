@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.changes import check_version, new_id, now
+from concordia.core.changes import check_version, fields_of, new_id, now
 from concordia.core.db import get_or_404
 from concordia.core.errors import FieldError, NotFoundError
 from concordia.core.pagination import keyset
@@ -34,20 +34,18 @@ async def _live_person(
     return person
 
 
+#: The columns a permit's events carry under their own names.
+_EVENT_COLUMNS = ("person_id", "host_country", "track", "status", "valid_from", "valid_to",
+                  "family_members_covered", "version")  # fmt: skip
+
+
 def _event(permit: Permit, holder: Person | None, created: bool) -> PermitRecorded | PermitUpdated:
     cls = PermitRecorded if created else PermitUpdated
     return cls(
         permit_id=permit.id,
-        person_id=permit.person_id,
-        host_country=permit.host_country,
-        track=permit.track,
-        status=permit.status,
-        valid_from=permit.valid_from,
-        valid_to=permit.valid_to,
-        family_members_covered=permit.family_members_covered,
-        version=permit.version,
         # An erased holder's vulnerabilities are gone: the bit is then False.
         holder_vulnerable=bool(holder is not None and holder.vulnerabilities),
+        **fields_of(permit, _EVENT_COLUMNS),
     )
 
 

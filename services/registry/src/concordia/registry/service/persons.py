@@ -9,7 +9,7 @@ import orjson
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.changes import check_version, new_id, now
+from concordia.core.changes import check_version, field_reader, new_id, now
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.core.pagination import owned_page
 from concordia.events.registry import PersonErased, PersonRegistered, PersonUpdated
@@ -148,7 +148,7 @@ _PersonEvent = TypeVar("_PersonEvent", PersonRegistered, PersonUpdated)
 
 def _person_event(kind: type[_PersonEvent], person: Person | dict[str, Any]) -> _PersonEvent:
     # A person's local event carries ids and codes, never names.
-    get = person.get if isinstance(person, dict) else lambda k: getattr(person, k)
+    get = field_reader(person)
     return kind(person_id=get("id"), host_country=get("host_country"), version=get("version"))
 
 
