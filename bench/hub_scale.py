@@ -79,6 +79,8 @@ class Run:
     refused: int = 0
     cpu_percent: float = 0.0
     peak_rss_mb: list[float] = field(default_factory=list)
+    #: The slowest release published in each second of the run (s): a backlog or a stall.
+    timeline: dict[int, float] = field(default_factory=dict)
 
     def extras(self, prefix: str) -> dict[str, Any]:
         """This run's figures as ``extras`` entries."""
@@ -93,6 +95,7 @@ class Run:
             f"{prefix}_refused": self.refused,
             f"{prefix}_hub_cpu_percent": round(self.cpu_percent, 1),
             f"{prefix}_hub_peak_rss_mb": [round(m, 1) for m in self.peak_rss_mb],
+            f"{prefix}_worst_by_second_s": self.timeline,
         }
 
 
@@ -287,6 +290,12 @@ async def _phase(
                 seen[k] - t for k, t in nodes.sent.items() if k in seen and k not in warm
             ]
             run.published = len(nodes.sent)
+            worst: dict[int, float] = {}
+            for k, t in nodes.sent.items():
+                if k in seen and k not in warm:
+                    second = int(t - started)
+                    worst[second] = max(worst.get(second, 0.0), seen[k] - t)
+            run.timeline = {second: round(worst[second], 2) for second in sorted(worst)}
             run.lost = len(nodes.sent) - len(seen)
             headers = {"Authorization": f"Bearer {reader}"}
             history = await client.get(

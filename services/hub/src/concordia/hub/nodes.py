@@ -131,7 +131,7 @@ class CountryLink:
             name=f"hub-ingest-{node.code}", stream=stream.name,
             subjects=[f"shared.{node.code}.*.aggregate.>", f"shared.{node.code}.*.status"],
             max_deliver=-1, max_retry_delay=30.0,
-            on_terminated=unparseable_recorder(db, node.code),
+            on_terminated=unparseable_recorder(db, node.code), group=True,
         )  # fmt: skip
         relay = Consumer(
             link.js, db, inbox, broadcast_handler(node.code, lambda: federation.links),
