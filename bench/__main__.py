@@ -56,7 +56,7 @@ def _benches(quick: bool) -> dict[str, Bench]:
         sync = {"total": 10_000} if quick else {}
         benches["registry.bulk_sync.pg"] = lambda ws: registry_sync.run(ws, pg=True, **sync)
         # hub.scale.pg, and hub.scale.replicas.pg (two hub replicas on one database).
-        scale = {"seconds": 10.0} if quick else {}
+        scale = {"seconds": 10.0, "settle": 5.0} if quick else {}
         benches["hub.scale.pg"] = lambda ws: hub_scale.run(ws, pg=True, **scale)
     return benches
 
@@ -75,7 +75,7 @@ def _sqlite_benches(quick: bool) -> dict[str, Bench]:
             ),
             "ledger.bulk_sync": lambda ws: ledger_sync.run(ws, total=10_000),
             "hub.propagation": lambda ws: hub_propagation.run(ws, rounds=8),
-            "hub.scale": lambda ws: hub_scale.run(ws, seconds=10.0),
+            "hub.scale": lambda ws: hub_scale.run(ws, seconds=10.0, settle=5.0),
             "hub.secure_aggregation": lambda ws: hub_secure_aggregation.run(ws, rounds=1),
             "exchange.search": lambda ws: exchange_search.run(ws, total=2_000, queries=50),
             "exchange.replication": lambda ws: exchange_replication.run(ws, rounds=8),

@@ -5,10 +5,11 @@ each joined to the hub by its leaf connection (mutual TLS), the hub service unde
 sourced mode (each ``NODE_<CODE>`` sources the node's ``SHARED_<CODE>`` over the leaf). Each
 node stands in for its services: every ``PERIOD`` s (its own phase) it releases ``TABLES``
 snapshot tables (the built-in code lists, one cell per code and a total) into its
-``SHARED_<CODE>`` as its COALITION user, as the outbox relay does, for ``seconds`` s. A
-watcher polls the hub's ``/v1/aggregates`` every ``POLL`` s; one sample is a release's time from
-its publish at the node until the hub's API lists it. Afterwards: what the hub refused, what
-never arrived (lost), the hub's CPU and peak memory.
+``SHARED_<CODE>`` as its COALITION user, as the outbox relay does, for ``settle`` s (not
+sampled: the hub's first half minute with new links shows in the timeline) and then
+``seconds`` s. A watcher polls the hub's ``/v1/aggregates`` every ``POLL`` s; one sample is a
+release's time from its publish at the node until the hub's API lists it. Afterwards: what the
+hub refused, what never arrived (lost), the hub's CPU (over the whole run) and peak memory.
 
 The value is the p99 with 30 nodes, the ceiling the p99 with 3 nodes (the hub linked to those
 3 only), in the same run; ratio = ceiling / value. The issue's absolute goal is p99 < 500 ms
@@ -79,7 +80,8 @@ class Run:
     refused: int = 0
     cpu_percent: float = 0.0
     peak_rss_mb: list[float] = field(default_factory=list)
-    #: The slowest release published in each second of the run (s): a backlog or a stall.
+    #: The slowest release published in each second from the first (settling included), in s:
+    #: a backlog or a stall.
     timeline: dict[int, float] = field(default_factory=dict)
 
     def extras(self, prefix: str) -> dict[str, Any]:
@@ -242,9 +244,10 @@ async def _watch(
 
 async def _phase(
     ws: Workspace, coalition: Coalition, nodes: Nodes, codes: tuple[str, ...], *,
-    database: str, replicas: int, seconds: float, name: str,
+    database: str, replicas: int, seconds: float, settle: float, name: str,
 ) -> Run:  # fmt: skip
-    """The hub (``replicas`` processes) linked to ``codes``; they release for ``seconds``."""
+    """The hub (``replicas`` processes) linked to ``codes``; they release for ``settle`` s
+    (not sampled: the links' first minute) and then ``seconds`` s."""
     hub_root = coalition.root / "hub"
     tokens = hub_root / "tokens.json"
     reader = TokenStore(tokens).create(f"bench-{name}", {"hub:read"})
@@ -275,7 +278,7 @@ async def _phase(
             warm = set(nodes.sent)
             cpu = sum(h.cpu_seconds() for h in hubs)
             started = time.perf_counter()
-            await nodes.releasing(codes, seconds)
+            await nodes.releasing(codes, settle + seconds)
             try:  # drain: whatever is not listed within a minute counts as lost
                 async with asyncio.timeout(60):
                     while len(seen) < len(nodes.sent):  # noqa: ASYNC110
@@ -286,9 +289,11 @@ async def _phase(
             run.cpu_percent = 100 * (sum(h.cpu_seconds() for h in hubs) - cpu) / elapsed
             stop.set()
             await watcher
+            measured = started + settle  # releases from then on are the samples
             run.samples = [
-                seen[k] - t for k, t in nodes.sent.items() if k in seen and k not in warm
-            ]
+                seen[k] - t for k, t in nodes.sent.items()
+                if k in seen and k not in warm and t >= measured
+            ]  # fmt: skip
             run.published = len(nodes.sent)
             worst: dict[int, float] = {}
             for k, t in nodes.sent.items():
@@ -330,7 +335,9 @@ async def _database(ws: Workspace, pg: bool, name: str) -> AbstractAsyncContextM
     return nullcontext(url)
 
 
-async def run(ws: Workspace, *, seconds: float = 60.0, pg: bool = False) -> list[Figure]:
+async def run(
+    ws: Workspace, *, seconds: float = 60.0, settle: float = 30.0, pg: bool = False
+) -> list[Figure]:
     """3 nodes, then 30 (then, on PostgreSQL, 30 with two hub replicas), one coalition."""
     suffix = ".pg" if pg else ""
     coalition = Coalition(ws.path / f"scale{suffix.replace('.', '-')}")
@@ -345,7 +352,7 @@ async def run(ws: Workspace, *, seconds: float = 60.0, pg: bool = False) -> list
             async with await _database(ws, pg, name) as database:
                 runs[key] = await _phase(
                     ws, coalition, nodes, codes, database=database, replicas=replicas,
-                    seconds=seconds, name=name,
+                    seconds=seconds, settle=settle, name=name,
                 )  # fmt: skip
     finally:
         await nodes.close()
@@ -354,8 +361,8 @@ async def run(ws: Workspace, *, seconds: float = 60.0, pg: bool = False) -> list
     p99, c99 = percentile(many.samples, 99) * 1000, percentile(few.samples, 99) * 1000
     what = (
         f"{len(CODES)} nodes (own nats-server, leaf connection) each releasing {len(TABLES)} "
-        f"tables every {PERIOD:g} s for {seconds:g} s -> listed by the hub's API (polled every "
-        f"{POLL * 1000:.0f} ms), one hub process"
+        f"tables every {PERIOD:g} s for {seconds:g} s after {settle:g} s unsampled -> listed by "
+        f"the hub's API (polled every {POLL * 1000:.0f} ms), one hub process"
     )
     figures = [
         Figure(
