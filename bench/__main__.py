@@ -33,6 +33,7 @@ from bench import (
     exchange_search,
     get_person,
     hub_propagation,
+    hub_scale,
     hub_secure_aggregation,
     ledger_feed,
     ledger_sync,
@@ -54,6 +55,9 @@ def _benches(quick: bool) -> dict[str, Bench]:
         benches["registry.get_person.pg"] = lambda ws: get_person.run(ws, pg=True, **get)
         sync = {"total": 10_000} if quick else {}
         benches["registry.bulk_sync.pg"] = lambda ws: registry_sync.run(ws, pg=True, **sync)
+        # hub.scale.pg, and hub.scale.replicas.pg (two hub replicas on one database).
+        scale = {"seconds": 10.0, "settle": 5.0} if quick else {}
+        benches["hub.scale.pg"] = lambda ws: hub_scale.run(ws, pg=True, **scale)
     return benches
 
 
@@ -71,6 +75,7 @@ def _sqlite_benches(quick: bool) -> dict[str, Bench]:
             ),
             "ledger.bulk_sync": lambda ws: ledger_sync.run(ws, total=10_000),
             "hub.propagation": lambda ws: hub_propagation.run(ws, rounds=8),
+            "hub.scale": lambda ws: hub_scale.run(ws, seconds=10.0, settle=5.0),
             "hub.secure_aggregation": lambda ws: hub_secure_aggregation.run(ws, rounds=1),
             "exchange.search": lambda ws: exchange_search.run(ws, total=2_000, queries=50),
             "exchange.replication": lambda ws: exchange_replication.run(ws, rounds=8),
@@ -87,6 +92,7 @@ def _sqlite_benches(quick: bool) -> dict[str, Bench]:
         "ledger.feed_page_depth": lambda ws: ledger_feed.run_page_depth(ws),
         "ledger.bulk_sync": lambda ws: ledger_sync.run(ws),
         "hub.propagation": lambda ws: hub_propagation.run(ws),
+        "hub.scale": lambda ws: hub_scale.run(ws),
         "hub.secure_aggregation": lambda ws: hub_secure_aggregation.run(ws),
         "exchange.search": lambda ws: exchange_search.run(ws),
         "exchange.replication": lambda ws: exchange_replication.run(ws),

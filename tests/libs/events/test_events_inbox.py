@@ -70,8 +70,17 @@ def consumer(
     )
 
 
+#: One unit of work per message, or per fetch (``group``: what a fetch brought, in one unit).
+GROUPED = pytest.mark.parametrize("group", [False, True], ids=["each", "grouped"])
+
+
+@GROUPED
 async def test_the_same_envelope_published_twice_is_applied_once(
-    events_db: EventsDb, nats_js: tuple[Client, JetStreamContext], stream: str, node_code: str
+    events_db: EventsDb,
+    nats_js: tuple[Client, JetStreamContext],
+    stream: str,
+    node_code: str,
+    group: bool,
 ) -> None:
     _, js = nats_js
     person = uuid.uuid4()
@@ -81,7 +90,8 @@ async def test_the_same_envelope_published_twice_is_applied_once(
     await publish(js, envelope, "second-id")  # not deduped by the broker: a different msg id
     await publish(js, other, other.id)
 
-    async with consumer(events_db, js, stream, node_code, counting_handler(events_db)) as c:
+    handler = counting_handler(events_db)
+    async with consumer(events_db, js, stream, node_code, handler, group=group) as c:
         await eventually(lambda: _handled(c, 3), what="three deliveries")
     assert c.metrics.applied_total == 2
     assert c.metrics.duplicates_total == 1
@@ -143,9 +153,15 @@ async def test_unlimited_delivery_outlasts_any_number_of_failures(
     assert await events_db.effect_counts() == {str(person): 1}
 
 
+@GROUPED
 async def test_poison_and_exhausted_messages_are_terminated_and_the_rest_flows(
-    events_db: EventsDb, nats_js: tuple[Client, JetStreamContext], stream: str, node_code: str
+    events_db: EventsDb,
+    nats_js: tuple[Client, JetStreamContext],
+    stream: str,
+    node_code: str,
+    group: bool,
 ) -> None:
+    """Grouped, a fetch holding them all rolls back and each is handled on its own."""
     _, js = nats_js
     subject = PersonUpdated.subject_filter(node_code)
     await js.publish(subject, b"not an envelope", headers={"Nats-Msg-Id": "poison"})
@@ -179,6 +195,7 @@ async def test_poison_and_exhausted_messages_are_terminated_and_the_rest_flows(
         max_deliver=2,
         retry_delay=0.05,
         on_terminated=on_terminated,
+        group=group,
     )
     async with c:
         await eventually(lambda: _terminated(c, 3), what="three terminations")

@@ -96,9 +96,11 @@ class FieldCipher:
 
     def digest(self, data: bytes) -> bytes:
         """A keyed 32-byte digest of ``data`` under the current key."""
-        return hmac.new(self._mac_key, data, hashlib.sha256).digest()
+        # hmac.digest: the one-shot C path (the same bytes as hmac.new(...).digest(), without
+        # an HMAC object per call; a 5,000-record sync takes several digests per record).
+        return hmac.digest(self._mac_key, data, "sha256")
 
     def digests(self, data: bytes) -> list[bytes]:
         """The digests of ``data`` under every known key, the current one first: lookups by
         digest find records written before a rotation finished."""
-        return [hmac.new(k.mac_key, data, hashlib.sha256).digest() for k in self._keys.values()]
+        return [hmac.digest(k.mac_key, data, "sha256") for k in self._keys.values()]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import TypeAdapter
 
 from concordia.core.deps import SessionDep
 from concordia.events._types import TOKEN_PATTERN
@@ -17,6 +18,7 @@ from concordia.hub.secure import service as secure
 
 router = APIRouter(prefix="/v1", tags=["hub"])
 Token = Annotated[str | None, Query(pattern=TOKEN_PATTERN)]
+_SNAPSHOTS = TypeAdapter(list[SnapshotRead])
 
 
 @router.get("/nodes", response_model=list[NodeRead])
@@ -41,7 +43,10 @@ async def list_aggregates(
 ) -> list[SnapshotRead]:
     """Stored aggregate snapshots, newest version of each (all versions with `history=true`)."""
     filters = {"aggregate": name, "period": period, "node": node, "service": service_}
-    return await service.aggregates(session=session, filters=filters, history=history, limit=limit)
+    rows = await service.aggregates(session=session, filters=filters, history=history, limit=limit)
+    # Validated once (from the stored payload) and serialised once: returned as models, FastAPI
+    # would dump and validate every row again before serialising (the listing is polled).
+    return Response(_SNAPSHOTS.dump_json(rows), media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get("/coalition/indicators", response_model=CoalitionIndicators)

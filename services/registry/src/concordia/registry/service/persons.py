@@ -27,7 +27,7 @@ _PLAIN = (
 )  # fmt: skip
 
 
-def _aad(person_id: uuid.UUID, column: str) -> bytes:
+def _aad(person_id: uuid.UUID | str, column: str) -> bytes:
     return f"persons.{column}:{person_id}".encode()
 
 
@@ -98,12 +98,11 @@ def person_columns(
     """Map validated person fields (``model_dump(mode="json")``) to table columns, encrypting."""
     enc = ctx.cipher.encrypt
     city = fields.get("host_city")
+    pid = str(person_id)  # once, not per column (a sync maps 5,000 persons per call)
     return {
-        "name_enc": enc(fields["name"], aad=_aad(person_id, "name")),
-        "aliases_enc": enc(
-            orjson.dumps(fields["aliases"]).decode(), aad=_aad(person_id, "aliases")
-        ),
-        "host_city_enc": enc(city, aad=_aad(person_id, "host_city")) if city else None,
+        "name_enc": enc(fields["name"], aad=_aad(pid, "name")),
+        "aliases_enc": enc(orjson.dumps(fields["aliases"]).decode(), aad=_aad(pid, "aliases")),
+        "host_city_enc": enc(city, aad=_aad(pid, "host_city")) if city else None,
         "vulnerabilities": sorted(set(fields["vulnerabilities"])),
         "family": fields["family"],
         "digest": fields_digest(ctx, fields),
