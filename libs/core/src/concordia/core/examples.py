@@ -188,6 +188,12 @@ VOCABULARY: Final[dict[str, Any]] = {
     "RoundReportRead.status": "released",
     "ops.healthz": "ok",
     "ops.readyz": "ok",
+    # free-form objects (``dict[str, Any]`` in the model): what the service writes there
+    "family": {"relation": "child", "count": 1},
+    "AgreementRead.criteria": {
+        "criterion": "relevance", "items": 12, "alpha": 0.81, "reported": True,
+        "kappa": [{"assessors": [EXAMPLE_UUID, EXAMPLE_UUID], "items": 12, "kappa": 0.78}],
+    },
     # days (a schema's format gives 2026-11-02 to any other)
     "start_date": "2026-09-01",
     "end_date": "2027-08-31",
@@ -358,6 +364,9 @@ class _Composer:
         return None if any(b.get("type") == "null" for b in branches) else _NONE
 
     def _object(self, schema: dict[str, Any], name: str, seen: tuple[str, ...]) -> Any:
+        wanted = _word(name)
+        if isinstance(wanted, dict) and not schema.get("properties"):  # a free-form object
+            return wanted
         required = set(schema.get("required", ()))
         owner = schema.get("title", "")
         result: dict[str, Any] = {}
