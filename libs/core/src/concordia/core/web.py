@@ -30,7 +30,7 @@ from starlette.datastructures import URL, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
 
-from concordia.core import problems, tracing
+from concordia.core import examples, problems, tracing
 from concordia.core.auth import TokenStore, require
 from concordia.core.contract import operation_id, tag_metadata
 from concordia.core.db import Database
@@ -356,7 +356,8 @@ def _complete_document(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
     """Finish the OpenAPI document FastAPI generates.
 
     Adds models that routes validate by hand (bulk bodies) to the components, a description to
-    every tag, and documents every error answer as ``application/problem+json``.
+    every tag, documents every error answer as ``application/problem+json``, and gives every
+    schema and operation an example (``concordia.core.examples``).
     """
     generate = app.openapi
 
@@ -381,6 +382,7 @@ def _complete_document(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
         for unused in ("HTTPValidationError", "ValidationError"):
             if f'"{_ref_name(unused)}"' not in orjson.dumps(document).decode():
                 components.pop(unused, None)
+        examples.complete(document)
         app.openapi_schema = document
         return document
 

@@ -109,7 +109,7 @@ def _end_after_start(value: date | None, info: ValidationInfo) -> date | None:
 class DonorFields(StrictModel):
     """Everything recorded about a donor."""
 
-    identifier: OrgIdentifier = Field(examples=["SE-0-SE-6"])
+    identifier: OrgIdentifier = Field(examples=["SE-ON-8020005678"])
     name: Text = Field(examples=["Example Democracy Programme"])
     type: codes.DonorType
     country: Country = Field(examples=["SE"])
