@@ -132,11 +132,13 @@ class CountryLink:
             subjects=[f"shared.{node.code}.*.aggregate.>", f"shared.{node.code}.*.status"],
             max_deliver=-1, max_retry_delay=30.0,
             on_terminated=unparseable_recorder(db, node.code), group=True,
+            turns=federation.turns,
         )  # fmt: skip
         relay = Consumer(
             link.js, db, inbox, broadcast_handler(node.code, lambda: federation.links),
             name=f"hub-broadcast-{node.code}", stream=stream.name,
             subjects=[broadcast_filter(node.code)], max_deliver=-1, max_retry_delay=10.0,
+            turns=federation.turns,
         )  # fmt: skip
         return cls(node, link, consumer, stream, relay)
 
@@ -216,6 +218,9 @@ class Federation:
         #: How node signatures on snapshots and status reports are checked.
         self.signatures = signatures
         self.links: dict[str, CountryLink] = {}
+        #: Every country's consumers take their turns at the database on this lock, in order:
+        #: thirty racing for SQLite's write lock had some wait seconds (``Consumer._turn``).
+        self.turns = asyncio.Lock()
         self.listeners: list[LinkListener] = []
 
     async def sync(self) -> None:

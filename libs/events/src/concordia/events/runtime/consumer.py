@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -133,6 +134,7 @@ class Consumer(Worker):
         deliver_policy: api.DeliverPolicy = api.DeliverPolicy.ALL,
         on_terminated: Callable[[Msg, BaseException], Awaitable[None]] | None = None,
         group: bool = False,
+        turns: asyncio.Lock | None = None,
     ) -> None:
         items = [subjects] if isinstance(subjects, str | type) else list(subjects)
         self.filters = [s if isinstance(s, str) else s.subject_filter(node) for s in items]
@@ -156,6 +158,9 @@ class Consumer(Worker):
         self.on_terminated = on_terminated
         #: Apply what one fetch brought in one unit of work (see ``handle_group``).
         self.group = group
+        #: Held around each unit of work: consumers of one process sharing it take their turns
+        #: in order (see ``_turn``).
+        self.turns = turns
         self.metrics = ConsumerMetrics()
         self._sub: JetStreamContext.PullSubscription | None = None
 
@@ -238,7 +243,7 @@ class Consumer(Worker):
                 f"envelope subject {envelope.subject!r} differs from NATS subject {msg.subject!r}"
             )
         try:
-            async with self.db.unit_of_work() as session:
+            async with self._turn(), self.db.unit_of_work() as session:
                 await self.inbox.claim(session, consumer=self.name, event_id=envelope.id)
                 await self.handler(session, envelope)
         except AlreadyProcessedError:
@@ -279,7 +284,7 @@ class Consumer(Worker):
             return [await self.handle(msg) for msg in msgs]
         outcomes: list[Outcome] = []
         try:
-            async with self.db.unit_of_work() as session:
+            async with self._turn(), self.db.unit_of_work() as session:
                 claimed: set[str] = set()
                 for envelope in envelopes:
                     seen = envelope.id in claimed or await self.inbox.seen(
@@ -302,6 +307,17 @@ class Consumer(Worker):
                 self.metrics.duplicates_total += 1
             await msg.ack()
         return outcomes
+
+    def _turn(self) -> contextlib.AbstractAsyncContextManager[object]:
+        """This consumer's turn among the writers sharing ``turns`` (none to wait for without).
+
+        Many consumers of one process writing at once (the hub's thirty countries) would each
+        hold a pooled connection and wait for the database's write lock: on SQLite each polls
+        it in its busy handler, with sleeps growing to 100 ms and no order, so one unit could
+        wait seconds while others went by. Taking turns on an ``asyncio.Lock`` first queues
+        them in arrival order, on the event loop, without holding a connection.
+        """
+        return self.turns if self.turns is not None else contextlib.nullcontext()
 
     def _observe(self, msg: Msg) -> None:
         try:
