@@ -46,10 +46,10 @@ from concordia.evaluation.models import (
 )
 from concordia.evaluation.schemas import CRITERIA
 from concordia.evaluation.service._common import NodeContext, now
-from concordia.events import Draft, Publisher, published_cells, quarter_of
+from concordia.events import Draft, published_cells, quarter_of
 from concordia.events.aggregates import AggregateSnapshotPublished, Cell
 from concordia.events.codes import GOALS, HORIZONS, REPRESENTED_GROUPS
-from concordia.kit.tables import outbox, snapshots
+from concordia.kit.tables import publish_aggregates, snapshots
 
 SCORES = ("0", "1", "2", "3", "4")
 SCORE_TABLES = tuple(f"scores_by_{c}" for c in CRITERIA)
@@ -297,19 +297,8 @@ async def publish(
     """Publish a new version of every table the release rule allows; ``sign`` signs each
     release with the node key. ``secure``: tables not to publish per node (computed by secure
     aggregation, or carrying a secure table's figures: ``concordia.evaluation.secure``)."""
-
-    async def emit(session: AsyncSession, events: list[AggregateSnapshotPublished]) -> None:
-        await outbox.add_many(session, events, node=ctx.node)
-
-    publisher = Publisher(
-        db, snapshots, node=ctx.node, service="evaluation", k=k,
-        charter_version=charter_version,
-        emit=emit, sign=sign,
+    return await publish_aggregates(
+        db, ctx.node, "evaluation", k=k, charter_version=charter_version, sign=sign,
+        gather=gather, protect=lambda rows: protect(rows, k, rounding_base, small_below),
+        secure=secure, at=now(),
     )  # fmt: skip
-    return await publisher.publish(
-        gather=gather,
-        protect=lambda rows: [
-            d for d in protect(rows, k, rounding_base, small_below) if d.name not in secure
-        ],
-        at=now(),
-    )

@@ -56,12 +56,12 @@ from concordia.disclosure import (
     protect_counts,
     protect_sums,
 )
-from concordia.events import Draft, Publisher, consistent_totals, published_cells, quarter_of
+from concordia.events import Draft, consistent_totals, published_cells, quarter_of
 from concordia.events.aggregates import AggregateSnapshotPublished
-from concordia.kit.tables import snapshots
+from concordia.kit.tables import publish_aggregates, snapshots
 from concordia.ledger import codes
 from concordia.ledger.models import Activity, Donor, FeedCounter, Grant, Rate, Transaction
-from concordia.ledger.service._common import NodeContext, emit, now
+from concordia.ledger.service._common import NodeContext, now
 
 log = logging.getLogger(__name__)
 
@@ -345,18 +345,11 @@ async def publish(
     ``secure``: the tables the charter has the nodes compute by secure aggregation; they are not
     published per node (one channel per table, ``concordia.ledger.secure``).
     """
-    publisher = Publisher(
-        db, snapshots, node=ctx.node, service="ledger", k=k, charter_version=charter_version,
-        emit=lambda session, events: emit(session, ctx, list(events)), sign=sign,
+    return await publish_aggregates(
+        db, ctx.node, "ledger", k=k, charter_version=charter_version, sign=sign, gather=gather,
+        protect=lambda rows: protect(rows, k, rounding_base, money_rules, band), secure=secure,
+        at=now(), fingerprint=fingerprint,
     )  # fmt: skip
-    return await publisher.publish(
-        gather=gather,
-        protect=lambda rows: [
-            d for d in protect(rows, k, rounding_base, money_rules, band) if d.name not in secure
-        ],
-        at=now(),
-        fingerprint=fingerprint,
-    )
 
 
 async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:

@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
 from concordia.disclosure import CountTable, DisclosurePolicy, protect_counts
-from concordia.events import Draft, Publisher, consistent_totals, published_cells, quarter_of
+from concordia.events import Draft, consistent_totals, published_cells, quarter_of
 from concordia.events.aggregates import AggregateSnapshotPublished
-from concordia.kit.tables import snapshots
+from concordia.kit.tables import publish_aggregates, snapshots
 from concordia.registry import codes
 from concordia.registry.models import Permit, Person
-from concordia.registry.service._common import NodeContext, emit, now
+from concordia.registry.service._common import NodeContext, now
 
 NO_PERMIT = "none"
 PERMIT_LEVELS = (*get_args(codes.PermitStatus), NO_PERMIT)
@@ -150,17 +150,10 @@ async def publish(
     """
     at = now()
     period = quarter_of(at.date())
-    publisher = Publisher(
-        db, snapshots, node=ctx.node, service="registry", k=k, charter_version=charter_version,
-        emit=lambda session, events: emit(session, ctx, list(events)), sign=sign,
+    return await publish_aggregates(
+        db, ctx.node, "registry", k=k, charter_version=charter_version, sign=sign, gather=gather,
+        protect=lambda rows: protect(rows, k, rounding_base, period), secure=secure, at=at,
     )  # fmt: skip
-    return await publisher.publish(
-        gather=gather,
-        protect=lambda rows: [
-            d for d in protect(rows, k, rounding_base, period) if d.name not in secure
-        ],
-        at=at,
-    )
 
 
 async def latest_published(*, session: AsyncSession) -> list[dict[str, Any]]:
