@@ -44,6 +44,8 @@ EXAMPLE_CURSOR: Final = base64.urlsafe_b64encode(uuid.UUID(EXAMPLE_UUID).bytes).
 #: schemas use the entry when it is one of their values; a value that breaks a schema's pattern
 #: or length is skipped for the title's placeholder (and the examples test names it).
 VOCABULARY: Final[dict[str, Any]] = {
+    # a secure money table's per-recipient bound (EUR)
+    "clip": "250000",
     # persons and the people around them (synthetic, always)
     "name": "Synthetic Person 0007",
     "aliases": "Synthetic Alias 0007",
