@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import uvloop
 from rich.console import Console
@@ -55,6 +56,13 @@ def _benches(quick: bool) -> dict[str, Bench]:
         benches["registry.get_person.pg"] = lambda ws: get_person.run(ws, pg=True, **get)
         sync = {"total": 10_000} if quick else {}
         benches["registry.bulk_sync.pg"] = lambda ws: registry_sync.run(ws, pg=True, **sync)
+        benches["ledger.bulk_sync.pg"] = lambda ws: ledger_sync.run(ws, pg=True, **sync)
+        relay = {"total": 5_000} if quick else {}
+        benches["events.outbox_relay.pg"] = lambda ws: outbox_relay.run(ws, pg=True, **relay)
+        pull: dict[str, Any] = {"total": 20_000} if quick else {}
+        benches["ledger.feed_full_pull.pg"] = lambda ws: ledger_feed.run_full_pull(
+            ws, pg=True, **pull
+        )
         # hub.scale.pg, and hub.scale.replicas.pg (two hub replicas on one database).
         scale = {"seconds": 10.0, "settle": 5.0} if quick else {}
         benches["hub.scale.pg"] = lambda ws: hub_scale.run(ws, pg=True, **scale)

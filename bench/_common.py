@@ -159,6 +159,73 @@ async def pg_database(name: str, service_dir: Path = REGISTRY_DIR) -> AsyncItera
             await conn.close()
 
 
+def asyncpg_url(url: str) -> str:
+    """``url`` (any PostgreSQL spelling) as asyncpg's DSN."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@dataclass(frozen=True)
+class DriverRows:
+    """Rows of one table as the tuples SQLAlchemy's asyncpg dialect hands the driver."""
+
+    table: Any
+    columns: list[str]
+    records: list[tuple[Any, ...]]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def batches(self, size: int) -> list[list[tuple[Any, ...]]]:
+        """The records in consecutive pieces of ``size``."""
+        return [self.records[i : i + size] for i in range(0, len(self.records), size)]
+
+
+def driver_rows(table: Any, rows: Sequence[dict[str, Any]]) -> DriverRows:
+    """``rows`` of ``table`` (each with the same keys) with each column's asyncpg bind
+    processor applied: what a raw ceiling inserts. Columns the rows leave out take the
+    database's defaults."""
+    from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+
+    dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
+    present = [c for c in table.c if rows and c.name in rows[0]]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in present]
+    names = [c.name for c in present]
+    records = [
+        tuple(
+            p(row[name]) if p is not None else row[name]
+            for name, p in zip(names, processors, strict=True)
+        )
+        for row in rows
+    ]
+    return DriverRows(table, names, records)
+
+
+async def pg_executemany(url: str, rows: DriverRows, batch: int) -> float:
+    """PostgreSQL's insert ceiling: asyncpg ``executemany`` of ``rows``, ``batch`` per
+    transaction; returns the seconds it took."""
+    import asyncpg
+
+    names = ", ".join(f'"{c}"' for c in rows.columns)
+    marks = ", ".join(f"${i + 1}" for i in range(len(rows.columns)))
+    statement = f"INSERT INTO {rows.table.name} ({names}) VALUES ({marks})"  # noqa: S608
+    conn = await asyncpg.connect(asyncpg_url(url))
+    try:
+        started = time.perf_counter()
+        for records in rows.batches(batch):
+            async with conn.transaction():
+                await conn.executemany(statement, records)
+        return time.perf_counter() - started
+    finally:
+        await conn.close()
+
+
+async def pg_copy(conn: Any, rows: DriverRows) -> None:
+    """Load ``rows`` over asyncpg connection ``conn`` with PostgreSQL's binary ``COPY``."""
+    await conn.copy_records_to_table(rows.table.name, records=rows.records, columns=rows.columns)
+
+
 def _migrate(url: str, service_dir: Path = REGISTRY_DIR) -> None:
     from alembic import command
 

@@ -302,3 +302,64 @@ def chunks(total: int, size: int) -> Iterator[range]:
     """``range(total)`` in consecutive pieces of ``size``."""
     for start in range(0, total, size):
         yield range(start, min(total, start + size))
+
+
+async def seed_pg(url: str, total: int) -> tuple[int, list[uuid.UUID], list[uuid.UUID]]:
+    """``seed`` on PostgreSQL: the same rows (the same templates, digests and feed positions),
+    loaded with binary ``COPY`` in chunks of ``CHUNK`` grants over one connection."""
+    import asyncpg
+
+    from bench._common import asyncpg_url, driver_rows, pg_copy
+
+    at = datetime.now(UTC)
+    donors, orgs, persons = parties(at)
+    templates = []
+    for n in range(min(TEMPLATES, total)):
+        person = persons[n % PERSONS]["id"] if n % 20 == 0 else None
+        org = None if person else orgs[n % ORGANISATIONS]["id"]
+        values = grant_fields(n, org, person)
+        templates.append((values, grants.digest(values)))
+    conn = await asyncpg.connect(asyncpg_url(url))
+
+    async def copy(table: Any, rows: list[dict[str, Any]]) -> None:
+        await pg_copy(conn, driver_rows(table, rows))
+
+    transactions = 0
+    try:
+        async with conn.transaction():
+            await copy(Donor.__table__, donors)
+            await copy(KnownOrganisation.__table__, orgs)
+            await copy(KnownPerson.__table__, persons)
+            await copy(Rate.__table__, _rates(at))
+            for span in chunks(total, CHUNK):
+                grant_rows, tx_rows = [], []
+                for n in span:
+                    values, digest = templates[n % len(templates)]
+                    grant_id = uuid7()
+                    grant_rows.append(values | {
+                        "id": grant_id, "owner": OWNER, "donor_id": donors[n % DONORS]["id"],
+                        "external_id": f"BENCH-GRANT-{n:07d}", "ever_visible": True,
+                        "ever_public": values["visibility"] == "public", "version": 1,
+                        "digest": digest, "feed_seq": n + 1, "withdrawn_at": None,
+                        "created_at": at, "updated_at": at,
+                    })  # fmt: skip
+                    amount = Decimal(10_000 + (n % 9000) * 25)
+                    currency = "SEK" if n % 2 else "EUR"
+                    start = values["start_date"]
+                    for i, (kind, money, day, text) in enumerate(
+                        ((2, amount, start, None),
+                         (3, amount / 2, start + timedelta(days=30), "First tranche")), 1
+                    ):  # fmt: skip
+                        tx_rows.append({
+                            "id": uuid7(), "grant_id": grant_id, "external_id": f"TX-{n:07d}-{i}",
+                            "type": kind, "amount": money, "currency": currency,
+                            "value_date": day, "description": text, "created_at": at,
+                        })  # fmt: skip
+                await copy(Grant.__table__, grant_rows)
+                await copy(Transaction.__table__, tx_rows)
+                transactions += len(tx_rows)
+            await conn.execute("UPDATE feed_counter SET value = $1 WHERE name = 'grants'", total)
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+    return transactions, [d["id"] for d in donors], [o["id"] for o in orgs]

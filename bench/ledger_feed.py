@@ -11,6 +11,10 @@ organisation joined, then the transactions of that ``feed_seq`` range) through `
 rows fetched as tuples, nothing serialised. Both are durations, so the ratio is
 ceiling / value: the fraction of the storage-bound speed that the HTTP feed reaches.
 
+With ``pg`` (``ledger.feed_full_pull.pg``) the same million grants are loaded into a fresh
+PostgreSQL database (binary ``COPY``) and the ledger serves them from there; the ceiling is the
+same two statements per page through asyncpg, rows fetched as records, nothing serialised.
+
 The page depth figure asks for page 1 and page 1,000 (``limit=1000``) of the same data in
 alternating rounds; the ratio is page 1,000's median latency over page 1's (≈ 1 when a page
 costs the same at any depth, as a keyset page should).
@@ -27,8 +31,8 @@ from typing import Any
 import httpx
 import orjson
 
-from bench._common import Figure, UvicornServer, Workspace
-from bench._ledger import Seeded, seeded
+from bench._common import LEDGER_DIR, Figure, UvicornServer, Workspace, asyncpg_url, pg_database
+from bench._ledger import Seeded, seed_pg, seeded
 
 PULL_LIMIT = 10_000
 DEPTH_PAGE = 1000
@@ -75,6 +79,31 @@ def raw_scan(data: Seeded, limit: int = PULL_LIMIT) -> tuple[float, int, int]:
         return time.perf_counter() - started, grants, transactions
     finally:
         conn.close()
+
+
+async def raw_scan_pg(url: str, limit: int = PULL_LIMIT) -> tuple[float, int, int]:
+    """The ceiling on PostgreSQL: ``raw_scan``'s statements through asyncpg."""
+    import asyncpg
+
+    grants_sql = _GRANTS.replace("?", "$1", 1).replace("?", "$2", 1)
+    transactions_sql = _TRANSACTIONS.replace("?", "$1", 1).replace("?", "$2", 1)
+    conn = await asyncpg.connect(asyncpg_url(url))
+    try:
+        started = time.perf_counter()
+        after, grants, transactions = 0, 0, 0
+        while True:
+            rows = await conn.fetch(grants_sql, after, limit)
+            if not rows:
+                break
+            last = rows[-1][1]
+            transactions += len(await conn.fetch(transactions_sql, after, last))
+            grants += len(rows)
+            after = last
+            if len(rows) < limit:
+                break
+        return time.perf_counter() - started, grants, transactions
+    finally:
+        await conn.close()
 
 
 def _parse(body: bytes) -> tuple[int, int]:
@@ -136,12 +165,33 @@ async def _ledger(ws: Workspace, data: Seeded, name: str) -> UvicornServer:
 
 
 async def run_full_pull(
-    ws: Workspace, *, total: int = 1_000_000, identity: bool = False, zstd: bool = True
+    ws: Workspace,
+    *,
+    total: int = 1_000_000,
+    identity: bool = False,
+    zstd: bool = True,
+    pg: bool = False,
 ) -> list[Figure]:
     """Measure the portal's full pull (gzip; zstd and identity too if asked) against the raw
-    scan."""
-    data = await seeded(ws, total)
-    raw = [await asyncio.to_thread(raw_scan, data)]  # also warms the page cache for both sides
+    scan; with ``pg``, on PostgreSQL (gzip only)."""
+    if pg:
+        async with pg_database("feed", LEDGER_DIR) as url:
+            started = time.perf_counter()
+            transactions, donors, orgs = await seed_pg(url, total)
+            data = Seeded(url, total, transactions, donors, orgs, time.perf_counter() - started)
+            return await _full_pull(ws, data, total, identity=False, zstd=False, pg=True)
+    return await _full_pull(ws, await seeded(ws, total), total, identity=identity, zstd=zstd)
+
+
+async def _full_pull(
+    ws: Workspace, data: Seeded, total: int, *, identity: bool, zstd: bool, pg: bool = False
+) -> list[Figure]:
+    async def scan() -> tuple[float, int, int]:
+        if pg:
+            return await raw_scan_pg(data.url)
+        return await asyncio.to_thread(raw_scan, data)
+
+    raw = [await scan()]  # also warms the page cache for both sides
     server = await _ledger(ws, data, "ledger-feed")
     cpu = server.cpu_seconds()
     gz = await pull(server.url, ws.feed_auth, coding="gzip")
@@ -149,7 +199,7 @@ async def run_full_pull(
     zs = await pull(server.url, ws.feed_auth, coding="zstd") if zstd else None
     plain = await pull(server.url, ws.feed_auth, coding="identity") if identity else None
     await ws.stop(server)
-    raw.append(await asyncio.to_thread(raw_scan, data))
+    raw.append(await scan())
     ceiling, raw_grants, raw_transactions = min(raw)
     for got in (gz, zs, plain):
         if got is not None and (got["grants"], got["transactions"]) != (
@@ -185,12 +235,14 @@ async def run_full_pull(
         f"under {FULL_PULL_GOAL_SECONDS:.0f} s for a million)"
     )
     ceiling_what = (
-        "raw keyset scan of the same tables via sqlite3: the same two statements per 10k page, "
-        "rows fetched as tuples, nothing serialised (best of 2)"
+        f"raw keyset scan of the same tables via {'asyncpg' if pg else 'sqlite3'}: the same "
+        "two statements per 10k page, rows fetched as tuples, nothing serialised (best of 2)"
     )
+    if pg:
+        what += " (PostgreSQL)"
     figures = [
         Figure(
-            name="ledger.feed_full_pull",
+            name="ledger.feed_full_pull.pg" if pg else "ledger.feed_full_pull",
             value=gz["seconds"],
             unit="s",
             ceiling=ceiling,

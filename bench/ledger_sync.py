@@ -5,21 +5,37 @@ donor and recipient lookups, digests, feed positions, the grants rows, the outbo
 commit, 5,000 grants per call (the relay runs too). The ceiling inserts the same grants rows,
 ready-made (ids, digests and feed positions computed beforehand), with one SQLAlchemy Core
 ``executemany`` per 5,000 rows into a fresh database holding the same donors and recipients.
+
+With ``pg`` (``ledger.bulk_sync.pg``) every side runs on fresh PostgreSQL databases and the
+ceiling is asyncpg's ``executemany`` of the same rows, as the driver receives them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import httpx
 import orjson
 from sqlalchemy import create_engine, event, insert
 
-from bench._common import LEDGER_DIR, Figure, Workspace, percentile
-from bench._ledger import DONORS, ORGANISATIONS, PERSONS, grant_fields, parties
+from bench._common import (
+    LEDGER_DIR,
+    DriverRows,
+    Figure,
+    Workspace,
+    asyncpg_url,
+    driver_rows,
+    percentile,
+    pg_copy,
+    pg_database,
+    pg_executemany,
+)
+from bench._ledger import DONORS, ORGANISATIONS, OWNER, PERSONS, grant_fields, parties
 from bench.registry_sync import _tune
 from concordia.core.changes import new_id
 from concordia.ledger.models import Donor, Grant, KnownOrganisation, KnownPerson
@@ -121,38 +137,78 @@ async def _sync(url: str, headers: dict[str, str], bodies: list[tuple[bytes, int
     return latencies
 
 
-async def run(ws: Workspace, *, total: int = 100_000) -> Figure:
+PARTY_TABLES = (Donor.__table__, KnownOrganisation.__table__, KnownPerson.__table__)
+
+
+async def _parties_into_pg(url: str, rows: tuple[list[Any], list[Any], list[Any]]) -> None:
+    """``_parties_into`` on PostgreSQL (binary COPY)."""
+    conn = await asyncpg.connect(asyncpg_url(url))
+    try:
+        for table, values in zip(PARTY_TABLES, rows, strict=True):
+            await pg_copy(conn, driver_rows(table, values))
+    finally:
+        await conn.close()
+
+
+def _pg_records(rows: list[dict[str, Any]]) -> DriverRows:
+    """The grants rows with the columns the service fills itself, as asyncpg receives them."""
+    full = [
+        {"owner": OWNER, "ever_visible": True,
+         "ever_public": r["visibility"] == "public"} | r
+        for r in rows
+    ]  # fmt: skip
+    return driver_rows(Grant.__table__, full)
+
+
+async def run(ws: Workspace, *, total: int = 100_000, pg: bool = False) -> Figure:
     """Measure the bulk grant sync, with its raw-insert ceiling before and after (best kept)."""
     parts = parties(datetime.now(UTC))
     bodies = _bodies(total, parts)
     rows = _raw_rows(total, parts)
-    raw_seconds = [
-        await asyncio.to_thread(
-            _raw_insert, await ws.database("ledger-raw", LEDGER_DIR), parts, rows
-        )
-    ]
-    url = await ws.database("ledger-sync", LEDGER_DIR)
-    await asyncio.to_thread(_parties_into, url, parts)
-    server = await ws.uvicorn("ledger-sync", "concordia.ledger.app:main", ws.ledger_env(url))
-    headers = {**ws.auth, "Content-Type": "application/json"}
-    cpu, started = server.cpu_seconds(), time.perf_counter()
-    latencies = await _sync(server.url, headers, bodies)
-    seconds = time.perf_counter() - started
-    cpu = server.cpu_seconds() - cpu
-    await ws.stop(server)
-    raw_seconds.append(
-        await asyncio.to_thread(
-            _raw_insert, await ws.database("ledger-raw", LEDGER_DIR), parts, rows
-        )
+    records = _pg_records(rows) if pg else None
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def database(name: str) -> str:
+            if pg:
+                return await stack.enter_async_context(pg_database(name, LEDGER_DIR))
+            return await ws.database(name, LEDGER_DIR)
+
+        async def raw() -> float:
+            url = await database("ledger_raw")
+            if pg:
+                await _parties_into_pg(url, parts)
+                assert records is not None
+                return await pg_executemany(url, records, BATCH)
+            return await asyncio.to_thread(_raw_insert, url, parts, rows)
+
+        raw_seconds = [await raw()]
+        url = await database("ledger_sync")
+        if pg:
+            await _parties_into_pg(url, parts)
+        else:
+            await asyncio.to_thread(_parties_into, url, parts)
+        server = await ws.uvicorn("ledger-sync", "concordia.ledger.app:main", ws.ledger_env(url))
+        headers = {**ws.auth, "Content-Type": "application/json"}
+        cpu, started = server.cpu_seconds(), time.perf_counter()
+        latencies = await _sync(server.url, headers, bodies)
+        seconds = time.perf_counter() - started
+        cpu = server.cpu_seconds() - cpu
+        await ws.stop(server)
+        raw_seconds.append(await raw())
+    ceiling_what = (
+        "asyncpg executemany of the same grants rows, 5,000 per transaction (best of 2)"
+        if pg
+        else "Core executemany of the same grants rows, 5,000 per transaction (best of 2)"
     )
     return Figure(
-        name="ledger.bulk_sync",
+        name="ledger.bulk_sync.pg" if pg else "ledger.bulk_sync",
         value=total / seconds,
         unit="records/s",
         ceiling=total / min(raw_seconds),
         goal=GOAL,
-        what=f"{total:,} grants, {len(bodies)} PUTs of {BATCH:,} over HTTP, 1 client",
-        ceiling_what="Core executemany of the same grants rows, 5,000 per transaction (best of 2)",
+        what=f"{total:,} grants, {len(bodies)} PUTs of {BATCH:,} over HTTP, 1 client"
+        + (" (PostgreSQL)" if pg else ""),
+        ceiling_what=ceiling_what,
         extras={
             "seconds": round(seconds, 2),
             "ceiling_seconds": [round(s, 2) for s in raw_seconds],

@@ -8,6 +8,9 @@ The ceiling is nats-py's ``js.publish_async`` (as the issue asks). A bare pipeli
 ``nc.publish`` with one reply callback is faster than ``publish_async`` (whose per-message
 semaphore and ``wait_for`` cost more than the broker), so it is reported too, with the relay's
 ratio against it, as the stricter comparison.
+
+With ``pg`` (``events.outbox_relay.pg``) the outbox is a table of a fresh PostgreSQL database
+(the registry's); the ceilings have no database, so they are the same.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ import uuid
 from collections.abc import Awaitable
 from typing import Any
 
+import asyncpg
 from nats.aio.msg import Msg
 from nats.js.errors import NotFoundError
 from sqlalchemy import create_engine, insert, select
 
-from bench._common import NODE, Figure, Workspace
+from bench._common import NODE, Figure, Workspace, asyncpg_url, driver_rows, pg_copy, pg_database
 from concordia.core.db import Database
 from concordia.events import Envelope, OutboxRelay, connect, ensure_stream
 from concordia.events.registry import PersonRegistered
@@ -34,13 +38,29 @@ from concordia.kit.tables import outbox
 GOAL = 0.5
 
 
-def _commit_rows(url: str, total: int) -> list[dict[str, Any]]:
-    """Commit ``total`` PersonRegistered outbox rows; return them."""
+def _rows(total: int) -> list[dict[str, Any]]:
+    """``total`` PersonRegistered outbox rows."""
     events = [
         PersonRegistered(person_id=uuid.uuid4(), host_country="SE", version=n + 1)
         for n in range(total)
     ]
-    rows = [outbox.build_row(Envelope.wrap(event, node=NODE)) for event in events]
+    return [outbox.build_row(Envelope.wrap(event, node=NODE)) for event in events]
+
+
+async def _commit_rows_pg(url: str, total: int) -> list[dict[str, Any]]:
+    """``_commit_rows`` on PostgreSQL (binary COPY)."""
+    rows = _rows(total)
+    conn = await asyncpg.connect(asyncpg_url(url))
+    try:
+        await pg_copy(conn, driver_rows(outbox.table, rows))
+    finally:
+        await conn.close()
+    return rows
+
+
+def _commit_rows(url: str, total: int) -> list[dict[str, Any]]:
+    """Commit ``total`` PersonRegistered outbox rows; return them."""
+    rows = _rows(total)
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
@@ -168,27 +188,33 @@ async def _profiled(ws: Workspace, work: Awaitable[float]) -> float:
         stats.dump_stats(target)
 
 
-async def run(ws: Workspace, *, total: int = 50_000, rounds: int = 2) -> Figure:
+async def run(ws: Workspace, *, total: int = 50_000, rounds: int = 2, pg: bool = False) -> Figure:
     """Measure the relay and its raw-publish ceilings in alternating rounds; keep each best."""
     relay: list[float] = []
     publish_async: list[float] = []
     pipelined: list[float] = []
     size = 0.0
     for _ in range(rounds):
-        url = await ws.database("outbox")
-        rows = await asyncio.to_thread(_commit_rows, url, total)
-        size = sum(len(r["payload"]) for r in rows) / len(rows)
-        publish_async.append(await _publish_async(ws.nats.url, rows))
-        pipelined.append(await _pipelined(ws.nats.url, rows))
-        relay.append(await _profiled(ws, _relay(url, ws.nats.url, total)))
+        async with contextlib.AsyncExitStack() as stack:
+            if pg:
+                url = await stack.enter_async_context(pg_database("outbox"))
+                rows = await _commit_rows_pg(url, total)
+            else:
+                url = await ws.database("outbox")
+                rows = await asyncio.to_thread(_commit_rows, url, total)
+            size = sum(len(r["payload"]) for r in rows) / len(rows)
+            publish_async.append(await _publish_async(ws.nats.url, rows))
+            pipelined.append(await _pipelined(ws.nats.url, rows))
+            relay.append(await _profiled(ws, _relay(url, ws.nats.url, total)))
     ceiling = min(publish_async)
     return Figure(
-        name="events.outbox_relay",
+        name="events.outbox_relay.pg" if pg else "events.outbox_relay",
         value=total / min(relay),
         unit="events/s",
         ceiling=total / ceiling,
         goal=GOAL,
-        what=f"OutboxRelay draining {total:,} committed rows of ~{size:.0f} B, best of {rounds}",
+        what=f"OutboxRelay draining {total:,} committed rows of ~{size:.0f} B, best of {rounds}"
+        + (" (PostgreSQL)" if pg else ""),
         ceiling_what="the same messages published raw with js.publish_async, every ack awaited",
         extras={
             "publish_async_per_s": round(total / min(publish_async)),
