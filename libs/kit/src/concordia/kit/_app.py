@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel, ConfigDict
@@ -53,9 +53,12 @@ from concordia.identity import NodeIdentity, SignedDocument
 from concordia.kit import console
 from concordia.kit._identity import load_identity
 from concordia.kit._migrations import ensure_migrated
-from concordia.kit._services import SERVICES
+from concordia.kit._services import SERVICES, service_named
 from concordia.kit._settings import ServiceSettings
 from concordia.kit.tables import charters, decisions, inbox, outbox
+
+if TYPE_CHECKING:
+    from concordia.kit.secure import SecureSource
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +162,10 @@ class ServiceDefinition:
     console_locales: Sequence[Path] = ()
     #: Scopes that may read the log of the service's bulk syncs; None: it has no bulk sync.
     sync_scopes: frozenset[str] | None = None
+    #: The sources of the service's tables the charter may list as secure: the kit adds the
+    #: part that answers the hub's rounds for them (after the service's own parts) and the
+    #: route of their epsilon ledger and releases (``concordia.kit.secure``).
+    secure: Mapping[str, SecureSource] | None = None
 
 
 def build_app(definition: ServiceDefinition) -> FastAPI:
@@ -206,13 +213,22 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
 
         rt.publish_aggregates = publish_aggregates
 
+    parts, routers = [*d.parts], [*d.routers]
+    if d.secure is not None:
+        from concordia.kit import secure  # it builds on this module
+
+        parts.append(secure.secure_part(d.secure))
+        routers.append(secure.router(d.name, service_named(d.name).scopes))
+    if d.node_service:
+        routers.append(_decisions_router(d.name))
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await ensure_migrated(db, d.service_dir, d.name)
         async with AsyncExitStack() as stack:
             if d.node_service:
                 await stack.enter_async_context(_node_parts(rt, d))
-            for part in d.parts:
+            for part in parts:
                 await stack.enter_async_context(part(rt))
             yield
 
@@ -220,7 +236,7 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         service=d.name,
         settings=settings,
         state=rt,
-        routers=[*d.routers, _decisions_router(d.name)] if d.node_service else d.routers,
+        routers=routers,
         lifespan=lifespan,
         readiness=links.readiness() if links is not None else None,
         description=d.description,

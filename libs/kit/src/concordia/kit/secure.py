@@ -1,8 +1,9 @@
 """Secure tables at a node: the part that answers the hub's secure-aggregation rounds.
 
 A service that holds tables the charter lists as ``secure`` gives the kit one source per table
-(``SecureSource``: the node's cells of a period, read in a read unit of work) and adds
-``secure_part(sources)`` to its parts and ``router(service, scopes)`` to its routers. The part
+(``SecureSource``: the node's cells of a period, read in a read unit of work) as
+``ServiceDefinition.secure``; the kit adds ``secure_part(sources)`` to its parts and
+``router(service, scopes)`` to its routers. The part
 then runs a ``concordia.secagg`` participant behind a ``Responder`` on the service's COALITION
 link (``hub.secagg.<node>.<service>.>``), signing with the node's identity key
 (``CONCORDIA_IDENTITY_KEY_FILE``) and checking the others' signatures against the directory it

@@ -17,10 +17,7 @@ from concordia.kit import (
     ServiceDefinition,
     build_app,
     serve,
-    service_named,
 )
-from concordia.kit.secure import router as secure_router
-from concordia.kit.secure import secure_part
 
 SERVICE_DIR = Path(__file__).resolve().parents[3]
 
@@ -63,11 +60,11 @@ def create(settings: EvaluationSettings | None = None) -> FastAPI:
             name="evaluation",
             service_dir=SERVICE_DIR,
             settings=settings,
-            routers=[api.router, secure_router("evaluation", service_named("evaluation").scopes)],
+            routers=[api.router],
             description=DESCRIPTION,
             publish=publish,
             consumers=[ConsumerSpec("local", consumers.SUBJECTS, lambda _rt: consumers.handler())],
-            parts=[secure_part(secure.SOURCES)],
+            secure=secure.SOURCES,
             extra=api.EvaluationState(ctx),
             console=console.SECTIONS,
             console_locales=[console.LOCALES],

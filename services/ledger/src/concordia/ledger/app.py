@@ -19,10 +19,7 @@ from concordia.kit import (
     cancel_all,
     consumer_name,
     serve,
-    service_named,
 )
-from concordia.kit.secure import router as secure_router
-from concordia.kit.secure import secure_part
 from concordia.ledger import aggregates, console, consumers, secure
 from concordia.ledger.api import activities, donors, grants, rates, sync
 from concordia.ledger.api import aggregates as aggregates_routes
@@ -118,7 +115,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             await cancel_all([task])
             await engine.stop()
 
-    parts: list[Part] = [feed_notifier, secure_part(secure.SOURCES)]
+    parts: list[Part] = [feed_notifier]
     if settings.overlap_enabled:
         parts.append(overlap_engine)
     return build_app(
@@ -135,7 +132,6 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                 feed.router,
                 aggregates_routes.router,
                 overlaps.router,
-                secure_router("ledger", service_named("ledger").scopes),
             ],
             description=DESCRIPTION,
             publish=publish,
@@ -147,6 +143,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                 )
             ],
             parts=parts,
+            secure=secure.SOURCES,
             extra=state,
             extra_schemas=[GrantSync],
             console=console.SECTIONS,

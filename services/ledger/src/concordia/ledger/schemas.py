@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, StrictModel, UuidStr
+from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, Partial, StrictModel, UuidStr
 from concordia.core.types import (
     Country,
     ExternalId,
@@ -119,13 +119,8 @@ class DonorCreate(DonorFields):
     """A new donor."""
 
 
-class DonorUpdate(StrictModel):
+class DonorUpdate(Partial, of=DonorFields):
     """A partial change of a donor."""
-
-    identifier: OrgIdentifier = OMITTED
-    name: Text = OMITTED
-    type: codes.DonorType = OMITTED
-    country: Country = OMITTED
 
 
 class DonorRead(BaseModel):

@@ -13,9 +13,7 @@ from concordia.core.crypto import FieldCipher
 from concordia.core.db import Database
 from concordia.core.problems import problem
 from concordia.events import AggregateSnapshotPublished, DisclosureRules, event_signer
-from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve, service_named
-from concordia.kit.secure import router as secure_router
-from concordia.kit.secure import secure_part
+from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
 from concordia.registry import aggregates, console, secure
 from concordia.registry.api import feeds, organisations, permits, persons, screen, sync
 from concordia.registry.api.deps import RegistryState
@@ -94,15 +92,14 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                 sync.router,
                 feeds.router,
                 screen.router,
-                secure_router("registry", service_named("registry").scopes),
             ],
             description=DESCRIPTION,
             publish=publish,
             parts=[
                 audit_trail,
                 background("registry-audit-anchor", anchor_audit),
-                secure_part(secure.SOURCES),
             ],
+            secure=secure.SOURCES,
             extra=state,
             extra_schemas=[PersonSync, OrganisationSync],
             error_handlers={AuditUnavailableError: _audit_unavailable},
