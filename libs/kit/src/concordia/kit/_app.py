@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel, ConfigDict
@@ -84,6 +84,17 @@ class ConsumerSpec:
     inbound: bool = False
 
 
+class ReleaseTerms(TypedDict):
+    """What every service's aggregate publisher takes from the kit (``Runtime.release_terms``):
+    its database, the disclosure rules' ``k`` and rounding, the charter in force, the signer."""
+
+    db: Database
+    k: int
+    rounding_base: int | None
+    charter_version: str
+    sign: Callable[[AggregateSnapshotPublished], AggregateSnapshotPublished] | None
+
+
 @dataclass(eq=False)
 class Runtime(AppState):
     """The typed application state of a service, built by the kit (``runtime(request)``)."""
@@ -134,6 +145,19 @@ class Runtime(AppState):
             # The operator who accepts looser charters accepts their k too.
             k_min=1 if settings.disclosure_accept_looser else settings.disclosure_k_min,
         )
+
+    def release_terms(self, rules: DisclosureRules) -> ReleaseTerms:
+        """The terms of a release under ``rules`` (``Publish``), for ``aggregates.publish(...)``."""
+        assert self.follower is not None
+        return ReleaseTerms(
+            db=self.db, k=rules.k, rounding_base=rules.rounding_base,
+            charter_version=self.follower.current.version, sign=event_signer(self.identity),
+        )  # fmt: skip
+
+    def secure_tables(self) -> frozenset[str]:
+        """This service's tables the charter in force lists as secure (never published plain)."""
+        assert self.follower is not None
+        return frozenset(t.table for t in self.follower.current.secure if t.service == self.service)
 
 
 @dataclass
