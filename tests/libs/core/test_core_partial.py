@@ -53,3 +53,21 @@ def test_the_schema_keeps_the_type_s_words_not_the_field_s() -> None:
     assert name["minLength"] == 2
     assert (tags["description"], tags["maxItems"]) == ("Free tags.", 2)
     assert "required" not in schema
+
+
+class ThingEdit(Partial, of=ThingFields, nullable=True):
+    """An edit: null is as good as not sent."""
+
+    reason: str
+
+
+def test_nullable_fields_take_null_and_keep_their_constraints() -> None:
+    edit = ThingEdit.model_validate({"reason": "typo", "name": None, "tags": None})
+    assert edit.model_dump(exclude_unset=True) == {"reason": "typo", "name": None, "tags": None}
+    with pytest.raises(ValidationError):
+        ThingEdit.model_validate({"reason": "typo", "tags": ["a", "b", "c"]})
+    with pytest.raises(ValidationError):  # a field the body declares without a default
+        ThingEdit.model_validate({})
+    tags = ThingEdit.model_json_schema()["properties"]["tags"]
+    assert tags["anyOf"][0]["maxItems"] == 2
+    assert tags["anyOf"][1] == {"type": "null"}

@@ -66,7 +66,9 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
-def _partial_annotations(of: type[BaseModel], exclude: frozenset[str]) -> dict[str, Any]:
+def _partial_annotations(
+    of: type[BaseModel], exclude: frozenset[str], nullable: bool
+) -> dict[str, Any]:
     # Each field's own annotation (with what its type says, a description too), and the
     # constraints its ``Field(...)`` adds (``max_length``), not its description or examples.
     hints = get_type_hints(of, include_extras=True)
@@ -76,7 +78,8 @@ def _partial_annotations(of: type[BaseModel], exclude: frozenset[str]) -> dict[s
             continue
         implied = FieldInfo.from_annotation(hints[name]).metadata
         added = [m for m in info.metadata if m not in implied]
-        annotations[name] = Annotated[(hints[name], *added)] if added else hints[name]
+        hint = hints[name] | None if nullable else hints[name]
+        annotations[name] = Annotated[(hint, *added)] if added else hint
     return annotations
 
 
@@ -89,21 +92,22 @@ class _PartialMeta(ModelMetaclass):
         namespace: dict[str, Any],
         of: type[BaseModel] | None = None,
         exclude: frozenset[str] = frozenset(),
+        nullable: bool = False,
         **kwargs: Any,
     ) -> type:
         if of is not None:
             own = namespace.get("__annotations__", {})
-            namespace["__annotations__"] = {**own, **_partial_annotations(of, exclude), **own}
-            namespace.update(
-                {n: OMITTED for n in namespace["__annotations__"] if n not in namespace}
-            )
+            copied = _partial_annotations(of, exclude, nullable)
+            namespace["__annotations__"] = {**own, **copied, **own}
+            namespace.update({n: OMITTED for n in copied if n not in own})
         return super().__new__(mcs, name, bases, namespace, **kwargs)
 
 
 class Partial(StrictModel, metaclass=_PartialMeta):
     """Base for a partial change (``PATCH``) of the model named ``of``: each of its fields
     (but those in ``exclude``), with its type and constraints yet without its description,
-    examples or default, optional (``OMITTED``: only the fields sent are changed). Fields the
+    examples or default, optional (``OMITTED``: only the fields sent are changed); with
+    ``nullable`` each also takes ``null`` (for a service that treats it as not sent). Fields the
     class body declares come first, and replace copied ones of the same name; validators are
     not copied (the body names those it keeps).
 
@@ -117,6 +121,7 @@ class Partial(StrictModel, metaclass=_PartialMeta):
         cls,
         of: type[BaseModel] | None = None,
         exclude: frozenset[str] = frozenset(),
+        nullable: bool = False,
         **kwargs: Any,
     ) -> None:
         # The metaclass takes ``of`` and ``exclude``; declared here for type checkers.

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from concordia.core.schemas import StrictModel
+from concordia.core.schemas import Partial, StrictModel
 from concordia.core.types import Country, LongText, Text
 from concordia.exchange.codes import EndorsementKind, Language, MediaType, Role, Standing, Topic
 from concordia.exchange.codes import Workflow as WorkflowState
@@ -56,22 +56,8 @@ class PracticeCreate(PracticeFields):
     """A new practice (its first revision, a draft)."""
 
 
-class PracticeUpdate(StrictModel):
+class PracticeUpdate(Partial, of=PracticeFields, nullable=True):
     """An edit: the fields sent replace the current revision's in a new revision."""
-
-    title: Text | None = None
-    summary: LongText | None = None
-    body: Markdown | None = None
-    topic: Topic | None = None
-    legal_basis: LongText | None = None
-    what_worked: LongText | None = None
-    what_did_not: LongText | None = None
-    standing: Standing | None = None
-    country: Country | None = None
-    language: Language | None = None
-    tags: list[Tag] | None = Field(default=None, max_length=20)
-    author_role: Role | None = None
-    translations: list[Translation] | None = Field(default=None, max_length=15)
 
 
 class PracticeContent(BaseModel):
