@@ -221,12 +221,6 @@ def _targets(lang: Lang, period: str, result: CoalitionIndicators) -> Section:
 def _privacy(lang: Lang, released: Sequence[Any]) -> Section:
     """Epsilon spent on each secure table (each node keeps and enforces its own ledger)."""
     _ = lang.gettext
-    section = Section(
-        id="privacy", title=_("Secure tables"),
-        note=_("Tables the nodes compute together by secure aggregation: the hub learns the "
-               "coalition total only. Epsilon is the privacy loss spent on a table under "
-               "differential privacy; each node refuses past its own budget."),
-    )  # fmt: skip
     spent = secure.spent(released)
     rows = [
         {"table": table, "epsilon": spent.get(table),
@@ -234,13 +228,18 @@ def _privacy(lang: Lang, released: Sequence[Any]) -> Section:
                                       if r.aggregate == table and r.phase == "sum"}))}
         for table in sorted({r.aggregate for r in released})
     ]  # fmt: skip
-    section.tables.append(Table(
-        id="privacy", caption=_("Epsilon spent per secure table"),
-        columns=[Column("table", _("Table")), Column("epsilon", _("Epsilon spent"), True),
-                 Column("periods", _("Periods released"))],
-        rows=rows, empty=_("no secure table released yet."),
-    ))  # fmt: skip
-    return section
+    return Section(
+        id="privacy", title=_("Secure tables"),
+        note=_("Tables the nodes compute together by secure aggregation: the hub learns the "
+               "coalition total only. Epsilon is the privacy loss spent on a table under "
+               "differential privacy; each node refuses past its own budget."),
+        tables=[Table(
+            id="privacy", caption=_("Epsilon spent per secure table"),
+            columns=[Column("table", _("Table")), Column("epsilon", _("Epsilon spent"), True),
+                     Column("periods", _("Periods released"))],
+            rows=rows, empty=_("no secure table released yet."),
+        )],
+    )  # fmt: skip
 
 
 def _districts(result: CoalitionIndicators) -> dict[str, Any]:
