@@ -17,7 +17,7 @@ reasons and changes nothing; a success answers 303 to the page that shows the re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -78,6 +78,19 @@ Id = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 def _filter(name: str, label: str, options: Sequence[str], chosen: str) -> dict[str, Any]:
     """A select of the filter form: its values are data (codes), "all" is words."""
     return {"name": name, "label": label, "options": list(options), "chosen": chosen}
+
+
+def _listing(
+    view: View, heading: str, sections: list[Section], filters: list[dict[str, Any]],
+    form: str | None = None, *, for_roles: Collection[str] = (),
+) -> Response:  # fmt: skip
+    """A list page of the workspace (``workspace.html``): its filters, its sections and, for a
+    reader in one of ``for_roles``, the ``form`` that adds to the list."""
+    shown = form is not None and _role(view.reader) in for_roles
+    return view.render(
+        heading=heading, sections=sections, template="workspace.html", filters=filters,
+        forms=[form] if shown else [],
+    )  # fmt: skip
 
 
 def evidence_text(evidence: Mapping[str, Any]) -> str:
@@ -151,15 +164,11 @@ async def commitments_page(
                                    _("no commitment matches.") if filtered
                                    else _("no member has recorded a commitment yet."))],
     )  # fmt: skip
-    return view.render(
-        heading=_("Commitments"), sections=[section], template="workspace.html",
-        filters=[
-            _filter("period", _("Period"), periods[::-1], period),
-            _filter("member", _("Member"), members, member),
-            _filter("status", _("Status"), COMMITMENT_STATUSES, status),
-        ],
-        forms=["_commitment_form.html"] if _role(view.reader) == "member" else [],
-    )  # fmt: skip
+    return _listing(view, _("Commitments"), [section], [
+        _filter("period", _("Period"), periods[::-1], period),
+        _filter("member", _("Member"), members, member),
+        _filter("status", _("Status"), COMMITMENT_STATUSES, status),
+    ], "_commitment_form.html", for_roles=("member",))  # fmt: skip
 
 
 def _item_row(item: AgendaItemRead) -> dict[str, Any]:
@@ -184,30 +193,25 @@ async def agenda_page(
     _ = lang.gettext
     items = await agenda.listed(session, status=status or None, kind=kind or None, limit=LIMIT)
     kinds = sorted(set(await session.scalars(select(AgendaItem.kind).distinct())))
-    table = Table(
-        id="agenda", caption=_("Agenda items, newest first"), columns=[
-            Column("title", _("Item"), link="href"), Column("kind", _("Raised by signal")),
-            Column("period", _("Period")), Column("status", _("Status")),
-            Column("raised_by", _("Raised by")), Column("raised_at", _("Raised")),
-            Column("evidence", _("Evidence")), Column("comments", _("Comments"), True),
-            Column("decision", _("Decision"), link="decision_href"),
-        ], rows=[_item_row(i) for i in items],
-        empty=_("no item matches.") if status or kind else _("the agenda is empty."),
-    )  # fmt: skip
     section = Section(
         id="agenda", title=_("The agenda"),
         note=_("Items the hub raised from what it sees (one per signal, with the aggregate "
                "versions and values behind it as evidence), and items members added."),
-        tables=[table],
+        tables=[Table(
+            id="agenda", caption=_("Agenda items, newest first"), columns=[
+                Column("title", _("Item"), link="href"), Column("kind", _("Raised by signal")),
+                Column("period", _("Period")), Column("status", _("Status")),
+                Column("raised_by", _("Raised by")), Column("raised_at", _("Raised")),
+                Column("evidence", _("Evidence")), Column("comments", _("Comments"), True),
+                Column("decision", _("Decision"), link="decision_href"),
+            ], rows=[_item_row(i) for i in items],
+            empty=_("no item matches.") if status or kind else _("the agenda is empty."),
+        )],
     )  # fmt: skip
-    return view.render(
-        heading=_("Agenda"), sections=[section], template="workspace.html",
-        filters=[
-            _filter("status", _("Status"), ITEM_STATUSES, status),
-            _filter("kind", _("Kind"), kinds, kind),
-        ],
-        forms=["_agenda_form.html"] if _role(view.reader) in ("member", "admin") else [],
-    )  # fmt: skip
+    return _listing(view, _("Agenda"), [section], [
+        _filter("status", _("Status"), ITEM_STATUSES, status),
+        _filter("kind", _("Kind"), kinds, kind),
+    ], "_agenda_form.html", for_roles=("member", "admin"))  # fmt: skip
 
 
 @router.get(f"{MOUNT}/agenda/{{item_id}}")
@@ -357,13 +361,10 @@ async def decisions_page(
             empty=_("these decisions have no follow-up action."),
         )]),
     ]  # fmt: skip
-    return view.render(
-        heading=_("Decisions"), sections=sections, template="workspace.html",
-        filters=[
-            _filter("status", _("Status"), DECISION_STATUSES, status),
-            _filter("node", _("Concerns node"), concerned, node),
-        ],
-    )  # fmt: skip
+    return _listing(view, _("Decisions"), sections, [
+        _filter("status", _("Status"), DECISION_STATUSES, status),
+        _filter("node", _("Concerns node"), concerned, node),
+    ])  # fmt: skip
 
 
 @router.get(f"{MOUNT}/decisions/{{decision_id}}")
