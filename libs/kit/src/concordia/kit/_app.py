@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,12 +53,12 @@ from concordia.identity import NodeIdentity, SignedDocument
 from concordia.kit import console
 from concordia.kit._identity import load_identity
 from concordia.kit._migrations import ensure_migrated
-from concordia.kit._services import SERVICES, service_named
+from concordia.kit._services import SERVICES
 from concordia.kit._settings import ServiceSettings
 from concordia.kit.tables import charters, decisions, inbox, outbox
 
 if TYPE_CHECKING:
-    from concordia.kit.secure import SecureSource
+    from concordia.kit.secure import SecureTables
 
 log = logging.getLogger(__name__)
 
@@ -186,10 +186,10 @@ class ServiceDefinition:
     console_locales: Sequence[Path] = ()
     #: Scopes that may read the log of the service's bulk syncs; None: it has no bulk sync.
     sync_scopes: frozenset[str] | None = None
-    #: The sources of the service's tables the charter may list as secure: the kit adds the
-    #: part that answers the hub's rounds for them (after the service's own parts) and the
-    #: route of their epsilon ledger and releases (``concordia.kit.secure``).
-    secure: Mapping[str, SecureSource] | None = None
+    #: The service's tables the charter may list as secure: the kit adds the part that
+    #: answers the hub's rounds for them (after the service's own parts) and the route of their
+    #: epsilon ledger and releases (``concordia.kit.secure.SecureTables``).
+    secure: SecureTables | None = None
 
 
 def build_app(definition: ServiceDefinition) -> FastAPI:
@@ -239,10 +239,8 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
 
     parts, routers = [*d.parts], [*d.routers]
     if d.secure is not None:
-        from concordia.kit import secure  # it builds on this module
-
-        parts.append(secure.secure_part(d.secure))
-        routers.append(secure.router(d.name, service_named(d.name).scopes))
+        parts.append(d.secure.part())
+        routers.append(d.secure.router(d.name))
     if d.node_service:
         routers.append(_decisions_router(d.name))
 

@@ -12,6 +12,7 @@ from concordia.evaluation.service._common import NodeContext, Rules
 from concordia.evaluation.settings import EvaluationSettings
 from concordia.events import AggregateSnapshotPublished, DisclosureRules
 from concordia.kit import ConsumerSpec, Runtime, ServiceDefinition, build_app, serve
+from concordia.kit.secure import SecureTables
 
 SERVICE_DIR = Path(__file__).resolve().parents[3]
 
@@ -57,7 +58,7 @@ def create(settings: EvaluationSettings | None = None) -> FastAPI:
             description=DESCRIPTION,
             publish=publish,
             consumers=[ConsumerSpec("local", consumers.SUBJECTS, lambda _rt: consumers.handler())],
-            secure=secure.SOURCES,
+            secure=SecureTables(secure.SOURCES),
             extra=api.EvaluationState(ctx),
             console=console.SECTIONS,
             console_locales=[console.LOCALES],

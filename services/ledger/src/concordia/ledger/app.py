@@ -20,6 +20,7 @@ from concordia.kit import (
     consumer_name,
     serve,
 )
+from concordia.kit.secure import SecureTables
 from concordia.ledger import aggregates, console, consumers, secure
 from concordia.ledger.api import activities, donors, grants, rates, sync
 from concordia.ledger.api import aggregates as aggregates_routes
@@ -133,7 +134,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                 )
             ],
             parts=parts,
-            secure=secure.SOURCES,
+            secure=SecureTables(secure.SOURCES),
             extra=state,
             extra_schemas=[GrantSync],
             console=console.SECTIONS,

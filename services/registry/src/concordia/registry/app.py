@@ -14,6 +14,7 @@ from concordia.core.db import Database
 from concordia.core.problems import problem
 from concordia.events import AggregateSnapshotPublished, DisclosureRules
 from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
+from concordia.kit.secure import SecureTables
 from concordia.registry import aggregates, console, secure
 from concordia.registry.api import feeds, organisations, permits, persons, screen, sync
 from concordia.registry.api.deps import RegistryState
@@ -85,7 +86,7 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
                 audit_trail,
                 background("registry-audit-anchor", anchor_audit),
             ],
-            secure=secure.SOURCES,
+            secure=SecureTables(secure.SOURCES),
             extra=state,
             extra_schemas=[PersonSync, OrganisationSync],
             error_handlers={AuditUnavailableError: _audit_unavailable},
