@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import orjson
 import sqlalchemy
@@ -495,12 +495,19 @@ def _insert_plan(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _Inse
     )
     names = compiled.positiontup
     plan = None
-    if compiled.positional and names is not None and set(names) <= set(keys):
-        procs = compiled._bind_processors  # what Core applies to each parameter, by bind name
+    procs = compiled._bind_processors  # what Core applies to each parameter, by bind name
+    if (
+        compiled.positional
+        and names is not None
+        and set(names) <= set(keys)
+        and all(callable(p) for p in procs.values())  # tuple types take a sequence of them
+    ):
         plan = _InsertPlan(
             sql=str(compiled),
             keys=tuple(names),
-            processors=tuple((i, procs[n]) for i, n in enumerate(names) if n in procs),
+            processors=tuple(
+                (i, cast(Callable[[Any], Any], procs[n])) for i, n in enumerate(names) if n in procs
+            ),
         )
     _INSERT_PLANS[cache_key] = plan
     return plan
@@ -533,7 +540,7 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[s
     if plan is None:
         await conn.execute(sqlalchemy.insert(table), list(rows))
         return
-    await conn.exec_driver_sql(plan.sql, plan.parameters(rows))  # type: ignore[arg-type]
+    await conn.exec_driver_sql(plan.sql, plan.parameters(rows))
 
 
 def insert_rows_sync(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -547,7 +554,7 @@ def insert_rows_sync(session: Session, table: Table, rows: Sequence[dict[str, An
     if plan is None:
         conn.execute(sqlalchemy.insert(table), list(rows))
         return
-    conn.exec_driver_sql(plan.sql, plan.parameters(rows))  # type: ignore[arg-type]
+    conn.exec_driver_sql(plan.sql, plan.parameters(rows))
 
 
 #: A sequence key: SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit
