@@ -1,8 +1,9 @@
 """Bulk grant sync for donors: upsert up to 5,000 grants by (donor, external_id) at once.
 
-Records are validated one by one (``concordia.core.bulk``), then donors, recipients and existing
-grants are looked up in a few set-based queries and the valid records written in batches, each
-changed grant taking a fresh feed position.
+Each record is validated on its own (``concordia.core.bulk``), then donors, recipients and
+existing grants are looked up in a few set-based queries and the valid records planned
+(``SyncPlan``) and written with one statement per kind of row, each changed grant taking a fresh
+feed position.
 """
 
 from __future__ import annotations
@@ -13,14 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.bulk import (
-    RecordError,
-    SyncPlan,
-    SyncReport,
-    fetch_in,
-    next_version,
-    validate_records,
-)
+from concordia.core import bulk
 from concordia.events import Event
 from concordia.events.ledger import GrantRecorded, GrantUpdated
 from concordia.ledger.models import Donor, Grant
@@ -39,19 +33,19 @@ async def sync_grants(
     viewer: Viewer,
     records: Sequence[Any],
     dry_run: bool,
-) -> SyncReport:
+) -> bulk.SyncReport:
     """Upsert grants of the caller's donors by (donor_id, external_id); unchanged grants are
     detected by digest. Another owner's donor is an unknown donor."""
-    valid, refused = validate_records(
+    valid, refused = bulk.validate_records(
         records,
         GrantSync,
         key=lambda r: (r.donor_id, r.external_id),
         duplicate_msg="duplicate (donor_id, external_id) in this request",
     )
-    plan = SyncPlan(results=refused)
+    plan = bulk.SyncPlan(results=refused)
     donors = {
         row.id: row.owner
-        for row in await fetch_in(
+        for row in await bulk.fetch_in(
             session, (Donor.id, Donor.owner), Donor.id, [r.donor_id for _, r in valid]
         )
         if viewer.may_change(row.owner)
@@ -62,7 +56,7 @@ async def sync_grants(
             Grant.feed_seq)  # fmt: skip
     existing = {
         (row.donor_id, row.external_id): row
-        for row in await fetch_in(
+        for row in await bulk.fetch_in(
             session, cols, Grant.external_id, [r.external_id for _, r in valid]
         )
     }
@@ -71,13 +65,13 @@ async def sync_grants(
     for position, record in valid:
         key = record.external_id
         if record.donor_id not in donors:
-            error = RecordError(loc=["donor_id"], msg=f"no donor {record.donor_id}")
+            error = bulk.RecordError(loc=["donor_id"], msg=f"no donor {record.donor_id}")
             plan.reject(position, key, [error])
             continue
         try:
             recipient = index.columns(record.recipient)
         except recipients.UnknownRecipientError as exc:
-            plan.reject(position, key, [RecordError(loc=["recipient"], msg=str(exc))])
+            plan.reject(position, key, [bulk.RecordError(loc=["recipient"], msg=str(exc))])
             continue
         # The validated attributes as they are (a model_dump per record copied every field).
         values = {name: getattr(record, name) for name in _FIELDS} | recipient
@@ -86,7 +80,7 @@ async def sync_grants(
         if row is not None and row.digest == fingerprint and row.withdrawn_at is None:
             plan.unchanged(position, key, row)
             continue
-        grant_id, version = next_version(row)
+        grant_id, version = bulk.next_version(row)
         values |= {"id": grant_id, "owner": donors[record.donor_id],
                    "donor_id": record.donor_id, "external_id": key,
                    "version": version, "digest": fingerprint, "updated_at": plan.at,
