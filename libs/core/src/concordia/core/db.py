@@ -482,6 +482,18 @@ class _InsertPlan:
 _INSERT_PLANS: dict[tuple[Table, tuple[str, ...], str, str, str], _InsertPlan | None] = {}
 
 
+def _plain_blob(table: Table, name: str, dialect: Dialect) -> bool:
+    """Whether Core's conversion of column ``name`` only wraps bytes in ``sqlite3.Binary``: a
+    ``memoryview`` of them, which SQLite stores exactly as the bytes themselves."""
+    column = table.c.get(name)
+    return (
+        column is not None
+        and dialect.name == "sqlite"
+        and isinstance(column.type, sqlalchemy.LargeBinary)
+        and getattr(dialect.dbapi, "Binary", None) is memoryview
+    )
+
+
 def _insert_plan(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _InsertPlan | None:
     """The plan for inserting rows with ``keys`` into ``table``, or None where Core must do it
     (a column default computed in Python, a dialect with named parameters)."""
@@ -506,7 +518,9 @@ def _insert_plan(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _Inse
             sql=str(compiled),
             keys=tuple(names),
             processors=tuple(
-                (i, cast(Callable[[Any], Any], procs[n])) for i, n in enumerate(names) if n in procs
+                (i, cast(Callable[[Any], Any], procs[n]))
+                for i, n in enumerate(names)
+                if n in procs and not _plain_blob(table, n, dialect)
             ),
         )
     _INSERT_PLANS[cache_key] = plan
