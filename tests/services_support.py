@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from hub_support import write_directory
+from hub_support import accounts_config, write_directory, write_node
+from openapi_support import live_service
 
+from concordia.events import NatsServer
+from concordia.identity import NodeKey
 from concordia.kit import ServiceSpec
 
 
@@ -32,6 +37,31 @@ def create_app(spec: ServiceSpec, settings: Any) -> FastAPI:
     """The service's app from its ``create(settings)`` factory."""
     app: FastAPI = importlib.import_module(spec.module).create(settings)
     return app
+
+
+@contextmanager
+def served(spec: ServiceSpec, work: Path) -> Iterator[tuple[str, str]]:
+    """The service served by uvicorn on a migrated SQLite database in ``work``, with a real
+    nats-server (the hub with one country linked); yields its base URL and a token with all
+    its scopes."""
+    config = accounts_config() if spec.role == "hub" else ""
+    with NatsServer(store_dir=work / "nats", config=config) as server:
+        if spec.role == "hub":
+            write_node(work / "nodes", server, "se")
+
+        extra: dict[str, Any] = {}
+        if spec.role == "node":  # a node has its key (its API signs charters and decisions)
+            NodeKey.generate().save(work / "identity.key")
+            extra["identity_key_file"] = work / "identity.key"
+
+        def make_app(url: str, tokens: Path) -> Any:
+            settings = settings_for_test(
+                spec, url=url, nats_url=server.url, tokens=tokens, workdir=work, **extra
+            )
+            return create_app(spec, settings)
+
+        with live_service(work, spec.service_dir(), make_app, set(spec.scopes)) as served_at:
+            yield served_at
 
 
 def models_metadata(spec: ServiceSpec) -> Any:
