@@ -43,11 +43,14 @@ def tagged(response: Response, version: int, body: T, *, location: str | None = 
 
 # Typed ``str`` with a None default, so the OpenAPI says "an optional string", not "nullable"
 # (HTTP headers cannot be null, and generated clients would send the text "null").
+# Any value is a precondition (RFC 9110 13.1.1): one that names no current version (a stale or
+# weak tag, a list, text that is no tag at all) is answered 412, as a stale one; empty is 422.
 _IfMatch = Annotated[
     str,
     Header(
-        pattern=r'^(\*|"[0-9]{1,9}")$',
-        description='The ETag you read, e.g. `"3"`; a stale one gets 412.',
+        min_length=1,
+        max_length=200,
+        description='The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.',
     ),
 ]
 
