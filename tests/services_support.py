@@ -72,8 +72,6 @@ def models_metadata(spec: ServiceSpec) -> Any:
 #: Rules JSON Schema cannot state answer schema-valid requests with 422 on these operations;
 #: every other check still runs on them. A service not named here has no exemption.
 CROSS_RECORD: dict[str, set[str]] = {
-    # a referenced person must exist, valid_to follows valid_from
-    "registry": {"POST /v1/permits", "PATCH /v1/permits/{permit_id}"},
     # a referenced donor or recipient must exist, dates in order, gender and origin counts
     # describing the same participants, two rates for one currency and day, a CSV body
     "ledger": {
@@ -88,16 +86,6 @@ CROSS_RECORD: dict[str, set[str]] = {
         "PUT /v1/charter", "POST /v1/agenda/{item_id}/decision",
         "POST /v1/charter/{revision}/signatures", "POST /v1/decisions/{decision_id}/signatures",
     },
-    # each translation in a language of its own, not the practice's
-    "exchange": {"POST /v1/practices", "PATCH /v1/practices/{practice_id}"},
-    # the declared evaluator, the assessed grant or organisation must exist
-    "evaluation": {
-        "POST /v1/conflicts", "POST /v1/assignments", "POST /v1/assessments", "POST /v1/panels",
-    },
 }  # fmt: skip
-# Every node service: a document to sign needs a canonical JSON form (RFC 8785: no floats, no
-# lone surrogates), which JSON Schema cannot state.
-for _service in ("registry", "ledger", "exchange", "evaluation"):
-    CROSS_RECORD[_service].add("POST /v1/coalition/signatures")
 #: Endless by design (Server-Sent Events): tests/ledger/test_ledger_feed_stream.py covers it.
 ENDLESS: dict[str, set[str]] = {"ledger": {"GET /v1/feed/grants/stream"}}

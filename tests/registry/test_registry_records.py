@@ -90,7 +90,9 @@ async def test_permit_validation_and_concurrency(registry: Registry) -> None:
               "valid_from": "2027-01-01", "valid_to": "2026-01-01"},
         headers=registry.rw,
     )  # fmt: skip
-    assert backwards.status_code == 422
+    # Each date valid, their order a rule between them: 409 inconsistent-fields.
+    assert backwards.status_code == 409
+    assert backwards.json()["type"] == "urn:concordia:problem:inconsistent-fields"
     assert backwards.json()["errors"][0]["loc"] == ["body", "valid_to"]
     unknown = await registry.client.post(
         "/v1/permits",
@@ -110,6 +112,11 @@ async def test_permit_validation_and_concurrency(registry: Registry) -> None:
         url, json={"status": "granted"}, headers={**registry.rw, "If-Match": '"1"'}
     )
     assert granted.status_code == 200
+    reversed_ = await registry.client.patch(
+        url, json={"valid_from": "2027-01-01", "valid_to": "2026-01-01"}, headers=registry.rw
+    )
+    assert reversed_.status_code == 409, reversed_.text
+    assert reversed_.json()["errors"][0]["loc"] == ["body", "valid_to"]
     stale = await registry.client.patch(
         url, json={"status": "refused"}, headers={**registry.rw, "If-Match": '"1"'}
     )

@@ -105,7 +105,8 @@ def sync_detailed(
     Send the document the hub serves (`GET /v1/charter/{revision}/document` or
     `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
     which the caller relays to the hub (`POST .../signatures`). A body without a canonical
-    JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+    JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
+    `inconsistent-fields`. The key never leaves the node.
     Only charters and decisions are signed here: a directory change is signed offline
     (`concordia node pin-directory`). 503 when this node has no key.
 
@@ -147,7 +148,8 @@ def sync(
     Send the document the hub serves (`GET /v1/charter/{revision}/document` or
     `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
     which the caller relays to the hub (`POST .../signatures`). A body without a canonical
-    JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+    JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
+    `inconsistent-fields`. The key never leaves the node.
     Only charters and decisions are signed here: a directory change is signed offline
     (`concordia node pin-directory`). 503 when this node has no key.
 
@@ -184,7 +186,8 @@ async def asyncio_detailed(
     Send the document the hub serves (`GET /v1/charter/{revision}/document` or
     `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
     which the caller relays to the hub (`POST .../signatures`). A body without a canonical
-    JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+    JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
+    `inconsistent-fields`. The key never leaves the node.
     Only charters and decisions are signed here: a directory change is signed offline
     (`concordia node pin-directory`). 503 when this node has no key.
 
@@ -224,7 +227,8 @@ async def asyncio(
     Send the document the hub serves (`GET /v1/charter/{revision}/document` or
     `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
     which the caller relays to the hub (`POST .../signatures`). A body without a canonical
-    JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+    JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
+    `inconsistent-fields`. The key never leaves the node.
     Only charters and decisions are signed here: a directory change is signed offline
     (`concordia node pin-directory`). 503 when this node has no key.
 

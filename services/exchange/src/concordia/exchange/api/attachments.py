@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Path, Request, Response, status
 from concordia.core.deps import SessionDep
 from concordia.exchange import attachments as service
 from concordia.exchange.api.deps import Reader, StateDep, Writer
+from concordia.exchange.codes import MEDIA_TYPES
 from concordia.exchange.models import Attachment
 from concordia.exchange.schemas import AttachmentRead
 
@@ -42,10 +43,9 @@ async def _body(request: Request, limit: int) -> bytes:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {
-                t: {"schema": {"type": "string", "format": "binary"}}
-                for t in ("application/pdf", "text/plain", "image/png", "image/jpeg")
-            },
+            # Raw bytes (OpenAPI 3.1: a media type without a schema). What they must be is
+            # no JSON Schema rule: the content is checked against `Content-Type` (422).
+            "content": {t: {} for t in MEDIA_TYPES},
         }
     },
 )
@@ -79,7 +79,7 @@ async def list_attachments(
 @router.get(
     "/{sha256}",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses={200: {"content": {t: {} for t in MEDIA_TYPES}, "description": "Its bytes."}},
 )
 async def get_attachment(
     practice_id: uuid.UUID, sha256: Sha256, session: SessionDep, _: Reader
