@@ -28,7 +28,8 @@ Reason = Annotated[str, StringConstraints(min_length=10, max_length=1000, patter
 class Translation(StrictModel):
     """The practice's text in another language."""
 
-    language: Language
+    # Not the practice's own (the examples' `en`): an example that breaks no rule.
+    language: Language = Field(examples=["ru"])
     title: Text
     summary: LongText
     body: Markdown

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 
 from concordia.core.deps import SessionDep
 from concordia.exchange import attachments as service
@@ -48,6 +48,11 @@ async def _body(request: Request, limit: int) -> bytes:
             "content": {t: {} for t in MEDIA_TYPES},
         }
     },
+    responses={
+        409: {"description": "The content is not what its `Content-Type` says."},
+        413: {"description": "The attachment is over this node's size limit."},
+        415: {"description": "A `Content-Type` no attachment may have."},
+    },
 )
 async def add_attachment(
     practice_id: uuid.UUID,
@@ -56,13 +61,13 @@ async def add_attachment(
     state: StateDep,
     principal: Writer,
     response: Response,
-    content_type: Annotated[str, Header(max_length=128)],
 ) -> AttachmentRead:
-    """Attach a file (the raw bytes; `Content-Type` must match the content); 413 if too large."""
+    """Attach a file: the raw bytes, with a `Content-Type` the content matches (409 if not,
+    415 for another type); 413 if too large."""
     body = await _body(request, state.max_attachment_bytes)
     attachment = await service.add(
         session=session, node=state.node, principal=principal, practice_id=practice_id,
-        content=body, declared=content_type,
+        content=body, declared=request.headers.get("content-type", ""),
     )  # fmt: skip
     response.headers["Location"] = f"/v1/practices/{practice_id}/attachments/{attachment.sha256}"
     return _read(attachment)
