@@ -30,7 +30,9 @@ def schemathesis_run(base: str, token: str, workdir: Path) -> subprocess.Complet
         "-c", "all", "--phases", PHASES, "-H", f"Authorization: Bearer {token}",
         "--workers", "1",
     ]  # fmt: skip
-    env = os.environ | {"PYTHONPATH": str(HERE)}
+    # The hooks module (schemathesis.toml's `hooks`) is imported from here.
+    path = os.pathsep.join(filter(None, (str(HERE), os.environ.get("PYTHONPATH"))))
+    env = os.environ | {"PYTHONPATH": path}
     return subprocess.run(
         command, cwd=workdir, env=env, capture_output=True, text=True, timeout=600, check=False
     )
