@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,11 +19,18 @@ import httpx
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, given, settings
+from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from concordia.core.auth import TokenStore
 from concordia.events.natsserver import free_port
 from concordia.kit import upgrade
+
+#: The checks' settings of the CLI run (tests/services/schemathesis.toml) hold here too: a
+#: schema-valid request may meet a missing record (404), a conflict (409), a precondition (412).
+CHECKS = tomllib.loads((Path(__file__).parent / "services" / "schemathesis.toml").read_text())[
+    "checks"
+]
 
 
 @contextmanager
@@ -72,7 +80,8 @@ def conformance_failures(
     ``lenient`` operations skip only the "schema-valid request accepted" check: their 422s
     come from rules JSON Schema cannot state. ``skip`` operations are not called at all.
     """
-    schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
+    config = SchemathesisConfig.from_dict({"checks": CHECKS})
+    schema = schemathesis.openapi.from_url(f"{base}/openapi.json", config=config)
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
     operations = 0
