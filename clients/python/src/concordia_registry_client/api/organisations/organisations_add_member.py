@@ -108,7 +108,8 @@ def sync_detailed(
 ) -> Response[ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails]:
     """Add Member
 
-     Add a person to an organisation.
+     Add a person to an organisation; 404 when either is unknown (or erased, or another
+    owner's), 409 when the person already is a member.
 
     Args:
         org_id (UUID):
@@ -147,7 +148,8 @@ def sync(
 ) -> ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails | None:
     """Add Member
 
-     Add a person to an organisation.
+     Add a person to an organisation; 404 when either is unknown (or erased, or another
+    owner's), 409 when the person already is a member.
 
     Args:
         org_id (UUID):
@@ -181,7 +183,8 @@ async def asyncio_detailed(
 ) -> Response[ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails]:
     """Add Member
 
-     Add a person to an organisation.
+     Add a person to an organisation; 404 when either is unknown (or erased, or another
+    owner's), 409 when the person already is a member.
 
     Args:
         org_id (UUID):
@@ -218,7 +221,8 @@ async def asyncio(
 ) -> ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails | None:
     """Add Member
 
-     Add a person to an organisation.
+     Add a person to an organisation; 404 when either is unknown (or erased, or another
+    owner's), 409 when the person already is a member.
 
     Args:
         org_id (UUID):

@@ -57,6 +57,11 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 409:
         response_409 = ConflictProblemDetails.from_dict(response.json())
 
@@ -97,7 +102,8 @@ def sync_detailed(
 ) -> Response[ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails]:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner.
+     Record a permit or visa of a registered person of the token's owner (404 for an
+    unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -133,7 +139,8 @@ def sync(
 ) -> ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner.
+     Record a permit or visa of a registered person of the token's owner (404 for an
+    unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -164,7 +171,8 @@ async def asyncio_detailed(
 ) -> Response[ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails]:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner.
+     Record a permit or visa of a registered person of the token's owner (404 for an
+    unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -198,7 +206,8 @@ async def asyncio(
 ) -> ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner.
+     Record a permit or visa of a registered person of the token's owner (404 for an
+    unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`

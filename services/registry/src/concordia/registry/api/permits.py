@@ -22,11 +22,15 @@ def _read(permit: object) -> PermitRead:
     return PermitRead.model_validate(permit, from_attributes=True)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=PermitRead)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=PermitRead,
+    responses={404: {"description": "No such person (the body's `person_id`)"}},
+)  # fmt: skip
 async def create_permit(
     data: PermitCreate, session: SessionDep, ctx: CtxDep, actor: Writer, response: Response
 ) -> PermitRead:
-    """Record a permit or visa of a registered person of the token's owner."""
+    """Record a permit or visa of a registered person of the token's owner (404 for an
+    unknown one)."""
     permit = await service.create(session=session, ctx=ctx, actor=actor, data=data)
     return tagged(response, permit.version, _read(permit), location=f"/v1/permits/{permit.id}")
 
