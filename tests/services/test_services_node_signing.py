@@ -116,16 +116,11 @@ async def test_only_the_operator_and_only_charters_and_decisions(
         assert unsignable.status_code == 409
         assert unsignable.json()["type"] == "urn:concordia:problem:inconsistent-fields"
         assert unsignable.json()["errors"][0]["loc"] == ["body", "body"]
-        # Past RFC 8785's number domain, which the schema states (SignableJson): 422.
-        beyond = {"kind": "decision", "body": {"n": [1.5, {"m": 2**60}]}}
+        beyond = {"kind": "decision", "body": {"n": 2**60}}  # past RFC 8785's number domain
         answer = await node.client.post(
             "/v1/coalition/signatures", json=beyond, headers=node.operator
         )
-        assert answer.status_code == 422, answer.text
-        assert answer.json()["errors"][0]["loc"] == ["body", "body"]
-        document = (await node.client.get("/openapi.json")).json()["components"]["schemas"]
-        number = next(s for s in document["SignableJson"]["anyOf"] if s["type"] == "number")
-        assert (number["minimum"], number["maximum"]) == (-(2**53 - 1), 2**53 - 1)
+        assert answer.status_code == 409, answer.text
 
 
 async def test_a_node_without_a_key_says_so(apps: Apps, tmp_path: Path) -> None:

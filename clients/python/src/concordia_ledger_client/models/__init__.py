@@ -15,6 +15,9 @@ from .by_gender import ByGender
 from .by_origin import ByOrigin
 from .coalition_decision_published import CoalitionDecisionPublished
 from .coalition_decision_published_status import CoalitionDecisionPublishedStatus
+from .coalition_document import CoalitionDocument
+from .coalition_document_body import CoalitionDocumentBody
+from .coalition_document_kind import CoalitionDocumentKind
 from .conflict_problem_details import ConflictProblemDetails
 from .donor_create import DonorCreate
 from .donor_create_country import DonorCreateCountry
@@ -105,6 +108,9 @@ __all__ = (
     "ByOrigin",
     "CoalitionDecisionPublished",
     "CoalitionDecisionPublishedStatus",
+    "CoalitionDocument",
+    "CoalitionDocumentBody",
+    "CoalitionDocumentKind",
     "ConflictProblemDetails",
     "DonorCreate",
     "DonorCreateCountry",

@@ -8,6 +8,9 @@ from .change_read_entity import ChangeReadEntity
 from .change_read_op import ChangeReadOp
 from .coalition_decision_published import CoalitionDecisionPublished
 from .coalition_decision_published_status import CoalitionDecisionPublishedStatus
+from .coalition_document import CoalitionDocument
+from .coalition_document_body import CoalitionDocumentBody
+from .coalition_document_kind import CoalitionDocumentKind
 from .conflict_problem_details import ConflictProblemDetails
 from .consent_create import ConsentCreate
 from .consent_create_purpose import ConsentCreatePurpose
@@ -116,6 +119,9 @@ __all__ = (
     "ChangeReadOp",
     "CoalitionDecisionPublished",
     "CoalitionDecisionPublishedStatus",
+    "CoalitionDocument",
+    "CoalitionDocumentBody",
+    "CoalitionDocumentKind",
     "ConflictProblemDetails",
     "ConsentCreate",
     "ConsentCreatePurpose",

@@ -15,12 +15,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, Union
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SkipValidation
+from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
-from typing_extensions import TypeAliasType
 
 from concordia.core import tracing
 from concordia.core.auth import Principal, require
@@ -324,9 +323,8 @@ def _decisions_router(service: str) -> APIRouter:
 
         Send the document the hub serves (`GET /v1/charter/{revision}/document` or
         `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
-        which the caller relays to the hub (`POST .../signatures`). A body needs a canonical
-        JSON form (RFC 8785): its numbers within ±(2^53 - 1), as its schema says (else 422);
-        one without for a reason no schema states (a lone surrogate) is a 409
+        which the caller relays to the hub (`POST .../signatures`). A body without a canonical
+        JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
         `inconsistent-fields`. The key never leaves the node.
         Only charters and decisions are signed here: a directory change is signed offline
         (`concordia node pin-directory`). 503 when this node has no key.
@@ -352,39 +350,6 @@ def _decisions_router(service: str) -> APIRouter:
     return router
 
 
-#: The largest integer every JSON reader holds exactly (I-JSON, RFC 7493): RFC 8785 refuses more.
-_SAFE_INTEGER = 2**53 - 1
-
-#: A JSON value with a canonical form (RFC 8785): any, its numbers within ±(2^53 - 1).
-# (mypy cannot follow the recursion; pydantic does, and documents it as one schema)
-SignableJson = TypeAliasType(  # type: ignore[misc]
-    "SignableJson",
-    Union[  # noqa: UP007 (a recursive alias needs the forward references as strings)
-        bool,
-        Annotated[float, Field(ge=-_SAFE_INTEGER, le=_SAFE_INTEGER)],
-        str,
-        list["SignableJson"],  # type: ignore[misc]
-        dict[str, "SignableJson"],  # type: ignore[misc]
-        None,
-    ],
-)
-
-
-def _signable(value: Any) -> Any:
-    """``value`` as sent, unless a number in it lies beyond ±(2^53 - 1) (what the schema says;
-    validating it as ``SignableJson`` would turn integers into floats)."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, int | float) and not -_SAFE_INTEGER <= item <= _SAFE_INTEGER:
-            raise ValueError(f"a number beyond ±{_SAFE_INTEGER} has no canonical JSON form")
-    return value
-
-
 class CoalitionDocument(BaseModel):
     """A document a node's API signs (``POST /v1/coalition/signatures``): a proposed charter or
     a decision of the coordination group, as the hub serves it (its signatures need not come
@@ -393,7 +358,7 @@ class CoalitionDocument(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     kind: Literal["charter", "decision"]
-    body: Annotated[SkipValidation[dict[str, SignableJson]], AfterValidator(_signable)]
+    body: dict[str, Any]
 
 
 def consumer_name(service: str, name: str, node: str) -> str:
