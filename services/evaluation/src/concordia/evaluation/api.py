@@ -81,7 +81,13 @@ async def list_evaluators(
     return page_of(rows, limit, items)
 
 
-@router.post("/conflicts", status_code=status.HTTP_201_CREATED, response_model=ConflictRead)
+@router.post(
+    "/conflicts", status_code=status.HTTP_201_CREATED, response_model=ConflictRead,
+    responses={
+        404: {"description": "No evaluator with the body's `evaluator_id` (of this owner)."},
+        409: {"description": "Not exactly one of `organisation_id` and `donor_id`."},
+    },
+)  # fmt: skip
 async def declare_conflict(
     data: ConflictCreate, session: SessionDep, principal: AdminOrWriter
 ) -> ConflictRead:
@@ -121,7 +127,10 @@ def _draw_read(row: object, ids: list[uuid.UUID]) -> DrawRead:
 
 @router.post(
     "/assignments", status_code=status.HTTP_201_CREATED, response_model=DrawRead,
-    responses={409: {"description": "No eligible assessors, or the item has its assessors."}},
+    responses={
+        404: {"description": "No grant or organisation with the body's `item_id` known here."},
+        409: {"description": "No eligible assessors, or the item has its assessors."},
+    },
 )  # fmt: skip
 async def assign(
     data: AssignmentRequest, request: Request, session: SessionDep, principal: Admin
@@ -145,7 +154,8 @@ async def get_draw(draw_id: uuid.UUID, session: SessionDep, principal: Reader) -
 @router.post(
     "/assessments", status_code=status.HTTP_201_CREATED, response_model=AssessmentRead,
     responses={
-        404: {"description": "No assignment with the body's `assignment_id`."},
+        404: {"description": "No assignment with the body's `assignment_id`, or its item is "
+              "no longer known here."},
         409: {"description": "Conflict of interest, rotation, or already scored."},
     },
 )  # fmt: skip
@@ -178,7 +188,15 @@ async def list_assessments(
     return page_of(rows, limit, [assessments.read(r) for r in rows])
 
 
-@router.post("/panels", status_code=status.HTTP_201_CREATED, response_model=PanelRead)
+@router.post(
+    "/panels", status_code=status.HTTP_201_CREATED, response_model=PanelRead,
+    responses={
+        404: {"description": "No grant with the body's `grant_id` known here, or no evaluator "
+              "for one of its `members`."},
+        409: {"description": "A conflicted member, a member named twice, a grant that is not "
+              "a research or media grant, or a grant that has its panel."},
+    },
+)  # fmt: skip
 async def record_panel(data: PanelCreate, session: SessionDep, principal: Admin) -> PanelRead:
     """Record the award panel of a research or media grant; a conflicted member is a 409."""
     row = await people.record_panel(session=session, data=data, owner=principal.owner)
