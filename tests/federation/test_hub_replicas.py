@@ -103,7 +103,8 @@ async def test_two_replicas_one_killed_mid_ingest_store_each_snapshot_once(
             while not await both_ingesting():  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
         stored_before = await db.fetchval("SELECT count(*) FROM snapshots")
-        killed = procs.processes[0].pid
+        # The replicas started side by side, so the list's order is theirs: kill ``first`` by name.
+        killed = next(p.pid for p in procs.processes if p.name == "hub-a")
         assert killed is not None
         os.kill(killed, signal.SIGKILL)  # no shutdown: whatever it held unacknowledged is open
         await releasing

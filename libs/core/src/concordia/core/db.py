@@ -20,7 +20,17 @@ from typing import Any, ClassVar, TypeVar
 import orjson
 import sqlalchemy
 import sqlalchemy.types
-from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, select, text
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    MetaData,
+    Select,
+    Table,
+    TypeDecorator,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -34,6 +44,7 @@ from sqlalchemy.orm import Session
 from concordia.core.errors import NotFoundError
 
 T = TypeVar("T")
+S = TypeVar("S", bound=Select[Any])
 
 #: Deterministic constraint names, so Alembic migrations are stable across databases.
 NAMING_CONVENTION: dict[str, str] = {
@@ -398,6 +409,17 @@ async def get_or_404(
     if row is None or (visible is not None and not visible(row)):
         raise NotFoundError(f"no {what} {key}")
     return row
+
+
+def where_given(query: S, *filters: tuple[Any, Any]) -> S:
+    """``query`` narrowed by each ``(column, value)`` filter whose value is given: ``column ==
+    value``; a filter left None (not asked for) narrows nothing.
+
+    Example::
+
+        where_given(select(Item), (Item.status, status), (Item.kind, kind))
+    """
+    return query.where(*(column == value for column, value in filters if value is not None))
 
 
 def learn(

@@ -12,6 +12,7 @@ from fastapi import Depends, Header, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.errors import FieldError, PreconditionFailedError
+from concordia.core.types import QUARTER_PATTERN
 
 
 async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
@@ -91,3 +92,7 @@ async def _after(
 
 AfterDep = Annotated[uuid.UUID | None, Depends(_after)]
 LimitDep = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
+#: A year quarter asked for in the query (``?period=2026-Q4``).
+QuarterQuery = Annotated[
+    str, Query(pattern=QUARTER_PATTERN, description="A quarter.", examples=["2026-Q4"])
+]

@@ -25,7 +25,7 @@ from concordia.core.deps import SessionDep
 from concordia.kit.tables import decisions, snapshots, sync_runs
 from concordia.web import charts
 from concordia.web.i18n import N_
-from concordia.web.pages import Lang, NavItem, Pages
+from concordia.web.pages import Lang, NavItem, Pages, View
 from concordia.web.tables import SUPPRESSED, Column, Section, Table
 
 K = TypeVar("K")
@@ -217,16 +217,14 @@ def router(
     every = frozenset().union(*(s.scopes for s in sections))
 
     @routes.get(MOUNT, include_in_schema=False)
-    async def show(request: Request, session: SessionDep) -> Response:
-        reader = console.guard(request, every)
-        if isinstance(reader, Response):
-            return reader
-        lang = console.lang(request)
-        ctx = ConsoleContext(request, session, lang, reader, service, node)
+    @console.page(every)
+    async def show(view: View, session: SessionDep) -> Response:
+        lang, reader = view.lang, view.reader
+        ctx = ConsoleContext(view.request, session, lang, reader, service, node)
         built = [await s.build(ctx) for s in sections if s.scopes & reader.scopes]
         heading = lang.gettext("%(service)s at node %(node)s") % {
             "service": service, "node": node.upper(),
         }  # fmt: skip
-        return console.render(request, reader, heading=heading, sections=built)
+        return view.render(heading=heading, sections=built)
 
     return routes

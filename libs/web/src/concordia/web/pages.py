@@ -13,18 +13,20 @@ Example::
     router = pages.router()                      # sign-in, sign-out, assets
 
     @router.get("/dashboard/nodes")
-    async def nodes(request: Request) -> Response:
-        reader = pages.guard(request, {"hub:read", "hub:admin"})
-        if isinstance(reader, Response):
-            return reader
-        return pages.render(request, reader, sections=[...])
+    @pages.page({"hub:read", "hub:admin"})       # signed in, with one of the scopes
+    async def nodes(view: View, session: SessionDep) -> Response:
+        _ = view.gettext
+        return view.render(heading=_("Nodes"), sections=[...])
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
+import inspect
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+import typing
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -94,6 +96,45 @@ class Lang:
         return format_datetime(value, "yyyy-MM-dd HH:mm 'UTC'", locale=self.babel_locale)
 
 
+@dataclass(frozen=True)
+class View:
+    """One reader's request of a page: who reads, in which language, and how to answer.
+
+    ``Pages.page`` hands it to the page's handler once the reader is signed in with one of the
+    page's scopes.
+    """
+
+    pages: Pages
+    request: Request
+    reader: Principal
+    lang: Lang
+
+    @property
+    def gettext(self) -> Callable[[str], str]:
+        """The answer's gettext (bound as ``_`` by the handlers)."""
+        return self.lang.gettext
+
+    def render(
+        self, *, heading: str, sections: Sequence[Section], status: int = 200, **context: Any
+    ) -> Response:
+        """The page for this reader (or ``?csv=<table id>``: that table), as ``Pages.render``."""
+        return self.pages.render(
+            self.request, self.reader, heading=heading, sections=sections, status=status,
+            **context,
+        )  # fmt: skip
+
+    def not_found(self, message: str, *, heading: str | None = None) -> Response:
+        """404: the page names no record the service holds (``message`` says which)."""
+        return self.render(
+            heading=heading or self.gettext("Not found"), sections=[], status=404,
+            message=message,
+        )  # fmt: skip
+
+
+#: A page's handler: the reader's ``View`` first, then what FastAPI injects (query, session...).
+Handler = Callable[..., Awaitable[Response]]
+
+
 class Pages:
     """The pages of one mount: environment per language, sign-in, rendering, downloads."""
 
@@ -157,6 +198,42 @@ class Pages:
                 message=message % {"scopes": ", ".join(sorted(needed))}, sections=[],
             )  # fmt: skip
         return principal
+
+    def page(self, scopes: Iterable[str]) -> Callable[[Handler], Handler]:
+        """A page's handler, only for readers holding one of ``scopes`` (else the sign-in page
+        or 403, as ``guard``).
+
+        The handler takes the reader's ``View`` as its first parameter and any parameter FastAPI
+        injects after it (never ``request``: the view holds it); the route FastAPI sees takes
+        the request in its place.
+        """
+        needed = frozenset(scopes)
+
+        def decorate(handler: Handler) -> Handler:
+            hints = typing.get_type_hints(handler, include_extras=True)
+            _view, *injected = inspect.signature(handler).parameters.values()
+            if any(p.name == "request" for p in injected):
+                raise TypeError(f"{handler.__name__}: the view holds the request")
+
+            @functools.wraps(handler)
+            async def route(request: Request, **params: Any) -> Response:
+                reader = self.guard(request, needed)
+                if isinstance(reader, Response):
+                    return reader
+                return await handler(View(self, request, reader, self.lang(request)), **params)
+
+            route.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+                [
+                    inspect.Parameter(
+                        "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request
+                    ),
+                    *(p.replace(annotation=hints.get(p.name, p.annotation)) for p in injected),
+                ],
+                return_annotation=Response,
+            )
+            return route
+
+        return decorate
 
     def csrf_ok(self, request: Request, sent: str) -> bool:
         """Whether a form's ``csrf`` field matches the reader's CSRF cookie (double submit):

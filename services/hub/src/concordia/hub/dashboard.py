@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Path, Query
 from fastapi.responses import Response
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,7 +34,7 @@ from concordia.hub.schemas import AggregateTotal, CellTotal, CoalitionIndicators
 from concordia.hub.secure import service as secure
 from concordia.web import charts
 from concordia.web.i18n import N_
-from concordia.web.pages import Lang, NavItem, Pages
+from concordia.web.pages import Lang, NavItem, Pages, View
 from concordia.web.tables import SUPPRESSED, Column, Section, Table
 
 MOUNT = "/dashboard"
@@ -221,12 +221,6 @@ def _targets(lang: Lang, period: str, result: CoalitionIndicators) -> Section:
 def _privacy(lang: Lang, released: Sequence[Any]) -> Section:
     """Epsilon spent on each secure table (each node keeps and enforces its own ledger)."""
     _ = lang.gettext
-    section = Section(
-        id="privacy", title=_("Secure tables"),
-        note=_("Tables the nodes compute together by secure aggregation: the hub learns the "
-               "coalition total only. Epsilon is the privacy loss spent on a table under "
-               "differential privacy; each node refuses past its own budget."),
-    )  # fmt: skip
     spent = secure.spent(released)
     rows = [
         {"table": table, "epsilon": spent.get(table),
@@ -234,13 +228,18 @@ def _privacy(lang: Lang, released: Sequence[Any]) -> Section:
                                       if r.aggregate == table and r.phase == "sum"}))}
         for table in sorted({r.aggregate for r in released})
     ]  # fmt: skip
-    section.tables.append(Table(
-        id="privacy", caption=_("Epsilon spent per secure table"),
-        columns=[Column("table", _("Table")), Column("epsilon", _("Epsilon spent"), True),
-                 Column("periods", _("Periods released"))],
-        rows=rows, empty=_("no secure table released yet."),
-    ))  # fmt: skip
-    return section
+    return Section(
+        id="privacy", title=_("Secure tables"),
+        note=_("Tables the nodes compute together by secure aggregation: the hub learns the "
+               "coalition total only. Epsilon is the privacy loss spent on a table under "
+               "differential privacy; each node refuses past its own budget."),
+        tables=[Table(
+            id="privacy", caption=_("Epsilon spent per secure table"),
+            columns=[Column("table", _("Table")), Column("epsilon", _("Epsilon spent"), True),
+                     Column("periods", _("Periods released"))],
+            rows=rows, empty=_("no secure table released yet."),
+        )],
+    )  # fmt: skip
 
 
 def _districts(result: CoalitionIndicators) -> dict[str, Any]:
@@ -342,12 +341,10 @@ async def _trends(
 
 
 @router.get(MOUNT)
-async def overview(request: Request, session: SessionDep, period: Period = None) -> Response:
+@PAGES.page(READ)
+async def overview(view: View, session: SessionDep, period: Period = None) -> Response:
     """The coalition overview of one period (the newest by default)."""
-    reader = PAGES.guard(request, READ)
-    if isinstance(reader, Response):
-        return reader
-    lang = PAGES.lang(request)
+    lang = view.lang
     _ = lang.gettext
     periods = await _periods(session)
     chosen = period if period in periods else (periods[-1] if periods else None)
@@ -365,23 +362,21 @@ async def overview(request: Request, session: SessionDep, period: Period = None)
         sections.append(_regions(lang, chosen, result))
     sections.append(await _trends(lang, session, periods, charter))
     sections.append(_privacy(lang, await secure.releases(session)))
-    return PAGES.render(
-        request, reader, heading=_("Coalition overview"), sections=sections,
+    return view.render(
+        heading=_("Coalition overview"), sections=sections,
         template="filtered.html", periods=periods, period=chosen,
         message=None if periods else _("No node has published anything yet."),
     )  # fmt: skip
 
 
 @router.get(f"{MOUNT}/nodes")
-async def nodes(request: Request, session: SessionDep, federation: FederationDep) -> Response:
+@PAGES.page(READ)
+async def nodes(view: View, session: SessionDep, federation: FederationDep) -> Response:
     """Who reported when, the charter each service runs, and how far behind it is."""
-    reader = PAGES.guard(request, READ)
-    if isinstance(reader, Response):
-        return reader
-    _ = PAGES.lang(request).gettext
+    _ = view.gettext
     found = await service.nodes(
         session=session, federation=federation,
-        stale_after=hub_settings(request).stale_after_seconds,
+        stale_after=hub_settings(view.request).stale_after_seconds,
     )  # fmt: skip
     node_rows = [{
         "code": n.code, "name": n.name, "connected": n.connected, "last_report_at":
@@ -426,16 +421,14 @@ async def nodes(request: Request, session: SessionDep, federation: FederationDep
             "version": r.version, "received": r.received_at, "sha256": digest_of(r.payload).hex(),
         } for r in received], empty=_("nothing received yet."))],
     ))  # fmt: skip
-    return PAGES.render(request, reader, heading=_("Nodes"), sections=sections)
+    return view.render(heading=_("Nodes"), sections=sections)
 
 
 @router.get(f"{MOUNT}/overlaps")
-async def overlaps(request: Request, session: SessionDep, period: Period = None) -> Response:
+@PAGES.page(READ)
+async def overlaps(view: View, session: SessionDep, period: Period = None) -> Response:
     """Overlap counts per purpose and period: how many grantees two countries share, never who."""
-    reader = PAGES.guard(request, READ)
-    if isinstance(reader, Response):
-        return reader
-    _ = PAGES.lang(request).gettext
+    _ = view.gettext
     found = await session.execute(
         select(OverlapOutcome.period, OverlapOutcome.purpose).distinct()
         .order_by(OverlapOutcome.period, OverlapOutcome.purpose)
@@ -472,9 +465,9 @@ async def overlaps(request: Request, session: SessionDep, period: Period = None)
             Column("declined_by", _("Declined by")), Column("at", _("When")),
         ], rows=rows, empty=_("no overlap round has run yet."),
     ))  # fmt: skip
-    return PAGES.render(
-        request, reader, heading=_("Overlaps"), sections=[section], template="filtered.html",
-        periods=periods, period=chosen,
+    return view.render(
+        heading=_("Overlaps"), sections=[section], template="filtered.html", periods=periods,
+        period=chosen,
     )  # fmt: skip
 
 
@@ -482,16 +475,12 @@ LIBRARY_LIMIT = 200
 
 
 @router.get(f"{MOUNT}/practices")
+@PAGES.page(READ)
 async def practices(
-    request: Request,
-    session: SessionDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    view: View, session: SessionDep, q: Annotated[str, Query(max_length=200)] = ""
 ) -> Response:
     """The coalition's library: every practice the hub relayed, newest revision; a search."""
-    reader = PAGES.guard(request, READ)
-    if isinstance(reader, Response):
-        return reader
-    _ = PAGES.lang(request).gettext
+    _ = view.gettext
     query = select(LibraryPractice).order_by(LibraryPractice.published_at.desc())
     words = q.strip().lower().split()
     for word in words[:10]:
@@ -517,37 +506,26 @@ async def practices(
                "them to every other node."),
         tables=[table],
     )  # fmt: skip
-    return PAGES.render(
-        request, reader, heading=_("Best practices"), sections=[section],
-        template="library.html", q=q, found=found,
+    return view.render(
+        heading=_("Best practices"), sections=[section], template="library.html", q=q,
+        found=found,
     )  # fmt: skip
 
 
 @router.get(f"{MOUNT}/practices/{{practice}}")
+@PAGES.page(READ)
 async def practice(
-    request: Request,
-    session: SessionDep,
-    practice: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")],
+    view: View, session: SessionDep, practice: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 ) -> Response:
     """One practice of the library, as its node published it."""
-    reader = PAGES.guard(request, READ)
-    if isinstance(reader, Response):
-        return reader
-    _ = PAGES.lang(request).gettext
+    _ = view.gettext
     row = await session.get(LibraryPractice, practice)
     if row is None:
-        return PAGES.render(
-            request, reader, heading=_("No such practice"), sections=[], status=404,
-            message=_("The library holds no practice with this id."),
-        )  # fmt: skip
-    return PAGES.render(
-        request,
-        reader,
-        heading=row.title,
-        sections=[],
-        template="practice.html",
-        practice=row,
-        heading_data=True,
+        return view.not_found(
+            _("The library holds no practice with this id."), heading=_("No such practice")
+        )
+    return view.render(
+        heading=row.title, heading_data=True, sections=[], template="practice.html", practice=row
     )
 
 

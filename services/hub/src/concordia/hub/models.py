@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from concordia.core.db import SeqId, ServiceTables, new_metadata
+from concordia.kit.shapes import Prose, numbered, part_of
+
+#: A country's node (``se``), as the nodes directory names it; also its NATS account.
+NodeCode = Annotated[str, mapped_column(String(8))]
+#: A name out of a shared event: a service, a table, a measure, a version, an event's id.
+Name = Annotated[str, mapped_column(String(64))]
+#: A period of the workspace and of the overlap rounds: a quarter (``2026-Q4``).
+Period = Annotated[str, mapped_column(String(16))]
+#: A workspace record's key: a UUID as text.
+RecordId = Annotated[str, mapped_column(String(36))]
+#: Who acted in the workspace: a member (``state:se``, ``donor:<name>``) or the operator.
+Actor = Annotated[str, mapped_column(String(80))]
 
 
 class Base(ServiceTables, DeclarativeBase):
@@ -23,7 +35,7 @@ class Node(Base):
 
     __tablename__ = "nodes"
 
-    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    code: Mapped[NodeCode] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(128))
     first_seen_at: Mapped[datetime]
     last_report_at: Mapped[datetime | None]
@@ -34,9 +46,9 @@ class ServiceStatus(Base):
 
     __tablename__ = "service_status"
 
-    node: Mapped[str] = mapped_column(String(8), primary_key=True)
-    service: Mapped[str] = mapped_column(String(64), primary_key=True)
-    charter_version: Mapped[str] = mapped_column(String(64))
+    node: Mapped[NodeCode] = mapped_column(primary_key=True)
+    service: Mapped[Name] = mapped_column(primary_key=True)
+    charter_version: Mapped[Name]
     charter_revision: Mapped[int]
     outbox_pending: Mapped[int]
     sent_at: Mapped[datetime]
@@ -63,15 +75,15 @@ class Snapshot(Base):
     )
 
     id: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
-    node: Mapped[str] = mapped_column(String(8))
-    service: Mapped[str] = mapped_column(String(64))
-    aggregate: Mapped[str] = mapped_column(String(64))
-    period: Mapped[str] = mapped_column(String(64))
+    node: Mapped[NodeCode]
+    service: Mapped[Name]
+    aggregate: Mapped[Name]
+    period: Mapped[Name]
     version: Mapped[int]
-    measure: Mapped[str] = mapped_column(String(64))
-    charter_version: Mapped[str] = mapped_column(String(64))
+    measure: Mapped[Name]
+    charter_version: Mapped[Name]
     payload: Mapped[dict[str, Any]]
-    event_id: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[Name]
     published_at: Mapped[datetime]
     received_at: Mapped[datetime]
     #: Whether the node's signature (in ``payload``) was checked against the hub's directory.
@@ -84,9 +96,9 @@ class Refusal(Base):
     __tablename__ = "refusals"
 
     id: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
-    account: Mapped[str] = mapped_column(String(8), index=True)
-    reason: Mapped[str] = mapped_column(String(64))
-    event_id: Mapped[str] = mapped_column(String(64))
+    account: Mapped[NodeCode] = mapped_column(index=True)
+    reason: Mapped[Name]
+    event_id: Mapped[Name]
     at: Mapped[datetime]
 
 
@@ -95,8 +107,8 @@ class Charter(Base):
 
     __tablename__ = "charters"
 
-    revision: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    version: Mapped[str] = mapped_column(String(64), unique=True)
+    revision: Mapped[int] = numbered()
+    version: Mapped[Name] = mapped_column(unique=True)
     effective: Mapped[date]
     #: ``CharterPublished`` without its signatures: what the members sign.
     payload: Mapped[dict[str, Any]]
@@ -112,14 +124,14 @@ class OverlapOutcome(Base):
 
     __tablename__ = "overlap_outcomes"
 
-    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    period: Mapped[str] = mapped_column(String(16), index=True)
-    purpose: Mapped[str] = mapped_column(String(64))
-    client: Mapped[str] = mapped_column(String(8))
-    server: Mapped[str] = mapped_column(String(8))
+    run_id: Mapped[Name] = mapped_column(primary_key=True)
+    period: Mapped[Period] = mapped_column(index=True)
+    purpose: Mapped[Name]
+    client: Mapped[NodeCode]
+    server: Mapped[NodeCode]
     status: Mapped[str] = mapped_column(String(16))
     count: Mapped[int | None]
-    declined_by: Mapped[str | None] = mapped_column(String(8))
+    declined_by: Mapped[NodeCode | None]
     reason: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[datetime]
 
@@ -133,20 +145,20 @@ class LibraryPractice(Base):
 
     __tablename__ = "library_practices"
 
-    practice: Mapped[str] = mapped_column(String(64), primary_key=True)
-    origin: Mapped[str] = mapped_column(String(8), index=True)
+    practice: Mapped[Name] = mapped_column(primary_key=True)
+    origin: Mapped[NodeCode] = mapped_column(index=True)
     revision: Mapped[int]
-    topic: Mapped[str] = mapped_column(String(64), index=True)
+    topic: Mapped[Name] = mapped_column(index=True)
     standing: Mapped[str] = mapped_column(String(16))
     country: Mapped[str] = mapped_column(String(2))
     language: Mapped[str] = mapped_column(String(8))
     tags: Mapped[list[Any]]
-    title: Mapped[str] = mapped_column(Text)
-    summary: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
-    legal_basis: Mapped[str | None] = mapped_column(Text)
-    what_worked: Mapped[str | None] = mapped_column(Text)
-    what_did_not: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[Prose]
+    summary: Mapped[Prose]
+    body: Mapped[Prose]
+    legal_basis: Mapped[Prose | None]
+    what_worked: Mapped[Prose | None]
+    what_did_not: Mapped[Prose | None]
     published_at: Mapped[datetime]
     received_at: Mapped[datetime]
 
@@ -159,18 +171,18 @@ class Commitment(Base):
 
     __tablename__ = "commitments"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[RecordId] = mapped_column(primary_key=True)
     #: The member who made it: ``state:se`` or ``donor:<name>`` (the token's owner).
-    member: Mapped[str] = mapped_column(String(80), index=True)
+    member: Mapped[Actor] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    period: Mapped[str] = mapped_column(String(16), index=True)
+    period: Mapped[Period] = mapped_column(index=True)
     #: The node whose aggregates track it; None: the coalition's totals.
-    node: Mapped[str | None] = mapped_column(String(8))
+    node: Mapped[NodeCode | None]
     measure: Mapped[str] = mapped_column(String(32))
     dimension: Mapped[str | None] = mapped_column(String(32))
-    level: Mapped[str | None] = mapped_column(String(64))
+    level: Mapped[Name | None]
     target: Mapped[Decimal] = mapped_column(Numeric(16, 2))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[Prose | None]
     withdrawn: Mapped[bool]
     revision: Mapped[int]
     created_at: Mapped[datetime]
@@ -182,12 +194,10 @@ class CommitmentRevision(Base):
 
     __tablename__ = "commitment_revisions"
 
-    commitment_id: Mapped[str] = mapped_column(
-        ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True
-    )
-    revision: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    commitment_id: Mapped[str] = part_of("commitments")
+    revision: Mapped[int] = numbered()
     payload: Mapped[dict[str, Any]]
-    changed_by: Mapped[str] = mapped_column(String(80))
+    changed_by: Mapped[Actor]
     at: Mapped[datetime]
 
 
@@ -196,16 +206,16 @@ class AgendaItem(Base):
 
     __tablename__ = "agenda_items"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[RecordId] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     #: What raised it (a signal and its subject); unique, so a persisting signal raises once.
     signal_key: Mapped[str | None] = mapped_column(String(255), unique=True)
-    title: Mapped[str] = mapped_column(Text)
-    period: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[Prose]
+    period: Mapped[Period | None]
     #: The aggregate versions and indicator values behind it.
     evidence: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16), index=True)
-    raised_by: Mapped[str] = mapped_column(String(80))
+    raised_by: Mapped[Actor]
     raised_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -219,10 +229,10 @@ class AgendaComment(Base):
     item_id: Mapped[str] = mapped_column(
         ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
     )
-    author: Mapped[str] = mapped_column(String(80))
+    author: Mapped[Actor]
     role: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[Prose]
     at: Mapped[datetime]
 
 
@@ -231,20 +241,20 @@ class Decision(Base):
 
     __tablename__ = "decisions"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[RecordId] = mapped_column(primary_key=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("agenda_items.id"), unique=True)
-    decided: Mapped[str] = mapped_column(Text)
-    rationale: Mapped[str] = mapped_column(Text)
-    period: Mapped[str | None] = mapped_column(String(16))
+    decided: Mapped[Prose]
+    rationale: Mapped[Prose]
+    period: Mapped[Period | None]
     concerns: Mapped[list[Any]]
     due: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(24))
     #: The charter revision it adopts, as proposed; in force once the members have signed it.
-    charter_version: Mapped[str | None] = mapped_column(String(64))
+    charter_version: Mapped[Name | None]
     charter_payload: Mapped[dict[str, Any] | None]
     #: The member states' signatures of the decision (``MemberSignature`` as JSON).
     signatures: Mapped[list[Any]] = mapped_column(server_default="[]")
-    decided_by: Mapped[str] = mapped_column(String(80))
+    decided_by: Mapped[Actor]
     decided_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -254,15 +264,13 @@ class DecisionFollowUp(Base):
 
     __tablename__ = "decision_follow_ups"
 
-    decision_id: Mapped[str] = mapped_column(
-        ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True
-    )
-    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    action: Mapped[str] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(String(80))
+    decision_id: Mapped[str] = part_of("decisions")
+    number: Mapped[int] = numbered()
+    action: Mapped[Prose]
+    actor: Mapped[Actor]
     due: Mapped[date | None]
     done_at: Mapped[datetime | None]
-    done_by: Mapped[str | None] = mapped_column(String(80))
+    done_by: Mapped[Actor | None]
 
 
 class DecisionLogEntry(Base):
@@ -271,7 +279,7 @@ class DecisionLogEntry(Base):
     __tablename__ = "decision_log"
 
     seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
-    decision_id: Mapped[str] = mapped_column(String(36), index=True)
+    decision_id: Mapped[RecordId] = mapped_column(index=True)
     #: The nodes it concerns (empty: every node).
     concerns: Mapped[list[Any]]
     #: ``CoalitionDecisionPublished`` without ``seq`` and ``previous``.
@@ -293,14 +301,14 @@ class SecureRelease(Base):
     __table_args__ = (UniqueConstraint("service", "aggregate", "period", "phase"),)
 
     seq: Mapped[int] = mapped_column(SeqId, primary_key=True, autoincrement=True)
-    release_id: Mapped[str] = mapped_column(String(64), unique=True)
-    service: Mapped[str] = mapped_column(String(64))
-    aggregate: Mapped[str] = mapped_column(String(64), index=True)
-    period: Mapped[str] = mapped_column(String(64))
-    phase: Mapped[str] = mapped_column(String(8))
-    round_id: Mapped[str] = mapped_column(String(64))
-    measure: Mapped[str] = mapped_column(String(64))
-    dimension: Mapped[str] = mapped_column(String(64))
+    release_id: Mapped[Name] = mapped_column(unique=True)
+    service: Mapped[Name]
+    aggregate: Mapped[Name] = mapped_column(index=True)
+    period: Mapped[Name]
+    phase: Mapped[NodeCode]
+    round_id: Mapped[Name]
+    measure: Mapped[Name]
+    dimension: Mapped[Name]
     roster: Mapped[list[Any]]
     survivors: Mapped[list[Any]]
     cells: Mapped[list[Any]]

@@ -6,8 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from concordia.core.deps import SessionDep
-from concordia.core.types import QUARTER_PATTERN
+from concordia.core.deps import QuarterQuery, SessionDep
 from concordia.events.codes import Purpose
 from concordia.hub.api.deps import Admin, Reader, hub_state
 from concordia.hub.overlap import service as overlap
@@ -19,9 +18,6 @@ from concordia.hub.schemas import (
 )
 
 router = APIRouter(prefix="/v1", tags=["overlaps"])
-Quarter = Annotated[
-    str, Query(pattern=QUARTER_PATTERN, description="A quarter.", examples=["2026-Q4"])
-]
 
 
 @router.post(
@@ -47,7 +43,7 @@ async def start_round(data: OverlapRoundCreate, request: Request, _: Admin) -> O
 async def list_overlaps(
     session: SessionDep,
     _: Reader,
-    period: Quarter,
+    period: QuarterQuery,
     purpose: Annotated[Purpose, Query(description="The grants' purpose code.")],
 ) -> list[OverlapPairRead]:
     """The newest outcome per ordered pair: how many grantees overlap, never which."""

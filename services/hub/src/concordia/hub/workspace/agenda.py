@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.db import Database, get_or_404
+from concordia.core.db import Database, get_or_404, where_given
 from concordia.core.errors import ConflictError
 from concordia.events.runtime.snapshots import quarter_of
 from concordia.hub import indicators, service
@@ -179,11 +179,10 @@ async def listed(
     session: AsyncSession, *, status: str | None, kind: str | None, limit: int
 ) -> list[AgendaItemRead]:
     """Items, newest first."""
-    query = select(AgendaItem.id).order_by(AgendaItem.raised_at.desc(), AgendaItem.id)
-    if status is not None:
-        query = query.where(AgendaItem.status == status)
-    if kind is not None:
-        query = query.where(AgendaItem.kind == kind)
+    query = where_given(
+        select(AgendaItem.id).order_by(AgendaItem.raised_at.desc(), AgendaItem.id),
+        (AgendaItem.status, status), (AgendaItem.kind, kind),
+    )  # fmt: skip
     return [await read(session, i) for i in await session.scalars(query.limit(limit))]
 
 

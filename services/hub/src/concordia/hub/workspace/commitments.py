@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.db import get_or_404
+from concordia.core.db import get_or_404, where_given
 from concordia.core.errors import NotFoundError, PreconditionFailedError
 from concordia.events.aggregates import ALL
 from concordia.events.runtime.snapshots import quarter_bounds
@@ -184,11 +184,10 @@ async def listed(
     session: AsyncSession, *, period: str | None, member: str | None, limit: int
 ) -> list[CommitmentRead]:
     """Commitments with their progress, newest period first."""
-    query = select(Commitment).order_by(Commitment.period.desc(), Commitment.created_at)
-    if period is not None:
-        query = query.where(Commitment.period == period)
-    if member is not None:
-        query = query.where(Commitment.member == member)
+    query = where_given(
+        select(Commitment).order_by(Commitment.period.desc(), Commitment.created_at),
+        (Commitment.period, period), (Commitment.member, member),
+    )  # fmt: skip
     return await _tracked(session, list(await session.scalars(query.limit(limit))))
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.db import get_or_404
+from concordia.core.db import get_or_404, where_given
 from concordia.core.errors import ConflictError, NotFoundError
 from concordia.events import CoalitionDecisionPublished, FollowUp, MemberSignature
 from concordia.events.signatures import required
@@ -139,9 +139,7 @@ async def listed(
 ) -> list[DecisionRead]:
     """Decisions, newest first; ``node``: only those concerning it."""
     query = select(Decision).order_by(Decision.decided_at.desc(), Decision.id)
-    if status is not None:
-        query = query.where(Decision.status == status)
-    rows = [d for d in await session.scalars(query)
+    rows = [d for d in await session.scalars(where_given(query, (Decision.status, status)))
             if node is None or not d.concerns or node in d.concerns]  # fmt: skip
     return [await _read(session, d) for d in rows[:limit]]
 

@@ -17,7 +17,7 @@ reasons and changes nothing; a success answers 303 to the page that shows the re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -54,7 +54,7 @@ from concordia.hub.workspace.schemas import (
 )
 from concordia.identity import Directory
 from concordia.kit import runtime
-from concordia.web.pages import Lang
+from concordia.web.pages import Lang, View
 from concordia.web.tables import Column, Section, Table
 
 #: The most rows a page lists (as the API's largest page).
@@ -78,6 +78,19 @@ Id = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 def _filter(name: str, label: str, options: Sequence[str], chosen: str) -> dict[str, Any]:
     """A select of the filter form: its values are data (codes), "all" is words."""
     return {"name": name, "label": label, "options": list(options), "chosen": chosen}
+
+
+def _listing(
+    view: View, heading: str, sections: list[Section], filters: list[dict[str, Any]],
+    form: str | None = None, *, for_roles: Collection[str] = (),
+) -> Response:  # fmt: skip
+    """A list page of the workspace (``workspace.html``): its filters, its sections and, for a
+    reader in one of ``for_roles``, the ``form`` that adds to the list."""
+    shown = form is not None and _role(view.reader) in for_roles
+    return view.render(
+        heading=heading, sections=sections, template="workspace.html", filters=filters,
+        forms=[form] if shown else [],
+    )  # fmt: skip
 
 
 def evidence_text(evidence: Mapping[str, Any]) -> str:
@@ -126,15 +139,13 @@ def _commitments_table(lang: Lang, rows: list[dict[str, Any]], empty: str) -> Ta
 
 
 @router.get(f"{MOUNT}/commitments")
+@PAGES.page(WORKSPACE)
 async def commitments_page(
-    request: Request, session: SessionDep, period: PeriodFilter = "",
-    member: MemberFilter = "", status: CommitmentStatusFilter = "",
+    view: View, session: SessionDep, period: PeriodFilter = "", member: MemberFilter = "",
+    status: CommitmentStatusFilter = "",
 ) -> Response:  # fmt: skip
     """Commitments and their status against the aggregates; by period, member and status."""
-    reader = PAGES.guard(request, WORKSPACE)
-    if isinstance(reader, Response):
-        return reader
-    lang = PAGES.lang(request)
+    lang = view.lang
     _ = lang.gettext
     found = await commitments.listed(
         session, period=period or None, member=member or None, limit=LIMIT
@@ -153,15 +164,11 @@ async def commitments_page(
                                    _("no commitment matches.") if filtered
                                    else _("no member has recorded a commitment yet."))],
     )  # fmt: skip
-    return PAGES.render(
-        request, reader, heading=_("Commitments"), sections=[section], template="workspace.html",
-        filters=[
-            _filter("period", _("Period"), periods[::-1], period),
-            _filter("member", _("Member"), members, member),
-            _filter("status", _("Status"), COMMITMENT_STATUSES, status),
-        ],
-        forms=["_commitment_form.html"] if _role(reader) == "member" else [],
-    )  # fmt: skip
+    return _listing(view, _("Commitments"), [section], [
+        _filter("period", _("Period"), periods[::-1], period),
+        _filter("member", _("Member"), members, member),
+        _filter("status", _("Status"), COMMITMENT_STATUSES, status),
+    ], "_commitment_form.html", for_roles=("member",))  # fmt: skip
 
 
 def _item_row(item: AgendaItemRead) -> dict[str, Any]:
@@ -177,66 +184,50 @@ def _item_row(item: AgendaItemRead) -> dict[str, Any]:
 
 
 @router.get(f"{MOUNT}/agenda")
+@PAGES.page(WORKSPACE)
 async def agenda_page(
-    request: Request, session: SessionDep, status: ItemStatusFilter = "", kind: KindFilter = ""
+    view: View, session: SessionDep, status: ItemStatusFilter = "", kind: KindFilter = ""
 ) -> Response:
     """Agenda items, newest first, each with the evidence behind it; by status and kind."""
-    reader = PAGES.guard(request, WORKSPACE)
-    if isinstance(reader, Response):
-        return reader
-    lang = PAGES.lang(request)
+    lang = view.lang
     _ = lang.gettext
     items = await agenda.listed(session, status=status or None, kind=kind or None, limit=LIMIT)
     kinds = sorted(set(await session.scalars(select(AgendaItem.kind).distinct())))
-    table = Table(
-        id="agenda", caption=_("Agenda items, newest first"), columns=[
-            Column("title", _("Item"), link="href"), Column("kind", _("Raised by signal")),
-            Column("period", _("Period")), Column("status", _("Status")),
-            Column("raised_by", _("Raised by")), Column("raised_at", _("Raised")),
-            Column("evidence", _("Evidence")), Column("comments", _("Comments"), True),
-            Column("decision", _("Decision"), link="decision_href"),
-        ], rows=[_item_row(i) for i in items],
-        empty=_("no item matches.") if status or kind else _("the agenda is empty."),
-    )  # fmt: skip
     section = Section(
         id="agenda", title=_("The agenda"),
         note=_("Items the hub raised from what it sees (one per signal, with the aggregate "
                "versions and values behind it as evidence), and items members added."),
-        tables=[table],
+        tables=[Table(
+            id="agenda", caption=_("Agenda items, newest first"), columns=[
+                Column("title", _("Item"), link="href"), Column("kind", _("Raised by signal")),
+                Column("period", _("Period")), Column("status", _("Status")),
+                Column("raised_by", _("Raised by")), Column("raised_at", _("Raised")),
+                Column("evidence", _("Evidence")), Column("comments", _("Comments"), True),
+                Column("decision", _("Decision"), link="decision_href"),
+            ], rows=[_item_row(i) for i in items],
+            empty=_("no item matches.") if status or kind else _("the agenda is empty."),
+        )],
     )  # fmt: skip
-    return PAGES.render(
-        request, reader, heading=_("Agenda"), sections=[section], template="workspace.html",
-        filters=[
-            _filter("status", _("Status"), ITEM_STATUSES, status),
-            _filter("kind", _("Kind"), kinds, kind),
-        ],
-        forms=["_agenda_form.html"] if _role(reader) in ("member", "admin") else [],
-    )  # fmt: skip
-
-
-def _not_found(request: Request, reader: Any, what: str) -> Response:
-    _ = PAGES.lang(request).gettext
-    return PAGES.render(
-        request, reader, heading=_("Not found"), sections=[], status=404, message=what
-    )
+    return _listing(view, _("Agenda"), [section], [
+        _filter("status", _("Status"), ITEM_STATUSES, status),
+        _filter("kind", _("Kind"), kinds, kind),
+    ], "_agenda_form.html", for_roles=("member", "admin"))  # fmt: skip
 
 
 @router.get(f"{MOUNT}/agenda/{{item_id}}")
-async def agenda_item_page(request: Request, session: SessionDep, item_id: Id) -> Response:
+@PAGES.page(WORKSPACE)
+async def agenda_item_page(view: View, session: SessionDep, item_id: Id) -> Response:
     """One agenda item: its evidence, its discussion and the decision that closed it."""
-    reader = PAGES.guard(request, WORKSPACE)
-    if isinstance(reader, Response):
-        return reader
-    lang = PAGES.lang(request)
+    lang = view.lang
     _ = lang.gettext
     if await session.get(AgendaItem, item_id) is None:
-        return _not_found(request, reader, _("The workspace holds no agenda item with this id."))
+        return view.not_found(_("The workspace holds no agenda item with this id."))
     item = await agenda.read(session, item_id)
     evidence = Table(
         id="evidence", caption=_("Evidence"),
         columns=[Column("name", _("What")), Column("value", _("Value"), link="href")],
         rows=[{"name": k, "value": evidence_text({k: v}).partition(": ")[2],
-               "href": await _evidence_link(session, reader, item, k, v)}
+               "href": await _evidence_link(session, view.reader, item, k, v)}
               for k, v in item.evidence.items()],
         empty=_("this item carries no evidence."),
         note=_("Where the dashboard shows what a value names (a table, a node, a commitment), "
@@ -254,9 +245,9 @@ async def agenda_item_page(request: Request, session: SessionDep, item_id: Id) -
         Section(id="evidence", title=_("Evidence"), tables=[evidence]),
         Section(id="discussion", title=_("Discussion"), tables=[comments]),
     ]
-    return PAGES.render(
-        request, reader, heading=item.title, heading_data=True, sections=sections,
-        template="workspace_item.html", item=item, role=_role(reader),
+    return view.render(
+        heading=item.title, heading_data=True, sections=sections,
+        template="workspace_item.html", item=item, role=_role(view.reader),
     )  # fmt: skip
 
 
@@ -322,15 +313,13 @@ def _follow_up_columns(lang: Lang, *, titled: bool) -> list[Column]:
 
 
 @router.get(f"{MOUNT}/decisions")
+@PAGES.page(WORKSPACE)
 async def decisions_page(
-    request: Request, session: SessionDep, directory: DirectoryDep,
+    view: View, session: SessionDep, directory: DirectoryDep,
     status: DecisionStatusFilter = "", node: NodeFilter = "",
 ) -> Response:  # fmt: skip
     """Decisions, newest first, with their signature state and follow-ups; by status and node."""
-    reader = PAGES.guard(request, WORKSPACE)
-    if isinstance(reader, Response):
-        return reader
-    lang = PAGES.lang(request)
+    lang = view.lang
     _ = lang.gettext
     found = await decisions.listed(session, status=status or None, node=node or None, limit=LIMIT)
     rows = []
@@ -372,27 +361,22 @@ async def decisions_page(
             empty=_("these decisions have no follow-up action."),
         )]),
     ]  # fmt: skip
-    return PAGES.render(
-        request, reader, heading=_("Decisions"), sections=sections, template="workspace.html",
-        filters=[
-            _filter("status", _("Status"), DECISION_STATUSES, status),
-            _filter("node", _("Concerns node"), concerned, node),
-        ],
-    )  # fmt: skip
+    return _listing(view, _("Decisions"), sections, [
+        _filter("status", _("Status"), DECISION_STATUSES, status),
+        _filter("node", _("Concerns node"), concerned, node),
+    ])  # fmt: skip
 
 
 @router.get(f"{MOUNT}/decisions/{{decision_id}}")
+@PAGES.page(WORKSPACE)
 async def decision_page(
-    request: Request, session: SessionDep, directory: DirectoryDep, decision_id: Id
+    view: View, session: SessionDep, directory: DirectoryDep, decision_id: Id
 ) -> Response:
     """One decision: what and why, where its signatures stand, its follow-ups, its log."""
-    reader = PAGES.guard(request, WORKSPACE)
-    if isinstance(reader, Response):
-        return reader
-    lang = PAGES.lang(request)
+    lang = view.lang
     _ = lang.gettext
     if await session.get(Decision, decision_id) is None:
-        return _not_found(request, reader, _("The workspace holds no decision with this id."))
+        return view.not_found(_("The workspace holds no decision with this id."))
     decision = await decisions.one(session, decision_id)
     state = await _signature_state(session, directory, decision_id)
     valid = set((state["signers"] or "").split(", "))
@@ -432,10 +416,10 @@ async def decision_page(
             "The decision as it stood after each change, as the hub sends it to the nodes it "
             "concerns."), tables=[log]),
     ]  # fmt: skip
-    return PAGES.render(
-        request, reader, heading=decision.decided, heading_data=True, sections=sections,
+    return view.render(
+        heading=decision.decided, heading_data=True, sections=sections,
         template="workspace_decision.html", decision=decision, state=state,
-        concerns=", ".join(decision.concerns), reportable=_reportable(reader, decision),
+        concerns=", ".join(decision.concerns), reportable=_reportable(view.reader, decision),
     )  # fmt: skip
 
 

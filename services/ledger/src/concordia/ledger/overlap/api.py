@@ -6,8 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from concordia.core.deps import SessionDep
-from concordia.core.types import QUARTER_PATTERN
+from concordia.core.deps import QuarterQuery, SessionDep
 from concordia.ledger.api.deps import Reader
 from concordia.ledger.codes import Purpose
 from concordia.ledger.overlap import service
@@ -20,9 +19,7 @@ router = APIRouter(prefix="/v1", tags=["overlaps"])
 async def list_overlaps(
     session: SessionDep,
     _: Reader,
-    period: Annotated[
-        str, Query(pattern=QUARTER_PATTERN, description="A quarter.", examples=["2026-Q4"])
-    ],
+    period: QuarterQuery,
     purpose: Annotated[Purpose, Query(description="The grants' purpose.")],
 ) -> OverlapsRead:
     """This node's grantees that other coalition nodes fund for the same purpose and quarter.
