@@ -50,6 +50,8 @@ def served(spec: ServiceSpec, work: Path) -> Iterator[tuple[str, str]]:
             write_node(work / "nodes", server, "se")
 
         extra: dict[str, Any] = {}
+        if spec.name == "ledger":  # its feed stream ends, so a client reads it whole
+            extra["feed_stream_seconds"] = 1.0
         if spec.role == "node":  # a node has its key (its API signs charters and decisions)
             NodeKey.generate().save(work / "identity.key")
             extra["identity_key_file"] = work / "identity.key"
@@ -67,25 +69,3 @@ def served(spec: ServiceSpec, work: Path) -> Iterator[tuple[str, str]]:
 def models_metadata(spec: ServiceSpec) -> Any:
     """The MetaData of the service's own tables."""
     return importlib.import_module(f"concordia.{spec.name}.models").Base.metadata
-
-
-#: Rules JSON Schema cannot state answer schema-valid requests with 422 on these operations;
-#: every other check still runs on them. A service not named here has no exemption.
-CROSS_RECORD: dict[str, set[str]] = {
-    # a referenced donor or recipient must exist, dates in order, gender and origin counts
-    # describing the same participants, two rates for one currency and day, a CSV body
-    "ledger": {
-        "POST /v1/grants/{grant_id}/activities", "PATCH /v1/activities/{activity_id}",
-        "POST /v1/grants", "PATCH /v1/grants/{grant_id}",
-        "POST /v1/grants/{grant_id}/transactions", "PUT /v1/rates", "PUT /v1/rates.csv",
-    },
-    # a target needs a bound, min_share <= max_share, unique indicators, reserved `default`
-    # (a decision may carry the charter revision it adopts: the same rules)
-    # a relayed signature must verify with its member's key in the hub's directory
-    "hub": {
-        "PUT /v1/charter", "POST /v1/agenda/{item_id}/decision",
-        "POST /v1/charter/{revision}/signatures", "POST /v1/decisions/{decision_id}/signatures",
-    },
-}  # fmt: skip
-#: Endless by design (Server-Sent Events): tests/ledger/test_ledger_feed_stream.py covers it.
-ENDLESS: dict[str, set[str]] = {"ledger": {"GET /v1/feed/grants/stream"}}

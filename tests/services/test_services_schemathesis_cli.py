@@ -2,7 +2,7 @@
 
 ``st run <base>/openapi.json -c all`` in every phase (examples, coverage, fuzzing, stateful)
 with the checked-in tests/services/schemathesis.toml and its hooks: the run must report
-nothing. Unlike tests/services/test_services_contract.py no operation is exempt.
+nothing. As in tests/services/test_services_contract.py, no operation is exempt.
 """
 
 from __future__ import annotations

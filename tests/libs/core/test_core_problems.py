@@ -44,13 +44,17 @@ _SPAN = {"start_date": "2026-01-01", "end_date": "2026-02-01"}
 
 def test_any_if_match_that_names_no_version_is_a_failed_precondition() -> None:
     client = _client()
-    for value in ("0", 'W/"3"', "abc", '"3", "4"', " "):
+    for value in ('"0"', "3", 'W/"3"', "abc", '"3", "4"', " "):
         answer = client.put("/spans", json=_SPAN, headers={"If-Match": value})
         assert answer.status_code == 412, value
         assert answer.json()["type"] == problems.STALE_VERSION
     assert client.put("/spans", json=_SPAN, headers={"If-Match": '"3"'}).json() == {"expected": 3}
+    latin = {"If-Match": '"\u00b2"'.encode("latin-1")}  # a digit to Python, not a version
+    assert client.put("/spans", json=_SPAN, headers=latin).status_code == 412  # type: ignore[arg-type]
     assert client.put("/spans", json=_SPAN, headers={"If-Match": "*"}).json() == {"expected": None}
     assert client.put("/spans", json=_SPAN, headers={"If-Match": ""}).status_code == 422
+    # The request's own fields are checked first: a bad body is 422 whatever If-Match says.
+    assert client.put("/spans", json={}, headers={"If-Match": "abc"}).status_code == 422
 
 
 def test_a_rule_between_valid_fields_is_a_conflict_naming_them() -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Header, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.errors import FieldError, PreconditionFailedError
+from concordia.core.errors import FieldError
 from concordia.core.types import QUARTER_PATTERN
 
 
@@ -56,16 +56,26 @@ _IfMatch = Annotated[
 ]
 
 
+#: What ``IfMatchDep`` gives for a value that names no version: it matches none (412 at the
+#: record's check, after the request's own fields are validated: they answer first).
+NO_VERSION = -1
+
+
 async def _if_match(
     if_match: _IfMatch = None,  # type: ignore[assignment]
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     # Strong comparison only (RFC 9110 13.1.1): a weak tag never matches.
-    value = if_match.strip().strip('"')
-    if not value.isdigit():
-        raise PreconditionFailedError(f"If-Match {if_match!r} matches no version of this record")
-    return int(value)
+    value = if_match.strip()
+    if (
+        len(value) < 3
+        or value[0] != '"'
+        or value[-1] != '"'
+        or not (value[1:-1].isascii() and value[1:-1].isdigit())
+    ):
+        return NO_VERSION
+    return int(value[1:-1])
 
 
 IfMatchDep = Annotated[int | None, Depends(_if_match)]

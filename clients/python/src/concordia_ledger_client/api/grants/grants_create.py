@@ -55,6 +55,11 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 409:
         response_409 = ConflictProblemDetails.from_dict(response.json())
 
@@ -96,6 +101,9 @@ def sync_detailed(
 
      Record a grant of a donor to an organisation or a person the registry announced.
 
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
+
     Args:
         body (GrantCreate): A new grant of a donor.
 
@@ -127,6 +135,9 @@ def sync(
 
      Record a grant of a donor to an organisation or a person the registry announced.
 
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
+
     Args:
         body (GrantCreate): A new grant of a donor.
 
@@ -152,6 +163,9 @@ async def asyncio_detailed(
     """Create Grant
 
      Record a grant of a donor to an organisation or a person the registry announced.
+
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.
@@ -181,6 +195,9 @@ async def asyncio(
     """Create Grant
 
      Record a grant of a donor to an organisation or a person the registry announced.
+
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.

@@ -97,7 +97,8 @@ def sync_detailed(
 ) -> Response[ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails]:
     """Load Rates
 
-     Store rates (EUR per unit), replacing any for the same currency and date.
+     Store rates (EUR per unit), replacing any for the same currency and date; 409 when two
+    items give one currency and date.
 
     Args:
         body (list[RateIn]):
@@ -128,7 +129,8 @@ def sync(
 ) -> ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails | None:
     """Load Rates
 
-     Store rates (EUR per unit), replacing any for the same currency and date.
+     Store rates (EUR per unit), replacing any for the same currency and date; 409 when two
+    items give one currency and date.
 
     Args:
         body (list[RateIn]):
@@ -154,7 +156,8 @@ async def asyncio_detailed(
 ) -> Response[ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails]:
     """Load Rates
 
-     Store rates (EUR per unit), replacing any for the same currency and date.
+     Store rates (EUR per unit), replacing any for the same currency and date; 409 when two
+    items give one currency and date.
 
     Args:
         body (list[RateIn]):
@@ -183,7 +186,8 @@ async def asyncio(
 ) -> ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails | None:
     """Load Rates
 
-     Store rates (EUR per unit), replacing any for the same currency and date.
+     Store rates (EUR per unit), replacing any for the same currency and date; 409 when two
+    items give one currency and date.
 
     Args:
         body (list[RateIn]):

@@ -33,11 +33,18 @@ def _writer_view(principal: Principal) -> Viewer:
     return Viewer(principal=principal)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=GrantRead)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=GrantRead,
+    responses={404: {"description": "No such donor of the caller's, or no such recipient"}},
+)  # fmt: skip
 async def create_grant(
     data: GrantCreate, session: SessionDep, ctx: CtxDep, principal: Writer, response: Response
 ) -> GrantRead:
-    """Record a grant of a donor to an organisation or a person the registry announced."""
+    """Record a grant of a donor to an organisation or a person the registry announced.
+
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
+    """
     grant = await service.create(
         session=session, ctx=ctx, viewer=_writer_view(principal), data=data
     )
