@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_type_hints
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic._internal._model_construction import ModelMetaclass
+from pydantic.fields import FieldInfo
 
 
 def _string_only(value: Any) -> Any:
@@ -62,6 +64,68 @@ class StrictModel(BaseModel):
     """Base for request bodies: no coercion, no unknown fields."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
+
+
+def _partial_annotations(
+    of: type[BaseModel], exclude: frozenset[str], nullable: bool
+) -> dict[str, Any]:
+    # Each field's own annotation (with what its type says, a description too), and the
+    # constraints its ``Field(...)`` adds (``max_length``), not its description or examples.
+    hints = get_type_hints(of, include_extras=True)
+    annotations = {}
+    for name, info in of.model_fields.items():
+        if name in exclude:
+            continue
+        implied = FieldInfo.from_annotation(hints[name]).metadata
+        added = [m for m in info.metadata if m not in implied]
+        hint = hints[name] | None if nullable else hints[name]
+        annotations[name] = Annotated[(hint, *added)] if added else hint
+    return annotations
+
+
+class _PartialMeta(ModelMetaclass):
+    # Adds the fields of ``of`` before pydantic reads the class body.
+    def __new__(
+        mcs,
+        name: str,
+        bases: tuple[type[Any], ...],
+        namespace: dict[str, Any],
+        of: type[BaseModel] | None = None,
+        exclude: frozenset[str] = frozenset(),
+        nullable: bool = False,
+        **kwargs: Any,
+    ) -> type:
+        if of is not None:
+            own = namespace.get("__annotations__", {})
+            copied = _partial_annotations(of, exclude, nullable)
+            namespace["__annotations__"] = {**own, **copied, **own}
+            namespace.update({n: OMITTED for n in copied if n not in own})
+        return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+
+class Partial(StrictModel, metaclass=_PartialMeta):
+    """Base for a partial change (``PATCH``) of the model named ``of``: each of its fields
+    (but those in ``exclude``), with its type and constraints yet without its description,
+    examples or default, optional (``OMITTED``: only the fields sent are changed); with
+    ``nullable`` each also takes ``null`` (for a service that treats it as not sent). Fields the
+    class body declares come first, and replace copied ones of the same name; validators are
+    not copied (the body names those it keeps).
+
+    Example::
+
+        class PermitUpdate(Partial, of=PermitFields, exclude=frozenset({"host_country"})):
+            '''A partial change of a permit.'''
+    """
+
+    def __init_subclass__(
+        cls,
+        of: type[BaseModel] | None = None,
+        exclude: frozenset[str] = frozenset(),
+        nullable: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        # The metaclass takes ``of`` and ``exclude``; declared here for type checkers.
+        super().__init_subclass__(**kwargs)
 
 
 T = TypeVar("T")

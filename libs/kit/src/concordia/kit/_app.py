@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel, ConfigDict
@@ -57,6 +57,9 @@ from concordia.kit._services import SERVICES
 from concordia.kit._settings import ServiceSettings
 from concordia.kit.tables import charters, decisions, inbox, outbox
 
+if TYPE_CHECKING:
+    from concordia.kit.secure import SecureTables
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -79,6 +82,17 @@ class ConsumerSpec:
     #: -1: retry without limit (events that must never be dropped, such as erasures).
     max_deliver: int = -1
     inbound: bool = False
+
+
+class ReleaseTerms(TypedDict):
+    """What every service's aggregate publisher takes from the kit (``Runtime.release_terms``):
+    its database, the disclosure rules' ``k`` and rounding, the charter in force, the signer."""
+
+    db: Database
+    k: int
+    rounding_base: int | None
+    charter_version: str
+    sign: Callable[[AggregateSnapshotPublished], AggregateSnapshotPublished] | None
 
 
 @dataclass(eq=False)
@@ -132,6 +146,19 @@ class Runtime(AppState):
             k_min=1 if settings.disclosure_accept_looser else settings.disclosure_k_min,
         )
 
+    def release_terms(self, rules: DisclosureRules) -> ReleaseTerms:
+        """The terms of a release under ``rules`` (``Publish``), for ``aggregates.publish(...)``."""
+        assert self.follower is not None
+        return ReleaseTerms(
+            db=self.db, k=rules.k, rounding_base=rules.rounding_base,
+            charter_version=self.follower.current.version, sign=event_signer(self.identity),
+        )  # fmt: skip
+
+    def secure_tables(self) -> frozenset[str]:
+        """This service's tables the charter in force lists as secure (never published plain)."""
+        assert self.follower is not None
+        return frozenset(t.table for t in self.follower.current.secure if t.service == self.service)
+
 
 @dataclass
 class ServiceDefinition:
@@ -159,6 +186,10 @@ class ServiceDefinition:
     console_locales: Sequence[Path] = ()
     #: Scopes that may read the log of the service's bulk syncs; None: it has no bulk sync.
     sync_scopes: frozenset[str] | None = None
+    #: The service's tables the charter may list as secure: the kit adds the part that
+    #: answers the hub's rounds for them (after the service's own parts) and the route of their
+    #: epsilon ledger and releases (``concordia.kit.secure.SecureTables``).
+    secure: SecureTables | None = None
 
 
 def build_app(definition: ServiceDefinition) -> FastAPI:
@@ -206,13 +237,20 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
 
         rt.publish_aggregates = publish_aggregates
 
+    parts, routers = [*d.parts], [*d.routers]
+    if d.secure is not None:
+        parts.append(d.secure.part())
+        routers.append(d.secure.router(d.name))
+    if d.node_service:
+        routers.append(_decisions_router(d.name))
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await ensure_migrated(db, d.service_dir, d.name)
         async with AsyncExitStack() as stack:
             if d.node_service:
                 await stack.enter_async_context(_node_parts(rt, d))
-            for part in d.parts:
+            for part in parts:
                 await stack.enter_async_context(part(rt))
             yield
 
@@ -220,7 +258,7 @@ def build_app(definition: ServiceDefinition) -> FastAPI:
         service=d.name,
         settings=settings,
         state=rt,
-        routers=[*d.routers, _decisions_router(d.name)] if d.node_service else d.routers,
+        routers=routers,
         lifespan=lifespan,
         readiness=links.readiness() if links is not None else None,
         description=d.description,

@@ -1,8 +1,9 @@
 """Secure tables at a node: the part that answers the hub's secure-aggregation rounds.
 
 A service that holds tables the charter lists as ``secure`` gives the kit one source per table
-(``SecureSource``: the node's cells of a period, read in a read unit of work) and adds
-``secure_part(sources)`` to its parts and ``router(service, scopes)`` to its routers. The part
+(``SecureSource``: the node's cells of a period, read in a read unit of work) as
+``ServiceDefinition(secure=SecureTables(sources))``; the kit adds ``secure_part(sources)`` to
+its parts and ``router(service, scopes)`` to its routers. The part
 then runs a ``concordia.secagg`` participant behind a ``Responder`` on the service's COALITION
 link (``hub.secagg.<node>.<service>.>``), signing with the node's identity key
 (``CONCORDIA_IDENTITY_KEY_FILE``) and checking the others' signatures against the directory it
@@ -47,6 +48,7 @@ from concordia.events import CharterPublished, SecureTable
 from concordia.identity import NodeIdentity
 from concordia.kit._app import Part, Runtime, cancel_all, runtime
 from concordia.kit._secure_state import SecureSettings, SecureStateStore
+from concordia.kit._services import service_named
 from concordia.kit.tables import secure_state, snapshots
 from concordia.secagg import Participant, Refused, Release, RoundHeader
 from concordia.secagg.transport import Responder
@@ -272,6 +274,21 @@ class _LeaderResponder(Responder):
             await super()._on_request(msg)
 
 
+@dataclass(frozen=True)
+class SecureTables:
+    """A service's secure tables, by their sources (``ServiceDefinition.secure``)."""
+
+    sources: Mapping[str, SecureSource]
+
+    def part(self) -> Part:
+        """The start-up part answering the hub's rounds for them (``secure_part``)."""
+        return secure_part(self.sources)
+
+    def router(self, service: str) -> APIRouter:
+        """Their epsilon ledger and releases, for the service's scopes (``router``)."""
+        return router(service, service_named(service).scopes)
+
+
 def secure_part(sources: Mapping[str, SecureSource]) -> Part:
     """A start-up part (``ServiceDefinition.parts``) answering rounds for ``sources``' tables."""
 
@@ -405,6 +422,7 @@ __all__ = [
     "SecureSource",
     "SecureStateStore",
     "SecureTableState",
+    "SecureTables",
     "is_money",
     "ledger_of",
     "money_cells",

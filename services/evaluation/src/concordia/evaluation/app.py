@@ -10,17 +10,9 @@ from concordia.core.crypto import FieldCipher
 from concordia.evaluation import aggregates, api, console, consumers, secure
 from concordia.evaluation.service._common import NodeContext, Rules
 from concordia.evaluation.settings import EvaluationSettings
-from concordia.events import AggregateSnapshotPublished, DisclosureRules, event_signer
-from concordia.kit import (
-    ConsumerSpec,
-    Runtime,
-    ServiceDefinition,
-    build_app,
-    serve,
-    service_named,
-)
-from concordia.kit.secure import router as secure_router
-from concordia.kit.secure import secure_part
+from concordia.events import AggregateSnapshotPublished, DisclosureRules
+from concordia.kit import ConsumerSpec, Runtime, ServiceDefinition, build_app, serve
+from concordia.kit.secure import SecureTables
 
 SERVICE_DIR = Path(__file__).resolve().parents[3]
 
@@ -52,10 +44,9 @@ def create(settings: EvaluationSettings | None = None) -> FastAPI:
     async def publish(rt: Runtime, rules_: DisclosureRules) -> list[AggregateSnapshotPublished]:
         assert rt.follower is not None
         return await aggregates.publish(
-            db=rt.db, ctx=ctx, k=rules_.k, rounding_base=rules_.rounding_base,
-            charter_version=rt.follower.current.version,
+            ctx=ctx, **rt.release_terms(rules_),
             small_below=rt.follower.current.evaluation.fragmentation_threshold_eur,
-            sign=event_signer(rt.identity), secure=secure.not_plain(rt.follower.current),
+            secure=secure.not_plain(rt.follower.current),
         )  # fmt: skip
 
     return build_app(
@@ -63,11 +54,11 @@ def create(settings: EvaluationSettings | None = None) -> FastAPI:
             name="evaluation",
             service_dir=SERVICE_DIR,
             settings=settings,
-            routers=[api.router, secure_router("evaluation", service_named("evaluation").scopes)],
+            routers=[api.router],
             description=DESCRIPTION,
             publish=publish,
             consumers=[ConsumerSpec("local", consumers.SUBJECTS, lambda _rt: consumers.handler())],
-            parts=[secure_part(secure.SOURCES)],
+            secure=SecureTables(secure.SOURCES),
             extra=api.EvaluationState(ctx),
             console=console.SECTIONS,
             console_locales=[console.LOCALES],

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from concordia.core.errors import inconsistent
-from concordia.core.schemas import OMITTED, StrictModel
+from concordia.core.schemas import Partial, StrictModel
 from concordia.core.types import Country, LongText, Text
 from concordia.exchange.codes import EndorsementKind, Language, MediaType, Role, Standing, Topic
 from concordia.exchange.codes import Workflow as WorkflowState
@@ -65,26 +65,12 @@ class PracticeCreate(PracticeFields):
     """A new practice (its first revision, a draft)."""
 
 
-class PracticeUpdate(StrictModel):
+class PracticeUpdate(Partial, of=PracticeFields):
     """An edit: the fields sent replace the current revision's in a new revision.
 
     A field every practice has may be left out but never sent as ``null`` (422); ``null``
     clears only the optional texts (``legal_basis``, ``what_worked``, ``what_did_not``).
     """
-
-    title: Text = OMITTED
-    summary: LongText = OMITTED
-    body: Markdown = OMITTED
-    topic: Topic = OMITTED
-    legal_basis: LongText | None = None
-    what_worked: LongText | None = None
-    what_did_not: LongText | None = None
-    standing: Standing = OMITTED
-    country: Country = OMITTED
-    language: Language = OMITTED
-    tags: list[Tag] = Field(default=OMITTED, max_length=20)
-    author_role: Role = OMITTED
-    translations: list[Translation] = Field(default=OMITTED, max_length=15)
 
 
 class PracticeContent(BaseModel):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from concordia.events import AggregateSnapshotPublished, DisclosureRules, event_signer
+from concordia.events import AggregateSnapshotPublished, DisclosureRules
 from concordia.kit import (
     ConsumerSpec,
     Part,
@@ -19,10 +19,8 @@ from concordia.kit import (
     cancel_all,
     consumer_name,
     serve,
-    service_named,
 )
-from concordia.kit.secure import router as secure_router
-from concordia.kit.secure import secure_part
+from concordia.kit.secure import SecureTables
 from concordia.ledger import aggregates, console, consumers, secure
 from concordia.ledger.api import activities, donors, grants, rates, sync
 from concordia.ledger.api import aggregates as aggregates_routes
@@ -38,6 +36,9 @@ from concordia.ledger.service._common import NodeContext
 from concordia.ledger.settings import LedgerSettings
 
 SERVICE_DIR = Path(__file__).resolve().parents[3]
+
+#: The modules of the API, in the order of its document.
+_APIS = (donors, grants, activities, rates, sync, feed, aggregates_routes, overlaps)
 
 DESCRIPTION = """
 The funding ledger of a Concordia country node: donors, grants to organisations and persons,
@@ -69,15 +70,11 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
         money = {"dominance_n": rules.dominance_n, "dominance_k": rules.dominance_k,
                  "p_percent": rules.p_percent}  # fmt: skip
         return await aggregates.publish(
-            db=rt.db,
             ctx=state.ctx,
-            k=rules.k,
-            rounding_base=rules.rounding_base,
-            charter_version=rt.follower.current.version,
+            **rt.release_terms(rules),
             money_rules=money,
             band=aggregates.Band.of(rt.follower.current),
-            sign=event_signer(rt.identity),
-            secure=frozenset(t.table for t in rt.follower.current.secure if t.service == "ledger"),
+            secure=rt.secure_tables(),
         )
 
     @asynccontextmanager
@@ -118,7 +115,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             await cancel_all([task])
             await engine.stop()
 
-    parts: list[Part] = [feed_notifier, secure_part(secure.SOURCES)]
+    parts: list[Part] = [feed_notifier]
     if settings.overlap_enabled:
         parts.append(overlap_engine)
     return build_app(
@@ -126,17 +123,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
             name="ledger",
             service_dir=SERVICE_DIR,
             settings=settings,
-            routers=[
-                donors.router,
-                grants.router,
-                activities.router,
-                rates.router,
-                sync.router,
-                feed.router,
-                aggregates_routes.router,
-                overlaps.router,
-                secure_router("ledger", service_named("ledger").scopes),
-            ],
+            routers=[api.router for api in _APIS],
             description=DESCRIPTION,
             publish=publish,
             # Registry events include erasures: a database outage must delay them, never drop
@@ -147,6 +134,7 @@ def create(settings: LedgerSettings | None = None) -> FastAPI:
                 )
             ],
             parts=parts,
+            secure=SecureTables(secure.SOURCES),
             extra=state,
             extra_schemas=[GrantSync],
             console=console.SECTIONS,

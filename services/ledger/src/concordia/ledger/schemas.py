@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from concordia.core.errors import inconsistent
-from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, StrictModel, UuidStr
+from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, Partial, StrictModel, UuidStr
 from concordia.core.types import (
     Country,
     ExternalId,
@@ -120,13 +120,8 @@ class DonorCreate(DonorFields):
     """A new donor."""
 
 
-class DonorUpdate(StrictModel):
+class DonorUpdate(Partial, of=DonorFields):
     """A partial change of a donor."""
-
-    identifier: OrgIdentifier = OMITTED
-    name: Text = OMITTED
-    type: codes.DonorType = OMITTED
-    country: Country = OMITTED
 
 
 class DonorRead(BaseModel):

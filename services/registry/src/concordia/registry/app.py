@@ -12,10 +12,9 @@ from fastapi.responses import Response
 from concordia.core.crypto import FieldCipher
 from concordia.core.db import Database
 from concordia.core.problems import problem
-from concordia.events import AggregateSnapshotPublished, DisclosureRules, event_signer
-from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve, service_named
-from concordia.kit.secure import router as secure_router
-from concordia.kit.secure import secure_part
+from concordia.events import AggregateSnapshotPublished, DisclosureRules
+from concordia.kit import Runtime, ServiceDefinition, background, build_app, serve
+from concordia.kit.secure import SecureTables
 from concordia.registry import aggregates, console, secure
 from concordia.registry.api import feeds, organisations, permits, persons, screen, sync
 from concordia.registry.api.deps import RegistryState
@@ -53,17 +52,10 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
     )
 
     async def publish(rt: Runtime, rules: DisclosureRules) -> list[AggregateSnapshotPublished]:
-        assert rt.follower is not None
         return await aggregates.publish(
-            db=rt.db,
             ctx=state.ctx,
-            k=rules.k,
-            rounding_base=rules.rounding_base,
-            charter_version=rt.follower.current.version,
-            sign=event_signer(rt.identity),
-            secure=secure.not_plain(
-                frozenset(t.table for t in rt.follower.current.secure if t.service == "registry")
-            ),
+            **rt.release_terms(rules),
+            secure=secure.not_plain(rt.secure_tables()),
         )
 
     @asynccontextmanager
@@ -87,22 +79,14 @@ def create(settings: RegistrySettings | None = None) -> FastAPI:
             name="registry",
             service_dir=SERVICE_DIR,
             settings=settings,
-            routers=[
-                persons.router,
-                organisations.router,
-                permits.router,
-                sync.router,
-                feeds.router,
-                screen.router,
-                secure_router("registry", service_named("registry").scopes),
-            ],
+            routers=[api.router for api in (persons, organisations, permits, sync, feeds, screen)],
             description=DESCRIPTION,
             publish=publish,
             parts=[
                 audit_trail,
                 background("registry-audit-anchor", anchor_audit),
-                secure_part(secure.SOURCES),
             ],
+            secure=SecureTables(secure.SOURCES),
             extra=state,
             extra_schemas=[PersonSync, OrganisationSync],
             error_handlers={AuditUnavailableError: _audit_unavailable},

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
-from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, StrictModel, UuidStr
+from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, Partial, StrictModel, UuidStr
 from concordia.core.types import Country, ExternalId, OrgIdentifier, Text
 from concordia.registry import codes
 
@@ -93,21 +93,8 @@ class PersonSync(PersonFields):
     external_id: ExternalId
 
 
-class PersonUpdate(StrictModel):
+class PersonUpdate(Partial, of=PersonFields):
     """A partial change: only the fields sent are changed."""
-
-    name: Text = OMITTED
-    aliases: list[Text] = Field(default=OMITTED, max_length=20)
-    gender: codes.Gender = OMITTED
-    ethnic_origin: codes.EthnicOrigin | None = None
-    national_minority: Minority | None = None
-    region_of_origin: Region | None = None
-    profession_category: codes.Profession | None = None
-    host_country: Country = OMITTED
-    host_city: Text | None = None
-    vulnerabilities: list[codes.Vulnerability] = Field(default=OMITTED, max_length=5)
-    risk_level: codes.RiskLevel = OMITTED
-    family: list[FamilyMember] = Field(default=OMITTED, max_length=10)
 
 
 class PersonRead(BaseModel):
@@ -161,17 +148,8 @@ class OrganisationSync(OrganisationFields):
     external_id: ExternalId
 
 
-class OrganisationUpdate(StrictModel):
+class OrganisationUpdate(Partial, of=OrganisationFields):
     """A partial change of an organisation."""
-
-    identifier: OrgIdentifier = OMITTED
-    name: Text = OMITTED
-    type: codes.OrganisationType = OMITTED
-    focus: list[FocusCode] = Field(default=OMITTED, max_length=20)
-    languages: list[Language] = Field(default=OMITTED, max_length=20)
-    represents: list[codes.RepresentedGroup] = Field(default=OMITTED, max_length=5)
-    regions_of_focus: list[Region] = Field(default=OMITTED, max_length=100)
-    registration_country: Country = OMITTED
 
 
 class OrganisationRead(BaseModel):
@@ -226,14 +204,8 @@ class PermitCreate(PermitFields):
     person_id: UuidStr
 
 
-class PermitUpdate(StrictModel):
+class PermitUpdate(Partial, of=PermitFields, exclude=frozenset({"host_country"})):
     """A partial change of a permit."""
-
-    track: codes.PermitTrack = OMITTED
-    status: codes.PermitStatus = OMITTED
-    valid_from: IsoDate | None = None
-    valid_to: IsoDate | None = None
-    family_members_covered: Annotated[int, Field(ge=0, le=30), IntegerOnly] = OMITTED
 
 
 class PermitRead(BaseModel):

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from concordia.core.auth import Caller, caller
 from concordia.kit import service_state
-from concordia.ledger.service._common import NodeContext
+from concordia.ledger.service._common import NodeContext, Viewer
 
 if TYPE_CHECKING:
     from concordia.ledger.feed.ahead import ReadAhead
@@ -57,3 +57,16 @@ Reader = Annotated[Caller, caller("feed:read", "ledger:write", any_of=True, admi
 #: disclosure-controlled tables instead. ``Operator`` (``ops``) loads exchange rates: a rate
 #: moves every EUR figure of the node, so a donor's or agency's recording token cannot change it.
 Writer = Annotated[Caller, caller("ledger:write", admin=_ADMIN)]
+
+
+async def _reading(caller: Reader) -> Viewer:
+    return Viewer(principal=caller)
+
+
+async def _writing(principal: Writer) -> Viewer:
+    return Viewer(principal=principal)
+
+
+#: The ``Viewer`` of a ``Reader`` and of a ``Writer``: what the services take.
+ReaderView = Annotated[Viewer, Depends(_reading)]
+WriterView = Annotated[Viewer, Depends(_writing)]

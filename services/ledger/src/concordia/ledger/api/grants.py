@@ -7,14 +7,15 @@ from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Header, Query, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.auth import Principal
 from concordia.core.bulk import request_hash
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, tagged
-from concordia.core.pagination import page_of
-from concordia.core.schemas import Page
+from concordia.core.deps import SessionDep
+from concordia.kit.routes import LIMIT, Param, Records
 from concordia.kit.tables import idempotency
-from concordia.ledger.api.deps import CtxDep, Reader, Writer
+from concordia.ledger.api.deps import CtxDep, Reader, ReaderView, Writer, WriterView
+from concordia.ledger.models import Grant
 from concordia.ledger.schemas import (
     GrantCreate,
     GrantRead,
@@ -33,85 +34,36 @@ def _writer_view(principal: Principal) -> Viewer:
     return Viewer(principal=principal)
 
 
-@router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=GrantRead,
+async def _with_totals(grant: Grant, *, session: AsyncSession, viewer: Viewer) -> GrantRead:
+    return await service.read(session, grant, viewer, with_totals=True)
+
+
+async def _without_totals(grant: Grant, *, session: AsyncSession, viewer: Viewer) -> GrantRead:
+    return await service.read(session, grant, viewer)
+
+
+grants = Records(router, GrantRead, key="grant_id", noun="grant", present=_with_totals,
+                 present_item=_without_totals, write={"ctx": CtxDep, "viewer": WriterView},
+                 read={"viewer": ReaderView})  # fmt: skip
+grants.create(
+    "Record a grant of a donor to an organisation or a person the registry announced.\n\n"
+    "404 when `donor_id` names no donor the caller may change or the recipient is not known to "
+    "the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.",
+    body=GrantCreate, call=service.create,
     responses={404: {"description": "No such donor of the caller's, or no such recipient"}},
 )  # fmt: skip
-async def create_grant(
-    data: GrantCreate, session: SessionDep, ctx: CtxDep, principal: Writer, response: Response
-) -> GrantRead:
-    """Record a grant of a donor to an organisation or a person the registry announced.
-
-    404 when `donor_id` names no donor the caller may change or the recipient is not known to
-    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
-    """
-    grant = await service.create(
-        session=session, ctx=ctx, viewer=_writer_view(principal), data=data
-    )
-    body = await service.read(session, grant, _writer_view(principal), with_totals=True)
-    return tagged(response, grant.version, body, location=f"/v1/grants/{grant.id}")
-
-
-@router.get("", response_model=Page[GrantRead])
-async def list_grants(
-    session: SessionDep,
-    caller: Reader,
-    after: AfterDep,
-    limit: LimitDep = 100,
-    donor_id: Annotated[uuid.UUID | None, Query(description="Only this donor's grants.")] = None,
-) -> Page[GrantRead]:
-    """Live grants in recording order (without totals), a keyset page at a time."""
-    viewer = Viewer(principal=caller)
-    found = await service.list_page(
-        session=session, viewer=viewer, donor_id=donor_id, after=after, limit=limit
-    )
-    return page_of(found, limit, [await service.read(session, g, viewer) for g in found])
-
-
-@router.get("/{grant_id}", response_model=GrantRead)
-async def get_grant(
-    grant_id: uuid.UUID, session: SessionDep, caller: Reader, response: Response
-) -> GrantRead:
-    """One grant with its committed and disbursed totals in EUR."""
-    viewer = Viewer(principal=caller)
-    grant = await service.get(session=session, grant_id=grant_id, viewer=viewer)
-    body = await service.read(session, grant, viewer, with_totals=True)
-    return tagged(response, grant.version, body)
-
-
-@router.patch("/{grant_id}", response_model=GrantRead, responses={409: {}, 412: {}})
-async def update_grant(
-    grant_id: uuid.UUID,
-    data: GrantUpdate,
-    session: SessionDep,
-    ctx: CtxDep,
-    principal: Writer,
-    if_match: IfMatchDep,
-    response: Response,
-) -> GrantRead:
-    """Change the fields sent; `If-Match` guards against lost updates."""
-    grant = await service.update(
-        session=session, ctx=ctx, viewer=_writer_view(principal), grant_id=grant_id, data=data,
-        if_match=if_match,
-    )  # fmt: skip
-    body = await service.read(session, grant, _writer_view(principal), with_totals=True)
-    return tagged(response, grant.version, body)
-
-
-@router.delete("/{grant_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})
-async def withdraw_grant(
-    grant_id: uuid.UUID,
-    session: SessionDep,
-    ctx: CtxDep,
-    principal: Writer,
-    if_match: IfMatchDep,
-) -> Response:
-    """Withdraw a grant; the funding feed keeps it as a tombstone."""
-    await service.withdraw(
-        session=session, ctx=ctx, viewer=_writer_view(principal), grant_id=grant_id,
-        if_match=if_match,
-    )  # fmt: skip
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+grants.page(
+    "Live grants in recording order (without totals), a keyset page at a time.",
+    call=service.list_page,
+    query=(LIMIT, Param("donor_id", Annotated[
+        uuid.UUID | None, Query(description="Only this donor's grants.")
+    ])),
+)  # fmt: skip
+grants.get("One grant with its committed and disbursed totals in EUR.", call=service.get)
+grants.patch("Change the fields sent; `If-Match` guards against lost updates.",
+             body=GrantUpdate, call=service.update, responses={409: {}, 412: {}})  # fmt: skip
+grants.delete("Withdraw a grant; the funding feed keeps it as a tombstone.",
+              call=service.withdraw, responses={412: {}}, name="withdraw_grant")  # fmt: skip
 
 
 #: A retried POST with the same key replays the first answer instead of recording twice.

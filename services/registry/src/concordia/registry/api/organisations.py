@@ -6,9 +6,8 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, tagged
-from concordia.core.pagination import page_of
-from concordia.core.schemas import Page
+from concordia.core.deps import SessionDep
+from concordia.kit.routes import Records
 from concordia.registry.api.deps import CtxDep, OrgReader, OrgWriter, Reader, TrailDep, Writer
 from concordia.registry.schemas import (
     MembershipCreate,
@@ -22,61 +21,17 @@ from concordia.registry.service import organisations as service
 router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
 
 
-def _read(org: object) -> OrganisationRead:
-    return OrganisationRead.model_validate(org, from_attributes=True)
-
-
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=OrganisationRead)
-async def create_organisation(
-    data: OrganisationCreate, session: SessionDep, ctx: CtxDep, actor: OrgWriter, response: Response
-) -> OrganisationRead:
-    """Register an organisation under its `{agency}-{number}` identifier."""
-    org = await service.create(session=session, ctx=ctx, actor=actor, data=data)
-    return tagged(response, org.version, _read(org), location=f"/v1/organisations/{org.id}")
-
-
-@router.get("", response_model=Page[OrganisationRead])
-async def list_organisations(
-    session: SessionDep, actor: OrgReader, after: AfterDep, limit: LimitDep = 100
-) -> Page[OrganisationRead]:
-    """The token owner's organisations in registration order, a keyset page at a time."""
-    orgs = await service.list_page(session=session, actor=actor, after=after, limit=limit)
-    return page_of(orgs, limit, [_read(o) for o in orgs])
-
-
-@router.get("/{org_id}", response_model=OrganisationRead)
-async def get_organisation(
-    org_id: uuid.UUID, session: SessionDep, actor: OrgReader, response: Response
-) -> OrganisationRead:
-    """One organisation."""
-    org = await service.get(session=session, actor=actor, org_id=org_id)
-    return tagged(response, org.version, _read(org))
-
-
-@router.patch("/{org_id}", response_model=OrganisationRead, responses={409: {}, 412: {}})
-async def update_organisation(
-    org_id: uuid.UUID,
-    data: OrganisationUpdate,
-    session: SessionDep,
-    ctx: CtxDep,
-    actor: OrgWriter,
-    if_match: IfMatchDep,
-    response: Response,
-) -> OrganisationRead:
-    """Change the fields sent; `If-Match` guards against lost updates."""
-    org = await service.update(
-        session=session, ctx=ctx, actor=actor, org_id=org_id, data=data, if_match=if_match
-    )
-    return tagged(response, org.version, _read(org))
-
-
-@router.delete("/{org_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})
-async def delete_organisation(
-    org_id: uuid.UUID, session: SessionDep, ctx: CtxDep, actor: OrgWriter, if_match: IfMatchDep
-) -> Response:
-    """Remove an organisation and its memberships."""
-    await service.remove(session=session, ctx=ctx, actor=actor, org_id=org_id, if_match=if_match)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+orgs = Records(router, OrganisationRead, key="org_id", noun="organisation",
+               write={"ctx": CtxDep, "actor": OrgWriter}, read={"actor": OrgReader})  # fmt: skip
+orgs.create("Register an organisation under its `{agency}-{number}` identifier.",
+            body=OrganisationCreate, call=service.create)  # fmt: skip
+orgs.page("The token owner's organisations in registration order, a keyset page at a time.",
+          call=service.list_page)  # fmt: skip
+orgs.get("One organisation.", call=service.get)
+orgs.patch("Change the fields sent; `If-Match` guards against lost updates.",
+           body=OrganisationUpdate, call=service.update, responses={409: {}, 412: {}})  # fmt: skip
+orgs.delete("Remove an organisation and its memberships.", call=service.remove,
+            responses={412: {}})  # fmt: skip
 
 
 @router.post(

@@ -7,11 +7,10 @@ import uuid
 from fastapi import APIRouter, Request, Response, status
 
 from concordia.core.auth import Caller
-from concordia.core.deps import AfterDep, IfMatchDep, LimitDep, SessionDep, etag, tagged
+from concordia.core.deps import SessionDep, etag
 from concordia.core.fastpath import fast_route
-from concordia.core.pagination import page_of
-from concordia.core.schemas import Page
 from concordia.kit import runtime
+from concordia.kit.routes import Records
 from concordia.registry.api.deps import (
     CtxDep,
     Reader,
@@ -20,6 +19,7 @@ from concordia.registry.api.deps import (
     Writer,
     plain_reader,
 )
+from concordia.registry.models import Person
 from concordia.registry.schemas import (
     ConsentCreate,
     ConsentRead,
@@ -29,35 +29,24 @@ from concordia.registry.schemas import (
 )
 from concordia.registry.service import permits as permit_service
 from concordia.registry.service import persons as service
+from concordia.registry.service._common import NodeContext
 
 router = APIRouter(prefix="/v1/persons", tags=["persons"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=PersonRead)
-async def create_person(
-    data: PersonCreate, session: SessionDep, ctx: CtxDep, actor: Writer, response: Response
-) -> PersonRead:
-    """Register a person of the token's owner. Names and aliases are encrypted with the node key."""
-    person = await service.create(session=session, ctx=ctx, actor=actor, data=data)
-    return tagged(
-        response, person.version, service.to_read(ctx, person), location=f"/v1/persons/{person.id}"
-    )
+def _present(person: Person, *, ctx: NodeContext) -> PersonRead:
+    return service.to_read(ctx, person)
 
 
-@router.get("", response_model=Page[PersonRead])
-async def list_persons(
-    session: SessionDep,
-    ctx: CtxDep,
-    trail: TrailDep,
-    actor: Reader,
-    after: AfterDep,
-    limit: LimitDep = 100,
-) -> Page[PersonRead]:
-    """Persons in registration order, a keyset page at a time; every read is audited."""
-    persons = await service.list_page(
-        session=session, trail=trail, actor=actor, after=after, limit=limit
-    )
-    return page_of(persons, limit, [service.to_read(ctx, p) for p in persons])
+persons = Records(router, PersonRead, key="person_id", noun="person", present=_present,
+                  write={"ctx": CtxDep, "actor": Writer},
+                  read={"ctx": CtxDep, "trail": TrailDep, "actor": Reader})  # fmt: skip
+persons.create(
+    "Register a person of the token's owner. Names and aliases are encrypted with the node key.",
+    body=PersonCreate, call=service.create,
+)  # fmt: skip
+persons.page("Persons in registration order, a keyset page at a time; every read is audited.",
+             call=service.list_page)  # fmt: skip
 
 
 async def get_person(person_id: uuid.UUID, request: Request, actor: Reader) -> Response:
@@ -101,32 +90,14 @@ router.add_api_route(
 )
 
 
-@router.patch("/{person_id}", response_model=PersonRead, responses={412: {}})
-async def update_person(
-    person_id: uuid.UUID,
-    data: PersonUpdate,
-    session: SessionDep,
-    ctx: CtxDep,
-    actor: Writer,
-    if_match: IfMatchDep,
-    response: Response,
-) -> PersonRead:
-    """Change the fields sent. Send `If-Match` with the ETag you read to avoid lost updates."""
-    person = await service.update(
-        session=session, ctx=ctx, actor=actor, person_id=person_id, data=data, if_match=if_match
-    )
-    return tagged(response, person.version, service.to_read(ctx, person))
-
-
-@router.delete("/{person_id}", status_code=status.HTTP_204_NO_CONTENT, responses={412: {}})
-async def erase_person(
-    person_id: uuid.UUID, session: SessionDep, ctx: CtxDep, actor: Writer, if_match: IfMatchDep
-) -> Response:
-    """Erase a person: personal fields, permits, consents and memberships go; a tombstone stays."""
-    await service.erase(
-        session=session, ctx=ctx, actor=actor, person_id=person_id, if_match=if_match
-    )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+persons.patch(
+    "Change the fields sent. Send `If-Match` with the ETag you read to avoid lost updates.",
+    body=PersonUpdate, call=service.update, responses={412: {}},
+)  # fmt: skip
+persons.delete(
+    "Erase a person: personal fields, permits, consents and memberships go; a tombstone stays.",
+    call=service.erase, responses={412: {}}, name="erase_person",
+)  # fmt: skip
 
 
 @router.post(
