@@ -50,7 +50,7 @@ grants.create(
     "404 when `donor_id` names no donor the caller may change or the recipient is not known to "
     "the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.",
     body=GrantCreate, call=service.create,
-    responses={404: {"description": "No such donor of the caller's, or no such recipient"}},
+    missing="No such donor of the caller's, or no such recipient",
 )  # fmt: skip
 grants.page(
     "Live grants in recording order (without totals), a keyset page at a time.",
