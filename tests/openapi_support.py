@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,11 +19,17 @@ import httpx
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, given, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.config import SchemathesisConfig
 
 from concordia.core.auth import TokenStore
 from concordia.events.natsserver import free_port
 from concordia.kit import upgrade
+
+#: The checks' settings of the CLI run (tests/services/schemathesis.toml) hold here too: a
+#: schema-valid request may meet a missing record (404), a conflict (409), a precondition (412).
+CHECKS = tomllib.loads((Path(__file__).parent / "services" / "schemathesis.toml").read_text())[
+    "checks"
+]
 
 
 @contextmanager
@@ -60,26 +67,19 @@ def live_service(
         runner.join(timeout=10)
 
 
-def conformance_failures(
-    base: str,
-    token: str,
-    *,
-    lenient: set[str],
-    skip: set[str] = frozenset(),  # type: ignore[assignment]
-) -> tuple[int, list[str]]:
-    """Run every check on every operation; return (operations checked, findings).
+def conformance_failures(base: str, token: str) -> tuple[int, list[str]]:
+    """Run every check on every operation, none exempt; return (operations checked, findings).
 
-    ``lenient`` operations skip only the "schema-valid request accepted" check: their 422s
-    come from rules JSON Schema cannot state. ``skip`` operations are not called at all.
+    A schema-valid request may meet the data's state (404, 409, 412: schemathesis.toml's
+    ``expected-statuses``), never a 422.
     """
-    schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
+    config = SchemathesisConfig.from_dict({"checks": CHECKS})
+    schema = schemathesis.openapi.from_url(f"{base}/openapi.json", config=config)
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
         operation = result.ok()
-        if operation.label in skip:
-            continue
         operations += 1
 
         @given(case=operation.as_strategy())
@@ -90,8 +90,7 @@ def conformance_failures(
             suppress_health_check=list(HealthCheck),
         )
         def check(case: schemathesis.Case) -> None:
-            excluded = [positive_data_acceptance] if case.operation.label in lenient else []
-            case.call_and_validate(base_url=base, headers=headers, excluded_checks=excluded)
+            case.call_and_validate(base_url=base, headers=headers)
 
         try:
             check()

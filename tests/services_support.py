@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from hub_support import write_directory
+from hub_support import accounts_config, write_directory, write_node
+from openapi_support import live_service
 
+from concordia.events import NatsServer
+from concordia.identity import NodeKey
 from concordia.kit import ServiceSpec
 
 
@@ -34,40 +39,33 @@ def create_app(spec: ServiceSpec, settings: Any) -> FastAPI:
     return app
 
 
+@contextmanager
+def served(spec: ServiceSpec, work: Path) -> Iterator[tuple[str, str]]:
+    """The service served by uvicorn on a migrated SQLite database in ``work``, with a real
+    nats-server (the hub with one country linked); yields its base URL and a token with all
+    its scopes."""
+    config = accounts_config() if spec.role == "hub" else ""
+    with NatsServer(store_dir=work / "nats", config=config) as server:
+        if spec.role == "hub":
+            write_node(work / "nodes", server, "se")
+
+        extra: dict[str, Any] = {}
+        if spec.name == "ledger":  # its feed stream ends, so a client reads it whole
+            extra["feed_stream_seconds"] = 1.0
+        if spec.role == "node":  # a node has its key (its API signs charters and decisions)
+            NodeKey.generate().save(work / "identity.key")
+            extra["identity_key_file"] = work / "identity.key"
+
+        def make_app(url: str, tokens: Path) -> Any:
+            settings = settings_for_test(
+                spec, url=url, nats_url=server.url, tokens=tokens, workdir=work, **extra
+            )
+            return create_app(spec, settings)
+
+        with live_service(work, spec.service_dir(), make_app, set(spec.scopes)) as served_at:
+            yield served_at
+
+
 def models_metadata(spec: ServiceSpec) -> Any:
     """The MetaData of the service's own tables."""
     return importlib.import_module(f"concordia.{spec.name}.models").Base.metadata
-
-
-#: Rules JSON Schema cannot state answer schema-valid requests with 422 on these operations;
-#: every other check still runs on them. A service not named here has no exemption.
-CROSS_RECORD: dict[str, set[str]] = {
-    # a referenced person must exist, valid_to follows valid_from
-    "registry": {"POST /v1/permits", "PATCH /v1/permits/{permit_id}"},
-    # a referenced donor or recipient must exist, dates in order, gender and origin counts
-    # describing the same participants, two rates for one currency and day, a CSV body
-    "ledger": {
-        "POST /v1/grants/{grant_id}/activities", "PATCH /v1/activities/{activity_id}",
-        "POST /v1/grants", "PATCH /v1/grants/{grant_id}",
-        "POST /v1/grants/{grant_id}/transactions", "PUT /v1/rates", "PUT /v1/rates.csv",
-    },
-    # a target needs a bound, min_share <= max_share, unique indicators, reserved `default`
-    # (a decision may carry the charter revision it adopts: the same rules)
-    # a relayed signature must verify with its member's key in the hub's directory
-    "hub": {
-        "PUT /v1/charter", "POST /v1/agenda/{item_id}/decision",
-        "POST /v1/charter/{revision}/signatures", "POST /v1/decisions/{decision_id}/signatures",
-    },
-    # each translation in a language of its own, not the practice's
-    "exchange": {"POST /v1/practices", "PATCH /v1/practices/{practice_id}"},
-    # the declared evaluator, the assessed grant or organisation must exist
-    "evaluation": {
-        "POST /v1/conflicts", "POST /v1/assignments", "POST /v1/assessments", "POST /v1/panels",
-    },
-}  # fmt: skip
-# Every node service: a document to sign needs a canonical JSON form (RFC 8785: no floats, no
-# lone surrogates), which JSON Schema cannot state.
-for _service in ("registry", "ledger", "exchange", "evaluation"):
-    CROSS_RECORD[_service].add("POST /v1/coalition/signatures")
-#: Endless by design (Server-Sent Events): tests/ledger/test_ledger_feed_stream.py covers it.
-ENDLESS: dict[str, set[str]] = {"ledger": {"GET /v1/feed/grants/stream"}}

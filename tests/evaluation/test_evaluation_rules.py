@@ -43,10 +43,39 @@ async def test_award_panels_refuse_a_conflicted_member_and_other_purposes(
     assert (await _panel(ev, research, a, b))[0] == 409  # one panel per grant
     assert (await _panel(ev, media, b))[0] == 201
     status, text = await _panel(ev, culture, a, b)
-    assert status == 422
+    assert status == 409  # the grant's purpose, not the request's shape
     assert "research and media grants" in text
-    assert "grant_id" in text
-    assert (await _panel(ev, research, a, a))[0] == 422
+    assert str(culture) in text
+    # A member named twice: a rule between items (409 inconsistent-fields, naming the field).
+    status, text = await _panel(ev, research, a, a)
+    assert status == 409
+    assert "inconsistent-fields" in text
+    assert '"loc":["body","members"]' in text
+
+
+async def test_unknown_records_a_body_names_are_404s(evaluation: Evaluation) -> None:
+    """A schema-valid body naming a grant, an organisation or an evaluator this node does not
+    know: 404 (documented on each route), never a 422."""
+    ev = evaluation
+    org, research, _ = await seed_grant(ev, purpose="research")
+    a = await new_evaluator(ev, "eval-a")
+    nobody = str(uuid.UUID(int=7))
+    status, text = await _panel(ev, uuid.UUID(int=7), a)
+    assert (status, f"no grant {nobody}" in text) == (404, True)
+    status, text = await _panel(ev, research, a, nobody)
+    assert (status, f"no evaluator {nobody}" in text) == (404, True)
+    for item_type in ("grant", "organisation"):
+        drawn = await draw(ev, item_type, uuid.UUID(int=7), "2026-Q1")
+        assert drawn.status_code == 404, drawn.text
+    body = {"evaluator_id": nobody, "relationship": "funding", "organisation_id": str(org)}
+    unknown = await ev.client.post("/v1/conflicts", headers=ev.auth("admin"), json=body)
+    assert unknown.status_code == 404, unknown.text
+    # Both an organisation and a donor, or neither: a rule between fields, 409.
+    for party in ({}, {"organisation_id": str(org), "donor_id": str(uuid.UUID(int=8))}):
+        body = {"evaluator_id": a, "relationship": "funding", **party}
+        answer = await ev.client.post("/v1/conflicts", headers=ev.auth("admin"), json=body)
+        assert answer.status_code == 409, answer.text
+        assert answer.json()["type"] == "urn:concordia:problem:inconsistent-fields"
 
 
 async def test_rotation_allows_two_consecutive_periods_not_three(evaluation: Evaluation) -> None:

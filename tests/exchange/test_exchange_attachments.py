@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 
 from exchange_support import Exchange, practice
 
+from concordia.exchange.codes import MEDIA_TYPES
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -45,9 +47,15 @@ async def test_content_addressed_and_checked_by_content(
         headers=exchange.auth("reader"),
     )
     assert fetched.content == text
+    # The body and its declared type disagree: a rule between the two, 409 (schema-valid).
     lying = await _attach(exchange, pid, PNG, "application/pdf")
-    assert lying.status_code == 422
+    assert lying.status_code == 409
+    assert lying.json()["type"] == "urn:concordia:problem:inconsistent-fields"
     assert lying.json()["errors"][0]["loc"] == ["body"]
+    # A type no attachment may have is the documented 415.
+    other = await _attach(exchange, pid, b"<p>synthetic</p>", "text/html")
+    assert other.status_code == 415, other.text
+    assert "text/html" in other.json()["detail"]
     too_big = await _attach(exchange, pid, b"a" * 4096, "text/plain")
     assert too_big.status_code == 413
 
@@ -82,3 +90,16 @@ async def test_attachment_text_is_screened(exchange: Exchange) -> None:
     )
     assert blocked.status_code == 409
     assert "attachments." in blocked.json()["detail"]
+
+
+async def test_the_contract_names_every_media_type_and_answer(exchange: Exchange) -> None:
+    """Upload and download document each media type an attachment may have (raw bytes: no
+    schema to break), and the answers a well-formed upload may still get."""
+    document = (await exchange.client.get("/openapi.json")).json()
+    operations = document["paths"]["/v1/practices/{practice_id}/attachments"]
+    upload = operations["post"]
+    assert upload["requestBody"]["content"] == {t: {} for t in MEDIA_TYPES}
+    assert {"409", "413", "415"} <= upload["responses"].keys()
+    assert "content-type" not in {p["name"].lower() for p in upload.get("parameters", [])}
+    download = document["paths"]["/v1/practices/{practice_id}/attachments/{sha256}"]["get"]
+    assert set(download["responses"]["200"]["content"]) == set(MEDIA_TYPES)

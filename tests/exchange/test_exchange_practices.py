@@ -138,6 +138,57 @@ async def test_bad_input_names_the_field(exchange: Exchange) -> None:
         json=practice(translations=[{"language": "en", "title": "T", "summary": "S", "body": "B"}]),
         headers=exchange.auth("editor"),
     )
-    assert clash.status_code == 422
+    # Each field valid, a rule between them broken: 409 inconsistent-fields, naming the rule.
+    assert clash.status_code == 409, clash.text
+    assert clash.json()["type"] == "urn:concordia:problem:inconsistent-fields"
+    assert "own language" in clash.json()["errors"][0]["msg"]
     unauth = await c.post("/v1/practices", json=practice())
     assert unauth.status_code == 401
+
+
+async def test_an_edit_breaking_the_translations_rule_is_a_409(exchange: Exchange) -> None:
+    """A translation that clashes only once merged with the stored revision: 409, not 500."""
+    c = exchange.client
+    translated = practice(translations=[{"language": "ru", "title": "T", "summary": "S",
+                                         "body": "B"}])  # fmt: skip
+    pid = (await c.post("/v1/practices", json=translated, headers=exchange.auth("editor"))).json()[
+        "id"
+    ]
+    clash = await c.patch(
+        f"/v1/practices/{pid}", json={"language": "ru"}, headers=exchange.auth("editor")
+    )
+    assert clash.status_code == 409, clash.text
+    assert clash.json()["type"] == "urn:concordia:problem:inconsistent-fields"
+
+
+async def test_an_edit_never_sets_a_required_field_to_null(exchange: Exchange) -> None:
+    """``null`` clears only the optional texts; for a field every practice has it is a 422
+    (the schema says so too), never a 500."""
+    c = exchange.client
+    pid = (await c.post("/v1/practices", json=practice(), headers=exchange.auth("editor"))).json()[
+        "id"
+    ]
+    for field in ("title", "body", "topic", "language", "tags", "translations"):
+        refused = await c.patch(
+            f"/v1/practices/{pid}", json={field: None}, headers=exchange.auth("editor")
+        )
+        assert refused.status_code == 422, (field, refused.text)
+        assert refused.json()["errors"][0]["loc"][:2] == ["body", field]
+    cleared = await c.patch(
+        f"/v1/practices/{pid}", json={"what_worked": None}, headers=exchange.auth("editor")
+    )
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.json()["what_worked"] is None
+
+
+async def test_a_visible_character_means_the_same_to_the_server_and_the_schema(
+    exchange: Exchange,
+) -> None:
+    """The body needs a character that is not blank; U+001C counts as one (it is no space to
+    JSON Schema), U+FEFF and U+0085 do not (blank to one engine or the other, so to both)."""
+    c = exchange.client
+    for body, accepted in (("\x1c", True), ("\ufeff", False), ("\x85 ", False), ("x", True)):
+        answer = await c.post(
+            "/v1/practices", json=practice(body=body), headers=exchange.auth("editor")
+        )
+        assert answer.status_code == (201 if accepted else 422), (body, answer.text)

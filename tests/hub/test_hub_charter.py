@@ -91,11 +91,9 @@ async def test_versions_etags_and_conflicts(hub: Hub) -> None:
         (lambda b: b["disclosure"].update(k=1), "k"),
         (lambda b: b["disclosure"].update(dominance_k="40"), "dominance_k"),
         (lambda b: b["disclosure"].update(rounding_base=1), "rounding_base"),
-        (lambda b: b["targets"][1].update(min_share="0.3"), "targets"),
         (lambda b: b["targets"][0].update(min_share="1.5"), "min_share"),
         (lambda b: b.update(version="has space"), "version"),
         (lambda b: b.update(version="default"), "version"),
-        (lambda b: b["targets"].append(b["targets"][0]), "body"),
     ],
 )
 async def test_bad_thresholds_are_refused_with_the_field(
@@ -107,6 +105,34 @@ async def test_bad_thresholds_are_refused_with_the_field(
     assert response.status_code == 422, response.text
     assert any(field in issue["loc"] for issue in response.json()["errors"])
     assert (await hub.get("/v1/charter"))["version"] == "default"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda b: b["targets"][1].update(min_share="0.3"), "targets"),  # floor above the aim
+        (lambda b: b["targets"][1].update(min_share=None, max_share=None), "targets"),
+        (lambda b: b["targets"].append(b["targets"][0]), "body"),  # an indicator twice
+    ],
+)
+async def test_rules_between_valid_fields_are_inconsistent(
+    hub: Hub, change: Callable[[dict[str, Any]], None], field: str
+) -> None:
+    """Each field valid, together breaking a rule JSON Schema cannot state: 409, named."""
+    data = body()
+    change(data)
+    response = await put(hub, data)
+    assert response.status_code == 409, response.text
+    assert response.json()["type"] == "urn:concordia:problem:inconsistent-fields"
+    assert any(field in issue["loc"] for issue in response.json()["errors"])
+    assert (await hub.get("/v1/charter"))["version"] == "default"
+
+
+async def test_an_if_match_that_names_no_revision_is_a_failed_precondition(hub: Hub) -> None:
+    for value in ('"9"', "0", 'W/"0"', "garbage"):
+        response = await put(hub, body(), if_match=value)
+        assert response.status_code == 412, (value, response.text)
+    assert (await put(hub, body(), if_match="")).status_code == 200  # no header sent
 
 
 @pytest.fixture

@@ -87,14 +87,16 @@ async def test_a_charter_is_adopted_only_with_m_valid_member_signatures(hub: Hub
         return await hub.client.post(url, json=data, headers=hub.auth("hub:admin"))
 
     # pl's name on se's key; a stranger's key; a signature of another body: all refused.
+    # A member's name with a key or body that does not verify: 409; no member at all: 404.
     forged = signature(served, "pl", hub.keys["se"])
-    assert (await post(forged)).status_code == 422
+    assert (await post(forged)).status_code == 409
     stranger = signature(served, "fi", NodeKey.generate())
-    assert (await post(stranger)).status_code == 422
-    outside = signature(served, "no", NodeKey.generate())
-    assert "not in the directory" in (await post(outside)).json()["errors"][0]["msg"]
+    assert (await post(stranger)).json()["errors"][0]["loc"] == ["body", "value"]
+    outside = await post(signature(served, "no", NodeKey.generate()))
+    assert outside.status_code == 404
+    assert "not in the directory" in outside.json()["detail"]
     tampered = served | {"body": served["body"] | {"version": "2026.10"}}
-    assert (await post(signature(tampered, "se", hub.keys["se"]))).status_code == 422
+    assert (await post(signature(tampered, "se", hub.keys["se"]))).status_code == 409
 
     status = await hub.sign(f"charter/{revision}", ("se", "pl"))
     assert (status["required"], status["signers"], status["signed"]) == (3, ["pl", "se"], False)
@@ -288,7 +290,7 @@ async def test_a_key_rotation_keeps_a_node_signing_with_the_cli(
     url = f"/v1/charter/{revision}/signatures"
     with_old = signature(served, "se", hub.keys["se"])
     refused = await hub.client.post(url, json=with_old, headers=hub.auth("hub:admin"))
-    assert refused.status_code == 422  # the retired key signs nothing any more
+    assert refused.status_code == 409  # the retired key signs nothing any more
 
     # `concordia charter sign --file` with the new key, relayed to the hub.
     file = tmp_path / "charter.json"

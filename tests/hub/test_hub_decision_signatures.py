@@ -138,7 +138,8 @@ async def test_a_decision_signature_is_checked_against_the_hubs_directory(hub: H
         f"/v1/decisions/{decision}/signatures", json=forged.model_dump(),
         headers=hub.auth("hub:admin"),
     )  # fmt: skip
-    assert response.status_code == 422
+    assert response.status_code == 409
+    assert response.json()["type"] == "urn:concordia:problem:inconsistent-fields"
     reader = await hub.client.post(
         f"/v1/decisions/{decision}/signatures",
         json=document.signed("se", hub.keys["se"]).signatures[-1].model_dump(),

@@ -1,4 +1,5 @@
-"""Bad input: 422 naming the field and the reason, and nothing written."""
+"""Bad input: 422 naming the field and the reason (409 for a rule between fields, 404 for a
+record the body names that is not there), and nothing written."""
 
 from __future__ import annotations
 
@@ -14,6 +15,15 @@ def _locs(response: Any) -> list[list[Any]]:
     issues = response.json()["errors"]
     assert all(issue["msg"] for issue in issues)
     return [issue["loc"] for issue in issues]
+
+
+def _inconsistent(response: Any) -> list[list[Any]]:
+    """The fields of a 409 ``inconsistent-fields``: each valid, together breaking a rule."""
+    assert response.status_code == 409, response.text
+    body = response.json()
+    assert body["type"] == "urn:concordia:problem:inconsistent-fields"
+    assert all(issue["type"] == "inconsistent_fields" for issue in body["errors"])
+    return [issue["loc"] for issue in body["errors"]]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +60,7 @@ async def test_transaction_on_a_grant_of_another_donor(
           "donor_id": other.json()["id"]}  # fmt: skip
     url = f"/v1/grants/{funded['grant']['id']}/transactions"
     response = await ledger.client.post(url, json=tx, headers=ledger.rw)
-    assert _locs(response) == [["body", "donor_id"]]
+    assert _inconsistent(response) == [["body", "donor_id"]]
     assert "another donor" in response.json()["errors"][0]["msg"]
     before = await ledger.client.get(f"/v1/grants/{funded['grant']['id']}", headers=ledger.rw)
     assert before.json()["feed_seq"] == funded["grant"]["feed_seq"]  # nothing half-written
@@ -59,7 +69,6 @@ async def test_transaction_on_a_grant_of_another_donor(
 @pytest.mark.parametrize(
     ("patch", "loc"),
     [
-        ({"end_date": "2025-12-31"}, ["body", "end_date"]),  # dates out of order
         ({"goals": []}, ["body", "goals"]),
         ({"goals": ["world_peace"]}, ["body", "goals", 0]),
         ({"goals": ["value_of_politics", "value_of_politics"]}, ["body", "goals"]),
@@ -79,6 +88,17 @@ async def test_bad_grants(
     assert loc in _locs(await ledger.client.post("/v1/grants", json=record, headers=ledger.rw))
 
 
+async def test_dates_out_of_order_are_inconsistent(ledger: Ledger, funded: dict[str, Any]) -> None:
+    record = grant(funded["donor"]["id"], funded["recipient"], 7) | {"end_date": "2025-12-31"}
+    response = await ledger.client.post("/v1/grants", json=record, headers=ledger.rw)
+    assert _inconsistent(response) == [["body", "end_date"]]
+    # Together with a field wrong on its own, it is a 422 naming that field (and the rule).
+    response = await ledger.client.post(
+        "/v1/grants", json=record | {"gender_marker": 3}, headers=ledger.rw
+    )
+    assert ["body", "gender_marker"] in _locs(response)
+
+
 async def test_recipients_the_registry_never_announced(
     ledger: Ledger, funded: dict[str, Any]
 ) -> None:
@@ -91,11 +111,13 @@ async def test_recipients_the_registry_never_announced(
         response = await ledger.client.post(
             "/v1/grants", json=grant(donor_id, recipient, 8), headers=ledger.rw
         )
-        assert _locs(response) == [["body", "recipient"]]
-        assert "not known to the ledger" in response.json()["errors"][0]["msg"]
+        assert response.status_code == 404, response.text
+        assert "not known to the ledger" in response.json()["detail"]
+        assert "body.recipient" in response.json()["detail"]
     unknown_donor = grant(str(uuid.uuid4()), funded["recipient"], 8)
     response = await ledger.client.post("/v1/grants", json=unknown_donor, headers=ledger.rw)
-    assert _locs(response) == [["body", "donor_id"]]
+    assert response.status_code == 404, response.text
+    assert response.json()["detail"].startswith("no donor ")
     listed = await ledger.client.get("/v1/grants", headers=ledger.rw)
     assert len(listed.json()["items"]) == 1
 
@@ -103,7 +125,7 @@ async def test_recipients_the_registry_never_announced(
 async def test_patch_dates_out_of_order(ledger: Ledger, funded: dict[str, Any]) -> None:
     url = f"/v1/grants/{funded['grant']['id']}"
     response = await ledger.client.patch(url, json={"start_date": "2031-01-01"}, headers=ledger.rw)
-    assert _locs(response) == [["body", "start_date"]]
+    assert _inconsistent(response) == [["body", "start_date"]]
     assert (await ledger.client.get(url, headers=ledger.rw)).json()["version"] == 1
 
 
@@ -114,8 +136,13 @@ async def test_bad_rates(ledger: Ledger) -> None:
     locs = _locs(await ledger.client.put("/v1/rates", json=bad, headers=ledger.ops))
     assert locs == [["body", 0, "rate"], ["body", 1, "currency"], ["body", 2, "currency"]]
     repeated = [{"currency": "SEK", "date": "2026-01-01", "rate": "0.1"}] * 2
-    locs = _locs(await ledger.client.put("/v1/rates", json=repeated, headers=ledger.ops))
+    locs = _inconsistent(await ledger.client.put("/v1/rates", json=repeated, headers=ledger.ops))
     assert locs == [["body", 1, "date"]]
+    twice = "currency,date,rate\nSEK,2026-01-01,0.09\nSEK,2026-01-01,0.1\n"
+    response = await ledger.client.put(
+        "/v1/rates.csv", content=twice, headers={**ledger.ops, "Content-Type": "text/csv"}
+    )
+    assert _inconsistent(response) == [["body", 1, "date"]]
     csv = "currency,date,rate\nSEK,2026-01-01,0.09\nSEK,2026-13-01,0.09\nSEK,2026-02-01,true\n"
     response = await ledger.client.put(
         "/v1/rates.csv", content=csv, headers={**ledger.ops, "Content-Type": "text/csv"}
@@ -135,14 +162,19 @@ async def test_activity_counts(ledger: Ledger, funded: dict[str, Any]) -> None:
             "end_date": "2026-06-01", "country": "LT", "city": "Vilnius"}  # fmt: skip
     cases = [
         ({"participants_by_gender": {"women": -1}}, ["body", "participants_by_gender", "women"]),
-        ({"participants_by_gender": {"women": 2},
-          "participants_by_origin": {"russian": 1}}, ["body", "participants_by_origin"]),
         ({"participants_by_gender": {"names": 1}}, ["body", "participants_by_gender", "names"]),
-        ({"end_date": "2026-03-01"}, ["body", "end_date"]),
         ({"kind": "party"}, ["body", "kind"]),
     ]  # fmt: skip
     for patch, loc in cases:
         assert loc in _locs(await ledger.client.post(url, json=base | patch, headers=ledger.rw))
+    inconsistent = [
+        ({"participants_by_gender": {"women": 2},
+          "participants_by_origin": {"russian": 1}}, ["body", "participants_by_origin"]),
+        ({"end_date": "2026-03-01"}, ["body", "end_date"]),
+    ]  # fmt: skip
+    for patch, loc in inconsistent:
+        response = await ledger.client.post(url, json=base | patch, headers=ledger.rw)
+        assert _inconsistent(response) == [loc]
     assert (await ledger.client.get(url, headers=ledger.rw)).json() == []
 
 

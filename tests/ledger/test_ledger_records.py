@@ -139,7 +139,8 @@ async def test_activities(ledger: Ledger, funded: dict[str, Any]) -> None:
     inconsistent = await ledger.client.patch(
         one, json={"participants_by_gender": {"women": 100}}, headers=ledger.rw
     )
-    assert inconsistent.status_code == 422
+    assert inconsistent.status_code == 409
+    assert inconsistent.json()["type"] == "urn:concordia:problem:inconsistent-fields"
     assert inconsistent.json()["errors"][0]["loc"] == ["body", "participants_by_origin"]
     listed = await ledger.client.get(url, headers=ledger.rw)
     assert [a["city"] for a in listed.json()] == ["Riga"]

@@ -52,7 +52,7 @@ async def test_a_second_agency_cannot_learn_of_read_change_or_erase_the_first_ag
         "track": "work",
         "status": "applied",
     }
-    assert (await client.post("/v1/permits", json=permit, headers=second)).status_code == 422
+    assert (await client.post("/v1/permits", json=permit, headers=second)).status_code == 404
 
     # A dry run of the same external ids finds nothing: it would create the agency's own.
     records = {"records": [person(n) for n in range(3)]}

@@ -44,8 +44,9 @@ async def test_organisation_crud_and_members(registry: Registry) -> None:
         json={"person_id": "01900000-0000-7000-8000-000000000000", "role": "editor"},
         headers=registry.rw,
     )
-    assert unknown.status_code == 422
-    assert unknown.json()["errors"][0]["loc"] == ["body", "person_id"]
+    # An unknown person is a 404 the route documents (a schema-valid body may name one).
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "no person 01900000-0000-7000-8000-000000000000"
     members = await registry.client.get(f"{url}/members", headers=registry.rw)
     assert [m["person_id"] for m in members.json()] == [member["id"]]
     assert (await registry.client.delete(url, headers=registry.rw)).status_code == 204
@@ -89,7 +90,9 @@ async def test_permit_validation_and_concurrency(registry: Registry) -> None:
               "valid_from": "2027-01-01", "valid_to": "2026-01-01"},
         headers=registry.rw,
     )  # fmt: skip
-    assert backwards.status_code == 422
+    # Each date valid, their order a rule between them: 409 inconsistent-fields.
+    assert backwards.status_code == 409
+    assert backwards.json()["type"] == "urn:concordia:problem:inconsistent-fields"
     assert backwards.json()["errors"][0]["loc"] == ["body", "valid_to"]
     unknown = await registry.client.post(
         "/v1/permits",
@@ -97,7 +100,8 @@ async def test_permit_validation_and_concurrency(registry: Registry) -> None:
               "track": "work", "status": "applied"},
         headers=registry.rw,
     )  # fmt: skip
-    assert unknown.status_code == 422
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "no person 01900000-0000-7000-8000-000000000000"
     created = await registry.client.post(
         "/v1/permits",
         json={"person_id": pid, "host_country": "SE", "track": "work", "status": "applied"},
@@ -108,6 +112,11 @@ async def test_permit_validation_and_concurrency(registry: Registry) -> None:
         url, json={"status": "granted"}, headers={**registry.rw, "If-Match": '"1"'}
     )
     assert granted.status_code == 200
+    reversed_ = await registry.client.patch(
+        url, json={"valid_from": "2027-01-01", "valid_to": "2026-01-01"}, headers=registry.rw
+    )
+    assert reversed_.status_code == 409, reversed_.text
+    assert reversed_.json()["errors"][0]["loc"] == ["body", "valid_to"]
     stale = await registry.client.patch(
         url, json={"status": "refused"}, headers={**registry.rw, "If-Match": '"1"'}
     )

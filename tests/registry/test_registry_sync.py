@@ -27,6 +27,19 @@ async def test_rejected_record_does_not_block_valid_ones(registry: Registry) -> 
     assert len(listed.json()["items"]) == 3
 
 
+async def test_the_contract_says_any_record_is_taken_and_reported(registry: Registry) -> None:
+    """Records are validated one by one: the schema documents each as a ``PersonSync`` or any
+    other value (then reported rejected), so a record breaking ``PersonSync`` is no request
+    the schema refuses, and the answer is the 200 report."""
+    document = (await registry.client.get("/openapi.json")).json()
+    body = document["paths"]["/v1/sync/persons"]["put"]["requestBody"]["content"]
+    items = body["application/json"]["schema"]["properties"]["records"]["items"]
+    assert items["anyOf"][0] == {"$ref": "#/components/schemas/PersonSync"}
+    assert set(items["anyOf"][1]) == {"description"}  # any value
+    report = await _sync(registry, [42, "text", {"gender": 1}])
+    assert [r["status"] for r in report["results"]] == ["rejected"] * 3
+
+
 async def test_resync_reports_unchanged_and_updated(registry: Registry) -> None:
     await _sync(registry, [person(1), person(2)])
     report = await _sync(registry, [person(1), person(2, risk_level="critical"), person(3)])

@@ -112,8 +112,15 @@ async def test_only_the_operator_and_only_charters_and_decisions(
             "/v1/coalition/signatures", content=lone,
             headers=node.operator | {"Content-Type": "application/json"},
         )  # fmt: skip
-        assert unsignable.status_code == 422
+        # Schema-valid, yet without a canonical form (no JSON Schema can say): 409, documented.
+        assert unsignable.status_code == 409
+        assert unsignable.json()["type"] == "urn:concordia:problem:inconsistent-fields"
         assert unsignable.json()["errors"][0]["loc"] == ["body", "body"]
+        beyond = {"kind": "decision", "body": {"n": 2**60}}  # past RFC 8785's number domain
+        answer = await node.client.post(
+            "/v1/coalition/signatures", json=beyond, headers=node.operator
+        )
+        assert answer.status_code == 409, answer.text
 
 
 async def test_a_node_without_a_key_says_so(apps: Apps, tmp_path: Path) -> None:

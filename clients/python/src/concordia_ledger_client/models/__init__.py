@@ -18,6 +18,7 @@ from .coalition_decision_published_status import CoalitionDecisionPublishedStatu
 from .coalition_document import CoalitionDocument
 from .coalition_document_body import CoalitionDocumentBody
 from .coalition_document_kind import CoalitionDocumentKind
+from .conflict_problem_details import ConflictProblemDetails
 from .donor_create import DonorCreate
 from .donor_create_country import DonorCreateCountry
 from .donor_create_type import DonorCreateType
@@ -110,6 +111,7 @@ __all__ = (
     "CoalitionDocument",
     "CoalitionDocumentBody",
     "CoalitionDocumentKind",
+    "ConflictProblemDetails",
     "DonorCreate",
     "DonorCreateCountry",
     "DonorCreateType",

@@ -32,7 +32,7 @@ class GrantCreate:
         title (str):
         purpose (GrantCreatePurpose):
         horizon (GrantCreateHorizon):
-        goals (list[GrantCreateGoalsItem]): 1 to 6 of the coalition's strategic goals.
+        goals (list[GrantCreateGoalsItem]): 1 to 6 of the coalition's strategic goals, each at most once.
         gender_marker (int): IATI policy marker 1 (gender equality), significance 0-2.
         start_date (datetime.date):
         end_date (datetime.date):

@@ -32,7 +32,7 @@ class GrantSync:
         title (str):
         purpose (GrantSyncPurpose):
         horizon (GrantSyncHorizon):
-        goals (list[GrantSyncGoalsItem]): 1 to 6 of the coalition's strategic goals.
+        goals (list[GrantSyncGoalsItem]): 1 to 6 of the coalition's strategic goals, each at most once.
         gender_marker (int): IATI policy marker 1 (gender equality), significance 0-2.
         start_date (datetime.date):
         end_date (datetime.date):

@@ -33,7 +33,7 @@ class GrantUpdate:
         description (None | str | Unset):
         purpose (GrantUpdatePurpose | Unset):
         horizon (GrantUpdateHorizon | Unset):
-        goals (list[GrantUpdateGoalsItem] | Unset): 1 to 6 of the coalition's strategic goals.
+        goals (list[GrantUpdateGoalsItem] | Unset): 1 to 6 of the coalition's strategic goals, each at most once.
         gender_marker (int | Unset):
         start_date (datetime.date | Unset):
         end_date (datetime.date | Unset):

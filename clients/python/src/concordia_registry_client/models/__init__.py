@@ -11,6 +11,7 @@ from .coalition_decision_published_status import CoalitionDecisionPublishedStatu
 from .coalition_document import CoalitionDocument
 from .coalition_document_body import CoalitionDocumentBody
 from .coalition_document_kind import CoalitionDocumentKind
+from .conflict_problem_details import ConflictProblemDetails
 from .consent_create import ConsentCreate
 from .consent_create_purpose import ConsentCreatePurpose
 from .consent_read import ConsentRead
@@ -121,6 +122,7 @@ __all__ = (
     "CoalitionDocument",
     "CoalitionDocumentBody",
     "CoalitionDocumentKind",
+    "ConflictProblemDetails",
     "ConsentCreate",
     "ConsentCreatePurpose",
     "ConsentRead",

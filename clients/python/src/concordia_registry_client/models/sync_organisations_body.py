@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -16,15 +16,21 @@ T = TypeVar("T", bound="SyncOrganisationsBody")
 class SyncOrganisationsBody:
     """
     Attributes:
-        records (list[OrganisationSync]):
+        records (list[Any | OrganisationSync]):
     """
 
-    records: list[OrganisationSync]
+    records: list[Any | OrganisationSync]
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.organisation_sync import OrganisationSync
+
         records = []
         for records_item_data in self.records:
-            records_item = records_item_data.to_dict()
+            records_item: Any | dict[str, Any]
+            if isinstance(records_item_data, OrganisationSync):
+                records_item = records_item_data.to_dict()
+            else:
+                records_item = records_item_data
             records.append(records_item)
 
         field_dict: dict[str, Any] = {}
@@ -45,7 +51,19 @@ class SyncOrganisationsBody:
         records = []
         _records = d.pop("records")
         for records_item_data in _records:
-            records_item = OrganisationSync.from_dict(records_item_data)
+
+            def _parse_records_item(data: object) -> Any | OrganisationSync:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    records_item_type_0 = OrganisationSync.from_dict(data)
+
+                    return records_item_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(Any | OrganisationSync, data)
+
+            records_item = _parse_records_item(records_item_data)
 
             records.append(records_item)
 

@@ -345,6 +345,9 @@ SYNC_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+_ANY_RECORD = "Any other value: that record is reported `rejected` with its errors."
+
+
 def body_doc(schema: type[BaseModel]) -> dict[str, Any]:
     """``openapi_extra`` for a sync route whose body is validated by hand, record by record."""
     return {
@@ -360,7 +363,14 @@ def body_doc(schema: type[BaseModel]) -> dict[str, Any]:
                             "records": {
                                 "type": "array",
                                 "maxItems": MAX_RECORDS,
-                                "items": {"$ref": f"#/components/schemas/{schema.__name__}"},
+                                # Each record is validated on its own: one that breaks the
+                                # record schema is reported `rejected`, never the whole call.
+                                "items": {
+                                    "anyOf": [
+                                        {"$ref": f"#/components/schemas/{schema.__name__}"},
+                                        {"description": _ANY_RECORD},
+                                    ]
+                                },
                             }
                         },
                     }

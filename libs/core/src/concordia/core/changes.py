@@ -29,6 +29,8 @@ def now() -> datetime:
 
 def check_version(current: int, expected: int | None) -> None:
     """Refuse a write whose ``If-Match`` names a stale version (412)."""
+    if expected is not None and expected < 0:
+        raise PreconditionFailedError("If-Match names no version of this record: read it again")
     if expected is not None and expected != current:
         raise PreconditionFailedError(
             f"the record is at version {current}, not {expected}: read it again and retry"

@@ -11,7 +11,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Header, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.errors import FieldError, PreconditionFailedError
+from concordia.core.errors import FieldError
 from concordia.core.types import QUARTER_PATTERN
 
 
@@ -44,13 +44,21 @@ def tagged(response: Response, version: int, body: T, *, location: str | None = 
 
 # Typed ``str`` with a None default, so the OpenAPI says "an optional string", not "nullable"
 # (HTTP headers cannot be null, and generated clients would send the text "null").
+# Any value is a precondition (RFC 9110 13.1.1): one that names no current version (a stale or
+# weak tag, a list, text that is no tag at all) is answered 412, as a stale one; empty is 422.
 _IfMatch = Annotated[
     str,
     Header(
-        pattern=r'^(\*|"[0-9]{1,9}")$',
-        description='The ETag you read, e.g. `"3"`; a stale one gets 412.',
+        min_length=1,
+        max_length=200,
+        description='The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.',
     ),
 ]
+
+
+#: What ``IfMatchDep`` gives for a value that names no version: it matches none (412 at the
+#: record's check, after the request's own fields are validated: they answer first).
+NO_VERSION = -1
 
 
 async def _if_match(
@@ -59,10 +67,15 @@ async def _if_match(
     if if_match is None or if_match.strip() == "*":
         return None
     # Strong comparison only (RFC 9110 13.1.1): a weak tag never matches.
-    value = if_match.strip().strip('"')
-    if not value.isdigit():
-        raise PreconditionFailedError(f"If-Match {if_match!r} matches no version of this record")
-    return int(value)
+    value = if_match.strip()
+    if (
+        len(value) < 3
+        or value[0] != '"'
+        or value[-1] != '"'
+        or not (value[1:-1].isascii() and value[1:-1].isdigit())
+    ):
+        return NO_VERSION
+    return int(value[1:-1])
 
 
 IfMatchDep = Annotated[int | None, Depends(_if_match)]

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pydantic_core import PydanticCustomError
+
+#: The ``type`` of a validation error that breaks a rule between fields, not a field's own.
+INCONSISTENT_TYPE = "inconsistent_fields"
+
 
 class DomainError(Exception):
     """Base of errors a client can act on; ``status`` is the HTTP status it maps to."""
@@ -48,3 +53,26 @@ class FieldError(DomainError):
     def __init__(self, loc: Sequence[str | int], msg: str, type_: str = "value_error") -> None:
         super().__init__(msg)
         self.loc, self.msg, self.type = list(loc), msg, type_
+
+
+class InconsistentError(DomainError):
+    """Fields valid one by one that break a rule between them (409): dates out of order, two
+    counts that should describe the same people. JSON Schema cannot state such rules, so a
+    request the schema accepts may still break one; it is a conflict, not a malformed field."""
+
+    status = 409
+
+    def __init__(self, loc: Sequence[str | int], msg: str) -> None:
+        super().__init__(msg)
+        self.loc, self.msg, self.type = list(loc), msg, INCONSISTENT_TYPE
+
+
+def inconsistent(msg: str) -> PydanticCustomError:
+    """The error a pydantic validator raises for a rule between fields (answered 409, not 422).
+
+    Example::
+
+        if end < start:
+            raise inconsistent("must not be before start_date")
+    """
+    return PydanticCustomError(INCONSISTENT_TYPE, "{reason}", {"reason": msg})

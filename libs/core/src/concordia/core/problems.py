@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import Scope
 
-from concordia.core.errors import DomainError, FieldError
+from concordia.core.errors import INCONSISTENT_TYPE, DomainError, FieldError, InconsistentError
 
 log = logging.getLogger("concordia.http")
 
@@ -43,6 +43,8 @@ MALFORMED_BODY = "urn:concordia:problem:malformed-body"
 BODY_TOO_LARGE = "urn:concordia:problem:body-too-large"
 STALE_VERSION = "urn:concordia:problem:stale-version"
 CONCURRENT_WRITE = "urn:concordia:problem:concurrent-write"
+#: Fields each valid alone that break a rule between them (409; ``errors`` names them).
+INCONSISTENT = "urn:concordia:problem:inconsistent-fields"
 
 
 class ProblemDetails(BaseModel):
@@ -102,6 +104,37 @@ class ValidationProblemDetails(ProblemDetails):
     errors: list[InvalidField] = Field(description="Every rejected field.")
 
 
+class ConflictProblemDetails(ProblemDetails):
+    """409: a taken key, a state that forbids the change, or fields that are valid one by one
+    but break a rule between them (``inconsistent-fields``: ``errors`` names them)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": INCONSISTENT,
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": "body.end_date: must not be before start_date (2026-09-01)",
+                    "instance": "/v1/grants",
+                    "errors": [
+                        {
+                            "loc": ["body", "end_date"],
+                            "msg": "must not be before start_date (2026-09-01)",
+                            "type": INCONSISTENT_TYPE,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    errors: list[InvalidField] = Field(
+        default=None,  # type: ignore[arg-type]  # absent, never null
+        description="`inconsistent-fields` only: the fields whose rule the request breaks.",
+    )
+
+
 class ProblemResponse(Response):
     """A problem details answer (``application/problem+json``)."""
 
@@ -155,10 +188,16 @@ def _title(status: int) -> str:
 def invalid_fields(
     issues: Sequence[Mapping[str, Any]], *, instance: str | None = None
 ) -> ProblemResponse:
-    """422 naming every rejected field; ``detail`` summarises them in one sentence."""
+    """422 naming every rejected field; ``detail`` summarises them in one sentence.
+
+    When every issue is a rule between fields (:func:`concordia.core.errors.inconsistent`),
+    the answer is 409 ``inconsistent-fields`` instead, naming them the same way.
+    """
     summary = "; ".join(
         f"{'.'.join(str(part) for part in issue['loc'])}: {issue['msg']}" for issue in issues
     )
+    if issues and all(issue["type"] == INCONSISTENT_TYPE for issue in issues):
+        return problem(409, summary, instance=instance, type_=INCONSISTENT, errors=issues)
     return problem(
         422, summary or "a field was rejected", instance=instance, type_=INVALID_FIELDS,
         errors=issues,
@@ -185,10 +224,11 @@ def validation_handler(request: Request, exc: Exception) -> Response:
 
 
 def domain_handler(request: Request, exc: Exception) -> Response:
-    """A service's ``DomainError``: its status and sentence; a ``FieldError`` names its field."""
+    """A service's ``DomainError``: its status and sentence; a ``FieldError`` names its field
+    (422), an ``InconsistentError`` the fields whose rule it breaks (409)."""
     assert isinstance(exc, DomainError)
     path = request.url.path
-    if isinstance(exc, FieldError):
+    if isinstance(exc, FieldError | InconsistentError):
         return invalid_fields([{"loc": exc.loc, "msg": exc.msg, "type": exc.type}], instance=path)
     type_ = STALE_VERSION if exc.status == 412 else BLANK
     return problem(exc.status, exc.detail, instance=path, type_=type_)
@@ -248,7 +288,9 @@ def install(app: Any) -> None:
 
 
 __all__ = [
+    "INCONSISTENT",
     "PROBLEM_JSON",
+    "ConflictProblemDetails",
     "InvalidField",
     "ProblemDetails",
     "ProblemResponse",

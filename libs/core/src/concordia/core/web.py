@@ -39,6 +39,7 @@ from concordia.core.oidc import OidcVerifier
 from concordia.core.problems import (
     BODY_TOO_LARGE,
     PROBLEM_JSON,
+    ConflictProblemDetails,
     ProblemDetails,
     ValidationProblemDetails,
     problem,
@@ -63,10 +64,16 @@ COMMON_RESPONSES: dict[int, dict[str, Any]] = {
     401: {"model": ProblemDetails, "description": "Missing or invalid bearer token"},
     403: {"model": ProblemDetails, "description": "Token lacks the required scope"},
     404: {"model": ProblemDetails, "description": "No such record"},
-    409: {"model": ProblemDetails, "description": "Conflicts with the current state (a taken key)"},
+    409: {
+        "model": ConflictProblemDetails,
+        "description": "Conflicts with the current state (a taken key), or fields that are valid "
+        "one by one break a rule between them (`urn:concordia:problem:inconsistent-fields`, "
+        "`errors` names them)",
+    },
     412: {
         "model": ProblemDetails,
-        "description": "`If-Match` names a version that is no longer current: read it again",
+        "description": "`If-Match` names a version that is no longer current (or none at all): "
+        "read it again",
     },
     413: {"model": ProblemDetails, "description": "Request body too large"},
     422: {
@@ -366,7 +373,12 @@ def _complete_document(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
             return app.openapi_schema
         document = generate()
         components = document.setdefault("components", {}).setdefault("schemas", {})
-        documented: list[type[BaseModel]] = [ProblemDetails, ValidationProblemDetails, *models]
+        documented: list[type[BaseModel]] = [
+            ProblemDetails,
+            ValidationProblemDetails,
+            ConflictProblemDetails,
+            *models,
+        ]
         for model in documented:
             schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(schema.pop("$defs", {}))

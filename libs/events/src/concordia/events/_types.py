@@ -22,10 +22,12 @@ TOKEN_PATTERN: Final = r"^[A-Za-z0-9_\-]{1,64}$"  # noqa: S105 - not a password
 COUNTRY_PATTERN: Final = r"^[A-Z]{2}$"
 #: An Ed25519 signature (64 bytes) in base64url without padding: 86 characters, no prose.
 SIGNATURE_PATTERN: Final = r"^[A-Za-z0-9_\-]{86}$"
+#: An Ed25519 public key (32 bytes) as documents carry it: ``ed25519:`` and 43 base64url.
+PUBLIC_KEY_PATTERN: Final = r"^ed25519:[A-Za-z0-9_\-]{43}$"
 
 #: The patterns a string in a shared model may carry (checked when a shared model is defined).
 NON_PERSONAL_PATTERNS: Final = frozenset(
-    {CODE_PATTERN, TOKEN_PATTERN, COUNTRY_PATTERN, SIGNATURE_PATTERN}
+    {CODE_PATTERN, TOKEN_PATTERN, COUNTRY_PATTERN, SIGNATURE_PATTERN, PUBLIC_KEY_PATTERN}
 )
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]

@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
+from concordia.core.errors import inconsistent
 from concordia.events._code_lists import BUILT_IN_CODE_LISTS
 from concordia.events._model import SharedEvent
 from concordia.events._types import Code
@@ -23,6 +24,11 @@ def _decimal_text(pattern: str, what: str) -> WithJsonSchema:
     # Documented as a decimal string (exact); JSON numbers are accepted too.
     return WithJsonSchema({"type": "string", "pattern": pattern, "description": what})
 
+
+#: Above 0, at most 2 decimals: an amount in EUR (the look-ahead refuses 0, as ``gt=0`` does).
+_POSITIVE_EUR = r"^(?!0+(\.0+)?$)[0-9]{1,12}(\.[0-9]{1,2})?$"
+#: Above 0 and at most 1, four decimals at most.
+_POSITIVE_SHARE = r"^(?!0(\.0+)?$)(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$"
 
 #: More than 50 and at most 100, two decimals at most.
 Above50Percent = Annotated[
@@ -112,10 +118,10 @@ class Target(BaseModel):
     @model_validator(mode="after")
     def _bounds(self) -> Self:
         if self.min_share is None and self.max_share is None:
-            raise ValueError("a target needs min_share or max_share")
+            raise inconsistent("a target needs min_share or max_share")
         given = [s for s in (self.min_share, self.aim_share, self.max_share) if s is not None]
         if given != sorted(given):
-            raise ValueError("a target needs min_share <= aim_share <= max_share")
+            raise inconsistent("a target needs min_share <= aim_share <= max_share")
         return self
 
 
@@ -153,19 +159,19 @@ class EvaluationRules(BaseModel):
         description="Two assessments further apart than this on any criterion call for a third.",
     )  # fmt: skip
     fragmentation_threshold_eur: Annotated[
-        Decimal, _decimal_text(r"^[0-9]{1,12}(\.[0-9]{1,2})?$", "An amount in EUR, e.g. `10000`.")
+        Decimal, _decimal_text(_POSITIVE_EUR, "An amount in EUR, e.g. `10000`.")
     ] = Field(
         default=Decimal(10000), gt=0, max_digits=14, decimal_places=2,
         description="A grant committed below this is 'spread too thin' (fragmentation).",
     )  # fmt: skip
     concentration_hhi_max: Annotated[
-        Decimal, _decimal_text(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "A share, e.g. `0.25`.")
+        Decimal, _decimal_text(_POSITIVE_SHARE, "A share, e.g. `0.25`.")
     ] = Field(
         default=Decimal("0.25"), gt=0, le=1,
         description="Funding more concentrated than this Herfindahl index raises an agenda item.",
     )  # fmt: skip
     fragmentation_share_max: Annotated[
-        Decimal, _decimal_text(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "A share, e.g. `0.5`.")
+        Decimal, _decimal_text(_POSITIVE_SHARE, "A share, e.g. `0.5`.")
     ] = Field(
         default=Decimal("0.5"), gt=0, le=1,
         description="A larger share of commitments below the fragmentation threshold raises "
@@ -176,7 +182,10 @@ class EvaluationRules(BaseModel):
 #: A privacy-loss parameter: above 0, at most 10, four decimals at most.
 Epsilon = Annotated[
     Decimal,
-    _decimal_text(r"^[0-9]{1,2}(\.[0-9]{1,4})?$", "Epsilon per period, e.g. `1` or `0.5`."),
+    _decimal_text(
+        r"^(?!0(\.0+)?$)([0-9](\.[0-9]{1,4})?|10(\.0{1,4})?)$",
+        "Epsilon per period, e.g. `1` or `0.5`.",
+    ),
 ]
 
 #: Dimensions of special-category data (GDPR art. 9): a table over one needs an epsilon.
@@ -206,8 +215,9 @@ class SecureTable(BaseModel):
     dimension: Code = Field(description="Its one dimension.", examples=["gender"])
     measure: Code = Field(description="What its cells count.", examples=["participants"])
     cells: tuple[Code, ...] = Field(
-        min_length=1, max_length=1000, description="The dimension's levels, in order."
-    )
+        min_length=1, max_length=1000, description="The dimension's levels, in order, each once.",
+        json_schema_extra={"uniqueItems": True},
+    )  # fmt: skip
     epsilon: Epsilon | None = Field(
         default=None, gt=0, le=10, max_digits=6, decimal_places=4,
         description="Differential privacy: epsilon per period (0 < epsilon <= 10).",
@@ -218,7 +228,7 @@ class SecureTable(BaseModel):
     )
     stock: bool = Field(default=False, description="A stock (state), not a flow, table.")
     clip: Annotated[
-        Decimal, _decimal_text(r"^[0-9]{1,12}(\.[0-9]{1,2})?$", "An amount in EUR, e.g. `250000`.")
+        Decimal, _decimal_text(_POSITIVE_EUR, "An amount in EUR, e.g. `250000`.")
     ] | None = Field(
         default=None, gt=0, max_digits=14, decimal_places=2,
         description="Money: each recipient's EUR in a cell counts at most this much, clipped at "
@@ -228,11 +238,11 @@ class SecureTable(BaseModel):
     @model_validator(mode="after")
     def _special_category(self) -> Self:
         if self.dimension in SPECIAL_CATEGORY_DIMENSIONS and self.epsilon is None:
-            raise ValueError(f"a table over {self.dimension} (special category) needs an epsilon")
+            raise inconsistent(f"a table over {self.dimension} (special category) needs an epsilon")
         if len(set(self.cells)) != len(self.cells):
             raise ValueError("a cell appears twice")
         if self.clip is not None and not self.measure.startswith("eur_"):
-            raise ValueError("only a money table (an eur_ measure) is clipped per recipient")
+            raise inconsistent("only a money table (an eur_ measure) is clipped per recipient")
         return self
 
 
@@ -291,7 +301,7 @@ class CharterPublished(SharedEvent):
             ("secure table", [t.table for t in self.secure]),
         ):
             if len(set(keys)) != len(keys):
-                raise ValueError(f"a {what} appears twice")
+                raise inconsistent(f"a {what} appears twice")
         return self
 
     @classmethod

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from concordia.events._types import SIGNATURE_PATTERN, Code, SubjectToken
+from concordia.events._types import PUBLIC_KEY_PATTERN, SIGNATURE_PATTERN, SubjectToken
 from concordia.identity import (
     Directory,
     Signature,
@@ -50,7 +50,9 @@ class MemberSignature(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     signer: SubjectToken = Field(description="The signing node's code.", examples=["se"])
-    key: Code = Field(description="The public key used, `ed25519:<base64url>`.")
+    key: str = Field(
+        pattern=PUBLIC_KEY_PATTERN, description="The public key used, `ed25519:<base64url>`."
+    )
     value: SignatureValue = Field(description="The Ed25519 signature, base64url.")
 
     @classmethod

@@ -24,7 +24,7 @@ from starlette.responses import Response
 from concordia.core import tracing
 from concordia.core.auth import Principal, require
 from concordia.core.db import Database
-from concordia.core.errors import FieldError, ServiceUnavailableError
+from concordia.core.errors import InconsistentError, ServiceUnavailableError
 from concordia.core.logging import configure_logging
 from concordia.core.settings import CoreSettings
 from concordia.core.web import AppState, create_app
@@ -362,7 +362,8 @@ def _decisions_router(service: str) -> APIRouter:
         Send the document the hub serves (`GET /v1/charter/{revision}/document` or
         `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
         which the caller relays to the hub (`POST .../signatures`). A body without a canonical
-        JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+        JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
+        `inconsistent-fields`. The key never leaves the node.
         Only charters and decisions are signed here: a directory change is signed offline
         (`concordia node pin-directory`). 503 when this node has no key.
         """
@@ -376,7 +377,8 @@ def _decisions_router(service: str) -> APIRouter:
                 identity.node, identity.key
             )
         except (ValueError, UnicodeError) as exc:  # no canonical form (RFC 8785): not signable
-            raise FieldError(["body", "body"], f"not signable JSON: {exc}") from exc
+            # No JSON Schema states it (RFC 8785's number domain, lone surrogates): 409.
+            raise InconsistentError(["body", "body"], f"not signable JSON: {exc}") from exc
         log.warning(
             "signed for the coalition",
             extra={"kind": document.kind, "digest": signed.digest, "token": principal.name},

@@ -205,6 +205,7 @@ class Records:
         *,
         body: type[BaseModel],
         call: Callable[..., Awaitable[Any]],
+        responses: dict[int | str, dict[str, Any]] | None = None,
         deps: Args | None = None,
         name: str | None = None,
     ) -> None:
@@ -218,7 +219,8 @@ class Records:
         params = [_param("data", body), *self._deps(deps or self.write),
                   _param("response", Response)]  # fmt: skip
         self._add("POST", "", name or f"create_{self.noun}", doc, params, endpoint,
-                  status_code=status.HTTP_201_CREATED, response_model=self.model)  # fmt: skip
+                  status_code=status.HTTP_201_CREATED, response_model=self.model,
+                  responses=responses)  # fmt: skip
 
     def page(
         self,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
+from fastapi.types import DecoratedCallable
+from pydantic import BaseModel
 
 from concordia.core.auth import Caller, caller
 from concordia.core.deps import AfterDep, LimitDep, SessionDep
@@ -81,7 +84,41 @@ async def list_evaluators(
     return page_of(rows, limit, items)
 
 
-@router.post("/conflicts", status_code=status.HTTP_201_CREATED, response_model=ConflictRead)
+#: What a well-formed body may name that is not there (404), and what it may conflict with
+#: (409), by the path of the route that creates.
+_ANSWERS: dict[str, tuple[str, str]] = {
+    "/conflicts": (
+        "No evaluator with the body's `evaluator_id` (of this owner).",
+        "Not exactly one of `organisation_id` and `donor_id`.",
+    ),
+    "/assignments": (
+        "No grant or organisation with the body's `item_id` known here.",
+        "No eligible assessors, or the item has its assessors.",
+    ),
+    "/assessments": (
+        "No assignment with the body's `assignment_id`, or its item is gone.",
+        "Conflict of interest, rotation, or already scored.",
+    ),
+    "/panels": (
+        "No grant with the body's `grant_id` known here, or no such `members` evaluator.",
+        "A conflicted or twice-named member, a grant not for research or media, or one "
+        "with its panel.",
+    ),
+}
+
+
+def _creates(path: str, model: type[BaseModel]) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """``POST path`` answering 201 with ``model``, its 404 and 409 as ``_ANSWERS`` says."""
+    not_found, conflict = _ANSWERS[path]
+    answers: dict[int | str, dict[str, Any]] = {
+        404: {"description": not_found}, 409: {"description": conflict},
+    }  # fmt: skip
+    return router.post(
+        path, status_code=status.HTTP_201_CREATED, response_model=model, responses=answers
+    )
+
+
+@_creates("/conflicts", ConflictRead)
 async def declare_conflict(
     data: ConflictCreate, session: SessionDep, principal: AdminOrWriter
 ) -> ConflictRead:
@@ -119,10 +156,7 @@ def _draw_read(row: object, ids: list[uuid.UUID]) -> DrawRead:
     return DrawRead.model_validate({**fields, "assignment_ids": ids})
 
 
-@router.post(
-    "/assignments", status_code=status.HTTP_201_CREATED, response_model=DrawRead,
-    responses={409: {"description": "No eligible assessors, or the item has its assessors."}},
-)  # fmt: skip
+@_creates("/assignments", DrawRead)
 async def assign(
     data: AssignmentRequest, request: Request, session: SessionDep, principal: Admin
 ) -> DrawRead:
@@ -142,13 +176,7 @@ async def get_draw(draw_id: uuid.UUID, session: SessionDep, principal: Reader) -
     return _draw_read(row, ids)
 
 
-@router.post(
-    "/assessments", status_code=status.HTTP_201_CREATED, response_model=AssessmentRead,
-    responses={
-        404: {"description": "No assignment with the body's `assignment_id`."},
-        409: {"description": "Conflict of interest, rotation, or already scored."},
-    },
-)  # fmt: skip
+@_creates("/assessments", AssessmentRead)
 async def record_assessment(
     data: AssessmentCreate, request: Request, session: SessionDep, principal: Writer
 ) -> AssessmentRead:
@@ -178,7 +206,7 @@ async def list_assessments(
     return page_of(rows, limit, [assessments.read(r) for r in rows])
 
 
-@router.post("/panels", status_code=status.HTTP_201_CREATED, response_model=PanelRead)
+@_creates("/panels", PanelRead)
 async def record_panel(data: PanelCreate, session: SessionDep, principal: Admin) -> PanelRead:
     """Record the award panel of a research or media grant; a conflicted member is a 409."""
     row = await people.record_panel(session=session, data=data, owner=principal.owner)

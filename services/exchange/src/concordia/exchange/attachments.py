@@ -1,6 +1,7 @@
 """Attachments: addressed by SHA-256, size-limited, typed by their content, their text extracted.
 
-The declared type (``Content-Type``) must agree with what the bytes are (magic numbers via
+The declared type (``Content-Type``, one of ``MEDIA_TYPES`` or 415) must agree with what the
+bytes are (409 otherwise) (magic numbers via
 ``filetype``; plain text is UTF-8 without control bytes). Text is extracted for the screen
 (PDF with ``pypdf``); an attachment with no extractable text is kept but cannot leave.
 """
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.auth import Principal
 from concordia.core.changes import now
-from concordia.core.errors import DomainError, FieldError, NotFoundError
+from concordia.core.errors import DomainError, InconsistentError, NotFoundError
 from concordia.exchange.codes import MEDIA_TYPES
 from concordia.exchange.models import Attachment, Blob
 from concordia.exchange.service import editable, load, owner_of
@@ -33,6 +34,12 @@ class TooLargeError(DomainError):
     """The attachment is over the size limit."""
 
     status = 413
+
+
+class UnsupportedMediaTypeError(DomainError):
+    """The declared ``Content-Type`` is none an attachment may have."""
+
+    status = 415
 
 
 def sniff(content: bytes) -> str | None:
@@ -76,15 +83,15 @@ async def add(
     editable(practice, node)
     declared = declared.split(";", 1)[0].strip().lower()
     if declared not in MEDIA_TYPES:
-        raise FieldError(
-            ["header", "content-type"], f"must be one of {', '.join(MEDIA_TYPES)}", "enum"
+        raise UnsupportedMediaTypeError(
+            f"Content-Type {declared or '(none)'} is not one of {', '.join(MEDIA_TYPES)}"
         )
     actual = sniff(content)
     if actual != declared:
-        raise FieldError(
-            ["body"], f"the content is {actual or 'of an unknown type'}, not {declared}",
-            "content_type_mismatch",
-        )  # fmt: skip
+        # The body and its declared type disagree: a rule between the two (409).
+        raise InconsistentError(
+            ["body"], f"the content is {actual or 'of an unknown type'}, not {declared}"
+        )
     digest = hashlib.sha256(content).hexdigest()
     existing = await session.get(Attachment, (practice_id, digest))
     if existing is not None:

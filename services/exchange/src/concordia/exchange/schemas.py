@@ -8,20 +8,28 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from concordia.core.errors import inconsistent
 from concordia.core.schemas import Partial, StrictModel
 from concordia.core.types import Country, LongText, Text
 from concordia.exchange.codes import EndorsementKind, Language, MediaType, Role, Standing, Topic
 from concordia.exchange.codes import Workflow as WorkflowState
 
-Markdown = Annotated[str, StringConstraints(min_length=1, max_length=100_000, pattern=r"\S")]
+#: Blank characters, spelt out: ``\s`` differs between the server's regex engine (Unicode
+#: White_Space: U+0085, not U+FEFF) and JSON Schema's (ECMA-262: U+FEFF, not U+0085), so a
+#: pattern with ``\s`` or ``\S`` would not mean the same to a client. These are both sets.
+BLANKS = r"\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+#: Some character that is not blank, the same to the server and to the published schema.
+VISIBLE = rf"[^{BLANKS}]"
+Markdown = Annotated[str, StringConstraints(min_length=1, max_length=100_000, pattern=VISIBLE)]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
-Reason = Annotated[str, StringConstraints(min_length=10, max_length=1000, pattern=r"\S")]
+Reason = Annotated[str, StringConstraints(min_length=10, max_length=1000, pattern=VISIBLE)]
 
 
 class Translation(StrictModel):
     """The practice's text in another language."""
 
-    language: Language
+    # Not the practice's own (the examples' `en`): an example that breaks no rule.
+    language: Language = Field(examples=["ru"])
     title: Text
     summary: LongText
     body: Markdown
@@ -48,7 +56,8 @@ class PracticeFields(StrictModel):
     def _languages(self) -> PracticeFields:
         seen = [t.language for t in self.translations]
         if self.language in seen or len(set(seen)) != len(seen):
-            raise ValueError("each translation needs its own language, not the practice's own")
+            # A rule between fields (409), not a field's own.
+            raise inconsistent("each translation needs its own language, not the practice's own")
         return self
 
 
@@ -56,8 +65,12 @@ class PracticeCreate(PracticeFields):
     """A new practice (its first revision, a draft)."""
 
 
-class PracticeUpdate(Partial, of=PracticeFields, nullable=True):
-    """An edit: the fields sent replace the current revision's in a new revision."""
+class PracticeUpdate(Partial, of=PracticeFields):
+    """An edit: the fields sent replace the current revision's in a new revision.
+
+    A field every practice has may be left out but never sent as ``null`` (422); ``null``
+    clears only the optional texts (``legal_basis``, ``what_worked``, ``what_did_not``).
+    """
 
 
 class PracticeContent(BaseModel):

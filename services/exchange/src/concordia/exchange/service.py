@@ -13,13 +13,20 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.auth import Principal
 from concordia.core.changes import new_id, now
 from concordia.core.db import get_or_404
-from concordia.core.errors import ConflictError, DomainError, NotFoundError, PreconditionFailedError
+from concordia.core.errors import (
+    ConflictError,
+    DomainError,
+    InconsistentError,
+    NotFoundError,
+    PreconditionFailedError,
+)
 from concordia.events import (
     MAX_CHUNK_BYTES,
     AttachmentChunkPublished,
@@ -119,6 +126,17 @@ def _new_revision(
     )  # fmt: skip
 
 
+def _whole(merged: dict[str, Any]) -> dict[str, Any]:
+    """A revision's content validated again as a whole: a translation may now clash with a
+    changed language (409, a rule between fields; the fields sent were each valid)."""
+    try:
+        return PracticeFields.model_validate_json(orjson.dumps(merged)).model_dump(mode="json")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ["body", *first["loc"]] if first["loc"] else ["body", "translations"]
+        raise InconsistentError(loc, first["msg"]) from exc
+
+
 async def update(
     *,
     session: AsyncSession,
@@ -137,8 +155,7 @@ async def update(
         )
     newest = await revision(session, practice_id, practice.revision)
     merged = newest.content | data.model_dump(mode="json", exclude_unset=True)
-    # Validated again as a whole: a translation may now clash with a changed language.
-    content = PracticeFields.model_validate_json(orjson.dumps(merged)).model_dump(mode="json")
+    content = _whole(merged)
     if newest.state in ("draft", "in_review"):
         newest.state = "superseded"
     at = now()

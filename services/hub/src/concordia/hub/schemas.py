@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from concordia.core.errors import inconsistent
+from concordia.core.schemas import IsoDate
 from concordia.core.types import QUARTER_PATTERN
 from concordia.events import (
     DEFAULT_CHARTER,
@@ -147,15 +149,59 @@ class CoalitionIndicators(BaseModel):
     targets: list[TargetResult]
 
 
+#: The charter's decimals, by part: documented as decimal strings (exact), so the API takes
+#: them as strings only (a JSON number such as 0.1 may not be the decimal it looks like).
+_DECIMALS: dict[str, tuple[str, ...]] = {
+    "disclosure": ("dominance_k", "p_percent"),
+    "targets": ("min_share", "aim_share", "max_share"),
+    "secure": ("epsilon", "clip"),
+}
+
+
+def _number_at(data: Any) -> list[str | int] | None:
+    """Where a JSON number stands for one of the charter's decimals, if anywhere."""
+    for part, names in _DECIMALS.items():
+        value = data.get(part)
+        items = [(None, value)] if isinstance(value, dict) else list(enumerate(value or ()))
+        for index, item in items:
+            if not isinstance(item, dict):
+                continue
+            for name in names:
+                if isinstance(item.get(name), int | float):
+                    return [part, name] if index is None else [part, index, name]
+    return None
+
+
 class CharterUpdate(BaseModel):
     """A new charter: thresholds, targets and code lists (the hub assigns the revision)."""
 
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("version")
+    @classmethod
+    def _not_default(cls, value: str) -> str:
+        if value == DEFAULT_CHARTER.version:
+            raise ValueError("'default' names the built-in charter")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _decimal_strings(cls, data: Any) -> Any:
+        if isinstance(data, dict) and (where := _number_at(data)) is not None:
+            raise ValueError(
+                f'{".".join(map(str, where))}: a decimal string such as "0.5", not a number'
+            )
+        return data
+
     version: str = Field(
-        pattern=CODE_PATTERN, description="A new version code.", examples=["2026.1"]
+        pattern=CODE_PATTERN,
+        description="A new version code (not `default`: the built-in charter's).",
+        examples=["2026.1"],
+        json_schema_extra={"not": {"const": "default"}},
     )
-    effective: date = Field(description="The day from which it applies.", examples=["2027-01-01"])
+    effective: IsoDate = Field(
+        description="The day from which it applies.", examples=["2027-01-01"]
+    )
     disclosure: DisclosureRules
     targets: list[Target] = Field(default=[], max_length=100)
     code_lists: list[CodeList] = Field(
@@ -187,7 +233,7 @@ class CharterUpdate(BaseModel):
             ("secure table", [t.table for t in self.secure]),
         ):
             if len(set(keys)) != len(keys):
-                raise ValueError(f"a {what} appears twice")
+                raise inconsistent(f"a {what} appears twice")
         return self
 
     def merged_code_lists(self) -> list[CodeList]:

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from concordia.core.errors import inconsistent
 from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, Partial, StrictModel, UuidStr
 from concordia.core.types import (
     Country,
@@ -33,11 +34,11 @@ from concordia.core.types import (
 from concordia.ledger import codes
 
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
-_CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)
+CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
 def _currency(value: str) -> str:
-    if value not in _CURRENCIES:
+    if value not in CURRENCIES:
         raise ValueError(f"{value!r} is not an ISO 4217 currency code")
     return value
 
@@ -63,7 +64,7 @@ def _decimal(value: Any) -> Any:
 Currency = Annotated[
     str,
     AfterValidator(_currency),
-    WithJsonSchema({"type": "string", "enum": sorted(_CURRENCIES)}),
+    WithJsonSchema({"type": "string", "enum": sorted(CURRENCIES)}),
 ]
 # Money is documented as a decimal string (what clients should send: no binary rounding);
 # JSON numbers are accepted too. The patterns say "greater than zero", as the validators do.
@@ -99,7 +100,7 @@ Count = Annotated[int, Field(ge=0, le=10_000_000), IntegerOnly]
 def _end_after_start(value: date | None, info: ValidationInfo) -> date | None:
     start = info.data.get("start_date")
     if value is not None and start is not None and value < start:
-        raise ValueError(f"must not be before start_date ({start.isoformat()})")
+        raise inconsistent(f"must not be before start_date ({start.isoformat()})")
     return value
 
 
@@ -179,7 +180,12 @@ class RecipientRef(StrictModel):
 
 Goals = Annotated[
     list[codes.GoalCode],
-    Field(min_length=1, max_length=6, description="1 to 6 of the coalition's strategic goals."),
+    Field(
+        min_length=1,
+        max_length=6,
+        description="1 to 6 of the coalition's strategic goals, each at most once.",
+        json_schema_extra={"uniqueItems": True},
+    ),
 ]
 
 
@@ -332,7 +338,7 @@ class TransactionRead(BaseModel):
 RatedCurrency = Annotated[
     str,
     AfterValidator(_currency),
-    WithJsonSchema({"type": "string", "enum": sorted(_CURRENCIES - {"EUR"})}),
+    WithJsonSchema({"type": "string", "enum": sorted(CURRENCIES - {"EUR"})}),
 ]
 
 
@@ -391,7 +397,7 @@ def _same_total(gender: ByGender | None, origin: ByOrigin | None) -> None:
     by_gender = gender.women + gender.men + gender.other + gender.undisclosed
     by_origin = origin.russian + origin.non_russian + origin.undisclosed
     if by_gender != by_origin:
-        raise ValueError(
+        raise inconsistent(
             f"counts by gender ({by_gender}) and by origin ({by_origin}) must describe "
             "the same participants"
         )

@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.activity_create import ActivityCreate
 from ...models.activity_read import ActivityRead
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import Response
@@ -38,7 +39,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ActivityRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = ActivityRead.from_dict(response.json())
 
@@ -65,7 +66,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -87,7 +88,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ActivityRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,7 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ActivityCreate,
-) -> Response[ActivityRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Create Activity
 
      Record an event or programme a grant funds, with participant counts (never names).
@@ -115,7 +116,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivityRead | ProblemDetails | ValidationProblemDetails]
+        Response[ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -135,7 +136,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ActivityCreate,
-) -> ActivityRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Create Activity
 
      Record an event or programme a grant funds, with participant counts (never names).
@@ -149,7 +150,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivityRead | ProblemDetails | ValidationProblemDetails
+        ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -164,7 +165,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ActivityCreate,
-) -> Response[ActivityRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Create Activity
 
      Record an event or programme a grant funds, with participant counts (never names).
@@ -178,7 +179,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivityRead | ProblemDetails | ValidationProblemDetails]
+        Response[ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -196,7 +197,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ActivityCreate,
-) -> ActivityRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Create Activity
 
      Record an event or programme a grant funds, with participant counts (never names).
@@ -210,7 +211,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivityRead | ProblemDetails | ValidationProblemDetails
+        ActivityRead | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.coalition_document import CoalitionDocument
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.signed_document import SignedDocument
 from ...models.validation_problem_details import ValidationProblemDetails
@@ -33,7 +34,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | SignedDocument | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = SignedDocument.from_dict(response.json())
 
@@ -55,7 +56,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -82,7 +83,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | SignedDocument | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -95,7 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CoalitionDocument,
-) -> Response[ProblemDetails | SignedDocument | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails]:
     """Coalition Sign
 
      Sign a proposed charter or a decision of the coordination group with this node's
@@ -104,7 +105,8 @@ def sync_detailed(
     Send the document the hub serves (`GET /v1/charter/{revision}/document` or
     `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
     which the caller relays to the hub (`POST .../signatures`). A body without a canonical
-    JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+    JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
+    `inconsistent-fields`. The key never leaves the node.
     Only charters and decisions are signed here: a directory change is signed offline
     (`concordia node pin-directory`). 503 when this node has no key.
 
@@ -119,7 +121,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | SignedDocument | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -137,7 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CoalitionDocument,
-) -> ProblemDetails | SignedDocument | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails | None:
     """Coalition Sign
 
      Sign a proposed charter or a decision of the coordination group with this node's
@@ -146,7 +148,8 @@ def sync(
     Send the document the hub serves (`GET /v1/charter/{revision}/document` or
     `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
     which the caller relays to the hub (`POST .../signatures`). A body without a canonical
-    JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+    JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
+    `inconsistent-fields`. The key never leaves the node.
     Only charters and decisions are signed here: a directory change is signed offline
     (`concordia node pin-directory`). 503 when this node has no key.
 
@@ -161,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | SignedDocument | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -174,7 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CoalitionDocument,
-) -> Response[ProblemDetails | SignedDocument | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails]:
     """Coalition Sign
 
      Sign a proposed charter or a decision of the coordination group with this node's
@@ -183,7 +186,8 @@ async def asyncio_detailed(
     Send the document the hub serves (`GET /v1/charter/{revision}/document` or
     `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
     which the caller relays to the hub (`POST .../signatures`). A body without a canonical
-    JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+    JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
+    `inconsistent-fields`. The key never leaves the node.
     Only charters and decisions are signed here: a directory change is signed offline
     (`concordia node pin-directory`). 503 when this node has no key.
 
@@ -198,7 +202,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | SignedDocument | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -214,7 +218,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CoalitionDocument,
-) -> ProblemDetails | SignedDocument | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails | None:
     """Coalition Sign
 
      Sign a proposed charter or a decision of the coordination group with this node's
@@ -223,7 +227,8 @@ async def asyncio(
     Send the document the hub serves (`GET /v1/charter/{revision}/document` or
     `/v1/decisions/{id}/document`); the answer is the document with this node's signature,
     which the caller relays to the hub (`POST .../signatures`). A body without a canonical
-    JSON form (RFC 8785, e.g. a lone surrogate) is a 422. The key never leaves the node.
+    JSON form (RFC 8785, e.g. a lone surrogate or an integer beyond 2^53) is a 409
+    `inconsistent-fields`. The key never leaves the node.
     Only charters and decisions are signed here: a directory change is signed offline
     (`concordia node pin-directory`). 503 when this node has no key.
 
@@ -238,7 +243,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | SignedDocument | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | SignedDocument | ValidationProblemDetails
     """
 
     return (

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.donor_create import DonorCreate
 from ...models.donor_read import DonorRead
 from ...models.problem_details import ProblemDetails
@@ -33,7 +34,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DonorRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = DonorRead.from_dict(response.json())
 
@@ -55,7 +56,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -77,7 +78,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DonorRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +91,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: DonorCreate,
-) -> Response[DonorRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]:
     """Create Donor
 
      Register a donor of the token's owner under its `{agency}-{number}` identifier.
@@ -103,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DonorRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -121,7 +122,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: DonorCreate,
-) -> DonorRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Donor
 
      Register a donor of the token's owner under its `{agency}-{number}` identifier.
@@ -134,7 +135,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DonorRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -147,7 +148,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: DonorCreate,
-) -> Response[DonorRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]:
     """Create Donor
 
      Register a donor of the token's owner under its `{agency}-{number}` identifier.
@@ -160,7 +161,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DonorRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +177,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: DonorCreate,
-) -> DonorRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Donor
 
      Register a donor of the token's owner under its `{agency}-{number}` identifier.
@@ -189,7 +190,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DonorRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import UNSET, Response, Unset
@@ -34,7 +35,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
@@ -55,7 +56,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -77,7 +78,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -91,21 +92,21 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Delete Donor
 
      Remove a donor that has no grants.
 
     Args:
         donor_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -125,21 +126,21 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Delete Donor
 
      Remove a donor that has no grants.
 
     Args:
         donor_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -154,21 +155,21 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Delete Donor
 
      Remove a donor that has no grants.
 
     Args:
         donor_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -186,21 +187,21 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Delete Donor
 
      Remove a donor that has no grants.
 
     Args:
         donor_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return (

@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.donor_read import DonorRead
 from ...models.donor_update import DonorUpdate
 from ...models.problem_details import ProblemDetails
@@ -41,7 +42,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DonorRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = DonorRead.from_dict(response.json())
 
@@ -68,7 +69,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -95,7 +96,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DonorRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,14 +111,14 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: DonorUpdate,
     if_match: str | Unset = UNSET,
-) -> Response[DonorRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]:
     """Update Donor
 
      Change the fields sent; `If-Match` guards against lost updates.
 
     Args:
         donor_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (DonorUpdate): A partial change of a donor.
 
     Raises:
@@ -125,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DonorRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -147,14 +148,14 @@ def sync(
     client: AuthenticatedClient,
     body: DonorUpdate,
     if_match: str | Unset = UNSET,
-) -> DonorRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Donor
 
      Change the fields sent; `If-Match` guards against lost updates.
 
     Args:
         donor_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (DonorUpdate): A partial change of a donor.
 
     Raises:
@@ -162,7 +163,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DonorRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -179,14 +180,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: DonorUpdate,
     if_match: str | Unset = UNSET,
-) -> Response[DonorRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]:
     """Update Donor
 
      Change the fields sent; `If-Match` guards against lost updates.
 
     Args:
         donor_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (DonorUpdate): A partial change of a donor.
 
     Raises:
@@ -194,7 +195,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DonorRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -214,14 +215,14 @@ async def asyncio(
     client: AuthenticatedClient,
     body: DonorUpdate,
     if_match: str | Unset = UNSET,
-) -> DonorRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Donor
 
      Change the fields sent; `If-Match` guards against lost updates.
 
     Args:
         donor_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (DonorUpdate): A partial change of a donor.
 
     Raises:
@@ -229,7 +230,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DonorRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | DonorRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.grant_create import GrantCreate
 from ...models.grant_read import GrantRead
 from ...models.problem_details import ProblemDetails
@@ -33,7 +34,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = GrantRead.from_dict(response.json())
 
@@ -54,8 +55,13 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -77,7 +83,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,10 +96,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: GrantCreate,
-) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]:
     """Create Grant
 
      Record a grant of a donor to an organisation or a person the registry announced.
+
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.
@@ -103,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GrantRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -121,10 +130,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: GrantCreate,
-) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Grant
 
      Record a grant of a donor to an organisation or a person the registry announced.
+
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.
@@ -134,7 +146,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GrantRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -147,10 +159,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: GrantCreate,
-) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]:
     """Create Grant
 
      Record a grant of a donor to an organisation or a person the registry announced.
+
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.
@@ -160,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GrantRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -176,10 +191,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: GrantCreate,
-) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Grant
 
      Record a grant of a donor to an organisation or a person the registry announced.
+
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.
@@ -189,7 +207,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GrantRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

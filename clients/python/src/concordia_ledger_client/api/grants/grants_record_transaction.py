@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.transaction_create import TransactionCreate
 from ...models.transaction_read import TransactionRead
@@ -41,7 +42,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | TransactionRead | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = TransactionRead.from_dict(response.json())
 
@@ -68,7 +69,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -90,7 +91,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | TransactionRead | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -105,7 +106,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: TransactionCreate,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[ProblemDetails | TransactionRead | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails]:
     """Record Transaction
 
      Record an IATI transaction (commitment, disbursement...) on a grant.
@@ -121,7 +122,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | TransactionRead | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -143,7 +144,7 @@ def sync(
     client: AuthenticatedClient,
     body: TransactionCreate,
     idempotency_key: None | str | Unset = UNSET,
-) -> ProblemDetails | TransactionRead | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails | None:
     """Record Transaction
 
      Record an IATI transaction (commitment, disbursement...) on a grant.
@@ -159,7 +160,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | TransactionRead | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -176,7 +177,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: TransactionCreate,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[ProblemDetails | TransactionRead | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails]:
     """Record Transaction
 
      Record an IATI transaction (commitment, disbursement...) on a grant.
@@ -192,7 +193,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | TransactionRead | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -212,7 +213,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: TransactionCreate,
     idempotency_key: None | str | Unset = UNSET,
-) -> ProblemDetails | TransactionRead | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails | None:
     """Record Transaction
 
      Record an IATI transaction (commitment, disbursement...) on a grant.
@@ -228,7 +229,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | TransactionRead | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | TransactionRead | ValidationProblemDetails
     """
 
     return (

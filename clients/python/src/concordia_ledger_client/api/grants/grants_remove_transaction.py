@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import Response
@@ -30,7 +31,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
@@ -51,7 +52,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -68,7 +69,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,7 +83,7 @@ def sync_detailed(
     transaction_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Remove Transaction
 
      Remove a transaction recorded in error.
@@ -96,7 +97,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -116,7 +117,7 @@ def sync(
     transaction_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Remove Transaction
 
      Remove a transaction recorded in error.
@@ -130,7 +131,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -145,7 +146,7 @@ async def asyncio_detailed(
     transaction_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Remove Transaction
 
      Remove a transaction recorded in error.
@@ -159,7 +160,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -177,7 +178,7 @@ async def asyncio(
     transaction_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Remove Transaction
 
      Remove a transaction recorded in error.
@@ -191,7 +192,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return (

@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.grant_read import GrantRead
 from ...models.grant_update import GrantUpdate
 from ...models.problem_details import ProblemDetails
@@ -41,7 +42,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = GrantRead.from_dict(response.json())
 
@@ -68,7 +69,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -95,7 +96,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,14 +111,14 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: GrantUpdate,
     if_match: str | Unset = UNSET,
-) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]:
     """Update Grant
 
      Change the fields sent; `If-Match` guards against lost updates.
 
     Args:
         grant_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (GrantUpdate): A partial change: only the fields sent are changed.
 
     Raises:
@@ -125,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GrantRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -147,14 +148,14 @@ def sync(
     client: AuthenticatedClient,
     body: GrantUpdate,
     if_match: str | Unset = UNSET,
-) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Grant
 
      Change the fields sent; `If-Match` guards against lost updates.
 
     Args:
         grant_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (GrantUpdate): A partial change: only the fields sent are changed.
 
     Raises:
@@ -162,7 +163,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GrantRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -179,14 +180,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: GrantUpdate,
     if_match: str | Unset = UNSET,
-) -> Response[GrantRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]:
     """Update Grant
 
      Change the fields sent; `If-Match` guards against lost updates.
 
     Args:
         grant_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (GrantUpdate): A partial change: only the fields sent are changed.
 
     Raises:
@@ -194,7 +195,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GrantRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -214,14 +215,14 @@ async def asyncio(
     client: AuthenticatedClient,
     body: GrantUpdate,
     if_match: str | Unset = UNSET,
-) -> GrantRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Grant
 
      Change the fields sent; `If-Match` guards against lost updates.
 
     Args:
         grant_id (UUID):
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (GrantUpdate): A partial change: only the fields sent are changed.
 
     Raises:
@@ -229,7 +230,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GrantRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | GrantRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

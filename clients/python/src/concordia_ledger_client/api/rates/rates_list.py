@@ -16,7 +16,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     currency: RatesListCurrency,
-    before: datetime.date | None | Unset = UNSET,
+    before: datetime.date | Unset = UNSET,
     limit: int | Unset = 100,
 ) -> dict[str, Any]:
 
@@ -25,13 +25,9 @@ def _get_kwargs(
     json_currency = currency.value
     params["currency"] = json_currency
 
-    json_before: str | Unset | None
-    if isinstance(before, Unset):
-        json_before = UNSET
-    elif isinstance(before, datetime.date):
+    json_before: str | Unset = UNSET
+    if not isinstance(before, Unset):
         json_before = before.isoformat()
-    else:
-        json_before = before
     params["before"] = json_before
 
     params["limit"] = limit
@@ -96,7 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     currency: RatesListCurrency,
-    before: datetime.date | None | Unset = UNSET,
+    before: datetime.date | Unset = UNSET,
     limit: int | Unset = 100,
 ) -> Response[ProblemDetails | ValidationProblemDetails | list[RateRead]]:
     """List Rates
@@ -105,7 +101,7 @@ def sync_detailed(
 
     Args:
         currency (RatesListCurrency):
-        before (datetime.date | None | Unset): Only rates before this date.
+        before (datetime.date | Unset): Only rates before this day.
         limit (int | Unset):  Default: 100.
 
     Raises:
@@ -133,7 +129,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     currency: RatesListCurrency,
-    before: datetime.date | None | Unset = UNSET,
+    before: datetime.date | Unset = UNSET,
     limit: int | Unset = 100,
 ) -> ProblemDetails | ValidationProblemDetails | list[RateRead] | None:
     """List Rates
@@ -142,7 +138,7 @@ def sync(
 
     Args:
         currency (RatesListCurrency):
-        before (datetime.date | None | Unset): Only rates before this date.
+        before (datetime.date | Unset): Only rates before this day.
         limit (int | Unset):  Default: 100.
 
     Raises:
@@ -165,7 +161,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     currency: RatesListCurrency,
-    before: datetime.date | None | Unset = UNSET,
+    before: datetime.date | Unset = UNSET,
     limit: int | Unset = 100,
 ) -> Response[ProblemDetails | ValidationProblemDetails | list[RateRead]]:
     """List Rates
@@ -174,7 +170,7 @@ async def asyncio_detailed(
 
     Args:
         currency (RatesListCurrency):
-        before (datetime.date | None | Unset): Only rates before this date.
+        before (datetime.date | Unset): Only rates before this day.
         limit (int | Unset):  Default: 100.
 
     Raises:
@@ -200,7 +196,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     currency: RatesListCurrency,
-    before: datetime.date | None | Unset = UNSET,
+    before: datetime.date | Unset = UNSET,
     limit: int | Unset = 100,
 ) -> ProblemDetails | ValidationProblemDetails | list[RateRead] | None:
     """List Rates
@@ -209,7 +205,7 @@ async def asyncio(
 
     Args:
         currency (RatesListCurrency):
-        before (datetime.date | None | Unset): Only rates before this date.
+        before (datetime.date | Unset): Only rates before this day.
         limit (int | Unset):  Default: 100.
 
     Raises:

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.rate_in import RateIn
 from ...models.rates_loaded import RatesLoaded
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | RatesLoaded | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = RatesLoaded.from_dict(response.json())
 
@@ -58,7 +59,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -80,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | RatesLoaded | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -93,10 +94,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: list[RateIn],
-) -> Response[ProblemDetails | RatesLoaded | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails]:
     """Load Rates
 
-     Store rates (EUR per unit), replacing any for the same currency and date.
+     Store rates (EUR per unit), replacing any for the same currency and date; 409 when two
+    items give one currency and date.
 
     Args:
         body (list[RateIn]):
@@ -106,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | RatesLoaded | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -124,10 +126,11 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: list[RateIn],
-) -> ProblemDetails | RatesLoaded | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails | None:
     """Load Rates
 
-     Store rates (EUR per unit), replacing any for the same currency and date.
+     Store rates (EUR per unit), replacing any for the same currency and date; 409 when two
+    items give one currency and date.
 
     Args:
         body (list[RateIn]):
@@ -137,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | RatesLoaded | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -150,10 +153,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: list[RateIn],
-) -> Response[ProblemDetails | RatesLoaded | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails]:
     """Load Rates
 
-     Store rates (EUR per unit), replacing any for the same currency and date.
+     Store rates (EUR per unit), replacing any for the same currency and date; 409 when two
+    items give one currency and date.
 
     Args:
         body (list[RateIn]):
@@ -163,7 +167,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | RatesLoaded | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -179,10 +183,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: list[RateIn],
-) -> ProblemDetails | RatesLoaded | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails | None:
     """Load Rates
 
-     Store rates (EUR per unit), replacing any for the same currency and date.
+     Store rates (EUR per unit), replacing any for the same currency and date; 409 when two
+    items give one currency and date.
 
     Args:
         body (list[RateIn]):
@@ -192,7 +197,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | RatesLoaded | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | RatesLoaded | ValidationProblemDetails
     """
 
     return (

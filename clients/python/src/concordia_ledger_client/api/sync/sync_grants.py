@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.sync_grants_body import SyncGrantsBody
 from ...models.sync_report import SyncReport
@@ -44,7 +45,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = SyncReport.from_dict(response.json())
 
@@ -66,7 +67,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -88,7 +89,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,7 +104,7 @@ def sync_detailed(
     body: SyncGrantsBody,
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Grants
 
      Upsert grants by (`donor_id`, `external_id`); each is created, updated, unchanged or
@@ -120,7 +121,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -142,7 +143,7 @@ def sync(
     body: SyncGrantsBody,
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
-) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Grants
 
      Upsert grants by (`donor_id`, `external_id`); each is created, updated, unchanged or
@@ -159,7 +160,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | SyncReport | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -176,7 +177,7 @@ async def asyncio_detailed(
     body: SyncGrantsBody,
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Grants
 
      Upsert grants by (`donor_id`, `external_id`); each is created, updated, unchanged or
@@ -193,7 +194,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -213,7 +214,7 @@ async def asyncio(
     body: SyncGrantsBody,
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
-) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Grants
 
      Upsert grants by (`donor_id`, `external_id`); each is created, updated, unchanged or
@@ -230,7 +231,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | SyncReport | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return (

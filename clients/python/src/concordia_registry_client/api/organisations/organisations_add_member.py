@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.membership_create import MembershipCreate
 from ...models.membership_read import MembershipRead
 from ...models.problem_details import ProblemDetails
@@ -40,7 +41,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> MembershipRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = MembershipRead.from_dict(response.json())
 
@@ -67,7 +68,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -89,7 +90,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[MembershipRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,10 +105,11 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: MembershipCreate,
     x_purpose: str,
-) -> Response[MembershipRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails]:
     """Add Member
 
-     Add a person to an organisation.
+     Add a person to an organisation; 404 when either is unknown (or erased, or another
+    owner's), 409 when the person already is a member.
 
     Args:
         org_id (UUID):
@@ -121,7 +123,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MembershipRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -143,10 +145,11 @@ def sync(
     client: AuthenticatedClient,
     body: MembershipCreate,
     x_purpose: str,
-) -> MembershipRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails | None:
     """Add Member
 
-     Add a person to an organisation.
+     Add a person to an organisation; 404 when either is unknown (or erased, or another
+    owner's), 409 when the person already is a member.
 
     Args:
         org_id (UUID):
@@ -160,7 +163,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MembershipRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -177,10 +180,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: MembershipCreate,
     x_purpose: str,
-) -> Response[MembershipRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails]:
     """Add Member
 
-     Add a person to an organisation.
+     Add a person to an organisation; 404 when either is unknown (or erased, or another
+    owner's), 409 when the person already is a member.
 
     Args:
         org_id (UUID):
@@ -194,7 +198,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MembershipRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -214,10 +218,11 @@ async def asyncio(
     client: AuthenticatedClient,
     body: MembershipCreate,
     x_purpose: str,
-) -> MembershipRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails | None:
     """Add Member
 
-     Add a person to an organisation.
+     Add a person to an organisation; 404 when either is unknown (or erased, or another
+    owner's), 409 when the person already is a member.
 
     Args:
         org_id (UUID):
@@ -231,7 +236,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MembershipRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | MembershipRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

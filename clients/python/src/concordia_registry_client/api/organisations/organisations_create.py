@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.organisation_create import OrganisationCreate
 from ...models.organisation_read import OrganisationRead
 from ...models.problem_details import ProblemDetails
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = OrganisationRead.from_dict(response.json())
 
@@ -58,7 +59,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -80,7 +81,9 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[
+    ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,7 +97,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: OrganisationCreate,
     x_purpose: None | str | Unset = UNSET,
-) -> Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[
+    ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
+]:
     """Create Organisation
 
      Register an organisation under its `{agency}-{number}` identifier.
@@ -108,7 +113,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -128,7 +133,7 @@ def sync(
     client: AuthenticatedClient,
     body: OrganisationCreate,
     x_purpose: None | str | Unset = UNSET,
-) -> OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Organisation
 
      Register an organisation under its `{agency}-{number}` identifier.
@@ -142,7 +147,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrganisationRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -157,7 +162,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: OrganisationCreate,
     x_purpose: None | str | Unset = UNSET,
-) -> Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[
+    ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
+]:
     """Create Organisation
 
      Register an organisation under its `{agency}-{number}` identifier.
@@ -171,7 +178,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -189,7 +196,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: OrganisationCreate,
     x_purpose: None | str | Unset = UNSET,
-) -> OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Organisation
 
      Register an organisation under its `{agency}-{number}` identifier.
@@ -203,7 +210,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrganisationRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

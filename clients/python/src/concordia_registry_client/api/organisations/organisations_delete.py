@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import UNSET, Response, Unset
@@ -38,7 +39,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
@@ -59,7 +60,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -81,7 +82,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +97,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Delete Organisation
 
      Remove an organisation and its memberships.
@@ -104,14 +105,14 @@ def sync_detailed(
     Args:
         org_id (UUID):
         x_purpose (None | str | Unset): Why; kept in the audit log.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -133,7 +134,7 @@ def sync(
     client: AuthenticatedClient,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Delete Organisation
 
      Remove an organisation and its memberships.
@@ -141,14 +142,14 @@ def sync(
     Args:
         org_id (UUID):
         x_purpose (None | str | Unset): Why; kept in the audit log.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -165,7 +166,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Delete Organisation
 
      Remove an organisation and its memberships.
@@ -173,14 +174,14 @@ async def asyncio_detailed(
     Args:
         org_id (UUID):
         x_purpose (None | str | Unset): Why; kept in the audit log.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +201,7 @@ async def asyncio(
     client: AuthenticatedClient,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Delete Organisation
 
      Remove an organisation and its memberships.
@@ -208,14 +209,14 @@ async def asyncio(
     Args:
         org_id (UUID):
         x_purpose (None | str | Unset): Why; kept in the audit log.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return (

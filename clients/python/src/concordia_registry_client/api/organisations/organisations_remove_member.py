@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import Response
@@ -35,7 +36,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
@@ -56,7 +57,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -73,7 +74,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,7 +89,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     x_purpose: str,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Remove Member
 
      End a membership.
@@ -105,7 +106,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -127,7 +128,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     x_purpose: str,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Remove Member
 
      End a membership.
@@ -144,7 +145,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -161,7 +162,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     x_purpose: str,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Remove Member
 
      End a membership.
@@ -178,7 +179,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -198,7 +199,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     x_purpose: str,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Remove Member
 
      End a membership.
@@ -215,7 +216,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return (

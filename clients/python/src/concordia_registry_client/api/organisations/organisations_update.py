@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.organisation_read import OrganisationRead
 from ...models.organisation_update import OrganisationUpdate
 from ...models.problem_details import ProblemDetails
@@ -45,7 +46,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = OrganisationRead.from_dict(response.json())
 
@@ -72,7 +73,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -99,7 +100,9 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[
+    ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -115,7 +118,9 @@ def sync_detailed(
     body: OrganisationUpdate,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[
+    ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
+]:
     """Update Organisation
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -123,7 +128,7 @@ def sync_detailed(
     Args:
         org_id (UUID):
         x_purpose (None | str | Unset): Why; kept in the audit log.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (OrganisationUpdate): A partial change of an organisation.
 
     Raises:
@@ -131,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +160,7 @@ def sync(
     body: OrganisationUpdate,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Organisation
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -163,7 +168,7 @@ def sync(
     Args:
         org_id (UUID):
         x_purpose (None | str | Unset): Why; kept in the audit log.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (OrganisationUpdate): A partial change of an organisation.
 
     Raises:
@@ -171,7 +176,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrganisationRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -190,7 +195,9 @@ async def asyncio_detailed(
     body: OrganisationUpdate,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[
+    ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
+]:
     """Update Organisation
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -198,7 +205,7 @@ async def asyncio_detailed(
     Args:
         org_id (UUID):
         x_purpose (None | str | Unset): Why; kept in the audit log.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (OrganisationUpdate): A partial change of an organisation.
 
     Raises:
@@ -206,7 +213,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrganisationRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -228,7 +235,7 @@ async def asyncio(
     body: OrganisationUpdate,
     x_purpose: None | str | Unset = UNSET,
     if_match: str | Unset = UNSET,
-) -> OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Organisation
 
      Change the fields sent; `If-Match` guards against lost updates.
@@ -236,7 +243,7 @@ async def asyncio(
     Args:
         org_id (UUID):
         x_purpose (None | str | Unset): Why; kept in the audit log.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (OrganisationUpdate): A partial change of an organisation.
 
     Raises:
@@ -244,7 +251,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrganisationRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | OrganisationRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.permit_create import PermitCreate
 from ...models.permit_read import PermitRead
 from ...models.problem_details import ProblemDetails
@@ -35,7 +36,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PermitRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = PermitRead.from_dict(response.json())
 
@@ -56,8 +57,13 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -79,7 +85,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PermitRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -93,10 +99,11 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: PermitCreate,
     x_purpose: str,
-) -> Response[PermitRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails]:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner.
+     Record a permit or visa of a registered person of the token's owner (404 for an
+    unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -109,7 +116,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PermitRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -129,10 +136,11 @@ def sync(
     client: AuthenticatedClient,
     body: PermitCreate,
     x_purpose: str,
-) -> PermitRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner.
+     Record a permit or visa of a registered person of the token's owner (404 for an
+    unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -145,7 +153,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PermitRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -160,10 +168,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: PermitCreate,
     x_purpose: str,
-) -> Response[PermitRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails]:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner.
+     Record a permit or visa of a registered person of the token's owner (404 for an
+    unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -176,7 +185,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PermitRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -194,10 +203,11 @@ async def asyncio(
     client: AuthenticatedClient,
     body: PermitCreate,
     x_purpose: str,
-) -> PermitRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner.
+     Record a permit or visa of a registered person of the token's owner (404 for an
+    unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -210,7 +220,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PermitRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

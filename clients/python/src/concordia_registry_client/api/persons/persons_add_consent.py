@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.consent_create import ConsentCreate
 from ...models.consent_read import ConsentRead
 from ...models.problem_details import ProblemDetails
@@ -40,7 +41,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ConsentRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = ConsentRead.from_dict(response.json())
 
@@ -67,7 +68,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -89,7 +90,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ConsentRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,7 +105,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ConsentCreate,
     x_purpose: str,
-) -> Response[ConsentRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]:
     """Add Consent
 
      Record a consent the person gave.
@@ -121,7 +122,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConsentRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -143,7 +144,7 @@ def sync(
     client: AuthenticatedClient,
     body: ConsentCreate,
     x_purpose: str,
-) -> ConsentRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails | None:
     """Add Consent
 
      Record a consent the person gave.
@@ -160,7 +161,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsentRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -177,7 +178,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ConsentCreate,
     x_purpose: str,
-) -> Response[ConsentRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]:
     """Add Consent
 
      Record a consent the person gave.
@@ -194,7 +195,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConsentRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -214,7 +215,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ConsentCreate,
     x_purpose: str,
-) -> ConsentRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails | None:
     """Add Consent
 
      Record a consent the person gave.
@@ -231,7 +232,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsentRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

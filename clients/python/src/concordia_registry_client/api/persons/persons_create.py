@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.person_create import PersonCreate
 from ...models.person_read import PersonRead
 from ...models.problem_details import ProblemDetails
@@ -35,7 +36,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PersonRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 201:
         response_201 = PersonRead.from_dict(response.json())
 
@@ -57,7 +58,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -79,7 +80,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PersonRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -93,7 +94,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: PersonCreate,
     x_purpose: str,
-) -> Response[PersonRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]:
     """Create Person
 
      Register a person of the token's owner. Names and aliases are encrypted with the node key.
@@ -109,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PersonRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -129,7 +130,7 @@ def sync(
     client: AuthenticatedClient,
     body: PersonCreate,
     x_purpose: str,
-) -> PersonRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Person
 
      Register a person of the token's owner. Names and aliases are encrypted with the node key.
@@ -145,7 +146,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PersonRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -160,7 +161,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: PersonCreate,
     x_purpose: str,
-) -> Response[PersonRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]:
     """Create Person
 
      Register a person of the token's owner. Names and aliases are encrypted with the node key.
@@ -176,7 +177,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PersonRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +195,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: PersonCreate,
     x_purpose: str,
-) -> PersonRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Person
 
      Register a person of the token's owner. Names and aliases are encrypted with the node key.
@@ -210,7 +211,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PersonRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

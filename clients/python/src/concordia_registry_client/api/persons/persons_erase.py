@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.validation_problem_details import ValidationProblemDetails
 from ...types import UNSET, Response, Unset
@@ -37,7 +38,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
@@ -58,7 +59,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -80,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -95,7 +96,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Erase Person
 
      Erase a person: personal fields, permits, consents and memberships go; a tombstone stays.
@@ -105,14 +106,14 @@ def sync_detailed(
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
             (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
             relocation`. Kept in the audit trail; required.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -134,7 +135,7 @@ def sync(
     client: AuthenticatedClient,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Erase Person
 
      Erase a person: personal fields, permits, consents and memberships go; a tombstone stays.
@@ -144,14 +145,14 @@ def sync(
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
             (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
             relocation`. Kept in the audit trail; required.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -168,7 +169,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Response[Any | ProblemDetails | ValidationProblemDetails]:
+) -> Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]:
     """Erase Person
 
      Erase a person: personal fields, permits, consents and memberships go; a tombstone stays.
@@ -178,14 +179,14 @@ async def asyncio_detailed(
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
             (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
             relocation`. Kept in the audit trail; required.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails | ValidationProblemDetails]
+        Response[Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -205,7 +206,7 @@ async def asyncio(
     client: AuthenticatedClient,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Any | ProblemDetails | ValidationProblemDetails | None:
+) -> Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails | None:
     """Erase Person
 
      Erase a person: personal fields, permits, consents and memberships go; a tombstone stays.
@@ -215,14 +216,14 @@ async def asyncio(
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
             (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
             relocation`. Kept in the audit trail; required.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails | ValidationProblemDetails
+        Any | ConflictProblemDetails | ProblemDetails | ValidationProblemDetails
     """
 
     return (

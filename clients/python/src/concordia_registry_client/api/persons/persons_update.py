@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.person_read import PersonRead
 from ...models.person_update import PersonUpdate
 from ...models.problem_details import ProblemDetails
@@ -44,7 +45,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PersonRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = PersonRead.from_dict(response.json())
 
@@ -71,7 +72,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -98,7 +99,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PersonRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -114,7 +115,7 @@ def sync_detailed(
     body: PersonUpdate,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Response[PersonRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]:
     """Update Person
 
      Change the fields sent. Send `If-Match` with the ETag you read to avoid lost updates.
@@ -124,7 +125,7 @@ def sync_detailed(
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
             (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
             relocation`. Kept in the audit trail; required.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (PersonUpdate): A partial change: only the fields sent are changed.
 
     Raises:
@@ -132,7 +133,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PersonRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -156,7 +157,7 @@ def sync(
     body: PersonUpdate,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> PersonRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Person
 
      Change the fields sent. Send `If-Match` with the ETag you read to avoid lost updates.
@@ -166,7 +167,7 @@ def sync(
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
             (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
             relocation`. Kept in the audit trail; required.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (PersonUpdate): A partial change: only the fields sent are changed.
 
     Raises:
@@ -174,7 +175,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PersonRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -193,7 +194,7 @@ async def asyncio_detailed(
     body: PersonUpdate,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> Response[PersonRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]:
     """Update Person
 
      Change the fields sent. Send `If-Match` with the ETag you read to avoid lost updates.
@@ -203,7 +204,7 @@ async def asyncio_detailed(
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
             (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
             relocation`. Kept in the audit trail; required.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (PersonUpdate): A partial change: only the fields sent are changed.
 
     Raises:
@@ -211,7 +212,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PersonRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -233,7 +234,7 @@ async def asyncio(
     body: PersonUpdate,
     x_purpose: str,
     if_match: str | Unset = UNSET,
-) -> PersonRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails | None:
     """Update Person
 
      Change the fields sent. Send `If-Match` with the ETag you read to avoid lost updates.
@@ -243,7 +244,7 @@ async def asyncio(
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
             (`access_purpose`), optionally followed by `; ` and a note, e.g. `safety_check;
             relocation`. Kept in the audit trail; required.
-        if_match (str | Unset): The ETag you read, e.g. `"3"`; a stale one gets 412.
+        if_match (str | Unset): The ETag you read, e.g. `"3"`, or `*`; any other value gets 412.
         body (PersonUpdate): A partial change: only the fields sent are changed.
 
     Raises:
@@ -251,7 +252,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PersonRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | PersonRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

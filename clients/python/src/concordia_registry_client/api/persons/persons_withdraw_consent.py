@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.consent_read import ConsentRead
 from ...models.problem_details import ProblemDetails
 from ...models.validation_problem_details import ValidationProblemDetails
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ConsentRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = ConsentRead.from_dict(response.json())
 
@@ -58,7 +59,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -75,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ConsentRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +91,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     x_purpose: str,
-) -> Response[ConsentRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]:
     """Withdraw Consent
 
      Withdraw a consent (idempotent).
@@ -107,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConsentRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -129,7 +130,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     x_purpose: str,
-) -> ConsentRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails | None:
     """Withdraw Consent
 
      Withdraw a consent (idempotent).
@@ -146,7 +147,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsentRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -163,7 +164,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     x_purpose: str,
-) -> Response[ConsentRead | ProblemDetails | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]:
     """Withdraw Consent
 
      Withdraw a consent (idempotent).
@@ -180,7 +181,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConsentRead | ProblemDetails | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +201,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     x_purpose: str,
-) -> ConsentRead | ProblemDetails | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails | None:
     """Withdraw Consent
 
      Withdraw a consent (idempotent).
@@ -217,7 +218,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsentRead | ProblemDetails | ValidationProblemDetails
+        ConflictProblemDetails | ConsentRead | ProblemDetails | ValidationProblemDetails
     """
 
     return (

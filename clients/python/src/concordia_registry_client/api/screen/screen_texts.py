@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.screen_request import ScreenRequest
 from ...models.screen_result import ScreenResult
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | ScreenResult | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = ScreenResult.from_dict(response.json())
 
@@ -58,7 +59,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -85,7 +86,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | ScreenResult | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -99,7 +100,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ScreenRequest,
     x_purpose: None | str | Unset = UNSET,
-) -> Response[ProblemDetails | ScreenResult | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails]:
     """Screen Texts
 
      Check texts for registered family names, aliases, e-mail addresses and phone numbers.
@@ -115,7 +116,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ScreenResult | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -135,7 +136,7 @@ def sync(
     client: AuthenticatedClient,
     body: ScreenRequest,
     x_purpose: None | str | Unset = UNSET,
-) -> ProblemDetails | ScreenResult | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails | None:
     """Screen Texts
 
      Check texts for registered family names, aliases, e-mail addresses and phone numbers.
@@ -151,7 +152,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ScreenResult | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -166,7 +167,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ScreenRequest,
     x_purpose: None | str | Unset = UNSET,
-) -> Response[ProblemDetails | ScreenResult | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails]:
     """Screen Texts
 
      Check texts for registered family names, aliases, e-mail addresses and phone numbers.
@@ -182,7 +183,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | ScreenResult | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +201,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ScreenRequest,
     x_purpose: None | str | Unset = UNSET,
-) -> ProblemDetails | ScreenResult | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails | None:
     """Screen Texts
 
      Check texts for registered family names, aliases, e-mail addresses and phone numbers.
@@ -216,7 +217,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | ScreenResult | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | ScreenResult | ValidationProblemDetails
     """
 
     return (

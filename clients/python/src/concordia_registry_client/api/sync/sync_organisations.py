@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.sync_organisations_body import SyncOrganisationsBody
 from ...models.sync_report import SyncReport
@@ -48,7 +49,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = SyncReport.from_dict(response.json())
 
@@ -70,7 +71,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -92,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -108,7 +109,7 @@ def sync_detailed(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: None | str | Unset = UNSET,
-) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Organisations
 
      Upsert organisations by `external_id`, with per-record results.
@@ -125,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -149,7 +150,7 @@ def sync(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: None | str | Unset = UNSET,
-) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Organisations
 
      Upsert organisations by `external_id`, with per-record results.
@@ -166,7 +167,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | SyncReport | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -185,7 +186,7 @@ async def asyncio_detailed(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: None | str | Unset = UNSET,
-) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Organisations
 
      Upsert organisations by `external_id`, with per-record results.
@@ -202,7 +203,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -224,7 +225,7 @@ async def asyncio(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: None | str | Unset = UNSET,
-) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Organisations
 
      Upsert organisations by `external_id`, with per-record results.
@@ -241,7 +242,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | SyncReport | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return (

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict_problem_details import ConflictProblemDetails
 from ...models.problem_details import ProblemDetails
 from ...models.sync_persons_body import SyncPersonsBody
 from ...models.sync_report import SyncReport
@@ -47,7 +48,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails | None:
     if response.status_code == 200:
         response_200 = SyncReport.from_dict(response.json())
 
@@ -69,7 +70,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 409:
-        response_409 = ProblemDetails.from_dict(response.json())
+        response_409 = ConflictProblemDetails.from_dict(response.json())
 
         return response_409
 
@@ -91,7 +92,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -107,7 +108,7 @@ def sync_detailed(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: str,
-) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Persons
 
      Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
@@ -126,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -150,7 +151,7 @@ def sync(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: str,
-) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Persons
 
      Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
@@ -169,7 +170,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | SyncReport | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return sync_detailed(
@@ -188,7 +189,7 @@ async def asyncio_detailed(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: str,
-) -> Response[ProblemDetails | SyncReport | ValidationProblemDetails]:
+) -> Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]:
     """Sync Persons
 
      Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
@@ -207,7 +208,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProblemDetails | SyncReport | ValidationProblemDetails]
+        Response[ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -229,7 +230,7 @@ async def asyncio(
     dry_run: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
     x_purpose: str,
-) -> ProblemDetails | SyncReport | ValidationProblemDetails | None:
+) -> ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails | None:
     """Sync Persons
 
      Upsert persons by `external_id`; each record is created, updated, unchanged or rejected.
@@ -248,7 +249,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProblemDetails | SyncReport | ValidationProblemDetails
+        ConflictProblemDetails | ProblemDetails | SyncReport | ValidationProblemDetails
     """
 
     return (

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.changes import new_id, now
 from concordia.core.crypto import FieldCipher
-from concordia.core.errors import ConflictError, DomainError, FieldError
+from concordia.core.errors import ConflictError, DomainError, NotFoundError
 from concordia.evaluation.models import Assignment, Conflict, KnownGrant, KnownOrganisation
 from concordia.events import CharterPublished
 
@@ -79,15 +79,15 @@ def previous_periods(period: str, count: int) -> list[str]:
 
 
 async def item_of(session: AsyncSession, item_type: str, item_id: uuid.UUID) -> Item:
-    """The item as this node learned it from its events; 422 if unknown."""
+    """The item as this node learned it from its events; 404 if unknown."""
     if item_type == "grant":
         grant = await session.get(KnownGrant, item_id)
         if grant is None or grant.withdrawn:
-            raise FieldError(["body", "item_id"], f"no grant {item_id} known to this node")
+            raise NotFoundError(f"no grant {item_id} known to this node")
         return Item("grant", item_id, grant.organisation_id, grant.donor_id, grant.purpose)
     org = await session.get(KnownOrganisation, item_id)
     if org is None or org.removed:
-        raise FieldError(["body", "item_id"], f"no organisation {item_id} known to this node")
+        raise NotFoundError(f"no organisation {item_id} known to this node")
     return Item("organisation", item_id, item_id, None, None)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.auth import Principal
-from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.core.errors import ConflictError, InconsistentError, NotFoundError
 from concordia.core.pagination import keyset
 from concordia.evaluation.models import Conflict, Evaluator, KnownGrant, Panel
 from concordia.evaluation.schemas import (
@@ -91,12 +91,15 @@ async def declare_conflict(
     """Record a declared conflict of interest with an organisation or a donor.
 
     The conflict belongs to the evaluator's owner, so the evaluator sees what an administrator
-    declared for them; an evaluator of another owner than ``scope`` is unknown (422)."""
+    declared for them; an evaluator of another owner than ``scope`` is unknown (404). Naming
+    both an organisation and a donor, or neither, breaks a rule between fields (409)."""
     evaluator = await session.get(Evaluator, data.evaluator_id)
     if evaluator is None or (scope is not None and evaluator.owner != scope):
-        raise FieldError(["body", "evaluator_id"], f"no evaluator {data.evaluator_id}")
+        raise NotFoundError(f"no evaluator {data.evaluator_id}")
     if (data.organisation_id is None) == (data.donor_id is None):
-        raise FieldError(["body", "organisation_id"], "name exactly one organisation or donor")
+        raise InconsistentError(
+            ["body", "organisation_id"], "name exactly one organisation or donor"
+        )
     row = Conflict(
         id=new_id(), evaluator_id=data.evaluator_id, organisation_id=data.organisation_id,
         donor_id=data.donor_id, relationship=data.relationship, owner=evaluator.owner,
@@ -122,18 +125,19 @@ async def list_conflicts(
 
 
 async def record_panel(*, session: AsyncSession, data: PanelCreate, owner: str) -> Panel:
-    """Record a research or media grant's award panel; 409 for a conflicted member."""
+    """Record a research or media grant's award panel; 404 for an unknown grant or member,
+    409 for a conflicted member, a grant of another purpose or a member named twice."""
     grant = await session.get(KnownGrant, data.grant_id)
     if grant is None or grant.withdrawn:
-        raise FieldError(["body", "grant_id"], f"no grant {data.grant_id} known to this node")
+        raise NotFoundError(f"no grant {data.grant_id} known to this node")
     if grant.purpose not in PANEL_PURPOSES:
-        raise FieldError(["body", "grant_id"], "award panels are recorded for research and "
-                         f"media grants, not {grant.purpose}")  # fmt: skip
+        raise ConflictError(f"award panels are recorded for research and media grants, not "
+                            f"grant {data.grant_id}'s purpose {grant.purpose}")  # fmt: skip
     if len(set(data.members)) != len(data.members):
-        raise FieldError(["body", "members"], "a member appears twice")
+        raise InconsistentError(["body", "members"], "a member appears twice")
     for index, member in enumerate(data.members):
         if await session.get(Evaluator, member) is None:
-            raise FieldError(["body", "members", index], f"no evaluator {member}")
+            raise NotFoundError(f"no evaluator {member} (members[{index}])")
         conflict = await conflict_of(
             session, member, organisation_id=grant.organisation_id, donor_id=None
         )

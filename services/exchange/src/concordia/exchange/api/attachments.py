@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 
 from concordia.core.deps import SessionDep
 from concordia.exchange import attachments as service
 from concordia.exchange.api.deps import Reader, StateDep, Writer
+from concordia.exchange.codes import MEDIA_TYPES
 from concordia.exchange.models import Attachment
 from concordia.exchange.schemas import AttachmentRead
 
@@ -42,11 +43,15 @@ async def _body(request: Request, limit: int) -> bytes:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {
-                t: {"schema": {"type": "string", "format": "binary"}}
-                for t in ("application/pdf", "text/plain", "image/png", "image/jpeg")
-            },
+            # Raw bytes (OpenAPI 3.1: a media type without a schema). What they must be is
+            # no JSON Schema rule: the content is checked against `Content-Type` (422).
+            "content": {t: {} for t in MEDIA_TYPES},
         }
+    },
+    responses={
+        409: {"description": "The content is not what its `Content-Type` says."},
+        413: {"description": "The attachment is over this node's size limit."},
+        415: {"description": "A `Content-Type` no attachment may have."},
     },
 )
 async def add_attachment(
@@ -56,13 +61,13 @@ async def add_attachment(
     state: StateDep,
     principal: Writer,
     response: Response,
-    content_type: Annotated[str, Header(max_length=128)],
 ) -> AttachmentRead:
-    """Attach a file (the raw bytes; `Content-Type` must match the content); 413 if too large."""
+    """Attach a file: the raw bytes, with a `Content-Type` the content matches (409 if not,
+    415 for another type); 413 if too large."""
     body = await _body(request, state.max_attachment_bytes)
     attachment = await service.add(
         session=session, node=state.node, principal=principal, practice_id=practice_id,
-        content=body, declared=content_type,
+        content=body, declared=request.headers.get("content-type", ""),
     )  # fmt: skip
     response.headers["Location"] = f"/v1/practices/{practice_id}/attachments/{attachment.sha256}"
     return _read(attachment)
@@ -79,7 +84,7 @@ async def list_attachments(
 @router.get(
     "/{sha256}",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses={200: {"content": {t: {} for t in MEDIA_TYPES}, "description": "Its bytes."}},
 )
 async def get_attachment(
     practice_id: uuid.UUID, sha256: Sha256, session: SessionDep, _: Reader

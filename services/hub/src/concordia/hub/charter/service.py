@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.db import Database
 from concordia.core.errors import (
     ConflictError,
-    FieldError,
+    InconsistentError,
     NotFoundError,
     PreconditionFailedError,
 )
@@ -114,12 +114,11 @@ async def put(
     ``if_match`` is not the charter in force, 409 if the version is taken."""
     now = await current(session=session)
     if if_match is not None and if_match != now.revision:
+        named = "names no revision" if if_match < 0 else f"names revision {if_match}"
         raise PreconditionFailedError(
-            f"the charter changed: revision {now.revision} is current, not {if_match}; "
+            f"the charter changed: revision {now.revision} is current, If-Match {named}; "
             "read it again and retry"
         )
-    if data.version == DEFAULT_CHARTER.version:
-        raise FieldError(["body", "version"], "'default' names the built-in charter")
     taken = await session.scalar(select(Charter.revision).where(Charter.version == data.version))
     if taken is not None:
         raise ConflictError(f"charter version {data.version!r} exists (revision {taken})")
@@ -199,16 +198,17 @@ def signatures_read(
 def check_one(
     kind: str, body: dict[str, object], signature: MemberSignature, directory: Directory | None
 ) -> None:
-    """422 unless ``signature`` is a member's valid signature of the document."""
+    """404 unless ``signature``'s signer is in the directory; 409 unless it is their valid
+    signature of the document (with the key the directory lists)."""
     if directory is None:
         raise ConflictError(
             "the hub keeps no coalition directory: accept one first (concordia hub "
             "accept-directory)"
         )
     if directory.member(signature.signer) is None:
-        raise FieldError(["body", "signer"], f"{signature.signer} is not in the directory")
+        raise NotFoundError(f"{signature.signer} is not in the directory (body.signer)")
     if signature_shortfall(kind, body, [signature], directory, 1):
-        raise FieldError(
+        raise InconsistentError(
             ["body", "value"],
             f"not {signature.signer}'s signature of this {kind} with the key the directory "
             "lists (sign the document as served, with the node key)",
@@ -220,7 +220,8 @@ async def sign(
 ) -> tuple[SignaturesRead, CharterPublished | None]:
     """Add a member's signature to revision ``number``; the charter too if it is now adopted.
 
-    422 if the signature is not a member's valid one; 409 if a newer revision is adopted.
+    404 if the signer is no member, 409 if the signature is not theirs or a newer revision is
+    adopted.
     """
     row = await session.get(Charter, number, with_for_update=True)
     if row is None:

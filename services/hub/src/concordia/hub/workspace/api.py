@@ -7,6 +7,7 @@ objectives, never decide), ``hub:admin`` (the hub's operator), ``hub:read`` (rea
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -150,10 +151,13 @@ async def scan_agenda(
     return await agenda.scan(runtime(request).db, federation, periods, settings.stale_after_seconds)
 
 
-@router.get("/agenda/{item_id}", response_model=AgendaItemRead)
-async def get_agenda_item(item_id: Id, session: SessionDep, _: WorkspaceReader) -> AgendaItemRead:
+# Only a UUID names an item: `/agenda/scan` is no item, so GET there is 405, not a lookup.
+@router.get("/agenda/{item_id:uuid}", response_model=AgendaItemRead)
+async def get_agenda_item(
+    item_id: Annotated[uuid.UUID, Path()], session: SessionDep, _: WorkspaceReader
+) -> AgendaItemRead:
     """One item with its evidence, discussion and decision."""
-    return await agenda.read(session, item_id)
+    return await agenda.read(session, str(item_id))
 
 
 @router.post(

@@ -161,8 +161,9 @@ async def update(
     if not admin and row.member != actor:
         raise ForbiddenError("a member changes its own commitments only")
     if if_match is not None and if_match != row.revision:
+        named = "names no revision" if if_match < 0 else f"names revision {if_match}"
         raise PreconditionFailedError(
-            f"the commitment is at revision {row.revision}, not {if_match}: read it again"
+            f"the commitment is at revision {row.revision}, If-Match {named}: read it again"
         )
     changes = data.model_dump(exclude_unset=True)
     if not changes or all(getattr(row, k) == v for k, v in changes.items()):

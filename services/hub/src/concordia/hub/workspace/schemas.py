@@ -16,7 +16,7 @@ from pydantic import (
     field_validator,
 )
 
-from concordia.core.schemas import OMITTED
+from concordia.core.schemas import OMITTED, IsoDate
 from concordia.core.types import QUARTER_PATTERN, LongText
 from concordia.core.types import Text as OneLine
 from concordia.events import CharterPublished, MemberSignature
@@ -220,7 +220,7 @@ class FollowUpCreate(Strict):
 
     action: RoleLine
     actor: str = Field(pattern=MEMBER, examples=["state:se"])
-    due: date | None = None
+    due: IsoDate | None = None
 
 
 class FollowUpRead(BaseModel):
@@ -242,7 +242,7 @@ class DecisionCreate(Strict):
     concerns: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(
         default_factory=list, max_length=64, description="The nodes it concerns (empty: all)."
     )
-    due: date | None = None
+    due: IsoDate | None = None
     follow_ups: list[FollowUpCreate] = Field(default_factory=list, max_length=50)
     charter: CharterUpdate | None = Field(
         default=None,

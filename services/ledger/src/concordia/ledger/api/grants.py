@@ -45,8 +45,15 @@ async def _without_totals(grant: Grant, *, session: AsyncSession, viewer: Viewer
 grants = Records(router, GrantRead, key="grant_id", noun="grant", present=_with_totals,
                  present_item=_without_totals, write={"ctx": CtxDep, "viewer": WriterView},
                  read={"viewer": ReaderView})  # fmt: skip
-grants.create("Record a grant of a donor to an organisation or a person the registry announced.",
-              body=GrantCreate, call=service.create)  # fmt: skip
+grants.create(
+    """Record a grant of a donor to an organisation or a person the registry announced.
+
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to
+    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
+    """,
+    body=GrantCreate, call=service.create,
+    responses={404: {"description": "No such donor of the caller's, or no such recipient"}},
+)  # fmt: skip
 grants.page(
     "Live grants in recording order (without totals), a keyset page at a time.",
     call=service.list_page,

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import BeforeValidator, ValidationError
 
 from concordia.core.auth import Operator
 from concordia.core.deps import SessionDep
+from concordia.core.schemas import OMITTED
 from concordia.ledger.api.deps import Reader
-from concordia.ledger.schemas import Currency, RateIn, RateRead, RatesLoaded
+from concordia.ledger.schemas import CURRENCIES, Currency, RateIn, RateRead, RatesLoaded
 from concordia.ledger.service import rates as service
 
 router = APIRouter(prefix="/v1", tags=["rates"])
@@ -23,12 +25,33 @@ MAX_RATES = 100_000
 _HEADER = ["currency", "date", "rate"]
 _MAX_ERRORS = 50
 
+# What a CSV body the route takes looks like, as a pattern a client (and schemathesis) can read:
+# the header, then lines of a currency (ISO 4217, not EUR), a day that exists in every year,
+# and a positive rate; blank lines between. Every body it matches is stored (a currency and day
+# given twice is 409); the route also takes a header in any case, spaces around a cell, 29
+# February.
+_DAY = (
+    r"(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_RATE = r"(?:[1-9][0-9]{0,9}(?:\.[0-9]{1,8})?|0\.[0-9]{0,7}[1-9])"
+_LINE = f"(?:{'|'.join(sorted(CURRENCIES - {'EUR'}))}),{_DAY},{_RATE}"
+CSV_PATTERN = f"^\ufeff?currency,date,rate(?:\r?\n(?:{_LINE})?)*$"
+
+
+def _iso_day(value: Any) -> Any:
+    # A query's date in ISO form only: pydantic would also read "1700000000" as Unix time.
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("must be a day, YYYY-MM-DD")
+    return value
+
 
 @router.put("/rates", response_model=RatesLoaded)
 async def load_rates(
     rates: Annotated[list[RateIn], Body(max_length=MAX_RATES)], session: SessionDep, _: Operator
 ) -> RatesLoaded:
-    """Store rates (EUR per unit), replacing any for the same currency and date."""
+    """Store rates (EUR per unit), replacing any for the same currency and date; 409 when two
+    items give one currency and date."""
     return RatesLoaded(stored=await service.load(session=session, rates=rates))
 
 
@@ -95,7 +118,7 @@ def _parse_rows(reader: Any) -> list[RateIn]:
             "required": True,
             "content": {
                 "text/csv": {
-                    "schema": {"type": "string"},
+                    "schema": {"type": "string", "pattern": CSV_PATTERN},
                     "example": "currency,date,rate\nSEK,2026-01-01,0.0871\n",
                 }
             },
@@ -103,7 +126,8 @@ def _parse_rows(reader: Any) -> list[RateIn]:
     },
 )
 async def load_rates_csv(request: Request, session: SessionDep, _: Operator) -> RatesLoaded:
-    """Store rates from CSV (`currency,date,rate`, one rate per line); 422 names each bad line."""
+    """Store rates from CSV (`currency,date,rate`, one rate per line); 422 names each bad line,
+    409 a currency and day given twice."""
     try:
         text = (await request.body()).decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -119,7 +143,9 @@ async def list_rates(
     session: SessionDep,
     _: Reader,
     currency: Annotated[Currency, Query(description="ISO 4217 code.")],
-    before: Annotated[date | None, Query(description="Only rates before this date.")] = None,
+    before: Annotated[
+        date, BeforeValidator(_iso_day), Query(description="Only rates before this day.")
+    ] = OMITTED,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[RateRead]:
     """A currency's rates, newest first."""

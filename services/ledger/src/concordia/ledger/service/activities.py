@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.errors import FieldError, NotFoundError
+from concordia.core.errors import InconsistentError, NotFoundError
 from concordia.events.ledger import ActivityRecorded, ActivityRemoved, ActivityUpdated
 from concordia.ledger.models import Activity
 from concordia.ledger.schemas import ActivityCreate, ActivityFields, ActivityRead, ActivityUpdate
@@ -112,15 +112,17 @@ async def update(
     if_match: int | None,
     viewer: Viewer,
 ) -> Activity:
-    """Change the fields sent; the merged activity must still be consistent (else 422)."""
+    """Change the fields sent; the merged activity must still be consistent (else 409)."""
     activity = await get(session=session, activity_id=activity_id, viewer=viewer)
     check_version(activity.version, if_match)
     merged_raw = {**_fields(activity), **data.model_dump(exclude_unset=True)}
     try:
         merged = ActivityFields.model_validate(merged_raw, strict=False)
     except ValidationError as exc:
+        # The fields sent are valid one by one (the route checked them): what breaks is a rule
+        # between them and the stored ones (dates, counts).
         error = exc.errors()[0]
-        raise FieldError(["body", *error["loc"]], error["msg"]) from None
+        raise InconsistentError(["body", *error["loc"]], error["msg"]) from None
     columns = _columns(merged.model_dump())
     if all(getattr(activity, k) == v for k, v in columns.items()):
         return activity

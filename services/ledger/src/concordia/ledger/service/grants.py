@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.changes import field_reader, fields_of
 from concordia.core.db import get_or_404
-from concordia.core.errors import ConflictError, FieldError
+from concordia.core.errors import ConflictError, InconsistentError, NotFoundError
 from concordia.core.pagination import keyset
 from concordia.events.ledger import GrantRecorded, GrantUpdated, GrantWithdrawn
 from concordia.ledger.feed import service as feed
@@ -89,7 +89,7 @@ async def _recipient(session: AsyncSession, ref: RecipientRef) -> dict[str, Any]
     try:
         return index.columns(ref)
     except recipients.UnknownRecipientError as exc:
-        raise FieldError(["body", "recipient"], str(exc)) from None
+        raise NotFoundError(f"{exc} (body.recipient)") from None
 
 
 async def _external_id_free(
@@ -105,11 +105,11 @@ async def _external_id_free(
 async def create(
     *, session: AsyncSession, ctx: NodeContext, viewer: Viewer, data: GrantCreate
 ) -> Grant:
-    """Record a grant of one of the caller's donors; 422 for an unknown (or another owner's)
+    """Record a grant of one of the caller's donors; 404 for an unknown (or another owner's)
     donor or an unknown recipient, 409 on a taken external id."""
     donor = await session.get(Donor, data.donor_id)
     if donor is None or not viewer.may_change(donor.owner):
-        raise FieldError(["body", "donor_id"], f"no donor {data.donor_id}")
+        raise NotFoundError(f"no donor {data.donor_id} (body.donor_id)")
     await _external_id_free(session, data.donor_id, data.external_id)
     values = columns_of(data, await _recipient(session, data.recipient))
     at = now()
@@ -219,7 +219,7 @@ async def update(
     data: GrantUpdate,
     if_match: int | None,
 ) -> Grant:
-    """Change the fields sent; 412 on a stale If-Match, 422 when the dates end up reversed."""
+    """Change the fields sent; 412 on a stale If-Match, 409 when the dates end up reversed."""
     grant = await get(session=session, grant_id=grant_id, viewer=viewer, change=True)
     check_version(grant.version, if_match)
     sent = data.model_dump(exclude_unset=True)
@@ -227,7 +227,7 @@ async def update(
     merged.update({k: v for k, v in sent.items() if k in FIELD_COLUMNS})
     if merged["end_date"] < merged["start_date"]:
         loc = "end_date" if "end_date" in sent else "start_date"
-        raise FieldError(["body", loc], "end_date must not be before start_date")
+        raise InconsistentError(["body", loc], "end_date must not be before start_date")
     if data.recipient is not None:
         merged.update(await _recipient(session, data.recipient))
     external_id = sent.get("external_id", grant.external_id)

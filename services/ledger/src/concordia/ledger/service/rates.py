@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.bulk import CHUNK
-from concordia.core.errors import FieldError
+from concordia.core.errors import InconsistentError
 from concordia.ledger import codes
 from concordia.ledger.feed import moves as feed_moves
 from concordia.ledger.models import Rate, Transaction
@@ -22,12 +22,12 @@ _CENT = Decimal("0.01")
 
 
 async def load(*, session: AsyncSession, rates: Sequence[RateIn]) -> int:
-    """Store rates, replacing any for the same currency and date; 422 on a repeated pair."""
+    """Store rates, replacing any for the same currency and date; 409 on a repeated pair."""
     seen: dict[tuple[str, date], int] = {}
     for index, rate in enumerate(rates):
         key = (rate.currency, rate.date)
         if key in seen:
-            raise FieldError(
+            raise InconsistentError(
                 ["body", index, "date"], f"{rate.currency} on {rate.date} repeats item {seen[key]}"
             )
         seen[key] = index

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.core.errors import ConflictError, InconsistentError, NotFoundError
 from concordia.events.ledger import TransactionRecorded, TransactionRemoved
 from concordia.ledger.models import Transaction
 from concordia.ledger.schemas import TransactionCreate, TransactionRead
@@ -23,10 +23,10 @@ async def record(
     grant_id: uuid.UUID,
     data: TransactionCreate,
 ) -> Transaction:
-    """Record a transaction; 422 if ``donor_id`` names another donor than the grant's."""
+    """Record a transaction; 409 if ``donor_id`` names another donor than the grant's."""
     grant = await grants.get(session=session, grant_id=grant_id, viewer=viewer, change=True)
     if data.donor_id is not None and data.donor_id != grant.donor_id:
-        raise FieldError(
+        raise InconsistentError(
             ["body", "donor_id"],
             f"grant {grant_id} belongs to another donor than {data.donor_id}",
         )

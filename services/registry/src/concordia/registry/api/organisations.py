@@ -38,12 +38,16 @@ orgs.delete("Remove an organisation and its memberships.", call=service.remove,
     "/{org_id}/members",
     status_code=status.HTTP_201_CREATED,
     response_model=MembershipRead,
-    responses={409: {}},
+    responses={
+        404: {"description": "No such organisation, or no such person (the body's `person_id`)"},
+        409: {},
+    },
 )
 async def add_member(
     org_id: uuid.UUID, data: MembershipCreate, session: SessionDep, ctx: CtxDep, actor: Writer
 ) -> MembershipRead:
-    """Add a person to an organisation."""
+    """Add a person to an organisation; 404 when either is unknown (or erased, or another
+    owner's), 409 when the person already is a member."""
     member = await service.add_member(
         session=session, ctx=ctx, actor=actor, org_id=org_id, data=data
     )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.changes import check_version, field_reader, fields_of, new_id, now
 from concordia.core.db import get_or_404
-from concordia.core.errors import ConflictError, FieldError, NotFoundError
+from concordia.core.errors import ConflictError, NotFoundError
 from concordia.core.pagination import owned_page
 from concordia.events.registry import (
     MembershipChanged,
@@ -180,11 +180,11 @@ async def add_member(
     org_id: uuid.UUID,
     data: MembershipCreate,
 ) -> Membership:
-    """Link a visible person to an organisation; 422 for an unknown or erased person."""
+    """Link a visible person to an organisation; 404 for an unknown or erased person."""
     await get(session=session, actor=actor, org_id=org_id)
     person = await session.get(Person, data.person_id)
     if person is None or person.erased_at is not None or not actor.owns(person.owner):
-        raise FieldError(["body", "person_id"], f"no person {data.person_id}")
+        raise NotFoundError(f"no person {data.person_id}")
     await audit(session=session, actor=actor, person_ids=[person.id], action="member_add")
     existing = await session.get(Membership, (data.person_id, org_id))
     if existing is not None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.changes import check_version, fields_of, new_id, now
 from concordia.core.db import get_or_404
-from concordia.core.errors import FieldError, NotFoundError
+from concordia.core.errors import InconsistentError, NotFoundError
 from concordia.core.pagination import keyset
 from concordia.events.registry import PermitRecorded, PermitUpdated
 from concordia.registry.models import Consent, Permit, Person
@@ -22,15 +22,15 @@ from concordia.registry.service.persons import audit, audit_entries
 
 def _check_dates(valid_from: date | None, valid_to: date | None) -> None:
     if valid_from and valid_to and valid_to < valid_from:
-        raise FieldError(["body", "valid_to"], "valid_to is before valid_from")
+        # Each date valid alone, their order a rule between them: 409 inconsistent-fields.
+        raise InconsistentError(["body", "valid_to"], "valid_to is before valid_from")
 
 
-async def _live_person(
-    session: AsyncSession, actor: Actor, person_id: uuid.UUID, loc: list[str]
-) -> Person:
+async def _live_person(session: AsyncSession, actor: Actor, person_id: uuid.UUID) -> Person:
+    """The visible person a permit's body names; 404 for an unknown or erased one."""
     person = await session.get(Person, person_id)
     if person is None or person.erased_at is not None or not actor.owns(person.owner):
-        raise FieldError(loc, f"no person {person_id}")
+        raise NotFoundError(f"no person {person_id}")
     return person
 
 
@@ -63,11 +63,11 @@ def _change(permit: Permit) -> dict[str, object]:
 async def create(
     *, session: AsyncSession, ctx: NodeContext, actor: Actor, data: PermitCreate
 ) -> Permit:
-    """Record a permit of a visible person; 422 for an unknown person or dates out of order.
+    """Record a permit of a visible person; 404 for an unknown person, 409 for dates out of order.
 
     The permit belongs to its person's owner (an operator's admin may record it for them).
     """
-    person = await _live_person(session, actor, data.person_id, ["body", "person_id"])
+    person = await _live_person(session, actor, data.person_id)
     _check_dates(data.valid_from, data.valid_to)
     at = now()
     permit = Permit(
