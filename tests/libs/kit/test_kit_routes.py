@@ -86,7 +86,7 @@ def _app() -> FastAPI:
     router = APIRouter(prefix="/v1/notes", tags=["notes"])
     notes = Records(router, NoteRead, key="note_id", noun="note", write={"owner": Owner},
                     read={"owner": Owner}, present_item=shout)  # fmt: skip
-    notes.create("Write a note.", body=NoteCreate, call=create)
+    notes.create("Write a note.", body=NoteCreate, call=create, not_found="No such notebook")
     notes.page("Notes.", call=search, query=(Param("text", str | None), LIMIT))
     notes.get("One note.", call=get)
     notes.patch("Change a note.", body=NoteUpdate, call=update, responses={412: {}})
@@ -138,7 +138,9 @@ def test_the_document_names_each_route_as_a_written_one_would() -> None:
     assert listed["operationId"] == "notes.list"
     assert listed["description"] == "Notes."
     assert [p["name"] for p in listed["parameters"]] == ["text", "limit", "owner", "after"]
-    assert paths["/v1/notes"]["post"]["operationId"] == "notes.create"
+    made = paths["/v1/notes"]["post"]
+    assert made["operationId"] == "notes.create"
+    assert made["responses"]["404"] == {"description": "No such notebook"}  # not_found
     one = paths["/v1/notes/{note_id}"]
     assert {m: op["operationId"] for m, op in one.items()} == {
         "get": "notes.get",

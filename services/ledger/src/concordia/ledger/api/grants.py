@@ -52,7 +52,7 @@ grants.create(
     the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
     """,
     body=GrantCreate, call=service.create,
-    responses={404: {"description": "No such donor of the caller's, or no such recipient"}},
+    not_found="No such donor of the caller's, or no such recipient",
 )  # fmt: skip
 grants.page(
     "Live grants in recording order (without totals), a keyset page at a time.",

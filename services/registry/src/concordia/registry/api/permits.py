@@ -22,8 +22,7 @@ permits = Records(router, PermitRead, key="permit_id", noun="permit",
 permits.create(
     """Record a permit or visa of a registered person of the token's owner (404 for an
     unknown one).""",
-    body=PermitCreate, call=service.create,
-    responses={404: {"description": "No such person (the body's `person_id`)"}},
+    body=PermitCreate, call=service.create, not_found="No such person (the body's `person_id`)"
 )  # fmt: skip
 permits.page(
     "Permits, filtered by person, status, or expiry within N days from today.",
