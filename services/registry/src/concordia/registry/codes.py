@@ -37,6 +37,7 @@ __all__ = [
     "REGION_DISTRICT",
     "REPRESENTED_GROUPS",
     "UKRAINE_DISTRICT",
+    "VOCABULARIES",
     "ConsentPurpose",
     "EthnicOrigin",
     "Gender",
@@ -48,7 +49,6 @@ __all__ = [
     "RepresentedGroup",
     "RiskLevel",
     "Vulnerability",
-    "VOCABULARIES",
     "code_lists",
 ]
 
