@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import func, insert, select
 from starlette.requests import Request
 
@@ -19,6 +20,7 @@ from concordia.core.bulk import (
     report,
     request_hash,
     run_sync,
+    validate_records,
 )
 from concordia.core.db import Database, new_metadata
 from concordia.core.errors import ConflictError
@@ -162,3 +164,35 @@ async def test_run_sync_replays_refuses_and_binds_the_key_to_the_route(store: St
     assert "Idempotent-Replayed" not in fresh.headers
     await call("/v1/sync/things", body, key=None)  # no key: applied every time
     assert applied == [2, 2, 2]
+
+
+class _Thing(BaseModel):
+    external_id: str = Field(min_length=1)
+    size: int = Field(ge=0)
+    colour: str = "red"
+
+
+def test_records_are_validated_as_if_one_by_one() -> None:
+    """One list validation tells each record's errors by its index, as validating it alone."""
+    records: list[Any] = [
+        {"external_id": "a", "size": 1},
+        {"external_id": "b", "size": -1, "colour": 3},
+        "not an object",
+        {"external_id": "a", "size": 2},  # a duplicate of a valid record
+        {"size": 4},
+        {"external_id": "c", "size": 5, "colour": "blue"},
+    ]
+    valid, refused = validate_records(records, _Thing)
+    assert [(i, r.external_id, r.colour) for i, r in valid] == [(0, "a", "red"), (5, "c", "blue")]
+    by_index = {r.index: r for r in refused}
+    assert sorted(by_index) == [1, 2, 3, 4]
+    for index in (1, 2, 4):
+        with pytest.raises(ValidationError) as alone:
+            _Thing.model_validate(records[index])
+        expected = [(list(e["loc"]), e["msg"]) for e in alone.value.errors()]
+        assert [(e.loc, e.msg) for e in by_index[index].errors] == expected
+        assert by_index[index].status == "rejected"
+    assert by_index[1].external_id == "b"
+    assert by_index[2].external_id is None
+    assert [e.msg for e in by_index[3].errors] == ["duplicate external_id in this request"]
+    assert validate_records([], _Thing) == ([], [])

@@ -25,6 +25,28 @@ SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
 
 
+#: (event class, node) -> (source, subject or None when it depends on the event, dataschema):
+#: a bulk sync wraps thousands of events of one class, each rebuilt these strings alike.
+_PARTS: dict[tuple[type[Event], str], tuple[str, str | None, str]] = {}
+
+
+def _parts(event: Event, node: str) -> tuple[str, str | None, str]:
+    """The envelope attributes that depend only on the event's class and the node."""
+    cls = type(event)
+    parts = _PARTS.get((cls, node))
+    if parts is None:
+        # Only the base class's producer() and subject_params() read nothing of the instance.
+        fixed_producer = cls.producer is Event.producer
+        fixed_subject = cls.subject_params is Event.subject_params
+        source = f"/concordia/{node}/{event.producer()}"
+        subject = event.subject(node) if fixed_subject else None
+        parts = (source, subject, cls.schema_uri())
+        if not fixed_producer:
+            return parts
+        _PARTS[(cls, node)] = parts
+    return parts
+
+
 class EnvelopeError(ValueError):
     """A message is not a valid Concordia event envelope."""
 
@@ -63,13 +85,14 @@ class Envelope(Generic[E_co]):
         cls, event: E, *, node: str, id: str | None = None, time: datetime | None = None
     ) -> Envelope[E]:
         """Wrap ``event`` as published by ``node``: fresh UUIDv7 id, current UTC time."""
+        source, subject, dataschema = _parts(event, node)
         return Envelope(
             id=id or str(uuid_utils.uuid7()),
-            source=f"/concordia/{node}/{event.producer()}",
+            source=source,
             type=event.event_type,
-            subject=event.subject(node),
+            subject=subject if subject is not None else event.subject(node),
             time=(time or datetime.now(UTC)).astimezone(UTC),
-            dataschema=event.schema_uri(),
+            dataschema=dataschema,
             data=event,
         )
 

@@ -27,12 +27,12 @@ from sqlalchemy import (
     Table,
     delete,
     event,
-    insert,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from concordia.core import tracing
+from concordia.core.db import insert_rows
 from concordia.events._envelope import Envelope
 from concordia.events._model import Event
 
@@ -102,7 +102,11 @@ class Outbox:
         self._wakeup_loop: asyncio.AbstractEventLoop | None = None
 
     def build_row(
-        self, envelope: Envelope[Event], *, headers: Mapping[str, str] | None = None
+        self,
+        envelope: Envelope[Event],
+        *,
+        headers: Mapping[str, str] | None = None,
+        created_at: datetime | None = None,
     ) -> dict[str, Any]:
         """The outbox row for ``envelope`` (headers default to what its type requires)."""
         merged: dict[str, str] = {}
@@ -117,7 +121,7 @@ class Outbox:
             "type": envelope.type,
             "payload": envelope.to_bytes(),
             "headers": merged or None,
-            "created_at": datetime.now(UTC),
+            "created_at": created_at or datetime.now(UTC),
         }
 
     async def add(
@@ -156,8 +160,9 @@ class Outbox:
             ]
             if tracing.recording_changes():
                 session.info.setdefault(_TRACE_KEY, []).append(traceparent)
-        rows = [self.build_row(env, headers=headers) for env in envelopes]
-        await session.execute(insert(self.table), rows)
+        at = datetime.now(UTC)
+        rows = [self.build_row(env, headers=headers, created_at=at) for env in envelopes]
+        await insert_rows(session, self.table, rows)
         session.info.setdefault(_WAKE_KEY, set()).add(self)
         return envelopes
 

@@ -9,14 +9,16 @@ A page read ahead is what that request would have got had it come a moment earli
 keyset feed allows: a change moves its grant to the end, where the portal still finds it. It
 is served only if no grant moved since (the feed counters are the same), and for at most
 ``keep_seconds``, so a later change of anything else (a rate, a donor's name) is never held
-back longer than that. Few pages are kept (``slots``; each is the page's JSON bytes).
+back longer than that. Few pages are kept (``slots``; each is the page's JSON bytes and the
+same compressed as the portal took the page before, with its ETag: that work is done ahead
+too, in a worker thread).
 
 Example::
 
     ahead = ReadAhead(db)
-    found = await ahead.take(session, (after, limit, audience))   # bytes and count, or None
+    found = await ahead.take(session, (after, limit, audience))   # ((bytes, count), encoded)
     ...
-    ahead.start(next_after, limit, audience)            # after a full page
+    ahead.start(next_after, limit, audience, "gzip")    # after a full page
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
-from concordia.ledger.feed.body import page_body
+from concordia.ledger.feed.body import Encoded, encoded, page_body
 from concordia.ledger.models import FeedCounter
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ Page = tuple[bytes, int]
 
 @dataclass
 class _Ahead:
-    task: asyncio.Task[tuple[Any, Page]]
+    task: asyncio.Task[tuple[Any, Page, Encoded]]
     started: float
 
 
@@ -61,18 +63,22 @@ class ReadAhead:
         self.keep_seconds, self.slots = keep_seconds, slots
         self._pages: dict[Key, _Ahead] = {}
 
-    def start(self, after: int, limit: int, audience: frozenset[str]) -> None:
-        """Start building the page after ``after`` (unless it is under way already)."""
+    def start(
+        self, after: int, limit: int, audience: frozenset[str], coding: str | None = None
+    ) -> None:
+        """Start building the page after ``after`` (unless it is under way already), encoded
+        in ``coding`` too (the coding the portal took the page before in)."""
         key = (after, limit, audience)
         self._expire()
         if key in self._pages or len(self._pages) >= self.slots:
             return
-        task = asyncio.create_task(self._build(key), name=f"feed-ahead-{after}")
+        task = asyncio.create_task(self._build(key, coding), name=f"feed-ahead-{after}")
         task.add_done_callback(_retrieve)  # a failure dropped unseen is still retrieved
         self._pages[key] = _Ahead(task, time.monotonic())
 
-    async def take(self, session: AsyncSession, key: Key) -> Page | None:
-        """The page read ahead for ``key`` if it is still what a read now may give, else None.
+    async def take(self, session: AsyncSession, key: Key) -> tuple[Page, Encoded] | None:
+        """The page read ahead for ``key`` if it is still what a read now may give, else None;
+        with it, the page encoded as the request that started it would take it.
 
         ``session`` reads the counters now; the page is given once (a second request reads).
         """
@@ -83,21 +89,20 @@ class ReadAhead:
             ahead.task.cancel()
             return None
         try:
-            seen, page = await ahead.task
+            seen, page, sent = await ahead.task
         except Exception:  # the request builds the page itself
             log.exception("reading a feed page ahead failed")
             return None
         if time.monotonic() - ahead.started > self.keep_seconds:
             return None
-        return page if seen == await counters(session) else None
+        return (page, sent) if seen == await counters(session) else None
 
-    async def _build(self, key: Key) -> tuple[Any, Page]:
+    async def _build(self, key: Key, coding: str | None) -> tuple[Any, Page, Encoded]:
         after, limit, audience = key
         async with self.db.unit_of_work(write=False) as session:
             seen = await counters(session)  # first: a change after it makes the page unusable
-            return seen, await page_body(
-                session=session, after=after, limit=limit, audience=audience
-            )
+            page = await page_body(session=session, after=after, limit=limit, audience=audience)
+        return seen, page, await encoded(page[0], coding)
 
     def _expire(self) -> None:
         now = time.monotonic()

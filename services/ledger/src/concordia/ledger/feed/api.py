@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import zlib
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-import zstandard
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
@@ -27,14 +24,6 @@ from concordia.ledger.service._common import Viewer
 router = APIRouter(prefix="/v1/feed", tags=["feed"])
 
 _MAX_SEQ = 2**63 - 1
-#: zlib level 2: on a 10k page (12 MB of JSON) 1.41 MB in ~42 ms, where level 1 took as long
-#: for 1.54 MB, level 4 ~66 ms for 1.31 MB and level 6 ~99 ms for 1.13 MB; a full pull is a
-#: hundred such pages (measured again for issue 17).
-_GZIP_LEVEL = 2
-#: zstd level 1: the same page in 0.88 MB for ~10 ms (level 3: 1.06 MB, ~15 ms; negative
-#: levels save a millisecond or two for a third more bytes), and ~4 ms to decode against
-#: gzip's ~15 ms. Offered first to clients that accept it.
-_ZSTD_LEVEL = 1
 
 FeedAfter = Annotated[
     int,
@@ -98,15 +87,11 @@ def wants_zstd(request: Request) -> bool:
     return _accepted(request).get("zstd", False)
 
 
-def _compressed(request: Request, body: bytes, headers: dict[str, str]) -> bytes:
-    """``body`` in the best coding the client accepts (zstd, then gzip), else as it is."""
+def _coding(request: Request) -> str | None:
+    """The best coding the client accepts for a page (zstd, then gzip), else None."""
     if wants_zstd(request):
-        headers["Content-Encoding"] = "zstd"
-        return zstandard.ZstdCompressor(level=_ZSTD_LEVEL).compress(body)
-    if wants_gzip(request):
-        headers["Content-Encoding"] = "gzip"
-        return gzip.compress(body, compresslevel=_GZIP_LEVEL, mtime=0)
-    return body
+        return "zstd"
+    return "gzip" if wants_gzip(request) else None
 
 
 def _matches(if_none_match: str | None, tag: str) -> bool:
@@ -141,26 +126,32 @@ async def feed_grants(
     tombstones; persons appear as `individual`, without titles or descriptions.
     """
     audience = Viewer(principal=caller).audience
+    coding = _coding(request)
     ahead = ledger_state(request).feed_ahead
-    page = None if ahead is None else await ahead.take(session, (after, limit, audience))
-    if page is None:
-        page = await feed_body.page_body(
+    found = None if ahead is None else await ahead.take(session, (after, limit, audience))
+    if found is None:
+        body, count = await feed_body.page_body(
             session=session, after=after, limit=limit, audience=audience
         )
-    body, count = page
+        sent = None
+    else:
+        (body, count), sent = found
     if ahead is not None and count == limit:
-        # A full page: the portal will ask for the next one; build it while this one travels.
-        ahead.start(feed_body.next_of(body), limit, audience)
-    # Weak: the gzip and identity bodies are the same page, and share the tag.
-    tag = f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
-    headers = {"ETag": tag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache"}
+        # A full page: the portal will ask for the next one; build (and encode) it while this
+        # one travels.
+        ahead.start(feed_body.next_of(body), limit, audience, coding)
+    if sent is None or sent.coding != coding:
+        # Hashing and compressing a 12 MB page take a worker thread, not the event loop.
+        sent = await feed_body.encoded(body, coding)
+    headers = {"ETag": sent.tag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache"}
     if count == limit:  # a short page is the current end: poll it, don't follow a link
         following = request.url.include_query_params(after=str(feed_body.next_of(body)))
         headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
-    if _matches(if_none_match, tag):
+    if _matches(if_none_match, sent.tag):
         return Response(status_code=304, headers=headers)
-    return Response(_compressed(request, body, headers), media_type="application/json",
-                    headers=headers)  # fmt: skip
+    if sent.coding is not None:
+        headers["Content-Encoding"] = sent.coding
+    return Response(sent.content, media_type="application/json", headers=headers)
 
 
 @router.get(
@@ -263,7 +254,7 @@ async def _holding(body: AsyncIterator[bytes], slot: _StreamSlot) -> AsyncIterat
 
 
 async def _gzipped(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, 31)
+    compressor = zlib.compressobj(feed_body.GZIP_LEVEL, zlib.DEFLATED, 31)
     async for chunk in chunks:
         if out := compressor.compress(chunk):
             yield out

@@ -10,11 +10,16 @@ organisations repeat across a page, so each is built once per page. The JSON is 
 
 from __future__ import annotations
 
+import asyncio
+import gzip
+import hashlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import orjson
+import zstandard
 from sqlalchemy import String, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -189,3 +194,49 @@ async def page_body(
              "transactions": txs}
         )  # fmt: skip
     return orjson.dumps({"items": items, "next": str(last)}), len(items)
+
+
+#: zlib level 2: on a 10k page (12 MB of JSON) 1.41 MB in ~42 ms, where level 1 took as long
+#: for 1.54 MB, level 4 ~66 ms for 1.31 MB and level 6 ~99 ms for 1.13 MB; a full pull is a
+#: hundred such pages (measured again for issue 17).
+GZIP_LEVEL = 2
+#: zstd level 1: the same page in 0.88 MB for ~10 ms (level 3: 1.06 MB, ~15 ms; negative
+#: levels save a millisecond or two for a third more bytes), and ~4 ms to decode against
+#: gzip's ~15 ms. Offered first to clients that accept it.
+ZSTD_LEVEL = 1
+#: Below this size a page is hashed and compressed on the event loop: the hand-off to a
+#: thread would cost more than it frees.
+_INLINE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A page body as sent: its ETag and its bytes in one content coding (None: as it is)."""
+
+    tag: str
+    coding: str | None
+    content: bytes
+
+
+def encode(body: bytes, coding: str | None) -> Encoded:
+    """The ETag of ``body`` and ``body`` in ``coding`` (``gzip``, ``zstd`` or None).
+
+    The tag is weak: the compressed and identity bodies are the same page and share it.
+    """
+    tag = f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+    if coding == "zstd":
+        content = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(body)
+    elif coding == "gzip":
+        content = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+    else:
+        content = body
+    return Encoded(tag, coding, content)
+
+
+async def encoded(body: bytes, coding: str | None) -> Encoded:
+    """:func:`encode`, in a worker thread for a large page: blake2b, zlib and zstd let go of
+    the GIL on large inputs, so the event loop meanwhile serves, and builds the page read
+    ahead, on the other core (a 10k page took ~55 ms of the loop's time per request)."""
+    if len(body) < _INLINE_BYTES:
+        return encode(body, coding)
+    return await asyncio.to_thread(encode, body, coding)

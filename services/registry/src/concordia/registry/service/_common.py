@@ -6,13 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.auth import Caller
 from concordia.core.changes import check_version, new_id, now, serialise_appends
 from concordia.core.crypto import FieldCipher
-from concordia.core.db import table_of
+from concordia.core.db import insert_rows, table_of
 from concordia.events import Event
 from concordia.kit.tables import outbox
 from concordia.registry.models import Change
@@ -50,7 +49,7 @@ async def record_changes(session: AsyncSession, rows: list[dict[str, Any]]) -> N
         return
     await serialise_appends(session, _CHANGES_LOCK)
     at = now()
-    await session.execute(insert(table_of(Change)), [{**row, "at": at} for row in rows])
+    await insert_rows(session, table_of(Change), [{**row, "at": at} for row in rows])
 
 
 async def emit(session: AsyncSession, ctx: NodeContext, events: list[Event]) -> None:

@@ -54,13 +54,20 @@ def external_keys(ctx: NodeContext, owner: str, external_id: str) -> list[bytes]
 
 
 def external_columns(
-    ctx: NodeContext, person_id: uuid.UUID, owner: str, external_id: str | None
+    ctx: NodeContext,
+    person_id: uuid.UUID,
+    owner: str,
+    external_id: str | None,
+    key: bytes | None = None,
 ) -> dict[str, bytes | None]:
-    """The stored form of an external id: a keyed digest for lookup and the value encrypted."""
+    """The stored form of an external id: a keyed digest for lookup and the value encrypted.
+
+    ``key``: :func:`external_key` of it, when the caller computed it already.
+    """
     if external_id is None:
         return {"external_key": None, "external_id_enc": None}
     return {
-        "external_key": external_key(ctx, owner, external_id),
+        "external_key": key or external_key(ctx, owner, external_id),
         "external_id_enc": ctx.cipher.encrypt(external_id, aad=_aad(person_id, "external_id")),
     }
 

@@ -15,21 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.bulk import (
     RecordError,
+    SyncPlan,
     SyncReport,
-    SyncResult,
-    accepted,
-    execute_chunked,
     fetch_in,
-    rejected,
-    report,
+    next_version,
     validate_records,
 )
-from concordia.events import Event
 from concordia.registry.models import Organisation, Person
 from concordia.registry.schemas import OrganisationSync, PersonSync
 from concordia.registry.service import organisations as org_service
@@ -38,18 +34,14 @@ from concordia.registry.service._common import (
     Actor,
     NodeContext,
     emit,
-    new_id,
-    now,
     record_changes,
 )
 
 
 @dataclass
-class _Plan:
-    results: list[SyncResult] = field(default_factory=list)
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+class _Plan(SyncPlan):
+    """A sync's plan with its delta-feed entries."""
+
     changes: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -81,50 +73,40 @@ async def sync_persons(
     keys = [r.external_id for _, r in valid]
     owner = actor.owner
     # External ids are found by their keyed digests (under every node key), never as text.
-    lookup = {digest: k for k in keys
-              for digest in person_service.external_keys(ctx, owner, k)}  # fmt: skip
+    digests = {k: person_service.external_keys(ctx, owner, k) for k in keys}
+    lookup = {digest: k for k, under_each in digests.items() for digest in under_each}
     cols = (Person.id, Person.external_key, Person.version, Person.digest)
     mine = [Person.owner == owner]
     found = await _existing(session, cols, Person.external_key, [*lookup], mine)
     existing = {lookup[digest]: row for digest, row in found.items()}
-    unknown = {digest: k for k in keys if k not in existing
-               for digest in person_service.erased_keys(ctx, k)}  # fmt: skip
-    tombstones = await _existing(session, (Person.erased_key,), Person.erased_key, [*unknown], mine)
-    erased = {unknown[digest] for digest in tombstones}
+    erased = await _erased(session, ctx, [k for k in keys if k not in existing], mine)
     stored = await _stored_persons(session, ctx, valid, existing)
-    plan, at = _Plan(results=refused), now()
+    plan = _Plan(results=refused)
     for index, record in valid:
         fields = record.model_dump(mode="json", exclude={"external_id"})
         key = record.external_id
         if key in erased:
-            plan.results.append(rejected(index, key, [ERASED]))
+            plan.reject(index, key, [ERASED])
             continue
         row = existing.get(key)
         absent = _absent(record, PersonSync)
         if row is not None and absent:
             fields |= {name: stored[row.id][name] for name in absent}
         if row is not None and row.digest == person_service.fields_digest(ctx, fields):
-            same = _accepted(index, key, "unchanged", row.id, row.version, absent, row)
-            plan.results.append(same)
+            plan.unchanged(index, key, row, absent)
             continue
-        person_id = row.id if row is not None else new_id()
-        version = row.version + 1 if row is not None else 1
-        values = {
+        person_id, version = next_version(row)
+        values = plan.upsert(index, key, row, {
             "id": person_id,
             "owner": owner,
             "version": version,
-            "updated_at": at,
-            **person_service.external_columns(ctx, person_id, owner, key),
+            "updated_at": plan.at,
+            # The current key's digest, computed for the lookup above.
+            **person_service.external_columns(ctx, person_id, owner, key, digests[key][0]),
             **person_service.person_columns(ctx, person_id, fields),
-        }
-        if row is None:
-            plan.inserts.append({**values, "created_at": at})
-            plan.events.append(person_service.registered_event(values))
-        else:
-            plan.updates.append(values)
-            plan.events.append(person_service.updated_event(values))
-        status = "created" if row is None else "updated"
-        plan.results.append(_accepted(index, key, status, person_id, version, absent, row))
+        }, absent)  # fmt: skip
+        event = person_service.registered_event if row is None else person_service.updated_event
+        plan.events.append(event(values))
         plan.changes.append(_change("person", {**values, "external_id": None}))
     # Dry runs too: they tell which of the owner's persons exist. Ids a dry run would create
     # name no one, so they are left out.
@@ -134,6 +116,21 @@ async def sync_persons(
     action = "sync_dry_run" if dry_run else "sync"
     await person_service.audit(session=session, actor=actor, person_ids=touched, action=action)
     return await _apply(session, ctx, Person, plan, dry_run)
+
+
+async def _erased(
+    session: AsyncSession, ctx: NodeContext, keys: list[str], mine: Sequence[Any]
+) -> set[str]:
+    """The external ids among ``keys`` of persons the owner erased (their tombstones)."""
+    if not keys:
+        return set()
+    # Most owners never erased anyone: then no tombstone digest needs computing at all.
+    any_tombstone = select(Person.id).where(Person.erased_key.is_not(None), *mine).limit(1)
+    if await session.scalar(any_tombstone) is None:
+        return set()
+    unknown = {digest: k for k in keys for digest in person_service.erased_keys(ctx, k)}
+    tombstones = await _existing(session, (Person.erased_key,), Person.erased_key, [*unknown], mine)
+    return {unknown[digest] for digest in tombstones}
 
 
 ERASED = RecordError(
@@ -162,7 +159,7 @@ async def sync_organisations(
     identifiers = [r.identifier for _, r in valid]
     id_cols = (Organisation.identifier, Organisation.external_id, Organisation.owner)
     owners = await _existing(session, id_cols, Organisation.identifier, identifiers)
-    plan, at, claimed = _Plan(results=refused), now(), set[str]()
+    plan, claimed = _Plan(results=refused), set[str]()
     for index, record in valid:
         fields = record.model_dump(mode="json", exclude={"external_id"})
         key, identifier = record.external_id, record.identifier
@@ -170,7 +167,7 @@ async def sync_organisations(
         theirs = owner is not None and (owner.external_id != key or owner.owner != actor.owner)
         if theirs or identifier in claimed:
             msg = "identifier already belongs to another organisation"
-            plan.results.append(rejected(index, key, [RecordError(loc=["identifier"], msg=msg)]))
+            plan.reject(index, key, [RecordError(loc=["identifier"], msg=msg)])
             continue
         claimed.add(identifier)
         row = existing.get(key)
@@ -179,45 +176,26 @@ async def sync_organisations(
             fields |= {name: getattr(row, name) for name in absent}
         digest = org_service.fields_digest(ctx, fields)
         if row is not None and row.digest == digest:
-            same = _accepted(index, key, "unchanged", row.id, row.version, absent, row)
-            plan.results.append(same)
+            plan.unchanged(index, key, row, absent)
             continue
-        org_id = row.id if row is not None else new_id()
-        version = row.version + 1 if row is not None else 1
-        values = {
-            "id": org_id,
-            "owner": actor.owner,
-            "external_id": key,
-            "version": version,
-            "updated_at": at,
-            "digest": digest,
-            **fields,
-        }
-        if row is None:
-            plan.inserts.append({**values, "created_at": at})
-        else:
-            plan.updates.append(values)
+        org_id, version = next_version(row)
+        values = {"id": org_id, "owner": actor.owner, "external_id": key, "version": version,
+                  "updated_at": plan.at, "digest": digest, **fields}  # fmt: skip
+        plan.upsert(index, key, row, values, absent)
         plan.events.append(org_service.org_event(values, created=row is None))
-        status = "created" if row is None else "updated"
-        plan.results.append(_accepted(index, key, status, org_id, version, absent, row))
         plan.changes.append(_change("organisation", values))
     return await _apply(session, ctx, Organisation, plan, dry_run)
 
 
+#: Each sync schema's fields but ``external_id``, sorted.
+_FIELDS = {schema: sorted(set(schema.model_fields) - {"external_id"})
+           for schema in (PersonSync, OrganisationSync)}  # fmt: skip
+
+
 def _absent(record: Any, schema: type[PersonSync] | type[OrganisationSync]) -> list[str]:
     """The record's fields it did not carry (required ones never are: validation saw to it)."""
-    return sorted(set(schema.model_fields) - record.model_fields_set - {"external_id"})
-
-
-def _accepted(
-    index: int, key: str, status: Any, id_: Any, version: int, absent: list[str], row: Any
-) -> SyncResult:
-    result = accepted(index, key, status, id_, version)
-    if row is None:
-        result.defaulted = absent
-    else:
-        result.left_unchanged = absent
-    return result
+    given = record.__pydantic_fields_set__
+    return [name for name in _FIELDS[schema] if name not in given]
 
 
 async def _stored_persons(
@@ -247,10 +225,7 @@ async def _apply(
     session: AsyncSession, ctx: NodeContext, model: Any, plan: _Plan, dry_run: bool
 ) -> SyncReport:
     if not dry_run:
-        await execute_chunked(
-            session, insert(model.__table__), plan.inserts
-        )  # Core: no ORM bookkeeping
-        await execute_chunked(session, update(model), plan.updates)
+        await plan.write(session, model)
         await record_changes(session, plan.changes)
         await emit(session, ctx, plan.events)
-    return report(plan.results, dry_run=dry_run)
+    return plan.report(dry_run=dry_run)

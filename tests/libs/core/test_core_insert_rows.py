@@ -1,0 +1,98 @@
+"""insert_rows: the rows Core's executemany would store, written without its per-row work."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    insert,
+    select,
+)
+
+from concordia.core.db import Database, UtcDateTime, insert_rows, insert_rows_sync
+
+metadata = MetaData()
+
+
+def _table(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("seq", Integer, primary_key=True, autoincrement=True),
+        Column("id", Uuid, nullable=False),
+        Column("name", String(64), nullable=False),
+        Column("blob", LargeBinary, nullable=True),
+        Column("doc", JSON, nullable=True),
+        Column("at", UtcDateTime(), nullable=False),
+        Column("kind", String(8), nullable=False, default="plain"),  # a Python-side default
+    )
+
+
+core_table, fast_table, sync_table = _table("by_core"), _table("by_rows"), _table("by_sync")
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield database
+    await database.dispose()
+
+
+def _rows(n: int, **extra: Any) -> list[dict[str, Any]]:
+    at = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+    return [
+        {
+            "id": uuid.UUID(int=i + 1),
+            "name": f"Testthing {i}",
+            "blob": bytes([i % 256]) * 3 if i % 3 else None,
+            "doc": {"n": i, "tags": ["a", "b"]} if i % 2 else None,
+            "at": at + timedelta(seconds=i),
+            **extra,
+        }
+        for i in range(n)
+    ]
+
+
+async def _stored(db: Database, table: Table) -> list[tuple[Any, ...]]:
+    async with db.unit_of_work(write=False) as session:
+        rows = (await session.execute(select(table).order_by(table.c.seq))).all()
+    return [tuple(row) for row in rows]
+
+
+@pytest.mark.parametrize("extra", [{}, {"kind": "given"}], ids=["default", "given"])
+async def test_rows_stored_as_core_stores_them(db: Database, extra: dict[str, Any]) -> None:
+    rows = _rows(7, **extra)
+    async with db.unit_of_work() as session:
+        await session.execute(insert(core_table), rows)
+        await insert_rows(session, fast_table, rows)
+        await session.run_sync(insert_rows_sync, sync_table, rows)
+        await insert_rows(session, fast_table, [])  # nothing to write: no statement
+    expected = await _stored(db, core_table)
+    assert len(expected) == 7
+    assert await _stored(db, fast_table) == expected
+    assert await _stored(db, sync_table) == expected
+
+
+async def test_rows_roll_back_with_their_unit_of_work(db: Database) -> None:
+    async def write_then_fail() -> None:
+        async with db.unit_of_work() as session:
+            await insert_rows(session, fast_table, _rows(3))
+            raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        await write_then_fail()
+    assert await _stored(db, fast_table) == []
