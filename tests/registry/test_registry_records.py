@@ -167,3 +167,12 @@ async def test_reads_of_permits_consents_and_members_are_audited(registry: Regis
         if e["purpose"] == "permit_case_work; case 2026-17"
     ]
     assert actions == ["read_permit", "list_permits", "read_consents", "read_membership"]
+
+
+async def test_the_person_a_body_names_is_a_documented_404(registry: Registry) -> None:
+    """Permits and memberships name a person in their body: the 404 for an unknown one is in
+    the contract of each route (a schema-valid body may name any id)."""
+    paths = (await registry.client.get("/openapi.json")).json()["paths"]
+    for path in ("/v1/permits", "/v1/organisations/{org_id}/members"):
+        described = paths[path]["post"]["responses"]["404"]["description"]
+        assert "person_id" in described, path

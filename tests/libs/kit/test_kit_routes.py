@@ -86,7 +86,7 @@ def _app() -> FastAPI:
     router = APIRouter(prefix="/v1/notes", tags=["notes"])
     notes = Records(router, NoteRead, key="note_id", noun="note", write={"owner": Owner},
                     read={"owner": Owner}, present_item=shout)  # fmt: skip
-    notes.create("Write a note.", body=NoteCreate, call=create, not_found="No such notebook")
+    notes.create("Write a note.", body=NoteCreate, call=create, missing="No such notebook")
     notes.page("Notes.", call=search, query=(Param("text", str | None), LIMIT))
     notes.get("One note.", call=get)
     notes.patch("Change a note.", body=NoteUpdate, call=update, responses={412: {}})
@@ -138,9 +138,7 @@ def test_the_document_names_each_route_as_a_written_one_would() -> None:
     assert listed["operationId"] == "notes.list"
     assert listed["description"] == "Notes."
     assert [p["name"] for p in listed["parameters"]] == ["text", "limit", "owner", "after"]
-    made = paths["/v1/notes"]["post"]
-    assert made["operationId"] == "notes.create"
-    assert made["responses"]["404"] == {"description": "No such notebook"}  # not_found
+    assert paths["/v1/notes"]["post"]["operationId"] == "notes.create"
     one = paths["/v1/notes/{note_id}"]
     assert {m: op["operationId"] for m, op in one.items()} == {
         "get": "notes.get",
@@ -149,3 +147,6 @@ def test_the_document_names_each_route_as_a_written_one_would() -> None:
     }
     assert "412" in one["patch"]["responses"]
     assert [p["name"] for p in one["patch"]["parameters"]] == ["note_id", "owner", "if-match"]
+    created = paths["/v1/notes"]["post"]["responses"]
+    assert created["404"]["description"] == "No such notebook"  # ``missing``: a record it names
+    assert "404" not in paths["/v1/notes"]["get"]["responses"]

@@ -205,12 +205,12 @@ class Records:
         *,
         body: type[BaseModel],
         call: Callable[..., Awaitable[Any]],
-        not_found: str | None = None,
+        missing: str | None = None,
         deps: Args | None = None,
         name: str | None = None,
     ) -> None:
-        """``POST ""``: 201 with the new record, its ETag and its ``Location``; ``not_found``
-        describes its 404 (records the body names that do not exist), if it has one."""
+        """``POST ""``: 201 with the new record, its ETag and its ``Location``; ``missing``
+        describes the documented 404 when the body names a record that is not there."""
         takes, prefix = _taking(call), self.router.prefix
 
         async def endpoint(response: Response, **args: Any) -> Any:
@@ -221,7 +221,7 @@ class Records:
                   _param("response", Response)]  # fmt: skip
         self._add("POST", "", name or f"create_{self.noun}", doc, params, endpoint,
                   status_code=status.HTTP_201_CREATED, response_model=self.model,
-                  responses={404: {"description": not_found}} if not_found else None)  # fmt: skip
+                  responses={404: {"description": missing}} if missing else None)  # fmt: skip
 
     def page(
         self,

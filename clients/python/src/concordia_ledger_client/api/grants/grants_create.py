@@ -101,8 +101,8 @@ def sync_detailed(
 
      Record a grant of a donor to an organisation or a person the registry announced.
 
-    404 when `donor_id` names no donor the caller may change or the recipient is not known to
-    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to the
+    ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.
@@ -135,8 +135,8 @@ def sync(
 
      Record a grant of a donor to an organisation or a person the registry announced.
 
-    404 when `donor_id` names no donor the caller may change or the recipient is not known to
-    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to the
+    ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.
@@ -164,8 +164,8 @@ async def asyncio_detailed(
 
      Record a grant of a donor to an organisation or a person the registry announced.
 
-    404 when `donor_id` names no donor the caller may change or the recipient is not known to
-    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to the
+    ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.
@@ -196,8 +196,8 @@ async def asyncio(
 
      Record a grant of a donor to an organisation or a person the registry announced.
 
-    404 when `donor_id` names no donor the caller may change or the recipient is not known to
-    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
+    404 when `donor_id` names no donor the caller may change or the recipient is not known to the
+    ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
 
     Args:
         body (GrantCreate): A new grant of a donor.

@@ -102,8 +102,7 @@ def sync_detailed(
 ) -> Response[ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails]:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner (404 for an
-    unknown one).
+     Record a permit or visa of a registered person of the token's owner (404 for an unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -139,8 +138,7 @@ def sync(
 ) -> ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner (404 for an
-    unknown one).
+     Record a permit or visa of a registered person of the token's owner (404 for an unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -171,8 +169,7 @@ async def asyncio_detailed(
 ) -> Response[ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails]:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner (404 for an
-    unknown one).
+     Record a permit or visa of a registered person of the token's owner (404 for an unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`
@@ -206,8 +203,7 @@ async def asyncio(
 ) -> ConflictProblemDetails | PermitRead | ProblemDetails | ValidationProblemDetails | None:
     """Create Permit
 
-     Record a permit or visa of a registered person of the token's owner (404 for an
-    unknown one).
+     Record a permit or visa of a registered person of the token's owner (404 for an unknown one).
 
     Args:
         x_purpose (str): Why personal data is read or changed: a code from `GET /v1/codes`

@@ -46,13 +46,11 @@ grants = Records(router, GrantRead, key="grant_id", noun="grant", present=_with_
                  present_item=_without_totals, write={"ctx": CtxDep, "viewer": WriterView},
                  read={"viewer": ReaderView})  # fmt: skip
 grants.create(
-    """Record a grant of a donor to an organisation or a person the registry announced.
-
-    404 when `donor_id` names no donor the caller may change or the recipient is not known to
-    the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.
-    """,
+    "Record a grant of a donor to an organisation or a person the registry announced.\n\n"
+    "404 when `donor_id` names no donor the caller may change or the recipient is not known to "
+    "the ledger; 409 when `end_date` precedes `start_date` or the external id is taken.",
     body=GrantCreate, call=service.create,
-    not_found="No such donor of the caller's, or no such recipient",
+    missing="No such donor of the caller's, or no such recipient",
 )  # fmt: skip
 grants.page(
     "Live grants in recording order (without totals), a keyset page at a time.",

@@ -19,11 +19,9 @@ router = APIRouter(prefix="/v1/permits", tags=["permits"])
 permits = Records(router, PermitRead, key="permit_id", noun="permit",
                   write={"ctx": CtxDep, "actor": Writer},
                   read={"trail": TrailDep, "actor": Reader})  # fmt: skip
-permits.create(
-    """Record a permit or visa of a registered person of the token's owner (404 for an
-    unknown one).""",
-    body=PermitCreate, call=service.create, not_found="No such person (the body's `person_id`)"
-)  # fmt: skip
+permits.create("Record a permit or visa of a registered person of the token's owner (404 for an "
+               "unknown one).", body=PermitCreate, call=service.create,
+               missing="No such person (the body's `person_id`)")  # fmt: skip
 permits.page(
     "Permits, filtered by person, status, or expiry within N days from today.",
     call=service.search,
