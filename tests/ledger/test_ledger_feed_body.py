@@ -71,3 +71,16 @@ def test_collector_pause_nests_and_resumes() -> None:
         assert not gc.isenabled()  # paused by someone else: left so
     finally:
         gc.enable()
+
+
+def test_collector_pause_collects_when_builds_overlap_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    collected: list[int] = []
+    monkeypatch.setattr(body.gc, "collect", lambda *_: collected.append(1) or 0)
+    pause = body._CollectorPause(longest=0.0)
+    with pause:
+        with pause:
+            pass
+        assert collected == [1]  # one build ended while another goes on: collected meanwhile
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert collected == [1]
