@@ -119,7 +119,7 @@ def _type_of(cls: type[Event]) -> str:
     return cls.event_type
 
 
-@pytest.mark.parametrize("cls", sorted(event_types().values(), key=_type_of), ids=_type_of)
+@pytest.mark.parametrize("cls", [c for _, c in sorted(event_types().items())], ids=_type_of)
 def test_envelope_bytes_are_those_of_its_dict(cls: type[Event]) -> None:
     @settings(max_examples=25, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))  # fmt: skip
