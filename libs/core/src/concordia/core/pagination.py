@@ -13,8 +13,8 @@ Example::
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,3 +62,30 @@ async def owned_page(
     if owner is not None:
         query = query.where(model.owner == owner)  # type: ignore[attr-defined]
     return list((await session.scalars(query)).all())
+
+
+class Scoped(Protocol):
+    """A caller limited to one owner's records (``scope``), or to none (None: every owner's)."""
+
+    @property
+    def scope(self) -> str | None: ...  # pragma: no cover - a protocol
+
+
+def owned_pages(model: type[T], *, caller: str, doc: str) -> Callable[..., Awaitable[list[T]]]:
+    """A service's ``list_page(*, session, <caller>, after, limit)``: an ``owned_page`` of
+    ``model`` limited to the ``scope`` of the caller it takes under the keyword ``caller``
+    (``viewer``, ``actor``); ``doc`` is its docstring.
+
+    Example::
+
+        list_page = owned_pages(Donor, caller="viewer", doc="A keyset page of donors.")
+    """
+
+    async def list_page(
+        *, session: AsyncSession, after: uuid.UUID | None, limit: int, **callers: Scoped
+    ) -> list[T]:
+        owner = callers[caller].scope
+        return await owned_page(session, model, owner=owner, after=after, limit=limit)
+
+    list_page.__doc__ = doc
+    return list_page

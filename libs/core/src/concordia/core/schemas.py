@@ -15,6 +15,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic._internal._model_construction import ModelMetaclass
 from pydantic.fields import FieldInfo
 
+from concordia.core.types import ExternalId
+
 
 def _string_only(value: Any) -> Any:
     if isinstance(value, date | uuid.UUID):  # already parsed (internal callers)
@@ -64,6 +66,26 @@ class StrictModel(BaseModel):
     """Base for request bodies: no coercion, no unknown fields."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class NewRecord(StrictModel):
+    """Base for a new record (``POST``), which may name its id in the system it comes from:
+    put before the record's fields model, so ``external_id`` comes last.
+
+    Example::
+
+        class PersonCreate(NewRecord, PersonFields):
+            '''A new person.'''
+    """
+
+    external_id: ExternalId | None = None
+
+
+class SyncedRecord(StrictModel):
+    """Base for one record of a bulk sync (``PUT``), always under its id in the system it comes
+    from (what the sync upserts by): put before the record's fields model, as ``NewRecord``."""
+
+    external_id: ExternalId
 
 
 def _partial_annotations(

@@ -60,14 +60,20 @@ def country(value: str) -> str:
     return value
 
 
+#: Blank characters, spelt out: ``\s`` differs between the server's regex engine (Unicode
+#: White_Space: U+0085, not U+FEFF) and JSON Schema's (ECMA-262: U+FEFF, not U+0085), so a
+#: pattern with ``\s`` or ``\S`` would not mean the same to a client. These are both sets.
+BLANKS: Final = r"\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+#: Some character that is not blank, the same to the server and to the published schema.
+VISIBLE: Final = rf"[^{BLANKS}]"
 #: C0 and C1 control characters but tab and line breaks.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\t\n\r]")
 # The same rules for generated clients: a visible character, and no control character.
 _CONTROLS = r"\x00-\x1f\x7f-\x9f"
-_TEXT_PATTERN = rf"^[^{_CONTROLS}]*[^\s{_CONTROLS}][^{_CONTROLS}]*$"
+_TEXT_PATTERN = rf"^[^{_CONTROLS}]*[^{BLANKS}{_CONTROLS}][^{_CONTROLS}]*$"
 _LONG_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_LONG_TEXT_PATTERN = rf"^[^{_LONG_CONTROLS}]*[^\s{_LONG_CONTROLS}][^{_LONG_CONTROLS}]*$"
+_LONG_TEXT_PATTERN = rf"^[^{_LONG_CONTROLS}]*[^{BLANKS}{_LONG_CONTROLS}][^{_LONG_CONTROLS}]*$"
 
 
 def one_line(value: str) -> str:
@@ -87,21 +93,21 @@ def no_controls(value: str) -> str:
 #: A name or title: at most 300 characters on one line, with a visible one.
 Text = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=300, pattern=r"\S"),
+    StringConstraints(min_length=1, max_length=300, pattern=VISIBLE),
     AfterValidator(one_line),
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 300, "pattern": _TEXT_PATTERN}),
 ]
 #: A short name (a city): at most 120 characters on one line.
 ShortText = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=120, pattern=r"\S"),
+    StringConstraints(min_length=1, max_length=120, pattern=VISIBLE),
     AfterValidator(one_line),
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 120, "pattern": _TEXT_PATTERN}),
 ]
 #: A description: at most 4,000 characters; tabs and line breaks allowed, other controls not.
 LongText = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=4000, pattern=r"\S"),
+    StringConstraints(min_length=1, max_length=4000, pattern=VISIBLE),
     AfterValidator(no_controls),
     WithJsonSchema(
         {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": _LONG_TEXT_PATTERN}

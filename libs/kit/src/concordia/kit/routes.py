@@ -196,6 +196,15 @@ class Records:
         body = await _settled(self.present(record, **self._presents(args)))
         return tagged(response, record.version, body, **where)
 
+    def _answering(self, call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        """An endpoint answering with the one record ``call`` returns, tagged with its version."""
+        takes = _taking(call)
+
+        async def endpoint(response: Response, **args: Any) -> Any:
+            return await self._answer(await call(**takes(args)), args, response)
+
+        return endpoint
+
     def _deps(self, deps: Args) -> list[Any]:
         return [_param("session", SessionDep), *(_param(n, a) for n, a in deps.items())]
 
@@ -257,11 +266,7 @@ class Records:
         name: str | None = None,
     ) -> None:
         """``GET /{key}``: one record."""
-        takes = _taking(call)
-
-        async def endpoint(response: Response, **args: Any) -> Any:
-            return await self._answer(await call(**takes(args)), args, response)
-
+        endpoint = self._answering(call)
         params = [_param(self.key, uuid.UUID), *self._deps(deps or self.read),
                   _param("response", Response)]  # fmt: skip
         self._add("GET", f"/{{{self.key}}}", name or f"get_{self.noun}", doc, params, endpoint,
@@ -278,11 +283,7 @@ class Records:
         name: str | None = None,
     ) -> None:
         """``PATCH /{key}``: change the fields sent, under ``If-Match``."""
-        takes = _taking(call)
-
-        async def endpoint(response: Response, **args: Any) -> Any:
-            return await self._answer(await call(**takes(args)), args, response)
-
+        endpoint = self._answering(call)
         params = [_param(self.key, uuid.UUID), _param("data", body),
                   *self._deps(deps or self.write), _param("if_match", IfMatchDep),
                   _param("response", Response)]  # fmt: skip

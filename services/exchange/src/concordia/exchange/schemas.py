@@ -10,16 +10,10 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from concordia.core.errors import inconsistent
 from concordia.core.schemas import Partial, StrictModel
-from concordia.core.types import Country, LongText, Text
+from concordia.core.types import VISIBLE, Country, LongText, Text
 from concordia.exchange.codes import EndorsementKind, Language, MediaType, Role, Standing, Topic
 from concordia.exchange.codes import Workflow as WorkflowState
 
-#: Blank characters, spelt out: ``\s`` differs between the server's regex engine (Unicode
-#: White_Space: U+0085, not U+FEFF) and JSON Schema's (ECMA-262: U+FEFF, not U+0085), so a
-#: pattern with ``\s`` or ``\S`` would not mean the same to a client. These are both sets.
-BLANKS = r"\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-#: Some character that is not blank, the same to the server and to the published schema.
-VISIBLE = rf"[^{BLANKS}]"
 Markdown = Annotated[str, StringConstraints(min_length=1, max_length=100_000, pattern=VISIBLE)]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 Reason = Annotated[str, StringConstraints(min_length=10, max_length=1000, pattern=VISIBLE)]

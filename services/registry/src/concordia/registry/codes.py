@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Any, get_args
 
 from concordia.events.codes import (
     COUNTRIES,
@@ -37,6 +37,7 @@ __all__ = [
     "REGION_DISTRICT",
     "REPRESENTED_GROUPS",
     "UKRAINE_DISTRICT",
+    "VOCABULARIES",
     "ConsentPurpose",
     "EthnicOrigin",
     "Gender",
@@ -67,23 +68,29 @@ ACCESS_PURPOSES: dict[str, str] = {
 }
 
 
+#: The closed vocabularies declared as ``Literal`` types, by the name the code lists give them.
+VOCABULARIES: dict[str, Any] = {
+    "gender": Gender,
+    "ethnic_origin": EthnicOrigin,
+    "profession_category": Profession,
+    "risk_level": RiskLevel,
+    "vulnerability": Vulnerability,
+    "family_relation": Relation,
+    "organisation_type": OrganisationType,
+    "represented_group": RepresentedGroup,
+    "permit_track": PermitTrack,
+    "permit_status": PermitStatus,
+    "consent_purpose": ConsentPurpose,
+}
+
+
 def code_lists() -> dict[str, object]:
     """Every closed vocabulary, for agencies that validate before they sync."""
     return {
         "regions": {code: REGION_DISTRICT[code] for code in sorted(REGION_DISTRICT)},
         "federal_districts": sorted({*FEDERAL_DISTRICTS, UKRAINE_DISTRICT}),
         "refused_region_codes": REFUSED_CODES,
-        "gender": list(get_args(Gender)),
-        "ethnic_origin": list(get_args(EthnicOrigin)),
         "national_minority": sorted(MINORITIES),
-        "profession_category": list(get_args(Profession)),
-        "risk_level": list(get_args(RiskLevel)),
-        "vulnerability": list(get_args(Vulnerability)),
-        "family_relation": list(get_args(Relation)),
-        "organisation_type": list(get_args(OrganisationType)),
-        "represented_group": list(REPRESENTED_GROUPS),
-        "permit_track": list(get_args(PermitTrack)),
-        "permit_status": list(get_args(PermitStatus)),
-        "consent_purpose": list(get_args(ConsentPurpose)),
+        **{name: list(get_args(literal)) for name, literal in VOCABULARIES.items()},
         "access_purpose": list(ACCESS_PURPOSES),
     }

@@ -8,8 +8,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema
 
-from concordia.core.schemas import OMITTED, IntegerOnly, IsoDate, Partial, StrictModel, UuidStr
-from concordia.core.types import Country, ExternalId, OrgIdentifier, Text
+from concordia.core.schemas import (
+    OMITTED,
+    IntegerOnly,
+    IsoDate,
+    NewRecord,
+    Partial,
+    StrictModel,
+    SyncedRecord,
+    UuidStr,
+)
+from concordia.core.types import Country, OrgIdentifier, Text
 from concordia.registry import codes
 
 
@@ -81,16 +90,12 @@ class PersonFields(StrictModel):
     family: list[FamilyMember] = Field(default_factory=list, max_length=10)
 
 
-class PersonCreate(PersonFields):
+class PersonCreate(NewRecord, PersonFields):
     """A new person."""
 
-    external_id: ExternalId | None = None
 
-
-class PersonSync(PersonFields):
+class PersonSync(SyncedRecord, PersonFields):
     """One record of a bulk sync: the agency's full view of the person."""
-
-    external_id: ExternalId
 
 
 class PersonUpdate(Partial, of=PersonFields):
@@ -136,16 +141,12 @@ class OrganisationFields(StrictModel):
     registration_country: Country
 
 
-class OrganisationCreate(OrganisationFields):
+class OrganisationCreate(NewRecord, OrganisationFields):
     """A new organisation."""
 
-    external_id: ExternalId | None = None
 
-
-class OrganisationSync(OrganisationFields):
+class OrganisationSync(SyncedRecord, OrganisationFields):
     """One record of a bulk organisation sync."""
-
-    external_id: ExternalId
 
 
 class OrganisationUpdate(Partial, of=OrganisationFields):

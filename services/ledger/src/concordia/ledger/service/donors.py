@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError
-from concordia.core.pagination import owned_page
+from concordia.core.pagination import owned_pages
 from concordia.ledger.feed import moves as feed_moves
 from concordia.ledger.models import Donor, Grant
 from concordia.ledger.schemas import DonorCreate, DonorUpdate
@@ -51,11 +51,10 @@ async def get(
     )  # fmt: skip
 
 
-async def list_page(
-    *, session: AsyncSession, viewer: Viewer, after: uuid.UUID | None, limit: int
-) -> list[Donor]:
-    """A keyset page of donors in creation order (a writer's own, unless it reads the feed)."""
-    return await owned_page(session, Donor, owner=viewer.scope, after=after, limit=limit)
+list_page = owned_pages(
+    Donor, caller="viewer",
+    doc="A keyset page of donors in creation order (a writer's own, unless it reads the feed).",
+)  # fmt: skip
 
 
 async def update(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from concordia.core.changes import check_version, field_reader, fields_of, new_id, now
 from concordia.core.db import get_or_404
 from concordia.core.errors import ConflictError, NotFoundError
-from concordia.core.pagination import owned_page
+from concordia.core.pagination import owned_pages
 from concordia.events.registry import (
     MembershipChanged,
     OrganisationRegistered,
@@ -114,11 +114,11 @@ async def get(*, session: AsyncSession, actor: Actor, org_id: uuid.UUID) -> Orga
     )  # fmt: skip
 
 
-async def list_page(
-    *, session: AsyncSession, actor: Actor, after: uuid.UUID | None, limit: int
-) -> list[Organisation]:
-    """A keyset page of the actor's organisations in creation order."""
-    return await owned_page(session, Organisation, owner=actor.scope, after=after, limit=limit)
+list_page = owned_pages(
+    Organisation,
+    caller="actor",
+    doc="A keyset page of the actor's organisations in creation order.",
+)
 
 
 async def update(
