@@ -98,6 +98,19 @@ class Envelope(Generic[E_co]):
 
     def to_dict(self) -> dict[str, Any]:
         """The structured-mode CloudEvents JSON object."""
+        return self._object(self.data.model_dump(mode="json"))
+
+    def to_bytes(self) -> bytes:
+        """Serialise as compact JSON: ``to_dict`` dumped, byte for byte.
+
+        The payload goes in as the JSON pydantic writes for it (an ``orjson.Fragment``), not as
+        Python values dumped again: the same bytes (a test holds it for every event type), a
+        third cheaper, and a bulk sync serialises thousands of envelopes.
+        """
+        data = orjson.Fragment(self.data.__pydantic_serializer__.to_json(self.data))
+        return orjson.dumps(self._object(data))
+
+    def _object(self, data: Any) -> dict[str, Any]:
         obj: dict[str, Any] = {
             "specversion": self.specversion,
             "id": self.id,
@@ -107,15 +120,11 @@ class Envelope(Generic[E_co]):
             "time": self.time.isoformat().replace("+00:00", "Z"),
             "dataschema": self.dataschema,
             "datacontenttype": self.datacontenttype,
-            "data": self.data.model_dump(mode="json"),
+            "data": data,
         }
         if self.traceparent is not None:
             obj["traceparent"] = self.traceparent
         return obj
-
-    def to_bytes(self) -> bytes:
-        """Serialise as compact JSON."""
-        return orjson.dumps(self.to_dict())
 
     @classmethod
     def from_dict(cls, obj: Any) -> Envelope[Event]:
