@@ -105,6 +105,21 @@ async def test_events_arrive_exactly_once_and_in_order(
     assert relay.metrics.pending == 0
 
 
+async def test_the_pending_gauge_reads_zero_once_a_backlog_is_drained(
+    events_db: EventsDb, nats_js: tuple[Client, JetStreamContext], stream: str, node_code: str
+) -> None:
+    """The gauges are counted at most once a second while a backlog drains; the batch that
+    empties it counts them at once (else they showed the old backlog until the next poll)."""
+    nc, js = nats_js
+    relay = OutboxRelay(events_db.db, events_db.outbox, nc, poll_interval=60.0, **FAST)
+    await write(events_db, updates(uuid.uuid4(), 1, 10), node_code)
+    await relay._update_gauges()  # counted with the rows pending: the next count is 1 s away
+    assert relay.metrics.pending == 10
+    assert await relay.publish_batch() == (10, False)
+    assert await _count_is(js, stream, 10)
+    assert relay.metrics.pending == 0
+
+
 async def test_nats_down_while_writes_continue_then_back(
     events_db: EventsDb, own_nats_server: NatsServer, node_code: str
 ) -> None:

@@ -235,13 +235,17 @@ class OutboxRelay(Worker):
             self.metrics.last_published_at = time.time()
             if self.on_published is not None:
                 self.on_published(len(stored))
-        if time.monotonic() >= self._next_gauges:
+        more = len(rows) == self.batch_size
+        drained = not more and error is None and self.metrics.pending > 0
+        if drained or time.monotonic() >= self._next_gauges:
             # The gauges scan every pending row: once a second is plenty for a scrape, and
             # doing it per batch made draining a backlog slower the larger the backlog was.
+            # A backlog just drained is counted at once, so the gauge does not go on showing
+            # it until the next poll.
             await self._update_gauges()
         if error is not None:
             raise error
-        return len(stored), len(rows) == self.batch_size
+        return len(stored), more
 
     async def _pending_rows(self) -> list[_Row]:
         table = self.outbox.table
