@@ -44,12 +44,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from nats.aio.client import Client
 from nats.js import api
 from nats.js.errors import APIError
 from opentelemetry.trace import SpanKind
-from sqlalchemy import func, select, update
+from sqlalchemy import BigInteger, all_, any_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from concordia.core import tracing
 from concordia.core.db import Database
@@ -77,6 +79,14 @@ class RelayMetrics:
     is_leader: bool = False
     last_error: str | None = None
     last_published_at: float | None = None
+
+
+@dataclass(slots=True)
+class _Marking:
+    """A batch being marked published in the background, and the rows it marks."""
+
+    task: asyncio.Task[None]
+    seqs: list[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +149,7 @@ class OutboxRelay(Worker):
         self._pipelines: dict[int, AckPipeline] = {}
         self._next_purge = 0.0
         self._next_gauges = 0.0
+        self._marking: _Marking | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -149,6 +160,9 @@ class OutboxRelay(Worker):
     async def stop(self) -> None:
         """Stop after the current batch and give the lease up."""
         await self._halt(self.ack_timeout + 5)
+        with contextlib.suppress(Exception):  # what was published is marked, if it can be
+            async with asyncio.timeout(self.ack_timeout + 5):
+                await self._settle()
         for pipe in self._pipelines.values():
             await pipe.close()
         self._pipelines.clear()
@@ -165,7 +179,7 @@ class OutboxRelay(Worker):
     async def pending_count(self) -> int:
         """Rows not yet published."""
         table = self.outbox.table
-        async with self.db.sessionmaker() as session:
+        async with self.db.unit_of_work(write=False) as session:
             count = await session.scalar(
                 select(func.count()).select_from(table).where(table.c.published_at.is_(None))
             )
@@ -175,27 +189,36 @@ class OutboxRelay(Worker):
 
     async def _run(self) -> None:
         failures = 0
-        while not self._stopping.is_set():
-            try:
-                if self.lease.needs_renewal:
-                    self.metrics.is_leader = await self.lease.acquire()
-                if not self.metrics.is_leader:
-                    await self._pause(self.poll_interval)
-                    continue
-                _, more = await self.publish_batch()
-                failures = 0
-                await self._maybe_purge()
-                if not more:
-                    await self._idle()
-            except Exception as exc:  # the relay must outlive any one failure
-                failures += 1
-                self.metrics.failures_total += 1
-                self.metrics.is_leader = self.lease.held
-                self.metrics.last_error = f"{type(exc).__name__}: {exc}"
-                # A broker restart takes a few attempts; a row the stream refuses never passes.
-                level = logging.ERROR if failures >= 10 else logging.WARNING
-                log.log(level, "outbox relay: %s (attempt %d)", self.metrics.last_error, failures)
-                await self._pause(self._backoff(failures))
+        try:
+            while not self._stopping.is_set():
+                try:
+                    if self.lease.needs_renewal:
+                        self.metrics.is_leader = await self.lease.acquire()
+                    if not self.metrics.is_leader:
+                        await self._settle()
+                        await self._pause(self.poll_interval)
+                        continue
+                    _, more = await self._batch(overlap=True)
+                    failures = 0
+                    await self._maybe_purge()
+                    if not more:
+                        await self._settle()
+                        await self._idle()
+                except Exception as exc:  # the relay must outlive any one failure
+                    failures += 1
+                    self.metrics.failures_total += 1
+                    self.metrics.is_leader = self.lease.held
+                    self.metrics.last_error = f"{type(exc).__name__}: {exc}"
+                    # A broker restart takes a few attempts; a row the stream refuses never
+                    # passes.
+                    level = logging.ERROR if failures >= 10 else logging.WARNING
+                    log.log(
+                        level, "outbox relay: %s (attempt %d)", self.metrics.last_error, failures
+                    )
+                    await self._pause(self._backoff(failures))
+        finally:
+            with contextlib.suppress(Exception):  # stop() settles what is still marking
+                await self._settle()
 
     def _backoff(self, failures: int) -> float:
         # Exponential, capped, with jitter: spreads the retries of many relays after an outage.
@@ -220,34 +243,71 @@ class OutboxRelay(Worker):
     async def publish_batch(self) -> tuple[int, bool]:
         """Publish one batch of pending rows; return (published, whether more may be pending).
 
-        Raises when the batch failed part-way, after marking what the stream stored. The
-        background loop calls it only while holding the lease.
+        The rows are marked published before it returns. Raises when the batch failed
+        part-way, after marking what the stream stored. Call it only while holding the lease.
+        """
+        try:
+            return await self._batch(overlap=False)
+        finally:
+            await self._settle()
+
+    async def _batch(self, *, overlap: bool) -> tuple[int, bool]:
+        """Publish one batch; with ``overlap``, leave its marking running in the background.
+
+        The background loop overlaps the batches of a backlog: batch N is marked published
+        (a write the database does while we wait) while batch N+1 is read and published.
+        Batch N+1's read leaves out N's rows by seq, whether or not their mark has landed yet,
+        and is otherwise the same read as ever (pending rows from the lowest seq up), so a row
+        that committed late with a lower seq is still sent before later rows. N's mark is
+        awaited before N+1's is started, and its failure fails N+1 (whose rows stay pending
+        too): a crash or a failed mark re-publishes at most two batches, which the stream
+        drops as duplicates (``Nats-Msg-Id``), as it did one batch before.
         """
         self.outbox.wakeup_event().clear()
-        rows = await self._pending_rows()
+        marking = self._marking
+        rows = await self._pending_rows(marking.seqs if marking is not None else ())
         if not rows:
+            await self._settle()
             await self._update_gauges()
             return 0, False
         stored, error = await self._publish(rows)
+        await self._settle()  # the previous batch's mark, overlapped with this batch's work
         if stored:
-            await self._mark_published(stored)
-            self.metrics.published_total += len(stored)
-            self.metrics.last_published_at = time.time()
-            if self.on_published is not None:
-                self.on_published(len(stored))
+            if overlap and error is None:
+                task = asyncio.create_task(self._mark_and_count(stored), name="outbox-mark")
+                self._marking = _Marking(task, [row.seq for row in stored])
+            else:
+                await self._mark_and_count(stored)
         more = len(rows) == self.batch_size
         drained = not more and error is None and self.metrics.pending > 0
         if drained or time.monotonic() >= self._next_gauges:
             # The gauges scan every pending row: once a second is plenty for a scrape, and
             # doing it per batch made draining a backlog slower the larger the backlog was.
-            # A backlog just drained is counted at once, so the gauge does not go on showing
-            # it until the next poll.
+            # A backlog just drained is counted at once (after its last mark), so the gauge
+            # does not go on showing it until the next poll.
+            if drained:
+                await self._settle()
             await self._update_gauges()
         if error is not None:
             raise error
         return len(stored), more
 
-    async def _pending_rows(self) -> list[_Row]:
+    async def _settle(self) -> None:
+        """Wait for the batch marking in the background, if any; raise its failure."""
+        marking, self._marking = self._marking, None
+        if marking is not None:
+            # Shielded: a cancelled loop leaves the mark running, and stop() settles it.
+            await asyncio.shield(marking.task)
+
+    async def _mark_and_count(self, rows: Sequence[_Row]) -> None:
+        await self._mark_published(rows)
+        self.metrics.published_total += len(rows)
+        self.metrics.last_published_at = time.time()
+        if self.on_published is not None:
+            self.on_published(len(rows))
+
+    async def _pending_rows(self, exclude: Sequence[int] = ()) -> list[_Row]:
+        """The first pending rows by seq, leaving out ``exclude`` (rows being marked)."""
         table = self.outbox.table
         query = (
             select(table.c.seq, table.c.event_id, table.c.subject, table.c.payload, table.c.headers)
@@ -255,7 +315,13 @@ class OutboxRelay(Worker):
             .order_by(table.c.seq)
             .limit(self.batch_size)
         )
-        async with self.db.sessionmaker() as session:
+        if exclude:
+            if self.db.sqlite:
+                query = query.where(table.c.seq.not_in(exclude))
+            else:  # one array parameter, not one per seq
+                query = query.where(table.c.seq != all_(_seq_array(exclude)))
+        # A pure read: on PostgreSQL in autocommit, with no BEGIN/ROLLBACK round trips.
+        async with self.db.unit_of_work(write=False) as session:
             result = await session.execute(query)
             return [_Row(*row) for row in result.all()]
 
@@ -342,17 +408,34 @@ class OutboxRelay(Worker):
         return pipe
 
     async def _mark_published(self, rows: Sequence[_Row]) -> None:
+        """Set ``published_at`` on ``rows`` (by explicit seq, not by range: a row with a lower
+        seq may commit after we read)."""
         table = self.outbox.table
         now = datetime.now(UTC)
         seqs = [row.seq for row in rows]
-        async with self.db.unit_of_work() as session:
-            # By explicit seq, not by range: a row with a lower seq may commit after we read.
-            for start in range(0, len(seqs), 500):
-                await session.execute(
-                    update(table)
-                    .where(table.c.seq.in_(seqs[start : start + 500]))
-                    .values(published_at=now)
-                )
+        if self.db.sqlite:
+            async with self.db.unit_of_work() as session:  # SQLite's one writer at a time
+                for start in range(0, len(seqs), 500):
+                    await session.execute(
+                        update(table)
+                        .where(table.c.seq.in_(seqs[start : start + 500]))
+                        .values(published_at=now)
+                    )
+            return
+        # PostgreSQL: one statement, in autocommit (atomic by itself), without the writers'
+        # advisory lock. That lock keeps a unit of work's reads true until it commits; this
+        # statement reads nothing it depends on. It only sets published_at on rows that this
+        # relay read pending and the stream acknowledged, and no other writer touches them:
+        # Outbox.add inserts new rows, purge_published deletes published rows only, and a
+        # second relay (after our lease lapsed) would set the same column on the same rows,
+        # which row locks order and which leaves them published either way. So marking no
+        # longer queues behind (or holds up) the service's writers.
+        statement = (
+            update(table).where(table.c.seq == any_(_seq_array(seqs))).values(published_at=now)
+        )
+        async with self.db.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(statement)
 
     async def _update_gauges(self) -> None:
         self._next_gauges = time.monotonic() + 1.0
@@ -360,7 +443,7 @@ class OutboxRelay(Worker):
 
     async def _refresh_gauges(self) -> None:
         table = self.outbox.table
-        async with self.db.sessionmaker() as session:
+        async with self.db.unit_of_work(write=False) as session:
             count, oldest = (
                 await session.execute(
                     select(func.count(), func.min(table.c.created_at)).where(
@@ -386,6 +469,11 @@ class OutboxRelay(Worker):
             )
         if purged:
             log.info("outbox relay: purged %d published rows", purged)
+
+
+def _seq_array(seqs: Sequence[int]) -> Any:
+    """``seqs`` as one PostgreSQL ``bigint[]`` parameter."""
+    return bindparam("seqs", list(seqs), type_=ARRAY(BigInteger()), unique=True)
 
 
 def _messaging(subject: str, event_id: str) -> dict[str, str | int]:
