@@ -39,19 +39,22 @@ import logging
 import os
 import random
 import socket
+import sys
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from nats.aio.client import Client
 from nats.js import api
 from nats.js.errors import APIError
 from opentelemetry.trace import SpanKind
-from sqlalchemy import BigInteger, all_, any_, bindparam, func, select, update
+from sqlalchemy import BigInteger, Select, Text, any_, bindparam, cast, exists, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from concordia.core import tracing
 from concordia.core.db import Database
@@ -150,6 +153,11 @@ class OutboxRelay(Worker):
         self._next_purge = 0.0
         self._next_gauges = 0.0
         self._marking: _Marking | None = None
+        #: The next batch, read while this one's acks were awaited (the loop only).
+        self._prefetch: asyncio.Task[list[_Row]] | None = None
+        #: PostgreSQL: the relay's own autocommit connections, by use ("read", "mark").
+        self._connections: dict[str, AsyncConnection] = {}
+        self._dropped: list[AsyncConnection] = []
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -160,12 +168,14 @@ class OutboxRelay(Worker):
     async def stop(self) -> None:
         """Stop after the current batch and give the lease up."""
         await self._halt(self.ack_timeout + 5)
+        await self._discard_prefetch()
         with contextlib.suppress(Exception):  # what was published is marked, if it can be
             async with asyncio.timeout(self.ack_timeout + 5):
                 await self._settle()
         for pipe in self._pipelines.values():
             await pipe.close()
         self._pipelines.clear()
+        await self._close_connections()
         with contextlib.suppress(Exception):
             await self.lease.release()
         self.metrics.is_leader = False
@@ -195,6 +205,7 @@ class OutboxRelay(Worker):
                     if self.lease.needs_renewal:
                         self.metrics.is_leader = await self.lease.acquire()
                     if not self.metrics.is_leader:
+                        await self._discard_prefetch()
                         await self._settle()
                         await self._pause(self.poll_interval)
                         continue
@@ -205,6 +216,7 @@ class OutboxRelay(Worker):
                         await self._settle()
                         await self._idle()
                 except Exception as exc:  # the relay must outlive any one failure
+                    await self._discard_prefetch()
                     failures += 1
                     self.metrics.failures_total += 1
                     self.metrics.is_leader = self.lease.held
@@ -217,8 +229,10 @@ class OutboxRelay(Worker):
                     )
                     await self._pause(self._backoff(failures))
         finally:
-            with contextlib.suppress(Exception):  # stop() settles what is still marking
+            await self._discard_prefetch()
+            with contextlib.suppress(Exception):  # else stop() settles what is still marking
                 await self._settle()
+            await self._close_connections()
 
     def _backoff(self, failures: int) -> float:
         # Exponential, capped, with jitter: spreads the retries of many relays after an outage.
@@ -250,35 +264,50 @@ class OutboxRelay(Worker):
             return await self._batch(overlap=False)
         finally:
             await self._settle()
+            if self._task is None:  # called on its own: keep no connection
+                await self._close_connections()
 
     async def _batch(self, *, overlap: bool) -> tuple[int, bool]:
-        """Publish one batch; with ``overlap``, leave its marking running in the background.
+        """Publish one batch; with ``overlap`` (the loop), overlap it with its neighbours.
 
-        The background loop overlaps the batches of a backlog: batch N is marked published
-        (a write the database does while we wait) while batch N+1 is read and published.
-        Batch N+1's read leaves out N's rows by seq, whether or not their mark has landed yet,
-        and is otherwise the same read as ever (pending rows from the lowest seq up), so a row
-        that committed late with a lower seq is still sent before later rows. N's mark is
-        awaited before N+1's is started, and its failure fails N+1 (whose rows stay pending
-        too): a crash or a failed mark re-publishes at most two batches, which the stream
-        drops as duplicates (``Nats-Msg-Id``), as it did one batch before.
+        Draining a backlog, the database's work is done while we wait for the stream's and
+        the stream's while we wait for the database's: batch N+1 is read while N's acks are
+        awaited, and N is marked published while N+1 is published. A read leaves out the rows
+        in flight and being marked by seq (whether or not their mark has landed yet) and is
+        otherwise the read as ever, pending rows from the lowest seq up: a row that committed
+        late with a lower seq is still sent before any later row of its subject (which
+        committed after it, so is not seen by a read that missed it). A read ahead is used
+        only by the very next batch, and only when this one was stored whole; else it is
+        dropped and the next batch reads afresh. N's mark is awaited before N+1's starts, and
+        its failure fails N+1 too: a crash or a failed mark re-publishes at most two batches,
+        which the stream drops as duplicates (``Nats-Msg-Id``).
         """
         self.outbox.wakeup_event().clear()
-        marking = self._marking
-        rows = await self._pending_rows(marking.seqs if marking is not None else ())
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is not None:
+            rows = await prefetch
+        else:
+            marking = self._marking
+            rows = await self._pending_rows(marking.seqs if marking is not None else ())
         if not rows:
             await self._settle()
             await self._update_gauges()
             return 0, False
-        stored, error = await self._publish(rows)
-        await self._settle()  # the previous batch's mark, overlapped with this batch's work
+        more = len(rows) == self.batch_size
+        stored, error = await self._publish(rows, read_ahead=overlap and more)
+        try:
+            await self._settle()  # the previous batch's mark, overlapped with this batch
+        except Exception:
+            await self._discard_prefetch()
+            raise
+        if error is not None:
+            await self._discard_prefetch()
         if stored:
             if overlap and error is None:
                 task = asyncio.create_task(self._mark_and_count(stored), name="outbox-mark")
                 self._marking = _Marking(task, [row.seq for row in stored])
             else:
                 await self._mark_and_count(stored)
-        more = len(rows) == self.batch_size
         drained = not more and error is None and self.metrics.pending > 0
         if drained or time.monotonic() >= self._next_gauges:
             # The gauges scan every pending row: once a second is plenty for a scrape, and
@@ -291,6 +320,21 @@ class OutboxRelay(Worker):
         if error is not None:
             raise error
         return len(stored), more
+
+    def _read_ahead(self, rows: Sequence[_Row]) -> None:
+        """Start reading the batch after ``rows`` (sent, not yet acknowledged)."""
+        exclude = [row.seq for row in rows]
+        if self._marking is not None:
+            exclude += self._marking.seqs
+        self._prefetch = asyncio.create_task(self._pending_rows(exclude), name="outbox-read")
+
+    async def _discard_prefetch(self) -> None:
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is not None:
+            prefetch.cancel()
+            with contextlib.suppress(BaseException):
+                await prefetch
+            await self._close_connections(only_dropped=True)
 
     async def _settle(self) -> None:
         """Wait for the batch marking in the background, if any; raise its failure."""
@@ -309,23 +353,82 @@ class OutboxRelay(Worker):
     async def _pending_rows(self, exclude: Sequence[int] = ()) -> list[_Row]:
         """The first pending rows by seq, leaving out ``exclude`` (rows being marked)."""
         table = self.outbox.table
-        query = (
-            select(table.c.seq, table.c.event_id, table.c.subject, table.c.payload, table.c.headers)
+        if self.db.sqlite:
+            query: Select[Any] = self._rows_query(table.c.headers)
+            if exclude:
+                query = query.where(table.c.seq.not_in(exclude))
+            async with self.db.unit_of_work(write=False) as session:
+                result = await session.execute(query)
+                return [_Row(*row) for row in result.all()]
+        # PostgreSQL: the headers as text, decoded here (most rows share theirs, decoded once),
+        # on the relay's own connection: one round trip. The rows left out are one array
+        # parameter in an anti-join (hashed): "seq <> ALL(array)" compares each row with every
+        # element, several milliseconds a batch.
+        query = self._rows_query(cast(table.c.headers, Text))
+        if exclude:
+            excluded = func.unnest(_seq_array(exclude)).column_valued("excluded")
+            query = query.where(~exists(select(excluded).where(excluded == table.c.seq)))
+        async with self._connection("read") as conn:
+            result = await conn.execute(query)
+            decoded: dict[str | None, dict[str, str] | None] = {None: None, "null": None}
+            rows = []
+            for seq, event_id, subject, payload, text in result.all():
+                try:
+                    headers = decoded[text]
+                except KeyError:
+                    headers = decoded[text] = orjson.loads(text)
+                rows.append(_Row(seq, event_id, subject, payload, headers))
+            return rows
+
+    def _rows_query(self, headers: Any) -> Select[Any]:
+        table = self.outbox.table
+        return (
+            select(table.c.seq, table.c.event_id, table.c.subject, table.c.payload, headers)
             .where(table.c.published_at.is_(None))
             .order_by(table.c.seq)
             .limit(self.batch_size)
         )
-        if exclude:
-            if self.db.sqlite:
-                query = query.where(table.c.seq.not_in(exclude))
-            else:  # one array parameter, not one per seq
-                query = query.where(table.c.seq != all_(_seq_array(exclude)))
-        # A pure read: on PostgreSQL in autocommit, with no BEGIN/ROLLBACK round trips.
-        async with self.db.unit_of_work(write=False) as session:
-            result = await session.execute(query)
-            return [_Row(*row) for row in result.all()]
 
-    async def _publish(self, rows: Sequence[_Row]) -> tuple[list[_Row], Exception | None]:
+    @contextlib.asynccontextmanager
+    async def _connection(self, use: str) -> AsyncIterator[AsyncConnection]:
+        """PostgreSQL: the relay's own autocommit connection for ``use``, kept across batches.
+
+        A pooled checkout pings the server first (BEGIN, a query, ROLLBACK): three round trips
+        per statement, more than the statement. A kept connection needs none; one that fails
+        is dropped, and the next use opens another.
+        """
+        conn = self._connections.get(use)
+        if conn is None:
+            conn = await self.db.engine.connect()
+            try:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            except BaseException:
+                await conn.close()
+                raise
+            self._connections[use] = conn
+        try:
+            yield conn
+        except BaseException:
+            self._connections.pop(use, None)
+            self._dropped.append(conn)  # closed by stop(), or now if it is an error
+            if not isinstance(sys.exc_info()[1], asyncio.CancelledError):
+                await self._close_connections(only_dropped=True)
+            raise
+
+    async def _close_connections(self, *, only_dropped: bool = False) -> None:
+        dropped, self._dropped = self._dropped, []
+        for conn in dropped:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()  # a connection that failed is not pooled again
+        if not only_dropped:
+            kept, self._connections = list(self._connections.values()), {}
+            for conn in kept:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+
+    async def _publish(
+        self, rows: Sequence[_Row], *, read_ahead: bool = False
+    ) -> tuple[list[_Row], Exception | None]:
         futures: list[asyncio.Future[api.PubAck]] = []
         error: Exception | None = None
         traced = tracing.active()  # off: not one call more per row
@@ -344,8 +447,9 @@ class OutboxRelay(Worker):
             except Exception as exc:  # nothing after a refused send goes out: order is kept
                 error = exc
                 break
-        if futures:
-            await asyncio.wait(futures, timeout=self.ack_timeout)
+        if read_ahead and error is None:
+            self._read_ahead(rows)  # while the acks come in
+        await _wait_all(futures, self.ack_timeout)
         stored = self._stored(rows, futures)
         outcomes = (_outcome(row, f) for row, f in zip(rows, futures, strict=False))
         first_failure = next((o for o in outcomes if isinstance(o, Exception)), None)
@@ -433,8 +537,7 @@ class OutboxRelay(Worker):
         statement = (
             update(table).where(table.c.seq == any_(_seq_array(seqs))).values(published_at=now)
         )
-        async with self.db.engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        async with self._connection("mark") as conn:
             await conn.execute(statement)
 
     async def _update_gauges(self) -> None:
@@ -443,14 +546,15 @@ class OutboxRelay(Worker):
 
     async def _refresh_gauges(self) -> None:
         table = self.outbox.table
-        async with self.db.unit_of_work(write=False) as session:
-            count, oldest = (
-                await session.execute(
-                    select(func.count(), func.min(table.c.created_at)).where(
-                        table.c.published_at.is_(None)
-                    )
-                )
-            ).one()
+        query = select(func.count(), func.min(table.c.created_at)).where(
+            table.c.published_at.is_(None)
+        )
+        if self.db.sqlite:
+            async with self.db.unit_of_work(write=False) as session:
+                count, oldest = (await session.execute(query)).one()
+        else:
+            async with self._connection("read") as conn:
+                count, oldest = (await conn.execute(query)).one()
         self.metrics.pending = int(count or 0)
         if oldest is None:
             self.metrics.lag_seconds = 0.0
@@ -469,6 +573,23 @@ class OutboxRelay(Worker):
             )
         if purged:
             log.info("outbox relay: purged %d published rows", purged)
+
+
+async def _wait_all(futures: Sequence[asyncio.Future[Any]], seconds: float) -> None:
+    """Wait until every future is done or ``seconds`` have passed.
+
+    ``asyncio.wait(futures)`` hooks a callback on each of a batch's futures and unhooks it
+    after; acks arrive about in order, so waiting for each not yet done in turn mostly finds
+    the later ones done already.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    for future in futures:
+        if not future.done():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            await asyncio.wait((future,), timeout=remaining)
 
 
 def _seq_array(seqs: Sequence[int]) -> Any:
