@@ -27,6 +27,8 @@ Route = Client | Mapping[str, Client] | Callable[[str], Client]
 ``"local"``, ``"shared.se"``; ``">"`` is the fallback) to connections, or a function."""
 
 _STATUS = "Status"
+#: Entries of the futures map before a sweep of those that will never get a reply.
+_SWEEP_MIN = 4096
 _NO_RESPONDERS = "503"
 
 
@@ -46,6 +48,7 @@ class AckPipeline:
         self._sub: Subscription | None = None
         self._counter = itertools.count()
         self._futures: dict[str, asyncio.Future[api.PubAck]] = {}
+        self._sweep_at = _SWEEP_MIN
 
     async def publish(
         self, subject: str, payload: bytes, headers: Mapping[str, str] | None = None
@@ -56,8 +59,13 @@ class AckPipeline:
             self._sub = await self.nc.subscribe(f"{self._prefix}.*", cb=self._on_reply)
         token = str(next(self._counter))
         future: asyncio.Future[api.PubAck] = asyncio.get_running_loop().create_future()
+        # A reply takes its future out. Futures that never get one (cancelled by a caller
+        # that timed out) are swept out as the map grows: cheaper than a done-callback per
+        # message, which the event loop schedules and runs once each.
+        if len(self._futures) >= self._sweep_at:
+            self._futures = {t: f for t, f in self._futures.items() if not f.done()}
+            self._sweep_at = max(_SWEEP_MIN, 2 * len(self._futures))
         self._futures[token] = future
-        future.add_done_callback(lambda _: self._futures.pop(token, None))
         try:
             await self.nc.publish(
                 subject, payload, reply=f"{self._prefix}.{token}", headers=dict(headers or {})
@@ -70,7 +78,7 @@ class AckPipeline:
     @property
     def in_flight(self) -> int:
         """Publishes still waiting for their ack."""
-        return len(self._futures)
+        return sum(not future.done() for future in self._futures.values())
 
     async def close(self) -> None:
         """Cancel what is in flight and drop the reply subscription."""
@@ -83,7 +91,7 @@ class AckPipeline:
 
     async def _on_reply(self, msg: Msg) -> None:
         token = msg.subject.rsplit(".", 1)[-1]
-        future = self._futures.get(token)
+        future = self._futures.pop(token, None)
         if future is None or future.done():
             return
         if msg.headers and msg.headers.get(_STATUS) == _NO_RESPONDERS:
