@@ -36,15 +36,20 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Select,
     String,
     Table,
+    and_,
     any_,
     bindparam,
     delete,
+    func,
     insert,
     select,
     update,
 )
+from sqlalchemy import column as sa_column
+from sqlalchemy import values as sa_values
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -277,17 +282,31 @@ async def fetch_in(
 ) -> list[Any]:
     """Rows whose ``column`` is in ``values`` (and that meet ``where``).
 
-    On PostgreSQL in one query, ``column = ANY(:values)`` with the values bound as one array:
-    one statement text whatever the count (asyncpg prepares it once per connection, where every
-    ``IN`` list length was a statement of its own to parse, plan and cache) and one index scan
-    instead of ``len(values) / CHUNK``. Elsewhere in ``IN`` lists of ``CHUNK`` values (SQLite
-    bounds a statement's parameters).
+    ``column`` may be a tuple of columns (a composite key, ``(Grant.donor_id,
+    Grant.external_id)``), ``values`` then tuples of theirs: the rows are found through the
+    index on those columns by joining the key list, never by a scan.
+
+    On PostgreSQL in one query, ``column = ANY(:values)`` with the values bound as one array
+    (a composite key: a join with ``unnest`` of one array per column): one statement text
+    whatever the count (asyncpg prepares it once per connection, where every ``IN`` list length
+    was a statement of its own to parse, plan and cache) and one index scan instead of
+    ``len(values) / CHUNK``. Elsewhere in lists of ``CHUNK`` values (SQLite bounds a statement's
+    parameters): ``IN`` for one column, a joined ``VALUES`` list for a composite key (SQLite
+    scans the table for a row-value ``IN``).
     """
     found: list[Any] = []
     unique = list(dict.fromkeys(values))
     if not unique:
         return found
-    if session.get_bind().dialect.name == "postgresql":
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if isinstance(column, tuple):
+        if postgres:
+            return list((await session.execute(_pairs_pg(columns, column, unique, where))).all())
+        for start in range(0, len(unique), CHUNK):
+            query = _pairs_listed(columns, column, unique[start : start + CHUNK], where)
+            found.extend((await session.execute(query)).all())
+        return found
+    if postgres:
         array = bindparam("values", unique, type_=postgresql.ARRAY(column.type))
         query = select(*columns).where(column == any_(array), *where)
         return list((await session.execute(query)).all())
@@ -296,6 +315,31 @@ async def fetch_in(
         query = select(*columns).where(column.in_(chunk), *where)
         found.extend((await session.execute(query)).all())
     return found
+
+
+def _pairs_pg(
+    columns: Sequence[Any], keys: tuple[Any, ...], values: list[Any], where: Sequence[Any]
+) -> Select[Any]:
+    """``unnest(:k0, :k1, ...) AS wanted(k0, k1, ...)`` joined to the table on the key."""
+    names = [f"k{i}" for i in range(len(keys))]
+    arrays = [
+        bindparam(name, [value[i] for value in values], type_=postgresql.ARRAY(key.type))
+        for i, (name, key) in enumerate(zip(names, keys, strict=True))
+    ]
+    wanted = func.unnest(*arrays).table_valued(*names).render_derived(name="wanted")
+    on = and_(*(key == wanted.c[name] for name, key in zip(names, keys, strict=True)))
+    return select(*columns).join_from(wanted, keys[0].table, on).where(*where)
+
+
+def _pairs_listed(
+    columns: Sequence[Any], keys: tuple[Any, ...], values: list[Any], where: Sequence[Any]
+) -> Select[Any]:
+    """``WITH wanted(...) AS (VALUES ...)`` joined to the table on the key."""
+    names = [f"k{i}" for i in range(len(keys))]
+    typed = [sa_column(name, key.type) for name, key in zip(names, keys, strict=True)]
+    wanted = sa_values(*typed, name="wanted").data(values).cte("wanted")
+    on = and_(*(key == wanted.c[name] for name, key in zip(names, keys, strict=True)))
+    return select(*columns).join_from(wanted, keys[0].table, on).where(*where)
 
 
 def request_hash(body: bytes) -> bytes:
