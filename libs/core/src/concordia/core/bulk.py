@@ -110,8 +110,16 @@ class SyncReport(BaseModel):
     def to_json(self) -> bytes:
         """The answer's JSON, as pydantic would write it (a test holds them equal)."""
         return orjson.dumps(
-            {"dry_run": self.dry_run, "counts": self.counts, "results": self.results}
+            {"dry_run": self.dry_run, "counts": self.counts, "results": self.results},
+            default=_uuid_text,
         )
+
+
+def _uuid_text(value: Any) -> str:
+    # orjson writes uuid.UUID itself, not a subclass of it (asyncpg hands back its own).
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def rejected(index: int, external_id: str | None, errors: list[RecordError]) -> SyncResult:
