@@ -7,7 +7,8 @@ Guarantees, and why they hold:
   rows pending, and the next relay publishes them.
 * **Nothing is stored twice.** Every message carries ``Nats-Msg-Id`` = the event id, so the
   stream drops re-publishes within its ``duplicate_window`` (2 minutes by default): a relay that
-  died between publishing and marking re-publishes at most one batch, deduped if it restarts
+  died between publishing and marking re-publishes at most two batches (a backlog's batches
+  overlap: one is marked while the next is published), deduped if it restarts
   within the window. Types that are ``once_per_subject`` also carry
   ``Nats-Expected-Last-Subject-Sequence: 0``, which dedupes forever (answer ``err_code`` 10071,
   counted as already published). Consumers stay idempotent anyway (inbox).
