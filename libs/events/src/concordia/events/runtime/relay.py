@@ -550,12 +550,9 @@ class OutboxRelay(Worker):
         query = select(func.count(), func.min(table.c.created_at)).where(
             table.c.published_at.is_(None)
         )
-        if self.db.sqlite:
-            async with self.db.unit_of_work(write=False) as session:
-                count, oldest = (await session.execute(query)).one()
-        else:
-            async with self._connection("read") as conn:
-                count, oldest = (await conn.execute(query)).one()
+        # A pooled read, not the relay's own connection: a read ahead may be using that one.
+        async with self.db.unit_of_work(write=False) as session:
+            count, oldest = (await session.execute(query)).one()
         self.metrics.pending = int(count or 0)
         if oldest is None:
             self.metrics.lag_seconds = 0.0
