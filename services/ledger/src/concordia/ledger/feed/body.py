@@ -5,9 +5,12 @@ columns as the driver returns them: SQLite's dates are already ISO text, its mon
 of hundredths, JSON columns their text (embedded as an orjson Fragment, not parsed);
 PostgreSQL hands over dates and Decimals, which come out the same. Donors and recipient
 organisations repeat across a page, so each is built once per page; EUR amounts of SQLite's
-hundredths are integer arithmetic. The cyclic garbage collector waits while a page is built
-(its passes over a page's objects were half the page's time). The JSON is the same as
-``orjson.dumps`` of ``feed.FeedPage.items()`` (which the IATI export and the stream use).
+hundredths are integer arithmetic. On SQLite the page is read through the driver's own
+connection (aiosqlite): rows as its tuples, no SQLAlchemy result objects, the donors and
+organisations read apart by the ids the page names. The cyclic garbage collector waits while
+a page is built (its passes over a page's objects were half the page's time). The JSON is
+the same as ``orjson.dumps`` of ``feed.FeedPage.items()`` (which the IATI export and the
+stream use).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any
 import orjson
 import zstandard
 from isal import igzip
-from sqlalchemy import Dialect, Select, String, bindparam, select, type_coerce
+from sqlalchemy import Dialect, Select, String, bindparam, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from concordia.ledger.feed.service import (
@@ -307,12 +310,15 @@ def _sqlite_statements(dialect: Dialect, audience: frozenset[str]) -> _SqliteSta
     # In the order of the grants' feed_seq and each grant's value dates, which the index on
     # (grant_id, value_date) gives without a sort; the few same-day transactions of a grant
     # are put in id order here (SQLite's sort of the whole page by id cost a quarter of it).
+    # Each transaction names its grant by feed_seq (an integer: cheaper to read and to hash
+    # than the grant's id, 20,000 times a page).
     transactions = page_transactions(
-        _BODY_TX_COLUMNS, bindparam("after", 0), bindparam("last", 0), audience
+        (Grant.feed_seq, *_BODY_TX_COLUMNS[1:]),
+        bindparam("after", 0),
+        bindparam("last", 0),
+        audience,
     ).order_by(Grant.feed_seq, Transaction.value_date)
-    return _SqliteStatements(
-        _Statement.of(grants, dialect), _Statement.of(transactions, dialect)
-    )
+    return _SqliteStatements(_Statement.of(grants, dialect), _Statement.of(transactions, dialect))
 
 
 async def _sqlite_page_body(
@@ -338,7 +344,7 @@ async def _sqlite_page_body(
     donor_ids = {row[16] for row in rows}
     org_ids = {row[17] for row in rows if row[4] == "organisation" and row[17] is not None}
     donors = {
-        donor_id: {"id": _hyphenated(donor_id), "identifier": identifier, "name": name,
+        donor_id: {"id": feed_id(donor_id), "identifier": identifier, "name": name,
                    "type": kind, "country": country}
         for donor_id, identifier, name, kind, country in await fetch(
             _SQLITE_DONORS, (orjson.dumps(list(donor_ids)).decode(),))
@@ -348,7 +354,7 @@ async def _sqlite_page_body(
     orgs = {}
     if org_ids:
         orgs = {
-            org_id: {"type": "organisation", "id": _hyphenated(org_id),
+            org_id: {"type": "organisation", "id": feed_id(org_id),
                      "identifier": identifier, "name": name}
             for org_id, identifier, name in await fetch(
                 _SQLITE_ORGS, (orjson.dumps(list(org_ids)).decode(),))
@@ -363,27 +369,21 @@ async def _sqlite_page_body(
     return orjson.dumps({"items": items, "next": str(last)}), len(items)
 
 
-def _hyphenated(value: Any) -> str:
-    return feed_id(value)
-
-
 def _tx_order(tx: dict[str, Any]) -> tuple[Any, Any]:
     # The formatted ids sort as SQLite's hex text does (the hyphens stand in the same places).
     return tx["value_date"], tx["id"]
 
 
-def _sqlite_transactions(
-    tx_rows: Sequence[Any], book: RateBook
-) -> dict[Any, list[dict[str, Any]]]:
-    """:func:`_transactions` of SQLite's rows in grant and value date order: same-day
-    transactions of a grant are put in id order here."""
+def _sqlite_transactions(tx_rows: Sequence[Any], book: RateBook) -> dict[Any, list[dict[str, Any]]]:
+    """:func:`_transactions` of SQLite's rows in grant and value date order, by the grants'
+    feed_seq: same-day transactions of a grant are put in id order here."""
     by_grant: dict[Any, list[dict[str, Any]]] = {}
     rates = _Rates(book)
     ties: list[list[dict[str, Any]]] = []
     grant: Any = None
     day: Any = None
     txs: list[dict[str, Any]] = []
-    for grant_id, tx_id, external_id, kind, raw, currency, value_date, text in tx_rows:
+    for seq, tx_id, external_id, kind, raw, currency, value_date, text in tx_rows:
         if type(raw) is int and raw >= 0:  # SQLite's hundredths
             amount = f"{raw // 100}.{raw % 100:02d}"
         else:
@@ -397,13 +397,13 @@ def _sqlite_transactions(
               "external_id": external_id, "type": kind, "amount": amount,
               "currency": currency, "value_date": value_date, "amount_eur": eur,
               "description": text}  # fmt: skip
-        if grant_id == grant:
+        if seq == grant:
             if value_date == day and (not ties or ties[-1] is not txs):
                 ties.append(txs)
             txs.append(tx)
         else:
-            grant, txs = grant_id, [tx]
-            by_grant[grant_id] = txs
+            grant, txs = seq, [tx]
+            by_grant[seq] = txs
         day = value_date
     for same_days in ties:
         same_days.sort(key=_tx_order)
@@ -418,7 +418,7 @@ def _sqlite_items(
     orgs: dict[Any, dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """:func:`_items` of grant rows without their parties joined (``donors`` and ``orgs``
-    hold them, by id)."""
+    hold them, by id), their transactions by feed_seq."""
     individual = {"type": "individual"}
     items: list[dict[str, Any]] = []
     append, empty, stamps, fragment = items.append, (), _Stamps(), orjson.Fragment
@@ -431,7 +431,7 @@ def _sqlite_items(
         if withdrawn_at is not None or visibility not in audience:
             append({"id": gid, "feed_seq": seq, "withdrawn": True})
             continue
-        txs = by_grant.get(grant_id, empty)
+        txs = by_grant.get(seq, empty)
         if recipient_type == "organisation":
             org = orgs.get(org_id) if org_id is not None else None
         else:  # a person's grant: no free text leaves
@@ -448,7 +448,6 @@ def _sqlite_items(
              "transactions": txs}
         )  # fmt: skip
     return items
-
 
 
 def _transactions(tx_rows: Sequence[Any], book: RateBook) -> dict[Any, list[dict[str, Any]]]:
@@ -524,9 +523,9 @@ def _items(
 #: zlib at GZIP_LEVEL took ~40 ms for 1.41 MB (igzip level 0: ~8 ms for 1.86 MB; level 3:
 #: ~35 ms); the portal inflates it with any zlib.
 PAGE_GZIP_LEVEL = 1
-#: zlib level 2 (the streamed IATI file): on a 10k page (12 MB of JSON) 1.41 MB in ~42 ms, where level 1 took as long
-#: for 1.54 MB, level 4 ~66 ms for 1.31 MB and level 6 ~99 ms for 1.13 MB; a full pull is a
-#: hundred such pages (measured again for issue 17).
+#: zlib level 2 (the streamed IATI file): on a 10k page (12 MB of JSON) 1.41 MB in ~42 ms,
+#: where level 1 took as long for 1.54 MB, level 4 ~66 ms for 1.31 MB and level 6 ~99 ms for
+#: 1.13 MB (measured for issue 17).
 GZIP_LEVEL = 2
 #: zstd level 1: the same page in 0.88 MB for ~10 ms (level 3: 1.06 MB, ~15 ms; negative
 #: levels save a millisecond or two for a third more bytes), and ~4 ms to decode against
@@ -562,7 +561,7 @@ def encode(body: bytes, coding: str | None) -> Encoded:
 
 
 async def encoded(body: bytes, coding: str | None) -> Encoded:
-    """:func:`encode`, in a worker thread for a large page: blake2b, zlib and zstd let go of
+    """:func:`encode`, in a worker thread for a large page: blake2b, igzip and zstd let go of
     the GIL on large inputs, so the event loop meanwhile serves, and builds the page read
     ahead, on the other core (a 10k page took ~55 ms of the loop's time per request)."""
     if len(body) < _INLINE_BYTES:

@@ -53,7 +53,7 @@ def audience_shown(audience: frozenset[str]) -> Any:
 
 
 def page_transactions(
-    columns: Sequence[Any], after: int, last: int, audience: frozenset[str]
+    columns: Sequence[Any], after: Any, last: Any, audience: frozenset[str]
 ) -> Select[Any]:
     """``columns`` of the transactions of a page's shown, live grants (positions after..last)."""
     return (
@@ -68,7 +68,9 @@ def page_transactions(
     )
 
 
-def grants_after(columns: Sequence[Any], after: Any, limit: Any, audience: frozenset[str]) -> Select[Any]:
+def grants_after(
+    columns: Sequence[Any], after: Any, limit: Any, audience: frozenset[str]
+) -> Select[Any]:
     """``columns`` of the grants in ``audience``'s feed after position ``after`` (at most
     ``limit``, in feed order)."""
     return (
