@@ -330,7 +330,8 @@ async def _sqlite_page_body(
 ) -> tuple[bytes, int] | None:
     """The page read through the driver's connection itself (aiosqlite): its rows as the
     driver's tuples, without SQLAlchemy's result objects. None: the caller's path reads it (a
-    grant whose donor was not found, which the joined statement would leave out)."""
+    grant whose donor was not found, which the joined statement would leave out, or ids not
+    stored as SQLAlchemy's hex text)."""
     statements = _sqlite_statements(conn.dialect, audience)
     driver: Any = (await conn.get_raw_connection()).driver_connection
     fetch = driver.execute_fetchall
@@ -343,6 +344,8 @@ async def _sqlite_page_body(
     tx_rows = await fetch(tx_sql.sql, tx_sql.params(after=after, last=last))
     donor_ids = {row[16] for row in rows}
     org_ids = {row[17] for row in rows if row[4] == "organisation" and row[17] is not None}
+    if any(type(i) is not str for i in donor_ids | org_ids):  # not ids as SQLAlchemy stores
+        return None
     donors = {
         donor_id: {"id": feed_id(donor_id), "identifier": identifier, "name": name,
                    "type": kind, "country": country}
