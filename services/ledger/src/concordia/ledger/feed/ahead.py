@@ -27,7 +27,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,13 +45,8 @@ Page = tuple[bytes, int]
 
 @dataclass
 class _Ahead:
+    task: asyncio.Task[tuple[Any, Page, Encoded]]
     started: float
-    coding: str | None
-    task: asyncio.Task[tuple[Any, Page, Encoded]] | None = None
-    #: A request waits for this page (so the portal will ask for the one after it).
-    wanted: bool = False
-    #: The ``next`` of this page once its grants are read and fill it.
-    following: int | None = None
 
 
 async def counters(session: AsyncSession) -> tuple[Any, ...]:
@@ -78,18 +72,9 @@ class ReadAhead:
         self._expire()
         if key in self._pages or len(self._pages) >= self.slots:
             return
-        ahead = _Ahead(time.monotonic(), coding)
-        task = asyncio.create_task(self._build(key, ahead), name=f"feed-ahead-{after}")
+        task = asyncio.create_task(self._build(key, coding), name=f"feed-ahead-{after}")
         task.add_done_callback(_retrieve)  # a failure dropped unseen is still retrieved
-        ahead.task = task
-        self._pages[key] = ahead
-
-    def following(
-        self, limit: int, audience: frozenset[str], coding: str | None
-    ) -> Callable[[int], None]:
-        """An ``on_full`` for the page a request builds itself: the page after it starts as
-        soon as its ``next`` is known, since the portal is waiting for this one."""
-        return lambda following: self.start(following, limit, audience, coding)
+        self._pages[key] = _Ahead(task, time.monotonic())
 
     async def take(self, session: AsyncSession, key: Key) -> tuple[Page, Encoded] | None:
         """The page read ahead for ``key`` if it is still what a read now may give, else None;
@@ -98,14 +83,11 @@ class ReadAhead:
         ``session`` reads the counters now; the page is given once (a second request reads).
         """
         ahead = self._pages.pop(key, None)
-        if ahead is None or ahead.task is None:
+        if ahead is None:
             return None
         if time.monotonic() - ahead.started > self.keep_seconds:
             ahead.task.cancel()
             return None
-        ahead.wanted = True
-        if ahead.following is not None:  # its grants are read already: start the next
-            self.start(ahead.following, key[1], key[2], ahead.coding)
         try:
             seen, page, sent = await ahead.task
         except Exception:  # the request builds the page itself
@@ -115,34 +97,23 @@ class ReadAhead:
             return None
         return (page, sent) if seen == await counters(session) else None
 
-    async def _build(self, key: Key, ahead: _Ahead) -> tuple[Any, Page, Encoded]:
+    async def _build(self, key: Key, coding: str | None) -> tuple[Any, Page, Encoded]:
         after, limit, audience = key
-
-        def full(following: int) -> None:
-            # A page the portal already waits for: the page after it starts now, its reads
-            # beside this page's building (at most one page beyond the one requested).
-            ahead.following = following
-            if ahead.wanted:
-                self.start(following, limit, audience, ahead.coding)
-
         async with self.db.unit_of_work(write=False) as session:
             seen = await counters(session)  # first: a change after it makes the page unusable
-            page = await page_body(
-                session=session, after=after, limit=limit, audience=audience, on_full=full
-            )
-        return seen, page, await encoded(page[0], ahead.coding)
+            page = await page_body(session=session, after=after, limit=limit, audience=audience)
+        return seen, page, await encoded(page[0], coding)
 
     def _expire(self) -> None:
         now = time.monotonic()
         for key, ahead in list(self._pages.items()):
             if now - ahead.started > self.keep_seconds:
-                if ahead.task is not None:
-                    ahead.task.cancel()
+                ahead.task.cancel()
                 del self._pages[key]
 
     async def stop(self) -> None:
         """Cancel every page under way."""
-        tasks = [ahead.task for ahead in self._pages.values() if ahead.task is not None]
+        tasks = [ahead.task for ahead in self._pages.values()]
         self._pages.clear()
         for task in tasks:
             task.cancel()

@@ -131,9 +131,8 @@ async def feed_grants(
     found = None if ahead is None else await ahead.take(session, (after, limit, audience))
     if found is None:
         body, count = await feed_body.page_body(
-            session=session, after=after, limit=limit, audience=audience,
-            on_full=None if ahead is None else ahead.following(limit, audience, coding),
-        )  # fmt: skip
+            session=session, after=after, limit=limit, audience=audience
+        )
         sent = None
     else:
         (body, count), sent = found

@@ -20,7 +20,7 @@ import functools
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -182,21 +182,12 @@ def next_of(body: bytes) -> int:
 
 
 async def page_body(
-    *,
-    session: AsyncSession,
-    after: int,
-    limit: int,
-    audience: frozenset[str] = PUBLIC,
-    on_full: Callable[[int], object] | None = None,
+    *, session: AsyncSession, after: int, limit: int, audience: frozenset[str] = PUBLIC
 ) -> tuple[bytes, int]:
     """The JSON body of the feed page after ``after`` (``{"items": [...], "next": "..."}``)
-    and its number of items: the same page as :func:`page`, in fewer steps per row.
-
-    ``on_full(next)`` is called as soon as the page's grants are read, if they fill it: the
-    next page can start before this one is built (see ``ahead.ReadAhead``).
-    """
+    and its number of items: the same page as :func:`page`, in fewer steps per row."""
     with _COLLECTOR_PAUSED:
-        return await _page_body(session, after, limit, audience, on_full)
+        return await _page_body(session, after, limit, audience)
 
 
 class _CollectorPause:
@@ -239,15 +230,11 @@ _COLLECTOR_PAUSED = _CollectorPause()
 
 
 async def _page_body(
-    session: AsyncSession,
-    after: int,
-    limit: int,
-    audience: frozenset[str],
-    on_full: Callable[[int], object] | None,
+    session: AsyncSession, after: int, limit: int, audience: frozenset[str]
 ) -> tuple[bytes, int]:
     conn = await session.connection()
     if conn.dialect.name == "sqlite":
-        built = await _sqlite_page_body(session, conn, after, limit, audience, on_full)
+        built = await _sqlite_page_body(session, conn, after, limit, audience)
         if built is not None:
             return built
     query = page_grants(_BODY_GRANT_COLUMNS, after, limit, audience)
@@ -255,8 +242,6 @@ async def _page_body(
     if not rows:
         return orjson.dumps({"items": [], "next": str(after)}), 0
     last = rows[-1].feed_seq
-    if on_full is not None and len(rows) == limit:
-        on_full(last)
     # feed_seq first: the grants' index gives that order, leaving SQLite only a small sort of
     # each grant's few transactions (grant_id first sorted the whole page).
     tx_query = page_transactions(_BODY_TX_COLUMNS, after, last, audience).order_by(
@@ -342,7 +327,6 @@ async def _sqlite_page_body(
     after: int,
     limit: int,
     audience: frozenset[str],
-    on_full: Callable[[int], object] | None = None,
 ) -> tuple[bytes, int] | None:
     """The page read through the driver's connection itself (aiosqlite): its rows as the
     driver's tuples, without SQLAlchemy's result objects. None: the caller's path reads it (a
@@ -356,8 +340,6 @@ async def _sqlite_page_body(
     if not rows:
         return orjson.dumps({"items": [], "next": str(after)}), 0
     last = rows[-1][1]
-    if on_full is not None and len(rows) == limit:
-        on_full(last)
     tx_sql = statements.transactions
     tx_rows = await fetch(tx_sql.sql, tx_sql.params(after=after, last=last))
     donor_ids = {row[16] for row in rows}
