@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -15,8 +16,11 @@ from starlette.requests import Request
 from concordia.core.bulk import (
     IDEMPOTENCY_TTL,
     IdempotencyStore,
+    RecordError,
     SyncReport,
     SyncResult,
+    accepted,
+    rejected,
     report,
     request_hash,
     run_sync,
@@ -196,3 +200,25 @@ def test_records_are_validated_as_if_one_by_one() -> None:
     assert by_index[2].external_id is None
     assert [e.msg for e in by_index[3].errors] == ["duplicate external_id in this request"]
     assert validate_records([], _Thing) == ([], [])
+
+
+class _DriverUuid(uuid.UUID):
+    """A driver's own UUID class (asyncpg's is one): orjson does not write subclasses itself."""
+
+
+def test_the_answer_is_the_json_pydantic_writes_for_the_report() -> None:
+    """``SyncReport.to_json`` (orjson, over plain dataclasses) writes what the documented model
+    would: every kind of result, with and without errors, ids and field lists."""
+    results = [
+        accepted(2, "EXT-2", "created", uuid.UUID(int=2), 1, defaulted=["risk_level"]),
+        rejected(0, None, [RecordError(loc=["records", 0], msg="must be an object")]),
+        accepted(1, "EXT-1", "updated", uuid.UUID(int=1), 4, left_unchanged=["a", "b"]),
+        accepted(3, "EXT-3", "unchanged", _DriverUuid(int=3), 2),
+        rejected(4, "EXT-Ä\n", [RecordError(["size"], "≥ 0"), RecordError([], "x")]),
+    ]
+    answer = report(results, dry_run=True)
+    assert [r.index for r in answer.results] == [0, 1, 2, 3, 4]
+    assert answer.counts == {"created": 1, "updated": 1, "unchanged": 1, "rejected": 2}
+    documented = SyncReport.model_validate(orjson.loads(answer.to_json()))
+    assert answer.to_json() == documented.model_dump_json().encode()
+    assert documented.results == answer.results

@@ -41,6 +41,7 @@ def _table(name: str) -> Table:
 
 
 core_table, fast_table, sync_table = _table("by_core"), _table("by_rows"), _table("by_sync")
+single = Table("single_column", metadata, Column("name", String(64), primary_key=True))
 
 
 @pytest.fixture
@@ -73,7 +74,14 @@ async def _stored(db: Database, table: Table) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in rows]
 
 
-@pytest.mark.parametrize("extra", [{}, {"kind": "given"}], ids=["default", "given"])
+#: One object in every row (a batch's timestamp, a shared document): converted once, stored
+#: in every row all the same.
+SHARED = {"at": datetime(2026, 5, 6, 7, 8, 9, 10, tzinfo=UTC), "doc": {"shared": [1, 2]}}
+
+
+@pytest.mark.parametrize(
+    "extra", [{}, {"kind": "given"}, SHARED], ids=["default", "given", "one-object-columns"]
+)
 async def test_rows_stored_as_core_stores_them(db: Database, extra: dict[str, Any]) -> None:
     rows = _rows(7, **extra)
     async with db.unit_of_work() as session:
@@ -85,6 +93,14 @@ async def test_rows_stored_as_core_stores_them(db: Database, extra: dict[str, An
     assert len(expected) == 7
     assert await _stored(db, fast_table) == expected
     assert await _stored(db, sync_table) == expected
+
+
+async def test_a_single_column_row_is_stored(db: Database) -> None:
+    async with db.unit_of_work() as session:
+        await insert_rows(session, single, [{"name": "Testname A"}, {"name": "Testname B"}])
+    async with db.unit_of_work(write=False) as session:
+        names = (await session.scalars(select(single.c.name).order_by(single.c.name))).all()
+    assert names == ["Testname A", "Testname B"]
 
 
 async def test_rows_roll_back_with_their_unit_of_work(db: Database) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import operator
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -488,17 +489,27 @@ class _InsertPlan:
     processors: tuple[tuple[int, Callable[[Any], Any]], ...]
 
     def parameters(self, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        """The rows as the driver's positional parameters, converted as Core converts them."""
-        keys, processors = self.keys, self.processors
-        if not processors:
-            return [tuple([row[k] for k in keys]) for row in rows]
-        out = []
-        for row in rows:
-            values = [row[k] for k in keys]
-            for i, process in processors:
-                values[i] = process(values[i])
-            out.append(tuple(values))
-        return out
+        """The rows as the driver's positional parameters, converted as Core converts them.
+
+        Column by column: each converted column is one ``map`` of its processor, and a column
+        holding one object in every row (a batch's timestamp, its owner) is converted once.
+        """
+        pick = operator.itemgetter(*self.keys)
+        if len(self.keys) == 1:
+            tuples = [(value,) for value in map(pick, rows)]
+        else:
+            tuples = list(map(pick, rows))
+        if not self.processors or not tuples:
+            return tuples
+        columns = list(zip(*tuples, strict=True))
+        for i, process in self.processors:
+            column = columns[i]
+            first = column[0]
+            if len(set(map(id, column))) == 1:  # the same object throughout: convert it once
+                columns[i] = (process(first),) * len(column)
+            else:
+                columns[i] = tuple(map(process, column))
+        return list(zip(*columns, strict=True))
 
 
 _INSERT_PLANS: dict[tuple[Table, tuple[str, ...], str, str, str], _InsertPlan | None] = {}

@@ -47,6 +47,22 @@ def _parts(event: Event, node: str) -> tuple[str, str | None, str]:
     return parts
 
 
+#: The last time written and its text (one tuple, replaced whole: safe across threads): the
+#: envelopes of one unit of work share their time.
+_last_time: tuple[datetime | None, str] = (None, "")
+
+
+def _time_text(at: datetime) -> str:
+    """``at`` as CloudEvents writes it (RFC 3339, ``Z`` for UTC)."""
+    global _last_time  # a one-entry cache
+    last = _last_time
+    if last[0] is at:
+        return last[1]
+    text = at.isoformat().replace("+00:00", "Z")
+    _last_time = (at, text)
+    return text
+
+
 class EnvelopeError(ValueError):
     """A message is not a valid Concordia event envelope."""
 
@@ -117,7 +133,7 @@ class Envelope(Generic[E_co]):
             "source": self.source,
             "type": self.type,
             "subject": self.subject,
-            "time": self.time.isoformat().replace("+00:00", "Z"),
+            "time": _time_text(self.time),
             "dataschema": self.dataschema,
             "datacontenttype": self.datacontenttype,
             "data": data,

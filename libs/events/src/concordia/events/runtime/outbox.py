@@ -149,7 +149,9 @@ class Outbox:
         In a trace, each envelope carries its ``traceparent`` (kept when it has one already),
         and the change is noted for the next release round once committed.
         """
-        envelopes = [_envelope(item, node) for item in events]
+        # One time for the unit of work's events (they are committed together).
+        at = datetime.now(UTC)
+        envelopes = [_envelope(item, node, at) for item in events]
         if not envelopes:
             return []
         traceparent = tracing.current_traceparent()
@@ -160,7 +162,6 @@ class Outbox:
             ]
             if tracing.recording_changes():
                 session.info.setdefault(_TRACE_KEY, []).append(traceparent)
-        at = datetime.now(UTC)
         rows = [self.build_row(env, headers=headers, created_at=at) for env in envelopes]
         await insert_rows(session, self.table, rows)
         session.info.setdefault(_WAKE_KEY, set()).add(self)
@@ -186,12 +187,12 @@ class Outbox:
         return self._wakeup
 
 
-def _envelope(item: Event | Envelope[Event], node: str | None) -> Envelope[Event]:
+def _envelope(item: Event | Envelope[Event], node: str | None, at: datetime) -> Envelope[Event]:
     if isinstance(item, Envelope):
         return item
     if node is None:
         raise TypeError("outbox.add needs node=... to build the envelope of a bare event")
-    return Envelope.wrap(item, node=node)
+    return Envelope.wrap(item, node=node, time=at)
 
 
 @event.listens_for(Session, "after_commit")

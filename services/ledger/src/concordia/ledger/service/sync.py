@@ -57,7 +57,10 @@ async def sync_grants(
     existing = {
         (row.donor_id, row.external_id): row
         for row in await bulk.fetch_in(
-            session, cols, Grant.external_id, [r.external_id for _, r in valid]
+            session,
+            cols,
+            (Grant.donor_id, Grant.external_id),
+            [(r.donor_id, r.external_id) for _, r in valid],
         )
     }
     was_shown: dict[uuid.UUID, bool] = {}
