@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import uuid
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -11,6 +14,9 @@ import zstandard
 from ledger_support import Ledger, eventually, grant, new_donor
 
 from concordia.events import OrganisationUpdated
+from concordia.ledger.feed import body as feed_body
+from concordia.ledger.feed import service
+from concordia.ledger.models import Transaction
 
 
 async def sync_grants(ledger: Ledger, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -341,3 +347,52 @@ async def test_renames_and_rates_move_the_grants_they_show_in(
     items, _ = await pull(ledger, limit=100, after=cursor)
     assert [i["id"] for i in items] == [first]
     assert items[0]["donor"]["name"] == "Example Renamed Programme"
+
+
+async def test_a_page_body_is_the_generic_page_byte_for_byte(
+    ledger: Ledger, funded: dict[str, Any]
+) -> None:
+    """The HTTP page (SQLite: read through the driver, parties apart, same-day transactions put
+    in id order in Python) is the JSON of ``service.page``'s items, whatever the page."""
+    donor_id, recipient = funded["donor"]["id"], funded["recipient"]
+    other_donor = (await new_donor(ledger, 1))["id"]
+    person = {"type": "person", "id": str(await ledger.announce_person())}
+    records = [
+        grant(donor_id if n % 2 else other_donor, person if n % 3 == 0 else recipient, n,
+              visibility=("public", "coalition")[n % 2], description=f"Text \"{n}\"\n\u00e9")
+        for n in range(1, 10)
+    ]  # fmt: skip
+    results = await sync_grants(ledger, records)
+    rates = [{"currency": "SEK", "date": "2026-01-01", "rate": "0.0937"}]
+    assert (await ledger.client.put("/v1/rates", json=rates, headers=ledger.ops)).is_success
+    db = ledger.app.state.concordia.db
+    async with db.unit_of_work() as session:
+        # Ids in the reverse of the rows' order, several on one day: the page sorts them.
+        for g, result in enumerate(results[:6]):
+            for t in range(5):
+                session.add(Transaction(
+                    id=uuid.UUID(int=(10 - g) * 2**100 - t), grant_id=uuid.UUID(result["id"]),
+                    external_id=f"TX-{g}-{t}", type=3, amount=Decimal(f"{1000 + 37 * t}.{t}5"),
+                    currency=("SEK", "EUR", "USD")[t % 3], value_date=date(2026, 2, 1 + t // 3),
+                    description=f"Paid {t}" if t % 2 else None,
+                ))  # fmt: skip
+    gone = await ledger.client.delete(f"/v1/grants/{results[7]['id']}", headers=ledger.rw)
+    assert gone.status_code == 204
+    for audience in (service.PUBLIC, service.COALITION):
+        for limit in (2, 3, 1000):
+            after, pages = 0, 0
+            while True:
+                async with db.unit_of_work(write=False) as session:
+                    body, count = await feed_body.page_body(
+                        session=session, after=after, limit=limit, audience=audience
+                    )
+                    page = await service.page(
+                        session=session, after=after, limit=limit, audience=audience
+                    )
+                assert body == orjson.dumps({"items": page.items(), "next": str(page.next)})
+                assert count == len(page.rows)
+                pages += 1
+                if count < limit:
+                    break
+                after = page.next
+            assert pages > 1 or limit == 1000

@@ -53,7 +53,7 @@ def audience_shown(audience: frozenset[str]) -> Any:
 
 
 def page_transactions(
-    columns: Sequence[Any], after: int, last: int, audience: frozenset[str]
+    columns: Sequence[Any], after: Any, last: Any, audience: frozenset[str]
 ) -> Select[Any]:
     """``columns`` of the transactions of a page's shown, live grants (positions after..last)."""
     return (
@@ -68,18 +68,28 @@ def page_transactions(
     )
 
 
+def grants_after(
+    columns: Sequence[Any], after: Any, limit: Any, audience: frozenset[str]
+) -> Select[Any]:
+    """``columns`` of the grants in ``audience``'s feed after position ``after`` (at most
+    ``limit``, in feed order)."""
+    return (
+        select(*columns)
+        .where(Grant.feed_seq > after, Grant.feed_seq < HIDDEN_BASE, in_feed(audience))
+        .order_by(Grant.feed_seq)
+        .limit(limit)
+    )
+
+
 def page_grants(
     columns: Sequence[Any], after: int, limit: int, audience: frozenset[str]
 ) -> Select[Any]:
     """``columns`` of the grants in ``audience``'s feed after position ``after`` (at most
     ``limit``, in feed order), their donor and recipient organisation joined."""
     return (
-        select(*columns)
+        grants_after(columns, after, limit, audience)
         .join(Donor, Donor.id == Grant.donor_id)
         .outerjoin(KnownOrganisation, KnownOrganisation.id == Grant.recipient_organisation_id)
-        .where(Grant.feed_seq > after, Grant.feed_seq < HIDDEN_BASE, in_feed(audience))
-        .order_by(Grant.feed_seq)
-        .limit(limit)
     )
 
 
