@@ -35,7 +35,8 @@ from concordia.events import Envelope, OutboxRelay, connect, ensure_stream
 from concordia.events.registry import PersonRegistered
 from concordia.kit.tables import outbox
 
-GOAL = 0.5
+#: The issue: at least two thirds of the broker-bound speed, held.
+GOAL = 0.67
 
 
 def _rows(total: int) -> list[dict[str, Any]]:
