@@ -14,6 +14,7 @@ the profiler more than the code; ``--profiler pyinstrument`` samples the servers
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -113,6 +114,12 @@ async def _measure(
 ) -> tuple[list[Figure], list[str]]:
     figures, failed = [], []
     for name, bench in benches.items():
+        # Each figure starts from a collected heap with what is left frozen (never scanned again):
+        # a figure's client side must not pay for the garbage and survivors of those before it.
+        gc.collect()
+        gc.freeze()
+        # ... nor the events they left on the broker (see Workspace.purge_streams).
+        await ws.purge_streams()
         started, servers = time.perf_counter(), len(ws.started)
         try:
             with console.status(f"measuring {name}..."):

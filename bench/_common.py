@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import nats
 
 from concordia import kit
 from concordia.core.auth import TokenStore
@@ -285,6 +286,24 @@ class Workspace:
         if not self.keep:
             shutil.rmtree(self.path, ignore_errors=True)
         atexit.unregister(self.close)
+
+    async def purge_streams(self) -> int:
+        """Empty every stream of this workspace's broker; return how many messages went.
+
+        Figures share the broker: without this, a service started by one figure would consume
+        the events another figure published (a bulk sync's hundred thousand) while it is being
+        measured, and the figure would depend on the order the figures run in.
+        """
+        nc = await nats.connect(self.nats.url)
+        try:
+            js = nc.jetstream()
+            purged = 0
+            for info in await js.streams_info():
+                purged += info.state.messages
+                await js.purge_stream(info.config.name)
+            return purged
+        finally:
+            await nc.close()
 
     async def database(self, name: str, service_dir: Path = REGISTRY_DIR) -> str:
         """A URL of a fresh SQLite file migrated to the service's head (a template copy)."""
