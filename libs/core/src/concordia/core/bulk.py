@@ -306,23 +306,28 @@ async def fetch_in(
     (a composite key: a join with ``unnest`` of one array per column): one statement text
     whatever the count (asyncpg prepares it once per connection, where every ``IN`` list length
     was a statement of its own to parse, plan and cache) and one index scan instead of
-    ``len(values) / CHUNK``. Elsewhere in lists of ``CHUNK`` values (SQLite bounds a statement's
-    parameters): ``IN`` for one column, a joined ``VALUES`` list for a composite key (SQLite
-    scans the table for a row-value ``IN``).
+    ``len(values) / CHUNK``. On SQLite the same shape: the keys go in as one JSON array, read
+    by ``json_each`` and joined to the table (one cached statement whatever the count; a
+    ``VALUES`` list of the keys was compiled afresh for every call, a second of CPU per
+    100,000 grants synced, and SQLite scans the table for a row-value ``IN``). Keys whose
+    stored form JSON cannot hold (bytes) go in ``IN`` lists of ``CHUNK`` values instead.
     """
     found: list[Any] = []
     unique = list(dict.fromkeys(values))
     if not unique:
         return found
-    postgres = session.get_bind().dialect.name == "postgresql"
+    dialect = session.get_bind().dialect
     if isinstance(column, tuple):
-        if postgres:
+        if dialect.name == "postgresql":
             return list((await session.execute(_pairs_pg(columns, column, unique, where))).all())
+        keys = _json_keys(dialect, column, unique)
+        if keys is not None:
+            return list((await session.execute(_pairs_json(columns, column, keys, where))).all())
         for start in range(0, len(unique), CHUNK):
             query = _pairs_listed(columns, column, unique[start : start + CHUNK], where)
             found.extend((await session.execute(query)).all())
         return found
-    if postgres:
+    if dialect.name == "postgresql":
         array = bindparam("values", unique, type_=postgresql.ARRAY(column.type))
         query = select(*columns).where(column == any_(array), *where)
         return list((await session.execute(query)).all())
@@ -343,6 +348,35 @@ def _pairs_pg(
         for i, (name, key) in enumerate(zip(names, keys, strict=True))
     ]
     wanted = func.unnest(*arrays).table_valued(*names).render_derived(name="wanted")
+    on = and_(*(key == wanted.c[name] for name, key in zip(names, keys, strict=True)))
+    return select(*columns).join_from(wanted, keys[0].table, on).where(*where)
+
+
+def _json_keys(dialect: Any, keys: tuple[Any, ...], values: list[Any]) -> bytes | None:
+    """The composite keys as a JSON array of arrays, each value in the form the column stores
+    (a UUID as its 32 hex digits on SQLite); None when one is not a JSON scalar."""
+    convert = [key.type.bind_processor(dialect) for key in keys]
+    stored = [
+        [value if process is None else process(value)
+         for value, process in zip(pair, convert, strict=True)]
+        for pair in values
+    ]  # fmt: skip
+    scalars = (str, int, float)
+    if not all(isinstance(v, scalars) or v is None for pair in stored for v in pair):
+        return None
+    return orjson.dumps(stored)
+
+
+def _pairs_json(
+    columns: Sequence[Any], keys: tuple[Any, ...], values: bytes, where: Sequence[Any]
+) -> Select[Any]:
+    """``WITH wanted AS (SELECT value ->> 0 AS k0, ... FROM json_each(:keys))`` joined to the
+    table on the key (SQLite loops over the keys and probes the key's index)."""
+    names = [f"k{i}" for i in range(len(keys))]
+    each = func.json_each(bindparam("keys", values.decode(), type_=String)).table_valued("value")
+    wanted = select(
+        *(func.json_extract(each.c.value, f"$[{i}]").label(name) for i, name in enumerate(names))
+    ).cte("wanted")
     on = and_(*(key == wanted.c[name] for name, key in zip(names, keys, strict=True)))
     return select(*columns).join_from(wanted, keys[0].table, on).where(*where)
 
