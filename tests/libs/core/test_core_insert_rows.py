@@ -20,8 +20,9 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 
-from concordia.core.db import Database, UtcDateTime, insert_rows, insert_rows_sync
+from concordia.core.db import COPY_FROM, Database, UtcDateTime, insert_rows, insert_rows_sync
 
 metadata = MetaData()
 
@@ -82,15 +83,19 @@ SHARED = {"at": datetime(2026, 5, 6, 7, 8, 9, 10, tzinfo=UTC), "doc": {"shared":
 @pytest.mark.parametrize(
     "extra", [{}, {"kind": "given"}, SHARED], ids=["default", "given", "one-object-columns"]
 )
-async def test_rows_stored_as_core_stores_them(db: Database, extra: dict[str, Any]) -> None:
-    rows = _rows(7, **extra)
+# From COPY_FROM rows on, PostgreSQL takes them by COPY: stored all the same.
+@pytest.mark.parametrize("count", [7, COPY_FROM + 3], ids=["few", "copied"])
+async def test_rows_stored_as_core_stores_them(
+    db: Database, extra: dict[str, Any], count: int
+) -> None:
+    rows = _rows(count, **extra)
     async with db.unit_of_work() as session:
         await session.execute(insert(core_table), rows)
         await insert_rows(session, fast_table, rows)
         await session.run_sync(insert_rows_sync, sync_table, rows)
         await insert_rows(session, fast_table, [])  # nothing to write: no statement
     expected = await _stored(db, core_table)
-    assert len(expected) == 7
+    assert len(expected) == count
     assert await _stored(db, fast_table) == expected
     assert await _stored(db, sync_table) == expected
 
@@ -112,3 +117,30 @@ async def test_rows_roll_back_with_their_unit_of_work(db: Database) -> None:
     with pytest.raises(RuntimeError):
         await write_then_fail()
     assert await _stored(db, fast_table) == []
+
+
+async def test_copied_rows_roll_back_with_their_unit_of_work_even_as_its_first_statement(
+    db: Database,
+) -> None:
+    async def write_then_fail() -> None:
+        async with db.unit_of_work() as session:
+            await insert_rows(session, fast_table, _rows(COPY_FROM))
+            raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        await write_then_fail()
+    assert await _stored(db, fast_table) == []
+
+
+@pytest.mark.parametrize("count", [3, COPY_FROM + 3], ids=["few", "copied"])
+async def test_a_taken_unique_value_is_an_integrity_error_and_writes_nothing(
+    db: Database, count: int
+) -> None:
+    async with db.unit_of_work() as session:
+        await insert_rows(session, single, [{"name": "Testname 2"}])
+    rows = [{"name": f"Testname {n}"} for n in range(count)]  # the third is taken
+    with pytest.raises(IntegrityError):
+        async with db.unit_of_work() as session:
+            await insert_rows(session, single, rows)
+    async with db.unit_of_work(write=False) as session:
+        assert (await session.scalars(select(single.c.name))).all() == ["Testname 2"]
