@@ -377,6 +377,24 @@ def _tx_order(tx: dict[str, Any]) -> tuple[Any, Any]:
     return tx["value_date"], tx["id"]
 
 
+def _money(raw: Any, currency: str, value_date: Any, rates: _Rates) -> tuple[str, str | None]:
+    """A transaction's amount as text and in EUR (None: no rate covers its value date)."""
+    sqlite_hundredths = type(raw) is int and raw >= 0
+    amount = f"{raw // 100}.{raw % 100:02d}" if sqlite_hundredths else _amount_text(raw)
+    if currency == "EUR":
+        return amount, amount
+    rate = rates[currency, value_date]
+    return amount, None if rate is None else rate.in_eur(raw)
+
+
+def _hex_id(value: Any) -> str:
+    """An id as the feed writes it: SQLite's 32 hex digits hyphenated, anything else by
+    :func:`feed_id`."""
+    if type(value) is str and len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return feed_id(value)
+
+
 def _sqlite_transactions(tx_rows: Sequence[Any], book: RateBook) -> dict[Any, list[dict[str, Any]]]:
     """:func:`_transactions` of SQLite's rows in grant and value date order, by the grants'
     feed_seq: same-day transactions of a grant are put in id order here."""
@@ -387,17 +405,8 @@ def _sqlite_transactions(tx_rows: Sequence[Any], book: RateBook) -> dict[Any, li
     day: Any = None
     txs: list[dict[str, Any]] = []
     for seq, tx_id, external_id, kind, raw, currency, value_date, text in tx_rows:
-        if type(raw) is int and raw >= 0:  # SQLite's hundredths
-            amount = f"{raw // 100}.{raw % 100:02d}"
-        else:
-            amount = _amount_text(raw)
-        eur: str | None = amount
-        if currency != "EUR":
-            rate = rates[currency, value_date]
-            eur = None if rate is None else rate.in_eur(raw)
-        tx = {"id": f"{tx_id[:8]}-{tx_id[8:12]}-{tx_id[12:16]}-{tx_id[16:20]}-{tx_id[20:]}"
-              if type(tx_id) is str and len(tx_id) == 32 else feed_id(tx_id),
-              "external_id": external_id, "type": kind, "amount": amount,
+        amount, eur = _money(raw, currency, value_date, rates)
+        tx = {"id": _hex_id(tx_id), "external_id": external_id, "type": kind, "amount": amount,
               "currency": currency, "value_date": value_date, "amount_eur": eur,
               "description": text}  # fmt: skip
         if seq == grant:
@@ -428,9 +437,7 @@ def _sqlite_items(
     for (grant_id, seq, version, external_id, recipient_type, title, description, purpose,
          horizon, goals, gender_marker, start_date, end_date, visibility, withdrawn_at,
          updated_at, donor_id, org_id) in rows:  # fmt: skip
-        gid = (f"{grant_id[:8]}-{grant_id[8:12]}-{grant_id[12:16]}-{grant_id[16:20]}-"
-               f"{grant_id[20:]}" if type(grant_id) is str and len(grant_id) == 32
-               else feed_id(grant_id))  # fmt: skip
+        gid = _hex_id(grant_id)
         if withdrawn_at is not None or visibility not in audience:
             append({"id": gid, "feed_seq": seq, "withdrawn": True})
             continue
@@ -458,14 +465,7 @@ def _transactions(tx_rows: Sequence[Any], book: RateBook) -> dict[Any, list[dict
     by_grant: dict[Any, list[dict[str, Any]]] = {}
     rates = _Rates(book)
     for grant_id, tx_id, external_id, kind, raw, currency, value_date, text in tx_rows:
-        if type(raw) is int and raw >= 0:  # SQLite's hundredths
-            amount = f"{raw // 100}.{raw % 100:02d}"
-        else:
-            amount = _amount_text(raw)
-        eur: str | None = amount
-        if currency != "EUR":
-            rate = rates[currency, value_date]
-            eur = None if rate is None else rate.in_eur(raw)
+        amount, eur = _money(raw, currency, value_date, rates)
         tx = {"id": feed_id(tx_id), "external_id": external_id, "type": kind, "amount": amount,
               "currency": currency, "value_date": value_date, "amount_eur": eur,
               "description": text}  # fmt: skip
