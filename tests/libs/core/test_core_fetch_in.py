@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, UniqueConstraint, Uuid, insert
 
 from concordia.core.bulk import CHUNK, fetch_in
-from concordia.core.db import Database
+from concordia.core.db import Database, ScaledDecimal
 
 metadata = MetaData()
 things = Table(
@@ -21,6 +21,16 @@ things = Table(
     Column("key", String(32), nullable=False),
     Column("owner", String(16), nullable=False),
     UniqueConstraint("group_id", "key"),
+)
+#: Composite keys in forms a JSON list of keys could get wrong: a decorated type stored as
+#: another (a scaled integer beyond a float's precision), a string holding NUL.
+odd_keys = Table(
+    "fetched_odd_keys",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("amount", ScaledDecimal(20, 8), nullable=False),
+    Column("key", String(32), nullable=False),
+    UniqueConstraint("amount", "key"),
 )
 GROUPS = [uuid.UUID(int=n + 1) for n in range(3)]
 #: More than one chunk of keys: the lists are split on SQLite.
@@ -68,3 +78,21 @@ async def test_rows_by_a_composite_key_match_both_columns(db: Database) -> None:
 async def test_no_keys_no_query(db: Database) -> None:
     async with db.unit_of_work(write=False) as session:
         assert await fetch_in(session, (things.c.seq,), (things.c.group_id, things.c.key), []) == []
+
+
+async def test_composite_keys_in_every_stored_form_are_found(db: Database) -> None:
+    from decimal import Decimal
+
+    big = Decimal("123456789.12345679")  # 12345678912345679 hundred-millionths: not a float
+    keys = [(big, "K-1"), (Decimal(1), "K-2")]
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL's text holds no NUL
+        keys.append((Decimal(2), "a\x00b"))
+    async with db.unit_of_work() as session:
+        rows = [{"seq": n, "amount": a, "key": k} for n, (a, k) in enumerate(keys)]
+        await session.execute(insert(odd_keys), rows)
+    async with db.unit_of_work(write=False) as session:
+        for seq, wanted in enumerate(keys):
+            found = await fetch_in(
+                session, (odd_keys.c.seq,), (odd_keys.c.amount, odd_keys.c.key), [wanted]
+            )
+            assert [r.seq for r in found] == [seq]

@@ -144,3 +144,34 @@ async def test_a_taken_unique_value_is_an_integrity_error_and_writes_nothing(
             await insert_rows(session, single, rows)
     async with db.unit_of_work(write=False) as session:
         assert (await session.scalars(select(single.c.name))).all() == ["Testname 2"]
+
+
+#: A column whose Python key is not its name: the rows go to the named column.
+keyed = Table(
+    "keyed_columns",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("type", String(16), key="kind", nullable=False),
+)
+
+
+@pytest.mark.parametrize("count", [3, COPY_FROM + 3], ids=["few", "copied"])
+async def test_a_column_is_written_by_its_name_not_its_key(db: Database, count: int) -> None:
+    async with db.unit_of_work() as session:
+        await insert_rows(session, keyed, [{"kind": f"kind-{n}"} for n in range(count)])
+    async with db.unit_of_work(write=False) as session:
+        kinds = (await session.scalars(select(keyed.c.kind).order_by(keyed.c.seq))).all()
+    assert kinds == [f"kind-{n}" for n in range(count)]
+
+
+@pytest.mark.parametrize("count", [3, COPY_FROM + 3], ids=["few", "copied"])
+async def test_a_value_the_driver_cannot_take_is_a_database_error(db: Database, count: int) -> None:
+    from sqlalchemy.exc import DBAPIError, StatementError
+
+    rows = [{"kind": f"kind-{n}"} for n in range(count)]
+    rows[-1] = {"kind": object()}
+    with pytest.raises((DBAPIError, StatementError)):
+        async with db.unit_of_work() as session:
+            await insert_rows(session, keyed, rows)
+    async with db.unit_of_work(write=False) as session:
+        assert (await session.scalars(select(keyed.c.kind))).all() == []

@@ -355,15 +355,22 @@ def _pairs_pg(
 def _json_keys(dialect: Any, keys: tuple[Any, ...], values: list[Any]) -> bytes | None:
     """The composite keys as a JSON array of arrays, each value in the form the column stores
     (a UUID as its 32 hex digits on SQLite); None when one is not a JSON scalar."""
-    convert = [key.type.bind_processor(dialect) for key in keys]
+    # The dialect's own form of each type: a TypeDecorator may store another type there.
+    convert = [key.type.dialect_impl(dialect).bind_processor(dialect) for key in keys]
     stored = [
         [value if process is None else process(value)
          for value, process in zip(pair, convert, strict=True)]
         for pair in values
     ]  # fmt: skip
-    scalars = (str, int, float)
-    if not all(isinstance(v, scalars) or v is None for pair in stored for v in pair):
-        return None
+    for pair in stored:
+        for value in pair:
+            if isinstance(value, str):
+                if "\x00" in value:  # json_extract gives no such string back
+                    return None
+            elif isinstance(value, float) or not (value is None or isinstance(value, int)):
+                return None  # a float may not be the number stored; other objects aren't JSON
+            elif isinstance(value, int) and not -(2**63) <= value < 2**63:
+                return None
     return orjson.dumps(stored)
 
 

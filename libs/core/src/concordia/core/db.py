@@ -618,14 +618,17 @@ async def _copy_rows(
         # SQLAlchemy's adapter begins the driver's transaction with its first statement: a COPY
         # sent before any would commit on its own.
         await conn.exec_driver_sql("SELECT 1")
-    statement = f"COPY {table.fullname} ({', '.join(plan.keys)}) FROM STDIN (FORMAT binary)"
+    columns = [table.c[key].name for key in plan.keys]  # a column's key may differ from its name
+    statement = f"COPY {table.fullname} ({', '.join(columns)}) FROM STDIN (FORMAT binary)"
     try:
         await driver.copy_records_to_table(
-            table.name, records=plan.parameters(rows), columns=plan.keys, schema_name=table.schema
+            table.name, records=plan.parameters(rows), columns=columns, schema_name=table.schema
         )
     except asyncpg.IntegrityConstraintViolationError as exc:
         raise sqlalchemy.exc.IntegrityError(statement, None, exc) from exc
-    except asyncpg.PostgresError as exc:
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, TypeError, ValueError) as exc:
+        # A value the driver cannot encode fails before the server sees it: a DBAPIError still,
+        # as executemany's would be.
         raise sqlalchemy.exc.DBAPIError(statement, None, exc) from exc
 
 

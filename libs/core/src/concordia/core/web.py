@@ -254,6 +254,22 @@ def _next_link(scope: Scope, body: bytes) -> str | None:
 
 #: The collector's thresholds while a service runs (see ``create_app``'s lifespan).
 GC_THRESHOLD = (10_000, 50, 100)
+#: The services running in this process, and the thresholds before the first of them started.
+_collector_users: list[Any] = [0, None]
+
+
+def _collector_for_service(*, start: bool) -> None:
+    """Set ``GC_THRESHOLD`` when a first service starts; restore the process's own thresholds
+    when the last one stops (tests run several apps in one process, stopped in any order)."""
+    if start:
+        if _collector_users[0] == 0:
+            _collector_users[1] = gc.get_threshold()
+            gc.set_threshold(*GC_THRESHOLD)
+        _collector_users[0] += 1
+        return
+    _collector_users[0] -= 1
+    if _collector_users[0] == 0:
+        gc.set_threshold(*_collector_users[1])
 
 
 @dataclass(eq=False)
@@ -338,12 +354,11 @@ def create_app(
             # every object of the batches in flight: 2.5 s of a 15 s sync. A young collection
             # every 10,000 allocations and a full one every 5,000 young ones: 0.5 s, with the
             # same peak memory (``make bench``, ``ledger.bulk_sync``).
-            threshold = gc.get_threshold()
-            gc.set_threshold(*GC_THRESHOLD)
+            _collector_for_service(start=True)
             try:
                 yield
             finally:
-                gc.set_threshold(*threshold)
+                _collector_for_service(start=False)
         await db.dispose()
 
     app = FastAPI(
