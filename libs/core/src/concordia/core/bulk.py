@@ -310,7 +310,8 @@ async def fetch_in(
     by ``json_each`` and joined to the table (one cached statement whatever the count; a
     ``VALUES`` list of the keys was compiled afresh for every call, a second of CPU per
     100,000 grants synced, and SQLite scans the table for a row-value ``IN``). Keys whose
-    stored form JSON cannot hold (bytes) go in ``IN`` lists of ``CHUNK`` values instead.
+    stored form JSON cannot give back exactly (bytes, floats, dates) go in joined ``VALUES``
+    lists of ``CHUNK`` keys instead.
     """
     found: list[Any] = []
     unique = list(dict.fromkeys(values))
@@ -348,8 +349,7 @@ def _pairs_pg(
         for i, (name, key) in enumerate(zip(names, keys, strict=True))
     ]
     wanted = func.unnest(*arrays).table_valued(*names).render_derived(name="wanted")
-    on = and_(*(key == wanted.c[name] for name, key in zip(names, keys, strict=True)))
-    return select(*columns).join_from(wanted, keys[0].table, on).where(*where)
+    return _joined(columns, keys, wanted, where)
 
 
 def _json_keys(dialect: Any, keys: tuple[Any, ...], values: list[Any]) -> bytes | None:
@@ -362,30 +362,31 @@ def _json_keys(dialect: Any, keys: tuple[Any, ...], values: list[Any]) -> bytes 
          for value, process in zip(pair, convert, strict=True)]
         for pair in values
     ]  # fmt: skip
-    for pair in stored:
-        for value in pair:
-            if isinstance(value, str):
-                if "\x00" in value:  # json_extract gives no such string back
-                    return None
-            elif isinstance(value, float) or not (value is None or isinstance(value, int)):
-                return None  # a float may not be the number stored; other objects aren't JSON
-            elif isinstance(value, int) and not -(2**63) <= value < 2**63:
-                return None
+    if not all(_json_exact(value) for pair in stored for value in pair):
+        return None
     return orjson.dumps(stored)
+
+
+def _json_exact(value: Any) -> bool:
+    """Whether ``json_extract`` gives ``value`` back as SQLite stores it: text without NUL,
+    64-bit integers, NULL (a float may not be the number stored; other objects are not JSON)."""
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return value is None
 
 
 def _pairs_json(
     columns: Sequence[Any], keys: tuple[Any, ...], values: bytes, where: Sequence[Any]
 ) -> Select[Any]:
-    """``WITH wanted AS (SELECT value ->> 0 AS k0, ... FROM json_each(:keys))`` joined to the
-    table on the key (SQLite loops over the keys and probes the key's index)."""
-    names = [f"k{i}" for i in range(len(keys))]
+    """``WITH wanted AS (SELECT json_extract(value, '$[0]') AS k0, ... FROM json_each(:keys))``
+    joined to the table on the key (SQLite loops over the keys and probes the key's index)."""
     each = func.json_each(bindparam("keys", values.decode(), type_=String)).table_valued("value")
     wanted = select(
-        *(func.json_extract(each.c.value, f"$[{i}]").label(name) for i, name in enumerate(names))
+        *(func.json_extract(each.c.value, f"$[{i}]").label(f"k{i}") for i in range(len(keys)))
     ).cte("wanted")
-    on = and_(*(key == wanted.c[name] for name, key in zip(names, keys, strict=True)))
-    return select(*columns).join_from(wanted, keys[0].table, on).where(*where)
+    return _joined(columns, keys, wanted, where)
 
 
 def _pairs_listed(
@@ -395,7 +396,14 @@ def _pairs_listed(
     names = [f"k{i}" for i in range(len(keys))]
     typed = [sa_column(name, key.type) for name, key in zip(names, keys, strict=True)]
     wanted = sa_values(*typed, name="wanted").data(values).cte("wanted")
-    on = and_(*(key == wanted.c[name] for name, key in zip(names, keys, strict=True)))
+    return _joined(columns, keys, wanted, where)
+
+
+def _joined(
+    columns: Sequence[Any], keys: tuple[Any, ...], wanted: Any, where: Sequence[Any]
+) -> Select[Any]:
+    """``columns`` of the rows whose key equals a row of ``wanted`` (columns ``k0, k1, ...``)."""
+    on = and_(*(key == wanted.c[f"k{i}"] for i, key in enumerate(keys)))
     return select(*columns).join_from(wanted, keys[0].table, on).where(*where)
 
 

@@ -21,7 +21,6 @@ from typing import Any, ClassVar, TypeVar, cast
 import asyncpg
 import orjson
 import sqlalchemy
-import sqlalchemy.exc
 import sqlalchemy.types
 from sqlalchemy import (
     DateTime,
@@ -35,7 +34,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -625,11 +624,11 @@ async def _copy_rows(
             table.name, records=plan.parameters(rows), columns=columns, schema_name=table.schema
         )
     except asyncpg.IntegrityConstraintViolationError as exc:
-        raise sqlalchemy.exc.IntegrityError(statement, None, exc) from exc
+        raise IntegrityError(statement, None, exc) from exc
     except (asyncpg.PostgresError, asyncpg.InterfaceError, TypeError, ValueError) as exc:
         # A value the driver cannot encode fails before the server sees it: a DBAPIError still,
         # as executemany's would be.
-        raise sqlalchemy.exc.DBAPIError(statement, None, exc) from exc
+        raise DBAPIError(statement, None, exc) from exc
 
 
 def insert_rows_sync(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -254,22 +254,27 @@ def _next_link(scope: Scope, body: bytes) -> str | None:
 
 #: The collector's thresholds while a service runs (see ``create_app``'s lifespan).
 GC_THRESHOLD = (10_000, 50, 100)
-#: The services running in this process, and the thresholds before the first of them started.
-_collector_users: list[Any] = [0, None]
 
 
-def _collector_for_service(*, start: bool) -> None:
-    """Set ``GC_THRESHOLD`` when a first service starts; restore the process's own thresholds
-    when the last one stops (tests run several apps in one process, stopped in any order)."""
-    if start:
-        if _collector_users[0] == 0:
-            _collector_users[1] = gc.get_threshold()
+class _Collector:
+    """``GC_THRESHOLD`` while any service of the process runs; the process's own thresholds
+    back when the last one stops (tests run several apps in one process, stopped in any order)."""
+
+    running = 0
+    saved: tuple[int, ...] = ()
+
+    @classmethod
+    def service_started(cls) -> None:
+        if cls.running == 0:
+            cls.saved = gc.get_threshold()
             gc.set_threshold(*GC_THRESHOLD)
-        _collector_users[0] += 1
-        return
-    _collector_users[0] -= 1
-    if _collector_users[0] == 0:
-        gc.set_threshold(*_collector_users[1])
+        cls.running += 1
+
+    @classmethod
+    def service_stopped(cls) -> None:
+        cls.running -= 1
+        if cls.running == 0:
+            gc.set_threshold(*cls.saved)
 
 
 @dataclass(eq=False)
@@ -354,11 +359,11 @@ def create_app(
             # every object of the batches in flight: 2.5 s of a 15 s sync. A young collection
             # every 10,000 allocations and a full one every 5,000 young ones: 0.5 s, with the
             # same peak memory (``make bench``, ``ledger.bulk_sync``).
-            _collector_for_service(start=True)
+            _Collector.service_started()
             try:
                 yield
             finally:
-                _collector_for_service(start=False)
+                _Collector.service_stopped()
         await db.dispose()
 
     app = FastAPI(
