@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import uuid
 from datetime import date
@@ -178,6 +179,51 @@ async def test_a_page_read_ahead_is_served_only_while_nothing_moved(
     items, _ = await pull(ledger, limit=4)
     assert next(i for i in items if i["id"] == moved)["title"] == "Example renamed"
     assert len(items) == 12
+
+
+async def _settled(ahead: Any) -> set[int]:
+    """Wait for every page being read ahead (those it starts too); the ``after`` of each."""
+    while running := [a.task for a in ahead._pages.values() if not a.task.done()]:
+        await asyncio.gather(*running)
+    return {key[0] for key in ahead._pages}
+
+
+async def test_the_read_ahead_runs_two_pages_ahead_of_the_portal(
+    ledger: Ledger, funded: dict[str, Any]
+) -> None:
+    donor_id, recipient = funded["donor"]["id"], funded["recipient"]
+    await sync_grants(ledger, [grant(donor_id, recipient, n) for n in range(1, 15)])
+    ahead = ledger.app.state.concordia.extra.feed_ahead
+    assert ahead.depth == 2
+    everything, _ = await pull(ledger, limit=1000)  # a short page: nothing read ahead
+    seqs = [i["feed_seq"] for i in everything]
+    assert len(seqs) == 15
+    assert await _settled(ahead) == set()
+
+    async def page(after: int) -> list[int]:
+        response = await ledger.client.get(
+            "/v1/feed/grants", params={"after": str(after), "limit": 3}, headers=ledger.feed
+        )
+        assert response.status_code == 200, response.text
+        return [i["feed_seq"] for i in response.json()["items"]]
+
+    # Pages of 3 end at seqs[2], seqs[5], seqs[8], ...: the one after the portal's page is
+    # started once that page's grants are read, and the one after it once its own are.
+    assert await page(0) == seqs[0:3]
+    assert await _settled(ahead) == {seqs[2], seqs[5]}
+    assert await page(seqs[2]) == seqs[3:6]  # taken: the read-ahead reads on from the next
+    assert await _settled(ahead) == {seqs[5], seqs[8]}
+    assert await page(seqs[5]) == seqs[6:9]
+    assert await page(seqs[8]) == seqs[9:12]
+    assert await _settled(ahead) == {seqs[11], seqs[14]}
+    assert await page(seqs[11]) == seqs[12:15]
+    assert await page(seqs[14]) == []  # the end (a short page): nothing after it is started
+    assert await _settled(ahead) == set()
+
+    # However a portal jumps about, the pages read ahead stay within the slots.
+    for after in seqs[:10]:
+        await page(after)
+    assert len(await _settled(ahead)) <= ahead.slots
 
 
 async def test_limit_bounds_and_cursor(ledger: Ledger, funded: dict[str, Any]) -> None:

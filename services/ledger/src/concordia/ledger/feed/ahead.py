@@ -13,6 +13,11 @@ back longer than that. Few pages are kept (``slots``; each is the page's JSON by
 same compressed as the portal took the page before, with its ETag: that work is done ahead
 too, in a worker thread).
 
+The read-ahead runs ``depth`` pages ahead of the portal (2 by default): as soon as a page being
+built has read its grants and they fill it, the page after it is started, so one page's
+statements run (in their own connection's thread, outside the GIL) while the page before is
+turned into JSON. A page built as the portal asks for it starts the next one the same way.
+
 Example::
 
     ahead = ReadAhead(db)
@@ -34,7 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from concordia.core.db import Database
-from concordia.ledger.feed.body import Encoded, encoded, page_body
+from concordia.ledger.feed.body import Encoded, OnFull, encoded, page_body
 from concordia.ledger.models import FeedCounter
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,11 @@ Page = tuple[bytes, int]
 class _Ahead:
     task: asyncio.Task[tuple[Any, Page, Encoded]]
     started: float
+    #: Pages to read ahead from this one on (itself included).
+    depth: int
+    coding: str | None
+    #: The page after it, once its grants are read and fill it.
+    following: int | None = None
 
 
 async def counters(session: AsyncSession) -> tuple[Any, ...]:
@@ -58,23 +68,55 @@ async def counters(session: AsyncSession) -> tuple[Any, ...]:
 class ReadAhead:
     """Pages being read ahead, by (after, limit, audience)."""
 
-    def __init__(self, db: Database, *, keep_seconds: float = 5.0, slots: int = 4) -> None:
+    def __init__(
+        self, db: Database, *, keep_seconds: float = 5.0, slots: int = 4, depth: int = 2
+    ) -> None:
         self.db = db
-        self.keep_seconds, self.slots = keep_seconds, slots
+        self.keep_seconds, self.slots, self.depth = keep_seconds, slots, depth
         self._pages: dict[Key, _Ahead] = {}
 
     def start(
-        self, after: int, limit: int, audience: frozenset[str], coding: str | None = None
+        self,
+        after: int,
+        limit: int,
+        audience: frozenset[str],
+        coding: str | None = None,
+        *,
+        depth: int | None = None,
     ) -> None:
         """Start building the page after ``after`` (unless it is under way already), encoded
-        in ``coding`` too (the coding the portal took the page before in)."""
+        in ``coding`` too (the coding the portal took the page before in), and the pages after
+        it up to ``depth`` pages in all (the read-ahead's own depth by default)."""
+        depth = self.depth if depth is None else depth
         key = (after, limit, audience)
         self._expire()
-        if key in self._pages or len(self._pages) >= self.slots:
+        ahead = self._pages.get(key)
+        if ahead is not None:  # under way: read on from it as far as now asked
+            if depth > ahead.depth:
+                ahead.depth = depth
+                if ahead.following is not None:
+                    self.start(ahead.following, limit, audience, ahead.coding, depth=depth - 1)
+            return
+        if depth < 1 or len(self._pages) >= self.slots:
             return
         task = asyncio.create_task(self._build(key, coding), name=f"feed-ahead-{after}")
         task.add_done_callback(_retrieve)  # a failure dropped unseen is still retrieved
-        self._pages[key] = _Ahead(task, time.monotonic())
+        self._pages[key] = _Ahead(task, time.monotonic(), depth, coding)
+
+    def full(self, key: Key, coding: str | None) -> OnFull:
+        """What :func:`page_body` calls when the page of ``key`` proves full: the page after
+        it is started (a page built for a request: as the read-ahead's first page)."""
+        _, limit, audience = key
+
+        def following(after: int) -> None:
+            ahead = self._pages.get(key)
+            if ahead is None:  # built for a request, or taken meanwhile
+                self.start(after, limit, audience, coding)
+                return
+            ahead.following = after
+            self.start(after, limit, audience, ahead.coding, depth=ahead.depth - 1)
+
+        return following
 
     async def take(self, session: AsyncSession, key: Key) -> tuple[Page, Encoded] | None:
         """The page read ahead for ``key`` if it is still what a read now may give, else None;
@@ -101,7 +143,8 @@ class ReadAhead:
         after, limit, audience = key
         async with self.db.unit_of_work(write=False) as session:
             seen = await counters(session)  # first: a change after it makes the page unusable
-            page = await page_body(session=session, after=after, limit=limit, audience=audience)
+            page = await page_body(session=session, after=after, limit=limit,
+                                   audience=audience, on_full=self.full(key, coding))  # fmt: skip
         return seen, page, await encoded(page[0], coding)
 
     def _expire(self) -> None:

@@ -130,15 +130,17 @@ async def feed_grants(
     ahead = ledger_state(request).feed_ahead
     found = None if ahead is None else await ahead.take(session, (after, limit, audience))
     if found is None:
+        # A full page: the portal will ask for the next one; its building (and encoding)
+        # starts as soon as this page's grants are read.
+        full = None if ahead is None else ahead.full((after, limit, audience), coding)
         body, count = await feed_body.page_body(
-            session=session, after=after, limit=limit, audience=audience
+            session=session, after=after, limit=limit, audience=audience, on_full=full
         )
         sent = None
     else:
         (body, count), sent = found
     if ahead is not None and count == limit:
-        # A full page: the portal will ask for the next one; build (and encode) it while this
-        # one travels.
+        # Read on ahead of the portal from the page after this one (under way, or started).
         ahead.start(feed_body.next_of(body), limit, audience, coding)
     if sent is None or sent.coding != coding:
         # Hashing and compressing a 12 MB page take a worker thread, not the event loop.
