@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner, Result
 
 from concordia.cli.main import app as cli
-from concordia.core.db import Database
+from concordia.core.db import COPY_FROM, Database
 from concordia.events import AuditHeadAnchored, Envelope
 from concordia.registry.models import AuditEntry
 from concordia.registry.service import audit_chain
@@ -61,6 +61,30 @@ async def test_verify_passes_on_an_intact_trail(registry: Registry) -> None:
     assert result.exit_code == 0, result.output
     assert "is intact: 12 entries chained" in result.output
     assert "anchors, the last at entry 12." in result.output
+
+
+async def test_a_bulk_sync_chains_each_entry_it_writes_in_one_load(registry: Registry) -> None:
+    """Past ``COPY_FROM`` entries the chain goes in as one load (binary COPY on PostgreSQL): it
+    still verifies entry by entry, continues from the head, and is append-only."""
+    headers = registry.auth(*RW, owner=AGENCY_1, purpose="audit; synthetic check")
+    many = COPY_FROM + 50
+    for records in ([person(0)], [person(n) for n in range(1, many + 1)]):  # one, then a load
+        sync = await registry.client.put("/v1/sync/persons", json={"records": records},
+                                         headers=headers)  # fmt: skip
+        assert sync.status_code == 200, sync.text
+    first = sync.json()["results"][0]["id"]
+    assert (await registry.client.get(f"/v1/persons/{first}", headers=headers)).status_code == 200
+    db: Database = registry.app.state.concordia.db
+    await audit_chain.anchor(db, registry.settings.node)
+    await registry.relay_idle()
+    result = await _verify(registry)
+    assert result.exit_code == 0, result.output
+    assert f"is intact: {many + 2} entries chained" in result.output
+    async with db.engine.connect() as conn:
+        seqs = (await conn.execute(select(AuditEntry.seq).order_by(AuditEntry.seq))).scalars()
+        assert list(seqs) == list(range(1, many + 3))
+    await _tamper(db, f"UPDATE audit SET purpose = 'statistics' WHERE seq = {many // 2}")
+    assert (await _verify(registry)).exit_code == 1
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,13 @@ def sync_detailed(
     grants never appear, coalition grants only with `feed:coalition`; withdrawn ones are
     tombstones; persons appear as `individual`, without titles or descriptions.
 
+    A full page names the next one in `Link: <...>; rel="next"`; a short page is the current
+    end. Ask for compression: `Accept-Encoding: zstd` gives the smallest page for the least
+    work (a 10,000-grant page of about 12 MB as about 0.9 MB), `gzip` about 1.5 MB. Every page
+    has a weak `ETag`: poll the end with it in `If-None-Match` and get 304 while nothing
+    changed. Reading a whole feed, follow `next` at once: the node prepares the pages
+    after the one you asked for while you read it.
+
     Args:
         after (int | Unset): The `next` of the previous page (a `feed_seq`); 0 or absent to start.
             Default: 0.
@@ -142,6 +149,13 @@ def sync(
     grants never appear, coalition grants only with `feed:coalition`; withdrawn ones are
     tombstones; persons appear as `individual`, without titles or descriptions.
 
+    A full page names the next one in `Link: <...>; rel="next"`; a short page is the current
+    end. Ask for compression: `Accept-Encoding: zstd` gives the smallest page for the least
+    work (a 10,000-grant page of about 12 MB as about 0.9 MB), `gzip` about 1.5 MB. Every page
+    has a weak `ETag`: poll the end with it in `If-None-Match` and get 304 while nothing
+    changed. Reading a whole feed, follow `next` at once: the node prepares the pages
+    after the one you asked for while you read it.
+
     Args:
         after (int | Unset): The `next` of the previous page (a `feed_seq`); 0 or absent to start.
             Default: 0.
@@ -179,6 +193,13 @@ async def asyncio_detailed(
     short page, then polling with the last `next`, sees every change exactly once. Restricted
     grants never appear, coalition grants only with `feed:coalition`; withdrawn ones are
     tombstones; persons appear as `individual`, without titles or descriptions.
+
+    A full page names the next one in `Link: <...>; rel="next"`; a short page is the current
+    end. Ask for compression: `Accept-Encoding: zstd` gives the smallest page for the least
+    work (a 10,000-grant page of about 12 MB as about 0.9 MB), `gzip` about 1.5 MB. Every page
+    has a weak `ETag`: poll the end with it in `If-None-Match` and get 304 while nothing
+    changed. Reading a whole feed, follow `next` at once: the node prepares the pages
+    after the one you asked for while you read it.
 
     Args:
         after (int | Unset): The `next` of the previous page (a `feed_seq`); 0 or absent to start.
@@ -220,6 +241,13 @@ async def asyncio(
     short page, then polling with the last `next`, sees every change exactly once. Restricted
     grants never appear, coalition grants only with `feed:coalition`; withdrawn ones are
     tombstones; persons appear as `individual`, without titles or descriptions.
+
+    A full page names the next one in `Link: <...>; rel="next"`; a short page is the current
+    end. Ask for compression: `Accept-Encoding: zstd` gives the smallest page for the least
+    work (a 10,000-grant page of about 12 MB as about 0.9 MB), `gzip` about 1.5 MB. Every page
+    has a weak `ETag`: poll the end with it in `If-None-Match` and get 304 while nothing
+    changed. Reading a whole feed, follow `next` at once: the node prepares the pages
+    after the one you asked for while you read it.
 
     Args:
         after (int | Unset): The `next` of the previous page (a `feed_seq`); 0 or absent to start.

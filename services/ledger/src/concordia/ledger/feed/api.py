@@ -124,6 +124,13 @@ async def feed_grants(
     short page, then polling with the last `next`, sees every change exactly once. Restricted
     grants never appear, coalition grants only with `feed:coalition`; withdrawn ones are
     tombstones; persons appear as `individual`, without titles or descriptions.
+
+    A full page names the next one in `Link: <...>; rel="next"`; a short page is the current
+    end. Ask for compression: `Accept-Encoding: zstd` gives the smallest page for the least
+    work (a 10,000-grant page of about 12 MB as about 0.9 MB), `gzip` about 1.5 MB. Every page
+    has a weak `ETag`: poll the end with it in `If-None-Match` and get 304 while nothing
+    changed. Reading a whole feed, follow `next` at once: the node prepares the pages
+    after the one you asked for while you read it.
     """
     audience = Viewer(principal=caller).audience
     coding = _coding(request)

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from concordia.core.changes import fields_of
-from concordia.core.db import Database, insert_rows_sync, table_of
+from concordia.core.db import Database, insert_rows, insert_rows_sync, table_of
 from concordia.events import AuditHeadAnchored
 from concordia.kit.tables import outbox
 from concordia.registry.models import AuditEntry
@@ -70,14 +70,28 @@ async def append(session: AsyncSession, entries: Sequence[dict[str, Any]]) -> tu
     """Chain ``entries`` after the head and insert them; the caller holds the write lock.
 
     Returns the new head. Sequence numbers are assigned here, not by the database, because
-    the hash covers them: a gap is then a removed entry.
+    the hash covers them: a gap is then a removed entry. A sync's thousands of entries go in
+    as one ``insert_rows`` (binary COPY on PostgreSQL).
     """
-    return await session.run_sync(append_to, entries)
+    seq, previous = await head(session)
+    rows, seq, previous = chained(entries, seq, previous)
+    await insert_rows(session, table_of(AuditEntry), rows)
+    return seq, previous
 
 
 def append_to(session: Session, entries: Sequence[dict[str, Any]]) -> tuple[int, bytes]:
     """:func:`append`, on a synchronous session (one hand-off for a whole batch)."""
     seq, previous = head_of(session)
+    rows, seq, previous = chained(entries, seq, previous)
+    insert_rows_sync(session, table_of(AuditEntry), rows)
+    return seq, previous
+
+
+def chained(
+    entries: Sequence[dict[str, Any]], seq: int, previous: bytes
+) -> tuple[list[dict[str, Any]], int, bytes]:
+    """``entries`` as rows chained after the entry ``seq`` with hash ``previous`` (each with
+    its ``seq`` and ``hash``), and the new head's sequence number and hash."""
     rows = []
     # entry_hash, unrolled: a sync chains 5,000 entries sharing one time and one caller, so
     # each distinct value is formatted once (the bytes hashed are the same).
@@ -96,8 +110,7 @@ def append_to(session: Session, entries: Sequence[dict[str, Any]]) -> tuple[int,
             content.append(text)
         previous = row["hash"] = sha256(previous + dumps(content)).digest()
         rows.append(row)
-    insert_rows_sync(session, table_of(AuditEntry), rows)
-    return seq, previous
+    return rows, seq, previous
 
 
 @dataclass(frozen=True, slots=True)
