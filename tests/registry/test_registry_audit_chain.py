@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 from registry_support import AGENCY_1, Registry, person
@@ -13,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner, Result
 
 from concordia.cli.main import app as cli
+from concordia.core import db as db_module
 from concordia.core.db import COPY_FROM, Database
 from concordia.events import AuditHeadAnchored, Envelope
 from concordia.registry.models import AuditEntry
@@ -63,9 +65,19 @@ async def test_verify_passes_on_an_intact_trail(registry: Registry) -> None:
     assert "anchors, the last at entry 12." in result.output
 
 
-async def test_a_bulk_sync_chains_each_entry_it_writes_in_one_load(registry: Registry) -> None:
+async def test_a_bulk_sync_chains_each_entry_it_writes_in_one_load(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Past ``COPY_FROM`` entries the chain goes in as one load (binary COPY on PostgreSQL): it
-    still verifies entry by entry, continues from the head, and is append-only."""
+    continues from the head and verifies entry by entry."""
+    loaded: list[str] = []
+    copy_rows = db_module._copy_rows
+
+    async def spy(conn: Any, table: Any, plan: Any, rows: Any) -> None:
+        loaded.append(table.name)
+        await copy_rows(conn, table, plan, rows)
+
+    monkeypatch.setattr(db_module, "_copy_rows", spy)
     headers = registry.auth(*RW, owner=AGENCY_1, purpose="audit; synthetic check")
     many = COPY_FROM + 50
     for records in ([person(0)], [person(n) for n in range(1, many + 1)]):  # one, then a load
@@ -83,6 +95,7 @@ async def test_a_bulk_sync_chains_each_entry_it_writes_in_one_load(registry: Reg
     async with db.engine.connect() as conn:
         seqs = (await conn.execute(select(AuditEntry.seq).order_by(AuditEntry.seq))).scalars()
         assert list(seqs) == list(range(1, many + 3))
+    assert ("audit" in loaded) == (not db.sqlite)
     await _tamper(db, f"UPDATE audit SET purpose = 'statistics' WHERE seq = {many // 2}")
     assert (await _verify(registry)).exit_code == 1
 
